@@ -1,0 +1,61 @@
+/**
+ * Retained on `…/gate/{gateId}/config`: everything a gate needs to run, versioned. The gate applies a config whose
+ * version is higher than the one it runs, persists it, and reports `configVersion` in its state and heartbeat.
+ */
+import { z } from 'zod';
+import { GATE_DIRECTIONS, idStringSchema, ticketTypeRulesSchema } from '../../model.js';
+import { configVersionSchema, GATE_MODES, LANGUAGES, messageSchema } from './common.js';
+
+/** An Ed25519 public key as 32 raw bytes in padded base64 (44 characters, canonical: unused bits zero). */
+export const signingKeySchema = z.strictObject({
+  /** The `keyId` byte of the QR credential payload. */
+  keyId: z.number().int().min(0).max(255),
+  publicKey: z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/),
+});
+export type SigningKey = z.output<typeof signingKeySchema>;
+
+export const MAX_TICKET_TYPES = 1024;
+export const MAX_SIGNING_KEYS = 16;
+
+export const gateConfigSchema = messageSchema('gate_config', {
+  version: configVersionSchema,
+  gateId: idStringSchema,
+  zoneId: idStringSchema,
+  direction: z.enum(GATE_DIRECTIONS),
+  /** IANA zone in which weekday / hour / per-day rules are evaluated, e.g. `Asia/Shanghai`. */
+  timeZone: z
+    .string()
+    .max(64)
+    .regex(/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/),
+  /** Mode after boot and after `normal` housekeeping; commands change the running mode. */
+  defaultMode: z.enum(GATE_MODES),
+  denyUnauthorized: z.boolean(),
+  /** How long the relay is energised to release the turnstile. */
+  relayPulseMs: z.number().int().min(20).max(10_000),
+  /** How long an admitted person has to pass before the admit lapses (reported as a NO_PASSAGE denial). */
+  passageTimeoutMs: z.number().int().min(1_000).max(120_000),
+  ledLanguage: z.enum(LANGUAGES),
+  voiceLanguage: z.enum(LANGUAGES),
+  voiceVolume: z.number().int().min(0).max(100),
+  heartbeatSec: z.number().int().min(5).max(3_600),
+  /** Ask the cloud about stateful credentials (count cards, anti-passback) before falling back to local rules. */
+  onlineValidation: z.strictObject({
+    enabled: z.boolean(),
+    deadlineMs: z.number().int().min(100).max(5_000),
+  }),
+  ticketTypes: z.array(ticketTypeRulesSchema).max(MAX_TICKET_TYPES),
+  signingKeys: z.array(signingKeySchema).max(MAX_SIGNING_KEYS),
+})
+  .refine((c) => unique(c.ticketTypes.map((t) => t.typeId)), {
+    path: ['ticketTypes'],
+    message: 'duplicate typeId',
+  })
+  .refine((c) => unique(c.signingKeys.map((k) => k.keyId)), {
+    path: ['signingKeys'],
+    message: 'duplicate keyId',
+  });
+export type GateConfig = z.output<typeof gateConfigSchema>;
+
+function unique(values: readonly number[]): boolean {
+  return new Set(values).size === values.length;
+}

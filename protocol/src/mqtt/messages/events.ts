@@ -1,0 +1,39 @@
+/** Gate → cloud events. Each carries a gate-generated `eventId`; the cloud applies an event id at most once. */
+import { z } from 'zod';
+import { CREDENTIAL_KINDS, DIRECTIONS, epochMsSchema, idStringSchema, ticketIdSchema } from '../../model.js';
+import { denialReasonSchema, eventIdSchema, messageSchema } from './common.js';
+
+/** A person (or group) actually went through after an admit decision. */
+export const passageEventSchema = messageSchema('passage', {
+  eventId: eventIdSchema,
+  gateId: idStringSchema,
+  at: epochMsSchema,
+  ticketId: ticketIdSchema,
+  credentialKind: z.enum(CREDENTIAL_KINDS),
+  direction: z.enum(DIRECTIONS),
+  persons: z.number().int().min(1).max(999),
+  /** Entries left after this passage as the gate computed it; null = unlimited. */
+  entriesLeft: z.number().int().min(0).max(100_000).nullable(),
+  /** true when the gate decided from its cache alone (no online answer within the deadline, or offline). */
+  decidedOffline: z.boolean(),
+  /** The online validation this passage followed, if any, so the cloud can settle what it held for it. */
+  correlationId: idStringSchema.nullable().default(null),
+});
+export type PassageEvent = z.output<typeof passageEventSchema>;
+
+/**
+ * A scan that was refused. The raw code never leaves the gate: `codeHash` is the lower-case hex SHA-256 of the
+ * scanned text (QR text, barcode digits, or the normalised upper-case card UID), enough to correlate repeated attempts.
+ */
+export const denialEventSchema = messageSchema('denial', {
+  eventId: eventIdSchema,
+  gateId: idStringSchema,
+  at: epochMsSchema,
+  direction: z.enum(DIRECTIONS),
+  reason: denialReasonSchema,
+  /** null when the scan could not even be classified. */
+  credentialKind: z.enum(CREDENTIAL_KINDS).nullable(),
+  ticketId: ticketIdSchema.nullable(),
+  codeHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type DenialEvent = z.output<typeof denialEventSchema>;
