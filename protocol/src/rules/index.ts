@@ -1,0 +1,12 @@
+export { chineseCount, chineseNumber } from './chinese-number.js';
+export { type DecideInput, type Decision, decide } from './engine.js';
+export {
+  admitTexts,
+  fitLed,
+  type GateTexts,
+  LED_COLUMNS,
+  type LedLines,
+  ledWidth,
+  reasonTexts,
+} from './texts.js';
+export { createVenueClock, isoWeekdayOfDay, type LocalParts, type VenueClock } from './venue-clock.js';
