@@ -12,6 +12,8 @@ export type ProtocolErrorCode =
   | 'NOT_YET_VALID'
   | 'BAD_CHECK_DIGIT'
   | 'BAD_CARD_UID'
+  // configuration
+  | 'BAD_TIME_ZONE'
   // mqtt
   | 'BAD_TOPIC'
   | 'TOO_LARGE'

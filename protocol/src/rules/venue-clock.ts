@@ -11,6 +11,8 @@
  * every zone in the tz database.
  */
 
+import { ProtocolError } from '../errors.js';
+
 const SECOND = 1000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -59,17 +61,21 @@ class ZoneClock implements VenueClock {
   private readonly switchAt = new Float64Array(CACHE_SIZE);
 
   constructor(readonly timeZone: string) {
-    // Throws RangeError for a zone the runtime does not know: a configuration error, caught at startup.
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    // An unknown zone is a configuration error, caught at startup: report it as the package's own typed error.
+    try {
+      this.format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      throw new ProtocolError('BAD_TIME_ZONE', `Unknown time zone: ${String(timeZone).slice(0, 64)}`);
+    }
   }
 
   offsetMs(ms: number): number {
@@ -153,7 +159,7 @@ class ZoneClock implements VenueClock {
 }
 
 /**
- * A clock for the venue's time zone (IANA name). Throws RangeError for a zone the runtime does not know. Each clock
+ * A clock for the venue's time zone (IANA name). Throws ProtocolError BAD_TIME_ZONE for a zone the runtime does not know. Each clock
  * holds about 256 KiB of cache; create one per venue zone and share it.
  */
 export function createVenueClock(timeZone = 'Asia/Shanghai'): VenueClock {
