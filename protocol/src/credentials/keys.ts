@@ -12,7 +12,7 @@ import { ProtocolError } from '../errors.js';
 
 export type KeyFormat = 'raw' | 'pem';
 
-export interface SigningKey {
+export interface SigningKeyPair {
   readonly keyId: number;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
@@ -67,14 +67,14 @@ function parseKey<T>(what: string, parse: () => T): T {
   }
 }
 
-export function generateSigningKey(keyId: number): SigningKey {
+export function generateSigningKey(keyId: number): SigningKeyPair {
   assertKeyId(keyId);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   return { keyId, privateKey, publicKey };
 }
 
 /** Imports a private key from base64 of its 32-byte seed or from PKCS#8 PEM. */
-export function importSigningKey(keyId: number, material: string): SigningKey {
+export function importSigningKey(keyId: number, material: string): SigningKeyPair {
   assertKeyId(keyId);
   const privateKey = parseKey('private key', () =>
     requireEd25519(
@@ -91,7 +91,7 @@ export function importSigningKey(keyId: number, material: string): SigningKey {
   return { keyId, privateKey, publicKey: createPublicKey(privateKey) };
 }
 
-export function exportSigningKey(key: SigningKey, format: KeyFormat = 'raw'): string {
+export function exportSigningKey(key: SigningKeyPair, format: KeyFormat = 'raw'): string {
   if (format === 'pem') return key.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
   const der = key.privateKey.export({ format: 'der', type: 'pkcs8' });
   return der.subarray(der.length - RAW_KEY_BYTES).toString('base64');
@@ -116,10 +116,12 @@ export function exportPublicKey(key: KeyObject, format: KeyFormat = 'raw'): stri
   return der.subarray(der.length - RAW_KEY_BYTES).toString('base64');
 }
 
-/** One public key as distributed to gates. */
-export interface PublicKeyEntry {
+/**
+ * One public key as distributed to gates, publicKey being base64 of the 32 raw bytes. Deliberately unexported:
+ * the gate config message in mqtt/ defines the same shape under its own name, and a second name would collide.
+ */
+interface KeyEntry {
   keyId: number;
-  /** base64 of the 32 raw bytes. */
   publicKey: string;
 }
 
@@ -128,7 +130,7 @@ export class PublicKeyring implements PublicKeyLookup {
   // Indexed by key id: a lookup on the verification hot path is one array read.
   private readonly keys: (KeyObject | undefined)[] = new Array(256).fill(undefined);
 
-  static fromEntries(entries: readonly PublicKeyEntry[]): PublicKeyring {
+  static fromEntries(entries: readonly KeyEntry[]): PublicKeyring {
     const ring = new PublicKeyring();
     for (const entry of entries) ring.add(entry.keyId, entry.publicKey);
     return ring;
@@ -163,16 +165,16 @@ export class PublicKeyring implements PublicKeyLookup {
     return ids;
   }
 
-  toEntries(): PublicKeyEntry[] {
+  toEntries(): KeyEntry[] {
     return this.keyIds().map((keyId) => ({ keyId, publicKey: exportPublicKey(this.keys[keyId]!) }));
   }
 }
 
 /** Cloud side: the signing keys by id. It verifies too, and hands gates the matching PublicKeyring. */
 export class SigningKeyring implements PublicKeyLookup {
-  private readonly keys: (SigningKey | undefined)[] = new Array(256).fill(undefined);
+  private readonly keys: (SigningKeyPair | undefined)[] = new Array(256).fill(undefined);
 
-  add(key: SigningKey): void {
+  add(key: SigningKeyPair): void {
     assertKeyId(key.keyId);
     this.keys[key.keyId] = key;
   }
@@ -184,7 +186,7 @@ export class SigningKeyring implements PublicKeyLookup {
     return had;
   }
 
-  signingKey(keyId: number): SigningKey | undefined {
+  signingKey(keyId: number): SigningKeyPair | undefined {
     return this.keys[keyId];
   }
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../errors.js';
 import { base45Decode, base45Encode } from './base45.js';
-import { generateSigningKey, PublicKeyring, type SigningKey } from './keys.js';
+import { generateSigningKey, PublicKeyring, type SigningKeyPair } from './keys.js';
 import {
   checkQrCredential,
   encodeQrCredential,
@@ -43,7 +43,7 @@ const maximal: QrCredentialFields = {
 };
 
 /** Signs arbitrary 17 payload bytes, bypassing the encoder's field checks. */
-function signRaw(bytes: Uint8Array, key: SigningKey): string {
+function signRaw(bytes: Uint8Array, key: SigningKeyPair): string {
   const code = Buffer.alloc(QR_CODE_BYTES);
   code.set(bytes.subarray(0, QR_PAYLOAD_BYTES));
   sign(null, code.subarray(0, QR_PAYLOAD_BYTES), key.privateKey).copy(code, QR_PAYLOAD_BYTES);

@@ -21,7 +21,7 @@
 import { sign, verify } from 'node:crypto';
 import { ProtocolError } from '../errors.js';
 import { base45DecodeInto, base45Encode } from './base45.js';
-import { assertKeyId, type PublicKeyLookup, type SigningKey } from './keys.js';
+import { assertKeyId, type PublicKeyLookup, type SigningKeyPair } from './keys.js';
 
 export const QR_FORMAT_VERSION = 1;
 export const QR_PAYLOAD_BYTES = 17;
@@ -105,7 +105,7 @@ function toMinutes(field: string, ms: number): number {
 }
 
 /** Builds, signs and base45-encodes a credential. Throws ProtocolError('MALFORMED') for out-of-range fields. */
-export function encodeQrCredential(fields: QrCredentialFields, signer: SigningKey): string {
+export function encodeQrCredential(fields: QrCredentialFields, signer: SigningKeyPair): string {
   assertKeyId(signer.keyId);
   requireInt('ticketId', fields.ticketId, 1, 2 ** 40 - 1);
   requireInt('typeId', fields.typeId, 1, 0xffff);
