@@ -12,8 +12,8 @@ export const MESSAGE_VERSION = 1;
 export const GATE_MODES = ['normal', 'always_open', 'always_closed', 'emergency_open', 'locked'] as const;
 export type GateMode = (typeof GATE_MODES)[number];
 
-/** Languages of LED texts and voice announcements. */
-export const LANGUAGES = ['zh-CN', 'en'] as const;
+/** Languages of LED texts and voice announcements; the same keys as the rules engine's texts and type names. */
+export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**

@@ -7,12 +7,12 @@ import { GATE_DIRECTIONS, idStringSchema, ticketTypeRulesSchema } from '../../mo
 import { configVersionSchema, GATE_MODES, LANGUAGES, messageSchema } from './common.js';
 
 /** An Ed25519 public key as 32 raw bytes in padded base64 (44 characters, canonical: unused bits zero). */
-export const signingKeySchema = z.strictObject({
+export const publicKeyEntrySchema = z.strictObject({
   /** The `keyId` byte of the QR credential payload. */
   keyId: z.number().int().min(0).max(255),
   publicKey: z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/),
 });
-export type SigningKey = z.output<typeof signingKeySchema>;
+export type PublicKeyEntry = z.output<typeof publicKeyEntrySchema>;
 
 export const MAX_TICKET_TYPES = 1024;
 export const MAX_SIGNING_KEYS = 16;
@@ -44,7 +44,7 @@ export const gateConfigSchema = messageSchema('gate_config', {
     deadlineMs: z.number().int().min(100).max(5_000),
   }),
   ticketTypes: z.array(ticketTypeRulesSchema).max(MAX_TICKET_TYPES),
-  signingKeys: z.array(signingKeySchema).max(MAX_SIGNING_KEYS),
+  signingKeys: z.array(publicKeyEntrySchema).max(MAX_SIGNING_KEYS),
 })
   .refine((c) => unique(c.ticketTypes.map((t) => t.typeId)), {
     path: ['ticketTypes'],
