@@ -1,0 +1,53 @@
+/**
+ * Assembles the HTTP API: zod schemas validate requests, serialise responses and generate the OpenAPI document at
+ * /docs; every error leaves through the catalogue (platform/errors.ts); route modules come from modules/index.ts.
+ * Building does not listen, so tests drive the app with `app.inject`.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import packageJson from '../package.json' with { type: 'json' };
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { modules } from './modules/index.js';
+import { installErrorHandling, validatorCompiler } from './platform/http-errors.js';
+
+export interface BuildAppOptions {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+}
+
+export async function buildApp({ config, database, logger }: BuildAppOptions) {
+  const app = Fastify({ loggerInstance: logger }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Scenic Gate Cloud API',
+        description: '景区票务与闸机管理云端接口 / Ticketing and gate access control cloud API',
+        version: packageJson.version,
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  for (const module of modules) {
+    await app.register(module.routes, { prefix: module.prefix ?? '', config, database });
+  }
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

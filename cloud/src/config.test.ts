@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const base = '/srv/scenic';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env, base);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs embedded with no variables set', () => {
+    expect(loadConfig({}, base)).toEqual({
+      http: { host: '0.0.0.0', port: 8080 },
+      database: {
+        dialect: 'sqlite',
+        path: '/srv/scenic/data/cloud.db',
+        synchronous: 'NORMAL',
+        busyTimeoutMs: 5000,
+      },
+      logLevel: 'info',
+      venueTimezone: 'Asia/Shanghai',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '' }, base).http.port).toBe(8080);
+  });
+
+  it('anchors relative SQLite paths at npm’s INIT_CWD (where the user typed npm start)', () => {
+    const config = loadConfig({ INIT_CWD: '/home/ops/venue' });
+    expect(config.database).toMatchObject({ path: '/home/ops/venue/data/cloud.db' });
+  });
+
+  it.each([
+    ['sqlite:./x/y.db', '/srv/scenic/x/y.db'],
+    ['sqlite:rel.db', '/srv/scenic/rel.db'],
+    ['sqlite:/var/lib/scenic/cloud.db', '/var/lib/scenic/cloud.db'],
+    ['sqlite:///var/lib/scenic/cloud.db', '/var/lib/scenic/cloud.db'],
+    ['file:./data/c.db', '/srv/scenic/data/c.db'],
+    ['file:///var/lib/c.db', '/var/lib/c.db'],
+  ])('reads DATABASE_URL=%s as SQLite file %s', (url, path) => {
+    expect(loadConfig({ DATABASE_URL: url }, base).database).toMatchObject({ dialect: 'sqlite', path });
+  });
+
+  it('reads PostgreSQL URLs and the pool size', () => {
+    for (const url of ['postgres://u:p@db.example:5432/scenic', 'postgresql://db/scenic?sslmode=require']) {
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }, base).database).toEqual({
+        dialect: 'postgres',
+        url,
+        poolSize: 20,
+      });
+    }
+  });
+
+  it('accepts SQLITE_SYNCHRONOUS and LOG_LEVEL in any case', () => {
+    const config = loadConfig({ SQLITE_SYNCHRONOUS: 'full', LOG_LEVEL: 'DEBUG' }, base);
+    expect(config.database).toMatchObject({ synchronous: 'FULL' });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it.each([['mysql://localhost/db'], ['sqlite:'], ['sqlite://somehost/x.db'], ['postgres://'], ['cloud.db']])(
+    'rejects DATABASE_URL=%s',
+    (url) => {
+      const error = configError({ DATABASE_URL: url });
+      expect(error.issues.map((i) => i.path)).toEqual([['DATABASE_URL']]);
+    },
+  );
+
+  it('reports every bad variable with a Chinese and an English message', () => {
+    const error = configError({
+      PORT: '70000',
+      SQLITE_SYNCHRONOUS: 'OFF',
+      VENUE_TIMEZONE: 'Mars/Olympus',
+      LOG_LEVEL: 'loud',
+    });
+    expect(error.issues.map((i) => i.path[0]).sort()).toEqual([
+      'LOG_LEVEL',
+      'PORT',
+      'SQLITE_SYNCHRONOUS',
+      'VENUE_TIMEZONE',
+    ]);
+    const port = error.issues.find((i) => i.path[0] === 'PORT')!;
+    expect(port.messages['zh-CN']).toMatch(/数值过大/);
+    expect(port.messages.en).toMatch(/Too big/);
+    const zone = error.issues.find((i) => i.path[0] === 'VENUE_TIMEZONE')!;
+    expect(zone.messages).toEqual({
+      'zh-CN': '不是有效的 IANA 时区名（例如 Asia/Shanghai）',
+      en: 'not a valid IANA time zone name (e.g. Asia/Shanghai)',
+    });
+    expect(error.describe()).toMatch(/^配置无效 \/ Invalid configuration:\n {2}/);
+  });
+
+  it('rejects a non-numeric port', () => {
+    expect(configError({ PORT: 'eighty' }).issues[0]?.path).toEqual(['PORT']);
+  });
+
+  it('never echoes values, which may hold passwords', () => {
+    const error = configError({ DATABASE_URL: 'mysql://admin:s3cret@db/x', PORT: 's3cret' });
+    expect(error.describe()).not.toContain('s3cret');
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('accepts any IANA zone', () => {
+    expect(loadConfig({ VENUE_TIMEZONE: 'Asia/Urumqi' }, base).venueTimezone).toBe('Asia/Urumqi');
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Opens the cloud's database: one Kysely<Database> whatever the engine, so every repository has one code path.
+ * SQLite (the embedded default) runs through better-sqlite3 in WAL mode; PostgreSQL through a pg pool.
+ * Conventions shared by both are in ./README.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
+import pg from 'pg';
+import { pgTypeParsers, SafeIntegerPlugin } from './integers.js';
+import type { Database } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * NORMAL (with WAL) survives a crash or kill -9 of the process: committed transactions are in the WAL file. A power
+ * cut or OS crash may lose the last transactions committed before it (the database itself stays consistent).
+ * FULL also fsyncs the WAL on every commit, so it survives a power cut too, at the price of slower writes.
+ */
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+
+export type DatabaseConfig =
+  | {
+      readonly dialect: 'sqlite';
+      /** Absolute path of the database file; its folder is created if missing. */
+      readonly path: string;
+      readonly synchronous: SqliteSynchronous;
+      /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
+      readonly busyTimeoutMs: number;
+    }
+  | {
+      readonly dialect: 'postgres';
+      readonly url: string;
+      readonly poolSize: number;
+    };
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Closes every connection. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Where idle-connection failures are reported (a pino logger fits). */
+export interface DatabaseLogger {
+  warn(details: object, message: string): void;
+}
+
+export function openDatabase(config: DatabaseConfig, logger?: DatabaseLogger): DatabaseHandle {
+  const db = config.dialect === 'sqlite' ? openSqlite(config) : openPostgres(config, logger);
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    dialect: config.dialect,
+    close: () => {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}
+
+function openSqlite(config: Extract<DatabaseConfig, { dialect: 'sqlite' }>): Kysely<Database> {
+  mkdirSync(dirname(config.path), { recursive: true });
+  const sqlite = new BetterSqlite3(config.path, { timeout: config.busyTimeoutMs });
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${config.synchronous}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.defaultSafeIntegers(true);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return new Kysely<Database>({
+    dialect: new CloudSqliteDialect({ database: sqlite }),
+    plugins: [new SafeIntegerPlugin()],
+  });
+}
+
+function openPostgres(config: Extract<DatabaseConfig, { dialect: 'postgres' }>, logger?: DatabaseLogger) {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    types: pgTypeParsers,
+    // A request must fail (and /healthz report 503) rather than hang when the server is unreachable.
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle client losing its server emits 'error' on the pool; unhandled it would crash the process. The pool
+  // drops that client and the next query opens a fresh connection.
+  pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely's SQLite dialect with two changes:
+ * - transactions start with BEGIN IMMEDIATE, taking the write lock up front. A deferred transaction that reads and
+ *   then writes can fail at its first write when another connection wrote meanwhile, with no chance to wait; an
+ *   immediate one waits busy_timeout for the lock and then sees the latest data — serializable, like the
+ *   SERIALIZABLE transactions we use on PostgreSQL.
+ * - migrations run in one transaction, as on PostgreSQL: SQLite's DDL is transactional, Kysely is just cautious.
+ */
+class CloudSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class ImmediateTransactionSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order. A static list instead of scanning the folder, so it works the same under tsx, vitest
+ * and a bundle. Rules: append only (never edit or reorder one that has shipped — write a new one); one intent per
+ * file; file and key named `YYYYMMDD_HHMMSS_what`, later than the last entry. Kysely runs them sorted by key and
+ * refuses to start if an applied one is missing or a new one sorts before an applied one.
+ */
+import type { Migration } from 'kysely';
+import * as createSites from './20251125_170000_create_sites.js';
+import * as createAppMeta from './20251125_170100_create_app_meta.js';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '20251125_170000_create_sites': createSites,
+  '20251125_170100_create_app_meta': createAppMeta,
+};

@@ -1,0 +1,30 @@
+/**
+ * The database as Kysely sees it: one interface per table, column names as in SQL. Keep in step with migrations/
+ * (a migration adds or changes a table here in the same commit). Conventions: ./README.md.
+ */
+
+export interface Database {
+  sites: SitesTable;
+  app_meta: AppMetaTable;
+}
+
+/** A venue (scenic area, park, museum, pool) run by this cloud; gates, capacity and sales hang off it. */
+export interface SitesTable {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  /** IANA time zone of the venue's local calendar (daily caps, opening hours), e.g. Asia/Shanghai. */
+  timezone: string;
+  /** Visitors admitted per local calendar day; null = no cap. */
+  daily_capacity: number | null;
+  /** Epoch milliseconds. */
+  created_at: number;
+}
+
+/** Small key/value facts about this installation (e.g. when it was set up), readable by any module. */
+export interface AppMetaTable {
+  key: string;
+  value: string;
+  /** Epoch milliseconds. */
+  updated_at: number;
+}

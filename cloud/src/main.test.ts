@@ -1,0 +1,130 @@
+/** The real process: tsx, environment, a socket, signals and exit codes. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+const mainFile = join(repoRoot, 'cloud/src/main.ts');
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(env: Record<string, string>): { child: ChildProcess; exited: Promise<Exit> } {
+  const child = spawn(tsx, [mainFile], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<Exit>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, exited };
+}
+
+function listen(server: Server, port = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const address = server.address();
+      if (typeof address === 'object' && address) resolve(address.port);
+      else reject(new Error('no port'));
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForHealth(url: string, deadline: number): Promise<Response> {
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('cloud process', () => {
+  let folder: string;
+  let running: ChildProcess | undefined;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'scenic-main-'));
+  });
+  afterEach(() => {
+    if (running?.exitCode === null) running.kill('SIGKILL');
+    running = undefined;
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('serves /healthz over a real socket and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const { child, exited } = start({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${join(folder, 'nested/cloud.db')}`,
+    });
+    running = child;
+    const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, Date.now() + 20_000);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+
+    child.kill('SIGTERM');
+    const exit = await exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.stdout).toContain('shutting down');
+  });
+
+  it('exits 1 with one clear bilingual line when the port is taken', async () => {
+    const holder = createServer();
+    const port = await listen(holder);
+    try {
+      const { child, exited } = start({
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: `sqlite:${join(folder, 'cloud.db')}`,
+      });
+      running = child;
+      const exit = await exited;
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trim()).toBe(
+        `端口 ${port} 已被占用（127.0.0.1），请关闭占用它的程序或设置 PORT 换一个端口 / ` +
+          `Port ${port} on 127.0.0.1 is already in use: stop the program holding it or set PORT to another port`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('exits 2 with a bilingual message and no stack trace on bad configuration', async () => {
+    const { child, exited } = start({ PORT: 'eighty', DATABASE_URL: `sqlite:${join(folder, 'cloud.db')}` });
+    running = child;
+    const exit = await exited;
+    expect(exit.code).toBe(2);
+    expect(exit.stderr).toContain('配置无效 / Invalid configuration:');
+    expect(exit.stderr).toMatch(/PORT: .*期望.* \/ .*expected/);
+    expect(exit.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * Starts the cloud: configuration → database → migrations → HTTP. Exit codes: 0 after a graceful shutdown, 1 when
+ * the service cannot start or dies, 2 for invalid configuration. Start-up failures a user can fix print one plain
+ * line in Chinese and English, not a stack trace.
+ */
+import closeWithGrace from 'close-with-grace';
+import { pino } from 'pino';
+import { buildApp } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.describe()}\n`);
+    process.exit(2);
+  }
+}
+
+function createLogger(config: Config) {
+  // Pretty, human-readable lines at a terminal; JSON lines (for log collectors) everywhere else.
+  return pino({
+    level: config.logLevel,
+    transport: process.stdout.isTTY
+      ? { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } }
+      : undefined,
+  });
+}
+
+function listenFailure(error: unknown, { host, port }: Config['http']): string | undefined {
+  switch ((error as { code?: unknown }).code) {
+    case 'EADDRINUSE':
+      return `端口 ${port} 已被占用（${host}），请关闭占用它的程序或设置 PORT 换一个端口 / Port ${port} on ${host} is already in use: stop the program holding it or set PORT to another port`;
+    case 'EACCES':
+      return `没有权限监听端口 ${port}（${host}），请换用 1024 以上的端口 / No permission to listen on port ${port} on ${host}: use a port above 1024`;
+    case 'EADDRNOTAVAIL':
+      return `本机没有地址 ${host}，请检查 HOST / Address ${host} is not available on this machine: check HOST`;
+    default:
+      return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config);
+  let database: DatabaseHandle;
+  try {
+    database = openDatabase(config.database, logger);
+    await migrateToLatest(database);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open or migrate the database');
+    logger.flush();
+    process.stderr.write(
+      `数据库无法打开或迁移失败：${(error as Error).message} / Cannot open or migrate the database: ${(error as Error).message}\n`,
+    );
+    process.exit(1);
+  }
+
+  const app = await buildApp({ config, database, logger });
+  try {
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    const line = listenFailure(error, config.http);
+    if (!line) throw error;
+    process.stderr.write(`${line}\n`);
+    await app.close();
+    await database.close();
+    process.exit(1);
+  }
+  logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
+
+  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
+    if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
+    else logger.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+  });
+}
+
+await main();

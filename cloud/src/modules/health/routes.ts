@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { AppError, errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+
+const healthSchema = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['sqlite', 'postgres']),
+  version: z.string(),
+  time: z.number().int().describe('Server clock, epoch milliseconds'),
+});
+
+export const healthModule: AppModule = {
+  name: 'health',
+  routes: async (app, { database }) => {
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Liveness and database round-trip / 存活与数据库连通检查',
+          response: { 200: healthSchema, 503: errorResponseSchema },
+        },
+      },
+      async () => {
+        try {
+          await sql`select 1`.execute(database.db);
+        } catch (error) {
+          throw new AppError('DATABASE_UNAVAILABLE', undefined, { cause: error });
+        }
+        return {
+          status: 'ok' as const,
+          database: database.dialect,
+          version: packageJson.version,
+          time: Date.now(),
+        };
+      },
+    );
+  },
+};

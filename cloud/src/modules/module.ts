@@ -1,0 +1,17 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+
+/** What every route module is given; services and repositories are built from it inside the module. */
+export interface ModuleContext {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+}
+
+/** One domain's HTTP surface: `modules/<domain>/routes.ts` exports one of these. */
+export interface AppModule {
+  readonly name: string;
+  /** URL prefix for all of the module's routes, e.g. `/api/v1/sites`; none for top-level routes. */
+  readonly prefix?: string;
+  readonly routes: FastifyPluginAsyncZod<ModuleContext>;
+}

@@ -1,0 +1,181 @@
+/**
+ * The one catalogue of application errors (modelled on Fastify's lib/errors.js): every error the API can return has
+ * a stable code, an HTTP status and a message in each language, with `{placeholders}` filled from the error's
+ * params. Codes are part of the API contract — clients and tests match on them — so never rename one.
+ */
+import { z } from 'zod';
+import type { Language, Localized } from './language.js';
+import { LANGUAGES } from './language.js';
+import type { FieldIssue } from './validation.js';
+
+interface ErrorDefinition {
+  readonly status: number;
+  readonly messages: Localized;
+}
+
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: {
+    status: 400,
+    messages: { 'zh-CN': '{part}校验未通过', en: 'Request {part} failed validation' },
+  },
+  BAD_REQUEST: {
+    status: 400,
+    messages: { 'zh-CN': '请求格式有误：{reason}', en: 'Malformed request: {reason}' },
+  },
+  BAD_JSON: {
+    status: 400,
+    messages: { 'zh-CN': '请求体不是有效的 JSON', en: 'Request body is not valid JSON' },
+  },
+  UNAUTHENTICATED: {
+    status: 401,
+    messages: { 'zh-CN': '请先登录', en: 'Authentication required' },
+  },
+  FORBIDDEN: {
+    status: 403,
+    messages: { 'zh-CN': '没有执行此操作的权限', en: 'You are not allowed to do this' },
+  },
+  NOT_FOUND: {
+    status: 404,
+    messages: { 'zh-CN': '{resource}不存在：{id}', en: '{resource} not found: {id}' },
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    messages: { 'zh-CN': '接口不存在：{method} {path}', en: 'No such endpoint: {method} {path}' },
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    messages: {
+      'zh-CN': '接口 {path} 不支持 {method} 方法（支持：{allowed}）',
+      en: '{method} is not allowed on {path} (allowed: {allowed})',
+    },
+  },
+  CONFLICT: {
+    status: 409,
+    messages: { 'zh-CN': '操作冲突：{reason}', en: 'Conflict: {reason}' },
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    messages: {
+      'zh-CN': '请求体过大（上限 {limit} 字节）',
+      en: 'Request body too large (limit {limit} bytes)',
+    },
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    messages: { 'zh-CN': '不支持的内容类型：{contentType}', en: 'Unsupported content type: {contentType}' },
+  },
+  RATE_LIMITED: {
+    status: 429,
+    messages: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests, please try again later' },
+  },
+  INTERNAL: {
+    status: 500,
+    messages: { 'zh-CN': '服务器内部错误', en: 'Internal server error' },
+  },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    messages: { 'zh-CN': '数据库暂时不可用，请稍后再试', en: 'The database is temporarily unavailable' },
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** A placeholder value: the same in every language (ids, numbers) or translated. */
+export type ParamValue = string | number | Localized;
+
+type Placeholders<S extends string> = S extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+type ParamNames<C extends ErrorCode> = Placeholders<(typeof ERROR_CATALOGUE)[C]['messages'][Language]>;
+export type ErrorParams<C extends ErrorCode> = Readonly<Record<ParamNames<C>, ParamValue>>;
+
+export interface AppErrorOptions {
+  /** Structured, language-neutral facts for the client (never internals). */
+  readonly details?: unknown;
+  /** Per-field problems; rendered as `details` in the response. */
+  readonly issues?: readonly FieldIssue[];
+  readonly cause?: unknown;
+}
+
+/** Codes without placeholders take no params; the others require exactly theirs. */
+type AppErrorArgs<C extends ErrorCode> = [ParamNames<C>] extends [never]
+  ? [params?: undefined, options?: AppErrorOptions]
+  : [params: ErrorParams<C>, options?: AppErrorOptions];
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    messages: Localized;
+    details?: unknown;
+  };
+}
+
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  override readonly name = 'AppError';
+  readonly status: number;
+  /** Same as `status`; Fastify reads this name. */
+  readonly statusCode: number;
+  readonly messages: Localized;
+  readonly details: unknown;
+  readonly issues: readonly FieldIssue[] | undefined;
+
+  constructor(
+    readonly code: C,
+    ...[params, options]: AppErrorArgs<C>
+  ) {
+    const definition: ErrorDefinition = ERROR_CATALOGUE[code];
+    const messages = localize(definition.messages, (params ?? {}) as Record<string, ParamValue>);
+    super(messages.en, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = definition.status;
+    this.statusCode = definition.status;
+    this.messages = messages;
+    this.details = options?.details;
+    this.issues = options?.issues;
+  }
+
+  toBody(language: Language): ErrorBody {
+    const body: ErrorBody = {
+      error: { code: this.code, message: this.messages[language], messages: this.messages },
+    };
+    if (this.issues) {
+      body.error.details = this.issues.map((issue) => ({ ...issue, message: issue.messages[language] }));
+    } else if (this.details !== undefined) {
+      body.error.details = this.details;
+    }
+    return body;
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+function localize(templates: Localized, params: Readonly<Record<string, ParamValue>>): Localized {
+  const entries = LANGUAGES.map((language) => [
+    language,
+    templates[language].replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      return typeof value === 'object' ? value[language] : String(value);
+    }),
+  ]);
+  return Object.fromEntries(entries) as Localized;
+}
+
+const localizedSchema = z.object({ 'zh-CN': z.string(), en: z.string() });
+
+/** The error body every endpoint returns, for route `response` schemas and the OpenAPI document. */
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+      message: z
+        .string()
+        .describe('In the language chosen by Accept-Language (zh-CN unless en is preferred)'),
+      messages: localizedSchema,
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'ErrorResponse' });

@@ -1,0 +1,114 @@
+/**
+ * Where HTTP meets the error catalogue: request validation produces VALIDATION_FAILED with bilingual field
+ * messages, and every error — ours, Fastify's, a plugin's, a database outage, a bug — leaves as one catalogue
+ * entry in the client's language. Internals (stack, SQL, driver messages) only ever go to the log.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaCompiler,
+  FastifyTypeProvider,
+  RawServerDefault,
+} from 'fastify';
+import type { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { AppError, isAppError } from './errors.js';
+import { type Localized, negotiateLanguage } from './language.js';
+import { parseLocalized } from './validation.js';
+
+const PART_NAMES: Record<string, Localized> = {
+  body: { 'zh-CN': '请求体', en: 'body' },
+  querystring: { 'zh-CN': '查询参数', en: 'query string' },
+  params: { 'zh-CN': '路径参数', en: 'path parameters' },
+  headers: { 'zh-CN': '请求头', en: 'headers' },
+};
+
+/** Fastify validator compiler for zod schemas; a failure becomes VALIDATION_FAILED with per-field details. */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const result = parseLocalized(schema, data);
+    if (result.success) return { value: result.data };
+    const part = PART_NAMES[httpPart ?? 'body'] ?? PART_NAMES.body!;
+    return { error: new AppError('VALIDATION_FAILED', { part }, { issues: result.issues }) };
+  };
+
+/** Maps anything thrown while handling `request` to a catalogue error. */
+export function toAppError(error: unknown, request: FastifyRequest): AppError {
+  if (isAppError(error)) return error;
+  const { code, statusCode, message } = error as Partial<FastifyError>;
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new AppError('BAD_JSON');
+  if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: error });
+  // Fastify's own errors and plugins' (rate limit, auth, static files) are known by their status.
+  switch (statusCode) {
+    case 401:
+      return new AppError('UNAUTHENTICATED');
+    case 403:
+      return new AppError('FORBIDDEN');
+    case 404:
+      return routeNotFound(request);
+    case 409:
+      return new AppError('CONFLICT', { reason: message ?? '' });
+    case 413:
+      return new AppError('PAYLOAD_TOO_LARGE', { limit: request.routeOptions.bodyLimit });
+    case 415:
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', { contentType: request.headers['content-type'] ?? '' });
+    case 429:
+      return new AppError('RATE_LIMITED');
+  }
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) {
+    return new AppError('BAD_REQUEST', { reason: message ?? String(statusCode) });
+  }
+  return new AppError('INTERNAL', undefined, { details: { requestId: request.id }, cause: error });
+}
+
+function routeNotFound(request: FastifyRequest): AppError {
+  return new AppError('ROUTE_NOT_FOUND', { method: request.method, path: pathOf(request) });
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?', 1)[0] ?? request.url;
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
+  const language = negotiateLanguage(request.headers['accept-language']);
+  return reply
+    .code(error.status)
+    .header('content-language', language)
+    .header('vary', 'Accept-Language')
+    .send(error.toBody(language));
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export function installErrorHandling<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
+): void {
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error, request);
+    if (appError.status >= 500) {
+      request.log.error({ err: error, code: appError.code }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code, reason: appError.messages.en }, 'request rejected');
+    }
+    return sendError(request, reply, appError);
+  });
+
+  // No route for this method and path: 405 when the path exists under other methods, 404 otherwise.
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request);
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length === 0) return sendError(request, reply, routeNotFound(request));
+    reply.header('allow', allowed.join(', '));
+    return sendError(
+      request,
+      reply,
+      new AppError('METHOD_NOT_ALLOWED', { method: request.method, path, allowed: allowed.join(', ') }),
+    );
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * Bilingual zod validation. zod 4 formats a message when an issue is created, from (in order) the schema's own
+ * error, the per-parse `error` map, then the global locale. We parse with a per-parse map for each language so every
+ * issue carries a zh-CN and an en message, whatever the global zod config is. The second parse runs only when the
+ * first failed, so valid input costs one parse.
+ */
+import { z } from 'zod';
+import type { Language, Localized } from './language.js';
+
+/** One problem with one field of the input. */
+export interface FieldIssue {
+  /** Where in the input, as zod reports it: object keys and array indices. */
+  readonly path: readonly (string | number)[];
+  /** zod's issue code (`too_big`, `invalid_type`, `custom`, …). */
+  readonly code: string;
+  readonly messages: Localized;
+}
+
+export type LocalizedParseResult<T> =
+  | { readonly success: true; readonly data: T }
+  | { readonly success: false; readonly issues: readonly FieldIssue[] };
+
+const localeErrors: Record<Language, z.core.$ZodErrorMap> = {
+  'zh-CN': z.locales.zhCN().localeError,
+  en: z.locales.en().localeError,
+};
+
+/**
+ * Options for `.refine()` / `.superRefine()` issues that carry their own bilingual message, e.g.
+ * `z.string().refine(isTimeZone, bilingual({ 'zh-CN': '不是有效的时区', en: 'not a valid time zone' }))`.
+ */
+export function bilingual(messages: Localized): { params: { messages: Localized } } {
+  return { params: { messages } };
+}
+
+function customMessages(issue: z.core.$ZodRawIssue): Localized | undefined {
+  if (issue.code !== 'custom') return undefined;
+  const messages = (issue.params as { messages?: Localized } | undefined)?.messages;
+  return messages;
+}
+
+function errorMapFor(language: Language): z.core.$ZodErrorMap {
+  return (issue) => customMessages(issue)?.[language] ?? localeErrors[language](issue);
+}
+
+const errorMaps: Record<Language, z.core.$ZodErrorMap> = {
+  'zh-CN': errorMapFor('zh-CN'),
+  en: errorMapFor('en'),
+};
+
+export function parseLocalized<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): LocalizedParseResult<z.output<S>> {
+  const zh = schema.safeParse(input, { error: errorMaps['zh-CN'] });
+  if (zh.success) return { success: true, data: zh.data };
+  const en = schema.safeParse(input, { error: errorMaps.en });
+  const enIssues = en.success ? [] : en.error.issues;
+  const issues = zh.error.issues.map((issue, index) => ({
+    path: issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key)),
+    code: issue.code,
+    messages: { 'zh-CN': issue.message, en: enIssues[index]?.message ?? issue.message },
+  }));
+  return { success: false, issues };
+}
