@@ -18,7 +18,11 @@ function errorCode(error: unknown): string | undefined {
   return (error as { code?: string }).code;
 }
 
-describe.each(databaseBackends())('transaction() on $name', (backend) => {
+const backends = databaseBackends();
+const sqlite = backends.find((backend) => backend.name === 'sqlite')!;
+const postgres = backends.find((backend) => backend.name === 'postgres');
+
+describe.each(backends)('transaction() on $name', (backend) => {
   let test: TestDatabase;
   beforeEach(async () => {
     test = await backend.create();
@@ -58,78 +62,85 @@ describe.each(databaseBackends())('transaction() on $name', (backend) => {
     ).rejects.toThrow('outer fails');
     expect(await test.database.db.selectFrom('sites').selectAll().execute()).toEqual([]);
   });
+});
 
-  it.runIf(backend.name === 'postgres')(
-    'retries a serialization failure (40001) between two SERIALIZABLE transactions; no update is lost',
-    async () => {
-      await test.database.db.insertInto('sites').values(site).execute();
-      // Both transactions read the counter before either writes: a classic lost-update race.
-      let arrived = 0;
-      let releaseBoth!: () => void;
-      const bothRead = new Promise<void>((resolve) => {
-        releaseBoth = resolve;
-      });
+describe.skipIf(!postgres)('transaction() on postgres under contention', () => {
+  let test: TestDatabase;
+  beforeEach(async () => {
+    test = await postgres!.create();
+  });
+  afterEach(() => test.dispose());
+
+  it('retries a serialization failure (40001) between two SERIALIZABLE transactions; no update is lost', async () => {
+    await test.database.db.insertInto('sites').values(site).execute();
+    // Both transactions read the counter before either writes: a classic lost-update race.
+    let arrived = 0;
+    let releaseBoth!: () => void;
+    const bothRead = new Promise<void>((resolve) => {
+      releaseBoth = resolve;
+    });
+    const retries: unknown[] = [];
+    const increment = () =>
+      transaction(
+        test.database.db,
+        async (trx) => {
+          const { daily_capacity } = await trx
+            .selectFrom('sites')
+            .select('daily_capacity')
+            .where('id', '=', 's1')
+            .executeTakeFirstOrThrow();
+          if (++arrived === 2) releaseBoth();
+          if (arrived <= 2) await bothRead;
+          await trx
+            .updateTable('sites')
+            .set({ daily_capacity: (daily_capacity ?? 0) + 1 })
+            .where('id', '=', 's1')
+            .execute();
+        },
+        { onRetry: (_attempt, error) => retries.push(error) },
+      );
+    await Promise.all([increment(), increment()]);
+    expect(retries.map(errorCode)).toEqual(['40001']);
+    const row = await test.database.db.selectFrom('sites').select('daily_capacity').executeTakeFirstOrThrow();
+    expect(row.daily_capacity).toBe(2);
+  });
+});
+
+describe('transaction() on sqlite under contention', () => {
+  let test: TestDatabase;
+  beforeEach(async () => {
+    test = await sqlite.create();
+  });
+  afterEach(() => test.dispose());
+
+  it('retries SQLITE_BUSY while another connection holds the write lock, and gives up after maxAttempts', async () => {
+    if (test.config.dialect !== 'sqlite') throw new Error('expected SQLite');
+    // A short busy timeout: the driver waits synchronously, so the other connection can only let go between
+    // our attempts, during the helper's (asynchronous) backoff.
+    const impatient = openDatabase({ ...test.config, busyTimeoutMs: 5 });
+    const other = new BetterSqlite3(test.config.path);
+    try {
+      other.exec('begin immediate');
+      await expect(
+        transaction(impatient.db, (trx) => trx.insertInto('sites').values(site).execute(), {
+          maxAttempts: 2,
+        }),
+      ).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
+
       const retries: unknown[] = [];
-      const increment = () =>
-        transaction(
-          test.database.db,
-          async (trx) => {
-            const { daily_capacity } = await trx
-              .selectFrom('sites')
-              .select('daily_capacity')
-              .where('id', '=', 's1')
-              .executeTakeFirstOrThrow();
-            if (++arrived === 2) releaseBoth();
-            if (arrived <= 2) await bothRead;
-            await trx
-              .updateTable('sites')
-              .set({ daily_capacity: (daily_capacity ?? 0) + 1 })
-              .where('id', '=', 's1')
-              .execute();
-          },
-          { onRetry: (_attempt, error) => retries.push(error) },
-        );
-      await Promise.all([increment(), increment()]);
-      expect(retries.map(errorCode)).toEqual(['40001']);
-      const row = await test.database.db
-        .selectFrom('sites')
-        .select('daily_capacity')
-        .executeTakeFirstOrThrow();
-      expect(row.daily_capacity).toBe(2);
-    },
-  );
-
-  it.runIf(backend.name === 'sqlite')(
-    'retries SQLITE_BUSY while another connection holds the write lock, and gives up after maxAttempts',
-    async () => {
-      if (test.config.dialect !== 'sqlite') throw new Error('expected SQLite');
-      // A short busy timeout: the driver waits synchronously, so the other connection can only let go between
-      // our attempts, during the helper's (asynchronous) backoff.
-      const impatient = openDatabase({ ...test.config, busyTimeoutMs: 5 });
-      const other = new BetterSqlite3(test.config.path);
-      try {
-        other.exec('begin immediate');
-        await expect(
-          transaction(impatient.db, (trx) => trx.insertInto('sites').values(site).execute(), {
-            maxAttempts: 2,
-          }),
-        ).rejects.toMatchObject({ code: expect.stringMatching(/^SQLITE_BUSY/) });
-
-        const retries: unknown[] = [];
-        setTimeout(() => other.exec('commit'), 60);
-        await transaction(impatient.db, (trx) => trx.insertInto('sites').values(site).execute(), {
-          maxAttempts: 20,
-          onRetry: (_attempt, error) => retries.push(error),
-        });
-        expect(retries.length).toBeGreaterThan(0);
-        expect(retries.every((error) => errorCode(error)?.startsWith('SQLITE_BUSY'))).toBe(true);
-        const { rows } = await sql<{ n: number }>`select count(*) as n from sites`.execute(test.database.db);
-        expect(rows[0]?.n).toBe(1);
-      } finally {
-        if (other.inTransaction) other.exec('rollback');
-        other.close();
-        await impatient.close();
-      }
-    },
-  );
+      setTimeout(() => other.exec('commit'), 60);
+      await transaction(impatient.db, (trx) => trx.insertInto('sites').values(site).execute(), {
+        maxAttempts: 20,
+        onRetry: (_attempt, error) => retries.push(error),
+      });
+      expect(retries.length).toBeGreaterThan(0);
+      expect(retries.every((error) => errorCode(error)?.startsWith('SQLITE_BUSY'))).toBe(true);
+      const { rows } = await sql<{ n: number }>`select count(*) as n from sites`.execute(test.database.db);
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      if (other.inTransaction) other.exec('rollback');
+      other.close();
+      await impatient.close();
+    }
+  });
 });
