@@ -1,0 +1,224 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Announcement, VoiceLang } from '../interfaces.js';
+import { EspeakVoice, type EspeakVoiceOptions } from './espeak-voice.js';
+
+const dirs: string[] = [];
+const voices: EspeakVoice[] = [];
+
+afterEach(async () => {
+  await Promise.all(voices.splice(0).map((v) => v.stop()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'voice-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A shell script that appends its argv (NUL-separated, one record per run) to `log`; never evaluates them. */
+function recorder(dir: string, name: string, log: string, body = ''): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    `#!/bin/sh\n[ "$1" = "--version" ] && exit 0\nprintf '%s\\0' "$@" >> '${log}'\nprintf '\\036\\0' >> '${log}'\n${body}`,
+  );
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** Writes a stand-in clip to the path after -w, stopping at the end of options. */
+const WRITE_CLIP = `out=''\nwhile [ $# -gt 0 ]; do\n  [ "$1" = "--" ] && break\n  [ "$1" = "-w" ] && out="$2"\n  shift\ndone\nprintf 'RIFF' > "$out"\n`;
+
+function runs(log: string): string[][] {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, 'utf8')
+    .split('\x1e\0')
+    .filter((r) => r.length > 0)
+    .map((r) => r.split('\0').slice(0, -1));
+}
+
+function spokenUntil(voice: EspeakVoice, count: number): Promise<Announcement[]> {
+  const spoken: Announcement[] = [];
+  return new Promise((resolve, reject) => {
+    voice.on('spoken', (a) => {
+      spoken.push(a);
+      if (spoken.length === count) resolve(spoken);
+    });
+    voice.on('fault', reject);
+  });
+}
+
+async function startVoice(options: EspeakVoiceOptions): Promise<EspeakVoice> {
+  const voice = new EspeakVoice(options);
+  voices.push(voice);
+  await voice.start();
+  return voice;
+}
+
+function hostileTexts(dir: string, marker: string): string[] {
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'keep me');
+  return [
+    `"double" 'single' quotes`,
+    `$(touch ${marker})`,
+    `\`touch ${marker}\``,
+    `; rm -f ${victim}; touch ${marker}`,
+    `| touch ${marker} && touch ${marker}`,
+    `(SayText "x") (system "touch ${marker}")`,
+    `第一行\n第二行 $HOME`,
+    `-w ${marker}`,
+    `--stdin`,
+  ];
+}
+
+describe('EspeakVoice with a recording renderer and player', () => {
+  it('passes hostile text verbatim as one argv entry after --, and nothing in it runs', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'pwned');
+    const renderLog = join(dir, 'render.log');
+    const playLog = join(dir, 'play.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', renderLog, WRITE_CLIP),
+      player: [recorder(dir, 'player', playLog), '-q'],
+      maxQueue: 20,
+    });
+    const texts = hostileTexts(dir, marker);
+    const done = spokenUntil(voice, texts.length);
+    for (const text of texts) await voice.announce(text, 'zh-CN');
+    await done;
+
+    const rendered = runs(renderLog);
+    expect(rendered.map((argv) => argv.at(-1))).toEqual(texts);
+    for (const argv of rendered) {
+      expect(argv.slice(0, 4)).toEqual(['-v', 'cmn', '-s', '150']);
+      expect(argv.at(-2)).toBe('--');
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('keep me');
+    // The player gets its own options and a cached clip path, never the text.
+    for (const argv of runs(playLog)) {
+      expect(argv[0]).toBe('-q');
+      expect(argv[1]).toMatch(/cache\/[0-9a-f]{64}\.wav$/);
+    }
+  });
+
+  it('renders each (voice, text) once and plays the cached clip afterwards', async () => {
+    const dir = tempDir();
+    const renderLog = join(dir, 'render.log');
+    const playLog = join(dir, 'play.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', renderLog, WRITE_CLIP),
+      player: [recorder(dir, 'player', playLog)],
+      maxQueue: 10,
+    });
+    const done = spokenUntil(voice, 4);
+    const said: [string, VoiceLang][] = [
+      ['欢迎光临', 'zh-CN'],
+      ['欢迎光临', 'zh-CN'],
+      ['Welcome', 'en'],
+      ['欢迎光临', 'zh-CN'],
+    ];
+    for (const [text, lang] of said) await voice.announce(text, lang);
+    await done;
+    expect(runs(renderLog).map((argv) => `${argv[1]}:${argv.at(-1)}`)).toEqual([
+      'cmn:欢迎光临',
+      'en:Welcome',
+    ]);
+    const played = runs(playLog).map((argv) => argv[0]);
+    expect(played).toHaveLength(4);
+    expect(new Set(played).size).toBe(2);
+    expect(readdirSync(join(dir, 'cache')).filter((f) => !f.endsWith('.wav'))).toEqual([]);
+  });
+
+  it('returns from announce() before rendering, plays in order, and drops the oldest waiting when full', async () => {
+    const dir = tempDir();
+    const playLog = join(dir, 'play.log');
+    const renderLog = join(dir, 'render.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', renderLog, WRITE_CLIP),
+      // A slow player: each clip "plays" for 50 ms.
+      player: [recorder(dir, 'player', playLog, 'sleep 0.05\n')],
+      maxQueue: 2,
+    });
+    const dropped: string[] = [];
+    voice.on('dropped', (a) => dropped.push(a.text));
+    const spoken = spokenUntil(voice, 3);
+    await voice.announce('一', 'zh-CN');
+    expect(runs(renderLog)).toEqual([]); // queued, not yet rendered
+    await new Promise((r) => setTimeout(r, 25)); // '一' is playing now
+    for (const text of ['二', '三', '四']) await voice.announce(text, 'zh-CN');
+    // Of 二 三 四 only two may wait.
+    expect(dropped).toEqual(['二']);
+    expect((await spoken).map((a) => a.text)).toEqual(['一', '三', '四']);
+  });
+
+  it('rejects text that can never be spoken, and keeps going after a failed render', async () => {
+    const dir = tempDir();
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', join(dir, 'render.log'), 'exit 3\n'),
+      player: [recorder(dir, 'player', join(dir, 'play.log'))],
+    });
+    await expect(voice.announce('', 'zh-CN')).rejects.toMatchObject({ code: 'VOICE_TEXT_INVALID' });
+    await expect(voice.announce('a\0b', 'zh-CN')).rejects.toMatchObject({ code: 'VOICE_TEXT_INVALID' });
+    await expect(voice.announce('x'.repeat(201), 'zh-CN')).rejects.toMatchObject({
+      code: 'VOICE_TEXT_INVALID',
+    });
+    const fault = new Promise((resolve) => voice.on('fault', resolve));
+    await voice.announce('你好', 'zh-CN');
+    expect(await fault).toMatchObject({ code: 'VOICE_RENDER_FAILED' });
+    // Nothing half-rendered is left to be served as a clip later.
+    expect(readdirSync(join(dir, 'cache'))).toEqual([]);
+  });
+
+  it('refuses to start without a renderer', async () => {
+    const voice = new EspeakVoice({ cacheDir: join(tempDir(), 'c'), espeak: '/nonexistent/espeak-ng' });
+    await expect(voice.start()).rejects.toMatchObject({ code: 'VOICE_RENDER_FAILED' });
+  });
+});
+
+const hasEspeak = spawnSync('espeak-ng', ['--version']).status === 0;
+if (!hasEspeak)
+  console.warn('espeak-ng not installed (Debian package espeak-ng): real-renderer voice tests skipped');
+
+describe.skipIf(!hasEspeak)('EspeakVoice with the real espeak-ng', () => {
+  it('renders Mandarin and hostile text to WAV clips without executing anything', async () => {
+    const dir = tempDir();
+    const marker = join(dir, 'pwned');
+    const playLog = join(dir, 'play.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      player: [recorder(dir, 'player', playLog)],
+      maxQueue: 20,
+    });
+    const texts = ['欢迎光临，请通行', 'Welcome', ...hostileTexts(dir, marker)];
+    const done = spokenUntil(voice, texts.length);
+    for (const [i, text] of texts.entries()) await voice.announce(text, i === 1 ? 'en' : 'zh-CN');
+    await done;
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(dir, 'victim'), 'utf8')).toBe('keep me');
+    const clips = runs(playLog).map((argv) => argv[0]!);
+    expect(clips).toHaveLength(texts.length);
+    for (const clip of clips) {
+      const wav = readFileSync(clip);
+      expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
+      expect(wav.length).toBeGreaterThan(1000);
+    }
+  });
+});

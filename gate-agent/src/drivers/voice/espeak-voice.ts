@@ -1,0 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Emitter } from '../emitter.js';
+import { asDriverError, DriverError } from '../errors.js';
+import type { Announcement, Voice, VoiceEvents, VoiceLang } from '../interfaces.js';
+import { runProcess } from './run-process.js';
+
+export interface EspeakVoiceOptions {
+  /** Rendered clips are kept here, one WAV per (voice, speed, text). Created at start(). */
+  readonly cacheDir: string;
+  /** The renderer. Default espeak-ng (Debian package espeak-ng). */
+  readonly espeak?: string;
+  /** The player's argv; the clip path is appended. Default aplay -q (Debian package alsa-utils). */
+  readonly player?: readonly string[];
+  /** espeak-ng voice per language. Default zh-CN → cmn (Mandarin), en → en. */
+  readonly voices?: Partial<Record<VoiceLang, string>>;
+  /** Words per minute (espeak-ng -s). Default 150: clear over turnstile noise. */
+  readonly wordsPerMinute?: number;
+  /** Announcements waiting beyond this drop the oldest. Default 3. */
+  readonly maxQueue?: number;
+  /** Longest accepted text in characters. Default 200. */
+  readonly maxTextLength?: number;
+  /** A renderer or player running longer than this is killed. Default 30 s. */
+  readonly processTimeoutMs?: number;
+}
+
+const DEFAULT_VOICES: Record<VoiceLang, string> = { 'zh-CN': 'cmn', en: 'en' };
+
+/**
+ * Announcements spoken by espeak-ng: each text is rendered once to a WAV (`espeak-ng -v cmn -w clip.wav -- text`)
+ * and cached on disk under a hash of voice, speed and text, then played; a gate repeats a handful of phrases all
+ * day, so after warm-up playing is all that happens.
+ *
+ * Why not the `say` package the design names: its Linux platform drives festival (no Mandarin, no clip export, and
+ * it splices the text into a Scheme expression unescaped), and its platform base class cannot carry a gate either:
+ * it attaches no 'error' listener to the child, so a missing binary (ENOENT) or a renderer that dies before reading
+ * stdin (EPIPE) is an uncaught exception that takes the whole agent down, and it reports a non-zero exit as success,
+ * which would put a broken clip in the cache. So the platform is written directly: argv arrays (no shell), the
+ * text after `--` so a leading '-' is text, never an option.
+ */
+export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
+  readonly #options: EspeakVoiceOptions;
+  readonly #voices: Record<VoiceLang, string>;
+  readonly #queue: Announcement[] = [];
+  #abort: AbortController | undefined;
+  #worker: Promise<void> | undefined;
+
+  constructor(options: EspeakVoiceOptions) {
+    super();
+    this.#options = options;
+    this.#voices = { ...DEFAULT_VOICES, ...options.voices };
+  }
+
+  get #espeak(): string {
+    return this.#options.espeak ?? 'espeak-ng';
+  }
+
+  get #timeoutMs(): number {
+    return this.#options.processTimeoutMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    if (this.#abort) return;
+    await mkdir(this.#options.cacheDir, { recursive: true });
+    // Fail at start, not at the first visitor, when the renderer is missing.
+    try {
+      const probe = await runProcess(this.#espeak, ['--version'], { timeoutMs: 5000 });
+      if (probe.code !== 0) throw new Error(probe.stderr || `exit code ${probe.code}`);
+    } catch (err) {
+      throw asDriverError(err, 'VOICE_RENDER_FAILED', `voice renderer ${this.#espeak} unusable`);
+    }
+    this.#abort = new AbortController();
+  }
+
+  async stop(): Promise<void> {
+    const abort = this.#abort;
+    if (!abort) return;
+    this.#abort = undefined;
+    this.#queue.length = 0;
+    abort.abort();
+    await this.#worker;
+  }
+
+  async announce(text: string, lang: VoiceLang): Promise<void> {
+    const max = this.#options.maxTextLength ?? 200;
+    if (typeof text !== 'string' || text.trim() === '' || text.length > max || text.includes('\0')) {
+      throw new DriverError(
+        'VOICE_TEXT_INVALID',
+        `announcement text must be 1–${max} characters without NUL`,
+      );
+    }
+    if (!(lang in this.#voices)) throw new DriverError('VOICE_TEXT_INVALID', `no voice for language ${lang}`);
+    if (!this.#abort) throw new DriverError('NOT_STARTED', 'voice is not started');
+    this.#queue.push({ text, lang });
+    while (this.#queue.length > (this.#options.maxQueue ?? 3)) this.emit('dropped', this.#queue.shift()!);
+    this.#worker ??= this.#drain().finally(() => {
+      this.#worker = undefined;
+    });
+  }
+
+  async #drain(): Promise<void> {
+    // Let announce() and the I/O behind it (the relay write) go first: spawning a child costs milliseconds.
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+      const signal = this.#abort?.signal;
+      if (!signal) return;
+      try {
+        const clip = await this.#clip(next, signal);
+        await this.#play(clip, signal);
+        this.emit('spoken', next);
+      } catch (err) {
+        if (signal.aborted) return;
+        this.emit('fault', asDriverError(err, 'VOICE_PLAY_FAILED', 'announcement failed'));
+      }
+    }
+  }
+
+  /** The clip's path, rendering it first if it is not cached yet. */
+  async #clip(a: Announcement, signal: AbortSignal): Promise<string> {
+    const voice = this.#voices[a.lang];
+    const wpm = String(this.#options.wordsPerMinute ?? 150);
+    const hash = createHash('sha256').update(`${voice}\0${wpm}\0${a.text}`).digest('hex');
+    const clip = join(this.#options.cacheDir, `${hash}.wav`);
+    if (await nonEmptyFile(clip)) return clip;
+
+    // Render beside the cache and rename: a half-written clip is never served, even after a crash.
+    const partial = join(this.#options.cacheDir, `${hash}.${randomBytes(4).toString('hex')}.partial`);
+    try {
+      const run = await runProcess(this.#espeak, ['-v', voice, '-s', wpm, '-w', partial, '--', a.text], {
+        timeoutMs: this.#timeoutMs,
+        signal,
+      });
+      if (run.code !== 0 || !(await nonEmptyFile(partial))) {
+        throw new DriverError(
+          'VOICE_RENDER_FAILED',
+          `${this.#espeak} failed (exit ${run.code ?? run.signal}): ${run.stderr || 'no clip written'}`,
+        );
+      }
+      await rename(partial, clip);
+      return clip;
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw asDriverError(err, 'VOICE_RENDER_FAILED', `${this.#espeak} could not run`);
+    }
+  }
+
+  async #play(clip: string, signal: AbortSignal): Promise<void> {
+    const [command, ...args] = this.#options.player ?? ['aplay', '-q'];
+    if (!command) throw new DriverError('BAD_CONFIG', 'voice player command is empty');
+    const run = await runProcess(command, [...args, clip], { timeoutMs: this.#timeoutMs, signal });
+    if (run.code !== 0) {
+      throw new DriverError(
+        'VOICE_PLAY_FAILED',
+        `${command} failed (exit ${run.code ?? run.signal}): ${run.stderr}`,
+      );
+    }
+  }
+}
+
+async function nonEmptyFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).size > 0;
+  } catch {
+    return false;
+  }
+}
