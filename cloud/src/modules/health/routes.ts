@@ -17,6 +17,7 @@ export const healthModule: AppModule = {
     app.get(
       '/healthz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['system'],
           summary: 'Liveness and database round-trip / 存活与数据库连通检查',

@@ -1,0 +1,107 @@
+/**
+ * The permission catalogue (权限) and the seed roles. Every route declares exactly one access level in its route
+ * options — `config: { access: 'public' | 'authenticated' | <permission> }` — and the auth layer enforces it; the
+ * RBAC matrix test walks every route × seed role against these declarations. Permission names are stable API: roles
+ * stored in the database refer to them, so never rename one.
+ */
+import type { Localized } from './language.js';
+
+export const PERMISSIONS = {
+  'operators.read': { 'zh-CN': '查看操作员', en: 'View operators' },
+  'operators.manage': { 'zh-CN': '管理操作员与角色', en: 'Manage operators and roles' },
+  'audit.read': { 'zh-CN': '查看操作日志', en: 'View the audit log' },
+  'venues.read': { 'zh-CN': '查看景区、区域、窗口与闸机', en: 'View sites, zones, windows and gates' },
+  'venues.manage': { 'zh-CN': '管理景区、区域、窗口与闸机', en: 'Manage sites, zones, windows and gates' },
+  'ticket_types.read': { 'zh-CN': '查看票种', en: 'View ticket types' },
+  'ticket_types.manage': { 'zh-CN': '管理票种与价格', en: 'Manage ticket types and prices' },
+  'capacity.read': { 'zh-CN': '查看限量与时段', en: 'View capacity and time slots' },
+  'capacity.manage': { 'zh-CN': '管理限量与时段', en: 'Manage capacity and time slots' },
+  'stock.read': { 'zh-CN': '查看票库', en: 'View ticket stock' },
+  'stock.manage': { 'zh-CN': '门票入仓、出仓、作废', en: 'Import, issue, return and void ticket stock' },
+  'sales.sell': { 'zh-CN': '窗口售票', en: 'Sell tickets at a window' },
+  'sales.read': { 'zh-CN': '查看销售记录', en: 'View sales' },
+  'supplements.sell': { 'zh-CN': '补票', en: 'Sell supplementary tickets' },
+  'refunds.request': { 'zh-CN': '办理退票', en: 'Process refunds' },
+  'refunds.approve': { 'zh-CN': '审批大额退票', en: 'Approve refunds above the threshold' },
+  'lookup.read': { 'zh-CN': '票效查询', en: 'Look up ticket validity' },
+  'gates.read': { 'zh-CN': '查看闸机状态', en: 'View gate status' },
+  'gates.manage': { 'zh-CN': '管理闸机注册与凭证', en: 'Manage gate registration and credentials' },
+  'gates.command': { 'zh-CN': '远程控制闸机', en: 'Send commands to gates' },
+  'groups.order': { 'zh-CN': '团队预订下单', en: 'Place group orders' },
+  'groups.manage': { 'zh-CN': '管理团队订单', en: 'Manage group orders' },
+  'customers.read': { 'zh-CN': '查看客户与积分', en: 'View customers and points' },
+  'customers.manage': { 'zh-CN': '管理客户与积分', en: 'Manage customers and points' },
+  'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
+  'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
+  'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
+} as const satisfies Record<string, Localized>;
+
+export type Permission = keyof typeof PERMISSIONS;
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+/** What a route requires: nothing, any signed-in operator, or one permission. */
+export type RouteAccess = 'public' | 'authenticated' | Permission;
+
+export const SEED_ROLES = {
+  admin: {
+    name: { 'zh-CN': '系统管理员', en: 'Administrator' },
+    permissions: PERMISSION_NAMES,
+  },
+  finance: {
+    name: { 'zh-CN': '财务', en: 'Finance' },
+    permissions: [
+      'sales.read',
+      'refunds.approve',
+      'lookup.read',
+      'reports.read',
+      'settlements.manage',
+      'stock.read',
+      'ticket_types.read',
+      'audit.read',
+      'customers.read',
+    ],
+  },
+  cashier: {
+    name: { 'zh-CN': '售票员', en: 'Cashier' },
+    permissions: [
+      'sales.sell',
+      'sales.read',
+      'supplements.sell',
+      'refunds.request',
+      'lookup.read',
+      'stock.read',
+      'ticket_types.read',
+      'capacity.read',
+      'customers.read',
+      'venues.read',
+    ],
+  },
+  gate_staff: {
+    name: { 'zh-CN': '检票员', en: 'Gate staff' },
+    permissions: ['lookup.read', 'gates.read', 'venues.read', 'ticket_types.read'],
+  },
+  control_room: {
+    name: { 'zh-CN': '监控中心', en: 'Control room' },
+    permissions: [
+      'gates.read',
+      'gates.command',
+      'venues.read',
+      'reports.read',
+      'lookup.read',
+      'capacity.read',
+    ],
+  },
+  agency: {
+    name: { 'zh-CN': '旅行社', en: 'Travel agency' },
+    permissions: ['groups.order', 'ticket_types.read', 'capacity.read'],
+  },
+} as const satisfies Record<string, { name: Localized; permissions: readonly Permission[] }>;
+
+export type SeedRole = keyof typeof SEED_ROLES;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Required on every route; enforced by the auth layer and checked at start-up. */
+    access?: RouteAccess;
+  }
+}
