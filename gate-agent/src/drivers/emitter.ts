@@ -16,8 +16,11 @@ export interface Observable<E extends EventMap> {
   once<K extends keyof E & string>(event: K, listener: Listener<E[K]>): this;
 }
 
-/** Listeners are stored type-erased; on()/emit() keep each event's argument types in step. */
-type StoredListener = (...args: unknown[]) => void;
+/**
+ * Listeners are stored type-erased; on()/emit() keep each event's argument types in step. A once() wrapper keeps
+ * the caller's listener so off() with the original still removes it.
+ */
+type StoredListener = ((...args: unknown[]) => void) & { original?: unknown };
 
 export class Emitter<E extends EventMap> implements Observable<E> {
   readonly #listeners = new Map<keyof E, StoredListener[]>();
@@ -32,16 +35,17 @@ export class Emitter<E extends EventMap> implements Observable<E> {
   off<K extends keyof E & string>(event: K, listener: Listener<E[K]>): this {
     const list = this.#listeners.get(event);
     if (!list) return this;
-    const i = list.lastIndexOf(listener as unknown as StoredListener);
+    const i = list.findLastIndex((l) => l === listener || l.original === listener);
     if (i >= 0) list.splice(i, 1);
     return this;
   }
 
   once<K extends keyof E & string>(event: K, listener: Listener<E[K]>): this {
-    const wrapper = ((...args: E[K]) => {
+    const wrapper: Listener<E[K]> & { original?: unknown } = (...args: E[K]) => {
       this.off(event, wrapper);
       listener(...args);
-    }) as Listener<E[K]>;
+    };
+    wrapper.original = listener;
     return this.on(event, wrapper);
   }
 

@@ -48,8 +48,7 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
   #misses = 0;
   #lastReadError: DriverErrorCode | null = null;
   #lastFault: DriverErrorCode | null = null;
-  /** The chip's VersionReg as read at start (0x91/0x92 for NXP silicon, others for clones). */
-  chipVersion: number | undefined;
+  #chipVersion: number | undefined;
 
   constructor(options: Mfrc522ReaderOptions) {
     super();
@@ -57,6 +56,11 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
     checkChipOptions(options);
     this.#pollIntervalMs = options.pollIntervalMs ?? 100;
     this.#removeAfterMisses = options.removeAfterMisses ?? 2;
+  }
+
+  /** The chip's VersionReg as read at start (0x91/0x92 for NXP silicon, others for clones). */
+  get chipVersion(): number | undefined {
+    return this.#chipVersion;
   }
 
   async start(): Promise<void> {
@@ -69,7 +73,7 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
     }
     const chip = new Mfrc522Chip(spi, this.#options);
     try {
-      this.chipVersion = await chip.init();
+      this.#chipVersion = await chip.init();
     } catch (err) {
       await spi.close();
       throw asDriverError(err, 'SPI_IO', 'MFRC522 start failed');

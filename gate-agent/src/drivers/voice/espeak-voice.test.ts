@@ -145,6 +145,31 @@ describe('EspeakVoice with a recording renderer and player', () => {
     expect(readdirSync(join(dir, 'cache')).filter((f) => !f.endsWith('.wav'))).toEqual([]);
   });
 
+  it('keeps the cache bounded, evicting the least recently played clip', async () => {
+    const dir = tempDir();
+    const renderLog = join(dir, 'render.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', renderLog, WRITE_CLIP),
+      player: [recorder(dir, 'player', join(dir, 'play.log'))],
+      maxCachedClips: 2,
+    });
+    const say = async (text: string) => {
+      const spoken = spokenUntil(voice, 1);
+      await voice.announce(text, 'zh-CN');
+      await spoken;
+      await new Promise((r) => setTimeout(r, 15)); // distinct mtimes
+    };
+    await say('剩余1次');
+    await say('剩余2次');
+    await say('剩余1次'); // a hit: 剩余1次 is now the most recently played
+    await say('剩余3次'); // evicts 剩余2次
+    expect(readdirSync(join(dir, 'cache'))).toHaveLength(2);
+    await say('剩余1次');
+    await say('剩余2次');
+    expect(runs(renderLog).map((argv) => argv.at(-1))).toEqual(['剩余1次', '剩余2次', '剩余3次', '剩余2次']);
+  });
+
   it('returns from announce() before rendering, plays in order, and drops the oldest waiting when full', async () => {
     const dir = tempDir();
     const playLog = join(dir, 'play.log');

@@ -1,14 +1,14 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Emitter } from '../emitter.js';
 import { asDriverError, DriverError } from '../errors.js';
 import type { Announcement, Voice, VoiceEvents, VoiceLang } from '../interfaces.js';
+import { ClipCache } from './clip-cache.js';
 import { runProcess } from './run-process.js';
 
 export interface EspeakVoiceOptions {
   /** Rendered clips are kept here, one WAV per (voice, speed, text). Created at start(). */
   readonly cacheDir: string;
+  /** Clips kept; beyond this the least recently played are deleted. Default 500 (~50 MB of Mandarin phrases). */
+  readonly maxCachedClips?: number;
   /** The renderer. Default espeak-ng (Debian package espeak-ng). */
   readonly espeak?: string;
   /** The player's argv; the clip path is appended. Default aplay -q (Debian package alsa-utils). */
@@ -42,6 +42,7 @@ const DEFAULT_VOICES: Record<VoiceLang, string> = { 'zh-CN': 'cmn', en: 'en' };
 export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
   readonly #options: EspeakVoiceOptions;
   readonly #voices: Record<VoiceLang, string>;
+  readonly #cache: ClipCache;
   readonly #queue: Announcement[] = [];
   #abort: AbortController | undefined;
   #worker: Promise<void> | undefined;
@@ -50,6 +51,7 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
     super();
     this.#options = options;
     this.#voices = { ...DEFAULT_VOICES, ...options.voices };
+    this.#cache = new ClipCache(options.cacheDir, options.maxCachedClips ?? 500);
   }
 
   get #espeak(): string {
@@ -62,7 +64,7 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
 
   async start(): Promise<void> {
     if (this.#abort) return;
-    await mkdir(this.#options.cacheDir, { recursive: true });
+    await this.#cache.open();
     // Fail at start, not at the first visitor, when the renderer is missing.
     try {
       const probe = await runProcess(this.#espeak, ['--version'], { timeoutMs: 5000 });
@@ -120,27 +122,24 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
   async #clip(a: Announcement, signal: AbortSignal): Promise<string> {
     const voice = this.#voices[a.lang];
     const wpm = String(this.#options.wordsPerMinute ?? 150);
-    const hash = createHash('sha256').update(`${voice}\0${wpm}\0${a.text}`).digest('hex');
-    const clip = join(this.#options.cacheDir, `${hash}.wav`);
-    if (await nonEmptyFile(clip)) return clip;
+    const clip = this.#cache.pathFor([voice, wpm, a.text]);
+    if (await this.#cache.lookup(clip)) return clip;
 
-    // Render beside the cache and rename: a half-written clip is never served, even after a crash.
-    const partial = join(this.#options.cacheDir, `${hash}.${randomBytes(4).toString('hex')}.partial`);
+    const partial = this.#cache.partialFor(clip);
     try {
       const run = await runProcess(this.#espeak, ['-v', voice, '-s', wpm, '-w', partial, '--', a.text], {
         timeoutMs: this.#timeoutMs,
         signal,
       });
-      if (run.code !== 0 || !(await nonEmptyFile(partial))) {
+      if (run.code !== 0 || !(await this.#cache.commit(partial, clip))) {
         throw new DriverError(
           'VOICE_RENDER_FAILED',
           `${this.#espeak} failed (exit ${run.code ?? run.signal}): ${run.stderr || 'no clip written'}`,
         );
       }
-      await rename(partial, clip);
       return clip;
     } catch (err) {
-      await rm(partial, { force: true });
+      await this.#cache.discard(partial);
       throw asDriverError(err, 'VOICE_RENDER_FAILED', `${this.#espeak} could not run`);
     }
   }
@@ -155,13 +154,5 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
         `${command} failed (exit ${run.code ?? run.signal}): ${run.stderr}`,
       );
     }
-  }
-}
-
-async function nonEmptyFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).size > 0;
-  } catch {
-    return false;
   }
 }
