@@ -25,7 +25,31 @@ describe('loadConfig', () => {
       },
       logLevel: 'info',
       venueTimezone: 'Asia/Shanghai',
+      mqtt: {
+        broker: { kind: 'embedded', host: '0.0.0.0', port: 1883, wsPort: 8083 },
+        username: 'sg-cloud',
+        password: undefined,
+        clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+      },
+      commLog: { retentionDays: 90 },
     });
+  });
+
+  it('connects to an external broker when MQTT_URL is set, and can switch the WebSocket listener off', () => {
+    const external = loadConfig(
+      { MQTT_URL: 'mqtt://broker.lan:1883', MQTT_PASSWORD: 's3cret', MQTT_INSTANCE: 'a1' },
+      base,
+    ).mqtt;
+    expect(external).toEqual({
+      broker: { kind: 'external', url: 'mqtt://broker.lan:1883' },
+      username: 'sg-cloud',
+      password: 's3cret',
+      clientId: 'sg-cloud-a1',
+    });
+    expect(loadConfig({ MQTT_WS_PORT: 'off' }, base).mqtt.broker).toMatchObject({ wsPort: 'off' });
+    expect(configError({ MQTT_URL: 'http://x' }).issues[0]?.path).toEqual(['MQTT_URL']);
+    expect(configError({ MQTT_INSTANCE: 'a/b' }).issues[0]?.path).toEqual(['MQTT_INSTANCE']);
+    expect(configError({ MQTT_WS_PORT: '70000' }).issues[0]?.path).toEqual(['MQTT_WS_PORT']);
   });
 
   it('treats empty variables as unset', () => {

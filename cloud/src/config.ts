@@ -3,6 +3,7 @@
  * that runs the cloud embedded (SQLite file, no external services), so `npm start` works out of the box.
  * To add a setting: add its variable to `envSchema` (with a default) and map it into `Config` at the end of `loadConfig`.
  */
+import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** IANA zone of the venue's local calendar (business days, daily caps, opening hours). */
   readonly venueTimezone: string;
+  readonly mqtt: MqttConfig;
+  readonly commLog: { readonly retentionDays: number };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -31,6 +34,11 @@ function isTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+const portOrOff = z
+  .string()
+  .transform((value) => (value.toLowerCase() === 'off' ? 'off' : Number(value)))
+  .pipe(z.union([z.literal('off'), z.number().int().min(0).max(65535)]));
 
 const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
@@ -58,6 +66,32 @@ const envSchema = z.object({
       }),
     )
     .default('Asia/Shanghai'),
+  MQTT_URL: z
+    .string()
+    .refine(
+      (value) => URL.canParse(value) && /^(mqtts?|wss?|tcp|ssl):$/.test(new URL(value).protocol),
+      bilingual({
+        'zh-CN': '应为 mqtt://、mqtts://、ws:// 或 wss:// 地址',
+        en: 'expected an mqtt://, mqtts://, ws:// or wss:// URL',
+      }),
+    )
+    .optional(),
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  MQTT_WS_PORT: portOrOff.default(8083),
+  MQTT_USERNAME: z.string().default('sg-cloud'),
+  MQTT_PASSWORD: z.string().optional(),
+  MQTT_INSTANCE: z
+    .string()
+    .refine(
+      (value) => /^[A-Za-z0-9][A-Za-z0-9_.-]{0,47}$/.test(value),
+      bilingual({
+        'zh-CN': '只能包含字母、数字、_ . -，最长 48 个字符',
+        en: 'letters, digits, _ . - only, at most 48 characters',
+      }),
+    )
+    .optional(),
+  COMM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 type Env = z.output<typeof envSchema>;
 
@@ -127,5 +161,46 @@ export function loadConfig(
     database,
     logLevel: values.LOG_LEVEL,
     venueTimezone: values.VENUE_TIMEZONE,
+    mqtt: mqttConfig(values),
+    commLog: { retentionDays: values.COMM_LOG_RETENTION_DAYS },
   };
+}
+
+/**
+ * MQTT: without MQTT_URL the cloud runs its own broker (TCP on MQTT_PORT, WebSocket on MQTT_WS_PORT unless `off`);
+ * with MQTT_URL it runs none and connects to that broker. Either way the cloud's client logs in as MQTT_USERNAME
+ * with client id `sg-cloud-<instance>`; for the embedded broker an unset MQTT_PASSWORD is generated at start.
+ */
+export interface MqttConfig {
+  readonly broker:
+    | {
+        readonly kind: 'embedded';
+        readonly host: string;
+        readonly port: number;
+        readonly wsPort: number | 'off';
+      }
+    | { readonly kind: 'external'; readonly url: string };
+  readonly username: string;
+  readonly password: string | undefined;
+  readonly clientId: string;
+}
+
+function mqttConfig(values: Env): MqttConfig {
+  const instance = values.MQTT_INSTANCE ?? defaultInstance();
+  return {
+    broker: values.MQTT_URL
+      ? { kind: 'external', url: values.MQTT_URL }
+      : { kind: 'embedded', host: values.MQTT_HOST, port: values.MQTT_PORT, wsPort: values.MQTT_WS_PORT },
+    username: values.MQTT_USERNAME,
+    password: values.MQTT_PASSWORD,
+    clientId: `sg-cloud-${instance}`,
+  };
+}
+
+/** The host name, made safe for a client id: two instances on one broker must not share an id (the broker would kick one). */
+function defaultInstance(): string {
+  const cleaned = hostname()
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '');
+  return cleaned.slice(0, 48) || 'local';
 }
