@@ -3,7 +3,10 @@
  * (a migration adds or changes a table here in the same commit). Conventions: ./README.md.
  */
 
-export interface Database {
+import type { AuditTables } from '../platform/audit/tables.js';
+import type { AuthTables } from '../platform/auth/tables.js';
+
+export interface Database extends AuthTables, AuditTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

@@ -7,8 +7,14 @@
 import type { Migration } from 'kysely';
 import * as createSites from './20251125_170000_create_sites.js';
 import * as createAppMeta from './20251125_170100_create_app_meta.js';
+import * as createOperatorsAndRoles from './20261125_180000_create_operators_and_roles.js';
+import * as createSessions from './20261125_180100_create_sessions.js';
+import * as createAuditLog from './20261125_180200_create_audit_log.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
   '20251125_170100_create_app_meta': createAppMeta,
+  '20261125_180000_create_operators_and_roles': createOperatorsAndRoles,
+  '20261125_180100_create_sessions': createSessions,
+  '20261125_180200_create_audit_log': createAuditLog,
 };

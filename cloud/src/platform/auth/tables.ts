@@ -1,0 +1,61 @@
+/** Table types for operators, roles and sessions (migrations 20261125_1800xx); part of db/schema.ts's Database. */
+
+export interface AuthTables {
+  operators: OperatorsTable;
+  roles: RolesTable;
+  role_permissions: RolePermissionsTable;
+  operator_roles: OperatorRolesTable;
+  sessions: SessionsTable;
+}
+
+/** A person who signs in to the console or the API (售票员, 检票员, 财务, …). */
+export interface OperatorsTable {
+  id: string;
+  /** Lower case; unique. */
+  username: string;
+  display_name: string;
+  /** argon2id, PHC string format. Never leaves the auth layer. */
+  password_hash: string;
+  /** 0 or 1; an inactive operator cannot sign in and their sessions are revoked. */
+  active: number;
+  /** Wrong passwords since the last success or lock. */
+  failed_logins: number;
+  /** Epoch ms; sign-in refused until then. */
+  locked_until: number | null;
+  last_login_at: number | null;
+  password_changed_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A named set of permissions; the seed roles (platform/permissions.ts) are created at start-up and editable. */
+export interface RolesTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RolePermissionsTable {
+  role_code: string;
+  /** A key of PERMISSIONS. */
+  permission: string;
+}
+
+export interface OperatorRolesTable {
+  operator_id: string;
+  role_code: string;
+}
+
+export interface SessionsTable {
+  /** Hex SHA-256 of the opaque bearer / cookie token. */
+  token_hash: string;
+  operator_id: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: number | null;
+}
