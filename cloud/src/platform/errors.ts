@@ -76,6 +76,64 @@ export const ERROR_CATALOGUE = {
     status: 503,
     messages: { 'zh-CN': '数据库暂时不可用，请稍后再试', en: 'The database is temporarily unavailable' },
   },
+  ID_NUMBER_INVALID: {
+    status: 400,
+    messages: { 'zh-CN': '身份证号码无效：{reason}', en: 'Invalid ID number: {reason}' },
+  },
+  VENUE_ID_TAKEN: {
+    status: 409,
+    messages: { 'zh-CN': '{resource}编号已存在：{id}', en: '{resource} id already exists: {id}' },
+  },
+  VENUE_IN_USE: {
+    status: 409,
+    messages: {
+      'zh-CN': '{resource} {id} 仍被引用，无法删除（可改为停用）',
+      en: '{resource} {id} is still referenced and cannot be deleted (deactivate it instead)',
+    },
+  },
+  TICKET_TYPE_ID_TAKEN: {
+    status: 409,
+    messages: { 'zh-CN': '票种编号 {typeId} 已被使用', en: 'Ticket type id {typeId} is already taken' },
+  },
+  TICKET_TYPE_CODE_TAKEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '景区 {siteId} 已有代码为 {code} 的票种',
+      en: 'Site {siteId} already has a ticket type with code {code}',
+    },
+  },
+  TICKET_TYPE_VERSION_STALE: {
+    status: 409,
+    messages: {
+      'zh-CN': '票种已被修改（当前版本 {current}，提交基于版本 {expected}），请刷新后重试',
+      en: 'The ticket type has changed (now version {current}, edit based on {expected}); reload and retry',
+    },
+  },
+  TICKET_TYPE_INACTIVE: {
+    status: 409,
+    messages: { 'zh-CN': '票种 {typeId} 已停用', en: 'Ticket type {typeId} is inactive' },
+  },
+  TICKET_TYPE_NOT_ON_CHANNEL: {
+    status: 409,
+    messages: {
+      'zh-CN': '票种 {typeId} 不在{channel}渠道销售',
+      en: 'Ticket type {typeId} is not sold on the {channel} channel',
+    },
+  },
+  TICKET_TYPE_NOT_VALID_ON_DATE: {
+    status: 409,
+    messages: {
+      'zh-CN': '票种 {typeId} 在 {date} 不可使用',
+      en: 'Ticket type {typeId} cannot be used on {date}',
+    },
+  },
+  GROUP_SIZE_OUT_OF_RANGE: {
+    status: 400,
+    messages: {
+      'zh-CN': '团体人数应为 {min} 至 {max} 人，实际 {persons} 人',
+      en: 'A group must have {min} to {max} persons, got {persons}',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
