@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type DenialEvent,
+  encodeMessage,
+  type GateConfig,
+  gateConfigSchema,
+  type PassageEvent,
+} from '@scenic/protocol';
+import Database from 'better-sqlite3';
+import { CommandLog } from './command-log.js';
+import { Meta } from './meta.js';
+import { Outbox } from './outbox.js';
+import { PassageLog } from './passage-log.js';
+import { migrate } from './schema.js';
+import { WhitelistStore } from './whitelist-store.js';
+
+export interface GateStoreOptions {
+  /** Open an existing store without writing (the `status` command next to a running agent). */
+  readonly readonly?: boolean;
+}
+
+/** Everything the gate keeps on disk, in one SQLite file. */
+export class GateStore {
+  readonly db: Database.Database;
+  readonly meta: Meta;
+  readonly whitelist: WhitelistStore;
+  readonly outbox: Outbox;
+  readonly passages: PassageLog;
+  readonly commands: CommandLog;
+
+  constructor(path: string, options: GateStoreOptions = {}) {
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      // FULL: every commit is fsynced, WAL included. NORMAL could lose the last commits on power loss.
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('busy_timeout = 2000');
+      migrate(this.db);
+    }
+    this.meta = new Meta(this.db);
+    this.whitelist = new WhitelistStore(this.db, this.meta);
+    this.outbox = new Outbox(this.db);
+    this.passages = new PassageLog(this.db);
+    this.commands = new CommandLog(this.db);
+  }
+
+  /**
+   * Records a passage that happened: the local history row, the consumed entry (if any) and the outbox event, in
+   * one transaction — after it returns all three are on disk, or none is.
+   */
+  recordPassage(event: PassageEvent, options: { consumesEntry: boolean }): void {
+    const payload = encodeMessage(event, 'event/passage').toString('utf8');
+    this.db.transaction(() => {
+      this.passages.add(event.ticketId, { at: event.at, direction: event.direction, gateId: event.gateId });
+      if (options.consumesEntry) this.passages.addConsumedEntry(event.eventId, event.ticketId, event.at);
+      this.outbox.append(event.eventId, 'event/passage', payload, event.at);
+    })();
+  }
+
+  recordDenial(event: DenialEvent): void {
+    const payload = encodeMessage(event, 'event/denial').toString('utf8');
+    this.outbox.append(event.eventId, 'event/denial', payload, event.at);
+  }
+
+  /** The stored gate config, or null before the first one arrived. */
+  config(): GateConfig | null {
+    const json = this.meta.get('config');
+    if (json === undefined) return null;
+    const parsed = gateConfigSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  }
+
+  saveConfig(config: GateConfig): void {
+    this.meta.set('config', JSON.stringify(config));
+  }
+
+  /** Drops local history and command acks that no rule looks at any more. */
+  prune(now: number): void {
+    this.passages.prune(now);
+    this.commands.prune(now);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
