@@ -76,6 +76,58 @@ export const ERROR_CATALOGUE = {
     status: 503,
     messages: { 'zh-CN': '数据库暂时不可用，请稍后再试', en: 'The database is temporarily unavailable' },
   },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    messages: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    messages: {
+      'zh-CN': '登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁',
+      en: 'Too many failed sign-ins: the account is locked; retry in {minutes} min or ask an administrator to unlock it',
+    },
+  },
+  PASSWORD_POLICY: {
+    status: 400,
+    messages: { 'zh-CN': '密码不符合要求：{reason}', en: 'The password does not meet the policy: {reason}' },
+  },
+  CURRENT_PASSWORD_INCORRECT: {
+    status: 400,
+    messages: { 'zh-CN': '当前密码不正确', en: 'The current password is not correct' },
+  },
+  USERNAME_TAKEN: {
+    status: 409,
+    messages: { 'zh-CN': '用户名已存在：{username}', en: 'Username already exists: {username}' },
+  },
+  UNKNOWN_ROLE: {
+    status: 400,
+    messages: { 'zh-CN': '角色不存在：{role}', en: 'No such role: {role}' },
+  },
+  ROLE_CODE_TAKEN: {
+    status: 409,
+    messages: { 'zh-CN': '角色代码已存在：{role}', en: 'Role code already exists: {role}' },
+  },
+  SECOND_APPROVAL_REQUIRED: {
+    status: 403,
+    messages: {
+      'zh-CN': '金额超过 {threshold} 元，需要另一名有审批权限的操作员确认',
+      en: 'Amounts above {threshold} yuan need a second operator with approval rights to confirm',
+    },
+  },
+  SECOND_APPROVER_INVALID: {
+    status: 403,
+    messages: {
+      'zh-CN': '审批人用户名或密码错误，或没有审批权限',
+      en: "The approver's username or password is wrong, or they may not approve this",
+    },
+  },
+  SECOND_APPROVER_SAME_OPERATOR: {
+    status: 403,
+    messages: {
+      'zh-CN': '审批人不能是经办人本人',
+      en: 'The approver must be a different operator from the one doing the action',
+    },
+  },
   ID_NUMBER_INVALID: {
     status: 400,
     messages: { 'zh-CN': '身份证号码无效：{reason}', en: 'Invalid ID number: {reason}' },
