@@ -32,6 +32,14 @@ describe('loadConfig', () => {
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
       },
       commLog: { retentionDays: 90 },
+      auth: {
+        initialAdmin: undefined,
+        maxFailedLogins: 5,
+        lockoutMs: 15 * 60_000,
+        loginRateLimitPerMinute: 20,
+        sessionTtlMs: 12 * 3_600_000,
+        secureCookie: false,
+      },
     });
   });
 

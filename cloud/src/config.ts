@@ -8,6 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseConfig } from './db/database.js';
+import type { AuthConfig } from './platform/auth/config.js';
 import type { Localized } from './platform/language.js';
 import { bilingual, type FieldIssue, parseLocalized } from './platform/validation.js';
 
@@ -20,6 +21,7 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** IANA zone of the venue's local calendar (business days, daily caps, opening hours). */
   readonly venueTimezone: string;
+  readonly auth: AuthConfig;
   readonly mqtt: MqttConfig;
   readonly commLog: { readonly retentionDays: number };
 }
@@ -66,6 +68,18 @@ const envSchema = z.object({
       }),
     )
     .default('Asia/Shanghai'),
+  ADMIN_USERNAME: z.string().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  SESSION_TTL_HOURS: z.coerce.number().min(0.1).max(720).default(12),
+  SESSION_COOKIE_SECURE: z
+    .string()
+    .transform((value) => value.toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0']))
+    .transform((value) => value === 'true' || value === '1')
+    .default(false),
   MQTT_URL: z
     .string()
     .refine(
@@ -161,6 +175,17 @@ export function loadConfig(
     database,
     logLevel: values.LOG_LEVEL,
     venueTimezone: values.VENUE_TIMEZONE,
+    auth: {
+      initialAdmin:
+        values.ADMIN_USERNAME && values.ADMIN_PASSWORD
+          ? { username: values.ADMIN_USERNAME, password: values.ADMIN_PASSWORD }
+          : undefined,
+      maxFailedLogins: values.LOGIN_MAX_FAILURES,
+      lockoutMs: values.LOGIN_LOCKOUT_MINUTES * 60_000,
+      loginRateLimitPerMinute: values.LOGIN_RATE_LIMIT_PER_MINUTE,
+      sessionTtlMs: Math.round(values.SESSION_TTL_HOURS * 3_600_000),
+      secureCookie: values.SESSION_COOKIE_SECURE,
+    },
     mqtt: mqttConfig(values),
     commLog: { retentionDays: values.COMM_LOG_RETENTION_DAYS },
   };
