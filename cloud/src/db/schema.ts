@@ -3,10 +3,12 @@
  * (a migration adds or changes a table here in the same commit). Conventions: ./README.md.
  */
 
+import type { Generated } from 'kysely';
+import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
 import type { AuthTables } from '../platform/auth/tables.js';
 
-export interface Database extends AuthTables, AuditTables {
+export interface Database extends AuthTables, AuditTables, VenueTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }
@@ -22,6 +24,10 @@ export interface SitesTable {
   daily_capacity: number | null;
   /** Epoch milliseconds. */
   created_at: number;
+  /** Epoch milliseconds (migration 20261125_181000); 0 when inserted without one. */
+  updated_at: Generated<number>;
+  /** JSON age discount rules, modules/venues/age-policy.ts; null = none (migration 20261125_181000). */
+  age_policy: string | null;
 }
 
 /** Small key/value facts about this installation (e.g. when it was set up), readable by any module. */

@@ -4,5 +4,6 @@
  */
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
+import { venuesModule } from './venues/routes.js';
 
-export const modules: readonly AppModule[] = [healthModule];
+export const modules: readonly AppModule[] = [healthModule, venuesModule];

@@ -10,6 +10,10 @@ import * as createAppMeta from './20251125_170100_create_app_meta.js';
 import * as createOperatorsAndRoles from './20261125_180000_create_operators_and_roles.js';
 import * as createSessions from './20261125_180100_create_sessions.js';
 import * as createAuditLog from './20261125_180200_create_audit_log.js';
+import * as extendSites from './20261125_181000_extend_sites.js';
+import * as createZones from './20261125_181100_create_zones.js';
+import * as createWindows from './20261125_181200_create_windows.js';
+import * as createGates from './20261125_181300_create_gates.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -17,4 +21,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_180000_create_operators_and_roles': createOperatorsAndRoles,
   '20261125_180100_create_sessions': createSessions,
   '20261125_180200_create_audit_log': createAuditLog,
+  '20261125_181000_extend_sites': extendSites,
+  '20261125_181100_create_zones': createZones,
+  '20261125_181200_create_windows': createWindows,
+  '20261125_181300_create_gates': createGates,
 };

@@ -1,0 +1,232 @@
+/** The venues module's SQL: sites, zones, windows and the gate registry. Callers pass a db or a transaction. */
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SitesTable } from '../../db/schema.js';
+import { type AgePolicy, agePolicySchema } from './age-policy.js';
+import type { Gate, Site, TicketWindow, Zone } from './schemas.js';
+import type { GatesTable, WindowsTable, ZonesTable } from './tables.js';
+
+type Db = Kysely<Database>;
+
+function siteOf(row: Selectable<SitesTable>): Site {
+  return {
+    id: row.id,
+    name: { zh: row.name_zh, en: row.name_en },
+    timezone: row.timezone,
+    dailyCapacity: row.daily_capacity,
+    // Written only through agePolicySchema, so parsing cannot fail short of manual edits to the database.
+    agePolicy: row.age_policy === null ? null : agePolicySchema.parse(JSON.parse(row.age_policy)),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function policyText(policy: AgePolicy | null): string | null {
+  return policy === null ? null : JSON.stringify(policy);
+}
+
+export async function listSites(db: Db): Promise<Site[]> {
+  const rows = await db.selectFrom('sites').selectAll().orderBy('id').execute();
+  return rows.map(siteOf);
+}
+
+export async function findSite(db: Db, id: string): Promise<Site | undefined> {
+  const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && siteOf(row);
+}
+
+export async function insertSite(db: Db, site: Site): Promise<void> {
+  await db
+    .insertInto('sites')
+    .values({
+      id: site.id,
+      name_zh: site.name.zh,
+      name_en: site.name.en,
+      timezone: site.timezone,
+      daily_capacity: site.dailyCapacity,
+      age_policy: policyText(site.agePolicy),
+      created_at: site.createdAt,
+      updated_at: site.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateSite(db: Db, site: Site): Promise<void> {
+  await db
+    .updateTable('sites')
+    .set({
+      name_zh: site.name.zh,
+      name_en: site.name.en,
+      timezone: site.timezone,
+      daily_capacity: site.dailyCapacity,
+      age_policy: policyText(site.agePolicy),
+      updated_at: site.updatedAt,
+    })
+    .where('id', '=', site.id)
+    .execute();
+}
+
+export async function deleteSite(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sites').where('id', '=', id).execute();
+}
+
+function zoneOf(row: Selectable<ZonesTable>): Zone {
+  return {
+    siteId: row.site_id,
+    id: row.id,
+    name: { zh: row.name_zh, en: row.name_en },
+    capacity: row.capacity,
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function zoneRow(zone: Zone): Selectable<ZonesTable> {
+  return {
+    site_id: zone.siteId,
+    id: zone.id,
+    name_zh: zone.name.zh,
+    name_en: zone.name.en,
+    capacity: zone.capacity,
+    active: zone.active ? 1 : 0,
+    created_at: zone.createdAt,
+    updated_at: zone.updatedAt,
+  };
+}
+
+export async function listZones(db: Db, siteId: string): Promise<Zone[]> {
+  const rows = await db.selectFrom('zones').selectAll().where('site_id', '=', siteId).orderBy('id').execute();
+  return rows.map(zoneOf);
+}
+
+export async function findZone(db: Db, siteId: string, id: string): Promise<Zone | undefined> {
+  const row = await db
+    .selectFrom('zones')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && zoneOf(row);
+}
+
+export async function insertZone(db: Db, zone: Zone): Promise<void> {
+  await db.insertInto('zones').values(zoneRow(zone)).execute();
+}
+
+export async function updateZone(db: Db, zone: Zone): Promise<void> {
+  const { site_id, id, created_at, ...changes } = zoneRow(zone);
+  await db.updateTable('zones').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
+}
+
+export async function deleteZone(db: Db, siteId: string, id: string): Promise<void> {
+  await db.deleteFrom('zones').where('site_id', '=', siteId).where('id', '=', id).execute();
+}
+
+function windowOf(row: Selectable<WindowsTable>): TicketWindow {
+  return {
+    siteId: row.site_id,
+    id: row.id,
+    name: { zh: row.name_zh, en: row.name_en },
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function windowRow(window: TicketWindow): Selectable<WindowsTable> {
+  return {
+    site_id: window.siteId,
+    id: window.id,
+    name_zh: window.name.zh,
+    name_en: window.name.en,
+    active: window.active ? 1 : 0,
+    created_at: window.createdAt,
+    updated_at: window.updatedAt,
+  };
+}
+
+export async function listWindows(db: Db, siteId: string): Promise<TicketWindow[]> {
+  const rows = await db
+    .selectFrom('windows')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .orderBy('id')
+    .execute();
+  return rows.map(windowOf);
+}
+
+export async function findWindow(db: Db, siteId: string, id: string): Promise<TicketWindow | undefined> {
+  const row = await db
+    .selectFrom('windows')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && windowOf(row);
+}
+
+export async function insertWindow(db: Db, window: TicketWindow): Promise<void> {
+  await db.insertInto('windows').values(windowRow(window)).execute();
+}
+
+export async function updateWindow(db: Db, window: TicketWindow): Promise<void> {
+  const { site_id, id, created_at, ...changes } = windowRow(window);
+  await db.updateTable('windows').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
+}
+
+export async function deleteWindow(db: Db, siteId: string, id: string): Promise<void> {
+  await db.deleteFrom('windows').where('site_id', '=', siteId).where('id', '=', id).execute();
+}
+
+function gateOf(row: Selectable<GatesTable>): Gate {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    zoneId: row.zone_id,
+    direction: row.direction,
+    kind: row.kind,
+    name: { zh: row.name_zh, en: row.name_en },
+    active: row.active === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function gateRow(gate: Gate): Selectable<GatesTable> {
+  return {
+    id: gate.id,
+    site_id: gate.siteId,
+    zone_id: gate.zoneId,
+    direction: gate.direction,
+    kind: gate.kind,
+    name_zh: gate.name.zh,
+    name_en: gate.name.en,
+    active: gate.active ? 1 : 0,
+    created_at: gate.createdAt,
+    updated_at: gate.updatedAt,
+  };
+}
+
+export async function listGates(db: Db, siteId: string): Promise<Gate[]> {
+  const rows = await db.selectFrom('gates').selectAll().where('site_id', '=', siteId).orderBy('id').execute();
+  return rows.map(gateOf);
+}
+
+/** By id alone: gate ids are unique installation-wide. */
+export async function findGate(db: Db, id: string): Promise<Gate | undefined> {
+  const row = await db.selectFrom('gates').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && gateOf(row);
+}
+
+export async function insertGate(db: Db, gate: Gate): Promise<void> {
+  await db.insertInto('gates').values(gateRow(gate)).execute();
+}
+
+export async function updateGate(db: Db, gate: Gate): Promise<void> {
+  const { id, site_id, created_at, ...changes } = gateRow(gate);
+  await db.updateTable('gates').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteGate(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('gates').where('id', '=', id).execute();
+}

@@ -1,0 +1,163 @@
+/** Request and response shapes of the venues API; the same zod schemas validate input and document /docs. */
+import { GATE_DIRECTIONS, idStringSchema } from '@scenic/protocol';
+import { z } from 'zod';
+import { bilingual } from '../../platform/validation.js';
+import { agePolicySchema } from './age-policy.js';
+
+export const venueIdSchema = idStringSchema.describe(
+  '编号：字母数字开头，可含 _ . -，最长 64 / Id: starts with a letter or digit, may contain _ . -, at most 64',
+);
+
+export const venueNameSchema = z
+  .strictObject({
+    zh: z.string().trim().min(1).max(64).describe('中文名称 / Chinese name'),
+    en: z.string().trim().min(1).max(128).describe('英文名称 / English name'),
+  })
+  .describe('名称 / Name');
+
+const activeSchema = z.boolean().describe('是否启用 / Whether in use');
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timezoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, bilingual({ 'zh-CN': '不是有效的 IANA 时区名', en: 'not a valid IANA time zone name' }))
+  .describe('IANA 时区，决定营业日与年龄计算 / IANA time zone of the local calendar, e.g. Asia/Shanghai');
+
+const capacitySchema = z.number().int().min(0).max(10_000_000);
+const epochMs = z.number().int().describe('Epoch milliseconds');
+
+export const siteSchema = z
+  .object({
+    id: venueIdSchema,
+    name: venueNameSchema,
+    timezone: z.string(),
+    dailyCapacity: capacitySchema
+      .nullable()
+      .describe('每日接待上限，null 为不限 / Daily visitor cap; null = none'),
+    agePolicy: agePolicySchema.nullable().describe('本景区的年龄优惠政策 / The site age discount policy'),
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .meta({ id: 'Site' });
+export type Site = z.infer<typeof siteSchema>;
+
+export const createSiteSchema = z.strictObject({
+  id: venueIdSchema,
+  name: venueNameSchema,
+  timezone: timezoneSchema.default('Asia/Shanghai'),
+  dailyCapacity: capacitySchema.nullable().default(null),
+  agePolicy: agePolicySchema.nullable().default(null),
+});
+export type CreateSite = z.infer<typeof createSiteSchema>;
+
+export const updateSiteSchema = z.strictObject({
+  name: venueNameSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  dailyCapacity: capacitySchema.nullable().optional(),
+  agePolicy: agePolicySchema.nullable().optional(),
+});
+export type UpdateSite = z.infer<typeof updateSiteSchema>;
+
+export const zoneSchema = z
+  .object({
+    siteId: venueIdSchema,
+    id: venueIdSchema,
+    name: venueNameSchema,
+    capacity: capacitySchema.nullable().describe('区域内同时在园上限 / Visitors inside at once; null = none'),
+    active: activeSchema,
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .meta({ id: 'Zone' });
+export type Zone = z.infer<typeof zoneSchema>;
+
+export const createZoneSchema = z.strictObject({
+  id: venueIdSchema,
+  name: venueNameSchema,
+  capacity: capacitySchema.nullable().default(null),
+  active: activeSchema.default(true),
+});
+export type CreateZone = z.infer<typeof createZoneSchema>;
+
+export const updateZoneSchema = z.strictObject({
+  name: venueNameSchema.optional(),
+  capacity: capacitySchema.nullable().optional(),
+  active: activeSchema.optional(),
+});
+export type UpdateZone = z.infer<typeof updateZoneSchema>;
+
+export const windowSchema = z
+  .object({
+    siteId: venueIdSchema,
+    id: venueIdSchema.describe('窗口代码，如 W01 / Window code, e.g. W01'),
+    name: venueNameSchema,
+    active: activeSchema,
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .meta({ id: 'TicketWindow' });
+export type TicketWindow = z.infer<typeof windowSchema>;
+
+export const createWindowSchema = z.strictObject({
+  id: venueIdSchema,
+  name: venueNameSchema,
+  active: activeSchema.default(true),
+});
+export type CreateWindow = z.infer<typeof createWindowSchema>;
+
+export const updateWindowSchema = z.strictObject({
+  name: venueNameSchema.optional(),
+  active: activeSchema.optional(),
+});
+export type UpdateWindow = z.infer<typeof updateWindowSchema>;
+
+export const GATE_KINDS = ['tripod', 'flap', 'swing'] as const;
+const gateDirectionSchema = z
+  .enum(GATE_DIRECTIONS)
+  .describe('通行方向：in 进、out 出、both 双向 / Passage direction');
+const gateKindSchema = z.enum(GATE_KINDS).describe('闸机类型：三辊闸、翼闸、摆闸 / Turnstile type');
+
+export const gateSchema = z
+  .object({
+    id: venueIdSchema.describe(
+      '全系统唯一，出现在 MQTT 主题中 / Unique installation-wide; used in MQTT topics',
+    ),
+    siteId: venueIdSchema,
+    zoneId: venueIdSchema,
+    direction: gateDirectionSchema,
+    kind: gateKindSchema,
+    name: venueNameSchema,
+    active: activeSchema,
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .meta({ id: 'Gate' });
+export type Gate = z.infer<typeof gateSchema>;
+
+export const createGateSchema = z.strictObject({
+  id: gateSchema.shape.id,
+  zoneId: venueIdSchema,
+  direction: gateDirectionSchema,
+  kind: gateKindSchema,
+  name: venueNameSchema,
+  active: activeSchema.default(true),
+});
+export type CreateGate = z.infer<typeof createGateSchema>;
+
+export const updateGateSchema = z.strictObject({
+  zoneId: venueIdSchema.optional(),
+  direction: gateDirectionSchema.optional(),
+  kind: gateKindSchema.optional(),
+  name: venueNameSchema.optional(),
+  active: activeSchema.optional(),
+});
+export type UpdateGate = z.infer<typeof updateGateSchema>;

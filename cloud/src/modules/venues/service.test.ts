@@ -1,0 +1,277 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import { AppError } from '../../platform/errors.js';
+import { AGE_POLICY_PRESETS } from './age-policy.js';
+import { VenuesService } from './service.js';
+
+const NAME = { zh: '西湖', en: 'West Lake' };
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+  throw new Error('expected an AppError');
+}
+
+describe.each(databaseBackends())('venues on $name', (backend) => {
+  let test: TestDatabase;
+  let venues: VenuesService;
+  let clock: number;
+
+  beforeEach(async () => {
+    test = await backend.create();
+    clock = 1_764_000_000_000;
+    venues = new VenuesService(test.database.db, () => clock);
+  });
+  afterEach(() => test.dispose());
+
+  it('creates, reads, updates and deletes a site', async () => {
+    const created = await venues.createSite({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: 50_000,
+      agePolicy: null,
+    });
+    expect(created).toEqual({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: 50_000,
+      agePolicy: null,
+      createdAt: clock,
+      updatedAt: clock,
+    });
+    expect(await venues.getSite('xihu')).toEqual(created);
+
+    clock += 1000;
+    const policy = AGE_POLICY_PRESETS[0]!.rules;
+    const updated = await venues.updateSite('xihu', { dailyCapacity: null, agePolicy: policy });
+    expect(updated).toMatchObject({
+      dailyCapacity: null,
+      agePolicy: policy,
+      updatedAt: clock,
+      createdAt: clock - 1000,
+    });
+    expect(await venues.listSites()).toEqual([updated]);
+
+    await venues.deleteSite('xihu');
+    expect(await venues.listSites()).toEqual([]);
+    expect(await codeOf(venues.getSite('xihu'))).toBe('NOT_FOUND');
+  });
+
+  it('refuses a duplicate site id and leaves the first one as it was', async () => {
+    await venues.createSite({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    const again = venues.createSite({
+      id: 'xihu',
+      name: { zh: '别的', en: 'Other' },
+      timezone: 'Asia/Urumqi',
+      dailyCapacity: 1,
+      agePolicy: null,
+    });
+    expect(await codeOf(again)).toBe('VENUE_ID_TAKEN');
+    expect((await venues.getSite('xihu')).name).toEqual(NAME);
+  });
+
+  it('manages zones, windows and gates under a site', async () => {
+    await venues.createSite({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    const zone = await venues.createZone('xihu', {
+      id: 'main',
+      name: { zh: '主园区', en: 'Main park' },
+      capacity: 8000,
+      active: true,
+    });
+    expect(zone).toEqual({
+      siteId: 'xihu',
+      id: 'main',
+      name: { zh: '主园区', en: 'Main park' },
+      capacity: 8000,
+      active: true,
+      createdAt: clock,
+      updatedAt: clock,
+    });
+    await venues.createZone('xihu', {
+      id: 'tower',
+      name: { zh: '雷峰塔', en: 'Leifeng Pagoda' },
+      capacity: null,
+      active: true,
+    });
+    const window = await venues.createWindow('xihu', {
+      id: 'W01',
+      name: { zh: '一号窗口', en: 'Window 1' },
+      active: true,
+    });
+    expect(window.siteId).toBe('xihu');
+
+    const gate = await venues.createGate('xihu', {
+      id: 'xihu-n-01',
+      zoneId: 'main',
+      direction: 'in',
+      kind: 'flap',
+      name: { zh: '北门 1 号', en: 'North 1' },
+      active: true,
+    });
+    expect(gate).toMatchObject({
+      siteId: 'xihu',
+      zoneId: 'main',
+      direction: 'in',
+      kind: 'flap',
+      active: true,
+    });
+
+    clock += 5;
+    const moved = await venues.updateGate('xihu', 'xihu-n-01', {
+      zoneId: 'tower',
+      direction: 'both',
+      active: false,
+    });
+    expect(moved).toMatchObject({ zoneId: 'tower', direction: 'both', active: false, updatedAt: clock });
+    expect(await venues.getGate('xihu', 'xihu-n-01')).toEqual(moved);
+    expect(await codeOf(venues.updateGate('xihu', 'xihu-n-01', { zoneId: 'nowhere' }))).toBe('NOT_FOUND');
+    expect((await venues.getGate('xihu', 'xihu-n-01')).zoneId).toBe('tower');
+
+    expect(await venues.updateZone('xihu', 'main', { capacity: null, active: false })).toMatchObject({
+      capacity: null,
+      active: false,
+    });
+    expect(
+      await venues.updateWindow('xihu', 'W01', { name: { zh: '团队窗口', en: 'Groups' } }),
+    ).toMatchObject({
+      name: { zh: '团队窗口', en: 'Groups' },
+    });
+    expect((await venues.listZones('xihu')).map((z) => z.id)).toEqual(['main', 'tower']);
+    expect((await venues.listWindows('xihu')).map((w) => w.id)).toEqual(['W01']);
+    expect((await venues.listGates('xihu')).map((g) => g.id)).toEqual(['xihu-n-01']);
+  });
+
+  it('keeps zone and window ids per site but gate ids unique installation-wide', async () => {
+    for (const id of ['a', 'b']) {
+      await venues.createSite({
+        id,
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      });
+      await venues.createZone(id, { id: 'main', name: NAME, capacity: null, active: true });
+      await venues.createWindow(id, { id: 'W01', name: NAME, active: true });
+    }
+    const gate = {
+      id: 'g1',
+      zoneId: 'main',
+      direction: 'in',
+      kind: 'tripod',
+      name: NAME,
+      active: true,
+    } as const;
+    await venues.createGate('a', gate);
+    expect(await codeOf(venues.createGate('b', gate))).toBe('VENUE_ID_TAKEN');
+    expect(
+      await codeOf(venues.createZone('a', { id: 'main', name: NAME, capacity: null, active: true })),
+    ).toBe('VENUE_ID_TAKEN');
+    // The gate belongs to site a: under site b's URL it does not exist.
+    expect(await codeOf(venues.getGate('b', 'g1'))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.deleteGate('b', 'g1'))).toBe('NOT_FOUND');
+  });
+
+  it('refuses a gate in a zone of another site or an unknown site', async () => {
+    await venues.createSite({
+      id: 'a',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    await venues.createSite({
+      id: 'b',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    await venues.createZone('b', { id: 'only-b', name: NAME, capacity: null, active: true });
+    const gate = {
+      id: 'g1',
+      zoneId: 'only-b',
+      direction: 'in',
+      kind: 'swing',
+      name: NAME,
+      active: true,
+    } as const;
+    expect(await codeOf(venues.createGate('a', gate))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.createGate('nowhere', gate))).toBe('NOT_FOUND');
+    expect(await venues.listGates('a')).toEqual([]);
+  });
+
+  it('refuses to delete what is still referenced, then deletes in order', async () => {
+    await venues.createSite({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true });
+    await venues.createGate('xihu', {
+      id: 'g1',
+      zoneId: 'main',
+      direction: 'out',
+      kind: 'tripod',
+      name: NAME,
+      active: true,
+    });
+
+    expect(await codeOf(venues.deleteSite('xihu'))).toBe('VENUE_IN_USE');
+    expect(await codeOf(venues.deleteZone('xihu', 'main'))).toBe('VENUE_IN_USE');
+    expect(await venues.listZones('xihu')).toHaveLength(1);
+
+    await venues.deleteGate('xihu', 'g1');
+    await venues.deleteZone('xihu', 'main');
+    await venues.deleteSite('xihu');
+    expect(await venues.listSites()).toEqual([]);
+  });
+
+  it('lets exactly one of many parallel creates of the same gate id win', async () => {
+    await venues.createSite({
+      id: 'xihu',
+      name: NAME,
+      timezone: 'Asia/Shanghai',
+      dailyCapacity: null,
+      agePolicy: null,
+    });
+    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true });
+    const attempts = Array.from({ length: 12 }, (_, i) =>
+      venues.createGate('xihu', {
+        id: 'g1',
+        zoneId: 'main',
+        direction: 'in',
+        kind: 'flap',
+        name: { zh: `闸机${i}`, en: `Gate ${i}` },
+        active: true,
+      }),
+    );
+    const results = await Promise.allSettled(attempts);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(won).toHaveLength(1);
+    expect(lost.map((e) => (e instanceof AppError ? e.code : String(e)))).toEqual(
+      Array(11).fill('VENUE_ID_TAKEN'),
+    );
+    expect(await venues.listGates('xihu')).toHaveLength(1);
+  });
+});

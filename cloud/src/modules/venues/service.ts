@@ -1,0 +1,224 @@
+/**
+ * Rules for sites, zones, windows and gates: ids are unique (per site for zones and windows, installation-wide for
+ * gates), a gate stands in an existing zone of its own site, and nothing still referenced is deleted. Each change
+ * runs in one transaction, so a lost race surfaces as a catalogue error, never a half-written row.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
+import * as repo from './repo.js';
+import type {
+  CreateGate,
+  CreateSite,
+  CreateWindow,
+  CreateZone,
+  Gate,
+  Site,
+  TicketWindow,
+  UpdateGate,
+  UpdateSite,
+  UpdateWindow,
+  UpdateZone,
+  Zone,
+} from './schemas.js';
+
+export const RESOURCES = {
+  site: { 'zh-CN': '景区', en: 'Site' },
+  zone: { 'zh-CN': '区域', en: 'Zone' },
+  window: { 'zh-CN': '售票窗口', en: 'Ticket window' },
+  gate: { 'zh-CN': '闸机', en: 'Gate' },
+} as const satisfies Record<string, Localized>;
+
+type Resource = keyof typeof RESOURCES;
+
+function notFound(resource: Resource, id: string): AppError {
+  return new AppError('NOT_FOUND', { resource: RESOURCES[resource], id });
+}
+
+/** Runs an insert; a unique-key refusal (a concurrent create won) becomes VENUE_ID_TAKEN. */
+async function inserting(resource: Resource, id: string, insert: () => Promise<void>): Promise<void> {
+  try {
+    await insert();
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES[resource], id }, { cause: error });
+    throw error;
+  }
+}
+
+/** Runs a delete; a foreign-key refusal (something still points at the row) becomes VENUE_IN_USE. */
+async function deleting(resource: Resource, id: string, remove: () => Promise<void>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    if (isForeignKeyViolation(error))
+      throw new AppError('VENUE_IN_USE', { resource: RESOURCES[resource], id }, { cause: error });
+    throw error;
+  }
+}
+
+export class VenuesService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  listSites(): Promise<Site[]> {
+    return repo.listSites(this.db);
+  }
+
+  /** Also for other modules (ticket types, sales) inside their own transactions. */
+  async getSite(id: string, db: Kysely<Database> = this.db): Promise<Site> {
+    const site = await repo.findSite(db, id);
+    if (!site) throw notFound('site', id);
+    return site;
+  }
+
+  createSite(input: CreateSite): Promise<Site> {
+    return transaction(this.db, async (trx) => {
+      if (await repo.findSite(trx, input.id))
+        throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.site, id: input.id });
+      const now = this.now();
+      const site: Site = { ...input, createdAt: now, updatedAt: now };
+      await inserting('site', site.id, () => repo.insertSite(trx, site));
+      return site;
+    });
+  }
+
+  updateSite(id: string, changes: UpdateSite): Promise<Site> {
+    return transaction(this.db, async (trx) => {
+      const site = { ...(await this.getSite(id, trx)), ...changes, updatedAt: this.now() };
+      await repo.updateSite(trx, site);
+      return site;
+    });
+  }
+
+  deleteSite(id: string): Promise<void> {
+    return transaction(this.db, async (trx) => {
+      await this.getSite(id, trx);
+      await deleting('site', id, () => repo.deleteSite(trx, id));
+    });
+  }
+
+  async listZones(siteId: string): Promise<Zone[]> {
+    await this.getSite(siteId);
+    return repo.listZones(this.db, siteId);
+  }
+
+  async getZone(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Zone> {
+    const zone = await repo.findZone(db, siteId, id);
+    if (!zone) throw notFound('zone', `${siteId}/${id}`);
+    return zone;
+  }
+
+  createZone(siteId: string, input: CreateZone): Promise<Zone> {
+    return transaction(this.db, async (trx) => {
+      await this.getSite(siteId, trx);
+      const key = `${siteId}/${input.id}`;
+      if (await repo.findZone(trx, siteId, input.id))
+        throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.zone, id: key });
+      const now = this.now();
+      const zone: Zone = { siteId, ...input, createdAt: now, updatedAt: now };
+      await inserting('zone', key, () => repo.insertZone(trx, zone));
+      return zone;
+    });
+  }
+
+  updateZone(siteId: string, id: string, changes: UpdateZone): Promise<Zone> {
+    return transaction(this.db, async (trx) => {
+      const zone = { ...(await this.getZone(siteId, id, trx)), ...changes, updatedAt: this.now() };
+      await repo.updateZone(trx, zone);
+      return zone;
+    });
+  }
+
+  deleteZone(siteId: string, id: string): Promise<void> {
+    return transaction(this.db, async (trx) => {
+      await this.getZone(siteId, id, trx);
+      await deleting('zone', `${siteId}/${id}`, () => repo.deleteZone(trx, siteId, id));
+    });
+  }
+
+  async listWindows(siteId: string): Promise<TicketWindow[]> {
+    await this.getSite(siteId);
+    return repo.listWindows(this.db, siteId);
+  }
+
+  async getWindow(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<TicketWindow> {
+    const window = await repo.findWindow(db, siteId, id);
+    if (!window) throw notFound('window', `${siteId}/${id}`);
+    return window;
+  }
+
+  createWindow(siteId: string, input: CreateWindow): Promise<TicketWindow> {
+    return transaction(this.db, async (trx) => {
+      await this.getSite(siteId, trx);
+      const key = `${siteId}/${input.id}`;
+      if (await repo.findWindow(trx, siteId, input.id))
+        throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.window, id: key });
+      const now = this.now();
+      const window: TicketWindow = { siteId, ...input, createdAt: now, updatedAt: now };
+      await inserting('window', key, () => repo.insertWindow(trx, window));
+      return window;
+    });
+  }
+
+  updateWindow(siteId: string, id: string, changes: UpdateWindow): Promise<TicketWindow> {
+    return transaction(this.db, async (trx) => {
+      const window = { ...(await this.getWindow(siteId, id, trx)), ...changes, updatedAt: this.now() };
+      await repo.updateWindow(trx, window);
+      return window;
+    });
+  }
+
+  deleteWindow(siteId: string, id: string): Promise<void> {
+    return transaction(this.db, async (trx) => {
+      await this.getWindow(siteId, id, trx);
+      await deleting('window', `${siteId}/${id}`, () => repo.deleteWindow(trx, siteId, id));
+    });
+  }
+
+  async listGates(siteId: string): Promise<Gate[]> {
+    await this.getSite(siteId);
+    return repo.listGates(this.db, siteId);
+  }
+
+  /** A gate of `siteId`; a gate of another site is not found here (its URL names the wrong site). */
+  async getGate(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Gate> {
+    const gate = await repo.findGate(db, id);
+    if (!gate || gate.siteId !== siteId) throw notFound('gate', `${siteId}/${id}`);
+    return gate;
+  }
+
+  createGate(siteId: string, input: CreateGate): Promise<Gate> {
+    return transaction(this.db, async (trx) => {
+      await this.getSite(siteId, trx);
+      await this.getZone(siteId, input.zoneId, trx);
+      if (await repo.findGate(trx, input.id))
+        throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.gate, id: input.id });
+      const now = this.now();
+      const gate: Gate = { siteId, ...input, createdAt: now, updatedAt: now };
+      await inserting('gate', gate.id, () => repo.insertGate(trx, gate));
+      return gate;
+    });
+  }
+
+  updateGate(siteId: string, id: string, changes: UpdateGate): Promise<Gate> {
+    return transaction(this.db, async (trx) => {
+      const gate = { ...(await this.getGate(siteId, id, trx)), ...changes, updatedAt: this.now() };
+      if (changes.zoneId !== undefined) await this.getZone(siteId, changes.zoneId, trx);
+      await repo.updateGate(trx, gate);
+      return gate;
+    });
+  }
+
+  deleteGate(siteId: string, id: string): Promise<void> {
+    return transaction(this.db, async (trx) => {
+      await this.getGate(siteId, id, trx);
+      await deleting('gate', id, () => repo.deleteGate(trx, id));
+    });
+  }
+}
