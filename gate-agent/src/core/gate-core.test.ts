@@ -1,0 +1,303 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type DenialEvent,
+  type Direction,
+  type GateConfig,
+  generateSigningKey,
+  type PassageEvent,
+  type ValidateResponse,
+} from '@scenic/protocol';
+import { createVirtualGate, type VirtualGate } from '@scenic/simulators/drivers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGateHardware, stopGateHardware } from '../drivers/index.js';
+import { GateStore } from '../store/gate-store.js';
+import { testRecord } from '../store/test-records.js';
+import { GateCore, type ScanOutcome } from './gate-core.js';
+import type { OnlineValidator } from './ports.js';
+import { codeHash } from './resolve-credential.js';
+import { SILENT_LOG, testConfig, testQr } from './test-fixtures.js';
+
+interface Harness {
+  gate: VirtualGate;
+  store: GateStore;
+  core: GateCore;
+  scan(text: string): Promise<ScanOutcome>;
+  tap(uid: string): Promise<ScanOutcome>;
+  events(): (PassageEvent | DenialEvent)[];
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function harness(
+  options: {
+    config?: GateConfig | null;
+    autoPass?: boolean;
+    now?: () => number;
+    online?: OnlineValidator;
+    direction?: Direction;
+  } = {},
+): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'gate-core-'));
+  const store = new GateStore(join(dir, 'gate.db'));
+  const config = options.config === undefined ? testConfig() : options.config;
+  if (config) store.saveConfig(config);
+  const gate = createVirtualGate({
+    ...(options.autoPass === false ? {} : { autoPassAfterMs: 10 }),
+    cardReader: { pollIntervalMs: 5 },
+  });
+  await startGateHardware(gate.hardware);
+  const core = new GateCore({
+    hardware: gate.hardware,
+    store,
+    siteId: 'park',
+    gateId: 'G01',
+    scanDirection: options.direction ?? 'in',
+    log: SILENT_LOG,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.online ? { online: options.online } : {}),
+  });
+  await core.start();
+  cleanups.push(async () => {
+    await core.stop();
+    await stopGateHardware(gate.hardware);
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const next = () => new Promise<ScanOutcome>((resolve) => core.once('outcome', resolve));
+  return {
+    gate,
+    store,
+    core,
+    scan(text) {
+      const outcome = next();
+      gate.scanner.scan(text);
+      return outcome;
+    },
+    async tap(uid) {
+      const outcome = next();
+      gate.cardReader.tap(uid);
+      const result = await outcome;
+      // The reader reports the same card again only after it has seen it leave the field.
+      const removed = new Promise((resolve) => gate.cardReader.once('removed', resolve));
+      gate.cardReader.lift();
+      await removed;
+      return result;
+    },
+    events: () => store.outbox.pendingAfter(0, 1000).map((e) => JSON.parse(e.payload)),
+  };
+}
+
+/** A Thursday, 10:00 in Shanghai. */
+const THURSDAY_10 = Date.UTC(2026, 10, 26, 2, 0);
+
+describe('scans in normal mode', () => {
+  it('admits a signed QR sold after the last sync, pulses the entry relay and records the passage', async () => {
+    const h = await harness();
+    const outcome = await h.scan(testQr());
+    expect(outcome).toMatchObject({ admit: true, reason: 'OK', kind: 'qr', ticketId: 100234, passed: true });
+    expect(h.gate.relays.entry.pulses).toEqual([expect.objectContaining({ ms: 50 })]);
+    expect(h.gate.relays.exit.pulses).toEqual([]);
+    expect(h.gate.led.content.lines.join(' ')).toContain('成人票');
+    const [event] = h.events();
+    expect(event).toMatchObject({ type: 'passage', ticketId: 100234, direction: 'in', decidedOffline: true });
+    // A single ticket is spent: the same code again is refused by the count it left behind.
+    expect(await h.scan(testQr())).toMatchObject({ admit: false, reason: 'ENTRIES_EXHAUSTED' });
+  });
+
+  it('refuses a forged QR, an unknown key and a revoked ticket, reporting only a hash of the code', async () => {
+    const h = await harness();
+    const genuine = testQr();
+    const forged = `${genuine.slice(0, 10)}${genuine[10] === 'A' ? 'B' : 'A'}${genuine.slice(11)}`;
+    expect(await h.scan(forged)).toMatchObject({ admit: false, reason: 'BAD_SIGNATURE', kind: 'qr' });
+    expect(await h.scan(testQr({}, generateSigningKey(9)))).toMatchObject({ reason: 'UNKNOWN_KEY' });
+    h.store.whitelist.refreshRecord(testRecord(100234, { status: 'revoked' }));
+    expect(await h.scan(genuine)).toMatchObject({ reason: 'REVOKED', ticketId: 100234 });
+    const events = h.events();
+    expect(events.map((e) => e.type)).toEqual(['denial', 'denial', 'denial']);
+    expect(events[0]).toMatchObject({ codeHash: codeHash(forged), credentialKind: 'qr', ticketId: null });
+    expect(JSON.stringify(events)).not.toContain(genuine.slice(0, 40));
+    expect(h.gate.relays.entry.pulses).toEqual([]);
+    expect(h.gate.led.content.colour).toBe('red');
+    await expect.poll(() => h.gate.voice.transcript).toContain('票证无效');
+  });
+
+  it('counts a count card down to zero on the LED, then refuses it with ENTRIES_EXHAUSTED', async () => {
+    const h = await harness();
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { typeId: 3, cardUid: '04A2B3C4D5E6F7', entriesTotal: 3, entriesUsed: 1 }),
+    );
+    const first = await h.tap('04A2B3C4D5E6F7');
+    expect(first).toMatchObject({ admit: true, kind: 'card', entriesLeft: 1 });
+    expect(h.gate.led.content.lines.join()).toMatch(/1/);
+    expect(await h.tap('04A2B3C4D5E6F7')).toMatchObject({ admit: true, entriesLeft: 0 });
+    expect(h.store.passages.pendingEntries(5)).toBe(2);
+    expect(await h.tap('04A2B3C4D5E6F7')).toMatchObject({ admit: false, reason: 'ENTRIES_EXHAUSTED' });
+    expect(h.gate.relays.entry.pulses).toHaveLength(2);
+  });
+
+  it('refuses a ticket outside its opening hours and an unsold pre-printed barcode', async () => {
+    let now = Date.UTC(2026, 10, 26, 14, 0); // 22:00 in Shanghai
+    const h = await harness({
+      config: testConfig({}, [
+        { typeId: 7, name: { zh: '日场票', en: 'Day' }, hours: [{ from: 480, to: 1080 }] },
+      ]),
+      now: () => now,
+    });
+    const code = testQr({ typeId: 7, ticketId: 9 });
+    expect(await h.scan(code)).toMatchObject({ admit: false, reason: 'OUTSIDE_HOURS' });
+    now = THURSDAY_10;
+    expect(await h.scan(code)).toMatchObject({ admit: true });
+    h.store.whitelist.refreshRecord(testRecord(11, { barcode: '407182539616', status: 'not_activated' }));
+    expect(await h.scan('407182539616')).toMatchObject({ reason: 'NOT_ACTIVATED', kind: 'barcode' });
+    expect(await h.scan('407182539617')).toMatchObject({ reason: 'MALFORMED', kind: 'barcode' });
+  });
+
+  it('refuses a second entry within the anti-passback window', async () => {
+    const h = await harness({
+      config: testConfig({}, [{ typeId: 8, name: { zh: '年卡', en: 'Annual' }, antiPassbackSec: 600 }]),
+    });
+    const code = testQr({ typeId: 8, entries: 0 });
+    expect(await h.scan(code)).toMatchObject({ admit: true });
+    expect(await h.scan(code)).toMatchObject({ admit: false, reason: 'ANTI_PASSBACK' });
+  });
+
+  it('consumes nothing when the admitted person does not pass, and reports NO_PASSAGE', async () => {
+    const h = await harness({ autoPass: false, config: testConfig({ passageTimeoutMs: 1000 }) });
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { typeId: 3, cardUid: '04A2B3C4', entriesTotal: 10, entriesUsed: 2 }),
+    );
+    expect(await h.tap('04A2B3C4')).toMatchObject({ admit: false, reason: 'NO_PASSAGE', passed: false });
+    expect(h.store.passages.pendingEntries(5)).toBe(0);
+    expect(h.events()).toEqual([
+      expect.objectContaining({ type: 'denial', reason: 'NO_PASSAGE', ticketId: 5 }),
+    ]);
+    expect(h.gate.led.content.lines[0]).toBe('未通过');
+    const again = h.tap('04A2B3C4');
+    setTimeout(() => h.gate.passage.pass('in'), 50);
+    expect(await again).toMatchObject({ admit: true, entriesLeft: 7, passed: true });
+  });
+
+  it('announces a credential without permission here, or refuses it when deny-unauthorized is on', async () => {
+    const h = await harness({
+      config: testConfig({}, [{ typeId: 9, name: { zh: '南区票', en: 'South' }, zones: ['south'] }]),
+    });
+    const code = testQr({ typeId: 9 });
+    expect(await h.scan(code)).toMatchObject({ reason: 'UNAUTHORIZED_DENIED' });
+    h.core.setDenyUnauthorized(false);
+    expect(await h.scan(code)).toMatchObject({ reason: 'WRONG_ZONE' });
+    expect(h.gate.led.content.lines).toEqual(['南区票', '请工作人员核验']);
+  });
+
+  it('keeps running after garbage, an overlong line and a truncated card read', async () => {
+    const h = await harness();
+    expect(await h.scan('https://pay.example/qr?x=1')).toMatchObject({ reason: 'MALFORMED', kind: null });
+    h.gate.scanner.feed(Buffer.alloc(5000, 0x41));
+    h.gate.scanner.feed(Buffer.from('\r\n'));
+    h.gate.cardReader.model.injectFault({ kind: 'truncate', on: 'anticollision' });
+    h.gate.cardReader.tap('04A2B3C4');
+    await expect.poll(() => h.gate.led.content.lines[0]).toBe('读卡失败');
+    h.gate.cardReader.lift();
+    expect(h.events()).toHaveLength(1);
+    expect(await h.scan(testQr())).toMatchObject({ admit: true });
+  });
+
+  it('swallows a single-use card after a valid exit, and hands back a refused one', async () => {
+    const h = await harness({ direction: 'out' });
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { cardUid: '04A2B3C4', entriesTotal: 1, entriesUsed: 1, status: 'used' }),
+    );
+    h.gate.recycler!.insertCard();
+    expect(await h.tap('04A2B3C4')).toMatchObject({ admit: true });
+    expect(h.gate.relays.exit.pulses).toHaveLength(1);
+    expect(h.gate.recycler!.actions).toEqual(['swallow']);
+    h.store.whitelist.refreshRecord(testRecord(6, { cardUid: '04A2B3C5', status: 'blacklisted' }));
+    h.gate.recycler!.insertCard();
+    expect(await h.tap('04A2B3C5')).toMatchObject({ admit: false });
+    expect(h.gate.recycler!.actions).toEqual(['swallow', 'eject']);
+  });
+});
+
+describe('modes', () => {
+  it('stays locked without a config', async () => {
+    const h = await harness({ config: null });
+    expect(h.core.status.mode).toBe('locked');
+    expect(await h.scan(testQr())).toMatchObject({ reason: 'GATE_LOCKED' });
+    expect(await h.core.setMode('always_open')).toMatchObject({ ok: false });
+    await h.core.applyConfig(testConfig());
+    expect(h.core.status).toMatchObject({ mode: 'normal', configVersion: 1 });
+    expect(await h.scan(testQr())).toMatchObject({ admit: true });
+  });
+
+  it('holds the relays open, refuses or locks according to the mode', async () => {
+    const h = await harness({ config: testConfig({ direction: 'in' }) });
+    await h.core.setMode('always_open');
+    expect([h.gate.relays.entry.state, h.gate.relays.exit.state]).toEqual([true, false]);
+    expect(await h.scan(testQr())).toMatchObject({ admit: true, passed: null });
+    expect(h.events()).toEqual([]);
+
+    await h.core.setMode('emergency_open');
+    expect([h.gate.relays.entry.state, h.gate.relays.exit.state]).toEqual([true, true]);
+    expect(h.gate.led.content.lines[0]).toBe('紧急疏散');
+    await expect.poll(() => h.gate.voice.transcript).toContain('紧急疏散');
+
+    await h.core.setMode('always_closed');
+    expect([h.gate.relays.entry.state, h.gate.relays.exit.state]).toEqual([false, false]);
+    expect(await h.scan(testQr())).toMatchObject({ reason: 'GATE_CLOSED' });
+    await h.core.setMode('locked');
+    expect(await h.scan(testQr())).toMatchObject({ reason: 'GATE_LOCKED' });
+    await h.core.setMode('normal');
+    expect(await h.scan(testQr())).toMatchObject({ admit: true });
+    expect(h.store.meta.get('mode')).toBe('normal');
+  });
+});
+
+describe('online validation', () => {
+  it('follows the cloud for stateful credentials and falls back to local rules without an answer', async () => {
+    let answer: ValidateResponse | null = null;
+    const asked: unknown[] = [];
+    const h = await harness({
+      config: testConfig({ onlineValidation: { enabled: true, deadlineMs: 300 } }),
+      online: {
+        async validate(credential) {
+          asked.push(credential);
+          return answer;
+        },
+      },
+    });
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { typeId: 3, barcode: '407182539616', entriesTotal: 10, entriesUsed: 9 }),
+    );
+    answer = {
+      type: 'validate_response',
+      v: 1,
+      correlationId: 'vr-1',
+      decision: 'deny',
+      reason: 'DAILY_LIMIT',
+      entriesLeft: 1,
+      record: null,
+    };
+    expect(await h.scan('407182539616')).toMatchObject({ admit: false, reason: 'DAILY_LIMIT' });
+    answer = { ...answer, decision: 'admit', reason: 'OK', entriesLeft: 0, correlationId: 'vr-2' };
+    expect(await h.scan('407182539616')).toMatchObject({
+      admit: true,
+      decidedOffline: false,
+      correlationId: 'vr-2',
+    });
+    expect(h.events().at(-1)).toMatchObject({
+      type: 'passage',
+      correlationId: 'vr-2',
+      decidedOffline: false,
+    });
+    answer = null;
+    expect(await h.scan('407182539616')).toMatchObject({ admit: false, reason: 'ENTRIES_EXHAUSTED' });
+    expect(asked).toEqual(Array(3).fill({ kind: 'barcode', barcode: '407182539616' }));
+    // A plain single ticket is decided locally without asking.
+    await h.scan(testQr({ entries: 0 }));
+    expect(asked).toHaveLength(3);
+  });
+});
