@@ -4,11 +4,20 @@
  */
 
 import type { Generated } from 'kysely';
+import type { CommLogTables } from '../modules/comm-log/tables.js';
+import type { GateAccessTables } from '../modules/gate-access/tables.js';
+import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
 import type { AuthTables } from '../platform/auth/tables.js';
 
-export interface Database extends AuthTables, AuditTables, VenueTables {
+export interface Database
+  extends AuthTables,
+    AuditTables,
+    VenueTables,
+    GateAccessTables,
+    GateStatusTables,
+    CommLogTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

@@ -1,0 +1,160 @@
+/** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { CommRecord } from '../../mqtt/extensions/types.js';
+
+/** 12 columns × 500 rows stays far below SQLite's 32,766 bound parameters. */
+const INSERT_CHUNK = 500;
+
+export interface CommLogFilter {
+  readonly siteId?: string;
+  readonly gateId?: string;
+  readonly direction?: 'in' | 'out';
+  readonly messageType?: string;
+  readonly result?: 'ok' | 'rejected';
+  readonly reason?: string;
+  /** Epoch ms, inclusive. */
+  readonly from?: number;
+  /** Epoch ms, exclusive. */
+  readonly to?: number;
+}
+
+export interface CommLogRow {
+  id: number;
+  at: number;
+  direction: 'in' | 'out';
+  siteId: string | null;
+  gateId: string | null;
+  topic: string;
+  channel: string | null;
+  messageType: string | null;
+  size: number;
+  result: 'ok' | 'rejected';
+  reason: string | null;
+  latencyMs: number | null;
+}
+
+export interface SummaryBucketRow {
+  bucket: number;
+  siteId: string | null;
+  gateId: string | null;
+  direction: 'in' | 'out';
+  result: 'ok' | 'rejected';
+  messages: number;
+  bytes: number;
+  latencySum: number | null;
+  latencyCount: number;
+  latencyMax: number | null;
+}
+
+export class CommLogRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insertMany(records: readonly CommRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      const rows = records.slice(i, i + INSERT_CHUNK).map((r) => ({
+        at: r.at,
+        direction: r.direction,
+        site_id: r.siteId,
+        gate_id: r.gateId,
+        topic: r.topic,
+        channel: r.channel,
+        message_type: r.messageType,
+        size: r.size,
+        result: r.result,
+        reason: r.reason,
+        latency_ms: r.latencyMs,
+      }));
+      await this.db.insertInto('comm_log').values(rows).execute();
+    }
+  }
+
+  async list(filter: CommLogFilter, page: { limit: number; offset: number }): Promise<{ items: CommLogRow[]; total: number }> {
+    const base = this.filtered(filter);
+    const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await base
+      .select([
+        'id',
+        'at',
+        'direction',
+        'site_id as siteId',
+        'gate_id as gateId',
+        'topic',
+        'channel',
+        'message_type as messageType',
+        'size',
+        'result',
+        'reason',
+        'latency_ms as latencyMs',
+      ])
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute();
+    return { items: rows, total: Number(totalRow.total) };
+  }
+
+  /**
+   * Counts per gate, bucket, direction and result, where bucket i is [starts[i], starts[i+1]). The buckets are
+   * venue-local days computed by the caller, so any time zone (with DST) is handled exactly.
+   */
+  async summarise(
+    starts: readonly number[],
+    filter: Pick<CommLogFilter, 'siteId' | 'gateId'>,
+  ): Promise<SummaryBucketRow[]> {
+    if (starts.length < 2) return [];
+    // Literals, not parameters: PostgreSQL only matches the select expression with the GROUP BY one when they are
+    // textually identical, and numbered parameters would differ. The values are integers we computed.
+    const branches = starts
+      .slice(1, -1)
+      .map((end, index) => sql`when at < ${sql.lit(Math.trunc(end))} then ${sql.lit(index)}`);
+    const bucket =
+      branches.length === 0
+        ? sql<number>`0`
+        : sql<number>`case ${sql.join(branches, sql` `)} else ${sql.lit(starts.length - 2)} end`;
+    const rows = await this.filtered({ ...filter, from: starts[0], to: starts[starts.length - 1] })
+      .select((eb) => [
+        bucket.as('bucket'),
+        'site_id as siteId',
+        'gate_id as gateId',
+        'direction',
+        'result',
+        eb.fn.countAll<number>().as('messages'),
+        eb.fn.sum<number>('size').as('bytes'),
+        eb.fn.sum<number | null>('latency_ms').as('latencySum'),
+        eb.fn.count<number>('latency_ms').as('latencyCount'),
+        eb.fn.max('latency_ms').as('latencyMax'),
+      ])
+      .groupBy([bucket, 'site_id', 'gate_id', 'direction', 'result'])
+      .execute();
+    return rows.map((r) => ({
+      ...r,
+      bucket: Number(r.bucket),
+      messages: Number(r.messages),
+      bytes: Number(r.bytes),
+      latencySum: r.latencySum === null ? null : Number(r.latencySum),
+      latencyCount: Number(r.latencyCount),
+      latencyMax: r.latencyMax === null ? null : Number(r.latencyMax),
+    }));
+  }
+
+  /** Deletes rows older than `before` (epoch ms); returns how many. */
+  async pruneBefore(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('comm_log').where('at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  private filtered(filter: CommLogFilter) {
+    let query = this.db.selectFrom('comm_log');
+    if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
+    if (filter.gateId !== undefined) query = query.where('gate_id', '=', filter.gateId);
+    if (filter.direction !== undefined) query = query.where('direction', '=', filter.direction);
+    if (filter.messageType !== undefined) query = query.where('message_type', '=', filter.messageType);
+    if (filter.result !== undefined) query = query.where('result', '=', filter.result);
+    if (filter.reason !== undefined) query = query.where('reason', '=', filter.reason);
+    if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+    return query;
+  }
+}

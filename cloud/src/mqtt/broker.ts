@@ -1,0 +1,182 @@
+/**
+ * The embedded broker (aedes, MQTT 3.1.1), used when no MQTT_URL is configured: TCP for gates, MQTT over WebSocket
+ * for browser simulators. Every connection must log in (anonymous is refused); the ACL of each identity (acl.ts) is
+ * enforced on publish and subscribe. Refused publishes are reported through `onDenied` so the communication log shows
+ * them; MQTT 3.1.1 cannot tell the publisher, so aedes drops its connection (a well-behaved gate never gets there).
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import type { Logger } from 'pino';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { aclFor, type TopicAcl } from './acl.js';
+import type { MqttIdentity } from './identity.js';
+import { listenError } from './listen-errors.js';
+
+export interface DeniedAttempt {
+  readonly identity: MqttIdentity;
+  readonly action: 'publish' | 'subscribe';
+  readonly topic: string;
+  readonly size: number;
+}
+
+export type Authenticator = (login: {
+  clientId: string;
+  username: string | undefined;
+  password: Buffer | undefined;
+}) => Promise<MqttIdentity | undefined>;
+
+export interface EmbeddedBrokerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly wsPort: number | 'off';
+  readonly authenticate: Authenticator;
+  readonly onDenied?: (attempt: DeniedAttempt) => void;
+  readonly logger: Logger;
+}
+
+export interface EmbeddedBroker {
+  /** The bound TCP port (useful when started on port 0). */
+  readonly port: number;
+  readonly wsPort: number | undefined;
+  /** Drops every connection whose identity matches (a revoked gate); returns how many were dropped. */
+  disconnect(match: (identity: MqttIdentity) => boolean): number;
+  close(): Promise<void>;
+}
+
+/** MQTT CONNACK return codes 4 and 5. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+function refusal(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+interface Session {
+  readonly identity: MqttIdentity;
+  readonly acl: TopicAcl;
+}
+
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const { logger } = options;
+  const sessions = new WeakMap<Client, Session>();
+  const live = new Set<Client>();
+
+  const aedes = await Aedes.createBroker({
+    // Gate ids are up to 64 characters, so `sg-{site}-{gate}` exceeds MQTT 3.1's 23-character client id limit.
+    maxClientsIdLength: 256,
+    authenticate: (client, username, password, done) => {
+      options.authenticate({ clientId: client.id, username, password }).then(
+        (identity) => {
+          if (!identity) return done(refusal('bad credentials', BAD_USERNAME_OR_PASSWORD), false);
+          sessions.set(client, { identity, acl: aclFor(identity) });
+          done(null, true);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'mqtt authentication failed');
+          done(refusal('authentication unavailable', NOT_AUTHORIZED), false);
+        },
+      );
+    },
+    authorizePublish: (client, packet, done) => {
+      // A null client is aedes publishing a stored will of a client that is gone; it was authorised at connect.
+      if (!client) return done(null);
+      const session = sessions.get(client);
+      if (session?.acl.mayPublish(packet.topic)) return done(null);
+      if (session) {
+        options.onDenied?.({
+          identity: session.identity,
+          action: 'publish',
+          topic: packet.topic,
+          size: packet.payload.length,
+        });
+      }
+      done(new Error(`publish to ${packet.topic} not allowed`));
+    },
+    authorizeSubscribe: (client, subscription, done) => {
+      const session = sessions.get(client);
+      if (session?.acl.maySubscribe(subscription.topic)) return done(null, subscription);
+      if (session) {
+        options.onDenied?.({
+          identity: session.identity,
+          action: 'subscribe',
+          topic: subscription.topic,
+          size: 0,
+        });
+      }
+      // null answers this filter with SUBACK 0x80 (failure) and keeps the connection.
+      done(null, null);
+    },
+  });
+  aedes.on('clientReady', (client) => live.add(client));
+  aedes.on('clientDisconnect', (client) => live.delete(client));
+  aedes.on('clientError', (client, error) => {
+    logger.debug({ clientId: client.id, err: error }, 'mqtt client error');
+  });
+
+  const servers: (TcpServer | HttpServer)[] = [];
+  const closeAll = async () => {
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await Promise.all(servers.map((server) => closeServer(server)));
+  };
+
+  try {
+    const tcp = createTcpServer(aedes.handle);
+    servers.push(tcp);
+    const port = await listen(tcp, options.host, options.port, 'MQTT_PORT', { 'zh-CN': 'MQTT ', en: 'MQTT' });
+    let wsPort: number | undefined;
+    if (options.wsPort !== 'off') {
+      const http = createHttpServer();
+      servers.push(http);
+      const wss = new WebSocketServer({ server: http });
+      wss.on('connection', (socket, request) => {
+        aedes.handle(createWebSocketStream(socket), request);
+      });
+      wsPort = await listen(http, options.host, options.wsPort, 'MQTT_WS_PORT', {
+        'zh-CN': 'MQTT WebSocket ',
+        en: 'MQTT WebSocket',
+      });
+    }
+    return {
+      port,
+      wsPort,
+      disconnect: (match) => {
+        let dropped = 0;
+        for (const client of live) {
+          const session = sessions.get(client);
+          if (session && match(session.identity)) {
+            client.close();
+            dropped++;
+          }
+        }
+        return dropped;
+      },
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+function listen(
+  server: TcpServer | HttpServer,
+  host: string,
+  port: number,
+  variable: string,
+  name: { 'zh-CN': string; en: string },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) => reject(listenError(error, { name, variable, host, port })));
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: TcpServer | HttpServer): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  if ('closeAllConnections' in server) server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

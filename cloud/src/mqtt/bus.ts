@@ -1,0 +1,228 @@
+/**
+ * The cloud's side of the MQTT conversation, independent of which broker carries it: every payload the cloud client
+ * receives goes through `receive` (topic parsed, payload decoded with the protocol's bounded decoder, body checked
+ * against the topic), is recorded once for the communication log and metrics, and — when valid — handed to the
+ * extensions that asked for its channel. Everything the cloud sends goes through `publish`, recorded the same way.
+ * Nothing a gate sends can make this throw.
+ */
+import {
+  CHANNELS,
+  type Channel,
+  encodeMessage,
+  type GateChannel,
+  gateTopic,
+  isProtocolError,
+  type Message,
+  type MessageInput,
+  parseTopic,
+  type SiteChannel,
+  siteTopic,
+  tryDecodeMessage,
+} from '@scenic/protocol';
+import type { Logger } from 'pino';
+import type { DeniedAttempt } from './broker.js';
+import type { CommRecord, InboundMessage, MqttExtension } from './extensions/types.js';
+
+export interface Publisher {
+  publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
+}
+
+export type PublishTarget =
+  | { readonly siteId: string; readonly gateId: string; readonly channel: GateChannel }
+  | { readonly siteId: string; readonly gateId?: undefined; readonly channel: SiteChannel };
+
+interface Registered {
+  readonly extension: MqttExtension;
+  /** Tail of this extension's queue: messages reach each extension strictly in arrival order. */
+  tail: Promise<void>;
+}
+
+export class MqttBus {
+  private readonly extensions: Registered[] = [];
+  private readonly recordListeners: ((record: CommRecord) => void)[] = [];
+  private publisher: Publisher | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  use(extension: MqttExtension): void {
+    this.extensions.push({ extension, tail: Promise.resolve() });
+  }
+
+  onRecord(listener: (record: CommRecord) => void): void {
+    this.recordListeners.push(listener);
+  }
+
+  attach(publisher: Publisher): void {
+    this.publisher = publisher;
+  }
+
+  /** Waits until every extension has finished the messages received so far (shutdown, tests). */
+  async idle(): Promise<void> {
+    await Promise.all(this.extensions.map((r) => r.tail));
+  }
+
+  receive(topic: string, payload: Buffer, retained: boolean): void {
+    const receivedAt = this.now();
+    const base = {
+      at: receivedAt,
+      direction: 'in' as const,
+      topic: topic.slice(0, 256),
+      size: payload.length,
+    };
+    let parsed: ReturnType<typeof parseTopic>;
+    try {
+      parsed = parseTopic(topic);
+    } catch {
+      return this.record({ ...base, ...NO_ROUTE, result: 'rejected', reason: 'BAD_TOPIC', latencyMs: null });
+    }
+    const where = { siteId: parsed.siteId, gateId: parsed.gateId ?? null, channel: parsed.channel };
+    if (parsed.gateId === undefined || CHANNELS[parsed.channel].from !== 'gate') {
+      // The cloud only subscribes to gate → cloud channels; anything else is a broker or ACL misconfiguration.
+      return this.record({
+        ...base,
+        ...where,
+        messageType: null,
+        result: 'rejected',
+        reason: 'BAD_TOPIC',
+        latencyMs: null,
+      });
+    }
+    if (payload.length === 0 && CHANNELS[parsed.channel].retained) {
+      // An empty retained payload clears the retained message (a decommissioned gate); it is not a message.
+      return this.record({
+        ...base,
+        ...where,
+        messageType: null,
+        result: 'ok',
+        reason: null,
+        latencyMs: null,
+      });
+    }
+    const decoded = tryDecodeMessage(parsed.channel, payload);
+    if (!decoded.ok) {
+      const details = decoded.error.details as { type?: unknown } | undefined;
+      const type = typeof details?.type === 'string' ? details.type.slice(0, 64) : null;
+      return this.record({
+        ...base,
+        ...where,
+        messageType: type,
+        result: 'rejected',
+        reason: decoded.error.code,
+        latencyMs: null,
+      });
+    }
+    const message = decoded.message as Message;
+    const latencyMs = 'at' in message && typeof message.at === 'number' ? receivedAt - message.at : null;
+    if ('gateId' in message && message.gateId !== parsed.gateId) {
+      return this.record({
+        ...base,
+        ...where,
+        messageType: message.type,
+        result: 'rejected',
+        reason: 'GATE_MISMATCH',
+        latencyMs,
+      });
+    }
+    this.record({ ...base, ...where, messageType: message.type, result: 'ok', reason: null, latencyMs });
+    this.dispatch({
+      siteId: parsed.siteId,
+      gateId: parsed.gateId,
+      channel: parsed.channel,
+      topic,
+      message,
+      receivedAt,
+      retained,
+    });
+  }
+
+  /** The embedded broker refused something a gate tried; it never reached the cloud client, so record it here. */
+  reportDenied(attempt: DeniedAttempt): void {
+    const { identity } = attempt;
+    let channel: string | null = null;
+    try {
+      channel = parseTopic(attempt.topic).channel;
+    } catch {
+      // Not a protocol topic at all: the log keeps the raw topic.
+    }
+    this.record({
+      at: this.now(),
+      direction: 'in',
+      siteId: identity.kind === 'gate' ? identity.siteId : null,
+      gateId: identity.kind === 'gate' ? identity.gateId : null,
+      topic: attempt.topic.slice(0, 256),
+      channel,
+      messageType: attempt.action === 'subscribe' ? 'subscribe' : null,
+      size: attempt.size,
+      result: 'rejected',
+      reason: 'ACL_DENIED',
+      latencyMs: null,
+    });
+  }
+
+  /** Encodes, checks and publishes a cloud → gate message with its channel's QoS and retain flag. */
+  async publish(target: PublishTarget, message: MessageInput): Promise<void> {
+    const channel: Channel = target.channel;
+    const topic =
+      target.gateId === undefined
+        ? siteTopic(target.siteId, target.channel)
+        : gateTopic(target.siteId, target.gateId, target.channel);
+    const base = {
+      at: this.now(),
+      direction: 'out' as const,
+      siteId: target.siteId,
+      gateId: target.gateId ?? null,
+      topic,
+      channel,
+      messageType: typeof message.type === 'string' ? message.type.slice(0, 64) : null,
+      latencyMs: null,
+    };
+    let payload: Buffer;
+    try {
+      payload = encodeMessage(message, channel);
+    } catch (error) {
+      const reason = isProtocolError(error) ? error.code : 'BAD_MESSAGE';
+      this.record({ ...base, size: 0, result: 'rejected', reason });
+      throw error;
+    }
+    const spec = CHANNELS[channel];
+    try {
+      if (!this.publisher) throw new Error('MQTT client not attached');
+      await this.publisher.publish(topic, payload, { qos: spec.qos, retain: spec.retained });
+    } catch (error) {
+      this.record({ ...base, size: payload.length, result: 'rejected', reason: 'PUBLISH_FAILED' });
+      throw error;
+    }
+    this.record({ ...base, size: payload.length, result: 'ok', reason: null });
+  }
+
+  private record(record: CommRecord): void {
+    for (const listener of this.recordListeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        this.logger.error({ err: error }, 'mqtt record listener failed');
+      }
+    }
+  }
+
+  private dispatch(inbound: InboundMessage): void {
+    for (const registered of this.extensions) {
+      if (!registered.extension.channels.includes(inbound.channel)) continue;
+      registered.tail = registered.tail.then(async () => {
+        try {
+          await registered.extension.handle(inbound);
+        } catch (error) {
+          this.logger.error(
+            { err: error, extension: registered.extension.name, topic: inbound.topic },
+            'mqtt extension failed on a message',
+          );
+        }
+      });
+    }
+  }
+}
+
+const NO_ROUTE = { siteId: null, gateId: null, channel: null, messageType: null } as const;

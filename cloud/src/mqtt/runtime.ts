@@ -1,0 +1,180 @@
+/**
+ * The cloud's MQTT side, assembled: the embedded broker (unless MQTT_URL names an external one), the cloud's own
+ * mqtt.js client — the same code path for either broker — the bus with its extensions (live status), the
+ * communication log writer with its periodic prune, and the metrics. `startMqtt` resolves once the client is
+ * subscribed (embedded) or after a short wait for an external broker, which the client keeps retrying in the
+ * background.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { cloudSubscriptions } from '@scenic/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { CommLogRepo } from '../modules/comm-log/repo.js';
+import { CommLogService } from '../modules/comm-log/service.js';
+import { CommLogWriter } from '../modules/comm-log/writer.js';
+import { GateAccessService } from '../modules/gate-access/service.js';
+import { gateStatusExtension } from '../modules/gate-status/extension.js';
+import { GateStatusHub } from '../modules/gate-status/hub.js';
+import { GateStatusRepo } from '../modules/gate-status/repo.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { MqttBus } from './bus.js';
+import type { MqttIdentity } from './identity.js';
+import { MqttMetrics } from './metrics.js';
+
+export interface CloudMqtt {
+  readonly bus: MqttBus;
+  readonly metrics: MqttMetrics;
+  readonly gateStatus: GateStatusHub;
+  readonly commLog: CommLogWriter;
+  /** The embedded broker's bound ports; undefined with an external broker. */
+  readonly broker: { readonly port: number; readonly wsPort: number | undefined } | undefined;
+  /** Drops a gate's live session on the embedded broker (after a rotation or revocation). */
+  disconnectGate(gate: { siteId: string; gateId: string }): void;
+  close(): Promise<void>;
+}
+
+export interface StartMqttOptions {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  /** Comm-log flush interval (tests use a short one). */
+  readonly commLogFlushMs?: number;
+  /** How long to wait for an external broker before start-up continues without it. */
+  readonly externalConnectWaitMs?: number;
+}
+
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
+  const { config, database, logger } = options;
+  const log = logger.child({ component: 'mqtt' });
+  const bus = new MqttBus(log);
+  const metrics = new MqttMetrics();
+  bus.onRecord((record) => metrics.observe(record));
+
+  const commLogRepo = new CommLogRepo(database.db);
+  const commLog = new CommLogWriter(commLogRepo, log, { flushIntervalMs: options.commLogFlushMs });
+  bus.onRecord((record) => commLog.add(record));
+  commLog.start();
+  const commLogService = new CommLogService(commLogRepo, database.db, config.venueTimezone);
+  const prune = () =>
+    commLogService.pruneOlderThan(config.commLog.retentionDays).then(
+      (deleted) => deleted > 0 && log.info({ deleted }, 'communication log pruned'),
+      (error: unknown) => log.error({ err: error }, 'communication log prune failed'),
+    );
+  void prune();
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+
+  const statusRepo = new GateStatusRepo(database.db);
+  const gateStatus = new GateStatusHub();
+  await gateStatus.load(statusRepo);
+  bus.use(gateStatusExtension(statusRepo, gateStatus));
+
+  const { username, clientId } = config.mqtt;
+  let broker: EmbeddedBroker | undefined;
+  let password = config.mqtt.password;
+  let url: string;
+  if (config.mqtt.broker.kind === 'embedded') {
+    // Nobody else needs the cloud's password for its own broker, so an unset one is random per start.
+    const cloudPassword = password ?? randomBytes(32).toString('base64url');
+    password = cloudPassword;
+    const access = new GateAccessService(database.db);
+    broker = await startEmbeddedBroker({
+      host: config.mqtt.broker.host,
+      port: config.mqtt.broker.port,
+      wsPort: config.mqtt.broker.wsPort,
+      logger: log,
+      onDenied: (attempt) => bus.reportDenied(attempt),
+      authenticate: async (login): Promise<MqttIdentity | undefined> => {
+        if (login.username === undefined || login.password === undefined) return undefined;
+        if (login.username === username) {
+          const ok = login.clientId.startsWith('sg-cloud-') && sameSecret(login.password, cloudPassword);
+          return ok ? { kind: 'cloud' } : undefined;
+        }
+        return access.authenticateGate(login.clientId, login.username, login.password);
+      },
+    });
+    url = `mqtt://127.0.0.1:${broker.port}`;
+  } else {
+    url = config.mqtt.broker.url;
+  }
+
+  const client = mqtt.connect(url, {
+    clientId,
+    username,
+    password,
+    // A persistent session: QoS 1 events that arrive while the cloud restarts wait for it at the broker.
+    clean: false,
+    reconnectPeriod: 2_000,
+    connectTimeout: 10_000,
+  });
+  bus.attach({
+    publish: async (topic, payload, opts) => {
+      await client.publishAsync(topic, payload, opts);
+    },
+  });
+  client.on('message', (topic, payload, packet) => bus.receive(topic, payload, packet.retain));
+  client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
+  client.on('offline', () => log.warn({ url: redact(url) }, 'mqtt broker unreachable; retrying'));
+  const subscribed = new Promise<void>((resolve) => {
+    client.on('connect', () => {
+      // Subscribing again on every connect is harmless and covers a broker that lost the session.
+      client.subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }]))).then(
+        () => {
+          log.info({ url: redact(url), clientId }, 'mqtt client connected and subscribed');
+          resolve();
+        },
+        (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
+      );
+    });
+  });
+  if (broker) await subscribed;
+  else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
+
+  return {
+    bus,
+    metrics,
+    gateStatus,
+    commLog,
+    broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
+    disconnectGate: ({ siteId, gateId }) => {
+      broker?.disconnect(
+        (identity) => identity.kind === 'gate' && identity.siteId === siteId && identity.gateId === gateId,
+      );
+    },
+    close: async () => {
+      clearInterval(pruneTimer);
+      await endClient(client);
+      await bus.idle();
+      await commLog.stop();
+      await broker?.close();
+    },
+  };
+}
+
+function sameSecret(given: Buffer, expected: string): boolean {
+  const want = Buffer.from(expected);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+function endClient(client: MqttClient): Promise<void> {
+  return new Promise((resolve) => client.end(false, {}, () => resolve()));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Never log a password embedded in a broker URL. */
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'invalid url';
+  }
+}
