@@ -65,77 +65,67 @@ export class MqttBus {
   }
 
   receive(topic: string, payload: Buffer, retained: boolean): void {
-    const receivedAt = this.now();
+    const { record, inbound } = this.examine(topic, payload, retained, this.now());
+    this.record(record);
+    if (inbound) this.dispatch(inbound);
+  }
+
+  /** Parses, decodes and checks one received payload: its log record, and the message when it is valid. */
+  private examine(
+    topic: string,
+    payload: Buffer,
+    retained: boolean,
+    receivedAt: number,
+  ): { record: CommRecord; inbound?: InboundMessage } {
     const base = {
       at: receivedAt,
       direction: 'in' as const,
       topic: topic.slice(0, 256),
       size: payload.length,
     };
+    const rejected = (reason: string, rest: Partial<CommRecord> = {}) => ({
+      record: { ...base, ...NO_ROUTE, latencyMs: null, ...rest, result: 'rejected' as const, reason },
+    });
     let parsed: ReturnType<typeof parseTopic>;
     try {
       parsed = parseTopic(topic);
     } catch {
-      return this.record({ ...base, ...NO_ROUTE, result: 'rejected', reason: 'BAD_TOPIC', latencyMs: null });
+      return rejected('BAD_TOPIC');
     }
     const where = { siteId: parsed.siteId, gateId: parsed.gateId ?? null, channel: parsed.channel };
     if (parsed.gateId === undefined || CHANNELS[parsed.channel].from !== 'gate') {
       // The cloud only subscribes to gate → cloud channels; anything else is a broker or ACL misconfiguration.
-      return this.record({
-        ...base,
-        ...where,
-        messageType: null,
-        result: 'rejected',
-        reason: 'BAD_TOPIC',
-        latencyMs: null,
-      });
+      return rejected('BAD_TOPIC', where);
     }
     if (payload.length === 0 && CHANNELS[parsed.channel].retained) {
       // An empty retained payload clears the retained message (a decommissioned gate); it is not a message.
-      return this.record({
-        ...base,
-        ...where,
-        messageType: null,
-        result: 'ok',
-        reason: null,
-        latencyMs: null,
-      });
+      return {
+        record: { ...base, ...where, messageType: null, result: 'ok', reason: null, latencyMs: null },
+      };
     }
     const decoded = tryDecodeMessage(parsed.channel, payload);
     if (!decoded.ok) {
       const details = decoded.error.details as { type?: unknown } | undefined;
-      const type = typeof details?.type === 'string' ? details.type.slice(0, 64) : null;
-      return this.record({
-        ...base,
-        ...where,
-        messageType: type,
-        result: 'rejected',
-        reason: decoded.error.code,
-        latencyMs: null,
-      });
+      const messageType = typeof details?.type === 'string' ? details.type.slice(0, 64) : null;
+      return rejected(decoded.error.code, { ...where, messageType });
     }
     const message = decoded.message as Message;
     const latencyMs = 'at' in message && typeof message.at === 'number' ? receivedAt - message.at : null;
     if ('gateId' in message && message.gateId !== parsed.gateId) {
-      return this.record({
-        ...base,
-        ...where,
-        messageType: message.type,
-        result: 'rejected',
-        reason: 'GATE_MISMATCH',
-        latencyMs,
-      });
+      return rejected('GATE_MISMATCH', { ...where, messageType: message.type, latencyMs });
     }
-    this.record({ ...base, ...where, messageType: message.type, result: 'ok', reason: null, latencyMs });
-    this.dispatch({
-      siteId: parsed.siteId,
-      gateId: parsed.gateId,
-      channel: parsed.channel,
-      topic,
-      message,
-      receivedAt,
-      retained,
-    });
+    return {
+      record: { ...base, ...where, messageType: message.type, result: 'ok', reason: null, latencyMs },
+      inbound: {
+        siteId: parsed.siteId,
+        gateId: parsed.gateId,
+        channel: parsed.channel,
+        topic,
+        message,
+        receivedAt,
+        retained,
+      },
+    };
   }
 
   /** The embedded broker refused something a gate tried; it never reached the cloud client, so record it here. */

@@ -42,7 +42,7 @@ export class MqttMetrics {
   prometheus(): string {
     const rows = this.snapshot();
     const labels = (c: MessageCount) =>
-      `direction="${c.direction}",channel="${escape(c.channel)}",result="${c.result}",reason="${escape(c.reason)}"`;
+      `direction="${c.direction}",channel="${escapeLabel(c.channel)}",result="${c.result}",reason="${escapeLabel(c.reason)}"`;
     return [
       '# HELP sg_mqtt_messages_total MQTT messages to and from gates, by direction, channel and result.',
       '# TYPE sg_mqtt_messages_total counter',
@@ -55,6 +55,6 @@ export class MqttMetrics {
   }
 }
 
-function escape(value: string): string {
+function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

@@ -59,9 +59,9 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     await expect(connectGate(url, 'park', 'G01', password, { clientId: 'sg-park-G02' })).rejects.toThrow(
       /Bad username or password/,
     );
-    await expect(connectGate(url, 'park', 'G01', password, { username: undefined, password: undefined })).rejects.toThrow(
-      /Bad username or password/,
-    );
+    await expect(
+      connectGate(url, 'park', 'G01', password, { username: undefined, password: undefined }),
+    ).rejects.toThrow(/Bad username or password/);
   });
 
   it('disconnects and then refuses a revoked gate; a rotated password replaces the old one at once', async () => {
@@ -76,7 +76,9 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     const droppedAgain = closed(again);
     await access.revoke('G01');
     await droppedAgain;
-    await expect(connectGate(url, 'park', 'G01', rotated.password)).rejects.toThrow(/Bad username or password/);
+    await expect(connectGate(url, 'park', 'G01', rotated.password)).rejects.toThrow(
+      /Bad username or password/,
+    );
   });
 
   it('refuses a publish on another gate’s topic (logged as ACL_DENIED) and a subscription outside the ACL', async () => {
@@ -97,10 +99,14 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     expect(failure?.packet?.granted).toEqual([1, 1, 128, 128]);
 
     const dropped = closed(client);
-    client.publish(gateTopic('park', 'G02', 'state'), encodeMessage(gateState('G02', true, Date.now()), 'state'), {
-      qos: 1,
-      retain: true,
-    });
+    client.publish(
+      gateTopic('park', 'G02', 'state'),
+      encodeMessage(gateState('G02', true, Date.now()), 'state'),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
     await dropped;
     const rows = await eventually(async () => {
       const all = await logRows();
@@ -117,7 +123,11 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
           channel: 'state',
           result: 'rejected',
         }),
-        expect.objectContaining({ gate_id: 'G01', topic: 'sg/v1/park/gate/G02/cmd', message_type: 'subscribe' }),
+        expect.objectContaining({
+          gate_id: 'G01',
+          topic: 'sg/v1/park/gate/G02/cmd',
+          message_type: 'subscribe',
+        }),
       ]),
     );
     // The refused state never reached anyone: G02 has no status.
@@ -128,15 +138,25 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     const { password } = await access.issue('G01');
     const client = await gate('G01', password);
     const since = Date.now() - 1_000;
-    await client.publishAsync(gateTopic('park', 'G01', 'state'), encodeMessage(gateState('G01', true, since), 'state'), {
-      qos: 1,
-      retain: true,
-    });
+    await client.publishAsync(
+      gateTopic('park', 'G01', 'state'),
+      encodeMessage(gateState('G01', true, since), 'state'),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
     const online = await eventually(() => {
       const status = cloud.gateStatus.get('G01');
       return status?.online ? status : undefined;
     });
-    expect(online).toMatchObject({ siteId: 'park', mode: 'normal', firmware: '1.0.0', whitelistVersion: 3, since });
+    expect(online).toMatchObject({
+      siteId: 'park',
+      mode: 'normal',
+      firmware: '1.0.0',
+      whitelistVersion: 3,
+      since,
+    });
 
     await client.publishAsync(
       gateTopic('park', 'G01', 'heartbeat'),
@@ -185,7 +205,9 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     await client.publishAsync(state, Buffer.from('{not json'), { qos: 1 });
     await client.publishAsync(state, Buffer.alloc(5_000, 0x20), { qos: 1 });
     await client.publishAsync(state, JSON.stringify({ type: 'passage', v: 1 }), { qos: 1 });
-    await client.publishAsync(state, JSON.stringify({ ...gateState('G01', true, 1), mode: 'party' }), { qos: 1 });
+    await client.publishAsync(state, JSON.stringify({ ...gateState('G01', true, 1), mode: 'party' }), {
+      qos: 1,
+    });
     await client.publishAsync(state, encodeMessage(gateState('G02', true, 1), 'state'), { qos: 1 });
     const rows = await eventually(async () => {
       const all = (await logRows()).filter((r) => r.topic === state);
@@ -202,7 +224,9 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     expect(client.connected).toBe(true);
     expect(await test.database.db.selectFrom('gate_status').selectAll().execute()).toEqual([]);
     expect(cloud.metrics.snapshot()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ channel: 'state', result: 'rejected', reason: 'BAD_JSON', messages: 1 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'state', result: 'rejected', reason: 'BAD_JSON', messages: 1 }),
+      ]),
     );
   });
 

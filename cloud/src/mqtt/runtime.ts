@@ -122,13 +122,15 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   const subscribed = new Promise<void>((resolve) => {
     client.on('connect', () => {
       // Subscribing again on every connect is harmless and covers a broker that lost the session.
-      client.subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }]))).then(
-        () => {
-          log.info({ url: redact(url), clientId }, 'mqtt client connected and subscribed');
-          resolve();
-        },
-        (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
-      );
+      client
+        .subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }])))
+        .then(
+          () => {
+            log.info({ url: redact(url), clientId }, 'mqtt client connected and subscribed');
+            resolve();
+          },
+          (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
+        );
     });
   });
   if (broker) await subscribed;

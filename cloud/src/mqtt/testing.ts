@@ -19,12 +19,28 @@ export async function seedGates(db: Kysely<Database>, siteId: string, gateIds: s
   const at = 1_700_000_000_000;
   await db
     .insertInto('sites')
-    .values({ id: siteId, name_zh: siteId, name_en: siteId, timezone: 'Asia/Shanghai', daily_capacity: null, created_at: at })
+    .values({
+      id: siteId,
+      name_zh: siteId,
+      name_en: siteId,
+      timezone: 'Asia/Shanghai',
+      daily_capacity: null,
+      created_at: at,
+    })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   await db
     .insertInto('zones')
-    .values({ site_id: siteId, id: 'main', name_zh: '主区', name_en: 'Main', capacity: null, active: 1, created_at: at, updated_at: at })
+    .values({
+      site_id: siteId,
+      id: 'main',
+      name_zh: '主区',
+      name_en: 'Main',
+      capacity: null,
+      active: 1,
+      created_at: at,
+      updated_at: at,
+    })
     .onConflict((oc) => oc.columns(['site_id', 'id']).doNothing())
     .execute();
   for (const id of gateIds) {
@@ -46,7 +62,10 @@ export async function seedGates(db: Kysely<Database>, siteId: string, gateIds: s
   }
 }
 
-export function startTestMqtt(database: DatabaseHandle, env: Record<string, string> = {}): Promise<CloudMqtt> {
+export function startTestMqtt(
+  database: DatabaseHandle,
+  env: Record<string, string> = {},
+): Promise<CloudMqtt> {
   const config = loadConfig({
     MQTT_HOST: '127.0.0.1',
     MQTT_PORT: '0',
@@ -54,7 +73,13 @@ export function startTestMqtt(database: DatabaseHandle, env: Record<string, stri
     MQTT_INSTANCE: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...env,
   });
-  return startMqtt({ config, database, logger: silentLogger, commLogFlushMs: 20, externalConnectWaitMs: 3_000 });
+  return startMqtt({
+    config,
+    database,
+    logger: silentLogger,
+    commLogFlushMs: 20,
+    externalConnectWaitMs: 3_000,
+  });
 }
 
 export function gateState(gateId: string, online: boolean, since: number | null): GateState {
@@ -109,7 +134,10 @@ export async function connectGate(
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, ms = 5_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 5_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -69,9 +69,14 @@ export class CommLogRepo {
     }
   }
 
-  async list(filter: CommLogFilter, page: { limit: number; offset: number }): Promise<{ items: CommLogRow[]; total: number }> {
+  async list(
+    filter: CommLogFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: CommLogRow[]; total: number }> {
     const base = this.filtered(filter);
-    const totalRow = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const totalRow = await base
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .executeTakeFirstOrThrow();
     const rows = await base
       .select([
         'id',

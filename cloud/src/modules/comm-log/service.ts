@@ -29,7 +29,10 @@ export class CommLogService {
     private readonly defaultTimeZone: string,
   ) {}
 
-  list(filter: CommLogFilter, page: { limit: number; offset: number }): Promise<{ items: CommLogRow[]; total: number }> {
+  list(
+    filter: CommLogFilter,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: CommLogRow[]; total: number }> {
     return this.repo.list(filter, page);
   }
 
@@ -83,7 +86,8 @@ export class CommLogService {
       if (row.result === 'rejected') entry.rejected += row.messages;
       entry.latencySum += row.latencySum ?? 0;
       entry.latencyCount += row.latencyCount;
-      if (row.latencyMax !== null) entry.maxLatencyMs = Math.max(entry.maxLatencyMs ?? row.latencyMax, row.latencyMax);
+      if (row.latencyMax !== null)
+        entry.maxLatencyMs = Math.max(entry.maxLatencyMs ?? row.latencyMax, row.latencyMax);
     }
     const summaries = [...byKey.values()].map(({ latencySum, latencyCount, ...summary }) => ({
       ...summary,
@@ -105,7 +109,11 @@ export class CommLogService {
   /** A site's own zone when it is known, else the installation's VENUE_TIMEZONE. */
   private async timeZoneOf(siteId: string | undefined): Promise<string> {
     if (siteId === undefined) return this.defaultTimeZone;
-    const site = await this.db.selectFrom('sites').select('timezone').where('id', '=', siteId).executeTakeFirst();
+    const site = await this.db
+      .selectFrom('sites')
+      .select('timezone')
+      .where('id', '=', siteId)
+      .executeTakeFirst();
     return site?.timezone ?? this.defaultTimeZone;
   }
 }

@@ -17,7 +17,11 @@ export class GateAccessRepo {
   }
 
   byGate(gateId: string): Promise<CredentialRow | undefined> {
-    return this.db.selectFrom('gate_mqtt_credentials').selectAll().where('gate_id', '=', gateId).executeTakeFirst();
+    return this.db
+      .selectFrom('gate_mqtt_credentials')
+      .selectAll()
+      .where('gate_id', '=', gateId)
+      .executeTakeFirst();
   }
 
   byUsername(username: string): Promise<CredentialRow | undefined> {

@@ -59,7 +59,10 @@ export class GateAccessService {
       if (gate.active !== 1) throw conflict('闸机已停用', 'the gate is deactivated');
       const existing = await repo.byGate(gateId);
       if (existing && existing.revoked_at === null) {
-        throw conflict('该闸机已有有效凭证，请使用轮换', 'the gate already has a valid credential: rotate it instead');
+        throw conflict(
+          '该闸机已有有效凭证，请使用轮换',
+          'the gate already has a valid credential: rotate it instead',
+        );
       }
       const at = this.now();
       const next: CredentialRow = {
@@ -87,7 +90,12 @@ export class GateAccessService {
       const repo = new GateAccessRepo(trx);
       const existing = await repo.byGate(gateId);
       if (!existing || existing.revoked_at !== null) throw notFound(gateId);
-      const updated = { ...existing, password_hash: hash, rotated_at: this.now(), version: existing.version + 1 };
+      const updated = {
+        ...existing,
+        password_hash: hash,
+        rotated_at: this.now(),
+        version: existing.version + 1,
+      };
       await repo.replace(gateId, updated);
       return updated;
     });
@@ -112,7 +120,11 @@ export class GateAccessService {
    * The embedded broker's login check for gates: user name and client id as the protocol prescribes, a valid
    * credential of an active gate in that site, and the right password. Anything else is refused.
    */
-  async authenticateGate(clientId: string, username: string, password: Buffer): Promise<MqttIdentity | undefined> {
+  async authenticateGate(
+    clientId: string,
+    username: string,
+    password: Buffer,
+  ): Promise<MqttIdentity | undefined> {
     const parsed = parseGateUsername(username);
     if (!parsed || clientId !== gateClientId(parsed.siteId, parsed.gateId)) return undefined;
     const row = await this.repo.byUsername(username);
@@ -120,7 +132,7 @@ export class GateAccessService {
       return undefined;
     }
     const gate = await this.repo.gate(row.gate_id);
-    if (!gate || gate.active !== 1 || gate.siteId !== parsed.siteId) return undefined;
+    if (gate?.active !== 1 || gate.siteId !== parsed.siteId) return undefined;
     if (!(await verifyPassword(password, row.password_hash))) return undefined;
     return { kind: 'gate', siteId: parsed.siteId, gateId: parsed.gateId };
   }
@@ -140,7 +152,10 @@ function info(row: CredentialRow): CredentialInfo {
 }
 
 function notFound(gateId: string): AppError {
-  return new AppError('NOT_FOUND', { resource: { 'zh-CN': '闸机有效凭证', en: 'Valid gate credential' }, id: gateId });
+  return new AppError('NOT_FOUND', {
+    resource: { 'zh-CN': '闸机有效凭证', en: 'Valid gate credential' },
+    id: gateId,
+  });
 }
 
 function conflict(zh: string, en: string): AppError {
