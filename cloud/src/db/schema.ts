@@ -7,6 +7,7 @@ import type { Generated } from 'kysely';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
+import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
 import type { AuthTables } from '../platform/auth/tables.js';
@@ -15,6 +16,7 @@ export interface Database
   extends AuthTables,
     AuditTables,
     VenueTables,
+    TicketTypeTables,
     GateAccessTables,
     GateStatusTables,
     CommLogTables {

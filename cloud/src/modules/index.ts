@@ -4,6 +4,7 @@
  */
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
+import { ticketTypesModule } from './ticket-types/routes.js';
 import { venuesModule } from './venues/routes.js';
 
-export const modules: readonly AppModule[] = [healthModule, venuesModule];
+export const modules: readonly AppModule[] = [healthModule, venuesModule, ticketTypesModule];

@@ -14,6 +14,7 @@ import * as extendSites from './20261125_181000_extend_sites.js';
 import * as createZones from './20261125_181100_create_zones.js';
 import * as createWindows from './20261125_181200_create_windows.js';
 import * as createGates from './20261125_181300_create_gates.js';
+import * as createTicketTypes from './20261125_181400_create_ticket_types.js';
 import * as createGateMqttCredentials from './20261125_182000_create_gate_mqtt_credentials.js';
 import * as createGateStatus from './20261125_182100_create_gate_status.js';
 import * as createCommLog from './20261125_182200_create_comm_log.js';
@@ -28,6 +29,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_181100_create_zones': createZones,
   '20261125_181200_create_windows': createWindows,
   '20261125_181300_create_gates': createGates,
+  '20261125_181400_create_ticket_types': createTicketTypes,
   '20261125_182000_create_gate_mqtt_credentials': createGateMqttCredentials,
   '20261125_182100_create_gate_status': createGateStatus,
   '20261125_182200_create_comm_log': createCommLog,

@@ -1,0 +1,251 @@
+/**
+ * Ticket-type management (票种类管理). Owns the rules: type ids are unique installation-wide and codes per site;
+ * every definition change writes a new immutable version (history is never rewritten, sales reference the version
+ * they sold); activation is not a definition change; zones and gates named in the rules exist in the type's site.
+ * Each change, with its audit entry, is one transaction.
+ */
+
+import { isDeepStrictEqual } from 'node:util';
+import type { TicketTypeRules } from '@scenic/protocol';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import { ageOn, type CivilDate, parseIsoDate } from '../../platform/identity/civil-date.js';
+import { requireResidentId } from '../../platform/identity/resident-id.js';
+import type { Localized } from '../../platform/language.js';
+import { parseLocalized } from '../../platform/validation.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { isUniqueViolation } from '../venues/constraint-errors.js';
+import type { VenuesService } from '../venues/service.js';
+import { toTicketTypeRules } from './gate-rules.js';
+import { priceOf } from './pricing.js';
+import * as repo from './repo.js';
+import {
+  type CreateTicketType,
+  type Definition,
+  defaultsFor,
+  definitionSchema,
+  type Quote,
+  type QuoteRequest,
+  type TicketType,
+  type TicketTypeVersion,
+  type UpdateTicketType,
+} from './schemas.js';
+
+const TICKET_TYPE: Localized = { 'zh-CN': '票种', en: 'Ticket type' };
+const VERSION: Localized = { 'zh-CN': '票种版本', en: 'Ticket type version' };
+const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
+
+type Db = Kysely<Database>;
+
+export type PriceForRequest = QuoteRequest & { readonly typeId: number };
+
+function definitionOf(type: TicketType): Definition {
+  const { typeId, version, createdAt, siteId, code, active, updatedAt, ...definition } = type;
+  return definition;
+}
+
+/** Cross-field validation of a whole definition; failures read like request validation failures. */
+function validDefinition(candidate: Definition): Definition {
+  const result = parseLocalized(definitionSchema, candidate);
+  if (!result.success) throw new AppError('VALIDATION_FAILED', { part: BODY }, { issues: result.issues });
+  return result.data;
+}
+
+function dateOrFail(text: string, field: string): CivilDate {
+  const date = parseIsoDate(text);
+  if (date) return date;
+  throw new AppError(
+    'VALIDATION_FAILED',
+    { part: BODY },
+    {
+      issues: [
+        { path: [field], code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
+      ],
+    },
+  );
+}
+
+export class TicketTypesService {
+  constructor(
+    private readonly db: Db,
+    private readonly venues: VenuesService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(filter: { siteId?: string | undefined } = {}): Promise<TicketType[]> {
+    const heads = await repo.listHeads(this.db, filter);
+    const versions = await repo.findVersions(
+      this.db,
+      heads.map((head) => ({ typeId: head.typeId, version: head.currentVersion })),
+    );
+    return heads.map((head, index) => repo.withHead(head, versions[index]!));
+  }
+
+  /** The type with its current version; also for sales inside their own transaction. */
+  async get(typeId: number, db: Db = this.db): Promise<TicketType> {
+    const head = await repo.findHead(db, typeId);
+    if (!head) throw new AppError('NOT_FOUND', { resource: TICKET_TYPE, id: typeId });
+    const [version] = await repo.findVersions(db, [{ typeId, version: head.currentVersion }]);
+    return repo.withHead(head, version!);
+  }
+
+  async getVersion(typeId: number, version: number, db: Db = this.db): Promise<TicketTypeVersion> {
+    const [found] = await repo.findVersions(db, [{ typeId, version }]);
+    if (!found) throw new AppError('NOT_FOUND', { resource: VERSION, id: `${typeId}/${version}` });
+    return found;
+  }
+
+  async listVersions(typeId: number): Promise<TicketTypeVersion[]> {
+    await this.get(typeId);
+    return repo.listVersions(this.db, typeId);
+  }
+
+  create(input: CreateTicketType, context: ChangeContext): Promise<TicketType> {
+    const { typeId, siteId, code, active, ...fields } = input;
+    const definition = validDefinition({ ...defaultsFor(input.kind), ...fields });
+    return auditedTransaction(this.db, async (trx) => {
+      await this.venues.getSite(siteId, trx);
+      await this.checkPlaces(trx, siteId, definition);
+      if (await repo.findHead(trx, typeId)) throw new AppError('TICKET_TYPE_ID_TAKEN', { typeId });
+      if (await repo.findHeadByCode(trx, siteId, code))
+        throw new AppError('TICKET_TYPE_CODE_TAKEN', { siteId, code });
+      const now = this.now();
+      const head = {
+        typeId,
+        siteId,
+        code,
+        currentVersion: 1,
+        active: active ?? true,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const version: TicketTypeVersion = { ...definition, typeId, version: 1, createdAt: now };
+      try {
+        await repo.insertHead(trx, head);
+      } catch (error) {
+        // A concurrent create committed between our check and insert (SQLite cannot get here: it queues writers).
+        if (isUniqueViolation(error))
+          throw new AppError('TICKET_TYPE_ID_TAKEN', { typeId }, { cause: error });
+        throw error;
+      }
+      await repo.insertVersion(trx, version);
+      const created = repo.withHead(head, version);
+      await recordAudit(trx, {
+        actor: context.actor,
+        ip: context.ip,
+        action: 'ticket_type.create',
+        entity: 'ticket_type',
+        entityId: typeId,
+        after: created,
+      });
+      return created;
+    });
+  }
+
+  /**
+   * Applies the named fields over the current definition. A real change writes version n+1 and makes it current;
+   * a change of `active` alone, or fields equal to the current ones, writes no version.
+   */
+  update(typeId: number, input: UpdateTicketType, context: ChangeContext): Promise<TicketType> {
+    const { active, expectedVersion, ...fields } = input;
+    return auditedTransaction(this.db, async (trx) => {
+      const current = await this.get(typeId, trx);
+      if (expectedVersion !== undefined && expectedVersion !== current.version)
+        throw new AppError('TICKET_TYPE_VERSION_STALE', {
+          current: current.version,
+          expected: expectedVersion,
+        });
+      const before = definitionOf(current);
+      const definition = validDefinition({ ...before, ...fields });
+      const changed = !isDeepStrictEqual(definition, before);
+      if (changed) await this.checkPlaces(trx, current.siteId, definition);
+      const now = this.now();
+      const version: TicketTypeVersion = changed
+        ? { ...definition, typeId, version: current.version + 1, createdAt: now }
+        : { ...before, typeId, version: current.version, createdAt: current.createdAt };
+      if (changed) await repo.insertVersion(trx, version);
+      const head = {
+        typeId,
+        siteId: current.siteId,
+        code: current.code,
+        currentVersion: version.version,
+        active: active ?? current.active,
+        createdAt: current.createdAt,
+        updatedAt: now,
+      };
+      await repo.updateHead(trx, typeId, head);
+      const updated = repo.withHead(head, version);
+      if (changed || head.active !== current.active) {
+        await recordAudit(trx, {
+          actor: context.actor,
+          ip: context.ip,
+          action: changed ? 'ticket_type.update' : active ? 'ticket_type.activate' : 'ticket_type.deactivate',
+          entity: 'ticket_type',
+          entityId: typeId,
+          before: current,
+          after: updated,
+        });
+      }
+      return updated;
+    });
+  }
+
+  /** Protocol rules of the current version, for gate configuration. */
+  async gateRules(typeId: number): Promise<TicketTypeRules> {
+    return toTicketTypeRules(await this.get(typeId));
+  }
+
+  /** Rules of every active type of a site: what its gates need. */
+  async gateRulesForSite(siteId: string): Promise<TicketTypeRules[]> {
+    await this.venues.getSite(siteId);
+    const types = await this.list({ siteId });
+    return types.filter((type) => type.active).map(toTicketTypeRules);
+  }
+
+  /**
+   * What one ticket costs: the current version's channel price, reduced by the age rule that applies to the
+   * visitor's completed years on the visit date (from the ID number, else the stated birth date). Sales call this
+   * inside their transaction (pass it as `db`) and record the returned version with the sale.
+   */
+  async priceFor(request: PriceForRequest, db: Db = this.db): Promise<Quote> {
+    const type = await this.get(request.typeId, db);
+    if (!type.active) throw new AppError('TICKET_TYPE_INACTIVE', { typeId: type.typeId });
+    const site = await this.venues.getSite(type.siteId, db);
+    const visitDate = dateOrFail(request.visitDate, 'visitDate');
+    let birthDate: CivilDate | undefined;
+    if (request.idNumber !== undefined) {
+      birthDate = requireResidentId(request.idNumber, visitDate).birthDate;
+    } else if (request.birthDate !== undefined) {
+      birthDate = dateOrFail(request.birthDate, 'birthDate');
+      if (ageOn(birthDate, visitDate) < 0) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          { part: BODY },
+          {
+            issues: [
+              {
+                path: ['birthDate'],
+                code: 'custom',
+                messages: { 'zh-CN': '出生日期晚于游玩日', en: 'birth date is after the visit date' },
+              },
+            ],
+          },
+        );
+      }
+    }
+    return priceOf(type, site.agePolicy, {
+      channel: request.channel,
+      visitDate,
+      ...(birthDate && { birthDate }),
+      ...(request.persons !== undefined && { persons: request.persons }),
+    });
+  }
+
+  /** Zones and gates named in the rules must belong to the type's site. */
+  private async checkPlaces(db: Db, siteId: string, definition: Definition): Promise<void> {
+    for (const zoneId of definition.rules.zones) await this.venues.getZone(siteId, zoneId, db);
+    for (const gateId of definition.rules.gates) await this.venues.getGate(siteId, gateId, db);
+  }
+}
