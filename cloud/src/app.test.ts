@@ -85,19 +85,22 @@ describe('errors over HTTP', () => {
     // Routes that exist only to exercise the error paths.
     app.post(
       '/test/echo',
-      { schema: { body: z.object({ name: z.string().min(2), count: z.number().int().max(10) }) } },
+      {
+        config: { access: 'public' },
+        schema: { body: z.object({ name: z.string().min(2), count: z.number().int().max(10) }) },
+      },
       async (request) => request.body,
     );
-    app.get('/test/boom', async () => {
+    app.get('/test/boom', { config: { access: 'public' } }, async () => {
       throw new Error('SQL: select secret from vault');
     });
-    app.get('/test/db-down', async () => {
+    app.get('/test/db-down', { config: { access: 'public' } }, async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     });
-    app.get('/test/not-found', async () => {
+    app.get('/test/not-found', { config: { access: 'public' } }, async () => {
       throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '票种', en: 'Ticket type' }, id: 7 });
     });
-    app.get('/test/rate-limited', async () => {
+    app.get('/test/rate-limited', { config: { access: 'public' } }, async () => {
       throw Object.assign(new Error('Rate limit exceeded'), { statusCode: 429 });
     });
   });

@@ -17,6 +17,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { modules } from './modules/index.js';
+import { installAuth } from './platform/auth/enforce.js';
 import { installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
 export interface BuildAppOptions {
@@ -30,6 +31,8 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  // Before any route: every route after this must declare its access, and each request is checked against it.
+  await installAuth(app, { config, database });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -9,6 +9,8 @@ import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { prepareAccess } from './modules/operators/bootstrap.js';
+import { isAppError } from './platform/errors.js';
 
 function readConfig(): Config {
   try {
@@ -55,6 +57,18 @@ async function main(): Promise<void> {
     logger.flush();
     process.stderr.write(
       `数据库无法打开或迁移失败：${(error as Error).message} / Cannot open or migrate the database: ${(error as Error).message}\n`,
+    );
+    process.exit(1);
+  }
+
+  try {
+    await prepareAccess(database.db, config.auth, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot prepare roles or the first administrator');
+    logger.flush();
+    const messages = isAppError(error) ? error.messages : { 'zh-CN': String(error), en: String(error) };
+    process.stderr.write(
+      `无法创建角色或首个管理员：${messages['zh-CN']} / Cannot set up roles or the first administrator: ${messages.en}\n`,
     );
     process.exit(1);
   }

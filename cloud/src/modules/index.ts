@@ -2,9 +2,19 @@
  * Every route module, registered by app.ts in this order. A new domain adds its `modules/<domain>/routes.ts`
  * (thin routes calling its service) and one line here.
  */
+import { auditModule } from './audit/routes.js';
+import { authModule } from './auth/routes.js';
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
+import { operatorsModule } from './operators/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { venuesModule } from './venues/routes.js';
 
-export const modules: readonly AppModule[] = [healthModule, venuesModule, ticketTypesModule];
+export const modules: readonly AppModule[] = [
+  healthModule,
+  authModule,
+  operatorsModule,
+  auditModule,
+  venuesModule,
+  ticketTypesModule,
+];

@@ -1,0 +1,247 @@
+import Fastify from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config.js';
+import { databaseBackends } from '../../db/testing.js';
+import { installAuth, UndeclaredAccessError } from '../../platform/auth/enforce.js';
+import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+
+const login = (env: AuthTestApp, username: string, password: string, ip = '10.0.0.1') =>
+  env.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username, password },
+    remoteAddress: ip,
+  });
+
+describe.each(databaseBackends())('sign-in on $name', (backend) => {
+  let env: AuthTestApp;
+  beforeEach(async () => {
+    env = await createAuthTestApp(backend);
+  });
+  afterEach(() => env.dispose());
+
+  it('sets an HttpOnly SameSite=Strict cookie and returns the token; both authenticate /me; logout ends it', async () => {
+    const response = await login(env, 'TEST_Cashier', 'password-cashier');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.operator).toMatchObject({ username: 'test_cashier', roles: ['cashier'] });
+    expect(body.operator.permissions).toContain('sales.sell');
+    expect(body.operator.permissions).not.toContain('operators.manage');
+    const cookie = response.cookies.find((c) => c.name === 'scenic_session');
+    expect(cookie).toMatchObject({ value: body.token, httpOnly: true, sameSite: 'Strict', path: '/' });
+
+    const byCookie = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      cookies: { scenic_session: body.token },
+    });
+    expect(byCookie.statusCode).toBe(200);
+    expect(byCookie.json().username).toBe('test_cashier');
+    const byBearer = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${body.token}` },
+    });
+    expect(byBearer.json().id).toBe(body.operator.id);
+
+    const stored = await env.test.database.db.selectFrom('sessions').select('token_hash').execute();
+    expect(stored.map((s) => s.token_hash)).not.toContain(body.token);
+
+    const logout = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      cookies: { scenic_session: body.token },
+    });
+    expect(logout.statusCode).toBe(204);
+    expect(logout.cookies.find((c) => c.name === 'scenic_session')?.value).toBe('');
+    const after = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${body.token}` },
+    });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a wrong password and an unknown username alike, both after an argon2 check', async () => {
+    const timed = async (username: string) => {
+      const start = performance.now();
+      const response = await login(env, username, 'not-the-password');
+      return { response, ms: performance.now() - start };
+    };
+    const wrong = await timed('test_cashier');
+    const unknown = await timed('nobody_here');
+    for (const { response } of [wrong, unknown]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error.code).toBe('INVALID_CREDENTIALS');
+    }
+    // The decoy verification makes an unknown name cost a real argon2 check (several ms), not a bare lookup.
+    expect(unknown.ms).toBeGreaterThan(wrong.ms * 0.3);
+  });
+
+  it('locks after 5 wrong passwords, refuses even the right one, and an administrator unlocks', async () => {
+    for (let i = 1; i <= 4; i++)
+      expect((await login(env, 'test_agency', 'wrong-password')).json().error.code).toBe(
+        'INVALID_CREDENTIALS',
+      );
+    const fifth = await login(env, 'test_agency', 'wrong-password');
+    expect(fifth.statusCode).toBe(423);
+    expect(fifth.json().error).toMatchObject({
+      code: 'ACCOUNT_LOCKED',
+      details: { lockedUntil: expect.any(Number) },
+    });
+    expect((await login(env, 'test_agency', 'password-agency')).statusCode).toBe(423);
+
+    const id = env.operators.agency.id;
+    const denied = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/operators/${id}/unlock`,
+      headers: env.as('finance'),
+    });
+    expect(denied.statusCode).toBe(403);
+    const unlock = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/operators/${id}/unlock`,
+      headers: env.as('admin'),
+    });
+    expect(unlock.statusCode).toBe(200);
+    expect(unlock.json()).toMatchObject({ failedLogins: 0, lockedUntil: null });
+    expect((await login(env, 'test_agency', 'password-agency')).statusCode).toBe(200);
+
+    const audit = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/audit?entityId=${id}`,
+      headers: env.as('admin'),
+    });
+    expect(audit.json().items.map((e: { action: string }) => e.action)).toEqual([
+      'auth.login',
+      'operator.unlock',
+      'operator.lock',
+      'auth.login',
+    ]);
+  });
+
+  it('counts parallel wrong guesses exactly: 12 at once lock the account once', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () => login(env, 'test_finance', 'guess-guess')),
+    );
+    const codes = responses.map((r) => r.json().error.code);
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(4);
+    expect(codes.filter((c) => c === 'ACCOUNT_LOCKED')).toHaveLength(8);
+    const locks = await env.test.database.db
+      .selectFrom('audit_log')
+      .select('seq')
+      .where('action', '=', 'operator.lock')
+      .execute();
+    expect(locks).toHaveLength(1);
+  });
+
+  it('401 without a session, 401 for a made-up token, 403 without the permission', async () => {
+    expect((await env.app.inject({ method: 'GET', url: '/api/v1/operators' })).json().error.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    const madeUp = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/operators',
+      headers: { authorization: `Bearer ${'x'.repeat(43)}` },
+    });
+    expect(madeUp.statusCode).toBe(401);
+    const cashier = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/operators',
+      headers: env.as('cashier'),
+    });
+    expect(cashier.statusCode).toBe(403);
+    expect(cashier.json().error.code).toBe('FORBIDDEN');
+    const admin = await env.app.inject({ method: 'GET', url: '/api/v1/operators', headers: env.as('admin') });
+    expect(admin.statusCode).toBe(200);
+    expect(admin.json().total).toBe(6);
+  });
+
+  it('changing one’s own password checks the current one and ends the other sessions', async () => {
+    const other = (await login(env, 'test_gate_staff', 'password-gate_staff')).json().token;
+    const wrong = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: env.as('gate_staff'),
+      payload: { currentPassword: 'nope-nope', newPassword: 'a-new-password' },
+    });
+    expect(wrong.json().error.code).toBe('CURRENT_PASSWORD_INCORRECT');
+    const weak = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: env.as('gate_staff'),
+      payload: { currentPassword: 'password-gate_staff', newPassword: 'TEST_GATE_STAFF' },
+    });
+    expect(weak.json().error.code).toBe('PASSWORD_POLICY');
+    const ok = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: env.as('gate_staff'),
+      payload: { currentPassword: 'password-gate_staff', newPassword: 'a-new-password' },
+    });
+    expect(ok.statusCode).toBe(204);
+    expect(
+      (await env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: env.as('gate_staff') }))
+        .statusCode,
+    ).toBe(200);
+    const ended = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(ended.statusCode).toBe(401);
+    expect((await login(env, 'test_gate_staff', 'a-new-password')).statusCode).toBe(200);
+  });
+});
+
+describe('per-IP sign-in rate limit', () => {
+  it('answers 429 RATE_LIMITED past the limit, counting each client address separately', async () => {
+    const env = await createAuthTestApp(databaseBackends()[0]!, { LOGIN_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++)
+        codes.push((await login(env, 'test_admin', 'wrong-password', '10.9.9.9')).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const limited = await login(env, 'test_admin', 'password-admin', '10.9.9.9');
+      expect(limited.json().error.code).toBe('RATE_LIMITED');
+      expect((await login(env, 'test_admin', 'password-admin', '10.9.9.10')).statusCode).toBe(200);
+    } finally {
+      await env.dispose();
+    }
+  });
+});
+
+describe('start-up refusal', () => {
+  it('a route without an access declaration cannot be added', async () => {
+    const backend = databaseBackends()[0]!;
+    const test = await backend.create();
+    const app = Fastify();
+    try {
+      await installAuth(app, { config: loadConfig({ DATABASE_URL: test.url }), database: test.database });
+      expect(() => app.get('/open', async () => 'oops')).toThrow(UndeclaredAccessError);
+      expect(() =>
+        app.get('/typo', { config: { access: 'sales.sel' as 'sales.sell' } }, async () => 'x'),
+      ).toThrow(/must declare config.access/);
+      app.get('/fine', { config: { access: 'public' } }, async () => 'ok');
+      expect((await app.inject({ method: 'GET', url: '/fine' })).body).toBe('ok');
+    } finally {
+      await app.close();
+      await test.dispose();
+    }
+  });
+
+  it('a plugin registering an undeclared route makes the app fail to build', async () => {
+    const test = await databaseBackends()[0]!.create();
+    const app = Fastify();
+    try {
+      await installAuth(app, { config: loadConfig({ DATABASE_URL: test.url }), database: test.database });
+      app.register(async (child) => {
+        child.post('/api/v1/forgotten', async () => 'x');
+      });
+      await expect(app.ready()).rejects.toThrow(UndeclaredAccessError);
+    } finally {
+      await test.dispose();
+    }
+  });
+});

@@ -1,0 +1,153 @@
+/** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval threshold setting. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { auditedTransaction } from '../../platform/audit/record.js';
+import { operatorOf } from '../../platform/auth/enforce.js';
+import {
+  secondApprovalThresholdFen,
+  setSecondApprovalThresholdFen,
+} from '../../platform/auth/second-approval.js';
+import { type AuthenticatedOperator, AuthService, actorOf } from '../../platform/auth/service.js';
+import { SESSION_COOKIE } from '../../platform/auth/tokens.js';
+import { errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+import { changePasswordBody, loginBody, loginResponse, meSchema, thresholdSchema } from './schemas.js';
+
+function me(operator: AuthenticatedOperator) {
+  return {
+    id: operator.id,
+    username: operator.username,
+    displayName: operator.displayName,
+    roles: [...operator.roles],
+    permissions: [...operator.permissions],
+  };
+}
+
+function client(request: FastifyRequest) {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
+}
+
+const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema };
+
+export const authModule: AppModule = {
+  name: 'auth',
+  prefix: '/api/v1/auth',
+  routes: async (app, { config, database }) => {
+    const auth = new AuthService(database.db, config.auth);
+    const clearCookie = (reply: FastifyReply) =>
+      reply.clearCookie(SESSION_COOKIE, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: config.auth.secureCookie,
+      });
+
+    app.post(
+      '/login',
+      {
+        config: {
+          access: 'public',
+          rateLimit: { max: config.auth.loginRateLimitPerMinute, timeWindow: 60_000 },
+        },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in / 登录',
+          description:
+            'Sets an HttpOnly SameSite=Strict session cookie and returns the same token for API clients. ' +
+            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; per-IP flood: 429 RATE_LIMITED.',
+          body: loginBody,
+          response: { 200: loginResponse, ...errors, 423: errorResponseSchema, 429: errorResponseSchema },
+        },
+      },
+      async (request, reply) => {
+        const { username, password } = request.body;
+        const result = await auth.login(username, password, client(request));
+        reply.setCookie(SESSION_COOKIE, result.token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: config.auth.secureCookie,
+          maxAge: Math.floor(config.auth.sessionTtlMs / 1000),
+        });
+        return { token: result.token, expiresAt: result.expiresAt, operator: me(result.operator) };
+      },
+    );
+
+    app.post(
+      '/logout',
+      {
+        config: { access: 'authenticated' },
+        schema: { tags: ['auth'], summary: 'Sign out / 退出登录', response: { 204: z.null(), ...errors } },
+      },
+      async (request, reply) => {
+        await auth.logout(operatorOf(request), client(request));
+        clearCookie(reply);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/me',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          summary: 'The signed-in operator, roles and permissions / 当前操作员',
+          response: { 200: meSchema, ...errors },
+        },
+      },
+      async (request) => me(operatorOf(request)),
+    );
+
+    app.post(
+      '/password',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Change own password; other sessions end / 修改本人密码',
+          body: changePasswordBody,
+          response: { 204: z.null(), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { currentPassword, newPassword } = request.body;
+        await auth.changeOwnPassword(operatorOf(request), currentPassword, newPassword, client(request));
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/second-approval',
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Amount above which a second approver is needed / 双人复核金额',
+          response: { 200: thresholdSchema, ...errors },
+        },
+      },
+      async () => ({ thresholdFen: await secondApprovalThresholdFen(database.db) }),
+    );
+
+    app.put(
+      '/second-approval',
+      {
+        config: { access: 'system.manage' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Set the second-approval amount / 设置双人复核金额',
+          body: thresholdSchema,
+          response: { 200: thresholdSchema, ...errors },
+        },
+      },
+      async (request) => {
+        const actor = actorOf(operatorOf(request));
+        await auditedTransaction(database.db, (trx) =>
+          setSecondApprovalThresholdFen(trx, request.body.thresholdFen, actor, request.ip),
+        );
+        return { thresholdFen: request.body.thresholdFen };
+      },
+    );
+  },
+};

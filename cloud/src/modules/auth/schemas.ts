@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { passwordSchema } from '../../platform/auth/credentials.js';
+import { PERMISSION_NAMES } from '../../platform/permissions.js';
+
+export const loginBody = z.object({
+  username: z.string().min(1).max(64),
+  password: passwordSchema,
+});
+
+export const meSchema = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    roles: z.array(z.string()),
+    permissions: z.array(z.enum(PERMISSION_NAMES as [string, ...string[]])),
+  })
+  .meta({ id: 'SignedInOperator' });
+
+export const loginResponse = z.object({
+  token: z
+    .string()
+    .describe('Send as `Authorization: Bearer <token>`; the console uses the HttpOnly cookie instead'),
+  expiresAt: z.number().int().describe('Epoch milliseconds'),
+  operator: meSchema,
+});
+
+export const changePasswordBody = z.object({
+  currentPassword: passwordSchema,
+  newPassword: passwordSchema,
+});
+
+export const thresholdSchema = z.object({
+  thresholdFen: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('Amounts above this (in fen) need a second approver'),
+});

@@ -1,0 +1,201 @@
+/** SQL for operators and roles. Password hashes are written here but never selected into a view. */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { OperatorsTable } from '../../platform/auth/tables.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const VIEW_COLUMNS = [
+  'id',
+  'username',
+  'display_name',
+  'active',
+  'failed_logins',
+  'locked_until',
+  'last_login_at',
+  'password_changed_at',
+  'created_at',
+  'updated_at',
+] as const;
+
+export type OperatorRow = Omit<OperatorsTable, 'password_hash'> & { roles: string[] };
+
+export interface OperatorFilter {
+  readonly q?: string | undefined;
+  readonly active?: boolean | undefined;
+  readonly role?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+async function withRoles(db: Db, rows: Omit<OperatorsTable, 'password_hash'>[]): Promise<OperatorRow[]> {
+  if (rows.length === 0) return [];
+  const links = await db
+    .selectFrom('operator_roles')
+    .select(['operator_id', 'role_code'])
+    .where(
+      'operator_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('role_code')
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    roles: links.filter((l) => l.operator_id === row.id).map((l) => l.role_code),
+  }));
+}
+
+export async function listOperators(
+  db: Db,
+  filter: OperatorFilter,
+): Promise<{ items: OperatorRow[]; total: number }> {
+  let query = db.selectFrom('operators');
+  if (filter.q) {
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Wildcards in the search text are escaped; `escape` is spelled out because SQLite has no default one.
+    query = query.where(
+      sql<boolean>`(username like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
+    );
+  }
+  if (filter.active !== undefined) query = query.where('active', '=', filter.active ? 1 : 0);
+  if (filter.role)
+    query = query.where('id', 'in', (eb) =>
+      eb.selectFrom('operator_roles').select('operator_id').where('role_code', '=', filter.role!),
+    );
+  const { total } = await query
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .select(VIEW_COLUMNS)
+    .orderBy('username')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
+  return { items: await withRoles(db, rows), total: Number(total) };
+}
+
+export async function getOperator(db: Db, id: string): Promise<OperatorRow | undefined> {
+  const row = await db.selectFrom('operators').select(VIEW_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? (await withRoles(db, [row]))[0] : undefined;
+}
+
+export async function usernameExists(db: Db, username: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('operators').select('id').where('username', '=', username).executeTakeFirst()) !==
+    undefined
+  );
+}
+
+export async function countOperators(db: Db): Promise<number> {
+  const { n } = await db
+    .selectFrom('operators')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
+export async function insertOperator(trx: Transaction<Database>, row: OperatorsTable): Promise<void> {
+  await trx.insertInto('operators').values(row).execute();
+}
+
+export async function updateOperator(
+  trx: Transaction<Database>,
+  id: string,
+  changes: Partial<
+    Pick<OperatorsTable, 'display_name' | 'active' | 'failed_logins' | 'locked_until' | 'updated_at'>
+  >,
+): Promise<void> {
+  await trx.updateTable('operators').set(changes).where('id', '=', id).execute();
+}
+
+export async function setOperatorRoles(trx: Transaction<Database>, id: string, roles: readonly string[]) {
+  await trx.deleteFrom('operator_roles').where('operator_id', '=', id).execute();
+  if (roles.length > 0)
+    await trx
+      .insertInto('operator_roles')
+      .values(roles.map((role_code) => ({ operator_id: id, role_code })))
+      .execute();
+}
+
+/** The codes among `codes` that name no role. */
+export async function unknownRoles(db: Db, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const found = new Set(
+    (await db.selectFrom('roles').select('code').where('code', 'in', codes).execute()).map((r) => r.code),
+  );
+  return codes.filter((c) => !found.has(c));
+}
+
+export interface RoleRow {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  permissions: string[];
+  operators: number;
+}
+
+export async function listRoles(db: Db, code?: string): Promise<RoleRow[]> {
+  let query = db.selectFrom('roles').selectAll().orderBy('code');
+  if (code) query = query.where('code', '=', code);
+  const roles = await query.execute();
+  if (roles.length === 0) return [];
+  const codes = roles.map((r) => r.code);
+  const permissions = await db
+    .selectFrom('role_permissions')
+    .select(['role_code', 'permission'])
+    .where('role_code', 'in', codes)
+    .orderBy('permission')
+    .execute();
+  const counts = await db
+    .selectFrom('operator_roles')
+    .select(['role_code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('role_code', 'in', codes)
+    .groupBy('role_code')
+    .execute();
+  return roles.map((role) => ({
+    code: role.code,
+    name_zh: role.name_zh,
+    name_en: role.name_en,
+    permissions: permissions.filter((p) => p.role_code === role.code).map((p) => p.permission),
+    operators: Number(counts.find((c) => c.role_code === role.code)?.n ?? 0),
+  }));
+}
+
+export async function insertRole(
+  trx: Transaction<Database>,
+  role: { code: string; name_zh: string; name_en: string },
+  now: number,
+): Promise<void> {
+  await trx
+    .insertInto('roles')
+    .values({ ...role, created_at: now, updated_at: now })
+    .execute();
+}
+
+export async function updateRoleNames(
+  trx: Transaction<Database>,
+  code: string,
+  names: { name_zh?: string | undefined; name_en?: string | undefined },
+  now: number,
+): Promise<void> {
+  const set = Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined));
+  await trx
+    .updateTable('roles')
+    .set({ ...set, updated_at: now })
+    .where('code', '=', code)
+    .execute();
+}
+
+export async function setRolePermissions(
+  trx: Transaction<Database>,
+  code: string,
+  permissions: readonly string[],
+) {
+  await trx.deleteFrom('role_permissions').where('role_code', '=', code).execute();
+  if (permissions.length > 0)
+    await trx
+      .insertInto('role_permissions')
+      .values(permissions.map((permission) => ({ role_code: code, permission })))
+      .execute();
+}

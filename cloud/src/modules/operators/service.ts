@@ -1,0 +1,305 @@
+/**
+ * Operators (操作员) and roles (角色): the rules. Every change runs in an audited transaction with its before and
+ * after state in the operation log — never a password or its hash. Deactivating an operator or resetting their
+ * password ends their sessions in the same transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { checkPasswordPolicy, hashPassword, normaliseUsername } from '../../platform/auth/credentials.js';
+import { revokeSessionsOf, setPasswordHash } from '../../platform/auth/repository.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import * as repo from './repository.js';
+
+const OPERATOR: Localized = { 'zh-CN': '操作员', en: 'Operator' };
+const ROLE: Localized = { 'zh-CN': '角色', en: 'Role' };
+
+export interface OperatorView {
+  id: string;
+  username: string;
+  displayName: string;
+  active: boolean;
+  roles: string[];
+  failedLogins: number;
+  lockedUntil: number | null;
+  lastLoginAt: number | null;
+  passwordChangedAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RoleView {
+  code: string;
+  name: Localized;
+  permissions: string[];
+  operators: number;
+}
+
+function view(row: repo.OperatorRow): OperatorView {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    active: row.active === 1,
+    roles: row.roles,
+    failedLogins: row.failed_logins,
+    lockedUntil: row.locked_until,
+    lastLoginAt: row.last_login_at,
+    passwordChangedAt: row.password_changed_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function roleView(row: repo.RoleRow): RoleView {
+  return {
+    code: row.code,
+    name: { 'zh-CN': row.name_zh, en: row.name_en },
+    permissions: row.permissions,
+    operators: row.operators,
+  };
+}
+
+/** What the audit log keeps of an operator: the view without the counters that change on every sign-in. */
+function auditState(operator: OperatorView) {
+  return {
+    username: operator.username,
+    displayName: operator.displayName,
+    active: operator.active,
+    roles: operator.roles,
+  };
+}
+
+export interface CreateOperatorInput {
+  readonly username: string;
+  readonly displayName: string;
+  readonly password: string;
+  readonly roles: readonly string[];
+}
+
+export interface UpdateOperatorInput {
+  readonly displayName?: string | undefined;
+  readonly active?: boolean | undefined;
+  readonly roles?: readonly string[] | undefined;
+}
+
+export class OperatorsService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(filter: repo.OperatorFilter) {
+    const { items, total } = await repo.listOperators(this.db, filter);
+    return { items: items.map(view), total };
+  }
+
+  async get(id: string): Promise<OperatorView> {
+    const row = await repo.getOperator(this.db, id);
+    if (!row) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
+    return view(row);
+  }
+
+  async create(actor: AuditActor, input: CreateOperatorInput, ip: string | null): Promise<OperatorView> {
+    const username = normaliseUsername(input.username);
+    checkPasswordPolicy(input.password, username);
+    const roles = [...new Set(input.roles)].sort();
+    const hash = await hashPassword(input.password);
+    return auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      if (await repo.usernameExists(trx, username)) throw new AppError('USERNAME_TAKEN', { username });
+      await this.assertRolesExist(trx, roles);
+      const id = randomUUID();
+      await repo.insertOperator(trx, {
+        id,
+        username,
+        display_name: input.displayName,
+        password_hash: hash,
+        active: 1,
+        failed_logins: 0,
+        locked_until: null,
+        last_login_at: null,
+        password_changed_at: now,
+        created_at: now,
+        updated_at: now,
+      });
+      await repo.setOperatorRoles(trx, id, roles);
+      const created = view((await repo.getOperator(trx, id))!);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'operator.create',
+          entity: 'operator',
+          entityId: id,
+          after: auditState(created),
+          ip,
+        },
+        now,
+      );
+      return created;
+    });
+  }
+
+  async update(
+    actor: AuditActor,
+    id: string,
+    input: UpdateOperatorInput,
+    ip: string | null,
+  ): Promise<OperatorView> {
+    if (id === actor.id && input.active === false)
+      throw new AppError('CONFLICT', {
+        reason: { 'zh-CN': '不能停用自己的账号', en: 'you cannot deactivate your own account' },
+      });
+    const roles = input.roles && [...new Set(input.roles)].sort();
+    return auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      const beforeRow = await repo.getOperator(trx, id);
+      if (!beforeRow) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
+      const before = view(beforeRow);
+      if (roles) await this.assertRolesExist(trx, roles);
+      await repo.updateOperator(trx, id, {
+        ...(input.displayName !== undefined && { display_name: input.displayName }),
+        ...(input.active !== undefined && { active: input.active ? 1 : 0 }),
+        updated_at: now,
+      });
+      if (roles) await repo.setOperatorRoles(trx, id, roles);
+      const sessionsEnded = input.active === false ? await revokeSessionsOf(trx, id, now) : 0;
+      const after = view((await repo.getOperator(trx, id))!);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'operator.update',
+          entity: 'operator',
+          entityId: id,
+          before: auditState(before),
+          after: { ...auditState(after), ...(sessionsEnded > 0 && { sessionsEnded }) },
+          ip,
+        },
+        now,
+      );
+      return after;
+    });
+  }
+
+  /** Sets a new password chosen by an administrator; the operator's sessions end. */
+  async resetPassword(actor: AuditActor, id: string, password: string, ip: string | null): Promise<void> {
+    const target = await this.get(id);
+    checkPasswordPolicy(password, target.username);
+    const hash = await hashPassword(password);
+    await auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      if (!(await repo.getOperator(trx, id))) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
+      await setPasswordHash(trx, id, hash, now);
+      const sessionsEnded = await revokeSessionsOf(trx, id, now);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'operator.password_reset',
+          entity: 'operator',
+          entityId: id,
+          after: { passwordChangedAt: now, sessionsEnded },
+          ip,
+        },
+        now,
+      );
+    });
+  }
+
+  /** Lifts a sign-in lock and clears the failure count. */
+  async unlock(actor: AuditActor, id: string, ip: string | null): Promise<OperatorView> {
+    return auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      const before = await repo.getOperator(trx, id);
+      if (!before) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
+      await repo.updateOperator(trx, id, { failed_logins: 0, locked_until: null, updated_at: now });
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'operator.unlock',
+          entity: 'operator',
+          entityId: id,
+          before: { failedLogins: before.failed_logins, lockedUntil: before.locked_until },
+          after: { failedLogins: 0, lockedUntil: null },
+          ip,
+        },
+        now,
+      );
+      return view((await repo.getOperator(trx, id))!);
+    });
+  }
+
+  async listRoles(): Promise<RoleView[]> {
+    return (await repo.listRoles(this.db)).map(roleView);
+  }
+
+  async createRole(
+    actor: AuditActor,
+    input: { code: string; name: Localized; permissions: readonly string[] },
+    ip: string | null,
+  ): Promise<RoleView> {
+    const permissions = [...new Set(input.permissions)].sort();
+    return auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      if ((await repo.unknownRoles(trx, [input.code])).length === 0)
+        throw new AppError('ROLE_CODE_TAKEN', { role: input.code });
+      await repo.insertRole(
+        trx,
+        { code: input.code, name_zh: input.name['zh-CN'], name_en: input.name.en },
+        now,
+      );
+      await repo.setRolePermissions(trx, input.code, permissions);
+      const created = roleView((await repo.listRoles(trx, input.code))[0]!);
+      await recordAudit(
+        trx,
+        { actor, action: 'role.create', entity: 'role', entityId: input.code, after: roleAudit(created), ip },
+        now,
+      );
+      return created;
+    });
+  }
+
+  async updateRole(
+    actor: AuditActor,
+    code: string,
+    input: { name?: Partial<Localized> | undefined; permissions?: readonly string[] | undefined },
+    ip: string | null,
+  ): Promise<RoleView> {
+    return auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      const beforeRow = (await repo.listRoles(trx, code))[0];
+      if (!beforeRow) throw new AppError('NOT_FOUND', { resource: ROLE, id: code });
+      await repo.updateRoleNames(trx, code, { name_zh: input.name?.['zh-CN'], name_en: input.name?.en }, now);
+      if (input.permissions) await repo.setRolePermissions(trx, code, [...new Set(input.permissions)].sort());
+      const after = roleView((await repo.listRoles(trx, code))[0]!);
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'role.update',
+          entity: 'role',
+          entityId: code,
+          before: roleAudit(roleView(beforeRow)),
+          after: roleAudit(after),
+          ip,
+        },
+        now,
+      );
+      return after;
+    });
+  }
+
+  private async assertRolesExist(db: Kysely<Database>, roles: readonly string[]): Promise<void> {
+    const [unknown] = await repo.unknownRoles(db, roles);
+    if (unknown !== undefined) throw new AppError('UNKNOWN_ROLE', { role: unknown });
+  }
+}
+
+function roleAudit(role: RoleView) {
+  return { code: role.code, name: role.name, permissions: role.permissions };
+}

@@ -1,0 +1,95 @@
+/**
+ * The access gate in front of every route. Each route declares `config: { access }` (platform/permissions.ts);
+ * building the app fails if one does not (only the OpenAPI pages under /docs are exempt), so no endpoint can ship
+ * open by accident. On each request, before the body is parsed or validated, the operator is authenticated from
+ * `Authorization: Bearer <token>` or the session cookie and the permission checked: 401 UNAUTHENTICATED without a
+ * live session, 403 FORBIDDEN without the permission. Handlers read the operator from `request.operator`.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  FastifyTypeProvider,
+  RawServerDefault,
+} from 'fastify';
+import type { DatabaseHandle } from '../../db/database.js';
+import { AppError } from '../errors.js';
+import { PERMISSIONS, type RouteAccess } from '../permissions.js';
+import type { AuthConfig } from './config.js';
+import { type AuthenticatedOperator, AuthService } from './service.js';
+import { tokenFromRequest } from './tokens.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in operator; set on every route whose access is not `public`. */
+    operator: AuthenticatedOperator | null;
+  }
+}
+
+export const DOCS_PREFIX = '/docs';
+
+function isDocs(url: string | undefined): boolean {
+  return url === DOCS_PREFIX || (url?.startsWith(`${DOCS_PREFIX}/`) ?? false);
+}
+
+export function isRouteAccess(value: unknown): value is RouteAccess {
+  return (
+    value === 'public' || value === 'authenticated' || (typeof value === 'string' && value in PERMISSIONS)
+  );
+}
+
+export class UndeclaredAccessError extends Error {
+  override readonly name = 'UndeclaredAccessError';
+  constructor(method: string | readonly string[], url: string, access: unknown) {
+    super(
+      `route ${[method].flat().join(',')} ${url} must declare config.access as 'public', 'authenticated' or a permission (got ${JSON.stringify(access)})`,
+    );
+  }
+}
+
+/** Installs cookies, the rate limiter, `request.operator`, the start-up declaration check and the per-request gate. */
+export async function installAuth<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
+  { config, database }: { config: { auth: AuthConfig }; database: DatabaseHandle },
+): Promise<void> {
+  await app.register(fastifyCookie);
+  // Only routes that opt in (config.rateLimit) are limited, e.g. sign-in.
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest('operator', null);
+  const auth = new AuthService(database.db, config.auth);
+
+  app.addHook('onRoute', (route) => {
+    if (isDocs(route.url)) return;
+    const access = route.config?.access;
+    if (!isRouteAccess(access)) throw new UndeclaredAccessError(route.method, route.url ?? '', access);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) {
+      // No route matched (the 404/405 handler) or the docs: nothing to protect.
+      if (request.is404 || isDocs(request.routeOptions.url)) return;
+      throw new AppError('FORBIDDEN');
+    }
+    if (access === 'public') return;
+    const operator = await authenticate(auth, request);
+    if (!operator) throw new AppError('UNAUTHENTICATED');
+    request.operator = operator;
+    if (access !== 'authenticated' && !operator.permissions.has(access)) throw new AppError('FORBIDDEN');
+  });
+}
+
+function authenticate(auth: AuthService, request: FastifyRequest) {
+  const token = tokenFromRequest(request.headers, request.cookies);
+  return token ? auth.authenticate(token) : Promise.resolve(undefined);
+}
+
+/** The operator of a request on a non-public route (the gate guarantees one). */
+export function operatorOf(request: FastifyRequest): AuthenticatedOperator {
+  if (!request.operator) throw new AppError('UNAUTHENTICATED');
+  return request.operator;
+}

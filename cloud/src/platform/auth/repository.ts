@@ -1,0 +1,120 @@
+/** The SQL behind sign-in and sessions. Operator and role management SQL lives in modules/operators. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { PERMISSION_NAMES, type Permission } from '../permissions.js';
+import type { OperatorsTable, SessionsTable } from './tables.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export function findOperatorByUsername(db: Db, username: string): Promise<OperatorsTable | undefined> {
+  return db.selectFrom('operators').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export function findOperatorById(db: Db, id: string): Promise<OperatorsTable | undefined> {
+  return db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function recordFailedLogin(
+  trx: Transaction<Database>,
+  id: string,
+  failedLogins: number,
+  lockedUntil: number | null,
+  now: number,
+): Promise<void> {
+  await trx
+    .updateTable('operators')
+    .set({ failed_logins: failedLogins, locked_until: lockedUntil, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function recordSuccessfulLogin(
+  trx: Transaction<Database>,
+  id: string,
+  now: number,
+): Promise<void> {
+  await trx
+    .updateTable('operators')
+    .set({ failed_logins: 0, locked_until: null, last_login_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setPasswordHash(trx: Transaction<Database>, id: string, hash: string, now: number) {
+  await trx
+    .updateTable('operators')
+    .set({ password_hash: hash, password_changed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Role codes and the union of their permissions (only names still in the catalogue). */
+export async function rolesAndPermissionsOf(
+  db: Db,
+  operatorId: string,
+): Promise<{ roles: string[]; permissions: Permission[] }> {
+  const rows = await db
+    .selectFrom('operator_roles')
+    .leftJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
+    .select(['operator_roles.role_code as role', 'role_permissions.permission as permission'])
+    .where('operator_roles.operator_id', '=', operatorId)
+    .execute();
+  const roles = [...new Set(rows.map((r) => r.role))].sort();
+  const granted = new Set(rows.map((r) => r.permission));
+  return { roles, permissions: PERMISSION_NAMES.filter((p) => granted.has(p)) };
+}
+
+export async function insertSession(trx: Transaction<Database>, session: SessionsTable): Promise<void> {
+  await trx.insertInto('sessions').values(session).execute();
+}
+
+/** The live session for a token hash, with its operator, or undefined if expired, revoked or the operator is inactive. */
+export function findLiveSession(db: Db, tokenHash: string, now: number) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('operators', 'operators.id', 'sessions.operator_id')
+    .select([
+      'sessions.token_hash',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'operators.id',
+      'operators.username',
+      'operators.display_name',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .where('operators.active', '=', 1)
+    .executeTakeFirst();
+}
+
+export async function touchSession(db: Db, tokenHash: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
+}
+
+export async function revokeSession(trx: Transaction<Database>, tokenHash: string, now: number) {
+  await trx
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Signs an operator out everywhere (deactivated, password reset); returns how many sessions ended. */
+export async function revokeSessionsOf(
+  trx: Transaction<Database>,
+  operatorId: string,
+  now: number,
+  except?: string,
+): Promise<number> {
+  let query = trx
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('operator_id', '=', operatorId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now);
+  if (except) query = query.where('token_hash', '!=', except);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

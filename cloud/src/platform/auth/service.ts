@@ -1,0 +1,227 @@
+/**
+ * Sign-in, sessions and credential checks. Rules:
+ * - an unknown username costs one decoy argon2 verification, the same as a wrong password, and gives the same
+ *   INVALID_CREDENTIALS; an inactive operator too;
+ * - `maxFailedLogins` wrong passwords in a row lock the account for `lockoutMs`; while locked every attempt (even
+ *   the right password) gets ACCOUNT_LOCKED; success or an administrator's unlock resets the count;
+ * - argon2 runs before the transaction (it is slow; holding the write lock through it would stall every writer),
+ *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
+ *   past the limit.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
+import { AppError } from '../errors.js';
+import type { Permission } from '../permissions.js';
+import type { AuthConfig } from './config.js';
+import {
+  checkPasswordPolicy,
+  hashPassword,
+  normaliseUsername,
+  verifyAgainstDecoy,
+  verifyPassword,
+} from './credentials.js';
+import * as repo from './repository.js';
+import type { OperatorsTable } from './tables.js';
+import { hashToken, newSessionToken } from './tokens.js';
+
+/** The signed-in operator behind a request (`request.operator`). */
+export interface AuthenticatedOperator {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  readonly permissions: ReadonlySet<Permission>;
+  /** SHA-256 of the session token this request used. */
+  readonly sessionHash: string;
+}
+
+export interface ClientInfo {
+  readonly ip?: string | null;
+  readonly userAgent?: string | null;
+}
+
+export interface LoginResult {
+  readonly token: string;
+  readonly expiresAt: number;
+  readonly operator: AuthenticatedOperator;
+}
+
+/** Refresh `last_seen_at` at most this often, so reads do not each become a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function actorOf(operator: { readonly id: string; readonly username: string }): AuditActor {
+  return { id: operator.id, username: operator.username };
+}
+
+export class AuthService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly config: AuthConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Checks a username and password, counting failures toward the lock. On success runs `onSuccess` in the same
+   * transaction that resets the failure count (to open a session, say) and returns its result.
+   */
+  async checkCredentials<T>(
+    username: string,
+    password: string,
+    client: ClientInfo,
+    onSuccess: (trx: Transaction<Database>, operator: OperatorsTable, now: number) => Promise<T>,
+  ): Promise<T> {
+    const found = await repo.findOperatorByUsername(this.db, normaliseUsername(username));
+    if (!found) {
+      await verifyAgainstDecoy(password);
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const passwordOk = await verifyPassword(found.password_hash, password);
+    const outcome = await auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      const operator = await repo.findOperatorById(trx, found.id);
+      if (operator?.active !== 1) return { kind: 'invalid' as const };
+      if (operator.locked_until !== null && operator.locked_until > now)
+        return { kind: 'locked' as const, until: operator.locked_until };
+      // A password changed between the check and now must not be accepted on the strength of the old one.
+      if (passwordOk && operator.password_hash === found.password_hash) {
+        await repo.recordSuccessfulLogin(trx, operator.id, now);
+        return { kind: 'ok' as const, value: await onSuccess(trx, operator, now) };
+      }
+      const failures = operator.failed_logins + 1;
+      if (failures < this.config.maxFailedLogins) {
+        await repo.recordFailedLogin(trx, operator.id, failures, null, now);
+        return { kind: 'invalid' as const };
+      }
+      const until = now + this.config.lockoutMs;
+      await repo.recordFailedLogin(trx, operator.id, 0, until, now);
+      await recordAudit(
+        trx,
+        {
+          actor: null,
+          action: 'operator.lock',
+          entity: 'operator',
+          entityId: operator.id,
+          after: { lockedUntil: until, failedLogins: failures },
+          ip: client.ip,
+        },
+        now,
+      );
+      return { kind: 'locked' as const, until };
+    });
+    if (outcome.kind === 'ok') return outcome.value;
+    if (outcome.kind === 'invalid') throw new AppError('INVALID_CREDENTIALS');
+    const minutes = Math.max(1, Math.ceil((outcome.until - this.now()) / 60_000));
+    throw new AppError('ACCOUNT_LOCKED', { minutes }, { details: { lockedUntil: outcome.until } });
+  }
+
+  async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
+    const token = newSessionToken();
+    const sessionHash = hashToken(token);
+    return this.checkCredentials(username, password, client, async (trx, operator, now) => {
+      const expiresAt = now + this.config.sessionTtlMs;
+      await repo.insertSession(trx, {
+        token_hash: sessionHash,
+        operator_id: operator.id,
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+        ip: client.ip ?? null,
+        user_agent: client.userAgent?.slice(0, 500) ?? null,
+        revoked_at: null,
+      });
+      await recordAudit(
+        trx,
+        {
+          actor: actorOf(operator),
+          action: 'auth.login',
+          entity: 'operator',
+          entityId: operator.id,
+          after: { userAgent: client.userAgent ?? null },
+          ip: client.ip,
+        },
+        now,
+      );
+      const { roles, permissions } = await repo.rolesAndPermissionsOf(trx, operator.id);
+      return {
+        token,
+        expiresAt,
+        operator: {
+          id: operator.id,
+          username: operator.username,
+          displayName: operator.display_name,
+          roles,
+          permissions: new Set(permissions),
+          sessionHash,
+        },
+      };
+    });
+  }
+
+  /** The operator behind a session token, or undefined when the session is unknown, expired or revoked. */
+  async authenticate(token: string): Promise<AuthenticatedOperator | undefined> {
+    const now = this.now();
+    const sessionHash = hashToken(token);
+    const session = await repo.findLiveSession(this.db, sessionHash, now);
+    if (!session) return undefined;
+    if (now - session.last_seen_at >= TOUCH_INTERVAL_MS) await repo.touchSession(this.db, sessionHash, now);
+    const { roles, permissions } = await repo.rolesAndPermissionsOf(this.db, session.id);
+    return {
+      id: session.id,
+      username: session.username,
+      displayName: session.display_name,
+      roles,
+      permissions: new Set(permissions),
+      sessionHash,
+    };
+  }
+
+  async logout(operator: AuthenticatedOperator, client: ClientInfo): Promise<void> {
+    await auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      await repo.revokeSession(trx, operator.sessionHash, now);
+      await recordAudit(
+        trx,
+        {
+          actor: actorOf(operator),
+          action: 'auth.logout',
+          entity: 'operator',
+          entityId: operator.id,
+          ip: client.ip,
+        },
+        now,
+      );
+    });
+  }
+
+  /** Changes the caller's own password after checking the current one; their other sessions end. */
+  async changeOwnPassword(
+    operator: AuthenticatedOperator,
+    current: string,
+    next: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    checkPasswordPolicy(next, operator.username);
+    const row = await repo.findOperatorById(this.db, operator.id);
+    if (!row || !(await verifyPassword(row.password_hash, current)))
+      throw new AppError('CURRENT_PASSWORD_INCORRECT');
+    const hash = await hashPassword(next);
+    await auditedTransaction(this.db, async (trx) => {
+      const now = this.now();
+      await repo.setPasswordHash(trx, operator.id, hash, now);
+      const ended = await repo.revokeSessionsOf(trx, operator.id, now, operator.sessionHash);
+      await recordAudit(
+        trx,
+        {
+          actor: actorOf(operator),
+          action: 'operator.password_change',
+          entity: 'operator',
+          entityId: operator.id,
+          after: { passwordChangedAt: now, otherSessionsEnded: ended },
+          ip: client.ip,
+        },
+        now,
+      );
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Tests that call protected routes: an app on a fresh database with the seed roles and one signed-in operator per
+ * seed role.
+ *
+ *   const env = await createAuthTestApp(databaseBackends()[0]!);
+ *   await env.app.inject({ method: 'GET', url: '/api/v1/sites', headers: env.as('cashier') });
+ *   await env.dispose();
+ *
+ * `as(role)` gives `Authorization: Bearer …` headers; `operators[role]` the account (username `test_<role>`,
+ * password `password-<role>`). Extra environment variables (`env`) go into loadConfig; sign-in rate limiting is
+ * raised so tests that sign in repeatedly are not throttled unless they ask to be.
+ */
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { type App, buildApp } from '../../app.js';
+import { type Config, loadConfig } from '../../config.js';
+import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
+import { SEED_ROLES, type SeedRole } from '../permissions.js';
+import { hashPassword } from './credentials.js';
+import { seedRoles } from './roles-seed.js';
+import { AuthService } from './service.js';
+
+export interface TestOperator {
+  readonly id: string;
+  readonly username: string;
+  readonly password: string;
+  readonly token: string;
+}
+
+export interface AuthTestApp {
+  readonly app: App;
+  readonly test: TestDatabase;
+  readonly config: Config;
+  readonly operators: Readonly<Record<SeedRole, TestOperator>>;
+  /** Headers that authenticate as the test operator holding `role`. */
+  as(role: SeedRole): { authorization: string };
+  dispose(): Promise<void>;
+}
+
+export const SEED_ROLE_CODES = Object.keys(SEED_ROLES) as SeedRole[];
+
+export async function createAuthTestApp(
+  backend: DatabaseBackend,
+  env: Readonly<Record<string, string>> = {},
+): Promise<AuthTestApp> {
+  const test = await backend.create();
+  try {
+    const config = loadConfig({ DATABASE_URL: test.url, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', ...env });
+    await seedRoles(test.database.db);
+    const operators = await createRoleOperators(test, config);
+    const app = await buildApp({ config, database: test.database, logger: pino({ level: 'silent' }) });
+    return {
+      app,
+      test,
+      config,
+      operators,
+      as: (role) => ({ authorization: `Bearer ${operators[role].token}` }),
+      dispose: async () => {
+        await app.close();
+        await test.dispose();
+      },
+    };
+  } catch (error) {
+    await test.dispose();
+    throw error;
+  }
+}
+
+async function createRoleOperators(test: TestDatabase, config: Config) {
+  const db = test.database.db;
+  const auth = new AuthService(db, config.auth);
+  const now = Date.now();
+  const entries = await Promise.all(
+    SEED_ROLE_CODES.map(async (role) => {
+      const id = randomUUID();
+      const username = `test_${role}`;
+      const password = `password-${role}`;
+      await db
+        .insertInto('operators')
+        .values({
+          id,
+          username,
+          display_name: `Test ${role}`,
+          password_hash: await hashPassword(password),
+          active: 1,
+          failed_logins: 0,
+          locked_until: null,
+          last_login_at: null,
+          password_changed_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await db.insertInto('operator_roles').values({ operator_id: id, role_code: role }).execute();
+      const { token } = await auth.login(username, password, { ip: '127.0.0.1', userAgent: 'vitest' });
+      return [role, { id, username, password, token }] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<SeedRole, TestOperator>;
+}
