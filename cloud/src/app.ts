@@ -17,6 +17,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { modules } from './modules/index.js';
+import type { CloudMqtt } from './mqtt/runtime.js';
 import { installAuth } from './platform/auth/enforce.js';
 import { installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
@@ -24,9 +25,10 @@ export interface BuildAppOptions {
   readonly config: Config;
   readonly database: DatabaseHandle;
   readonly logger: Logger;
+  readonly mqtt?: CloudMqtt;
 }
 
-export async function buildApp({ config, database, logger }: BuildAppOptions) {
+export async function buildApp({ config, database, logger, mqtt }: BuildAppOptions) {
   const app = Fastify({ loggerInstance: logger }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -48,7 +50,7 @@ export async function buildApp({ config, database, logger }: BuildAppOptions) {
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   for (const module of modules) {
-    await app.register(module.routes, { prefix: module.prefix ?? '', config, database });
+    await app.register(module.routes, { prefix: module.prefix ?? '', config, database, mqtt });
   }
   return app;
 }

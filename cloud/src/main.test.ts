@@ -21,7 +21,15 @@ interface Exit {
 function start(env: Record<string, string>): { child: ChildProcess; exited: Promise<Exit> } {
   const child = spawn(tsx, [mainFile], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    // The embedded MQTT broker would take 1883 (held by the shared Mosquitto here): every test picks a free port.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      MQTT_HOST: '127.0.0.1',
+      MQTT_PORT: '0',
+      MQTT_WS_PORT: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -112,6 +120,28 @@ describe('cloud process', () => {
       expect(exit.stderr.trim()).toBe(
         `端口 ${port} 已被占用（127.0.0.1），请关闭占用它的程序或设置 PORT 换一个端口 / ` +
           `Port ${port} on 127.0.0.1 is already in use: stop the program holding it or set PORT to another port`,
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('exits 1 with one clear bilingual line when the MQTT port is taken', async () => {
+    const holder = createServer();
+    const mqttPort = await listen(holder);
+    try {
+      const { child, exited } = start({
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        MQTT_PORT: String(mqttPort),
+        DATABASE_URL: `sqlite:${join(folder, 'cloud.db')}`,
+      });
+      running = child;
+      const exit = await exited;
+      expect(exit.code).toBe(1);
+      expect(exit.stderr.trim()).toBe(
+        `MQTT 端口 ${mqttPort} 已被占用（127.0.0.1），请关闭占用它的程序或设置 MQTT_PORT 换一个端口 / ` +
+          `MQTT port ${mqttPort} on 127.0.0.1 is already in use: stop the program holding it or set MQTT_PORT to another port`,
       );
     } finally {
       await new Promise((resolve) => holder.close(resolve));

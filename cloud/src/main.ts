@@ -9,6 +9,8 @@ import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { ListenError } from './mqtt/listen-errors.js';
+import { type CloudMqtt, startMqtt } from './mqtt/runtime.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { isAppError } from './platform/errors.js';
 
@@ -73,7 +75,17 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await buildApp({ config, database, logger });
+  let mqtt: CloudMqtt;
+  try {
+    mqtt = await startMqtt({ config, database, logger });
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(`${error.line}\n`);
+    await database.close();
+    process.exit(1);
+  }
+
+  const app = await buildApp({ config, database, logger, mqtt });
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
     if (!line) throw error;
     process.stderr.write(`${line}\n`);
     await app.close();
+    await mqtt.close();
     await database.close();
     process.exit(1);
   }
@@ -90,6 +103,7 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await mqtt.close();
     await database.close();
   });
 }

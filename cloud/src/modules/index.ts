@@ -4,6 +4,9 @@
  */
 import { auditModule } from './audit/routes.js';
 import { authModule } from './auth/routes.js';
+import { commLogModule } from './comm-log/routes.js';
+import { gateAccessModule } from './gate-access/routes.js';
+import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
 import { operatorsModule } from './operators/routes.js';
@@ -17,4 +20,7 @@ export const modules: readonly AppModule[] = [
   auditModule,
   venuesModule,
   ticketTypesModule,
+  gateAccessModule,
+  gateStatusModule,
+  commLogModule,
 ];

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
+import type { CloudMqtt } from '../mqtt/runtime.js';
 
 /** What every route module is given; services and repositories are built from it inside the module. */
 export interface ModuleContext {
   readonly config: Config;
   readonly database: DatabaseHandle;
+  /** The cloud's MQTT side (bus, live gate status); absent when the app runs without it, e.g. in route tests. */
+  readonly mqtt?: CloudMqtt;
 }
 
 /** One domain's HTTP surface: `modules/<domain>/routes.ts` exports one of these. */

@@ -1,0 +1,96 @@
+/**
+ * /api/v1/gates/status — live gate status for the control room: the list, and a Server-Sent Events stream that
+ * starts with a `snapshot` event and then sends one `status` event per change (plus a comment every 15 s so proxies
+ * keep the connection open). gates.read.
+ */
+import { z } from 'zod';
+import type { AppModule } from '../module.js';
+import { type GateStatus, statusFromRow } from './hub.js';
+import { GateStatusRepo } from './repo.js';
+
+const statusSchema = z
+  .object({
+    gateId: z.string(),
+    siteId: z.string(),
+    online: z.boolean(),
+    mode: z.string().nullable(),
+    denyUnauthorized: z.boolean().nullable(),
+    firmware: z.string().nullable(),
+    whitelistVersion: z.number().int().nullable(),
+    configVersion: z.number().int().nullable(),
+    since: z.number().int().nullable().describe('When the current online/offline state began, epoch ms'),
+    lastSeenAt: z.number().int(),
+    lastStateAt: z.number().int().nullable(),
+    lastHeartbeatAt: z.number().int().nullable(),
+    uptimeSec: z.number().int().nullable(),
+    counters: z
+      .object({ scans: z.number().int(), admits: z.number().int(), denies: z.number().int() })
+      .nullable(),
+    outboxDepth: z.number().int().nullable(),
+  })
+  .meta({ id: 'GateStatus' });
+
+const KEEPALIVE_MS = 15_000;
+const read = { access: 'gates.read' } as const;
+
+export const gateStatusModule: AppModule = {
+  name: 'gate-status',
+  prefix: '/api/v1/gates/status',
+  routes: async (app, { database, mqtt }) => {
+    const repo = new GateStatusRepo(database.db);
+    const tags = ['gates'];
+    // With the MQTT side running, the hub is the freshest view; without it (tests, tools) the table is.
+    const current = async (): Promise<GateStatus[]> =>
+      mqtt ? mqtt.gateStatus.all() : (await repo.all()).map(statusFromRow);
+
+    app.get(
+      '/',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '闸机实时状态 / Live status of every gate',
+          querystring: z.object({ siteId: z.string().optional() }),
+          response: { 200: z.object({ items: z.array(statusSchema) }) },
+        },
+      },
+      async (request) => {
+        const { siteId } = request.query;
+        const items = await current();
+        return { items: siteId === undefined ? items : items.filter((s) => s.siteId === siteId) };
+      },
+    );
+
+    app.get(
+      '/stream',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '闸机状态推送（SSE） / Push stream of gate status changes (Server-Sent Events)',
+          produces: ['text/event-stream'],
+        },
+      },
+      async (request, reply) => {
+        reply.hijack();
+        const raw = reply.raw;
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        const send = (event: string, data: unknown) =>
+          raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        send('snapshot', { items: await current() });
+        const onChange = (status: GateStatus) => send('status', status);
+        mqtt?.gateStatus.on('change', onChange);
+        const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
+        request.raw.on('close', () => {
+          clearInterval(keepalive);
+          mqtt?.gateStatus.off('change', onChange);
+        });
+      },
+    );
+  },
+};
