@@ -9,9 +9,9 @@ import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { prepareAccess } from './modules/operators/bootstrap.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { type CloudMqtt, startMqtt } from './mqtt/runtime.js';
-import { prepareAccess } from './modules/operators/bootstrap.js';
 import { isAppError } from './platform/errors.js';
 
 function readConfig(): Config {
