@@ -112,12 +112,10 @@ export class CommLogRepo {
     // Literals, not parameters: PostgreSQL only matches the select expression with the GROUP BY one when they are
     // textually identical, and numbered parameters would differ. The values are integers we computed.
     const branches = starts
-      .slice(1, -1)
+      .slice(1)
       .map((end, index) => sql`when at < ${sql.lit(Math.trunc(end))} then ${sql.lit(index)}`);
-    const bucket =
-      branches.length === 0
-        ? sql<number>`0`
-        : sql<number>`case ${sql.join(branches, sql` `)} else ${sql.lit(starts.length - 2)} end`;
+    // Always a CASE (never a bare number, which GROUP BY would read as a column position).
+    const bucket = sql<number>`case ${sql.join(branches, sql` `)} end`;
     const rows = await this.filtered({ ...filter, from: starts[0], to: starts[starts.length - 1] })
       .select((eb) => [
         bucket.as('bucket'),

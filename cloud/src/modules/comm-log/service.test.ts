@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import type { CommRecord } from '../../mqtt/extensions/types.js';
+import { silentLogger } from '../../mqtt/testing.js';
+import { CommLogRepo } from './repo.js';
+import { CommLogService } from './service.js';
+import { CommLogWriter } from './writer.js';
+
+function record(at: number, overrides: Partial<CommRecord> = {}): CommRecord {
+  return {
+    at,
+    direction: 'in',
+    siteId: 'park',
+    gateId: 'G01',
+    topic: 'sg/v1/park/gate/G01/heartbeat',
+    channel: 'heartbeat',
+    messageType: 'heartbeat',
+    size: 100,
+    result: 'ok',
+    reason: null,
+    latencyMs: 10,
+    ...overrides,
+  };
+}
+
+// 2025-05-01 23:59:59.999 and 2025-05-02 00:00 in Asia/Shanghai (UTC+8).
+const LAST_MS_OF_MAY_1 = Date.UTC(2025, 4, 1, 15, 59, 59, 999);
+const MIDNIGHT_MAY_2 = Date.UTC(2025, 4, 1, 16, 0, 0);
+
+describe.each(databaseBackends())('communication log on $name', (backend) => {
+  let test: TestDatabase;
+  let repo: CommLogRepo;
+  let service: CommLogService;
+
+  beforeEach(async () => {
+    test = await backend.create();
+    repo = new CommLogRepo(test.database.db);
+    service = new CommLogService(repo, test.database.db, 'Asia/Shanghai');
+  });
+  afterEach(() => test.dispose());
+
+  it('summarises per gate per venue-local day, splitting at local midnight', async () => {
+    const writer = new CommLogWriter(repo, silentLogger);
+    writer.add(record(LAST_MS_OF_MAY_1, { latencyMs: 30 }));
+    writer.add(record(MIDNIGHT_MAY_2, { latencyMs: 50 }));
+    writer.add(record(MIDNIGHT_MAY_2 + 1, { direction: 'out', size: 40, latencyMs: null, channel: 'cmd' }));
+    writer.add(record(MIDNIGHT_MAY_2 + 2, { result: 'rejected', reason: 'BAD_JSON', latencyMs: null }));
+    writer.add(record(MIDNIGHT_MAY_2 + 3, { gateId: 'G02' }));
+    // Outside the range: 2025-05-03 00:00 Shanghai.
+    writer.add(record(MIDNIGHT_MAY_2 + 86_400_000));
+    await writer.stop();
+
+    const { timeZone, days } = await service.summary({
+      from: '2025-05-01',
+      to: '2025-05-02',
+      siteId: 'park',
+    });
+    expect(timeZone).toBe('Asia/Shanghai');
+    expect(days).toEqual([
+      {
+        date: '2025-05-01',
+        siteId: 'park',
+        gateId: 'G01',
+        messagesIn: 1,
+        messagesOut: 0,
+        rejected: 0,
+        bytesIn: 100,
+        bytesOut: 0,
+        avgLatencyMs: 30,
+        maxLatencyMs: 30,
+      },
+      {
+        date: '2025-05-02',
+        siteId: 'park',
+        gateId: 'G01',
+        messagesIn: 2,
+        messagesOut: 1,
+        rejected: 1,
+        bytesIn: 200,
+        bytesOut: 40,
+        avgLatencyMs: 50,
+        maxLatencyMs: 50,
+      },
+      expect.objectContaining({ date: '2025-05-02', gateId: 'G02', messagesIn: 1 }),
+    ]);
+    const single = await service.summary({ from: '2025-05-02', to: '2025-05-02', gateId: 'G01' });
+    expect(single.days.map((d) => [d.date, d.messagesIn])).toEqual([['2025-05-02', 2]]);
+    await expect(service.summary({ from: '2025-05-02', to: '2025-05-01' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
+  it('lists newest first with filters and paging, and prunes by age', async () => {
+    await repo.insertMany([
+      record(1_000),
+      record(2_000, { result: 'rejected', reason: 'TOO_LARGE' }),
+      record(3_000, { direction: 'out', messageType: 'command' }),
+      record(4_000, { gateId: 'G02' }),
+    ]);
+    const all = await service.list({}, { limit: 2, offset: 0 });
+    expect(all.total).toBe(4);
+    expect(all.items.map((i) => i.at)).toEqual([4_000, 3_000]);
+    const page2 = await service.list({}, { limit: 2, offset: 2 });
+    expect(page2.items.map((i) => i.at)).toEqual([2_000, 1_000]);
+    const rejected = await service.list({ gateId: 'G01', result: 'rejected' }, { limit: 10, offset: 0 });
+    expect(rejected.items).toEqual([
+      expect.objectContaining({ at: 2_000, reason: 'TOO_LARGE', siteId: 'park' }),
+    ]);
+    const window = await service.list({ from: 2_000, to: 4_000, direction: 'out' }, { limit: 10, offset: 0 });
+    expect(window.items.map((i) => i.messageType)).toEqual(['command']);
+
+    expect(await service.pruneOlderThan(1, 86_400_000 + 2_500)).toBe(2);
+    expect((await service.list({}, { limit: 10, offset: 0 })).total).toBe(2);
+  });
+});
