@@ -48,19 +48,26 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
     clock = 1_764_000_000_000;
     venues = new VenuesService(test.database.db, () => clock);
     types = new TicketTypesService(test.database.db, venues, () => clock);
-    await venues.createSite({
-      id: 'xihu',
-      name: { zh: '西湖', en: 'West Lake' },
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: AGE_POLICY_PRESETS[0]!.rules,
-    });
-    await venues.createZone('xihu', {
-      id: 'main',
-      name: { zh: '主园区', en: 'Main' },
-      capacity: null,
-      active: true,
-    });
+    await venues.createSite(
+      {
+        id: 'xihu',
+        name: { zh: '西湖', en: 'West Lake' },
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: AGE_POLICY_PRESETS[0]!.rules,
+      },
+      context,
+    );
+    await venues.createZone(
+      'xihu',
+      {
+        id: 'main',
+        name: { zh: '主园区', en: 'Main' },
+        capacity: null,
+        active: true,
+      },
+      context,
+    );
   });
   afterEach(() => test.dispose());
 
@@ -92,7 +99,11 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
       updatedAt: clock,
     });
     expect(await types.get(101)).toEqual(created);
-    const audit = await test.database.db.selectFrom('audit_log').selectAll().execute();
+    const audit = await test.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity', '=', 'ticket_type')
+      .execute();
     expect(audit.map((row) => [row.action, row.entity_id, row.ip])).toEqual([
       ['ticket_type.create', '101', '10.0.0.9'],
     ]);
@@ -243,7 +254,12 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
     ).toBe('TICKET_TYPE_VERSION_STALE');
     expect(await codeOf(types.update(101, { kind: 'count' }, context))).toBe('VALIDATION_FAILED');
     expect((await types.get(101)).version).toBe(2);
-    const actions = await test.database.db.selectFrom('audit_log').select('action').orderBy('seq').execute();
+    const actions = await test.database.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'ticket_type')
+      .orderBy('seq')
+      .execute();
     expect(actions.map((row) => row.action)).toEqual([
       'ticket_type.create',
       'ticket_type.update',

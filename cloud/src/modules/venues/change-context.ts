@@ -10,10 +10,8 @@ export interface ChangeContext {
   readonly ip: string | null;
 }
 
-/**
- * Not yet the signed-in operator: the auth layer's `request.operator` is not available to modules yet, so entries
- * carry the client address and no actor until this reads it — the one place to change.
- */
+/** The signed-in operator (set by the auth layer on every non-public route) and the client address. */
 export function changeContextOf(request: FastifyRequest): ChangeContext {
-  return { actor: null, ip: request.ip };
+  const operator = request.operator;
+  return { actor: operator ? { id: operator.id, username: operator.username } : null, ip: request.ip };
 }

@@ -1,28 +1,49 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, buildApp } from '../../app.js';
-import { loadConfig } from '../../config.js';
-import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import { databaseBackends } from '../../db/testing.js';
+import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 
 describe('venues over HTTP', () => {
-  let test: TestDatabase;
-  let app: App;
+  let env: AuthTestApp;
+  /** Injects as the administrator unless headers say otherwise. */
+  const inject = (options: {
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    url: string;
+    payload?: unknown;
+    headers?: Record<string, string>;
+  }) =>
+    env.app.inject({
+      ...options,
+      payload: options.payload as object,
+      headers: { ...env.as('admin'), ...options.headers },
+    });
 
   beforeAll(async () => {
-    test = await databaseBackends()[0]!.create();
-    app = await buildApp({
-      config: loadConfig({ DATABASE_URL: test.url }),
-      database: test.database,
-      logger: pino({ level: 'silent' }),
-    });
+    env = await createAuthTestApp(databaseBackends()[0]!);
   });
-  afterAll(async () => {
-    await app.close();
-    await test.dispose();
+  afterAll(() => env.dispose());
+
+  it('lets cashiers and gate staff read venues, only venues.manage change them', async () => {
+    expect(
+      (await inject({ method: 'GET', url: '/api/v1/sites', headers: env.as('cashier') })).statusCode,
+    ).toBe(200);
+    expect(
+      (await inject({ method: 'GET', url: '/api/v1/sites', headers: env.as('gate_staff') })).statusCode,
+    ).toBe(200);
+    const agency = await inject({ method: 'GET', url: '/api/v1/sites', headers: env.as('agency') });
+    expect(agency.json().error.code).toBe('FORBIDDEN');
+    const cashierCreate = await inject({
+      method: 'POST',
+      url: '/api/v1/sites',
+      payload: { id: 'x', name: { zh: '甲', en: 'A' } },
+      headers: env.as('cashier'),
+    });
+    expect(cashierCreate.statusCode).toBe(403);
+    const anonymous = await env.app.inject({ method: 'GET', url: '/api/v1/sites' });
+    expect(anonymous.statusCode).toBe(401);
   });
 
   it('creates a site with defaults and walks its zone, window and gate', async () => {
-    const site = await app.inject({
+    const site = await inject({
       method: 'POST',
       url: '/api/v1/sites',
       payload: { id: 'lingyin', name: { zh: '灵隐寺', en: 'Lingyin Temple' } },
@@ -34,20 +55,30 @@ describe('venues over HTTP', () => {
       dailyCapacity: null,
       agePolicy: null,
     });
+    const logged = await env.test.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'site.create')
+      .executeTakeFirstOrThrow();
+    expect([logged.actor_id, logged.actor_username, logged.entity_id]).toEqual([
+      env.operators.admin.id,
+      'test_admin',
+      'lingyin',
+    ]);
 
-    const zone = await app.inject({
+    const zone = await inject({
       method: 'POST',
       url: '/api/v1/sites/lingyin/zones',
       payload: { id: 'hall', name: { zh: '大殿', en: 'Main hall' }, capacity: 500 },
     });
     expect(zone.statusCode).toBe(201);
-    const window = await app.inject({
+    const window = await inject({
       method: 'POST',
       url: '/api/v1/sites/lingyin/windows',
       payload: { id: 'W01', name: { zh: '一号窗口', en: 'Window 1' } },
     });
     expect(window.statusCode).toBe(201);
-    const gate = await app.inject({
+    const gate = await inject({
       method: 'POST',
       url: '/api/v1/sites/lingyin/gates',
       payload: {
@@ -61,22 +92,22 @@ describe('venues over HTTP', () => {
     expect(gate.statusCode).toBe(201);
     expect(gate.json()).toMatchObject({ id: 'ly-01', siteId: 'lingyin', zoneId: 'hall', active: true });
 
-    const patched = await app.inject({
+    const patched = await inject({
       method: 'PATCH',
       url: '/api/v1/sites/lingyin/gates/ly-01',
       payload: { active: false },
     });
     expect(patched.json()).toMatchObject({ active: false, direction: 'in' });
-    const gates = await app.inject({ method: 'GET', url: '/api/v1/sites/lingyin/gates' });
+    const gates = await inject({ method: 'GET', url: '/api/v1/sites/lingyin/gates' });
     expect(gates.json()).toEqual([patched.json()]);
 
-    const inUse = await app.inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/zones/hall' });
+    const inUse = await inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/zones/hall' });
     expect(inUse.statusCode).toBe(409);
     expect(inUse.json().error.code).toBe('VENUE_IN_USE');
-    expect(
-      (await app.inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/gates/ly-01' })).statusCode,
-    ).toBe(204);
-    expect((await app.inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/zones/hall' })).statusCode).toBe(
+    expect((await inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/gates/ly-01' })).statusCode).toBe(
+      204,
+    );
+    expect((await inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/zones/hall' })).statusCode).toBe(
       204,
     );
   });
@@ -109,15 +140,15 @@ describe('venues over HTTP', () => {
       },
     ],
   ])('rejects %s with VALIDATION_FAILED and writes nothing', async (_, payload) => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/sites', payload });
+    const response = await inject({ method: 'POST', url: '/api/v1/sites', payload });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('VALIDATION_FAILED');
-    const sites = await app.inject({ method: 'GET', url: '/api/v1/sites/x' });
+    const sites = await inject({ method: 'GET', url: '/api/v1/sites/x' });
     expect(sites.statusCode).toBe(404);
   });
 
   it('rejects a gate with an unknown direction and answers 404 for an unknown site', async () => {
-    const bad = await app.inject({
+    const bad = await inject({
       method: 'POST',
       url: '/api/v1/sites/lingyin/gates',
       payload: {
@@ -129,7 +160,7 @@ describe('venues over HTTP', () => {
       },
     });
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
-    const missing = await app.inject({
+    const missing = await inject({
       method: 'GET',
       url: '/api/v1/sites/nowhere/zones',
       headers: { 'accept-language': 'en' },
@@ -139,7 +170,7 @@ describe('venues over HTTP', () => {
   });
 
   it('serves the age policy presets', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/age-policy-presets' });
+    const response = await inject({ method: 'GET', url: '/api/v1/age-policy-presets' });
     expect(response.statusCode).toBe(200);
     expect(response.json().map((preset: { id: string }) => preset.id)).toContain(
       'child-free-minor-senior-half',

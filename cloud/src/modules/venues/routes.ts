@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { AGE_POLICY_PRESETS, agePolicySchema } from './age-policy.js';
+import { changeContextOf } from './change-context.js';
 import {
   createGateSchema,
   createSiteSchema,
@@ -77,7 +78,8 @@ export const venuesModule: AppModule = {
           response: { 201: siteSchema, ...errors },
         },
       },
-      async (request, reply) => reply.code(201).send(await venues.createSite(request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await venues.createSite(request.body, changeContextOf(request))),
     );
     app.get(
       '/sites/:siteId',
@@ -104,7 +106,7 @@ export const venuesModule: AppModule = {
           response: { 200: siteSchema, ...errors },
         },
       },
-      async (request) => venues.updateSite(request.params.siteId, request.body),
+      async (request) => venues.updateSite(request.params.siteId, request.body, changeContextOf(request)),
     );
     app.delete(
       '/sites/:siteId',
@@ -118,7 +120,7 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) => {
-        await venues.deleteSite(request.params.siteId);
+        await venues.deleteSite(request.params.siteId, changeContextOf(request));
         return reply.code(204).send(null);
       },
     );
@@ -149,7 +151,9 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await venues.createZone(request.params.siteId, request.body)),
+        reply
+          .code(201)
+          .send(await venues.createZone(request.params.siteId, request.body, changeContextOf(request))),
     );
     app.get(
       '/sites/:siteId/zones/:zoneId',
@@ -176,7 +180,13 @@ export const venuesModule: AppModule = {
           response: { 200: zoneSchema, ...errors },
         },
       },
-      async (request) => venues.updateZone(request.params.siteId, request.params.zoneId, request.body),
+      async (request) =>
+        venues.updateZone(
+          request.params.siteId,
+          request.params.zoneId,
+          request.body,
+          changeContextOf(request),
+        ),
     );
     app.delete(
       '/sites/:siteId/zones/:zoneId',
@@ -190,7 +200,7 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) => {
-        await venues.deleteZone(request.params.siteId, request.params.zoneId);
+        await venues.deleteZone(request.params.siteId, request.params.zoneId, changeContextOf(request));
         return reply.code(204).send(null);
       },
     );
@@ -221,7 +231,9 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await venues.createWindow(request.params.siteId, request.body)),
+        reply
+          .code(201)
+          .send(await venues.createWindow(request.params.siteId, request.body, changeContextOf(request))),
     );
     app.get(
       '/sites/:siteId/windows/:windowId',
@@ -248,7 +260,13 @@ export const venuesModule: AppModule = {
           response: { 200: windowSchema, ...errors },
         },
       },
-      async (request) => venues.updateWindow(request.params.siteId, request.params.windowId, request.body),
+      async (request) =>
+        venues.updateWindow(
+          request.params.siteId,
+          request.params.windowId,
+          request.body,
+          changeContextOf(request),
+        ),
     );
     app.delete(
       '/sites/:siteId/windows/:windowId',
@@ -262,7 +280,7 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) => {
-        await venues.deleteWindow(request.params.siteId, request.params.windowId);
+        await venues.deleteWindow(request.params.siteId, request.params.windowId, changeContextOf(request));
         return reply.code(204).send(null);
       },
     );
@@ -293,7 +311,9 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await venues.createGate(request.params.siteId, request.body)),
+        reply
+          .code(201)
+          .send(await venues.createGate(request.params.siteId, request.body, changeContextOf(request))),
     );
     app.get(
       '/sites/:siteId/gates/:gateId',
@@ -320,7 +340,13 @@ export const venuesModule: AppModule = {
           response: { 200: gateSchema, ...errors },
         },
       },
-      async (request) => venues.updateGate(request.params.siteId, request.params.gateId, request.body),
+      async (request) =>
+        venues.updateGate(
+          request.params.siteId,
+          request.params.gateId,
+          request.body,
+          changeContextOf(request),
+        ),
     );
     app.delete(
       '/sites/:siteId/gates/:gateId',
@@ -334,7 +360,7 @@ export const venuesModule: AppModule = {
         },
       },
       async (request, reply) => {
-        await venues.deleteGate(request.params.siteId, request.params.gateId);
+        await venues.deleteGate(request.params.siteId, request.params.gateId, changeContextOf(request));
         return reply.code(204).send(null);
       },
     );

@@ -2,7 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { AppError } from '../../platform/errors.js';
 import { AGE_POLICY_PRESETS } from './age-policy.js';
+import type { ChangeContext } from './change-context.js';
 import { VenuesService } from './service.js';
+
+const context: ChangeContext = { actor: { id: null, username: 'system' }, ip: '10.0.0.9' };
 
 const NAME = { zh: '西湖', en: 'West Lake' };
 
@@ -29,13 +32,16 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
   afterEach(() => test.dispose());
 
   it('creates, reads, updates and deletes a site', async () => {
-    const created = await venues.createSite({
-      id: 'xihu',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: 50_000,
-      agePolicy: null,
-    });
+    const created = await venues.createSite(
+      {
+        id: 'xihu',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: 50_000,
+        agePolicy: null,
+      },
+      context,
+    );
     expect(created).toEqual({
       id: 'xihu',
       name: NAME,
@@ -49,7 +55,7 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
 
     clock += 1000;
     const policy = AGE_POLICY_PRESETS[0]!.rules;
-    const updated = await venues.updateSite('xihu', { dailyCapacity: null, agePolicy: policy });
+    const updated = await venues.updateSite('xihu', { dailyCapacity: null, agePolicy: policy }, context);
     expect(updated).toMatchObject({
       dailyCapacity: null,
       agePolicy: policy,
@@ -58,44 +64,66 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     });
     expect(await venues.listSites()).toEqual([updated]);
 
-    await venues.deleteSite('xihu');
+    await venues.deleteSite('xihu', context);
     expect(await venues.listSites()).toEqual([]);
     expect(await codeOf(venues.getSite('xihu'))).toBe('NOT_FOUND');
+
+    const audit = await test.database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+    expect(audit.map((row) => [row.action, row.entity, row.entity_id, row.ip])).toEqual([
+      ['site.create', 'site', 'xihu', '10.0.0.9'],
+      ['site.update', 'site', 'xihu', '10.0.0.9'],
+      ['site.delete', 'site', 'xihu', '10.0.0.9'],
+    ]);
+    expect(JSON.parse(audit[1]!.before_json!).dailyCapacity).toBe(50_000);
+    expect(JSON.parse(audit[1]!.after_json!).dailyCapacity).toBeNull();
   });
 
   it('refuses a duplicate site id and leaves the first one as it was', async () => {
-    await venues.createSite({
-      id: 'xihu',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    const again = venues.createSite({
-      id: 'xihu',
-      name: { zh: '别的', en: 'Other' },
-      timezone: 'Asia/Urumqi',
-      dailyCapacity: 1,
-      agePolicy: null,
-    });
+    await venues.createSite(
+      {
+        id: 'xihu',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    const again = venues.createSite(
+      {
+        id: 'xihu',
+        name: { zh: '别的', en: 'Other' },
+        timezone: 'Asia/Urumqi',
+        dailyCapacity: 1,
+        agePolicy: null,
+      },
+      context,
+    );
     expect(await codeOf(again)).toBe('VENUE_ID_TAKEN');
     expect((await venues.getSite('xihu')).name).toEqual(NAME);
   });
 
   it('manages zones, windows and gates under a site', async () => {
-    await venues.createSite({
-      id: 'xihu',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    const zone = await venues.createZone('xihu', {
-      id: 'main',
-      name: { zh: '主园区', en: 'Main park' },
-      capacity: 8000,
-      active: true,
-    });
+    await venues.createSite(
+      {
+        id: 'xihu',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    const zone = await venues.createZone(
+      'xihu',
+      {
+        id: 'main',
+        name: { zh: '主园区', en: 'Main park' },
+        capacity: 8000,
+        active: true,
+      },
+      context,
+    );
     expect(zone).toEqual({
       siteId: 'xihu',
       id: 'main',
@@ -105,27 +133,39 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
       createdAt: clock,
       updatedAt: clock,
     });
-    await venues.createZone('xihu', {
-      id: 'tower',
-      name: { zh: '雷峰塔', en: 'Leifeng Pagoda' },
-      capacity: null,
-      active: true,
-    });
-    const window = await venues.createWindow('xihu', {
-      id: 'W01',
-      name: { zh: '一号窗口', en: 'Window 1' },
-      active: true,
-    });
+    await venues.createZone(
+      'xihu',
+      {
+        id: 'tower',
+        name: { zh: '雷峰塔', en: 'Leifeng Pagoda' },
+        capacity: null,
+        active: true,
+      },
+      context,
+    );
+    const window = await venues.createWindow(
+      'xihu',
+      {
+        id: 'W01',
+        name: { zh: '一号窗口', en: 'Window 1' },
+        active: true,
+      },
+      context,
+    );
     expect(window.siteId).toBe('xihu');
 
-    const gate = await venues.createGate('xihu', {
-      id: 'xihu-n-01',
-      zoneId: 'main',
-      direction: 'in',
-      kind: 'flap',
-      name: { zh: '北门 1 号', en: 'North 1' },
-      active: true,
-    });
+    const gate = await venues.createGate(
+      'xihu',
+      {
+        id: 'xihu-n-01',
+        zoneId: 'main',
+        direction: 'in',
+        kind: 'flap',
+        name: { zh: '北门 1 号', en: 'North 1' },
+        active: true,
+      },
+      context,
+    );
     expect(gate).toMatchObject({
       siteId: 'xihu',
       zoneId: 'main',
@@ -135,22 +175,31 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     });
 
     clock += 5;
-    const moved = await venues.updateGate('xihu', 'xihu-n-01', {
-      zoneId: 'tower',
-      direction: 'both',
-      active: false,
-    });
+    const moved = await venues.updateGate(
+      'xihu',
+      'xihu-n-01',
+      {
+        zoneId: 'tower',
+        direction: 'both',
+        active: false,
+      },
+      context,
+    );
     expect(moved).toMatchObject({ zoneId: 'tower', direction: 'both', active: false, updatedAt: clock });
     expect(await venues.getGate('xihu', 'xihu-n-01')).toEqual(moved);
-    expect(await codeOf(venues.updateGate('xihu', 'xihu-n-01', { zoneId: 'nowhere' }))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.updateGate('xihu', 'xihu-n-01', { zoneId: 'nowhere' }, context))).toBe(
+      'NOT_FOUND',
+    );
     expect((await venues.getGate('xihu', 'xihu-n-01')).zoneId).toBe('tower');
 
-    expect(await venues.updateZone('xihu', 'main', { capacity: null, active: false })).toMatchObject({
-      capacity: null,
-      active: false,
-    });
+    expect(await venues.updateZone('xihu', 'main', { capacity: null, active: false }, context)).toMatchObject(
+      {
+        capacity: null,
+        active: false,
+      },
+    );
     expect(
-      await venues.updateWindow('xihu', 'W01', { name: { zh: '团队窗口', en: 'Groups' } }),
+      await venues.updateWindow('xihu', 'W01', { name: { zh: '团队窗口', en: 'Groups' } }, context),
     ).toMatchObject({
       name: { zh: '团队窗口', en: 'Groups' },
     });
@@ -161,15 +210,18 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
 
   it('keeps zone and window ids per site but gate ids unique installation-wide', async () => {
     for (const id of ['a', 'b']) {
-      await venues.createSite({
-        id,
-        name: NAME,
-        timezone: 'Asia/Shanghai',
-        dailyCapacity: null,
-        agePolicy: null,
-      });
-      await venues.createZone(id, { id: 'main', name: NAME, capacity: null, active: true });
-      await venues.createWindow(id, { id: 'W01', name: NAME, active: true });
+      await venues.createSite(
+        {
+          id,
+          name: NAME,
+          timezone: 'Asia/Shanghai',
+          dailyCapacity: null,
+          agePolicy: null,
+        },
+        context,
+      );
+      await venues.createZone(id, { id: 'main', name: NAME, capacity: null, active: true }, context);
+      await venues.createWindow(id, { id: 'W01', name: NAME, active: true }, context);
     }
     const gate = {
       id: 'g1',
@@ -179,32 +231,38 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
       name: NAME,
       active: true,
     } as const;
-    await venues.createGate('a', gate);
-    expect(await codeOf(venues.createGate('b', gate))).toBe('VENUE_ID_TAKEN');
+    await venues.createGate('a', gate, context);
+    expect(await codeOf(venues.createGate('b', gate, context))).toBe('VENUE_ID_TAKEN');
     expect(
-      await codeOf(venues.createZone('a', { id: 'main', name: NAME, capacity: null, active: true })),
+      await codeOf(venues.createZone('a', { id: 'main', name: NAME, capacity: null, active: true }, context)),
     ).toBe('VENUE_ID_TAKEN');
     // The gate belongs to site a: under site b's URL it does not exist.
     expect(await codeOf(venues.getGate('b', 'g1'))).toBe('NOT_FOUND');
-    expect(await codeOf(venues.deleteGate('b', 'g1'))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.deleteGate('b', 'g1', context))).toBe('NOT_FOUND');
   });
 
   it('refuses a gate in a zone of another site or an unknown site', async () => {
-    await venues.createSite({
-      id: 'a',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    await venues.createSite({
-      id: 'b',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    await venues.createZone('b', { id: 'only-b', name: NAME, capacity: null, active: true });
+    await venues.createSite(
+      {
+        id: 'a',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    await venues.createSite(
+      {
+        id: 'b',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    await venues.createZone('b', { id: 'only-b', name: NAME, capacity: null, active: true }, context);
     const gate = {
       id: 'g1',
       zoneId: 'only-b',
@@ -213,57 +271,73 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
       name: NAME,
       active: true,
     } as const;
-    expect(await codeOf(venues.createGate('a', gate))).toBe('NOT_FOUND');
-    expect(await codeOf(venues.createGate('nowhere', gate))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.createGate('a', gate, context))).toBe('NOT_FOUND');
+    expect(await codeOf(venues.createGate('nowhere', gate, context))).toBe('NOT_FOUND');
     expect(await venues.listGates('a')).toEqual([]);
   });
 
   it('refuses to delete what is still referenced, then deletes in order', async () => {
-    await venues.createSite({
-      id: 'xihu',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true });
-    await venues.createGate('xihu', {
-      id: 'g1',
-      zoneId: 'main',
-      direction: 'out',
-      kind: 'tripod',
-      name: NAME,
-      active: true,
-    });
+    await venues.createSite(
+      {
+        id: 'xihu',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true }, context);
+    await venues.createGate(
+      'xihu',
+      {
+        id: 'g1',
+        zoneId: 'main',
+        direction: 'out',
+        kind: 'tripod',
+        name: NAME,
+        active: true,
+      },
+      context,
+    );
 
-    expect(await codeOf(venues.deleteSite('xihu'))).toBe('VENUE_IN_USE');
-    expect(await codeOf(venues.deleteZone('xihu', 'main'))).toBe('VENUE_IN_USE');
+    expect(await codeOf(venues.deleteSite('xihu', context))).toBe('VENUE_IN_USE');
+    expect(await codeOf(venues.deleteZone('xihu', 'main', context))).toBe('VENUE_IN_USE');
     expect(await venues.listZones('xihu')).toHaveLength(1);
+    const actions = await test.database.db.selectFrom('audit_log').select('action').execute();
+    expect(actions.map((row) => row.action)).not.toContain('zone.delete');
 
-    await venues.deleteGate('xihu', 'g1');
-    await venues.deleteZone('xihu', 'main');
-    await venues.deleteSite('xihu');
+    await venues.deleteGate('xihu', 'g1', context);
+    await venues.deleteZone('xihu', 'main', context);
+    await venues.deleteSite('xihu', context);
     expect(await venues.listSites()).toEqual([]);
   });
 
   it('lets exactly one of many parallel creates of the same gate id win', async () => {
-    await venues.createSite({
-      id: 'xihu',
-      name: NAME,
-      timezone: 'Asia/Shanghai',
-      dailyCapacity: null,
-      agePolicy: null,
-    });
-    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true });
+    await venues.createSite(
+      {
+        id: 'xihu',
+        name: NAME,
+        timezone: 'Asia/Shanghai',
+        dailyCapacity: null,
+        agePolicy: null,
+      },
+      context,
+    );
+    await venues.createZone('xihu', { id: 'main', name: NAME, capacity: null, active: true }, context);
     const attempts = Array.from({ length: 12 }, (_, i) =>
-      venues.createGate('xihu', {
-        id: 'g1',
-        zoneId: 'main',
-        direction: 'in',
-        kind: 'flap',
-        name: { zh: `闸机${i}`, en: `Gate ${i}` },
-        active: true,
-      }),
+      venues.createGate(
+        'xihu',
+        {
+          id: 'g1',
+          zoneId: 'main',
+          direction: 'in',
+          kind: 'flap',
+          name: { zh: `闸机${i}`, en: `Gate ${i}` },
+          active: true,
+        },
+        context,
+      ),
     );
     const results = await Promise.allSettled(attempts);
     const won = results.filter((r) => r.status === 'fulfilled');

@@ -1,13 +1,15 @@
 /**
  * Rules for sites, zones, windows and gates: ids are unique (per site for zones and windows, installation-wide for
  * gates), a gate stands in an existing zone of its own site, and nothing still referenced is deleted. Each change
- * runs in one transaction, so a lost race surfaces as a catalogue error, never a half-written row.
+ * runs in one transaction with its operation-log entry, so a lost race surfaces as a catalogue error, never a
+ * half-written row or a change without its log entry.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { transaction } from '../../db/transaction.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import type { ChangeContext } from './change-context.js';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
 import * as repo from './repo.js';
 import type {
@@ -60,6 +62,18 @@ async function deleting(resource: Resource, id: string, remove: () => Promise<vo
   }
 }
 
+/** Appends the operation-log entry for a change, inside the change's transaction. */
+function audit(
+  trx: Transaction<Database>,
+  context: ChangeContext,
+  action: `${Resource}.${'create' | 'update' | 'delete'}`,
+  entityId: string,
+  change: { before?: unknown; after?: unknown },
+): Promise<unknown> {
+  const entity = action.slice(0, action.indexOf('.'));
+  return recordAudit(trx, { actor: context.actor, ip: context.ip, action, entity, entityId, ...change });
+}
+
 export class VenuesService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,29 +91,33 @@ export class VenuesService {
     return site;
   }
 
-  createSite(input: CreateSite): Promise<Site> {
-    return transaction(this.db, async (trx) => {
+  createSite(input: CreateSite, context: ChangeContext): Promise<Site> {
+    return auditedTransaction(this.db, async (trx) => {
       if (await repo.findSite(trx, input.id))
         throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.site, id: input.id });
       const now = this.now();
       const site: Site = { ...input, createdAt: now, updatedAt: now };
       await inserting('site', site.id, () => repo.insertSite(trx, site));
+      await audit(trx, context, 'site.create', site.id, { after: site });
       return site;
     });
   }
 
-  updateSite(id: string, changes: UpdateSite): Promise<Site> {
-    return transaction(this.db, async (trx) => {
-      const site = { ...(await this.getSite(id, trx)), ...changes, updatedAt: this.now() };
+  updateSite(id: string, changes: UpdateSite, context: ChangeContext): Promise<Site> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getSite(id, trx);
+      const site = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateSite(trx, site);
+      await audit(trx, context, 'site.update', id, { before, after: site });
       return site;
     });
   }
 
-  deleteSite(id: string): Promise<void> {
-    return transaction(this.db, async (trx) => {
-      await this.getSite(id, trx);
+  deleteSite(id: string, context: ChangeContext): Promise<void> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getSite(id, trx);
       await deleting('site', id, () => repo.deleteSite(trx, id));
+      await audit(trx, context, 'site.delete', id, { before });
     });
   }
 
@@ -114,8 +132,8 @@ export class VenuesService {
     return zone;
   }
 
-  createZone(siteId: string, input: CreateZone): Promise<Zone> {
-    return transaction(this.db, async (trx) => {
+  createZone(siteId: string, input: CreateZone, context: ChangeContext): Promise<Zone> {
+    return auditedTransaction(this.db, async (trx) => {
       await this.getSite(siteId, trx);
       const key = `${siteId}/${input.id}`;
       if (await repo.findZone(trx, siteId, input.id))
@@ -123,22 +141,26 @@ export class VenuesService {
       const now = this.now();
       const zone: Zone = { siteId, ...input, createdAt: now, updatedAt: now };
       await inserting('zone', key, () => repo.insertZone(trx, zone));
+      await audit(trx, context, 'zone.create', key, { after: zone });
       return zone;
     });
   }
 
-  updateZone(siteId: string, id: string, changes: UpdateZone): Promise<Zone> {
-    return transaction(this.db, async (trx) => {
-      const zone = { ...(await this.getZone(siteId, id, trx)), ...changes, updatedAt: this.now() };
+  updateZone(siteId: string, id: string, changes: UpdateZone, context: ChangeContext): Promise<Zone> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getZone(siteId, id, trx);
+      const zone = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateZone(trx, zone);
+      await audit(trx, context, 'zone.update', `${siteId}/${id}`, { before, after: zone });
       return zone;
     });
   }
 
-  deleteZone(siteId: string, id: string): Promise<void> {
-    return transaction(this.db, async (trx) => {
-      await this.getZone(siteId, id, trx);
+  deleteZone(siteId: string, id: string, context: ChangeContext): Promise<void> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getZone(siteId, id, trx);
       await deleting('zone', `${siteId}/${id}`, () => repo.deleteZone(trx, siteId, id));
+      await audit(trx, context, 'zone.delete', `${siteId}/${id}`, { before });
     });
   }
 
@@ -153,8 +175,8 @@ export class VenuesService {
     return window;
   }
 
-  createWindow(siteId: string, input: CreateWindow): Promise<TicketWindow> {
-    return transaction(this.db, async (trx) => {
+  createWindow(siteId: string, input: CreateWindow, context: ChangeContext): Promise<TicketWindow> {
+    return auditedTransaction(this.db, async (trx) => {
       await this.getSite(siteId, trx);
       const key = `${siteId}/${input.id}`;
       if (await repo.findWindow(trx, siteId, input.id))
@@ -162,22 +184,31 @@ export class VenuesService {
       const now = this.now();
       const window: TicketWindow = { siteId, ...input, createdAt: now, updatedAt: now };
       await inserting('window', key, () => repo.insertWindow(trx, window));
+      await audit(trx, context, 'window.create', key, { after: window });
       return window;
     });
   }
 
-  updateWindow(siteId: string, id: string, changes: UpdateWindow): Promise<TicketWindow> {
-    return transaction(this.db, async (trx) => {
-      const window = { ...(await this.getWindow(siteId, id, trx)), ...changes, updatedAt: this.now() };
+  updateWindow(
+    siteId: string,
+    id: string,
+    changes: UpdateWindow,
+    context: ChangeContext,
+  ): Promise<TicketWindow> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getWindow(siteId, id, trx);
+      const window = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateWindow(trx, window);
+      await audit(trx, context, 'window.update', `${siteId}/${id}`, { before, after: window });
       return window;
     });
   }
 
-  deleteWindow(siteId: string, id: string): Promise<void> {
-    return transaction(this.db, async (trx) => {
-      await this.getWindow(siteId, id, trx);
+  deleteWindow(siteId: string, id: string, context: ChangeContext): Promise<void> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getWindow(siteId, id, trx);
       await deleting('window', `${siteId}/${id}`, () => repo.deleteWindow(trx, siteId, id));
+      await audit(trx, context, 'window.delete', `${siteId}/${id}`, { before });
     });
   }
 
@@ -193,8 +224,8 @@ export class VenuesService {
     return gate;
   }
 
-  createGate(siteId: string, input: CreateGate): Promise<Gate> {
-    return transaction(this.db, async (trx) => {
+  createGate(siteId: string, input: CreateGate, context: ChangeContext): Promise<Gate> {
+    return auditedTransaction(this.db, async (trx) => {
       await this.getSite(siteId, trx);
       await this.getZone(siteId, input.zoneId, trx);
       if (await repo.findGate(trx, input.id))
@@ -202,23 +233,27 @@ export class VenuesService {
       const now = this.now();
       const gate: Gate = { siteId, ...input, createdAt: now, updatedAt: now };
       await inserting('gate', gate.id, () => repo.insertGate(trx, gate));
+      await audit(trx, context, 'gate.create', gate.id, { after: gate });
       return gate;
     });
   }
 
-  updateGate(siteId: string, id: string, changes: UpdateGate): Promise<Gate> {
-    return transaction(this.db, async (trx) => {
-      const gate = { ...(await this.getGate(siteId, id, trx)), ...changes, updatedAt: this.now() };
+  updateGate(siteId: string, id: string, changes: UpdateGate, context: ChangeContext): Promise<Gate> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getGate(siteId, id, trx);
+      const gate = { ...before, ...changes, updatedAt: this.now() };
       if (changes.zoneId !== undefined) await this.getZone(siteId, changes.zoneId, trx);
       await repo.updateGate(trx, gate);
+      await audit(trx, context, 'gate.update', id, { before, after: gate });
       return gate;
     });
   }
 
-  deleteGate(siteId: string, id: string): Promise<void> {
-    return transaction(this.db, async (trx) => {
-      await this.getGate(siteId, id, trx);
+  deleteGate(siteId: string, id: string, context: ChangeContext): Promise<void> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await this.getGate(siteId, id, trx);
       await deleting('gate', id, () => repo.deleteGate(trx, id));
+      await audit(trx, context, 'gate.delete', id, { before });
     });
   }
 }
