@@ -51,6 +51,19 @@ export class UndeclaredAccessError extends Error {
   }
 }
 
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess;
+}
+
+const declarations = new WeakMap<object, DeclaredRoute[]>();
+
+/** Every route registered on `app` with its declared access (not the /docs pages), e.g. for the RBAC matrix test. */
+export function declaredRoutes(app: object): readonly DeclaredRoute[] {
+  return declarations.get(app) ?? [];
+}
+
 /** Installs cookies, the rate limiter, `request.operator`, the start-up declaration check and the per-request gate. */
 export async function installAuth<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
@@ -61,11 +74,14 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('operator', null);
   const auth = new AuthService(database.db, config.auth);
+  const declared: DeclaredRoute[] = [];
+  declarations.set(app, declared);
 
   app.addHook('onRoute', (route) => {
     if (isDocs(route.url)) return;
     const access = route.config?.access;
     if (!isRouteAccess(access)) throw new UndeclaredAccessError(route.method, route.url ?? '', access);
+    for (const method of [route.method].flat()) declared.push({ method, url: route.url ?? '', access });
   });
 
   app.addHook('onRequest', async (request) => {
