@@ -1,0 +1,141 @@
+import type { SyncReason, WhitelistDelta, WhitelistSnapshot } from '@scenic/protocol';
+import type { Log } from '../core/ports.js';
+import type { WhitelistStore } from '../store/whitelist-store.js';
+
+/** Deltas kept while waiting for the ones before them (or for a snapshot); beyond this a snapshot is cheaper. */
+const MAX_BUFFERED_DELTAS = 2_000;
+
+interface Collecting {
+  readonly snapshotId: string;
+  readonly version: number;
+  readonly chunks: number;
+  readonly received: Set<number>;
+}
+
+export interface WhitelistSyncOptions {
+  readonly whitelist: WhitelistStore;
+  /** Sends a sync_request. */
+  readonly request: (reason: SyncReason, full: boolean) => void;
+  readonly log: Log;
+  readonly now: () => number;
+  /** Ask again (full) when a started snapshot sees no chunk for this long. Protocol: 30 s. */
+  readonly snapshotTimeoutMs?: number;
+}
+
+/**
+ * Keeps the local whitelist on the site's version sequence: applies deltas in order, buffers the ones that arrive
+ * early and asks for the gap, collects snapshot chunks (in the store's staging table, never in memory) and swaps
+ * them in once all are there.
+ */
+export class WhitelistSync {
+  readonly #whitelist: WhitelistStore;
+  readonly #request: WhitelistSyncOptions['request'];
+  readonly #log: Log;
+  readonly #now: () => number;
+  readonly #snapshotTimeoutMs: number;
+  readonly #buffered = new Map<number, WhitelistDelta>();
+  #collecting: Collecting | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  /** The local version a gap request was sent for, so a burst of early deltas asks once. */
+  #gapAskedAt: number | null = null;
+
+  constructor(options: WhitelistSyncOptions) {
+    this.#whitelist = options.whitelist;
+    this.#request = options.request;
+    this.#log = options.log;
+    this.#now = options.now;
+    this.#snapshotTimeoutMs = options.snapshotTimeoutMs ?? 30_000;
+  }
+
+  onDelta(delta: WhitelistDelta): void {
+    if (this.#collecting) {
+      this.#buffer(delta);
+      return;
+    }
+    const outcome = this.#whitelist.applyDelta(delta, this.#now());
+    if (outcome === 'applied') {
+      this.#gapAskedAt = null;
+      this.#applyBuffered();
+    } else if (outcome === 'gap') {
+      this.#buffer(delta);
+      const local = this.#whitelist.version();
+      if (this.#gapAskedAt !== local) {
+        this.#gapAskedAt = local;
+        this.#log.warn(
+          { local, fromVersion: delta.fromVersion },
+          'whitelist gap: asking for the missing deltas',
+        );
+        this.#request('gap', false);
+      }
+    }
+  }
+
+  onSnapshotChunk(chunk: WhitelistSnapshot): void {
+    let collecting = this.#collecting;
+    if (!collecting || collecting.snapshotId !== chunk.snapshotId) {
+      if (collecting)
+        this.#log.info({ abandoned: collecting.snapshotId }, 'newer snapshot replaces an unfinished one');
+      this.#whitelist.beginSnapshot();
+      collecting = {
+        snapshotId: chunk.snapshotId,
+        version: chunk.version,
+        chunks: chunk.chunks,
+        received: new Set(),
+      };
+      this.#collecting = collecting;
+    }
+    if (chunk.chunks !== collecting.chunks || chunk.version !== collecting.version) {
+      this.#log.warn(
+        { snapshotId: chunk.snapshotId },
+        'snapshot chunk disagrees with its first chunk; ignored',
+      );
+      return;
+    }
+    this.#armTimer();
+    if (collecting.received.has(chunk.chunk)) return;
+    this.#whitelist.stageSnapshotChunk(chunk.records);
+    collecting.received.add(chunk.chunk);
+    if (collecting.received.size < collecting.chunks) return;
+
+    clearTimeout(this.#timer);
+    this.#collecting = null;
+    this.#whitelist.commitSnapshot(collecting.version, this.#now());
+    this.#gapAskedAt = null;
+    this.#log.info(
+      { version: collecting.version, records: this.#whitelist.count() },
+      'whitelist snapshot applied',
+    );
+    for (const from of [...this.#buffered.keys()]) if (from < collecting.version) this.#buffered.delete(from);
+    this.#applyBuffered();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+
+  #armTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#log.warn({ snapshotId: this.#collecting?.snapshotId }, 'snapshot stalled: asking for a new one');
+      this.#collecting = null;
+      this.#request('snapshot_timeout', true);
+    }, this.#snapshotTimeoutMs);
+    this.#timer.unref();
+  }
+
+  #buffer(delta: WhitelistDelta): void {
+    if (this.#buffered.size >= MAX_BUFFERED_DELTAS && !this.#buffered.has(delta.fromVersion)) return;
+    this.#buffered.set(delta.fromVersion, delta);
+  }
+
+  #applyBuffered(): void {
+    for (;;) {
+      const local = this.#whitelist.version();
+      const next = this.#buffered.get(local);
+      for (const from of [...this.#buffered.keys()]) if (from < local) this.#buffered.delete(from);
+      if (!next) return;
+      this.#buffered.delete(local);
+      this.#whitelist.applyDelta(next, this.#now());
+    }
+  }
+}
