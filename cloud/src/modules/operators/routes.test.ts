@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../db/testing.js';
+import { verifyAuditChain } from '../../platform/audit/verify.js';
+import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+
+describe.each(databaseBackends())('operators and roles over HTTP on $name', (backend) => {
+  let env: AuthTestApp;
+  beforeEach(async () => {
+    env = await createAuthTestApp(backend);
+  });
+  afterEach(() => env.dispose());
+
+  const admin = () => env.as('admin');
+  const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers = admin()) =>
+    env.app.inject({ method, url, headers, ...(payload && { payload }) });
+  const login = (username: string, password: string) =>
+    env.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const auditOf = async (entityId: string) =>
+    env.test.database.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('entity_id', '=', entityId)
+      .orderBy('seq')
+      .execute();
+
+  it('creates, finds, updates, resets and deactivates an operator, auditing each change without secrets', async () => {
+    const created = await inject('POST', '/api/v1/operators', {
+      username: ' Li.Ming ',
+      displayName: '李明',
+      password: 'ticket-window-7',
+      roles: ['cashier', 'gate_staff'],
+    });
+    expect(created.statusCode).toBe(201);
+    const operator = created.json();
+    expect(operator).toMatchObject({
+      username: 'li.ming',
+      displayName: '李明',
+      active: true,
+      roles: ['cashier', 'gate_staff'],
+    });
+    expect(created.body).not.toContain('argon2');
+
+    const found = await inject('GET', '/api/v1/operators?q=%E6%9D%8E&active=true');
+    expect(found.json()).toMatchObject({ total: 1, items: [{ id: operator.id }] });
+    expect((await inject('GET', '/api/v1/operators?q=%25')).json().total).toBe(0);
+    expect((await inject('GET', '/api/v1/operators?role=gate_staff')).json().total).toBe(2);
+
+    const session = (await login('li.ming', 'ticket-window-7')).json().token as string;
+    const bearer = { authorization: `Bearer ${session}` };
+    expect((await inject('GET', '/api/v1/operators', undefined, bearer)).statusCode).toBe(403);
+
+    const renamed = await inject('PATCH', `/api/v1/operators/${operator.id}`, {
+      displayName: '李明明',
+      roles: ['finance'],
+    });
+    expect(renamed.json()).toMatchObject({ displayName: '李明明', roles: ['finance'] });
+    // Roles take effect on the next request of an existing session.
+    const me = (await inject('GET', '/api/v1/auth/me', undefined, bearer)).json();
+    expect(me.permissions).toContain('refunds.approve');
+    expect(me.permissions).not.toContain('sales.sell');
+
+    expect(
+      (await inject('POST', `/api/v1/operators/${operator.id}/password`, { password: 'short' })).json().error
+        .code,
+    ).toBe('PASSWORD_POLICY');
+    const reset = await inject('POST', `/api/v1/operators/${operator.id}/password`, {
+      password: 'a-brand-new-one',
+    });
+    expect(reset.statusCode).toBe(204);
+    expect((await inject('GET', '/api/v1/auth/me', undefined, bearer)).statusCode).toBe(401);
+    expect((await login('li.ming', 'ticket-window-7')).statusCode).toBe(401);
+    const second = (await login('li.ming', 'a-brand-new-one')).json().token as string;
+
+    const deactivated = await inject('PATCH', `/api/v1/operators/${operator.id}`, { active: false });
+    expect(deactivated.json().active).toBe(false);
+    expect(
+      (await inject('GET', '/api/v1/auth/me', undefined, { authorization: `Bearer ${second}` })).statusCode,
+    ).toBe(401);
+    expect((await login('li.ming', 'a-brand-new-one')).json().error.code).toBe('INVALID_CREDENTIALS');
+
+    const rows = await auditOf(operator.id);
+    expect(rows.map((r) => r.action)).toEqual([
+      'operator.create',
+      'auth.login',
+      'operator.update',
+      'operator.password_reset',
+      'auth.login',
+      'operator.update',
+    ]);
+    expect(rows.every((r) => r.actor_id === env.operators.admin.id || r.action === 'auth.login')).toBe(true);
+    const update = rows[2]!;
+    expect(JSON.parse(update.before_json!)).toMatchObject({
+      displayName: '李明',
+      roles: ['cashier', 'gate_staff'],
+    });
+    expect(JSON.parse(update.after_json!)).toMatchObject({ displayName: '李明明', roles: ['finance'] });
+    expect(JSON.parse(rows[5]!.after_json!)).toMatchObject({ active: false, sessionsEnded: 1 });
+    for (const row of rows)
+      expect(`${row.before_json}${row.after_json}`).not.toMatch(/argon2|password_hash|a-brand-new-one/);
+    expect(await verifyAuditChain(env.test.database.db)).toMatchObject({ ok: true });
+  });
+
+  it('refuses duplicates, unknown roles, weak passwords and self-deactivation, writing nothing', async () => {
+    const auditBefore = (await env.test.database.db.selectFrom('audit_log').select('seq').execute()).length;
+    const base = { username: 'test_cashier', displayName: 'X', password: 'long-enough-1', roles: [] };
+    expect((await inject('POST', '/api/v1/operators', base)).json().error).toMatchObject({
+      code: 'USERNAME_TAKEN',
+    });
+    const unknownRole = await inject('POST', '/api/v1/operators', {
+      ...base,
+      username: 'new1',
+      roles: ['wizard'],
+    });
+    expect(unknownRole.json().error).toMatchObject({
+      code: 'UNKNOWN_ROLE',
+      messages: { en: 'No such role: wizard' },
+    });
+    const sameAsName = await inject('POST', '/api/v1/operators', {
+      ...base,
+      username: 'new1',
+      password: 'NEW1',
+    });
+    expect(sameAsName.json().error.code).toBe('PASSWORD_POLICY');
+    const equalsName = await inject('POST', '/api/v1/operators', {
+      ...base,
+      username: 'longname1',
+      password: 'LongName1',
+    });
+    expect(equalsName.json().error).toMatchObject({
+      code: 'PASSWORD_POLICY',
+      messages: { en: expect.stringContaining('username') },
+    });
+    expect((await inject('POST', '/api/v1/operators', { ...base, username: 'x' })).json().error.code).toBe(
+      'VALIDATION_FAILED',
+    );
+    const self = await inject('PATCH', `/api/v1/operators/${env.operators.admin.id}`, { active: false });
+    expect(self.json().error.code).toBe('CONFLICT');
+    expect((await inject('PATCH', '/api/v1/operators/nope', { displayName: 'y' })).statusCode).toBe(404);
+    expect((await env.test.database.db.selectFrom('audit_log').select('seq').execute()).length).toBe(
+      auditBefore,
+    );
+    expect((await inject('GET', '/api/v1/operators')).json().total).toBe(6);
+  });
+
+  it('roles are editable: a new role and a changed permission set take effect and are audited', async () => {
+    const roles = (await inject('GET', '/api/v1/roles')).json();
+    expect(roles.map((r: { code: string }) => r.code)).toEqual([
+      'admin',
+      'agency',
+      'cashier',
+      'control_room',
+      'finance',
+      'gate_staff',
+    ]);
+    const created = await inject('POST', '/api/v1/roles', {
+      code: 'auditor',
+      name: { 'zh-CN': '审计', en: 'Auditor' },
+      permissions: ['audit.read', 'operators.read'],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(
+      (await inject('POST', '/api/v1/roles', created.json())).json().error?.code ?? 'VALIDATION_FAILED',
+    ).toMatch(/ROLE_CODE_TAKEN|VALIDATION_FAILED/);
+    await inject('PATCH', `/api/v1/operators/${env.operators.agency.id}`, { roles: ['agency', 'auditor'] });
+    const agency = env.as('agency');
+    expect((await inject('GET', '/api/v1/audit', undefined, agency)).statusCode).toBe(200);
+    const narrowed = await inject('PATCH', '/api/v1/roles/auditor', { permissions: ['operators.read'] });
+    expect(narrowed.json()).toMatchObject({ permissions: ['operators.read'], operators: 1 });
+    expect((await inject('GET', '/api/v1/audit', undefined, agency)).statusCode).toBe(403);
+    const bad = await inject('PATCH', '/api/v1/roles/auditor', { permissions: ['root.everything'] });
+    expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+    const rows = await auditOf('auditor');
+    expect(rows.map((r) => r.action)).toEqual(['role.create', 'role.update']);
+    expect(JSON.parse(rows[1]!.before_json!).permissions).toEqual(['audit.read', 'operators.read']);
+  });
+});
