@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../db/testing.js';
+import type { AppError } from '../errors.js';
+import { AuthService } from './service.js';
+import { type AuthTestApp, createAuthTestApp } from './testing.js';
+
+describe.each(databaseBackends())('lock and session lifetimes on $name', (backend) => {
+  let env: AuthTestApp;
+  let now: number;
+  let auth: AuthService;
+  beforeEach(async () => {
+    env = await createAuthTestApp(backend, {
+      LOGIN_MAX_FAILURES: '2',
+      LOGIN_LOCKOUT_MINUTES: '15',
+      SESSION_TTL_HOURS: '1',
+    });
+    now = Date.now();
+    auth = new AuthService(env.test.database.db, env.config.auth, () => now);
+  });
+  afterEach(() => env.dispose());
+
+  const attempt = (password: string) =>
+    auth.login('test_cashier', password, {}).then(
+      () => 'ok',
+      (error: AppError) => error.code,
+    );
+
+  it('a lock ends by itself after LOGIN_LOCKOUT_MINUTES', async () => {
+    expect(await attempt('wrong-one')).toBe('INVALID_CREDENTIALS');
+    expect(await attempt('wrong-two')).toBe('ACCOUNT_LOCKED');
+    now += 14 * 60_000;
+    expect(await attempt('password-cashier')).toBe('ACCOUNT_LOCKED');
+    now += 60_000;
+    expect(await attempt('password-cashier')).toBe('ok');
+  });
+
+  it('a session ends after SESSION_TTL_HOURS', async () => {
+    const { token } = await auth.login('test_cashier', 'password-cashier', {});
+    now += 3_600_000 - 1;
+    expect(await auth.authenticate(token)).toMatchObject({ username: 'test_cashier' });
+    now += 1;
+    expect(await auth.authenticate(token)).toBeUndefined();
+  });
+});
