@@ -1,0 +1,36 @@
+/**
+ * `npm run admin -- <command>`: operator accounts and the audit check from a shell on the server, e.g. when nobody
+ * can sign in any more. Uses the same configuration (DATABASE_URL, …) as the cloud and migrates first. Commands and
+ * exit codes: commands.ts.
+ */
+import { buffer } from 'node:stream/consumers';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedRoles } from '../platform/auth/roles-seed.js';
+import { runAdminCommand } from './commands.js';
+
+async function main(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.describe()}\n`);
+    return 2;
+  }
+  const database = openDatabase(config.database);
+  try {
+    await migrateToLatest(database);
+    await seedRoles(database.db);
+    return await runAdminCommand(process.argv.slice(2), database.db, {
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+      readStdin: async () => (await buffer(process.stdin)).toString('utf8'),
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+process.exitCode = await main();
