@@ -77,6 +77,9 @@ export interface GateCoreOptions {
   readonly now?: () => number;
   /** Scans that may wait while one is being handled. Default 2. */
   readonly maxWaitingScans?: number;
+  /** Local overrides of the cloud config's turnstile timing (the installer knows the mechanism). */
+  readonly relayPulseMs?: number;
+  readonly passageTimeoutMs?: number;
 }
 
 /** Reasons that mean "this credential has no permission at this gate" (deny-unauthorized switches their handling). */
@@ -98,6 +101,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
   readonly #online: OnlineValidator | undefined;
   readonly #now: () => number;
   readonly #queue: ScanQueue;
+  readonly #relayPulseMs: number | undefined;
+  readonly #passageTimeoutMs: number | undefined;
   #active: ActiveConfig | null = null;
   #mode: GateMode = 'locked';
   #denyUnauthorized = true;
@@ -117,6 +122,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
     this.#online = options.online;
     this.#now = options.now ?? Date.now;
     this.#queue = new ScanQueue(options.maxWaitingScans ?? 2);
+    this.#relayPulseMs = options.relayPulseMs;
+    this.#passageTimeoutMs = options.passageTimeoutMs;
     this.#since = this.#now();
     const stored = this.#store.config();
     if (stored) {
@@ -394,10 +401,12 @@ export class GateCore extends Emitter<GateCoreEvents> {
     const active = this.#active!;
     const direction = this.#direction;
     const relay = direction === 'in' ? this.#hw.relays.entry : this.#hw.relays.exit;
-    relay.pulse(active.config.relayPulseMs).catch((err) => this.#log.error({ err }, 'relay pulse failed'));
+    relay
+      .pulse(this.#relayPulseMs ?? active.config.relayPulseMs)
+      .catch((err) => this.#log.error({ err }, 'relay pulse failed'));
     this.#announce(decision, 'green');
     const passage = await waitForPassage(this.#hw.passage, {
-      timeoutMs: active.config.passageTimeoutMs,
+      timeoutMs: this.#passageTimeoutMs ?? active.config.passageTimeoutMs,
       direction,
     });
     if (!passage) {

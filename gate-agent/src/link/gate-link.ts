@@ -153,6 +153,17 @@ export class GateLink {
     await client.endAsync();
   }
 
+  /** Waits (up to timeoutMs) until the outbox is empty, e.g. before a clean shutdown; false when it was not. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    this.drain();
+    while (this.#o.store.outbox.depth() > 0) {
+      if (!this.connected || Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
   /** Asks the cloud for the whitelist after the local version (a snapshot when `full`). */
   requestSync(reason: SyncReason, full: boolean): void {
     this.#publish('whitelist/req', {

@@ -1,0 +1,186 @@
+/**
+ * The gate agent process: wires the store, the hardware drivers, the gate core and the MQTT link together. Run
+ * `tsx gate-agent/src/main.ts start --config gate.json` (see cli.ts for the commands).
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { VirtualGate } from '@scenic/simulators/drivers';
+import type { AgentConfig, HardwareDriversConfig } from './config.js';
+import { GateCore } from './core/gate-core.js';
+import type { Log } from './core/ports.js';
+import { type GateHardware, StreamScanner, startGateHardware, stopGateHardware } from './drivers/index.js';
+import { GateLink } from './link/gate-link.js';
+import { GateStore } from './store/gate-store.js';
+
+export const FIRMWARE = '0.1.0';
+
+export interface BuiltHardware {
+  readonly hardware: GateHardware;
+  /** The virtual devices, when the config asks for virtual drivers (test-hardware drives them). */
+  readonly virtual?: VirtualGate;
+}
+
+/**
+ * Builds the devices the config names. Real drivers load native modules, so they are imported only here and only
+ * when asked for; virtual drivers come from the simulators package, with scans typed on stdin unless
+ * `stdinScanner` is false (then the virtual scanner is fed by code).
+ */
+export async function createHardware(
+  config: AgentConfig,
+  options: { readonly stdinScanner?: boolean } = {},
+): Promise<BuiltHardware> {
+  const drivers = config.drivers;
+  if (drivers.kind === 'virtual') {
+    const { createVirtualGate } = await import('@scenic/simulators/drivers').catch((err: Error) => {
+      throw new Error(`virtual drivers need the @scenic/simulators package: ${err.message}`);
+    });
+    const virtual = createVirtualGate({ autoPassAfterMs: drivers.autoPassAfterMs });
+    if (options.stdinScanner === false) return { hardware: virtual.hardware, virtual };
+    return { hardware: { ...virtual.hardware, scanner: new StreamScanner() }, virtual };
+  }
+  return { hardware: await createRealHardware(drivers, config.dataDir) };
+}
+
+async function createRealHardware(d: HardwareDriversConfig, dataDir: string): Promise<GateHardware> {
+  const hw = await import('./drivers/hardware.js');
+  const { Mfrc522Reader } = await import('./drivers/index.js');
+  const gpio = new hw.OnoffGpio(d.gpioChip === undefined ? {} : { chipLabel: d.gpioChip });
+  const relay = (name: string, p: { line: number; activeLow: boolean }) =>
+    new hw.GpioRelay({ gpio, name, line: p.line, activeLow: p.activeLow });
+  return {
+    scanner:
+      d.scanner.kind === 'serial'
+        ? new hw.SerialScanner({ path: d.scanner.path, baudRate: d.scanner.baudRate })
+        : new StreamScanner(),
+    cardReader: new Mfrc522Reader({
+      openTransport: () =>
+        hw.openSpiDevice({
+          bus: d.cardReader.spiBus,
+          device: d.cardReader.spiDevice,
+          speedHz: d.cardReader.speedHz,
+        }),
+      pollIntervalMs: d.cardReader.pollIntervalMs,
+    }),
+    relays: {
+      entry: relay('entry', d.relays.entry),
+      exit: relay('exit', d.relays.exit),
+      alarm: relay('alarm', d.relays.alarm),
+    },
+    passage: new hw.GpioPassageSensor({
+      gpio,
+      entry: d.passage.entry,
+      exit: d.passage.exit,
+      debounceMs: d.passage.debounceMs,
+    }),
+    led: new hw.SerialLedDisplay({
+      path: d.led.path,
+      baudRate: d.led.baudRate,
+      lines: d.led.lines,
+      widthBytes: d.led.widthBytes,
+      charset: d.led.charset,
+    }),
+    voice: new hw.EspeakVoice({
+      cacheDir: join(dataDir, 'voice-cache'),
+      ...(d.voice.espeak === undefined ? {} : { espeak: d.voice.espeak }),
+      ...(d.voice.player === undefined ? {} : { player: d.voice.player }),
+    }),
+    ...(d.recycler
+      ? {
+          recycler: new hw.GpioCardRecycler({
+            gpio,
+            sensor: d.recycler.sensor,
+            swallow: d.recycler.swallow,
+            eject: d.recycler.eject,
+            actuateMs: d.recycler.actuateMs,
+          }),
+        }
+      : {}),
+  };
+}
+
+export interface RunningAgent {
+  readonly core: GateCore;
+  readonly link: GateLink;
+  readonly store: GateStore;
+  /** Finishes the passage in progress, flushes the outbox briefly, publishes the offline state, releases all. */
+  stop(): Promise<void>;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+export async function startAgent(
+  config: AgentConfig,
+  log: Log,
+  options: { onReboot?: () => void } = {},
+): Promise<RunningAgent> {
+  const store = new GateStore(join(config.dataDir, 'gate.db'));
+  const { hardware } = await createHardware(config);
+  try {
+    await startGateHardware(hardware);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  const linkRef: { link?: GateLink } = {};
+  const core = new GateCore({
+    hardware,
+    store,
+    siteId: config.siteId,
+    gateId: config.gateId,
+    scanDirection: config.direction,
+    log,
+    voice: config.voice,
+    online: { validate: (...args) => linkRef.link!.validator.validate(...args) },
+    ...(config.relayPulseMs === undefined ? {} : { relayPulseMs: config.relayPulseMs }),
+    ...(config.passageTimeoutMs === undefined ? {} : { passageTimeoutMs: config.passageTimeoutMs }),
+  });
+  const link = new GateLink({
+    url: config.broker.url,
+    siteId: config.siteId,
+    gateId: config.gateId,
+    firmware: FIRMWARE,
+    store,
+    core,
+    log,
+    reconnectMs: config.broker.reconnectMs,
+    maxReconnectMs: config.broker.maxReconnectMs,
+    ...(config.broker.username === undefined ? {} : { username: config.broker.username }),
+    ...(config.broker.password === undefined ? {} : { password: config.broker.password }),
+    ...(options.onReboot ? { onReboot: options.onReboot } : {}),
+  });
+  linkRef.link = link;
+  await core.start();
+  link.start();
+  store.prune(Date.now());
+  const pruner = setInterval(() => store.prune(Date.now()), PRUNE_EVERY_MS);
+  pruner.unref();
+  log.info(
+    { mode: core.status.mode, whitelistVersion: store.whitelist.version(), outbox: store.outbox.depth() },
+    'gate agent started',
+  );
+  let stopping: Promise<void> | undefined;
+  return {
+    core,
+    link,
+    store,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(pruner);
+        await core.stop();
+        await link.flush(2_000);
+        await link.stop();
+        await stopGateHardware(hardware);
+        store.close();
+        log.info({}, 'gate agent stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Not awaited: cli.ts imports this module, which must finish evaluating first.
+  void import('./cli.js').then(async ({ runCli }) => {
+    process.exitCode = await runCli(process.argv.slice(2));
+  });
+}
