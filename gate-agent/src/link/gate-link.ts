@@ -150,7 +150,8 @@ export class GateLink {
         new Promise((resolve) => setTimeout(resolve, 2_000)),
       ]).catch(() => {});
     }
-    await client.endAsync();
+    // Without a connection a graceful end would wait for acks that cannot come; the outbox keeps those events.
+    await client.endAsync(!client.connected);
   }
 
   /** Waits (up to timeoutMs) until the outbox is empty, e.g. before a clean shutdown; false when it was not. */

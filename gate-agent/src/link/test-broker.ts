@@ -8,13 +8,17 @@ export class TestBroker {
   #server: Server | null = null;
   readonly #sockets = new Set<Socket>();
   port = 0;
+  /** Client ids whose connections are closed at once (as if the broker were still unreachable for them). */
+  readonly blocked = new Set<string>();
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const aedes = await Aedes.createBroker();
+    const aedes = await Aedes.createBroker({
+      preConnect: (client, _packet, done) => done(null, !this.blocked.has(client.id)),
+    });
     const server = createServer((socket) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
