@@ -18,7 +18,7 @@ import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { modules } from './modules/index.js';
 import type { CloudMqtt } from './mqtt/runtime.js';
-import { installAuth } from './platform/auth/enforce.js';
+import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
 import { installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
 export interface BuildAppOptions {
@@ -43,6 +43,7 @@ export async function buildApp({ config, database, logger, mqtt }: BuildAppOptio
         description: '景区票务与闸机管理云端接口 / Ticketing and gate access control cloud API',
         version: packageJson.version,
       },
+      components: { securitySchemes: OPENAPI_SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -245,3 +245,23 @@ describe('start-up refusal', () => {
     }
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('states each protected route’s permission and how to authenticate; sign-in stays open', async () => {
+    const env = await createAuthTestApp(databaseBackends()[0]!);
+    try {
+      const document = (await env.app.inject({ method: 'GET', url: '/docs/json' })).json();
+      expect(document.components.securitySchemes).toMatchObject({
+        bearerAuth: { type: 'http', scheme: 'bearer' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'scenic_session' },
+      });
+      const list = document.paths['/api/v1/operators'].get;
+      expect(list.description).toContain('`operators.read` (查看操作员 / View operators)');
+      expect(list.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
+      expect(document.paths['/api/v1/auth/me'].get.description).toContain('Requires a signed-in operator');
+      expect(document.paths['/api/v1/auth/login'].post.security).toBeUndefined();
+    } finally {
+      await env.dispose();
+    }
+  });
+});

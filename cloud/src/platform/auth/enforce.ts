@@ -21,7 +21,7 @@ import { AppError } from '../errors.js';
 import { PERMISSIONS, type RouteAccess } from '../permissions.js';
 import type { AuthConfig } from './config.js';
 import { type AuthenticatedOperator, AuthService } from './service.js';
-import { tokenFromRequest } from './tokens.js';
+import { SESSION_COOKIE, tokenFromRequest } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -49,6 +49,20 @@ export class UndeclaredAccessError extends Error {
       `route ${[method].flat().join(',')} ${url} must declare config.access as 'public', 'authenticated' or a permission (got ${JSON.stringify(access)})`,
     );
   }
+}
+
+/** How API clients authenticate, for the OpenAPI document (app.ts registers them). */
+export const OPENAPI_SECURITY_SCHEMES = {
+  bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/auth/login' },
+  sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+} as const;
+
+/** The access line added to each protected route's OpenAPI description. */
+function accessNote(access: RouteAccess): string {
+  if (access === 'authenticated') return '需要登录 / Requires a signed-in operator.';
+  if (access === 'public') return '';
+  const names = PERMISSIONS[access];
+  return `需要权限 / Requires permission \`${access}\` (${names['zh-CN']} / ${names.en}).`;
 }
 
 export interface DeclaredRoute {
@@ -82,6 +96,15 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     const access = route.config?.access;
     if (!isRouteAccess(access)) throw new UndeclaredAccessError(route.method, route.url ?? '', access);
     for (const method of [route.method].flat()) declared.push({ method, url: route.url ?? '', access });
+    const note = accessNote(access);
+    if (note && !route.schema?.description?.includes(note)) {
+      // A fresh object: Fastify copies a GET route's options into its HEAD route.
+      route.schema = {
+        ...route.schema,
+        description: [route.schema?.description, note].filter(Boolean).join('\n\n'),
+        security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+      };
+    }
   });
 
   app.addHook('onRequest', async (request) => {
