@@ -118,3 +118,11 @@ export async function revokeSessionsOf(
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Deletes sessions that ended (expired or revoked) before `before`; they can never authenticate again. */
+export async function purgeEndedSessions(trx: Transaction<Database>, before: number): Promise<void> {
+  await trx
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))
+    .execute();
+}

@@ -41,4 +41,14 @@ describe.each(databaseBackends())('lock and session lifetimes on $name', (backen
     now += 1;
     expect(await auth.authenticate(token)).toBeUndefined();
   });
+
+  it('sign-in clears sessions that ended over a day ago, and only those', async () => {
+    const sessions = () => env.test.database.db.selectFrom('sessions').select('operator_id').execute();
+    expect(await sessions()).toHaveLength(6);
+    const { token } = await auth.login('test_cashier', 'password-cashier', {});
+    now += 3_600_000 + 24 * 3_600_000 + 1;
+    await auth.login('test_agency', 'password-agency', {});
+    expect(await sessions()).toHaveLength(1);
+    expect(await auth.authenticate(token)).toBeUndefined();
+  });
 });

@@ -49,6 +49,8 @@ export interface LoginResult {
 
 /** Refresh `last_seen_at` at most this often, so reads do not each become a write. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** Ended sessions stay a day (for "why was I signed out" questions), then go. */
+const SESSION_KEEP_ENDED_MS = 24 * 3_600_000;
 
 export function actorOf(operator: { readonly id: string; readonly username: string }): AuditActor {
   return { id: operator.id, username: operator.username };
@@ -120,6 +122,8 @@ export class AuthService {
     const sessionHash = hashToken(token);
     return this.checkCredentials(username, password, client, async (trx, operator, now) => {
       const expiresAt = now + this.config.sessionTtlMs;
+      // Sign-ins are rare next to requests: a good moment to drop sessions that ended a day or more ago.
+      await repo.purgeEndedSessions(trx, now - SESSION_KEEP_ENDED_MS);
       await repo.insertSession(trx, {
         token_hash: sessionHash,
         operator_id: operator.id,
