@@ -295,6 +295,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     this.counters.scans++;
     try {
       const outcome = await this.#decideAndAct(resolve());
+      this.#log.info(outcome, outcome.admit ? 'scan admitted' : 'scan refused');
       this.emit('outcome', outcome);
     } catch (err) {
       this.#log.error({ err }, 'scan handling failed');
@@ -313,7 +314,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       return outcome(true, 'OK', resolved.kind, ticketId, null, null, true, null);
     }
     if (!resolved.ok) {
-      this.#log.info({ reason: resolved.reason, detail: resolved.detail }, 'scan refused');
+      this.#log.info({ reason: resolved.reason, detail: resolved.detail }, 'scan not a valid credential');
       return this.#deny(resolved, ticketId, resolved.reason);
     }
     const active = this.#active!;

@@ -17,7 +17,13 @@ export class TestBroker {
 
   async start(): Promise<void> {
     const aedes = await Aedes.createBroker({
-      preConnect: (client, _packet, done) => done(null, !this.blocked.has(client.id)),
+      // client.id is only set after preConnect; the CONNECT packet carries it.
+      preConnect: (client, packet, done) => {
+        const allowed = !this.blocked.has(packet.clientId);
+        done(null, allowed);
+        // Refused: drop the socket, as an unreachable broker would, instead of leaving it without a CONNACK.
+        if (!allowed) (client as unknown as { conn: Socket }).conn.destroy();
+      },
     });
     const server = createServer((socket) => {
       this.#sockets.add(socket);
