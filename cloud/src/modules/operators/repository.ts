@@ -199,3 +199,16 @@ export async function setRolePermissions(
       .values(permissions.map((permission) => ({ role_code: code, permission })))
       .execute();
 }
+
+/** Active operators that hold `permission` through any of their roles. */
+export async function countActiveHolders(db: Db, permission: string): Promise<number> {
+  const { n } = await db
+    .selectFrom('operators')
+    .innerJoin('operator_roles', 'operator_roles.operator_id', 'operators.id')
+    .innerJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
+    .select((eb) => eb.fn.count<number>('operators.id').distinct().as('n'))
+    .where('operators.active', '=', 1)
+    .where('role_permissions.permission', '=', permission)
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}

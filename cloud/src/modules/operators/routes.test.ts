@@ -135,6 +135,17 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     );
     const self = await inject('PATCH', `/api/v1/operators/${env.operators.admin.id}`, { active: false });
     expect(self.json().error.code).toBe('CONFLICT');
+    // The only operator who can manage operators cannot lose that right, by role or by the role's permissions.
+    const demoted = await inject('PATCH', `/api/v1/operators/${env.operators.admin.id}`, {
+      roles: ['finance'],
+    });
+    expect(demoted.json().error).toMatchObject({
+      code: 'CONFLICT',
+      messages: { en: expect.stringContaining('manage operators') },
+    });
+    const stripped = await inject('PATCH', '/api/v1/roles/admin', { permissions: ['audit.read'] });
+    expect(stripped.json().error.code).toBe('CONFLICT');
+    expect((await inject('GET', '/api/v1/auth/me')).json().permissions).toContain('operators.manage');
     expect((await inject('PATCH', '/api/v1/operators/nope', { displayName: 'y' })).statusCode).toBe(404);
     expect((await env.test.database.db.selectFrom('audit_log').select('seq').execute()).length).toBe(
       auditBefore,

@@ -166,6 +166,7 @@ export class OperatorsService {
         updated_at: now,
       });
       if (roles) await repo.setOperatorRoles(trx, id, roles);
+      await assertSomeoneCanManage(trx);
       const sessionsEnded = input.active === false ? await revokeSessionsOf(trx, id, now) : 0;
       const after = view((await repo.getOperator(trx, id))!);
       await recordAudit(
@@ -276,6 +277,7 @@ export class OperatorsService {
       if (!beforeRow) throw new AppError('NOT_FOUND', { resource: ROLE, id: code });
       await repo.updateRoleNames(trx, code, { name_zh: input.name?.['zh-CN'], name_en: input.name?.en }, now);
       if (input.permissions) await repo.setRolePermissions(trx, code, [...new Set(input.permissions)].sort());
+      await assertSomeoneCanManage(trx);
       const after = roleView((await repo.listRoles(trx, code))[0]!);
       await recordAudit(
         trx,
@@ -298,6 +300,20 @@ export class OperatorsService {
     const [unknown] = await repo.unknownRoles(db, roles);
     if (unknown !== undefined) throw new AppError('UNKNOWN_ROLE', { role: unknown });
   }
+}
+
+/**
+ * Refuses (rolling the change back) an edit that would leave no active operator able to manage operators: nobody
+ * could then grant anything through the API again. The admin CLI remains the way out if it happens otherwise.
+ */
+async function assertSomeoneCanManage(db: Kysely<Database>): Promise<void> {
+  if ((await repo.countActiveHolders(db, 'operators.manage')) === 0)
+    throw new AppError('CONFLICT', {
+      reason: {
+        'zh-CN': '至少要保留一名可管理操作员的在用账号',
+        en: 'at least one active operator must keep the right to manage operators',
+      },
+    });
 }
 
 function roleAudit(role: RoleView) {
