@@ -49,6 +49,8 @@ async function setup(url: string) {
     log: SILENT_LOG,
     reconnectMs: 50,
     maxReconnectMs: 200,
+    heartbeatMs: 100,
+    snapshotTimeoutMs: 300,
   });
   linkRef.link = link;
   link.start();
@@ -199,6 +201,20 @@ function suite(name: string, brokerUrl: () => Promise<string>) {
       await t.publish('whitelist', delta(6, [11]));
       await expect.poll(() => t.store.whitelist.version()).toBe(8);
       expect(t.store.whitelist.byTicketId(12)).not.toBeNull();
+    });
+
+    it('sends heartbeats with counters and outbox depth, and asks again when a snapshot stalls', async () => {
+      const t = await setup(await brokerUrl());
+      await t.publish('config', t.config(), true);
+      await t.waitFor('gate_state', (r) => r.json.configVersion === 1);
+      t.gate.scanner.scan('garbage');
+      const beat = await t.waitFor('heartbeat', (r) => (r.json.counters as { scans: number }).scans === 1);
+      expect(beat.json).toMatchObject({ counters: { scans: 1, admits: 0, denies: 1 }, configVersion: 1 });
+      expect(beat.json.outboxDepth).toBeTypeOf('number');
+      await t.publish('whitelist', snapshot(9, 0, 2, [1]));
+      const again = await t.waitFor('sync_request', (r) => r.json.reason === 'snapshot_timeout');
+      expect(again.json).toMatchObject({ full: true, haveVersion: 0 });
+      expect(t.store.whitelist.count()).toBe(0);
     });
 
     it('validates a count card online and reports the correlation id with the passage', async () => {

@@ -36,6 +36,8 @@ export interface GateLinkOptions {
   readonly reconnectMs?: number;
   readonly maxReconnectMs?: number;
   readonly snapshotTimeoutMs?: number;
+  /** Heartbeat period instead of the config's heartbeatSec (simulated fleets, tests). */
+  readonly heartbeatMs?: number;
   /** Called after an acknowledged reboot command. */
   readonly onReboot?: () => void;
 }
@@ -238,8 +240,8 @@ export class GateLink {
 
   #armHeartbeat(): void {
     clearInterval(this.#heartbeat);
-    const seconds = this.#o.core.config?.heartbeatSec ?? 30;
-    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), seconds * 1000);
+    const ms = this.#o.heartbeatMs ?? (this.#o.core.config?.heartbeatSec ?? 30) * 1000;
+    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
     this.#heartbeat.unref();
   }
 

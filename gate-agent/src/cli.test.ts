@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { runCli } from './cli.js';
+import { testConfig } from './core/test-fixtures.js';
+import { GateStore } from './store/gate-store.js';
+import { testRecord } from './store/test-records.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+function configFile(drivers: object = { kind: 'virtual', autoPassAfterMs: 5 }): string {
+  const path = join(dir, 'gate.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      siteId: 'park',
+      gateId: 'G01',
+      direction: 'in',
+      broker: { url: 'mqtt://127.0.0.1:1' },
+      dataDir: 'data',
+      drivers,
+    }),
+  );
+  return path;
+}
+
+it('status reports what the local store holds', async () => {
+  const store = new GateStore(join(dir, 'data', 'gate.db'));
+  store.saveConfig(testConfig({ version: 4 }));
+  store.whitelist.beginSnapshot();
+  store.whitelist.stageSnapshotChunk([testRecord(1), testRecord(2)]);
+  store.whitelist.commitSnapshot(12, Date.UTC(2026, 0, 1));
+  store.close();
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+  expect(await runCli(['status', '--config', configFile(), '--json'])).toBe(0);
+  expect(JSON.parse(out[0]!)).toEqual({
+    siteId: 'park',
+    gateId: 'G01',
+    mode: 'normal',
+    denyUnauthorized: null,
+    configVersion: 4,
+    whitelistVersion: 12,
+    whitelistRecords: 2,
+    outboxDepth: 0,
+    lastSync: '2026-01-01T00:00:00.000Z',
+  });
+});
+
+it('test-hardware exercises every virtual device', async () => {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+  expect(await runCli(['test-hardware', '--config', configFile(), '--wait-ms', '2000'])).toBe(0);
+  expect(out.join('\n')).toMatch(/scanned: 407182539616[\s\S]*card: 04A2B3C4D5E6F7[\s\S]*passage: in/);
+});
+
+it('explains a bad command line or config and exits 2', async () => {
+  const errors: string[] = [];
+  vi.spyOn(console, 'error').mockImplementation((line: string) => errors.push(line));
+  expect(await runCli(['start'])).toBe(2);
+  expect(await runCli(['start', '--config', configFile({ kind: 'laser' })])).toBe(2);
+  expect(errors.join('\n')).toMatch(/usage: gate-agent[\s\S]*drivers\.kind/);
+  rmSync(dir, { recursive: true, force: true });
+});
