@@ -180,7 +180,13 @@ export async function startAgent(
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   // Not awaited: cli.ts imports this module, which must finish evaluating first.
-  void import('./cli.js').then(async ({ runCli }) => {
-    process.exitCode = await runCli(process.argv.slice(2));
-  });
+  void import('./cli.js')
+    .then(async ({ runCli }) => {
+      process.exitCode = await runCli(process.argv.slice(2));
+    })
+    .catch((err: unknown) => {
+      // E.g. a device that cannot be acquired: say which, and let the service manager retry.
+      console.error(`gate-agent: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
 }

@@ -126,8 +126,8 @@ export class WhitelistStore {
     this.#db
       .transaction(() => {
         this.#db.exec(`
-        DROP INDEX whitelist_barcode;
-        DROP INDEX whitelist_card_uid;
+        DROP INDEX IF EXISTS whitelist_barcode;
+        DROP INDEX IF EXISTS whitelist_card_uid;
         DELETE FROM whitelist;
         INSERT INTO whitelist (${RECORD_COLUMNS}) SELECT ${RECORD_COLUMNS} FROM snapshot_staging ORDER BY ticket_id;
         DELETE FROM snapshot_staging;
