@@ -186,6 +186,94 @@ export const ERROR_CATALOGUE = {
       en: 'A group must have {min} to {max} persons, got {persons}',
     },
   },
+  CAPACITY_EXHAUSTED: {
+    status: 409,
+    messages: {
+      'zh-CN': '{date} {scope}余量不足：剩余 {remaining}，需要 {requested}',
+      en: 'Not enough capacity for {scope} on {date}: {remaining} left, {requested} requested',
+    },
+  },
+  CAPACITY_BELOW_SOLD: {
+    status: 409,
+    messages: {
+      'zh-CN': '限量不能低于已售的 {sold} 人',
+      en: 'The cap cannot be set below the {sold} already sold',
+    },
+  },
+  SLOT_TAKEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '景区 {siteId} 在 {date} 已有 {start} 开始的时段',
+      en: 'Site {siteId} already has a slot starting at {start} on {date}',
+    },
+  },
+  SLOT_MISMATCH: {
+    status: 409,
+    messages: {
+      'zh-CN': '时段 {slotId} 不是景区 {siteId} 在 {date} 的时段',
+      en: 'Slot {slotId} is not a slot of site {siteId} on {date}',
+    },
+  },
+  VISIT_DATE_OUT_OF_RANGE: {
+    status: 409,
+    messages: {
+      'zh-CN': '游玩日 {date} 不在可售范围（{from} 至 {to}）',
+      en: 'Visit date {date} is outside the sale window ({from} to {to})',
+    },
+  },
+  TICKET_TYPE_OTHER_SITE: {
+    status: 409,
+    messages: {
+      'zh-CN': '票种 {typeId} 不属于景区 {siteId}',
+      en: 'Ticket type {typeId} is not sold at site {siteId}',
+    },
+  },
+  HOLDERS_REQUIRED: {
+    status: 400,
+    messages: {
+      'zh-CN': '票种 {typeId} 实名制：需为 {quantity} 张票逐一填写游客姓名与身份证号，实际 {count} 位',
+      en: 'Ticket type {typeId} is real-name: give a name and ID number for each of the {quantity} tickets, got {count}',
+    },
+  },
+  PER_ID_LIMIT_EXCEEDED: {
+    status: 409,
+    messages: {
+      'zh-CN': '证件 {idNumber} 在 {date} 的票种 {typeId} 已达每证限购 {limit} 张',
+      en: 'ID {idNumber} has reached the limit of {limit} tickets of type {typeId} for {date}',
+    },
+  },
+  PAYMENT_MISMATCH: {
+    status: 400,
+    messages: {
+      'zh-CN': '支付合计 {paid} 分与应收 {total} 分不符：{reason}',
+      en: 'Payments of {paid} fen do not match the {total} fen due: {reason}',
+    },
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 409,
+    messages: {
+      'zh-CN': '幂等键 {key} 已用于另一笔不同的请求',
+      en: 'Idempotency-Key {key} was already used for a different request',
+    },
+  },
+  WINDOW_INACTIVE: {
+    status: 409,
+    messages: { 'zh-CN': '售票窗口 {windowId} 已停用', en: 'Ticket window {windowId} is inactive' },
+  },
+  TICKET_STATE_CONFLICT: {
+    status: 409,
+    messages: {
+      'zh-CN': '票 {ticketId} 当前状态为 {status}，不能{action}',
+      en: 'Ticket {ticketId} is {status} and cannot be {action}',
+    },
+  },
+  SIGNING_KEY_UNAVAILABLE: {
+    status: 503,
+    messages: {
+      'zh-CN': '票据签名密钥不可用：{reason}',
+      en: 'The ticket signing key cannot be used: {reason}',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
