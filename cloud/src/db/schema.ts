@@ -7,6 +7,7 @@ import type { Generated } from 'kysely';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
+import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
@@ -19,7 +20,8 @@ export interface Database
     TicketTypeTables,
     GateAccessTables,
     GateStatusTables,
-    CommLogTables {
+    CommLogTables,
+    StockTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }
