@@ -274,6 +274,60 @@ export const ERROR_CATALOGUE = {
       en: 'The ticket signing key cannot be used: {reason}',
     },
   },
+  STOCK_CODE_UNKNOWN: {
+    status: 404,
+    messages: { 'zh-CN': '票号 {code} 不在票库中', en: 'Code {code} is not in the ticket stock' },
+  },
+  STOCK_NOT_ISSUED_TO_YOU: {
+    status: 409,
+    messages: {
+      'zh-CN': '票号 {code} 未出仓给当前售票员，不能售出',
+      en: 'Code {code} is not issued to this cashier and cannot be sold',
+    },
+  },
+  STOCK_WRONG_TYPE: {
+    status: 409,
+    messages: {
+      'zh-CN': '票号 {code} 属于票种 {actual}，不能作为票种 {expected} 售出',
+      en: 'Code {code} is stock of ticket type {actual}, not of type {expected}',
+    },
+  },
+  STOCK_ALREADY_SOLD: {
+    status: 409,
+    messages: { 'zh-CN': '票号 {code} 已售出', en: 'Code {code} has already been sold' },
+  },
+  STOCK_VOIDED: {
+    status: 409,
+    messages: { 'zh-CN': '票号 {code} 已作废', en: 'Code {code} has been voided' },
+  },
+  STOCK_IMPORT_REJECTED: {
+    status: 400,
+    messages: {
+      'zh-CN': '{count} 个票号有误，整批未导入',
+      en: '{count} codes are not acceptable; nothing was imported',
+    },
+  },
+  STOCK_CODES_UNAVAILABLE: {
+    status: 409,
+    messages: {
+      'zh-CN': '{count} 个票号当前状态不允许{operation}，未做任何改动',
+      en: '{count} codes cannot be {operation} in their current state; nothing was changed',
+    },
+  },
+  STOCK_RANGE_INVALID: {
+    status: 400,
+    messages: {
+      'zh-CN': '批次 {batchId} 没有序号 {from}–{to} 的全部票号',
+      en: 'Batch {batchId} does not hold every sequence number {from}–{to}',
+    },
+  },
+  STOCK_CASHIER_INVALID: {
+    status: 400,
+    messages: {
+      'zh-CN': '操作员 {cashierId} 不存在、已停用或没有售票权限',
+      en: 'Operator {cashierId} does not exist, is inactive or may not sell tickets',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
