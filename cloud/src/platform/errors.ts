@@ -318,7 +318,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     messages: {
       'zh-CN': '批次 {batchId} 没有序号 {from}–{to} 的全部票号',
-      en: 'Batch {batchId} does not hold every sequence number {from}–{to}',
+      en: 'Batch {batchId} does not hold every sequence number from {from} to {to}',
     },
   },
   STOCK_CASHIER_INVALID: {
