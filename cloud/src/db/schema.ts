@@ -5,8 +5,11 @@
 
 import type { Generated } from 'kysely';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
+import type { CommandTables } from '../modules/commands/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
+import type { OccupancyTables } from '../modules/occupancy/tables.js';
+import type { PassageTables } from '../modules/passages/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
@@ -21,6 +24,9 @@ export interface Database
     GateAccessTables,
     GateStatusTables,
     CommLogTables,
+    CommandTables,
+    PassageTables,
+    OccupancyTables,
     StockTables {
   sites: SitesTable;
   app_meta: AppMetaTable;

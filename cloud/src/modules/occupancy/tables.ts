@@ -1,0 +1,45 @@
+import type { Generated } from 'kysely';
+
+/** Table types of the occupancy module (migration 20261125_185200); part of db/schema.ts's Database. */
+export interface OccupancyTables {
+  occupancy_counters: OccupancyCountersTable;
+  occupancy_alerts: OccupancyAlertsTable;
+  site_occupancy_settings: SiteOccupancySettingsTable;
+}
+
+/** One row per site (zone_id '' = the whole site) or zone, per occupancy day. */
+export interface OccupancyCountersTable {
+  site_id: string;
+  zone_id: string;
+  /** Venue-local occupancy day `YYYY-MM-DD`, or '' when occupancy never resets. */
+  day: string;
+  /** Persons in and out, as reported. */
+  entries: number;
+  exits: number;
+  /** Persons inside: entries − exits, clamped at 0 as events arrive. */
+  inside: number;
+  /** Exit persons that would have made `inside` negative and were dropped. */
+  clamped: number;
+  /** Alert level: 0, 80, 90 or 95 (% of capacity). */
+  level: number;
+  updated_at: number;
+}
+
+export interface OccupancyAlertsTable {
+  id: Generated<number>;
+  site_id: string;
+  zone_id: string;
+  day: string;
+  from_level: number;
+  to_level: number;
+  inside: number;
+  capacity: number;
+  at: number;
+}
+
+export interface SiteOccupancySettingsTable {
+  site_id: string;
+  /** People inside at once; null = not limited. */
+  capacity: number | null;
+  updated_at: number;
+}

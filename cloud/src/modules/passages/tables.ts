@@ -1,0 +1,30 @@
+/** Table types of the passages module (migration 20261125_185100); part of db/schema.ts's Database. */
+export interface PassageTables {
+  passage_events: PassageEventsTable;
+}
+
+export interface PassageEventsTable {
+  /** The gate's eventId: applied at most once. */
+  event_id: string;
+  kind: 'passage' | 'denial';
+  site_id: string;
+  zone_id: string;
+  gate_id: string;
+  /** null for a denial whose credential could not be resolved. */
+  ticket_id: number | null;
+  credential_kind: string | null;
+  direction: 'in' | 'out';
+  /** Persons who went through; 0 for a denial. */
+  persons: number;
+  /** Gate clock, epoch ms. */
+  at: number;
+  /** Cloud clock, epoch ms. */
+  received_at: number;
+  /** 0/1 for passages; null for denials. */
+  decided_offline: number | null;
+  entries_left: number | null;
+  correlation_id: string | null;
+  /** Denial reason code; null for passages. */
+  reason: string | null;
+  code_hash: string | null;
+}
