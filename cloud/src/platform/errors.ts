@@ -186,6 +186,27 @@ export const ERROR_CATALOGUE = {
       en: 'A group must have {min} to {max} persons, got {persons}',
     },
   },
+  COMMAND_NO_GATES: {
+    status: 409,
+    messages: {
+      'zh-CN': '指令目标 {target} 下没有启用的闸机',
+      en: 'The command target {target} has no active gates',
+    },
+  },
+  MQTT_UNAVAILABLE: {
+    status: 503,
+    messages: {
+      'zh-CN': '闸机通信服务未运行，无法下发指令',
+      en: 'Gate messaging is not running, so commands cannot be sent',
+    },
+  },
+  METRICS_DISABLED: {
+    status: 403,
+    messages: {
+      'zh-CN': '监控指标未开放：请设置 METRICS_TOKEN 并以 Bearer 令牌访问',
+      en: 'Metrics are not exposed: set METRICS_TOKEN and scrape with it as a bearer token',
+    },
+  },
   CAPACITY_EXHAUSTED: {
     status: 409,
     messages: {
