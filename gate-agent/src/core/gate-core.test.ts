@@ -301,3 +301,134 @@ describe('online validation', () => {
     expect(asked).toHaveLength(3);
   });
 });
+
+describe('card recycler', () => {
+  it('hands back a reusable card after an admitted exit and keeps only single-use cards', async () => {
+    const h = await harness({ direction: 'out' });
+    const recycler = h.gate.recycler!;
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { typeId: 3, cardUid: '04A2B3C4', entriesTotal: 10, entriesUsed: 4 }),
+    );
+    h.store.whitelist.refreshRecord(testRecord(6, { cardUid: '04A2B3C6', entriesTotal: null }));
+    recycler.insertCard();
+    expect(await h.tap('04A2B3C4')).toMatchObject({ admit: true, passed: true });
+    expect(recycler.actions).toEqual(['eject']);
+    recycler.takeCard();
+    recycler.insertCard();
+    expect(await h.tap('04A2B3C6')).toMatchObject({ admit: true, passed: true });
+    expect(recycler.actions).toEqual(['eject', 'eject']);
+    expect(recycler.binCount).toBe(0);
+  });
+
+  it('hands back a card that was not read, and a refused card only once', async () => {
+    const h = await harness({ direction: 'out' });
+    const recycler = h.gate.recycler!;
+    recycler.insertCard();
+    h.gate.cardReader.model.injectFault({ kind: 'truncate', on: 'anticollision' });
+    h.gate.cardReader.tap('04A2B3C4');
+    await expect.poll(() => recycler.actions).toEqual(['eject']);
+    h.gate.cardReader.lift();
+    recycler.takeCard();
+    recycler.insertCard();
+    expect(await h.tap('04FFFFFF')).toMatchObject({ admit: false, reason: 'UNKNOWN_CREDENTIAL' });
+    expect(recycler.actions).toEqual(['eject', 'eject']);
+  });
+
+  it('hands back any card dropped in while the gate is open, in emergency or locked', async () => {
+    const h = await harness({ direction: 'out' });
+    const recycler = h.gate.recycler!;
+    for (const mode of ['always_open', 'emergency_open', 'locked'] as const) {
+      await h.core.setMode(mode);
+      recycler.insertCard();
+      await expect.poll(() => recycler.actions.length).toBe(1);
+      recycler.takeCard();
+      recycler.actions.length = 0;
+    }
+    // A card lying in the slot when the mode changes goes back too.
+    await h.core.setMode('normal');
+    recycler.insertCard();
+    expect(recycler.actions).toEqual([]);
+    await h.core.setMode('emergency_open');
+    expect(recycler.actions).toEqual(['eject']);
+  });
+});
+
+describe('restart', () => {
+  async function boot(path: string, gate = createVirtualGate({ autoPassAfterMs: 10 })) {
+    const store = new GateStore(path);
+    await startGateHardware(gate.hardware);
+    const core = new GateCore({
+      hardware: gate.hardware,
+      store,
+      siteId: 'park',
+      gateId: 'G01',
+      scanDirection: 'in',
+      log: SILENT_LOG,
+    });
+    await core.start();
+    return {
+      gate,
+      core,
+      async shutdown() {
+        await core.stop();
+        await stopGateHardware(gate.hardware);
+        store.close();
+      },
+    };
+  }
+
+  it('comes back in emergency open, locked or closed, and returns to normal only on command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-restart-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'gate.db');
+    const seed = new GateStore(path);
+    seed.saveConfig(testConfig());
+    seed.close();
+
+    let running = await boot(path);
+    expect(running.core.status.mode).toBe('normal');
+    await running.core.setMode('emergency_open');
+    // Not a clean stop: the process dies with the store as it is.
+    await running.shutdown();
+
+    running = await boot(path);
+    expect(running.core.status.mode).toBe('emergency_open');
+    expect([running.gate.relays.entry.state, running.gate.relays.exit.state]).toEqual([true, true]);
+    expect(running.gate.led.content.lines[0]).toBe('紧急疏散');
+    await expect.poll(() => running.gate.voice.transcript).toContain('紧急疏散');
+    // A newer config is not a command: the evacuation goes on.
+    await running.core.applyConfig(testConfig({ version: 2 }));
+    expect(running.core.status.mode).toBe('emergency_open');
+    await running.core.setMode('locked');
+    await running.shutdown();
+
+    running = await boot(path);
+    expect(running.core.status.mode).toBe('locked');
+    await running.core.setMode('always_open');
+    await running.shutdown();
+
+    // always_open is not sticky: the gate starts in the config's default mode.
+    running = await boot(path);
+    expect(running.core.status.mode).toBe('normal');
+    await running.shutdown();
+  });
+
+  it('keeps an emergency open commanded before the gate ever had a config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-restart-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'gate.db');
+    let running = await boot(path);
+    expect(running.core.status.mode).toBe('locked');
+    await running.shutdown();
+    running = await boot(path);
+    expect(running.core.status.mode).toBe('locked');
+    await running.core.setMode('emergency_open');
+    await running.shutdown();
+    running = await boot(path);
+    expect(running.core.status.mode).toBe('emergency_open');
+    // The first config does not end the evacuation either.
+    await running.core.applyConfig(testConfig());
+    expect(running.core.status.mode).toBe('emergency_open');
+    await running.shutdown();
+  });
+});

@@ -82,6 +82,17 @@ export interface GateCoreOptions {
   readonly passageTimeoutMs?: number;
 }
 
+/** Modes that survive a restart (see GateCore#restoreStickyMode). */
+const STICKY_MODES: ReadonlySet<GateMode> = new Set(['emergency_open', 'locked', 'always_closed']);
+
+/** Modes in which the gate never judges a card, so a card dropped in the recycler goes straight back. */
+const RETURN_CARD_MODES: ReadonlySet<GateMode> = new Set([
+  'always_open',
+  'emergency_open',
+  'locked',
+  'always_closed',
+]);
+
 /** Reasons that mean "this credential has no permission at this gate" (deny-unauthorized switches their handling). */
 const UNAUTHORIZED: ReadonlySet<DecisionReason> = new Set(['WRONG_ZONE', 'WRONG_GATE']);
 
@@ -108,6 +119,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
   #denyUnauthorized = true;
   #since: number;
   #started = false;
+  /** The card now in the recycler slot has already been handed back (one eject per card). */
+  #cardReturned = false;
   readonly counters = { scans: 0, admits: 0, denies: 0 };
 
   constructor(options: GateCoreOptions) {
@@ -135,6 +148,22 @@ export class GateCore extends Emitter<GateCoreEvents> {
         this.#log.error({ err }, 'stored gate config is unusable; staying locked until a new one arrives');
       }
     }
+    this.#restoreStickyMode();
+  }
+
+  /**
+   * A restart must not end a mode the control room chose for safety. Fire code: a controller that crashes or is
+   * power-cycled during an evacuation has to come back open, not silently fall back to `normal` and trap people.
+   * Likewise a gate locked or closed on purpose (an incident, a closed area) stays shut until the cloud commands
+   * otherwise. `always_open` is not sticky: a crash should not leave a lane open for free.
+   */
+  #restoreStickyMode(): void {
+    const last = this.#store.meta.get('mode');
+    if (last === undefined || !STICKY_MODES.has(last as GateMode)) return;
+    // Without a config only emergency_open outranks the no-config lock (locked is what the gate does anyway).
+    if (!this.#active && last !== 'emergency_open') return;
+    this.#mode = last as GateMode;
+    this.#log.warn({ mode: last }, 'restored the mode the gate was in before it restarted');
   }
 
   get status(): GateStatus {
@@ -159,8 +188,10 @@ export class GateCore extends Emitter<GateCoreEvents> {
     hw.cardReader.on('card', this.#onCard);
     hw.cardReader.on('readError', this.#onReadError);
     for (const device of this.#devices()) device.on('fault', this.#onFault);
+    hw.recycler?.on('cardIn', this.#onCardIn);
     this.#store.meta.set('mode', this.#mode);
     await this.#applyOutputs();
+    if (this.#mode === 'emergency_open') this.#say(EMERGENCY_VOICE[this.#voiceLanguage()]);
   }
 
   /** Stops taking scans; the scan being handled (a person walking through) finishes first. */
@@ -172,6 +203,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     hw.cardReader.off('card', this.#onCard);
     hw.cardReader.off('readError', this.#onReadError);
     for (const device of this.#devices()) device.off('fault', this.#onFault);
+    hw.recycler?.off('cardIn', this.#onCardIn);
     await this.#queue.close();
   }
 
@@ -223,6 +255,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     this.#log.info({ mode }, 'gate mode changed');
     await this.#applyOutputs();
     if (mode === 'emergency_open') this.#say(EMERGENCY_VOICE[this.#voiceLanguage()]);
+    if (RETURN_CARD_MODES.has(mode)) await this.#returnCard();
     this.emit('state', this.status);
   }
 
@@ -266,7 +299,23 @@ export class GateCore extends Emitter<GateCoreEvents> {
     const text = CARD_RETRY[this.#ledLanguage()];
     this.#show(text.led, 'yellow');
     this.#say(CARD_RETRY[this.#voiceLanguage()].voice);
+    // A card that cannot be read is never swallowed: the visitor gets it back to try again or ask staff.
+    void this.#returnCard();
   };
+
+  readonly #onCardIn = () => {
+    this.#cardReturned = false;
+    // Open, emergency and shut modes never judge a card, so nothing would ever hand it back.
+    if (RETURN_CARD_MODES.has(this.#mode)) void this.#returnCard();
+  };
+
+  /** Ejects the card in the recycler slot once; a no-op without a recycler or a card. */
+  async #returnCard(): Promise<void> {
+    const recycler = this.#hw.recycler;
+    if (!recycler?.cardPresent || this.#cardReturned) return;
+    this.#cardReturned = true;
+    await recycler.eject().catch((err) => this.#log.error({ err }, 'card recycler failed to eject'));
+  }
 
   readonly #onFault = (error: DriverError) => {
     this.#log.warn({ code: error.code, err: error.message }, 'device fault');
@@ -311,6 +360,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     if (mode === 'always_open' || mode === 'emergency_open') {
       // The turnstile is held open: nobody needs a credential, and nothing is counted.
       this.#show(idleLed(mode, this.#ledLanguage()), mode === 'emergency_open' ? 'red' : 'green');
+      if (resolved.kind === 'card') await this.#returnCard();
       return outcome(true, 'OK', resolved.kind, ticketId, null, null, true, null);
     }
     if (!resolved.ok) {
@@ -406,6 +456,10 @@ export class GateCore extends Emitter<GateCoreEvents> {
       .pulse(this.#relayPulseMs ?? active.config.relayPulseMs)
       .catch((err) => this.#log.error({ err }, 'relay pulse failed'));
     this.#announce(decision, 'green');
+    const recycler = this.#hw.recycler;
+    const swallow = direction === 'out' && resolved.kind === 'card' && record.entriesTotal === 1;
+    // A reusable card (member, count, period) goes back before the visitor walks, or it would stay in the slot.
+    if (resolved.kind === 'card' && !swallow) await this.#returnCard();
     const passage = await waitForPassage(this.#hw.passage, {
       timeoutMs: this.#passageTimeoutMs ?? active.config.passageTimeoutMs,
       direction,
@@ -433,13 +487,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     );
     this.counters.admits++;
     this.emit('event');
-    const recycler = this.#hw.recycler;
-    if (
-      recycler?.cardPresent &&
-      direction === 'out' &&
-      resolved.kind === 'card' &&
-      record.entriesTotal === 1
-    ) {
+    if (recycler?.cardPresent && swallow && !this.#cardReturned) {
       // A single-use card has done its job once its holder is out: keep it for reissue.
       await recycler.swallow().catch((err) => this.#log.error({ err }, 'card recycler failed to swallow'));
     }
@@ -483,10 +531,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       });
       this.emit('event');
     }
-    const recycler = this.#hw.recycler;
-    if (recycler?.cardPresent && resolved.kind === 'card') {
-      await recycler.eject().catch((err) => this.#log.error({ err }, 'card recycler failed to eject'));
-    }
+    if (resolved.kind === 'card') await this.#returnCard();
     return outcome(false, reason, resolved.kind, ticketId, admitted ? false : null, entriesLeft, true, null);
   }
 

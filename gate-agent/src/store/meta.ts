@@ -6,7 +6,10 @@ export type MetaKey =
   | 'last_sync_at'
   /** The applied gate_config message, JSON. */
   | 'config'
-  /** The running mode and deny-unauthorized flag, for `gate-agent status` and the next boot's log. */
+  /**
+   * The running mode and deny-unauthorized flag, for `gate-agent status`; the mode is also restored on the next
+   * boot when it is emergency_open, locked or always_closed (GateCore#restoreStickyMode).
+   */
   | 'mode'
   | 'deny_unauthorized';
 
