@@ -24,6 +24,10 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly mqtt: MqttConfig;
   readonly commLog: { readonly retentionDays: number };
+  /** In-park occupancy: the local hour a new occupancy day starts (null = never reset) and the alert hysteresis. */
+  readonly occupancy: { readonly resetHour: number | null; readonly hysteresisPct: number };
+  /** Bearer token for GET /metrics; unset = /metrics refuses every request. */
+  readonly metrics: { readonly token: string | undefined };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -106,6 +110,13 @@ const envSchema = z.object({
     )
     .optional(),
   COMM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  OCCUPANCY_RESET_HOUR: z
+    .string()
+    .transform((value) => (value.toLowerCase() === 'off' ? 'off' : Number(value)))
+    .pipe(z.union([z.literal('off'), z.number().int().min(0).max(23)]))
+    .default(0),
+  OCCUPANCY_HYSTERESIS_PCT: z.coerce.number().min(0).max(20).default(3),
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 type Env = z.output<typeof envSchema>;
 
@@ -188,6 +199,11 @@ export function loadConfig(
     },
     mqtt: mqttConfig(values),
     commLog: { retentionDays: values.COMM_LOG_RETENTION_DAYS },
+    occupancy: {
+      resetHour: values.OCCUPANCY_RESET_HOUR === 'off' ? null : values.OCCUPANCY_RESET_HOUR,
+      hysteresisPct: values.OCCUPANCY_HYSTERESIS_PCT,
+    },
+    metrics: { token: values.METRICS_TOKEN },
   };
 }
 
