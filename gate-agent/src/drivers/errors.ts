@@ -12,6 +12,8 @@ export type DriverErrorCode =
   | 'GPIO_CHIP_NOT_FOUND'
   | 'GPIO_LINE_OUT_OF_RANGE'
   | 'GPIO_IO'
+  // passage sensor
+  | 'PASSAGE_INPUT_STUCK'
   // serial devices (scanner, LED)
   | 'SERIAL_IO'
   | 'INPUT_CLOSED'

@@ -20,7 +20,12 @@ export interface Device {
   stop(): Promise<void>;
 }
 
-export type FaultEvents = { fault: [error: DriverError] };
+/**
+ * `fault` reports a device-level problem. A driver that can tell a lasting condition has ended (a stuck input
+ * released) emits `faultCleared` with the very DriverError object it emitted as `fault`, so a status view can
+ * match the two; faults that are one-off events (a dropped line) are never cleared.
+ */
+export type FaultEvents = { fault: [error: DriverError]; faultCleared: [error: DriverError] };
 
 /**
  * A barcode / QR scanner (serial, USB-CDC or keyboard wedge).
@@ -89,8 +94,14 @@ export interface Passage {
 
 /**
  * Detects a person actually passing the gate (tripod rotation, flap/swing beam pair).
- * - `passage` fires once per completed passage with its direction. The core either listens, or waits for one
- *   with a timeout via waitForPassage() (wait-for-passage.ts), which every sensor supports through this event.
+ * - `passage` fires once per completed passage with its direction: on the input's inactive→active edge only. A
+ *   level that stays active, or is reported active again without having been seen inactive (a glitch inside the
+ *   pulse, a level-type output), is the same passage. An input already active at start() is no passage.
+ * - An input that stays active longer than the sensor's stuck limit (default 10 s) emits `fault`
+ *   PASSAGE_INPUT_STUCK once; while it is stuck no passage in that direction can be seen. When it returns to
+ *   inactive the sensor emits `faultCleared` with the same error, and the next active edge counts again.
+ * - The core either listens, or waits for one with a timeout via waitForPassage() (wait-for-passage.ts), which
+ *   every sensor supports through this event.
  */
 export type PassageSensorEvents = FaultEvents & { passage: [passage: Passage] };
 export interface PassageSensor extends Device, Observable<PassageSensorEvents> {}

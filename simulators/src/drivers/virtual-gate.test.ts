@@ -1,4 +1,10 @@
-import { type CardRead, type Passage, startGateHardware, stopGateHardware } from '@scenic/gate-agent/drivers';
+import {
+  type CardRead,
+  type DriverError,
+  type Passage,
+  startGateHardware,
+  stopGateHardware,
+} from '@scenic/gate-agent/drivers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createVirtualGate, type VirtualGate } from './virtual-gate.js';
 
@@ -59,6 +65,25 @@ describe('a virtual gate', () => {
     expect(passages[0]!.direction).toBe('in');
     g.passage.pass('out');
     expect(passages.map((p) => p.direction)).toEqual(['in', 'out']);
+  });
+
+  it('simulates a jammed passage input: one fault, no passages that way, cleared when released', async () => {
+    const g = await gate();
+    const passages: string[] = [];
+    const faults: DriverError[] = [];
+    const cleared: DriverError[] = [];
+    g.passage.on('passage', (p) => passages.push(p.direction));
+    g.passage.on('fault', (e) => faults.push(e));
+    g.passage.on('faultCleared', (e) => cleared.push(e));
+    g.passage.jam('in');
+    g.passage.jam('in');
+    g.passage.pass('in');
+    g.passage.pass('out');
+    expect(faults.map((e) => e.code)).toEqual(['PASSAGE_INPUT_STUCK']);
+    g.passage.unjam('in');
+    expect(cleared).toEqual(faults);
+    g.passage.pass('in');
+    expect(passages).toEqual(['out', 'in']);
   });
 
   it('shows LED lines cut to the display width, and logs what the voice said', async () => {

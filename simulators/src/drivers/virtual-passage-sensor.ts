@@ -1,4 +1,5 @@
 import {
+  DriverError,
   Emitter,
   type GateRelays,
   type PassageDirection,
@@ -16,6 +17,7 @@ export interface AutoPass {
 export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implements PassageSensor {
   readonly #autoPass: AutoPass | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #jammed = new Map<PassageDirection, DriverError>();
   #running = false;
 
   constructor(options: { readonly autoPass?: AutoPass } = {}) {
@@ -34,13 +36,36 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#jammed.clear();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
 
   /** A person walks through now (ignored while stopped, as a real sensor's edges are). */
   pass(direction: PassageDirection): void {
-    if (this.#running) this.emit('passage', { direction, at: Date.now() });
+    if (this.#running && !this.#jammed.has(direction)) this.emit('passage', { direction, at: Date.now() });
+  }
+
+  /**
+   * That direction's input sticks active (a jammed arm, a blocked beam), as the GPIO sensor reports it once its
+   * stuck limit has passed: one PASSAGE_INPUT_STUCK fault, and no passages that way until unjam().
+   */
+  jam(direction: PassageDirection): void {
+    if (!this.#running || this.#jammed.has(direction)) return;
+    const error = new DriverError(
+      'PASSAGE_INPUT_STUCK',
+      `passage ${direction === 'in' ? 'entry' : 'exit'} input stuck active`,
+    );
+    this.#jammed.set(direction, error);
+    this.emit('fault', error);
+  }
+
+  /** The jammed input is released: `faultCleared` with the same error, and passages count again. */
+  unjam(direction: PassageDirection): void {
+    const error = this.#jammed.get(direction);
+    if (!error) return;
+    this.#jammed.delete(direction);
+    this.emit('faultCleared', error);
   }
 
   #later(direction: PassageDirection, ms: number): void {

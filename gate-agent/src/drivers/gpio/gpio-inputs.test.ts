@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { DriverError } from '../errors.js';
 import type { Passage } from '../interfaces.js';
 import { waitForPassage } from '../wait-for-passage.js';
 import { GpioCardRecycler } from './gpio-card-recycler.js';
 import { GpioPassageSensor } from './gpio-passage-sensor.js';
 import { MemoryGpio } from './memory-gpio.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('GpioPassageSensor', () => {
   it('turns active edges into passages with direction, honouring active-low inputs', async () => {
@@ -21,6 +24,97 @@ describe('GpioPassageSensor', () => {
     await sensor.stop();
     gpio.drive(20, 1);
     expect(passages).toHaveLength(2);
+  });
+
+  it('counts edges, not levels: a glitch inside a pulse or a held level is one passage', async () => {
+    const gpio = new MemoryGpio();
+    const sensor = new GpioPassageSensor({ gpio, entry: { line: 20 }, exit: { line: 21, activeLow: true } });
+    const passages: Passage[] = [];
+    sensor.on('passage', (p) => passages.push(p));
+    gpio.drive(21, 1);
+    await sensor.start();
+    gpio.drive(20, 1);
+    gpio.glitch(20); // bounce inside the pulse: the debounced watcher reports "active" again
+    gpio.glitch(20);
+    gpio.drive(20, 0);
+    gpio.glitch(20); // and "inactive" again while idle
+    gpio.drive(21, 0); // an active-low level output held active
+    gpio.glitch(21);
+    expect(passages.map((p) => p.direction)).toEqual(['in', 'out']);
+    gpio.drive(21, 1);
+    gpio.drive(21, 0); // a real second edge counts
+    expect(passages.map((p) => p.direction)).toEqual(['in', 'out', 'out']);
+    await sensor.stop();
+  });
+
+  it('does not count an input that is already active at start() as a passage', async () => {
+    const gpio = new MemoryGpio();
+    gpio.drive(20, 1);
+    const sensor = new GpioPassageSensor({ gpio, entry: { line: 20 }, exit: { line: 21 } });
+    const passages: Passage[] = [];
+    sensor.on('passage', (p) => passages.push(p));
+    await sensor.start();
+    gpio.glitch(20);
+    expect(passages).toEqual([]);
+    gpio.drive(20, 0);
+    gpio.drive(20, 1);
+    expect(passages).toHaveLength(1);
+    await sensor.stop();
+  });
+
+  it('reports an input stuck active as PASSAGE_INPUT_STUCK once, and clears it when the input returns', async () => {
+    const gpio = new MemoryGpio();
+    const sensor = new GpioPassageSensor({
+      gpio,
+      entry: { line: 20 },
+      exit: { line: 21 },
+      stuckAfterMs: 100,
+    });
+    const faults: DriverError[] = [];
+    const cleared: DriverError[] = [];
+    const passages: Passage[] = [];
+    sensor.on('fault', (e) => faults.push(e));
+    sensor.on('faultCleared', (e) => cleared.push(e));
+    sensor.on('passage', (p) => passages.push(p));
+    await sensor.start();
+    gpio.drive(21, 1);
+    gpio.drive(21, 0); // a normal pulse: no fault
+    gpio.drive(20, 1); // then the entry arm jams
+    await sleep(60);
+    expect(faults).toEqual([]);
+    await sleep(80);
+    expect(faults.map((e) => e.code)).toEqual(['PASSAGE_INPUT_STUCK']);
+    expect(faults[0]!.message).toMatch(/entry/);
+    await sleep(150);
+    expect(faults).toHaveLength(1); // reported once, not every period
+    gpio.drive(20, 0);
+    expect(cleared).toEqual(faults);
+    gpio.drive(20, 1); // working again: the next edge is a passage
+    expect(passages.map((p) => p.direction)).toEqual(['out', 'in', 'in']);
+    await sensor.stop();
+    await sleep(150);
+    expect(faults).toHaveLength(1); // no timer survives stop()
+  });
+
+  it('also reports an input stuck from start(), and refuses a nonsense stuck limit', async () => {
+    const gpio = new MemoryGpio();
+    gpio.drive(21, 1);
+    const sensor = new GpioPassageSensor({
+      gpio,
+      entry: { line: 20 },
+      exit: { line: 21 },
+      stuckAfterMs: 100,
+    });
+    const faults: string[] = [];
+    sensor.on('fault', (e) => faults.push(e.message));
+    await sensor.start();
+    await sleep(140);
+    expect(faults).toHaveLength(1);
+    expect(faults[0]).toMatch(/exit/);
+    await sensor.stop();
+    expect(
+      () => new GpioPassageSensor({ gpio, entry: { line: 1 }, exit: { line: 2 }, stuckAfterMs: 5 }),
+    ).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
   });
 
   it('lets the core wait for a passage in one direction, or time out', async () => {

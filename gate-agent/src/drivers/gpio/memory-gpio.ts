@@ -57,6 +57,17 @@ export class MemoryGpio implements GpioLines {
     this.#broken.add(line);
   }
 
+  /**
+   * A glitch shorter than the debounce window: the line flicks to the other level and back. A debounced watcher
+   * (onoff's debounceTimeout) re-reads the line once it settles and reports that level again although it did not
+   * change, so drivers must not take every callback for an edge.
+   */
+  glitch(line: number): void {
+    const state = this.#inputs.get(line);
+    if (!state) return;
+    for (const listener of [...state.listeners]) listener(state.level);
+  }
+
   /** Sets an input line's electrical level; watchers hear about it only when it changes (an edge). */
   drive(line: number, level: Level): void {
     const state = this.#inputs.get(line) ?? { level: 0 as Level, listeners: [] };
