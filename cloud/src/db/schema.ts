@@ -4,6 +4,7 @@
  */
 
 import type { Generated } from 'kysely';
+import type { CapacityTables } from '../modules/capacity/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
@@ -27,7 +28,8 @@ export interface Database
     CommandTables,
     PassageTables,
     OccupancyTables,
-    StockTables {
+    StockTables,
+    CapacityTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

@@ -4,6 +4,7 @@
  */
 import { auditModule } from './audit/routes.js';
 import { authModule } from './auth/routes.js';
+import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
@@ -23,4 +24,5 @@ export const modules: readonly AppModule[] = [
   gateAccessModule,
   gateStatusModule,
   commLogModule,
+  capacityModule,
 ];

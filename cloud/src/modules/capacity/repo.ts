@@ -1,0 +1,113 @@
+/**
+ * The capacity module's SQL. Consuming is one conditional UPDATE per counter — `sold = sold + n` only while the result
+ * stays within the cap — so the affected-row count is the verdict and no read-then-write race exists on either engine.
+ */
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { CapacitySlotsTable } from './tables.js';
+
+type Db = Kysely<Database>;
+export type SlotRow = Selectable<CapacitySlotsTable>;
+
+/** Creates the day's counter at 0 unless it exists; concurrent callers both succeed (insert-or-ignore). */
+export async function ensureDay(db: Db, siteId: string, day: number): Promise<void> {
+  await db
+    .insertInto('capacity_days')
+    .values({ site_id: siteId, day, sold: 0 })
+    .onConflict((oc) => oc.columns(['site_id', 'day']).doNothing())
+    .execute();
+}
+
+/** Adds `persons` to the day while within the site's daily_capacity (none = unlimited); false when it would not fit. */
+export async function consumeDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {
+  const cap = sql<number | null>`(select daily_capacity from sites where sites.id = ${siteId})`;
+  const result = await db
+    .updateTable('capacity_days')
+    .set({ sold: sql`sold + ${persons}` })
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .where(sql<boolean>`(${cap} is null or sold + ${persons} <= ${cap})`)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function consumeSlot(db: Db, slotId: string, persons: number): Promise<boolean> {
+  const result = await db
+    .updateTable('capacity_slots')
+    .set({ sold: sql`sold + ${persons}` })
+    .where('id', '=', slotId)
+    .where(sql<boolean>`sold + ${persons} <= cap`)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function releaseDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {
+  const result = await db
+    .updateTable('capacity_days')
+    .set({ sold: sql`sold - ${persons}` })
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .where('sold', '>=', persons)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function releaseSlot(db: Db, slotId: string, persons: number): Promise<boolean> {
+  const result = await db
+    .updateTable('capacity_slots')
+    .set({ sold: sql`sold - ${persons}` })
+    .where('id', '=', slotId)
+    .where('sold', '>=', persons)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function daySold(db: Db, siteId: string, day: number): Promise<number> {
+  const row = await db
+    .selectFrom('capacity_days')
+    .select('sold')
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .executeTakeFirst();
+  return row?.sold ?? 0;
+}
+
+export async function findSlot(db: Db, id: string): Promise<SlotRow | undefined> {
+  return db.selectFrom('capacity_slots').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listSlots(db: Db, siteId: string, day: number): Promise<SlotRow[]> {
+  return db
+    .selectFrom('capacity_slots')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .orderBy('start_minute')
+    .execute();
+}
+
+export async function hasSlots(db: Db, siteId: string, day: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('capacity_slots')
+    .select('id')
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertSlots(db: Db, rows: readonly SlotRow[]): Promise<void> {
+  await db.insertInto('capacity_slots').values(rows).execute();
+}
+
+/** Sets the cap unless it would fall below what is already sold; false then. */
+export async function updateSlotCap(db: Db, id: string, cap: number, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('capacity_slots')
+    .set({ cap, updated_at: now })
+    .where('id', '=', id)
+    .where('sold', '<=', cap)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}

@@ -1,0 +1,85 @@
+/**
+ * /api/v1/capacity: timed-entry slots (分时段) and availability per date. Reading needs capacity.read, defining
+ * slots capacity.manage. The daily cap itself is the site's dailyCapacity (venues API).
+ */
+import { z } from 'zod';
+import { errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+import { changeContextOf } from '../venues/change-context.js';
+import { VenuesService } from '../venues/service.js';
+import {
+  availabilityQuerySchema,
+  availabilitySchema,
+  createSlotsSchema,
+  slotParamsSchema,
+  slotSchema,
+  updateSlotSchema,
+} from './schemas.js';
+import { CapacityService } from './service.js';
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
+
+export const capacityModule: AppModule = {
+  name: 'capacity',
+  prefix: '/api/v1/capacity',
+  routes: async (app, { database }) => {
+    const capacity = new CapacityService(database.db, new VenuesService(database.db));
+    const tags = ['capacity'];
+
+    app.get(
+      '/availability',
+      {
+        config: { access: 'capacity.read' },
+        schema: {
+          tags,
+          summary: '某日余量（全天与各时段）/ Capacity left on a date, for the day and each slot',
+          querystring: availabilityQuerySchema,
+          response: { 200: availabilitySchema, ...errors },
+        },
+      },
+      async (request) => capacity.availability(request.query.siteId, request.query.date),
+    );
+    app.post(
+      '/slots',
+      {
+        config: { access: 'capacity.manage' },
+        schema: {
+          tags,
+          summary: '定义某日的分时段 / Define timed-entry slots for a day',
+          body: createSlotsSchema,
+          response: { 201: z.array(slotSchema), ...errors },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await capacity.createSlots(request.body, changeContextOf(request))),
+    );
+    app.get(
+      '/slots/:slotId',
+      {
+        config: { access: 'capacity.read' },
+        schema: {
+          tags,
+          summary: '时段详情 / Get a slot',
+          params: slotParamsSchema,
+          response: { 200: slotSchema, ...errors },
+        },
+      },
+      async (request) => capacity.getSlot(request.params.slotId),
+    );
+    app.patch(
+      '/slots/:slotId',
+      {
+        config: { access: 'capacity.manage' },
+        schema: {
+          tags,
+          summary: '修改时段限量（不低于已售）/ Change a slot cap (never below what is sold)',
+          params: slotParamsSchema,
+          body: updateSlotSchema,
+          response: { 200: slotSchema, ...errors },
+        },
+      },
+      async (request) =>
+        capacity.updateSlotCap(request.params.slotId, request.body.cap, changeContextOf(request)),
+    );
+  },
+};

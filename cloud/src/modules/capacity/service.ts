@@ -1,0 +1,258 @@
+/**
+ * Capacity (限量 / 分时预约): a daily cap per site (sites.daily_capacity) and timed-entry slots with their own caps.
+ * Every channel that sells calls `consume` inside its sale transaction and `release` inside its refund/cancel
+ * transaction; both are conditional updates, so concurrent sales can never push `sold` past a cap. A slot sale counts
+ * against the slot and the day. When a day has slots, a sale for that day must name one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { isUniqueViolation } from '../venues/constraint-errors.js';
+import type { VenuesService } from '../venues/service.js';
+import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
+import * as repo from './repo.js';
+import type { Availability, CreateSlots, Slot } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+const SLOT: Localized = { 'zh-CN': '时段', en: 'Time slot' };
+const WHOLE_DAY: Localized = { 'zh-CN': '全天', en: 'the day' };
+
+export interface CapacityRequest {
+  readonly siteId: string;
+  /** Venue-local visit date, YYYY-MM-DD. */
+  readonly visitDate: string;
+  readonly slotId?: string | null | undefined;
+  readonly persons: number;
+}
+
+/** What a consumed request was counted against: the ticket needs the slot's times. */
+export interface CapacityClaim {
+  readonly day: number;
+  readonly slot: { readonly id: string; readonly startAt: number; readonly endAt: number } | null;
+}
+
+function slotOf(row: repo.SlotRow): Slot {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    date: isoDateOfDay(row.day),
+    start: formatMinute(row.start_minute),
+    end: formatMinute(row.end_minute),
+    startAt: row.start_at,
+    endAt: row.end_at,
+    cap: row.cap,
+    sold: row.sold,
+    remaining: row.cap - row.sold,
+  };
+}
+
+function slotScope(row: repo.SlotRow): Localized {
+  const range = `${formatMinute(row.start_minute)}–${formatMinute(row.end_minute)}`;
+  return { 'zh-CN': `时段 ${range}`, en: `slot ${range}` };
+}
+
+function dayOrFail(date: string): number {
+  const day = dayOfIsoDate(date);
+  if (day !== undefined) return day;
+  throw new AppError(
+    'VALIDATION_FAILED',
+    { part: { 'zh-CN': '请求体', en: 'body' } },
+    {
+      issues: [
+        {
+          path: ['visitDate'],
+          code: 'invalid_format',
+          messages: { 'zh-CN': '日期无效', en: 'invalid date' },
+        },
+      ],
+    },
+  );
+}
+
+export class CapacityService {
+  constructor(
+    private readonly db: Db,
+    private readonly venues: VenuesService,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Takes `persons` places for the visit date (and slot) inside the caller's transaction, or throws
+   * CAPACITY_EXHAUSTED without taking any (the caller's transaction rolls back whatever it already did).
+   */
+  async consume(trx: Db, request: CapacityRequest): Promise<CapacityClaim> {
+    const day = dayOrFail(request.visitDate);
+    let slot: repo.SlotRow | undefined;
+    if (request.slotId) {
+      slot = await this.slotFor(trx, request.siteId, day, request.slotId, request.visitDate);
+      if (!(await repo.consumeSlot(trx, slot.id, request.persons))) {
+        const current = (await repo.findSlot(trx, slot.id)) ?? slot;
+        throw new AppError('CAPACITY_EXHAUSTED', {
+          date: request.visitDate,
+          scope: slotScope(current),
+          remaining: current.cap - current.sold,
+          requested: request.persons,
+        });
+      }
+    } else if (await repo.hasSlots(trx, request.siteId, day)) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        { part: { 'zh-CN': '请求体', en: 'body' } },
+        {
+          issues: [
+            {
+              path: ['slotId'],
+              code: 'custom',
+              messages: {
+                'zh-CN': `${request.visitDate} 实行分时预约，请选择时段`,
+                en: `${request.visitDate} has timed-entry slots: choose one`,
+              },
+            },
+          ],
+        },
+      );
+    }
+    await repo.ensureDay(trx, request.siteId, day);
+    if (!(await repo.consumeDay(trx, request.siteId, day, request.persons))) {
+      const site = await this.venues.getSite(request.siteId, trx);
+      const sold = await repo.daySold(trx, request.siteId, day);
+      throw new AppError('CAPACITY_EXHAUSTED', {
+        date: request.visitDate,
+        scope: WHOLE_DAY,
+        remaining: Math.max(0, (site.dailyCapacity ?? 0) - sold),
+        requested: request.persons,
+      });
+    }
+    return {
+      day,
+      slot: slot ? { id: slot.id, startAt: slot.start_at, endAt: slot.end_at } : null,
+    };
+  }
+
+  /** Gives back places taken by `consume` (refund, cancellation) inside the caller's transaction. */
+  async release(trx: Db, request: CapacityRequest): Promise<void> {
+    const day = dayOrFail(request.visitDate);
+    if (request.slotId) await repo.releaseSlot(trx, request.slotId, request.persons);
+    await repo.releaseDay(trx, request.siteId, day, request.persons);
+  }
+
+  async availability(siteId: string, date: string): Promise<Availability> {
+    const site = await this.venues.getSite(siteId);
+    const day = dayOrFail(date);
+    const [sold, slots] = await Promise.all([
+      repo.daySold(this.db, siteId, day),
+      repo.listSlots(this.db, siteId, day),
+    ]);
+    const cap = site.dailyCapacity;
+    return {
+      siteId,
+      date,
+      daily: { cap, sold, remaining: cap === null ? null : Math.max(0, cap - sold) },
+      slots: slots.map(slotOf),
+    };
+  }
+
+  async getSlot(slotId: string): Promise<Slot> {
+    const row = await repo.findSlot(this.db, slotId);
+    if (!row) throw new AppError('NOT_FOUND', { resource: SLOT, id: slotId });
+    return slotOf(row);
+  }
+
+  /** Adds slots to a day; a start already taken that day is refused (SLOT_TAKEN) and nothing is written. */
+  createSlots(input: CreateSlots, context: ChangeContext): Promise<Slot[]> {
+    const day = dayOrFail(input.date);
+    return auditedTransaction(this.db, async (trx) => {
+      const site = await this.venues.getSite(input.siteId, trx);
+      const existing = await repo.listSlots(trx, input.siteId, day);
+      const now = this.now();
+      const rows: repo.SlotRow[] = input.slots.map((slot) => {
+        const start = parseMinute(slot.start)!;
+        const end = parseMinute(slot.end)!;
+        return {
+          id: randomUUID(),
+          site_id: input.siteId,
+          day,
+          start_minute: start,
+          end_minute: end,
+          start_at: instantOf(day, start, site.timezone),
+          end_at: instantOf(day, end, site.timezone),
+          cap: slot.cap,
+          sold: 0,
+          created_at: now,
+          updated_at: now,
+        };
+      });
+      for (const row of rows) {
+        if (
+          existing.some((other) => row.start_minute < other.end_minute && other.start_minute < row.end_minute)
+        )
+          throw new AppError('SLOT_TAKEN', {
+            siteId: input.siteId,
+            date: input.date,
+            start: formatMinute(row.start_minute),
+          });
+      }
+      try {
+        await repo.insertSlots(trx, rows);
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new AppError(
+            'SLOT_TAKEN',
+            { siteId: input.siteId, date: input.date, start: input.slots[0]!.start },
+            { cause: error },
+          );
+        throw error;
+      }
+      const slots = rows.map(slotOf);
+      await recordAudit(trx, {
+        actor: context.actor,
+        ip: context.ip,
+        action: 'capacity_slot.create',
+        entity: 'site',
+        entityId: input.siteId,
+        after: slots,
+      });
+      return slots;
+    });
+  }
+
+  /** Changes a slot's cap; never below what is already sold (CAPACITY_BELOW_SOLD). */
+  updateSlotCap(slotId: string, cap: number, context: ChangeContext): Promise<Slot> {
+    return auditedTransaction(this.db, async (trx) => {
+      const before = await repo.findSlot(trx, slotId);
+      if (!before) throw new AppError('NOT_FOUND', { resource: SLOT, id: slotId });
+      if (!(await repo.updateSlotCap(trx, slotId, cap, this.now())))
+        throw new AppError('CAPACITY_BELOW_SOLD', { sold: before.sold });
+      const after = slotOf((await repo.findSlot(trx, slotId))!);
+      await recordAudit(trx, {
+        actor: context.actor,
+        ip: context.ip,
+        action: 'capacity_slot.update',
+        entity: 'capacity_slot',
+        entityId: slotId,
+        before: slotOf(before),
+        after,
+      });
+      return after;
+    });
+  }
+
+  private async slotFor(
+    trx: Db,
+    siteId: string,
+    day: number,
+    slotId: string,
+    date: string,
+  ): Promise<repo.SlotRow> {
+    const slot = await repo.findSlot(trx, slotId);
+    if (!slot) throw new AppError('NOT_FOUND', { resource: SLOT, id: slotId });
+    if (slot.site_id !== siteId || slot.day !== day)
+      throw new AppError('SLOT_MISMATCH', { slotId, siteId, date });
+    return slot;
+  }
+}
