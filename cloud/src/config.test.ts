@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
       },
       commLog: { retentionDays: 90 },
+      credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auth: {
         initialAdmin: undefined,
         maxFailedLogins: 5,

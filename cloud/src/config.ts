@@ -4,7 +4,7 @@
  * To add a setting: add its variable to `envSchema` (with a default) and map it into `Config` at the end of `loadConfig`.
  */
 import { hostname } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DatabaseConfig } from './db/database.js';
@@ -24,6 +24,8 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly mqtt: MqttConfig;
   readonly commLog: { readonly retentionDays: number };
+  /** Master secret for signing keys at rest and ID-number hashes (modules/tickets/secrets.ts). */
+  readonly credentials: { readonly secret: string | undefined; readonly secretFile: string };
   /** In-park occupancy: the local hour a new occupancy day starts (null = never reset) and the alert hysteresis. */
   readonly occupancy: { readonly resetHour: number | null; readonly hysteresisPct: number };
   /** Bearer token for GET /metrics; unset = /metrics refuses every request. */
@@ -110,6 +112,14 @@ const envSchema = z.object({
     )
     .optional(),
   COMM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  CREDENTIAL_SECRET: z
+    .string()
+    .refine(
+      (value) => value.length >= 32,
+      bilingual({ 'zh-CN': '至少 32 个字符', en: 'at least 32 characters' }),
+    )
+    .optional(),
+  CREDENTIAL_SECRET_FILE: z.string().optional(),
   OCCUPANCY_RESET_HOUR: z
     .string()
     .transform((value) => (value.toLowerCase() === 'off' ? 'off' : Number(value)))
@@ -199,6 +209,17 @@ export function loadConfig(
     },
     mqtt: mqttConfig(values),
     commLog: { retentionDays: values.COMM_LOG_RETENTION_DAYS },
+    credentials: {
+      secret: values.CREDENTIAL_SECRET,
+      // Beside the SQLite file (the data directory); with PostgreSQL in ./data of the working directory.
+      secretFile: resolve(
+        baseDir,
+        values.CREDENTIAL_SECRET_FILE ??
+          (database.dialect === 'sqlite'
+            ? join(dirname(database.path), 'credential-secret.key')
+            : 'data/credential-secret.key'),
+      ),
+    },
     occupancy: {
       resetHour: values.OCCUPANCY_RESET_HOUR === 'off' ? null : values.OCCUPANCY_RESET_HOUR,
       hysteresisPct: values.OCCUPANCY_HYSTERESIS_PCT,
