@@ -12,6 +12,7 @@ export { crcA } from './mfrc522/crc-a.js';
 export * from './mfrc522/mfrc522-chip.js';
 export * from './mfrc522/mfrc522-reader.js';
 export type { SpiTransport } from './mfrc522/spi-transport.js';
+export * from './relay-pulse.js';
 export * from './scanner/line-splitter.js';
 export * from './scanner/stream-scanner.js';
 export * from './wait-for-passage.js';

@@ -15,6 +15,7 @@ import {
   MAX_SNAPSHOT_RECORDS,
   MODE_OF_COMMAND,
   passageEventSchema,
+  RELAY_PULSE_MIN_MS,
   siteCommandSchema,
   validateRequestSchema,
   validateResponseSchema,
@@ -100,6 +101,10 @@ describe('message rules', () => {
     expect(ok(gateConfigSchema, { ...cfg, onlineValidation: { enabled: true, deadlineMs: 60_000 } })).toBe(
       false,
     );
+    // A relay plus the mechanism's release input do not reliably see pulses shorter than 50 ms.
+    expect(ok(gateConfigSchema, { ...cfg, relayPulseMs: 49 })).toBe(false);
+    expect(ok(gateConfigSchema, { ...cfg, relayPulseMs: 20 })).toBe(false);
+    expect(ok(gateConfigSchema, { ...cfg, relayPulseMs: RELAY_PULSE_MIN_MS })).toBe(true);
     expect(ok(gateConfigSchema, { ...cfg, timeZone: '../etc/passwd' })).toBe(false);
     expect(ok(gateConfigSchema, { ...cfg, timeZone: 'America/Argentina/Buenos_Aires' })).toBe(true);
     expect(gateConfigSchema.parse(cfg).ticketTypes[0]?.weekdays).toBe(0x7f);

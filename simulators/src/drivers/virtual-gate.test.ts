@@ -58,13 +58,26 @@ describe('a virtual gate', () => {
     const g = await gate({ autoPassAfterMs: 5 });
     const passages: Passage[] = [];
     g.passage.on('passage', (p) => passages.push(p));
-    await g.relays.entry.pulse(10);
+    await g.relays.entry.pulse(60);
     await until(() => passages.length === 1);
-    expect(g.relays.entry.pulses.map((p) => p.ms)).toEqual([10]);
+    expect(g.relays.entry.pulses.map((p) => p.ms)).toEqual([60]);
     expect(g.relays.entry.state).toBe(false);
     expect(passages[0]!.direction).toBe('in');
     g.passage.pass('out');
     expect(passages.map((p) => p.direction)).toEqual(['in', 'out']);
+  });
+
+  it('raises a relay pulse below the 50 ms floor like the GPIO relay, reporting it once', async () => {
+    const g = await gate();
+    const faults: string[] = [];
+    g.relays.exit.on('fault', (e) => faults.push(e.code));
+    await g.relays.exit.pulse(20);
+    await g.relays.exit.pulse(20);
+    expect(g.relays.exit.pulses.map((p) => [p.requestedMs, p.ms])).toEqual([
+      [20, 50],
+      [20, 50],
+    ]);
+    expect(faults).toEqual(['BAD_CONFIG']);
   });
 
   it('simulates a jammed passage input: one fault, no passages that way, cleared when released', async () => {

@@ -1,7 +1,17 @@
-import { DriverError, Emitter, type RelayEvents, type RelayOutput } from '@scenic/gate-agent/drivers';
+import {
+  DriverError,
+  Emitter,
+  type RelayEvents,
+  type RelayOutput,
+  raisedPulseFault,
+  relayPulseLength,
+} from '@scenic/gate-agent/drivers';
 
 export interface RelayPulse {
+  /** The length delivered (a request below RELAY_MIN_PULSE_MS is raised to it, as on the GPIO relay). */
   readonly ms: number;
+  /** The length asked for. */
+  readonly requestedMs: number;
   /** Epoch milliseconds. */
   readonly at: number;
 }
@@ -14,6 +24,7 @@ export class VirtualRelay extends Emitter<RelayEvents> implements RelayOutput {
   #running = false;
   #timer: NodeJS.Timeout | undefined;
   #waiters: (() => void)[] = [];
+  #raisedReported: number | undefined;
 
   constructor(name: string) {
     super();
@@ -42,12 +53,14 @@ export class VirtualRelay extends Emitter<RelayEvents> implements RelayOutput {
     this.#release();
   }
 
-  async pulse(ms: number): Promise<void> {
+  async pulse(requestedMs: number): Promise<void> {
     this.#check();
-    if (!Number.isFinite(ms) || ms <= 0 || ms > 60_000) {
-      throw new DriverError('BAD_CONFIG', `${this.name} relay pulse must be 1–60000 ms, got ${ms}`);
+    const { ms, raised } = relayPulseLength(this.name, requestedMs);
+    if (raised && this.#raisedReported !== requestedMs) {
+      this.#raisedReported = requestedMs;
+      this.emit('fault', raisedPulseFault(this.name, requestedMs));
     }
-    this.pulses.push({ ms, at: Date.now() });
+    this.pulses.push({ ms, requestedMs, at: Date.now() });
     const ended = new Promise<void>((resolve) => this.#waiters.push(resolve));
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {

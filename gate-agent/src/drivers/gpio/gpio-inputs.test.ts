@@ -142,7 +142,7 @@ describe('GpioCardRecycler', () => {
       sensor: { line: 16, activeLow: true },
       swallow: { line: 17 },
       eject: { line: 18, activeLow: true },
-      actuateMs: 15,
+      actuateMs: 50,
     });
     gpio.drive(16, 1);
     await recycler.start();

@@ -1,6 +1,7 @@
 import { Emitter } from '../emitter.js';
 import { asDriverError, DriverError } from '../errors.js';
 import type { RelayEvents, RelayOutput } from '../interfaces.js';
+import { raisedPulseFault, relayPulseLength } from '../relay-pulse.js';
 import type { GpioLines, GpioOutput, Level } from './gpio-lines.js';
 
 export interface GpioPin {
@@ -16,9 +17,6 @@ export interface GpioRelayOptions extends GpioPin {
   readonly name: string;
 }
 
-/** Longest pulse accepted: a turnstile release or a solenoid, not a way to hold a relay on (use set()). */
-const MAX_PULSE_MS = 60_000;
-
 /** A relay (or solenoid driver) on one GPIO output, with the polarity handled here. */
 export class GpioRelay extends Emitter<RelayEvents> implements RelayOutput {
   readonly #options: GpioRelayOptions;
@@ -26,6 +24,8 @@ export class GpioRelay extends Emitter<RelayEvents> implements RelayOutput {
   #state = false;
   #pulseTimer: NodeJS.Timeout | undefined;
   #pulseWaiters: (() => void)[] = [];
+  /** The last too-short length reported, so a misconfigured lane logs it once, not on every admit. */
+  #raisedReported: number | undefined;
 
   constructor(options: GpioRelayOptions) {
     super();
@@ -61,14 +61,14 @@ export class GpioRelay extends Emitter<RelayEvents> implements RelayOutput {
     this.#endPulses();
   }
 
-  async pulse(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms <= 0 || ms > MAX_PULSE_MS) {
-      throw new DriverError(
-        'BAD_CONFIG',
-        `${this.#options.name} relay pulse must be 1–${MAX_PULSE_MS} ms, got ${ms}`,
-      );
-    }
+  /** Pulses shorter than RELAY_MIN_PULSE_MS are raised to it (and reported once as a BAD_CONFIG fault). */
+  async pulse(requestedMs: number): Promise<void> {
+    const { ms, raised } = relayPulseLength(this.#options.name, requestedMs);
     if (!this.#out) throw new DriverError('NOT_STARTED', `${this.#options.name} relay is not started`);
+    if (raised && this.#raisedReported !== requestedMs) {
+      this.#raisedReported = requestedMs;
+      this.emit('fault', raisedPulseFault(this.#options.name, requestedMs));
+    }
     const ended = new Promise<void>((resolve) => this.#pulseWaiters.push(resolve));
     clearTimeout(this.#pulseTimer);
     this.#pulseTimer = setTimeout(() => {

@@ -14,6 +14,13 @@ export const publicKeyEntrySchema = z.strictObject({
 });
 export type PublicKeyEntry = z.output<typeof publicKeyEntrySchema>;
 
+/**
+ * Shortest release pulse a gate accepts. A relay needs ~10 ms to pull in and bounce, and the turnstile
+ * mechanism's release input samples (or debounces) for tens of ms more: 20 ms pulses were seen to be missed, so a
+ * paid visitor met a locked arm. The gate's relay driver enforces the same floor.
+ */
+export const RELAY_PULSE_MIN_MS = 50;
+
 export const MAX_TICKET_TYPES = 1024;
 export const MAX_SIGNING_KEYS = 16;
 
@@ -30,8 +37,8 @@ export const gateConfigSchema = messageSchema('gate_config', {
   /** Mode after boot and after `normal` housekeeping; commands change the running mode. */
   defaultMode: z.enum(GATE_MODES),
   denyUnauthorized: z.boolean(),
-  /** How long the relay is energised to release the turnstile. */
-  relayPulseMs: z.number().int().min(20).max(10_000),
+  /** How long the relay is energised to release the turnstile (at least RELAY_PULSE_MIN_MS). */
+  relayPulseMs: z.number().int().min(RELAY_PULSE_MIN_MS).max(10_000),
   /** How long an admitted person has to pass before the admit lapses (reported as a NO_PASSAGE denial). */
   passageTimeoutMs: z.number().int().min(1_000).max(120_000),
   ledLanguage: z.enum(LANGUAGES),
