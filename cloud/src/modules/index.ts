@@ -11,6 +11,7 @@ import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
 import { operatorsModule } from './operators/routes.js';
+import { stockModule } from './stock/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { venuesModule } from './venues/routes.js';
 
@@ -25,4 +26,5 @@ export const modules: readonly AppModule[] = [
   gateStatusModule,
   commLogModule,
   capacityModule,
+  stockModule,
 ];

@@ -1,0 +1,226 @@
+/**
+ * The stock module's SQL. Lists of codes are read and written in chunks so no statement nears either engine's
+ * bound-parameter limit. Movements are only ever inserted.
+ */
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type {
+  StockBatchesTable,
+  StockCodesTable,
+  StockMovementKind,
+  StockMovementsTable,
+  StockState,
+} from './tables.js';
+
+type Db = Kysely<Database>;
+
+export type BatchRow = Selectable<StockBatchesTable>;
+export type CodeRow = Selectable<StockCodesTable>;
+export type MovementRow = Selectable<StockMovementsTable>;
+export type NewMovement = Insertable<StockMovementsTable>;
+
+/** 500 rows × at most 13 columns stays far below SQLite's 32766 and PostgreSQL's 65535 parameters. */
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export async function insertBatch(db: Db, batch: Insertable<StockBatchesTable>): Promise<BatchRow> {
+  return db.insertInto('stock_batches').values(batch).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findBatch(db: Db, batchId: number): Promise<BatchRow | undefined> {
+  return db.selectFrom('stock_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+}
+
+export function listBatches(
+  db: Db,
+  filter: { siteId?: string | undefined; ticketTypeId?: number | undefined; batchId?: number | undefined },
+): Promise<BatchRow[]> {
+  let query = db.selectFrom('stock_batches').selectAll();
+  if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
+  if (filter.ticketTypeId !== undefined) query = query.where('ticket_type_id', '=', filter.ticketTypeId);
+  if (filter.batchId !== undefined) query = query.where('id', '=', filter.batchId);
+  return query.orderBy('id').execute();
+}
+
+/** Which of `codes` already exist anywhere in the installation. */
+export async function existingCodes(db: Db, codes: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(codes)) {
+    const rows = await db.selectFrom('stock_codes').select('code').where('code', 'in', part).execute();
+    for (const row of rows) found.add(row.code);
+  }
+  return found;
+}
+
+export async function insertCodes(db: Db, rows: readonly Insertable<StockCodesTable>[]): Promise<void> {
+  for (const part of chunks(rows)) await db.insertInto('stock_codes').values(part).execute();
+}
+
+export async function insertMovements(db: Db, rows: readonly NewMovement[]): Promise<void> {
+  for (const part of chunks(rows)) await db.insertInto('stock_movements').values(part).execute();
+}
+
+export async function findCodes(db: Db, codes: readonly string[]): Promise<CodeRow[]> {
+  const rows: CodeRow[] = [];
+  for (const part of chunks(codes))
+    rows.push(...(await db.selectFrom('stock_codes').selectAll().where('code', 'in', part).execute()));
+  return rows;
+}
+
+export function codesInRange(db: Db, batchId: number, fromSeq: number, toSeq: number): Promise<CodeRow[]> {
+  return db
+    .selectFrom('stock_codes')
+    .selectAll()
+    .where('batch_id', '=', batchId)
+    .where('seq', '>=', fromSeq)
+    .where('seq', '<=', toSeq)
+    .orderBy('seq')
+    .execute();
+}
+
+export function codesOfBatch(db: Db, batchId: number): Promise<string[]> {
+  return db
+    .selectFrom('stock_codes')
+    .select('code')
+    .where('batch_id', '=', batchId)
+    .orderBy('seq')
+    .execute()
+    .then((rows) => rows.map((row) => row.code));
+}
+
+/**
+ * Moves the given codes to `to`, but only those still in one of `fromStates` (and held by `fromHolder` when given):
+ * returns how many rows changed, so the caller can tell whether anything moved under it.
+ */
+export async function moveCodes(
+  db: Db,
+  codes: readonly string[],
+  condition: { fromStates: readonly StockState[]; fromHolder?: string },
+  to: { state: StockState; holderId: string | null; at: number },
+): Promise<number> {
+  let changed = 0;
+  for (const part of chunks(codes)) {
+    let query = db
+      .updateTable('stock_codes')
+      .set({ state: to.state, holder_id: to.holderId, state_changed_at: to.at })
+      .where('code', 'in', part)
+      .where('state', 'in', condition.fromStates);
+    if (condition.fromHolder !== undefined) query = query.where('holder_id', '=', condition.fromHolder);
+    const result = await query.executeTakeFirst();
+    changed += Number(result.numUpdatedRows);
+  }
+  return changed;
+}
+
+/** The sale's atomic step: issued to this cashier, of this type → sold. Returns whether this call won the code. */
+export async function markSold(
+  db: Db,
+  sale: { code: string; cashierId: string; ticketTypeId: number; ticketId: string; at: number },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('stock_codes')
+    .set({ state: 'sold', holder_id: null, ticket_id: sale.ticketId, state_changed_at: sale.at })
+    .where('code', '=', sale.code)
+    .where('state', '=', 'issued')
+    .where('holder_id', '=', sale.cashierId)
+    .where('ticket_type_id', '=', sale.ticketTypeId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function findCode(db: Db, code: string): Promise<CodeRow | undefined> {
+  return db.selectFrom('stock_codes').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function findUsername(db: Db, operatorId: string): Promise<string | undefined> {
+  return db
+    .selectFrom('operators')
+    .select('username')
+    .where('id', '=', operatorId)
+    .executeTakeFirst()
+    .then((row) => row?.username);
+}
+
+export function movementsOf(db: Db, code: string): Promise<MovementRow[]> {
+  return db.selectFrom('stock_movements').selectAll().where('code', '=', code).orderBy('id').execute();
+}
+
+export function warehouseCounts(
+  db: Db,
+  filter: { siteId?: string | undefined },
+): Promise<{ site_id: string; ticket_type_id: number; n: number }[]> {
+  let query = db
+    .selectFrom('stock_codes')
+    .select((eb) => ['site_id', 'ticket_type_id', eb.fn.countAll<number>().as('n')])
+    .where('state', '=', 'in_warehouse');
+  if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
+  return query.groupBy(['site_id', 'ticket_type_id']).orderBy('site_id').orderBy('ticket_type_id').execute();
+}
+
+export function cashierCounts(
+  db: Db,
+  filter: { siteId?: string | undefined; cashierId?: string | undefined },
+): Promise<{ holder_id: string | null; username: string; ticket_type_id: number; n: number }[]> {
+  let query = db
+    .selectFrom('stock_codes')
+    .innerJoin('operators', 'operators.id', 'stock_codes.holder_id')
+    .select((eb) => [
+      'stock_codes.holder_id',
+      'operators.username',
+      'stock_codes.ticket_type_id',
+      eb.fn.countAll<number>().as('n'),
+    ])
+    .where('stock_codes.state', '=', 'issued');
+  if (filter.siteId !== undefined) query = query.where('stock_codes.site_id', '=', filter.siteId);
+  if (filter.cashierId !== undefined) query = query.where('stock_codes.holder_id', '=', filter.cashierId);
+  return query
+    .groupBy(['stock_codes.holder_id', 'operators.username', 'stock_codes.ticket_type_id'])
+    .orderBy('operators.username')
+    .orderBy('stock_codes.ticket_type_id')
+    .execute();
+}
+
+export function codesHeldBy(db: Db, cashierId: string): Promise<{ code: string; ticket_type_id: number }[]> {
+  return db
+    .selectFrom('stock_codes')
+    .select(['code', 'ticket_type_id'])
+    .where('state', '=', 'issued')
+    .where('holder_id', '=', cashierId)
+    .orderBy('ticket_type_id')
+    .orderBy('batch_id')
+    .orderBy('seq')
+    .execute();
+}
+
+/** Codes per batch and current state. */
+export function stateCountsByBatch(
+  db: Db,
+  batchIds: readonly number[],
+): Promise<{ batch_id: number; state: StockState; n: number }[]> {
+  if (batchIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('stock_codes')
+    .select((eb) => ['batch_id', 'state', eb.fn.countAll<number>().as('n')])
+    .where('batch_id', 'in', batchIds)
+    .groupBy(['batch_id', 'state'])
+    .execute();
+}
+
+/** Ledger entries per batch, kind and the state they left. */
+export function movementCountsByBatch(
+  db: Db,
+  batchIds: readonly number[],
+): Promise<{ batch_id: number; kind: StockMovementKind; from_state: StockState | null; n: number }[]> {
+  if (batchIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('stock_movements')
+    .select((eb) => ['batch_id', 'kind', 'from_state', eb.fn.countAll<number>().as('n')])
+    .where('batch_id', 'in', batchIds)
+    .groupBy(['batch_id', 'kind', 'from_state'])
+    .execute();
+}
