@@ -55,7 +55,37 @@ it('test-hardware exercises every virtual device', async () => {
   const out: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
   expect(await runCli(['test-hardware', '--config', configFile(), '--wait-ms', '2000'])).toBe(0);
-  expect(out.join('\n')).toMatch(/scanned: 407182539616[\s\S]*card: 04A2B3C4D5E6F7[\s\S]*passage: in/);
+  const text = out.join('\n');
+  expect(text).toMatch(/scanned: 407182539616[\s\S]*card: 04A2B3C4D5E6F7[\s\S]*passage: in/);
+  for (const step of [
+    'relay entry',
+    'relay exit',
+    'relay alarm',
+    'LED',
+    'voice',
+    'scanner',
+    'card reader',
+    'passage in',
+    'passage out',
+    'recycler swallow',
+    'recycler eject',
+  ]) {
+    expect(text).toMatch(new RegExp(`^${step} +PASS`, 'm'));
+  }
+  expect(text).toContain('all checks passed');
+});
+
+it('test-hardware fails the steps nobody completed and says so in the table', async () => {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+  // No virtual visitor walks through: both passage checks time out.
+  const config = configFile({ kind: 'virtual', autoPassAfterMs: 60_000 });
+  expect(await runCli(['test-hardware', '--config', config, '--wait-ms', '300'])).toBe(1);
+  const text = out.join('\n');
+  expect(text).toMatch(/^passage in +FAIL +timed out/m);
+  expect(text).toMatch(/^passage out +FAIL +timed out/m);
+  expect(text).toMatch(/^recycler eject +PASS/m);
+  expect(text).toContain('2 check(s) failed');
 });
 
 it('explains a bad command line or config and exits 2', async () => {

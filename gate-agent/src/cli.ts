@@ -2,14 +2,16 @@
  * gate-agent commands:
  *   start --config gate.json           run the agent until SIGTERM / SIGINT
  *   status --config gate.json [--json] what the local store says: mode, whitelist, outbox, last sync
- *   test-hardware --config gate.json   pulse the relays, show the LED, speak, and wait for a scan, card and passage
+ *   test-hardware --config gate.json   pulse the relays, show the LED, speak, wait for a scan, a card, a passage each
+ *                                      way and the recycler's swallow and eject; print a pass/fail table
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { type AgentConfig, ConfigError, loadAgentConfig } from './config.js';
-import type { CardRead, Passage } from './drivers/index.js';
+import type { CardRead, FaultEvents, Observable, Passage } from './drivers/index.js';
 import { startGateHardware, stopGateHardware, waitForPassage } from './drivers/index.js';
 import { createHardware, startAgent } from './main.js';
+import { startServiceNotifier } from './service-notify.js';
 import { GateStore } from './store/gate-store.js';
 
 const USAGE = `usage: gate-agent <start|status|test-hardware> --config <file> [--json] [--wait-ms <ms>]`;
@@ -67,8 +69,11 @@ async function start(config: AgentConfig): Promise<number> {
   const agent = await startAgent(config, log, { onReboot: () => stopRequested('reboot command') });
   process.once('SIGTERM', () => stopRequested('SIGTERM'));
   process.once('SIGINT', () => stopRequested('SIGINT'));
+  const notifier = startServiceNotifier({ log, healthy: () => agent.healthy() });
+  notifier?.ready(`mode ${agent.core.status.mode}`);
   const reason = await stopped;
   log.info({ reason }, 'shutting down');
+  notifier?.stopping();
   await agent.stop();
   // The service manager restarts the agent after a reboot command; stdin and sockets must not keep it alive.
   setImmediate(() => process.exit(0));
@@ -108,53 +113,141 @@ function status(config: AgentConfig, asJson: boolean): number {
   }
 }
 
+interface StepResult {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Exercises every device with a technician at the gate: outputs first (relays, LED, voice), then inputs that need a
+ * person (scan, card, walking through both ways, the recycler's swallow and eject). Every step and every device
+ * fault ends up in one pass/fail table; the exit code is 0 only when all passed.
+ */
 async function testHardware(config: AgentConfig, waitMs: number): Promise<number> {
   const say = (line: string) => console.log(line);
   const { hardware, virtual } = await createHardware(config, { stdinScanner: false });
   await startGateHardware(hardware);
   const faults: string[] = [];
-  for (const device of [
-    hardware.scanner,
-    hardware.cardReader,
-    hardware.passage,
-    hardware.led,
-    hardware.voice,
-  ]) {
-    device.on('fault', (e) => faults.push(`${e.code}: ${e.message}`));
+  const devices: Record<string, Observable<FaultEvents>> = {
+    scanner: hardware.scanner,
+    'card reader': hardware.cardReader,
+    'entry relay': hardware.relays.entry,
+    'exit relay': hardware.relays.exit,
+    'alarm relay': hardware.relays.alarm,
+    'passage sensor': hardware.passage,
+    LED: hardware.led,
+    voice: hardware.voice,
+    ...(hardware.recycler ? { recycler: hardware.recycler } : {}),
+  };
+  for (const [name, device] of Object.entries(devices)) {
+    device.on('fault', (e) => faults.push(`${name}: ${e.code} ${e.message}`));
   }
+  const results: StepResult[] = [];
+  /** Runs one check: a string is a pass with that detail, null a timeout, a throw a failure. */
+  const step = async (name: string, run: () => Promise<string | null>) => {
+    try {
+      const detail = await run();
+      results.push({ step: name, ok: detail !== null, detail: detail ?? 'timed out' });
+    } catch (err) {
+      results.push({ step: name, ok: false, detail: (err as Error).message });
+    }
+    const last = results.at(-1)!;
+    say(`  ${last.ok ? 'ok' : 'FAILED'}: ${last.detail}`);
+  };
+  const seconds = `${waitMs / 1000} s`;
   try {
     for (const name of ['entry', 'exit', 'alarm'] as const) {
       say(`relay ${name}: pulse 300 ms`);
-      await hardware.relays[name].pulse(300);
+      await step(`relay ${name}`, async () => {
+        await hardware.relays[name].pulse(300);
+        return 'pulsed 300 ms';
+      });
     }
     say('LED: 设备自检 / Self test');
-    await hardware.led.show({ lines: ['设备自检', 'Self test'], colour: 'yellow' });
+    await step('LED', async () => {
+      await hardware.led.show({ lines: ['设备自检', 'Self test'], colour: 'yellow' });
+      return hardware.led.content.lines.join(' / ');
+    });
     say('voice: 设备自检，请扫码');
-    await hardware.voice.announce('设备自检，请扫码', 'zh-CN');
+    await step('voice', async () => {
+      await hardware.voice.announce('设备自检，请扫码', 'zh-CN');
+      return 'queued';
+    });
 
-    say(`scan any code within ${waitMs / 1000} s…`);
-    const line = await waitFor<string>(
-      (done) => hardware.scanner.once('line', done),
-      waitMs,
-      () => virtual?.scanner.scan('407182539616'),
-    );
-    say(line === null ? '  no scan' : `  scanned: ${line}`);
+    say(`scan any code within ${seconds}…`);
+    await step('scanner', async () => {
+      const line = await waitFor<string>(
+        (done) => hardware.scanner.once('line', done),
+        waitMs,
+        () => virtual?.scanner.scan('407182539616'),
+      );
+      return line === null ? null : `scanned: ${line}`;
+    });
 
-    say(`tap a card within ${waitMs / 1000} s…`);
-    const card = await waitFor<CardRead>(
-      (done) => hardware.cardReader.once('card', done),
-      waitMs,
-      () => virtual?.cardReader.tap('04A2B3C4D5E6F7'),
-    );
-    say(card === null ? '  no card' : `  card: ${card.uid} (SAK ${card.sak})`);
-    virtual?.cardReader.lift();
+    say(`tap a card within ${seconds}…`);
+    await step('card reader', async () => {
+      const card = await waitFor<CardRead>(
+        (done) => hardware.cardReader.once('card', done),
+        waitMs,
+        () => virtual?.cardReader.tap('04A2B3C4D5E6F7'),
+      );
+      virtual?.cardReader.lift();
+      return card === null ? null : `card: ${card.uid} (SAK ${card.sak})`;
+    });
 
-    say(`walk through the entry within ${waitMs / 1000} s (released now)…`);
-    void hardware.relays.entry.pulse(300);
-    const passage: Passage | null = await waitForPassage(hardware.passage, { timeoutMs: waitMs });
-    say(passage === null ? '  no passage' : `  passage: ${passage.direction}`);
-    for (const fault of faults) say(`fault: ${fault}`);
-    return line !== null && card !== null && passage !== null && faults.length === 0 ? 0 : 1;
+    for (const [direction, relay, where] of [
+      ['in', hardware.relays.entry, 'entry'],
+      ['out', hardware.relays.exit, 'exit'],
+    ] as const) {
+      say(`walk through the ${where} side within ${seconds} (released now)…`);
+      await step(`passage ${direction}`, async () => {
+        void relay.pulse(300).catch(() => {});
+        const passage: Passage | null = await waitForPassage(hardware.passage, {
+          timeoutMs: waitMs,
+          direction,
+        });
+        return passage === null ? null : `passage: ${passage.direction}`;
+      });
+    }
+
+    const recycler = hardware.recycler;
+    if (recycler) {
+      const slot = virtual?.recycler;
+      const cardIn = () =>
+        waitFor<true>(
+          (done) => (recycler.cardPresent ? done(true) : recycler.once('cardIn', () => done(true))),
+          waitMs,
+          () => slot?.insertCard(),
+        );
+      say(`recycler: insert a card into the slot within ${seconds}; it will be swallowed…`);
+      await step('recycler swallow', async () => {
+        if ((await cardIn()) === null) return null;
+        await recycler.swallow();
+        if (recycler.cardPresent) throw new Error('card still in the slot after swallow');
+        return 'swallowed';
+      });
+      say(`recycler: insert a card within ${seconds}; it will be handed back, take it…`);
+      await step('recycler eject', async () => {
+        if ((await cardIn()) === null) return null;
+        await recycler.eject();
+        const taken = await waitFor<true>(
+          (done) => (recycler.cardPresent ? recycler.once('cardGone', () => done(true)) : done(true)),
+          waitMs,
+          () => slot?.takeCard(),
+        );
+        return taken === null ? null : 'ejected and taken';
+      });
+    } else {
+      say('recycler: none configured');
+    }
+
+    for (const fault of faults) results.push({ step: 'fault', ok: false, detail: fault });
+    say('');
+    for (const r of results) say(`${r.step.padEnd(18)} ${(r.ok ? 'PASS' : 'FAIL').padEnd(5)} ${r.detail}`);
+    const failed = results.filter((r) => !r.ok).length;
+    say(failed === 0 ? 'all checks passed' : `${failed} check(s) failed`);
+    return failed === 0 ? 0 : 1;
   } finally {
     await stopGateHardware(hardware);
   }

@@ -102,19 +102,30 @@ export interface RunningAgent {
   readonly core: GateCore;
   readonly link: GateLink;
   readonly store: GateStore;
+  /** The store still answers (asked before each systemd watchdog ping; a hung event loop never asks). */
+  healthy(): boolean;
   /** Finishes the passage in progress, flushes the outbox briefly, publishes the offline state, releases all. */
   stop(): Promise<void>;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
 
+export interface StartAgentOptions {
+  readonly onReboot?: () => void;
+  /**
+   * Devices to run on instead of the ones the config names (the gate simulator passes its virtual gate). They
+   * are started and stopped with the agent.
+   */
+  readonly hardware?: GateHardware;
+}
+
 export async function startAgent(
   config: AgentConfig,
   log: Log,
-  options: { onReboot?: () => void } = {},
+  options: StartAgentOptions = {},
 ): Promise<RunningAgent> {
   const store = new GateStore(join(config.dataDir, 'gate.db'));
-  const { hardware } = await createHardware(config);
+  const hardware = options.hardware ?? (await createHardware(config)).hardware;
   try {
     await startGateHardware(hardware);
   } catch (err) {
@@ -163,6 +174,13 @@ export async function startAgent(
     core,
     link,
     store,
+    healthy() {
+      try {
+        return store.db.prepare('SELECT 1 AS ok').get() !== undefined;
+      } catch {
+        return false;
+      }
+    },
     stop() {
       stopping ??= (async () => {
         clearInterval(pruner);
