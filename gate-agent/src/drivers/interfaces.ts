@@ -13,7 +13,7 @@
  * - Nothing a driver does may block the relay path: methods return promptly and do slow work in the background.
  */
 import type { Observable } from './emitter.js';
-import type { DriverError } from './errors.js';
+import { DriverError } from './errors.js';
 
 export interface Device {
   start(): Promise<void>;
@@ -161,10 +161,23 @@ export interface Announcement {
  *   dropped (`dropped`): stale greetings are worse than none.
  * - The text is speech, never a command: no shell, no markup interpretation.
  * - `spoken` fires after each announcement has played; render/playback failures are `fault`s and the queue goes on.
+ * - setVolume(0–100) takes the gate config's `voiceVolume`; it applies to announcements not yet played, works
+ *   before and after start(), and throws BAD_CONFIG outside 0–100. 0 is silence: announcements are still queued
+ *   and reported `spoken`, but nothing is rendered or played. Until it is called a driver uses its own default.
  */
 export type VoiceEvents = FaultEvents & { spoken: [a: Announcement]; dropped: [a: Announcement] };
 export interface Voice extends Device, Observable<VoiceEvents> {
   announce(text: string, lang: VoiceLang): Promise<void>;
+  setVolume(volume: number): void;
+  readonly volume: number;
+}
+
+/** Checks a 0–100 volume (the gate config's `voiceVolume`) and rounds it to a whole number. */
+export function checkVoiceVolume(volume: number): number {
+  if (typeof volume !== 'number' || !Number.isFinite(volume) || volume < 0 || volume > 100) {
+    throw new DriverError('BAD_CONFIG', `voice volume must be 0–100, got ${volume}`);
+  }
+  return Math.round(volume);
 }
 
 /** Everything one gate controller drives. A gate without a recycling unit leaves `recycler` out. */

@@ -109,6 +109,11 @@ describe('a virtual gate', () => {
     expect(g.voice.log).toEqual([]); // queued, not yet spoken
     await until(() => g.voice.log.length === 2);
     expect(g.voice.transcript).toBe('[zh-CN] 年卡，欢迎光临\n[en] Welcome');
+    g.voice.setVolume(80);
+    await g.voice.announce('请通行', 'zh-CN');
+    await until(() => g.voice.log.length === 3);
+    expect(g.voice.log.map((a) => a.volume)).toEqual([50, 50, 80]);
+    expect(() => g.voice.setVolume(101)).toThrow(/0–100/);
   });
 
   it('swallows a card into the bin and ejects another back to the visitor', async () => {

@@ -1,5 +1,6 @@
 import {
   type Announcement,
+  checkVoiceVolume,
   DriverError,
   Emitter,
   type Voice,
@@ -10,6 +11,8 @@ import {
 export interface SpokenAnnouncement extends Announcement {
   /** Epoch milliseconds when it was "spoken". */
   readonly at: number;
+  /** The volume (0–100) it was spoken at; 0 means the gate stayed silent. */
+  readonly volume: number;
 }
 
 /**
@@ -24,11 +27,20 @@ export class VirtualVoice extends Emitter<VoiceEvents> implements Voice {
   #running = false;
   #speaking = false;
   #timer: NodeJS.Timeout | undefined;
+  #volume = 50;
 
   constructor(options: { readonly speakMs?: number; readonly maxQueue?: number } = {}) {
     super();
     this.#speakMs = options.speakMs ?? 0;
     this.#maxQueue = options.maxQueue ?? 3;
+  }
+
+  get volume(): number {
+    return this.#volume;
+  }
+
+  setVolume(volume: number): void {
+    this.#volume = checkVoiceVolume(volume);
   }
 
   /** The log as text, one "[lang] text" line per announcement. */
@@ -63,7 +75,7 @@ export class VirtualVoice extends Emitter<VoiceEvents> implements Voice {
     if (!next) return;
     // Asynchronous even at 0 ms: announce() returns before anything is spoken, as on the gate.
     this.#timer = setTimeout(() => {
-      this.log.push({ ...next, at: Date.now() });
+      this.log.push({ ...next, at: Date.now(), volume: this.#volume });
       this.emit('spoken', next);
       this.#next();
     }, this.#speakMs);

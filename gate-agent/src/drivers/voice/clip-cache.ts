@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * Rendered announcement clips on disk, one WAV per key (voice, speed, text), named by its SHA-256. Bounded: texts
+ * Rendered announcement clips on disk, one WAV per key (voice, speed, amplitude, text), named by its SHA-256. Bounded: texts
  * that carry numbers ("剩余12次") make new clips all day, so beyond `maxClips` the least recently played go
  * (a hit refreshes the clip's mtime). Clips are written under a temporary name and renamed into place, so a
  * half-written one is never served, even after a crash.

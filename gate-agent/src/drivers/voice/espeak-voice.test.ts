@@ -145,6 +145,50 @@ describe('EspeakVoice with a recording renderer and player', () => {
     expect(readdirSync(join(dir, 'cache')).filter((f) => !f.endsWith('.wav'))).toEqual([]);
   });
 
+  it('renders at the set volume as espeak-ng amplitude (-a), keying the clip cache by it; 0 is silence', async () => {
+    const dir = tempDir();
+    const renderLog = join(dir, 'render.log');
+    const playLog = join(dir, 'play.log');
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', renderLog, WRITE_CLIP),
+      player: [recorder(dir, 'player', playLog)],
+    });
+    const say = async (text: string) => {
+      const spoken = spokenUntil(voice, 1);
+      await voice.announce(text, 'zh-CN');
+      await spoken;
+    };
+    expect(voice.volume).toBe(50);
+    await say('欢迎光临'); // espeak-ng's own default amplitude
+    voice.setVolume(80); // the gate config's voiceVolume
+    await say('欢迎光临'); // the cached clip has the old loudness: rendered again
+    await say('欢迎光临'); // now cached at this volume
+    voice.setVolume(100);
+    await say('请通行');
+    const rendered = runs(renderLog);
+    expect(rendered.map((argv) => argv.slice(0, 6))).toEqual([
+      ['-v', 'cmn', '-s', '150', '-a', '100'],
+      ['-v', 'cmn', '-s', '150', '-a', '160'],
+      ['-v', 'cmn', '-s', '150', '-a', '200'],
+    ]);
+    expect(rendered.map((argv) => argv.at(-1))).toEqual(['欢迎光临', '欢迎光临', '请通行']);
+    const played = runs(playLog).map((argv) => argv[0]);
+    expect(played).toHaveLength(4);
+    expect(played[1]).not.toBe(played[0]);
+    expect(played[2]).toBe(played[1]);
+
+    voice.setVolume(0);
+    await say('静音');
+    expect(runs(renderLog)).toHaveLength(3);
+    expect(runs(playLog)).toHaveLength(4);
+    for (const bad of [-1, 101, Number.NaN]) {
+      expect(() => voice.setVolume(bad)).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
+    }
+    expect(voice.volume).toBe(0);
+    expect(() => new EspeakVoice({ cacheDir: dir, volume: 150 })).toThrow(/0–100/);
+  });
+
   it('keeps the cache bounded, evicting the least recently played clip', async () => {
     const dir = tempDir();
     const renderLog = join(dir, 'render.log');
@@ -215,6 +259,13 @@ describe('EspeakVoice with a recording renderer and player', () => {
   it('refuses to start without a renderer', async () => {
     const voice = new EspeakVoice({ cacheDir: join(tempDir(), 'c'), espeak: '/nonexistent/espeak-ng' });
     await expect(voice.start()).rejects.toMatchObject({ code: 'VOICE_RENDER_FAILED' });
+  });
+
+  it('refuses to start with a typed error when the clip cache cannot be created', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'not a directory');
+    const voice = new EspeakVoice({ cacheDir: join(dir, 'file', 'cache') });
+    await expect(voice.start()).rejects.toMatchObject({ name: 'DriverError', code: 'VOICE_RENDER_FAILED' });
   });
 });
 

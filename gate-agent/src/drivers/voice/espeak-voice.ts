@@ -1,11 +1,17 @@
 import { Emitter } from '../emitter.js';
 import { asDriverError, DriverError } from '../errors.js';
-import type { Announcement, Voice, VoiceEvents, VoiceLang } from '../interfaces.js';
+import {
+  type Announcement,
+  checkVoiceVolume,
+  type Voice,
+  type VoiceEvents,
+  type VoiceLang,
+} from '../interfaces.js';
 import { ClipCache } from './clip-cache.js';
 import { runProcess } from './run-process.js';
 
 export interface EspeakVoiceOptions {
-  /** Rendered clips are kept here, one WAV per (voice, speed, text). Created at start(). */
+  /** Rendered clips are kept here, one WAV per (voice, speed, amplitude, text). Created at start(). */
   readonly cacheDir: string;
   /** Clips kept; beyond this the least recently played are deleted. Default 500 (~50 MB of Mandarin phrases). */
   readonly maxCachedClips?: number;
@@ -17,6 +23,11 @@ export interface EspeakVoiceOptions {
   readonly voices?: Partial<Record<VoiceLang, string>>;
   /** Words per minute (espeak-ng -s). Default 150: clear over turnstile noise. */
   readonly wordsPerMinute?: number;
+  /**
+   * Volume 0–100 until setVolume() is called (the gate config's `voiceVolume`). Default 50, which is espeak-ng's
+   * own default amplitude.
+   */
+  readonly volume?: number;
   /** Announcements waiting beyond this drop the oldest. Default 3. */
   readonly maxQueue?: number;
   /** Longest accepted text in characters. Default 200. */
@@ -27,10 +38,21 @@ export interface EspeakVoiceOptions {
 
 const DEFAULT_VOICES: Record<VoiceLang, string> = { 'zh-CN': 'cmn', en: 'en' };
 
+/** espeak-ng's amplitude (-a, 0–200, its default 100) for a 0–100 volume: linear, so volume 50 is the default. */
+export function espeakAmplitude(volume: number): number {
+  return checkVoiceVolume(volume) * 2;
+}
+
 /**
- * Announcements spoken by espeak-ng: each text is rendered once to a WAV (`espeak-ng -v cmn -w clip.wav -- text`)
- * and cached on disk under a hash of voice, speed and text, then played; a gate repeats a handful of phrases all
- * day, so after warm-up playing is all that happens.
+ * Announcements spoken by espeak-ng: each text is rendered once to a WAV
+ * (`espeak-ng -v cmn -s 150 -a 160 -w clip.wav -- text`) and cached on disk under a hash of voice, speed,
+ * amplitude and text, then played; a gate repeats a handful of phrases all day, so after warm-up playing is all
+ * that happens.
+ *
+ * Volume is rendered into the clip (espeak-ng's -a amplitude), not set at the player: aplay has no volume
+ * option, and turning the ALSA mixer would change every sound on the controller and outlive the agent. So the
+ * amplitude is part of the clip's cache key; a volume change renders phrases afresh and the clips of the old
+ * volume age out of the cache. Volume 0 renders and plays nothing.
  *
  * Why not the `say` package the design names: its Linux platform drives festival (no Mandarin, no clip export, and
  * it splices the text into a Scheme expression unescaped), and its platform base class cannot carry a gate either:
@@ -46,12 +68,23 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
   readonly #queue: Announcement[] = [];
   #abort: AbortController | undefined;
   #worker: Promise<void> | undefined;
+  #volume: number;
 
   constructor(options: EspeakVoiceOptions) {
     super();
     this.#options = options;
+    this.#volume = checkVoiceVolume(options.volume ?? 50);
     this.#voices = { ...DEFAULT_VOICES, ...options.voices };
     this.#cache = new ClipCache(options.cacheDir, options.maxCachedClips ?? 500);
+  }
+
+  get volume(): number {
+    return this.#volume;
+  }
+
+  /** Applies to every announcement not yet rendered, including those already queued. */
+  setVolume(volume: number): void {
+    this.#volume = checkVoiceVolume(volume);
   }
 
   get #espeak(): string {
@@ -64,7 +97,11 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
 
   async start(): Promise<void> {
     if (this.#abort) return;
-    await this.#cache.open();
+    try {
+      await this.#cache.open();
+    } catch (err) {
+      throw asDriverError(err, 'VOICE_RENDER_FAILED', `voice clip cache ${this.#cache.dir} unusable`);
+    }
     // Fail at start, not at the first visitor, when the renderer is missing.
     try {
       const probe = await runProcess(this.#espeak, ['--version'], { timeoutMs: 5000 });
@@ -108,8 +145,11 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
       const signal = this.#abort?.signal;
       if (!signal) return;
       try {
-        const clip = await this.#clip(next, signal);
-        await this.#play(clip, signal);
+        const volume = this.#volume;
+        if (volume > 0) {
+          const clip = await this.#clip(next, espeakAmplitude(volume), signal);
+          await this.#play(clip, signal);
+        }
         this.emit('spoken', next);
       } catch (err) {
         if (signal.aborted) return;
@@ -119,18 +159,23 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
   }
 
   /** The clip's path, rendering it first if it is not cached yet. */
-  async #clip(a: Announcement, signal: AbortSignal): Promise<string> {
+  async #clip(a: Announcement, amplitude: number, signal: AbortSignal): Promise<string> {
     const voice = this.#voices[a.lang];
     const wpm = String(this.#options.wordsPerMinute ?? 150);
-    const clip = this.#cache.pathFor([voice, wpm, a.text]);
+    const amp = String(amplitude);
+    const clip = this.#cache.pathFor([voice, wpm, amp, a.text]);
     if (await this.#cache.lookup(clip)) return clip;
 
     const partial = this.#cache.partialFor(clip);
     try {
-      const run = await runProcess(this.#espeak, ['-v', voice, '-s', wpm, '-w', partial, '--', a.text], {
-        timeoutMs: this.#timeoutMs,
-        signal,
-      });
+      const run = await runProcess(
+        this.#espeak,
+        ['-v', voice, '-s', wpm, '-a', amp, '-w', partial, '--', a.text],
+        {
+          timeoutMs: this.#timeoutMs,
+          signal,
+        },
+      );
       if (run.code !== 0 || !(await this.#cache.commit(partial, clip))) {
         throw new DriverError(
           'VOICE_RENDER_FAILED',
