@@ -180,7 +180,15 @@ export function checkVoiceVolume(volume: number): number {
   return Math.round(volume);
 }
 
-/** Everything one gate controller drives. A gate without a recycling unit leaves `recycler` out. */
+/**
+ * Everything one gate controller drives. A gate without a recycling unit leaves `recycler` out.
+ *
+ * Essential and non-essential devices (startGateHardware in gate-hardware.ts): the relays, the passage sensor and
+ * at least one of scanner / card reader are essential; if one cannot be started the gate does not start. The LED,
+ * the voice, the recycler and the second reader are not: startGateHardware resolves with the list of those that
+ * failed (DegradedDevice: role, device, error) and the lane runs without them. A degraded device stays stopped —
+ * calls into it reject with NOT_STARTED — until restartDegraded() starts it.
+ */
 export interface GateHardware {
   readonly scanner: CodeScanner;
   readonly cardReader: CardReader;
