@@ -6,6 +6,7 @@
 export * from './emitter.js';
 export * from './errors.js';
 export * from './gate-hardware.js';
+export type * from './gpio/gpio-lines.js';
 export * from './interfaces.js';
 export * from './led/led-frame.js';
 export { crcA } from './mfrc522/crc-a.js';

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { asDriverError, DriverError } from '../errors.js';
+import type { GpioOutput } from '../gpio/gpio-lines.js';
 import { crcA } from './crc-a.js';
 import {
   BitFramingBits,
@@ -24,6 +25,11 @@ export interface Mfrc522ChipOptions {
   readonly timeoutMs?: number;
   /** Who computes CRC_A for SELECT/HLTA: the chip's coprocessor (default) or this code. */
   readonly crc?: 'chip' | 'software';
+  /**
+   * With a reset line: how long to wait after releasing NRSTPD for the oscillator to start before talking to the
+   * chip. Default 50 ms (crystal start-up plus the 37.74 µs reset phase, with margin); 1–1000.
+   */
+  readonly resetSettleMs?: number;
 }
 
 /** A frame a card sent back: bytes, and how many bits of the last byte are valid (8 = all). */
@@ -44,21 +50,58 @@ export function checkChipOptions(options: Mfrc522ChipOptions): Required<Mfrc522C
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 1000) {
     throw new DriverError('BAD_CONFIG', 'MFRC522 timeoutMs must be an integer between 1 and 1000');
   }
-  return { timeoutMs, crc: options.crc ?? 'chip' };
+  const resetSettleMs = options.resetSettleMs ?? 50;
+  if (!Number.isInteger(resetSettleMs) || resetSettleMs < 1 || resetSettleMs > 1000) {
+    throw new DriverError('BAD_CONFIG', 'MFRC522 resetSettleMs must be an integer between 1 and 1000');
+  }
+  return { timeoutMs, crc: options.crc ?? 'chip', resetSettleMs };
 }
 
+/** NRSTPD is held low this long for a hard reset: the datasheet asks for 100 ns, a GPIO write is far slower. */
+const RESET_LOW_MS = 1;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
- * The MFRC522's register protocol over SPI: register access, soft reset, antenna, Transceive with the chip's own
- * timer as the card timeout, and the CRC coprocessor. Knows nothing about cards; see iso14443a.ts.
+ * The MFRC522's register protocol over SPI: register access, reset (hard through the NRSTPD line when one is
+ * wired, soft otherwise), antenna, Transceive with the chip's own timer as the card timeout, and the CRC
+ * coprocessor. Knows nothing about cards; see iso14443a.ts.
  */
 export class Mfrc522Chip {
   readonly #spi: SpiTransport;
+  readonly #resetLine: GpioOutput | undefined;
+  readonly #resetSettleMs: number;
   readonly timeoutMs: number;
   readonly crcMode: 'chip' | 'software';
 
-  constructor(spi: SpiTransport, options: Mfrc522ChipOptions = {}) {
+  /** `resetLine` drives the chip's NRSTPD pin (electrical level: low = hard power-down); leave out for soft reset. */
+  constructor(spi: SpiTransport, options: Mfrc522ChipOptions = {}, resetLine?: GpioOutput) {
     this.#spi = spi;
-    ({ timeoutMs: this.timeoutMs, crc: this.crcMode } = checkChipOptions(options));
+    this.#resetLine = resetLine;
+    ({
+      timeoutMs: this.timeoutMs,
+      crc: this.crcMode,
+      resetSettleMs: this.#resetSettleMs,
+    } = checkChipOptions(options));
+  }
+
+  get hasResetLine(): boolean {
+    return this.#resetLine !== undefined;
+  }
+
+  /**
+   * Hard reset: NRSTPD low (hard power-down: the chip, its oscillator and the RF field stop, and everything is
+   * reset — the only cure for a chip that no longer obeys SPI commands), then high and a wait for the oscillator.
+   */
+  async #hardReset(line: GpioOutput): Promise<void> {
+    try {
+      await line.write(0);
+      await sleep(RESET_LOW_MS);
+      await line.write(1);
+    } catch (err) {
+      throw asDriverError(err, 'GPIO_IO', 'MFRC522 reset line (NRSTPD)');
+    }
+    await sleep(this.#resetSettleMs);
   }
 
   async #transfer(data: number[]): Promise<Uint8Array> {
@@ -93,10 +136,13 @@ export class Mfrc522Chip {
   }
 
   /**
-   * Soft reset, identity check, timer and RF setup, antenna on. Rejects with CHIP_NOT_FOUND when the version
-   * register reads 00/FF (nothing on the bus, or MISO stuck), CHIP_NOT_RESPONDING when the reset never finishes.
+   * Reset, identity check, timer and RF setup, antenna on. With a reset line the reset is a hard one (before the
+   * identity check, so a hung chip answers again); without, a soft reset after it. Rejects with CHIP_NOT_FOUND
+   * when the version register reads 00/FF (nothing on the bus, MISO stuck, or the chip held in power-down),
+   * CHIP_NOT_RESPONDING when the reset never finishes, GPIO_IO when the reset line cannot be driven.
    */
   async init(): Promise<number> {
+    if (this.#resetLine) await this.#hardReset(this.#resetLine);
     const version = await this.readReg(Reg.Version);
     if (version === 0x00 || version === 0xff) {
       throw new DriverError(
@@ -104,11 +150,11 @@ export class Mfrc522Chip {
         `MFRC522 not found: version register reads 0x${version.toString(16).padStart(2, '0')}`,
       );
     }
-    await this.writeReg(Reg.Command, Cmd.SoftReset);
+    if (!this.#resetLine) await this.writeReg(Reg.Command, Cmd.SoftReset);
     const deadline = performance.now() + GUARD_MS;
     while ((await this.readReg(Reg.Command)) & CommandBits.PowerDown) {
       if (performance.now() > deadline)
-        throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 soft reset never ended');
+        throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 reset never ended');
       await yieldToEventLoop();
     }
     const reload = Math.min(0xffff, Math.max(1, Math.round((this.timeoutMs * 1000) / TICK_US) - 1));

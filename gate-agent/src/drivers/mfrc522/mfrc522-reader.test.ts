@@ -185,6 +185,82 @@ describe('Mfrc522Reader against the register-level MFRC522 model', () => {
     expect(t.faults.map((f) => f.code)).toEqual(['CHIP_NOT_RESPONDING']);
   });
 
+  it('without a reset line, a chip that ignores soft reset stays dead (one fault, no reads)', async () => {
+    const t = setup();
+    await t.reader.start();
+    t.model.injectFault({ kind: 'wedged', on: 'wakeup' });
+    t.model.placeCard(new VirtualCard('A0A1A2A3'));
+    await sleep(150);
+    expect(t.cards).toEqual([]);
+    expect(t.faults.map((f) => f.code)).toEqual(['CHIP_NOT_RESPONDING']);
+  });
+
+  it('hard-resets through NRSTPD at start and when the chip hangs, and reading resumes', async () => {
+    const model = new Mfrc522Model();
+    const levels: number[] = [];
+    const pin = model.resetPin;
+    const t = setup(
+      {
+        resetSettleMs: 10,
+        openResetLine: async () => ({
+          write: async (level) => {
+            levels.push(level);
+            await pin.write(level);
+          },
+          release: () => pin.release(),
+        }),
+      },
+      model,
+    );
+    await t.reader.start();
+    expect(model.hardResets).toBe(1);
+    expect(levels).toEqual([0, 1]);
+    expect(model.antennaOn).toBe(true);
+    t.model.injectFault({ kind: 'wedged', on: 'wakeup' });
+    t.model.placeCard(new VirtualCard('A0A1A2A3'));
+    await until(() => t.cards.length === 1);
+    expect(t.cards[0]!.uid).toBe('A0A1A2A3');
+    expect(t.faults.map((f) => f.code)).toEqual(['CHIP_NOT_RESPONDING']);
+    expect(model.hardResets).toBe(2);
+  });
+
+  it('waits for the oscillator after releasing NRSTPD: too short a settle time finds no chip', async () => {
+    const model = new Mfrc522Model({ oscillatorStartMs: 30 });
+    const t = setup({ resetSettleMs: 1, openResetLine: async () => model.resetPin }, model);
+    await expect(t.reader.start()).rejects.toMatchObject({ code: 'CHIP_NOT_FOUND' });
+    const ok = setup({ resetSettleMs: 40, openResetLine: async () => model.resetPin }, model);
+    await ok.reader.start();
+    expect(ok.reader.chipVersion).toBe(0x92);
+  });
+
+  it('fails start() with GPIO_IO when the reset line cannot be claimed or driven, closing the bus', async () => {
+    let closed = 0;
+    const model = new Mfrc522Model();
+    const transport = { transfer: (d: Uint8Array) => model.transfer(d), close: async () => void closed++ };
+    const claimFails = setup({
+      openTransport: async () => transport,
+      openResetLine: async () => {
+        throw new Error('EBUSY');
+      },
+    });
+    await expect(claimFails.reader.start()).rejects.toMatchObject({ code: 'GPIO_IO' });
+    const writeFails = setup({
+      openTransport: async () => transport,
+      openResetLine: async () => ({
+        write: async () => {
+          throw new Error('EIO');
+        },
+        release: () => {},
+      }),
+    });
+    await expect(writeFails.reader.start()).rejects.toMatchObject({ code: 'GPIO_IO' });
+    expect(closed).toBe(2);
+  });
+
+  it('refuses a nonsense reset settle time', () => {
+    expect(() => setup({ resetSettleMs: 0 })).toThrow(expect.objectContaining({ code: 'BAD_CONFIG' }));
+  });
+
   it('rejects start() with CHIP_NOT_FOUND when the version register reads 00', async () => {
     const t = setup({}, new Mfrc522Model({ version: 0x00 }));
     await expect(t.reader.start()).rejects.toMatchObject({ code: 'CHIP_NOT_FOUND' });

@@ -1,5 +1,6 @@
 import { Emitter } from '../emitter.js';
 import { asDriverError, type DriverError, type DriverErrorCode } from '../errors.js';
+import type { GpioOutput } from '../gpio/gpio-lines.js';
 import type { CardRead, CardReader, CardReaderEvents } from '../interfaces.js';
 import { haltCard, selectCard, wakeUp } from './iso14443a.js';
 import { checkChipOptions, Mfrc522Chip, type Mfrc522ChipOptions } from './mfrc522-chip.js';
@@ -8,6 +9,12 @@ import type { SpiTransport } from './spi-transport.js';
 export interface Mfrc522ReaderOptions extends Mfrc522ChipOptions {
   /** Opens the bus at start(); closed again at stop(). E.g. () => openSpiDevice({ bus: 0, device: 0 }). */
   readonly openTransport: () => Promise<SpiTransport>;
+  /**
+   * Claims the GPIO output wired to the chip's NRSTPD pin, e.g. () => gpio.output(25, 1). With it the chip gets a
+   * hard reset at start() and whenever it stops responding (a hang a soft reset cannot cure); without, soft reset.
+   * Released at stop().
+   */
+  readonly openResetLine?: () => Promise<GpioOutput>;
   /** Pause between the end of one poll and the start of the next. Default 100 ms. */
   readonly pollIntervalMs?: number;
   /**
@@ -26,6 +33,7 @@ type PollResult =
 /** Bus and chip trouble: reported as `fault`, and the chip is set up again before the next poll. */
 const DEVICE_CODES: ReadonlySet<DriverErrorCode> = new Set([
   'SPI_IO',
+  'GPIO_IO',
   'CHIP_NOT_RESPONDING',
   'CHIP_NOT_FOUND',
 ]);
@@ -39,6 +47,7 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
   readonly #pollIntervalMs: number;
   readonly #removeAfterMisses: number;
   #spi: SpiTransport | undefined;
+  #resetLine: GpioOutput | undefined;
   #chip: Mfrc522Chip | undefined;
   #running = false;
   #timer: NodeJS.Timeout | undefined;
@@ -71,17 +80,29 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
     } catch (err) {
       throw asDriverError(err, 'SPI_IO', 'cannot open the MFRC522 SPI bus');
     }
-    const chip = new Mfrc522Chip(spi, this.#options);
+    let resetLine: GpioOutput | undefined;
+    try {
+      resetLine = await this.#options.openResetLine?.();
+    } catch (err) {
+      await spi.close();
+      throw asDriverError(err, 'GPIO_IO', 'cannot claim the MFRC522 reset line (NRSTPD)');
+    }
+    const chip = new Mfrc522Chip(spi, this.#options, resetLine);
     try {
       this.#chipVersion = await chip.init();
     } catch (err) {
+      resetLine?.release();
       await spi.close();
       throw asDriverError(err, 'SPI_IO', 'MFRC522 start failed');
     }
     this.#spi = spi;
+    this.#resetLine = resetLine;
     this.#chip = chip;
     this.#held = null;
     this.#misses = 0;
+    this.#needsInit = false;
+    this.#lastFault = null;
+    this.#lastReadError = null;
     this.#running = true;
     this.#schedule(0);
   }
@@ -92,11 +113,14 @@ export class Mfrc522Reader extends Emitter<CardReaderEvents> implements CardRead
     await this.#inFlight;
     const spi = this.#spi;
     const chip = this.#chip;
+    const resetLine = this.#resetLine;
     this.#spi = undefined;
     this.#chip = undefined;
+    this.#resetLine = undefined;
     if (!spi || !chip) return;
     // Field off: no RF while the agent is down. Best effort; the bus may be what failed.
     await chip.antenna(false).catch(() => {});
+    resetLine?.release();
     await spi.close();
   }
 

@@ -100,6 +100,51 @@ describe('Mfrc522Model SPI and registers', () => {
   });
 });
 
+describe('Mfrc522Model NRSTPD pin', () => {
+  it('ignores SPI and drops the field while held low, resets everything on the rising edge, then waits for the oscillator', async () => {
+    let now = 0;
+    const model = new Mfrc522Model({ now: () => now, oscillatorStartMs: 5 });
+    const card = new VirtualCard('11223344');
+    model.placeCard(card);
+    await antennaOn(model);
+    await write(model, ModeReg, 0x00);
+    await model.resetPin.write(0);
+    expect(model.poweredDown).toBe(true);
+    expect(model.antennaOn).toBe(false);
+    expect(await read(model, VersionReg, ModeReg)).toEqual([0x00, 0x00]);
+    now = 1;
+    await model.resetPin.write(1);
+    expect(model.hardResets).toBe(1);
+    now = 3; // oscillator still starting: the chip does not answer yet
+    expect(await read(model, VersionReg)).toEqual([0x00]);
+    now = 6.5;
+    expect(await read(model, VersionReg, ModeReg, TxControlReg)).toEqual([0x92, 0x3f, 0x80]);
+  });
+
+  it('refuses a low pulse shorter than 100 ns (it would not reset the chip)', async () => {
+    const model = new Mfrc522Model({ now: () => 0 });
+    await model.resetPin.write(0);
+    await expect(model.resetPin.write(1)).rejects.toBeInstanceOf(Mfrc522ModelError);
+  });
+
+  it('models a wedged chip that ignores SoftReset and only recovers through NRSTPD', async () => {
+    let now = 0;
+    const model = new Mfrc522Model({ now: () => now, oscillatorStartMs: 0 });
+    model.placeCard(new VirtualCard('11223344'));
+    await antennaOn(model);
+    model.injectFault({ kind: 'wedged', on: 'wakeup' });
+    expect((await transceive(model, [0x52], 7)).data).toEqual([]);
+    await write(model, CommandReg, 0x0f); // SoftReset: ignored
+    await antennaOn(model);
+    expect((await transceive(model, [0x52], 7)).irq & 0x20).toBe(0);
+    await model.resetPin.write(0);
+    now = 1;
+    await model.resetPin.write(1);
+    await antennaOn(model);
+    expect((await transceive(model, [0x52], 7)).data).toEqual([0x04, 0x00]);
+  });
+});
+
 describe('Mfrc522Model RF exchanges', () => {
   it('answers a 7-bit REQA with the ATQA, and a full-byte 0x26 with silence', async () => {
     const model = new Mfrc522Model();

@@ -1,4 +1,4 @@
-import { Emitter, type SpiTransport } from '@scenic/gate-agent/drivers';
+import { Emitter, type GpioOutput, type Level, type SpiTransport } from '@scenic/gate-agent/drivers';
 import { crc16A } from './crc-a.js';
 import type { VirtualCard } from './virtual-card.js';
 
@@ -72,9 +72,12 @@ export type FrameKind = 'wakeup' | 'anticollision' | 'select' | 'halt' | 'other'
  * - corruptBcc / corruptCrc: the anticollision BCC / the SAK's CRC_A arrives wrong;
  * - parity: the answer arrives with a parity error (ErrorReg ParityErr);
  * - mute: no card answers this one frame (card at the edge of the field), so the chip's timer runs out;
- * - stuck: the chip hangs — the command neither completes nor times out (a brown-out, a dead oscillator).
+ * - stuck: the chip hangs — the command neither completes nor times out (a brown-out, a dead oscillator); a soft
+ *   reset cures it;
+ * - wedged: hangs like stuck, but no longer obeys SPI commands, SoftReset included (a latched-up chip): only a
+ *   hard reset through NRSTPD (or a power cycle) brings it back.
  */
-export type FaultKind = 'truncate' | 'corruptBcc' | 'corruptCrc' | 'parity' | 'mute' | 'stuck';
+export type FaultKind = 'truncate' | 'corruptBcc' | 'corruptCrc' | 'parity' | 'mute' | 'stuck' | 'wedged';
 
 export interface FaultInjection {
   readonly kind: FaultKind;
@@ -101,7 +104,12 @@ export interface Mfrc522ModelOptions {
   readonly version?: number;
   /** Milliseconds clock for the chip's timer; tests may drive it by hand. Default performance.now. */
   readonly now?: () => number;
+  /** After NRSTPD goes high, the chip ignores SPI (reads 00) until its oscillator has started. Default 5 ms. */
+  readonly oscillatorStartMs?: number;
 }
+
+/** Shortest low level on NRSTPD that resets the chip (datasheet: 100 ns), in ms. */
+const NRSTPD_MIN_LOW_MS = 0.0001;
 
 /** The driver did something the real chip would not accept, or that this model does not cover. */
 export class Mfrc522ModelError extends Error {
@@ -132,14 +140,67 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
   readonly #faults: FaultInjection[] = [];
   readonly #now: () => number;
   readonly #version: number;
+  readonly #oscillatorStartMs: number;
   #timerDeadline: number | null = null;
   #stuck = false;
+  #wedged = false;
+  /** NRSTPD level; low = hard power-down. The pin floats high on most modules (pull-up), so it starts high. */
+  #nrstpd: Level = 1;
+  #lowSince = 0;
+  /** The chip answers SPI from this time on (oscillator running). */
+  #readyAt = Number.NEGATIVE_INFINITY;
+  #hardResets = 0;
 
   constructor(options: Mfrc522ModelOptions = {}) {
     super();
     this.#now = options.now ?? (() => performance.now());
     this.#version = options.version ?? 0x92;
+    this.#oscillatorStartMs = options.oscillatorStartMs ?? 5;
     this.#reset();
+  }
+
+  // ---- the NRSTPD pin -------------------------------------------------------------------------------------
+
+  /**
+   * The chip's NRSTPD input, as a GPIO output driving it (hand it to the driver's openResetLine). Low: hard
+   * power-down — SPI is ignored (reads 00), the RF field is off. The rising edge resets every register and clears
+   * any hang; the chip answers again once its oscillator has started.
+   */
+  readonly resetPin: GpioOutput = {
+    write: async (level) => this.#driveNrstpd(level),
+    release: () => this.#driveNrstpd(1),
+  };
+
+  /** Completed hard resets (low pulses of at least 100 ns followed by a rising edge). */
+  get hardResets(): number {
+    return this.#hardResets;
+  }
+
+  get poweredDown(): boolean {
+    return this.#nrstpd === 0;
+  }
+
+  #driveNrstpd(level: Level): void {
+    if (level === this.#nrstpd) return;
+    this.#nrstpd = level;
+    if (level === 0) {
+      this.#lowSince = this.#now();
+      for (const card of this.#cards) card.powerOff();
+      return;
+    }
+    if (this.#now() - this.#lowSince < NRSTPD_MIN_LOW_MS) {
+      throw new Mfrc522ModelError('NRSTPD low pulse shorter than 100 ns: no reset');
+    }
+    this.#reset();
+    this.#stuck = false;
+    this.#wedged = false;
+    this.#hardResets++;
+    this.#readyAt = this.#now() + this.#oscillatorStartMs;
+  }
+
+  /** Powered down, or the oscillator still starting: the SPI interface does not answer. */
+  #deaf(): boolean {
+    return this.#nrstpd === 0 || this.#now() < this.#readyAt;
   }
 
   // ---- the RF field -------------------------------------------------------------------------------------
@@ -149,7 +210,7 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
   }
 
   get antennaOn(): boolean {
-    return (this.#regs[R.TxControl]! & 0x03) !== 0;
+    return this.#nrstpd === 1 && (this.#regs[R.TxControl]! & 0x03) !== 0;
   }
 
   placeCard(card: VirtualCard): void {
@@ -190,6 +251,7 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
     if (data.length === 0) return out;
     const first = data[0]!;
     if (first & 0x01) throw new Mfrc522ModelError('SPI address byte with bit 0 set');
+    if (this.#deaf()) return out;
     if (first & 0x80) {
       // Read: every byte but the last names the register whose value comes back one byte later.
       for (let i = 0; i < data.length - 1; i++) {
@@ -284,6 +346,7 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
   #command(value: number): void {
     const command = value & 0x0f;
     const keepBits = value & 0x30; // RcvOff, PowerDown
+    if (this.#wedged) return; // latched up: not even SoftReset is obeyed
     if (command === CMD.SoftReset) {
       this.#reset();
       this.#stuck = false;
@@ -332,7 +395,7 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
   }
 
   #transceive(): void {
-    if (this.#stuck) return;
+    if (this.#stuck || this.#wedged) return;
     const txLastBits = this.#regs[R.BitFraming]! & 0x07;
     const tx = Uint8Array.from(this.#fifo.splice(0));
     const bits = txLastBits === 0 ? tx.length * 8 : (tx.length - 1) * 8 + txLastBits;
@@ -340,8 +403,9 @@ export class Mfrc522Model extends Emitter<Mfrc522ModelEvents> implements SpiTran
     const fault = this.#takeFault(kind);
     this.#regs[R.Error]! &= 0x40; // a new command clears all but TempErr
     this.#regs[R.ComIrq]! |= IRQ.Tx;
-    if (fault === 'stuck') {
-      this.#stuck = true;
+    if (fault === 'stuck' || fault === 'wedged') {
+      if (fault === 'stuck') this.#stuck = true;
+      else this.#wedged = true;
       return;
     }
 
