@@ -13,6 +13,7 @@ import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
+import type { TicketTables } from '../modules/tickets/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
 import type { AuthTables } from '../platform/auth/tables.js';
@@ -29,7 +30,8 @@ export interface Database
     PassageTables,
     OccupancyTables,
     StockTables,
-    CapacityTables {
+    CapacityTables,
+    TicketTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

@@ -13,6 +13,7 @@ import type { AppModule } from './module.js';
 import { operatorsModule } from './operators/routes.js';
 import { stockModule } from './stock/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
+import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
 
 export const modules: readonly AppModule[] = [
@@ -27,4 +28,5 @@ export const modules: readonly AppModule[] = [
   commLogModule,
   capacityModule,
   stockModule,
+  ticketsModule,
 ];

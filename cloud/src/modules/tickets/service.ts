@@ -1,0 +1,235 @@
+/**
+ * Issued tickets and their credentials (票 / 凭证), and the whitelist change feed that gates follow.
+ *
+ * Every change of a credential — issue, activate, use, refund, revoke, update — goes through this service inside the
+ * caller's transaction and appends one feed row per ticket with the full protocol CredentialRecord after the change.
+ * Each site's feed versions are consecutive (1, 2, 3 …) and commit with the change, so:
+ *   - a consumer polls `feedSince(siteId, lastVersion)` and applies entries in order; each entry is a
+ *     `whitelist_delta` with fromVersion = version − 1, toVersion = version, upserts = [record];
+ *   - a consumer that missed versions (or starts empty) loads `snapshot(siteId)` — the records of every non-expired
+ *     credential with the version they are consistent with — then follows the feed from that version.
+ * On PostgreSQL, callers should run in `auditedTransaction` (or otherwise serialise on the site's feed head), since
+ * two serializable transactions that both bump one site's head abort one of them.
+ */
+import { randomInt } from 'node:crypto';
+import {
+  type CredentialRecord,
+  type CredentialStatus,
+  encodeQrCredential,
+  QR_FLAGS,
+  type SigningKeyPair,
+} from '@scenic/protocol';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import * as repo from './repo.js';
+import type { FeedOp, FeedPage, Snapshot, Ticket } from './schemas.js';
+import type { TicketsTable } from './tables.js';
+
+type Db = Kysely<Database>;
+
+const TICKET: Localized = { 'zh-CN': '票', en: 'Ticket' };
+const MAX_TICKET_ID = 2 ** 40 - 1;
+
+/** What a seller knows about one ticket to issue; the service adds id, credential and feed entry. */
+export interface TicketToIssue {
+  readonly siteId: string;
+  readonly typeId: number;
+  readonly typeVersion: number;
+  readonly saleId: string | null;
+  readonly saleLine: number | null;
+  readonly visitDay: number;
+  readonly validFrom: number;
+  readonly validTo: number;
+  readonly entriesTotal: number | null;
+  readonly persons: number;
+  readonly slot: { readonly id: string; readonly startAt: number; readonly endAt: number } | null;
+  readonly holder: { readonly name: string; readonly idMasked: string; readonly idHash: string } | null;
+  readonly priceFen: number;
+  /** protocol QR_FLAGS besides REAL_NAME, which follows from `holder`. */
+  readonly flags: number;
+  /** Pre-printed stock: the activated barcode. */
+  readonly barcode?: string | null;
+  readonly cardUid?: string | null;
+  /** `active` (default) or `not_activated` for stock that is not sold yet. */
+  readonly status?: CredentialStatus;
+}
+
+export interface TicketChange {
+  readonly status?: CredentialStatus;
+  readonly entriesUsed?: number;
+  readonly cardUid?: string | null;
+  readonly barcode?: string | null;
+  readonly validFrom?: number;
+  readonly validTo?: number;
+}
+
+/** Random ids: not guessable from each other and no shared counter to contend on. */
+function drawTicketId(): number {
+  return randomInt(1, MAX_TICKET_ID + 1);
+}
+
+export class TicketsService {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Issues tickets inside the caller's transaction: ids, signed QR codes (with `signer`), rows and one feed entry
+   * each. Returns the rows in input order.
+   */
+  async issue(trx: Db, tickets: readonly TicketToIssue[], signer: SigningKeyPair): Promise<repo.TicketRow[]> {
+    if (tickets.length === 0) return [];
+    const now = this.now();
+    const ids = await this.freshIds(trx, tickets.length);
+    const rows: Insertable<TicketsTable>[] = tickets.map((ticket, index) => {
+      const id = ids[index]!;
+      const flags = ticket.flags | (ticket.holder ? QR_FLAGS.REAL_NAME : 0);
+      // The QR's entries byte holds 1–255; larger counts are left to the whitelist record (0 = not limited by the code).
+      const qrEntries = ticket.entriesTotal === null || ticket.entriesTotal > 255 ? 0 : ticket.entriesTotal;
+      const qrText = encodeQrCredential(
+        {
+          ticketId: id,
+          typeId: ticket.typeId,
+          validFrom: ticket.validFrom,
+          validTo: ticket.validTo,
+          entries: qrEntries,
+          flags,
+        },
+        signer,
+      );
+      return {
+        id,
+        site_id: ticket.siteId,
+        type_id: ticket.typeId,
+        type_version: ticket.typeVersion,
+        sale_id: ticket.saleId,
+        sale_line: ticket.saleLine,
+        status: ticket.status ?? 'active',
+        visit_day: ticket.visitDay,
+        valid_from: ticket.validFrom,
+        valid_to: ticket.validTo,
+        entries_total: ticket.entriesTotal,
+        entries_used: 0,
+        persons: ticket.persons,
+        slot_id: ticket.slot?.id ?? null,
+        slot_start: ticket.slot?.startAt ?? null,
+        slot_end: ticket.slot?.endAt ?? null,
+        holder_name: ticket.holder?.name ?? null,
+        holder_id_masked: ticket.holder?.idMasked ?? null,
+        holder_id_hash: ticket.holder?.idHash ?? null,
+        barcode: ticket.barcode ?? null,
+        card_uid: ticket.cardUid ?? null,
+        qr_text: qrText,
+        key_id: signer.keyId,
+        flags,
+        price_fen: ticket.priceFen,
+        created_at: now,
+        updated_at: now,
+      };
+    });
+    await repo.insertTickets(trx, rows);
+    const issued = rows as repo.TicketRow[];
+    const bySite = new Map<string, repo.TicketRow[]>();
+    for (const row of issued) bySite.set(row.site_id, [...(bySite.get(row.site_id) ?? []), row]);
+    for (const [siteId, siteRows] of bySite) {
+      await this.appendFeed(
+        trx,
+        siteId,
+        siteRows.map((row) => ({ ticketId: row.id, op: 'issue', record: repo.recordOf(row) })),
+        now,
+      );
+    }
+    return issued;
+  }
+
+  /**
+   * Changes one ticket inside the caller's transaction and appends its feed entry. `allowedFrom` lists the statuses
+   * the change may start from (else TICKET_STATE_CONFLICT with `action` in the message).
+   */
+  async change(
+    trx: Db,
+    ticketId: number,
+    op: FeedOp,
+    patch: TicketChange,
+    guard?: { readonly allowedFrom: readonly CredentialStatus[]; readonly action: Localized },
+  ): Promise<repo.TicketRow> {
+    const current = await repo.findTicketRow(trx, ticketId);
+    if (!current) throw new AppError('NOT_FOUND', { resource: TICKET, id: ticketId });
+    if (guard && !guard.allowedFrom.includes(current.status))
+      throw new AppError('TICKET_STATE_CONFLICT', { ticketId, status: current.status, action: guard.action });
+    const now = this.now();
+    const updated = await repo.updateTicket(
+      trx,
+      ticketId,
+      {
+        ...(patch.status !== undefined && { status: patch.status }),
+        ...(patch.entriesUsed !== undefined && { entries_used: patch.entriesUsed }),
+        ...(patch.cardUid !== undefined && { card_uid: patch.cardUid }),
+        ...(patch.barcode !== undefined && { barcode: patch.barcode }),
+        ...(patch.validFrom !== undefined && { valid_from: patch.validFrom }),
+        ...(patch.validTo !== undefined && { valid_to: patch.validTo }),
+      },
+      now,
+    );
+    await this.appendFeed(trx, current.site_id, [{ ticketId, op, record: repo.recordOf(updated!) }], now);
+    return updated!;
+  }
+
+  async get(ticketId: number, db: Db = this.db): Promise<Ticket> {
+    const ticket = await repo.findTicket(db, ticketId);
+    if (!ticket) throw new AppError('NOT_FOUND', { resource: TICKET, id: ticketId });
+    return ticket;
+  }
+
+  ofSale(saleId: string, db: Db = this.db): Promise<Ticket[]> {
+    return repo.ticketsOfSale(db, saleId);
+  }
+
+  /** Live tickets of one ID holder for a type and visit day (per-ID purchase limits). */
+  countForHolder(db: Db, idHash: string, visitDay: number, typeId: number): Promise<number> {
+    return repo.countForHolder(db, idHash, visitDay, typeId);
+  }
+
+  /** Feed entries after `after`, oldest first, at most `limit`, with the site's head version. */
+  async feedSince(siteId: string, after: number, limit: number): Promise<FeedPage> {
+    const [headVersion, entries] = await Promise.all([
+      repo.headVersion(this.db, siteId),
+      repo.feedAfter(this.db, siteId, after, limit),
+    ]);
+    return { siteId, headVersion, entries };
+  }
+
+  /** Records of every non-expired credential of the site, read in one transaction with the version they match. */
+  snapshot(siteId: string): Promise<Snapshot> {
+    return transaction(this.db, async (trx) => {
+      const version = await repo.headVersion(trx, siteId);
+      const rows = await repo.liveTickets(trx, siteId, this.now());
+      return { siteId, version, records: rows.map(repo.recordOf) };
+    });
+  }
+
+  private async appendFeed(
+    trx: Db,
+    siteId: string,
+    entries: readonly { ticketId: number; op: FeedOp; record: CredentialRecord }[],
+    at: number,
+  ): Promise<void> {
+    const first = await repo.reserveVersions(trx, siteId, entries.length);
+    await repo.insertFeed(trx, siteId, first, entries, at);
+  }
+
+  /** `count` ids not yet in use; a collision in 2^40 is rare but certain over millions of tickets, so check. */
+  private async freshIds(trx: Db, count: number): Promise<number[]> {
+    const ids = new Set<number>();
+    while (ids.size < count) {
+      const candidates = Array.from({ length: count - ids.size }, drawTicketId).filter((id) => !ids.has(id));
+      const taken = await repo.takenIds(trx, candidates);
+      for (const id of candidates) if (!taken.has(id)) ids.add(id);
+    }
+    return [...ids];
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The cloud's QR signing keys. One key is active at a time; it is created on first use. Keys are read from the
+ * database and kept in memory for a minute, so a rotation made by another instance is picked up soon after.
+ *
+ * Key ids: a QR text starts with base45 of the bytes (formatVersion = 1, keyId); when (256 + keyId) % 45 = 36 — i.e.
+ * keyId % 45 = 5 (ids 5, 50, 95, 140, 185, 230) — its first character is a space, which scanners, keyboard wedges and
+ * copy-paste often trim. Such ids are never allocated (the table refuses them too).
+ */
+import {
+  exportPublicKey,
+  exportSigningKey,
+  generateSigningKey,
+  importSigningKey,
+  type SigningKeyPair,
+} from '@scenic/protocol';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { AppError } from '../../platform/errors.js';
+import type { CredentialSecrets } from './secrets.js';
+
+const CACHE_MS = 60_000;
+
+export function isAllowedKeyId(keyId: number): boolean {
+  return Number.isInteger(keyId) && keyId >= 0 && keyId <= 255 && keyId % 45 !== 5;
+}
+
+export interface PublicKeyInfo {
+  readonly keyId: number;
+  /** base64 of the 32 raw bytes, as gates take it. */
+  readonly publicKey: string;
+  readonly status: 'active' | 'retired';
+  readonly createdAt: number;
+}
+
+export class SigningKeys {
+  private cached: { key: SigningKeyPair; at: number } | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly secrets: () => CredentialSecrets,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The key new credentials are signed with. Call outside the sale transaction (it may create the key). */
+  async active(): Promise<SigningKeyPair> {
+    const now = this.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.key;
+    const key = (await this.loadActive()) ?? (await this.create());
+    this.cached = { key, at: now };
+    return key;
+  }
+
+  async publicKeys(): Promise<PublicKeyInfo[]> {
+    const rows = await this.db
+      .selectFrom('signing_keys')
+      .select(['key_id', 'public_key', 'status', 'created_at'])
+      .orderBy('key_id')
+      .execute();
+    return rows.map((row) => ({
+      keyId: row.key_id,
+      publicKey: row.public_key,
+      status: row.status,
+      createdAt: row.created_at,
+    }));
+  }
+
+  private async loadActive(): Promise<SigningKeyPair | undefined> {
+    const row = await this.db
+      .selectFrom('signing_keys')
+      .select(['key_id', 'private_key_enc'])
+      .where('status', '=', 'active')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const seed = this.secrets().decrypt(row.private_key_enc, `signing-key:${row.key_id}`);
+    return importSigningKey(row.key_id, seed.toString('base64'));
+  }
+
+  /**
+   * Inserts a key under the lowest allowed unused id unless one is active by now. Two instances racing both try the
+   * same id; the loser's insert is ignored (or retried and then sees the winner's), and both read the winner's key.
+   */
+  private async create(): Promise<SigningKeyPair> {
+    await transaction(this.db, async (trx) => {
+      const existing = await trx.selectFrom('signing_keys').select(['key_id', 'status']).execute();
+      // Another caller created one since we looked.
+      if (existing.some((row) => row.status === 'active')) return;
+      const used = new Set(existing.map((row) => row.key_id));
+      let keyId = 1;
+      while (keyId <= 255 && (used.has(keyId) || !isAllowedKeyId(keyId))) keyId++;
+      if (keyId > 255) throw new AppError('SIGNING_KEY_UNAVAILABLE', { reason: 'no free key id' });
+      const key = generateSigningKey(keyId);
+      const seed = Buffer.from(exportSigningKey(key), 'base64');
+      await trx
+        .insertInto('signing_keys')
+        .values({
+          key_id: keyId,
+          public_key: exportPublicKey(key.publicKey),
+          private_key_enc: this.secrets().encrypt(seed, `signing-key:${keyId}`),
+          status: 'active',
+          created_at: this.now(),
+          retired_at: null,
+        })
+        .onConflict((oc) => oc.column('key_id').doNothing())
+        .execute();
+    });
+    const key = await this.loadActive();
+    if (!key) throw new Error('no active signing key after creating one');
+    return key;
+  }
+}

@@ -1,0 +1,73 @@
+/** Table types for tickets, signing keys and the whitelist feed (migration 20261125_183100); part of db/schema.ts. */
+import type { CredentialStatus } from '@scenic/protocol';
+
+export interface TicketTables {
+  tickets: TicketsTable;
+  signing_keys: SigningKeysTable;
+  whitelist_heads: WhitelistHeadsTable;
+  whitelist_feed: WhitelistFeedTable;
+}
+
+export interface TicketsTable {
+  /** The ticket id in the QR code, 1 … 2^40−1, drawn at random. */
+  id: number;
+  site_id: string;
+  type_id: number;
+  type_version: number;
+  sale_id: string | null;
+  sale_line: number | null;
+  status: CredentialStatus;
+  /** Venue-local visit day (days since 1970-01-01). */
+  visit_day: number;
+  valid_from: number;
+  /** Exclusive. */
+  valid_to: number;
+  /** null = unlimited (passes). */
+  entries_total: number | null;
+  entries_used: number;
+  persons: number;
+  slot_id: string | null;
+  slot_start: number | null;
+  slot_end: number | null;
+  holder_name: string | null;
+  /** e.g. 1101**********1234 */
+  holder_id_masked: string | null;
+  /** HMAC-SHA256 of the ID number under a key derived from the master secret; for per-ID limits. */
+  holder_id_hash: string | null;
+  barcode: string | null;
+  card_uid: string | null;
+  qr_text: string | null;
+  key_id: number | null;
+  /** protocol QR_FLAGS. */
+  flags: number;
+  price_fen: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  key_id: number;
+  /** base64 of the 32 raw public key bytes. */
+  public_key: string;
+  /** `v1:` + base64(iv ‖ tag ‖ ciphertext) of the raw 32-byte seed, AES-256-GCM, AAD `signing-key:<id>`. */
+  private_key_enc: string;
+  status: 'active' | 'retired';
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface WhitelistHeadsTable {
+  site_id: string;
+  /** The last version written to the site's feed; 0 before the first change. */
+  version: number;
+}
+
+export interface WhitelistFeedTable {
+  site_id: string;
+  version: number;
+  ticket_id: number;
+  op: 'issue' | 'activate' | 'use' | 'refund' | 'revoke' | 'update';
+  /** protocol credentialRecordSchema JSON: the whole record after the change. */
+  record_json: string;
+  at: number;
+}
