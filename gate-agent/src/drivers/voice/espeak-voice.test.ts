@@ -237,6 +237,20 @@ describe('EspeakVoice with a recording renderer and player', () => {
     expect((await spoken).map((a) => a.text)).toEqual(['一', '三', '四']);
   });
 
+  it('plays an announcement queued just as the worker finished the last one', async () => {
+    const dir = tempDir();
+    const voice = await startVoice({
+      cacheDir: join(dir, 'cache'),
+      espeak: recorder(dir, 'espeak', join(dir, 'render.log'), WRITE_CLIP),
+      player: [recorder(dir, 'player', join(dir, 'play.log'))],
+    });
+    const spoken = spokenUntil(voice, 2);
+    // Queued in a microtask from the `spoken` listener: after the worker saw an empty queue, before it settled.
+    voice.once('spoken', () => queueMicrotask(() => void voice.announce('请通行', 'zh-CN')));
+    await voice.announce('欢迎光临', 'zh-CN');
+    expect((await spoken).map((a) => a.text)).toEqual(['欢迎光临', '请通行']);
+  });
+
   it('rejects text that can never be spoken, and keeps going after a failed render', async () => {
     const dir = tempDir();
     const voice = await startVoice({

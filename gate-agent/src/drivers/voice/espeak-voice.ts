@@ -133,8 +133,18 @@ export class EspeakVoice extends Emitter<VoiceEvents> implements Voice {
     if (!this.#abort) throw new DriverError('NOT_STARTED', 'voice is not started');
     this.#queue.push({ text, lang });
     while (this.#queue.length > (this.#options.maxQueue ?? 3)) this.emit('dropped', this.#queue.shift()!);
+    this.#kick();
+  }
+
+  /**
+   * Starts the worker unless one runs. An announcement queued after the worker found the queue empty but before
+   * its promise settled (a listener of `spoken` queueing one in a microtask) would wait for the next announce():
+   * so a finishing worker looks at the queue once more.
+   */
+  #kick(): void {
     this.#worker ??= this.#drain().finally(() => {
       this.#worker = undefined;
+      if (this.#queue.length > 0 && this.#abort) this.#kick();
     });
   }
 
