@@ -1,0 +1,110 @@
+import { PassThrough, Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseSimArgs, UsageError } from './sim-options.js';
+import { TerminalUi } from './terminal-ui.js';
+import { adultQr, startTestGate, type TestGate } from './test-gate.js';
+
+const gates: TestGate[] = [];
+afterEach(async () => {
+  for (const gate of gates.splice(0)) await gate.close();
+});
+
+async function ready(gateId: string): Promise<TestGate> {
+  const gate = await startTestGate(gateId);
+  gates.push(gate);
+  await expect
+    .poll(() => gate.sim.state, { timeout: 10_000 })
+    .toMatchObject({ online: true, configVersion: 1 });
+  return gate;
+}
+
+describe('the simulated gate', () => {
+  it('admits a signed QR with the config the cloud retained: LED, voice, entry relay, passage event', async () => {
+    const { sim, received } = await ready('SIM01');
+    expect(sim.state).toMatchObject({ mode: 'normal', led: { lines: ['欢迎光临', '请扫码或刷卡'] } });
+    sim.act({ kind: 'scan', code: adultQr(100234) });
+    await expect.poll(() => sim.state.led.lines.join(' ')).toContain('成人票');
+    expect(sim.state.led.colour).toBe('green');
+    expect(sim.gate.relays.entry.pulses).toEqual([expect.objectContaining({ ms: 300 })]);
+    await expect.poll(() => sim.state.voice).toContain('成人票');
+    // The virtual visitor walks through: the passage is recorded and reaches the cloud.
+    await expect
+      .poll(() => sim.state.decisions[0])
+      .toMatchObject({ admit: true, reason: 'OK', passed: true });
+    await expect
+      .poll(() => received.find((r) => r.json.type === 'passage')?.json)
+      .toMatchObject({ ticketId: 100234, direction: 'in' });
+
+    // The same single ticket again is spent; nobody walks through without auto-pass.
+    sim.act({ kind: 'autoPass', on: false });
+    sim.act({ kind: 'scan', code: adultQr(100234) });
+    await expect.poll(() => sim.state.decisions[0]?.reason).toBe('ENTRIES_EXHAUSTED');
+    expect(sim.state.led.colour).toBe('red');
+    expect(() => sim.act({ kind: 'tap', uid: '12345' })).toThrow(/4, 7 or 10 bytes/);
+  });
+
+  it('is driven from the terminal: a pasted code, a card, walking through by hand, auto-pass and quit', async () => {
+    const { sim } = await ready('SIM02');
+    const input = new PassThrough();
+    let screen = '';
+    const output = new Writable({
+      write(chunk, _encoding, done) {
+        // Each redraw starts by clearing the screen: keep the latest one.
+        const text = chunk.toString('utf8');
+        const clear = text.lastIndexOf('\x1b[2J');
+        screen = clear >= 0 ? text.slice(clear + 4) : screen + text;
+        done();
+      },
+    });
+    let quit = false;
+    const ui = new TerminalUi({ sim, input, output, onQuit: () => (quit = true) });
+    const plain = () => stripVTControlCharacters(screen);
+    try {
+      expect(plain()).toMatch(/模式 Mode 正常 normal/);
+      expect(plain()).toMatch(/链路 Link ● 在线 online/);
+      input.write('a\n');
+      await expect.poll(plain).toContain('自动通过 Auto-pass off');
+      input.write(`${adultQr(5501)}\n`);
+      await expect.poll(plain).toMatch(/成人票/);
+      // The energised entry relay is drawn as moving arrows.
+      expect(plain()).toMatch(/入口 entry \[[ >]*>[ >]*\]/);
+      input.write('p\n');
+      await expect.poll(plain).toMatch(/✔ OK qr #5501/);
+      await expect.poll(plain).toMatch(/待发 Outbox 0/);
+      input.write('c 04A2B3C4\n');
+      await expect.poll(plain).toMatch(/✘ UNKNOWN_CREDENTIAL card/);
+      expect(plain()).toMatch(
+        /读卡器 Reader 04A2B3C4 +回收器 Recycler 有卡 card in slot · 已回收 bin 0 · 上次 last eject/,
+      );
+      input.write('l\n');
+      await expect.poll(plain).toMatch(/读卡器 Reader - /);
+      input.write('c 12\n');
+      await expect.poll(plain).toContain('a card UID is 4, 7 or 10 bytes');
+      input.write('q\n');
+      await expect.poll(() => quit).toBe(true);
+    } finally {
+      ui.close();
+    }
+  });
+});
+
+describe('command line', () => {
+  it('builds the agent config from flags, with virtual drivers and the embedded broker by default', () => {
+    const options = parseSimArgs(['--gate', 'G07', '--direction', 'out', '--web', '8090', '--no-tui']);
+    expect(options).toMatchObject({
+      webPort: 8090,
+      tui: false,
+      agent: {
+        siteId: 'park',
+        gateId: 'G07',
+        direction: 'out',
+        broker: { url: 'mqtt://127.0.0.1:1883' },
+        drivers: { kind: 'virtual', autoPassAfterMs: 500 },
+      },
+    });
+    expect(() => parseSimArgs(['--gate', 'a/b'])).toThrow(UsageError);
+    expect(() => parseSimArgs(['--broker', 'http://x'])).toThrow(/broker.url/);
+    expect(() => parseSimArgs(['--frobnicate', '1'])).toThrow(/unknown option --frobnicate/);
+  });
+});
