@@ -11,6 +11,7 @@ import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
+import type { SaleTables } from '../modules/sales/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
@@ -31,7 +32,8 @@ export interface Database
     OccupancyTables,
     StockTables,
     CapacityTables,
-    TicketTables {
+    TicketTables,
+    SaleTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

@@ -11,6 +11,7 @@ import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
 import type { AppModule } from './module.js';
 import { operatorsModule } from './operators/routes.js';
+import { salesModule } from './sales/routes.js';
 import { stockModule } from './stock/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
@@ -29,4 +30,5 @@ export const modules: readonly AppModule[] = [
   capacityModule,
   stockModule,
   ticketsModule,
+  salesModule,
 ];

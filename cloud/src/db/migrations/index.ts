@@ -20,6 +20,7 @@ import * as createGateStatus from './20261125_182100_create_gate_status.js';
 import * as createCommLog from './20261125_182200_create_comm_log.js';
 import * as createCapacity from './20261125_183000_create_capacity.js';
 import * as createTickets from './20261125_183100_create_tickets.js';
+import * as createSales from './20261125_183200_create_sales.js';
 import * as createStock from './20261125_184000_create_stock.js';
 import * as createGateCommands from './20261125_185000_create_gate_commands.js';
 import * as createPassageEvents from './20261125_185100_create_passage_events.js';
@@ -41,6 +42,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_182200_create_comm_log': createCommLog,
   '20261125_183000_create_capacity': createCapacity,
   '20261125_183100_create_tickets': createTickets,
+  '20261125_183200_create_sales': createSales,
   '20261125_184000_create_stock': createStock,
   '20261125_185000_create_gate_commands': createGateCommands,
   '20261125_185100_create_passage_events': createPassageEvents,

@@ -1,0 +1,102 @@
+/**
+ * /api/v1/sales: window sales (sales.sell) with an Idempotency-Key, the receipt and the sales list (sales.read).
+ * A new sale answers 201; replaying its key answers 200 with the same body and `Idempotent-Replayed: true`.
+ */
+
+import { operatorOf } from '../../platform/auth/enforce.js';
+import { errorResponseSchema } from '../../platform/errors.js';
+import { CapacityService } from '../capacity/service.js';
+import type { AppModule } from '../module.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { credentialSecrets } from '../tickets/secrets.js';
+import { TicketsService } from '../tickets/service.js';
+import { SigningKeys } from '../tickets/signing-keys.js';
+import { changeContextOf } from '../venues/change-context.js';
+import { VenuesService } from '../venues/service.js';
+import {
+  createSaleSchema,
+  idempotencyHeadersSchema,
+  listSalesQuerySchema,
+  salePageSchema,
+  saleParamsSchema,
+  saleSchema,
+} from './schemas.js';
+import { SalesService } from './service.js';
+
+const errors = {
+  400: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  503: errorResponseSchema,
+};
+
+export const salesModule: AppModule = {
+  name: 'sales',
+  prefix: '/api/v1/sales',
+  routes: async (app, { config, database }) => {
+    const db = database.db;
+    const venues = new VenuesService(db);
+    const secrets = () => credentialSecrets(config.credentials);
+    const sales = new SalesService(db, {
+      venues,
+      ticketTypes: new TicketTypesService(db, venues),
+      capacity: new CapacityService(db, venues),
+      tickets: new TicketsService(db),
+      keys: new SigningKeys(db, secrets),
+      secrets,
+    });
+    const tags = ['sales'];
+
+    app.post(
+      '/',
+      {
+        config: { access: 'sales.sell' },
+        schema: {
+          tags,
+          summary: '窗口售票（需 Idempotency-Key）/ Sell at a ticket window (Idempotency-Key required)',
+          headers: idempotencyHeadersSchema,
+          body: createSaleSchema,
+          response: { 200: saleSchema, 201: saleSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const operator = operatorOf(request);
+        const { sale, replayed } = await sales.sell(
+          request.body,
+          request.headers['idempotency-key'],
+          { id: operator.id, username: operator.username },
+          changeContextOf(request),
+        );
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send(sale);
+      },
+    );
+    app.get(
+      '/',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '销售记录（新的在前，游标翻页）/ Sales, newest first, with cursor paging',
+          querystring: listSalesQuerySchema,
+          response: { 200: salePageSchema, ...errors },
+        },
+      },
+      async (request) => sales.list(request.query),
+    );
+    app.get(
+      '/:saleId',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary:
+            '销售单（收据）：明细、票与二维码、支付、找零 / A sale receipt: lines, tickets with QR, payments, change',
+          params: saleParamsSchema,
+          response: { 200: saleSchema, ...errors },
+        },
+      },
+      async (request) => sales.get(request.params.saleId),
+    );
+  },
+};

@@ -1,0 +1,403 @@
+/**
+ * Window sales (窗口售票). One sale is one audited transaction that prices every line (TicketTypesService.priceFor,
+ * with age discounts from each holder's ID), enforces per-ID daily limits, takes capacity (day and slot), writes the
+ * sale with its lines and payments, issues the tickets with signed QR codes and their whitelist feed entries,
+ * activates pre-printed stubs, and appends the audit entry — so a sale exists completely or not at all.
+ *
+ * Idempotency: every request carries a key, unique per cashier. The transaction first looks the key up; as sales
+ * queue on the audit lock (PostgreSQL) or the single writer (SQLite), parallel requests with one key find the first
+ * one's sale. A unique-key refusal from a concurrent insert is caught as a last resort and answered the same way.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { normaliseBarcodeDigits, QR_FLAGS } from '@scenic/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { canonicalJson } from '../../platform/audit/canonical-json.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import { maskResidentId, requireResidentId } from '../../platform/identity/resident-id.js';
+import type { Localized } from '../../platform/language.js';
+import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
+import type { CapacityService } from '../capacity/service.js';
+import { activateForSale } from '../stock/activation.js';
+import type { Quote } from '../ticket-types/schemas.js';
+import type { TicketTypesService } from '../ticket-types/service.js';
+import type { CredentialSecrets } from '../tickets/secrets.js';
+import type { TicketsService, TicketToIssue } from '../tickets/service.js';
+import type { SigningKeys } from '../tickets/signing-keys.js';
+import { validityWindow } from '../tickets/validity.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { isUniqueViolation } from '../venues/constraint-errors.js';
+import type { VenuesService } from '../venues/service.js';
+import * as repo from './repo.js';
+import type { CreateSale, ListSalesQuery, Sale, SaleLineInput } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+const SALE: Localized = { 'zh-CN': '销售单', en: 'Sale' };
+const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
+/** How far ahead a window sells: today and the next 365 venue-local days. */
+const MAX_ADVANCE_DAYS = 365;
+
+export interface Cashier {
+  readonly id: string;
+  readonly username: string;
+}
+
+export interface SaleResult {
+  readonly sale: Sale;
+  /** True when the idempotency key had already made this sale. */
+  readonly replayed: boolean;
+}
+
+export interface SalesDependencies {
+  readonly venues: VenuesService;
+  readonly ticketTypes: TicketTypesService;
+  readonly capacity: CapacityService;
+  readonly tickets: TicketsService;
+  readonly keys: SigningKeys;
+  readonly secrets: () => CredentialSecrets;
+}
+
+function invalid(path: (string | number)[], zh: string, en: string): AppError {
+  return new AppError(
+    'VALIDATION_FAILED',
+    { part: BODY },
+    { issues: [{ path, code: 'custom', messages: { 'zh-CN': zh, en } }] },
+  );
+}
+
+function requestHash(input: CreateSale): string {
+  return createHash('sha256').update(canonicalJson(input)).digest('base64url');
+}
+
+/**
+ * Payments must cover the total exactly, except that cash may exceed it: the excess is change, handed back in cash,
+ * so non-cash payments alone never exceed the total and the change is less than the cash taken.
+ */
+function settle(totalFen: number, payments: CreateSale['payments']): { paidFen: number; changeFen: number } {
+  const paidFen = payments.reduce((sum, payment) => sum + payment.amountFen, 0);
+  const cashFen = payments.filter((p) => p.method === 'cash').reduce((sum, p) => sum + p.amountFen, 0);
+  const mismatch = (zh: string, en: string) =>
+    new AppError('PAYMENT_MISMATCH', { paid: paidFen, total: totalFen, reason: { 'zh-CN': zh, en } });
+  if (paidFen < totalFen) throw mismatch('付款不足', 'not enough paid');
+  const changeFen = paidFen - totalFen;
+  if (changeFen > 0 && changeFen >= cashFen)
+    throw mismatch('只有现金可以多付找零', 'only cash may exceed the total (change is given in cash)');
+  return { paidFen, changeFen };
+}
+
+interface PricedTicket {
+  readonly quote: Quote;
+  readonly holder: TicketToIssue['holder'];
+  readonly barcode: string | null;
+}
+
+export class SalesService {
+  constructor(
+    private readonly db: Db,
+    private readonly deps: SalesDependencies,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async sell(
+    input: CreateSale,
+    idempotencyKey: string,
+    cashier: Cashier,
+    context: ChangeContext,
+  ): Promise<SaleResult> {
+    const hash = requestHash(input);
+    // Outside the transaction: the first sale of an installation may create the signing key in its own transaction.
+    const signer = await this.deps.keys.active();
+    let saleId: string;
+    let replayed: boolean;
+    try {
+      ({ saleId, replayed } = await auditedTransaction(this.db, async (trx) => {
+        const existing = await repo.findByKey(trx, cashier.id, idempotencyKey);
+        if (existing) {
+          if (existing.request_hash !== hash)
+            throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
+          return { saleId: existing.id, replayed: true };
+        }
+        return {
+          saleId: await this.record(trx, input, idempotencyKey, hash, cashier, context, signer),
+          replayed: false,
+        };
+      }));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await repo.findByKey(this.db, cashier.id, idempotencyKey);
+      if (!existing) throw error;
+      if (existing.request_hash !== hash)
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
+      ({ saleId, replayed } = { saleId: existing.id, replayed: true });
+    }
+    return { sale: await this.get(saleId), replayed };
+  }
+
+  async get(saleId: string): Promise<Sale> {
+    const sale = await repo.findSale(this.db, saleId);
+    if (!sale) throw new AppError('NOT_FOUND', { resource: SALE, id: saleId });
+    return { ...sale, tickets: await this.deps.tickets.ofSale(saleId) };
+  }
+
+  async list(query: ListSalesQuery) {
+    const cursor = query.before === undefined ? undefined : decodeCursor(query.before);
+    const sales = await repo.listSales(this.db, query, cursor);
+    const last = sales.at(-1);
+    return {
+      sales,
+      next: sales.length === query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    };
+  }
+
+  private async record(
+    trx: Transaction<Database>,
+    input: CreateSale,
+    idempotencyKey: string,
+    hash: string,
+    cashier: Cashier,
+    context: ChangeContext,
+    signer: Awaited<ReturnType<SigningKeys['active']>>,
+  ): Promise<string> {
+    const now = this.now();
+    const site = await this.deps.venues.getSite(input.siteId, trx);
+    const window = await this.deps.venues.getWindow(input.siteId, input.windowId, trx);
+    if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: input.windowId });
+    const today = clockOf(site.timezone).dayNumber(now);
+    const saleId = randomUUID();
+
+    const heldToday = new Map<string, number>();
+    const lines = [];
+    const toIssue: TicketToIssue[] = [];
+    const barcodes: { code: string; index: number; typeId: number }[] = [];
+    for (const [index, line] of input.lines.entries()) {
+      const visitDay = dayOfIsoDate(line.visitDate)!;
+      if (visitDay < today || visitDay > today + MAX_ADVANCE_DAYS)
+        throw new AppError('VISIT_DATE_OUT_OF_RANGE', {
+          date: line.visitDate,
+          from: isoDateOfDay(today),
+          to: isoDateOfDay(today + MAX_ADVANCE_DAYS),
+        });
+      const type = await this.deps.ticketTypes.get(line.typeId, trx);
+      if (type.siteId !== input.siteId)
+        throw new AppError('TICKET_TYPE_OTHER_SITE', { typeId: line.typeId, siteId: input.siteId });
+      const priced = await this.price(
+        trx,
+        line,
+        index,
+        type.realName === 'per_ticket',
+        type.perIdDailyLimit,
+        heldToday,
+      );
+      const personsPerTicket = priced[0]!.quote.persons;
+      const claim = await this.deps.capacity.consume(trx, {
+        siteId: input.siteId,
+        visitDate: line.visitDate,
+        slotId: line.slotId,
+        persons: personsPerTicket * line.quantity,
+      });
+      const { validFrom, validTo } = validityWindow(type.validity, visitDay, now, site.timezone);
+      const amountFen = priced.reduce((sum, ticket) => sum + ticket.quote.priceFen, 0);
+      lines.push({
+        sale_id: saleId,
+        line_no: index + 1,
+        type_id: type.typeId,
+        type_version: type.version,
+        visit_day: visitDay,
+        slot_id: claim.slot?.id ?? null,
+        quantity: line.quantity,
+        persons: personsPerTicket,
+        amount_fen: amountFen,
+      });
+      for (const ticket of priced) {
+        if (ticket.barcode)
+          barcodes.push({ code: ticket.barcode, index: toIssue.length, typeId: type.typeId });
+        toIssue.push({
+          siteId: input.siteId,
+          typeId: type.typeId,
+          typeVersion: type.version,
+          saleId,
+          saleLine: index + 1,
+          visitDay,
+          validFrom,
+          validTo,
+          entriesTotal: type.entries,
+          persons: ticket.quote.persons,
+          slot: claim.slot,
+          holder: ticket.holder,
+          priceFen: ticket.quote.priceFen,
+          flags:
+            (ticket.quote.ageRule && ticket.quote.priceFen < ticket.quote.basePriceFen
+              ? QR_FLAGS.CONCESSION
+              : 0) | (type.kind === 'group' ? QR_FLAGS.GROUP : 0),
+          barcode: ticket.barcode,
+        });
+      }
+    }
+    const totalFen = lines.reduce((sum, line) => sum + line.amount_fen, 0);
+    const { paidFen, changeFen } = settle(totalFen, input.payments);
+    await repo.insertSale(
+      trx,
+      {
+        id: saleId,
+        site_id: input.siteId,
+        window_id: input.windowId,
+        channel: input.channel,
+        cashier_id: cashier.id,
+        cashier_username: cashier.username,
+        idempotency_key: idempotencyKey,
+        request_hash: hash,
+        total_fen: totalFen,
+        paid_fen: paidFen,
+        change_fen: changeFen,
+        ticket_count: toIssue.length,
+        persons: toIssue.reduce((sum, ticket) => sum + ticket.persons, 0),
+        created_at: now,
+      },
+      lines,
+      input.payments.map((payment, seq) => ({
+        sale_id: saleId,
+        seq: seq + 1,
+        method: payment.method,
+        amount_fen: payment.amountFen,
+      })),
+    );
+    const issued = await this.deps.tickets.issue(trx, toIssue, signer);
+    for (const stub of barcodes)
+      await activateForSale(
+        trx,
+        {
+          code: stub.code,
+          cashierId: cashier.id,
+          ticketTypeId: stub.typeId,
+          ticketId: String(issued[stub.index]!.id),
+        },
+        now,
+      );
+    await recordAudit(
+      trx,
+      {
+        actor: context.actor,
+        ip: context.ip,
+        action: 'sale.create',
+        entity: 'sale',
+        entityId: saleId,
+        after: {
+          siteId: input.siteId,
+          windowId: input.windowId,
+          totalFen,
+          paidFen,
+          changeFen,
+          payments: input.payments,
+          lines: lines.map((line) => ({
+            typeId: line.type_id,
+            typeVersion: line.type_version,
+            visitDay: line.visit_day,
+            slotId: line.slot_id,
+            quantity: line.quantity,
+            amountFen: line.amount_fen,
+          })),
+          ticketIds: issued.map((ticket) => ticket.id),
+        },
+      },
+      now,
+    );
+    return saleId;
+  }
+
+  /**
+   * Quotes every ticket of a line. With holders, each is priced from their own ID (age discounts) and counted
+   * against the per-ID daily limit (tickets already sold plus earlier ones in this sale); holders' ID numbers
+   * leave this function only masked and hashed.
+   */
+  private async price(
+    trx: Db,
+    line: SaleLineInput,
+    index: number,
+    realName: boolean,
+    perIdDailyLimit: number | null,
+    heldToday: Map<string, number>,
+  ): Promise<PricedTicket[]> {
+    const holders = line.holders ?? [];
+    if (realName && holders.length !== line.quantity)
+      throw new AppError('HOLDERS_REQUIRED', {
+        typeId: line.typeId,
+        quantity: line.quantity,
+        count: holders.length,
+      });
+    if (holders.length > 0 && holders.length !== line.quantity)
+      throw invalid(
+        ['lines', index, 'holders'],
+        `游客人数应与张数 ${line.quantity} 相同`,
+        `list one visitor per ticket (${line.quantity})`,
+      );
+    const barcodes = line.barcodes ?? [];
+    if (barcodes.length > 0 && barcodes.length !== line.quantity)
+      throw invalid(
+        ['lines', index, 'barcodes'],
+        `条码数应与张数 ${line.quantity} 相同`,
+        `give one barcode per ticket (${line.quantity})`,
+      );
+    const barcodeAt = (i: number): string | null => {
+      const text = barcodes[i];
+      if (text === undefined) return null;
+      const code = normaliseBarcodeDigits(text);
+      if (code === null) throw new AppError('STOCK_CODE_UNKNOWN', { code: text.slice(0, 64) });
+      return code;
+    };
+    const request = { typeId: line.typeId, channel: 'window' as const, visitDate: line.visitDate };
+    if (holders.length === 0) {
+      const quote = await this.deps.ticketTypes.priceFor(
+        { ...request, ...(line.persons !== undefined && { persons: line.persons }) },
+        trx,
+      );
+      return Array.from({ length: line.quantity }, (_, i) => ({
+        quote,
+        holder: null,
+        barcode: barcodeAt(i),
+      }));
+    }
+    const visitDay = dayOfIsoDate(line.visitDate)!;
+    const priced: PricedTicket[] = [];
+    for (const [i, holder] of holders.entries()) {
+      const id = requireResidentId(holder.idNumber);
+      const quote = await this.deps.ticketTypes.priceFor(
+        { ...request, idNumber: id.number, ...(line.persons !== undefined && { persons: line.persons }) },
+        trx,
+      );
+      const idHash = this.deps.secrets().idHash(id.number);
+      const idMasked = maskResidentId(id.number);
+      if (perIdDailyLimit !== null) {
+        const key = `${line.typeId}/${visitDay}/${idHash}`;
+        const already =
+          heldToday.get(key) ?? (await this.deps.tickets.countForHolder(trx, idHash, visitDay, line.typeId));
+        if (already + 1 > perIdDailyLimit)
+          throw new AppError('PER_ID_LIMIT_EXCEEDED', {
+            idNumber: idMasked,
+            date: line.visitDate,
+            typeId: line.typeId,
+            limit: perIdDailyLimit,
+          });
+        heldToday.set(key, already + 1);
+      }
+      priced.push({ quote, holder: { name: holder.name, idMasked, idHash }, barcode: barcodeAt(i) });
+    }
+    return priced;
+  }
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(text: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (Number.isSafeInteger(createdAt) && typeof id === 'string')
+      return { createdAt: createdAt as number, id };
+  } catch {
+    // fall through to the refusal below
+  }
+  throw invalid(['before'], '翻页游标无效', 'invalid page cursor');
+}
