@@ -6,6 +6,7 @@ import { auditModule } from './audit/routes.js';
 import { authModule } from './auth/routes.js';
 import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
+import { commandsModule } from './commands/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
@@ -27,6 +28,7 @@ export const modules: readonly AppModule[] = [
   gateAccessModule,
   gateStatusModule,
   commLogModule,
+  commandsModule,
   capacityModule,
   stockModule,
   ticketsModule,

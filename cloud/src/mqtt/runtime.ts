@@ -18,6 +18,7 @@ import { GateAccessService } from '../modules/gate-access/service.js';
 import { gateStatusExtension } from '../modules/gate-status/extension.js';
 import { GateStatusHub } from '../modules/gate-status/hub.js';
 import { GateStatusRepo } from '../modules/gate-status/repo.js';
+import { type ControlRoom, startControlRoom } from '../modules/metrics/control-room.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
@@ -28,6 +29,8 @@ export interface CloudMqtt {
   readonly metrics: MqttMetrics;
   readonly gateStatus: GateStatusHub;
   readonly commLog: CommLogWriter;
+  /** Commands with ack tracking, passage ingestion, occupancy push and the control room's metrics. */
+  readonly controlRoom: ControlRoom;
   /** The embedded broker's bound ports; undefined with an external broker. */
   readonly broker: { readonly port: number; readonly wsPort: number | undefined } | undefined;
   /** Drops a gate's live session on the embedded broker (after a rotation or revocation). */
@@ -72,6 +75,15 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   const gateStatus = new GateStatusHub();
   await gateStatus.load(statusRepo);
   bus.use(gateStatusExtension(statusRepo, gateStatus));
+  const controlRoom = startControlRoom({
+    db: database.db,
+    bus,
+    gateStatus,
+    config,
+    logger: log,
+    report: (record) => commLog.add(record),
+    passageHooks: [],
+  });
 
   const { username, clientId } = config.mqtt;
   let broker: EmbeddedBroker | undefined;
@@ -141,6 +153,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     metrics,
     gateStatus,
     commLog,
+    controlRoom,
     broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
     disconnectGate: ({ siteId, gateId }) => {
       broker?.disconnect(
@@ -151,6 +164,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       clearInterval(pruneTimer);
       await endClient(client);
       await bus.idle();
+      await controlRoom.close();
       await commLog.stop();
       await broker?.close();
     },

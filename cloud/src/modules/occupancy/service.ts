@@ -1,0 +1,248 @@
+/**
+ * In-park occupancy (在园人数): persons in minus persons out per site and zone, per occupancy day. Passages move the
+ * counters inside the ingestion's transaction (`apply`), so a counter changes exactly when its event is stored.
+ * `inside` never goes below zero: an exit that would make it negative (an entry not yet delivered by an offline
+ * gate, a visitor who came in without scanning) is clamped, counted in `clamped` and logged. Alert levels are
+ * evaluated only for the current occupancy day; a late event for an earlier day updates that day's figures silently.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../../db/schema.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { occupancyDay } from './day.js';
+import { type AlertLevel, nextLevel } from './levels.js';
+import * as repo from './repo.js';
+
+export interface OccupancySettings {
+  /** Local hour a new occupancy day starts; null = never reset. */
+  readonly resetHour: number | null;
+  readonly hysteresisPct: number;
+}
+
+export interface OccupancyFigure {
+  siteId: string;
+  /** null = the whole site. */
+  zoneId: string | null;
+  day: string;
+  entries: number;
+  exits: number;
+  inside: number;
+  clamped: number;
+  capacity: number | null;
+  /** inside / capacity in %, one decimal; null without a capacity. */
+  percent: number | null;
+  level: number;
+  updatedAt: number | null;
+}
+
+export interface OccupancyAlert {
+  id: number;
+  siteId: string;
+  zoneId: string | null;
+  day: string;
+  fromLevel: number;
+  toLevel: number;
+  inside: number;
+  capacity: number;
+  at: number;
+}
+
+export interface Movement {
+  readonly siteId: string;
+  readonly zoneId: string;
+  readonly at: number;
+  readonly direction: 'in' | 'out';
+  readonly persons: number;
+}
+
+export interface SiteOccupancy {
+  siteId: string;
+  day: string;
+  site: OccupancyFigure;
+  zones: OccupancyFigure[];
+}
+
+export class OccupancyService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly settings: OccupancySettings,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Moves the site's and the zone's counters for one passage; call inside the passage's transaction. */
+  async apply(
+    trx: Transaction<Database>,
+    movement: Movement,
+  ): Promise<{ figures: OccupancyFigure[]; alerts: OccupancyAlert[] }> {
+    const now = this.now();
+    const timeZone = await repo.siteTimeZone(trx, movement.siteId);
+    if (timeZone === undefined) return { figures: [], alerts: [] };
+    const day = occupancyDay(movement.at, timeZone, this.settings.resetHour);
+    const today = occupancyDay(now, timeZone, this.settings.resetHour);
+    const scopes = [
+      { zoneId: '', capacity: await repo.siteCapacity(trx, movement.siteId) },
+      { zoneId: movement.zoneId, capacity: await repo.zoneCapacity(trx, movement.siteId, movement.zoneId) },
+    ];
+    const figures: OccupancyFigure[] = [];
+    const alerts: OccupancyAlert[] = [];
+    for (const scope of scopes) {
+      const row = await repo.counterForUpdate(
+        trx,
+        { siteId: movement.siteId, zoneId: scope.zoneId, day },
+        now,
+      );
+      const next = { ...row, updated_at: now };
+      if (movement.direction === 'in') {
+        next.entries += movement.persons;
+        next.inside += movement.persons;
+      } else {
+        next.exits += movement.persons;
+        const dropped = Math.max(0, movement.persons - row.inside);
+        next.inside = row.inside - (movement.persons - dropped);
+        if (dropped > 0) {
+          next.clamped += dropped;
+          this.logger.warn(
+            { siteId: movement.siteId, zoneId: scope.zoneId || null, day, dropped },
+            'occupancy exit clamped at zero',
+          );
+        }
+      }
+      if (day === today) {
+        const level: AlertLevel = nextLevel(
+          row.level,
+          next.inside,
+          scope.capacity,
+          this.settings.hysteresisPct,
+        );
+        if (level !== row.level && scope.capacity !== null) {
+          const alert = {
+            site_id: movement.siteId,
+            zone_id: scope.zoneId,
+            day,
+            from_level: row.level,
+            to_level: level,
+            inside: next.inside,
+            capacity: scope.capacity,
+            at: now,
+          };
+          const id = await repo.insertAlert(trx, alert);
+          alerts.push(alertOf({ id, ...alert }));
+        }
+        next.level = level;
+      }
+      await repo.saveCounter(trx, next);
+      figures.push(figureOf(next, scope.capacity));
+    }
+    return { figures, alerts };
+  }
+
+  /** Today's figures (each site's own occupancy day) for one site or all, with every active zone. */
+  async current(siteId?: string): Promise<SiteOccupancy[]> {
+    const now = this.now();
+    const sites = await repo.sitesWithZones(this.db, siteId);
+    if (siteId !== undefined && sites.length === 0) throw notFound(siteId);
+    const siteCapacities = await repo.allSiteCapacities(this.db);
+    return Promise.all(
+      sites.map(async (site) => {
+        const day = occupancyDay(now, site.timezone, this.settings.resetHour);
+        const rows = new Map((await repo.countersOfDay(this.db, site.id, day)).map((r) => [r.zone_id, r]));
+        const figure = (zoneId: string, capacity: number | null) =>
+          figureOf(rows.get(zoneId) ?? emptyRow(site.id, zoneId, day), capacity);
+        return {
+          siteId: site.id,
+          day,
+          site: figure('', siteCapacities.get(site.id) ?? null),
+          zones: site.zones.map((z) => figure(z.id, z.capacity)),
+        };
+      }),
+    );
+  }
+
+  async alerts(filter: {
+    siteId?: string;
+    from?: number;
+    to?: number;
+    limit: number;
+  }): Promise<OccupancyAlert[]> {
+    return (await repo.listAlerts(this.db, filter)).map(alertOf);
+  }
+
+  /** Sets a site's in-park capacity (null = not limited); audited. */
+  async setSiteCapacity(
+    siteId: string,
+    capacity: number | null,
+    context: ChangeContext,
+  ): Promise<{ siteId: string; capacity: number | null }> {
+    return auditedTransaction(this.db, async (trx) => {
+      if ((await repo.siteTimeZone(trx, siteId)) === undefined) throw notFound(siteId);
+      const before = await repo.siteCapacity(trx, siteId);
+      const now = this.now();
+      await repo.setSiteCapacity(trx, siteId, capacity, now);
+      await recordAudit(
+        trx,
+        {
+          actor: context.actor,
+          action: 'occupancy.capacity.set',
+          entity: 'site',
+          entityId: siteId,
+          before: { capacity: before },
+          after: { capacity },
+          ip: context.ip,
+        },
+        now,
+      );
+      return { siteId, capacity };
+    });
+  }
+}
+
+function notFound(siteId: string): AppError {
+  return new AppError('NOT_FOUND', { resource: { 'zh-CN': '景区', en: 'Site' }, id: siteId });
+}
+
+function emptyRow(siteId: string, zoneId: string, day: string): repo.CounterRow {
+  return {
+    site_id: siteId,
+    zone_id: zoneId,
+    day,
+    entries: 0,
+    exits: 0,
+    inside: 0,
+    clamped: 0,
+    level: 0,
+    updated_at: 0,
+  };
+}
+
+function figureOf(row: repo.CounterRow, capacity: number | null): OccupancyFigure {
+  return {
+    siteId: row.site_id,
+    zoneId: row.zone_id === '' ? null : row.zone_id,
+    day: row.day,
+    entries: row.entries,
+    exits: row.exits,
+    inside: row.inside,
+    clamped: row.clamped,
+    capacity,
+    percent: capacity ? Math.round((row.inside * 1000) / capacity) / 10 : null,
+    level: row.level,
+    updatedAt: row.updated_at === 0 ? null : row.updated_at,
+  };
+}
+
+function alertOf(row: repo.AlertRow): OccupancyAlert {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    zoneId: row.zone_id === '' ? null : row.zone_id,
+    day: row.day,
+    fromLevel: row.from_level,
+    toLevel: row.to_level,
+    inside: row.inside,
+    capacity: row.capacity,
+    at: row.at,
+  };
+}
