@@ -67,6 +67,8 @@ export type SimAction =
 export type GateSimEvents = { change: [] };
 
 const DECISIONS_KEPT = 12;
+/** Warnings stay on screen this long (a broker that was down a minute ago is old news once connected). */
+const PROBLEMS_SHOWN_MS = 30_000;
 /** Link state, whitelist and outbox have no events of their own: look at them this often. */
 const POLL_MS = 500;
 
@@ -131,10 +133,14 @@ export class GateSim extends Emitter<GateSimEvents> {
       changed();
     });
     this.#poll = setInterval(() => {
+      const s = this.state;
+      // Warnings expire from the screen, so their count is watched too.
       const polled = JSON.stringify([
-        this.#agent?.link.connected,
-        this.state.outboxDepth,
-        this.state.whitelistVersion,
+        s.online,
+        s.outboxDepth,
+        s.whitelistVersion,
+        s.whitelistCount,
+        s.problems.length,
       ]);
       if (polled !== this.#lastPolled) {
         this.#lastPolled = polled;
@@ -223,7 +229,10 @@ export class GateSim extends Emitter<GateSimEvents> {
       autoPass: this.#autoPass,
       autoPassMs: this.#autoPassMs,
       decisions: [...this.#decisions],
-      problems: this.log.problems(3).map((e) => `${e.level}: ${e.message}${detail(e.fields)}`),
+      problems: this.log
+        .problems(3)
+        .filter((e) => e.at > Date.now() - PROBLEMS_SHOWN_MS)
+        .map((e) => `${e.level}: ${e.message}${detail(e.fields)}`),
     };
   }
 
@@ -242,13 +251,17 @@ function toDecision(o: ScanOutcome): SimDecision {
     at: Date.now(),
     admit: o.admit,
     reason: o.reason,
-    text: `${texts.led.zh.join(' ')} / ${texts.led.en.join(' ')}`,
+    text: `${lineText(texts.led.zh)} / ${lineText(texts.led.en)}`,
     kind: o.kind,
     ticketId: o.ticketId,
     entriesLeft: o.entriesLeft,
     passed: o.passed,
     offline: o.decidedOffline,
   };
+}
+
+function lineText(lines: readonly string[]): string {
+  return lines.filter((l) => l !== '').join(' ');
 }
 
 /** A log entry's most telling field, for one screen line. */
