@@ -69,7 +69,7 @@ export const SEED_ROLES = {
       'supplements.sell',
       'refunds.request',
       'lookup.read',
-      'stock.read',
+      // No stock.read: a cashier sees only the stock in their own hands (GET /api/v1/stock/balances/mine).
       'ticket_types.read',
       'capacity.read',
       'customers.read',
