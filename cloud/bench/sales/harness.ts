@@ -1,0 +1,209 @@
+/**
+ * Drives the real cloud process for the sales benchmark and the kill test: start `tsx cloud/src/main.ts` on a free
+ * port (MQTT_PORT=0, MQTT_WS_PORT=off), sign in as the first administrator, set up a site, window, ticket type and
+ * one timed slot over HTTP, then sell into that slot from many concurrent keep-alive clients.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const ADMIN = { username: 'bench_admin', password: 'bench-password-1234' };
+
+export interface Cloud {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code or signal once the process is gone. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+  readonly stderr: () => string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the cloud and waits until /healthz answers. */
+export async function startCloud(env: Record<string, string>): Promise<Cloud> {
+  const port = await freePort();
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'cloud/src/main.ts')], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      MQTT_HOST: '127.0.0.1',
+      MQTT_PORT: '0',
+      MQTT_WS_PORT: 'off',
+      LOG_LEVEL: 'warn',
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`cloud exited during start-up: ${stderr}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`cloud did not start within 60 s: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, child, exited, stderr: () => stderr };
+}
+
+export async function stopCloud(cloud: Cloud): Promise<void> {
+  if (cloud.child.exitCode === null && cloud.child.signalCode === null) cloud.child.kill('SIGTERM');
+  await cloud.exited;
+}
+
+async function call(url: string, method: string, path: string, token: string | null, body?: unknown) {
+  const response = await fetch(url + path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function login(url: string): Promise<string> {
+  return (await call(url, 'POST', '/api/v1/auth/login', null, ADMIN)).token as string;
+}
+
+export interface Venue {
+  readonly siteId: string;
+  readonly slotId: string;
+  readonly visitDate: string;
+  readonly typeId: number;
+}
+
+/** Site `bench` without a daily cap, window W01, a 10-yuan single ticket and one slot tomorrow with `cap`. */
+export async function setUpVenue(url: string, token: string, cap: number): Promise<Venue> {
+  await call(url, 'POST', '/api/v1/sites', token, {
+    id: 'bench',
+    name: { zh: '压测景区', en: 'Bench park' },
+  });
+  await call(url, 'POST', '/api/v1/sites/bench/windows', token, {
+    id: 'W01',
+    name: { zh: '一号', en: 'One' },
+  });
+  await call(url, 'POST', '/api/v1/ticket-types', token, {
+    typeId: 1,
+    siteId: 'bench',
+    code: 'ADULT',
+    name: { zh: '成人票', en: 'Adult' },
+    kind: 'single',
+    prices: { window: 1_000 },
+  });
+  const visitDate = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const slots = (await call(url, 'POST', '/api/v1/capacity/slots', token, {
+    siteId: 'bench',
+    date: visitDate,
+    slots: [{ start: '09:00', end: '10:00', cap }],
+  })) as unknown as { id: string }[];
+  return { siteId: 'bench', slotId: slots[0]!.id, visitDate, typeId: 1 };
+}
+
+export interface SellOutcome {
+  /** Sales acknowledged with 201, by id. */
+  readonly acknowledged: string[];
+  readonly exhausted: number;
+  /** Anything else: connection errors (expected when the server is killed) and unexpected statuses. */
+  readonly failed: number;
+  readonly latenciesMs: number[];
+  readonly elapsedMs: number;
+}
+
+/**
+ * `clients` loops selling `quantity` tickets per sale into the slot until it answers CAPACITY_EXHAUSTED, the
+ * connection fails, or `signal` aborts.
+ */
+export async function sellUntilExhausted(
+  url: string,
+  token: string,
+  venue: Venue,
+  options: { clients: number; quantity: number; signal?: AbortSignal },
+): Promise<SellOutcome> {
+  const acknowledged: string[] = [];
+  const latenciesMs: number[] = [];
+  let exhausted = 0;
+  let failed = 0;
+  const body = JSON.stringify({
+    siteId: venue.siteId,
+    windowId: 'W01',
+    lines: [
+      { typeId: venue.typeId, quantity: options.quantity, visitDate: venue.visitDate, slotId: venue.slotId },
+    ],
+    payments: [{ method: 'cash', amountFen: 1_000 * options.quantity }],
+  });
+  const started = performance.now();
+  const client = async () => {
+    while (!options.signal?.aborted) {
+      const sentAt = performance.now();
+      let response: Response;
+      try {
+        response = await fetch(`${url}/api/v1/sales`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${token}`,
+            'idempotency-key': randomUUID(),
+          },
+          body,
+        });
+      } catch {
+        failed++;
+        return;
+      }
+      const json = (await response.json().catch(() => ({}))) as { id?: string; error?: { code?: string } };
+      if (response.status === 201 && json.id) {
+        latenciesMs.push(performance.now() - sentAt);
+        acknowledged.push(json.id);
+      } else if (json.error?.code === 'CAPACITY_EXHAUSTED') {
+        exhausted++;
+        return;
+      } else {
+        failed++;
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.clients }, client));
+  return { acknowledged, exhausted, failed, latenciesMs, elapsedMs: performance.now() - started };
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
