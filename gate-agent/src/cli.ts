@@ -200,7 +200,7 @@ async function testHardware(config: AgentConfig, waitMs: number): Promise<number
       ['in', hardware.relays.entry, 'entry'],
       ['out', hardware.relays.exit, 'exit'],
     ] as const) {
-      say(`walk through the ${where} side within ${seconds} (released now)…`);
+      say(`walk through the ${where} within ${seconds} (released now)…`);
       await step(`passage ${direction}`, async () => {
         void relay.pulse(300).catch(() => {});
         const passage: Passage | null = await waitForPassage(hardware.passage, {
