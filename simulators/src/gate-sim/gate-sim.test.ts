@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +93,42 @@ describe('the simulated gate', () => {
 });
 
 describe('command line', () => {
+  it("takes a gate's own agent config file, runs it on virtual devices and lets flags override it", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-sim-config-'));
+    try {
+      const file = join(dir, 'gate.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          siteId: 'zoo',
+          gateId: 'E02',
+          direction: 'out',
+          broker: { url: 'mqtts://broker.zoo.lan:8883', username: 'gate@zoo@E02', password: 'secret' },
+          dataDir: 'data',
+          drivers: {
+            kind: 'hardware',
+            relays: { entry: { line: 17 }, exit: { line: 27 }, alarm: { line: 22 } },
+            passage: { entry: { line: 5 }, exit: { line: 6 } },
+            scanner: { kind: 'stdin' },
+            cardReader: {},
+            led: { path: '/dev/ttyS1' },
+          },
+        }),
+      );
+      const { agent } = parseSimArgs(['--config', file, '--broker', 'mqtt://127.0.0.1:1883']);
+      expect(agent).toMatchObject({
+        siteId: 'zoo',
+        gateId: 'E02',
+        direction: 'out',
+        broker: { url: 'mqtt://127.0.0.1:1883', username: 'gate@zoo@E02', password: 'secret' },
+        dataDir: join(dir, 'data'),
+        drivers: { kind: 'virtual', autoPassAfterMs: 500 },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('builds the agent config from flags, with virtual drivers and the embedded broker by default', () => {
     const options = parseSimArgs(['--gate', 'G07', '--direction', 'out', '--web', '8090', '--no-tui']);
     expect(options).toMatchObject({
@@ -104,6 +143,7 @@ describe('command line', () => {
       },
     });
     expect(() => parseSimArgs(['--gate', 'a/b'])).toThrow(UsageError);
+    expect(() => parseSimArgs(['--web', 'http'])).toThrow(/--web needs a port/);
     expect(() => parseSimArgs(['--broker', 'http://x'])).toThrow(/broker.url/);
     expect(() => parseSimArgs(['--frobnicate', '1'])).toThrow(/unknown option --frobnicate/);
   });
