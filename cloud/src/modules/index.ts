@@ -10,7 +10,9 @@ import { commandsModule } from './commands/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
+import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
+import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
 import { salesModule } from './sales/routes.js';
 import { stockModule } from './stock/routes.js';
@@ -29,6 +31,8 @@ export const modules: readonly AppModule[] = [
   gateStatusModule,
   commLogModule,
   commandsModule,
+  occupancyModule,
+  metricsModule,
   capacityModule,
   stockModule,
   ticketsModule,

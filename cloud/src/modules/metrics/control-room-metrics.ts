@@ -1,6 +1,6 @@
 /**
  * In-process counters of the control room's own work, for /metrics: events ingested (applied, duplicate, refused),
- * admits per site and denials per reason, a one-minute scan rate, commands issued and their per-gate outcomes, and
+ * persons through the gates per site and direction, denials per reason, a one-minute scan rate, commands issued and their per-gate outcomes, and
  * the command acknowledgement latency as a histogram. Like all Prometheus counters they restart with the process;
  * with several cloud instances, each reports what it handled.
  */
@@ -32,9 +32,11 @@ export class ControlRoomMetrics {
   /** An applied (first-time) scan outcome. */
   scan(
     siteId: string,
-    outcome: { admitted: true; persons: number } | { admitted: false; reason: string },
+    outcome:
+      | { admitted: true; direction: 'in' | 'out'; persons: number }
+      | { admitted: false; reason: string },
   ): void {
-    if (outcome.admitted) bump(this.admits, siteId, outcome.persons);
+    if (outcome.admitted) bump(this.admits, `${siteId}|${outcome.direction}`, outcome.persons);
     else bump(this.denials, `${siteId}|${outcome.reason}`);
     const second = Math.floor(this.now() / 1000);
     const index = second % RATE_WINDOW_SEC;
@@ -79,11 +81,14 @@ export class ControlRoomMetrics {
       lines.push(`sg_events_ingested_total{kind="${kind}",result="${result}"} ${n}`);
     }
     family(
-      'sg_admitted_persons_total',
+      'sg_passage_persons_total',
       'counter',
-      'Persons admitted through gates (first-time passage events).',
+      'Persons who went through gates, by direction (first-time passage events).',
     );
-    for (const [site, n] of this.admits) lines.push(`sg_admitted_persons_total{site="${label(site)}"} ${n}`);
+    for (const [key, n] of this.admits) {
+      const [site = '', direction = ''] = key.split('|');
+      lines.push(`sg_passage_persons_total{site="${label(site)}",direction="${direction}"} ${n}`);
+    }
     family('sg_denials_total', 'counter', 'Refused scans by reason code.');
     for (const [key, n] of this.denials) {
       const [site = '', reason = ''] = key.split('|');

@@ -6,7 +6,6 @@
  * evaluated only for the current occupancy day; a late event for an earlier day updates that day's figures silently.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
@@ -68,7 +67,7 @@ export class OccupancyService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly settings: OccupancySettings,
-    private readonly logger: Logger,
+    private readonly logger: { warn(details: object, message: string): void },
     private readonly now: () => number = Date.now,
   ) {}
 

@@ -44,7 +44,7 @@ export function passagesExtension(deps: {
         metrics.scan(
           event.site_id,
           event.kind === 'passage'
-            ? { admitted: true, persons: event.persons }
+            ? { admitted: true, direction: event.direction, persons: event.persons }
             : { admitted: false, reason: event.reason ?? 'UNKNOWN' },
         );
         occupancy.publish(outcome.figures, outcome.alerts);

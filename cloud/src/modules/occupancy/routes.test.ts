@@ -1,0 +1,217 @@
+/**
+ * Occupancy and capacity alerts following a scripted day of entries and exits over MQTT, as the console sees them:
+ * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
+ */
+import { request } from 'node:http';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { loadConfig } from '../../config.js';
+import { databaseBackends } from '../../db/testing.js';
+import { eventually } from '../../mqtt/testing.js';
+import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
+
+const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
+
+/** Reads a Server-Sent Events stream until stopped: each event as [name, data]. */
+function openStream(port: number, authorization: string) {
+  const events: [string, unknown][] = [];
+  let buffer = '';
+  const req = request({ port, path: '/api/v1/occupancy/stream', headers: { authorization } });
+  const ready = new Promise<void>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const name = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (name && data) events.push([name, JSON.parse(data)]);
+          if (name === 'snapshot') resolve();
+          end = buffer.indexOf('\n\n');
+        }
+      });
+    });
+    req.on('error', reject);
+  });
+  req.end();
+  return { events, ready, close: () => req.destroy() };
+}
+
+describe.each(databaseBackends())('occupancy on $name', (backend) => {
+  let env: ControlRoomEnv;
+  let entry: FakeGate;
+  let exit: FakeGate;
+
+  beforeEach(async () => {
+    env = await createControlRoomEnv(backend, { env: { METRICS_TOKEN } });
+    await env.db.updateTable('zones').set({ capacity: 100 }).where('id', '=', 'north').execute();
+    entry = await FakeGate.connect(env, 'N1');
+    exit = await FakeGate.connect(env, 'N2');
+  });
+  afterEach(async () => {
+    await entry.close();
+    await exit.close();
+    await env.dispose();
+  });
+
+  it('follows entries and exits with alert levels at 80/90/95 % and hysteresis, clamps at zero, and pushes it all', async () => {
+    const capacity = await env.app.inject({
+      method: 'PUT',
+      url: `/api/v1/occupancy/sites/${SITE}/capacity`,
+      headers: env.auth.as('admin'),
+      payload: { capacity: 1_000 },
+    });
+    expect(capacity.json()).toEqual({ siteId: SITE, capacity: 1_000 });
+
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (env.app.server.address() as { port: number }).port;
+    const stream = openStream(port, env.auth.as('control_room').authorization);
+    await stream.ready;
+
+    // [direction, persons] → zone north's level afterwards (capacity 100, hysteresis 3 points).
+    const script: ['in' | 'out', number, number][] = [
+      ['in', 79, 0],
+      ['in', 1, 80], // 80 %: alert 0 → 80
+      ['out', 1, 80], // 79 %: held by hysteresis
+      ['in', 1, 80], // back to 80 %: no new alert
+      ['out', 2, 80], // 78 %
+      ['out', 2, 0], // 76 %: below 77, alert 80 → 0
+      ['in', 20, 95], // 96 %: straight to 95
+      ['out', 2, 95], // 94 %: held (≥ 92)
+      ['out', 3, 90], // 91 %: 95 → 90
+      ['out', 200, 0], // more exits than people inside: clamped at 0, 90 → 0
+    ];
+    let sent = 0;
+    for (const [direction, persons, level] of script) {
+      const gate = direction === 'in' ? entry : exit;
+      await gate.send(passage(gate.gateId, { direction, persons }));
+      sent++;
+      await eventually(async () => {
+        const n = await env.db
+          .selectFrom('passage_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        return Number(n.n) === sent ? true : undefined;
+      });
+      await env.cloud.bus.idle();
+      const row = await env.db
+        .selectFrom('occupancy_counters')
+        .select('level')
+        .where('zone_id', '=', 'north')
+        .executeTakeFirstOrThrow();
+      expect([sent, row.level]).toEqual([sent, level]);
+    }
+
+    const expectedAlerts = [
+      [0, 80, 80],
+      [80, 0, 76],
+      [0, 95, 96],
+      [95, 90, 91],
+      [90, 0, 0],
+    ];
+    const pushed = await eventually(() => {
+      const alerts = stream.events.filter(([name]) => name === 'alert').map(([, data]) => data);
+      return alerts.length === expectedAlerts.length ? alerts : undefined;
+    });
+    stream.close();
+    expect(
+      pushed.map((a) => {
+        const { fromLevel, toLevel, inside } = a as { fromLevel: number; toLevel: number; inside: number };
+        return [fromLevel, toLevel, inside];
+      }),
+    ).toEqual(expectedAlerts);
+    expect(stream.events.filter(([name]) => name === 'figure')).toHaveLength(script.length * 2);
+
+    const alerts = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/occupancy/alerts?siteId=${SITE}`,
+      headers: env.auth.as('finance'),
+    });
+    expect(
+      alerts.json().items.map((a: { zoneId: string; toLevel: number }) => [a.zoneId, a.toLevel]),
+    ).toEqual([
+      ['north', 0],
+      ['north', 90],
+      ['north', 95],
+      ['north', 0],
+      ['north', 80],
+    ]);
+
+    const current = (
+      await env.app.inject({
+        method: 'GET',
+        url: `/api/v1/occupancy?siteId=${SITE}`,
+        headers: env.auth.as('control_room'),
+      })
+    ).json();
+    const [site] = current.items;
+    expect(site.site).toMatchObject({
+      zoneId: null,
+      entries: 101,
+      exits: 210,
+      inside: 0,
+      clamped: 109,
+      capacity: 1_000,
+      level: 0,
+    });
+    expect(site.zones).toEqual([
+      expect.objectContaining({
+        zoneId: 'north',
+        entries: 101,
+        exits: 210,
+        inside: 0,
+        clamped: 109,
+        capacity: 100,
+        percent: 0,
+      }),
+      expect.objectContaining({
+        zoneId: 'south',
+        entries: 0,
+        inside: 0,
+        capacity: null,
+        percent: null,
+        updatedAt: null,
+      }),
+    ]);
+    expect(
+      (await env.app.inject({ method: 'GET', url: '/api/v1/occupancy', headers: env.auth.as('gate_staff') }))
+        .statusCode,
+    ).toBe(403);
+
+    const scrape = (authorization?: string) =>
+      env.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    const metrics = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
+    for (const line of [
+      'sg_occupancy_inside{site="park",zone="north"} 0',
+      'sg_occupancy_alert_level{site="park",zone=""} 0',
+      'sg_passage_persons_total{site="park",direction="in"} 101',
+      'sg_passage_persons_total{site="park",direction="out"} 210',
+      'sg_events_ingested_total{kind="passage",result="applied"} 10',
+      'sg_mqtt_messages_total{direction="in",channel="event/passage",result="ok",reason=""} 10',
+      'sg_command_ack_seconds_count 0',
+      '# TYPE sg_scans_per_second gauge',
+    ]) {
+      expect(metrics.body).toContain(line);
+    }
+    expect([(await scrape()).statusCode, (await scrape('Bearer wrong')).json().error.code]).toEqual([
+      401,
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('refuses /metrics when no METRICS_TOKEN is configured', async () => {
+    const app = await buildApp({
+      config: loadConfig({ DATABASE_URL: env.test.url }),
+      database: env.test.database,
+      logger: pino({ level: 'silent' }),
+    });
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect([response.statusCode, response.json().error.code]).toEqual([403, 'METRICS_DISABLED']);
+    await app.close();
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * /api/v1/occupancy — in-park occupancy (在园人数) for the control room: today's figures per site and zone, a
+ * Server-Sent Events stream (a `snapshot`, then one `figure` event per changed counter and one `alert` event per
+ * alert level change, plus a comment every 15 s), the alert history (reports.read, the live-figures permission), and
+ * each site's in-park capacity (venues.manage).
+ */
+import { z } from 'zod';
+import { errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+import { changeContextOf } from '../venues/change-context.js';
+import { venueIdSchema } from '../venues/schemas.js';
+import type { OccupancyAlert, OccupancyFigure } from './service.js';
+import { OccupancyService } from './service.js';
+
+const figureSchema = z
+  .object({
+    siteId: z.string(),
+    zoneId: z.string().nullable().describe('null = the whole site'),
+    day: z.string().describe("Occupancy day (venue-local date; '' when occupancy never resets)"),
+    entries: z.number().int(),
+    exits: z.number().int(),
+    inside: z.number().int().describe('在园人数 / Persons inside'),
+    clamped: z.number().int().describe('Exit persons dropped so that inside never went below 0'),
+    capacity: z.number().int().nullable(),
+    percent: z.number().nullable(),
+    level: z.number().int().describe('Alert level: 0, 80, 90 or 95'),
+    updatedAt: z.number().int().nullable(),
+  })
+  .meta({ id: 'OccupancyFigure' });
+
+const alertSchema = z
+  .object({
+    id: z.number().int(),
+    siteId: z.string(),
+    zoneId: z.string().nullable(),
+    day: z.string(),
+    fromLevel: z.number().int(),
+    toLevel: z.number().int(),
+    inside: z.number().int(),
+    capacity: z.number().int(),
+    at: z.number().int(),
+  })
+  .meta({ id: 'OccupancyAlert' });
+
+const siteOccupancySchema = z.object({
+  siteId: z.string(),
+  day: z.string(),
+  site: figureSchema,
+  zones: z.array(figureSchema),
+});
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
+const read = { access: 'reports.read' } as const;
+const KEEPALIVE_MS = 15_000;
+
+export const occupancyModule: AppModule = {
+  name: 'occupancy',
+  prefix: '/api/v1/occupancy',
+  routes: async (app, { config, database, mqtt }) => {
+    const occupancy = new OccupancyService(database.db, config.occupancy, app.log);
+    const tags = ['occupancy'];
+
+    app.get(
+      '/',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '在园人数 / In-park occupancy today, per site and zone',
+          querystring: z.object({ siteId: venueIdSchema.optional() }),
+          response: { 200: z.object({ items: z.array(siteOccupancySchema) }), ...errors },
+        },
+      },
+      async (request) => ({ items: await occupancy.current(request.query.siteId) }),
+    );
+
+    app.get(
+      '/alerts',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '容量告警记录 / Capacity alert level changes, newest first',
+          querystring: z.object({
+            siteId: venueIdSchema.optional(),
+            from: z.coerce.number().int().optional(),
+            to: z.coerce.number().int().optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+          response: { 200: z.object({ items: z.array(alertSchema) }), ...errors },
+        },
+      },
+      async (request) => ({ items: await occupancy.alerts(request.query) }),
+    );
+
+    app.put(
+      '/sites/:siteId/capacity',
+      {
+        config: { access: 'venues.manage' },
+        schema: {
+          tags,
+          summary: '设置景区在园容量 / Set how many people a site may hold at once',
+          params: z.object({ siteId: venueIdSchema }),
+          body: z.strictObject({
+            capacity: z.number().int().min(1).max(10_000_000).nullable().describe('null = not limited'),
+          }),
+          response: {
+            200: z.object({ siteId: z.string(), capacity: z.number().int().nullable() }),
+            ...errors,
+          },
+        },
+      },
+      async (request) =>
+        occupancy.setSiteCapacity(request.params.siteId, request.body.capacity, changeContextOf(request)),
+    );
+
+    app.get(
+      '/stream',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '在园人数与告警推送（SSE） / Push stream of occupancy changes and alerts (Server-Sent Events)',
+          produces: ['text/event-stream'],
+        },
+      },
+      async (request, reply) => {
+        reply.hijack();
+        const raw = reply.raw;
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        const send = (event: string, data: unknown) =>
+          raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        const onFigure = (figure: OccupancyFigure) => send('figure', figure);
+        const onAlert = (alert: OccupancyAlert) => send('alert', alert);
+        // Listen first, so nothing that changes while the snapshot is read is missed (it may arrive twice).
+        mqtt?.controlRoom.occupancy.on('figure', onFigure);
+        mqtt?.controlRoom.occupancy.on('alert', onAlert);
+        const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
+        request.raw.on('close', () => {
+          clearInterval(keepalive);
+          mqtt?.controlRoom.occupancy.off('figure', onFigure);
+          mqtt?.controlRoom.occupancy.off('alert', onAlert);
+        });
+        send('snapshot', { items: await occupancy.current() });
+      },
+    );
+  },
+};

@@ -1,0 +1,222 @@
+/**
+ * Passage ingestion over MQTT on each database: exactly once per eventId (sequential and parallel duplicates),
+ * refusals that change nothing and leave a comm-log reason, late events, and the ticket-update hook's place in the
+ * transaction.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../db/testing.js';
+import { eventually, silentLogger } from '../../mqtt/testing.js';
+import {
+  type ControlRoomEnv,
+  createControlRoomEnv,
+  denial,
+  FakeGate,
+  passage,
+  SITE,
+} from '../metrics/testing.js';
+import { OccupancyService } from '../occupancy/service.js';
+import { PassageIngestion, type StoredEvent } from './service.js';
+
+describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
+  let env: ControlRoomEnv;
+  let gate: FakeGate;
+
+  beforeEach(async () => {
+    env = await createControlRoomEnv(backend);
+    gate = await FakeGate.connect(env, 'N1');
+  });
+  afterEach(async () => {
+    await gate.close();
+    await env.dispose();
+  });
+
+  const occupancyService = () =>
+    new OccupancyService(env.db, { resetHour: 0, hysteresisPct: 3 }, silentLogger);
+
+  async function events() {
+    return env.db.selectFrom('passage_events').selectAll().orderBy('at').execute();
+  }
+  async function counters() {
+    return env.db
+      .selectFrom('occupancy_counters')
+      .select(['zone_id', 'day', 'entries', 'exits', 'inside'])
+      .orderBy('day')
+      .orderBy('zone_id')
+      .execute();
+  }
+  async function rejectedReasons(): Promise<(string | null)[]> {
+    await env.cloud.commLog.flush();
+    const rows = await env.db
+      .selectFrom('comm_log')
+      .select('reason')
+      .where('result', '=', 'rejected')
+      .execute();
+    return rows.map((r) => r.reason);
+  }
+
+  it('stores a passage with its gate, site and zone and moves occupancy; the same event again changes nothing', async () => {
+    const event = passage('N1', { persons: 3, decidedOffline: true, entriesLeft: 4, correlationId: 'vr-1' });
+    await gate.send(event);
+    await gate.send(event);
+    await eventually(async () => ((await rejectedReasons()).includes('DUPLICATE_EVENT') ? true : undefined));
+    await env.cloud.bus.idle();
+    expect(await events()).toEqual([
+      expect.objectContaining({
+        event_id: event.eventId,
+        kind: 'passage',
+        site_id: SITE,
+        zone_id: 'north',
+        gate_id: 'N1',
+        ticket_id: 1001,
+        direction: 'in',
+        persons: 3,
+        at: event.at,
+        decided_offline: 1,
+        entries_left: 4,
+        correlation_id: 'vr-1',
+        reason: null,
+      }),
+    ]);
+    const [site, zone] = await counters();
+    expect([site?.zone_id, site?.inside, zone?.zone_id, zone?.inside]).toEqual(['', 3, 'north', 3]);
+    expect(env.cloud.controlRoom.metrics.prometheus()).toMatch(
+      /sg_events_ingested_total\{kind="passage",result="duplicate"\} 1/,
+    );
+  });
+
+  it('stores a denial with its reason and leaves occupancy alone', async () => {
+    const event = denial('N1', { reason: 'ANTI_PASSBACK', ticketId: null, credentialKind: null });
+    await gate.send(event);
+    const [row] = await eventually(async () => {
+      const rows = await events();
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(row).toMatchObject({
+      kind: 'denial',
+      reason: 'ANTI_PASSBACK',
+      persons: 0,
+      ticket_id: null,
+      zone_id: 'north',
+    });
+    expect(await counters()).toEqual([]);
+    expect(env.cloud.controlRoom.metrics.prometheus()).toMatch(
+      /sg_denials_total\{site="park",reason="ANTI_PASSBACK"\} 1/,
+    );
+  });
+
+  it('20 duplicates in parallel (as from several cloud instances) apply exactly once', async () => {
+    const ingestion = new PassageIngestion(env.db, occupancyService());
+    const event = passage('N2', { persons: 2 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        ingestion.ingest({ siteId: SITE, gateId: 'N2', message: event, receivedAt: Date.now() }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.status === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(19);
+    expect(await events()).toHaveLength(1);
+    expect((await counters()).map((c) => [c.zone_id, c.entries, c.inside])).toEqual([
+      ['', 2, 2],
+      ['north', 2, 2],
+    ]);
+  });
+
+  it('20 copies of one event published at once over MQTT give one row and one occupancy change', async () => {
+    const event = passage('N1');
+    await Promise.all(Array.from({ length: 20 }, () => gate.send(event)));
+    await eventually(async () => {
+      const reasons = await rejectedReasons();
+      return reasons.filter((r) => r === 'DUPLICATE_EVENT').length === 19 ? true : undefined;
+    });
+    expect(await events()).toHaveLength(1);
+    expect((await counters()).map((c) => c.inside)).toEqual([1, 1]);
+  });
+
+  it('malformed, oversized, unknown-type, mismatched and unregistered messages are logged with reasons and change nothing', async () => {
+    await gate.sendRaw('event/passage', '{"type":"passage",');
+    await gate.sendRaw('event/passage', Buffer.alloc(5_000, 0x20));
+    await gate.sendRaw('event/passage', JSON.stringify({ ...passage('N1'), type: 'heartbeat' }));
+    await gate.sendRaw('event/passage', JSON.stringify({ ...passage('N1'), persons: 0 }));
+    await gate.sendRaw('event/passage', JSON.stringify(passage('N2')));
+    // A gate the registry does not know (possible on an external broker without the exported ACL).
+    const ingestion = new PassageIngestion(env.db, occupancyService());
+    expect(
+      await ingestion.ingest({ siteId: SITE, gateId: 'ZZ', message: passage('ZZ'), receivedAt: Date.now() }),
+    ).toEqual({ status: 'unknown_gate' });
+    expect(
+      await ingestion.ingest({
+        siteId: 'elsewhere',
+        gateId: 'N1',
+        message: passage('N1'),
+        receivedAt: Date.now(),
+      }),
+    ).toEqual({ status: 'unknown_gate' });
+    const reasons = await eventually(async () => {
+      const all = await rejectedReasons();
+      return all.length >= 5 ? all : undefined;
+    });
+    expect(reasons.sort()).toEqual([
+      'BAD_JSON',
+      'BAD_MESSAGE',
+      'GATE_MISMATCH',
+      'TOO_LARGE',
+      'UNKNOWN_MESSAGE_TYPE',
+    ]);
+    expect(await events()).toEqual([]);
+    expect(await counters()).toEqual([]);
+  });
+
+  it('a late event from yesterday is stored and counts towards yesterday, not today', async () => {
+    const yesterday = Date.now() - 86_400_000;
+    await gate.send(passage('N1', { at: yesterday }));
+    await gate.send(passage('N1'));
+    await eventually(async () => ((await events()).length === 2 ? true : undefined));
+    await env.cloud.bus.idle();
+    const rows = await counters();
+    expect(rows.map((r) => [r.zone_id, r.inside])).toEqual([
+      ['', 1],
+      ['north', 1],
+      ['', 1],
+      ['north', 1],
+    ]);
+    expect(new Set(rows.map((r) => r.day)).size).toBe(2);
+  });
+
+  it('runs the ticket-update hook inside the transaction: once per new event, and a failing hook stores nothing', async () => {
+    const seen: StoredEvent[] = [];
+    const ok = new PassageIngestion(env.db, occupancyService(), [
+      {
+        name: 'record',
+        apply: async (trx, event) => {
+          // Inside the same transaction the event row is already visible.
+          const row = await trx
+            .selectFrom('passage_events')
+            .select('event_id')
+            .where('event_id', '=', event.event_id)
+            .executeTakeFirst();
+          expect(row?.event_id).toBe(event.event_id);
+          seen.push(event);
+        },
+      },
+    ]);
+    const event = passage('N3');
+    await ok.ingest({ siteId: SITE, gateId: 'N3', message: event, receivedAt: 1 });
+    await ok.ingest({ siteId: SITE, gateId: 'N3', message: event, receivedAt: 2 });
+    expect(seen.map((e) => e.event_id)).toEqual([event.eventId]);
+
+    const failing = new PassageIngestion(env.db, occupancyService(), [
+      {
+        name: 'fail',
+        apply: async () => {
+          throw new Error('ticket store down');
+        },
+      },
+    ]);
+    const other = passage('N3');
+    await expect(
+      failing.ingest({ siteId: SITE, gateId: 'N3', message: other, receivedAt: 3 }),
+    ).rejects.toThrow('ticket store down');
+    expect((await events()).map((e) => e.event_id)).toEqual([event.eventId]);
+    expect((await counters()).map((c) => c.inside)).toEqual([1, 1]);
+  });
+});
