@@ -1,0 +1,17 @@
+import { expect, it } from 'vitest';
+
+it('the package root resolves and offers the virtual devices and the gate simulator', async () => {
+  // Through the package name, as another workspace imports it: this fails if package.json exports point nowhere.
+  const sims = await import('@scenic/simulators');
+  const drivers = await import('@scenic/simulators/drivers');
+  expect(sims.createVirtualGate).toBe(drivers.createVirtualGate);
+  const gate = sims.createVirtualGate({ recycler: false });
+  expect(gate.recycler).toBeUndefined();
+  expect(typeof sims.GateSim).toBe('function');
+  expect(typeof sims.runGateSim).toBe('function');
+  expect(sims.parseSimArgs(['--site', 'park', '--gate', 'G07', '--no-tui']).agent).toMatchObject({
+    siteId: 'park',
+    gateId: 'G07',
+  });
+  expect(sims.parseCommand('p')).toEqual({ kind: 'pass', direction: 'in' });
+});
