@@ -4,6 +4,7 @@
  * transaction.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serviceUrl } from '../../../../test/support/services.js';
 import { databaseBackends } from '../../db/testing.js';
 import { eventually, silentLogger } from '../../mqtt/testing.js';
 import {
@@ -218,5 +219,38 @@ describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
     ).rejects.toThrow('ticket store down');
     expect((await events()).map((e) => e.event_id)).toEqual([event.eventId]);
     expect((await counters()).map((c) => c.inside)).toEqual([1, 1]);
+  });
+});
+
+const sharedUrl = serviceUrl('TEST_MQTT_URL');
+const [sqlite] = databaseBackends();
+
+describe.skipIf(!sharedUrl || !sqlite)('passage ingestion through Mosquitto (TEST_MQTT_URL)', () => {
+  it('applies an event sent twice once, and logs the replay', async () => {
+    const site = `t${Math.random().toString(36).slice(2, 10)}`;
+    const env = await createControlRoomEnv(sqlite!, { mqttEnv: { MQTT_URL: sharedUrl ?? '' }, siteId: site });
+    const gate = await FakeGate.connect(env, `${site}-N1`, site);
+    try {
+      const event = passage(`${site}-N1`, { persons: 2 });
+      await gate.send(event);
+      await gate.send(event);
+      await eventually(async () => {
+        await env.cloud.commLog.flush();
+        const row = await env.db
+          .selectFrom('comm_log')
+          .select('reason')
+          .where('site_id', '=', site)
+          .where('reason', '=', 'DUPLICATE_EVENT')
+          .executeTakeFirst();
+        return row ? true : undefined;
+      }, 10_000);
+      const rows = await env.db.selectFrom('passage_events').select(['event_id', 'zone_id']).execute();
+      expect(rows).toEqual([{ event_id: event.eventId, zone_id: 'north' }]);
+      const inside = await env.db.selectFrom('occupancy_counters').select('inside').execute();
+      expect(inside.map((r) => r.inside)).toEqual([2, 2]);
+    } finally {
+      await gate.close();
+      await env.dispose();
+    }
   });
 });
