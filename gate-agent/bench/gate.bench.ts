@@ -22,7 +22,7 @@ const DENIALS = 400;
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-gate-'));
 const store = new GateStore(join(dir, 'gate.db'));
-store.saveConfig(testConfig({ relayPulseMs: 20 }));
+store.saveConfig(testConfig({ relayPulseMs: 50 }));
 
 /** Derived from the id rather than kept in an array, so the bench holds no per-record memory of its own. */
 function barcodeOf(id: number): string {

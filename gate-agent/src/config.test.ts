@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RELAY_PULSE_MIN_MS } from '@scenic/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadAgentConfig } from './config.js';
 
@@ -38,6 +39,15 @@ describe('agent config', () => {
     });
     expect(() => loadAgentConfig(path)).toThrow(/gateId[\s\S]*broker\.url: must be an mqtt/);
     expect(() => loadAgentConfig(path)).toThrow(/drivers\.relays\.entry/);
+  });
+
+  it('holds a local relay pulse override to the same floor as the cloud config', () => {
+    expect(RELAY_PULSE_MIN_MS).toBe(50);
+    expect(() => loadAgentConfig(write({ ...minimal, relayPulseMs: 20 }))).toThrow(/relayPulseMs/);
+    expect(() => loadAgentConfig(write({ ...minimal, relayPulseMs: RELAY_PULSE_MIN_MS - 1 }))).toThrow(
+      /relayPulseMs/,
+    );
+    expect(loadAgentConfig(write({ ...minimal, relayPulseMs: RELAY_PULSE_MIN_MS })).relayPulseMs).toBe(50);
   });
 
   it('names unreadable and non-JSON files', () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { idStringSchema } from '@scenic/protocol';
+import { idStringSchema, RELAY_PULSE_MIN_MS } from '@scenic/protocol';
 import { z } from 'zod';
 
 const pin = z.strictObject({
@@ -84,8 +84,11 @@ export const agentConfigSchema = z.strictObject({
   dataDir: z.string().min(1),
   /** Speak announcements; LED texts are always shown. */
   voice: z.boolean().default(true),
-  /** Local overrides of the cloud config for this turnstile's mechanics (installer's knowledge beats defaults). */
-  relayPulseMs: z.number().int().min(20).max(10_000).optional(),
+  /**
+   * Local overrides of the cloud config for this turnstile's mechanics (installer's knowledge beats defaults). The
+   * pulse has the cloud config's floor: shorter releases were missed by turnstile mechanisms, locking out a visitor.
+   */
+  relayPulseMs: z.number().int().min(RELAY_PULSE_MIN_MS).max(10_000).optional(),
   passageTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   drivers: z.discriminatedUnion('kind', [virtualDrivers, hardwareDrivers]),
