@@ -2,6 +2,31 @@ import { Mfrc522Model, VirtualCard } from '@scenic/simulators/drivers';
 import { describe, expect, it } from 'vitest';
 import { crcA } from './crc-a.js';
 import { Mfrc522Chip } from './mfrc522-chip.js';
+import { Reg, spiAddress } from './registers.js';
+import type { SpiTransport } from './spi-transport.js';
+
+/**
+ * The model behind a bus whose caller is busy: the chip answers a read of `reg` at once (as the SPI transfer
+ * happens), but the process then blocks for `blockMs` before the driver sees the answer — a GC pause, a burst of
+ * SQLite work, a loaded controller. Only the first `times` such reads are delayed.
+ */
+function busyCaller(model: Mfrc522Model, reg: number, blockMs: number, times = 1): SpiTransport {
+  let left = times;
+  return {
+    async transfer(data) {
+      const out = await model.transfer(data);
+      if (left > 0 && data[0] === spiAddress(reg, true)) {
+        left--;
+        const until = performance.now() + blockMs;
+        while (performance.now() < until) {
+          // Blocks the event loop on purpose: no timer, no other task runs meanwhile.
+        }
+      }
+      return out;
+    },
+    close: () => model.close(),
+  };
+}
 
 describe('crcA', () => {
   it('matches the ISO/IEC 14443-3 annex B examples', () => {
@@ -52,5 +77,30 @@ describe('Mfrc522Chip against the model', () => {
     await chip.init();
     await chip.antenna(false);
     expect(await chip.transceive([0x52], 7)).toBeNull();
+  });
+
+  it('does not take a poll delayed past its deadline for a hung chip: it reads the status once more', async () => {
+    const model = new Mfrc522Model();
+    // The first ComIrq read sees the chip still waiting (its 20 ms timer has not run out), then the process is
+    // busy for 150 ms — well past the driver's 70 ms deadline, while the chip's timer completes meanwhile.
+    const chip = new Mfrc522Chip(busyCaller(model, Reg.ComIrq, 150), { timeoutMs: 20 });
+    await chip.init();
+    await expect(chip.transceive([0x52], 7)).resolves.toBeNull();
+    // And a card that answered during the pause is read, not lost to a false fault.
+    model.placeCard(new VirtualCard('04A22B1C5D8000'));
+    const slow = new Mfrc522Chip(busyCaller(model, Reg.ComIrq, 150), { timeoutMs: 20 });
+    await slow.init();
+    const atqa = await slow.transceive([0x26], 7);
+    expect(atqa && [...atqa.data]).toEqual([0x44, 0x00]);
+  });
+
+  it('still reports a chip that neither answers nor times out, after asking once past the deadline', async () => {
+    const model = new Mfrc522Model();
+    const chip = new Mfrc522Chip(busyCaller(model, Reg.ComIrq, 150), { timeoutMs: 20 });
+    await chip.init();
+    model.injectFault({ kind: 'stuck' });
+    const started = performance.now();
+    await expect(chip.transceive([0x52], 7)).rejects.toMatchObject({ code: 'CHIP_NOT_RESPONDING' });
+    expect(performance.now() - started).toBeLessThan(400);
   });
 });

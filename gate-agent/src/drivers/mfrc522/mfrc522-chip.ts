@@ -152,9 +152,10 @@ export class Mfrc522Chip {
     }
     if (!this.#resetLine) await this.writeReg(Reg.Command, Cmd.SoftReset);
     const deadline = performance.now() + GUARD_MS;
-    while ((await this.readReg(Reg.Command)) & CommandBits.PowerDown) {
-      if (performance.now() > deadline)
-        throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 reset never ended');
+    for (;;) {
+      const late = performance.now() > deadline; // before the read, as in transceive()
+      if (!((await this.readReg(Reg.Command)) & CommandBits.PowerDown)) break;
+      if (late) throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 reset never ended');
       await yieldToEventLoop();
     }
     const reload = Math.min(0xffff, Math.max(1, Math.round((this.timeoutMs * 1000) / TICK_US) - 1));
@@ -195,13 +196,17 @@ export class Mfrc522Chip {
     const deadline = performance.now() + this.timeoutMs + GUARD_MS;
     let answered = false;
     for (;;) {
+      // Past the deadline is judged before the read, never after it: under event-loop delay a read issued in time
+      // can resume long after the deadline, and its stale "still busy" must not count as a hang (a false
+      // CHIP_NOT_RESPONDING, then a needless reset). So the chip is always asked once more after the deadline.
+      const late = performance.now() > deadline;
       const irq = await this.readReg(Reg.ComIrq);
       if (irq & (ComIrq.Rx | ComIrq.Idle)) {
         answered = true;
         break;
       }
       if (irq & ComIrq.Timer) break;
-      if (performance.now() > deadline) {
+      if (late) {
         await this.writeReg(Reg.Command, Cmd.Idle);
         throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 Transceive neither finished nor timed out');
       }
@@ -233,8 +238,10 @@ export class Mfrc522Chip {
     await this.writeReg(Reg.FIFOData, ...data);
     await this.writeReg(Reg.Command, Cmd.CalcCRC);
     const deadline = performance.now() + GUARD_MS;
-    while (!((await this.readReg(Reg.DivIrq)) & DivIrq.CRC)) {
-      if (performance.now() > deadline) {
+    for (;;) {
+      const late = performance.now() > deadline; // before the read, as in transceive()
+      if ((await this.readReg(Reg.DivIrq)) & DivIrq.CRC) break;
+      if (late) {
         await this.writeReg(Reg.Command, Cmd.Idle);
         throw new DriverError('CHIP_NOT_RESPONDING', 'MFRC522 CRC coprocessor never finished');
       }
