@@ -23,6 +23,11 @@ const hardwareDrivers = z.strictObject({
     entry: pin,
     exit: pin,
     debounceMs: z.number().int().min(0).max(1000).default(20),
+    /**
+     * An input active longer than this is a stuck input (jammed arm, blocked beam): the lane stops admitting that
+     * way and raises the alarm. Longer than the slowest honest passage at this turnstile (a pram, a wheelchair).
+     */
+    stuckAfterMs: z.number().int().min(100).max(600_000).default(10_000),
   }),
   recycler: z
     .strictObject({
@@ -46,6 +51,13 @@ const hardwareDrivers = z.strictObject({
     spiDevice: z.number().int().min(0).max(9).default(0),
     speedHz: z.number().int().min(100_000).max(10_000_000).default(1_000_000),
     pollIntervalMs: z.number().int().min(10).max(1000).default(100),
+    /**
+     * GPIO line (on gpioChip) wired to the MFRC522's NRSTPD pin, if any: a hard reset through it cures a latched-up
+     * chip that a soft reset cannot. Without it the pin is tied to 3.3 V and only soft resets are possible.
+     */
+    resetLine: z.number().int().min(0).max(1023).optional(),
+    /** Oscillator start-up wait after a hard reset before the chip is spoken to. */
+    resetSettleMs: z.number().int().min(1).max(1000).default(50),
   }),
   led: z.strictObject({
     path: z.string().min(1),

@@ -8,7 +8,14 @@ import type { VirtualGate } from '@scenic/simulators/drivers';
 import type { AgentConfig, HardwareDriversConfig } from './config.js';
 import { GateCore } from './core/gate-core.js';
 import type { Log } from './core/ports.js';
-import { type GateHardware, StreamScanner, startGateHardware, stopGateHardware } from './drivers/index.js';
+import {
+  type GateHardware,
+  type GpioLines,
+  type SpiTransport,
+  StreamScanner,
+  startGateHardware,
+  stopGateHardware,
+} from './drivers/index.js';
 import { GateLink } from './link/gate-link.js';
 import { GateStore } from './store/gate-store.js';
 
@@ -41,12 +48,25 @@ export async function createHardware(
   return { hardware: await createRealHardware(drivers, config.dataDir) };
 }
 
-async function createRealHardware(d: HardwareDriversConfig, dataDir: string): Promise<GateHardware> {
+/** Stand-ins for the board's buses, so the wiring of a hardware config can be exercised on any PC. */
+export interface RealHardwareBuses {
+  readonly gpio?: GpioLines;
+  readonly openSpi?: (options: { bus: number; device: number; speedHz: number }) => Promise<SpiTransport>;
+}
+
+/** The real drivers for a `"kind": "hardware"` config, on sysfs GPIO and spidev unless `buses` says otherwise. */
+export async function createRealHardware(
+  d: HardwareDriversConfig,
+  dataDir: string,
+  buses: RealHardwareBuses = {},
+): Promise<GateHardware> {
   const hw = await import('./drivers/hardware.js');
   const { Mfrc522Reader } = await import('./drivers/index.js');
-  const gpio = new hw.OnoffGpio(d.gpioChip === undefined ? {} : { chipLabel: d.gpioChip });
+  const gpio = buses.gpio ?? new hw.OnoffGpio(d.gpioChip === undefined ? {} : { chipLabel: d.gpioChip });
+  const openSpi = buses.openSpi ?? hw.openSpiDevice;
   const relay = (name: string, p: { line: number; activeLow: boolean }) =>
     new hw.GpioRelay({ gpio, name, line: p.line, activeLow: p.activeLow });
+  const resetLine = d.cardReader.resetLine;
   return {
     scanner:
       d.scanner.kind === 'serial'
@@ -54,12 +74,11 @@ async function createRealHardware(d: HardwareDriversConfig, dataDir: string): Pr
         : new StreamScanner(),
     cardReader: new Mfrc522Reader({
       openTransport: () =>
-        hw.openSpiDevice({
-          bus: d.cardReader.spiBus,
-          device: d.cardReader.spiDevice,
-          speedHz: d.cardReader.speedHz,
-        }),
+        openSpi({ bus: d.cardReader.spiBus, device: d.cardReader.spiDevice, speedHz: d.cardReader.speedHz }),
       pollIntervalMs: d.cardReader.pollIntervalMs,
+      resetSettleMs: d.cardReader.resetSettleMs,
+      // Claimed high (NRSTPD released): claiming it low would power the chip down before the driver's own reset.
+      ...(resetLine === undefined ? {} : { openResetLine: () => gpio.output(resetLine, 1) }),
     }),
     relays: {
       entry: relay('entry', d.relays.entry),
@@ -71,6 +90,7 @@ async function createRealHardware(d: HardwareDriversConfig, dataDir: string): Pr
       entry: d.passage.entry,
       exit: d.passage.exit,
       debounceMs: d.passage.debounceMs,
+      stuckAfterMs: d.passage.stuckAfterMs,
     }),
     led: new hw.SerialLedDisplay({
       path: d.led.path,
