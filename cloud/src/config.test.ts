@@ -32,6 +32,8 @@ describe('loadConfig', () => {
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
       },
       commLog: { retentionDays: 90 },
+      occupancy: { resetHour: 0, hysteresisPct: 3 },
+      metrics: { token: undefined },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auth: {
         initialAdmin: undefined,
