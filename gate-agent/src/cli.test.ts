@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VirtualLed, VirtualRecycler } from '@scenic/simulators/drivers';
 import { afterEach, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
 import { testConfig } from './core/test-fixtures.js';
+import { DriverError } from './drivers/index.js';
 import { GateStore } from './store/gate-store.js';
 import { testRecord } from './store/test-records.js';
 
@@ -85,6 +87,25 @@ it('test-hardware fails the steps nobody completed and says so in the table', as
   expect(text).toMatch(/^passage in +FAIL +timed out/m);
   expect(text).toMatch(/^passage out +FAIL +timed out/m);
   expect(text).toMatch(/^recycler eject +PASS/m);
+  expect(text).toContain('2 check(s) failed');
+});
+
+it('test-hardware lists devices that could not be started as failed rows and skips their steps', async () => {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((line: string) => out.push(line));
+  vi.spyOn(VirtualLed.prototype, 'start').mockRejectedValue(
+    new DriverError('SERIAL_IO', 'cannot open /dev/ttyS1'),
+  );
+  vi.spyOn(VirtualRecycler.prototype, 'start').mockRejectedValue(new DriverError('GPIO_IO', 'line 13 busy'));
+  expect(await runCli(['test-hardware', '--config', configFile(), '--wait-ms', '2000'])).toBe(1);
+  const text = out.join('\n');
+  expect(text).toContain('  FAILED: not started: SERIAL_IO cannot open /dev/ttyS1');
+  expect(text).toMatch(/^LED +FAIL +not started: SERIAL_IO cannot open \/dev\/ttyS1$/m);
+  expect(text).toMatch(/^recycler +FAIL +not started: GPIO_IO line 13 busy$/m);
+  expect(text).not.toMatch(/^recycler (swallow|eject)/m);
+  // Everything else was still exercised.
+  expect(text).toMatch(/^passage out +PASS/m);
+  expect(text).toMatch(/^voice +PASS/m);
   expect(text).toContain('2 check(s) failed');
 });
 

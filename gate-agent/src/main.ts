@@ -9,8 +9,10 @@ import type { AgentConfig, HardwareDriversConfig } from './config.js';
 import { GateCore } from './core/gate-core.js';
 import type { Log } from './core/ports.js';
 import {
+  type DegradedDevice,
   type GateHardware,
   type GpioLines,
+  restartDegraded,
   type SpiTransport,
   StreamScanner,
   startGateHardware,
@@ -129,6 +131,8 @@ export interface RunningAgent {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+/** How often devices that failed to start are tried again (a technician re-plugging the LED need not restart). */
+const DEGRADED_RETRY_MS = 60_000;
 
 export interface StartAgentOptions {
   readonly onReboot?: () => void;
@@ -137,6 +141,8 @@ export interface StartAgentOptions {
    * are started and stopped with the agent.
    */
   readonly hardware?: GateHardware;
+  /** Retry period for degraded devices; default 60 s. */
+  readonly degradedRetryMs?: number;
 }
 
 export async function startAgent(
@@ -146,11 +152,19 @@ export async function startAgent(
 ): Promise<RunningAgent> {
   const store = new GateStore(join(config.dataDir, 'gate.db'));
   const hardware = options.hardware ?? (await createHardware(config)).hardware;
+  let degraded: DegradedDevice[];
   try {
-    await startGateHardware(hardware);
+    degraded = await startGateHardware(hardware);
   } catch (err) {
     store.close();
     throw err;
+  }
+  // Error level: the lane works, but a visitor-facing device is missing until someone fixes it.
+  for (const d of degraded) {
+    log.error(
+      { role: d.role, code: d.error.code, err: d.error.message },
+      'device could not be started; the lane runs without it',
+    );
   }
   const linkRef: { link?: GateLink } = {};
   const core = new GateCore({
@@ -180,11 +194,32 @@ export async function startAgent(
     ...(options.onReboot ? { onReboot: options.onReboot } : {}),
   });
   linkRef.link = link;
+  core.setDegraded(degraded);
   await core.start();
   link.start();
   store.prune(Date.now());
   const pruner = setInterval(() => store.prune(Date.now()), PRUNE_EVERY_MS);
   pruner.unref();
+  let retrying: Promise<void> | undefined;
+  const retryDegraded = () => {
+    if (retrying || degraded.length === 0) return;
+    retrying = (async () => {
+      const before = degraded;
+      degraded = await restartDegraded(before);
+      for (const d of before.filter((b) => !degraded.some((s) => s.role === b.role))) {
+        log.info({ role: d.role }, 'device started; the lane uses it again');
+      }
+      core.setDegraded(degraded);
+      if (degraded.length === 0) clearInterval(retryTimer);
+    })()
+      .catch((err) => log.error({ err }, 'retrying degraded devices failed'))
+      .finally(() => {
+        retrying = undefined;
+      });
+  };
+  const retryTimer = setInterval(retryDegraded, options.degradedRetryMs ?? DEGRADED_RETRY_MS);
+  retryTimer.unref();
+  if (degraded.length === 0) clearInterval(retryTimer);
   log.info(
     { mode: core.status.mode, whitelistVersion: store.whitelist.version(), outbox: store.outbox.depth() },
     'gate agent started',
@@ -204,6 +239,8 @@ export async function startAgent(
     stop() {
       stopping ??= (async () => {
         clearInterval(pruner);
+        clearInterval(retryTimer);
+        await retrying;
         await core.stop();
         await link.flush(2_000);
         await link.stop();
@@ -223,7 +260,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       process.exitCode = await runCli(process.argv.slice(2));
     })
     .catch((err: unknown) => {
-      // E.g. a device that cannot be acquired: say which, and let the service manager retry.
+      // E.g. an essential device (a relay, the passage sensor) that cannot be acquired: say which, and let the
+      // service manager retry.
       console.error(`gate-agent: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     });

@@ -10,11 +10,11 @@ import {
   type ValidateResponse,
 } from '@scenic/protocol';
 import { createVirtualGate, type VirtualGate } from '@scenic/simulators/drivers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { GateStore } from '../store/gate-store.js';
 import { testRecord } from '../store/test-records.js';
-import { GateCore, type ScanOutcome } from './gate-core.js';
+import { GateCore, type GateStatus, type ScanOutcome } from './gate-core.js';
 import type { OnlineValidator } from './ports.js';
 import { codeHash } from './resolve-credential.js';
 import { SILENT_LOG, testConfig, testQr } from './test-fixtures.js';
@@ -430,5 +430,48 @@ describe('restart', () => {
     await running.core.applyConfig(testConfig());
     expect(running.core.status.mode).toBe('emergency_open');
     await running.shutdown();
+  });
+});
+
+describe('degraded devices', () => {
+  it('leaves a degraded LED and voice alone, reports them in the state, and redraws the LED once it is back', async () => {
+    const h = await harness();
+    const states: GateStatus[] = [];
+    h.core.on('state', (s) => states.push(s));
+    const show = vi.spyOn(h.gate.led, 'show');
+    const spoken = h.gate.voice.log.length;
+    h.core.setDegraded([{ role: 'voice' }, { role: 'led' }]);
+    expect(h.core.status.degraded).toEqual(['led', 'voice']);
+    expect(states.map((s) => s.degraded)).toEqual([['led', 'voice']]);
+    // The lane keeps deciding and admitting; it only stops writing to devices that would reject every call.
+    expect(await h.scan('garbage')).toMatchObject({ admit: false, reason: 'MALFORMED' });
+    expect(await h.scan(testQr())).toMatchObject({ admit: true, passed: true });
+    expect(show).not.toHaveBeenCalled();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.gate.voice.log).toHaveLength(spoken);
+    h.core.setDegraded([{ role: 'voice' }]);
+    expect(show).toHaveBeenCalledTimes(1);
+    expect(h.gate.led.content.lines).toEqual(['欢迎光临', '请扫码或刷卡']);
+    h.core.setDegraded([{ role: 'voice' }]); // unchanged: no new state
+    expect(states.map((s) => s.degraded)).toEqual([['led', 'voice'], ['voice']]);
+  });
+
+  it('treats a degraded recycler as none: refused cards are not ejected, single-use cards not swallowed', async () => {
+    const h = await harness({ direction: 'out' });
+    const recycler = h.gate.recycler!;
+    h.core.setDegraded([{ role: 'recycler' }]);
+    h.store.whitelist.refreshRecord(
+      testRecord(5, { cardUid: '04A2B3C4', entriesTotal: 1, entriesUsed: 1, status: 'used' }),
+    );
+    recycler.insertCard();
+    expect(await h.tap('04A2B3C4')).toMatchObject({ admit: true, passed: true });
+    expect(await h.tap('04FFFFFF')).toMatchObject({ admit: false, reason: 'UNKNOWN_CREDENTIAL' });
+    await h.core.setMode('locked');
+    expect(recycler.actions).toEqual([]);
+    // Back in service: the card lying in the slot while the gate is locked is handed back as usual.
+    await h.core.setMode('normal');
+    h.core.setDegraded([]);
+    await h.core.setMode('locked');
+    expect(recycler.actions).toEqual(['eject']);
   });
 });

@@ -19,8 +19,11 @@ import {
 } from '@scenic/protocol';
 import {
   type CardRead,
+  type CardRecycler,
+  type DegradedDevice,
   type DriverError,
   Emitter,
+  type GateDeviceRole,
   type GateHardware,
   type LedColour,
   type RelayOutput,
@@ -39,6 +42,8 @@ export interface GateStatus {
   readonly configVersion: number | null;
   /** When the current mode began, epoch ms. */
   readonly since: number;
+  /** Devices the lane runs without (roles as in GateHardware: 'led', 'voice', 'recycler', …), sorted. */
+  readonly degraded: readonly string[];
 }
 
 /** How one scan ended, for the log, the simulator UI and tests. */
@@ -55,7 +60,7 @@ export interface ScanOutcome {
 }
 
 export type GateCoreEvents = {
-  /** Mode, deny-unauthorized or config changed. */
+  /** Mode, deny-unauthorized, config or the degraded devices changed. */
   state: [status: GateStatus];
   /** An event was appended to the outbox. */
   event: [];
@@ -119,6 +124,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
   #denyUnauthorized = true;
   #since: number;
   #started = false;
+  /** Non-essential devices that could not be started (setDegraded); the lane works around them. */
+  #degraded: ReadonlySet<GateDeviceRole> = new Set();
   /** The card now in the recycler slot has already been handed back (one eject per card). */
   #cardReturned = false;
   readonly counters = { scans: 0, admits: 0, denies: 0 };
@@ -172,7 +179,23 @@ export class GateCore extends Emitter<GateCoreEvents> {
       denyUnauthorized: this.#denyUnauthorized,
       configVersion: this.#active?.config.version ?? null,
       since: this.#since,
+      degraded: [...this.#degraded].sort(),
     };
+  }
+
+  /**
+   * The devices the lane runs without: startGateHardware's list at start, then whatever restartDegraded leaves.
+   * A degraded LED is not written to and a degraded voice not asked to speak (each call would only fail and log a
+   * warning per scan); a degraded recycler counts as no recycler, so cards are neither swallowed nor ejected. An
+   * LED that comes back shows the current mode's idle text at once.
+   */
+  setDegraded(list: readonly Pick<DegradedDevice, 'role'>[]): void {
+    const next = new Set(list.map((d) => d.role));
+    if (next.size === this.#degraded.size && [...next].every((role) => this.#degraded.has(role))) return;
+    const ledBack = this.#degraded.has('led') && !next.has('led');
+    this.#degraded = next;
+    if (ledBack && this.#started) this.#showIdle(this.#mode);
+    this.emit('state', this.status);
   }
 
   get config(): GateConfig | null {
@@ -267,7 +290,16 @@ export class GateCore extends Emitter<GateCoreEvents> {
     const exit = mode === 'emergency_open' || (mode === 'always_open' && direction !== 'in');
     const { relays } = this.#hw;
     await Promise.all([this.#setRelay(relays.entry, entry), this.#setRelay(relays.exit, exit)]);
+    this.#showIdle(mode);
+  }
+
+  #showIdle(mode: GateMode): void {
     this.#show(idleLed(mode, this.#ledLanguage()), mode === 'emergency_open' ? 'red' : 'yellow');
+  }
+
+  /** The recycler, unless there is none or it is degraded (then the lane works as one without a recycler). */
+  #recycler(): CardRecycler | undefined {
+    return this.#degraded.has('recycler') ? undefined : this.#hw.recycler;
   }
 
   async #setRelay(relay: RelayOutput, on: boolean): Promise<void> {
@@ -311,7 +343,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
 
   /** Ejects the card in the recycler slot once; a no-op without a recycler or a card. */
   async #returnCard(): Promise<void> {
-    const recycler = this.#hw.recycler;
+    const recycler = this.#recycler();
     if (!recycler?.cardPresent || this.#cardReturned) return;
     this.#cardReturned = true;
     await recycler.eject().catch((err) => this.#log.error({ err }, 'card recycler failed to eject'));
@@ -456,7 +488,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       .pulse(this.#relayPulseMs ?? active.config.relayPulseMs)
       .catch((err) => this.#log.error({ err }, 'relay pulse failed'));
     this.#announce(decision, 'green');
-    const recycler = this.#hw.recycler;
+    const recycler = this.#recycler();
     const swallow = direction === 'out' && resolved.kind === 'card' && record.entriesTotal === 1;
     // A reusable card (member, count, period) goes back before the visitor walks, or it would stay in the slot.
     if (resolved.kind === 'card' && !swallow) await this.#returnCard();
@@ -541,11 +573,12 @@ export class GateCore extends Emitter<GateCoreEvents> {
   }
 
   #show(lines: LedLines, colour: LedColour): void {
+    if (this.#degraded.has('led')) return;
     this.#hw.led.show({ lines, colour }).catch((err) => this.#log.warn({ err }, 'LED update failed'));
   }
 
   #say(text: string): void {
-    if (!this.#voice || text === '') return;
+    if (!this.#voice || text === '' || this.#degraded.has('voice')) return;
     const lang = this.#voiceLanguage() === 'zh' ? 'zh-CN' : 'en';
     this.#hw.voice.announce(text, lang).catch((err) => this.#log.warn({ err }, 'announcement failed'));
   }

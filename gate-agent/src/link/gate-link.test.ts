@@ -217,6 +217,21 @@ function suite(name: string, brokerUrl: () => Promise<string>) {
       expect(t.store.whitelist.count()).toBe(0);
     });
 
+    it('reports degraded devices in its state and heartbeat, and leaves the field out when all work', async () => {
+      const t = await setup(await brokerUrl());
+      await t.waitFor('gate_state', (r) => r.json.online === true);
+      expect(t.of('gate_state').at(-1)!.json).not.toHaveProperty('degraded');
+      t.core.setDegraded([{ role: 'led' }, { role: 'recycler' }]);
+      await t.waitFor('gate_state', (r) => Array.isArray(r.json.degraded));
+      expect(t.of('gate_state').at(-1)!.json.degraded).toEqual(['led', 'recycler']);
+      const beat = await t.waitFor('heartbeat', (r) => Array.isArray(r.json.degraded));
+      expect(beat.json.degraded).toEqual(['led', 'recycler']);
+      const published = t.of('gate_state').length;
+      t.core.setDegraded([]);
+      await expect.poll(() => t.of('gate_state').length).toBeGreaterThan(published);
+      expect(t.of('gate_state').at(-1)!.json).not.toHaveProperty('degraded');
+    });
+
     it('validates a count card online and reports the correlation id with the passage', async () => {
       const t = await setup(await brokerUrl());
       await t.publish('config', t.config({ onlineValidation: { enabled: true, deadlineMs: 2000 } }), true);

@@ -8,6 +8,7 @@ import {
   gateSubscriptions,
   gateTopic,
   isProtocolError,
+  MAX_DEGRADED,
   type Message,
   type MessageInput,
   parseTopic,
@@ -40,6 +41,14 @@ export interface GateLinkOptions {
   readonly heartbeatMs?: number;
   /** Called after an acknowledged reboot command. */
   readonly onReboot?: () => void;
+}
+
+/**
+ * The degraded devices as the optional message field: left out while nothing is degraded, so a healthy gate's
+ * messages stay exactly what a cloud on the previous protocol accepts; cut to the protocol's bound.
+ */
+function degradedField(degraded: readonly string[]): { degraded?: string[] } {
+  return degraded.length === 0 ? {} : { degraded: degraded.slice(0, MAX_DEGRADED) };
 }
 
 /** Outbox entries handed to the client at once; their PUBACKs free room for the next. */
@@ -257,6 +266,7 @@ export class GateLink {
       outboxDepth: store.outbox.depth(),
       whitelistVersion: store.whitelist.version(),
       configVersion: core.config?.version ?? null,
+      ...degradedField(core.status.degraded),
     });
   }
 
@@ -273,6 +283,7 @@ export class GateLink {
       whitelistVersion: this.#o.store.whitelist.version(),
       configVersion: status.configVersion,
       since,
+      ...degradedField(status.degraded),
     };
     return encodeMessage(state, 'state');
   }

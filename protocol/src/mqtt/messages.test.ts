@@ -10,6 +10,8 @@ import {
   denialEventSchema,
   gateConfigSchema,
   gateStateSchema,
+  heartbeatSchema,
+  MAX_DEGRADED,
   MAX_DELTA_REMOVALS,
   MAX_DELTA_UPSERTS,
   MAX_SNAPSHOT_RECORDS,
@@ -32,6 +34,28 @@ describe('message rules', () => {
     expect(ok(gateStateSchema, { ...EXAMPLES.gate_state, online: true, since: null })).toBe(false);
     expect(ok(gateStateSchema, { ...EXAMPLES.gate_state, mode: 'open' })).toBe(false);
     expect(ok(gateStateSchema, { ...EXAMPLES.gate_state, firmware: 'v1\n' })).toBe(false);
+  });
+
+  it('gate state and heartbeat may list degraded devices: optional, short names, bounded', () => {
+    for (const [schema, example] of [
+      [gateStateSchema, EXAMPLES.gate_state],
+      [heartbeatSchema, EXAMPLES.heartbeat],
+    ] as const) {
+      expect(ok(schema, example)).toBe(true);
+      expect(ok(schema, { ...example, degraded: ['led', 'recycler', 'passage.in'] })).toBe(true);
+      expect(ok(schema, { ...example, degraded: ['LED'] })).toBe(false);
+      expect(ok(schema, { ...example, degraded: ['led; rm'] })).toBe(false);
+      expect(ok(schema, { ...example, degraded: ['x'.repeat(33)] })).toBe(false);
+      const most = Array.from({ length: MAX_DEGRADED }, (_, i) => `d${i}`.padEnd(32, 'x'));
+      expect(ok(schema, { ...example, degraded: most })).toBe(true);
+      expect(ok(schema, { ...example, degraded: [...most, 'led'] })).toBe(false);
+    }
+    const most = Array.from(
+      { length: MAX_DEGRADED },
+      (_, i) => `${`d${i}`.padEnd(32, 'x')}.${'y'.repeat(32)}`,
+    );
+    const state = { ...EXAMPLES.gate_state, degraded: most };
+    expect(encodeMessage(state, 'state').length).toBeLessThanOrEqual(CHANNELS.state.maxBytes);
   });
 
   it('event ids are canonical UUIDs or ULIDs', () => {

@@ -9,6 +9,18 @@ import {
   whitelistVersionSchema,
 } from './common.js';
 
+/** Most degraded entries one message carries (a gate has fewer devices than this). */
+export const MAX_DEGRADED = 16;
+
+/**
+ * What a gate runs without: device roles that could not be started (`led`, `voice`, `recycler`, `scanner`,
+ * `cardReader`). Short lower-camel names, optionally dotted (`relays.exit`), bounded; names are not enumerated so a
+ * newer gate can report a new device to an older cloud.
+ */
+export const degradedSchema = z
+  .array(z.string().regex(/^[a-z][A-Za-z0-9]{0,31}(?:\.[a-z][A-Za-z0-9]{0,31})?$/))
+  .max(MAX_DEGRADED);
+
 /**
  * Retained on `…/state`. Published on connect, on every mode change and before a clean shutdown; the same shape,
  * with `online: false` and `since: null`, is the connection's last will — the broker publishes the will at a moment
@@ -26,6 +38,8 @@ export const gateStateSchema = messageSchema('gate_state', {
   configVersion: configVersionSchema.nullable(),
   /** When this state (online + mode) began; null only in the last will. */
   since: epochMsSchema.nullable(),
+  /** Devices or inputs the gate runs without; left out when there are none. */
+  degraded: degradedSchema.optional(),
 }).refine((s) => !s.online || s.since !== null, { path: ['since'], message: 'an online state needs since' });
 export type GateState = z.output<typeof gateStateSchema>;
 
@@ -39,5 +53,6 @@ export const heartbeatSchema = messageSchema('heartbeat', {
   outboxDepth: counterSchema,
   whitelistVersion: whitelistVersionSchema,
   configVersion: configVersionSchema.nullable(),
+  degraded: degradedSchema.optional(),
 });
 export type Heartbeat = z.output<typeof heartbeatSchema>;
