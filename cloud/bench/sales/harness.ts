@@ -1,5 +1,5 @@
 /**
- * Drives the real cloud process for the sales benchmark and the kill test: start `tsx cloud/src/main.ts` on a free
+ * Drives the real cloud process for the sales benchmark and the kill test: start `node --import tsx cloud/src/main.ts` on a free
  * port (MQTT_PORT=0, MQTT_WS_PORT=off), sign in as the first administrator, set up a site, window, ticket type and
  * one timed slot over HTTP, then sell into that slot from many concurrent keep-alive clients.
  */
@@ -34,7 +34,9 @@ async function freePort(): Promise<number> {
 /** Starts the cloud and waits until /healthz answers. */
 export async function startCloud(env: Record<string, string>): Promise<Cloud> {
   const port = await freePort();
-  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'cloud/src/main.ts')], {
+  // node with tsx's loader rather than the tsx CLI, which would run the server as a grandchild that a SIGKILL of the
+  // CLI leaves running.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'cloud/src/main.ts')], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
