@@ -475,3 +475,24 @@ describe('degraded devices', () => {
     expect(recycler.actions).toEqual(['eject']);
   });
 });
+
+describe('voice volume', () => {
+  it('takes the stored config volume at start and each newly applied config volume', async () => {
+    const h = await harness({ config: testConfig({ voiceVolume: 35 }) });
+    expect(h.gate.voice.volume).toBe(35);
+    expect(await h.scan('garbage')).toMatchObject({ reason: 'MALFORMED' });
+    await expect.poll(() => h.gate.voice.log.at(-1)?.volume).toBe(35);
+    expect(await h.core.applyConfig(testConfig({ version: 2, voiceVolume: 0 }))).toBe(true);
+    expect(h.gate.voice.volume).toBe(0);
+    // An older config is not applied, so its volume is not either.
+    expect(await h.core.applyConfig(testConfig({ version: 1, voiceVolume: 90 }))).toBe(false);
+    expect(h.gate.voice.volume).toBe(0);
+  });
+
+  it('leaves the driver default until a gate without a stored config receives one', async () => {
+    const h = await harness({ config: null });
+    expect(h.gate.voice.volume).toBe(50);
+    await h.core.applyConfig(testConfig({ voiceVolume: 72 }));
+    expect(h.gate.voice.volume).toBe(72);
+  });
+});

@@ -212,6 +212,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
     hw.cardReader.on('readError', this.#onReadError);
     for (const device of this.#devices()) device.on('fault', this.#onFault);
     hw.recycler?.on('cardIn', this.#onCardIn);
+    // The stored config's volume, before the first announcement; the driver's own default until a config exists.
+    if (this.#active) this.#setVolume(this.#active.config.voiceVolume);
     this.#store.meta.set('mode', this.#mode);
     await this.#applyOutputs();
     if (this.#mode === 'emergency_open') this.#say(EMERGENCY_VOICE[this.#voiceLanguage()]);
@@ -245,6 +247,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
     const first = this.#active === null;
     this.#active = active;
     this.#store.saveConfig(config);
+    this.#setVolume(config.voiceVolume);
     this.#denyUnauthorized = config.denyUnauthorized;
     this.#store.meta.set('deny_unauthorized', String(this.#denyUnauthorized));
     if (first && this.#mode !== 'emergency_open') await this.#enterMode(config.defaultMode);
@@ -575,6 +578,15 @@ export class GateCore extends Emitter<GateCoreEvents> {
   #show(lines: LedLines, colour: LedColour): void {
     if (this.#degraded.has('led')) return;
     this.#hw.led.show({ lines, colour }).catch((err) => this.#log.warn({ err }, 'LED update failed'));
+  }
+
+  /** Never throws: the schema keeps voiceVolume within 0–100, and a voice that refuses it must not stop a config. */
+  #setVolume(volume: number): void {
+    try {
+      this.#hw.voice.setVolume(volume);
+    } catch (err) {
+      this.#log.warn({ err, volume }, 'voice volume not applied');
+    }
   }
 
   #say(text: string): void {
