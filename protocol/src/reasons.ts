@@ -33,6 +33,8 @@ export const DECISION_REASONS = [
   'UNAUTHORIZED_DENIED',
   'NO_PASSAGE',
   'OFFLINE_UNVERIFIABLE',
+  // the lane cannot confirm passages (a stuck passage input): refused until it is repaired
+  'OUT_OF_SERVICE',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 

@@ -496,3 +496,53 @@ describe('voice volume', () => {
     expect(h.gate.voice.volume).toBe(72);
   });
 });
+
+describe('stuck passage input', () => {
+  it('takes the lane out of service while its passage input is stuck: LED, alarm, refusals, state; back when released', async () => {
+    const h = await harness();
+    const states: GateStatus[] = [];
+    h.core.on('state', (s) => states.push(s));
+    h.gate.passage.jam('in');
+    expect(h.gate.relays.alarm.state).toBe(true);
+    expect(h.gate.led.content).toMatchObject({ lines: ['暂停服务', '请走其他通道'], colour: 'red' });
+    expect(h.core.status.degraded).toEqual(['passage.in']);
+    expect(states.at(-1)!.degraded).toEqual(['passage.in']);
+    // A valid ticket is refused with its own reason, nothing is released and nothing consumed.
+    expect(await h.scan(testQr())).toMatchObject({
+      admit: false,
+      reason: 'OUT_OF_SERVICE',
+      ticketId: 100234,
+    });
+    expect(h.gate.relays.entry.pulses).toEqual([]);
+    expect(h.events()).toEqual([expect.objectContaining({ type: 'denial', reason: 'OUT_OF_SERVICE' })]);
+    await expect.poll(() => h.gate.voice.log.at(-1)?.text).toBe('本通道暂停服务，请走其他通道');
+    h.gate.passage.unjam('in');
+    expect(h.gate.relays.alarm.state).toBe(false);
+    expect(h.gate.led.content.lines).toEqual(['欢迎光临', '请扫码或刷卡']);
+    expect(h.core.status.degraded).toEqual([]);
+    expect(await h.scan(testQr())).toMatchObject({ admit: true, passed: true });
+  });
+
+  it('keeps admitting its own way when only the other way is stuck, but raises the alarm and reports it', async () => {
+    const h = await harness({ config: testConfig({ ledLanguage: 'en' }) });
+    h.gate.passage.jam('out');
+    expect(h.gate.relays.alarm.state).toBe(true);
+    expect(h.core.status.degraded).toEqual(['passage.out']);
+    expect(h.gate.led.content.lines).toEqual(['Welcome', 'Scan or tap card']);
+    expect(await h.scan(testQr())).toMatchObject({ admit: true, passed: true });
+    h.gate.passage.unjam('out');
+    expect(h.gate.relays.alarm.state).toBe(false);
+  });
+
+  it('shows the out-of-service text in English and leaves the emergency and closed modes their own texts', async () => {
+    const h = await harness({ config: testConfig({ ledLanguage: 'en' }), direction: 'out' });
+    h.gate.passage.jam('out');
+    expect(h.gate.led.content.lines).toEqual(['Out of service', 'Use another gate']);
+    await h.core.setMode('emergency_open');
+    expect(h.gate.led.content.lines).toEqual(['EMERGENCY', 'All gates open']);
+    // Evacuation is never refused, stuck input or not.
+    expect(await h.scan(testQr())).toMatchObject({ admit: true, reason: 'OK' });
+    await h.core.setMode('normal');
+    expect(h.gate.led.content.lines).toEqual(['Out of service', 'Use another gate']);
+  });
+});

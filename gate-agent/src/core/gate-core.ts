@@ -26,6 +26,8 @@ import {
   type GateDeviceRole,
   type GateHardware,
   type LedColour,
+  type PassageDirection,
+  PassageInputStuckError,
   type RelayOutput,
   waitForPassage,
 } from '../drivers/index.js';
@@ -42,7 +44,10 @@ export interface GateStatus {
   readonly configVersion: number | null;
   /** When the current mode began, epoch ms. */
   readonly since: number;
-  /** Devices the lane runs without (roles as in GateHardware: 'led', 'voice', 'recycler', …), sorted. */
+  /**
+   * What the lane runs without, sorted: device roles as in GateHardware ('led', 'voice', 'recycler', …) and stuck
+   * passage inputs ('passage.in', 'passage.out').
+   */
   readonly degraded: readonly string[];
 }
 
@@ -126,6 +131,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
   #started = false;
   /** Non-essential devices that could not be started (setDegraded); the lane works around them. */
   #degraded: ReadonlySet<GateDeviceRole> = new Set();
+  /** Active PASSAGE_INPUT_STUCK faults and the directions each one blocks, until its faultCleared. */
+  readonly #stuck = new Map<DriverError, readonly PassageDirection[]>();
   /** The card now in the recycler slot has already been handed back (one eject per card). */
   #cardReturned = false;
   readonly counters = { scans: 0, admits: 0, denies: 0 };
@@ -179,7 +186,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       denyUnauthorized: this.#denyUnauthorized,
       configVersion: this.#active?.config.version ?? null,
       since: this.#since,
-      degraded: [...this.#degraded].sort(),
+      degraded: [...this.#degraded, ...[...this.#stuckDirections()].map((d) => `passage.${d}`)].sort(),
     };
   }
 
@@ -211,6 +218,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
     hw.cardReader.on('card', this.#onCard);
     hw.cardReader.on('readError', this.#onReadError);
     for (const device of this.#devices()) device.on('fault', this.#onFault);
+    hw.passage.on('fault', this.#onPassageFault);
+    hw.passage.on('faultCleared', this.#onPassageFaultCleared);
     hw.recycler?.on('cardIn', this.#onCardIn);
     // The stored config's volume, before the first announcement; the driver's own default until a config exists.
     if (this.#active) this.#setVolume(this.#active.config.voiceVolume);
@@ -228,6 +237,8 @@ export class GateCore extends Emitter<GateCoreEvents> {
     hw.cardReader.off('card', this.#onCard);
     hw.cardReader.off('readError', this.#onReadError);
     for (const device of this.#devices()) device.off('fault', this.#onFault);
+    hw.passage.off('fault', this.#onPassageFault);
+    hw.passage.off('faultCleared', this.#onPassageFaultCleared);
     hw.recycler?.off('cardIn', this.#onCardIn);
     await this.#queue.close();
   }
@@ -297,6 +308,10 @@ export class GateCore extends Emitter<GateCoreEvents> {
   }
 
   #showIdle(mode: GateMode): void {
+    if (mode === 'normal' && this.#laneStuck()) {
+      this.#show(reasonTexts('OUT_OF_SERVICE').led[this.#ledLanguage()], 'red');
+      return;
+    }
     this.#show(idleLed(mode, this.#ledLanguage()), mode === 'emergency_open' ? 'red' : 'yellow');
   }
 
@@ -356,6 +371,42 @@ export class GateCore extends Emitter<GateCoreEvents> {
     this.#log.warn({ code: error.code, err: error.message }, 'device fault');
   };
 
+  /**
+   * A stuck passage input means no passage that way can be confirmed: every admit would end in NO_PASSAGE while
+   * the arm may in fact be free to turn. So the lane refuses scans that way, says so on the LED, and raises the
+   * alarm for staff until the input is released.
+   */
+  readonly #onPassageFault = (error: DriverError) => {
+    if (error.code !== 'PASSAGE_INPUT_STUCK' || this.#stuck.has(error)) return;
+    // A driver that does not say which way is taken as blocking both: refusing is safe, admitting blind is not.
+    const directions: PassageDirection[] =
+      error instanceof PassageInputStuckError ? [error.direction] : ['in', 'out'];
+    this.#stuck.set(error, directions);
+    this.#log.error({ directions, err: error.message }, 'passage input stuck; lane out of service that way');
+    this.#stuckChanged();
+  };
+
+  readonly #onPassageFaultCleared = (error: DriverError) => {
+    if (!this.#stuck.delete(error)) return;
+    this.#log.info({ err: error.message }, 'passage input released; lane back in service');
+    this.#stuckChanged();
+  };
+
+  #stuckDirections(): Set<PassageDirection> {
+    return new Set([...this.#stuck.values()].flat());
+  }
+
+  /** The input for the way this lane admits is stuck. */
+  #laneStuck(): boolean {
+    return this.#stuckDirections().has(this.#direction);
+  }
+
+  #stuckChanged(): void {
+    void this.#setRelay(this.#hw.relays.alarm, this.#stuck.size > 0);
+    this.#showIdle(this.#mode);
+    this.emit('state', this.status);
+  }
+
   #devices() {
     const hw = this.#hw;
     const list = [
@@ -398,6 +449,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       if (resolved.kind === 'card') await this.#returnCard();
       return outcome(true, 'OK', resolved.kind, ticketId, null, null, true, null);
     }
+    if (this.#laneStuck()) return this.#deny(resolved, ticketId, 'OUT_OF_SERVICE');
     if (!resolved.ok) {
       this.#log.info({ reason: resolved.reason, detail: resolved.detail }, 'scan not a valid credential');
       return this.#deny(resolved, ticketId, resolved.reason);

@@ -98,12 +98,26 @@ export interface Passage {
  *   level that stays active, or is reported active again without having been seen inactive (a glitch inside the
  *   pulse, a level-type output), is the same passage. An input already active at start() is no passage.
  * - An input that stays active longer than the sensor's stuck limit (default 10 s) emits `fault`
- *   PASSAGE_INPUT_STUCK once; while it is stuck no passage in that direction can be seen. When it returns to
- *   inactive the sensor emits `faultCleared` with the same error, and the next active edge counts again.
+ *   PASSAGE_INPUT_STUCK once, as a PassageInputStuckError naming the direction; while it is stuck no passage in
+ *   that direction can be seen. When it returns to inactive the sensor emits `faultCleared` with the same error,
+ *   and the next active edge counts again.
  * - The core either listens, or waits for one with a timeout via waitForPassage() (wait-for-passage.ts), which
  *   every sensor supports through this event.
  */
 export type PassageSensorEvents = FaultEvents & { passage: [passage: Passage] };
+
+/**
+ * The PASSAGE_INPUT_STUCK fault, naming the direction whose input is stuck: the core stops admitting that way
+ * (it could never confirm the passage) and must know which way without parsing a message.
+ */
+export class PassageInputStuckError extends DriverError {
+  constructor(
+    readonly direction: PassageDirection,
+    message: string,
+  ) {
+    super('PASSAGE_INPUT_STUCK', message);
+  }
+}
 export interface PassageSensor extends Device, Observable<PassageSensorEvents> {}
 
 /**

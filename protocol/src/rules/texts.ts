@@ -210,6 +210,14 @@ const REASON_TEXTS: Readonly<Record<DecisionReason, GateTexts>> = Object.freeze(
     '暂无法验证，请到服务台',
     'Cannot verify now, please see the service desk',
   ),
+  OUT_OF_SERVICE: texts(
+    '暂停服务',
+    '请走其他通道',
+    'Out of service',
+    'Use another gate',
+    '本通道暂停服务，请走其他通道',
+    'This gate is out of service, please use another gate',
+  ),
 });
 
 /** The fixed texts for a reason (a lookup, no string work). */

@@ -93,6 +93,7 @@ describe('a virtual gate', () => {
     g.passage.pass('in');
     g.passage.pass('out');
     expect(faults.map((e) => e.code)).toEqual(['PASSAGE_INPUT_STUCK']);
+    expect(faults[0]).toMatchObject({ direction: 'in' });
     g.passage.unjam('in');
     expect(cleared).toEqual(faults);
     g.passage.pass('in');

@@ -1,8 +1,9 @@
 import {
-  DriverError,
+  type DriverError,
   Emitter,
   type GateRelays,
   type PassageDirection,
+  PassageInputStuckError,
   type PassageSensor,
   type PassageSensorEvents,
 } from '@scenic/gate-agent/drivers';
@@ -52,8 +53,8 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
    */
   jam(direction: PassageDirection): void {
     if (!this.#running || this.#jammed.has(direction)) return;
-    const error = new DriverError(
-      'PASSAGE_INPUT_STUCK',
+    const error = new PassageInputStuckError(
+      direction,
       `passage ${direction === 'in' ? 'entry' : 'exit'} input stuck active`,
     );
     this.#jammed.set(direction, error);

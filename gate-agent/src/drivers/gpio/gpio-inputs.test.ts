@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriverError } from '../errors.js';
-import type { Passage } from '../interfaces.js';
+import { type Passage, PassageInputStuckError } from '../interfaces.js';
 import { waitForPassage } from '../wait-for-passage.js';
 import { GpioCardRecycler } from './gpio-card-recycler.js';
 import { GpioPassageSensor } from './gpio-passage-sensor.js';
@@ -85,6 +85,8 @@ describe('GpioPassageSensor', () => {
     await sleep(80);
     expect(faults.map((e) => e.code)).toEqual(['PASSAGE_INPUT_STUCK']);
     expect(faults[0]!.message).toMatch(/entry/);
+    expect(faults[0]).toBeInstanceOf(PassageInputStuckError);
+    expect((faults[0] as PassageInputStuckError).direction).toBe('in');
     await sleep(150);
     expect(faults).toHaveLength(1); // reported once, not every period
     gpio.drive(20, 0);

@@ -1,6 +1,11 @@
 import { Emitter } from '../emitter.js';
 import { asDriverError, DriverError } from '../errors.js';
-import type { PassageDirection, PassageSensor, PassageSensorEvents } from '../interfaces.js';
+import {
+  type PassageDirection,
+  PassageInputStuckError,
+  type PassageSensor,
+  type PassageSensorEvents,
+} from '../interfaces.js';
 import type { GpioInput, GpioLines, Level } from './gpio-lines.js';
 import type { GpioPin } from './gpio-relay.js';
 
@@ -107,8 +112,8 @@ export class GpioPassageSensor extends Emitter<PassageSensorEvents> implements P
     channel.timer = setTimeout(() => {
       channel.timer = undefined;
       if (!channel.active || !this.#channels.includes(channel)) return;
-      channel.stuck = new DriverError(
-        'PASSAGE_INPUT_STUCK',
+      channel.stuck = new PassageInputStuckError(
+        channel.direction,
         `passage ${channel.direction === 'in' ? 'entry' : 'exit'} input active for over ${this.#stuckAfterMs} ms`,
       );
       this.emit('fault', channel.stuck);

@@ -14,7 +14,8 @@ export const MAX_DEGRADED = 16;
 
 /**
  * What a gate runs without: device roles that could not be started (`led`, `voice`, `recycler`, `scanner`,
- * `cardReader`). Short lower-camel names, optionally dotted (`relays.exit`), bounded; names are not enumerated so a
+ * `cardReader`) and stuck passage inputs (`passage.in`, `passage.out`). Short lower-camel names, optionally dotted,
+ * bounded; names are not enumerated so a
  * newer gate can report a new device to an older cloud.
  */
 export const degradedSchema = z
