@@ -62,6 +62,16 @@ export async function releaseSlot(db: Db, slotId: string, persons: number): Prom
   return result.numUpdatedRows === 1n;
 }
 
+export async function dayExists(db: Db, siteId: string, day: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('capacity_days')
+    .select('day')
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function daySold(db: Db, siteId: string, day: number): Promise<number> {
   const row = await db
     .selectFrom('capacity_days')

@@ -117,8 +117,13 @@ export class CapacityService {
         },
       );
     }
-    await repo.ensureDay(trx, request.siteId, day);
-    if (!(await repo.consumeDay(trx, request.siteId, day, request.persons))) {
+    // The day's row exists after its first sale, so try the update first and create the row only when it is missing.
+    let taken = await repo.consumeDay(trx, request.siteId, day, request.persons);
+    if (!taken && !(await repo.dayExists(trx, request.siteId, day))) {
+      await repo.ensureDay(trx, request.siteId, day);
+      taken = await repo.consumeDay(trx, request.siteId, day, request.persons);
+    }
+    if (!taken) {
       const site = await this.venues.getSite(request.siteId, trx);
       const sold = await repo.daySold(trx, request.siteId, day);
       throw new AppError('CAPACITY_EXHAUSTED', {

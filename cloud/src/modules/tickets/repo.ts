@@ -135,22 +135,28 @@ export async function countForHolder(db: Db, idHash: string, day: number, typeId
 }
 
 /**
- * Reserves `count` consecutive versions of the site's feed and returns the first. The head row is created on
- * demand (insert-or-ignore); the increment locks it until commit, so versions never repeat or leave gaps.
+ * Reserves `count` consecutive versions of the site's feed and returns the first. The increment locks the head row
+ * until commit, so versions never repeat or leave gaps; the row is created (insert-or-ignore) on the site's first
+ * change only.
  */
 export async function reserveVersions(db: Db, siteId: string, count: number): Promise<number> {
-  await db
-    .insertInto('whitelist_heads')
-    .values({ site_id: siteId, version: 0 })
-    .onConflict((oc) => oc.column('site_id').doNothing())
-    .execute();
-  const head = await db
-    .updateTable('whitelist_heads')
-    .set({ version: sql`version + ${count}` })
-    .where('site_id', '=', siteId)
-    .returning('version')
-    .executeTakeFirstOrThrow();
-  return head.version - count + 1;
+  const bump = () =>
+    db
+      .updateTable('whitelist_heads')
+      .set({ version: sql`version + ${count}` })
+      .where('site_id', '=', siteId)
+      .returning('version')
+      .executeTakeFirst();
+  let head = await bump();
+  if (!head) {
+    await db
+      .insertInto('whitelist_heads')
+      .values({ site_id: siteId, version: 0 })
+      .onConflict((oc) => oc.column('site_id').doNothing())
+      .execute();
+    head = await bump();
+  }
+  return head!.version - count + 1;
 }
 
 export async function insertFeed(
