@@ -22,6 +22,7 @@ import type { CapacityService } from '../capacity/service.js';
 import { activateForSale } from '../stock/activation.js';
 import type { Quote } from '../ticket-types/schemas.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
+import { ticketView } from '../tickets/repo.js';
 import type { CredentialSecrets } from '../tickets/secrets.js';
 import type { TicketsService, TicketToIssue } from '../tickets/service.js';
 import type { SigningKeys } from '../tickets/signing-keys.js';
@@ -109,30 +110,28 @@ export class SalesService {
     const hash = requestHash(input);
     // Outside the transaction: the first sale of an installation may create the signing key in its own transaction.
     const signer = await this.deps.keys.active();
-    let saleId: string;
-    let replayed: boolean;
+    let outcome: Sale | { replayOf: string };
     try {
-      ({ saleId, replayed } = await auditedTransaction(this.db, async (trx) => {
+      outcome = await auditedTransaction(this.db, async (trx) => {
         const existing = await repo.findByKey(trx, cashier.id, idempotencyKey);
         if (existing) {
           if (existing.request_hash !== hash)
             throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-          return { saleId: existing.id, replayed: true };
+          return { replayOf: existing.id };
         }
-        return {
-          saleId: await this.record(trx, input, idempotencyKey, hash, cashier, context, signer),
-          replayed: false,
-        };
-      }));
+        return this.record(trx, input, idempotencyKey, hash, cashier, context, signer);
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const existing = await repo.findByKey(this.db, cashier.id, idempotencyKey);
       if (!existing) throw error;
       if (existing.request_hash !== hash)
         throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-      ({ saleId, replayed } = { saleId: existing.id, replayed: true });
+      outcome = { replayOf: existing.id };
     }
-    return { sale: await this.get(saleId), replayed };
+    // A replay reads the stored sale; a new one is answered from what was just written (the same shape, tested).
+    if ('replayOf' in outcome) return { sale: await this.get(outcome.replayOf), replayed: true };
+    return { sale: outcome, replayed: false };
   }
 
   async get(saleId: string): Promise<Sale> {
@@ -159,7 +158,7 @@ export class SalesService {
     cashier: Cashier,
     context: ChangeContext,
     signer: Awaited<ReturnType<SigningKeys['active']>>,
-  ): Promise<string> {
+  ): Promise<Sale> {
     const now = this.now();
     const site = await this.deps.venues.getSite(input.siteId, trx);
     const window = await this.deps.venues.getWindow(input.siteId, input.windowId, trx);
@@ -169,6 +168,8 @@ export class SalesService {
 
     const heldToday = new Map<string, number>();
     const lines = [];
+    const lineViews: Sale['lines'] = [];
+    const typeOfLine = new Map<number, { name: { zh: string; en: string }; kind: string }>();
     const toIssue: TicketToIssue[] = [];
     const barcodes: { code: string; index: number; typeId: number }[] = [];
     for (const [index, line] of input.lines.entries()) {
@@ -210,6 +211,18 @@ export class SalesService {
         persons: personsPerTicket,
         amount_fen: amountFen,
       });
+      lineViews.push({
+        lineNo: index + 1,
+        typeId: type.typeId,
+        typeVersion: type.version,
+        typeName: type.name,
+        visitDate: isoDateOfDay(visitDay),
+        slot: claim.slot && { id: claim.slot.id, start: claim.slot.startAt, end: claim.slot.endAt },
+        quantity: line.quantity,
+        persons: personsPerTicket,
+        amountFen,
+      });
+      typeOfLine.set(index + 1, { name: type.name, kind: type.kind });
       for (const ticket of priced) {
         if (ticket.barcode)
           barcodes.push({ code: ticket.barcode, index: toIssue.length, typeId: type.typeId });
@@ -303,7 +316,28 @@ export class SalesService {
       },
       now,
     );
-    return saleId;
+    const persons = toIssue.reduce((sum, ticket) => sum + ticket.persons, 0);
+    return {
+      id: saleId,
+      siteId: input.siteId,
+      windowId: input.windowId,
+      channel: input.channel,
+      cashier: { id: cashier.id, username: cashier.username },
+      totalFen,
+      paidFen,
+      changeFen,
+      ticketCount: toIssue.length,
+      persons,
+      createdAt: now,
+      lines: lineViews,
+      payments: input.payments.map((payment) => ({ method: payment.method, amountFen: payment.amountFen })),
+      tickets: issued
+        .map((row) => {
+          const type = typeOfLine.get(row.sale_line!)!;
+          return ticketView(row, type.name, type.kind);
+        })
+        .sort((a, b) => a.saleLine! - b.saleLine! || a.ticketId - b.ticketId),
+    };
   }
 
   /**

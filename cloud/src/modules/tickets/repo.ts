@@ -27,6 +27,11 @@ export function recordOf(row: TicketRow): CredentialRecord {
   };
 }
 
+/** The read model of a row, given its type version's name and kind (a seller has them at hand). */
+export function ticketView(row: TicketRow, name: { zh: string; en: string }, kind: string): Ticket {
+  return ticketOf({ ...row, name_zh: name.zh, name_en: name.en, kind });
+}
+
 function ticketOf(row: TicketWithType): Ticket {
   return {
     ticketId: row.id,
