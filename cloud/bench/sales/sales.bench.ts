@@ -104,7 +104,7 @@ async function run(backend: typeof databaseBackends extends () => (infer B)[] ? 
       backend.name === 'sqlite' ? `SQLITE_SYNCHRONOUS=${SYNC}` : 'PostgreSQL defaults (fsync on)';
     const version =
       backend.name === 'postgres'
-        ? (await sql<{ v: string }>`show server_version`.execute(db)).rows[0]?.v
+        ? (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(db)).rows[0]?.v
         : undefined;
     console.log(
       `\n[${backend.name}${version ? ` ${version}` : ''}] ${durability}, ${CLIENTS} clients, 1 ticket per sale, slot cap ${cap}`,
