@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js';
+import { StockService } from '../stock/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
 import { seedVenue, TYPES } from '../tickets/testing.js';
+import { VenuesService } from '../venues/service.js';
 
 const DAY_MS = 86_400_000;
 const visitDate = (daysAhead: number) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
@@ -165,6 +168,31 @@ describe.each(databaseBackends())('window sales on $name', (backend) => {
     expect(missing.json().error.code).toBe('HOLDERS_REQUIRED');
     const audit = await env.test.database.db.selectFrom('audit_log').select('after_json').execute();
     expect(audit.map((row) => row.after_json ?? '').join()).not.toContain(ADULT_ID);
+  });
+
+  it('activates pre-printed stubs issued to the cashier and sells each only once', async () => {
+    const db = env.test.database.db;
+    const venues = new VenuesService(db);
+    const stock = new StockService(db, new TicketTypesService(db, venues));
+    const manager = { actor: { id: null, username: 'stock-manager' }, ip: null };
+    const { codes } = await stock.generateBatch({ ticketTypeId: TYPES.adult, count: 2 }, manager);
+    await stock.issue({ cashierId: env.operators.cashier.id, codes }, manager);
+    const body = adultSale({
+      lines: [{ typeId: TYPES.adult, quantity: 2, visitDate: date, barcodes: codes }],
+      payments: [{ method: 'cash', amountFen: 20_000 }],
+    });
+    const response = await sell(body);
+    expect(response.statusCode).toBe(201);
+    const tickets = response.json().tickets as { ticketId: number; barcode: string }[];
+    expect(tickets.map((t) => t.barcode).sort()).toEqual([...codes].sort());
+    for (const ticket of tickets) {
+      const detail = await stock.codeDetail(ticket.barcode);
+      expect(detail).toMatchObject({ state: 'sold', ticketId: String(ticket.ticketId) });
+    }
+    const before = await counts();
+    const again = await sell(body);
+    expect(again.json().error.code).toBe('STOCK_ALREADY_SOLD');
+    expect(await counts()).toEqual(before);
   });
 
   it('replays one idempotency key, also 20 times in parallel, and refuses it for another body', async () => {

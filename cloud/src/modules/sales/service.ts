@@ -276,7 +276,9 @@ export class SalesService {
         amount_fen: payment.amountFen,
       })),
     );
-    const issued = await this.deps.tickets.issue(trx, toIssue, signer);
+    // Stubs first, under the ids their tickets will get: a stub already sold is refused by the stock module before
+    // a second ticket could claim its barcode.
+    const ids = await this.deps.tickets.allocateIds(trx, toIssue.length);
     for (const stub of barcodes)
       await activateForSale(
         trx,
@@ -284,10 +286,15 @@ export class SalesService {
           code: stub.code,
           cashierId: cashier.id,
           ticketTypeId: stub.typeId,
-          ticketId: String(issued[stub.index]!.id),
+          ticketId: String(ids[stub.index]),
         },
         now,
       );
+    const issued = await this.deps.tickets.issue(
+      trx,
+      toIssue.map((ticket, index) => ({ ...ticket, ticketId: ids[index]! })),
+      signer,
+    );
     await recordAudit(
       trx,
       {

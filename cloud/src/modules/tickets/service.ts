@@ -35,6 +35,8 @@ const MAX_TICKET_ID = 2 ** 40 - 1;
 
 /** What a seller knows about one ticket to issue; the service adds id, credential and feed entry. */
 export interface TicketToIssue {
+  /** From `allocateIds`, when the caller needs the id first (e.g. to activate a stub); drawn here otherwise. */
+  readonly ticketId?: number;
   readonly siteId: string;
   readonly typeId: number;
   readonly typeVersion: number;
@@ -84,9 +86,12 @@ export class TicketsService {
   async issue(trx: Db, tickets: readonly TicketToIssue[], signer: SigningKeyPair): Promise<repo.TicketRow[]> {
     if (tickets.length === 0) return [];
     const now = this.now();
-    const ids = await this.freshIds(trx, tickets.length);
-    const rows: Insertable<TicketsTable>[] = tickets.map((ticket, index) => {
-      const id = ids[index]!;
+    const drawn = await this.allocateIds(
+      trx,
+      tickets.filter((ticket) => ticket.ticketId === undefined).length,
+    );
+    const rows: Insertable<TicketsTable>[] = tickets.map((ticket) => {
+      const id = ticket.ticketId ?? drawn.pop()!;
       const flags = ticket.flags | (ticket.holder ? QR_FLAGS.REAL_NAME : 0);
       // The QR's entries byte holds 1–255; larger counts are left to the whitelist record (0 = not limited by the code).
       const qrEntries = ticket.entriesTotal === null || ticket.entriesTotal > 255 ? 0 : ticket.entriesTotal;
@@ -223,7 +228,7 @@ export class TicketsService {
   }
 
   /** `count` ids not yet in use; a collision in 2^40 is rare but certain over millions of tickets, so check. */
-  private async freshIds(trx: Db, count: number): Promise<number[]> {
+  async allocateIds(trx: Db, count: number): Promise<number[]> {
     const ids = new Set<number>();
     while (ids.size < count) {
       const candidates = Array.from({ length: count - ids.size }, drawTicketId).filter((id) => !ids.has(id));
