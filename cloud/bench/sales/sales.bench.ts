@@ -1,7 +1,8 @@
 /**
  * bench:sales — window sales through the real cloud process: 64 concurrent keep-alive clients sell one ticket per
  * request into ONE timed slot until it is sold out, then the database is checked for overselling. In the same run
- * the bare conditional capacity UPDATE (`sold = sold + 1 WHERE sold + 1 <= cap`, one transaction each, one client)
+ * the bare conditional capacity UPDATE the sale uses (`sold = sold + 1 WHERE … AND sold + 1 <= cap`, one transaction
+ * each, one client)
  * is timed on the same database, and the sale rate is given as a ratio of it.
  *
  * SQLite always (SQLITE_SYNCHRONOUS from BENCH_SQLITE_SYNCHRONOUS, default NORMAL); PostgreSQL too when
@@ -40,7 +41,9 @@ async function rawUpdateRate(test: TestDatabase): Promise<number> {
   let done = 0;
   const started = performance.now();
   while (performance.now() - started < RAW_MS) {
-    const ok = await transaction(db, (trx) => consumeSlot(trx, 'raw-bench', 1));
+    const ok = await transaction(db, (trx) =>
+      consumeSlot(trx, { id: 'raw-bench', siteId: site.id, day: 0 }, 1),
+    );
     if (!ok) throw new Error('raw update refused');
     done++;
   }

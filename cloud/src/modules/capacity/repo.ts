@@ -31,14 +31,24 @@ export async function consumeDay(db: Db, siteId: string, day: number, persons: n
   return result.numUpdatedRows === 1n;
 }
 
-export async function consumeSlot(db: Db, slotId: string, persons: number): Promise<boolean> {
-  const result = await db
+/**
+ * Adds `persons` to the slot while within its cap, only if it is a slot of that site and day; its times, or undefined
+ * when nothing changed (unknown, another site or day, or full — the caller reads the slot to tell which).
+ */
+export async function consumeSlot(
+  db: Db,
+  slot: { id: string; siteId: string; day: number },
+  persons: number,
+): Promise<{ start_at: number; end_at: number } | undefined> {
+  return db
     .updateTable('capacity_slots')
     .set({ sold: sql`sold + ${persons}` })
-    .where('id', '=', slotId)
+    .where('id', '=', slot.id)
+    .where('site_id', '=', slot.siteId)
+    .where('day', '=', slot.day)
     .where(sql<boolean>`sold + ${persons} <= cap`)
+    .returning(['start_at', 'end_at'])
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
 }
 
 export async function releaseDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {

@@ -87,11 +87,15 @@ export class CapacityService {
    */
   async consume(trx: Db, request: CapacityRequest): Promise<CapacityClaim> {
     const day = dayOrFail(request.visitDate);
-    let slot: repo.SlotRow | undefined;
+    let slot: CapacityClaim['slot'] = null;
     if (request.slotId) {
-      slot = await this.slotFor(trx, request.siteId, day, request.slotId, request.visitDate);
-      if (!(await repo.consumeSlot(trx, slot.id, request.persons))) {
-        const current = (await repo.findSlot(trx, slot.id)) ?? slot;
+      const taken = await repo.consumeSlot(
+        trx,
+        { id: request.slotId, siteId: request.siteId, day },
+        request.persons,
+      );
+      if (!taken) {
+        const current = await this.slotFor(trx, request.siteId, day, request.slotId, request.visitDate);
         throw new AppError('CAPACITY_EXHAUSTED', {
           date: request.visitDate,
           scope: slotScope(current),
@@ -99,6 +103,7 @@ export class CapacityService {
           requested: request.persons,
         });
       }
+      slot = { id: request.slotId, startAt: taken.start_at, endAt: taken.end_at };
     } else if (await repo.hasSlots(trx, request.siteId, day)) {
       throw new AppError(
         'VALIDATION_FAILED',
@@ -133,10 +138,7 @@ export class CapacityService {
         requested: request.persons,
       });
     }
-    return {
-      day,
-      slot: slot ? { id: slot.id, startAt: slot.start_at, endAt: slot.end_at } : null,
-    };
+    return { day, slot };
   }
 
   /** Gives back places taken by `consume` (refund, cancellation) inside the caller's transaction. */
