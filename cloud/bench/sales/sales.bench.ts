@@ -2,8 +2,7 @@
  * bench:sales — window sales through the real cloud process: 64 concurrent keep-alive clients sell one ticket per
  * request into ONE timed slot until it is sold out, then the database is checked for overselling. In the same run
  * the bare conditional capacity UPDATE the sale uses (`sold = sold + 1 WHERE … AND sold + 1 <= cap`, one transaction
- * each, one client)
- * is timed on the same database, and the sale rate is given as a ratio of it.
+ * each, one client) is timed on the same database, and the sale rate is given as a ratio of it.
  *
  * SQLite always (SQLITE_SYNCHRONOUS from BENCH_SQLITE_SYNCHRONOUS, default NORMAL); PostgreSQL too when
  * TEST_DATABASE_URL is set. BENCH_CAP (default 20000), BENCH_PG_CAP (default 5000), BENCH_CLIENTS (default 64).
