@@ -14,6 +14,7 @@ import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
+import { printingModule } from './printing/routes.js';
 import { salesModule } from './sales/routes.js';
 import { stockModule } from './stock/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
@@ -37,4 +38,5 @@ export const modules: readonly AppModule[] = [
   stockModule,
   ticketsModule,
   salesModule,
+  printingModule,
 ];

@@ -349,6 +349,13 @@ export const ERROR_CATALOGUE = {
       en: 'Operator {cashierId} does not exist, is inactive or may not sell tickets',
     },
   },
+  NOTHING_TO_PRINT: {
+    status: 409,
+    messages: {
+      'zh-CN': '销售单 {saleId} 没有可打印的票（已全部退票或作废）',
+      en: 'Sale {saleId} has no ticket left to print (all refunded or revoked)',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
