@@ -1,9 +1,11 @@
 /**
  * The cloud's side of the MQTT conversation, independent of which broker carries it: every payload the cloud client
  * receives goes through `receive` (topic parsed, payload decoded with the protocol's bounded decoder, body checked
- * against the topic), is recorded once for the communication log and metrics, and — when valid — handed to the
- * extensions that asked for its channel. Everything the cloud sends goes through `publish`, recorded the same way.
- * Nothing a gate sends can make this throw.
+ * against the topic), is — when valid — handed to the extensions that asked for its channel, and is recorded once
+ * for the communication log and metrics after they finished (with an extension's refusal reason, if any). `receive`
+ * resolves to whether the message may be acknowledged: false only when an extension failed (storage down), so the
+ * runtime withholds the PUBACK and the broker delivers the message again. Everything the cloud sends goes through
+ * `publish`, recorded the same way. Nothing a gate sends can make this throw.
  */
 import {
   CHANNELS,
@@ -21,7 +23,7 @@ import {
 } from '@scenic/protocol';
 import type { Logger } from 'pino';
 import type { DeniedAttempt } from './broker.js';
-import type { CommRecord, InboundMessage, MqttExtension } from './extensions/types.js';
+import type { CommRecord, ExtensionOutcome, InboundMessage, MqttExtension } from './extensions/types.js';
 
 export interface Publisher {
   publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
@@ -64,10 +66,29 @@ export class MqttBus {
     await Promise.all(this.extensions.map((r) => r.tail));
   }
 
-  receive(topic: string, payload: Buffer, retained: boolean): void {
+  /**
+   * Handles one received payload; resolves true when it may be acknowledged (handled, refused or invalid — an
+   * invalid payload never becomes valid by sending it again) and false when an extension failed on it.
+   */
+  async receive(topic: string, payload: Buffer, retained: boolean): Promise<boolean> {
     const { record, inbound } = this.examine(topic, payload, retained, this.now());
-    this.record(record);
-    if (inbound) this.dispatch(inbound);
+    if (!inbound) {
+      this.record(record);
+      return true;
+    }
+    const results = await Promise.all(this.dispatch(inbound));
+    const refused = results.find((result) => result !== 'failed' && result !== undefined);
+    const failed = results.includes('failed');
+    // A message no extension could process gets its line when it is finally handled (or given up), not per attempt.
+    if (refused) this.record({ ...record, result: 'rejected', reason: refused.refused });
+    else if (!failed) this.record(record);
+    return !failed;
+  }
+
+  /** Records a message the runtime stops redelivering after repeated extension failures. */
+  reportGivenUp(topic: string, payload: Buffer): void {
+    const { record } = this.examine(topic, payload, false, this.now());
+    this.record({ ...record, result: 'rejected', reason: 'GIVEN_UP' });
   }
 
   /** Parses, decodes and checks one received payload: its log record, and the message when it is valid. */
@@ -198,20 +219,26 @@ export class MqttBus {
     }
   }
 
-  private dispatch(inbound: InboundMessage): void {
+  /** Queues the message on every extension that takes its channel; each promise settles when that one is done. */
+  private dispatch(inbound: InboundMessage): Promise<ExtensionOutcome | undefined | 'failed'>[] {
+    const results: Promise<ExtensionOutcome | undefined | 'failed'>[] = [];
     for (const registered of this.extensions) {
       if (!registered.extension.channels.includes(inbound.channel)) continue;
-      registered.tail = registered.tail.then(async () => {
+      const result = registered.tail.then(async () => {
         try {
-          await registered.extension.handle(inbound);
+          return (await registered.extension.handle(inbound)) ?? undefined;
         } catch (error) {
           this.logger.error(
             { err: error, extension: registered.extension.name, topic: inbound.topic },
             'mqtt extension failed on a message',
           );
+          return 'failed' as const;
         }
       });
+      registered.tail = result.then(() => undefined);
+      results.push(result);
     }
+    return results;
   }
 }
 

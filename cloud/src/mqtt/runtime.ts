@@ -5,7 +5,7 @@
  * subscribed (embedded) or after a short wait for an external broker, which the client keeps retrying in the
  * background.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { cloudSubscriptions } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -19,6 +19,7 @@ import { gateStatusExtension } from '../modules/gate-status/extension.js';
 import { GateStatusHub } from '../modules/gate-status/hub.js';
 import { GateStatusRepo } from '../modules/gate-status/repo.js';
 import { type ControlRoom, startControlRoom } from '../modules/metrics/control-room.js';
+import type { PassageHook } from '../modules/passages/service.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
@@ -46,6 +47,8 @@ export interface StartMqttOptions {
   readonly commLogFlushMs?: number;
   /** How long to wait for an external broker before start-up continues without it. */
   readonly externalConnectWaitMs?: number;
+  /** Passage hooks run after the built-in ones, inside the ingestion transaction (tests inject failures here). */
+  readonly extraPassageHooks?: readonly PassageHook[];
 }
 
 const PRUNE_INTERVAL_MS = 3_600_000;
@@ -81,8 +84,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     gateStatus,
     config,
     logger: log,
-    report: (record) => commLog.add(record),
-    passageHooks: [],
+    passageHooks: [...(options.extraPassageHooks ?? [])],
   });
 
   const { username, clientId } = config.mqtt;
@@ -128,7 +130,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       await client.publishAsync(topic, payload, opts);
     },
   });
-  client.on('message', (topic, payload, packet) => bus.receive(topic, payload, packet.retain));
+  acknowledgeAfterProcessing(client, bus, log);
   client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
   client.on('offline', () => log.warn({ url: redact(url) }, 'mqtt broker unreachable; retrying'));
   const subscribed = new Promise<void>((resolve) => {
@@ -168,6 +170,62 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       await commLog.stop();
       await broker?.close();
     },
+  };
+}
+
+/** Deliveries of one message whose processing failed before the cloud acknowledges it anyway (a poison message). */
+const MAX_FAILED_DELIVERIES = 5;
+/** Wait after a failure before dropping the connection to have the broker deliver again (storage may be down). */
+const REDELIVERY_DELAY_MS = 1_000;
+
+/**
+ * The cloud acknowledges a gate's QoS 1 message only after every extension has processed it (mqtt.js sends the
+ * PUBACK when `handleMessage` calls back without an error). Acknowledging on receipt would let a gate delete a
+ * passage from its outbox that the cloud then failed to store. MQTT 3.1.1 brokers (aedes, Mosquitto) deliver an
+ * unacknowledged message again only when the subscriber reconnects with its persistent session, so after a failure
+ * the connection is dropped once, a moment later, and mqtt.js reconnects. mqtt.js handles one packet at a time, so
+ * a failed message does not let later ones overtake it within the connection. After MAX_FAILED_DELIVERIES failures
+ * the message is acknowledged and logged as GIVEN_UP, so one message that can never be processed cannot stall the
+ * broker's in-flight window for good.
+ */
+function acknowledgeAfterProcessing(client: MqttClient, bus: MqttBus, log: Logger): void {
+  const failures = new Map<string, number>();
+  let redelivery: NodeJS.Timeout | undefined;
+  client.on('close', () => {
+    clearTimeout(redelivery);
+    redelivery = undefined;
+  });
+  client.handleMessage = (packet, callback) => {
+    if (packet.cmd !== 'publish') {
+      callback();
+      return;
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const topic = packet.topic;
+    bus.receive(topic, payload, packet.retain).then((processed) => {
+      if (processed || packet.qos === 0) {
+        callback();
+        return;
+      }
+      const key = `${topic}\n${createHash('sha256').update(payload).digest('base64')}`;
+      const failed = (failures.get(key) ?? 0) + 1;
+      if (failed >= MAX_FAILED_DELIVERIES) {
+        failures.delete(key);
+        log.error({ topic, deliveries: failed }, 'message failed repeatedly; acknowledged and given up');
+        bus.reportGivenUp(topic, payload);
+        callback();
+        return;
+      }
+      if (failures.size >= 10_000) failures.clear();
+      failures.set(key, failed);
+      log.warn({ topic, deliveries: failed }, 'message not processed; left unacknowledged for redelivery');
+      // An error makes mqtt.js skip the PUBACK and go on with the next packet.
+      callback(new Error('not processed'));
+      redelivery ??= setTimeout(() => {
+        redelivery = undefined;
+        client.stream?.destroy();
+      }, REDELIVERY_DELAY_MS);
+    }, callback);
   };
 }
 

@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { gateClientId, gateUsername } from './identity.js';
-import { type CloudMqtt, startMqtt } from './runtime.js';
+import { type CloudMqtt, type StartMqttOptions, startMqtt } from './runtime.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
@@ -65,6 +65,7 @@ export async function seedGates(db: Kysely<Database>, siteId: string, gateIds: s
 export function startTestMqtt(
   database: DatabaseHandle,
   env: Record<string, string> = {},
+  options: Pick<StartMqttOptions, 'extraPassageHooks'> = {},
 ): Promise<CloudMqtt> {
   const config = loadConfig({
     MQTT_HOST: '127.0.0.1',
@@ -79,6 +80,7 @@ export function startTestMqtt(
     logger: silentLogger,
     commLogFlushMs: 20,
     externalConnectWaitMs: 3_000,
+    ...options,
   });
 }
 

@@ -1,30 +1,27 @@
 /**
  * The command-ack extension: `cmd/ack` messages settle the gate's result of the command. An ack for a command or
  * gate the cloud never issued, or a repeated ack (the gate answers a redelivered command again), changes nothing and
- * leaves a comm-log line with the reason (`UNKNOWN_COMMAND`, `DUPLICATE_ACK`).
+ * its comm-log line carries the reason (`UNKNOWN_COMMAND`, `DUPLICATE_ACK`). An ack that cannot be stored is not
+ * acknowledged to the broker, which delivers it again.
  */
 import type { Logger } from 'pino';
 import type { MqttExtension } from '../../mqtt/extensions/types.js';
-import { type OutcomeReporter, refusalRecord } from '../passages/outcome.js';
 import type { CommandDispatcher } from './dispatcher.js';
 
-export function commandAckExtension(
-  dispatcher: CommandDispatcher,
-  report: OutcomeReporter,
-  logger: Logger,
-): MqttExtension {
+export function commandAckExtension(dispatcher: CommandDispatcher, logger: Logger): MqttExtension {
   return {
     name: 'command-acks',
     channels: ['cmd/ack'],
     async handle(inbound) {
-      if (inbound.message.type !== 'command_ack') return;
+      if (inbound.message.type !== 'command_ack') return undefined;
       try {
         const outcome = await dispatcher.applyAck(inbound.message, inbound.receivedAt);
-        if (outcome === 'unknown') report(refusalRecord(inbound, 'UNKNOWN_COMMAND'));
-        else if (outcome === 'duplicate') report(refusalRecord(inbound, 'DUPLICATE_ACK'));
+        if (outcome === 'unknown') return { refused: 'UNKNOWN_COMMAND' };
+        if (outcome === 'duplicate') return { refused: 'DUPLICATE_ACK' };
+        return undefined;
       } catch (error) {
         logger.error({ err: error, commandId: inbound.message.commandId }, 'command ack could not be stored');
-        report(refusalRecord(inbound, 'STORE_FAILED'));
+        throw error;
       }
     },
   };

@@ -14,7 +14,6 @@ import type { GateStatusHub } from '../gate-status/hub.js';
 import { OccupancyHub } from '../occupancy/hub.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { passagesExtension } from '../passages/extension.js';
-import type { OutcomeReporter } from '../passages/outcome.js';
 import { type PassageHook, PassageIngestion } from '../passages/service.js';
 import { ControlRoomMetrics } from './control-room-metrics.js';
 
@@ -31,11 +30,9 @@ export function startControlRoom(deps: {
   readonly gateStatus: GateStatusHub;
   readonly config: Config;
   readonly logger: Logger;
-  /** Where refusals of valid messages (replays, unknown commands) are logged: the comm log. */
-  readonly report: OutcomeReporter;
   readonly passageHooks: readonly PassageHook[];
 }): ControlRoom {
-  const { db, bus, logger, report } = deps;
+  const { db, bus, logger } = deps;
   const metrics = new ControlRoomMetrics();
   const occupancy = new OccupancyHub();
   const ingestion = new PassageIngestion(
@@ -43,9 +40,9 @@ export function startControlRoom(deps: {
     new OccupancyService(db, deps.config.occupancy, logger),
     deps.passageHooks,
   );
-  bus.use(passagesExtension({ ingestion, occupancy, metrics, report, logger }));
+  bus.use(passagesExtension({ ingestion, occupancy, metrics, logger }));
   const commands = new CommandDispatcher({ db, bus, status: deps.gateStatus, metrics, logger });
-  bus.use(commandAckExtension(commands, report, logger));
+  bus.use(commandAckExtension(commands, logger));
   commands.start();
   return { commands, occupancy, metrics, close: () => commands.stop() };
 }

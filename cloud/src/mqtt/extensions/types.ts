@@ -17,11 +17,24 @@ export interface InboundMessage {
   readonly retained: boolean;
 }
 
+/**
+ * What an extension may say about a valid message it did not apply (a replayed event, an ack for an unknown command):
+ * the message's one communication-log line then carries `result: 'rejected'` and this reason.
+ */
+export interface ExtensionOutcome {
+  readonly refused: string;
+}
+
 export interface MqttExtension {
   readonly name: string;
   readonly channels: readonly GateChannel[];
-  /** Called in arrival order, one message at a time per extension; a throw is logged and the next message goes on. */
-  handle(message: InboundMessage): void | Promise<void>;
+  /**
+   * Called in arrival order, one message at a time per extension. Throwing means "not processed, try again": the
+   * cloud does not acknowledge a QoS 1 message until every extension has returned, so the broker delivers it again
+   * (storage down). A throw is logged and the next message goes on.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: extensions with nothing to say are plain `async` functions.
+  handle(message: InboundMessage): void | ExtensionOutcome | Promise<void | ExtensionOutcome>;
 }
 
 /**
