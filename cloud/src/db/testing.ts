@@ -60,7 +60,9 @@ async function createPostgres(
   await withAdmin(baseUrl, (admin) => admin.query(`create schema ${schema}`));
   const url = new URL(baseUrl);
   // libpq's `options` startup parameter: applies to every connection the pool opens, before any query.
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  // Parallel query workers resolve the search_path themselves and, under load, have failed with 3F000 (schema does
+  // not exist) for these per-test schemas; test databases are small, so plain serial plans lose nothing.
+  url.searchParams.set('options', `-c search_path=${schema} -c max_parallel_workers_per_gather=0`);
   const config: DatabaseConfig = { dialect: 'postgres', url: url.toString(), poolSize: 5 };
   return prepare(url.toString(), config, options, () =>
     withAdmin(baseUrl, (admin) => admin.query(`drop schema if exists ${schema} cascade`)),

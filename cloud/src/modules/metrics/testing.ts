@@ -141,9 +141,11 @@ export class FakeGate {
         reason: this.behaviour.result === 'ok' ? null : this.behaviour.reason,
         at: Date.now(),
       };
-      void client.publishAsync(gateTopic(siteId, gateId, 'cmd/ack'), encodeMessage(ack, 'cmd/ack'), {
-        qos: 1,
-      });
+      // Fire-and-forget like a gate, but a test that closes this gate while the ack is in flight must not turn
+      // mqtt.js's "Connection closed" rejection into an unhandled error.
+      client
+        .publishAsync(gateTopic(siteId, gateId, 'cmd/ack'), encodeMessage(ack, 'cmd/ack'), { qos: 1 })
+        .catch(() => {});
     });
   }
 
