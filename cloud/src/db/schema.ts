@@ -8,12 +8,14 @@ import type { CapacityTables } from '../modules/capacity/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
+import type { GateConfigTables } from '../modules/gate-config/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
 import type { SaleTables } from '../modules/sales/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
+import type { ReservationTables } from '../modules/tickets/reservation-tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
@@ -25,6 +27,8 @@ export interface Database
     VenueTables,
     TicketTypeTables,
     GateAccessTables,
+    GateConfigTables,
+    ReservationTables,
     GateStatusTables,
     CommLogTables,
     CommandTables,

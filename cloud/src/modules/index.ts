@@ -11,6 +11,7 @@ import { gateAccessModule } from './gate-access/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
 import { metricsModule } from './metrics/routes.js';
+import { gateConfigModule } from './gate-config/routes.js';
 import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
@@ -30,6 +31,7 @@ export const modules: readonly AppModule[] = [
   ticketTypesModule,
   gateAccessModule,
   gateStatusModule,
+  gateConfigModule,
   commLogModule,
   commandsModule,
   occupancyModule,

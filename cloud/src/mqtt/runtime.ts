@@ -15,6 +15,8 @@ import { CommLogRepo } from '../modules/comm-log/repo.js';
 import { CommLogService } from '../modules/comm-log/service.js';
 import { CommLogWriter } from '../modules/comm-log/writer.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
+import { GateConfigPublisher } from '../modules/gate-config/publisher.js';
+import { GateConfigService } from '../modules/gate-config/service.js';
 import { gateStatusExtension } from '../modules/gate-status/extension.js';
 import { GateStatusHub } from '../modules/gate-status/hub.js';
 import { GateStatusRepo } from '../modules/gate-status/repo.js';
@@ -32,6 +34,8 @@ export interface CloudMqtt {
   readonly commLog: CommLogWriter;
   /** Commands with ack tracking, passage ingestion, occupancy push and the control room's metrics. */
   readonly controlRoom: ControlRoom;
+  /** Publishes each gate's retained config and its new versions. */
+  readonly gateConfig: GateConfigPublisher;
   /** The embedded broker's bound ports; undefined with an external broker. */
   readonly broker: { readonly port: number; readonly wsPort: number | undefined } | undefined;
   /** Drops a gate's live session on the embedded broker (after a rotation or revocation). */
@@ -150,12 +154,18 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   if (broker) await subscribed;
   else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
 
+  const gateConfig = new GateConfigPublisher(new GateConfigService(database.db), bus, log);
+  // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.
+  if (broker) await gateConfig.start();
+  else void gateConfig.start();
+
   return {
     bus,
     metrics,
     gateStatus,
     commLog,
     controlRoom,
+    gateConfig,
     broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
     disconnectGate: ({ siteId, gateId }) => {
       broker?.disconnect(
@@ -164,6 +174,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     },
     close: async () => {
       clearInterval(pruneTimer);
+      await gateConfig.stop();
       await endClient(client);
       await bus.idle();
       await controlRoom.close();

@@ -25,6 +25,8 @@ import * as createStock from './20261125_184000_create_stock.js';
 import * as createGateCommands from './20261125_185000_create_gate_commands.js';
 import * as createPassageEvents from './20261125_185100_create_passage_events.js';
 import * as createOccupancy from './20261125_185200_create_occupancy.js';
+import * as createGateConfigs from './20261125_186000_create_gate_configs.js';
+import * as createTicketReservations from './20261125_186100_create_ticket_reservations.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -47,4 +49,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_185000_create_gate_commands': createGateCommands,
   '20261125_185100_create_passage_events': createPassageEvents,
   '20261125_185200_create_occupancy': createOccupancy,
+  '20261125_186000_create_gate_configs': createGateConfigs,
+  '20261125_186100_create_ticket_reservations': createTicketReservations,
 };

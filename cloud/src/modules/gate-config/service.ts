@@ -1,0 +1,136 @@
+/**
+ * Each gate's retained `gate_config` (protocol/README.md §3): its registry entry (zone, direction), its site's time
+ * zone and active ticket types' rules (`toTicketTypeRules`), the QR signing public keys, and its own settings. The
+ * version grows exactly when the content changes: `sync` builds every config, compares a fingerprint of the content
+ * with the stored one and moves the version by one with a conditional update, so with several cloud instances one
+ * of them wins each change and publishes it.
+ */
+import { createHash } from 'node:crypto';
+import { type GateConfig, gateConfigSchema, MAX_SIGNING_KEYS } from '@scenic/protocol';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { VenuesService } from '../venues/service.js';
+import * as repo from './repo.js';
+import { type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
+
+type Db = Kysely<Database>;
+const GATE: Localized = { 'zh-CN': '闸机', en: 'Gate' };
+
+export interface SyncedConfig {
+  readonly siteId: string;
+  readonly config: GateConfig;
+  /** True when this call wrote the version (the caller publishes it). */
+  readonly changed: boolean;
+}
+
+export class GateConfigService {
+  private readonly types: TicketTypesService;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.types = new TicketTypesService(db, new VenuesService(db));
+  }
+
+  /** Every active gate's current config (of one site, or all), writing a new version where the content changed. */
+  async sync(siteId?: string): Promise<SyncedConfig[]> {
+    const gates = await repo.activeGates(this.db, siteId);
+    if (gates.length === 0) return [];
+    const keys = (await repo.publicKeys(this.db, MAX_SIGNING_KEYS))
+      .map((key) => ({ keyId: key.key_id, publicKey: key.public_key }))
+      .sort((a, b) => a.keyId - b.keyId);
+    const rows = await repo.configRows(
+      this.db,
+      gates.map((gate) => gate.id),
+    );
+    const rulesBySite = new Map<string, Awaited<ReturnType<TicketTypesService['gateRulesForSite']>>>();
+    const out: SyncedConfig[] = [];
+    for (const gate of gates) {
+      let rules = rulesBySite.get(gate.site_id);
+      if (!rules) {
+        rules = await this.types.gateRulesForSite(gate.site_id);
+        rulesBySite.set(gate.site_id, rules);
+      }
+      const row = rows.get(gate.id);
+      const settings = settingsOf(row?.settings_json);
+      const content = {
+        type: 'gate_config' as const,
+        v: 1 as const,
+        gateId: gate.id,
+        zoneId: gate.zone_id,
+        direction: gate.direction,
+        timeZone: gate.timezone,
+        ...settings,
+        ticketTypes: rules,
+        signingKeys: keys,
+      };
+      const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+      const key = { gateId: gate.id, siteId: gate.site_id };
+      let version = row?.version ?? 0;
+      let changed = false;
+      if (row?.fingerprint !== fingerprint) {
+        changed = await transaction(this.db, (trx) =>
+          repo.bumpVersion(trx, key, version, fingerprint, this.now()),
+        );
+        if (changed) version += 1;
+        else version = (await repo.configRow(this.db, gate.id))?.version ?? version;
+      }
+      if (version === 0) continue;
+      // Parsed through the protocol schema, so a gate is never sent a config its own validation would refuse.
+      out.push({ siteId: gate.site_id, config: gateConfigSchema.parse({ ...content, version }), changed });
+    }
+    return out;
+  }
+
+  /** The config a gate runs (or will run once connected). */
+  async get(gateId: string): Promise<GateConfig> {
+    const gate = await repo.findGate(this.db, gateId);
+    if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
+    const found = (await this.sync(gate.site_id)).find((entry) => entry.config.gateId === gateId);
+    if (!found) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
+    return found.config;
+  }
+
+  async settings(gateId: string): Promise<GateSettings> {
+    const gate = await repo.findGate(this.db, gateId);
+    if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
+    return settingsOf((await repo.configRow(this.db, gateId))?.settings_json);
+  }
+
+  /** Changes a gate's own settings (audited); the publisher sends the new config version. */
+  updateSettings(gateId: string, patch: UpdateGateSettings, context: ChangeContext): Promise<GateSettings> {
+    return auditedTransaction(this.db, async (trx) => {
+      const gate = await repo.findGate(trx, gateId);
+      if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
+      const before = settingsOf((await repo.configRow(trx, gateId))?.settings_json);
+      const after: GateSettings = { ...before, ...definedOnly(patch) };
+      const now = this.now();
+      await repo.saveSettings(trx, { gateId, siteId: gate.site_id }, JSON.stringify(after), now);
+      await recordAudit(
+        trx,
+        {
+          actor: context.actor,
+          action: 'gate_config.update',
+          entity: 'gate',
+          entityId: gateId,
+          before,
+          after,
+          ip: context.ip,
+        },
+        now,
+      );
+      return after;
+    });
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
