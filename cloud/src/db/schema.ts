@@ -12,6 +12,7 @@ import type { GateConfigTables } from '../modules/gate-config/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
+import type { RefundTables } from '../modules/refunds/tables.js';
 import type { SaleTables } from '../modules/sales/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
@@ -37,7 +38,8 @@ export interface Database
     StockTables,
     CapacityTables,
     TicketTables,
-    SaleTables {
+    SaleTables,
+    RefundTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

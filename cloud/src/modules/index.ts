@@ -8,14 +8,15 @@ import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { commandsModule } from './commands/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
+import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
 import { metricsModule } from './metrics/routes.js';
-import { gateConfigModule } from './gate-config/routes.js';
 import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
 import { printingModule } from './printing/routes.js';
+import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
 import { stockModule } from './stock/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
@@ -41,4 +42,5 @@ export const modules: readonly AppModule[] = [
   ticketsModule,
   salesModule,
   printingModule,
+  refundsModule,
 ];

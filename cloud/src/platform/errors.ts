@@ -356,6 +356,46 @@ export const ERROR_CATALOGUE = {
       en: 'Sale {saleId} has no ticket left to print (all refunded or revoked)',
     },
   },
+  TICKET_ALREADY_REFUNDED: {
+    status: 409,
+    messages: { 'zh-CN': '票 {ticketId} 已退票', en: 'Ticket {ticketId} has already been refunded' },
+  },
+  TICKET_USED: {
+    status: 409,
+    messages: { 'zh-CN': '票 {ticketId} 已使用', en: 'Ticket {ticketId} has been used' },
+  },
+  TICKET_EXPIRED: {
+    status: 409,
+    messages: { 'zh-CN': '票 {ticketId} 已过期', en: 'Ticket {ticketId} has expired' },
+  },
+  TICKET_NOT_IN_SALE: {
+    status: 400,
+    messages: {
+      'zh-CN': '票 {ticketId} 不属于销售单 {saleId}',
+      en: 'Ticket {ticketId} is not part of sale {saleId}',
+    },
+  },
+  REFUND_NOT_ALLOWED: {
+    status: 409,
+    messages: {
+      'zh-CN': '票 {ticketId} 的票种不可退',
+      en: 'Ticket {ticketId} is of a type that cannot be refunded',
+    },
+  },
+  REFUND_DEADLINE_PASSED: {
+    status: 409,
+    messages: {
+      'zh-CN': '票 {ticketId} 的退票截止时间 {deadline} 已过',
+      en: 'The refund deadline of ticket {ticketId} ({deadline}) has passed',
+    },
+  },
+  REFUND_PAYMENT_MISMATCH: {
+    status: 400,
+    messages: {
+      'zh-CN': '退款方式与应退 {amount} 分不符：{reason}',
+      en: 'Refund payments do not match the {amount} fen due: {reason}',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -27,6 +27,7 @@ import * as createPassageEvents from './20261125_185100_create_passage_events.js
 import * as createOccupancy from './20261125_185200_create_occupancy.js';
 import * as createGateConfigs from './20261125_186000_create_gate_configs.js';
 import * as createTicketReservations from './20261125_186100_create_ticket_reservations.js';
+import * as createRefunds from './20261125_187000_create_refunds.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -51,4 +52,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_185200_create_occupancy': createOccupancy,
   '20261125_186000_create_gate_configs': createGateConfigs,
   '20261125_186100_create_ticket_reservations': createTicketReservations,
+  '20261125_187000_create_refunds': createRefunds,
 };

@@ -1,0 +1,130 @@
+/** The refunds module's SQL: refunds, their tickets and payments. Callers pass a db or a transaction. */
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { MethodAmount } from './policy.js';
+import type { ListRefundsQuery, Refund } from './schemas.js';
+import type { RefundPaymentsTable, RefundsTable, RefundTicketsTable } from './tables.js';
+
+type Db = Kysely<Database>;
+
+export async function findByKey(
+  db: Db,
+  cashierId: string,
+  key: string,
+): Promise<{ id: string; request_hash: string } | undefined> {
+  return db
+    .selectFrom('refunds')
+    .select(['id', 'request_hash'])
+    .where('cashier_id', '=', cashierId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function insertRefund(
+  db: Db,
+  refund: Insertable<RefundsTable>,
+  tickets: readonly Insertable<RefundTicketsTable>[],
+  payments: readonly Insertable<RefundPaymentsTable>[],
+): Promise<void> {
+  await db.insertInto('refunds').values(refund).execute();
+  for (let i = 0; i < tickets.length; i += 200)
+    await db
+      .insertInto('refund_tickets')
+      .values(tickets.slice(i, i + 200))
+      .execute();
+  if (payments.length > 0) await db.insertInto('refund_payments').values(payments).execute();
+}
+
+/** Money already returned for a sale, per method (earlier refunds of some of its tickets). */
+export async function refundedForSale(db: Db, saleId: string): Promise<MethodAmount[]> {
+  return (
+    await db
+      .selectFrom('refund_payments as p')
+      .innerJoin('refunds as r', 'r.id', 'p.refund_id')
+      .select(['p.method', 'p.amount_fen'])
+      .where('r.sale_id', '=', saleId)
+      .execute()
+  ).map((row) => ({ method: row.method, amountFen: row.amount_fen }));
+}
+
+function refundOf(
+  row: Selectable<RefundsTable>,
+  tickets: Selectable<RefundTicketsTable>[],
+  payments: Selectable<RefundPaymentsTable>[],
+): Refund {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    saleId: row.sale_id,
+    cashier: { id: row.cashier_id, username: row.cashier_username },
+    amountFen: row.amount_fen,
+    feeFen: row.fee_fen,
+    reason: row.reason,
+    approvedBy:
+      row.approved_by_id === null
+        ? null
+        : { id: row.approved_by_id, username: row.approved_by_username ?? '' },
+    createdAt: row.created_at,
+    tickets: tickets.map((t) => ({
+      ticketId: t.ticket_id,
+      priceFen: t.price_fen,
+      entriesUsed: t.entries_used,
+      entriesTotal: t.entries_total,
+      grossFen: t.gross_fen,
+      feeFen: t.fee_fen,
+      amountFen: t.amount_fen,
+    })),
+    payments: payments.map((p) => ({ method: p.method, amountFen: p.amount_fen })),
+  };
+}
+
+/** Refunds with their tickets and payments, in the order of `rows`. */
+async function withDetails(db: Db, rows: Selectable<RefundsTable>[]): Promise<Refund[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const [tickets, payments] = await Promise.all([
+    db.selectFrom('refund_tickets').selectAll().where('refund_id', 'in', ids).orderBy('ticket_id').execute(),
+    db.selectFrom('refund_payments').selectAll().where('refund_id', 'in', ids).orderBy('seq').execute(),
+  ]);
+  return rows.map((row) =>
+    refundOf(
+      row,
+      tickets.filter((t) => t.refund_id === row.id),
+      payments.filter((p) => p.refund_id === row.id),
+    ),
+  );
+}
+
+export async function findRefund(db: Db, id: string): Promise<Refund | undefined> {
+  const row = await db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && (await withDetails(db, [row]))[0];
+}
+
+/** The refunds that include any of `ticketIds` (a ticket's refund history). */
+export async function refundsOfTickets(db: Db, ticketIds: readonly number[]): Promise<Refund[]> {
+  if (ticketIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('refund_tickets')
+        .select('refund_id')
+        .where('ticket_id', 'in', [...ticketIds]),
+    )
+    .orderBy('created_at')
+    .execute();
+  return withDetails(db, rows);
+}
+
+/** Newest first. */
+export async function listRefunds(db: Db, query: ListRefundsQuery): Promise<Refund[]> {
+  let select = db.selectFrom('refunds').selectAll();
+  if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
+  if (query.saleId !== undefined) select = select.where('sale_id', '=', query.saleId);
+  if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);
+  if (query.from !== undefined) select = select.where('created_at', '>=', query.from);
+  if (query.to !== undefined) select = select.where('created_at', '<', query.to);
+  const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return withDetails(db, rows);
+}

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../db/testing.js';
+import { auditedTransaction } from '../../platform/audit/record.js';
+import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { TicketsService } from '../tickets/service.js';
+import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
+import { VenuesService } from '../venues/service.js';
+
+const DAY_MS = 86_400_000;
+/** Two UTC days ahead is a future venue-local date in any zone. */
+const visitDate = (daysAhead = 2) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
+const NO_REFUND = 201;
+const EARLY_DEADLINE = 202;
+
+let keySeq = 0;
+const newKey = () => `r-${process.pid}-${++keySeq}`;
+
+interface SaleBody {
+  id: string;
+  tickets: { ticketId: number }[];
+}
+
+describe.each(databaseBackends())('refunds on $name', (backend) => {
+  let env: AuthTestApp;
+
+  const sell = async (
+    typeId: number,
+    quantity: number,
+    payments: { method: string; amountFen: number }[],
+  ): Promise<SaleBody> => {
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId, quantity, visitDate: visitDate() }],
+        payments,
+      },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json();
+  };
+  const refund = (payload: object, key = newKey(), role: 'cashier' | 'gate_staff' = 'cashier') =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/v1/refunds',
+      headers: { ...env.as(role), 'idempotency-key': key },
+      payload,
+    });
+  const ticket = (id: number) => new TicketsService(env.test.database.db).get(id);
+  const daySold = async () =>
+    (await env.test.database.db.selectFrom('capacity_days').select('sold').execute()).reduce(
+      (s, r) => s + r.sold,
+      0,
+    );
+
+  beforeAll(async () => {
+    env = await createAuthTestApp(backend, { CREDENTIAL_SECRET: 'test-secret-test-secret-test-secret!' });
+    const db = env.test.database.db;
+    await seedVenue(db);
+    const types = new TicketTypesService(db, new VenuesService(db));
+    const base = { siteId: 'park', kind: 'single' as const, prices: { window: 3_000 } };
+    await types.create(
+      {
+        ...base,
+        typeId: NO_REFUND,
+        code: 'NOREFUND',
+        name: { zh: '特价票', en: 'Non-refundable' },
+        refund: { refundable: false, deadline: null, fee: { kind: 'fixed', fen: 0 }, proRata: false },
+      },
+      SYSTEM_CONTEXT,
+    );
+    await types.create(
+      {
+        ...base,
+        typeId: EARLY_DEADLINE,
+        code: 'EARLY',
+        name: { zh: '提前退票', en: 'Early deadline' },
+        refund: {
+          refundable: true,
+          deadline: { dayOffset: -5, minuteOfDay: 0 },
+          fee: { kind: 'permille', permille: 100 },
+          proRata: false,
+        },
+      },
+      SYSTEM_CONTEXT,
+    );
+  });
+  afterAll(() => env.dispose());
+
+  it('refunds one ticket back to the original methods, cash last; frees its place; tells the gates; replays', async () => {
+    const sale = await sell(TYPES.adult, 2, [
+      { method: 'wechat', amountFen: 5_000 },
+      { method: 'cash', amountFen: 16_000 },
+    ]);
+    const soldBefore = await daySold();
+    const key = newKey();
+    const body = { saleId: sale.id, ticketIds: [sale.tickets[0]!.ticketId], reason: '行程变更' };
+    const response = await refund(body, key);
+    expect(response.statusCode, response.body).toBe(201);
+    const made = response.json();
+    expect(made).toMatchObject({
+      saleId: sale.id,
+      amountFen: 10_000,
+      feeFen: 0,
+      approvedBy: null,
+      payments: [
+        { method: 'wechat', amountFen: 5_000 },
+        { method: 'cash', amountFen: 5_000 },
+      ],
+    });
+    expect((await ticket(sale.tickets[0]!.ticketId)).status).toBe('refunded');
+    expect(await daySold()).toBe(soldBefore - 1);
+    const feed = await env.test.database.db
+      .selectFrom('whitelist_feed')
+      .select(['op'])
+      .where('ticket_id', '=', sale.tickets[0]!.ticketId)
+      .orderBy('version')
+      .execute();
+    expect(feed.map((row) => row.op)).toEqual(['issue', 'refund']);
+
+    const replay = await refund(body, key);
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(made);
+    expect((await refund({ ...body, reason: 'other' }, key)).json().error.code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+    expect((await refund(body)).json().error.code).toBe('TICKET_ALREADY_REFUNDED');
+
+    // The second ticket: only cash is left (wechat went back already); asking for wechat is refused.
+    const second = { saleId: sale.id, ticketIds: [sale.tickets[1]!.ticketId] };
+    const wechat = await refund({ ...second, payments: [{ method: 'wechat', amountFen: 10_000 }] });
+    expect(wechat.statusCode).toBe(400);
+    expect(wechat.json().error.code).toBe('REFUND_PAYMENT_MISMATCH');
+    const cash = await refund({ ...second, payments: [{ method: 'cash', amountFen: 10_000 }] });
+    expect(cash.statusCode).toBe(201);
+
+    const list = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/refunds?saleId=${sale.id}`,
+      headers: env.as('finance'),
+    });
+    expect(list.json().map((r: { id: string }) => r.id)).toEqual([cash.json().id, made.id]);
+    const one = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/refunds/${made.id}`,
+      headers: env.as('cashier'),
+    });
+    expect(one.json()).toEqual(made);
+  });
+
+  it('refuses used, expired, non-refundable, late and foreign tickets with stable codes, writing nothing', async () => {
+    const db = env.test.database.db;
+    const tickets = new TicketsService(db);
+    const sale = await sell(TYPES.adult, 3, [{ method: 'cash', amountFen: 30_000 }]);
+    const [used, expired, fine] = sale.tickets.map((t) => t.ticketId) as [number, number, number];
+    await auditedTransaction(db, (trx) =>
+      tickets.change(trx, used, 'use', { status: 'used', entriesUsed: 1 }),
+    );
+    await auditedTransaction(db, (trx) =>
+      tickets.change(trx, expired, 'update', {
+        validFrom: Date.now() - 2 * DAY_MS,
+        validTo: Date.now() - DAY_MS,
+      }),
+    );
+    const other = await sell(TYPES.adult, 1, [{ method: 'cash', amountFen: 10_000 }]);
+    const late = await sell(EARLY_DEADLINE, 1, [{ method: 'cash', amountFen: 3_000 }]);
+    const none = await sell(NO_REFUND, 1, [{ method: 'cash', amountFen: 3_000 }]);
+    const refundsBefore = await db.selectFrom('refunds').select('id').execute();
+    const codeFor = async (saleId: string, ticketIds: number[]) =>
+      (await refund({ saleId, ticketIds })).json().error.code;
+    expect(await codeFor(sale.id, [fine, used])).toBe('TICKET_USED');
+    expect(await codeFor(sale.id, [expired])).toBe('TICKET_EXPIRED');
+    expect(await codeFor(sale.id, [other.tickets[0]!.ticketId])).toBe('TICKET_NOT_IN_SALE');
+    expect(await codeFor(late.id, [late.tickets[0]!.ticketId])).toBe('REFUND_DEADLINE_PASSED');
+    expect(await codeFor(none.id, [none.tickets[0]!.ticketId])).toBe('REFUND_NOT_ALLOWED');
+    expect(await codeFor('no-such-sale', [fine])).toBe('NOT_FOUND');
+    expect(await codeFor(sale.id, [999_999_999])).toBe('NOT_FOUND');
+    expect((await refund({ saleId: sale.id, ticketIds: [fine, fine] })).statusCode).toBe(400);
+    expect((await refund({ saleId: sale.id, ticketIds: [fine] }, newKey(), 'gate_staff')).statusCode).toBe(
+      403,
+    );
+    expect(await db.selectFrom('refunds').select('id').execute()).toEqual(refundsBefore);
+    expect((await ticket(fine)).status).toBe('active');
+  });
+
+  it('refunds a partly used count card pro rata', async () => {
+    const db = env.test.database.db;
+    const sale = await sell(TYPES.count, 1, [{ method: 'alipay', amountFen: 50_000 }]);
+    const cardId = sale.tickets[0]!.ticketId;
+    await auditedTransaction(db, (trx) =>
+      new TicketsService(db).change(trx, cardId, 'use', { entriesUsed: 3 }),
+    );
+    const soldBefore = await daySold();
+    const response = await refund({ saleId: sale.id, ticketIds: [cardId] });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      amountFen: 35_000,
+      tickets: [{ ticketId: cardId, entriesUsed: 3, entriesTotal: 10, grossFen: 35_000 }],
+      payments: [{ method: 'alipay', amountFen: 35_000 }],
+    });
+    // A card already used has had its day: no place is given back.
+    expect(await daySold()).toBe(soldBefore);
+  });
+
+  it('needs a second operator with refunds.approve above the threshold', async () => {
+    const sale = await sell(TYPES.adult, 6, [{ method: 'cash', amountFen: 60_000 }]);
+    const body = { saleId: sale.id, ticketIds: sale.tickets.map((t) => t.ticketId) };
+    expect((await refund(body)).json().error.code).toBe('SECOND_APPROVAL_REQUIRED');
+    const self = { username: env.operators.cashier.username, password: env.operators.cashier.password };
+    expect((await refund({ ...body, approval: self })).json().error.code).toBe(
+      'SECOND_APPROVER_SAME_OPERATOR',
+    );
+    const wrong = { username: env.operators.finance.username, password: 'not-the-password' };
+    expect((await refund({ ...body, approval: wrong })).json().error.code).toBe('SECOND_APPROVER_INVALID');
+    const finance = { username: env.operators.finance.username, password: env.operators.finance.password };
+    const response = await refund({ ...body, approval: finance });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      amountFen: 60_000,
+      approvedBy: { id: env.operators.finance.id, username: 'test_finance' },
+    });
+    const audit = await env.test.database.db
+      .selectFrom('audit_log')
+      .select(['after_json'])
+      .where('action', '=', 'refund.create')
+      .where('entity_id', '=', response.json().id)
+      .executeTakeFirstOrThrow();
+    expect(audit.after_json).toContain('test_finance');
+    expect(audit.after_json).not.toContain(env.operators.finance.password);
+  });
+
+  it('refunds a ticket exactly once when 10 requests race for it', async () => {
+    const sale = await sell(TYPES.adult, 1, [{ method: 'cash', amountFen: 10_000 }]);
+    const ticketId = sale.tickets[0]!.ticketId;
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => refund({ saleId: sale.id, ticketIds: [ticketId] })),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(9);
+    for (const r of responses.filter((r) => r.statusCode === 409))
+      expect(['TICKET_ALREADY_REFUNDED', 'CONFLICT']).toContain(r.json().error.code);
+    const rows = await env.test.database.db
+      .selectFrom('refund_tickets')
+      .select('refund_id')
+      .where('ticket_id', '=', ticketId)
+      .execute();
+    expect(rows).toHaveLength(1);
+    const feed = await env.test.database.db
+      .selectFrom('whitelist_feed')
+      .select('op')
+      .where('ticket_id', '=', ticketId)
+      .where('op', '=', 'refund')
+      .execute();
+    expect(feed).toHaveLength(1);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * /api/v1/refunds: refund tickets of a sale (refunds.request, Idempotency-Key; above the threshold with a second
+ * operator's approval in the body) and read refunds (sales.read). A new refund answers 201; replaying its key answers
+ * 200 with the same body and `Idempotent-Replayed: true`.
+ */
+import { operatorOf } from '../../platform/auth/enforce.js';
+import { AuthService } from '../../platform/auth/service.js';
+import { errorResponseSchema } from '../../platform/errors.js';
+import { CapacityService } from '../capacity/service.js';
+import type { AppModule } from '../module.js';
+import { idempotencyHeadersSchema } from '../sales/schemas.js';
+import { SalesService } from '../sales/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { credentialSecrets } from '../tickets/secrets.js';
+import { TicketsService } from '../tickets/service.js';
+import { SigningKeys } from '../tickets/signing-keys.js';
+import { changeContextOf } from '../venues/change-context.js';
+import { VenuesService } from '../venues/service.js';
+import { createRefundSchema, listRefundsQuerySchema, refundParamsSchema, refundSchema } from './schemas.js';
+import { RefundsService } from './service.js';
+
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  423: errorResponseSchema,
+};
+
+export const refundsModule: AppModule = {
+  name: 'refunds',
+  prefix: '/api/v1/refunds',
+  routes: async (app, { config, database }) => {
+    const db = database.db;
+    const venues = new VenuesService(db);
+    const ticketTypes = new TicketTypesService(db, venues);
+    const capacity = new CapacityService(db, venues);
+    const tickets = new TicketsService(db);
+    const secrets = () => credentialSecrets(config.credentials);
+    const sales = new SalesService(db, {
+      venues,
+      ticketTypes,
+      capacity,
+      tickets,
+      keys: new SigningKeys(db, secrets),
+      secrets,
+    });
+    const refunds = new RefundsService(db, {
+      sales,
+      tickets,
+      ticketTypes,
+      capacity,
+      venues,
+      auth: new AuthService(db, config.auth),
+    });
+    const tags = ['refunds'];
+
+    app.post(
+      '/',
+      {
+        config: { access: 'refunds.request' },
+        schema: {
+          tags,
+          summary:
+            '退票（需 Idempotency-Key；超过阈值需另一位操作员复核）/ Refund tickets (Idempotency-Key; a second ' +
+            'operator approves above the threshold)',
+          headers: idempotencyHeadersSchema,
+          body: createRefundSchema,
+          response: { 200: refundSchema, 201: refundSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const operator = operatorOf(request);
+        const { refund, replayed } = await refunds.refund(
+          request.body,
+          request.headers['idempotency-key'],
+          { id: operator.id, username: operator.username },
+          changeContextOf(request),
+          { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+        );
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send(refund);
+      },
+    );
+    app.get(
+      '/',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '退票记录（新的在前）/ Refunds, newest first',
+          querystring: listRefundsQuerySchema,
+          response: { 200: refundSchema.array(), ...errors },
+        },
+      },
+      async (request) => refunds.list(request.query),
+    );
+    app.get(
+      '/:refundId',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '退票单 / One refund',
+          params: refundParamsSchema,
+          response: { 200: refundSchema, ...errors },
+        },
+      },
+      async (request) => refunds.get(request.params.refundId),
+    );
+  },
+};

@@ -1,0 +1,88 @@
+/** Request and response shapes of the refunds API. Money is integer fen throughout. */
+import { z } from 'zod';
+import { PAYMENT_METHODS } from '../sales/schemas.js';
+import { venueIdSchema } from '../venues/schemas.js';
+
+const fen = z.number().int();
+const ticketIdSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 40 - 1);
+
+export const approvalSchema = z
+  .strictObject({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+  })
+  .describe(
+    '复核人（另一位有 refunds.approve 权限的操作员）的用户名与密码，金额超过阈值时必填 / A second operator ' +
+      'holding refunds.approve; required above the threshold',
+  );
+
+export const refundPaymentSchema = z.strictObject({
+  method: z.enum(PAYMENT_METHODS),
+  amountFen: fen.min(1).max(100_000_000),
+});
+
+export const createRefundSchema = z
+  .strictObject({
+    saleId: z.string().min(1).max(64),
+    ticketIds: z
+      .array(ticketIdSchema)
+      .min(1)
+      .max(200)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'ticketIds must not repeat' })
+      .describe('要退的票 / Tickets to refund'),
+    payments: z
+      .array(refundPaymentSchema)
+      .max(8)
+      .optional()
+      .describe(
+        '退款方式（合计等于应退，各方式不超过原支付）；不填则按原支付方式依次退回，现金最后 / How the money goes ' +
+          'back, within what was paid by each method; default: the original methods in order, cash last',
+      ),
+    reason: z.string().trim().max(200).optional(),
+    approval: approvalSchema.optional(),
+  })
+  .describe('退票 / A refund');
+export type CreateRefund = z.infer<typeof createRefundSchema>;
+
+export const refundTicketSchema = z.object({
+  ticketId: z.number().int(),
+  priceFen: fen,
+  entriesUsed: z.number().int(),
+  entriesTotal: z.number().int().nullable(),
+  grossFen: fen.describe('扣费前可退金额 / Refundable before the fee'),
+  feeFen: fen,
+  amountFen: fen,
+});
+
+export const refundSchema = z
+  .object({
+    id: z.string(),
+    siteId: venueIdSchema,
+    saleId: z.string(),
+    cashier: z.object({ id: z.string(), username: z.string() }),
+    amountFen: fen.describe('实退金额（分）/ Money handed back, fen'),
+    feeFen: fen.describe('手续费（分）/ Fee kept, fen'),
+    reason: z.string().nullable(),
+    approvedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
+    createdAt: fen,
+    tickets: z.array(refundTicketSchema),
+    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen })),
+  })
+  .meta({ id: 'Refund' });
+export type Refund = z.infer<typeof refundSchema>;
+
+export const listRefundsQuerySchema = z.object({
+  siteId: venueIdSchema.optional(),
+  saleId: z.string().max(64).optional(),
+  cashierId: z.string().max(64).optional(),
+  from: z.coerce.number().int().min(0).optional().describe('起（含）epoch ms / From, inclusive'),
+  to: z.coerce.number().int().min(0).optional().describe('止（不含）epoch ms / To, exclusive'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type ListRefundsQuery = z.infer<typeof listRefundsQuerySchema>;
+
+export const refundParamsSchema = z.object({ refundId: z.string().min(1).max(64) });

@@ -1,0 +1,272 @@
+/**
+ * Refunds (退票). A refund returns one or more tickets of one sale: each ticket's amount follows its type version's
+ * refund policy (policy.ts), the money goes back by the sale's payment methods, and one audited transaction marks
+ * the tickets refunded through TicketsService.change (so the whitelist feed tells every gate), gives their places
+ * back to capacity, writes the refund rows and the audit entry.
+ *
+ * Order of work: the idempotency key is looked up first (a replay needs no approver again); then the refund is
+ * worked out once outside the transaction to learn its amount, because above the threshold a second operator must
+ * approve it (requireSecondApproval checks a password — slow, and never inside a transaction); then the
+ * transaction works it out again on what it locks and refuses if the amount moved in between.
+ *
+ * Races: audited transactions queue (PostgreSQL) or share one writer (SQLite), so of parallel refunds of a ticket
+ * the first commits and the rest find it refunded (TICKET_ALREADY_REFUNDED); refund_tickets.ticket_id is unique as
+ * the last line.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { canonicalJson } from '../../platform/audit/canonical-json.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { requireSecondApproval } from '../../platform/auth/second-approval.js';
+import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import { dayOfIsoDate } from '../capacity/local-time.js';
+import type { CapacityService } from '../capacity/service.js';
+import type { Sale } from '../sales/schemas.js';
+import type { Cashier, SalesService } from '../sales/service.js';
+import type { TicketTypesService } from '../ticket-types/service.js';
+import type { Ticket } from '../tickets/schemas.js';
+import type { TicketsService } from '../tickets/service.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import { isUniqueViolation } from '../venues/constraint-errors.js';
+import type { VenuesService } from '../venues/service.js';
+import {
+  type MethodAmount,
+  refundableByMethod,
+  refundPayments,
+  type TicketRefund,
+  ticketRefund,
+} from './policy.js';
+import * as repo from './repo.js';
+import type { CreateRefund, ListRefundsQuery, Refund } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+const REFUND: Localized = { 'zh-CN': '退票单', en: 'Refund' };
+const REFUNDED_ACTION: Localized = { 'zh-CN': '退票', en: 'refunded' };
+
+export interface RefundsDependencies {
+  readonly sales: SalesService;
+  readonly tickets: TicketsService;
+  readonly ticketTypes: TicketTypesService;
+  readonly capacity: CapacityService;
+  readonly venues: VenuesService;
+  readonly auth: AuthService;
+}
+
+export interface RefundResult {
+  readonly refund: Refund;
+  readonly replayed: boolean;
+}
+
+interface Worked {
+  readonly tickets: readonly { ticket: Ticket; money: TicketRefund }[];
+  readonly totalFen: number;
+  readonly feeFen: number;
+  readonly payments: MethodAmount[];
+}
+
+/** The approver's password never enters the hash (nor anything stored). */
+function requestHash(input: CreateRefund): string {
+  const { approval, ...rest } = input;
+  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+}
+
+export class RefundsService {
+  constructor(
+    private readonly db: Db,
+    private readonly deps: RefundsDependencies,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async refund(
+    input: CreateRefund,
+    idempotencyKey: string,
+    cashier: Cashier,
+    context: ChangeContext,
+    client: ClientInfo,
+  ): Promise<RefundResult> {
+    const hash = requestHash(input);
+    const replay = await this.replayOf(this.db, cashier.id, idempotencyKey, hash);
+    if (replay) return { refund: await this.get(replay), replayed: true };
+    const sale = await this.deps.sales.get(input.saleId);
+    // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
+    const preview = await transaction(this.db, (trx) => this.work(trx, sale, input));
+    const approver = await requireSecondApproval(
+      this.deps.auth,
+      this.db,
+      { actor: cashier, amountFen: preview.totalFen, approval: input.approval },
+      client,
+    );
+    let outcome: string | { replayOf: string };
+    try {
+      outcome = await auditedTransaction(this.db, async (trx) => {
+        const again = await this.replayOf(trx, cashier.id, idempotencyKey, hash);
+        if (again) return { replayOf: again };
+        const worked = await this.work(trx, sale, input);
+        if (worked.totalFen !== preview.totalFen)
+          throw new AppError('CONFLICT', {
+            reason: { 'zh-CN': '票的状态刚刚变化，请重新办理', en: 'a ticket changed meanwhile; try again' },
+          });
+        return this.record(trx, sale, input, worked, idempotencyKey, hash, cashier, approver, context);
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const existing = await this.replayOf(this.db, cashier.id, idempotencyKey, hash);
+      if (!existing)
+        throw new AppError('CONFLICT', {
+          reason: { 'zh-CN': '票已在另一笔退票中退出', en: 'a ticket was refunded by another request' },
+        });
+      outcome = { replayOf: existing };
+    }
+    if (typeof outcome === 'string') return { refund: await this.get(outcome), replayed: false };
+    return { refund: await this.get(outcome.replayOf), replayed: true };
+  }
+
+  async get(refundId: string): Promise<Refund> {
+    const refund = await repo.findRefund(this.db, refundId);
+    if (!refund) throw new AppError('NOT_FOUND', { resource: REFUND, id: refundId });
+    return refund;
+  }
+
+  list(query: ListRefundsQuery): Promise<Refund[]> {
+    return repo.listRefunds(this.db, query);
+  }
+
+  /** The refunds that returned any of these tickets (the validity lookup's history). */
+  ofTickets(ticketIds: readonly number[]): Promise<Refund[]> {
+    return repo.refundsOfTickets(this.db, ticketIds);
+  }
+
+  private async replayOf(db: Db, cashierId: string, key: string, hash: string): Promise<string | undefined> {
+    const existing = await repo.findByKey(db, cashierId, key);
+    if (!existing) return undefined;
+    if (existing.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key });
+    return existing.id;
+  }
+
+  /** Each ticket's amount under its own type version's policy, and how the total goes back. */
+  private async work(db: Db, sale: Sale, input: CreateRefund): Promise<Worked> {
+    const now = this.now();
+    const site = await this.deps.venues.getSite(sale.siteId, db);
+    const tickets = [];
+    for (const ticketId of input.ticketIds) {
+      const ticket = await this.deps.tickets.get(ticketId, db);
+      if (ticket.saleId !== sale.id) throw new AppError('TICKET_NOT_IN_SALE', { ticketId, saleId: sale.id });
+      const version = await this.deps.ticketTypes.getVersion(ticket.typeId, ticket.typeVersion, db);
+      const money = ticketRefund(
+        {
+          ticketId,
+          status: ticket.status,
+          priceFen: ticket.priceFen,
+          entriesTotal: ticket.entriesTotal,
+          entriesUsed: ticket.entriesUsed,
+          visitDay: dayOfIsoDate(ticket.visitDate)!,
+          validTo: ticket.validTo,
+        },
+        version.refund,
+        now,
+        site.timezone,
+      );
+      tickets.push({ ticket, money });
+    }
+    const totalFen = tickets.reduce((sum, t) => sum + t.money.amountFen, 0);
+    const left = refundableByMethod(sale.payments, sale.changeFen, await repo.refundedForSale(db, sale.id));
+    return {
+      tickets,
+      totalFen,
+      feeFen: tickets.reduce((sum, t) => sum + t.money.feeFen, 0),
+      payments: refundPayments(totalFen, left, input.payments),
+    };
+  }
+
+  private async record(
+    trx: Transaction<Database>,
+    sale: Sale,
+    input: CreateRefund,
+    worked: Worked,
+    idempotencyKey: string,
+    hash: string,
+    cashier: Cashier,
+    approver: { id: string | null; username: string } | null,
+    context: ChangeContext,
+  ): Promise<string> {
+    const now = this.now();
+    const refundId = randomUUID();
+    for (const { ticket } of worked.tickets) {
+      await this.deps.tickets.change(
+        trx,
+        ticket.ticketId,
+        'refund',
+        { status: 'refunded' },
+        { allowedFrom: ['active'], action: REFUNDED_ACTION },
+      );
+      // A ticket never used still holds its place on the visit day (and slot); a used count card's day is spent.
+      if (ticket.entriesUsed === 0)
+        await this.deps.capacity.release(trx, {
+          siteId: ticket.siteId,
+          visitDate: ticket.visitDate,
+          slotId: ticket.slot?.id ?? null,
+          persons: ticket.persons,
+        });
+    }
+    await repo.insertRefund(
+      trx,
+      {
+        id: refundId,
+        site_id: sale.siteId,
+        sale_id: sale.id,
+        cashier_id: cashier.id,
+        cashier_username: cashier.username,
+        idempotency_key: idempotencyKey,
+        request_hash: hash,
+        amount_fen: worked.totalFen,
+        fee_fen: worked.feeFen,
+        reason: input.reason ?? null,
+        approved_by_id: approver?.id ?? null,
+        approved_by_username: approver?.username ?? null,
+        created_at: now,
+      },
+      worked.tickets.map(({ ticket, money }) => ({
+        refund_id: refundId,
+        ticket_id: ticket.ticketId,
+        price_fen: ticket.priceFen,
+        entries_used: ticket.entriesUsed,
+        entries_total: ticket.entriesTotal,
+        gross_fen: money.grossFen,
+        fee_fen: money.feeFen,
+        amount_fen: money.amountFen,
+      })),
+      worked.payments.map((p, seq) => ({
+        refund_id: refundId,
+        seq: seq + 1,
+        method: p.method,
+        amount_fen: p.amountFen,
+      })),
+    );
+    await recordAudit(
+      trx,
+      {
+        actor: context.actor,
+        ip: context.ip,
+        action: 'refund.create',
+        entity: 'refund',
+        entityId: refundId,
+        after: {
+          saleId: sale.id,
+          ticketIds: worked.tickets.map((t) => t.ticket.ticketId),
+          amountFen: worked.totalFen,
+          feeFen: worked.feeFen,
+          payments: worked.payments,
+          reason: input.reason ?? null,
+          approvedBy: approver,
+        },
+      },
+      now,
+    );
+    return refundId;
+  }
+}
