@@ -22,6 +22,8 @@ import { GateStatusHub } from '../modules/gate-status/hub.js';
 import { GateStatusRepo } from '../modules/gate-status/repo.js';
 import { type ControlRoom, startControlRoom } from '../modules/metrics/control-room.js';
 import type { PassageHook } from '../modules/passages/service.js';
+import { WhitelistDistributor } from '../modules/whitelist-sync/distributor.js';
+import { whitelistSyncExtension } from '../modules/whitelist-sync/extension.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
@@ -36,6 +38,8 @@ export interface CloudMqtt {
   readonly controlRoom: ControlRoom;
   /** Publishes each gate's retained config and its new versions. */
   readonly gateConfig: GateConfigPublisher;
+  /** Live whitelist deltas and answers to gates' sync requests. */
+  readonly whitelist: WhitelistDistributor;
   /** The embedded broker's bound ports; undefined with an external broker. */
   readonly broker: { readonly port: number; readonly wsPort: number | undefined } | undefined;
   /** Drops a gate's live session on the embedded broker (after a rotation or revocation). */
@@ -154,6 +158,10 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   if (broker) await subscribed;
   else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
 
+  const whitelist = new WhitelistDistributor(database.db, bus, log);
+  bus.use(whitelistSyncExtension(database.db, whitelist));
+  await whitelist.start();
+
   const gateConfig = new GateConfigPublisher(new GateConfigService(database.db), bus, log);
   // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.
   if (broker) await gateConfig.start();
@@ -166,6 +174,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     commLog,
     controlRoom,
     gateConfig,
+    whitelist,
     broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
     disconnectGate: ({ siteId, gateId }) => {
       broker?.disconnect(
@@ -175,6 +184,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     close: async () => {
       clearInterval(pruneTimer);
       await gateConfig.stop();
+      await whitelist.stop();
       await endClient(client);
       await bus.idle();
       await controlRoom.close();
