@@ -22,6 +22,8 @@ import { GateStatusHub } from '../modules/gate-status/hub.js';
 import { GateStatusRepo } from '../modules/gate-status/repo.js';
 import { type ControlRoom, startControlRoom } from '../modules/metrics/control-room.js';
 import type { PassageHook } from '../modules/passages/service.js';
+import { ticketPassageHook } from '../modules/tickets/passage-hook.js';
+import { TicketsService } from '../modules/tickets/service.js';
 import { WhitelistDistributor } from '../modules/whitelist-sync/distributor.js';
 import { whitelistSyncExtension } from '../modules/whitelist-sync/extension.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
@@ -92,7 +94,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     gateStatus,
     config,
     logger: log,
-    passageHooks: [...(options.extraPassageHooks ?? [])],
+    passageHooks: [ticketPassageHook(new TicketsService(database.db)), ...(options.extraPassageHooks ?? [])],
   });
 
   const { username, clientId } = config.mqtt;

@@ -223,3 +223,21 @@ export async function liveTickets(db: Db, siteId: string, now: number): Promise<
     .orderBy('id')
     .execute();
 }
+
+/** Marks an online validation's reservation as used by the passage that followed it; false when there is none. */
+export async function confirmReservation(
+  db: Db,
+  gateId: string,
+  correlationId: string,
+  eventId: string,
+  at: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('ticket_reservations')
+    .set({ confirmed_at: at, event_id: eventId })
+    .where('gate_id', '=', gateId)
+    .where('correlation_id', '=', correlationId)
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,0 +1,133 @@
+/**
+ * The passage → ticket hook inside real passage ingestion, on each database: count cards use one entry per admitted
+ * entry up to their total and become `used` at it, single tickets on their first entry; exits, passes and replays
+ * change nothing; every change is a feed row; a passage after an online validation confirms its reservation.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PassageEvent } from '@scenic/protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import { silentLogger } from '../../mqtt/testing.js';
+import { OccupancyService } from '../occupancy/service.js';
+import { PassageIngestion } from '../passages/service.js';
+import { issueTicket, seedGateSite, TYPES } from '../validation/testing.js';
+import { ticketPassageHook } from './passage-hook.js';
+import { TicketsService } from './service.js';
+
+describe.each(databaseBackends())('passage → ticket hook on $name', (backend) => {
+  let test: TestDatabase;
+  let ingestion: PassageIngestion;
+
+  beforeEach(async () => {
+    test = await backend.create();
+    await seedGateSite(test.database.db, ['G01']);
+    const db = test.database.db;
+    ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [ticketPassageHook(new TicketsService(db))],
+    );
+  });
+  afterEach(() => test.dispose());
+
+  function pass(ticketId: number, overrides: Partial<PassageEvent> = {}): PassageEvent {
+    return {
+      type: 'passage',
+      v: 1,
+      eventId: randomUUID(),
+      gateId: 'G01',
+      at: Date.now(),
+      ticketId,
+      credentialKind: 'qr',
+      direction: 'in',
+      persons: 1,
+      entriesLeft: null,
+      decidedOffline: true,
+      correlationId: null,
+      ...overrides,
+    };
+  }
+  const ingest = (message: PassageEvent) =>
+    ingestion.ingest({ siteId: 'park', gateId: 'G01', message, receivedAt: Date.now() });
+  const ticket = (id: number) =>
+    test.database.db
+      .selectFrom('tickets')
+      .select(['status', 'entries_used'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  const feedOps = (id: number) =>
+    test.database.db
+      .selectFrom('whitelist_feed')
+      .select(['op', 'record_json'])
+      .where('ticket_id', '=', id)
+      .orderBy('version')
+      .execute()
+      .then((rows) =>
+        rows.map((row) => [row.op, (JSON.parse(row.record_json) as { entriesUsed: number }).entriesUsed]),
+      );
+
+  it('uses one entry of a count card per admitted entry, up to its total, and marks it used at the total', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 3 });
+    await ingest(pass(card));
+    await ingest(pass(card, { direction: 'out' }));
+    await ingest(pass(card));
+    expect(await ticket(card)).toEqual({ status: 'active', entries_used: 2 });
+    await ingest(pass(card));
+    expect(await ticket(card)).toEqual({ status: 'used', entries_used: 3 });
+    // An offline gate admitted once more: stored, but the count stays at its total.
+    expect((await ingest(pass(card))).status).toBe('applied');
+    expect(await ticket(card)).toEqual({ status: 'used', entries_used: 3 });
+    expect(await feedOps(card)).toEqual([
+      ['issue', 0],
+      ['use', 1],
+      ['use', 2],
+      ['use', 3],
+    ]);
+  });
+
+  it('marks a single ticket used on its first entry; a replay, an exit and a pass change nothing', async () => {
+    const single = await issueTicket(test.database.db);
+    const event = pass(single);
+    await ingest(event);
+    expect(await ticket(single)).toEqual({ status: 'used', entries_used: 1 });
+    expect((await ingest(event)).status).toBe('duplicate');
+    await ingest(pass(single, { direction: 'out' }));
+    expect(await feedOps(single)).toEqual([
+      ['issue', 0],
+      ['use', 1],
+    ]);
+    const pass_ = await issueTicket(test.database.db, { entriesTotal: null });
+    await ingest(pass(pass_));
+    expect(await ticket(pass_)).toEqual({ status: 'active', entries_used: 0 });
+    expect(await feedOps(pass_)).toEqual([['issue', 0]]);
+  });
+
+  it('confirms the reservation of the online validation the passage followed', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
+    const now = Date.now();
+    await test.database.db
+      .insertInto('ticket_reservations')
+      .values({
+        gate_id: 'G01',
+        correlation_id: 'vr-1',
+        site_id: 'park',
+        ticket_id: card,
+        direction: 'in',
+        consumes: 1,
+        at: now,
+        expires_at: now + 10_000,
+        confirmed_at: null,
+        event_id: null,
+      })
+      .execute();
+    const event = pass(card, { correlationId: 'vr-1', decidedOffline: false });
+    await ingest(event);
+    const reservation = await test.database.db
+      .selectFrom('ticket_reservations')
+      .select(['confirmed_at', 'event_id'])
+      .executeTakeFirstOrThrow();
+    expect(reservation.event_id).toBe(event.eventId);
+    expect(reservation.confirmed_at).not.toBeNull();
+    expect(await ticket(card)).toEqual({ status: 'active', entries_used: 1 });
+  });
+});
