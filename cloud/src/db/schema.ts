@@ -15,6 +15,7 @@ import type { PassageTables } from '../modules/passages/tables.js';
 import type { RefundTables } from '../modules/refunds/tables.js';
 import type { SaleTables } from '../modules/sales/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
+import type { SupplementTables } from '../modules/supplements/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { ReservationTables } from '../modules/tickets/reservation-tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
@@ -39,7 +40,8 @@ export interface Database
     CapacityTables,
     TicketTables,
     SaleTables,
-    RefundTables {
+    RefundTables,
+    SupplementTables {
   sites: SitesTable;
   app_meta: AppMetaTable;
 }

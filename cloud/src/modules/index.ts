@@ -19,6 +19,7 @@ import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
 import { stockModule } from './stock/routes.js';
+import { supplementsModule } from './supplements/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
@@ -43,4 +44,5 @@ export const modules: readonly AppModule[] = [
   salesModule,
   printingModule,
   refundsModule,
+  supplementsModule,
 ];

@@ -396,6 +396,27 @@ export const ERROR_CATALOGUE = {
       en: 'Refund payments do not match the {amount} fen due: {reason}',
     },
   },
+  SUPPLEMENT_PRICE_LOWER: {
+    status: 409,
+    messages: {
+      'zh-CN': '新票价 {price} 分低于原票价 {paid} 分：请先退票再购票',
+      en: 'The new price of {price} fen is below the {paid} fen paid: refund and sell instead',
+    },
+  },
+  SUPPLEMENT_NOTHING_CHANGES: {
+    status: 400,
+    messages: {
+      'zh-CN': '升级或延期须更换票种或游玩日',
+      en: 'An upgrade or extension must change the ticket type or the visit date',
+    },
+  },
+  SUPPLEMENT_FEE_UNKNOWN: {
+    status: 400,
+    messages: {
+      'zh-CN': '票种 {typeId} 没有“{reason}”的收费标准，请填写金额',
+      en: 'Ticket type {typeId} has no rate for {reason}; give the amount',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

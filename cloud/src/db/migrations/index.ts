@@ -28,6 +28,7 @@ import * as createOccupancy from './20261125_185200_create_occupancy.js';
 import * as createGateConfigs from './20261125_186000_create_gate_configs.js';
 import * as createTicketReservations from './20261125_186100_create_ticket_reservations.js';
 import * as createRefunds from './20261125_187000_create_refunds.js';
+import * as createSupplements from './20261125_187100_create_supplements.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -53,4 +54,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_186000_create_gate_configs': createGateConfigs,
   '20261125_186100_create_ticket_reservations': createTicketReservations,
   '20261125_187000_create_refunds': createRefunds,
+  '20261125_187100_create_supplements': createSupplements,
 };

@@ -1,0 +1,105 @@
+/** The supplements module's SQL: supplements, their payments and the fee rates. Callers pass a db or a transaction. */
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { ListSupplementsQuery } from './schemas.js';
+import type { FeeReason, SupplementPaymentsTable, SupplementsTable } from './tables.js';
+
+type Db = Kysely<Database>;
+export type SupplementRow = Selectable<SupplementsTable> & {
+  payments: { method: SupplementPaymentsTable['method']; amountFen: number }[];
+};
+
+export async function findByKey(
+  db: Db,
+  cashierId: string,
+  key: string,
+): Promise<{ id: string; request_hash: string } | undefined> {
+  return db
+    .selectFrom('supplements')
+    .select(['id', 'request_hash'])
+    .where('cashier_id', '=', cashierId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+}
+
+export async function insertSupplement(
+  db: Db,
+  row: Insertable<SupplementsTable>,
+  payments: readonly Insertable<SupplementPaymentsTable>[],
+): Promise<void> {
+  await db.insertInto('supplements').values(row).execute();
+  if (payments.length > 0) await db.insertInto('supplement_payments').values(payments).execute();
+}
+
+async function withPayments(db: Db, rows: Selectable<SupplementsTable>[]): Promise<SupplementRow[]> {
+  if (rows.length === 0) return [];
+  const payments = await db
+    .selectFrom('supplement_payments')
+    .selectAll()
+    .where(
+      'supplement_id',
+      'in',
+      rows.map((row) => row.id),
+    )
+    .orderBy('seq')
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    payments: payments
+      .filter((p) => p.supplement_id === row.id)
+      .map((p) => ({ method: p.method, amountFen: p.amount_fen })),
+  }));
+}
+
+export async function findSupplement(db: Db, id: string): Promise<SupplementRow | undefined> {
+  const row = await db.selectFrom('supplements').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && (await withPayments(db, [row]))[0];
+}
+
+/** Supplements that concern or issued any of `ticketIds`, oldest first (a ticket's history). */
+export async function supplementsOfTickets(db: Db, ticketIds: readonly number[]): Promise<SupplementRow[]> {
+  if (ticketIds.length === 0) return [];
+  const ids = [...ticketIds];
+  const rows = await db
+    .selectFrom('supplements')
+    .selectAll()
+    .where((eb) => eb.or([eb('ticket_id', 'in', ids), eb('new_ticket_id', 'in', ids)]))
+    .orderBy('created_at')
+    .execute();
+  return withPayments(db, rows);
+}
+
+export async function listSupplements(db: Db, query: ListSupplementsQuery): Promise<SupplementRow[]> {
+  let select = db.selectFrom('supplements').selectAll();
+  if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
+  if (query.ticketId !== undefined) {
+    const id = query.ticketId;
+    select = select.where((eb) => eb.or([eb('ticket_id', '=', id), eb('new_ticket_id', '=', id)]));
+  }
+  const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return withPayments(db, rows);
+}
+
+export async function feeRate(db: Db, typeId: number, reason: FeeReason): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('supplement_fee_rates')
+    .select('amount_fen')
+    .where('type_id', '=', typeId)
+    .where('reason', '=', reason)
+    .executeTakeFirst();
+  return row?.amount_fen;
+}
+
+export async function setFeeRate(db: Db, typeId: number, reason: FeeReason, amountFen: number, now: number) {
+  await db
+    .insertInto('supplement_fee_rates')
+    .values({ type_id: typeId, reason, amount_fen: amountFen, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['type_id', 'reason']).doUpdateSet({ amount_fen: amountFen, updated_at: now }),
+    )
+    .execute();
+}
+
+export async function feeRates(db: Db) {
+  return db.selectFrom('supplement_fee_rates').selectAll().orderBy('type_id').orderBy('reason').execute();
+}

@@ -1,0 +1,127 @@
+/**
+ * /api/v1/supplements (补票): upgrades and extensions, overstay / re-entry fees and reissues (supplements.sell,
+ * Idempotency-Key; 201 new, 200 replayed with `Idempotent-Replayed: true`), their list (sales.read) and the standing
+ * fee per ticket type (read sales.read, set ticket_types.manage).
+ */
+import { z } from 'zod';
+import { operatorOf } from '../../platform/auth/enforce.js';
+import { errorResponseSchema } from '../../platform/errors.js';
+import { CapacityService } from '../capacity/service.js';
+import type { AppModule } from '../module.js';
+import { idempotencyHeadersSchema } from '../sales/schemas.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { credentialSecrets } from '../tickets/secrets.js';
+import { TicketsService } from '../tickets/service.js';
+import { SigningKeys } from '../tickets/signing-keys.js';
+import { changeContextOf } from '../venues/change-context.js';
+import { VenuesService } from '../venues/service.js';
+import {
+  createSupplementSchema,
+  feeRateSchema,
+  listSupplementsQuerySchema,
+  supplementSchema,
+} from './schemas.js';
+import { SupplementsService } from './service.js';
+
+const errors = {
+  400: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+  503: errorResponseSchema,
+};
+
+export const supplementsModule: AppModule = {
+  name: 'supplements',
+  prefix: '/api/v1/supplements',
+  routes: async (app, { config, database }) => {
+    const db = database.db;
+    const venues = new VenuesService(db);
+    const ticketTypes = new TicketTypesService(db, venues);
+    const supplements = new SupplementsService(db, {
+      venues,
+      ticketTypes,
+      capacity: new CapacityService(db, venues),
+      tickets: new TicketsService(db),
+      keys: new SigningKeys(db, () => credentialSecrets(config.credentials)),
+    });
+    const tags = ['supplements'];
+
+    app.post(
+      '/',
+      {
+        config: { access: 'supplements.sell' },
+        schema: {
+          tags,
+          summary:
+            '补票：升级/延期、超时或再入园费、挂失补办（需 Idempotency-Key）/ Upgrade or extend, overstay or ' +
+            're-entry fee, reissue a lost ticket (Idempotency-Key required)',
+          headers: idempotencyHeadersSchema,
+          body: createSupplementSchema,
+          response: { 200: supplementSchema, 201: supplementSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const operator = operatorOf(request);
+        const { supplement, replayed } = await supplements.supplement(
+          request.body,
+          request.headers['idempotency-key'],
+          { id: operator.id, username: operator.username },
+          changeContextOf(request),
+        );
+        if (replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(replayed ? 200 : 201).send(supplement);
+      },
+    );
+    app.get(
+      '/',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '补票记录（新的在前）/ Supplements, newest first',
+          querystring: listSupplementsQuerySchema,
+          response: { 200: supplementSchema.array(), ...errors },
+        },
+      },
+      async (request) => supplements.list(request.query),
+    );
+    app.get(
+      '/fee-rates',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '各票种超时费与再入园费 / Overstay and re-entry fees per ticket type',
+          response: { 200: feeRateSchema.array() },
+        },
+      },
+      async () => supplements.feeRates(),
+    );
+    app.put(
+      '/fee-rates',
+      {
+        config: { access: 'ticket_types.manage' },
+        schema: {
+          tags,
+          summary: '设置票种的超时费或再入园费 / Set a ticket type’s overstay or re-entry fee',
+          body: feeRateSchema.strict(),
+          response: { 200: feeRateSchema, ...errors },
+        },
+      },
+      async (request) => supplements.setFeeRate(request.body, changeContextOf(request)),
+    );
+    app.get(
+      '/:supplementId',
+      {
+        config: { access: 'sales.read' },
+        schema: {
+          tags,
+          summary: '补票单 / One supplement',
+          params: z.object({ supplementId: z.string().min(1).max(64) }),
+          response: { 200: supplementSchema, ...errors },
+        },
+      },
+      async (request) => supplements.get(request.params.supplementId),
+    );
+  },
+};

@@ -1,0 +1,98 @@
+/** Request and response shapes of the supplementary-ticket API (补票). Money is integer fen throughout. */
+import { typeIdSchema } from '@scenic/protocol';
+import { z } from 'zod';
+import { isoDateSchema } from '../capacity/schemas.js';
+import { PAYMENT_METHODS } from '../sales/schemas.js';
+import { ticketSchema } from '../tickets/schemas.js';
+import { venueIdSchema } from '../venues/schemas.js';
+
+const fen = z.number().int();
+const ticketIdSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 40 - 1);
+const paymentsSchema = z
+  .array(z.strictObject({ method: z.enum(PAYMENT_METHODS), amountFen: fen.min(1).max(100_000_000) }))
+  .max(8)
+  .default([])
+  .describe(
+    '支付：合计等于应收；现金可多付并找零 / Payments summing to the amount; cash may exceed it (change)',
+  );
+
+export const createSupplementSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('upgrade'),
+      ticketId: ticketIdSchema,
+      windowId: venueIdSchema,
+      toTypeId: typeIdSchema
+        .optional()
+        .describe('升级到的票种；不填为原票种 / Type to change to; default: same'),
+      visitDate: isoDateSchema.optional().describe('新的游玩日（延期）/ New visit date (extension)'),
+      slotId: z.string().min(1).max(64).optional(),
+      payments: paymentsSchema,
+    }),
+    z.strictObject({
+      kind: z.literal('fee'),
+      ticketId: ticketIdSchema,
+      windowId: venueIdSchema,
+      reason: z
+        .enum(['overstay', 'reentry', 'other'])
+        .describe('超时 / 再次入园（恢复一次入园）/ 其他 / Overstay, re-entry (gives back one entry), other'),
+      amountFen: fen
+        .min(0)
+        .max(100_000_000)
+        .optional()
+        .describe('不填则按票种费率 / Default: the type’s rate'),
+      note: z.string().trim().max(200).optional(),
+      payments: paymentsSchema,
+    }),
+    z.strictObject({
+      kind: z.literal('reissue'),
+      ticketId: ticketIdSchema,
+      windowId: venueIdSchema,
+      feeFen: fen.min(0).max(100_000_000).default(0).describe('补办工本费 / Reissue fee'),
+      cardUid: z.string().min(1).max(64).optional().describe('绑定新 IC 卡 / Bind a new IC card'),
+      note: z.string().trim().max(200).optional(),
+      payments: paymentsSchema,
+    }),
+  ])
+  .describe(
+    '补票：升级/延期、超时或再入园费、挂失补办 / Upgrade or extension, overstay or re-entry fee, reissue',
+  );
+export type CreateSupplement = z.infer<typeof createSupplementSchema>;
+
+export const supplementSchema = z
+  .object({
+    id: z.string(),
+    siteId: venueIdSchema,
+    kind: z.enum(['upgrade', 'fee', 'reissue']),
+    ticketId: z.number().int(),
+    newTicketId: z.number().int().nullable(),
+    reason: z.string().nullable(),
+    note: z.string().nullable(),
+    amountFen: fen,
+    paidFen: fen,
+    changeFen: fen,
+    cashier: z.object({ id: z.string(), username: z.string() }),
+    createdAt: fen,
+    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen })),
+    newTicket: ticketSchema.nullable().describe('升级或补办签发的新票 / The ticket issued'),
+  })
+  .meta({ id: 'Supplement' });
+export type Supplement = z.infer<typeof supplementSchema>;
+
+export const feeRateSchema = z.object({
+  typeId: typeIdSchema,
+  reason: z.enum(['overstay', 'reentry']),
+  amountFen: fen.min(0).max(100_000_000),
+});
+export type FeeRate = z.infer<typeof feeRateSchema>;
+
+export const listSupplementsQuerySchema = z.object({
+  ticketId: z.coerce.number().int().min(1).optional(),
+  siteId: venueIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type ListSupplementsQuery = z.infer<typeof listSupplementsQuerySchema>;

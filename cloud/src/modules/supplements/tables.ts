@@ -1,0 +1,47 @@
+/** Table types for supplementary tickets, their payments and fee rates (migration 20261125_187100); part of db/schema.ts. */
+import type { PaymentMethod } from '../sales/schemas.js';
+
+export interface SupplementTables {
+  supplements: SupplementsTable;
+  supplement_payments: SupplementPaymentsTable;
+  supplement_fee_rates: SupplementFeeRatesTable;
+}
+
+export type SupplementKind = 'upgrade' | 'fee' | 'reissue';
+export type FeeReason = 'overstay' | 'reentry';
+
+export interface SupplementsTable {
+  id: string;
+  site_id: string;
+  kind: SupplementKind;
+  /** The ticket the supplement concerns (revoked by an upgrade or reissue). */
+  ticket_id: number;
+  /** The ticket an upgrade or reissue issued in its place. */
+  new_ticket_id: number | null;
+  /** Fees: `overstay`, `reentry` or `other`. */
+  reason: string | null;
+  note: string | null;
+  /** Charged: the price difference, the fee or the reissue fee. */
+  amount_fen: number;
+  paid_fen: number;
+  change_fen: number;
+  cashier_id: string;
+  cashier_username: string;
+  idempotency_key: string;
+  request_hash: string;
+  created_at: number;
+}
+
+export interface SupplementPaymentsTable {
+  supplement_id: string;
+  seq: number;
+  method: PaymentMethod;
+  amount_fen: number;
+}
+
+export interface SupplementFeeRatesTable {
+  type_id: number;
+  reason: FeeReason;
+  amount_fen: number;
+  updated_at: number;
+}
