@@ -24,6 +24,8 @@ import { type ControlRoom, startControlRoom } from '../modules/metrics/control-r
 import type { PassageHook } from '../modules/passages/service.js';
 import { ticketPassageHook } from '../modules/tickets/passage-hook.js';
 import { TicketsService } from '../modules/tickets/service.js';
+import { validationExtension } from '../modules/validation/extension.js';
+import { ValidationService } from '../modules/validation/service.js';
 import { WhitelistDistributor } from '../modules/whitelist-sync/distributor.js';
 import { whitelistSyncExtension } from '../modules/whitelist-sync/extension.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
@@ -160,6 +162,8 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   if (broker) await subscribed;
   else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
 
+  const validation = validationExtension(new ValidationService(database.db), bus, log);
+  bus.use(validation);
   const whitelist = new WhitelistDistributor(database.db, bus, log);
   bus.use(whitelistSyncExtension(database.db, whitelist));
   await whitelist.start();
@@ -189,6 +193,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       await whitelist.stop();
       await endClient(client);
       await bus.idle();
+      await validation.idle();
       await controlRoom.close();
       await commLog.stop();
       await broker?.close();

@@ -1,0 +1,189 @@
+/**
+ * Online validation on each database: the race for the last entry of a count card (20 gates at once → exactly one
+ * admit), reservations that lapse when nobody passes and are confirmed — and counted once — by the passage that
+ * follows, anti-passback across gates, and the MQTT round trip including a request past its deadline.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type CredentialRef,
+  decodeMessage,
+  encodeMessage,
+  gateTopic,
+  type ValidateRequest,
+  type ValidateResponse,
+} from '@scenic/protocol';
+import mqtt from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import { transaction } from '../../db/transaction.js';
+import { eventually, silentLogger, startTestMqtt } from '../../mqtt/testing.js';
+import { GateAccessService } from '../gate-access/service.js';
+import { OccupancyService } from '../occupancy/service.js';
+import { PassageIngestion } from '../passages/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { ticketPassageHook } from '../tickets/passage-hook.js';
+import { TicketsService } from '../tickets/service.js';
+import { VenuesService } from '../venues/service.js';
+import { ValidationService } from './service.js';
+import { issueTicket, SYSTEM_CONTEXT, seedGateSite, TYPES } from './testing.js';
+
+const GATES = Array.from({ length: 20 }, (_, i) => `G${String(i + 1).padStart(2, '0')}`);
+
+function request(gateId: string, credential: CredentialRef, direction: 'in' | 'out' = 'in'): ValidateRequest {
+  const at = Date.now();
+  return {
+    type: 'validate_request',
+    v: 1,
+    correlationId: `vr-${randomUUID()}`,
+    gateId,
+    credential,
+    direction,
+    at,
+    deadlineAt: at + 10_000,
+  };
+}
+
+describe.each(databaseBackends())('online validation on $name', (backend) => {
+  let test: TestDatabase;
+  let service: ValidationService;
+
+  beforeEach(async () => {
+    test = await backend.create();
+    await seedGateSite(test.database.db, GATES);
+    service = new ValidationService(test.database.db);
+  });
+  afterEach(() => test.dispose());
+
+  async function countCard(total: number, used: number): Promise<number> {
+    const id = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: total });
+    if (used > 0)
+      await transaction(test.database.db, (trx) =>
+        new TicketsService(trx).change(trx, id, 'update', { entriesUsed: used }),
+      );
+    return id;
+  }
+
+  it('20 gates asking about the last entry of one count card at once: exactly one admit', async () => {
+    const card = await countCard(10, 9);
+    const answers = await Promise.all(
+      GATES.map((gateId) =>
+        service.validate('park', gateId, request(gateId, { kind: 'qr', ticketId: card })),
+      ),
+    );
+    const admits = answers.filter((a) => a?.decision === 'admit');
+    expect(admits).toHaveLength(1);
+    expect(admits[0]).toMatchObject({ reason: 'OK', entriesLeft: 0 });
+    expect(answers.filter((a) => a?.reason === 'ENTRIES_EXHAUSTED')).toHaveLength(19);
+    const reservations = await test.database.db.selectFrom('ticket_reservations').selectAll().execute();
+    expect(reservations).toHaveLength(1);
+  }, 30_000);
+
+  it('a reservation nobody used lapses after the passage timeout; a confirmed one is counted once', async () => {
+    const card = await countCard(2, 1);
+    let now = Date.now();
+    const clocked = new ValidationService(test.database.db, () => now);
+    const first = request('G01', { kind: 'qr', ticketId: card });
+    expect((await clocked.validate('park', 'G01', first))?.decision).toBe('admit');
+    const second = await clocked.validate('park', 'G02', request('G02', { kind: 'qr', ticketId: card }));
+    expect(second?.reason).toBe('ENTRIES_EXHAUSTED');
+    // Nobody passed at G01: 8 s passage timeout + 300 ms pulse + 2 s later the entry is free again.
+    now += 10_400;
+    const third = request('G02', { kind: 'qr', ticketId: card });
+    third.deadlineAt = now + 1_000;
+    expect((await clocked.validate('park', 'G02', third))?.decision).toBe('admit');
+
+    // The visitor passes G02: the passage confirms the reservation and uses the entry — once.
+    const db = test.database.db;
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [ticketPassageHook(new TicketsService(db))],
+    );
+    await ingestion.ingest({
+      siteId: 'park',
+      gateId: 'G02',
+      receivedAt: now,
+      message: {
+        type: 'passage',
+        v: 1,
+        eventId: randomUUID(),
+        gateId: 'G02',
+        at: now,
+        ticketId: card,
+        credentialKind: 'qr',
+        direction: 'in',
+        persons: 1,
+        entriesLeft: 0,
+        decidedOffline: false,
+        correlationId: third.correlationId,
+      },
+    });
+    const row = await db
+      .selectFrom('tickets')
+      .select(['entries_used', 'status'])
+      .where('id', '=', card)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ entries_used: 2, status: 'used' });
+    const after = request('G03', { kind: 'qr', ticketId: card });
+    after.deadlineAt = now + 1_000;
+    expect((await clocked.validate('park', 'G03', after))?.reason).toBe('USED');
+  });
+
+  it('anti-passback holds across gates while the first admission is still open', async () => {
+    const types = new TicketTypesService(test.database.db, new VenuesService(test.database.db));
+    const type = await types.get(TYPES.adult);
+    await types.update(TYPES.adult, { rules: { ...type.rules, antiPassbackSec: 600 } }, SYSTEM_CONTEXT);
+    const pass = await issueTicket(test.database.db, { entriesTotal: null, typeVersion: 2 });
+    const [a, b] = await Promise.all([
+      service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: pass })),
+      service.validate('park', 'G02', request('G02', { kind: 'qr', ticketId: pass })),
+    ]);
+    expect([a?.reason, b?.reason].sort()).toEqual(['ANTI_PASSBACK', 'OK']);
+    expect(a?.entriesLeft ?? null).toBeNull();
+  });
+
+  it('answers over MQTT with the ticket record, and not at all after the deadline', async () => {
+    const card = await issueTicket(test.database.db, {
+      typeId: TYPES.count,
+      entriesTotal: 5,
+      barcode: '123456789012',
+    });
+    const cloud = await startTestMqtt(test.database);
+    try {
+      const { password } = await new GateAccessService(test.database.db).issue('G01');
+      const gate = await mqtt.connectAsync(`mqtt://127.0.0.1:${cloud.broker!.port}`, {
+        clientId: 'sg-park-G01',
+        username: 'gate@park@G01',
+        password,
+        reconnectPeriod: 0,
+      });
+      const answers: ValidateResponse[] = [];
+      gate.on('message', (_topic, payload) =>
+        answers.push(decodeMessage('validate/res', payload) as ValidateResponse),
+      );
+      await gate.subscribeAsync(gateTopic('park', 'G01', 'validate/res'), { qos: 0 });
+      const ask = (message: ValidateRequest) =>
+        gate.publishAsync(gateTopic('park', 'G01', 'validate/req'), encodeMessage(message, 'validate/req'), {
+          qos: 0,
+        });
+      const good = request('G01', { kind: 'barcode', barcode: '123456789012' });
+      good.deadlineAt = good.at + 800;
+      const sent = Date.now();
+      await ask(good);
+      const answer = await eventually(() => answers.find((a) => a.correlationId === good.correlationId));
+      expect(Date.now() - sent).toBeLessThan(800);
+      expect(answer).toMatchObject({ decision: 'admit', reason: 'OK', entriesLeft: 4 });
+      expect(answer.record).toMatchObject({ ticketId: card, entriesUsed: 0, entriesTotal: 5 });
+
+      const stale = request('G01', { kind: 'qr', ticketId: card });
+      stale.at -= 5_000;
+      stale.deadlineAt = stale.at + 800;
+      await ask(stale);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(answers.find((a) => a.correlationId === stale.correlationId)).toBeUndefined();
+      await gate.endAsync(true);
+    } finally {
+      await cloud.close();
+    }
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * Online validation (protocol/README.md §4): the cloud answers a gate's `validate_request` with the same rules engine
+ * the gate runs offline — `decide()` with the ticket's record, its type's current rules, the gate, the ticket's
+ * passages from the database and the site's venue clock — and the ticket's current record.
+ *
+ * Atomic: each validation is one transaction that reads the ticket and its open reservations and, on admit, inserts
+ * a reservation (keyed by gate and correlationId). An open reservation counts as an entry used and as a passage, so
+ * of two gates asking about the last entry of a count card at the same moment exactly one is admitted. The
+ * transactions queue instead of racing: SQLite's BEGIN IMMEDIATE serialises writers, and on PostgreSQL the first
+ * statement takes the reservations table's SHARE ROW EXCLUSIVE lock (before the serializable snapshot exists, so the
+ * queued ones read what the previous one wrote rather than failing with 40001). The passage event carrying the
+ * correlationId confirms the reservation (tickets/passage-hook.ts), after which the entry is counted in
+ * `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout (nobody passed).
+ *
+ * Late answers are useless to the gate, which has already decided locally: a validation that is not finished by the
+ * request's `deadlineAt` is rolled back (no reservation) and not answered.
+ */
+import {
+  type CredentialRecord,
+  createVenueClock,
+  decide,
+  type TicketTypeRules,
+  type ValidateRequest,
+  type ValidateResponse,
+} from '@scenic/protocol';
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
+import { settingsOf } from '../gate-config/settings.js';
+import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { recordOf } from '../tickets/repo.js';
+import { VenuesService } from '../venues/service.js';
+import * as repo from './repo.js';
+
+/** How far back passages matter: per-day limits need today, anti-passback at most 7 days (the protocol's bound). */
+const RECENT_MS = 8 * 86_400_000;
+/** Beyond the gate's passage timeout: the relay pulse, the passage event's trip to the cloud. */
+const RESERVATION_SLACK_MS = 2_000;
+
+class Late extends Error {}
+
+export class ValidationService {
+  private readonly types: TicketTypesService;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.types = new TicketTypesService(db, new VenuesService(db));
+  }
+
+  /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
+  async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {
+    try {
+      return await transaction(this.db, async (trx) => {
+        if (trx.getExecutor().adapter instanceof PostgresAdapter)
+          await sql`lock table ticket_reservations in share row exclusive mode`.execute(trx);
+        const answer = await this.decideIn(trx, siteId, gateId, request);
+        if (answer && this.now() > request.deadlineAt) throw new Late();
+        return answer;
+      });
+    } catch (error) {
+      if (error instanceof Late) return null;
+      throw error;
+    }
+  }
+
+  private async decideIn(
+    trx: Transaction<Database>,
+    siteId: string,
+    gateId: string,
+    request: ValidateRequest,
+  ): Promise<ValidateResponse | null> {
+    const gate = await repo.gateOf(trx, gateId);
+    if (!gate || gate.site_id !== siteId || gate.active !== 1) return null;
+    const row = await repo.ticketFor(trx, siteId, request.credential);
+    const answer = (
+      reason: ValidateResponse['reason'],
+      entriesLeft: number | null,
+      record: CredentialRecord | null,
+    ) =>
+      ({
+        type: 'validate_response',
+        v: 1,
+        correlationId: request.correlationId,
+        decision: reason === 'OK' ? 'admit' : 'deny',
+        reason,
+        entriesLeft,
+        record,
+      }) as ValidateResponse;
+    if (!row) return answer('UNKNOWN_CREDENTIAL', null, null);
+
+    const now = this.now();
+    const rules = await this.rulesOf(trx, row.type_id, siteId);
+    const open = await repo.openReservations(trx, row.id, now);
+    const passages = await repo.passagesSince(trx, row.id, now - RECENT_MS);
+    const record = recordOf(row);
+    const reserved = open.reduce((sum, reservation) => sum + reservation.consumes, 0);
+    const decision = decide({
+      record: { ...record, entriesUsed: record.entriesUsed + reserved },
+      rules,
+      gate: { siteId, gateId, zoneId: gate.zone_id, direction: gate.direction },
+      direction: request.direction,
+      now,
+      clock: createVenueClock(gate.timezone),
+      recent: [
+        ...passages,
+        ...open.map((reservation) => ({
+          at: Number(reservation.at),
+          direction: reservation.direction,
+          gateId: reservation.gate_id,
+        })),
+      ],
+    });
+    if (decision.admit) {
+      const settings = settingsOf(gate.settings_json);
+      await repo.insertReservation(trx, {
+        gate_id: gateId,
+        correlation_id: request.correlationId,
+        site_id: siteId,
+        ticket_id: row.id,
+        direction: request.direction,
+        consumes: request.direction === 'in' && row.entries_total !== null ? 1 : 0,
+        at: now,
+        expires_at: now + settings.passageTimeoutMs + settings.relayPulseMs + RESERVATION_SLACK_MS,
+      });
+    }
+    // The stored record, without reservations: the gate counts the entry itself once the visitor has passed.
+    return answer(decision.reason, decision.entriesLeft, record);
+  }
+
+  /** The rules gates run for the type (its current version), or null when gates do not know it (inactive). */
+  private async rulesOf(
+    trx: Transaction<Database>,
+    typeId: number,
+    siteId: string,
+  ): Promise<TicketTypeRules | null> {
+    try {
+      const type = await this.types.get(typeId, trx);
+      return type.active && type.siteId === siteId ? toTicketTypeRules(type) : null;
+    } catch {
+      return null;
+    }
+  }
+}
