@@ -1,0 +1,434 @@
+/**
+ * bench:fleet — the real cloud process (embedded broker, SQLite) against a fleet of virtual gates in this process.
+ *
+ * 1. register BENCH_GATES (500) gates over the HTTP API, issue their logins, connect them all;
+ * 2. ingestion: a burst of BENCH_EVENTS (20,000) passage / denial events spread over the gates, plus 1 % of them
+ *    sent again (a retransmission after a lost PUBACK); rows counted in the cloud's database until all are stored:
+ *    events/s, lost (sent − stored), duplicated (rows beyond one per event id, and resent ids with more than one row);
+ * 3. sale → gate: BENCH_SALES (20) sales through the HTTP API one after another, each timed from the request until
+ *    every gate of the site holds the whitelist version it produced (needs whitelist distribution in the cloud);
+ * 4. online validation at BENCH_VALIDATION_RATE (1,000) scans/s for BENCH_VALIDATION_SEC (5) s: each scan asks the
+ *    cloud, then reports its passage or denial with the correlation id (needs the validation module);
+ * 5. emergency-open fan-out: POST /api/v1/commands (site target, `wait`) until all gates have acknowledged.
+ *
+ * Prints a table and one `RESULT` line. Every wait is bounded, so the run ends by itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/cloud-process.js';
+import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
+import { FleetGate } from '../src/fleet/fleet-gate.js';
+import { CloudApi, provisionFleet } from '../src/fleet/provision.js';
+import { StoredEvents } from '../src/fleet/stored-events.js';
+import { type FleetEvent, VisitorStream } from '../src/fleet/visitors.js';
+
+const GATES = Number(process.env.BENCH_GATES ?? 500);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
+const RESEND_SHARE = 0.01;
+const STORE_TIMEOUT_MS = Number(process.env.BENCH_STORE_TIMEOUT_MS ?? 180_000);
+const SALES = Number(process.env.BENCH_SALES ?? 20);
+const VALIDATION_RATE = Number(process.env.BENCH_VALIDATION_RATE ?? 1_000);
+const VALIDATION_SEC = Number(process.env.BENCH_VALIDATION_SEC ?? 5);
+const SITE = 'fleet';
+const ZONE = 'main';
+
+interface Row {
+  readonly what: string;
+  readonly value: string;
+  readonly goal: string;
+}
+
+const rows: Row[] = [];
+const result: string[] = [];
+function record(what: string, value: string, goal = '', key?: string) {
+  rows.push({ what, value, goal });
+  process.stdout.write(`  ${what}: ${value}${goal ? ` (goal ${goal})` : ''}\n`);
+  if (key) result.push(key);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, i.e. 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function cpuShare(pid: number) {
+  const cloudStart = cpuSeconds(pid);
+  const selfStart = process.cpuUsage();
+  const wallStart = performance.now();
+  return () => {
+    const wall = (performance.now() - wallStart) / 1_000;
+    const self = process.cpuUsage(selfStart);
+    return {
+      cloud: (cpuSeconds(pid) - cloudStart) / wall,
+      fleet: (self.user + self.system) / 1e6 / wall,
+    };
+  };
+}
+
+async function ingestion(cloud: CloudProcess, fleet: Fleet) {
+  const stored = new StoredEvents(cloud.databaseFile);
+  try {
+    const before = stored.count(SITE);
+    const perGate = Math.ceil(EVENTS / fleet.size);
+    // Encoded before the clock starts, so the figure is the cloud's and the broker's, not the generator's.
+    const plans = fleet.gates.map((gate, i) => {
+      const stream = new VisitorStream(gate.gateId, undefined, 1_000 + i);
+      const events: FleetEvent[] = [];
+      for (let n = 0; n < perGate && i * perGate + n < EVENTS; n++) events.push(stream.next(Date.now()));
+      const payloads = events.map((event) => ({ type: event.type, payload: FleetGate.encodeEvent(event) }));
+      // The retransmissions go out after the originals, as a gate's outbox replays after a reconnect.
+      const resends = events.filter((_, n) => (i * perGate + n) % Math.round(1 / RESEND_SHARE) === 0);
+      return { gate, events, payloads, resends };
+    });
+    const sent = plans.reduce((n, p) => n + p.events.length, 0);
+    const resent = plans.reduce((n, p) => n + p.resends.length, 0);
+    const cpu = cpuShare(cloud.child.pid!);
+    const started = performance.now();
+    let failed = 0;
+    const publishing = Promise.all(
+      plans.map(async ({ gate, payloads, resends }) => {
+        const all = [
+          ...payloads,
+          ...resends.map((event) => ({ type: event.type, payload: FleetGate.encodeEvent(event) })),
+        ];
+        await Promise.all(
+          all.map(({ type, payload }) =>
+            gate.publishEncoded(type, payload).catch(() => {
+              failed++;
+            }),
+          ),
+        );
+      }),
+    ).then(() => performance.now() - started);
+    let count = before;
+    let storedAt = Number.NaN;
+    const deadline = started + STORE_TIMEOUT_MS;
+    let lastReport = started;
+    while (performance.now() < deadline) {
+      count = stored.count(SITE) - before;
+      if (count >= sent) {
+        storedAt = performance.now() - started;
+        break;
+      }
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        process.stdout.write(
+          `    … ${count}/${sent} stored after ${((lastReport - started) / 1000).toFixed(0)} s\n`,
+        );
+      }
+      await sleep(50);
+    }
+    const usage = cpu();
+    const publishedMs = await Promise.race([publishing, sleep(10_000).then(() => Number.NaN)]);
+    // Let the retransmissions that follow the last original through before looking for doubles.
+    await sleep(2_000);
+    count = stored.count(SITE) - before;
+    const resentRows = stored.rowsPerEvent(plans.flatMap((p) => p.resends.map((e) => e.eventId)));
+    const doubled = [...resentRows.values()].filter((n) => n > 1).length;
+    const duplicated = stored.duplicateRows() + doubled;
+    const lost = sent - count;
+    const rate = Number.isNaN(storedAt) ? (count * 1_000) / STORE_TIMEOUT_MS : (sent * 1_000) / storedAt;
+    record('events sent (+ resent)', `${sent} (+ ${resent}) over ${fleet.size} gates`);
+    record(
+      'all PUBACKed by the broker after',
+      `${Number.isNaN(publishedMs) ? '—' : publishedMs.toFixed(0)} ms`,
+    );
+    record(
+      'all stored after',
+      Number.isNaN(storedAt) ? `not within ${STORE_TIMEOUT_MS / 1000} s` : `${storedAt.toFixed(0)} ms`,
+    );
+    record('events ingested/s', rate.toFixed(0), '≥ 5,000', `ingested_per_s=${rate.toFixed(0)}`);
+    record('lost (sent − stored)', String(lost), '0', `lost=${lost}`);
+    record('duplicated', String(duplicated), '0', `duplicated=${duplicated}`);
+    record(
+      'CPU while ingesting (cores)',
+      `cloud ${usage.cloud.toFixed(2)}, fleet ${usage.fleet.toFixed(2)} of ${cpus().length}`,
+    );
+    result.push(`events=${sent}`, `resent=${resent}`, `publish_failed=${failed}`);
+  } finally {
+    stored.close();
+  }
+}
+
+/** The site's venue for sales: a window and a single-entry ticket type, valid today. */
+async function prepareSales(api: CloudApi): Promise<string> {
+  await api.call('POST', `/api/v1/sites/${SITE}/windows`, {
+    id: 'W01',
+    name: { zh: '一号窗口', en: 'Window 1' },
+  });
+  await api.call('POST', '/api/v1/ticket-types', {
+    typeId: 1,
+    siteId: SITE,
+    code: 'ADULT',
+    name: { zh: '成人票', en: 'Adult' },
+    kind: 'single',
+    prices: { window: 1_000 },
+  });
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+}
+
+async function sell(api: CloudApi, visitDate: string, quantity: number): Promise<number[]> {
+  const sale = await api.call<{ tickets: { ticketId: number }[] }>(
+    'POST',
+    '/api/v1/sales',
+    {
+      siteId: SITE,
+      windowId: 'W01',
+      lines: [{ typeId: 1, quantity, visitDate }],
+      payments: [{ method: 'cash', amountFen: 1_000 * quantity }],
+    },
+    { 'idempotency-key': randomUUID() },
+  );
+  return sale.tickets.map((t) => t.ticketId);
+}
+
+async function deltas(api: CloudApi, fleet: Fleet, visitDate: string): Promise<number[]> {
+  const soldTickets: number[] = [];
+  const latencies: number[] = [];
+  const version = () => Math.max(...fleet.gates.map((g) => g.whitelist.version));
+  // Gates first catch up with whatever the site already has (boot sync), so each sale's delta is timed alone.
+  await fleet.waitForAll((g) => g.whitelist.version === version(), 10_000);
+  let available = true;
+  for (let i = 0; i < SALES && available; i++) {
+    const from = version();
+    const lastArrival = new Map<string, number>();
+    const onVersion = (gate: FleetGate) => (v: number, at: number) => {
+      if (v > from && !lastArrival.has(gate.gateId)) lastArrival.set(gate.gateId, at);
+    };
+    const listeners = fleet.gates.map((gate) => {
+      const listener = onVersion(gate);
+      gate.on('whitelist', listener);
+      return () => gate.off('whitelist', listener);
+    });
+    const sentAt = Date.now();
+    try {
+      soldTickets.push(...(await sell(api, visitDate, 1)));
+      const all = await fleet.waitForAll((g) => g.whitelist.version > from, i === 0 ? 10_000 : 5_000);
+      if (!all && lastArrival.size === 0) available = false;
+      else if (all) latencies.push(Math.max(...lastArrival.values()) - sentAt);
+      else
+        process.stdout.write(
+          `    sale ${i + 1}: only ${lastArrival.size}/${fleet.size} gates got the delta\n`,
+        );
+    } finally {
+      for (const off of listeners) off();
+    }
+    await sleep(100);
+  }
+  if (!available) {
+    record(
+      'sale → all gates delta',
+      'not available: no whitelist delta reached any gate within 10 s',
+      '',
+      'delta=not_available',
+    );
+  } else {
+    latencies.sort((a, b) => a - b);
+    record('sales timed', `${latencies.length}/${SALES} reached all ${fleet.size} gates`);
+    record('sale → all gates delta p50', `${percentile(latencies, 50)} ms`);
+    record(
+      'sale → all gates delta p99',
+      `${percentile(latencies, 99)} ms`,
+      '≤ 1,000 ms',
+      `delta_p99_ms=${percentile(latencies, 99)}`,
+    );
+    result.push(`delta_timed=${latencies.length}/${SALES}`);
+  }
+  return soldTickets;
+}
+
+async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]) {
+  // A probe first: with no validation module the cloud never answers, and 5 s of timeouts would say nothing.
+  const probe = await Promise.all(
+    fleet.gates.slice(0, 5).map((g) => g.validate({ kind: 'qr', ticketId: ticketIds[0] ?? 1 }, 'in', 2_000)),
+  );
+  if (probe.every((p) => p.response === undefined)) {
+    record(
+      'online validation',
+      'not available: no answer to 5 probes within 2 s',
+      '',
+      'validation=not_available',
+    );
+    return;
+  }
+  // Validation alone first: requests only, no passage events behind them, so the figure is the module's own.
+  const alone = await validationsOnly(fleet, ticketIds);
+  record(
+    'validation alone: sent / answered / past deadline',
+    `${alone.sent} / ${alone.rtt.length} / ${alone.sent - alone.rtt.length} at ${alone.rate.toFixed(0)} requests/s`,
+  );
+  record(
+    'validation alone round trip p50 / p99',
+    `${percentile(alone.rtt, 50).toFixed(1)} / ${percentile(alone.rtt, 99).toFixed(1)} ms`,
+    '≤ 30 ms (p99)',
+    `validation_only_p99_ms=${percentile(alone.rtt, 99).toFixed(1)}`,
+  );
+  const cpu = cpuShare(cloud.child.pid!);
+  const report = await fleet.runTraffic({
+    ratePerGate: VALIDATION_RATE / fleet.size,
+    durationMs: VALIDATION_SEC * 1_000,
+    mix: { admits: 1, exits: 0, denials: 0 },
+    validateShare: 1,
+    ticketIds,
+    seed: 7,
+    drainMs: 30_000,
+  });
+  const usage = cpu();
+  const rtt = report.validation.rttMs;
+  const offered = (report.validation.sent * 1_000) / report.elapsedMs;
+  record(
+    'scans with validation (ask, then report the passage): sent / answered / past deadline',
+    `${report.validation.sent} / ${report.validation.answered} / ${report.validation.timedOut} at ${offered.toFixed(0)} scans/s`,
+  );
+  record(
+    'validation round trip p50',
+    `${percentile(rtt, 50).toFixed(1)} ms`,
+    '',
+    `validation_p50_ms=${percentile(rtt, 50).toFixed(1)}`,
+  );
+  record(
+    'validation round trip p99',
+    `${percentile(rtt, 99).toFixed(1)} ms`,
+    '≤ 30 ms',
+    `validation_p99_ms=${percentile(rtt, 99).toFixed(1)}`,
+  );
+  record('CPU while validating (cores)', `cloud ${usage.cloud.toFixed(2)}, fleet ${usage.fleet.toFixed(2)}`);
+  result.push(`validation_timeouts=${report.validation.timedOut}`);
+}
+
+/** VALIDATION_RATE requests/s round-robin over the gates for VALIDATION_SEC, each waiting up to its deadline. */
+async function validationsOnly(fleet: Fleet, ticketIds: number[]) {
+  const rtt: number[] = [];
+  const pending: Promise<void>[] = [];
+  const started = performance.now();
+  const total = Math.round(VALIDATION_RATE * VALIDATION_SEC);
+  let sent = 0;
+  while (sent < total && performance.now() - started < VALIDATION_SEC * 1_000 + 5_000) {
+    const due = Math.min(total, Math.floor((VALIDATION_RATE * (performance.now() - started)) / 1_000));
+    for (; sent < due; sent++) {
+      const gate = fleet.gates[sent % fleet.size]!;
+      const ticketId = ticketIds[sent % ticketIds.length] ?? 1;
+      pending.push(
+        gate.validate({ kind: 'qr', ticketId }, 'in').then((outcome) => {
+          if (outcome.response) rtt.push(outcome.rttMs);
+        }),
+      );
+    }
+    await sleep(10);
+  }
+  await Promise.all(pending);
+  rtt.sort((a, b) => a - b);
+  return { sent, rtt, rate: (sent * 1_000) / (performance.now() - started) };
+}
+
+async function fanOut(api: CloudApi, fleet: Fleet) {
+  let lastReceipt = 0;
+  const onCommand = (receipt: { receivedAt: number }) => {
+    lastReceipt = Math.max(lastReceipt, receipt.receivedAt);
+  };
+  for (const gate of fleet.gates) gate.on('command', onCommand);
+  const sentAt = Date.now();
+  const started = performance.now();
+  const view = await api.call<{
+    status: string;
+    summary: { gates: number; ok: number; pending: number; timeout: number };
+    results: { latencyMs: number | null }[];
+  }>('POST', '/api/v1/commands?wait=10000', {
+    action: { kind: 'emergency_open' },
+    target: { kind: 'site', siteId: SITE },
+    ttlSec: 30,
+  });
+  const answeredMs = performance.now() - started;
+  for (const gate of fleet.gates) gate.off('command', onCommand);
+  const acked = view.summary.ok;
+  const lastAck = Math.max(...view.results.map((r) => r.latencyMs ?? Number.POSITIVE_INFINITY));
+  const opened = fleet.gates.filter((g) => g.currentMode === 'emergency_open').length;
+  record('emergency open acked', `${acked}/${view.summary.gates} (${opened} gates in emergency_open)`);
+  record('last gate received the command after', `${lastReceipt - sentAt} ms`);
+  record(
+    'fan-out: all acks at the cloud after',
+    `${Number.isFinite(lastAck) ? lastAck : 'not all'} ms (HTTP answer after ${answeredMs.toFixed(0)} ms)`,
+    '≤ 1,000 ms',
+    `fanout_ms=${Number.isFinite(lastAck) ? lastAck : 'incomplete'}`,
+  );
+  result.push(`fanout_acked=${acked}/${view.summary.gates}`);
+  await api.call('POST', '/api/v1/commands?wait=10000', {
+    action: { kind: 'normal' },
+    target: { kind: 'site', siteId: SITE },
+  });
+}
+
+async function main() {
+  process.stdout.write(
+    `bench:fleet — ${GATES} gates, ${EVENTS} events; ${cpus().length} cores, load ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')} at start\n`,
+  );
+  const cloud = await startCloudProcess();
+  let fleet: Fleet | undefined;
+  let problems = 0;
+  try {
+    const api = await CloudApi.login(cloud.url, CLOUD_ADMIN.username, CLOUD_ADMIN.password);
+    let started = performance.now();
+    const logins = await provisionFleet(api, { siteId: SITE, zoneId: ZONE, gates: GATES, gatePrefix: 'F' });
+    record('gates registered with logins in', `${(performance.now() - started).toFixed(0)} ms`);
+    started = performance.now();
+    fleet = await Fleet.start(logins, {
+      brokerUrl: cloud.brokerUrl,
+      onProblem: (gate, error) => {
+        if (problems++ < 10) process.stderr.write(`  ${gate.gateId}: ${error.message}\n`);
+      },
+    });
+    record('gates connected in', `${(performance.now() - started).toFixed(0)} ms`);
+    const configured = await fleet.waitForAll((g) => g.config.version !== null, 30_000);
+    const withConfig = fleet.gates.filter((g) => g.config.version !== null).length;
+    record(
+      'gates with their config',
+      `${withConfig}/${fleet.size} after ${(performance.now() - started).toFixed(0)} ms${configured ? '' : ' (gave up at 30 s)'}`,
+    );
+
+    await ingestion(cloud, fleet);
+    const visitDate = await prepareSales(api);
+    const sold = await deltas(api, fleet, visitDate);
+    // Enough tickets that the validation traffic is not mostly the same few tickets refused as used.
+    const forValidation = [
+      ...sold,
+      ...(await sell(api, visitDate, 200)),
+      ...(await sell(api, visitDate, 200)),
+    ];
+    await validation(cloud, fleet, forValidation);
+    await fanOut(api, fleet);
+  } finally {
+    await fleet?.stop();
+    await cloud.stop();
+  }
+  record(
+    'load average at the end',
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
+  );
+  process.stdout.write('\n| measure | value | goal |\n|---|---|---|\n');
+  for (const row of rows) process.stdout.write(`| ${row.what} | ${row.value} | ${row.goal} |\n`);
+  process.stdout.write(
+    `\nRESULT gates=${GATES} ${result.join(' ')} problems=${problems} cores=${cpus().length} load1=${loadavg()[0]!.toFixed(2)}\n`,
+  );
+}
+
+main().then(
+  // Exit explicitly: a stray socket of a gate that was still reconnecting must not keep a finished bench alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(
+      `bench:fleet failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,105 @@
+/**
+ * Five fleet gates against the real cloud process (embedded broker, SQLite): registered and given logins over the
+ * HTTP API, connected with their own client ids; every event is stored exactly once even when sent twice, and a
+ * site-wide emergency open is acknowledged by all five.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './cloud-process.js';
+import { Fleet, sleep } from './fleet.js';
+import { FleetGate } from './fleet-gate.js';
+import { CloudApi, provisionFleet } from './provision.js';
+import { StoredEvents } from './stored-events.js';
+import { type FleetEvent, VisitorStream } from './visitors.js';
+
+describe('fleet against the real cloud', () => {
+  let cloud: CloudProcess;
+  let api: CloudApi;
+  let fleet: Fleet;
+  let stored: StoredEvents;
+
+  beforeAll(async () => {
+    cloud = await startCloudProcess();
+    api = await CloudApi.login(cloud.url, CLOUD_ADMIN.username, CLOUD_ADMIN.password);
+    const logins = await provisionFleet(api, { siteId: 'fleet', zoneId: 'main', gates: 5, gatePrefix: 'T' });
+    fleet = await Fleet.start(logins, { brokerUrl: cloud.brokerUrl });
+    stored = new StoredEvents(cloud.databaseFile);
+  }, 90_000);
+
+  afterAll(async () => {
+    stored?.close();
+    await fleet?.stop();
+    await cloud?.stop();
+  }, 60_000);
+
+  it('reports every gate online with its own login', async () => {
+    expect(fleet.gates.map((g) => g.gateId)).toEqual(['T0001', 'T0002', 'T0003', 'T0004', 'T0005']);
+    const onlineGates = async () => {
+      const { items } = await api.call<{ items: { gateId: string; online: boolean; mode: string | null }[] }>(
+        'GET',
+        '/api/v1/gates/status?siteId=fleet',
+      );
+      return items.filter((s) => s.online).map((s) => s.gateId);
+    };
+    let online: string[] = [];
+    for (let i = 0; i < 50 && online.length < 5; i++) {
+      online = await onlineGates();
+      if (online.length < 5) await sleep(100);
+    }
+    expect(online.sort()).toEqual(['T0001', 'T0002', 'T0003', 'T0004', 'T0005']);
+  });
+
+  it('stores each event once, also when a gate sends it again', async () => {
+    const sent: FleetEvent[] = [];
+    await Promise.all(
+      fleet.gates.map(async (gate, i) => {
+        const stream = new VisitorStream(gate.gateId, { admits: 6, exits: 2, denials: 2 }, 100 + i);
+        for (let n = 0; n < 20; n++) {
+          const event = stream.next(Date.now());
+          sent.push(event);
+          await gate.publishEvent(event);
+        }
+      }),
+    );
+    // A retransmission after a lost PUBACK: the same bytes, the same event ids.
+    const again = sent.filter((_, i) => i % 10 === 0);
+    await Promise.all(
+      again.map((event) => {
+        const gate = fleet.gates.find((g) => g.gateId === event.gateId)!;
+        return gate.publishEncoded(event.type, FleetGate.encodeEvent(event));
+      }),
+    );
+    for (let i = 0; i < 100 && stored.count('fleet') < sent.length; i++) await sleep(100);
+    await sleep(300);
+    expect(stored.count('fleet')).toBe(sent.length);
+    const rows = stored.rowsPerEvent(sent.map((e) => e.eventId));
+    expect(rows.size).toBe(sent.length);
+    expect([...rows.values()].every((n) => n === 1)).toBe(true);
+    expect(stored.duplicateRows()).toBe(0);
+  });
+
+  it('traffic at a set rate reaches the cloud', async () => {
+    const before = stored.count('fleet');
+    const report = await fleet.runTraffic({ ratePerGate: 10, durationMs: 1_000, drainMs: 10_000 });
+    expect(report.scans).toBeGreaterThanOrEqual(40);
+    expect(report.acknowledged).toBe(report.scans);
+    for (let i = 0; i < 100 && stored.count('fleet') < before + report.scans; i++) await sleep(100);
+    expect(stored.count('fleet')).toBe(before + report.scans);
+  });
+
+  it('acknowledges a site-wide emergency open on every gate, then returns to normal', async () => {
+    const issued = await api.call<{ summary: { gates: number; ok: number }; status: string }>(
+      'POST',
+      '/api/v1/commands?wait=10000',
+      { action: { kind: 'emergency_open' }, target: { kind: 'site', siteId: 'fleet' }, ttlSec: 30 },
+    );
+    expect(issued.summary).toMatchObject({ gates: 5, ok: 5 });
+    expect(issued.status).toBe('completed');
+    expect(fleet.gates.every((g) => g.currentMode === 'emergency_open')).toBe(true);
+    const back = await api.call<{ summary: { ok: number } }>('POST', '/api/v1/commands?wait=10000', {
+      action: { kind: 'normal' },
+      target: { kind: 'site', siteId: 'fleet' },
+    });
+    expect(back.summary.ok).toBe(5);
+    expect(fleet.gates.every((g) => g.currentMode === 'normal')).toBe(true);
+  });
+});
