@@ -11,6 +11,7 @@ import { gateAccessModule } from './gate-access/routes.js';
 import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { healthModule } from './health/routes.js';
+import { lookupModule } from './lookup/routes.js';
 import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
@@ -45,4 +46,5 @@ export const modules: readonly AppModule[] = [
   printingModule,
   refundsModule,
   supplementsModule,
+  lookupModule,
 ];

@@ -1,0 +1,81 @@
+/** The validity lookup's query and answer (票效查询). */
+import { DECISION_REASONS } from '@scenic/protocol';
+import { z } from 'zod';
+import { refundSchema } from '../refunds/schemas.js';
+import { saleSummarySchema } from '../sales/schemas.js';
+import { supplementSchema } from '../supplements/schemas.js';
+import { ticketSchema } from '../tickets/schemas.js';
+import { venueIdSchema } from '../venues/schemas.js';
+
+export const lookupQuerySchema = z
+  .object({
+    code: z
+      .string()
+      .min(1)
+      .max(512)
+      .optional()
+      .describe('扫到的二维码文本或条码 / Scanned QR text or barcode'),
+    cardUid: z.string().min(1).max(64).optional().describe('IC 卡号 / IC card UID'),
+    idNumber: z.string().min(1).max(32).optional().describe('身份证号 / Resident ID number'),
+    gateId: venueIdSchema.optional().describe('按此闸机判断能否通行 / Judge passage at this gate'),
+    direction: z.enum(['in', 'out']).default('in'),
+  })
+  .refine((q) => [q.code, q.cardUid, q.idNumber].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of code, cardUid, idNumber',
+  });
+export type LookupQuery = z.infer<typeof lookupQuerySchema>;
+
+export const credentialCheckSchema = z.object({
+  input: z.enum(['qr', 'barcode', 'card', 'id_number', 'unrecognised']),
+  check: z
+    .enum([
+      'OK',
+      'MALFORMED',
+      'UNSUPPORTED_VERSION',
+      'UNKNOWN_KEY',
+      'BAD_SIGNATURE',
+      'EXPIRED',
+      'NOT_YET_VALID',
+      'BAD_CHECK_DIGIT',
+      'UNRECOGNISED',
+    ])
+    .describe(
+      '凭证本身的校验：BAD_SIGNATURE 为伪造或篡改 / The credential itself: BAD_SIGNATURE = forged or altered',
+    ),
+  forged: z.boolean(),
+  message: z.string(),
+});
+
+export const lookupEntrySchema = z.object({
+  ticket: ticketSchema,
+  entriesLeft: z.number().int().nullable(),
+  verdict: z.object({
+    admit: z.boolean(),
+    reason: z.enum(DECISION_REASONS),
+    gateId: z
+      .string()
+      .nullable()
+      .describe('null：未指定闸机，不判断区域与闸机 / No gate: zones and gates not judged'),
+    at: z.number().int(),
+  }),
+  passages: z.array(
+    z.object({
+      kind: z.enum(['passage', 'denial']),
+      gateId: z.string(),
+      direction: z.enum(['in', 'out']),
+      persons: z.number().int(),
+      at: z.number().int(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  sale: saleSummarySchema.nullable(),
+  refunds: z.array(refundSchema),
+  supplements: z.array(supplementSchema),
+});
+
+export const lookupResultSchema = z
+  .object({ credential: credentialCheckSchema, tickets: z.array(lookupEntrySchema) })
+  .meta({ id: 'ValidityLookup' });
+export type LookupResult = z.infer<typeof lookupResultSchema>;
+export type LookupEntry = z.infer<typeof lookupEntrySchema>;
+export type CredentialCheck = z.infer<typeof credentialCheckSchema>;
