@@ -37,24 +37,32 @@ export async function startCloud(env: Record<string, string>): Promise<Cloud> {
   const port = await freePort();
   // node with tsx's loader rather than the tsx CLI, which would run the server as a grandchild that a SIGKILL of the
   // CLI leaves running.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'cloud/src/main.ts')], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      MQTT_HOST: '127.0.0.1',
-      MQTT_PORT: '0',
-      MQTT_WS_PORT: 'off',
-      LOG_LEVEL: 'warn',
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-      ...env,
+  // BENCH_CPU_PROF_DIR: write a V8 CPU profile of the server there (on its clean exit) to see where a sale's time goes.
+  const profile = process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(repoRoot, 'cloud/src/main.ts')],
+    {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        MQTT_HOST: '127.0.0.1',
+        MQTT_PORT: '0',
+        MQTT_WS_PORT: 'off',
+        LOG_LEVEL: 'warn',
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr += chunk;

@@ -14,13 +14,16 @@ import {
   Kysely,
   PostgresDialect,
   SqliteAdapter,
+  type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  type SqliteStatement,
 } from 'kysely';
 import pg from 'pg';
 import { pgTypeParsers, SafeIntegerPlugin } from './integers.js';
 import type { Database } from './schema.js';
+import { enableGroupCommit } from './transaction.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -39,6 +42,11 @@ export type DatabaseConfig =
       readonly synchronous: SqliteSynchronous;
       /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY. */
       readonly busyTimeoutMs: number;
+      /**
+       * Concurrent `transaction()` calls share one COMMIT, each in its own savepoint (see group-commit.ts).
+       * Default true; false gives every transaction its own BEGIN … COMMIT.
+       */
+      readonly groupCommit?: boolean;
     }
   | {
       readonly dialect: 'postgres';
@@ -83,11 +91,16 @@ function openSqlite(config: Extract<DatabaseConfig, { dialect: 'sqlite' }>): Kys
     sqlite.close();
     throw error;
   }
-  return new Kysely<Database>({
-    dialect: new CloudSqliteDialect({ database: sqlite }),
+  const db = new Kysely<Database>({
+    dialect: new CloudSqliteDialect({ database: new StatementCache(sqlite, STATEMENT_CACHE_SIZE) }),
     plugins: [new SafeIntegerPlugin()],
   });
+  if (config.groupCommit ?? true) enableGroupCommit(db, { maxBatch: GROUP_COMMIT_MAX_BATCH });
+  return db;
 }
+
+/** Transactions per shared COMMIT at most: 64 sales hold the write lock for some tens of milliseconds. */
+const GROUP_COMMIT_MAX_BATCH = 64;
 
 function openPostgres(config: Extract<DatabaseConfig, { dialect: 'postgres' }>, logger?: DatabaseLogger) {
   const pool = new pg.Pool({
@@ -101,6 +114,48 @@ function openPostgres(config: Extract<DatabaseConfig, { dialect: 'postgres' }>, 
   // drops that client and the next query opens a fresh connection.
   pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Distinct SQL texts kept prepared; a sale uses about 20, the whole API a few hundred. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The better-sqlite3 database as Kysely's driver sees it, with prepared statements reused: the driver calls
+ * `prepare(sql)` for every query, and compiling the SQL again each time cost about as much as running it. Kysely
+ * binds every value as a parameter, so one query shape is one SQL text. Least recently used texts are dropped past
+ * `capacity`. A statement still stepping through rows (`iterate`, used by Kysely's `stream()`) is `busy` and cannot
+ * run again until it finishes, so that caller gets a fresh one.
+ */
+class StatementCache implements SqliteDatabase {
+  readonly #statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly capacity: number,
+  ) {}
+
+  prepare(text: string): SqliteStatement {
+    const cached = this.#statements.get(text);
+    if (cached) {
+      if (cached.busy) return this.sqlite.prepare(text);
+      // Re-insert to mark it most recently used (Map keeps insertion order).
+      this.#statements.delete(text);
+      this.#statements.set(text, cached);
+      return cached as SqliteStatement;
+    }
+    const statement = this.sqlite.prepare(text);
+    this.#statements.set(text, statement);
+    if (this.#statements.size > this.capacity) {
+      const oldest = this.#statements.keys().next().value as string;
+      this.#statements.delete(oldest);
+    }
+    return statement as SqliteStatement;
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.sqlite.close();
+  }
 }
 
 /**

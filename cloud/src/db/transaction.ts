@@ -1,5 +1,6 @@
 import { type Kysely, Transaction } from 'kysely';
 import { isRetryableTransactionError } from './errors.js';
+import { backoffMs, type GroupCommitOptions, GroupCommitter } from './group-commit.js';
 import type { Database } from './schema.js';
 
 export interface TransactionOptions {
@@ -11,6 +12,16 @@ export interface TransactionOptions {
 
 const DEFAULT_MAX_ATTEMPTS = 6;
 
+const groupCommitters = new WeakMap<Kysely<Database>, GroupCommitter>();
+
+/**
+ * From now on `transaction(db, …)` shares COMMITs between concurrent callers (see group-commit.ts). For SQLite's
+ * single connection only: on PostgreSQL each transaction has its own connection and snapshot.
+ */
+export function enableGroupCommit(db: Kysely<Database>, options: GroupCommitOptions): void {
+  groupCommitters.set(db, new GroupCommitter(db, options));
+}
+
 /**
  * Runs `fn` in a serializable transaction and commits, or rolls back if it throws. When the transaction loses a
  * race (SQLITE_BUSY, PostgreSQL 40001 serialization failure or 40P01 deadlock) the whole of `fn` runs again after
@@ -19,7 +30,8 @@ const DEFAULT_MAX_ATTEMPTS = 6;
  *
  * Isolation is the same on both engines: SERIALIZABLE on PostgreSQL; SQLite transactions are serializable by
  * nature and ours start with BEGIN IMMEDIATE (see database.ts). Called with a transaction, `fn` simply joins it,
- * and retrying is left to the outermost call.
+ * and retrying is left to the outermost call. On SQLite, concurrent calls may share one COMMIT (group-commit.ts);
+ * each still commits or rolls back as a whole, and returns only once committed.
  */
 export async function transaction<T>(
   db: Kysely<Database>,
@@ -28,6 +40,8 @@ export async function transaction<T>(
 ): Promise<T> {
   if (db instanceof Transaction) return fn(db);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const group = groupCommitters.get(db);
+  if (group) return group.run(fn, maxAttempts, options.onRetry);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().setIsolationLevel('serializable').execute(fn);
@@ -37,11 +51,6 @@ export async function transaction<T>(
       await sleep(backoffMs(attempt));
     }
   }
-}
-
-/** 10, 20, 40 … ms capped at 500, each scaled by a random 0.5–1.5 so two losers don't collide again in step. */
-function backoffMs(attempt: number): number {
-  return Math.min(500, 10 * 2 ** (attempt - 1)) * (0.5 + Math.random());
 }
 
 function sleep(ms: number): Promise<void> {

@@ -20,7 +20,7 @@ import type { Localized } from '../../platform/language.js';
 import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import { activateForSale } from '../stock/activation.js';
-import type { Quote } from '../ticket-types/schemas.js';
+import type { Quote, TicketType } from '../ticket-types/schemas.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import { ticketView } from '../tickets/repo.js';
 import type { CredentialSecrets } from '../tickets/secrets.js';
@@ -30,6 +30,9 @@ import { validityWindow } from '../tickets/validity.js';
 import type { ChangeContext } from '../venues/change-context.js';
 import { isUniqueViolation } from '../venues/constraint-errors.js';
 import type { VenuesService } from '../venues/service.js';
+
+type Site = Awaited<ReturnType<VenuesService['getSite']>>;
+
 import * as repo from './repo.js';
 import type { CreateSale, ListSalesQuery, Sale, SaleLineInput } from './schemas.js';
 
@@ -183,14 +186,7 @@ export class SalesService {
       const type = await this.deps.ticketTypes.get(line.typeId, trx);
       if (type.siteId !== input.siteId)
         throw new AppError('TICKET_TYPE_OTHER_SITE', { typeId: line.typeId, siteId: input.siteId });
-      const priced = await this.price(
-        trx,
-        line,
-        index,
-        type.realName === 'per_ticket',
-        type.perIdDailyLimit,
-        heldToday,
-      );
+      const priced = await this.price(trx, line, index, type, site.agePolicy, heldToday);
       const personsPerTicket = priced[0]!.quote.persons;
       const claim = await this.deps.capacity.consume(trx, {
         siteId: input.siteId,
@@ -356,10 +352,12 @@ export class SalesService {
     trx: Db,
     line: SaleLineInput,
     index: number,
-    realName: boolean,
-    perIdDailyLimit: number | null,
+    type: TicketType,
+    agePolicy: Site['agePolicy'],
     heldToday: Map<string, number>,
   ): Promise<PricedTicket[]> {
+    const realName = type.realName === 'per_ticket';
+    const perIdDailyLimit = type.perIdDailyLimit;
     const holders = line.holders ?? [];
     if (realName && holders.length !== line.quantity)
       throw new AppError('HOLDERS_REQUIRED', {
@@ -387,12 +385,13 @@ export class SalesService {
       if (code === null) throw new AppError('STOCK_CODE_UNKNOWN', { code: text.slice(0, 64) });
       return code;
     };
-    const request = { typeId: line.typeId, channel: 'window' as const, visitDate: line.visitDate };
+    // The type and its site were read in this transaction already: priced as priceFor would, without reading again.
+    const request = { channel: 'window' as const, visitDate: line.visitDate };
     if (holders.length === 0) {
-      const quote = await this.deps.ticketTypes.priceFor(
-        { ...request, ...(line.persons !== undefined && { persons: line.persons }) },
-        trx,
-      );
+      const quote = this.deps.ticketTypes.quote(type, agePolicy, {
+        ...request,
+        ...(line.persons !== undefined && { persons: line.persons }),
+      });
       return Array.from({ length: line.quantity }, (_, i) => ({
         quote,
         holder: null,
@@ -403,10 +402,11 @@ export class SalesService {
     const priced: PricedTicket[] = [];
     for (const [i, holder] of holders.entries()) {
       const id = requireResidentId(holder.idNumber);
-      const quote = await this.deps.ticketTypes.priceFor(
-        { ...request, idNumber: id.number, ...(line.persons !== undefined && { persons: line.persons }) },
-        trx,
-      );
+      const quote = this.deps.ticketTypes.quote(type, agePolicy, {
+        ...request,
+        idNumber: id.number,
+        ...(line.persons !== undefined && { persons: line.persons }),
+      });
       const idHash = this.deps.secrets().idHash(id.number);
       const idMasked = maskResidentId(id.number);
       if (perIdDailyLimit !== null) {

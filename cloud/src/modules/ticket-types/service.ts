@@ -7,7 +7,7 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { TicketTypeRules } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
@@ -38,6 +38,9 @@ const VERSION: Localized = { 'zh-CN': '票种版本', en: 'Ticket type version' 
 const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
 
 type Db = Kysely<Database>;
+type AgePolicy = Awaited<ReturnType<VenuesService['getSite']>>['agePolicy'];
+
+const VERSION_CACHE_SIZE = 1_000;
 
 export type PriceForRequest = QuoteRequest & { readonly typeId: number };
 
@@ -74,6 +77,8 @@ export class TicketTypesService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private readonly versions = new Map<string, TicketTypeVersion>();
+
   async list(filter: { siteId?: string | undefined } = {}): Promise<TicketType[]> {
     const heads = await repo.listHeads(this.db, filter);
     const versions = await repo.findVersions(
@@ -87,14 +92,35 @@ export class TicketTypesService {
   async get(typeId: number, db: Db = this.db): Promise<TicketType> {
     const head = await repo.findHead(db, typeId);
     if (!head) throw new AppError('NOT_FOUND', { resource: TICKET_TYPE, id: typeId });
-    const [version] = await repo.findVersions(db, [{ typeId, version: head.currentVersion }]);
+    const version = await this.version(db, typeId, head.currentVersion);
     return repo.withHead(head, version!);
   }
 
   async getVersion(typeId: number, version: number, db: Db = this.db): Promise<TicketTypeVersion> {
-    const [found] = await repo.findVersions(db, [{ typeId, version }]);
+    const found = await this.version(db, typeId, version);
     if (!found) throw new AppError('NOT_FOUND', { resource: VERSION, id: `${typeId}/${version}` });
     return found;
+  }
+
+  /**
+   * A version is immutable once committed, so it is read once and kept (every sale needs its type's current
+   * version). The one way a cached version could be wrong is a version read inside the transaction that wrote it,
+   * which then rolled back, and its number written again differently: create and update therefore forget the type
+   * once their transaction has ended, either way. Callers get their own copy.
+   */
+  private async version(db: Db, typeId: number, version: number): Promise<TicketTypeVersion | undefined> {
+    const key = `${typeId}/${version}`;
+    const cached = this.versions.get(key);
+    if (cached) return structuredClone(cached);
+    const [found] = await repo.findVersions(db, [{ typeId, version }]);
+    if (!found) return undefined;
+    this.versions.set(key, found);
+    if (this.versions.size > VERSION_CACHE_SIZE) this.versions.delete(this.versions.keys().next().value!);
+    return structuredClone(found);
+  }
+
+  private forgetVersions(typeId: number): void {
+    for (const key of this.versions.keys()) if (key.startsWith(`${typeId}/`)) this.versions.delete(key);
   }
 
   async listVersions(typeId: number): Promise<TicketTypeVersion[]> {
@@ -105,7 +131,7 @@ export class TicketTypesService {
   create(input: CreateTicketType, context: ChangeContext): Promise<TicketType> {
     const { typeId, siteId, code, active, ...fields } = input;
     const definition = validDefinition({ ...defaultsFor(input.kind), ...fields });
-    return auditedTransaction(this.db, async (trx) => {
+    return this.changing(typeId, async (trx) => {
       await this.venues.getSite(siteId, trx);
       await this.checkPlaces(trx, siteId, definition);
       if (await repo.findHead(trx, typeId)) throw new AppError('TICKET_TYPE_ID_TAKEN', { typeId });
@@ -150,7 +176,7 @@ export class TicketTypesService {
    */
   update(typeId: number, input: UpdateTicketType, context: ChangeContext): Promise<TicketType> {
     const { active, expectedVersion, ...fields } = input;
-    return auditedTransaction(this.db, async (trx) => {
+    return this.changing(typeId, async (trx) => {
       const current = await this.get(typeId, trx);
       if (expectedVersion !== undefined && expectedVersion !== current.version)
         throw new AppError('TICKET_TYPE_VERSION_STALE', {
@@ -213,6 +239,15 @@ export class TicketTypesService {
     const type = await this.get(request.typeId, db);
     if (!type.active) throw new AppError('TICKET_TYPE_INACTIVE', { typeId: type.typeId });
     const site = await this.venues.getSite(type.siteId, db);
+    return this.quote(type, site.agePolicy, request);
+  }
+
+  /**
+   * `priceFor` for a caller that has read the type (`get`) and its site in its own transaction already — a sale —
+   * so neither is read again for every ticket.
+   */
+  quote(type: TicketType, agePolicy: AgePolicy, request: QuoteRequest): Quote {
+    if (!type.active) throw new AppError('TICKET_TYPE_INACTIVE', { typeId: type.typeId });
     const visitDate = dateOrFail(request.visitDate, 'visitDate');
     let birthDate: CivilDate | undefined;
     if (request.idNumber !== undefined) {
@@ -235,12 +270,21 @@ export class TicketTypesService {
         );
       }
     }
-    return priceOf(type, site.agePolicy, {
+    return priceOf(type, agePolicy, {
       channel: request.channel,
       visitDate,
       ...(birthDate && { birthDate }),
       ...(request.persons !== undefined && { persons: request.persons }),
     });
+  }
+
+  /** An audited change of one type's definition; see `version` for why its cached versions are dropped after. */
+  private async changing<T>(typeId: number, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await auditedTransaction(this.db, fn);
+    } finally {
+      this.forgetVersions(typeId);
+    }
   }
 
   /** Zones and gates named in the rules must belong to the type's site. */
