@@ -1,0 +1,120 @@
+/**
+ * A real gate agent for end-to-end tests: `gate-agent/src/main.ts start` in its own Node process (through tsx) with
+ * virtual drivers, a config file and data directory of its own, scans typed on its stdin, and its pino JSON log
+ * read back for outcomes and state.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ScanOutcomeLine {
+  readonly msg: string;
+  readonly admit?: boolean;
+  readonly reason?: string;
+  readonly ticketId?: number | null;
+  readonly decidedOffline?: boolean;
+  readonly [key: string]: unknown;
+}
+
+export class GateAgentProcess {
+  readonly lines: ScanOutcomeLine[] = [];
+  /** What the agent wrote to stderr (start-up failures), for a failing test's message. */
+  stderr = '';
+  private readonly child: ChildProcess;
+  private readonly folder: string;
+  private exited: Promise<void>;
+
+  private constructor(
+    readonly gateId: string,
+    options: { siteId: string; url: string; username: string; password: string; direction: 'in' | 'out' },
+  ) {
+    this.folder = mkdtempSync(join(tmpdir(), `scenic-e2e-${gateId}-`));
+    const configPath = join(this.folder, 'gate.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        siteId: options.siteId,
+        gateId,
+        direction: options.direction,
+        broker: {
+          url: options.url,
+          username: options.username,
+          password: options.password,
+          reconnectMs: 200,
+        },
+        dataDir: 'data',
+        voice: false,
+        logLevel: 'info',
+        drivers: { kind: 'virtual', autoPassAfterMs: 100 },
+      }),
+    );
+    this.child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'gate-agent/src/main.ts', 'start', '--config', configPath],
+      {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: 'test' },
+      },
+    );
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      try {
+        this.lines.push(JSON.parse(line) as ScanOutcomeLine);
+      } catch {
+        // Not a log line (e.g. a warning from Node): kept out of the outcomes.
+      }
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.stderr += `\n[exited ${code ?? signal}]`;
+        resolve();
+      }),
+    );
+  }
+
+  static start(
+    gateId: string,
+    options: { siteId: string; url: string; username: string; password: string; direction: 'in' | 'out' },
+  ): GateAgentProcess {
+    return new GateAgentProcess(gateId, options);
+  }
+
+  /** Types a code on the agent's stdin as a keyboard-wedge scanner would. */
+  scan(code: string): void {
+    this.child.stdin!.write(`${code}\n`);
+  }
+
+  /** The first log line after `from` that satisfies `match`, waiting up to `ms`. */
+  async waitFor(match: (line: ScanOutcomeLine) => boolean, ms = 10_000, from = 0): Promise<ScanOutcomeLine> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.lines.slice(from).find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`${this.gateId}: no matching log line in ${ms} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Scans and returns the outcome line of that scan. */
+  async scanOutcome(code: string, ms = 5_000): Promise<ScanOutcomeLine> {
+    const from = this.lines.length;
+    this.scan(code);
+    return this.waitFor((line) => line.msg === 'scan admitted' || line.msg === 'scan refused', ms, from);
+  }
+
+  async stop(): Promise<void> {
+    this.child.kill('SIGTERM');
+    const killed = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await this.exited;
+    clearTimeout(killed);
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}

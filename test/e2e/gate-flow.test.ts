@@ -1,0 +1,171 @@
+/**
+ * End to end with real components: the cloud's MQTT runtime (embedded broker on free ports, SQLite) and two real
+ * gate agent processes with virtual drivers, both `in` gates of zone `north`. A sale reaches the gates as a delta and
+ * is admitted within a second; the passage uses the ticket up and a second gate refuses it; a duplicated passage
+ * changes nothing; a revoked count card is refused; an emergency open for the zone is acknowledged by every gate.
+ */
+import { gateTopic, generateBarcode } from '@scenic/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBackends, type TestDatabase } from '../../cloud/src/db/testing.js';
+import { transaction } from '../../cloud/src/db/transaction.js';
+import { CommandsService } from '../../cloud/src/modules/commands/service.js';
+import { GateAccessService } from '../../cloud/src/modules/gate-access/service.js';
+import { TicketsService } from '../../cloud/src/modules/tickets/service.js';
+import {
+  issueTicket,
+  SYSTEM_CONTEXT,
+  seedGateSite,
+  TYPES,
+} from '../../cloud/src/modules/validation/testing.js';
+import type { CloudMqtt } from '../../cloud/src/mqtt/runtime.js';
+import { eventually, startTestMqtt } from '../../cloud/src/mqtt/testing.js';
+import { GateAgentProcess } from './gate-agent-process.js';
+
+const [sqlite] = databaseBackends();
+const GATES = ['E1', 'E2'] as const;
+
+describe('sale to gate and back, with real gate agent processes', () => {
+  let test: TestDatabase;
+  let cloud: CloudMqtt;
+  const agents = new Map<string, GateAgentProcess>();
+
+  beforeAll(async () => {
+    test = await sqlite!.create();
+    await seedGateSite(test.database.db, [...GATES]);
+    await test.database.db.updateTable('gates').set({ direction: 'in' }).execute();
+    // A signing key exists before the agents start, so their first config already carries it.
+    await issueTicket(test.database.db);
+    cloud = await startTestMqtt(test.database);
+    const access = new GateAccessService(test.database.db);
+    for (const gateId of GATES) {
+      const credential = await access.issue(gateId);
+      agents.set(
+        gateId,
+        GateAgentProcess.start(gateId, {
+          siteId: 'park',
+          url: `mqtt://127.0.0.1:${cloud.broker!.port}`,
+          username: credential.username,
+          password: credential.password,
+          direction: 'in',
+        }),
+      );
+    }
+    // Every agent running the cloud's config with the whitelist snapshot it asked for at boot. (The gate reports
+    // its whitelist version in heartbeats, every 30 s by default, so its log says it sooner.)
+    for (const agent of agents.values()) {
+      await agent.waitFor((line) => line.msg === 'gate config applied', 30_000);
+      await agent.waitFor((line) => line.msg === 'whitelist snapshot applied', 30_000);
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([...agents.values()].map((agent) => agent.stop()));
+    await cloud?.close();
+    await test?.dispose();
+  }, 30_000);
+
+  const agent = (gateId: (typeof GATES)[number]) => agents.get(gateId)!;
+  const ticketRow = (id: number) =>
+    test.database.db
+      .selectFrom('tickets')
+      .select(['status', 'entries_used'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+  const feedLength = async () =>
+    (await test.database.db.selectFrom('whitelist_feed').select('version').execute()).length;
+
+  it('admits a ticket sold a second ago; the passage uses it, another gate refuses it; a duplicate changes nothing', async () => {
+    const barcode = generateBarcode();
+    const ticketId = await issueTicket(test.database.db, { barcode });
+    // A barcode is only known from the whitelist: admission proves the delta arrived.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const admitted = await agent('E1').scanOutcome(barcode);
+    expect(admitted).toMatchObject({ admit: true, reason: 'OK' });
+
+    const used = await eventually(async () => {
+      const row = await ticketRow(ticketId);
+      return row.status === 'used' ? row : undefined;
+    });
+    expect(used.entries_used).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const refused = await agent('E2').scanOutcome(barcode);
+    expect(refused).toMatchObject({ admit: false, reason: 'USED' });
+
+    // The broker delivering the same passage again (as after a reconnect): stored once, no ticket or feed change.
+    const stored = await test.database.db
+      .selectFrom('passage_events')
+      .selectAll()
+      .where('ticket_id', '=', ticketId)
+      .where('kind', '=', 'passage')
+      .execute();
+    expect(stored).toHaveLength(1);
+    const event = stored[0]!;
+    const feedBefore = await feedLength();
+    const replay = {
+      type: 'passage',
+      v: 1,
+      eventId: event.event_id,
+      gateId: event.gate_id,
+      at: Number(event.at),
+      ticketId,
+      credentialKind: event.credential_kind,
+      direction: event.direction,
+      persons: event.persons,
+      entriesLeft: event.entries_left,
+      decidedOffline: event.decided_offline === 1,
+      correlationId: event.correlation_id,
+    };
+    expect(
+      await cloud.bus.receive(
+        gateTopic('park', event.gate_id, 'event/passage'),
+        Buffer.from(JSON.stringify(replay)),
+        false,
+      ),
+    ).toBe(true);
+    expect(await ticketRow(ticketId)).toEqual(used);
+    expect(await feedLength()).toBe(feedBefore);
+    expect(
+      await test.database.db
+        .selectFrom('passage_events')
+        .select('event_id')
+        .where('ticket_id', '=', ticketId)
+        .where('kind', '=', 'passage')
+        .execute(),
+    ).toHaveLength(1);
+  }, 30_000);
+
+  it('refuses a count card at every gate once it is revoked', async () => {
+    const barcode = generateBarcode();
+    const card = await issueTicket(test.database.db, { barcode, typeId: TYPES.count, entriesTotal: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const first = await agent('E1').scanOutcome(barcode);
+    // A count card is asked online: the cloud's answer, not the cache.
+    expect(first).toMatchObject({ admit: true, reason: 'OK', decidedOffline: false });
+    await eventually(async () => ((await ticketRow(card)).entries_used === 1 ? true : undefined));
+
+    await transaction(test.database.db, (trx) =>
+      new TicketsService(trx).change(trx, card, 'revoke', { status: 'revoked' }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const gateId of GATES)
+      expect(await agent(gateId).scanOutcome(barcode)).toMatchObject({ admit: false, reason: 'REVOKED' });
+  }, 30_000);
+
+  it('an emergency open for the zone is acknowledged by every gate in it', async () => {
+    const commands = new CommandsService(test.database.db, cloud.controlRoom.commands);
+    const view = await commands.issue(
+      {
+        action: { kind: 'emergency_open' },
+        target: { kind: 'zone', siteId: 'park', zoneId: 'north' },
+        ttlMs: 30_000,
+      },
+      10_000,
+      SYSTEM_CONTEXT,
+    );
+    expect(view).toMatchObject({ summary: { gates: 2, ok: 2, pending: 0 } });
+    await eventually(async () => {
+      const rows = await test.database.db.selectFrom('gate_status').select('mode').execute();
+      return rows.every((row) => row.mode === 'emergency_open') ? true : undefined;
+    });
+  }, 30_000);
+});
