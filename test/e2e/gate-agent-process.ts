@@ -21,6 +21,15 @@ export interface ScanOutcomeLine {
   readonly [key: string]: unknown;
 }
 
+export interface AgentOptions {
+  readonly siteId: string;
+  readonly url: string;
+  /** Left out on an open broker. */
+  readonly username?: string;
+  readonly password?: string;
+  readonly direction: 'in' | 'out';
+}
+
 export class GateAgentProcess {
   readonly lines: ScanOutcomeLine[] = [];
   /** What the agent wrote to stderr (start-up failures), for a failing test's message. */
@@ -31,7 +40,7 @@ export class GateAgentProcess {
 
   private constructor(
     readonly gateId: string,
-    options: { siteId: string; url: string; username: string; password: string; direction: 'in' | 'out' },
+    options: AgentOptions,
   ) {
     this.folder = mkdtempSync(join(tmpdir(), `scenic-e2e-${gateId}-`));
     const configPath = join(this.folder, 'gate.json');
@@ -80,10 +89,7 @@ export class GateAgentProcess {
     );
   }
 
-  static start(
-    gateId: string,
-    options: { siteId: string; url: string; username: string; password: string; direction: 'in' | 'out' },
-  ): GateAgentProcess {
+  static start(gateId: string, options: AgentOptions): GateAgentProcess {
     return new GateAgentProcess(gateId, options);
   }
 

@@ -1,10 +1,13 @@
 /**
- * End to end with real components: the cloud's MQTT runtime (embedded broker on free ports, SQLite) and two real
- * gate agent processes with virtual drivers, both `in` gates of zone `north`. A sale reaches the gates as a delta and
+ * End to end with real components: the cloud's MQTT runtime (SQLite; the embedded broker on free ports, and
+ * Mosquitto when TEST_MQTT_URL names one) and two real gate agent processes with virtual drivers, both `in` gates of
+ * zone `north`. A sale reaches the gates as a delta and
  * is admitted within a second; the passage uses the ticket up and a second gate refuses it; a duplicated passage
  * changes nothing; a revoked count card is refused; an emergency open for the zone is acknowledged by every gate.
  */
+import { randomUUID } from 'node:crypto';
 import { gateTopic, generateBarcode } from '@scenic/protocol';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../cloud/src/db/testing.js';
 import { transaction } from '../../cloud/src/db/transaction.js';
@@ -19,12 +22,20 @@ import {
 } from '../../cloud/src/modules/validation/testing.js';
 import type { CloudMqtt } from '../../cloud/src/mqtt/runtime.js';
 import { eventually, startTestMqtt } from '../../cloud/src/mqtt/testing.js';
+import { serviceUrl } from '../support/services.js';
 import { GateAgentProcess } from './gate-agent-process.js';
 
 const [sqlite] = databaseBackends();
-const GATES = ['E1', 'E2'] as const;
+const sharedUrl = serviceUrl('TEST_MQTT_URL');
+const brokers = [
+  { name: 'the embedded broker', url: undefined as string | undefined },
+  ...(sharedUrl ? [{ name: 'Mosquitto', url: sharedUrl }] : []),
+];
 
-describe('sale to gate and back, with real gate agent processes', () => {
+describe.each(brokers)('sale to gate and back, with real gate agent processes, on $name', (broker) => {
+  // Gate ids of this run only: on a shared broker, retained configs of earlier runs must not reach these gates.
+  const run = randomUUID().slice(0, 6);
+  const GATES = [`E1-${run}`, `E2-${run}`] as const;
   let test: TestDatabase;
   let cloud: CloudMqtt;
   const agents = new Map<string, GateAgentProcess>();
@@ -35,17 +46,17 @@ describe('sale to gate and back, with real gate agent processes', () => {
     await test.database.db.updateTable('gates').set({ direction: 'in' }).execute();
     // A signing key exists before the agents start, so their first config already carries it.
     await issueTicket(test.database.db);
-    cloud = await startTestMqtt(test.database);
+    cloud = await startTestMqtt(test.database, broker.url ? { MQTT_URL: broker.url } : {});
     const access = new GateAccessService(test.database.db);
     for (const gateId of GATES) {
-      const credential = await access.issue(gateId);
+      // The embedded broker wants each gate's own login; the test Mosquitto is open.
+      const login = broker.url ? undefined : await access.issue(gateId);
       agents.set(
         gateId,
         GateAgentProcess.start(gateId, {
           siteId: 'park',
-          url: `mqtt://127.0.0.1:${cloud.broker!.port}`,
-          username: credential.username,
-          password: credential.password,
+          url: broker.url ?? `mqtt://127.0.0.1:${cloud.broker!.port}`,
+          ...(login ? { username: login.username, password: login.password } : {}),
           direction: 'in',
         }),
       );
@@ -60,11 +71,18 @@ describe('sale to gate and back, with real gate agent processes', () => {
 
   afterAll(async () => {
     await Promise.all([...agents.values()].map((agent) => agent.stop()));
+    if (broker.url) {
+      // Leave no retained configs behind on the shared broker.
+      const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+      for (const gateId of GATES)
+        await client.publishAsync(gateTopic('park', gateId, 'config'), '', { qos: 1, retain: true });
+      await client.endAsync();
+    }
     await cloud?.close();
     await test?.dispose();
   }, 30_000);
 
-  const agent = (gateId: (typeof GATES)[number]) => agents.get(gateId)!;
+  const agent = (index: 0 | 1) => agents.get(GATES[index])!;
   const ticketRow = (id: number) =>
     test.database.db
       .selectFrom('tickets')
@@ -79,7 +97,7 @@ describe('sale to gate and back, with real gate agent processes', () => {
     const ticketId = await issueTicket(test.database.db, { barcode });
     // A barcode is only known from the whitelist: admission proves the delta arrived.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const admitted = await agent('E1').scanOutcome(barcode);
+    const admitted = await agent(0).scanOutcome(barcode);
     expect(admitted).toMatchObject({ admit: true, reason: 'OK' });
 
     const used = await eventually(async () => {
@@ -88,7 +106,7 @@ describe('sale to gate and back, with real gate agent processes', () => {
     });
     expect(used.entries_used).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const refused = await agent('E2').scanOutcome(barcode);
+    const refused = await agent(1).scanOutcome(barcode);
     expect(refused).toMatchObject({ admit: false, reason: 'USED' });
 
     // The broker delivering the same passage again (as after a reconnect): stored once, no ticket or feed change.
@@ -138,7 +156,7 @@ describe('sale to gate and back, with real gate agent processes', () => {
     const barcode = generateBarcode();
     const card = await issueTicket(test.database.db, { barcode, typeId: TYPES.count, entriesTotal: 10 });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const first = await agent('E1').scanOutcome(barcode);
+    const first = await agent(0).scanOutcome(barcode);
     // A count card is asked online: the cloud's answer, not the cache.
     expect(first).toMatchObject({ admit: true, reason: 'OK', decidedOffline: false });
     await eventually(async () => ((await ticketRow(card)).entries_used === 1 ? true : undefined));
@@ -147,8 +165,8 @@ describe('sale to gate and back, with real gate agent processes', () => {
       new TicketsService(trx).change(trx, card, 'revoke', { status: 'revoked' }),
     );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    for (const gateId of GATES)
-      expect(await agent(gateId).scanOutcome(barcode)).toMatchObject({ admit: false, reason: 'REVOKED' });
+    for (const index of [0, 1] as const)
+      expect(await agent(index).scanOutcome(barcode)).toMatchObject({ admit: false, reason: 'REVOKED' });
   }, 30_000);
 
   it('an emergency open for the zone is acknowledged by every gate in it', async () => {
@@ -164,8 +182,13 @@ describe('sale to gate and back, with real gate agent processes', () => {
     );
     expect(view).toMatchObject({ summary: { gates: 2, ok: 2, pending: 0 } });
     await eventually(async () => {
-      const rows = await test.database.db.selectFrom('gate_status').select('mode').execute();
-      return rows.every((row) => row.mode === 'emergency_open') ? true : undefined;
+      // Only this run's gates: on a shared broker the cloud also hears other gates' retained states.
+      const rows = await test.database.db
+        .selectFrom('gate_status')
+        .select('mode')
+        .where('gate_id', 'in', [...GATES])
+        .execute();
+      return rows.length === 2 && rows.every((row) => row.mode === 'emergency_open') ? true : undefined;
     });
   }, 30_000);
 });
