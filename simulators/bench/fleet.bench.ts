@@ -11,11 +11,13 @@
  *    cloud, then reports its passage or denial with the correlation id (needs the validation module);
  * 5. emergency-open fan-out: POST /api/v1/commands (site target, `wait`) until all gates have acknowledged.
  *
- * Prints a table and one `RESULT` line. Every wait is bounded, so the run ends by itself.
+ * Prints a table and one `RESULT` line. Every wait is bounded, so the run ends by itself. BENCH_SALES=0 or
+ * BENCH_VALIDATION_SEC=0 skip those phases; FLEET_CLOUD_CPU_PROF_DIR writes a V8 CPU profile of the cloud there.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/cloud-process.js';
 import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
 import { FleetGate } from '../src/fleet/fleet-gate.js';
@@ -30,6 +32,12 @@ const STORE_TIMEOUT_MS = Number(process.env.BENCH_STORE_TIMEOUT_MS ?? 180_000);
 const SALES = Number(process.env.BENCH_SALES ?? 20);
 const VALIDATION_RATE = Number(process.env.BENCH_VALIDATION_RATE ?? 1_000);
 const VALIDATION_SEC = Number(process.env.BENCH_VALIDATION_SEC ?? 5);
+/** BENCH_VALIDATION_SWEEP=100,250,500: validation alone for 3 s at each of these rates before the main run. */
+const SWEEP = (process.env.BENCH_VALIDATION_SWEEP ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map(Number)
+  .filter((n) => n > 0 && n <= 10_000);
 const SITE = 'fleet';
 const ZONE = 'main';
 
@@ -151,6 +159,14 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
       'CPU while ingesting (cores)',
       `cloud ${usage.cloud.toFixed(2)}, fleet ${usage.fleet.toFixed(2)} of ${cpus().length}`,
     );
+    // Other work shares this machine: events per CPU-second the cloud actually got is the figure that carries over.
+    const perCpuSecond = rate / usage.cloud;
+    record(
+      'events per cloud CPU-second',
+      perCpuSecond.toFixed(0),
+      '',
+      `events_per_cloud_cpu_s=${perCpuSecond.toFixed(0)}`,
+    );
     result.push(`events=${sent}`, `resent=${resent}`, `publish_failed=${failed}`);
   } finally {
     stored.close();
@@ -222,6 +238,7 @@ async function deltas(api: CloudApi, fleet: Fleet, visitDate: string): Promise<n
     }
     await sleep(100);
   }
+  if (SALES === 0) return soldTickets;
   if (!available) {
     record(
       'sale → all gates delta',
@@ -258,8 +275,23 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     );
     return;
   }
+  // Optional: validation alone at a few lower rates first, to find where the round trip starts to grow.
+  for (const rate of SWEEP) {
+    const step = await validationsOnly(fleet, ticketIds, rate, 3);
+    record(
+      `validation alone at ${rate}/s: answered, p50 / p99`,
+      `${step.rtt.length}/${step.sent}, ${percentile(step.rtt, 50).toFixed(1)} / ${percentile(step.rtt, 99).toFixed(1)} ms`,
+    );
+    await sleep(1_000);
+  }
+  if (VALIDATION_SEC === 0) return;
   // Validation alone first: requests only, no passage events behind them, so the figure is the module's own.
-  const alone = await validationsOnly(fleet, ticketIds);
+  const aloneCpu = cpuShare(cloud.child.pid!);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const alone = await validationsOnly(fleet, ticketIds, VALIDATION_RATE, VALIDATION_SEC);
+  lag.disable();
+  const aloneUsage = aloneCpu();
   record(
     'validation alone: sent / answered / past deadline',
     `${alone.sent} / ${alone.rtt.length} / ${alone.sent - alone.rtt.length} at ${alone.rate.toFixed(0)} requests/s`,
@@ -269,6 +301,10 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     `${percentile(alone.rtt, 50).toFixed(1)} / ${percentile(alone.rtt, 99).toFixed(1)} ms`,
     '≤ 30 ms (p99)',
     `validation_only_p99_ms=${percentile(alone.rtt, 99).toFixed(1)}`,
+  );
+  record(
+    'CPU while validating alone (cores); fleet event-loop delay p99',
+    `cloud ${aloneUsage.cloud.toFixed(2)}, fleet ${aloneUsage.fleet.toFixed(2)}; ${(lag.percentile(99) / 1e6).toFixed(1)} ms`,
   );
   const cpu = cpuShare(cloud.child.pid!);
   const report = await fleet.runTraffic({
@@ -303,15 +339,15 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
   result.push(`validation_timeouts=${report.validation.timedOut}`);
 }
 
-/** VALIDATION_RATE requests/s round-robin over the gates for VALIDATION_SEC, each waiting up to its deadline. */
-async function validationsOnly(fleet: Fleet, ticketIds: number[]) {
+/** `rate` requests/s round-robin over the gates for `seconds`, each waiting up to its gate's deadline. */
+async function validationsOnly(fleet: Fleet, ticketIds: number[], rate: number, seconds: number) {
   const rtt: number[] = [];
   const pending: Promise<void>[] = [];
   const started = performance.now();
-  const total = Math.round(VALIDATION_RATE * VALIDATION_SEC);
+  const total = Math.round(rate * seconds);
   let sent = 0;
-  while (sent < total && performance.now() - started < VALIDATION_SEC * 1_000 + 5_000) {
-    const due = Math.min(total, Math.floor((VALIDATION_RATE * (performance.now() - started)) / 1_000));
+  while (sent < total && performance.now() - started < seconds * 1_000 + 5_000) {
+    const due = Math.min(total, Math.floor((rate * (performance.now() - started)) / 1_000));
     for (; sent < due; sent++) {
       const gate = fleet.gates[sent % fleet.size]!;
       const ticketId = ticketIds[sent % ticketIds.length] ?? 1;
@@ -403,6 +439,11 @@ async function main() {
       ...(await sell(api, visitDate, 200)),
       ...(await sell(api, visitDate, 200)),
     ];
+    // Their deltas (200 records each, to every gate) must be in and decoded before anything is timed.
+    await sleep(1_000);
+    const head = Math.max(...fleet.gates.map((g) => g.whitelist.version));
+    await fleet.waitForAll((g) => g.whitelist.version >= head, 10_000);
+    await sleep(1_000);
     await validation(cloud, fleet, forValidation);
     await fanOut(api, fleet);
   } finally {

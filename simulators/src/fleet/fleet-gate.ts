@@ -78,6 +78,29 @@ const REMEMBERED_COMMANDS = 10_000;
 /** Whitelist deltas held while a gap is being filled. */
 const MAX_BUFFERED_DELTAS = 1_000;
 
+/**
+ * Site-wide messages reach every gate of the site with the same bytes. Real gates each decode their own copy on
+ * their own CPU; hundreds of simulated gates in one process would spend the process's one thread decoding the same
+ * delta hundreds of times and delay everything else they time. So the decoded message is shared: it is never
+ * mutated, and each gate still applies it to its own state.
+ */
+const sharedDecodes = new Map<string, unknown>();
+const SHARED_DECODES = 64;
+
+function decodeShared<C extends 'site/whitelist' | 'site/cmd'>(
+  channel: C,
+  topic: string,
+  payload: Buffer,
+): ReturnType<typeof decodeMessage<C>> {
+  const key = `${topic}\n${payload.toString('latin1')}`;
+  const known = sharedDecodes.get(key);
+  if (known !== undefined) return known as ReturnType<typeof decodeMessage<C>>;
+  const message = decodeMessage(channel, payload);
+  if (sharedDecodes.size >= SHARED_DECODES) sharedDecodes.delete(sharedDecodes.keys().next().value!);
+  sharedDecodes.set(key, message);
+  return message;
+}
+
 export class FleetGate extends EventEmitter<FleetGateEvents> {
   readonly siteId: string;
   readonly gateId: string;
@@ -371,7 +394,7 @@ export class FleetGate extends EventEmitter<FleetGateEvents> {
           void this.execute(decodeMessage('cmd', payload), receivedAt);
           return;
         case 'site/cmd': {
-          const command = decodeMessage('site/cmd', payload);
+          const command = decodeShared('site/cmd', topic, payload);
           if (this.targeted(command)) void this.execute(command, receivedAt);
           return;
         }
@@ -386,7 +409,7 @@ export class FleetGate extends EventEmitter<FleetGateEvents> {
           return;
         }
         case 'site/whitelist':
-          this.applyDelta(decodeMessage('site/whitelist', payload), receivedAt);
+          this.applyDelta(decodeShared('site/whitelist', topic, payload), receivedAt);
           return;
         case 'validate/res': {
           const response = decodeMessage('validate/res', payload);
