@@ -284,3 +284,24 @@ describe('embedded broker start-up', () => {
     }
   });
 });
+
+describe('external broker out of reach', () => {
+  it('starts, and shuts down although gate configs wait to be published', async () => {
+    const holder = createServer();
+    const port = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    );
+    await new Promise((resolve) => holder.close(resolve));
+    const [backend] = databaseBackends();
+    const test = await backend!.create();
+    try {
+      await seedGates(test.database.db, 'park', ['G01']);
+      const cloud = await startTestMqtt(test.database, { MQTT_URL: `mqtt://127.0.0.1:${port}` });
+      const started = Date.now();
+      await cloud.close();
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await test.dispose();
+    }
+  }, 15_000);
+});

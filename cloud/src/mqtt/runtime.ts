@@ -189,9 +189,11 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     },
     close: async () => {
       clearInterval(pruneTimer);
-      await gateConfig.stop();
-      await whitelist.stop();
+      // Stop scheduling first, then end the client: a publish waiting for an unreachable broker fails on end
+      // instead of holding the shutdown.
+      const publishers = Promise.all([gateConfig.stop(), whitelist.stop()]);
       await endClient(client);
+      await publishers;
       await bus.idle();
       await validation.idle();
       await controlRoom.close();
