@@ -24,6 +24,7 @@ import { supplementsModule } from './supplements/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
+import { whitelistSyncModule } from './whitelist-sync/routes.js';
 
 export const modules: readonly AppModule[] = [
   healthModule,
@@ -35,6 +36,7 @@ export const modules: readonly AppModule[] = [
   gateAccessModule,
   gateStatusModule,
   gateConfigModule,
+  whitelistSyncModule,
   commLogModule,
   commandsModule,
   occupancyModule,

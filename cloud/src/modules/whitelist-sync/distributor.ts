@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { TicketsService } from '../tickets/service.js';
+import { type WhitelistLag, whitelistLag } from './lag.js';
 import { deltaOf, snapshotChunks } from './messages.js';
 import * as repo from './repo.js';
 
@@ -31,14 +32,6 @@ export type SyncAnswer =
   | { readonly kind: 'deltas'; readonly count: number }
   | { readonly kind: 'snapshot'; readonly version: number; readonly chunks: number; readonly records: number }
   | { readonly kind: 'current' };
-
-export interface GateLag {
-  readonly gateId: string;
-  readonly online: boolean;
-  readonly reportedVersion: number | null;
-  /** Head minus the reported version; null when the gate never reported one. */
-  readonly behind: number | null;
-}
 
 /** Live deltas fetched per site per round; a longer backlog continues in the next round. */
 const PAGE = 500;
@@ -154,20 +147,7 @@ export class WhitelistDistributor {
   }
 
   /** How far each gate of the site is behind the feed head, from the versions gates report in state and heartbeat. */
-  async lag(siteId: string): Promise<{ head: number; gates: GateLag[] }> {
-    const head = (await this.tickets.feedSince(siteId, 0, 0)).headVersion;
-    const rows = await repo.reportedVersions(this.db, siteId);
-    return {
-      head,
-      gates: rows.map((row) => {
-        const reported = row.version === null ? null : Number(row.version);
-        return {
-          gateId: row.gateId,
-          online: row.online === 1,
-          reportedVersion: reported,
-          behind: reported === null ? null : Math.max(0, head - reported),
-        };
-      }),
-    };
+  lag(siteId: string): Promise<WhitelistLag> {
+    return whitelistLag(this.db, siteId);
   }
 }

@@ -1,0 +1,31 @@
+/** /api/v1/sites/:siteId/whitelist/lag — how far each gate's whitelist is behind the site's feed (gates.read). */
+import { z } from 'zod';
+import { errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+import { venueIdSchema } from '../venues/schemas.js';
+import { VenuesService } from '../venues/service.js';
+import { whitelistLag, whitelistLagSchema } from './lag.js';
+
+export const whitelistSyncModule: AppModule = {
+  name: 'whitelist-sync',
+  prefix: '/api/v1/sites',
+  routes: async (app, { database }) => {
+    const venues = new VenuesService(database.db);
+    app.get(
+      '/:siteId/whitelist/lag',
+      {
+        config: { access: 'gates.read' },
+        schema: {
+          tags: ['gates'],
+          summary: '各闸机白名单同步滞后 / How far each gate’s whitelist is behind the site',
+          params: z.object({ siteId: venueIdSchema }),
+          response: { 200: whitelistLagSchema, 404: errorResponseSchema },
+        },
+      },
+      async (request) => {
+        await venues.getSite(request.params.siteId);
+        return whitelistLag(database.db, request.params.siteId);
+      },
+    );
+  },
+};
