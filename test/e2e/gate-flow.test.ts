@@ -169,6 +169,24 @@ describe.each(brokers)('sale to gate and back, with real gate agent processes, o
       expect(await agent(index).scanOutcome(barcode)).toMatchObject({ admit: false, reason: 'REVOKED' });
   }, 30_000);
 
+  it('two gates scanning the last entry of one count card at the same moment: the cloud admits one', async () => {
+    const barcode = generateBarcode();
+    const card = await issueTicket(test.database.db, { barcode, typeId: TYPES.count, entriesTotal: 2 });
+    await transaction(test.database.db, (trx) =>
+      new TicketsService(trx).change(trx, card, 'update', { entriesUsed: 1 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const outcomes = await Promise.all([agent(0).scanOutcome(barcode), agent(1).scanOutcome(barcode)]);
+    expect(outcomes.map((o) => o.reason).sort()).toEqual(['ENTRIES_EXHAUSTED', 'OK']);
+    // Both caches said one entry was left, so the refusal is the cloud's answer; the admission was asked online too.
+    expect(outcomes.find((o) => o.admit)?.decidedOffline).toBe(false);
+    const used = await eventually(async () => {
+      const row = await ticketRow(card);
+      return row.status === 'used' ? row : undefined;
+    });
+    expect(used.entries_used).toBe(2);
+  }, 30_000);
+
   it('an emergency open for the zone is acknowledged by every gate in it', async () => {
     const commands = new CommandsService(test.database.db, cloud.controlRoom.commands);
     const view = await commands.issue(
