@@ -25,6 +25,10 @@ import type { Database } from './schema.js';
 export interface GroupCommitOptions {
   /** Upper bound on transactions per COMMIT, so one batch does not hold the write lock for long. */
   readonly maxBatch: number;
+  /** For PostgreSQL; SQLite's BEGIN IMMEDIATE is serializable whatever is asked. */
+  readonly isolation?: 'serializable';
+  /** Runs first in every batch transaction (e.g. to take a lock all members need). */
+  readonly onBegin?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 interface Job {
@@ -97,8 +101,21 @@ export class GroupCommitter {
   async #runBatch(batch: Job[]): Promise<number> {
     let trx: Awaited<ReturnType<ReturnType<Kysely<Database>['startTransaction']>['execute']>>;
     try {
-      trx = await this.#db.startTransaction().execute();
+      const begin = this.#db.startTransaction();
+      trx = await (this.#options.isolation
+        ? begin.setIsolationLevel(this.#options.isolation)
+        : begin
+      ).execute();
     } catch (error) {
+      return this.#failAll(batch, error);
+    }
+    try {
+      await this.#options.onBegin?.(trx);
+    } catch (error) {
+      await trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
       return this.#failAll(batch, error);
     }
     const settled: Settled[] = [];

@@ -8,7 +8,8 @@
  * under heavy parallel writes use `auditedTransaction()`, which takes the head's table lock before the transaction's
  * snapshot exists, so appenders queue instead of aborting. SQLite's BEGIN IMMEDIATE queues every writer anyway.
  */
-import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { type Kysely, PostgresAdapter, sql, Transaction } from 'kysely';
+import { GroupCommitter } from '../../db/group-commit.js';
 import type { Database } from '../../db/schema.js';
 import { type TransactionOptions, transaction } from '../../db/transaction.js';
 import { canonicalJson } from './canonical-json.js';
@@ -78,13 +79,17 @@ export async function recordAudit(
  * `transaction()` for changes that will be audited: on PostgreSQL its first statement locks the chain head's table
  * (SHARE ROW EXCLUSIVE conflicts only with itself and writers; readers pass), before the serializable snapshot is
  * taken, so audited transactions run one after another instead of aborting each other. `fn` must not have run
- * a query yet, hence this wraps the whole transaction.
+ * a query yet, hence this wraps the whole transaction. Since they run one after another anyway, concurrent ones
+ * share that transaction, each in its own savepoint (see `auditBatchesOf` below); on SQLite `transaction()` does
+ * the same for every transaction.
  */
 export function auditedTransaction<T>(
   db: Kysely<Database>,
   fn: (trx: Transaction<Database>) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
+  if (!(db instanceof Transaction) && db.getExecutor().adapter instanceof PostgresAdapter)
+    return auditBatchesOf(db).run(fn, options?.maxAttempts ?? 6, options?.onRetry);
   return transaction(
     db,
     async (trx) => {
@@ -95,3 +100,30 @@ export function auditedTransaction<T>(
     options,
   );
 }
+
+/**
+ * PostgreSQL: audited transactions queue on the chain lock one after another anyway, each paying a lock hand-over
+ * and a COMMIT (WAL flush). So those of one process that arrive together run as one batch — one SERIALIZABLE
+ * transaction that takes the lock first, each member in its own savepoint, one COMMIT, nobody answered before it
+ * (db/group-commit.ts). The chain is extended exactly as before, one member after another; other processes' batches
+ * queue on the same lock.
+ */
+const auditBatches = new WeakMap<Kysely<Database>, GroupCommitter>();
+
+function auditBatchesOf(db: Kysely<Database>): GroupCommitter {
+  let batches = auditBatches.get(db);
+  if (!batches) {
+    batches = new GroupCommitter(db, {
+      maxBatch: AUDIT_BATCH_MAX,
+      isolation: 'serializable',
+      onBegin: async (trx) => {
+        await sql`lock table audit_chain_head in share row exclusive mode`.execute(trx);
+      },
+    });
+    auditBatches.set(db, batches);
+  }
+  return batches;
+}
+
+/** Members per batch at most: past 64 subtransactions (one per savepoint that wrote) in one transaction, PostgreSQL makes every other session look them up on disk. */
+const AUDIT_BATCH_MAX = 60;
