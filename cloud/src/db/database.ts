@@ -12,7 +12,6 @@ import {
   type DialectAdapter,
   type Driver,
   Kysely,
-  PostgresDialect,
   SqliteAdapter,
   type SqliteDatabase,
   SqliteDialect,
@@ -22,6 +21,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { pgTypeParsers, SafeIntegerPlugin } from './integers.js';
+import { OwnSchemaPostgresDialect } from './introspector.js';
 import type { Database } from './schema.js';
 import { enableGroupCommit } from './transaction.js';
 
@@ -113,7 +113,7 @@ function openPostgres(config: Extract<DatabaseConfig, { dialect: 'postgres' }>, 
   // An idle client losing its server emits 'error' on the pool; unhandled it would crash the process. The pool
   // drops that client and the next query opens a fresh connection.
   pool.on('error', (error) => logger?.warn({ err: error }, 'idle PostgreSQL connection failed'));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
 }
 
 /** Distinct SQL texts kept prepared; a sale uses about 20, the whole API a few hundred. */
