@@ -144,3 +144,46 @@ describe('transaction() on sqlite under contention', () => {
     }
   });
 });
+
+describe('transaction() on sqlite with group commit', () => {
+  let test: TestDatabase;
+  beforeEach(async () => {
+    test = await sqlite.create();
+  });
+  afterEach(() => test.dispose());
+
+  it('commits concurrent transactions together, rolls a failing one back alone, in the order they came', async () => {
+    const db = test.database.db;
+    const results = await Promise.allSettled([
+      transaction(db, async (trx) => {
+        await trx.insertInto('sites').values(site).execute();
+        return 'first';
+      }),
+      transaction(db, async (trx) => {
+        await trx.insertInto('app_meta').values({ key: 'k', value: 'v', updated_at: 1 }).execute();
+        throw new Error('business rule says no');
+      }),
+      // Sees the first one's row, as if it had committed before: the same id is refused.
+      transaction(db, (trx) => trx.insertInto('sites').values(site).execute()),
+      transaction(db, async (trx) => {
+        await trx
+          .insertInto('sites')
+          .values({ ...site, id: 's2' })
+          .execute();
+        return 'last';
+      }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(results[0]).toMatchObject({ value: 'first' });
+    expect(results[1]).toMatchObject({ reason: { message: 'business rule says no' } });
+    expect(results[3]).toMatchObject({ value: 'last' });
+    const sites = await db.selectFrom('sites').select('id').orderBy('id').execute();
+    expect(sites).toEqual([{ id: 's1' }, { id: 's2' }]);
+    expect(await db.selectFrom('app_meta').selectAll().execute()).toEqual([]);
+  });
+});
