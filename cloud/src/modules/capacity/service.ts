@@ -6,12 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type { ChangeContext } from '../venues/change-context.js';
-import { isUniqueViolation } from '../venues/constraint-errors.js';
 import type { VenuesService } from '../venues/service.js';
 import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
 import * as repo from './repo.js';

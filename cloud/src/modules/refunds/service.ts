@@ -15,6 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { canonicalJson } from '../../platform/audit/canonical-json.js';
@@ -31,7 +32,6 @@ import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { ChangeContext } from '../venues/change-context.js';
-import { isUniqueViolation } from '../venues/constraint-errors.js';
 import type { VenuesService } from '../venues/service.js';
 import {
   type MethodAmount,

@@ -11,6 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { normaliseBarcodeDigits, QR_FLAGS } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { canonicalJson } from '../../platform/audit/canonical-json.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
@@ -28,7 +29,6 @@ import type { TicketsService, TicketToIssue } from '../tickets/service.js';
 import type { SigningKeys } from '../tickets/signing-keys.js';
 import { validityWindow } from '../tickets/validity.js';
 import type { ChangeContext } from '../venues/change-context.js';
-import { isUniqueViolation } from '../venues/constraint-errors.js';
 import type { VenuesService } from '../venues/service.js';
 
 type Site = Awaited<ReturnType<VenuesService['getSite']>>;

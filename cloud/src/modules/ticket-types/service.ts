@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TicketTypeRules } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
@@ -16,7 +17,6 @@ import { requireResidentId } from '../../platform/identity/resident-id.js';
 import type { Localized } from '../../platform/language.js';
 import { parseLocalized } from '../../platform/validation.js';
 import type { ChangeContext } from '../venues/change-context.js';
-import { isUniqueViolation } from '../venues/constraint-errors.js';
 import type { VenuesService } from '../venues/service.js';
 import { toTicketTypeRules } from './gate-rules.js';
 import { priceOf } from './pricing.js';

@@ -5,12 +5,12 @@
  * half-written row or a change without its log entry.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type { ChangeContext } from './change-context.js';
-import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
 import * as repo from './repo.js';
 import type {
   CreateGate,
