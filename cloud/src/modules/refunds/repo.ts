@@ -1,5 +1,6 @@
 /** The refunds module's SQL: refunds, their tickets and payments. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { findByIdempotencyKey } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import type { MethodAmount } from './policy.js';
 import type { ListRefundsQuery, Refund } from './schemas.js';
@@ -7,17 +8,8 @@ import type { RefundPaymentsTable, RefundsTable, RefundTicketsTable } from './ta
 
 type Db = Kysely<Database>;
 
-export async function findByKey(
-  db: Db,
-  cashierId: string,
-  key: string,
-): Promise<{ id: string; request_hash: string } | undefined> {
-  return db
-    .selectFrom('refunds')
-    .select(['id', 'request_hash'])
-    .where('cashier_id', '=', cashierId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+export function findByKey(db: Db, cashierId: string, key: string) {
+  return findByIdempotencyKey(db, 'refunds', cashierId, key);
 }
 
 export async function insertRefund(

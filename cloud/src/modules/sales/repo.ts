@@ -1,5 +1,6 @@
 /** The sales module's SQL: sales, lines and payments. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { findByIdempotencyKey } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { ListSalesQuery, Sale, SaleSummary } from './schemas.js';
@@ -23,17 +24,8 @@ function summaryOf(row: Selectable<SalesTable>): SaleSummary {
   };
 }
 
-export async function findByKey(
-  db: Db,
-  cashierId: string,
-  key: string,
-): Promise<{ id: string; request_hash: string } | undefined> {
-  return db
-    .selectFrom('sales')
-    .select(['id', 'request_hash'])
-    .where('cashier_id', '=', cashierId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+export function findByKey(db: Db, cashierId: string, key: string) {
+  return findByIdempotencyKey(db, 'sales', cashierId, key);
 }
 
 export async function insertSale(

@@ -1,5 +1,6 @@
 /** The supplements module's SQL: supplements, their payments and the fee rates. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { findByIdempotencyKey } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import type { ListSupplementsQuery } from './schemas.js';
 import type { FeeReason, SupplementPaymentsTable, SupplementsTable } from './tables.js';
@@ -9,17 +10,8 @@ export type SupplementRow = Selectable<SupplementsTable> & {
   payments: { method: SupplementPaymentsTable['method']; amountFen: number }[];
 };
 
-export async function findByKey(
-  db: Db,
-  cashierId: string,
-  key: string,
-): Promise<{ id: string; request_hash: string } | undefined> {
-  return db
-    .selectFrom('supplements')
-    .select(['id', 'request_hash'])
-    .where('cashier_id', '=', cashierId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+export function findByKey(db: Db, cashierId: string, key: string) {
+  return findByIdempotencyKey(db, 'supplements', cashierId, key);
 }
 
 export async function insertSupplement(
