@@ -105,7 +105,6 @@ export class WhitelistSync {
       { version: collecting.version, records: this.#whitelist.count() },
       'whitelist snapshot applied',
     );
-    for (const from of [...this.#buffered.keys()]) if (from < collecting.version) this.#buffered.delete(from);
     this.#applyBuffered();
   }
 
@@ -124,17 +123,26 @@ export class WhitelistSync {
   }
 
   #buffer(delta: WhitelistDelta): void {
-    if (this.#buffered.size >= MAX_BUFFERED_DELTAS && !this.#buffered.has(delta.fromVersion)) return;
+    const same = this.#buffered.get(delta.fromVersion);
+    if (same && same.toVersion >= delta.toVersion) return;
+    if (!same && this.#buffered.size >= MAX_BUFFERED_DELTAS) return;
     this.#buffered.set(delta.fromVersion, delta);
   }
 
+  /**
+   * Applies buffered deltas while one continues the local version: of those starting at or before it, the one
+   * reaching furthest (ranges from several cloud instances may overlap); those ending at or before it are dropped.
+   */
   #applyBuffered(): void {
     for (;;) {
       const local = this.#whitelist.version();
-      const next = this.#buffered.get(local);
-      for (const from of [...this.#buffered.keys()]) if (from < local) this.#buffered.delete(from);
+      let next: WhitelistDelta | undefined;
+      for (const [from, delta] of this.#buffered) {
+        if (delta.toVersion <= local) this.#buffered.delete(from);
+        else if (from <= local && (!next || delta.toVersion > next.toVersion)) next = delta;
+      }
       if (!next) return;
-      this.#buffered.delete(local);
+      this.#buffered.delete(next.fromVersion);
       this.#whitelist.applyDelta(next, this.#now());
     }
   }

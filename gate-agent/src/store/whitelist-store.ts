@@ -87,13 +87,18 @@ export class WhitelistStore {
     })();
   }
 
-  /** Applies a delta if it continues the local version; reports duplicates and gaps without touching anything. */
+  /**
+   * Applies a delta — one version or a range — if it continues the local version; reports duplicates and gaps
+   * without touching anything. A range that starts before the local version and ends after it (two cloud instances
+   * cut the same versions differently) is applied whole: its records are as of `toVersion`, and the tickets it does
+   * not name did not change after the local version, so the result is exactly the whitelist at `toVersion`.
+   */
   applyDelta(delta: WhitelistDelta, now: number): DeltaOutcome {
     return this.#db
       .transaction((): DeltaOutcome => {
         const local = this.version();
         if (delta.toVersion <= local) return 'duplicate';
-        if (delta.fromVersion !== local) return 'gap';
+        if (delta.fromVersion > local) return 'gap';
         for (const record of delta.upserts) {
           this.#upsert.run(...rowParams(record));
           this.#forgetSentAdmits.run(record.ticketId);

@@ -127,7 +127,7 @@ export const EXAMPLES: { [T in MessageType]: MessageInputOf<T> } = {
     type: 'whitelist_delta',
     v: 1,
     fromVersion: 5812,
-    toVersion: 5813,
+    toVersion: 5815,
     upserts: [{ ...RECORD, entriesUsed: 3 }],
     removals: [99_871],
   },

@@ -134,11 +134,16 @@ describe('message rules', () => {
     expect(gateConfigSchema.parse(cfg).ticketTypes[0]?.weekdays).toBe(0x7f);
   });
 
-  it('whitelist: deltas step by one, chunks stay in range', () => {
+  it('whitelist: deltas move the version forward by one or a range, chunks stay in range', () => {
     const d = EXAMPLES.whitelist_delta;
-    expect(ok(whitelistDeltaSchema, { ...d, toVersion: d.fromVersion + 2 })).toBe(false);
+    expect(ok(whitelistDeltaSchema, { ...d, toVersion: d.fromVersion + 1 })).toBe(true);
+    expect(ok(whitelistDeltaSchema, { ...d, toVersion: d.fromVersion + 1_000 })).toBe(true);
     expect(ok(whitelistDeltaSchema, { ...d, toVersion: d.fromVersion })).toBe(false);
+    expect(ok(whitelistDeltaSchema, { ...d, toVersion: d.fromVersion - 1 })).toBe(false);
     expect(ok(whitelistDeltaSchema, { ...d, removals: [RECORD.ticketId] })).toBe(false);
+    // A range carries each ticket's last record only.
+    expect(ok(whitelistDeltaSchema, { ...d, upserts: [RECORD, { ...RECORD, entriesUsed: 4 }] })).toBe(false);
+    expect(ok(whitelistDeltaSchema, { ...d, upserts: [RECORD, { ...RECORD, ticketId: 7 }] })).toBe(true);
     expect(ok(whitelistDeltaSchema, { ...d, upserts: [], removals: [] })).toBe(true);
     const s = EXAMPLES.whitelist_snapshot;
     expect(ok(whitelistSnapshotSchema, { ...s, chunk: 1, chunks: 1 })).toBe(false);

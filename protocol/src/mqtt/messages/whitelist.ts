@@ -1,7 +1,9 @@
 /**
- * Whitelist distribution. The site has one version sequence; every delta moves it by exactly one, so a gate that sees
- * `fromVersion` above its own version knows it missed something and asks for a resync (`sync_request`). Snapshots
- * arrive in chunks on the gate's own topic; live deltas go to all gates of the site at once.
+ * Whitelist distribution. The site has one version sequence; a delta moves it from `fromVersion` to any later
+ * `toVersion`, carrying the merged changes of every version in between (each ticket's record as of `toVersion`), so
+ * one message can cover everything that changed since the last one. A gate that sees `fromVersion` above its own
+ * version knows it missed something and asks for a resync (`sync_request`). Snapshots arrive in chunks on the gate's
+ * own topic; live deltas go to all gates of the site at once.
  */
 import { z } from 'zod';
 import { credentialRecordSchema, epochMsSchema, idStringSchema, ticketIdSchema } from '../../model.js';
@@ -25,18 +27,26 @@ export type WhitelistSnapshot = z.output<typeof whitelistSnapshotSchema>;
 export const whitelistDeltaSchema = messageSchema('whitelist_delta', {
   fromVersion: whitelistVersionSchema,
   toVersion: whitelistVersionSchema,
-  /** Records to insert or replace whole (keyed by ticketId). */
+  /** Records to insert or replace whole (keyed by ticketId), each as of `toVersion`. */
   upserts: z.array(credentialRecordSchema).max(MAX_DELTA_UPSERTS),
   removals: z.array(ticketIdSchema).max(MAX_DELTA_REMOVALS),
 })
-  .refine((d) => d.toVersion === d.fromVersion + 1, {
+  .refine((d) => d.toVersion > d.fromVersion, {
     path: ['toVersion'],
-    message: 'deltas move the version by exactly one',
+    message: 'toVersion must be above fromVersion',
   })
-  .refine((d) => !d.upserts.some((r) => d.removals.includes(r.ticketId)), {
-    path: ['removals'],
-    message: 'a ticket cannot be both upserted and removed',
-  });
+  .refine((d) => new Set(d.upserts.map((r) => r.ticketId)).size === d.upserts.length, {
+    path: ['upserts'],
+    message: 'a ticket is upserted at most once (its last record in the range)',
+  })
+  .refine(
+    (d) => {
+      if (d.removals.length === 0) return true;
+      const removed = new Set(d.removals);
+      return !d.upserts.some((r) => removed.has(r.ticketId));
+    },
+    { path: ['removals'], message: 'a ticket cannot be both upserted and removed' },
+  );
 export type WhitelistDelta = z.output<typeof whitelistDeltaSchema>;
 
 export const SYNC_REASONS = ['boot', 'gap', 'snapshot_timeout', 'command'] as const;
