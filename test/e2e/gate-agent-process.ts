@@ -1,7 +1,8 @@
 /**
  * A real gate agent for end-to-end tests: `gate-agent/src/main.ts start` in its own Node process (through tsx) with
  * virtual drivers, a config file and data directory of its own, scans typed on its stdin, and its pino JSON log
- * read back for outcomes and state.
+ * read back for outcomes and state. `restart()` starts a new process on the same data directory, as the service
+ * manager does after a reboot command or a crash.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,24 +29,29 @@ export interface AgentOptions {
   readonly username?: string;
   readonly password?: string;
   readonly direction: 'in' | 'out';
+  /** Longest wait between reconnect attempts (the agent's default is 30 s; tests that stop the broker want less). */
+  readonly maxReconnectMs?: number;
 }
 
 export class GateAgentProcess {
+  /** Log lines of every process run so far, in order (a restart appends). */
   readonly lines: ScanOutcomeLine[] = [];
   /** What the agent wrote to stderr (start-up failures), for a failing test's message. */
   stderr = '';
-  private readonly child: ChildProcess;
+  private child!: ChildProcess;
   private readonly folder: string;
-  private exited: Promise<void>;
+  private readonly configPath: string;
+  private exited!: Promise<number | null>;
+  private running = false;
 
   private constructor(
     readonly gateId: string,
     options: AgentOptions,
   ) {
     this.folder = mkdtempSync(join(tmpdir(), `scenic-e2e-${gateId}-`));
-    const configPath = join(this.folder, 'gate.json');
+    this.configPath = join(this.folder, 'gate.json');
     writeFileSync(
-      configPath,
+      this.configPath,
       JSON.stringify({
         siteId: options.siteId,
         gateId,
@@ -55,42 +61,74 @@ export class GateAgentProcess {
           username: options.username,
           password: options.password,
           reconnectMs: 200,
+          ...(options.maxReconnectMs === undefined ? {} : { maxReconnectMs: options.maxReconnectMs }),
         },
-        dataDir: 'data',
+        dataDir: join(this.folder, 'data'),
         voice: false,
         logLevel: 'info',
         drivers: { kind: 'virtual', autoPassAfterMs: 100 },
       }),
     );
-    this.child = spawn(
+    this.spawn();
+  }
+
+  static start(gateId: string, options: AgentOptions): GateAgentProcess {
+    return new GateAgentProcess(gateId, options);
+  }
+
+  private spawn(): void {
+    const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'gate-agent/src/main.ts', 'start', '--config', configPath],
+      ['--import', 'tsx', 'gate-agent/src/main.ts', 'start', '--config', this.configPath],
       {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, NODE_ENV: 'test' },
       },
     );
-    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+    this.child = child;
+    this.running = true;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         this.lines.push(JSON.parse(line) as ScanOutcomeLine);
       } catch {
         // Not a log line (e.g. a warning from Node): kept out of the outcomes.
       }
     });
-    this.child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });
     this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => {
+      child.once('exit', (code, signal) => {
+        this.running = false;
         this.stderr += `\n[exited ${code ?? signal}]`;
-        resolve();
+        resolve(code);
       }),
     );
   }
 
-  static start(gateId: string, options: AgentOptions): GateAgentProcess {
-    return new GateAgentProcess(gateId, options);
+  /** Whether the current process is still running. */
+  get alive(): boolean {
+    return this.running;
+  }
+
+  /** Resolves with the exit code when the current process ends by itself (e.g. after a reboot command). */
+  async exit(ms = 10_000): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${this.gateId}: still running after ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Starts the agent again on the same config and data directory; the previous process must have ended. */
+  restart(): void {
+    if (this.running) throw new Error(`${this.gateId}: restart while the agent still runs`);
+    this.spawn();
   }
 
   /** Types a code on the agent's stdin as a keyboard-wedge scanner would. */
@@ -104,7 +142,8 @@ export class GateAgentProcess {
     for (;;) {
       const found = this.lines.slice(from).find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`${this.gateId}: no matching log line in ${ms} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.gateId}: no matching log line in ${ms} ms${this.tail()}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -116,11 +155,19 @@ export class GateAgentProcess {
     return this.waitFor((line) => line.msg === 'scan admitted' || line.msg === 'scan refused', ms, from);
   }
 
+  /** The last lines of stderr, when the process wrote any, for a failure message. */
+  private tail(): string {
+    const text = this.stderr.trim();
+    return text ? `; stderr: ${text.slice(-800)}` : '';
+  }
+
   async stop(): Promise<void> {
-    this.child.kill('SIGTERM');
-    const killed = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await this.exited;
-    clearTimeout(killed);
+    if (this.running) {
+      this.child.kill('SIGTERM');
+      const killed = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+      await this.exited;
+      clearTimeout(killed);
+    }
     rmSync(this.folder, { recursive: true, force: true });
   }
 }

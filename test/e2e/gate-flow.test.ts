@@ -5,90 +5,38 @@
  * is admitted within a second; the passage uses the ticket up and a second gate refuses it; a duplicated passage
  * changes nothing; a revoked count card is refused; an emergency open for the zone is acknowledged by every gate.
  */
-import { randomUUID } from 'node:crypto';
 import { gateTopic, generateBarcode } from '@scenic/protocol';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseBackends, type TestDatabase } from '../../cloud/src/db/testing.js';
 import { transaction } from '../../cloud/src/db/transaction.js';
-import { CommandsService } from '../../cloud/src/modules/commands/service.js';
-import { GateAccessService } from '../../cloud/src/modules/gate-access/service.js';
 import { TicketsService } from '../../cloud/src/modules/tickets/service.js';
-import {
-  issueTicket,
-  SYSTEM_CONTEXT,
-  seedGateSite,
-  TYPES,
-} from '../../cloud/src/modules/validation/testing.js';
-import type { CloudMqtt } from '../../cloud/src/mqtt/runtime.js';
-import { eventually, startTestMqtt } from '../../cloud/src/mqtt/testing.js';
-import { serviceUrl } from '../support/services.js';
-import { GateAgentProcess } from './gate-agent-process.js';
+import { issueTicket, TYPES } from '../../cloud/src/modules/validation/testing.js';
+import { eventually } from '../../cloud/src/mqtt/testing.js';
+import { brokers, GateSite } from './gate-site.js';
 
-const [sqlite] = databaseBackends();
-const sharedUrl = serviceUrl('TEST_MQTT_URL');
-const brokers = [
-  { name: 'the embedded broker', url: undefined as string | undefined },
-  ...(sharedUrl ? [{ name: 'Mosquitto', url: sharedUrl }] : []),
-];
-
-describe.each(brokers)('sale to gate and back, with real gate agent processes, on $name', (broker) => {
-  // Gate ids of this run only: on a shared broker, retained configs of earlier runs must not reach these gates.
-  const run = randomUUID().slice(0, 6);
-  const GATES = [`E1-${run}`, `E2-${run}`] as const;
-  let test: TestDatabase;
-  let cloud: CloudMqtt;
-  const agents = new Map<string, GateAgentProcess>();
+describe.each(brokers())('sale to gate and back, with real gate agent processes, on $name', (broker) => {
+  let site: GateSite;
+  let test: GateSite['test'];
+  let cloud: GateSite['cloud'];
+  let GATES: [string, string];
 
   beforeAll(async () => {
-    test = await sqlite!.create();
-    await seedGateSite(test.database.db, [...GATES]);
-    await test.database.db.updateTable('gates').set({ direction: 'in' }).execute();
-    // A signing key exists before the agents start, so their first config already carries it.
-    await issueTicket(test.database.db);
-    cloud = await startTestMqtt(test.database, broker.url ? { MQTT_URL: broker.url } : {});
-    const access = new GateAccessService(test.database.db);
-    for (const gateId of GATES) {
-      // The embedded broker wants each gate's own login; the test Mosquitto is open.
-      const login = broker.url ? undefined : await access.issue(gateId);
-      agents.set(
-        gateId,
-        GateAgentProcess.start(gateId, {
-          siteId: 'park',
-          url: broker.url ?? `mqtt://127.0.0.1:${cloud.broker!.port}`,
-          ...(login ? { username: login.username, password: login.password } : {}),
-          direction: 'in',
-        }),
-      );
-    }
-    // Every agent running the cloud's config with the whitelist snapshot it asked for at boot. (The gate reports
-    // its whitelist version in heartbeats, every 30 s by default, so its log says it sooner.)
-    for (const agent of agents.values()) {
-      await agent.waitFor((line) => line.msg === 'gate config applied', 30_000);
-      await agent.waitFor((line) => line.msg === 'whitelist snapshot applied', 30_000);
-    }
+    site = await GateSite.start({
+      broker,
+      gates: [
+        { name: 'E1', direction: 'in' },
+        { name: 'E2', direction: 'in' },
+      ],
+    });
+    ({ test, cloud } = site);
+    GATES = [site.id('E1'), site.id('E2')];
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all([...agents.values()].map((agent) => agent.stop()));
-    if (broker.url) {
-      // Leave no retained configs behind on the shared broker.
-      const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-      for (const gateId of GATES)
-        await client.publishAsync(gateTopic('park', gateId, 'config'), '', { qos: 1, retain: true });
-      await client.endAsync();
-    }
-    await cloud?.close();
-    await test?.dispose();
+    await site?.stop();
   }, 30_000);
 
-  const agent = (index: 0 | 1) => agents.get(GATES[index])!;
-  const ticketRow = (id: number) =>
-    test.database.db
-      .selectFrom('tickets')
-      .select(['status', 'entries_used'])
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
+  const agent = (index: 0 | 1) => site.agent(index === 0 ? 'E1' : 'E2');
+  const ticketRow = (id: number) => site.ticketRow(id);
   const feedLength = async () =>
     (await test.database.db.selectFrom('whitelist_feed').select('version').execute()).length;
 
@@ -188,15 +136,9 @@ describe.each(brokers)('sale to gate and back, with real gate agent processes, o
   }, 30_000);
 
   it('an emergency open for the zone is acknowledged by every gate in it', async () => {
-    const commands = new CommandsService(test.database.db, cloud.controlRoom.commands);
-    const view = await commands.issue(
-      {
-        action: { kind: 'emergency_open' },
-        target: { kind: 'zone', siteId: 'park', zoneId: 'north' },
-        ttlMs: 30_000,
-      },
-      10_000,
-      SYSTEM_CONTEXT,
+    const view = await site.command(
+      { kind: 'emergency_open' },
+      { kind: 'zone', siteId: 'park', zoneId: 'north' },
     );
     expect(view).toMatchObject({ summary: { gates: 2, ok: 2, pending: 0 } });
     await eventually(async () => {

@@ -67,6 +67,23 @@ describe('a virtual gate', () => {
     expect(passages.map((p) => p.direction)).toEqual(['in', 'out']);
   });
 
+  it('lets the next visitor through when a pulse restarts one still running, and one per held-open release', async () => {
+    const g = await gate({ autoPassAfterMs: 5 });
+    const passages: Passage[] = [];
+    g.passage.on('passage', (p) => passages.push(p));
+    // The second visitor scanned while the arm was still free: the relay never went off in between.
+    const first = g.relays.entry.pulse(200);
+    await until(() => passages.length === 1);
+    const second = g.relays.entry.pulse(200);
+    await until(() => passages.length === 2);
+    await Promise.all([first, second]);
+    await g.relays.exit.set(true);
+    await g.relays.exit.set(true);
+    await until(() => passages.length === 3);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(passages.map((p) => p.direction)).toEqual(['in', 'in', 'out']);
+  });
+
   it('raises a relay pulse below the 50 ms floor like the GPIO relay, reporting it once', async () => {
     const g = await gate();
     const faults: string[] = [];

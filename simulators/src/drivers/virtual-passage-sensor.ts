@@ -1,16 +1,19 @@
 import {
   type DriverError,
   Emitter,
-  type GateRelays,
   type PassageDirection,
   PassageInputStuckError,
   type PassageSensor,
   type PassageSensorEvents,
 } from '@scenic/gate-agent/drivers';
+import type { VirtualRelay } from './virtual-relay.js';
 
 export interface AutoPass {
-  /** Watch these relays: a visitor walks through `afterMs` after the entry (exit) relay releases the gate. */
-  readonly relays: Pick<GateRelays, 'entry' | 'exit'>;
+  /**
+   * Watch these relays: a visitor walks through `afterMs` after each release by the entry (exit) relay, including
+   * a pulse that restarts one still running (the next visitor in a queue scanned within the pulse).
+   */
+  readonly relays: { readonly entry: VirtualRelay; readonly exit: VirtualRelay };
   readonly afterMs: number;
 }
 
@@ -26,8 +29,8 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
     this.#autoPass = options.autoPass;
     if (this.#autoPass) {
       const { relays, afterMs } = this.#autoPass;
-      relays.entry.on('change', (on) => on && this.#later('in', afterMs));
-      relays.exit.on('change', (on) => on && this.#later('out', afterMs));
+      relays.entry.on('released', () => this.#later('in', afterMs));
+      relays.exit.on('released', () => this.#later('out', afterMs));
     }
   }
 

@@ -16,8 +16,14 @@ export interface RelayPulse {
   readonly at: number;
 }
 
+/**
+ * The relay's events plus `released`: the turnstile was freed for one visitor, by every pulse (also one that
+ * restarts a pulse still running, where `change` stays silent) and by switching a released relay on.
+ */
+export type VirtualRelayEvents = RelayEvents & { released: [] };
+
 /** A relay that only remembers: its state, and every pulse asked of it. Same contract as the GPIO relay. */
-export class VirtualRelay extends Emitter<RelayEvents> implements RelayOutput {
+export class VirtualRelay extends Emitter<VirtualRelayEvents> implements RelayOutput {
   readonly name: string;
   readonly pulses: RelayPulse[] = [];
   #state = false;
@@ -49,8 +55,10 @@ export class VirtualRelay extends Emitter<RelayEvents> implements RelayOutput {
     this.#check();
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const released = on && !this.#state;
     this.#drive(on);
     this.#release();
+    if (released) this.emit('released');
   }
 
   async pulse(requestedMs: number): Promise<void> {
@@ -69,6 +77,7 @@ export class VirtualRelay extends Emitter<RelayEvents> implements RelayOutput {
       this.#release();
     }, ms);
     this.#drive(true);
+    this.emit('released');
     return ended;
   }
 
