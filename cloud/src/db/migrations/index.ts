@@ -29,6 +29,9 @@ import * as createGateConfigs from './20261125_186000_create_gate_configs.js';
 import * as createTicketReservations from './20261125_186100_create_ticket_reservations.js';
 import * as createRefunds from './20261125_187000_create_refunds.js';
 import * as createSupplements from './20261125_187100_create_supplements.js';
+import * as refundSupplementShare from './20261126_110000_refund_supplement_share.js';
+import * as supplementsReplaceOnce from './20261126_110100_supplements_replace_once.js';
+import * as ticketReservationsExpiry from './20261126_150000_ticket_reservations_expiry.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -55,4 +58,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_186100_create_ticket_reservations': createTicketReservations,
   '20261125_187000_create_refunds': createRefunds,
   '20261125_187100_create_supplements': createSupplements,
+  '20261126_110000_refund_supplement_share': refundSupplementShare,
+  '20261126_110100_supplements_replace_once': supplementsReplaceOnce,
+  '20261126_150000_ticket_reservations_expiry': ticketReservationsExpiry,
 };

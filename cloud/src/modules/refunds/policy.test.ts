@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { instantOf } from '../capacity/local-time.js';
 import type { RefundPolicy } from '../ticket-types/schemas.js';
-import { type RefundableTicket, refundableByMethod, refundPayments, ticketRefund } from './policy.js';
+import {
+  type RefundableTicket,
+  refundableByMethod,
+  refundPayments,
+  splitRefundPayments,
+  sumByMethod,
+  supplementShare,
+  ticketRefund,
+} from './policy.js';
 
 const ZONE = 'Asia/Shanghai';
 const VISIT_DAY = 20_600;
@@ -106,5 +114,65 @@ describe('refund payments', () => {
     expect(codeOf(() => refundPayments(6_000, left, [{ method: 'cash', amountFen: 5_000 }]))).toBe(
       'REFUND_PAYMENT_MISMATCH',
     );
+  });
+});
+
+describe('refund of upgraded tickets', () => {
+  it('shares the refund between sale and upgrade money in proportion, never more than the upgrade took', () => {
+    // Sold at 100, upgraded to 500: the refund is 1/5 sale money, 4/5 upgrade money.
+    expect(supplementShare(50_000, 50_000, 40_000)).toBe(40_000);
+    // Pro rata 7/10 of it: the sale's part rounds down, so the upgrade's rounds up but stays within what it took.
+    expect(supplementShare(35_000, 50_000, 40_000)).toBe(28_000);
+    expect(supplementShare(3, 3, 1)).toBe(1);
+    expect(supplementShare(10_000, 10_000, 0)).toBe(0);
+    expect(supplementShare(0, 0, 0)).toBe(0);
+    for (let amount = 0; amount <= 997; amount++)
+      expect(supplementShare(amount, 997, 331)).toBeLessThanOrEqual(331);
+  });
+
+  it('returns each share by its own pool’s methods and books the cashier’s choice against both pools', () => {
+    const sale = new Map([
+      ['wechat', 5_000],
+      ['cash', 15_000],
+    ] as const);
+    const upgrades = sumByMethod([
+      { method: 'alipay', amountFen: 30_000 },
+      { method: 'cash', amountFen: 12_000 },
+      { method: 'cash', amountFen: -2_000 },
+    ]);
+    expect(upgrades).toEqual(
+      new Map([
+        ['alipay', 30_000],
+        ['cash', 10_000],
+      ]),
+    );
+    expect(splitRefundPayments(50_000, 40_000, sale, upgrades, undefined)).toEqual([
+      { method: 'alipay', amountFen: 30_000, supplementFen: 30_000 },
+      { method: 'cash', amountFen: 15_000, supplementFen: 10_000 },
+      { method: 'wechat', amountFen: 5_000, supplementFen: 0 },
+    ]);
+    expect(
+      splitRefundPayments(50_000, 40_000, sale, upgrades, [
+        { method: 'cash', amountFen: 25_000 },
+        { method: 'alipay', amountFen: 25_000 },
+      ]),
+    ).toEqual([
+      { method: 'cash', amountFen: 25_000, supplementFen: 10_000 },
+      { method: 'alipay', amountFen: 25_000, supplementFen: 25_000 },
+    ]);
+    // Cash may give back what the sale and the upgrade took by cash together (25,000), no more.
+    expect(
+      codeOf(() =>
+        splitRefundPayments(50_000, 40_000, sale, upgrades, [
+          { method: 'cash', amountFen: 25_001 },
+          { method: 'alipay', amountFen: 24_999 },
+        ]),
+      ),
+    ).toBe('REFUND_PAYMENT_MISMATCH');
+    // Nothing was upgraded: exactly the sale's default.
+    expect(splitRefundPayments(10_000, 0, sale, new Map(), undefined)).toEqual([
+      { method: 'wechat', amountFen: 5_000, supplementFen: 0 },
+      { method: 'cash', amountFen: 5_000, supplementFen: 0 },
+    ]);
   });
 });

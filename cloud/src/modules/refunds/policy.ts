@@ -130,3 +130,60 @@ export function refundPayments(
   if (rest > 0) throw mismatch('原支付已不足以退款', 'the sale’s payments cannot cover it');
   return payments;
 }
+
+/**
+ * The part of a ticket's refund that returns upgrade money: the ticket's price is what the sale took plus what its
+ * upgrades took, and the refund (after pro rata and fee) is shared between them in that proportion, the sale's part
+ * rounded down. Never more than the upgrades took.
+ */
+export function supplementShare(amountFen: number, priceFen: number, upgradeFen: number): number {
+  if (upgradeFen <= 0 || priceFen <= 0) return 0;
+  const saleFen = Math.max(0, priceFen - upgradeFen);
+  return Math.min(upgradeFen, amountFen - Math.floor((amountFen * saleFen) / priceFen));
+}
+
+/** Sums amounts per method, keeping the order in which each method first appears. */
+export function sumByMethod(amounts: readonly MethodAmount[]): Map<PaymentMethod, number> {
+  const sums = new Map<PaymentMethod, number>();
+  for (const a of amounts) sums.set(a.method, (sums.get(a.method) ?? 0) + a.amountFen);
+  return sums;
+}
+
+export interface RefundPayment extends MethodAmount {
+  /** Of amountFen, what returns supplement payments. */
+  readonly supplementFen: number;
+}
+
+/**
+ * A refund's payments when it returns sale money and upgrade money: each comes out of its own pool, so no method
+ * ever gives back more than the sale and the refunded tickets' upgrades took by it.
+ * - By default the supplement share goes back by the upgrades' methods and the rest by the sale's (each as
+ *   `refundPayments` orders them: original methods in order, cash last).
+ * - When the cashier chooses the methods, each method may give back up to what is left of it in both pools; it is
+ *   booked against the supplement pool first, since that pool belongs to these tickets alone.
+ */
+export function splitRefundPayments(
+  totalFen: number,
+  supplementFen: number,
+  saleLeft: ReadonlyMap<PaymentMethod, number>,
+  supplementLeft: ReadonlyMap<PaymentMethod, number>,
+  chosen: readonly MethodAmount[] | undefined,
+): RefundPayment[] {
+  if (chosen !== undefined) {
+    const both = new Map(saleLeft);
+    for (const [method, amount] of supplementLeft) both.set(method, (both.get(method) ?? 0) + amount);
+    return refundPayments(totalFen, both, chosen).map((p) => ({
+      ...p,
+      supplementFen: Math.min(p.amountFen, Math.max(0, supplementLeft.get(p.method) ?? 0)),
+    }));
+  }
+  const fromSupplements = supplementFen > 0 ? refundPayments(supplementFen, supplementLeft, undefined) : [];
+  const fromSale = refundPayments(totalFen - supplementFen, saleLeft, undefined);
+  const rows = new Map<PaymentMethod, { amountFen: number; supplementFen: number }>();
+  for (const p of fromSupplements) rows.set(p.method, { amountFen: p.amountFen, supplementFen: p.amountFen });
+  for (const p of fromSale) {
+    const row = rows.get(p.method) ?? { amountFen: 0, supplementFen: 0 };
+    rows.set(p.method, { ...row, amountFen: row.amountFen + p.amountFen });
+  }
+  return [...rows].map(([method, row]) => ({ method, ...row }));
+}

@@ -27,16 +27,63 @@ export async function insertRefund(
   if (payments.length > 0) await db.insertInto('refund_payments').values(payments).execute();
 }
 
-/** Money already returned for a sale, per method (earlier refunds of some of its tickets). */
+/**
+ * The sale's own money already returned, per method (earlier refunds of some of its tickets), leaving out what those
+ * refunds returned of upgrade supplements' payments.
+ */
 export async function refundedForSale(db: Db, saleId: string): Promise<MethodAmount[]> {
   return (
     await db
       .selectFrom('refund_payments as p')
       .innerJoin('refunds as r', 'r.id', 'p.refund_id')
-      .select(['p.method', 'p.amount_fen'])
+      .select(['p.method', 'p.amount_fen', 'p.supplement_fen'])
       .where('r.sale_id', '=', saleId)
       .execute()
-  ).map((row) => ({ method: row.method, amountFen: row.amount_fen }));
+  ).map((row) => ({ method: row.method, amountFen: row.amount_fen - row.supplement_fen }));
+}
+
+/** Supplements issue a ticket in place of another at most this many times over; a longer chain is a data error. */
+const MAX_CHAIN = 1_000;
+
+export interface UpgradeMoney {
+  readonly supplementIds: string[];
+  /** What the upgrades charged, in total. */
+  readonly amountFen: number;
+  /** What they took by each method, cash net of the change handed out. */
+  readonly paid: MethodAmount[];
+}
+
+/**
+ * The upgrades paid for on the way to `ticketId`: follows the supplements that issued it back to the sold ticket
+ * (through reissues, whose fee buys a service, not the ticket, and so is not counted).
+ */
+export async function upgradeMoneyOf(db: Db, ticketId: number): Promise<UpgradeMoney> {
+  const supplementIds: string[] = [];
+  let amountFen = 0;
+  const paid: MethodAmount[] = [];
+  let current = ticketId;
+  for (let step = 0; step < MAX_CHAIN; step++) {
+    const row = await db
+      .selectFrom('supplements')
+      .select(['id', 'kind', 'ticket_id', 'amount_fen', 'change_fen'])
+      .where('new_ticket_id', '=', current)
+      .executeTakeFirst();
+    if (!row) return { supplementIds, amountFen, paid };
+    if (row.kind === 'upgrade' && row.amount_fen > 0) {
+      supplementIds.push(row.id);
+      amountFen += row.amount_fen;
+      const payments = await db
+        .selectFrom('supplement_payments')
+        .select(['method', 'amount_fen'])
+        .where('supplement_id', '=', row.id)
+        .orderBy('seq')
+        .execute();
+      for (const p of payments) paid.push({ method: p.method, amountFen: p.amount_fen });
+      if (row.change_fen > 0) paid.push({ method: 'cash', amountFen: -row.change_fen });
+    }
+    current = row.ticket_id;
+  }
+  throw new Error(`supplement chain of ticket ${ticketId} is longer than ${MAX_CHAIN}`);
 }
 
 function refundOf(
@@ -65,8 +112,13 @@ function refundOf(
       grossFen: t.gross_fen,
       feeFen: t.fee_fen,
       amountFen: t.amount_fen,
+      supplementFen: t.supplement_fen,
     })),
-    payments: payments.map((p) => ({ method: p.method, amountFen: p.amount_fen })),
+    payments: payments.map((p) => ({
+      method: p.method,
+      amountFen: p.amount_fen,
+      supplementFen: p.supplement_fen,
+    })),
   };
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { StockService } from '../stock/service.js';
 import { TicketTypesService } from '../ticket-types/service.js';
 import { TicketsService } from '../tickets/service.js';
 import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
@@ -258,5 +259,150 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
       .where('op', '=', 'refund')
       .execute();
     expect(feed).toHaveLength(1);
+  });
+
+  it('refunds an upgraded ticket: the sale’s and the upgrade’s money, each by the methods that paid it', async () => {
+    const db = env.test.database.db;
+    // The sale took wechat 5,000 + cash 15,000 (16,000 less 1,000 change) for two adult tickets.
+    const sale = await sell(TYPES.adult, 2, [
+      { method: 'wechat', amountFen: 5_000 },
+      { method: 'cash', amountFen: 16_000 },
+    ]);
+    const [first, second] = sale.tickets.map((t) => t.ticketId) as [number, number];
+    // The first is upgraded to a 500.00 count card: alipay 30,000 + cash 10,000 (12,000 less 2,000 change).
+    const upgrade = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/supplements',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: {
+        kind: 'upgrade',
+        ticketId: first,
+        windowId: 'W01',
+        toTypeId: TYPES.count,
+        payments: [
+          { method: 'alipay', amountFen: 30_000 },
+          { method: 'cash', amountFen: 12_000 },
+        ],
+      },
+    });
+    expect(upgrade.statusCode, upgrade.body).toBe(201);
+    const upgraded = upgrade.json().newTicketId as number;
+    expect((await refund({ saleId: sale.id, ticketIds: [first] })).json().error.code).toBe(
+      'TICKET_STATE_CONFLICT',
+    );
+    // Asking alipay for more than the upgrade took by it is refused.
+    const tooMuch = await refund({
+      saleId: sale.id,
+      ticketIds: [upgraded],
+      payments: [{ method: 'alipay', amountFen: 50_000 }],
+    });
+    expect(tooMuch.json().error.code).toBe('REFUND_PAYMENT_MISMATCH');
+
+    const soldBefore = await daySold();
+    const response = await refund({ saleId: sale.id, ticketIds: [upgraded] });
+    expect(response.statusCode, response.body).toBe(201);
+    expect(response.json()).toMatchObject({
+      amountFen: 50_000,
+      tickets: [{ ticketId: upgraded, priceFen: 50_000, amountFen: 50_000, supplementFen: 40_000 }],
+      payments: [
+        { method: 'alipay', amountFen: 30_000, supplementFen: 30_000 },
+        { method: 'cash', amountFen: 15_000, supplementFen: 10_000 },
+        { method: 'wechat', amountFen: 5_000, supplementFen: 0 },
+      ],
+    });
+    expect((await ticket(upgraded)).status).toBe('refunded');
+    expect(await daySold()).toBe(soldBefore - 1);
+    const feed = await db
+      .selectFrom('whitelist_feed')
+      .select('op')
+      .where('ticket_id', '=', upgraded)
+      .orderBy('version')
+      .execute();
+    expect(feed.map((row) => row.op)).toEqual(['issue', 'refund']);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('after_json')
+      .where('action', '=', 'refund.create')
+      .where('entity_id', '=', response.json().id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json!).supplementIds).toEqual([upgrade.json().id]);
+
+    // The sale's own cash is still there for the second ticket: only the upgrade's cash went back with the first.
+    const rest = await refund({ saleId: sale.id, ticketIds: [second] });
+    expect(rest.statusCode, rest.body).toBe(201);
+    expect(rest.json().payments).toEqual([{ method: 'cash', amountFen: 10_000, supplementFen: 0 }]);
+    // In all, no method gave back more than the sale and the upgrade took by it.
+    const back = await db
+      .selectFrom('refund_payments as p')
+      .innerJoin('refunds as r', 'r.id', 'p.refund_id')
+      .select(['p.method', 'p.amount_fen'])
+      .where('r.sale_id', '=', sale.id)
+      .execute();
+    const total = (method: string) =>
+      back.filter((row) => row.method === method).reduce((sum, row) => sum + row.amount_fen, 0);
+    expect([total('wechat'), total('alipay'), total('cash')]).toEqual([5_000, 30_000, 25_000]);
+  });
+
+  it('voids a refunded pre-printed stub in the stock ledger, so it never sells again and stock still reconciles', async () => {
+    const db = env.test.database.db;
+    const stock = new StockService(db, new TicketTypesService(db, new VenuesService(db)));
+    const manager = { actor: { id: null, username: 'stock-test' }, ip: null };
+    const batch = await stock.generateBatch({ ticketTypeId: TYPES.adult, count: 2 }, manager);
+    const [code, spare] = batch.codes as [string, string];
+    await stock.issue({ cashierId: env.operators.cashier.id, codes: [code, spare] }, manager);
+    const sold = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate(), barcodes: [code] }],
+        payments: [{ method: 'cash', amountFen: 10_000 }],
+      },
+    });
+    expect(sold.statusCode, sold.body).toBe(201);
+    const ticketId = sold.json().tickets[0].ticketId as number;
+    const response = await refund({ saleId: sold.json().id, ticketIds: [ticketId] });
+    expect(response.statusCode, response.body).toBe(201);
+
+    // The ticket keeps its barcode, so the gates learn that code as refunded; the code is voided in stock.
+    expect(await ticket(ticketId)).toMatchObject({ status: 'refunded', barcode: code });
+    const row = await db
+      .selectFrom('stock_codes')
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'voided', holder_id: null, ticket_id: null });
+    const moves = await db
+      .selectFrom('stock_movements')
+      .select(['kind', 'from_state', 'to_state', 'ticket_id', 'reason'])
+      .where('code', '=', code)
+      .orderBy('id')
+      .execute();
+    expect(moves.map((m) => m.kind)).toEqual(['import', 'issue', 'sell', 'void']);
+    expect(moves[3]).toEqual({
+      kind: 'void',
+      from_state: 'sold',
+      to_state: 'voided',
+      ticket_id: String(ticketId),
+      reason: `refund ${response.json().id}`,
+    });
+    const report = await stock.reconciliation({});
+    const mine = report.batches.find((b) => b.batchId === batch.batchId)!;
+    expect(mine).toMatchObject({ balanced: true, states: { issued: 1, sold: 0, voided: 1 } });
+
+    const again = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate(), barcodes: [code] }],
+        payments: [{ method: 'cash', amountFen: 10_000 }],
+      },
+    });
+    expect(again.json().error.code).toBe('STOCK_VOIDED');
   });
 });

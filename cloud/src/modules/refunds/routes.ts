@@ -6,6 +6,7 @@
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
+import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
@@ -79,8 +80,7 @@ export const refundsModule: AppModule = {
           changeContextOf(request),
           { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
         );
-        if (replayed) reply.header('idempotent-replayed', 'true');
-        return reply.code(replayed ? 200 : 201).send(refund);
+        return sendIdempotent(reply, replayed, refund);
       },
     );
     app.get(

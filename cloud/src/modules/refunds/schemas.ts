@@ -56,6 +56,9 @@ export const refundTicketSchema = z.object({
   grossFen: fen.describe('扣费前可退金额 / Refundable before the fee'),
   feeFen: fen,
   amountFen: fen,
+  supplementFen: fen.describe(
+    '其中退回升级补票所付的部分（分）/ Of the amount, what returns money paid for upgrades (补票), fen',
+  ),
 });
 
 export const refundSchema = z
@@ -70,7 +73,15 @@ export const refundSchema = z
     approvedBy: z.object({ id: z.string(), username: z.string() }).nullable(),
     createdAt: fen,
     tickets: z.array(refundTicketSchema),
-    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen })),
+    payments: z.array(
+      z.object({
+        method: z.enum(PAYMENT_METHODS),
+        amountFen: fen,
+        supplementFen: fen.describe(
+          '其中退回补票付款的部分（分）/ Of the amount, what returns supplement payments, fen',
+        ),
+      }),
+    ),
   })
   .meta({ id: 'Refund' });
 export type Refund = z.infer<typeof refundSchema>;

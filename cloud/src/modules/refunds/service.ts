@@ -1,8 +1,10 @@
 /**
  * Refunds (退票). A refund returns one or more tickets of one sale: each ticket's amount follows its type version's
- * refund policy (policy.ts), the money goes back by the sale's payment methods, and one audited transaction marks
- * the tickets refunded through TicketsService.change (so the whitelist feed tells every gate), gives their places
- * back to capacity, writes the refund rows and the audit entry.
+ * refund policy (policy.ts), the money goes back by the methods that paid it — the sale's, and for a ticket upgraded
+ * or extended by 补票 also the upgrades' (each pool never returns more per method than it took) — and one audited
+ * transaction marks the tickets refunded through TicketsService.change (so the whitelist feed tells every gate),
+ * gives their places back to capacity, voids a refunded pre-printed stub in the stock ledger, writes the refund rows
+ * and the audit entry.
  *
  * Order of work: the idempotency key is looked up first (a replay needs no approver again); then the refund is
  * worked out once outside the transaction to learn its amount, because above the threshold a second operator must
@@ -13,13 +15,12 @@
  * the first commits and the rest find it refunded (TICKET_ALREADY_REFUNDED); refund_tickets.ticket_id is unique as
  * the last line.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/constraint-errors.js';
+import { type IdempotentRequest, idempotentWrite, replayedId, requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
-import { canonicalJson } from '../../platform/audit/canonical-json.js';
-import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { requireSecondApproval } from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import { AppError } from '../../platform/errors.js';
@@ -28,6 +29,7 @@ import { dayOfIsoDate } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { Sale } from '../sales/schemas.js';
 import type { Cashier, SalesService } from '../sales/service.js';
+import { voidRefundedStub } from '../stock/activation.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
@@ -35,8 +37,11 @@ import type { ChangeContext } from '../venues/change-context.js';
 import type { VenuesService } from '../venues/service.js';
 import {
   type MethodAmount,
+  type RefundPayment,
   refundableByMethod,
-  refundPayments,
+  splitRefundPayments,
+  sumByMethod,
+  supplementShare,
   type TicketRefund,
   ticketRefund,
 } from './policy.js';
@@ -63,16 +68,18 @@ export interface RefundResult {
 }
 
 interface Worked {
-  readonly tickets: readonly { ticket: Ticket; money: TicketRefund }[];
+  readonly tickets: readonly { ticket: Ticket; money: TicketRefund; supplementFen: number }[];
   readonly totalFen: number;
   readonly feeFen: number;
-  readonly payments: MethodAmount[];
+  /** The upgrade supplements whose money the refund returns. */
+  readonly supplementIds: readonly string[];
+  readonly payments: RefundPayment[];
 }
 
 /** The approver's password never enters the hash (nor anything stored). */
 function requestHash(input: CreateRefund): string {
   const { approval, ...rest } = input;
-  return createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+  return requestHashOf(rest);
 }
 
 export class RefundsService {
@@ -89,9 +96,14 @@ export class RefundsService {
     context: ChangeContext,
     client: ClientInfo,
   ): Promise<RefundResult> {
-    const hash = requestHash(input);
-    const replay = await this.replayOf(this.db, cashier.id, idempotencyKey, hash);
-    if (replay) return { refund: await this.get(replay), replayed: true };
+    const key: IdempotentRequest = {
+      table: 'refunds',
+      cashierId: cashier.id,
+      key: idempotencyKey,
+      hash: requestHash(input),
+    };
+    const replay = await replayedId(this.db, key);
+    if (replay !== undefined) return { refund: await this.get(replay), replayed: true };
     const sale = await this.deps.sales.get(input.saleId);
     // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
     const preview = await transaction(this.db, (trx) => this.work(trx, sale, input));
@@ -101,29 +113,23 @@ export class RefundsService {
       { actor: cashier, amountFen: preview.totalFen, approval: input.approval },
       client,
     );
-    let outcome: string | { replayOf: string };
-    try {
-      outcome = await auditedTransaction(this.db, async (trx) => {
-        const again = await this.replayOf(trx, cashier.id, idempotencyKey, hash);
-        if (again) return { replayOf: again };
+    const outcome = await idempotentWrite(
+      this.db,
+      key,
+      async (trx) => {
         const worked = await this.work(trx, sale, input);
         if (worked.totalFen !== preview.totalFen)
           throw new AppError('CONFLICT', {
             reason: { 'zh-CN': '票的状态刚刚变化，请重新办理', en: 'a ticket changed meanwhile; try again' },
           });
-        return this.record(trx, sale, input, worked, idempotencyKey, hash, cashier, approver, context);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await this.replayOf(this.db, cashier.id, idempotencyKey, hash);
-      if (!existing)
-        throw new AppError('CONFLICT', {
+        return this.record(trx, sale, input, worked, key, cashier, approver, context);
+      },
+      () =>
+        new AppError('CONFLICT', {
           reason: { 'zh-CN': '票已在另一笔退票中退出', en: 'a ticket was refunded by another request' },
-        });
-      outcome = { replayOf: existing };
-    }
-    if (typeof outcome === 'string') return { refund: await this.get(outcome), replayed: false };
-    return { refund: await this.get(outcome.replayOf), replayed: true };
+        }),
+    );
+    return { refund: await this.get(outcome.id), replayed: outcome.replayed };
   }
 
   async get(refundId: string): Promise<Refund> {
@@ -141,18 +147,17 @@ export class RefundsService {
     return repo.refundsOfTickets(this.db, ticketIds);
   }
 
-  private async replayOf(db: Db, cashierId: string, key: string, hash: string): Promise<string | undefined> {
-    const existing = await repo.findByKey(db, cashierId, key);
-    if (!existing) return undefined;
-    if (existing.request_hash !== hash) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key });
-    return existing.id;
-  }
-
-  /** Each ticket's amount under its own type version's policy, and how the total goes back. */
+  /**
+   * Each ticket's amount under its own type version's policy, the part of it that returns upgrade money, and how
+   * the total goes back: the sale's money out of what the sale's payments may still return, the upgrades' out of
+   * theirs (an upgraded ticket is refunded once, so its upgrades' pool is whole).
+   */
   private async work(db: Db, sale: Sale, input: CreateRefund): Promise<Worked> {
     const now = this.now();
     const site = await this.deps.venues.getSite(sale.siteId, db);
     const tickets = [];
+    const upgradesPaid: MethodAmount[] = [];
+    const supplementIds: string[] = [];
     for (const ticketId of input.ticketIds) {
       const ticket = await this.deps.tickets.get(ticketId, db);
       if (ticket.saleId !== sale.id) throw new AppError('TICKET_NOT_IN_SALE', { ticketId, saleId: sale.id });
@@ -171,15 +176,34 @@ export class RefundsService {
         now,
         site.timezone,
       );
-      tickets.push({ ticket, money });
+      const upgrades = await repo.upgradeMoneyOf(db, ticketId);
+      upgradesPaid.push(...upgrades.paid);
+      supplementIds.push(...upgrades.supplementIds);
+      tickets.push({
+        ticket,
+        money,
+        supplementFen: supplementShare(money.amountFen, ticket.priceFen, upgrades.amountFen),
+      });
     }
     const totalFen = tickets.reduce((sum, t) => sum + t.money.amountFen, 0);
-    const left = refundableByMethod(sale.payments, sale.changeFen, await repo.refundedForSale(db, sale.id));
+    const supplementFen = tickets.reduce((sum, t) => sum + t.supplementFen, 0);
+    const saleLeft = refundableByMethod(
+      sale.payments,
+      sale.changeFen,
+      await repo.refundedForSale(db, sale.id),
+    );
     return {
       tickets,
       totalFen,
       feeFen: tickets.reduce((sum, t) => sum + t.money.feeFen, 0),
-      payments: refundPayments(totalFen, left, input.payments),
+      supplementIds,
+      payments: splitRefundPayments(
+        totalFen,
+        supplementFen,
+        saleLeft,
+        sumByMethod(upgradesPaid),
+        input.payments,
+      ),
     };
   }
 
@@ -188,8 +212,7 @@ export class RefundsService {
     sale: Sale,
     input: CreateRefund,
     worked: Worked,
-    idempotencyKey: string,
-    hash: string,
+    key: IdempotentRequest,
     cashier: Cashier,
     approver: { id: string | null; username: string } | null,
     context: ChangeContext,
@@ -212,6 +235,20 @@ export class RefundsService {
           slotId: ticket.slot?.id ?? null,
           persons: ticket.persons,
         });
+      // A pre-printed stub stays in the visitor's or the cashier's hand with a code the gates now know as refunded:
+      // it leaves stock as voided, never to be sold again (stock/README.md).
+      if (ticket.barcode)
+        await voidRefundedStub(
+          trx,
+          {
+            code: ticket.barcode,
+            ticketId: String(ticket.ticketId),
+            refundId,
+            operatorId: cashier.id,
+            operatorUsername: cashier.username,
+          },
+          now,
+        );
     }
     await repo.insertRefund(
       trx,
@@ -221,8 +258,8 @@ export class RefundsService {
         sale_id: sale.id,
         cashier_id: cashier.id,
         cashier_username: cashier.username,
-        idempotency_key: idempotencyKey,
-        request_hash: hash,
+        idempotency_key: key.key,
+        request_hash: key.hash,
         amount_fen: worked.totalFen,
         fee_fen: worked.feeFen,
         reason: input.reason ?? null,
@@ -230,7 +267,7 @@ export class RefundsService {
         approved_by_username: approver?.username ?? null,
         created_at: now,
       },
-      worked.tickets.map(({ ticket, money }) => ({
+      worked.tickets.map(({ ticket, money, supplementFen }) => ({
         refund_id: refundId,
         ticket_id: ticket.ticketId,
         price_fen: ticket.priceFen,
@@ -239,12 +276,14 @@ export class RefundsService {
         gross_fen: money.grossFen,
         fee_fen: money.feeFen,
         amount_fen: money.amountFen,
+        supplement_fen: supplementFen,
       })),
       worked.payments.map((p, seq) => ({
         refund_id: refundId,
         seq: seq + 1,
         method: p.method,
         amount_fen: p.amountFen,
+        supplement_fen: p.supplementFen,
       })),
     );
     await recordAudit(
@@ -261,6 +300,7 @@ export class RefundsService {
           amountFen: worked.totalFen,
           feeFen: worked.feeFen,
           payments: worked.payments,
+          supplementIds: worked.supplementIds,
           reason: input.reason ?? null,
           approvedBy: approver,
         },

@@ -1,4 +1,8 @@
-/** Table types for refunds, their tickets and payments (migration 20261125_187000); part of db/schema.ts. */
+/**
+ * Table types for refunds, their tickets and payments (migrations 20261125_187000, 20261126_110000); part of
+ * db/schema.ts.
+ */
+import type { Generated } from 'kysely';
 import type { PaymentMethod } from '../sales/schemas.js';
 
 export interface RefundTables {
@@ -38,6 +42,8 @@ export interface RefundTicketsTable {
   gross_fen: number;
   fee_fen: number;
   amount_fen: number;
+  /** Of amount_fen, what returns money taken by upgrade supplements (补票) of the ticket; the rest is the sale's. */
+  supplement_fen: Generated<number>;
 }
 
 export interface RefundPaymentsTable {
@@ -45,4 +51,6 @@ export interface RefundPaymentsTable {
   seq: number;
   method: PaymentMethod;
   amount_fen: number;
+  /** Of amount_fen, what returns supplement payments made by this method; the rest returns the sale's. */
+  supplement_fen: Generated<number>;
 }

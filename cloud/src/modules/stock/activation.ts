@@ -84,3 +84,49 @@ async function refusal(
     expected: sale.ticketTypeId,
   });
 }
+
+export interface RefundVoidRequest {
+  /** The refunded ticket's barcode. */
+  readonly code: string;
+  readonly ticketId: string;
+  readonly refundId: string;
+  readonly operatorId: string;
+  readonly operatorUsername: string;
+}
+
+/** The ledger reason of a stub voided because its ticket was refunded: `refund <refund id>`. */
+export const REFUND_VOID_REASON_PREFIX = 'refund ';
+
+/**
+ * A refunded ticket's pre-printed stub (退票作废): the refund's own transaction calls this for every refunded ticket
+ * that carries a barcode. A sold stock code becomes voided, with a `void` ledger row from `sold` naming the ticket
+ * and the refund, so warehouse + cashiers + sold + voided still equals what was imported and the code can never be
+ * issued or sold again (README: why a refunded stub is not put back into stock). Returns false, changing nothing,
+ * when the barcode is not a sold stock code. No audit entry: the refund's entry names the ticket.
+ */
+export async function voidRefundedStub(
+  trx: Kysely<Database>,
+  request: RefundVoidRequest,
+  now: number = Date.now(),
+): Promise<boolean> {
+  if (!(await repo.markRefundVoided(trx, request.code, now))) return false;
+  const row = await repo.findCode(trx, request.code);
+  if (!row) throw new Error(`stock code ${request.code} vanished inside its own transaction`);
+  await repo.insertMovements(trx, [
+    {
+      code: request.code,
+      batch_id: row.batch_id,
+      kind: 'void',
+      from_state: 'sold',
+      to_state: 'voided',
+      from_holder: null,
+      to_holder: null,
+      ticket_id: request.ticketId,
+      reason: REFUND_VOID_REASON_PREFIX + request.refundId,
+      operator_id: request.operatorId,
+      operator_username: request.operatorUsername,
+      at: now,
+    },
+  ]);
+  return true;
+}

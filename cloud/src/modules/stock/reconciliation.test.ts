@@ -1,5 +1,6 @@
 /**
- * The reconciliation property: after any seeded sequence of stock operations, valid and invalid, every operation
+ * The reconciliation property: after any seeded sequence of stock operations (refunds of stub-sold tickets among
+ * them), valid and invalid, every operation
  * succeeded or failed exactly as a plain in-memory model of the rules says, the codes' states match the model,
  * warehouse + cashier balances + sold + voided = imported (overall and per ticket type), every batch reconciles,
  * and replaying the movements ledger from nothing gives every code's current state and holder.
@@ -9,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
-import { activateForSale } from './activation.js';
+import { activateForSale, voidRefundedStub } from './activation.js';
 import type { StockState } from './tables.js';
 import { ADULT, CHILD, createStockFixture, type StockFixture } from './testing.js';
 
@@ -43,7 +44,16 @@ const operationArb = fc.oneof(
       { minLength: 1, maxLength: 4 },
     ),
   }),
-  fc.record({ op: fc.constant('issue' as const), who: fc.nat(2), picks: picksArb }),
+  // Sometimes of codes in the warehouse only, so that cashiers hold stock to sell (and refund).
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('issue' as const),
+      who: fc.nat(2),
+      picks: picksArb,
+      fromWarehouse: fc.boolean(),
+    }),
+  },
   fc.record({
     op: fc.constant('issueRange' as const),
     who: fc.nat(2),
@@ -53,7 +63,22 @@ const operationArb = fc.oneof(
   }),
   fc.record({ op: fc.constant('return' as const), who: fc.nat(1), picks: picksArb }),
   fc.record({ op: fc.constant('void' as const), picks: picksArb }),
-  fc.record({ op: fc.constant('sell' as const), who: fc.nat(1), pick: pickArb, type: typeArb }),
+  // Any code as any type, or one in the cashier's hands as its own type, so that sales (and refunds) happen.
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('sell' as const),
+      who: fc.nat(1),
+      pick: pickArb,
+      type: typeArb,
+      inHand: fc.boolean(),
+    }),
+  },
+  // A refund of the ticket a stub was sold as: of a sold code, or of any code (which it leaves alone).
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('refund' as const), pick: pickArb, ofSold: fc.boolean() }),
+  },
 );
 type Operation = typeof operationArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -129,7 +154,16 @@ async function step(
       let codes: string[] = [];
       let actual: Promise<unknown>;
       if (operation.op === 'issue') {
-        codes = [...new Set(operation.picks.map(pick))];
+        const inWarehouse = order.filter((c) => model.get(c)!.state === 'in_warehouse');
+        codes = [
+          ...new Set(
+            operation.picks.map((n) =>
+              operation.fromWarehouse && inWarehouse.length > 0 && n >= 0
+                ? inWarehouse[n % inWarehouse.length]!
+                : pick(n),
+            ),
+          ),
+        ];
         expected = firstRefusal(codes, (code) => code.state === 'in_warehouse');
         actual = fx.stock.issue({ cashierId, codes }, fx.manager);
       } else {
@@ -169,7 +203,12 @@ async function step(
     }
     case 'sell': {
       const cashierId = people[operation.who]!;
-      const code = pick(operation.pick);
+      const inHand = order.filter((c) => model.get(c)!.holder === cashierId);
+      const code =
+        operation.inHand && inHand.length > 0
+          ? inHand[operation.pick % inHand.length]!
+          : pick(operation.pick);
+      const type = operation.inHand && inHand.length > 0 ? model.get(code)!.type : operation.type;
       const known = model.get(code);
       const expected = !known
         ? 'STOCK_CODE_UNKNOWN'
@@ -179,7 +218,7 @@ async function step(
             ? 'STOCK_VOIDED'
             : known.state !== 'issued' || known.holder !== cashierId
               ? 'STOCK_NOT_ISSUED_TO_YOU'
-              : known.type !== operation.type
+              : known.type !== type
                 ? 'STOCK_WRONG_TYPE'
                 : 'ok';
       const result = await outcome(
@@ -187,7 +226,7 @@ async function step(
           activateForSale(trx, {
             code,
             cashierId,
-            ticketTypeId: operation.type,
+            ticketTypeId: type,
             ticketId: `ticket-${index}`,
           }),
         ),
@@ -195,10 +234,33 @@ async function step(
       if (result === 'ok') apply([code], 'sold', null);
       return [result, expected];
     }
+    case 'refund': {
+      const sold = order.filter((code) => model.get(code)!.state === 'sold');
+      const code =
+        operation.ofSold && sold.length > 0 ? sold[operation.pick % sold.length]! : pick(operation.pick);
+      const expected = model.get(code)?.state === 'sold' ? 'ok' : 'not sold';
+      const voided = await transaction(test.database.db, (trx) =>
+        voidRefundedStub(trx, {
+          code,
+          ticketId: `ticket-${index}`,
+          refundId: `refund-${index}`,
+          operatorId: fx.cashiers[0],
+          operatorUsername: 'cashier_a',
+        }),
+      );
+      const result = voided ? 'ok' : 'not sold';
+      if (result === 'ok') apply([code], 'voided', null);
+      return [result, expected];
+    }
   }
 }
 
-async function checkInvariants(fx: StockFixture, test: TestDatabase, model: Map<string, ModelCode>) {
+/** Checks every invariant; returns how many stubs refunds voided (a run must exercise refunds to say anything). */
+async function checkInvariants(
+  fx: StockFixture,
+  test: TestDatabase,
+  model: Map<string, ModelCode>,
+): Promise<number> {
   const db = test.database.db;
   const rows = await db.selectFrom('stock_codes').selectAll().execute();
   const current = new Map(
@@ -233,6 +295,15 @@ async function checkInvariants(fx: StockFixture, test: TestDatabase, model: Map<
     const voided = ofType.filter((code) => code.state === 'voided').length;
     expect(inWarehouse + issued + sold + voided).toBe(ofType.length);
   }
+  // A refunded stub is voided for good: no later operation brought it back.
+  const refundVoids = await db
+    .selectFrom('stock_movements')
+    .select('code')
+    .where('kind', '=', 'void')
+    .where('from_state', '=', 'sold')
+    .execute();
+  for (const { code } of refundVoids) expect(model.get(code)!.state).toBe('voided');
+  return refundVoids.length;
 }
 
 describe.each(databaseBackends())('stock reconciliation property on $name', (backend) => {
@@ -246,6 +317,7 @@ describe.each(databaseBackends())('stock reconciliation property on $name', (bac
 
   it('any sequence of operations keeps balances, batches and the ledger in step with the rules', async () => {
     const db = test.database.db;
+    let refunded = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(operationArb, { minLength: 5, maxLength: 30 }), async (operations) => {
         // Each run starts from an empty stock; the site, types and operators stay.
@@ -258,9 +330,10 @@ describe.each(databaseBackends())('stock reconciliation property on $name', (bac
           const [actual, expected] = await step(fx, test, model, batches, operation, index);
           expect(actual, `operation ${index}: ${JSON.stringify(operation)}`).toBe(expected);
         }
-        await checkInvariants(fx, test, model);
+        refunded += await checkInvariants(fx, test, model);
       }),
       { seed: 20261125, numRuns: 30, endOnFailure: true },
     );
+    expect(refunded).toBeGreaterThan(0);
   }, 120_000);
 });

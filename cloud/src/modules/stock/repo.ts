@@ -133,6 +133,17 @@ export async function markSold(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** sold → voided, for a refunded ticket's stub; false when the code is not a sold stock code. */
+export async function markRefundVoided(db: Db, code: string, at: number): Promise<boolean> {
+  const result = await db
+    .updateTable('stock_codes')
+    .set({ state: 'voided', ticket_id: null, state_changed_at: at })
+    .where('code', '=', code)
+    .where('state', '=', 'sold')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 export function findCode(db: Db, code: string): Promise<CodeRow | undefined> {
   return db.selectFrom('stock_codes').selectAll().where('code', '=', code).executeTakeFirst();
 }

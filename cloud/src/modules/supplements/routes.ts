@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { errorResponseSchema } from '../../platform/errors.js';
+import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
@@ -68,8 +69,7 @@ export const supplementsModule: AppModule = {
           { id: operator.id, username: operator.username },
           changeContextOf(request),
         );
-        if (replayed) reply.header('idempotent-replayed', 'true');
-        return reply.code(replayed ? 200 : 201).send(supplement);
+        return sendIdempotent(reply, replayed, supplement);
       },
     );
     app.get(
