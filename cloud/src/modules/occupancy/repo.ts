@@ -1,53 +1,121 @@
 /** The occupancy module's SQL. Callers pass a db or a transaction. */
 import type { Kysely, Selectable } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { OccupancyAlertsTable, OccupancyCountersTable } from './tables.js';
 
 type Db = Kysely<Database>;
 export type CounterRow = Selectable<OccupancyCountersTable>;
 export type AlertRow = Selectable<OccupancyAlertsTable>;
-export interface CounterKey {
-  readonly siteId: string;
-  /** '' = the whole site. */
-  readonly zoneId: string;
-  readonly day: string;
+
+/** A site's time zone and in-park capacity with each zone's capacity: one row per zone (zone_id null: none). */
+const occupancySettings = precompile<
+  { siteId: string },
+  { timezone: string; site_capacity: number | null; zone_id: string | null; zone_capacity: number | null }
+>((db, p) =>
+  db
+    .selectFrom('sites')
+    .leftJoin('site_occupancy_settings', 'site_occupancy_settings.site_id', 'sites.id')
+    .leftJoin('zones', 'zones.site_id', 'sites.id')
+    .select([
+      'sites.timezone',
+      'site_occupancy_settings.capacity as site_capacity',
+      'zones.id as zone_id',
+      'zones.capacity as zone_capacity',
+    ])
+    .where('sites.id', '=', p.siteId),
+);
+
+export interface SiteOccupancySettings {
+  readonly timeZone: string;
+  readonly siteCapacity: number | null;
+  /** Every zone of the site, active or not (a passage counts wherever its gate stands). */
+  readonly zoneCapacity: ReadonlyMap<string, number | null>;
 }
 
-/** The counter row, created at zero first if missing (insert-or-ignore, so two first events never collide). */
-export async function counterForUpdate(db: Db, key: CounterKey, now: number): Promise<CounterRow> {
-  await db
+/** undefined when the site does not exist. */
+export async function occupancySettingsOf(
+  db: Db,
+  siteId: string,
+): Promise<SiteOccupancySettings | undefined> {
+  const rows = await occupancySettings.rows(db, { siteId });
+  const first = rows[0];
+  if (!first) return undefined;
+  const zoneCapacity = new Map<string, number | null>();
+  for (const row of rows) if (row.zone_id !== null) zoneCapacity.set(row.zone_id, row.zone_capacity);
+  return { timeZone: first.timezone, siteCapacity: first.site_capacity, zoneCapacity };
+}
+
+const countersOfSiteDay = precompile<{ siteId: string; day: string }, CounterRow>((db, p) =>
+  db.selectFrom('occupancy_counters').selectAll().where('site_id', '=', p.siteId).where('day', '=', p.day),
+);
+
+/** The site's and its zones' counters of one day, keyed by zone_id ('' = the whole site). */
+export async function countersOfSiteDayByZone(
+  db: Db,
+  siteId: string,
+  day: string,
+): Promise<Map<string, CounterRow>> {
+  const rows = await countersOfSiteDay.rows(db, { siteId, day });
+  return new Map(rows.map((row) => [row.zone_id, row]));
+}
+
+/**
+ * Writes a counter's new figures, creating the row if it is not there yet. The caller read the row in the same
+ * transaction (SQLite: under the write lock; PostgreSQL: serializable, so a concurrent writer makes one of the two
+ * transactions fail and retry), so writing absolute values loses no concurrent change.
+ */
+const upsertCounterStatement = precompile<
+  {
+    siteId: string;
+    zoneId: string;
+    day: string;
+    entries: number;
+    exits: number;
+    inside: number;
+    clamped: number;
+    level: number;
+    updatedAt: number;
+  },
+  never
+>((db, p) =>
+  db
     .insertInto('occupancy_counters')
     .values({
-      site_id: key.siteId,
-      zone_id: key.zoneId,
-      day: key.day,
-      entries: 0,
-      exits: 0,
-      inside: 0,
-      clamped: 0,
-      level: 0,
-      updated_at: now,
+      site_id: p.siteId,
+      zone_id: p.zoneId,
+      day: p.day,
+      entries: p.entries,
+      exits: p.exits,
+      inside: p.inside,
+      clamped: p.clamped,
+      level: p.level,
+      updated_at: p.updatedAt,
     })
-    .onConflict((oc) => oc.columns(['site_id', 'zone_id', 'day']).doNothing())
-    .execute();
-  return db
-    .selectFrom('occupancy_counters')
-    .selectAll()
-    .where('site_id', '=', key.siteId)
-    .where('zone_id', '=', key.zoneId)
-    .where('day', '=', key.day)
-    .executeTakeFirstOrThrow();
-}
+    .onConflict((oc) =>
+      oc.columns(['site_id', 'zone_id', 'day']).doUpdateSet((eb) => ({
+        entries: eb.ref('excluded.entries'),
+        exits: eb.ref('excluded.exits'),
+        inside: eb.ref('excluded.inside'),
+        clamped: eb.ref('excluded.clamped'),
+        level: eb.ref('excluded.level'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    ),
+);
 
-export async function saveCounter(db: Db, row: CounterRow): Promise<void> {
-  const { site_id, zone_id, day, ...changes } = row;
-  await db
-    .updateTable('occupancy_counters')
-    .set(changes)
-    .where('site_id', '=', site_id)
-    .where('zone_id', '=', zone_id)
-    .where('day', '=', day)
-    .execute();
+export async function upsertCounter(db: Db, row: CounterRow): Promise<void> {
+  await upsertCounterStatement.rows(db, {
+    siteId: row.site_id,
+    zoneId: row.zone_id,
+    day: row.day,
+    entries: row.entries,
+    exits: row.exits,
+    inside: row.inside,
+    clamped: row.clamped,
+    level: row.level,
+    updatedAt: row.updated_at,
+  });
 }
 
 export async function countersOfDay(db: Db, siteId: string, day: string): Promise<CounterRow[]> {

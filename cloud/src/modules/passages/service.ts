@@ -1,15 +1,22 @@
 /**
- * Passage ingestion: each passage or denial event is applied exactly once by its gate-generated `eventId`. One
+ * Passage ingestion: each passage or denial event is applied exactly once by its gate-generated `eventId`. A
  * transaction stores the event (insert-or-ignore on the primary key: a replay inserts nothing and changes nothing
  * else), moves the occupancy counters and runs the plugged-in hooks — e.g. the tickets module consuming an entry —
  * so either all of it happens or none. Late and out-of-order events are normal (a gate drains its outbox after
  * hours offline): they are stored with the gate's own `at` and count towards the occupancy day of that instant.
+ *
+ * Events that arrive while a transaction is running are applied together in the next one (at most MAX_BATCH), in
+ * arrival order and with the same result as one by one: a copy of an event already in the batch is a duplicate,
+ * and the occupancy counters and hooks see the events in order. Every caller hears back only after its batch has
+ * committed. If a batch fails, each of its events is tried again in a transaction of its own, so an event that
+ * cannot be stored fails alone and the others are stored.
  */
 import type { DenialEvent, PassageEvent } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import type { OccupancyAlert, OccupancyFigure, OccupancyService } from '../occupancy/service.js';
+import * as repo from './repo.js';
 import type { PassageEventsTable } from './tables.js';
 
 /** An event as stored; what hooks receive. */
@@ -42,45 +49,111 @@ export interface ReceivedEvent {
   readonly receivedAt: number;
 }
 
+/** Events per transaction at most: a batch holds SQLite's write lock for a few milliseconds. */
+const MAX_BATCH = 256;
+
+interface Pending {
+  readonly received: ReceivedEvent;
+  readonly resolve: (outcome: IngestOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export class PassageIngestion {
+  private queue: Pending[] = [];
+  private draining = false;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly occupancy: OccupancyService,
     private readonly hooks: readonly PassageHook[] = [],
   ) {}
 
+  /** Applies one event; resolves once it is committed (with the events that share its transaction). */
   ingest(received: ReceivedEvent): Promise<IngestOutcome> {
-    return transaction(this.db, async (trx): Promise<IngestOutcome> => {
-      const gate = await trx
-        .selectFrom('gates')
-        .select(['site_id', 'zone_id'])
-        .where('id', '=', received.gateId)
-        .executeTakeFirst();
-      if (!gate || gate.site_id !== received.siteId) return { status: 'unknown_gate' };
-      const event = storedEvent(received, gate.zone_id);
-      const inserted = await trx
-        .insertInto('passage_events')
-        .values(event)
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .returning('event_id')
-        .executeTakeFirst();
-      if (!inserted) return { status: 'duplicate' };
-      const moved =
-        event.kind === 'passage'
-          ? await this.occupancy.apply(trx, {
-              siteId: event.site_id,
-              zoneId: event.zone_id,
-              at: event.at,
-              direction: event.direction,
-              persons: event.persons,
-            })
-          : { figures: [], alerts: [] };
-      for (const hook of this.hooks) await hook.apply(trx, event);
-      return { status: 'applied', event, ...moved };
+    return new Promise((resolve, reject) => {
+      this.queue.push({ received, resolve, reject });
+      if (!this.draining) {
+        this.draining = true;
+        // One turn of the event loop lets every event already read from the sockets join the first batch.
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await this.settle(batch);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async settle(batch: readonly Pending[]): Promise<void> {
+    let outcomes: IngestOutcome[];
+    try {
+      outcomes = await transaction(this.db, (trx) =>
+        this.applyBatch(
+          trx,
+          batch.map((p) => p.received),
+        ),
+      );
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // Find the event(s) that cannot be stored: the others must not wait for their redelivery.
+      for (const pending of batch) await this.settle([pending]);
+      return;
+    }
+    for (const [i, pending] of batch.entries()) pending.resolve(outcomes[i]!);
+  }
+
+  private async applyBatch(
+    trx: Transaction<Database>,
+    received: readonly ReceivedEvent[],
+  ): Promise<IngestOutcome[]> {
+    const gates = await repo.gatePlaces(
+      trx,
+      received.map((r) => r.gateId),
+    );
+    const outcomes: (IngestOutcome | StoredEvent)[] = [];
+    const candidates = new Map<string, StoredEvent>();
+    for (const event of received) {
+      const gate = gates.get(event.gateId);
+      if (!gate || gate.site_id !== event.siteId) outcomes.push({ status: 'unknown_gate' });
+      else if (candidates.has(event.message.eventId)) outcomes.push({ status: 'duplicate' });
+      else {
+        const stored = storedEvent(event, gate.zone_id);
+        candidates.set(stored.event_id, stored);
+        outcomes.push(stored);
+      }
+    }
+    const inserted = await repo.insertNewEvents(trx, [...candidates.values()]);
+    const applied = [...candidates.values()].filter((event) => inserted.has(event.event_id));
+    const passages = applied.filter((event) => event.kind === 'passage');
+    const moved = await this.occupancy.applyAll(
+      trx,
+      passages.map((event) => ({
+        siteId: event.site_id,
+        zoneId: event.zone_id,
+        at: event.at,
+        direction: event.direction,
+        persons: event.persons,
+      })),
+    );
+    const movedBy = new Map(passages.map((event, i) => [event, moved[i]!]));
+    for (const event of applied) for (const hook of this.hooks) await hook.apply(trx, event);
+    return outcomes.map((outcome) => {
+      if ('status' in outcome) return outcome;
+      if (!inserted.has(outcome.event_id)) return { status: 'duplicate' };
+      return { status: 'applied', event: outcome, ...(movedBy.get(outcome) ?? { figures: [], alerts: [] }) };
     });
   }
 }
-
 function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: string): StoredEvent {
   const common = {
     event_id: message.eventId,

@@ -12,10 +12,34 @@
  * the open reservations, so no separate per-ticket state is kept.
  */
 import type { Transaction } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { PassageHook, StoredEvent } from '../passages/service.js';
-import { confirmReservation, findTicketRow } from './repo.js';
 import type { TicketsService } from './service.js';
+import type { TicketsTable } from './tables.js';
+
+// Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
+const confirmReservation = precompile<
+  { gateId: string; correlationId: string; eventId: string; at: number },
+  never
+>((db, p) =>
+  db
+    .updateTable('ticket_reservations')
+    .set({ confirmed_at: p.at, event_id: p.eventId })
+    .where('gate_id', '=', p.gateId)
+    .where('correlation_id', '=', p.correlationId)
+    .where('confirmed_at', 'is', null),
+);
+
+const entriesOfTicket = precompile<
+  { id: number },
+  Pick<TicketsTable, 'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used'>
+>((db, p) =>
+  db
+    .selectFrom('tickets')
+    .select(['id', 'site_id', 'status', 'entries_total', 'entries_used'])
+    .where('id', '=', p.id),
+);
 
 export function ticketPassageHook(tickets: TicketsService): PassageHook {
   return {
@@ -23,9 +47,14 @@ export function ticketPassageHook(tickets: TicketsService): PassageHook {
     async apply(trx: Transaction<Database>, event: StoredEvent): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null) return;
       if (event.correlation_id !== null)
-        await confirmReservation(trx, event.gate_id, event.correlation_id, event.event_id, event.received_at);
+        await confirmReservation.changed(trx, {
+          gateId: event.gate_id,
+          correlationId: event.correlation_id,
+          eventId: event.event_id,
+          at: event.received_at,
+        });
       if (event.direction !== 'in') return;
-      const row = await findTicketRow(trx, event.ticket_id);
+      const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
       if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
       if (row.entries_used >= row.entries_total) return;
       const entriesUsed = row.entries_used + 1;
