@@ -24,6 +24,8 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly mqtt: MqttConfig;
   readonly commLog: { readonly retentionDays: number };
+  /** Whitelist feed rows and lapsed online-validation reservations are pruned after these many days. */
+  readonly whitelist: { readonly feedRetentionDays: number; readonly reservationRetentionDays: number };
   /** Master secret for signing keys at rest and ID-number hashes (modules/tickets/secrets.ts). */
   readonly credentials: { readonly secret: string | undefined; readonly secretFile: string };
   /** In-park occupancy: the local hour a new occupancy day starts (null = never reset) and the alert hysteresis. */
@@ -112,6 +114,8 @@ const envSchema = z.object({
     )
     .optional(),
   COMM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  WHITELIST_FEED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  RESERVATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   CREDENTIAL_SECRET: z
     .string()
     .refine(
@@ -209,6 +213,10 @@ export function loadConfig(
     },
     mqtt: mqttConfig(values),
     commLog: { retentionDays: values.COMM_LOG_RETENTION_DAYS },
+    whitelist: {
+      feedRetentionDays: values.WHITELIST_FEED_RETENTION_DAYS,
+      reservationRetentionDays: values.RESERVATION_RETENTION_DAYS,
+    },
     credentials: {
       secret: values.CREDENTIAL_SECRET,
       // Beside the SQLite file (the data directory); with PostgreSQL in ./data of the working directory.

@@ -164,7 +164,10 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
 
   const validation = validationExtension(new ValidationService(database.db), bus, log);
   bus.use(validation);
-  const whitelist = new WhitelistDistributor(database.db, bus, log);
+  const whitelist = new WhitelistDistributor(database.db, bus, log, {
+    feedRetentionMs: config.whitelist.feedRetentionDays * 86_400_000,
+    reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
+  });
   bus.use(whitelistSyncExtension(database.db, whitelist));
   await whitelist.start();
 

@@ -14,6 +14,11 @@
  *
  * Late answers are useless to the gate, which has already decided locally: a validation that is not finished by the
  * request's `deadlineAt` is rolled back (no reservation) and not answered.
+ *
+ * Cheap per request: the statements are precompiled (repo.ts), and what does not change from one request to the
+ * next is kept — each time zone's venue clock, each type version's gate rules (a committed version never changes),
+ * each gate settings JSON parsed once. Still read every time, in the transaction: the gate, the ticket, the type's
+ * current version, the reservations and passages.
  */
 import {
   type CredentialRecord,
@@ -22,11 +27,12 @@ import {
   type TicketTypeRules,
   type ValidateRequest,
   type ValidateResponse,
+  type VenueClock,
 } from '@scenic/protocol';
 import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
-import { settingsOf } from '../gate-config/settings.js';
+import { type GateSettings, settingsOf } from '../gate-config/settings.js';
 import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
 import { TicketTypesService } from '../ticket-types/service.js';
 import { recordOf } from '../tickets/repo.js';
@@ -37,11 +43,22 @@ import * as repo from './repo.js';
 const RECENT_MS = 8 * 86_400_000;
 /** Beyond the gate's passage timeout: the relay pulse, the passage event's trip to the cloud. */
 const RESERVATION_SLACK_MS = 2_000;
+/** Entries per small cache (type versions, settings texts); the oldest goes first. */
+const CACHE_SIZE = 256;
 
 class Late extends Error {}
 
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
+  cache.set(key, value);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as K);
+  return value;
+}
+
 export class ValidationService {
   private readonly types: TicketTypesService;
+  private readonly clocks = new Map<string, VenueClock>();
+  private readonly rules = new Map<string, TicketTypeRules | null>();
+  private readonly settings = new Map<string, GateSettings>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -96,25 +113,26 @@ export class ValidationService {
     const open = await repo.openReservations(trx, row.id, now);
     const passages = await repo.passagesSince(trx, row.id, now - RECENT_MS);
     const record = recordOf(row);
-    const reserved = open.reduce((sum, reservation) => sum + reservation.consumes, 0);
+    let reserved = 0;
+    for (const reservation of open) {
+      reserved += reservation.consumes;
+      passages.push({
+        at: Number(reservation.at),
+        direction: reservation.direction,
+        gateId: reservation.gate_id,
+      });
+    }
     const decision = decide({
-      record: { ...record, entriesUsed: record.entriesUsed + reserved },
+      record: reserved === 0 ? record : { ...record, entriesUsed: record.entriesUsed + reserved },
       rules,
       gate: { siteId, gateId, zoneId: gate.zone_id, direction: gate.direction },
       direction: request.direction,
       now,
-      clock: createVenueClock(gate.timezone),
-      recent: [
-        ...passages,
-        ...open.map((reservation) => ({
-          at: Number(reservation.at),
-          direction: reservation.direction,
-          gateId: reservation.gate_id,
-        })),
-      ],
+      clock: this.clockOf(gate.timezone),
+      recent: passages,
     });
     if (decision.admit) {
-      const settings = settingsOf(gate.settings_json);
+      const settings = this.settingsOf(gate.settings_json);
       await repo.insertReservation(trx, {
         gate_id: gateId,
         correlation_id: request.correlationId,
@@ -136,11 +154,33 @@ export class ValidationService {
     typeId: number,
     siteId: string,
   ): Promise<TicketTypeRules | null> {
+    const head = await repo.typeHeadOf(trx, typeId);
+    if (head?.active !== 1 || head.site_id !== siteId) return null;
+    const key = `${typeId}/${head.current_version}`;
+    const known = this.rules.get(key);
+    if (known !== undefined) return known;
     try {
-      const type = await this.types.get(typeId, trx);
-      return type.active && type.siteId === siteId ? toTicketTypeRules(type) : null;
+      return remember(
+        this.rules,
+        key,
+        toTicketTypeRules(await this.types.getVersion(typeId, head.current_version, trx)),
+      );
     } catch {
       return null;
     }
+  }
+
+  private clockOf(timeZone: string): VenueClock {
+    let clock = this.clocks.get(timeZone);
+    if (!clock) {
+      clock = createVenueClock(timeZone);
+      this.clocks.set(timeZone, clock);
+    }
+    return clock;
+  }
+
+  private settingsOf(json: string | null): GateSettings {
+    if (json === null) return settingsOf(json);
+    return this.settings.get(json) ?? remember(this.settings, json, settingsOf(json));
   }
 }

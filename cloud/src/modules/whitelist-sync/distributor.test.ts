@@ -20,7 +20,7 @@ import type { CloudMqtt } from '../../mqtt/runtime.js';
 import { eventually, startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
 import { TicketsService } from '../tickets/service.js';
-import { issueTicket, seedGateSite } from '../validation/testing.js';
+import { issueTicket, seedGateSite, TYPES } from '../validation/testing.js';
 
 type Received = { topic: string; message: WhitelistDelta | WhitelistSnapshot; at: number };
 
@@ -82,7 +82,7 @@ describe.each(databaseBackends())('whitelist distribution on $name', (backend) =
     received.filter((r) => r.topic.endsWith('site/whitelist')).map((r) => r.message as WhitelistDelta);
   const own = () => received.filter((r) => !r.topic.endsWith('site/whitelist')).map((r) => r.message);
 
-  it('publishes each committed change as the next delta within a second', async () => {
+  it('publishes each committed change within a second, one delta per round covering what is new', async () => {
     const started = Date.now();
     const first = await issueTicket(test.database.db);
     const delta = await eventually(() => live().find((d) => d.upserts[0]?.ticketId === first));
@@ -90,32 +90,50 @@ describe.each(databaseBackends())('whitelist distribution on $name', (backend) =
     expect(delta).toMatchObject({ fromVersion: 0, toVersion: 1, removals: [] });
     expect(delta.upserts[0]).toMatchObject({ status: 'active', entriesUsed: 0 });
 
-    // A refund: the same ticket again, as the next version.
+    // A refund of the same ticket and a new ticket: versions 2 and 3, in one delta or two consecutive ones.
     await transaction(test.database.db, (trx) =>
       new TicketsService(trx).change(trx, first, 'refund', { status: 'refunded' }),
     );
     const second = await issueTicket(test.database.db);
-    await eventually(() => (live().length === 3 ? true : undefined));
-    expect(
-      live().map((d) => [d.fromVersion, d.toVersion, d.upserts[0]!.ticketId, d.upserts[0]!.status]),
-    ).toEqual([
-      [0, 1, first, 'active'],
-      [1, 2, first, 'refunded'],
-      [2, 3, second, 'active'],
-    ]);
+    await eventually(() => (live().at(-1)?.toVersion === 3 ? true : undefined));
+    const deltas = live();
+    for (let i = 1; i < deltas.length; i++) expect(deltas[i]!.fromVersion).toBe(deltas[i - 1]!.toVersion);
+    const last = new Map(deltas.flatMap((d) => d.upserts).map((r) => [r.ticketId, r.status]));
+    expect(last).toEqual(
+      new Map([
+        [first, 'refunded'],
+        [second, 'active'],
+      ]),
+    );
   });
 
-  it('answers a sync request with the missing deltas, or a snapshot for a new gate or in full', async () => {
+  it('merges a burst of changes into one delta per round, each ticket once with its last record', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 50 });
+    await eventually(() => (live().at(-1)?.toVersion === 1 ? true : undefined));
+    received.length = 0;
+    // 40 entries used in one transaction: 40 versions, one ticket.
+    await transaction(test.database.db, async (trx) => {
+      for (let used = 1; used <= 40; used++)
+        await new TicketsService(trx).change(trx, card, 'use', { entriesUsed: used });
+    });
+    const delta = await eventually(() => live()[0]);
+    expect(delta).toMatchObject({ fromVersion: 1, toVersion: 41, removals: [] });
+    expect(delta.upserts).toHaveLength(1);
+    expect(delta.upserts[0]).toMatchObject({ ticketId: card, entriesUsed: 40 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(live()).toHaveLength(1);
+  });
+
+  it('answers a sync request with the missing versions in one delta, or a snapshot for a new gate or in full', async () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await issueTicket(test.database.db));
-    await eventually(() => (live().length === 3 ? true : undefined));
+    await eventually(() => (live().at(-1)?.toVersion === 3 ? true : undefined));
 
+    received.length = 0;
     await ask(1);
-    const deltas = await eventually(() => (own().length === 2 ? own() : undefined));
-    expect(deltas.map((m) => m.type === 'whitelist_delta' && [m.fromVersion, m.toVersion])).toEqual([
-      [1, 2],
-      [2, 3],
-    ]);
+    const [catchUp] = await eventually(() => (own().length === 1 ? own() : undefined));
+    expect(catchUp).toMatchObject({ type: 'whitelist_delta', fromVersion: 1, toVersion: 3 });
+    expect((catchUp as WhitelistDelta).upserts.map((r) => r.ticketId).sort()).toEqual(ids.slice(1).sort());
 
     received.length = 0;
     await ask(0);

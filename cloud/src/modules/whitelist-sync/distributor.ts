@@ -1,13 +1,23 @@
 /**
- * Whitelist distribution (protocol/README.md §4): every row of a site's whitelist feed reaches its gates as a
- * `whitelist_delta` on the site's `site/whitelist` topic, and a gate's `sync_request` is answered on its own
- * `whitelist` topic with the deltas it misses or with a chunked snapshot.
+ * Whitelist distribution (protocol/README.md §4): the rows of a site's whitelist feed reach its gates as
+ * `whitelist_delta`s on the site's `site/whitelist` topic, and a gate's `sync_request` is answered on its own
+ * `whitelist` topic with the versions it misses or with a chunked snapshot.
  *
  * Live deltas come from polling the feed heads every `intervalMs` (one small query), not from an in-process signal
  * after commit, so a change committed by any cloud instance — or by a tool writing the database — goes out within
- * about that interval. Each instance publishes what it sees; with several instances a gate receives a delta more
- * than once and ignores the repeats (toVersion ≤ its version), which is cheaper than coordinating who publishes.
- * Requests are answered in their own queue, so a large snapshot never holds up the cloud's MQTT client.
+ * about that interval. Each round publishes ONE delta per site covering every version committed since the previous
+ * round (more only past the protocol's 500-upsert bound): the broker copies each message to every gate of the site,
+ * so at 1,000 admitted scans/s and 500 gates one delta per change would be 500,000 deliveries/s, one per round is
+ * under 3,500. A catch-up is cut the same way.
+ *
+ * Each instance publishes what it sees, with its own round boundaries; a gate applies an overlapping range whole and
+ * ignores a repeated one (toVersion ≤ its version), so several instances cost one extra delivery per instance and
+ * round rather than coordination. Requests are answered in their own queue, so a large snapshot never holds up the
+ * cloud's MQTT client.
+ *
+ * Housekeeping: every `pruneIntervalMs` the feed rows older than `feedRetentionMs` and the validation reservations
+ * that lapsed more than `reservationRetentionMs` ago are deleted in bounded batches. A gate asking for versions
+ * before the oldest row kept gets a snapshot.
  */
 import { randomUUID } from 'node:crypto';
 import type { SyncRequest } from '@scenic/protocol';
@@ -16,33 +26,58 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { TicketsService } from '../tickets/service.js';
+import { pruneReservations } from '../validation/repo.js';
 import { type WhitelistLag, whitelistLag } from './lag.js';
-import { deltaOf, snapshotChunks } from './messages.js';
+import { type FeedRecord, rangeDeltas, snapshotChunks } from './messages.js';
 import * as repo from './repo.js';
+
+const DAY_MS = 86_400_000;
 
 export interface DistributorOptions {
   /** Feed poll period; default 150 ms. */
   readonly intervalMs?: number;
-  /** A gate further behind than this many versions gets a snapshot instead of deltas; default 2,000. */
+  /** A gate further behind than this many versions gets a snapshot instead of deltas; default 20,000. */
   readonly maxCatchUp?: number;
+  /** Feed rows are kept this long; default 7 days. */
+  readonly feedRetentionMs?: number;
+  /** Validation reservations are kept this long after they lapse; default 7 days. */
+  readonly reservationRetentionMs?: number;
+  /** Pruning period; default 10 minutes. The first round runs one period after start. */
+  readonly pruneIntervalMs?: number;
+  /** Rows deleted per statement when pruning; default 2,000. */
+  readonly pruneBatch?: number;
 }
 
 /** How a sync request was answered (tests, logs). */
 export type SyncAnswer =
-  | { readonly kind: 'deltas'; readonly count: number }
+  | { readonly kind: 'deltas'; readonly count: number; readonly versions: number }
   | { readonly kind: 'snapshot'; readonly version: number; readonly chunks: number; readonly records: number }
   | { readonly kind: 'current' };
 
-/** Live deltas fetched per site per round; a longer backlog continues in the next round. */
-const PAGE = 500;
+/** What one pruning round deleted. */
+export interface PruneResult {
+  readonly feedRows: number;
+  readonly reservations: number;
+}
+
+/** Feed versions read per query (live and catch-up); a longer backlog continues with the next page. */
+const PAGE = 2_000;
+/** Statements per table per pruning round, so one round never holds the database for long. */
+const MAX_PRUNE_BATCHES = 50;
 
 export class WhitelistDistributor {
   private readonly tickets: TicketsService;
   private readonly published = new Map<string, number>();
   private readonly intervalMs: number;
   private readonly maxCatchUp: number;
+  private readonly feedRetentionMs: number;
+  private readonly reservationRetentionMs: number;
+  private readonly pruneIntervalMs: number;
+  private readonly pruneBatch: number;
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
+  private pruning: Promise<unknown> = Promise.resolve();
   private answering: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
@@ -51,10 +86,15 @@ export class WhitelistDistributor {
     private readonly bus: MqttBus,
     private readonly logger: Logger,
     options: DistributorOptions = {},
+    private readonly now: () => number = Date.now,
   ) {
     this.tickets = new TicketsService(db);
     this.intervalMs = options.intervalMs ?? 150;
-    this.maxCatchUp = options.maxCatchUp ?? 2_000;
+    this.maxCatchUp = options.maxCatchUp ?? 20_000;
+    this.feedRetentionMs = options.feedRetentionMs ?? 7 * DAY_MS;
+    this.reservationRetentionMs = options.reservationRetentionMs ?? 7 * DAY_MS;
+    this.pruneIntervalMs = options.pruneIntervalMs ?? 600_000;
+    this.pruneBatch = options.pruneBatch ?? 2_000;
   }
 
   /** Starts following the feeds from their current heads; gates catch up on older versions by asking. */
@@ -64,16 +104,22 @@ export class WhitelistDistributor {
       this.polling = this.polling.then(() => this.poll());
     }, this.intervalMs);
     this.timer.unref();
+    this.pruneTimer = setInterval(() => {
+      this.pruning = this.pruning.then(() => this.prune());
+    }, this.pruneIntervalMs);
+    this.pruneTimer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
     await this.polling;
+    await this.pruning;
     await this.answering;
   }
 
-  /** Publishes the feed rows committed since the last round, in version order, per site. */
+  /** Publishes the feed rows committed since the last round: per site one delta covering them all. */
   async poll(): Promise<void> {
     if (this.stopped) return;
     let heads: Map<string, number>;
@@ -84,18 +130,20 @@ export class WhitelistDistributor {
       return;
     }
     for (const [siteId, head] of heads) {
-      let last = this.published.get(siteId) ?? 0;
+      const last = this.published.get(siteId) ?? 0;
       if (head <= last) continue;
       try {
-        const page = await this.tickets.feedSince(siteId, last, PAGE);
-        for (const entry of page.entries) {
-          await this.bus.publish({ siteId, channel: 'site/whitelist' }, deltaOf(entry));
-          last = entry.version;
-          this.published.set(siteId, last);
+        const rows = await repo.feedBetween(this.db, siteId, last, Math.min(head, last + PAGE));
+        for (const delta of rangeDeltas(last, rows)) {
+          await this.bus.publish({ siteId, channel: 'site/whitelist' }, delta);
+          this.published.set(siteId, delta.toVersion);
         }
       } catch (error) {
         // Left where it stopped: the next round publishes from the first version not sent.
-        this.logger.warn({ err: error, siteId, version: last }, 'whitelist delta not published; retrying');
+        this.logger.warn(
+          { err: error, siteId, version: this.published.get(siteId) ?? 0 },
+          'whitelist delta not published; retrying',
+        );
       }
     }
   }
@@ -114,22 +162,18 @@ export class WhitelistDistributor {
 
   private async serve(siteId: string, gateId: string, request: SyncRequest): Promise<SyncAnswer> {
     const have = request.haveVersion;
-    const head = (await this.tickets.feedSince(siteId, 0, 0)).headVersion;
+    const head = await repo.headOf(this.db, siteId);
     if (!request.full && have > 0 && have <= head) {
       if (have === head) return { kind: 'current' };
-      if (head - have <= this.maxCatchUp) {
-        const page = await this.tickets.feedSince(siteId, have, head - have);
-        const complete =
-          page.entries.length === head - have &&
-          page.entries.every((entry, i) => entry.version === have + 1 + i);
-        if (complete) {
-          for (const entry of page.entries)
-            await this.bus.publish({ siteId, gateId, channel: 'whitelist' }, deltaOf(entry));
-          return { kind: 'deltas', count: page.entries.length };
-        }
+      const missing = head - have <= this.maxCatchUp ? await this.catchUp(siteId, have, head) : null;
+      if (missing) {
+        const deltas = rangeDeltas(have, missing);
+        for (const delta of deltas) await this.bus.publish({ siteId, gateId, channel: 'whitelist' }, delta);
+        return { kind: 'deltas', count: deltas.length, versions: head - have };
       }
     }
-    // New gate, asked for in full, too far behind, or ahead of this database (restored from a backup): a snapshot.
+    // New gate, asked for in full, too far behind (or behind the pruned feed), or ahead of this database (restored
+    // from a backup): a snapshot.
     const snapshot = await this.tickets.snapshot(siteId);
     const snapshotId = `snap-${snapshot.version}-${randomUUID().slice(0, 8)}`;
     const chunks = snapshotChunks(snapshotId, snapshot.version, snapshot.records);
@@ -144,6 +188,49 @@ export class WhitelistDistributor {
       chunks: chunks.length,
       records: snapshot.records.length,
     };
+  }
+
+  /** Every feed row in (have, head], page by page; null when any is gone (pruned), which calls for a snapshot. */
+  private async catchUp(siteId: string, have: number, head: number): Promise<FeedRecord[] | null> {
+    const rows: FeedRecord[] = [];
+    for (let after = have; after < head; after += PAGE) {
+      const page = await repo.feedBetween(this.db, siteId, after, Math.min(head, after + PAGE));
+      for (const row of page) {
+        if (row.version !== have + 1 + rows.length) return null;
+        rows.push(row);
+      }
+    }
+    return rows.length === head - have ? rows : null;
+  }
+
+  /**
+   * One pruning round: feed rows older than the retention, site by site, and lapsed reservations, each in batches
+   * of `pruneBatch` rows and at most MAX_PRUNE_BATCHES statements (the rest waits for the next round).
+   */
+  async prune(): Promise<PruneResult> {
+    let feedRows = 0;
+    let reservations = 0;
+    if (this.stopped) return { feedRows, reservations };
+    const now = this.now();
+    try {
+      for (const siteId of (await repo.heads(this.db)).keys()) {
+        for (let batch = 0; batch < MAX_PRUNE_BATCHES; batch++) {
+          const deleted = await repo.pruneFeed(this.db, siteId, now - this.feedRetentionMs, this.pruneBatch);
+          feedRows += deleted;
+          if (deleted === 0) break;
+        }
+      }
+      for (let batch = 0; batch < MAX_PRUNE_BATCHES; batch++) {
+        const deleted = await pruneReservations(this.db, now - this.reservationRetentionMs, this.pruneBatch);
+        reservations += deleted;
+        if (deleted < this.pruneBatch) break;
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'whitelist feed or reservation pruning failed; retrying next round');
+    }
+    if (feedRows + reservations > 0)
+      this.logger.info({ feedRows, reservations }, 'whitelist feed and lapsed reservations pruned');
+    return { feedRows, reservations };
   }
 
   /** How far each gate of the site is behind the feed head, from the versions gates report in state and heartbeat. */

@@ -5,7 +5,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.js';
-import { TicketsService } from '../tickets/service.js';
 import * as repo from './repo.js';
 
 export const whitelistLagSchema = z
@@ -33,7 +32,7 @@ export const whitelistLagSchema = z
 export type WhitelistLag = z.infer<typeof whitelistLagSchema>;
 
 export async function whitelistLag(db: Kysely<Database>, siteId: string): Promise<WhitelistLag> {
-  const head = (await new TicketsService(db).feedSince(siteId, 0, 0)).headVersion;
+  const head = await repo.headOf(db, siteId);
   const rows = await repo.reportedVersions(db, siteId);
   return {
     siteId,
