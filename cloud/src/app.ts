@@ -19,7 +19,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { modules } from './modules/index.js';
 import type { CloudMqtt } from './mqtt/runtime.js';
 import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
-import { installErrorHandling, validatorCompiler } from './platform/http-errors.js';
+import { handleFrameworkError, installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
 export interface BuildAppOptions {
   readonly config: Config;
@@ -29,7 +29,11 @@ export interface BuildAppOptions {
 }
 
 export async function buildApp({ config, database, logger, mqtt }: BuildAppOptions) {
-  const app = Fastify({ loggerInstance: logger }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    loggerInstance: logger,
+    frameworkErrors: handleFrameworkError,
+    trustProxy: trustProxyOption(config.http.trustProxy),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
@@ -57,3 +61,14 @@ export async function buildApp({ config, database, logger, mqtt }: BuildAppOptio
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
+
+/**
+ * Fastify's option from the config: the trusted proxy addresses, or for a hop count a function trusting that many
+ * hops nearest the server (what Fastify does with a number, which its types do not accept); never `true`.
+ */
+function trustProxyOption(
+  trust: Config['http']['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
+}

@@ -16,7 +16,7 @@ function configError(env: Record<string, string>): ConfigError {
 describe('loadConfig', () => {
   it('runs embedded with no variables set', () => {
     expect(loadConfig({}, base)).toEqual({
-      http: { host: '0.0.0.0', port: 8080 },
+      http: { host: '0.0.0.0', port: 8080, trustProxy: false },
       database: {
         dialect: 'sqlite',
         path: '/srv/scenic/data/cloud.db',
@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
       },
       commLog: { retentionDays: 90 },
+      whitelist: { feedRetentionDays: 7, reservationRetentionDays: 7 },
       occupancy: { resetHour: 0, hysteresisPct: 3 },
       metrics: { token: undefined },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },

@@ -16,7 +16,16 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface Config {
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (login limits, audit `ip`): false = none
+     * (the default; a directly exposed server must not let clients choose their address), a number = that many
+     * hops, or a list of proxy addresses / CIDR ranges.
+     */
+    readonly trustProxy: false | number | readonly string[];
+  };
   readonly database: DatabaseConfig;
   readonly logLevel: LogLevel;
   /** IANA zone of the venue's local calendar (business days, daily caps, opening hours). */
@@ -53,6 +62,27 @@ const portOrOff = z
 const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TRUST_PROXY: z
+    .string()
+    .transform((value) => value.trim())
+    .pipe(
+      z.union([
+        z.literal('false').transform(() => false as const),
+        // A hop count: how many proxies in front of the server append to X-Forwarded-For.
+        z
+          .string()
+          .regex(/^([1-9]|1\d|20)$/)
+          .transform(Number),
+        // Proxy addresses or CIDR ranges, IPv4 or IPv6 (each has a dot or a colon, so a number is never one).
+        z
+          .string()
+          .regex(
+            /^[0-9A-Fa-f]*[.:][0-9A-Fa-f:.]*(\/\d{1,3})?(\s*,\s*[0-9A-Fa-f]*[.:][0-9A-Fa-f:.]*(\/\d{1,3})?)*$/,
+          )
+          .transform((value) => value.split(',').map((part) => part.trim())),
+      ]),
+    )
+    .default(false),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   SQLITE_SYNCHRONOUS: z
@@ -196,7 +226,7 @@ export function loadConfig(
   if (!database)
     throw new ConfigError([{ path: ['DATABASE_URL'], code: 'custom', messages: BAD_DATABASE_URL }]);
   return {
-    http: { host: values.HOST, port: values.PORT },
+    http: { host: values.HOST, port: values.PORT, trustProxy: values.TRUST_PROXY },
     database,
     logLevel: values.LOG_LEVEL,
     venueTimezone: values.VENUE_TIMEZONE,
