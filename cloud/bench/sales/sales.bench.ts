@@ -8,19 +8,34 @@
  * TEST_DATABASE_URL is set. BENCH_CAP (default 20000), BENCH_PG_CAP (default 5000), BENCH_CLIENTS (default 64).
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { type Kysely, sql } from 'kysely';
 import { openDatabase, type SqliteSynchronous } from '../../src/db/database.js';
 import type { Database } from '../../src/db/schema.js';
 import { databaseBackends, type TestDatabase } from '../../src/db/testing.js';
 import { transaction } from '../../src/db/transaction.js';
 import { consumeSlot } from '../../src/modules/capacity/repo.js';
-import { login, percentile, sellUntilExhausted, setUpVenue, startCloud, stopCloud } from './harness.js';
+import {
+  cpuSecondsOf,
+  login,
+  percentile,
+  sellUntilExhausted,
+  setUpVenue,
+  startCloud,
+  stopCloud,
+} from './harness.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const SYNC = (process.env.BENCH_SQLITE_SYNCHRONOUS ?? 'NORMAL').toUpperCase();
 const RAW_MS = 3_000;
 
-async function rawUpdateRate(test: TestDatabase): Promise<number> {
+interface RawRate {
+  readonly perSecond: number;
+  /** CPU of this process per UPDATE + COMMIT (SQLite runs in-process; on PostgreSQL the server's share is not in it). */
+  readonly cpuUs: number;
+}
+
+async function rawUpdateRate(test: TestDatabase): Promise<RawRate> {
   // The bare statement with a COMMIT of its own each time, at the durability the server ran with: a handle of our
   // own on SQLite, with the server's `synchronous` and without group commit (the test handle runs NORMAL).
   const own =
@@ -34,7 +49,7 @@ async function rawUpdateRate(test: TestDatabase): Promise<number> {
   }
 }
 
-async function timeRawUpdates(db: Kysely<Database>): Promise<number> {
+async function timeRawUpdates(db: Kysely<Database>): Promise<RawRate> {
   const site = await db.selectFrom('sites').select('id').executeTakeFirstOrThrow();
   await db
     .insertInto('capacity_slots')
@@ -53,6 +68,7 @@ async function timeRawUpdates(db: Kysely<Database>): Promise<number> {
     })
     .execute();
   let done = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   while (performance.now() - started < RAW_MS) {
     const ok = await transaction(db, (trx) =>
@@ -61,7 +77,9 @@ async function timeRawUpdates(db: Kysely<Database>): Promise<number> {
     if (!ok) throw new Error('raw update refused');
     done++;
   }
-  return done / ((performance.now() - started) / 1000);
+  const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: done / (elapsed / 1000), cpuUs: (used.user + used.system) / done };
 }
 
 async function run(backend: typeof databaseBackends extends () => (infer B)[] ? B : never) {
@@ -77,10 +95,14 @@ async function run(backend: typeof databaseBackends extends () => (infer B)[] ? 
     });
     let outcome: Awaited<ReturnType<typeof sellUntilExhausted>>;
     let venue: Awaited<ReturnType<typeof setUpVenue>>;
+    // The server's CPU during the selling alone: per sale it is what the machine's load cannot blur.
+    let serverCpuS: number;
     try {
       const token = await login(cloud.url);
       venue = await setUpVenue(cloud.url, token, cap);
+      const cpuBefore = cpuSecondsOf(cloud.child.pid!);
       outcome = await sellUntilExhausted(cloud.url, token, venue, { clients: CLIENTS, quantity: 1 });
+      serverCpuS = cpuSecondsOf(cloud.child.pid!) - cpuBefore;
     } finally {
       await stopCloud(cloud);
     }
@@ -114,7 +136,10 @@ async function run(backend: typeof databaseBackends extends () => (infer B)[] ? 
       outcome.acknowledged.length - slot.cap,
     );
     const consistent = slot.sold === tickets && tickets === outcome.acknowledged.length && sales === tickets;
-    const raw = await rawUpdateRate(test);
+    const rawRate = await rawUpdateRate(test);
+    const raw = rawRate.perSecond;
+    const saleCpuUs = (serverCpuS * 1e6) / outcome.acknowledged.length;
+    const serverCores = serverCpuS / (outcome.elapsedMs / 1000);
     const sorted = [...outcome.latenciesMs].sort((a, b) => a - b);
     const perSecond = outcome.acknowledged.length / (outcome.elapsedMs / 1000);
     const durability =
@@ -138,13 +163,19 @@ async function run(backend: typeof databaseBackends extends () => (infer B)[] ? 
     console.log(
       `  raw conditional UPDATE (one transaction each, one client): ${raw.toFixed(0)}/s; sale rate / raw = ${(perSecond / raw).toFixed(3)}`,
     );
+    console.log(
+      `  server CPU ${saleCpuUs.toFixed(0)} µs per sale (${(1e6 / saleCpuUs).toFixed(0)} sales per CPU-second; it got ${serverCores.toFixed(2)} of a core), ` +
+        `raw UPDATE ${rawRate.cpuUs.toFixed(1)} µs CPU each in the bench process${backend.name === 'postgres' ? ' (client side only)' : ''}`,
+    );
     console.log(`  oversold ${oversold}; counts consistent: ${consistent}`);
     return {
       name: backend.name,
       line:
         `${backend.name}_tickets_per_s=${perSecond.toFixed(0)} ${backend.name}_p50_ms=${percentile(sorted, 50).toFixed(1)} ` +
         `${backend.name}_p99_ms=${percentile(sorted, 99).toFixed(1)} ${backend.name}_oversold=${oversold} ` +
-        `${backend.name}_raw_update_per_s=${raw.toFixed(0)} ${backend.name}_ratio=${(perSecond / raw).toFixed(3)}`,
+        `${backend.name}_raw_update_per_s=${raw.toFixed(0)} ${backend.name}_ratio=${(perSecond / raw).toFixed(3)} ` +
+        `${backend.name}_sale_cpu_us=${saleCpuUs.toFixed(0)} ${backend.name}_server_cores=${serverCores.toFixed(2)} ` +
+        `${backend.name}_raw_cpu_us=${rawRate.cpuUs.toFixed(1)}`,
       ok: oversold === 0 && consistent && outcome.failed === 0,
     };
   } finally {
@@ -155,6 +186,6 @@ async function run(backend: typeof databaseBackends extends () => (infer B)[] ? 
 const results = [];
 for (const backend of databaseBackends()) results.push(await run(backend));
 console.log(
-  `\nRESULT sqlite_synchronous=${SYNC} clients=${CLIENTS} ${results.map((r) => r.line).join(' ')} node=${process.version}`,
+  `\nRESULT sqlite_synchronous=${SYNC} clients=${CLIENTS} ${results.map((r) => r.line).join(' ')} node=${process.version} load1=${loadavg()[0]!.toFixed(2)}`,
 );
 if (!results.every((r) => r.ok)) process.exitCode = 1;

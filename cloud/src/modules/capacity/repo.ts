@@ -3,6 +3,7 @@
  * stays within the cap — so the affected-row count is the verdict and no read-then-write race exists on either engine.
  */
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { CapacitySlotsTable } from './tables.js';
 
@@ -18,37 +19,46 @@ export async function ensureDay(db: Db, siteId: string, day: number): Promise<vo
     .execute();
 }
 
+// The two updates every sale runs, compiled once (db/precompiled.ts).
+const takeDay = precompile<{ siteId: string; day: number; persons: number }, never>((db, p) => {
+  const cap = sql<number | null>`(select daily_capacity from sites where sites.id = ${p.siteId})`;
+  return db
+    .updateTable('capacity_days')
+    .set({ sold: sql`sold + ${p.persons}` })
+    .where('site_id', '=', p.siteId)
+    .where('day', '=', p.day)
+    .where(sql<boolean>`(${cap} is null or sold + ${p.persons} <= ${cap})`);
+});
+
+const takeSlot = precompile<
+  { id: string; siteId: string; day: number; persons: number },
+  { start_at: number; end_at: number }
+>((db, p) =>
+  db
+    .updateTable('capacity_slots')
+    .set({ sold: sql`sold + ${p.persons}` })
+    .where('id', '=', p.id)
+    .where('site_id', '=', p.siteId)
+    .where('day', '=', p.day)
+    .where(sql<boolean>`sold + ${p.persons} <= cap`)
+    .returning(['start_at', 'end_at']),
+);
+
 /** Adds `persons` to the day while within the site's daily_capacity (none = unlimited); false when it would not fit. */
 export async function consumeDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {
-  const cap = sql<number | null>`(select daily_capacity from sites where sites.id = ${siteId})`;
-  const result = await db
-    .updateTable('capacity_days')
-    .set({ sold: sql`sold + ${persons}` })
-    .where('site_id', '=', siteId)
-    .where('day', '=', day)
-    .where(sql<boolean>`(${cap} is null or sold + ${persons} <= ${cap})`)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  return (await takeDay.changed(db, { siteId, day, persons })) === 1;
 }
 
 /**
  * Adds `persons` to the slot while within its cap, only if it is a slot of that site and day; its times, or undefined
  * when nothing changed (unknown, another site or day, or full — the caller reads the slot to tell which).
  */
-export async function consumeSlot(
+export function consumeSlot(
   db: Db,
   slot: { id: string; siteId: string; day: number },
   persons: number,
 ): Promise<{ start_at: number; end_at: number } | undefined> {
-  return db
-    .updateTable('capacity_slots')
-    .set({ sold: sql`sold + ${persons}` })
-    .where('id', '=', slot.id)
-    .where('site_id', '=', slot.siteId)
-    .where('day', '=', slot.day)
-    .where(sql<boolean>`sold + ${persons} <= cap`)
-    .returning(['start_at', 'end_at'])
-    .executeTakeFirst();
+  return takeSlot.first(db, { id: slot.id, siteId: slot.siteId, day: slot.day, persons });
 }
 
 export async function releaseDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 /** The sales module's SQL: sales, lines and payments. Callers pass a db or a transaction. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import { findByIdempotencyKey } from '../../db/idempotency.js';
+import { type Insertable, type Kysely, PostgresAdapter, type QueryCreator, type Selectable } from 'kysely';
+import { type PrecompiledStatement, precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { ListSalesQuery, Sale, SaleSummary } from './schemas.js';
@@ -24,8 +24,100 @@ function summaryOf(row: Selectable<SalesTable>): SaleSummary {
   };
 }
 
+// The idempotency lookup of db/idempotency.ts (findByIdempotencyKey), compiled once: it runs in every sale.
+const byKey = precompile<{ cashierId: string; key: string }, { id: string; request_hash: string }>((db, p) =>
+  db
+    .selectFrom('sales')
+    .select(['id', 'request_hash'])
+    .where('cashier_id', '=', p.cashierId)
+    .where('idempotency_key', '=', p.key),
+);
+
 export function findByKey(db: Db, cashierId: string, key: string) {
-  return findByIdempotencyKey(db, 'sales', cashierId, key);
+  return byKey.first(db, { cashierId, key });
+}
+
+const SALE_COLUMNS = [
+  'id',
+  'site_id',
+  'window_id',
+  'channel',
+  'cashier_id',
+  'cashier_username',
+  'idempotency_key',
+  'request_hash',
+  'total_fen',
+  'paid_fen',
+  'change_fen',
+  'ticket_count',
+  'persons',
+  'created_at',
+] as const satisfies readonly (keyof SalesTable)[];
+const LINE_COLUMNS = [
+  'sale_id',
+  'line_no',
+  'type_id',
+  'type_version',
+  'visit_day',
+  'slot_id',
+  'quantity',
+  'persons',
+  'amount_fen',
+] as const satisfies readonly (keyof SaleLinesTable)[];
+const PAYMENT_COLUMNS = [
+  'sale_id',
+  'seq',
+  'method',
+  'amount_fen',
+] as const satisfies readonly (keyof SalePaymentsTable)[];
+
+type Params = Record<string, unknown>;
+type P = Readonly<Record<string, never>>;
+
+/** Placeholder names: `s_<column>` for the sale, `l<i>_<column>` for line i, `p<i>_<column>` for payment i. */
+function rowOf<C extends string>(p: P, prefix: string, columns: readonly C[]): Record<C, never> {
+  return Object.fromEntries(columns.map((column) => [column, p[`${prefix}_${column}`]])) as Record<C, never>;
+}
+
+function bind(params: Params, prefix: string, row: object): void {
+  for (const [column, value] of Object.entries(row)) params[`${prefix}_${column}`] = value ?? null;
+}
+
+/**
+ * The sale's inserts, compiled once per number of lines and payments (a window sale has one or two of each). On
+ * PostgreSQL one statement writes all three tables (data-modifying CTEs; foreign keys are checked at its end), one
+ * round trip instead of three while other sales wait on the audit lock; SQLite runs them in-process one by one.
+ */
+const inserts = new Map<string, PrecompiledStatement<Params, never>[]>();
+
+function insertsFor(lineCount: number, paymentCount: number): PrecompiledStatement<Params, never>[] {
+  const shape = `${lineCount}/${paymentCount}`;
+  let statements = inserts.get(shape);
+  if (statements) return statements;
+  type Creator = QueryCreator<Database>;
+  const sale = (db: Creator, p: P) => db.insertInto('sales').values(rowOf(p, 's', SALE_COLUMNS));
+  const lines = (db: Creator, p: P) =>
+    db
+      .insertInto('sale_lines')
+      .values(Array.from({ length: lineCount }, (_, i) => rowOf(p, `l${i}`, LINE_COLUMNS)));
+  const payments = (db: Creator, p: P) =>
+    db
+      .insertInto('sale_payments')
+      .values(Array.from({ length: paymentCount }, (_, i) => rowOf(p, `p${i}`, PAYMENT_COLUMNS)));
+  const sqlite = [
+    precompile<Params, never>((db, p) => sale(db, p as P)),
+    precompile<Params, never>((db, p) => lines(db, p as P)),
+    ...(paymentCount > 0 ? [precompile<Params, never>((db, p) => payments(db, p as P))] : []),
+  ];
+  const postgres = precompile<Params, never>((db, p) => {
+    const withSale = db.with('sale', (qb) => sale(qb, p as P)) as unknown as Creator;
+    if (paymentCount === 0) return lines(withSale, p as P);
+    const withLines = withSale.with('line', (qb) => lines(qb, p as P)) as unknown as Creator;
+    return payments(withLines, p as P);
+  });
+  statements = [...sqlite, postgres];
+  inserts.set(shape, statements);
+  return statements;
 }
 
 export async function insertSale(
@@ -34,9 +126,16 @@ export async function insertSale(
   lines: readonly Insertable<SaleLinesTable>[],
   payments: readonly Insertable<SalePaymentsTable>[],
 ): Promise<void> {
-  await db.insertInto('sales').values(sale).execute();
-  await db.insertInto('sale_lines').values(lines).execute();
-  if (payments.length > 0) await db.insertInto('sale_payments').values(payments).execute();
+  const params: Params = {};
+  bind(params, 's', sale);
+  for (const [i, line] of lines.entries()) bind(params, `l${i}`, line);
+  for (const [i, payment] of payments.entries()) bind(params, `p${i}`, payment);
+  const statements = insertsFor(lines.length, payments.length);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await statements.at(-1)!.rows(db, params);
+    return;
+  }
+  for (const statement of statements.slice(0, -1)) await statement.rows(db, params);
 }
 
 /** The sale without its tickets (the tickets module reads those). */

@@ -274,21 +274,26 @@ export class SalesService {
     );
     // Stubs first, under the ids their tickets will get: a stub already sold is refused by the stock module before
     // a second ticket could claim its barcode.
-    const ids = await this.deps.tickets.allocateIds(trx, toIssue.length);
-    for (const stub of barcodes)
+    // Only stubs need their ids now; the tickets module draws the others as it inserts them.
+    const stubIds = await this.deps.tickets.allocateIds(trx, barcodes.length);
+    const idOf = new Map<number, number>();
+    for (const [n, stub] of barcodes.entries()) {
+      const ticketId = stubIds[n]!;
+      idOf.set(stub.index, ticketId);
       await activateForSale(
         trx,
-        {
-          code: stub.code,
-          cashierId: cashier.id,
-          ticketTypeId: stub.typeId,
-          ticketId: String(ids[stub.index]),
-        },
+        { code: stub.code, cashierId: cashier.id, ticketTypeId: stub.typeId, ticketId: String(ticketId) },
         now,
       );
+    }
     const issued = await this.deps.tickets.issue(
       trx,
-      toIssue.map((ticket, index) => ({ ...ticket, ticketId: ids[index]! })),
+      idOf.size === 0
+        ? toIssue
+        : toIssue.map((ticket, index) => {
+            const ticketId = idOf.get(index);
+            return ticketId === undefined ? ticket : { ...ticket, ticketId };
+          }),
       signer,
     );
     await recordAudit(

@@ -1,10 +1,19 @@
 /** The tickets module's SQL: tickets, the whitelist feed and its per-site head. Callers pass a db or a transaction. */
 import type { CredentialRecord, CredentialStatus } from '@scenic/protocol';
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type Compilable,
+  CompiledQuery,
+  type Insertable,
+  type Kysely,
+  PostgresAdapter,
+  type Selectable,
+  sql,
+} from 'kysely';
+import { type PrecompiledStatement, precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { FeedEntry, FeedOp, Ticket } from './schemas.js';
-import type { TicketsTable } from './tables.js';
+import type { TicketsTable, WhitelistFeedTable } from './tables.js';
 
 type Db = Kysely<Database>;
 export type TicketRow = Selectable<TicketsTable>;
@@ -82,13 +91,97 @@ export async function takenIds(db: Db, ids: readonly number[]): Promise<Set<numb
   return new Set(rows.map((row) => row.id));
 }
 
-export async function insertTickets(db: Db, rows: readonly Insertable<TicketsTable>[]): Promise<void> {
-  // Bounded batches keep every statement under SQLite's and PostgreSQL's bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 200)
-    await db
-      .insertInto('tickets')
-      .values(rows.slice(i, i + 200))
-      .execute();
+const TICKET_COLUMNS = [
+  'id',
+  'site_id',
+  'type_id',
+  'type_version',
+  'sale_id',
+  'sale_line',
+  'status',
+  'visit_day',
+  'valid_from',
+  'valid_to',
+  'entries_total',
+  'entries_used',
+  'persons',
+  'slot_id',
+  'slot_start',
+  'slot_end',
+  'holder_name',
+  'holder_id_masked',
+  'holder_id_hash',
+  'barcode',
+  'card_uid',
+  'qr_text',
+  'key_id',
+  'flags',
+  'price_fen',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof TicketsTable)[];
+
+/** Rows per INSERT: keeps every statement under SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_BATCH = 200;
+
+type Params = Record<string, unknown>;
+
+/**
+ * Placeholder `c<i>_<n>` for column i of row n; values are bound in the same order. `rows` of length n reuses the
+ * statement compiled for n rows.
+ */
+function bindRows(columns: readonly string[], rows: readonly object[]): Params {
+  const params: Params = {};
+  rows.forEach((row, n) => {
+    columns.forEach((column, i) => {
+      params[`c${i}_${n}`] = (row as Record<string, unknown>)[column] ?? null;
+    });
+  });
+  return params;
+}
+
+function placeholderRows<C extends string>(p: Params, columns: readonly C[], count: number) {
+  return Array.from(
+    { length: count },
+    (_, n) => Object.fromEntries(columns.map((column, i) => [column, p[`c${i}_${n}`]])) as Record<C, never>,
+  );
+}
+
+/** Statements compiled once per row count (db/precompiled.ts), built on first use. */
+function byRowCount<Row>(build: (db: Db, p: Params, count: number) => Compilable<Row>) {
+  const statements = new Map<number, PrecompiledStatement<Params, Row>>();
+  return (count: number) => {
+    let statement = statements.get(count);
+    if (!statement) {
+      statement = precompile<Params, Row>((db, p) => build(db, p, count));
+      statements.set(count, statement);
+    }
+    return statement;
+  };
+}
+
+// A drawn id already in use is skipped rather than failing the transaction: the caller draws again for the rows
+// that did not go in (ON CONFLICT names the id only, so any other unique constraint still refuses).
+const insertTicketsIfNew = byRowCount<{ id: number }>((db, p, count) =>
+  db
+    .insertInto('tickets')
+    .values(placeholderRows(p, TICKET_COLUMNS, count))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id'),
+);
+
+/** Inserts the rows whose id is still free; returns the ids that went in (the others exist already). */
+export async function insertNewTickets(
+  db: Db,
+  rows: readonly Insertable<TicketsTable>[],
+): Promise<Set<number>> {
+  const inserted = new Set<number>();
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const batch = rows.slice(i, i + INSERT_BATCH);
+    for (const row of await insertTicketsIfNew(batch.length).rows(db, bindRows(TICKET_COLUMNS, batch)))
+      inserted.add(Number(row.id));
+  }
+  return inserted;
 }
 
 export async function findTicketRow(db: Db, id: number): Promise<TicketRow | undefined> {
@@ -144,31 +237,51 @@ export async function countForHolder(db: Db, idHash: string, day: number, typeId
  * until commit, so versions never repeat or leave gaps; the row is created (insert-or-ignore) on the site's first
  * change only.
  */
+const bumpHead = precompile<{ siteId: string; count: number }, { version: number }>((db, p) =>
+  db
+    .updateTable('whitelist_heads')
+    .set({ version: sql`version + ${p.count}` })
+    .where('site_id', '=', p.siteId)
+    .returning('version'),
+);
+
+async function ensureHead(db: Db, siteId: string): Promise<void> {
+  await db
+    .insertInto('whitelist_heads')
+    .values({ site_id: siteId, version: 0 })
+    .onConflict((oc) => oc.column('site_id').doNothing())
+    .execute();
+}
+
 export async function reserveVersions(db: Db, siteId: string, count: number): Promise<number> {
-  const bump = () =>
-    db
-      .updateTable('whitelist_heads')
-      .set({ version: sql`version + ${count}` })
-      .where('site_id', '=', siteId)
-      .returning('version')
-      .executeTakeFirst();
-  let head = await bump();
+  let head = await bumpHead.first(db, { siteId, count });
   if (!head) {
-    await db
-      .insertInto('whitelist_heads')
-      .values({ site_id: siteId, version: 0 })
-      .onConflict((oc) => oc.column('site_id').doNothing())
-      .execute();
-    head = await bump();
+    await ensureHead(db, siteId);
+    head = await bumpHead.first(db, { siteId, count });
   }
   return head!.version - count + 1;
 }
+
+const FEED_COLUMNS = [
+  'site_id',
+  'version',
+  'ticket_id',
+  'op',
+  'record_json',
+  'at',
+] as const satisfies readonly (keyof WhitelistFeedTable)[];
+
+const insertFeedRows = byRowCount<never>((db, p, count) =>
+  db.insertInto('whitelist_feed').values(placeholderRows(p, FEED_COLUMNS, count)),
+);
+
+type FeedEntryInput = { ticketId: number; op: FeedOp; record: CredentialRecord };
 
 export async function insertFeed(
   db: Db,
   siteId: string,
   firstVersion: number,
-  entries: readonly { ticketId: number; op: FeedOp; record: CredentialRecord }[],
+  entries: readonly FeedEntryInput[],
   at: number,
 ): Promise<void> {
   const rows = entries.map((entry, index) => ({
@@ -179,11 +292,63 @@ export async function insertFeed(
     record_json: JSON.stringify(entry.record),
     at,
   }));
-  for (let i = 0; i < rows.length; i += 200)
-    await db
-      .insertInto('whitelist_feed')
-      .values(rows.slice(i, i + 200))
-      .execute();
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    const batch = rows.slice(i, i + INSERT_BATCH);
+    await insertFeedRows(batch.length).rows(db, bindRows(FEED_COLUMNS, batch));
+  }
+}
+
+/**
+ * PostgreSQL: the head's bump and the feed rows in one statement (one round trip fewer inside the sale, which other
+ * sales wait for on the audit lock). The rows take versions head − count + 1 … head in input order. Nothing is written
+ * when the site has no head yet: the caller falls back to reserveVersions + insertFeed.
+ */
+const appendFeedPostgres = new Map<number, string>();
+
+function appendFeedSql(count: number): string {
+  let text = appendFeedPostgres.get(count);
+  if (!text) {
+    // $1 site, $2 count, $3 at; then ticket id, op, record JSON per entry.
+    const values = Array.from(
+      { length: count },
+      (_, n) => `(${n}, $${4 + 3 * n}::bigint, $${5 + 3 * n}::text, $${6 + 3 * n}::text)`,
+    ).join(', ');
+    text =
+      'with head as (update whitelist_heads set version = version + $2::bigint where site_id = $1::text returning version) ' +
+      'insert into whitelist_feed (site_id, version, ticket_id, op, record_json, at) ' +
+      'select $1::text, head.version - $2::bigint + 1 + entry.n, entry.ticket_id, entry.op, entry.record_json, $3::bigint ' +
+      `from head cross join (values ${values}) as entry (n, ticket_id, op, record_json)`;
+    appendFeedPostgres.set(count, text);
+  }
+  return text;
+}
+
+/** Appends the entries to the site's feed under consecutive new versions (both engines). */
+export async function appendFeed(
+  db: Db,
+  siteId: string,
+  entries: readonly FeedEntryInput[],
+  at: number,
+): Promise<void> {
+  if (entries.length === 0) return;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    for (let i = 0; i < entries.length; i += INSERT_BATCH) {
+      const batch = entries.slice(i, i + INSERT_BATCH);
+      const params: unknown[] = [siteId, batch.length, at];
+      for (const entry of batch) params.push(entry.ticketId, entry.op, JSON.stringify(entry.record));
+      const result = await db.executeQuery(CompiledQuery.raw(appendFeedSql(batch.length), params));
+      if (Number(result.numAffectedRows ?? 0n) !== batch.length) {
+        // The site's first feed entry: no head row to bump yet.
+        await ensureHead(db, siteId);
+        await insertFeed(db, siteId, await reserveVersions(db, siteId, batch.length), batch, at);
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < entries.length; i += INSERT_BATCH) {
+    const batch = entries.slice(i, i + INSERT_BATCH);
+    await insertFeed(db, siteId, await reserveVersions(db, siteId, batch.length), batch, at);
+  }
 }
 
 export async function headVersion(db: Db, siteId: string): Promise<number> {

@@ -4,8 +4,8 @@
  * Every change of a credential — issue, activate, use, refund, revoke, update — goes through this service inside the
  * caller's transaction and appends one feed row per ticket with the full protocol CredentialRecord after the change.
  * Each site's feed versions are consecutive (1, 2, 3 …) and commit with the change, so:
- *   - a consumer polls `feedSince(siteId, lastVersion)` and applies entries in order; each entry is a
- *     `whitelist_delta` with fromVersion = version − 1, toVersion = version, upserts = [record];
+ *   - a consumer polls `feedSince(siteId, lastVersion)` and applies entries in order; the entries after version
+ *     `last` up to `n` make one `whitelist_delta` from `last` to `n`, upserting each ticket's last record;
  *   - a consumer that missed versions (or starts empty) loads `snapshot(siteId)` — the records of every non-expired
  *     credential with the version they are consistent with — then follows the feed from that version.
  * On PostgreSQL, callers should run in `auditedTransaction` (or otherwise serialise on the site's feed head), since
@@ -86,12 +86,7 @@ export class TicketsService {
   async issue(trx: Db, tickets: readonly TicketToIssue[], signer: SigningKeyPair): Promise<repo.TicketRow[]> {
     if (tickets.length === 0) return [];
     const now = this.now();
-    const drawn = await this.allocateIds(
-      trx,
-      tickets.filter((ticket) => ticket.ticketId === undefined).length,
-    );
-    const rows: Insertable<TicketsTable>[] = tickets.map((ticket) => {
-      const id = ticket.ticketId ?? drawn.pop()!;
+    const rowOf = (ticket: TicketToIssue, id: number): Insertable<TicketsTable> => {
       const flags = ticket.flags | (ticket.holder ? QR_FLAGS.REAL_NAME : 0);
       // The QR's entries byte holds 1–255; larger counts are left to the whitelist record (0 = not limited by the code).
       const qrEntries = ticket.entriesTotal === null || ticket.entriesTotal > 255 ? 0 : ticket.entriesTotal;
@@ -135,8 +130,35 @@ export class TicketsService {
         created_at: now,
         updated_at: now,
       };
-    });
-    await repo.insertTickets(trx, rows);
+    };
+    // Ids not allocated beforehand are drawn here and inserted only if free (no read first); a drawn id that turns
+    // out to be taken is drawn again, with its QR code signed anew.
+    const rows = tickets.map((ticket) => rowOf(ticket, ticket.ticketId ?? drawTicketId()));
+    let pending = rows.map((_, index) => index);
+    for (;;) {
+      const batchIds = new Set<number>();
+      for (const index of pending) {
+        // Distinct within the statement too, so a clash can only be with an existing ticket.
+        while (batchIds.has(rows[index]!.id)) {
+          if (tickets[index]!.ticketId !== undefined)
+            throw new Error(`ticket id ${tickets[index]!.ticketId} is given twice`);
+          rows[index] = rowOf(tickets[index]!, drawTicketId());
+        }
+        batchIds.add(rows[index]!.id);
+      }
+      const inserted = await repo.insertNewTickets(
+        trx,
+        pending.map((index) => rows[index]!),
+      );
+      const missing = pending.filter((index) => !inserted.has(rows[index]!.id));
+      if (missing.length === 0) break;
+      for (const index of missing) {
+        if (tickets[index]!.ticketId !== undefined)
+          throw new Error(`ticket id ${tickets[index]!.ticketId} from allocateIds is already in use`);
+        rows[index] = rowOf(tickets[index]!, drawTicketId());
+      }
+      pending = missing;
+    }
     const issued = rows as repo.TicketRow[];
     const bySite = new Map<string, repo.TicketRow[]>();
     for (const row of issued) bySite.set(row.site_id, [...(bySite.get(row.site_id) ?? []), row]);
@@ -223,8 +245,7 @@ export class TicketsService {
     entries: readonly { ticketId: number; op: FeedOp; record: CredentialRecord }[],
     at: number,
   ): Promise<void> {
-    const first = await repo.reserveVersions(trx, siteId, entries.length);
-    await repo.insertFeed(trx, siteId, first, entries, at);
+    await repo.appendFeed(trx, siteId, entries, at);
   }
 
   /** `count` ids not yet in use; a collision in 2^40 is rare but certain over millions of tickets, so check. */

@@ -1,5 +1,6 @@
 /** The SQL behind sign-in and sessions. Operator and role management SQL lives in modules/operators. */
 import type { Kysely, Transaction } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import { PERMISSION_NAMES, type Permission } from '../permissions.js';
 import type { OperatorsTable, SessionsTable } from './tables.js';
@@ -48,17 +49,20 @@ export async function setPasswordHash(trx: Transaction<Database>, id: string, ha
     .execute();
 }
 
+const roleRows = precompile<{ operatorId: string }, { role: string; permission: string | null }>((db, p) =>
+  db
+    .selectFrom('operator_roles')
+    .leftJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
+    .select(['operator_roles.role_code as role', 'role_permissions.permission as permission'])
+    .where('operator_roles.operator_id', '=', p.operatorId),
+);
+
 /** Role codes and the union of their permissions (only names still in the catalogue). */
 export async function rolesAndPermissionsOf(
   db: Db,
   operatorId: string,
 ): Promise<{ roles: string[]; permissions: Permission[] }> {
-  const rows = await db
-    .selectFrom('operator_roles')
-    .leftJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
-    .select(['operator_roles.role_code as role', 'role_permissions.permission as permission'])
-    .where('operator_roles.operator_id', '=', operatorId)
-    .execute();
+  const rows = await roleRows.rows(db, { operatorId });
   const roles = [...new Set(rows.map((r) => r.role))].sort();
   const granted = new Set(rows.map((r) => r.permission));
   return { roles, permissions: PERMISSION_NAMES.filter((p) => granted.has(p)) };
@@ -68,9 +72,19 @@ export async function insertSession(trx: Transaction<Database>, session: Session
   await trx.insertInto('sessions').values(session).execute();
 }
 
-/** The live session for a token hash, with its operator, or undefined if expired, revoked or the operator is inactive. */
-export function findLiveSession(db: Db, tokenHash: string, now: number) {
-  return db
+// Every request on a protected route runs this (when the session is not cached): compiled once.
+const liveSession = precompile<
+  { tokenHash: string; now: number },
+  {
+    token_hash: string;
+    last_seen_at: number;
+    expires_at: number;
+    id: string;
+    username: string;
+    display_name: string;
+  }
+>((db, p) =>
+  db
     .selectFrom('sessions')
     .innerJoin('operators', 'operators.id', 'sessions.operator_id')
     .select([
@@ -81,11 +95,15 @@ export function findLiveSession(db: Db, tokenHash: string, now: number) {
       'operators.username',
       'operators.display_name',
     ])
-    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.token_hash', '=', p.tokenHash)
     .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', now)
-    .where('operators.active', '=', 1)
-    .executeTakeFirst();
+    .where('sessions.expires_at', '>', p.now)
+    .where('operators.active', '=', 1),
+);
+
+/** The live session for a token hash, with its operator, or undefined if expired, revoked or the operator is inactive. */
+export function findLiveSession(db: Db, tokenHash: string, now: number) {
+  return liveSession.first(db, { tokenHash, now });
 }
 
 export async function touchSession(db: Db, tokenHash: string, now: number): Promise<void> {

@@ -22,6 +22,7 @@ import {
   verifyPassword,
 } from './credentials.js';
 import * as repo from './repository.js';
+import { cachedOperator, cacheGeneration, cacheOperator } from './session-cache.js';
 import type { OperatorsTable } from './tables.js';
 import { hashToken, newSessionToken } from './tokens.js';
 
@@ -166,11 +167,14 @@ export class AuthService {
   async authenticate(token: string): Promise<AuthenticatedOperator | undefined> {
     const now = this.now();
     const sessionHash = hashToken(token);
+    const cached = cachedOperator(this.db, sessionHash, now);
+    if (cached) return cached;
+    const generation = cacheGeneration();
     const session = await repo.findLiveSession(this.db, sessionHash, now);
     if (!session) return undefined;
     if (now - session.last_seen_at >= TOUCH_INTERVAL_MS) await repo.touchSession(this.db, sessionHash, now);
     const { roles, permissions } = await repo.rolesAndPermissionsOf(this.db, session.id);
-    return {
+    const operator: AuthenticatedOperator = {
       id: session.id,
       username: session.username,
       displayName: session.display_name,
@@ -178,6 +182,8 @@ export class AuthService {
       permissions: new Set(permissions),
       sessionHash,
     };
+    cacheOperator(this.db, operator, session.expires_at, now, generation);
+    return operator;
   }
 
   async logout(operator: AuthenticatedOperator, client: ClientInfo): Promise<void> {
