@@ -1,9 +1,11 @@
 /**
- * No-loss acknowledgements: the broker PUBACKs the gate's QoS 1 event (the gate then drops it from its outbox) and
- * keeps it for the cloud's persistent session until the cloud PUBACKs it — which the cloud now does only after the
- * event is stored. A store that fails once leaves the delivery unacknowledged, the broker delivers it again after
- * the cloud's reconnect, and it is stored exactly once — on the embedded broker (aedes) and on Mosquitto
- * (TEST_MQTT_URL).
+ * No-loss acknowledgements (intake.ts), for each intake:
+ * - broker intake (embedded aedes): the broker PUBACKs the gate's QoS 1 event only once it is stored; a store that
+ *   fails once drops the gate's connection without a PUBACK, the gate sends the event again after its reconnect,
+ *   and it is stored exactly once;
+ * - client intake (aedes with the cloud's client subscribed, and Mosquitto via TEST_MQTT_URL): the broker PUBACKs
+ *   the gate (which then drops the event from its outbox) and keeps the event for the cloud's persistent session
+ *   until the cloud PUBACKs it after the store; a failed store is delivered again after the cloud's reconnect.
  */
 import { randomUUID } from 'node:crypto';
 import { encodeMessage, gateTopic, type PassageEvent } from '@scenic/protocol';
@@ -50,8 +52,8 @@ function failingOnce(): PassageHook & { calls: number } {
 }
 
 const brokers = [
-  { name: 'embedded aedes', url: undefined as string | undefined },
-  ...(sharedUrl ? [{ name: 'Mosquitto', url: sharedUrl }] : []),
+  { name: 'embedded aedes, client intake', url: undefined as string | undefined, intake: 'client' as const },
+  ...(sharedUrl ? [{ name: 'Mosquitto, client intake', url: sharedUrl, intake: 'client' as const }] : []),
 ];
 
 describe.each(brokers)('acknowledging gate events on $name', (broker) => {
@@ -74,6 +76,7 @@ describe.each(brokers)('acknowledging gate events on $name', (broker) => {
     const hook = failingOnce();
     cloud = await startTestMqtt(test.database, broker.url ? { MQTT_URL: broker.url } : {}, {
       extraPassageHooks: [hook],
+      intake: broker.intake,
     });
     if (broker.url) {
       gate = mqtt.connect(broker.url, { clientId: `sg-${site}-${gateId}`, clean: false, reconnectPeriod: 0 });
@@ -113,5 +116,112 @@ describe.each(brokers)('acknowledging gate events on $name', (broker) => {
       .execute();
     // One line for the message, written when it was finally handled.
     expect(lines).toEqual([{ result: 'ok', reason: null }]);
+  }, 20_000);
+});
+
+describe('acknowledging gate events on embedded aedes, broker intake', () => {
+  let test: TestDatabase;
+  let cloud: CloudMqtt;
+  let gate: MqttClient | undefined;
+
+  afterEach(async () => {
+    await gate?.endAsync(true);
+    await cloud.close();
+    await test.dispose();
+  });
+
+  async function start(hooks: PassageHook[]) {
+    test = await sqlite!.create();
+    await seedGates(test.database.db, 'park', ['G1']);
+    cloud = await startTestMqtt(test.database, {}, { extraPassageHooks: hooks });
+    const { password } = await new GateAccessService(test.database.db).issue('G1');
+    // The gate reconnects by itself, as a real one does, and mqtt.js sends unacknowledged events again.
+    gate = await connectGate(`mqtt://127.0.0.1:${cloud.broker!.port}`, 'park', 'G1', password, {
+      reconnectPeriod: 100,
+    });
+    return gate;
+  }
+
+  const stored = (eventId: string) =>
+    test.database.db
+      .selectFrom('passage_events')
+      .select('event_id')
+      .where('event_id', '=', eventId)
+      .execute();
+
+  it('PUBACKs the gate only once the event is stored; a failed store drops the gate, whose resend is stored once', async () => {
+    const hook = failingOnce();
+    const client = await start([hook]);
+    let dropped = 0;
+    client.on('close', () => dropped++);
+    const event = passageOf('G1');
+    let acked = false;
+    const publishing = client
+      .publishAsync(gateTopic('park', 'G1', 'event/passage'), encodeMessage(event, 'event/passage'), {
+        qos: 1,
+      })
+      .then(() => {
+        acked = true;
+      });
+    await eventually(() => (hook.calls >= 1 ? true : undefined));
+    // The store failed: the gate still holds the event, unacknowledged.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(acked).toBe(false);
+    expect(await stored(event.eventId)).toHaveLength(0);
+    await publishing;
+    expect(await stored(event.eventId)).toHaveLength(1);
+    expect(hook.calls).toBe(2);
+    expect(dropped).toBe(1);
+    await cloud.commLog.flush();
+    const lines = await test.database.db
+      .selectFrom('comm_log')
+      .select(['result', 'reason'])
+      .where('channel', '=', 'event/passage')
+      .execute();
+    expect(lines).toEqual([{ result: 'ok', reason: null }]);
+  }, 20_000);
+
+  it('a burst of events shares transactions, each event acknowledged once it is stored, a resend once', async () => {
+    const transactions = new Set<unknown>();
+    let applied = 0;
+    const client = await start([
+      {
+        name: 'watch',
+        async apply(trx) {
+          applied++;
+          transactions.add(trx);
+        },
+      },
+    ]);
+    const events = Array.from({ length: 300 }, () => passageOf('G1'));
+    const topic = gateTopic('park', 'G1', 'event/passage');
+    await Promise.all(
+      [...events, events[0]!, events[1]!].map(async (event) => {
+        await client.publishAsync(topic, encodeMessage(event, 'event/passage'), { qos: 1 });
+        // Acknowledged: stored and committed.
+        expect(await stored(event.eventId)).toHaveLength(1);
+      }),
+    );
+    expect(applied).toBe(300);
+    // Shared transactions: far fewer than one per event.
+    expect(transactions.size).toBeLessThan(100);
+    const count = await test.database.db
+      .selectFrom('passage_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(300);
+    const inside = await test.database.db
+      .selectFrom('occupancy_counters')
+      .select(['zone_id', 'inside'])
+      .execute();
+    expect(inside.map((r) => r.inside)).toEqual([300, 300]);
+    await cloud.commLog.flush();
+    const reasons = await test.database.db
+      .selectFrom('comm_log')
+      .select('reason')
+      .where('channel', '=', 'event/passage')
+      .execute();
+    expect(reasons.filter((r) => r.reason === null)).toHaveLength(300);
+    expect(reasons.filter((r) => r.reason === 'DUPLICATE_EVENT')).toHaveLength(2);
   }, 20_000);
 });

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { aclFor, type TopicAcl } from './acl.js';
 import type { MqttIdentity } from './identity.js';
+import type { IntakeMessage } from './intake.js';
 import { listenError } from './listen-errors.js';
 
 export interface DeniedAttempt {
@@ -32,6 +33,12 @@ export interface EmbeddedBrokerOptions {
   readonly wsPort: number | 'off';
   readonly authenticate: Authenticator;
   readonly onDenied?: (attempt: DeniedAttempt) => void;
+  /**
+   * Every message a gate publishes (and every gate's last will), after the ACL allowed it and before the broker
+   * acknowledges it: resolving to null lets the broker PUBACK and route it, an error drops the gate's connection
+   * unacknowledged (intake.ts, broker intake).
+   */
+  readonly intake?: (message: IntakeMessage) => Promise<Error | null>;
   readonly logger: Logger;
 }
 
@@ -58,7 +65,7 @@ interface Session {
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { logger } = options;
+  const { logger, intake } = options;
   const sessions = new WeakMap<Client, Session>();
   const live = new Set<Client>();
 
@@ -79,10 +86,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       );
     },
     authorizePublish: (client, packet, done) => {
+      const take = (will: boolean) => {
+        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+        intake!({ topic: packet.topic, payload, qos: packet.qos, retain: packet.retain, will }).then(
+          (refused) => done(refused),
+          (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+        );
+      };
       // A null client is aedes publishing a stored will of a client that is gone; it was authorised at connect.
-      if (!client) return done(null);
+      if (!client) return intake ? take(true) : done(null);
       const session = sessions.get(client);
-      if (session?.acl.mayPublish(packet.topic)) return done(null);
+      if (session?.acl.mayPublish(packet.topic)) {
+        if (!intake || session.identity.kind !== 'gate') return done(null);
+        // aedes publishes a will with the client's own `will` packet, just before it forgets it.
+        return take(packet === (client as { will?: unknown }).will);
+      }
       if (session) {
         options.onDenied?.({
           identity: session.identity,

@@ -37,6 +37,8 @@ interface Registered {
   readonly extension: MqttExtension;
   /** Tail of this extension's queue: messages reach each extension strictly in arrival order. */
   tail: Promise<void>;
+  /** Messages a concurrent extension is working on. */
+  readonly inFlight: Set<Promise<unknown>>;
 }
 
 export class MqttBus {
@@ -50,7 +52,7 @@ export class MqttBus {
   ) {}
 
   use(extension: MqttExtension): void {
-    this.extensions.push({ extension, tail: Promise.resolve() });
+    this.extensions.push({ extension, tail: Promise.resolve(), inFlight: new Set() });
   }
 
   onRecord(listener: (record: CommRecord) => void): void {
@@ -63,7 +65,7 @@ export class MqttBus {
 
   /** Waits until every extension has finished the messages received so far (shutdown, tests). */
   async idle(): Promise<void> {
-    await Promise.all(this.extensions.map((r) => r.tail));
+    await Promise.all(this.extensions.flatMap((r) => [r.tail, ...r.inFlight]));
   }
 
   /**
@@ -224,7 +226,7 @@ export class MqttBus {
     const results: Promise<ExtensionOutcome | undefined | 'failed'>[] = [];
     for (const registered of this.extensions) {
       if (!registered.extension.channels.includes(inbound.channel)) continue;
-      const result = registered.tail.then(async () => {
+      const handle = async () => {
         try {
           return (await registered.extension.handle(inbound)) ?? undefined;
         } catch (error) {
@@ -234,7 +236,16 @@ export class MqttBus {
           );
           return 'failed' as const;
         }
-      });
+      };
+      if (registered.extension.concurrent) {
+        // Called now, in arrival order; the extension keeps that order itself (e.g. by batching).
+        const result = handle();
+        registered.inFlight.add(result);
+        void result.then(() => registered.inFlight.delete(result));
+        results.push(result);
+        continue;
+      }
+      const result = registered.tail.then(handle);
       registered.tail = result.then(() => undefined);
       results.push(result);
     }

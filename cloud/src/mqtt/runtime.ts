@@ -1,11 +1,12 @@
 /**
  * The cloud's MQTT side, assembled: the embedded broker (unless MQTT_URL names an external one), the cloud's own
- * mqtt.js client — the same code path for either broker — the bus with its extensions (live status), the
- * communication log writer with its periodic prune, and the metrics. `startMqtt` resolves once the client is
- * subscribed (embedded) or after a short wait for an external broker, which the client keeps retrying in the
- * background.
+ * mqtt.js client, the bus with its extensions — the same for either broker — the communication log writer with its
+ * periodic prune, and the metrics. Only the intake of gate → cloud messages differs (intake.ts): the embedded
+ * broker hands them to the bus itself, an external broker delivers them to the cloud's client. `startMqtt`
+ * resolves once the client is ready (embedded) or after a short wait for an external broker, which the client
+ * keeps retrying in the background.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { cloudSubscriptions } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -31,6 +32,7 @@ import { whitelistSyncExtension } from '../modules/whitelist-sync/extension.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
+import { type BrokerIntake, brokerIntake, clientIntake } from './intake.js';
 import { MqttMetrics } from './metrics.js';
 
 export interface CloudMqtt {
@@ -61,6 +63,11 @@ export interface StartMqttOptions {
   readonly externalConnectWaitMs?: number;
   /** Passage hooks run after the built-in ones, inside the ingestion transaction (tests inject failures here). */
   readonly extraPassageHooks?: readonly PassageHook[];
+  /**
+   * With the embedded broker, where gate → cloud messages enter (intake.ts): 'broker' (default) hands them to the
+   * bus inside the broker; 'client' subscribes the cloud's client to them, as with an external broker.
+   */
+  readonly intake?: 'broker' | 'client';
 }
 
 const PRUNE_INTERVAL_MS = 3_600_000;
@@ -101,6 +108,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
 
   const { username, clientId } = config.mqtt;
   let broker: EmbeddedBroker | undefined;
+  let intake: BrokerIntake | undefined;
   let password = config.mqtt.password;
   let url: string;
   if (config.mqtt.broker.kind === 'embedded') {
@@ -108,12 +116,14 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     const cloudPassword = password ?? randomBytes(32).toString('base64url');
     password = cloudPassword;
     const access = new GateAccessService(database.db);
+    if ((options.intake ?? 'broker') === 'broker') intake = brokerIntake(bus, log);
     broker = await startEmbeddedBroker({
       host: config.mqtt.broker.host,
       port: config.mqtt.broker.port,
       wsPort: config.mqtt.broker.wsPort,
       logger: log,
       onDenied: (attempt) => bus.reportDenied(attempt),
+      ...(intake && { intake: intake.receive }),
       authenticate: async (login): Promise<MqttIdentity | undefined> => {
         if (login.username === undefined || login.password === undefined) return undefined;
         if (login.username === username) {
@@ -142,11 +152,17 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       await client.publishAsync(topic, payload, opts);
     },
   });
-  acknowledgeAfterProcessing(client, bus, log);
+  if (!intake) clientIntake(client, bus, log);
   client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
   client.on('offline', () => log.warn({ url: redact(url) }, 'mqtt broker unreachable; retrying'));
   const subscribed = new Promise<void>((resolve) => {
     client.on('connect', () => {
+      if (intake) {
+        // Gate → cloud messages come through the broker intake; the client only publishes.
+        log.info({ url: redact(url), clientId }, 'mqtt client connected');
+        resolve();
+        return;
+      }
       // Subscribing again on every connect is harmless and covers a broker that lost the session.
       client
         .subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }])))
@@ -192,6 +208,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     },
     close: async () => {
       clearInterval(pruneTimer);
+      intake?.stop();
       // Stop scheduling first, then end the client: a publish waiting for an unreachable broker fails on end
       // instead of holding the shutdown.
       const publishers = Promise.all([gateConfig.stop(), whitelist.stop()]);
@@ -203,62 +220,6 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
       await commLog.stop();
       await broker?.close();
     },
-  };
-}
-
-/** Deliveries of one message whose processing failed before the cloud acknowledges it anyway (a poison message). */
-const MAX_FAILED_DELIVERIES = 5;
-/** Wait after a failure before dropping the connection to have the broker deliver again (storage may be down). */
-const REDELIVERY_DELAY_MS = 1_000;
-
-/**
- * The cloud acknowledges a gate's QoS 1 message only after every extension has processed it (mqtt.js sends the
- * PUBACK when `handleMessage` calls back without an error). Acknowledging on receipt would let a gate delete a
- * passage from its outbox that the cloud then failed to store. MQTT 3.1.1 brokers (aedes, Mosquitto) deliver an
- * unacknowledged message again only when the subscriber reconnects with its persistent session, so after a failure
- * the connection is dropped once, a moment later, and mqtt.js reconnects. mqtt.js handles one packet at a time, so
- * a failed message does not let later ones overtake it within the connection. After MAX_FAILED_DELIVERIES failures
- * the message is acknowledged and logged as GIVEN_UP, so one message that can never be processed cannot stall the
- * broker's in-flight window for good.
- */
-function acknowledgeAfterProcessing(client: MqttClient, bus: MqttBus, log: Logger): void {
-  const failures = new Map<string, number>();
-  let redelivery: NodeJS.Timeout | undefined;
-  client.on('close', () => {
-    clearTimeout(redelivery);
-    redelivery = undefined;
-  });
-  client.handleMessage = (packet, callback) => {
-    if (packet.cmd !== 'publish') {
-      callback();
-      return;
-    }
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const topic = packet.topic;
-    bus.receive(topic, payload, packet.retain).then((processed) => {
-      if (processed || packet.qos === 0) {
-        callback();
-        return;
-      }
-      const key = `${topic}\n${createHash('sha256').update(payload).digest('base64')}`;
-      const failed = (failures.get(key) ?? 0) + 1;
-      if (failed >= MAX_FAILED_DELIVERIES) {
-        failures.delete(key);
-        log.error({ topic, deliveries: failed }, 'message failed repeatedly; acknowledged and given up');
-        bus.reportGivenUp(topic, payload);
-        callback();
-        return;
-      }
-      if (failures.size >= 10_000) failures.clear();
-      failures.set(key, failed);
-      log.warn({ topic, deliveries: failed }, 'message not processed; left unacknowledged for redelivery');
-      // An error makes mqtt.js skip the PUBACK and go on with the next packet.
-      callback(new Error('not processed'));
-      redelivery ??= setTimeout(() => {
-        redelivery = undefined;
-        client.stream?.destroy();
-      }, REDELIVERY_DELAY_MS);
-    }, callback);
   };
 }
 

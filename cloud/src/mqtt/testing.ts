@@ -65,7 +65,7 @@ export async function seedGates(db: Kysely<Database>, siteId: string, gateIds: s
 export function startTestMqtt(
   database: DatabaseHandle,
   env: Record<string, string> = {},
-  options: Pick<StartMqttOptions, 'extraPassageHooks'> = {},
+  options: Pick<StartMqttOptions, 'extraPassageHooks' | 'intake'> = {},
 ): Promise<CloudMqtt> {
   const config = loadConfig({
     MQTT_HOST: '127.0.0.1',

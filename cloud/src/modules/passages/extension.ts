@@ -3,7 +3,8 @@
  * events push their occupancy changes and alerts to the console and count in the metrics; a replay or an event
  * from a gate that is not registered under its topic's site changes nothing and its comm-log line carries the
  * reason (`DUPLICATE_EVENT`, `UNKNOWN_GATE`). When the event cannot be stored the extension throws: the cloud then
- * does not acknowledge it, and the broker delivers it again.
+ * does not acknowledge it, and it is delivered again. The extension is concurrent: events that arrive while a
+ * transaction runs are stored together in the next one (passages/service.ts).
  */
 import type { Logger } from 'pino';
 import type { MqttExtension } from '../../mqtt/extensions/types.js';
@@ -21,6 +22,8 @@ export function passagesExtension(deps: {
   return {
     name: 'passages',
     channels: ['event/passage', 'event/denial'],
+    // The ingestion batches concurrent events into shared transactions, in arrival order.
+    concurrent: true,
     async handle(inbound) {
       const message = inbound.message;
       if (message.type !== 'passage' && message.type !== 'denial') return;

@@ -29,7 +29,13 @@ export interface MqttExtension {
   readonly name: string;
   readonly channels: readonly GateChannel[];
   /**
-   * Called in arrival order, one message at a time per extension. Throwing means "not processed, try again": the
+   * false (default): `handle` gets the next message only after the previous call settled. true: `handle` is called
+   * for each message as it arrives (still in arrival order) while earlier calls may be running — for an extension
+   * that groups messages, e.g. several passage events per transaction, and keeps their order itself.
+   */
+  readonly concurrent?: boolean;
+  /**
+   * Called in arrival order, one message at a time per extension unless `concurrent`. Throwing means "not processed, try again": the
    * cloud does not acknowledge a QoS 1 message until every extension has returned, so the broker delivers it again
    * (storage down). A throw is logged and the next message goes on.
    */
