@@ -45,6 +45,11 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
     this.#timers.clear();
   }
 
+  /** Whether that direction's input is jammed (jam() until unjam()). */
+  isJammed(direction: PassageDirection): boolean {
+    return this.#jammed.has(direction);
+  }
+
   /** A person walks through now (ignored while stopped, as a real sensor's edges are). */
   pass(direction: PassageDirection): void {
     if (this.#running && !this.#jammed.has(direction)) this.emit('passage', { direction, at: Date.now() });

@@ -47,6 +47,41 @@ describe('the simulated gate', () => {
     expect(() => sim.act({ kind: 'tap', uid: '12345' })).toThrow(/4, 7 or 10 bytes/);
   });
 
+  it('lists its devices, marks a degraded one, and jams the passage input: alarm, out of service, back after', async () => {
+    const { sim } = await ready('SIM03');
+    const status = () => Object.fromEntries(sim.state.devices.map((d) => [d.id, d.status]));
+    expect(status()).toEqual({
+      scanner: 'ok',
+      cardReader: 'ok',
+      led: 'ok',
+      voice: 'ok',
+      recycler: 'ok',
+      'passage.in': 'ok',
+      'passage.out': 'ok',
+    });
+    // What startAgent hands the core when a device could not be started.
+    sim.agent.core.setDegraded([{ role: 'voice' }]);
+    await expect.poll(() => status().voice).toBe('degraded');
+
+    sim.act({ kind: 'jam' });
+    expect(sim.state.jammed).toBe(true);
+    await expect.poll(() => status()['passage.in']).toBe('stuck');
+    expect(status()['passage.out']).toBe('ok');
+    await expect.poll(() => sim.state.relays.alarm).toBe(true);
+    sim.act({ kind: 'scan', code: adultQr(7701) });
+    await expect.poll(() => sim.state.decisions[0]?.reason).toBe('OUT_OF_SERVICE');
+    expect(sim.state.led.colour).toBe('red');
+    expect(sim.gate.relays.entry.pulses).toEqual([]);
+
+    sim.act({ kind: 'jam', on: false });
+    await expect.poll(() => status()['passage.in']).toBe('ok');
+    expect(sim.state).toMatchObject({ jammed: false, relays: { alarm: false } });
+    sim.act({ kind: 'scan', code: adultQr(7701) });
+    await expect
+      .poll(() => sim.state.decisions[0])
+      .toMatchObject({ admit: true, reason: 'OK', passed: true });
+  });
+
   it('is driven from the terminal: a pasted code, a card, walking through by hand, auto-pass and quit', async () => {
     const { sim } = await ready('SIM02');
     const input = new PassThrough();
@@ -82,6 +117,12 @@ describe('the simulated gate', () => {
       );
       input.write('l\n');
       await expect.poll(plain).toMatch(/读卡器 Reader - /);
+      input.write('j\n');
+      await expect.poll(plain).toMatch(/通道卡住 Jam on/);
+      await expect.poll(plain).toMatch(/入口通道 passage in ✘ 卡住 stuck/);
+      expect(plain()).toMatch(/扫码器 scanner ✔/);
+      input.write('j\n');
+      await expect.poll(plain).toMatch(/入口通道 passage in ✔/);
       input.write('c 12\n');
       await expect.poll(plain).toContain('a card UID is 4, 7 or 10 bytes');
       input.write('q\n');

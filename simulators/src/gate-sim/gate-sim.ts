@@ -9,6 +9,7 @@ import {
 } from '@scenic/gate-agent';
 import { type DecisionReason, type GateMode, reasonTexts } from '@scenic/protocol';
 import { createVirtualGate, type VirtualGate } from '../drivers/index.js';
+import { DEVICE_LABELS } from './labels.js';
 import { SimLog } from './sim-log.js';
 
 /** One scan as the screens list it. */
@@ -23,6 +24,17 @@ export interface SimDecision {
   readonly entriesLeft: number | null;
   readonly passed: boolean | null;
   readonly offline: boolean;
+}
+
+/**
+ * One device of the lane: `degraded` when the agent runs without it (it could not be started), `stuck` for a
+ * passage input stuck active (a jam: the lane refuses scans that way and sounds the alarm).
+ */
+export interface SimDevice {
+  readonly id: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly status: 'ok' | 'degraded' | 'stuck';
 }
 
 /** Everything the terminal and browser screens show, as plain JSON. */
@@ -50,6 +62,10 @@ export interface SimState {
   } | null;
   readonly autoPass: boolean;
   readonly autoPassMs: number;
+  /** Every device of the lane, the ones the agent reports degraded or stuck marked so. */
+  readonly devices: readonly SimDevice[];
+  /** The simulated jam of this lane's passage input is on. */
+  readonly jammed: boolean;
   /** Newest first. */
   readonly decisions: readonly SimDecision[];
   /** The latest warnings and errors from the agent's log, newest last. */
@@ -62,7 +78,9 @@ export type SimAction =
   | { readonly kind: 'tap'; readonly uid: string }
   | { readonly kind: 'lift' }
   | { readonly kind: 'pass'; readonly direction: PassageDirection }
-  | { readonly kind: 'autoPass'; readonly on?: boolean };
+  | { readonly kind: 'autoPass'; readonly on?: boolean }
+  /** Sticks (or frees) the passage input of the lane's direction, as a jammed arm or a blocked beam would. */
+  | { readonly kind: 'jam'; readonly on?: boolean };
 
 export type GateSimEvents = { change: [] };
 
@@ -114,9 +132,10 @@ export class GateSim extends Emitter<GateSimEvents> {
       changed();
     });
     for (const [name, relay] of Object.entries(g.relays)) {
-      relay.on('change', (on) => {
-        if (on && this.#autoPass && name !== 'alarm') this.#walkLater(name === 'entry' ? 'in' : 'out');
-        changed();
+      relay.on('change', changed);
+      // Every release, also a pulse that restarts one still running (the next visitor scanned in time).
+      relay.on('released', () => {
+        if (this.#autoPass && name !== 'alarm') this.#walkLater(name === 'entry' ? 'in' : 'out');
       });
     }
     g.cardReader.on('removed', changed);
@@ -195,6 +214,13 @@ export class GateSim extends Emitter<GateSimEvents> {
         this.#autoPass = action.on ?? !this.#autoPass;
         this.emit('change');
         return;
+      case 'jam': {
+        const direction = this.#config.direction;
+        if (action.on ?? !g.passage.isJammed(direction)) g.passage.jam(direction);
+        else g.passage.unjam(direction);
+        this.emit('change');
+        return;
+      }
     }
   }
 
@@ -228,6 +254,8 @@ export class GateSim extends Emitter<GateSimEvents> {
         : null,
       autoPass: this.#autoPass,
       autoPassMs: this.#autoPassMs,
+      devices: devices(status?.degraded ?? [], g.recycler !== undefined),
+      jammed: g.passage.isJammed(this.#config.direction),
       decisions: [...this.#decisions],
       problems: this.log
         .problems(3)
@@ -243,6 +271,13 @@ export class GateSim extends Emitter<GateSimEvents> {
     }, this.#autoPassMs);
     this.#walkers.add(timer);
   }
+}
+
+function devices(degraded: readonly string[], recycler: boolean): SimDevice[] {
+  return DEVICE_LABELS.filter((d) => recycler || d.id !== 'recycler').map((d) => ({
+    ...d,
+    status: !degraded.includes(d.id) ? 'ok' : d.id.startsWith('passage.') ? 'stuck' : 'degraded',
+  }));
 }
 
 function toDecision(o: ScanOutcome): SimDecision {

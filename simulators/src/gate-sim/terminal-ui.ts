@@ -6,7 +6,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { ledWidth } from '@scenic/protocol';
 import type { GateSim, SimAction, SimState } from './gate-sim.js';
-import { MODE_LABELS } from './labels.js';
+import { DEVICE_STATUS_LABELS, MODE_LABELS } from './labels.js';
 
 const ESC = '\x1b[';
 const COLOUR = { red: `${ESC}31m`, green: `${ESC}32m`, yellow: `${ESC}33m` } as const;
@@ -16,7 +16,7 @@ const RESET = `${ESC}0m`;
 const CLEAR = `${ESC}H${ESC}2J`;
 
 export const HELP =
-  '码+回车 扫码 code⏎ scan · c <uid> 刷卡 tap card · l 拿走卡 lift · p 进 walk in · o 出 walk out · a 自动通过 auto-pass · q 退出 quit';
+  '码+回车 扫码 code⏎ scan · c <uid> 刷卡 tap card · l 拿走卡 lift · p 进 walk in · o 出 walk out · a 自动通过 auto-pass · j 通道卡住/恢复 jam · q 退出 quit';
 
 /** A typed line as an action; `quit` for q, null for an empty line. Anything else is a scanned code. */
 export function parseCommand(line: string): SimAction | 'quit' | null {
@@ -27,6 +27,7 @@ export function parseCommand(line: string): SimAction | 'quit' | null {
   if (text === 'p') return { kind: 'pass', direction: 'in' };
   if (text === 'o') return { kind: 'pass', direction: 'out' };
   if (text === 'a') return { kind: 'autoPass' };
+  if (text === 'j') return { kind: 'jam' };
   const card = /^c\s+(\S+)$/.exec(text);
   if (card) return { kind: 'tap', uid: card[1]! };
   return { kind: 'scan', code: text };
@@ -42,6 +43,13 @@ function relayIndicator(on: boolean, direction: 'in' | 'out' | 'alarm', frame: n
     (i + (direction === 'in' ? -frame : frame)) % 3 === 0 ? arrow : ' ',
   );
   return `${COLOUR.green}${BOLD}[${cells.join('')}]${RESET}`;
+}
+
+/** A healthy device dim with a tick; a degraded or stuck one in bold red with its status, so it stands out. */
+function deviceText(d: SimState['devices'][number]): string {
+  if (d.status === 'ok') return `${DIM}${d.zh} ${d.en} ✔${RESET}`;
+  const status = DEVICE_STATUS_LABELS[d.status];
+  return `${COLOUR.red}${BOLD}${d.zh} ${d.en} ✘ ${status.zh} ${status.en}${RESET}`;
 }
 
 function pad(text: string, width: number): string {
@@ -83,7 +91,10 @@ export function renderScreen(s: SimState, frame = 0, message = ''): string {
     ? `回收器 Recycler ${s.recycler.cardPresent ? '有卡 card in slot' : '空 empty'} · 已回收 bin ${s.recycler.binCount}${s.recycler.last ? ` · 上次 last ${s.recycler.last}` : ''}`
     : '';
   out.push(`读卡器 Reader ${s.card ?? `${DIM}-${RESET}`}   ${recycler}`);
-  out.push(`自动通过 Auto-pass ${s.autoPass ? `on (${s.autoPassMs} ms)` : 'off'}`);
+  out.push(
+    `自动通过 Auto-pass ${s.autoPass ? `on (${s.autoPassMs} ms)` : 'off'}  通道卡住 Jam ${s.jammed ? `${COLOUR.red}${BOLD}on${RESET}` : 'off'}`,
+  );
+  out.push(`设备 Devices  ${s.devices.map(deviceText).join('  ')}`);
   out.push('');
   out.push(`${BOLD}最近判定 Recent decisions${RESET}`);
   if (s.decisions.length === 0) out.push(`${DIM}  (none yet)${RESET}`);

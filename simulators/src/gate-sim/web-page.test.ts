@@ -83,6 +83,17 @@ describe.skipIf(!haveChromium)('the browser page', () => {
       await page.locator('#uid').fill('12');
       await page.locator('#tap').click();
       await expect.poll(() => page.locator('#message').textContent()).toMatch(/4, 7 or 10 bytes/);
+      // The jam button sticks the passage input: the device turns red, the alarm sounds; a second click frees it.
+      const passageIn = page.locator('#devices li[data-device="passage.in"]');
+      expect(await passageIn.getAttribute('class')).toBe('ok');
+      await page.locator('#jam').click();
+      await expect.poll(() => passageIn.getAttribute('class')).toBe('stuck');
+      expect(await passageIn.textContent()).toContain('卡住 stuck');
+      await expect.poll(() => page.locator('#relay-alarm').getAttribute('class')).toBe('relay alarm on');
+      expect(await page.locator('#jam').textContent()).toContain('开 on');
+      await page.screenshot({ path: join(tmpdir(), 'gate-sim-jammed.png'), fullPage: true });
+      await page.locator('#jam').click();
+      await expect.poll(() => passageIn.getAttribute('class')).toBe('ok');
       await page.screenshot({ path: join(tmpdir(), 'gate-sim-page.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -16,6 +16,7 @@ const actionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('lift') }),
   z.strictObject({ kind: z.literal('pass'), direction: z.enum(['in', 'out']) }),
   z.strictObject({ kind: z.literal('autoPass'), on: z.boolean().optional() }),
+  z.strictObject({ kind: z.literal('jam'), on: z.boolean().optional() }),
 ]);
 
 const MAX_BODY = 4096;
