@@ -18,7 +18,7 @@ import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, isAppError } from './errors.js';
 import { type Localized, negotiateLanguage } from './language.js';
-import { parseLocalized } from './validation.js';
+import { nulCharacterIssue, parseLocalized } from './validation.js';
 
 const PART_NAMES: Record<string, Localized> = {
   body: { 'zh-CN': '请求体', en: 'body' },
@@ -31,11 +31,19 @@ const PART_NAMES: Record<string, Localized> = {
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
+    const part = PART_NAMES[httpPart ?? 'body'] ?? PART_NAMES.body!;
+    const nul = nulCharacterIssue(data);
+    if (nul) return { error: new AppError('VALIDATION_FAILED', { part }, { issues: [nul] }) };
     const result = parseLocalized(schema, data);
     if (result.success) return { value: result.data };
-    const part = PART_NAMES[httpPart ?? 'body'] ?? PART_NAMES.body!;
     return { error: new AppError('VALIDATION_FAILED', { part }, { issues: result.issues }) };
   };
+
+const BAD_URL: Localized = {
+  'zh-CN': '网址含有无效的百分号编码',
+  en: 'the URL has an invalid percent-encoding',
+};
+const PARAM_TOO_LONG: Localized = { 'zh-CN': '路径参数过长', en: 'a path parameter is too long' };
 
 /** Maps anything thrown while handling `request` to a catalogue error. */
 export function toAppError(error: unknown, request: FastifyRequest): AppError {
@@ -43,6 +51,8 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
   const { code, statusCode, message } = error as Partial<FastifyError>;
   if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
     return new AppError('BAD_JSON');
+  if (code === 'FST_ERR_BAD_URL') return new AppError('BAD_REQUEST', { reason: BAD_URL });
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('BAD_REQUEST', { reason: PARAM_TOO_LONG });
   if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', undefined, { cause: error });
   // Fastify's own errors and plugins' (rate limit, auth, static files) are known by their status.
   switch (statusCode) {
@@ -82,6 +92,20 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError
     .header('content-language', language)
     .header('vary', 'Accept-Language')
     .send(error.toBody(language));
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors the router raises before any route or error handler is involved
+ * (a malformed percent-encoding, an overlong path parameter) would otherwise leave as Fastify's own JSON.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const appError = toAppError(error, request);
+  request.log.info({ code: appError.code, reason: appError.messages.en }, 'request rejected');
+  sendError(request, reply, appError);
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

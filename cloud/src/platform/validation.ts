@@ -63,3 +63,44 @@ export function parseLocalized<S extends z.ZodType>(
   }));
   return { success: false, issues };
 }
+
+const NUL_MESSAGES: Localized = {
+  'zh-CN': '不能包含空字符（U+0000）',
+  en: 'must not contain the NUL character (U+0000)',
+};
+
+/**
+ * The first string (value or object key) holding U+0000, as a field issue. PostgreSQL text cannot store that
+ * character at all (the query fails with 22021), and no field has a use for it, so requests carrying one are refused
+ * whole, on both engines alike. The walk keeps its own stack: parsed JSON can nest deeper than the call stack.
+ */
+export function nulCharacterIssue(input: unknown): FieldIssue | undefined {
+  interface Step {
+    readonly value: unknown;
+    readonly key: string | number | undefined;
+    readonly parent: Step | undefined;
+  }
+  const pathOf = (step: Step, last?: string): (string | number)[] => {
+    const path: (string | number)[] = last === undefined ? [] : [last];
+    for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const stack: Step[] = [{ value: input, key: undefined, parent: undefined }];
+  while (stack.length) {
+    const step = stack.pop()!;
+    const { value } = step;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000'))
+        return { path: pathOf(step), code: 'invalid_string', messages: NUL_MESSAGES };
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => stack.push({ value: item, key: index, parent: step }));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000'))
+          return { path: pathOf(step, key), code: 'invalid_key', messages: NUL_MESSAGES };
+        stack.push({ value: item, key, parent: step });
+      }
+    }
+  }
+  return undefined;
+}
