@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'supplements.sell': { 'zh-CN': '补票', en: 'Sell supplementary tickets' },
   'refunds.request': { 'zh-CN': '办理退票', en: 'Process refunds' },
   'refunds.approve': { 'zh-CN': '审批大额退票', en: 'Approve refunds above the threshold' },
+  'supplements.approve': { 'zh-CN': '审批大额补票', en: 'Approve supplementary tickets above the threshold' },
   'lookup.read': { 'zh-CN': '票效查询', en: 'Look up ticket validity' },
   'gates.read': { 'zh-CN': '查看闸机状态', en: 'View gate status' },
   'gates.manage': { 'zh-CN': '管理闸机注册与凭证', en: 'Manage gate registration and credentials' },
@@ -34,6 +35,7 @@ export const PERMISSIONS = {
   'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
   'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
   'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
+  'keys.manage': { 'zh-CN': '管理票据签名密钥（轮换、停用）', en: 'Manage ticket signing keys (rotate, retire)' },
 } as const satisfies Record<string, Localized>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -52,6 +54,7 @@ export const SEED_ROLES = {
     permissions: [
       'sales.read',
       'refunds.approve',
+      'supplements.approve',
       'lookup.read',
       'reports.read',
       'settlements.manage',

@@ -31,6 +31,7 @@ import * as createRefunds from './20261125_187000_create_refunds.js';
 import * as createSupplements from './20261125_187100_create_supplements.js';
 import * as refundSupplementShare from './20261126_110000_refund_supplement_share.js';
 import * as supplementsReplaceOnce from './20261126_110100_supplements_replace_once.js';
+import * as supplementApprover from './20261126_110200_supplement_approver.js';
 import * as ticketReservationsExpiry from './20261126_150000_ticket_reservations_expiry.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -60,5 +61,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261125_187100_create_supplements': createSupplements,
   '20261126_110000_refund_supplement_share': refundSupplementShare,
   '20261126_110100_supplements_replace_once': supplementsReplaceOnce,
+  '20261126_110200_supplement_approver': supplementApprover,
   '20261126_150000_ticket_reservations_expiry': ticketReservationsExpiry,
 };

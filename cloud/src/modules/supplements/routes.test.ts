@@ -28,13 +28,22 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
     expect(response.statusCode, response.body).toBe(201);
     return response.json().tickets[0].ticketId as number;
   };
-  const supplement = (payload: object, key = newKey()) =>
+  const supplement = (payload: object, key = newKey(), role: 'cashier' | 'admin' = 'cashier') =>
     env.app.inject({
       method: 'POST',
       url: '/api/v1/supplements',
-      headers: { ...env.as('cashier'), 'idempotency-key': key },
+      headers: { ...env.as(role), 'idempotency-key': key },
       payload: { windowId: 'W01', ...payload },
     });
+  const setThreshold = async (thresholdFen: number) => {
+    const response = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/auth/second-approval',
+      headers: env.as('admin'),
+      payload: { thresholdFen },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  };
   const tickets = () => new TicketsService(env.test.database.db);
   const feedOps = async (ticketId: number) =>
     (
@@ -161,5 +170,203 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
     expect(badCard.statusCode).toBe(400);
     const none = await supplement({ kind: 'reissue', ticketId: 999_999_999 });
     expect(none.statusCode).toBe(404);
+  });
+
+  it('needs a second operator with supplements.approve above the threshold, like a refund', async () => {
+    await setThreshold(30_000);
+    try {
+      const oldId = await sell(TYPES.adult, 10_000);
+      const body = {
+        kind: 'upgrade',
+        ticketId: oldId,
+        toTypeId: TYPES.count,
+        payments: [{ method: 'bank_card', amountFen: 40_000 }],
+      };
+      const required = await supplement(body);
+      expect(required.json().error).toMatchObject({
+        code: 'SECOND_APPROVAL_REQUIRED',
+        details: { thresholdFen: 30_000 },
+      });
+      const self = { username: env.operators.cashier.username, password: env.operators.cashier.password };
+      expect((await supplement({ ...body, approval: self })).json().error.code).toBe(
+        'SECOND_APPROVER_SAME_OPERATOR',
+      );
+      // The control room may not approve (no supplements.approve); finance may.
+      const controlRoom = {
+        username: env.operators.control_room.username,
+        password: env.operators.control_room.password,
+      };
+      expect((await supplement({ ...body, approval: controlRoom })).json().error.code).toBe(
+        'SECOND_APPROVER_INVALID',
+      );
+      expect((await tickets().get(oldId)).status).toBe('active');
+      const finance = { username: env.operators.finance.username, password: env.operators.finance.password };
+      const key = newKey();
+      const made = await supplement({ ...body, approval: finance }, key);
+      expect(made.statusCode, made.body).toBe(201);
+      expect(made.json()).toMatchObject({
+        amountFen: 40_000,
+        approvedBy: { id: env.operators.finance.id, username: 'test_finance' },
+      });
+      const audit = await env.test.database.db
+        .selectFrom('audit_log')
+        .select('after_json')
+        .where('action', '=', 'supplement.upgrade')
+        .where('entity_id', '=', made.json().id)
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(audit.after_json!).approvedBy).toEqual({
+        id: env.operators.finance.id,
+        username: 'test_finance',
+      });
+      expect(audit.after_json).not.toContain(env.operators.finance.password);
+      // A replay needs no approver again: the password is not part of the request's identity.
+      const replay = await supplement(body, key);
+      expect(replay.statusCode).toBe(200);
+      expect(replay.json()).toEqual(made.json());
+      // At or below the threshold nobody else is asked.
+      const small = await supplement({
+        kind: 'reissue',
+        ticketId: made.json().newTicketId,
+        feeFen: 30_000,
+        payments: [{ method: 'cash', amountFen: 30_000 }],
+      });
+      expect(small.statusCode, small.body).toBe(201);
+      expect(small.json().approvedBy).toBeNull();
+    } finally {
+      await setThreshold(50_000);
+    }
+  });
+
+  it('refuses to upgrade, reissue or charge a refunded, revoked or expired ticket, writing nothing', async () => {
+    const db = env.test.database.db;
+    const refunded = await sell(TYPES.adult, 10_000);
+    const sale = (await tickets().get(refunded)).saleId!;
+    const back = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/refunds',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: { saleId: sale, ticketIds: [refunded] },
+    });
+    expect(back.statusCode, back.body).toBe(201);
+    const expired = await sell(TYPES.adult, 10_000);
+    await auditedTransaction(db, (trx) =>
+      tickets().change(trx, expired, 'update', {
+        validFrom: Date.now() - 2 * DAY_MS,
+        validTo: Date.now() - DAY_MS,
+      }),
+    );
+    const revoked = await sell(TYPES.adult, 10_000);
+    await auditedTransaction(db, (trx) => tickets().change(trx, revoked, 'revoke', { status: 'revoked' }));
+    const before = await db.selectFrom('supplements').select('id').execute();
+    const upgrade = (ticketId: number) =>
+      supplement({
+        kind: 'upgrade',
+        ticketId,
+        toTypeId: TYPES.count,
+        payments: [{ method: 'cash', amountFen: 40_000 }],
+      });
+    const codeOf = async (response: Promise<{ json: () => { error: { code: string } } }>) =>
+      (await response).json().error.code;
+    expect(await codeOf(upgrade(refunded))).toBe('TICKET_STATE_CONFLICT');
+    expect(await codeOf(upgrade(revoked))).toBe('TICKET_STATE_CONFLICT');
+    expect(await codeOf(upgrade(expired))).toBe('TICKET_EXPIRED');
+    for (const ticketId of [refunded, revoked])
+      expect(await codeOf(supplement({ kind: 'reissue', ticketId }))).toBe('TICKET_STATE_CONFLICT');
+    expect(await codeOf(supplement({ kind: 'reissue', ticketId: expired }))).toBe('TICKET_EXPIRED');
+    for (const ticketId of [refunded, revoked])
+      expect(
+        await codeOf(
+          supplement({
+            kind: 'fee',
+            ticketId,
+            reason: 'overstay',
+            amountFen: 500,
+            payments: [{ method: 'cash', amountFen: 500 }],
+          }),
+        ),
+      ).toBe('TICKET_STATE_CONFLICT');
+    // An overstay after the ticket's validity is exactly what the fee is for.
+    const late = await supplement({
+      kind: 'fee',
+      ticketId: expired,
+      reason: 'overstay',
+      amountFen: 500,
+      payments: [{ method: 'cash', amountFen: 500 }],
+    });
+    expect(late.statusCode, late.body).toBe(201);
+    const after = await db.selectFrom('supplements').select('id').where('id', '<>', late.json().id).execute();
+    expect(after).toHaveLength(before.length);
+    expect((await tickets().get(refunded)).status).toBe('refunded');
+  });
+
+  it('20 parallel upgrades and reissues of one ticket: exactly one replaces it, the rest get a conflict', async () => {
+    const db = env.test.database.db;
+    const oldId = await sell(TYPES.adult, 10_000);
+    const soldBefore = await db.selectFrom('capacity_days').select('sold').execute();
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 2 === 0
+          ? supplement({
+              kind: 'reissue',
+              ticketId: oldId,
+              feeFen: 500,
+              payments: [{ method: 'cash', amountFen: 500 }],
+            })
+          : supplement({
+              kind: 'upgrade',
+              ticketId: oldId,
+              toTypeId: TYPES.count,
+              payments: [{ method: 'wechat', amountFen: 40_000 }],
+            }),
+      ),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(
+      statuses.filter((s) => s === 201),
+      JSON.stringify(responses.map((r) => r.body)),
+    ).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    for (const r of responses.filter((r) => r.statusCode === 409))
+      expect(['TICKET_STATE_CONFLICT', 'CONFLICT']).toContain(r.json().error.code);
+    const rows = await db.selectFrom('supplements').select('id').where('ticket_id', '=', oldId).execute();
+    expect(rows).toHaveLength(1);
+    expect(await feedOps(oldId)).toEqual(['issue', 'revoke']);
+    const winner = responses.find((r) => r.statusCode === 201)!.json();
+    expect(await feedOps(winner.newTicketId)).toEqual(['issue']);
+    // Exactly one new ticket, and places neither leaked nor double-counted.
+    const issued = await db
+      .selectFrom('tickets')
+      .select('id')
+      .where('sale_id', '=', (await tickets().get(oldId)).saleId)
+      .execute();
+    expect(issued).toHaveLength(2);
+    const soldAfter = await db.selectFrom('capacity_days').select('sold').execute();
+    expect(soldAfter.reduce((s, r) => s + r.sold, 0)).toBe(soldBefore.reduce((s, r) => s + r.sold, 0));
+  });
+
+  it('the same Idempotency-Key 20 times in parallel makes one supplement', async () => {
+    const db = env.test.database.db;
+    const oldId = await sell(TYPES.adult, 10_000);
+    const key = newKey();
+    const body = {
+      kind: 'reissue',
+      ticketId: oldId,
+      feeFen: 500,
+      payments: [{ method: 'cash', amountFen: 500 }],
+    };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => supplement(body, key)));
+    const statuses = responses.map((r) => r.statusCode);
+    expect(
+      statuses.filter((s) => s === 201),
+      JSON.stringify(responses.map((r) => r.body)),
+    ).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(19);
+    const ids = new Set(responses.map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    for (const r of responses.filter((r) => r.statusCode === 200))
+      expect(r.headers['idempotent-replayed']).toBe('true');
+    const rows = await db.selectFrom('supplements').select('id').where('ticket_id', '=', oldId).execute();
+    expect(rows).toHaveLength(1);
+    expect(await feedOps(oldId)).toEqual(['issue', 'revoke']);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * /api/v1/supplements (补票): upgrades and extensions, overstay / re-entry fees and reissues (supplements.sell,
- * Idempotency-Key; 201 new, 200 replayed with `Idempotent-Replayed: true`), their list (sales.read) and the standing
+ * Idempotency-Key; 201 new, 200 replayed with `Idempotent-Replayed: true`; above the second-approval threshold with
+ * a second operator's approval in the body), their list (sales.read) and the standing
  * fee per ticket type (read sales.read, set ticket_types.manage).
  */
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
+import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import { CapacityService } from '../capacity/service.js';
@@ -26,8 +28,11 @@ import { SupplementsService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
   404: errorResponseSchema,
   409: errorResponseSchema,
+  423: errorResponseSchema,
   503: errorResponseSchema,
 };
 
@@ -44,6 +49,7 @@ export const supplementsModule: AppModule = {
       capacity: new CapacityService(db, venues),
       tickets: new TicketsService(db),
       keys: new SigningKeys(db, () => credentialSecrets(config.credentials)),
+      auth: new AuthService(db, config.auth),
     });
     const tags = ['supplements'];
 
@@ -68,6 +74,7 @@ export const supplementsModule: AppModule = {
           request.headers['idempotency-key'],
           { id: operator.id, username: operator.username },
           changeContextOf(request),
+          { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
         );
         return sendIdempotent(reply, replayed, supplement);
       },

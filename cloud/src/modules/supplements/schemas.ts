@@ -12,6 +12,16 @@ const ticketIdSchema = z
   .int()
   .min(1)
   .max(2 ** 40 - 1);
+const approvalSchema = z
+  .strictObject({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+  })
+  .optional()
+  .describe(
+    '复核人（另一位有 supplements.approve 权限的操作员）的用户名与密码，金额超过阈值时必填 / A second operator ' +
+      'holding supplements.approve; required above the threshold',
+  );
 const paymentsSchema = z
   .array(z.strictObject({ method: z.enum(PAYMENT_METHODS), amountFen: fen.min(1).max(100_000_000) }))
   .max(8)
@@ -32,6 +42,7 @@ export const createSupplementSchema = z
       visitDate: isoDateSchema.optional().describe('新的游玩日（延期）/ New visit date (extension)'),
       slotId: z.string().min(1).max(64).optional(),
       payments: paymentsSchema,
+      approval: approvalSchema,
     }),
     z.strictObject({
       kind: z.literal('fee'),
@@ -47,6 +58,7 @@ export const createSupplementSchema = z
         .describe('不填则按票种费率 / Default: the type’s rate'),
       note: z.string().trim().max(200).optional(),
       payments: paymentsSchema,
+      approval: approvalSchema,
     }),
     z.strictObject({
       kind: z.literal('reissue'),
@@ -56,6 +68,7 @@ export const createSupplementSchema = z
       cardUid: z.string().min(1).max(64).optional().describe('绑定新 IC 卡 / Bind a new IC card'),
       note: z.string().trim().max(200).optional(),
       payments: paymentsSchema,
+      approval: approvalSchema,
     }),
   ])
   .describe(
@@ -76,6 +89,10 @@ export const supplementSchema = z
     paidFen: fen,
     changeFen: fen,
     cashier: z.object({ id: z.string(), username: z.string() }),
+    approvedBy: z
+      .object({ id: z.string(), username: z.string() })
+      .nullable()
+      .describe('超过阈值时的复核人 / The approver above the threshold'),
     createdAt: fen,
     payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen })),
     newTicket: ticketSchema.nullable().describe('升级或补办签发的新票 / The ticket issued'),

@@ -8,14 +8,25 @@
  * - reissue: a lost ticket's credential is revoked and a new one issued with the same remaining rights (validity,
  *   entries left, slot, holder) — never the lost stub's barcode — for an optional fee.
  * Every credential change goes through TicketsService (feed rows); the supplement row links old and new tickets.
+ *
+ * Order of work, as for refunds: the idempotency key is looked up first (a replay needs no approver again); the
+ * supplement is quoted once outside the transaction to learn its amount, because above the second-approval
+ * threshold another operator holding supplements.approve must approve it (a password check: slow, never inside a
+ * transaction); the transaction quotes again on what it reads and refuses if the amount moved in between.
+ *
+ * Races: audited transactions run one after another, so of parallel upgrades or reissues of one ticket the first
+ * revokes it and the rest find it revoked (TICKET_STATE_CONFLICT); a partial unique index on the replaced ticket
+ * is the last line (CONFLICT).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { checkCardUid, QR_FLAGS, type SigningKeyPair } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/constraint-errors.js';
+import { type IdempotentRequest, idempotentWrite, replayedId, requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
-import { canonicalJson } from '../../platform/audit/canonical-json.js';
-import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { transaction } from '../../db/transaction.js';
+import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { requireSecondApproval } from '../../platform/auth/second-approval.js';
+import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
@@ -42,6 +53,7 @@ const SUPPLEMENT: Localized = { 'zh-CN': '补票单', en: 'Supplement' };
 const TICKET: Localized = { 'zh-CN': '票', en: 'Ticket' };
 const REPLACED: Localized = { 'zh-CN': '升级或补办', en: 'upgraded or reissued' };
 const READMITTED: Localized = { 'zh-CN': '再次入园', en: 're-admitted' };
+const CHARGED: Localized = { 'zh-CN': '收取费用', en: 'charged a fee' };
 const MAX_ADVANCE_DAYS = 365;
 
 export interface SupplementsDependencies {
@@ -50,6 +62,8 @@ export interface SupplementsDependencies {
   readonly capacity: CapacityService;
   readonly tickets: TicketsService;
   readonly keys: SigningKeys;
+  /** Checks a second operator's approval; only a service that records supplements needs it (not lookups). */
+  readonly auth?: AuthService;
 }
 
 interface Outcome {
@@ -58,6 +72,23 @@ interface Outcome {
   readonly amountFen: number;
   readonly reason: string | null;
   readonly note: string | null;
+}
+
+/** What an upgrade will be, worked out from reads alone (the quote that decides on approval, then the write). */
+interface UpgradePlan {
+  readonly siteTimezone: string;
+  readonly type: Awaited<ReturnType<TicketTypesService['get']>>;
+  readonly visitDate: string;
+  readonly visitDay: number;
+  readonly holder: TicketToIssue['holder'];
+  readonly quote: Awaited<ReturnType<TicketTypesService['priceFor']>>;
+  readonly amountFen: number;
+}
+
+/** The approver's password never enters the hash (nor anything stored). */
+function requestHash(input: CreateSupplement): string {
+  const { approval, ...rest } = input;
+  return requestHashOf(rest);
 }
 
 /** Same rule as window sales: payments cover the amount exactly, except cash, whose excess is change. */
@@ -91,32 +122,39 @@ export class SupplementsService {
     idempotencyKey: string,
     cashier: Cashier,
     context: ChangeContext,
+    client: ClientInfo = { ip: context.ip, userAgent: null },
   ): Promise<{ supplement: Supplement; replayed: boolean }> {
-    const hash = createHash('sha256').update(canonicalJson(input)).digest('base64url');
+    const key: IdempotentRequest = {
+      table: 'supplements',
+      cashierId: cashier.id,
+      key: idempotencyKey,
+      hash: requestHash(input),
+    };
+    const replay = await replayedId(this.db, key);
+    if (replay !== undefined) return { supplement: await this.get(replay), replayed: true };
+    // One snapshot: the ticket, its type and the rates as of the same moment.
+    const previewFen = await transaction(this.db, (trx) => this.amountOf(trx, input, this.now()));
+    if (!this.deps.auth) throw new Error('SupplementsService records supplements only with an AuthService');
+    const approver = await requireSecondApproval(
+      this.deps.auth,
+      this.db,
+      { actor: cashier, amountFen: previewFen, approval: input.approval, permission: 'supplements.approve' },
+      client,
+    );
     // Outside the transaction: the first credential of an installation may create the signing key.
     const signer = await this.deps.keys.active();
-    let outcome: { id: string; replayed: boolean };
-    try {
-      outcome = await auditedTransaction(this.db, async (trx) => {
-        const existing = await repo.findByKey(trx, cashier.id, idempotencyKey);
-        if (existing) {
-          if (existing.request_hash !== hash)
-            throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-          return { id: existing.id, replayed: true };
-        }
-        return {
-          id: await this.record(trx, input, idempotencyKey, hash, cashier, context, signer),
-          replayed: false,
-        };
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await repo.findByKey(this.db, cashier.id, idempotencyKey);
-      if (!existing) throw error;
-      if (existing.request_hash !== hash)
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-      outcome = { id: existing.id, replayed: true };
-    }
+    const outcome = await idempotentWrite(
+      this.db,
+      key,
+      (trx) => this.record(trx, input, key, cashier, approver, context, signer, previewFen),
+      () =>
+        new AppError('CONFLICT', {
+          reason: {
+            'zh-CN': '该票已在另一笔补票中升级或补办',
+            en: 'the ticket was upgraded or reissued by another request',
+          },
+        }),
+    );
     return { supplement: await this.get(outcome.id), replayed: outcome.replayed };
   }
 
@@ -180,32 +218,60 @@ export class SupplementsService {
       paidFen: row.paid_fen,
       changeFen: row.change_fen,
       cashier: { id: row.cashier_id, username: row.cashier_username },
+      approvedBy:
+        row.approved_by_id === null
+          ? null
+          : { id: row.approved_by_id, username: row.approved_by_username ?? '' },
       createdAt: row.created_at,
       payments: row.payments,
       newTicket: row.new_ticket_id === null ? null : await this.deps.tickets.get(row.new_ticket_id),
     };
   }
 
+  /** The ticket the supplement concerns, at a window of its site that is open. */
+  private async ticketAt(db: Db, input: CreateSupplement): Promise<TicketRow> {
+    const old = await findTicketRow(db, input.ticketId);
+    if (!old) throw new AppError('NOT_FOUND', { resource: TICKET, id: input.ticketId });
+    const window = await this.deps.venues.getWindow(old.site_id, input.windowId, db);
+    if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: input.windowId });
+    return old;
+  }
+
+  /** What the supplement charges, with every check that can refuse it, writing nothing. */
+  private async amountOf(db: Db, input: CreateSupplement, now: number): Promise<number> {
+    const old = await this.ticketAt(db, input);
+    if (input.kind === 'upgrade') return (await this.planUpgrade(db, input, old, now)).amountFen;
+    if (input.kind === 'fee') return this.feeAmount(db, input, old, now);
+    this.requireUsable(old, now);
+    return input.feeFen;
+  }
+
   private async record(
     trx: Trx,
     input: CreateSupplement,
-    idempotencyKey: string,
-    hash: string,
+    key: IdempotentRequest,
     cashier: Cashier,
+    approver: AuditActor | null,
     context: ChangeContext,
     signer: SigningKeyPair,
+    previewFen: number,
   ): Promise<string> {
     const now = this.now();
-    const old = await findTicketRow(trx, input.ticketId);
-    if (!old) throw new AppError('NOT_FOUND', { resource: TICKET, id: input.ticketId });
-    const window = await this.deps.venues.getWindow(old.site_id, input.windowId, trx);
-    if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: input.windowId });
+    const old = await this.ticketAt(trx, input);
     const outcome =
       input.kind === 'upgrade'
         ? await this.upgrade(trx, input, old, now, signer)
         : input.kind === 'fee'
           ? await this.fee(trx, input, old, now)
           : await this.reissue(trx, input, old, now, signer);
+    // The approval (or its absence) was for the amount quoted before the transaction.
+    if (outcome.amountFen !== previewFen)
+      throw new AppError('CONFLICT', {
+        reason: {
+          'zh-CN': '票或价格刚刚变化，请重新办理',
+          en: 'the ticket or its price changed meanwhile; try again',
+        },
+      });
     const { paidFen, changeFen } = settle(outcome.amountFen, input.payments);
     const id = randomUUID();
     await repo.insertSupplement(
@@ -223,8 +289,10 @@ export class SupplementsService {
         change_fen: changeFen,
         cashier_id: cashier.id,
         cashier_username: cashier.username,
-        idempotency_key: idempotencyKey,
-        request_hash: hash,
+        idempotency_key: key.key,
+        request_hash: key.hash,
+        approved_by_id: approver?.id ?? null,
+        approved_by_username: approver?.username ?? null,
         created_at: now,
       },
       input.payments.map((p, seq) => ({
@@ -252,6 +320,7 @@ export class SupplementsService {
           paidFen,
           changeFen,
           payments: input.payments,
+          approvedBy: approver,
         },
       },
       now,
@@ -265,17 +334,11 @@ export class SupplementsService {
     if (now >= old.valid_to) throw new AppError('TICKET_EXPIRED', { ticketId: old.id });
   }
 
-  private async upgrade(
-    trx: Trx,
-    input: Upgrade,
-    old: TicketRow,
-    now: number,
-    signer: SigningKeyPair,
-  ): Promise<Outcome> {
+  private async planUpgrade(db: Db, input: Upgrade, old: TicketRow, now: number): Promise<UpgradePlan> {
     this.requireUsable(old, now);
     if (old.entries_used > 0) throw new AppError('TICKET_USED', { ticketId: old.id });
-    const site = await this.deps.venues.getSite(old.site_id, trx);
-    const type = await this.deps.ticketTypes.get(input.toTypeId ?? old.type_id, trx);
+    const site = await this.deps.venues.getSite(old.site_id, db);
+    const type = await this.deps.ticketTypes.get(input.toTypeId ?? old.type_id, db);
     if (type.siteId !== old.site_id)
       throw new AppError('TICKET_TYPE_OTHER_SITE', { typeId: type.typeId, siteId: old.site_id });
     const visitDate = input.visitDate ?? isoDateOfDay(old.visit_day);
@@ -299,11 +362,27 @@ export class SupplementsService {
         visitDate,
         ...(type.kind === 'group' && { persons: old.persons }),
       },
-      trx,
+      db,
     );
     const amountFen = quote.priceFen - old.price_fen;
     if (amountFen < 0)
       throw new AppError('SUPPLEMENT_PRICE_LOWER', { price: quote.priceFen, paid: old.price_fen });
+    return { siteTimezone: site.timezone, type, visitDate, visitDay, holder, quote, amountFen };
+  }
+
+  private async upgrade(
+    trx: Trx,
+    input: Upgrade,
+    old: TicketRow,
+    now: number,
+    signer: SigningKeyPair,
+  ): Promise<Outcome> {
+    const { siteTimezone, type, visitDate, visitDay, holder, quote, amountFen } = await this.planUpgrade(
+      trx,
+      input,
+      old,
+      now,
+    );
     await this.deps.capacity.release(trx, {
       siteId: old.site_id,
       visitDate: isoDateOfDay(old.visit_day),
@@ -324,7 +403,7 @@ export class SupplementsService {
       { status: 'revoked', barcode: null, cardUid: null },
       { allowedFrom: ['active'], action: REPLACED },
     );
-    const { validFrom, validTo } = validityWindow(type.validity, visitDay, now, site.timezone);
+    const { validFrom, validTo } = validityWindow(type.validity, visitDay, now, siteTimezone);
     const [issued] = await this.deps.tickets.issue(
       trx,
       [
@@ -354,14 +433,19 @@ export class SupplementsService {
     return { siteId: old.site_id, newTicketId: issued!.id, amountFen, reason: null, note: null };
   }
 
-  private async fee(trx: Trx, input: Fee, old: TicketRow, now: number): Promise<Outcome> {
+  /**
+   * A fee's amount, and its checks: a refunded or revoked ticket is no longer the visitor's to be charged on (an
+   * overstay may follow expiry or use, so those are allowed); a re-entry needs a used entry to give back.
+   */
+  private async feeAmount(db: Db, input: Fee, old: TicketRow, now: number): Promise<number> {
+    if (old.status === 'refunded' || old.status === 'revoked')
+      throw new AppError('TICKET_STATE_CONFLICT', { ticketId: old.id, status: old.status, action: CHARGED });
     let amountFen = input.amountFen;
     if (amountFen === undefined && input.reason !== 'other')
-      amountFen = await repo.feeRate(trx, old.type_id, input.reason as FeeReason);
+      amountFen = await repo.feeRate(db, old.type_id, input.reason as FeeReason);
     if (amountFen === undefined)
       throw new AppError('SUPPLEMENT_FEE_UNKNOWN', { typeId: old.type_id, reason: input.reason });
     if (input.reason === 'reentry' && old.entries_total !== null) {
-      // Re-entry gives one entry back, so a used ticket admits its holder once more.
       if (now >= old.valid_to) throw new AppError('TICKET_EXPIRED', { ticketId: old.id });
       if (old.entries_used === 0 || !['active', 'used'].includes(old.status))
         throw new AppError('TICKET_STATE_CONFLICT', {
@@ -369,6 +453,14 @@ export class SupplementsService {
           status: old.status,
           action: READMITTED,
         });
+    }
+    return amountFen;
+  }
+
+  private async fee(trx: Trx, input: Fee, old: TicketRow, now: number): Promise<Outcome> {
+    const amountFen = await this.feeAmount(trx, input, old, now);
+    if (input.reason === 'reentry' && old.entries_total !== null)
+      // Re-entry gives one entry back, so a used ticket admits its holder once more.
       await this.deps.tickets.change(
         trx,
         old.id,
@@ -376,7 +468,6 @@ export class SupplementsService {
         { status: 'active', entriesUsed: old.entries_used - 1 },
         { allowedFrom: ['active', 'used'], action: READMITTED },
       );
-    }
     return {
       siteId: old.site_id,
       newTicketId: null,

@@ -1,4 +1,7 @@
-/** Table types for supplementary tickets, their payments and fee rates (migration 20261125_187100); part of db/schema.ts. */
+/**
+ * Table types for supplementary tickets, their payments and fee rates (migrations 20261125_187100, 20261126_110100,
+ * 20261126_110200); part of db/schema.ts.
+ */
 import type { PaymentMethod } from '../sales/schemas.js';
 
 export interface SupplementTables {
@@ -29,6 +32,9 @@ export interface SupplementsTable {
   cashier_username: string;
   idempotency_key: string;
   request_hash: string;
+  /** The second operator who approved a supplement above the threshold; null below it. */
+  approved_by_id: string | null;
+  approved_by_username: string | null;
   created_at: number;
 }
 
