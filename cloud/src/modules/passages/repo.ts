@@ -1,6 +1,6 @@
 /** The passages module's SQL. Callers pass a db or a transaction. */
-import type { Kysely } from 'kysely';
-import { type PrecompiledStatement, precompile } from '../../db/precompiled.js';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { PassageEventsTable } from './tables.js';
 
@@ -50,37 +50,59 @@ const COLUMNS = [
 ] as const satisfies readonly (keyof PassageEventsTable)[];
 
 /**
- * Multi-row inserts in a few fixed sizes, each compiled once: a batch of 150 events is stored with 64 + 64 + 16 +
- * 4 + 1 + 1 rows. Fixed sizes keep the number of distinct SQL texts small (SQLite keeps each prepared), and
- * 256 rows × 16 columns stays far below SQLite's 32,766 bound parameters.
+ * Multi-row inserts in a few fixed sizes, each built and compiled once per dialect: a batch of 150 events is stored
+ * with 64 + 64 + 16 + 4 + 1 + 1 rows. Fixed sizes keep the number of distinct SQL texts small (SQLite keeps each
+ * prepared), and 256 rows × 16 columns stays far below SQLite's 32,766 bound parameters. Unlike db/precompiled.ts
+ * the values are bound by position: naming 4,096 parameters per call cost more than running the insert.
  */
 const CHUNK_SIZES = [256, 64, 16, 4, 1] as const;
-const insertStatements = new Map<
-  number,
-  PrecompiledStatement<Record<string, unknown>, { event_id: string }>
->();
 
-function insertStatement(rows: number) {
-  let statement = insertStatements.get(rows);
-  if (!statement) {
-    statement = precompile<Record<string, unknown>, { event_id: string }>((db, p) =>
-      db
-        .insertInto('passage_events')
-        .values(
-          Array.from(
-            { length: rows },
-            (_, i) =>
-              Object.fromEntries(
-                COLUMNS.map((column) => [column, p[`${column}_${i}`]]),
-              ) as unknown as PassageEventsTable,
-          ),
-        )
-        .onConflict((oc) => oc.column('event_id').doNothing())
-        .returning('event_id'),
-    );
-    insertStatements.set(rows, statement);
+/** Stands for row `row`'s value of column COLUMNS[column] while a statement is compiled. */
+class Slot {
+  constructor(
+    readonly row: number,
+    readonly column: number,
+  ) {}
+}
+
+interface CompiledInsert {
+  readonly sql: string;
+  /** For each bound parameter, in order: the row and the column whose value it takes. */
+  readonly slots: readonly Slot[];
+}
+
+const compiledInserts = new Map<unknown, Map<number, CompiledInsert>>();
+
+function compiledInsert(db: Db, rows: number): CompiledInsert {
+  const dialect = db.getExecutor().adapter.constructor;
+  let bySize = compiledInserts.get(dialect);
+  if (!bySize) {
+    bySize = new Map();
+    compiledInserts.set(dialect, bySize);
   }
-  return statement;
+  let compiled = bySize.get(rows);
+  if (!compiled) {
+    const values = Array.from(
+      { length: rows },
+      (_, row) =>
+        Object.fromEntries(
+          COLUMNS.map((name, column) => [name, new Slot(row, column)]),
+        ) as unknown as PassageEventsTable,
+    );
+    const query = db
+      .insertInto('passage_events')
+      .values(values)
+      .onConflict((oc) => oc.column('event_id').doNothing())
+      .returning('event_id')
+      .compile();
+    const slots = query.parameters.map((parameter) => {
+      if (!(parameter instanceof Slot)) throw new Error('passage insert: unexpected constant parameter');
+      return parameter;
+    });
+    compiled = { sql: query.sql, slots };
+    bySize.set(rows, compiled);
+  }
+  return compiled;
 }
 
 /**
@@ -92,13 +114,14 @@ export async function insertNewEvents(db: Db, events: readonly PassageEventsTabl
   let offset = 0;
   while (offset < events.length) {
     const size = CHUNK_SIZES.find((n) => n <= events.length - offset) ?? 1;
-    const params: Record<string, unknown> = {};
-    for (let i = 0; i < size; i++) {
-      const event = events[offset + i]!;
-      // null is a value here; only undefined would mean a missing parameter.
-      for (const column of COLUMNS) params[`${column}_${i}`] = event[column];
+    const { sql, slots } = compiledInsert(db, size);
+    const values = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      values[i] = events[offset + slot.row]![COLUMNS[slot.column]!];
     }
-    for (const row of await insertStatement(size).rows(db, params)) stored.add(row.event_id);
+    const result = await db.executeQuery<{ event_id: string }>(CompiledQuery.raw(sql, values));
+    for (const row of result.rows) stored.add(row.event_id);
     offset += size;
   }
   return stored;

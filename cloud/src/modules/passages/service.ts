@@ -155,22 +155,20 @@ export class PassageIngestion {
   }
 }
 function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: string): StoredEvent {
-  const common = {
-    event_id: message.eventId,
-    site_id: siteId,
-    zone_id: zoneId,
-    gate_id: message.gateId,
-    ticket_id: message.ticketId,
-    credential_kind: message.credentialKind,
-    direction: message.direction,
-    at: message.at,
-    received_at: receivedAt,
-  };
+  // One literal per kind (no spreads): this runs for every event.
   if (message.type === 'passage') {
     return {
-      ...common,
+      event_id: message.eventId,
       kind: 'passage',
+      site_id: siteId,
+      zone_id: zoneId,
+      gate_id: message.gateId,
+      ticket_id: message.ticketId,
+      credential_kind: message.credentialKind,
+      direction: message.direction,
       persons: message.persons,
+      at: message.at,
+      received_at: receivedAt,
       decided_offline: message.decidedOffline ? 1 : 0,
       entries_left: message.entriesLeft,
       correlation_id: message.correlationId,
@@ -179,9 +177,17 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
     };
   }
   return {
-    ...common,
+    event_id: message.eventId,
     kind: 'denial',
+    site_id: siteId,
+    zone_id: zoneId,
+    gate_id: message.gateId,
+    ticket_id: message.ticketId,
+    credential_kind: message.credentialKind,
+    direction: message.direction,
     persons: 0,
+    at: message.at,
+    received_at: receivedAt,
     decided_offline: null,
     entries_left: null,
     correlation_id: null,
