@@ -142,12 +142,10 @@ describe.each(variants)('a broker outage at a real gate agent process, on $name'
   const gate = () => site.agent('O1');
 
   async function brokerDown(): Promise<void> {
-    const from = gate().lines.length;
     if (mosquitto) await mosquitto.kill();
     else await site.cloud.close();
-    await gate()
-      .waitFor((line) => line.msg === 'broker connection closed' || line.level === 40, 5_000, from)
-      .catch(() => undefined);
+    // The gate sees the closed socket at once; a moment for its client to notice.
+    await new Promise((resolve) => setTimeout(resolve, 300));
   }
 
   async function brokerUp(): Promise<void> {
