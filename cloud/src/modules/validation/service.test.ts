@@ -142,6 +142,33 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect(a?.entriesLeft ?? null).toBeNull();
   });
 
+  it('sees a type change and a gate change at once, although rules and clocks are kept between requests', async () => {
+    const types = new TicketTypesService(test.database.db, new VenuesService(test.database.db));
+    const pass = await issueTicket(test.database.db, { entriesTotal: null });
+    const ask = async (gateId: string) =>
+      (await service.validate('park', gateId, request(gateId, { kind: 'qr', ticketId: pass })))?.reason;
+    expect(await ask('G01')).toBe('OK');
+    // A new version that admits in zone `south` only: the next request runs it.
+    await new VenuesService(test.database.db).createZone(
+      'park',
+      { id: 'south', name: { zh: '南区', en: 'South' }, capacity: null, active: true },
+      SYSTEM_CONTEXT,
+    );
+    const type = await types.get(TYPES.adult);
+    await types.update(TYPES.adult, { rules: { ...type.rules, zones: ['south'] } }, SYSTEM_CONTEXT);
+    expect(await ask('G02')).toBe('WRONG_ZONE');
+    await types.update(TYPES.adult, { rules: type.rules }, SYSTEM_CONTEXT);
+    expect(await ask('G03')).toBe('OK');
+    // Deactivated: gates no longer know the type.
+    await types.update(TYPES.adult, { active: false }, SYSTEM_CONTEXT);
+    expect(await ask('G04')).toBe('UNKNOWN_CREDENTIAL');
+    await types.update(TYPES.adult, { active: true }, SYSTEM_CONTEXT);
+    expect(await ask('G05')).toBe('OK');
+    // A gate taken out of service gets no answer.
+    await test.database.db.updateTable('gates').set({ active: 0 }).where('id', '=', 'G06').execute();
+    expect(await service.validate('park', 'G06', request('G06', { kind: 'qr', ticketId: pass }))).toBeNull();
+  });
+
   it('answers over MQTT with the ticket record, and not at all after the deadline', async () => {
     const card = await issueTicket(test.database.db, {
       typeId: TYPES.count,
