@@ -1,11 +1,18 @@
 /**
  * Sends commands and follows them to their outcome. Issuing stores the command, one `pending` result per targeted
  * gate and the operation-log entry in one transaction, then publishes the protocol `command` on each gate's own
- * `cmd` topic. Acks (from any cloud instance: all state is in the database) settle a pending result; results still
- * pending `ACK_GRACE_MS` after `expiresAt` become `timeout` (a timer per command plus a periodic sweep, which also
- * covers commands issued before a restart). When the last result of a command settles, the same transaction marks
- * the command complete and logs its outcome. An ack after the timeout (a gate that got the command just in time but
- * whose ack was slow) replaces `timeout` with what the gate did and is flagged `late`.
+ * `cmd` topic. Acks (from any cloud instance: all state is in the database) settle a pending result with one
+ * conditional UPDATE each; results still pending `ACK_GRACE_MS` after `expiresAt` become `timeout` (a timer per
+ * command plus a periodic sweep, which also covers commands issued before a restart). When the last result of a
+ * command has settled, a transaction that finds none pending marks the command complete and logs its outcome, and
+ * `waitSettled` answers at once. An ack after the timeout (a gate that got the command just in time but whose ack
+ * was slow) replaces `timeout` with what the gate did and is flagged `late`.
+ *
+ * Why the in-memory pending set: an emergency open for a site brings hundreds of acks within a second, and the
+ * cloud takes MQTT messages one at a time, so a count query per ack would set the pace. The set only says when to
+ * look; the database decides. Results settled by another instance are dropped from the set when that ack (which
+ * every instance receives) finds its row no longer pending, and the sweep completes any command both instances
+ * left open.
  *
  * Why per-gate topics and not `site/cmd` with a target: the registry decides which gates a zone has, so every gate
  * the control room is told about gets a message addressed to it, and each gate's persistent session queues it at
@@ -18,18 +25,23 @@ import type { CommandAck, CommandAction } from '@scenic/protocol';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
 import type { ControlRoomMetrics } from '../metrics/control-room-metrics.js';
 import type { ChangeContext } from '../venues/change-context.js';
 import * as repo from './repo.js';
-import type { GateCommandResult } from './tables.js';
 import { type CommandTargetInput, resolveTarget } from './targets.js';
 
 /** Acks may take this long after `expiresAt` to arrive before a gate counts as timed out. */
 export const ACK_GRACE_MS = 2_000;
 const SWEEP_INTERVAL_MS = 1_000;
 const PUBLISH_WAIT_MS = 2_000;
+/** Acks written in one transaction at most. */
+const MAX_ACK_BATCH = 500;
+/** How far back the sweep looks for commands left open: the longest ttl (600 s) with ample slack. */
+const OPEN_LOOKBACK_MS = 3_600_000;
+const ISSUED_AT_CACHE = 1_000;
 
 export type AckOutcome = 'applied' | 'late' | 'duplicate' | 'unknown';
 
@@ -49,12 +61,31 @@ export interface DispatcherDeps {
   readonly now?: () => number;
 }
 
-export class CommandDispatcher extends EventEmitter<{ settled: [string] }> {
+interface QueuedAck {
+  readonly ack: CommandAck;
+  readonly receivedAt: number;
+  readonly resolve: (outcome: AckOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A command issued by this instance and not yet complete. */
+interface OpenCommand {
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Gates whose result this instance has not yet seen settle. */
+  readonly pending: Set<string>;
+}
+
+export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
   private readonly db: Kysely<Database>;
   private readonly now: () => number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> = Promise.resolve();
+  private readonly open = new Map<string, OpenCommand>();
+  private readonly issuedAtCache = new Map<string, number>();
+  private acks: QueuedAck[] = [];
+  private flushing = false;
 
   constructor(private readonly deps: DispatcherDeps) {
     super();
@@ -134,6 +165,7 @@ export class CommandDispatcher extends EventEmitter<{ settled: [string] }> {
         issuedAt,
       );
     });
+    this.open.set(id, { issuedAt, expiresAt, pending: new Set(gates.map((gate) => gate.gateId)) });
     this.deps.metrics.commandIssued(input.action.kind, gates.length);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -159,13 +191,7 @@ export class CommandDispatcher extends EventEmitter<{ settled: [string] }> {
               { err: error, commandId: id, gateId: gate.gateId },
               'command publish failed',
             );
-            return this.settle(
-              id,
-              gate.gateId,
-              'pending',
-              { result: 'error', reason: 'publish_failed' },
-              null,
-            );
+            return this.settleUnsent(id, gate.gateId, 'publish_failed');
           }),
       ),
     );
@@ -173,60 +199,37 @@ export class CommandDispatcher extends EventEmitter<{ settled: [string] }> {
     return id;
   }
 
-  /** Applies a gate's acknowledgement. */
-  async applyAck(ack: CommandAck, receivedAt: number): Promise<AckOutcome> {
-    const command = await repo.findCommand(this.db, ack.commandId);
-    const result = command && (await repo.findResult(this.db, ack.commandId, ack.gateId));
-    if (!command || !result) return 'unknown';
-    const outcome = {
-      result: ack.result,
-      reason: ack.result === 'ok' ? null : ack.reason,
-      acked_at: receivedAt,
-      gate_at: ack.at,
-      latency_ms: Math.max(0, receivedAt - command.issued_at),
-    };
-    if (result.result === 'pending') {
-      if (await this.settle(ack.commandId, ack.gateId, 'pending', outcome, outcome.latency_ms))
-        return 'applied';
-    }
-    const current = await repo.findResult(this.db, ack.commandId, ack.gateId);
-    if (current?.result === 'timeout') {
-      const changed = await auditedTransaction(this.db, async (trx) => {
-        if (!(await repo.settleResult(trx, ack, 'timeout', { ...outcome, late: 1 }))) return false;
-        await recordAudit(
-          trx,
-          {
-            actor: SYSTEM_ACTOR,
-            action: 'gate_command.late_ack',
-            entity: 'gate_command',
-            entityId: ack.commandId,
-            after: { gateId: ack.gateId, result: ack.result, reason: outcome.reason },
-          },
-          receivedAt,
-        );
-        return true;
-      });
-      if (changed) {
-        this.emit('settled', ack.commandId);
-        return 'late';
-      }
-    }
-    return 'duplicate';
+  /**
+   * Applies a gate's acknowledgement. Acks that arrive while earlier ones are being written are settled together,
+   * in one transaction; the promise resolves once this ack's row is stored.
+   */
+  applyAck(ack: CommandAck, receivedAt: number): Promise<AckOutcome> {
+    return new Promise<AckOutcome>((resolve, reject) => {
+      this.acks.push({ ack, receivedAt, resolve, reject });
+      if (this.flushing) return;
+      this.flushing = true;
+      queueMicrotask(() => void this.flushAcks());
+    });
   }
 
-  /** Marks overdue pending results as timeout. */
+  /** Marks overdue pending results as timeout, and completes commands left open with nothing pending. */
   sweep(): Promise<void> {
     this.sweeping = this.sweeping.then(async () => {
       try {
-        const overdue = await repo.overdue(this.db, this.now() - ACK_GRACE_MS);
+        const now = this.now();
+        const overdue = await repo.timeOutOverdue.rows(this.db, { cutoff: now - ACK_GRACE_MS });
+        const touched = new Set<string>();
         for (const row of overdue) {
-          await this.settle(
-            row.command_id,
-            row.gate_id,
-            'pending',
-            { result: 'timeout', reason: null },
-            null,
-          );
+          this.deps.metrics.commandResult('timeout', null);
+          this.forget(row.command_id, row.gate_id);
+          touched.add(row.command_id);
+        }
+        for (const commandId of touched) await this.completeIfDone(commandId);
+        for (const row of await repo.openWithoutPending.rows(this.db, { since: now - OPEN_LOOKBACK_MS }))
+          await this.complete(row.id);
+        for (const [commandId, open] of this.open) {
+          // Completed elsewhere (another instance's sweep) without this one seeing its last result change.
+          if (open.expiresAt + ACK_GRACE_MS + OPEN_LOOKBACK_MS < now) this.open.delete(commandId);
         }
       } catch (error) {
         this.deps.logger.error({ err: error }, 'command timeout sweep failed');
@@ -235,78 +238,213 @@ export class CommandDispatcher extends EventEmitter<{ settled: [string] }> {
     return this.sweeping;
   }
 
-  /** Resolves when the command has no pending result left, or after `ms`. */
+  /**
+   * Resolves once the command is complete (answered at once when this instance records it; completion by another
+   * instance is seen by polling), or after `ms`.
+   */
   async waitSettled(commandId: string, ms: number): Promise<void> {
     if (ms <= 0) return;
-    const done = async () => (await repo.pendingCount(this.db, commandId)) === 0;
-    if (await done()) return;
-    await new Promise<void>((resolve) => {
+    let finish = () => {};
+    const completed = new Promise<void>((resolve) => {
       let checking = false;
-      const finish = () => {
-        clearTimeout(timeout);
-        clearInterval(poll);
-        this.off('settled', onSettled);
-        resolve();
-      };
+      const onCompleted = (id: string) => id === commandId && finish();
       const check = () => {
         if (checking) return;
         checking = true;
-        done().then(
-          (yes) => {
+        repo.pendingCount(this.db, commandId).then(
+          (pending) => {
             checking = false;
-            if (yes) finish();
+            if (pending === 0) finish();
           },
           () => {
             checking = false;
           },
         );
       };
-      const onSettled = (id: string) => id === commandId && check();
-      // Acks handled by another cloud instance do not reach this emitter; the poll sees them.
       const poll = setInterval(check, 500);
-      const timeout = setTimeout(finish, ms);
-      this.on('settled', onSettled);
+      const timeout = setTimeout(() => finish(), ms);
+      finish = () => {
+        clearTimeout(timeout);
+        clearInterval(poll);
+        this.off('completed', onCompleted);
+        resolve();
+      };
+      // Listening before the first look, so a completion in between is not missed.
+      this.on('completed', onCompleted);
+      check();
     });
+    await completed;
+  }
+
+  private async flushAcks(): Promise<void> {
+    try {
+      while (this.acks.length > 0) {
+        const batch = this.acks.splice(0, MAX_ACK_BATCH);
+        try {
+          const outcomes = await this.settleAcks(batch);
+          for (const [i, item] of batch.entries()) item.resolve(outcomes[i] ?? 'unknown');
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One statement per ack (one transaction for a batch); the rare late, duplicate and unknown acks look further. */
+  private async settleAcks(batch: readonly QueuedAck[]): Promise<AckOutcome[]> {
+    const outcomes: (AckOutcome | undefined)[] = [];
+    const writes: { index: number; outcome: repo.AckedResult }[] = [];
+    for (const [index, { ack, receivedAt }] of batch.entries()) {
+      const issuedAt = await this.issuedAtOf(ack.commandId);
+      if (issuedAt === undefined) {
+        outcomes[index] = 'unknown';
+        continue;
+      }
+      writes.push({
+        index,
+        outcome: {
+          commandId: ack.commandId,
+          gateId: ack.gateId,
+          result: ack.result,
+          reason: ack.result === 'ok' ? null : ack.reason,
+          ackedAt: receivedAt,
+          gateAt: ack.at,
+          latencyMs: Math.max(0, receivedAt - issuedAt),
+        },
+      });
+    }
+    let changed: number[];
+    if (writes.length === 1) changed = [await repo.settleAcked.changed(this.db, writes[0]!.outcome)];
+    else if (writes.length > 1)
+      changed = await transaction(this.db, async (trx) => {
+        const counts: number[] = [];
+        for (const write of writes) counts.push(await repo.settleAcked.changed(trx, write.outcome));
+        return counts;
+      });
+    else changed = [];
+
+    const touched = new Set<string>();
+    for (const [i, write] of writes.entries()) {
+      const { commandId, gateId, result, latencyMs } = write.outcome;
+      if (changed[i]! > 0) {
+        outcomes[write.index] = 'applied';
+        this.deps.metrics.commandResult(result, latencyMs);
+        this.forget(commandId, gateId);
+        touched.add(commandId);
+        continue;
+      }
+      const state = await repo.resultState.first(this.db, { commandId, gateId });
+      if (!state) {
+        outcomes[write.index] = 'unknown';
+        continue;
+      }
+      // Settled elsewhere (another instance, the sweep): this instance's count must not wait for it.
+      if (this.forget(commandId, gateId)) touched.add(commandId);
+      outcomes[write.index] =
+        state.result === 'timeout' && (await this.applyLate(write.outcome)) ? 'late' : 'duplicate';
+    }
+    for (const commandId of touched) await this.completeIfDone(commandId);
+    return outcomes.map((outcome) => outcome ?? 'unknown');
+  }
+
+  /** An ack after the timeout replaces `timeout` with what the gate did, flagged late and audited. */
+  private async applyLate(outcome: repo.AckedResult): Promise<boolean> {
+    const changed = await auditedTransaction(this.db, async (trx) => {
+      if ((await repo.settleLateAck.changed(trx, outcome)) === 0) return false;
+      await recordAudit(
+        trx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'gate_command.late_ack',
+          entity: 'gate_command',
+          entityId: outcome.commandId,
+          after: { gateId: outcome.gateId, result: outcome.result, reason: outcome.reason },
+        },
+        outcome.ackedAt,
+      );
+      return true;
+    });
+    return changed;
+  }
+
+  private async issuedAtOf(commandId: string): Promise<number | undefined> {
+    const open = this.open.get(commandId);
+    if (open) return open.issuedAt;
+    const cached = this.issuedAtCache.get(commandId);
+    if (cached !== undefined) return cached;
+    const row = await repo.issuedAt.first(this.db, { id: commandId });
+    if (!row) return undefined;
+    if (this.issuedAtCache.size >= ISSUED_AT_CACHE) this.issuedAtCache.clear();
+    this.issuedAtCache.set(commandId, row.issued_at);
+    return row.issued_at;
+  }
+
+  /** Drops a gate from the command's in-memory pending set; true when that set is now empty or not kept here. */
+  private forget(commandId: string, gateId: string): boolean {
+    const open = this.open.get(commandId);
+    if (!open) return true;
+    open.pending.delete(gateId);
+    return open.pending.size === 0;
   }
 
   /**
-   * Moves one result out of `from`; when it was the command's last pending one, marks the command complete and
-   * logs the outcome in the same transaction.
+   * Completes the command when nothing of it is pending. For a command issued here the in-memory set says when
+   * that may be so (no query per ack); for others the database does. The completion itself always checks the
+   * database.
    */
-  private async settle(
-    commandId: string,
-    gateId: string,
-    from: GateCommandResult,
-    to: Partial<Omit<repo.ResultRow, 'command_id' | 'gate_id'>>,
-    latencyMs: number | null,
-  ): Promise<boolean> {
-    const changed = await auditedTransaction(this.db, async (trx) => {
-      if (!(await repo.settleResult(trx, { commandId, gateId }, from, to))) return false;
-      if ((await repo.pendingCount(trx, commandId)) > 0) return true;
-      const at = this.now();
-      if (await repo.markCompleted(trx, commandId, at)) {
-        const results = await repo.resultsOf(trx, [commandId]);
-        const byResult: Record<string, string[]> = {};
-        for (const r of results) byResult[r.result] = [...(byResult[r.result] ?? []), r.gate_id];
-        await recordAudit(
-          trx,
-          {
-            actor: SYSTEM_ACTOR,
-            action: 'gate_command.complete',
-            entity: 'gate_command',
-            entityId: commandId,
-            after: byResult,
-          },
-          at,
-        );
-      }
-      return true;
-    });
-    if (changed) {
-      this.deps.metrics.commandResult(to.result ?? 'unknown', latencyMs);
-      this.emit('settled', commandId);
+  private async completeIfDone(commandId: string): Promise<void> {
+    const open = this.open.get(commandId);
+    if (open ? open.pending.size > 0 : (await repo.pendingCount(this.db, commandId)) > 0) return;
+    try {
+      await this.complete(commandId);
+    } catch (error) {
+      // The results are stored; the sweep completes the command on its next round.
+      this.deps.logger.error({ err: error, commandId }, 'command completion failed');
     }
-    return changed;
+  }
+
+  /** Marks the command complete and logs its outcome, if nothing of it is pending and nobody did it yet. */
+  private async complete(commandId: string): Promise<void> {
+    const at = this.now();
+    const outcome = await auditedTransaction(this.db, async (trx) => {
+      if ((await repo.pendingCount(trx, commandId)) > 0) return 'pending' as const;
+      if (!(await repo.markCompleted(trx, commandId, at))) return 'already' as const;
+      const results = await repo.resultsOf(trx, [commandId]);
+      const byResult: Record<string, string[]> = {};
+      for (const r of results) {
+        const gates = byResult[r.result] ?? [];
+        gates.push(r.gate_id);
+        byResult[r.result] = gates;
+      }
+      await recordAudit(
+        trx,
+        {
+          actor: SYSTEM_ACTOR,
+          action: 'gate_command.complete',
+          entity: 'gate_command',
+          entityId: commandId,
+          after: byResult,
+        },
+        at,
+      );
+      return 'completed' as const;
+    });
+    if (outcome !== 'pending') this.open.delete(commandId);
+    if (outcome === 'completed') this.emit('completed', commandId);
+  }
+
+  /** Moves one result out of `pending` outside the ack path (a publish that failed). */
+  private async settleUnsent(commandId: string, gateId: string, reason: string): Promise<void> {
+    const changed = await repo.settleResult(this.db, { commandId, gateId }, 'pending', {
+      result: 'error',
+      reason,
+    });
+    if (!changed) return;
+    this.deps.metrics.commandResult('error', null);
+    this.forget(commandId, gateId);
+    await this.completeIfDone(commandId);
   }
 }
 

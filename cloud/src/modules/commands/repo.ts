@@ -1,5 +1,6 @@
 /** The commands module's SQL. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Placeholders, precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { GateCommandResult, GateCommandResultsTable, GateCommandsTable } from './tables.js';
 
@@ -37,15 +38,6 @@ export async function resultsOf(db: Db, commandIds: readonly string[]): Promise<
     .execute();
 }
 
-export async function findResult(db: Db, commandId: string, gateId: string): Promise<ResultRow | undefined> {
-  return db
-    .selectFrom('gate_command_results')
-    .selectAll()
-    .where('command_id', '=', commandId)
-    .where('gate_id', '=', gateId)
-    .executeTakeFirst();
-}
-
 /** Sets a result only if it is still in `from`; true when this call changed it. */
 export async function settleResult(
   db: Db,
@@ -59,37 +51,6 @@ export async function settleResult(
     .where('command_id', '=', key.commandId)
     .where('gate_id', '=', key.gateId)
     .where('result', '=', from)
-    .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
-}
-
-/** Pending results whose deadline (expires_at + grace) has passed. */
-export async function overdue(db: Db, cutoff: number): Promise<{ command_id: string; gate_id: string }[]> {
-  return db
-    .selectFrom('gate_command_results')
-    .select(['command_id', 'gate_id'])
-    .where('result', '=', 'pending')
-    .where('expires_at', '<=', cutoff)
-    .limit(5_000)
-    .execute();
-}
-
-export async function pendingCount(db: Db, commandId: string): Promise<number> {
-  const row = await db
-    .selectFrom('gate_command_results')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('command_id', '=', commandId)
-    .where('result', '=', 'pending')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function markCompleted(db: Db, commandId: string, at: number): Promise<boolean> {
-  const updated = await db
-    .updateTable('gate_commands')
-    .set({ completed_at: at })
-    .where('id', '=', commandId)
-    .where('completed_at', 'is', null)
     .executeTakeFirst();
   return updated.numUpdatedRows > 0n;
 }
@@ -119,3 +80,119 @@ export async function listCommands(
   ]);
   return { rows, total: Number(count.n) };
 }
+
+// The acknowledgement path, compiled once: a fan-out to every gate of a site brings hundreds of acks within a
+// second, each settled on its own (the cloud receives MQTT messages one at a time), so each must cost one statement.
+
+export type AckedResult = {
+  commandId: string;
+  gateId: string;
+  result: GateCommandResult;
+  reason: string | null;
+  ackedAt: number;
+  gateAt: number;
+  latencyMs: number;
+};
+
+function outcomeColumns(p: Placeholders<AckedResult>) {
+  return {
+    result: p.result,
+    reason: p.reason,
+    acked_at: p.ackedAt,
+    gate_at: p.gateAt,
+    latency_ms: p.latencyMs,
+  };
+}
+
+/** A gate's ack for a result still pending; 1 when this call settled it. */
+export const settleAcked = precompile<AckedResult, never>((db, p) =>
+  db
+    .updateTable('gate_command_results')
+    .set(outcomeColumns(p))
+    .where('command_id', '=', p.commandId)
+    .where('gate_id', '=', p.gateId)
+    .where('result', '=', 'pending'),
+);
+
+/** A gate's ack for a result already timed out: kept, flagged late; 1 when this call changed it. */
+export const settleLateAck = precompile<AckedResult, never>((db, p) =>
+  db
+    .updateTable('gate_command_results')
+    .set({ ...outcomeColumns(p), late: 1 })
+    .where('command_id', '=', p.commandId)
+    .where('gate_id', '=', p.gateId)
+    .where('result', '=', 'timeout'),
+);
+
+export const resultState = precompile<{ commandId: string; gateId: string }, { result: GateCommandResult }>(
+  (db, p) =>
+    db
+      .selectFrom('gate_command_results')
+      .select('result')
+      .where('command_id', '=', p.commandId)
+      .where('gate_id', '=', p.gateId),
+);
+
+export const issuedAt = precompile<{ id: string }, { issued_at: number }>((db, p) =>
+  db.selectFrom('gate_commands').select('issued_at').where('id', '=', p.id),
+);
+
+const pendingOf = precompile<{ commandId: string }, { n: number | string | bigint }>((db, p) =>
+  db
+    .selectFrom('gate_command_results')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('command_id', '=', p.commandId)
+    .where('result', '=', 'pending'),
+);
+
+export async function pendingCount(db: Db, commandId: string): Promise<number> {
+  const row = await pendingOf.first(db, { commandId });
+  return Number(row?.n ?? 0);
+}
+
+const completeCommand = precompile<{ id: string; at: number }, never>((db, p) =>
+  db
+    .updateTable('gate_commands')
+    .set({ completed_at: p.at })
+    .where('id', '=', p.id)
+    .where('completed_at', 'is', null),
+);
+
+export async function markCompleted(db: Db, commandId: string, at: number): Promise<boolean> {
+  return (await completeCommand.changed(db, { id: commandId, at })) > 0;
+}
+
+/** Sets every overdue pending result to timeout at once; the rows it changed. */
+export const timeOutOverdue = precompile<{ cutoff: number }, { command_id: string; gate_id: string }>(
+  (db, p) =>
+    db
+      .updateTable('gate_command_results')
+      .set({ result: 'timeout' })
+      .where('result', '=', 'pending')
+      .where('expires_at', '<=', p.cutoff)
+      .returning(['command_id', 'gate_id']),
+);
+
+/**
+ * Commands issued since `since` still open although none of their results is pending: the last two results of one
+ * command settled at the same moment on two cloud instances (or by an ack and a timeout), each seeing the other
+ * still pending. The sweep completes them.
+ */
+export const openWithoutPending = precompile<{ since: number }, { id: string }>((db, p) =>
+  db
+    .selectFrom('gate_commands')
+    .select('id')
+    .where('issued_at', '>=', p.since)
+    .where('completed_at', 'is', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('gate_command_results')
+            .select('gate_command_results.gate_id')
+            .whereRef('gate_command_results.command_id', '=', 'gate_commands.id')
+            .where('gate_command_results.result', '=', 'pending'),
+        ),
+      ),
+    ),
+);

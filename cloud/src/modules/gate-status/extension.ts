@@ -3,61 +3,190 @@
  * off) and heartbeats become the gate's row in `gate_status` and its entry in the hub. A will (online false, since
  * null) is authoritative only for `online`; its other fields date from when the gate connected, so they are kept.
  * A retained state replayed when the cloud subscribes does not count as the gate being seen now.
+ *
+ * Messages are written in arrival order by one writer: those that arrive while a write is running (every gate of a
+ * site reporting its new mode after an emergency open) share the next transaction. A retained state replayed at
+ * subscribe time that says exactly what the hub already holds is not written again.
  */
 import type { GateState, Heartbeat } from '@scenic/protocol';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import type { InboundMessage, MqttExtension } from '../../mqtt/extensions/types.js';
-import { type GateStatusHub, statusFromRow } from './hub.js';
-import type { GateStatusRepo } from './repo.js';
+import { type GateStatus, type GateStatusHub, statusFromRow } from './hub.js';
+import type { GateStatusRepo, GateStatusRow, HeartbeatParams, StateParams } from './repo.js';
+
+/** Messages written in one transaction at most. */
+const MAX_BATCH = 500;
+
+type Write =
+  | {
+      readonly kind: 'state';
+      readonly params: StateParams;
+      readonly will: boolean;
+      readonly retained: boolean;
+    }
+  | { readonly kind: 'heartbeat'; readonly params: HeartbeatParams };
+
+interface Queued {
+  readonly write: Write;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
 
 export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): MqttExtension {
-  return {
+  let queue: Queued[] = [];
+  let flushing = false;
+  /** Queued writes per gate: while one waits, the hub does not yet hold what the gate last said. */
+  const queuedFor = new Map<string, number>();
+
+  // `concurrent` (where the bus supports it) hands messages over as they arrive; the queue keeps their order.
+  const extension: MqttExtension & { readonly concurrent?: boolean } = {
     name: 'gate-status',
     channels: ['state', 'heartbeat'],
-    async handle(inbound) {
-      if (inbound.message.type === 'gate_state') await applyState(inbound, inbound.message);
-      else if (inbound.message.type === 'heartbeat') await applyHeartbeat(inbound, inbound.message);
-      const row = await repo.get(inbound.gateId);
-      if (row) hub.set(statusFromRow(row));
+    concurrent: true,
+    handle(inbound) {
+      const message = inbound.message;
+      let write: Write;
+      if (message.type === 'gate_state') {
+        write = stateWrite(inbound, message);
+        if (
+          write.kind === 'state' &&
+          write.retained &&
+          !queuedFor.has(inbound.gateId) &&
+          sameAsHub(hub.get(inbound.gateId), write)
+        )
+          return undefined;
+      } else if (message.type === 'heartbeat') write = heartbeatWrite(inbound, message);
+      else return undefined;
+      const gateId = inbound.gateId;
+      queuedFor.set(gateId, (queuedFor.get(gateId) ?? 0) + 1);
+      const done = () => {
+        const left = (queuedFor.get(gateId) ?? 1) - 1;
+        if (left > 0) queuedFor.set(gateId, left);
+        else queuedFor.delete(gateId);
+      };
+      return new Promise<void>((resolve, reject) => {
+        queue.push({
+          write,
+          resolve: () => {
+            done();
+            resolve();
+          },
+          reject: (error) => {
+            done();
+            reject(error);
+          },
+        });
+        if (flushing) return;
+        flushing = true;
+        queueMicrotask(() => void flush());
+      });
     },
   };
+  return extension;
 
-  async function applyState(inbound: InboundMessage, state: GateState): Promise<void> {
-    const key = { gateId: inbound.gateId, siteId: inbound.siteId };
-    const isWill = !state.online && state.since === null;
-    const seen = inbound.retained ? {} : { last_seen_at: inbound.receivedAt };
-    const stateColumns = {
-      mode: state.mode,
-      deny_unauthorized: state.denyUnauthorized ? 1 : 0,
-      firmware: state.firmware,
-      whitelist_version: state.whitelistVersion,
-      config_version: state.configVersion,
-    };
-    const common = {
-      online: state.online ? 1 : 0,
-      since: state.since ?? inbound.receivedAt,
-      last_state_at: inbound.receivedAt,
-    };
-    await repo.upsert(
-      key,
-      { ...stateColumns, ...common, last_seen_at: inbound.receivedAt },
-      isWill ? { ...common, ...seen } : { ...stateColumns, ...common, ...seen },
-    );
+  async function flush(): Promise<void> {
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, MAX_BATCH);
+        queue = queue.slice(batch.length);
+        let rows: (GateStatusRow | undefined)[] | undefined;
+        try {
+          rows =
+            batch.length === 1
+              ? [await write(batch[0]!.write)]
+              : await repo.inTransaction(async (trx) => {
+                  const written: (GateStatusRow | undefined)[] = [];
+                  for (const item of batch) written.push(await write(item.write, trx));
+                  return written;
+                });
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+        }
+        if (rows) {
+          for (const row of rows) if (row) hub.set(statusFromRow(row));
+          for (const item of batch) item.resolve();
+          continue;
+        }
+        // The batch failed: one by one, so only a message that cannot be stored is left for redelivery.
+        for (const item of batch) {
+          try {
+            const row = await write(item.write);
+            if (row) hub.set(statusFromRow(row));
+            item.resolve();
+          } catch (error) {
+            item.reject(error);
+          }
+        }
+      }
+    } finally {
+      flushing = false;
+    }
   }
 
-  async function applyHeartbeat(inbound: InboundMessage, beat: Heartbeat): Promise<void> {
-    const columns = {
-      last_seen_at: inbound.receivedAt,
-      last_heartbeat_at: inbound.receivedAt,
-      uptime_sec: beat.uptimeSec,
+  function write(entry: Write, trx?: Kysely<Database>): Promise<GateStatusRow | undefined> {
+    return entry.kind === 'state'
+      ? repo.applyState(entry.params, entry, trx)
+      : repo.applyHeartbeat(entry.params, trx);
+  }
+}
+
+function stateWrite(inbound: InboundMessage, state: GateState): Write {
+  return {
+    kind: 'state',
+    will: !state.online && state.since === null,
+    retained: inbound.retained,
+    params: {
+      gateId: inbound.gateId,
+      siteId: inbound.siteId,
+      online: state.online ? 1 : 0,
+      since: state.since ?? inbound.receivedAt,
+      mode: state.mode,
+      denyUnauthorized: state.denyUnauthorized ? 1 : 0,
+      firmware: state.firmware,
+      whitelistVersion: state.whitelistVersion,
+      configVersion: state.configVersion,
+      receivedAt: inbound.receivedAt,
+    },
+  };
+}
+
+function heartbeatWrite(inbound: InboundMessage, beat: Heartbeat): Write {
+  return {
+    kind: 'heartbeat',
+    params: {
+      gateId: inbound.gateId,
+      siteId: inbound.siteId,
+      receivedAt: inbound.receivedAt,
+      uptimeSec: beat.uptimeSec,
       scans: beat.counters.scans,
       admits: beat.counters.admits,
       denies: beat.counters.denies,
-      outbox_depth: beat.outboxDepth,
-      whitelist_version: beat.whitelistVersion,
-      config_version: beat.configVersion,
-    };
-    // A heartbeat proves the gate is connected, but `online` belongs to the state topic: a row created by a
-    // heartbeat (state not yet seen) starts online, an existing row keeps what its state said.
-    await repo.upsert({ gateId: inbound.gateId, siteId: inbound.siteId }, { ...columns, online: 1 }, columns);
-  }
+      outboxDepth: beat.outboxDepth,
+      whitelistVersion: beat.whitelistVersion,
+      configVersion: beat.configVersion,
+    },
+  };
+}
+
+/**
+ * A replayed retained state changes nothing when the hub (loaded from the table, kept current by every write)
+ * already holds what it says; `last_state_at` alone would move, to the replay's receive time, which is not news.
+ */
+function sameAsHub(current: GateStatus | undefined, write: Extract<Write, { kind: 'state' }>): boolean {
+  if (!current) return false;
+  const p = write.params;
+  if (current.siteId !== p.siteId || current.online !== (p.online === 1)) return false;
+  if (write.will) return current.since !== null;
+  return (
+    current.since === p.since &&
+    current.mode === p.mode &&
+    current.denyUnauthorized === (p.denyUnauthorized === 1) &&
+    current.firmware === p.firmware &&
+    current.whitelistVersion === p.whitelistVersion &&
+    current.configVersion === p.configVersion
+  );
 }

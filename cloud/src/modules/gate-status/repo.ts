@@ -2,13 +2,119 @@
  * SQL for live gate status. Each write touches only the columns its message is authoritative for (state columns from
  * a state message, counters from a heartbeat), so several cloud instances splitting heartbeats between them never
  * overwrite each other's newer values with stale ones.
+ *
+ * Every write is one upsert that returns the gate's whole row, compiled once per kind of message: all 500 gates of
+ * a site report a new state within a second of an emergency open, and each report used to cost a built upsert and a
+ * second query for the row.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import { type Placeholders, precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
+import { transaction } from '../../db/transaction.js';
 import type { GateStatusTable } from './tables.js';
 
 export type GateStatusRow = Selectable<GateStatusTable>;
-type Columns = Partial<Omit<Insertable<GateStatusTable>, 'gate_id' | 'site_id'>>;
+
+/** What a `gate_state` message says. */
+export type StateParams = {
+  gateId: string;
+  siteId: string;
+  online: number;
+  since: number;
+  mode: string;
+  denyUnauthorized: number;
+  firmware: string;
+  whitelistVersion: number;
+  configVersion: number | null;
+  receivedAt: number;
+};
+
+/** What a heartbeat says. */
+export type HeartbeatParams = {
+  gateId: string;
+  siteId: string;
+  receivedAt: number;
+  uptimeSec: number;
+  scans: number;
+  admits: number;
+  denies: number;
+  outboxDepth: number;
+  whitelistVersion: number;
+  configVersion: number | null;
+};
+
+function stateColumns(p: Placeholders<StateParams>) {
+  return {
+    mode: p.mode,
+    deny_unauthorized: p.denyUnauthorized,
+    firmware: p.firmware,
+    whitelist_version: p.whitelistVersion,
+    config_version: p.configVersion,
+  };
+}
+
+function commonColumns(p: Placeholders<StateParams>) {
+  return { online: p.online, since: p.since, last_state_at: p.receivedAt };
+}
+
+/**
+ * A state. A will (online false, since null) is authoritative only for `online`: its other fields date from when
+ * the gate connected, so an existing row keeps them. A retained state replayed when the cloud subscribes does not
+ * count as the gate being seen now.
+ */
+function stateUpsert(kind: { will: boolean; retained: boolean }) {
+  return precompile<StateParams, GateStatusRow>((db, p) =>
+    db
+      .insertInto('gate_status')
+      .values({
+        gate_id: p.gateId,
+        site_id: p.siteId,
+        ...stateColumns(p),
+        ...commonColumns(p),
+        last_seen_at: p.receivedAt,
+      })
+      .onConflict((oc) =>
+        oc.column('gate_id').doUpdateSet({
+          site_id: p.siteId,
+          ...(kind.will ? {} : stateColumns(p)),
+          ...commonColumns(p),
+          ...(kind.retained ? {} : { last_seen_at: p.receivedAt }),
+        }),
+      )
+      .returningAll(),
+  );
+}
+
+const STATE_UPSERTS = {
+  live: stateUpsert({ will: false, retained: false }),
+  retained: stateUpsert({ will: false, retained: true }),
+  liveWill: stateUpsert({ will: true, retained: false }),
+  retainedWill: stateUpsert({ will: true, retained: true }),
+};
+
+function heartbeatColumns(p: Placeholders<HeartbeatParams>) {
+  return {
+    last_seen_at: p.receivedAt,
+    last_heartbeat_at: p.receivedAt,
+    uptime_sec: p.uptimeSec,
+    scans: p.scans,
+    admits: p.admits,
+    denies: p.denies,
+    outbox_depth: p.outboxDepth,
+    whitelist_version: p.whitelistVersion,
+    config_version: p.configVersion,
+  };
+}
+
+// A heartbeat proves the gate is connected, but `online` belongs to the state topic: a row created by a heartbeat
+// (state not yet seen) starts online, an existing row keeps what its state said.
+const heartbeatUpsert = precompile<HeartbeatParams, GateStatusRow>((db, p) =>
+  db
+    .insertInto('gate_status')
+    .values({ gate_id: p.gateId, site_id: p.siteId, ...heartbeatColumns(p), online: 1 })
+    .onConflict((oc) => oc.column('gate_id').doUpdateSet({ site_id: p.siteId, ...heartbeatColumns(p) }))
+    .returningAll(),
+);
 
 export class GateStatusRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -21,19 +127,32 @@ export class GateStatusRepo {
     return this.db.selectFrom('gate_status').selectAll().where('gate_id', '=', gateId).executeTakeFirst();
   }
 
-  /**
-   * Inserts the gate's row with `insert` (which must hold every NOT NULL column) or, when it exists, sets `update`.
-   * One statement, so it is atomic on its own.
-   */
-  async upsert(
-    key: { gateId: string; siteId: string },
-    insert: Columns & { online: number; last_seen_at: number },
-    update: Columns,
-  ): Promise<void> {
-    await this.db
-      .insertInto('gate_status')
-      .values({ gate_id: key.gateId, site_id: key.siteId, ...insert })
-      .onConflict((oc) => oc.column('gate_id').doUpdateSet({ site_id: key.siteId, ...update }))
-      .execute();
+  /** Runs `fn` in one transaction (several messages written together). */
+  inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    return transaction(this.db, fn);
+  }
+
+  /** Stores a state (or last will); the gate's row as it now is. One statement, atomic on its own. */
+  async applyState(
+    params: StateParams,
+    kind: { will: boolean; retained: boolean },
+    db: Kysely<Database> = this.db,
+  ): Promise<GateStatusRow | undefined> {
+    const statement = kind.will
+      ? kind.retained
+        ? STATE_UPSERTS.retainedWill
+        : STATE_UPSERTS.liveWill
+      : kind.retained
+        ? STATE_UPSERTS.retained
+        : STATE_UPSERTS.live;
+    return statement.first(db, params);
+  }
+
+  /** Stores a heartbeat; the gate's row as it now is. */
+  async applyHeartbeat(
+    params: HeartbeatParams,
+    db: Kysely<Database> = this.db,
+  ): Promise<GateStatusRow | undefined> {
+    return heartbeatUpsert.first(db, params);
   }
 }
