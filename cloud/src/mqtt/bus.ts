@@ -137,8 +137,21 @@ export class MqttBus {
     if ('gateId' in message && message.gateId !== parsed.gateId) {
       return rejected('GATE_MISMATCH', { ...where, messageType: message.type, latencyMs });
     }
+    // Every valid message passes here: one literal, no spreads.
     return {
-      record: { ...base, ...where, messageType: message.type, result: 'ok', reason: null, latencyMs },
+      record: {
+        at: receivedAt,
+        direction: 'in',
+        topic: base.topic,
+        size: base.size,
+        siteId: parsed.siteId,
+        gateId: parsed.gateId,
+        channel: parsed.channel,
+        messageType: message.type,
+        result: 'ok',
+        reason: null,
+        latencyMs,
+      },
       inbound: {
         siteId: parsed.siteId,
         gateId: parsed.gateId,

@@ -122,6 +122,54 @@ describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
     ]);
   });
 
+  it('two instances ingesting the same 60 events at once, in batches, apply each exactly once', async () => {
+    const first = new PassageIngestion(env.db, occupancyService());
+    const second = new PassageIngestion(env.db, occupancyService());
+    const sent = Array.from({ length: 60 }, () => passage('N2', { persons: 2 }));
+    const ingest = (ingestion: PassageIngestion, event: (typeof sent)[number]) =>
+      ingestion.ingest({ siteId: SITE, gateId: 'N2', message: event, receivedAt: Date.now() });
+    // Each instance gets every event (as with two clouds on one broker), the second in reverse order.
+    const outcomes = await Promise.all([
+      ...sent.map((event) => ingest(first, event)),
+      ...[...sent].reverse().map((event) => ingest(second, event)),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'applied')).toHaveLength(60);
+    expect(outcomes.filter((o) => o.status === 'duplicate')).toHaveLength(60);
+    expect(await events()).toHaveLength(60);
+    expect((await counters()).map((c) => [c.zone_id, c.entries, c.inside])).toEqual([
+      ['', 120, 120],
+      ['north', 120, 120],
+    ]);
+  });
+
+  it('a batch with an event whose hook fails stores the others and fails only that one', async () => {
+    const poison = passage('N3');
+    const ingestion = new PassageIngestion(env.db, occupancyService(), [
+      {
+        name: 'poison',
+        apply: async (_trx, event) => {
+          if (event.event_id === poison.eventId) throw new Error('cannot apply');
+        },
+      },
+    ]);
+    const good = Array.from({ length: 5 }, () => passage('N3'));
+    const results = await Promise.allSettled(
+      [good[0]!, good[1]!, poison, good[2]!, good[3]!, good[4]!].map((message) =>
+        ingestion.ingest({ siteId: SITE, gateId: 'N3', message, receivedAt: Date.now() }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((await events()).map((e) => e.event_id).sort()).toEqual(good.map((e) => e.eventId).sort());
+    expect((await counters()).map((c) => c.inside)).toEqual([5, 5]);
+  });
+
   it('20 copies of one event published at once over MQTT give one row and one occupancy change', async () => {
     const event = passage('N1');
     await Promise.all(Array.from({ length: 20 }, () => gate.send(event)));
