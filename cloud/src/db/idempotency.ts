@@ -13,9 +13,28 @@ import { canonicalJson } from '../platform/audit/canonical-json.js';
 import { auditedTransaction } from '../platform/audit/record.js';
 import { AppError } from '../platform/errors.js';
 import { isUniqueViolation } from './constraint-errors.js';
+import { precompile } from './precompiled.js';
 import type { Database } from './schema.js';
 
 export type IdempotentTable = 'sales' | 'refunds' | 'supplements';
+
+// Compiled once per table (precompiled.ts): every sale, refund and supplement runs one.
+const lookups = {
+  sales: byKeyIn('sales'),
+  refunds: byKeyIn('refunds'),
+  supplements: byKeyIn('supplements'),
+};
+
+function byKeyIn(table: IdempotentTable) {
+  // The three tables share these columns; one of them stands for the union so Kysely can type the query.
+  return precompile<{ cashierId: string; key: string }, { id: string; request_hash: string }>((db, p) =>
+    db
+      .selectFrom(table as 'sales')
+      .select(['id', 'request_hash'])
+      .where('cashier_id', '=', p.cashierId)
+      .where('idempotency_key', '=', p.key),
+  );
+}
 
 export async function findByIdempotencyKey(
   db: Kysely<Database>,
@@ -23,13 +42,7 @@ export async function findByIdempotencyKey(
   cashierId: string,
   key: string,
 ): Promise<{ id: string; request_hash: string } | undefined> {
-  // The three tables share these columns; one of them stands for the union so Kysely can type the query.
-  return db
-    .selectFrom(table as 'sales')
-    .select(['id', 'request_hash'])
-    .where('cashier_id', '=', cashierId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  return lookups[table].first(db, { cashierId, key });
 }
 
 /** SHA-256 of the canonical JSON of what identifies the request (leave secrets such as passwords out). */

@@ -24,19 +24,6 @@ function summaryOf(row: Selectable<SalesTable>): SaleSummary {
   };
 }
 
-// The idempotency lookup of db/idempotency.ts (findByIdempotencyKey), compiled once: it runs in every sale.
-const byKey = precompile<{ cashierId: string; key: string }, { id: string; request_hash: string }>((db, p) =>
-  db
-    .selectFrom('sales')
-    .select(['id', 'request_hash'])
-    .where('cashier_id', '=', p.cashierId)
-    .where('idempotency_key', '=', p.key),
-);
-
-export function findByKey(db: Db, cashierId: string, key: string) {
-  return byKey.first(db, { cashierId, key });
-}
-
 const SALE_COLUMNS = [
   'id',
   'site_id',

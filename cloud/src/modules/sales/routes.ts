@@ -5,6 +5,7 @@
 
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { errorResponseSchema } from '../../platform/errors.js';
+import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { TicketTypesService } from '../ticket-types/service.js';
@@ -13,6 +14,7 @@ import { TicketsService } from '../tickets/service.js';
 import { SigningKeys } from '../tickets/signing-keys.js';
 import { changeContextOf } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
+import { fastSuccessSerializer } from './response-serializer.js';
 import {
   createSaleSchema,
   idempotencyHeadersSchema,
@@ -51,6 +53,7 @@ export const salesModule: AppModule = {
       '/',
       {
         config: { access: 'sales.sell' },
+        serializerCompiler: fastSuccessSerializer,
         schema: {
           tags,
           summary: '窗口售票（需 Idempotency-Key）/ Sell at a ticket window (Idempotency-Key required)',
@@ -67,8 +70,7 @@ export const salesModule: AppModule = {
           { id: operator.id, username: operator.username },
           changeContextOf(request),
         );
-        if (replayed) reply.header('idempotent-replayed', 'true');
-        return reply.code(replayed ? 200 : 201).send(sale);
+        return sendIdempotent(reply, replayed, sale);
       },
     );
     app.get(
@@ -95,6 +97,7 @@ export const salesModule: AppModule = {
           params: saleParamsSchema,
           response: { 200: saleSchema, ...errors },
         },
+        serializerCompiler: fastSuccessSerializer,
       },
       async (request) => sales.get(request.params.saleId),
     );

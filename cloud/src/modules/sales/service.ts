@@ -4,17 +4,17 @@
  * sale with its lines and payments, issues the tickets with signed QR codes and their whitelist feed entries,
  * activates pre-printed stubs, and appends the audit entry — so a sale exists completely or not at all.
  *
- * Idempotency: every request carries a key, unique per cashier. The transaction first looks the key up; as sales
- * queue on the audit lock (PostgreSQL) or the single writer (SQLite), parallel requests with one key find the first
- * one's sale. A unique-key refusal from a concurrent insert is caught as a last resort and answered the same way.
+ * Idempotency: every request carries a key, unique per cashier; db/idempotency.ts idempotentWrite looks the key up
+ * inside the sale's transaction (sales queue on the audit lock on PostgreSQL and on the single writer on SQLite, so
+ * parallel requests with one key find the first one's sale) and answers a unique-key refusal from a concurrent
+ * insert the same way.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { normaliseBarcodeDigits, QR_FLAGS } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/constraint-errors.js';
+import { type IdempotentRequest, idempotentWrite, requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
-import { canonicalJson } from '../../platform/audit/canonical-json.js';
-import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { recordAudit } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import { maskResidentId, requireResidentId } from '../../platform/identity/resident-id.js';
 import type { Localized } from '../../platform/language.js';
@@ -71,10 +71,6 @@ function invalid(path: (string | number)[], zh: string, en: string): AppError {
   );
 }
 
-function requestHash(input: CreateSale): string {
-  return createHash('sha256').update(canonicalJson(input)).digest('base64url');
-}
-
 /**
  * Payments must cover the total exactly, except that cash may exceed it: the excess is change, handed back in cash,
  * so non-cash payments alone never exceed the total and the change is less than the cash taken.
@@ -110,31 +106,23 @@ export class SalesService {
     cashier: Cashier,
     context: ChangeContext,
   ): Promise<SaleResult> {
-    const hash = requestHash(input);
+    const request: IdempotentRequest = {
+      table: 'sales',
+      cashierId: cashier.id,
+      key: idempotencyKey,
+      hash: requestHashOf(input),
+    };
     // Outside the transaction: the first sale of an installation may create the signing key in its own transaction.
     const signer = await this.deps.keys.active();
-    let outcome: Sale | { replayOf: string };
-    try {
-      outcome = await auditedTransaction(this.db, async (trx) => {
-        const existing = await repo.findByKey(trx, cashier.id, idempotencyKey);
-        if (existing) {
-          if (existing.request_hash !== hash)
-            throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-          return { replayOf: existing.id };
-        }
-        return this.record(trx, input, idempotencyKey, hash, cashier, context, signer);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await repo.findByKey(this.db, cashier.id, idempotencyKey);
-      if (!existing) throw error;
-      if (existing.request_hash !== hash)
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: idempotencyKey });
-      outcome = { replayOf: existing.id };
-    }
-    // A replay reads the stored sale; a new one is answered from what was just written (the same shape, tested).
-    if ('replayOf' in outcome) return { sale: await this.get(outcome.replayOf), replayed: true };
-    return { sale: outcome, replayed: false };
+    // The last run of `write` is the one that committed (a batch that failed as a whole runs its members again).
+    const written: { sale?: Sale } = {};
+    const outcome = await idempotentWrite(this.db, request, async (trx) => {
+      written.sale = await this.record(trx, input, idempotencyKey, request.hash, cashier, context, signer);
+      return written.sale.id;
+    });
+    // A new sale is answered from what was just written (the same shape as the stored one, tested); a replay reads it.
+    if (!outcome.replayed && written.sale) return { sale: written.sale, replayed: false };
+    return { sale: await this.get(outcome.id), replayed: true };
   }
 
   async get(saleId: string): Promise<Sale> {
