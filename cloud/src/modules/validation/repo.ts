@@ -4,7 +4,7 @@
  * request path is a handful of point queries, and building them with Kysely each time cost more than running them.
  */
 import type { CredentialRef, Direction, PassageRecord } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter } from 'kysely';
 import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { TicketRow } from '../tickets/repo.js';
@@ -43,30 +43,41 @@ export function gateOf(db: Db, gateId: string): Promise<GateRow | undefined> {
   return gateById.first(db, { gateId });
 }
 
-// A code reissued to a newer ticket (e.g. a replaced card) belongs to the newest one.
+// A code reissued to a newer ticket (e.g. a replaced card) belongs to the newest one. On PostgreSQL the row is locked
+// (FOR UPDATE): validations of one ticket queue on it, and so do the passages and sales that change it (service.ts).
+function locked<Q extends { forUpdate(): Q }>(db: Db, query: Q): Q {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query;
+}
+
 const ticketById = precompile<{ siteId: string; id: number }, TicketRow>((db, p) =>
-  db.selectFrom('tickets').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id),
+  locked(db, db.selectFrom('tickets').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id)),
 );
 const ticketByBarcode = precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
-  db
-    .selectFrom('tickets')
-    .selectAll()
-    .where('site_id', '=', p.siteId)
-    .where('barcode', '=', p.code)
-    .orderBy('created_at', 'desc')
-    .limit(1),
+  locked(
+    db,
+    db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('site_id', '=', p.siteId)
+      .where('barcode', '=', p.code)
+      .orderBy('created_at', 'desc')
+      .limit(1),
+  ),
 );
 const ticketByCard = precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
-  db
-    .selectFrom('tickets')
-    .selectAll()
-    .where('site_id', '=', p.siteId)
-    .where('card_uid', '=', p.code)
-    .orderBy('created_at', 'desc')
-    .limit(1),
+  locked(
+    db,
+    db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('site_id', '=', p.siteId)
+      .where('card_uid', '=', p.code)
+      .orderBy('created_at', 'desc')
+      .limit(1),
+  ),
 );
 
-/** The site's ticket a scanned credential points at. */
+/** The site's ticket a scanned credential points at; on PostgreSQL locked until the transaction ends. */
 export function ticketFor(db: Db, siteId: string, credential: CredentialRef): Promise<TicketRow | undefined> {
   if (credential.kind === 'qr') return ticketById.first(db, { siteId, id: credential.ticketId });
   if (credential.kind === 'barcode') return ticketByBarcode.first(db, { siteId, code: credential.barcode });

@@ -129,6 +129,68 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect((await clocked.validate('park', 'G03', after))?.reason).toBe('USED');
   });
 
+  it('validations racing the passages of earlier admits never admit more entries than the card has', async () => {
+    const card = await countCard(6, 1);
+    const db = test.database.db;
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [ticketPassageHook(new TicketsService(db))],
+    );
+    const pass = (gateId: string, correlationId: string) => {
+      const at = Date.now();
+      return ingestion.ingest({
+        siteId: 'park',
+        gateId,
+        receivedAt: at,
+        message: {
+          type: 'passage',
+          v: 1,
+          eventId: randomUUID(),
+          gateId,
+          at,
+          ticketId: card,
+          credentialKind: 'qr',
+          direction: 'in',
+          persons: 1,
+          entriesLeft: null,
+          decidedOffline: false,
+          correlationId,
+        },
+      });
+    };
+    // Each gate asks three times; every admitted visitor passes at once, while the other gates are still asking.
+    const outcomes = await Promise.all(
+      GATES.map(async (gateId) => {
+        const reasons: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const ask = request(gateId, { kind: 'qr', ticketId: card });
+          const answer = await service.validate('park', gateId, ask);
+          reasons.push(answer!.reason);
+          if (answer?.decision === 'admit') await pass(gateId, ask.correlationId);
+        }
+        return reasons;
+      }),
+    );
+    const reasons = outcomes.flat();
+    expect(reasons.filter((r) => r === 'OK')).toHaveLength(5);
+    expect(reasons.filter((r) => r !== 'OK').every((r) => r === 'ENTRIES_EXHAUSTED' || r === 'USED')).toBe(
+      true,
+    );
+    const row = await db
+      .selectFrom('tickets')
+      .select(['entries_used', 'status'])
+      .where('id', '=', card)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ entries_used: 6, status: 'used' });
+    const open = await db
+      .selectFrom('ticket_reservations')
+      .select('gate_id')
+      .where('confirmed_at', 'is', null)
+      .execute();
+    expect(open).toEqual([]);
+  }, 60_000);
+
   it('anti-passback holds across gates while the first admission is still open', async () => {
     const types = new TicketTypesService(test.database.db, new VenuesService(test.database.db));
     const type = await types.get(TYPES.adult);

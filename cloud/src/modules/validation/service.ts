@@ -6,11 +6,17 @@
  * Atomic: each validation is one transaction that reads the ticket and its open reservations and, on admit, inserts
  * a reservation (keyed by gate and correlationId). An open reservation counts as an entry used and as a passage, so
  * of two gates asking about the last entry of a count card at the same moment exactly one is admitted. The
- * transactions queue instead of racing: SQLite's BEGIN IMMEDIATE serialises writers, and on PostgreSQL the first
- * statement takes the reservations table's SHARE ROW EXCLUSIVE lock (before the serializable snapshot exists, so the
- * queued ones read what the previous one wrote rather than failing with 40001). The passage event carrying the
- * correlationId confirms the reservation (tickets/passage-hook.ts), after which the entry is counted in
- * `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout (nobody passed).
+ * transactions of one ticket queue instead of racing, and those of different tickets do not wait for each other:
+ *   - SQLite: BEGIN IMMEDIATE serialises writers anyway; concurrent validations share a COMMIT (group commit).
+ *   - PostgreSQL: READ COMMITTED, and the ticket row is read FOR UPDATE first. Validations of the same ticket queue
+ *     on that row lock, and every later statement sees what the previous holder committed (its reservation), so
+ *     nothing fails with 40001 and retries. Whatever changes the count — a passage using an entry (passage hook),
+ *     a sale, a refund — updates the same row and so waits for, or is waited for by, the validation; a reservation
+ *     confirmed by a passage not yet committed is still counted as open while `entries_used` is not yet raised, so
+ *     the entry is counted exactly once either way.
+ * The passage event carrying the correlationId confirms the reservation (tickets/passage-hook.ts), after which the
+ * entry is counted in `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout
+ * (nobody passed).
  *
  * Late answers are useless to the gate, which has already decided locally: a validation that is not finished by the
  * request's `deadlineAt` is rolled back (no reservation) and not answered.
@@ -29,7 +35,9 @@ import {
   type ValidateResponse,
   type VenueClock,
 } from '@scenic/protocol';
-import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
+import { isRetryableTransactionError } from '../../db/errors.js';
+import { backoffMs } from '../../db/group-commit.js';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { type GateSettings, settingsOf } from '../gate-config/settings.js';
@@ -43,6 +51,8 @@ import * as repo from './repo.js';
 const RECENT_MS = 8 * 86_400_000;
 /** Beyond the gate's passage timeout: the relay pulse, the passage event's trip to the cloud. */
 const RESERVATION_SLACK_MS = 2_000;
+/** Tries of a PostgreSQL validation, as `transaction()` gives. */
+const MAX_ATTEMPTS = 6;
 /** Entries per small cache (type versions, settings texts); the oldest goes first. */
 const CACHE_SIZE = 256;
 
@@ -69,17 +79,29 @@ export class ValidationService {
 
   /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
   async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {
+    const work = async (trx: Transaction<Database>) => {
+      const answer = await this.decideIn(trx, siteId, gateId, request);
+      if (answer && this.now() > request.deadlineAt) throw new Late();
+      return answer;
+    };
     try {
-      return await transaction(this.db, async (trx) => {
-        if (trx.getExecutor().adapter instanceof PostgresAdapter)
-          await sql`lock table ticket_reservations in share row exclusive mode`.execute(trx);
-        const answer = await this.decideIn(trx, siteId, gateId, request);
-        if (answer && this.now() > request.deadlineAt) throw new Late();
-        return answer;
-      });
+      if (this.db.getExecutor().adapter instanceof PostgresAdapter) return await this.readCommitted(work);
+      return await transaction(this.db, work);
     } catch (error) {
       if (error instanceof Late) return null;
       throw error;
+    }
+  }
+
+  /** PostgreSQL: the validation at READ COMMITTED (see above), run again after a deadlock or a lost connection. */
+  private async readCommitted<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().setIsolationLevel('read committed').execute(fn);
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      }
     }
   }
 
