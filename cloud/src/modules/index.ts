@@ -19,6 +19,7 @@ import { operatorsModule } from './operators/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
+import { signingKeysModule } from './signing-keys/routes.js';
 import { stockModule } from './stock/routes.js';
 import { supplementsModule } from './supplements/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
@@ -49,4 +50,5 @@ export const modules: readonly AppModule[] = [
   refundsModule,
   supplementsModule,
   lookupModule,
+  signingKeysModule,
 ];

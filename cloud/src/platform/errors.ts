@@ -417,6 +417,31 @@ export const ERROR_CATALOGUE = {
       en: 'Ticket type {typeId} has no rate for {reason}; give the amount',
     },
   },
+  SIGNING_KEY_IN_USE: {
+    status: 409,
+    messages: {
+      'zh-CN': '密钥 {keyId} 正在签发新票，不能停用：请先轮换出新密钥',
+      en: 'Key {keyId} signs new credentials and cannot be retired: rotate to a new key first',
+    },
+  },
+  SIGNING_KEY_RETIRE_TOO_SOON: {
+    status: 409,
+    messages: {
+      'zh-CN': '密钥 {keyId} 刚被替换，各服务实例可能仍在用它签票：请于 {retryAfter} 秒后再停用',
+      en: 'Key {keyId} was replaced only just now and may still sign new credentials: retire it in {retryAfter} s',
+    },
+  },
+  SIGNING_KEY_ALREADY_RETIRED: {
+    status: 409,
+    messages: { 'zh-CN': '密钥 {keyId} 已停用', en: 'Key {keyId} is already retired' },
+  },
+  PAGE_CURSOR_INVALID: {
+    status: 400,
+    messages: {
+      'zh-CN': '翻页游标无效，请从第一页重新查询',
+      en: 'The page cursor is not valid; list again from the first page',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

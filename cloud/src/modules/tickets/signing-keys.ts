@@ -1,6 +1,10 @@
 /**
- * The cloud's QR signing keys. One key is active at a time; it is created on first use. Keys are read from the
- * database and kept in memory for a minute, so a rotation made by another instance is picked up soon after.
+ * The cloud's QR signing keys. The newest key that is not retired signs new credentials; it is created on first use.
+ * A rotation adds a newer key: the older ones stay `active` — gates still accept what they signed — until retired,
+ * after which gates no longer receive their public key (gate config) and refuse codes signed with them. The signing
+ * key is read from the database and kept in memory for up to CACHE_MS, so a rotation made through another instance
+ * (or another module's SigningKeys) is picked up within that time; a key is therefore retired only once it has not
+ * signed for longer than that (modules/signing-keys).
  *
  * Key ids: a QR text starts with base45 of the bytes (formatVersion = 1, keyId); when (256 + keyId) % 45 = 36 — i.e.
  * keyId % 45 = 5 (ids 5, 50, 95, 140, 185, 230) — its first character is a space, which scanners, keyboard wedges and
@@ -13,13 +17,14 @@ import {
   importSigningKey,
   type SigningKeyPair,
 } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import type { CredentialSecrets } from './secrets.js';
 
-const CACHE_MS = 60_000;
+/** How long an instance keeps signing with the key it read: the grace before a replaced key may be retired. */
+export const CACHE_MS = 60_000;
 
 export function isAllowedKeyId(keyId: number): boolean {
   return Number.isInteger(keyId) && keyId >= 0 && keyId <= 255 && keyId % 45 !== 5;
@@ -65,12 +70,47 @@ export class SigningKeys {
     }));
   }
 
+  /** Forget the cached signing key (after a rotation made through this instance). */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  /**
+   * Adds a new signing key inside the caller's transaction, created after every existing key so it is the newest
+   * (and so the signer), under the lowest allowed unused id. Ids of retired keys are never reused: a code signed
+   * with a retired key must stay refused.
+   */
+  async insertKey(trx: Transaction<Database>): Promise<PublicKeyInfo> {
+    const existing = await trx.selectFrom('signing_keys').select(['key_id', 'created_at']).execute();
+    const used = new Set(existing.map((row) => row.key_id));
+    let keyId = 1;
+    while (keyId <= 255 && (used.has(keyId) || !isAllowedKeyId(keyId))) keyId++;
+    if (keyId > 255) throw new AppError('SIGNING_KEY_UNAVAILABLE', { reason: 'no free key id' });
+    const createdAt = Math.max(this.now(), ...existing.map((row) => row.created_at + 1));
+    const key = generateSigningKey(keyId);
+    const seed = Buffer.from(exportSigningKey(key), 'base64');
+    const publicKey = exportPublicKey(key.publicKey);
+    await trx
+      .insertInto('signing_keys')
+      .values({
+        key_id: keyId,
+        public_key: publicKey,
+        private_key_enc: this.secrets().encrypt(seed, `signing-key:${keyId}`),
+        status: 'active',
+        created_at: createdAt,
+        retired_at: null,
+      })
+      .execute();
+    return { keyId, publicKey, status: 'active', createdAt };
+  }
+
   private async loadActive(): Promise<SigningKeyPair | undefined> {
     const row = await this.db
       .selectFrom('signing_keys')
       .select(['key_id', 'private_key_enc'])
       .where('status', '=', 'active')
       .orderBy('created_at', 'desc')
+      .orderBy('key_id', 'desc')
       .limit(1)
       .executeTakeFirst();
     if (!row) return undefined;

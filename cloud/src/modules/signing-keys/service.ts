@@ -1,0 +1,145 @@
+/**
+ * Signing-key rotation (密钥轮换). Listing shows public facts only. `rotate` adds a new key that signs every credential
+ * from now on; the older keys keep verifying (gates keep their public keys) so tickets already sold stay valid.
+ * `retire` ends a key: gates stop receiving its public key with their next config and refuse codes it signed, so it
+ * is for a key that is compromised or whose tickets have all expired.
+ *
+ * Retiring is refused for the key that signs (rotate first) and for a key replaced less than CACHE_MS ago: every
+ * instance and module keeps the signing key it read for that long, and a ticket sold with a just-retired key would
+ * be refused at the gate the moment it is printed. Both changes are audited; the caller then asks the gate config
+ * publisher to push the new key set (it also notices the change on its own within its polling interval).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { AppError } from '../../platform/errors.js';
+import type { Localized } from '../../platform/language.js';
+import { CACHE_MS, type SigningKeys } from '../tickets/signing-keys.js';
+import type { ChangeContext } from '../venues/change-context.js';
+import type { KeyChange, SigningKey } from './schemas.js';
+
+type Db = Kysely<Database>;
+
+const KEY: Localized = { 'zh-CN': '签名密钥', en: 'Signing key' };
+
+interface KeyRow {
+  key_id: number;
+  public_key: string;
+  status: 'active' | 'retired';
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** Oldest first; the newest key not retired is the one that signs. */
+async function keyRows(db: Db): Promise<KeyRow[]> {
+  return db
+    .selectFrom('signing_keys')
+    .select(['key_id', 'public_key', 'status', 'created_at', 'retired_at'])
+    .orderBy('created_at')
+    .orderBy('key_id')
+    .execute();
+}
+
+function signerOf(rows: readonly KeyRow[]): KeyRow | undefined {
+  return rows.filter((row) => row.status === 'active').at(-1);
+}
+
+function viewOf(row: KeyRow, signer: KeyRow | undefined): SigningKey {
+  return {
+    keyId: row.key_id,
+    publicKey: row.public_key,
+    createdAt: row.created_at,
+    active: row === signer,
+    retired: row.status === 'retired',
+    retiredAt: row.retired_at,
+  };
+}
+
+export class SigningKeysService {
+  constructor(
+    private readonly db: Db,
+    private readonly keys: SigningKeys,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(): Promise<SigningKey[]> {
+    const rows = await keyRows(this.db);
+    const signer = signerOf(rows);
+    return rows.map((row) => viewOf(row, signer));
+  }
+
+  async rotate(change: KeyChange, context: ChangeContext): Promise<SigningKey> {
+    const created = await auditedTransaction(this.db, async (trx) => {
+      const before = signerOf(await keyRows(trx));
+      const key = await this.keys.insertKey(trx);
+      await recordAudit(
+        trx,
+        {
+          actor: context.actor,
+          ip: context.ip,
+          action: 'signing_key.rotate',
+          entity: 'signing_key',
+          entityId: String(key.keyId),
+          before: before ? { signingKeyId: before.key_id } : null,
+          after: {
+            signingKeyId: key.keyId,
+            publicKey: key.publicKey,
+            createdAt: key.createdAt,
+            reason: change.reason,
+          },
+        },
+        this.now(),
+      );
+      return key.keyId;
+    });
+    this.keys.forget();
+    return this.get(created);
+  }
+
+  async retire(keyId: number, change: KeyChange, context: ChangeContext): Promise<SigningKey> {
+    await auditedTransaction(this.db, async (trx) => {
+      const rows = await keyRows(trx);
+      const row = rows.find((r) => r.key_id === keyId);
+      if (!row) throw new AppError('NOT_FOUND', { resource: KEY, id: keyId });
+      if (row.status === 'retired') throw new AppError('SIGNING_KEY_ALREADY_RETIRED', { keyId });
+      const signer = signerOf(rows);
+      if (row === signer) throw new AppError('SIGNING_KEY_IN_USE', { keyId });
+      // It stopped signing when the next newer key was created.
+      const replacedAt = rows.find(
+        (r) => r.created_at > row.created_at || (r.created_at === row.created_at && r.key_id > row.key_id),
+      )!.created_at;
+      const now = this.now();
+      if (now - replacedAt < CACHE_MS)
+        throw new AppError('SIGNING_KEY_RETIRE_TOO_SOON', {
+          keyId,
+          retryAfter: Math.ceil((replacedAt + CACHE_MS - now) / 1000),
+        });
+      await trx
+        .updateTable('signing_keys')
+        .set({ status: 'retired', retired_at: now })
+        .where('key_id', '=', keyId)
+        .where('status', '=', 'active')
+        .execute();
+      await recordAudit(
+        trx,
+        {
+          actor: context.actor,
+          ip: context.ip,
+          action: 'signing_key.retire',
+          entity: 'signing_key',
+          entityId: String(keyId),
+          before: { status: 'active' },
+          after: { status: 'retired', retiredAt: now, reason: change.reason },
+        },
+        now,
+      );
+    });
+    return this.get(keyId);
+  }
+
+  private async get(keyId: number): Promise<SigningKey> {
+    const view = (await this.list()).find((key) => key.keyId === keyId);
+    if (!view) throw new AppError('NOT_FOUND', { resource: KEY, id: keyId });
+    return view;
+  }
+}
