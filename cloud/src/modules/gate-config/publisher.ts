@@ -3,10 +3,33 @@
  * broker may have lost its retained store); then it looks for changed content every `intervalMs` — a gate
  * registered or edited, a ticket type or signing key added or changed, a setting changed, on this or another cloud
  * instance — and publishes the new versions. `refresh(siteId)` does the same at once after a change made here.
+ *
+ * A gate removed or deactivated (or moved to another site) must not keep its config retained on the broker: the
+ * next round publishes an empty retained payload on its old config topic (the protocol's "retained message cleared")
+ * and marks the row cleared, so a gate that comes back gets a new version. Found from the database, so a gate removed
+ * while the cloud was down is cleared at the next start, and the venues module needs no hook.
  */
+import { CHANNELS, gateTopic } from '@scenic/protocol';
 import type { Logger } from 'pino';
-import type { MqttBus } from '../../mqtt/bus.js';
+import type { MqttBus, Publisher } from '../../mqtt/bus.js';
 import type { GateConfigService, SyncedConfig } from './service.js';
+
+/** Clears a retained topic by publishing an empty retained payload on it. */
+export type ClearRetained = (topic: string) => Promise<void>;
+
+/**
+ * An empty payload is not a protocol message, so `bus.publish` cannot send it. A bus with a `clearRetained` of its
+ * own is used as it is; otherwise the publisher the bus was given sends the empty payload.
+ */
+export function clearRetainedThrough(bus: MqttBus): ClearRetained {
+  const withClear = bus as MqttBus & { clearRetained?: (topic: string) => Promise<void> };
+  if (typeof withClear.clearRetained === 'function') return (topic) => withClear.clearRetained!(topic);
+  return async (topic) => {
+    const publisher = (bus as unknown as { publisher?: Publisher }).publisher;
+    if (!publisher) throw new Error('MQTT client not attached');
+    await publisher.publish(topic, Buffer.alloc(0), { qos: CHANNELS.config.qos, retain: true });
+  };
+}
 
 export class GateConfigPublisher {
   private timer: NodeJS.Timeout | undefined;
@@ -19,6 +42,7 @@ export class GateConfigPublisher {
     private readonly bus: MqttBus,
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,
+    private readonly clearRetained: ClearRetained = clearRetainedThrough(bus),
   ) {}
 
   /** Publishes every current config, then keeps watching for changes. */
@@ -62,8 +86,31 @@ export class GateConfigPublisher {
           this.logger.warn({ err: error, gateId }, 'gate config not published; retrying');
         }
       }
+      await this.clearRetired();
     });
     this.running = next;
     return next;
+  }
+
+  private async clearRetired(): Promise<void> {
+    let retired: Awaited<ReturnType<GateConfigService['retired']>>;
+    try {
+      retired = await this.service.retired();
+    } catch (error) {
+      this.logger.error({ err: error }, 'retired gate configs could not be read');
+      return;
+    }
+    for (const gate of retired) {
+      try {
+        await this.clearRetained(gateTopic(gate.siteId, gate.gateId, 'config'));
+        // Cleared first, recorded after: a failure in between clears it again next round, never leaves it retained.
+        if (await this.service.markCleared(gate))
+          this.logger.info(gate, 'retained config of a retired gate cleared');
+        // A new version was written meanwhile (the gate came back): make sure it is on the broker after the clear.
+        else this.unsent.add(gate.gateId);
+      } catch (error) {
+        this.logger.warn({ err: error, gateId: gate.gateId }, 'retained config not cleared; retrying');
+      }
+    }
   }
 }

@@ -31,6 +31,11 @@ export interface SyncedConfig {
 
 export class GateConfigService {
   private readonly types: TicketTypesService;
+  /** The last config built per gate, reused while its content and version stay. */
+  private readonly parsed = new Map<
+    string,
+    { fingerprint: string; version: number; siteId: string; config: GateConfig }
+  >();
 
   constructor(
     private readonly db: Db,
@@ -46,10 +51,7 @@ export class GateConfigService {
     const keys = (await repo.publicKeys(this.db, MAX_SIGNING_KEYS))
       .map((key) => ({ keyId: key.key_id, publicKey: key.public_key }))
       .sort((a, b) => a.keyId - b.keyId);
-    const rows = await repo.configRows(
-      this.db,
-      gates.map((gate) => gate.id),
-    );
+    const rows = await repo.activeConfigRows(this.db, siteId);
     const rulesBySite = new Map<string, Awaited<ReturnType<TicketTypesService['gateRulesForSite']>>>();
     const out: SyncedConfig[] = [];
     for (const gate of gates) {
@@ -83,10 +85,37 @@ export class GateConfigService {
         else version = (await repo.configRow(this.db, gate.id))?.version ?? version;
       }
       if (version === 0) continue;
-      // Parsed through the protocol schema, so a gate is never sent a config its own validation would refuse.
-      out.push({ siteId: gate.site_id, config: gateConfigSchema.parse({ ...content, version }), changed });
+      // Parsed through the protocol schema, so a gate is never sent a config its own validation would refuse; the
+      // same content and version parse the same, so that is done once per version, not every round.
+      let parsed = this.parsed.get(gate.id);
+      if (
+        parsed?.fingerprint !== fingerprint ||
+        parsed.version !== version ||
+        parsed.siteId !== gate.site_id
+      ) {
+        parsed = {
+          fingerprint,
+          version,
+          siteId: gate.site_id,
+          config: gateConfigSchema.parse({ ...content, version }),
+        };
+        this.parsed.set(gate.id, parsed);
+      }
+      out.push({ siteId: gate.site_id, config: parsed.config, changed });
     }
     return out;
+  }
+
+  /** Configs still retained on the broker for gates removed, deactivated or moved to another site. */
+  async retired(): Promise<{ gateId: string; siteId: string; version: number }[]> {
+    const rows = await repo.retiredConfigs.rows(this.db, {});
+    return rows.map((row) => ({ gateId: row.gate_id, siteId: row.site_id, version: row.version }));
+  }
+
+  /** After its retained config was cleared on the broker; false when a new version was written meanwhile. */
+  async markCleared(gate: { gateId: string; version: number }): Promise<boolean> {
+    this.parsed.delete(gate.gateId);
+    return (await repo.markCleared.changed(this.db, { ...gate, now: this.now() })) > 0;
   }
 
   /** The config a gate runs (or will run once connected). */
