@@ -1,0 +1,678 @@
+/**
+ * Random input at every route: each registered route, signed in as an admin so the permission gate lets the input
+ * through to the body parser, the validators and the service, gets a fixed-seed set of hostile requests — random
+ * JSON bodies, mutations of a valid example body, hostile path parameters and query strings, non-JSON bytes, wrong
+ * content types, odd Accept-Language headers. Every answer must be below 500; every 4xx must be a catalogue error
+ * (stable code, status as catalogued, zh-CN and en messages, the message in the negotiated language) and must
+ * have written nothing, checked by a trigger-maintained write count on every table. New modules' routes join by
+ * being registered; a route that needs fixtures for a useful valid example gets a line in VALID_BODIES / PATHS.
+ */
+
+import { generateBarcode } from '@scenic/protocol';
+import fc from 'fast-check';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, buildApp } from './app.js';
+import { databaseBackends } from './db/testing.js';
+import { seedVenue, TYPES } from './modules/tickets/testing.js';
+import type { CloudMqtt } from './mqtt/runtime.js';
+import { startTestMqtt } from './mqtt/testing.js';
+import { type DeclaredRoute, declaredRoutes } from './platform/auth/enforce.js';
+import { type AuthTestApp, createAuthTestApp } from './platform/auth/testing.js';
+import { ERROR_CATALOGUE, type ErrorCode } from './platform/errors.js';
+import {
+  deepJson,
+  type Fixtures,
+  hostileQueryValue,
+  hostileSegment,
+  type JsonSchema,
+  jsonText,
+  jsonValue,
+  mutationsOf,
+  propertyNames,
+  type RawBody,
+  rawBodies,
+  sampleFromSchema,
+} from './platform/fuzz/inputs.js';
+import { installWriteCounter, type WriteCounter } from './platform/fuzz/write-counter.js';
+import { negotiateLanguage } from './platform/language.js';
+
+const RUNS = 18;
+/** Routes that hash or verify a password (argon2) per call, render a PDF or stream get fewer runs. */
+const FEWER_RUNS = 8;
+const STREAM_MS = 250;
+const DAY_MS = 86_400_000;
+const dateIn = (days: number) =>
+  new Date(Date.now() + 8 * 3_600_000 + days * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * A wrong password for an existing account is well-formed input, refused on purpose after counting the failure
+ * towards the account's lockout (auth/service.ts checkCredentials): those refusals may write the counter and the
+ * lock's audit entry, nothing else.
+ */
+const CREDENTIAL_FAILURES = new Set(['INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'SECOND_APPROVER_INVALID']);
+const CREDENTIAL_TABLES = new Set(['operators', 'audit_log', 'audit_chain_head']);
+const NEEDS_MESSAGING = new Set(['POST /api/v1/commands']);
+const SELF_PASSWORD = 'fuzz-self-password-1';
+const LOGIN_PASSWORD = 'fuzz-login-password-1';
+
+interface RouteInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly key: string;
+  readonly pathParams: readonly string[];
+  readonly query: JsonSchema | undefined;
+  readonly headers: JsonSchema | undefined;
+  readonly body: JsonSchema | undefined;
+}
+
+interface FuzzCase {
+  readonly kind: string;
+  readonly path: Readonly<Record<string, string>>;
+  readonly query: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: { readonly json: unknown } | RawBody | undefined;
+  readonly language: string | undefined;
+}
+
+interface Outcome {
+  readonly status: number;
+  readonly headers: Record<string, unknown>;
+  readonly text: string;
+}
+
+const LANGUAGES = [
+  undefined,
+  'en',
+  'zh-CN',
+  'en-US,en;q=0.9',
+  'fr-FR',
+  'en;q=0, zh;q=0.1',
+  '*',
+  ';;q=x',
+] as const;
+
+describe.each(databaseBackends())('random input at every route on $name', (backend) => {
+  let env: AuthTestApp;
+  let counter: WriteCounter;
+  let routes: RouteInfo[];
+  let fixtures: Fixtures;
+  let selfAuthorization: string;
+  let messaging: { app: App; mqtt: CloudMqtt } | undefined;
+  const ids: Record<string, string | number> = {};
+  let supplementTicketId: number;
+
+  beforeAll(async () => {
+    env = await createAuthTestApp(backend, { CREDENTIAL_SECRET: 'fuzz-secret-fuzz-secret-fuzz-secret!' });
+    await env.app.ready();
+    await seedFixtures();
+    fixtures = {
+      siteId: 'park',
+      zoneId: 'north',
+      windowId: 'W01',
+      gateId: 'N1',
+      typeId: TYPES.adult,
+      ticketTypeId: TYPES.adult,
+      toTypeId: TYPES.realName,
+      version: 1,
+      date: dateIn(10),
+      visitDate: dateIn(10),
+      ...ids,
+    };
+    routes = routeInfos();
+    counter = await installWriteCounter(env.test.database);
+  }, 120_000);
+  afterAll(async () => {
+    await messaging?.app.close();
+    await messaging?.mqtt.close();
+    await env?.dispose();
+  });
+
+  /**
+   * Issuing a command needs the MQTT side (without it: 503 MQTT_UNAVAILABLE). Its background work (config
+   * publishing, command timeouts) would write while other routes are being checked, so it starts only for the
+   * routes that need it, which run last.
+   */
+  async function appFor(route: RouteInfo): Promise<App> {
+    if (!NEEDS_MESSAGING.has(route.key)) return env.app;
+    if (!messaging) {
+      const mqtt = await startTestMqtt(env.test.database);
+      const app = await buildApp({
+        config: env.config,
+        database: env.test.database,
+        logger: pino({ level: 'silent' }),
+        mqtt,
+      });
+      messaging = { app, mqtt };
+    }
+    return messaging.app;
+  }
+
+  async function api(method: string, url: string, payload?: object, headers: Record<string, string> = {}) {
+    const response = await env.app.inject({
+      method: method as 'POST',
+      url,
+      headers: { ...env.as('admin'), ...headers },
+      ...(payload && { payload }),
+    });
+    if (response.statusCode >= 300)
+      throw new Error(`fixture ${method} ${url} → ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+
+  async function login(username: string, password: string): Promise<string> {
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password },
+    });
+    if (response.statusCode !== 200) throw new Error(`login ${username} → ${response.body}`);
+    return `Bearer ${response.json().token}`;
+  }
+
+  async function seedFixtures(): Promise<void> {
+    await seedVenue(env.test.database.db);
+    const name = (s: string) => ({ zh: s, en: s });
+    await api('POST', '/api/v1/sites/park/zones', { id: 'north', name: name('north') });
+    await api('POST', '/api/v1/sites/park/gates', {
+      id: 'N1',
+      zoneId: 'north',
+      direction: 'both',
+      kind: 'tripod',
+      name: name('N1'),
+    });
+    // A second site for the routes that change or delete venues, so the main site stays usable throughout.
+    await api('POST', '/api/v1/sites', { id: 'spare', name: name('spare') });
+    await api('POST', '/api/v1/sites/spare/zones', { id: 'z1', name: name('z1') });
+    await api('POST', '/api/v1/sites/spare/windows', { id: 'w1', name: name('w1') });
+    await api('POST', '/api/v1/sites/spare/gates', {
+      id: 'g1',
+      zoneId: 'z1',
+      direction: 'in',
+      kind: 'flap',
+      name: name('g1'),
+    });
+    const operator = (username: string, password: string, roles: string[]) =>
+      api('POST', '/api/v1/operators', { username, displayName: username, password, roles });
+    ids.id = (await operator('fz_target', 'fuzz-target-password-1', ['cashier'])).id;
+    await operator('fz_self', SELF_PASSWORD, ['cashier']);
+    await operator('fz_login', LOGIN_PASSWORD, ['cashier']);
+    selfAuthorization = await login('fz_self', SELF_PASSWORD);
+    await api('POST', '/api/v1/roles', {
+      code: 'fz_fixture',
+      name: { 'zh-CN': '测试', en: 'Fixture' },
+      permissions: ['audit.read'],
+    });
+    ids.cashierId = env.operators.cashier.id;
+    const slots = await api('POST', '/api/v1/capacity/slots', {
+      siteId: 'park',
+      date: dateIn(20),
+      slots: [{ start: '09:00', end: '10:00', cap: 500 }],
+    });
+    ids.slotId = slots[0].id;
+    const sale = await api(
+      'POST',
+      '/api/v1/sales',
+      {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: TYPES.adult, quantity: 3, visitDate: dateIn(10) }],
+        payments: [{ method: 'cash', amountFen: 30_000 }],
+      },
+      { 'idempotency-key': 'fz-fixture-sale' },
+    );
+    ids.saleId = sale.id;
+    const [first, second, third] = sale.tickets.map((t: { ticketId: number }) => t.ticketId);
+    ids.ticketId = second;
+    // The refunds route's valid example refunds the second ticket; a refunded ticket takes no supplement.
+    supplementTicketId = third;
+    const refund = await api(
+      'POST',
+      '/api/v1/refunds',
+      { saleId: sale.id, ticketIds: [first] },
+      { 'idempotency-key': 'fz-fixture-refund' },
+    );
+    ids.refundId = refund.id;
+    const supplement = await api(
+      'POST',
+      '/api/v1/supplements',
+      {
+        kind: 'fee',
+        ticketId: second,
+        windowId: 'W01',
+        reason: 'other',
+        amountFen: 100,
+        payments: [{ method: 'cash', amountFen: 100 }],
+      },
+      { 'idempotency-key': 'fz-fixture-supplement' },
+    );
+    ids.supplementId = supplement.id;
+    const batch = await api('POST', '/api/v1/stock/batches/generate', {
+      ticketTypeId: TYPES.adult,
+      count: 20,
+    });
+    ids.batchId = batch.batchId;
+    ids.code = batch.codes[0];
+  }
+
+  /** Path values where the generic fixtures (by parameter name) would not do. */
+  function pathOverrides(method: string, url: string): Record<string, string> {
+    const spare = { siteId: 'spare', zoneId: 'z1', windowId: 'w1', gateId: 'g1' };
+    if (url.startsWith('/api/v1/roles/')) return { code: 'fz_fixture' };
+    if (url.startsWith('/api/v1/stock/codes/')) return { code: String(ids.code) };
+    if (['PATCH', 'PUT', 'DELETE'].includes(method) && /^\/api\/v1\/(sites|occupancy)\//.test(url))
+      return spare;
+    if (method === 'PATCH' && url.startsWith('/api/v1/ticket-types/')) return { typeId: String(TYPES.count) };
+    return {};
+  }
+
+  /** Valid bodies the schema sampler cannot build (fixtures, cross-field rules, password policy). */
+  function validBodyOverride(key: string): unknown {
+    const sale = {
+      siteId: 'park',
+      windowId: 'W01',
+      lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: dateIn(10) }],
+      payments: [{ method: 'cash', amountFen: 10_000 }],
+    };
+    const range = { batchId: ids.batchId, fromSeq: 1, toSeq: 2 };
+    const table: Record<string, unknown> = {
+      'POST /api/v1/auth/login': { username: 'fz_login', password: LOGIN_PASSWORD },
+      'POST /api/v1/auth/password': { currentPassword: SELF_PASSWORD, newPassword: SELF_PASSWORD },
+      'PUT /api/v1/auth/second-approval': { thresholdFen: 100_000_000 },
+      'POST /api/v1/operators': {
+        username: 'fz_new',
+        displayName: 'FZ',
+        password: 'fuzz-new-password-1',
+        roles: ['cashier'],
+      },
+      'POST /api/v1/operators/:id/password': { password: 'fuzz-target-password-2' },
+      'PATCH /api/v1/operators/:id': { displayName: 'FZ' },
+      'POST /api/v1/roles': {
+        code: 'fz_role',
+        name: { 'zh-CN': '测试', en: 'Fuzz' },
+        permissions: ['audit.read'],
+      },
+      'POST /api/v1/ticket-types': {
+        typeId: 201,
+        siteId: 'park',
+        code: 'FZ201',
+        name: { zh: '测试', en: 'Fuzz' },
+        kind: 'single',
+        prices: { window: 1_000 },
+      },
+      'POST /api/v1/capacity/slots': {
+        siteId: 'park',
+        date: dateIn(30),
+        slots: [{ start: '09:00', end: '10:00', cap: 50 }],
+      },
+      'POST /api/v1/stock/issue': { cashierId: env.operators.cashier.id, range },
+      'POST /api/v1/stock/return': { cashierId: env.operators.cashier.id, range },
+      'POST /api/v1/stock/void': { reason: 'fuzz', range: { ...range, fromSeq: 10, toSeq: 10 } },
+      'POST /api/v1/stock/batches/import': { ticketTypeId: TYPES.adult, codes: [generateBarcode()] },
+      'POST /api/v1/sales': sale,
+      'POST /api/v1/refunds': { saleId: ids.saleId, ticketIds: [ids.ticketId] },
+      'POST /api/v1/supplements': {
+        kind: 'fee',
+        ticketId: supplementTicketId,
+        windowId: 'W01',
+        reason: 'other',
+        amountFen: 100,
+        payments: [{ method: 'cash', amountFen: 100 }],
+      },
+      'POST /api/v1/commands': {
+        action: { kind: 'sync' },
+        target: { kind: 'gate', gateId: 'N1' },
+        ttlSec: 600,
+      },
+    };
+    return table[key];
+  }
+
+  function routeInfos(): RouteInfo[] {
+    const doc = env.app.swagger() as {
+      paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: RequestBody }>>;
+    };
+    return [...declaredRoutes(env.app)]
+      .filter((r: DeclaredRoute) => r.method !== 'HEAD')
+      .sort(
+        (a, b) =>
+          Number(NEEDS_MESSAGING.has(`${a.method} ${a.url}`)) -
+          Number(NEEDS_MESSAGING.has(`${b.method} ${b.url}`)),
+      )
+      .map((r) => {
+        const openApiPath = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+        const op = (doc.paths[openApiPath] ?? doc.paths[`${openApiPath}/`])?.[r.method.toLowerCase()];
+        const parameters = op?.parameters ?? [];
+        return {
+          method: r.method,
+          url: r.url,
+          key: `${r.method} ${r.url}`,
+          pathParams: [...r.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!),
+          query: objectOf(parameters.filter((p) => p.in === 'query')),
+          headers: objectOf(parameters.filter((p) => p.in === 'header')),
+          body: op?.requestBody?.content?.['application/json']?.schema,
+        };
+      });
+  }
+
+  function validPath(route: RouteInfo): Record<string, string> {
+    const overrides = pathOverrides(route.method, route.url);
+    return Object.fromEntries(
+      route.pathParams.map((name) => [
+        name,
+        encodeURIComponent(String(overrides[name] ?? fixtures[name] ?? 'fz-unknown')),
+      ]),
+    );
+  }
+
+  function validQuery(route: RouteInfo): Record<string, string> {
+    if (!route.query) return {};
+    const overrides: Record<string, Record<string, unknown>> = {
+      'GET /api/v1/lookup': { code: String(ids.code) },
+      'GET /api/v1/sales/:saleId/escpos': { what: 'receipt' },
+    };
+    const sample = {
+      ...(sampleFromSchema(route.query, fixtures) as Record<string, unknown>),
+      ...overrides[route.key],
+    };
+    return Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, encodeURIComponent(String(v))]));
+  }
+
+  let keySeq = 0;
+  function validHeaders(route: RouteInfo): Record<string, string> {
+    return route.headers?.properties?.['idempotency-key'] ? { 'idempotency-key': `fz-${++keySeq}` } : {};
+  }
+
+  function queryText(query: Record<string, string>): string {
+    return Object.entries(query)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&');
+  }
+
+  function casesFor(route: RouteInfo, index: number): FuzzCase[] {
+    const path = validPath(route);
+    const query = validQuery(route);
+    const valid =
+      validBodyOverride(route.key) ?? (route.body ? sampleFromSchema(route.body, fixtures) : undefined);
+    const keys = propertyNames(route.body);
+    const base = (kind: string) => ({
+      kind,
+      path,
+      query: queryText(query),
+      headers: {} as Record<string, string>,
+      body: valid === undefined ? undefined : { json: valid },
+    });
+    type Partial = Omit<FuzzCase, 'language'>;
+    // GET bodies are never read, so GET routes get few of them and spend their runs on the path and query.
+    const reads = route.method === 'GET';
+    const parts: fc.WeightedArbitrary<Partial>[] = [
+      {
+        weight: reads ? 0 : 3,
+        arbitrary: fc
+          .oneof(
+            { weight: 4, arbitrary: jsonValue(keys) },
+            {
+              weight: 4,
+              arbitrary: fc.dictionary(fc.constantFrom(...keys, 'x'), jsonValue(keys), { maxKeys: 8 }),
+            },
+            { weight: 1, arbitrary: deepJson },
+          )
+          .map((json) => ({ ...base('random body'), body: { json } })),
+      },
+      { weight: 1, arbitrary: rawBodies.map((body) => ({ ...base('raw body'), body })) },
+    ].filter((part) => part.weight > 0);
+    if (valid !== undefined)
+      parts.push({
+        weight: 4,
+        arbitrary: mutationsOf(valid, keys).map((json) => ({ ...base('mutated body'), body: { json } })),
+      });
+    if (route.pathParams.length)
+      parts.push({
+        weight: reads ? 4 : 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...route.pathParams), hostileSegment)
+          .map(([name, value]) => ({ ...base('path param'), path: { ...path, [name]: value } })),
+      });
+    const queryKeys = Object.keys(route.query?.properties ?? {});
+    parts.push({
+      weight: queryKeys.length ? (reads ? 4 : 2) : 1,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(...queryKeys, 'zz', 'siteId'),
+          hostileQueryValue,
+          fc.constantFrom('replace', 'duplicate', 'drop', 'bracket', 'bare'),
+        )
+        .map(([name, value, how]) => {
+          const q = { ...query };
+          let extra = '';
+          if (how === 'replace') q[name] = value;
+          else if (how === 'drop') delete q[name];
+          else if (how === 'duplicate') extra = `${name}=${value}&${name}=${query[name] ?? value}`;
+          else if (how === 'bracket') extra = `${name}[a]=${value}`;
+          else extra = name;
+          const text = [queryText(q), extra].filter(Boolean).join('&');
+          return { ...base('query'), query: text };
+        }),
+    });
+    if (route.headers?.properties?.['idempotency-key'])
+      parts.push({
+        weight: 1,
+        arbitrary: fc
+          .constantFrom('', ' ', 'é', 'x'.repeat(129), 'has space', '\t', undefined)
+          .map((key) => ({
+            ...base('header'),
+            headers: key === undefined ? { 'idempotency-key': '' } : { 'idempotency-key': key },
+          })),
+      });
+    const runs = slow(route) ? FEWER_RUNS : RUNS;
+    const sampled = fc.sample(
+      fc
+        .tuple(fc.oneof(...parts), fc.constantFrom(...LANGUAGES))
+        .map(([c, language]) => ({ ...c, language })),
+      { seed: 0x5ce1 + index, numRuns: runs },
+    );
+    const fixed: FuzzCase[] = [{ ...base('valid example'), language: undefined }];
+    if (route.key === 'POST /api/v1/auth/login')
+      fixed.push({
+        ...base('wrong password'),
+        body: { json: { username: 'fz_login', password: 'wrong' } },
+        language: 'en',
+      });
+    return [...fixed, ...sampled];
+  }
+
+  function slow(route: RouteInfo): boolean {
+    return (
+      /\/(login|logout|password|stream|[a-z]+\.pdf)$/.test(route.url) ||
+      (route.method === 'POST' && route.url === '/api/v1/operators')
+    );
+  }
+
+  async function authorizationFor(route: RouteInfo): Promise<string> {
+    // Ending or re-keying one's own session would sign the admin out for the rest of the run.
+    if (route.url === '/api/v1/auth/logout') return login('fz_self', SELF_PASSWORD);
+    if (route.url === '/api/v1/auth/password') return selfAuthorization;
+    return env.as('admin').authorization;
+  }
+
+  async function send(
+    app: App,
+    route: RouteInfo,
+    c: FuzzCase,
+    authorization: string,
+  ): Promise<Outcome | string> {
+    const url =
+      route.url.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => c.path[name] ?? '') +
+      (c.query ? `?${c.query}` : '');
+    const headers: Record<string, string> = {
+      authorization,
+      ...validHeaders(route),
+      ...c.headers,
+    };
+    if (c.language !== undefined) headers['accept-language'] = c.language;
+    let payload: string | Buffer | undefined;
+    if (c.body && 'json' in c.body) {
+      payload = jsonText(c.body.json);
+      headers['content-type'] = 'application/json';
+    } else if (c.body) {
+      payload = c.body.payload;
+      if (c.body.contentType !== undefined) headers['content-type'] = c.body.contentType;
+    }
+    try {
+      const response = await app.inject({
+        method: route.method as 'POST',
+        url,
+        headers,
+        signal: AbortSignal.timeout(/\/stream$/.test(route.url) ? STREAM_MS : 30_000),
+        ...(payload !== undefined && { payload }),
+      });
+      return { status: response.statusCode, headers: response.headers, text: response.body };
+    } catch (error) {
+      const name = (error as Error).name;
+      // A stream (server-sent events) that got past validation stays open.
+      if ((name === 'TimeoutError' || name === 'AbortError') && /\/stream$/.test(route.url))
+        return { status: 200, headers: {}, text: '' };
+      return `inject failed: ${(error as Error).message}`;
+    }
+  }
+
+  /** What is wrong with this answer, or undefined. */
+  function problemWith(c: FuzzCase, outcome: Outcome, written: Record<string, number>): string | undefined {
+    if (outcome.status >= 500) return `${outcome.status} ${outcome.text.slice(0, 300)}`;
+    if (outcome.status < 400) return undefined;
+    let body: { error?: { code?: string; message?: string; messages?: Record<string, string> } };
+    try {
+      body = JSON.parse(outcome.text);
+    } catch {
+      return `${outcome.status} with a body that is not JSON: ${outcome.text.slice(0, 200)}`;
+    }
+    const error = body.error;
+    const code = error?.code;
+    if (!code || !(code in ERROR_CATALOGUE))
+      return `${outcome.status} without a catalogue code: ${outcome.text.slice(0, 300)}`;
+    if (ERROR_CATALOGUE[code as ErrorCode].status !== outcome.status)
+      return `${outcome.status} ${code}, catalogued as ${ERROR_CATALOGUE[code as ErrorCode].status}`;
+    const zh = error.messages?.['zh-CN'];
+    const en = error.messages?.en;
+    if (!zh || !en || typeof zh !== 'string' || typeof en !== 'string')
+      return `${code} without zh-CN and en messages`;
+    const language = negotiateLanguage(c.language);
+    if (error.message !== error.messages?.[language]) return `${code}: message is not the ${language} one`;
+    if (outcome.headers['content-language'] !== language)
+      return `${code}: content-language is not ${language}`;
+    const tables = Object.keys(written);
+    const bookkeeping = CREDENTIAL_FAILURES.has(code) && tables.every((t) => CREDENTIAL_TABLES.has(t));
+    if (tables.length && !bookkeeping)
+      return `${outcome.status} ${code} but wrote ${JSON.stringify(written)}`;
+    return undefined;
+  }
+
+  function describeCase(c: FuzzCase): string {
+    const body =
+      c.body && 'json' in c.body
+        ? jsonText(c.body.json)
+        : c.body
+          ? `${c.body.contentType} ${String(c.body.payload)}`
+          : '';
+    const text = `[${c.kind}] path=${JSON.stringify(c.path)} query=${c.query} headers=${JSON.stringify(c.headers)} lang=${c.language} body=${body}`;
+    return text.length > 400 ? `${text.slice(0, 400)}…` : text;
+  }
+
+  it('the write counter sees inserts, updates and deletes, and not rolled-back work', async () => {
+    const db = env.test.database.db;
+    const before = await counter.read();
+    await db
+      .updateTable('operators')
+      .set({ display_name: 'changed' })
+      .where('username', '=', 'fz_target')
+      .execute();
+    const afterUpdate = await counter.read();
+    expect(counter.diff(before, afterUpdate)).toEqual({ operators: 1 });
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('operators').set({ display_name: 'x' }).execute();
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(counter.diff(afterUpdate, await counter.read())).toEqual({});
+    await db
+      .insertInto('zones')
+      .values({
+        site_id: 'spare',
+        id: 'fz-check',
+        name_zh: 'x',
+        name_en: 'x',
+        capacity: null,
+        active: 1,
+        created_at: 1,
+        updated_at: 1,
+      })
+      .execute();
+    await db.deleteFrom('zones').where('id', '=', 'fz-check').execute();
+    expect(counter.diff(afterUpdate, await counter.read())).toEqual({ zones: 2 });
+    // Refreshing a session's last-seen time is not a write of the request's making.
+    await db.updateTable('sessions').set({ last_seen_at: Date.now() }).execute();
+    const final = await counter.read();
+    expect(counter.diff(afterUpdate, final)).toEqual({ zones: 2 });
+    expect(counter.tables).toEqual(
+      expect.arrayContaining(['sales', 'tickets', 'audit_log', 'capacity_days']),
+    );
+  });
+
+  it('every route answers random input below 500, 4xx as catalogue errors that wrote nothing', async () => {
+    const failures: string[] = [];
+    const validNot2xx: string[] = [];
+    let sent = 0;
+    let counts = await counter.read();
+    for (const [index, route] of routes.entries()) {
+      const app = await appFor(route);
+      if (app !== env.app) counts = await counter.read();
+      for (const c of casesFor(route, index)) {
+        const authorization = await authorizationFor(route);
+        // Signing in for a logout case writes a session: not the logout's doing.
+        if (route.url === '/api/v1/auth/logout') counts = await counter.read();
+        const outcome = await send(app, route, c, authorization);
+        // The communication log is written in batches, after the answer: flush so it lands with its request.
+        if (app !== env.app) await messaging?.mqtt.commLog.flush();
+        const after = await counter.read();
+        sent++;
+        if (typeof outcome === 'string') {
+          failures.push(`${route.key} ${describeCase(c)} → ${outcome}`);
+        } else {
+          const written = counter.diff(counts, after);
+          const problem = problemWith(c, outcome, written);
+          if (problem) failures.push(`${route.key} ${describeCase(c)} → ${problem}`);
+          if (c.kind === 'valid example' && (outcome.status < 200 || outcome.status >= 300))
+            validNot2xx.push(`${route.key} → ${outcome.status} ${outcome.text.slice(0, 160)}`);
+        }
+        counts = after;
+      }
+    }
+    expect(failures).toEqual([]);
+    // The mutations are only as useful as the example they start from: nearly every one must really be valid.
+    // (Known exceptions: venues still referenced by fixtures, no credential issued yet, no command issued yet,
+    // /metrics without METRICS_TOKEN; a route added without a fixture for its example lands here too.)
+    expect(validNot2xx.length, validNot2xx.join('\n')).toBeLessThanOrEqual(Math.ceil(routes.length / 10));
+    expect(sent).toBeGreaterThan(routes.length * 10);
+  }, 300_000);
+});
+
+interface Parameter {
+  in: 'path' | 'query' | 'header';
+  name: string;
+  required?: boolean;
+  schema: JsonSchema;
+}
+
+interface RequestBody {
+  content?: Record<string, { schema?: JsonSchema }>;
+}
+
+function objectOf(parameters: Parameter[]): JsonSchema | undefined {
+  if (!parameters.length) return undefined;
+  return {
+    type: 'object',
+    properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
+    required: parameters.filter((p) => p.required).map((p) => p.name),
+  };
+}
