@@ -5,7 +5,8 @@
  * content types, odd Accept-Language headers. Every answer must be below 500; every 4xx must be a catalogue error
  * (stable code, status as catalogued, zh-CN and en messages, the message in the negotiated language) and must
  * have written nothing, checked by a trigger-maintained write count on every table. New modules' routes join by
- * being registered; a route that needs fixtures for a useful valid example gets a line in VALID_BODIES / PATHS.
+ * being registered; a route that needs fixtures for a useful valid example gets a line in validBodyOverride,
+ * pathOverrides or validQuery.
  */
 
 import { generateBarcode } from '@scenic/protocol';
@@ -19,7 +20,7 @@ import type { CloudMqtt } from './mqtt/runtime.js';
 import { startTestMqtt } from './mqtt/testing.js';
 import { type DeclaredRoute, declaredRoutes } from './platform/auth/enforce.js';
 import { type AuthTestApp, createAuthTestApp } from './platform/auth/testing.js';
-import { ERROR_CATALOGUE, type ErrorCode } from './platform/errors.js';
+import { AppError, ERROR_CATALOGUE, type ErrorCode } from './platform/errors.js';
 import {
   deepJson,
   type Fixtures,
@@ -617,6 +618,23 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     expect(counter.tables).toEqual(
       expect.arrayContaining(['sales', 'tickets', 'audit_log', 'capacity_days']),
     );
+    // And a refusal that wrote is reported, unless it is a counted wrong password.
+    const refusal = (code: string) => ({
+      status: 401,
+      headers: { 'content-language': 'zh-CN' },
+      text: JSON.stringify(new AppError(code as 'INVALID_CREDENTIALS').toBody('zh-CN')),
+    });
+    const probe: FuzzCase = {
+      kind: 'probe',
+      path: {},
+      query: '',
+      headers: {},
+      body: undefined,
+      language: undefined,
+    };
+    expect(problemWith(probe, refusal('UNAUTHENTICATED'), { zones: 2 })).toMatch(/wrote \{"zones":2\}/);
+    expect(problemWith(probe, refusal('INVALID_CREDENTIALS'), { operators: 1 })).toBeUndefined();
+    expect(problemWith(probe, refusal('INVALID_CREDENTIALS'), { sessions: 1 })).toMatch(/wrote/);
   });
 
   it('every route answers random input below 500, 4xx as catalogue errors that wrote nothing', async () => {
