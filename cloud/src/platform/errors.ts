@@ -435,13 +435,6 @@ export const ERROR_CATALOGUE = {
     status: 409,
     messages: { 'zh-CN': '密钥 {keyId} 已停用', en: 'Key {keyId} is already retired' },
   },
-  PAGE_CURSOR_INVALID: {
-    status: 400,
-    messages: {
-      'zh-CN': '翻页游标无效，请从第一页重新查询',
-      en: 'The page cursor is not valid; list again from the first page',
-    },
-  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -99,7 +99,7 @@ describe('venues over HTTP', () => {
     });
     expect(patched.json()).toMatchObject({ active: false, direction: 'in' });
     const gates = await inject({ method: 'GET', url: '/api/v1/sites/lingyin/gates' });
-    expect(gates.json()).toEqual([patched.json()]);
+    expect(gates.json()).toEqual({ gates: [patched.json()], next: null });
 
     const inUse = await inject({ method: 'DELETE', url: '/api/v1/sites/lingyin/zones/hall' });
     expect(inUse.statusCode).toBe(409);
@@ -175,5 +175,107 @@ describe('venues over HTTP', () => {
     expect(response.json().map((preset: { id: string }) => preset.id)).toContain(
       'child-free-minor-senior-half',
     );
+  });
+});
+
+describe.each(databaseBackends())('venue lists page by id on $name', (backend) => {
+  let env: AuthTestApp;
+  const get = (url: string) => env.app.inject({ method: 'GET', url, headers: env.as('cashier') });
+  /** Follows `next` from the first page to the last; returns the pages' ids. */
+  const walk = async (path: string, key: string, limit: number) => {
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const response = await get(`${path}?limit=${limit}${after === null ? '' : `&after=${after}`}`);
+      expect(response.statusCode, response.body).toBe(200);
+      const body = response.json();
+      pages.push(body[key].map((item: { id: string }) => item.id));
+      after = body.next;
+      if (pages.length > 50) throw new Error('paging does not end');
+    } while (after !== null);
+    return pages;
+  };
+
+  beforeAll(async () => {
+    env = await createAuthTestApp(backend);
+    const admin = (url: string, payload: object) =>
+      env.app.inject({ method: 'POST', url, headers: env.as('admin'), payload });
+    const ids = Array.from({ length: 7 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+    for (const id of ids.reverse())
+      expect((await admin('/api/v1/sites', { id, name: { zh: id, en: id } })).statusCode).toBe(201);
+    expect((await admin('/api/v1/sites/s00/zones', { id: 'z', name: { zh: 'z', en: 'z' } })).statusCode).toBe(
+      201,
+    );
+    for (let i = 0; i < 5; i++) {
+      const id = `n${i}`;
+      expect((await admin('/api/v1/sites/s00/windows', { id, name: { zh: id, en: id } })).statusCode).toBe(
+        201,
+      );
+      expect(
+        (
+          await admin('/api/v1/sites/s00/gates', {
+            id: `g${i}`,
+            zoneId: 'z',
+            direction: 'in',
+            kind: 'tripod',
+            name: { zh: id, en: id },
+          })
+        ).statusCode,
+      ).toBe(201);
+    }
+  });
+  afterAll(() => env.dispose());
+
+  it('sites: stable id order, limit per page, next until the last page', async () => {
+    expect(await walk('/api/v1/sites', 'sites', 3)).toEqual([
+      ['s00', 's01', 's02'],
+      ['s03', 's04', 's05'],
+      ['s06'],
+    ]);
+    // Exactly a page's worth: the last page says so (no empty page after it).
+    expect(await walk('/api/v1/sites', 'sites', 7)).toEqual([
+      ['s00', 's01', 's02', 's03', 's04', 's05', 's06'],
+    ]);
+    const first = (await get('/api/v1/sites')).json();
+    expect(first.sites).toHaveLength(7);
+    expect(first.next).toBeNull();
+  });
+
+  it('zones, windows and gates of a site page the same way', async () => {
+    expect(await walk('/api/v1/sites/s00/zones', 'zones', 1)).toEqual([['z']]);
+    expect(await walk('/api/v1/sites/s00/windows', 'windows', 2)).toEqual([
+      ['n0', 'n1'],
+      ['n2', 'n3'],
+      ['n4'],
+    ]);
+    expect(await walk('/api/v1/sites/s00/gates', 'gates', 4)).toEqual([['g0', 'g1', 'g2', 'g3'], ['g4']]);
+    // A cursor past the end is an empty last page, not an error.
+    expect((await get('/api/v1/sites/s00/gates?after=zzz')).json()).toEqual({ gates: [], next: null });
+    expect((await get('/api/v1/sites/nowhere/gates')).json().error.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses bad paging values with VALIDATION_FAILED', async () => {
+    for (const query of [
+      'limit=0',
+      'limit=501',
+      'limit=abc',
+      'limit=1.5',
+      'limit=-3',
+      'after=',
+      'after=%20x',
+      `after=${'a'.repeat(65)}`,
+    ]) {
+      for (const path of [
+        '/api/v1/sites',
+        '/api/v1/sites/s00/zones',
+        '/api/v1/sites/s00/windows',
+        '/api/v1/sites/s00/gates',
+      ]) {
+        const response = await get(`${path}?${query}`);
+        expect(response.statusCode, `${path}?${query}`).toBe(400);
+        expect(response.json().error.code).toBe('VALIDATION_FAILED');
+      }
+    }
+    expect((await get('/api/v1/sites?limit=500')).statusCode).toBe(200);
   });
 });

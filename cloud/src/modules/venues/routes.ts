@@ -12,14 +12,19 @@ import {
   createSiteSchema,
   createWindowSchema,
   createZoneSchema,
+  gatePageSchema,
   gateSchema,
+  pageQuerySchema,
+  sitePageSchema,
   siteSchema,
   updateGateSchema,
   updateSiteSchema,
   updateWindowSchema,
   updateZoneSchema,
   venueIdSchema,
+  windowPageSchema,
   windowSchema,
+  zonePageSchema,
   zoneSchema,
 } from './schemas.js';
 import { VenuesService } from './service.js';
@@ -63,9 +68,17 @@ export const venuesModule: AppModule = {
       '/sites',
       {
         config: read,
-        schema: { tags, summary: '景区列表 / List sites', response: { 200: z.array(siteSchema) } },
+        schema: {
+          tags,
+          summary: '景区列表（按编号分页）/ List sites, paged by id',
+          querystring: pageQuerySchema,
+          response: { 200: sitePageSchema, ...errors },
+        },
       },
-      async () => venues.listSites(),
+      async (request) => {
+        const page = await venues.listSites(request.query);
+        return { sites: page.items, next: page.next };
+      },
     );
     app.post(
       '/sites',
@@ -131,12 +144,16 @@ export const venuesModule: AppModule = {
         config: read,
         schema: {
           tags,
-          summary: '区域列表 / List zones',
+          summary: '区域列表（按编号分页）/ List zones, paged by id',
           params: siteParams,
-          response: { 200: z.array(zoneSchema), ...errors },
+          querystring: pageQuerySchema,
+          response: { 200: zonePageSchema, ...errors },
         },
       },
-      async (request) => venues.listZones(request.params.siteId),
+      async (request) => {
+        const page = await venues.listZones(request.params.siteId, request.query);
+        return { zones: page.items, next: page.next };
+      },
     );
     app.post(
       '/sites/:siteId/zones',
@@ -213,10 +230,14 @@ export const venuesModule: AppModule = {
           tags,
           summary: '售票窗口列表 / List ticket windows',
           params: siteParams,
-          response: { 200: z.array(windowSchema), ...errors },
+          querystring: pageQuerySchema,
+          response: { 200: windowPageSchema, ...errors },
         },
       },
-      async (request) => venues.listWindows(request.params.siteId),
+      async (request) => {
+        const page = await venues.listWindows(request.params.siteId, request.query);
+        return { windows: page.items, next: page.next };
+      },
     );
     app.post(
       '/sites/:siteId/windows',
@@ -293,10 +314,14 @@ export const venuesModule: AppModule = {
           tags,
           summary: '闸机登记列表 / List registered gates',
           params: siteParams,
-          response: { 200: z.array(gateSchema), ...errors },
+          querystring: pageQuerySchema,
+          response: { 200: gatePageSchema, ...errors },
         },
       },
-      async (request) => venues.listGates(request.params.siteId),
+      async (request) => {
+        const page = await venues.listGates(request.params.siteId, request.query);
+        return { gates: page.items, next: page.next };
+      },
     );
     app.post(
       '/sites/:siteId/gates',

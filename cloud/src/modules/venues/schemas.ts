@@ -161,3 +161,36 @@ export const updateGateSchema = z.strictObject({
   active: activeSchema.optional(),
 });
 export type UpdateGate = z.infer<typeof updateGateSchema>;
+
+/**
+ * Paging of the venue lists: ordered by id, `limit` per page (default 50, at most 500); `after` is the `next` of
+ * the previous page (the last id it held), null on the last page. Keyset paging: an insert or delete between
+ * pages neither repeats nor skips the rows that stay.
+ */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('每页条数 / Page size (1–500)'),
+  after: venueIdSchema.optional().describe('翻页游标：上一页返回的 next / Cursor: the previous page’s next'),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: string | null;
+}
+
+const nextSchema = z
+  .string()
+  .nullable()
+  .describe('下一页游标，最后一页为 null / Cursor of the next page; null on the last');
+export const sitePageSchema = z
+  .object({ sites: z.array(siteSchema), next: nextSchema })
+  .meta({ id: 'SitePage' });
+export const zonePageSchema = z
+  .object({ zones: z.array(zoneSchema), next: nextSchema })
+  .meta({ id: 'ZonePage' });
+export const windowPageSchema = z
+  .object({ windows: z.array(windowSchema), next: nextSchema })
+  .meta({ id: 'WindowPage' });
+export const gatePageSchema = z
+  .object({ gates: z.array(gateSchema), next: nextSchema })
+  .meta({ id: 'GatePage' });

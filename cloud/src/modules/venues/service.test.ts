@@ -62,10 +62,10 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
       updatedAt: clock,
       createdAt: clock - 1000,
     });
-    expect(await venues.listSites()).toEqual([updated]);
+    expect((await venues.listSites()).items).toEqual([updated]);
 
     await venues.deleteSite('xihu', context);
-    expect(await venues.listSites()).toEqual([]);
+    expect((await venues.listSites()).items).toEqual([]);
     expect(await codeOf(venues.getSite('xihu'))).toBe('NOT_FOUND');
 
     const audit = await test.database.db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
@@ -203,9 +203,9 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     ).toMatchObject({
       name: { zh: '团队窗口', en: 'Groups' },
     });
-    expect((await venues.listZones('xihu')).map((z) => z.id)).toEqual(['main', 'tower']);
-    expect((await venues.listWindows('xihu')).map((w) => w.id)).toEqual(['W01']);
-    expect((await venues.listGates('xihu')).map((g) => g.id)).toEqual(['xihu-n-01']);
+    expect((await venues.listZones('xihu')).items.map((z) => z.id)).toEqual(['main', 'tower']);
+    expect((await venues.listWindows('xihu')).items.map((w) => w.id)).toEqual(['W01']);
+    expect((await venues.listGates('xihu')).items.map((g) => g.id)).toEqual(['xihu-n-01']);
   });
 
   it('keeps zone and window ids per site but gate ids unique installation-wide', async () => {
@@ -273,7 +273,7 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     } as const;
     expect(await codeOf(venues.createGate('a', gate, context))).toBe('NOT_FOUND');
     expect(await codeOf(venues.createGate('nowhere', gate, context))).toBe('NOT_FOUND');
-    expect(await venues.listGates('a')).toEqual([]);
+    expect((await venues.listGates('a')).items).toEqual([]);
   });
 
   it('refuses to delete what is still referenced, then deletes in order', async () => {
@@ -303,14 +303,14 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
 
     expect(await codeOf(venues.deleteSite('xihu', context))).toBe('VENUE_IN_USE');
     expect(await codeOf(venues.deleteZone('xihu', 'main', context))).toBe('VENUE_IN_USE');
-    expect(await venues.listZones('xihu')).toHaveLength(1);
+    expect((await venues.listZones('xihu')).items).toHaveLength(1);
     const actions = await test.database.db.selectFrom('audit_log').select('action').execute();
     expect(actions.map((row) => row.action)).not.toContain('zone.delete');
 
     await venues.deleteGate('xihu', 'g1', context);
     await venues.deleteZone('xihu', 'main', context);
     await venues.deleteSite('xihu', context);
-    expect(await venues.listSites()).toEqual([]);
+    expect((await venues.listSites()).items).toEqual([]);
   });
 
   it('lets exactly one of many parallel creates of the same gate id win', async () => {
@@ -346,6 +346,6 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     expect(lost.map((e) => (e instanceof AppError ? e.code : String(e)))).toEqual(
       Array(11).fill('VENUE_ID_TAKEN'),
     );
-    expect(await venues.listGates('xihu')).toHaveLength(1);
+    expect((await venues.listGates('xihu')).items).toHaveLength(1);
   });
 });

@@ -18,6 +18,8 @@ import type {
   CreateWindow,
   CreateZone,
   Gate,
+  Page,
+  PageQuery,
   Site,
   TicketWindow,
   UpdateGate,
@@ -74,14 +76,17 @@ function audit(
   return recordAudit(trx, { actor: context.actor, ip: context.ip, action, entity, entityId, ...change });
 }
 
+const FIRST_PAGE: PageQuery = { limit: 50 };
+
 export class VenuesService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  listSites(): Promise<Site[]> {
-    return repo.listSites(this.db);
+  /** One page in id order (default: the first 50). */
+  listSites(page: PageQuery = FIRST_PAGE): Promise<Page<Site>> {
+    return repo.listSites(this.db, page);
   }
 
   /** Also for other modules (ticket types, sales) inside their own transactions. */
@@ -121,9 +126,9 @@ export class VenuesService {
     });
   }
 
-  async listZones(siteId: string): Promise<Zone[]> {
+  async listZones(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<Zone>> {
     await this.getSite(siteId);
-    return repo.listZones(this.db, siteId);
+    return repo.listZones(this.db, siteId, page);
   }
 
   async getZone(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Zone> {
@@ -164,9 +169,9 @@ export class VenuesService {
     });
   }
 
-  async listWindows(siteId: string): Promise<TicketWindow[]> {
+  async listWindows(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<TicketWindow>> {
     await this.getSite(siteId);
-    return repo.listWindows(this.db, siteId);
+    return repo.listWindows(this.db, siteId, page);
   }
 
   async getWindow(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<TicketWindow> {
@@ -212,9 +217,9 @@ export class VenuesService {
     });
   }
 
-  async listGates(siteId: string): Promise<Gate[]> {
+  async listGates(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<Gate>> {
     await this.getSite(siteId);
-    return repo.listGates(this.db, siteId);
+    return repo.listGates(this.db, siteId, page);
   }
 
   /** A gate of `siteId`; a gate of another site is not found here (its URL names the wrong site). */
