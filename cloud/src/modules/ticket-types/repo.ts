@@ -1,5 +1,6 @@
 /** The ticket-types module's SQL. Versions and their prices are only ever inserted, never updated. */
 import type { Kysely, Selectable } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { SalesChannel } from './channels.js';
 import {
@@ -64,8 +65,13 @@ export function withHead(head: TicketTypeHead, version: TicketTypeVersion): Tick
   return { ...version, siteId: head.siteId, code: head.code, active: head.active, updatedAt: head.updatedAt };
 }
 
+// Every sale line reads its type's head: compiled once (db/precompiled.ts).
+const headById = precompile<{ id: number }, Selectable<TicketTypesTable>>((db, p) =>
+  db.selectFrom('ticket_types').selectAll().where('id', '=', p.id),
+);
+
 export async function findHead(db: Db, typeId: number): Promise<TicketTypeHead | undefined> {
-  const row = await db.selectFrom('ticket_types').selectAll().where('id', '=', typeId).executeTakeFirst();
+  const row = await headById.first(db, { id: typeId });
   return row && headOf(row);
 }
 
