@@ -231,6 +231,36 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect(await service.validate('park', 'G06', request('G06', { kind: 'qr', ticketId: pass }))).toBeNull();
   });
 
+  it('does not work on a request whose turn comes after its deadline, nor on one finishing after it', async () => {
+    const card = await countCard(5, 0);
+    let now = Date.now();
+    let reads = 0;
+    // The clock moves on with each read, as time passes while a request waits and while it is worked on.
+    const clocked = new ValidationService(test.database.db, () => {
+      reads++;
+      return now;
+    });
+    const stale = request('G01', { kind: 'qr', ticketId: card });
+    now = stale.deadlineAt + 1;
+    expect(await clocked.validate('park', 'G01', stale)).toBeNull();
+    // Refused at its start: the clock was read once, nothing was decided.
+    expect(reads).toBe(1);
+
+    const slow = new ValidationService(test.database.db, () => {
+      reads++;
+      // In time when it starts, past the deadline once decided.
+      return reads <= 2 ? fresh.at : fresh.deadlineAt + 1;
+    });
+    reads = 0;
+    const fresh = request('G02', { kind: 'qr', ticketId: card });
+    expect(await slow.validate('park', 'G02', fresh)).toBeNull();
+    expect(reads).toBeGreaterThan(1);
+    expect(await test.database.db.selectFrom('ticket_reservations').selectAll().execute()).toEqual([]);
+    expect(
+      (await service.validate('park', 'G03', request('G03', { kind: 'qr', ticketId: card })))?.entriesLeft,
+    ).toBe(4);
+  });
+
   it('answers over MQTT with the ticket record, and not at all after the deadline', async () => {
     const card = await issueTicket(test.database.db, {
       typeId: TYPES.count,

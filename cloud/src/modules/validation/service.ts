@@ -18,8 +18,9 @@
  * entry is counted in `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout
  * (nobody passed).
  *
- * Late answers are useless to the gate, which has already decided locally: a validation that is not finished by the
- * request's `deadlineAt` is rolled back (no reservation) and not answered.
+ * Late answers are useless to the gate, which has already decided locally: a validation whose turn comes after the
+ * request's `deadlineAt` is not worked on, and one not finished by then is rolled back (no reservation); neither is
+ * answered.
  *
  * Cheap per request: the statements are precompiled (repo.ts), and what does not change from one request to the
  * next is kept — each time zone's venue clock, each type version's gate rules (a committed version never changes),
@@ -80,6 +81,9 @@ export class ValidationService {
   /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
   async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {
     const work = async (trx: Transaction<Database>) => {
+      // Its turn may come late (a burst queued ahead of it): then the gate has decided already, and the work would
+      // only delay the requests behind it.
+      if (this.now() > request.deadlineAt) throw new Late();
       const answer = await this.decideIn(trx, siteId, gateId, request);
       if (answer && this.now() > request.deadlineAt) throw new Late();
       return answer;
