@@ -35,7 +35,10 @@ export const PERMISSIONS = {
   'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
   'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
   'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
-  'keys.manage': { 'zh-CN': '管理票据签名密钥（轮换、停用）', en: 'Manage ticket signing keys (rotate, retire)' },
+  'keys.manage': {
+    'zh-CN': '管理票据签名密钥（轮换、停用）',
+    en: 'Manage ticket signing keys (rotate, retire)',
+  },
 } as const satisfies Record<string, Localized>;
 
 export type Permission = keyof typeof PERMISSIONS;

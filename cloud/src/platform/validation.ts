@@ -93,7 +93,7 @@ export function nulCharacterIssue(input: unknown): FieldIssue | undefined {
       if (value.includes('\u0000'))
         return { path: pathOf(step), code: 'invalid_string', messages: NUL_MESSAGES };
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push({ value: item, key: index, parent: step }));
+      for (const [index, item] of value.entries()) stack.push({ value: item, key: index, parent: step });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
         if (key.includes('\u0000'))
