@@ -46,6 +46,8 @@ export interface DistributorOptions {
   readonly pruneIntervalMs?: number;
   /** Rows deleted per statement when pruning; default 2,000. */
   readonly pruneBatch?: number;
+  /** Feed versions read per query (live and catch-up); default 2,000. A longer backlog continues with the next page. */
+  readonly page?: number;
 }
 
 /** How a sync request was answered (tests, logs). */
@@ -60,8 +62,6 @@ export interface PruneResult {
   readonly reservations: number;
 }
 
-/** Feed versions read per query (live and catch-up); a longer backlog continues with the next page. */
-const PAGE = 2_000;
 /** Statements per table per pruning round, so one round never holds the database for long. */
 const MAX_PRUNE_BATCHES = 50;
 
@@ -74,6 +74,7 @@ export class WhitelistDistributor {
   private readonly reservationRetentionMs: number;
   private readonly pruneIntervalMs: number;
   private readonly pruneBatch: number;
+  private readonly page: number;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private polling: Promise<void> = Promise.resolve();
@@ -95,6 +96,7 @@ export class WhitelistDistributor {
     this.reservationRetentionMs = options.reservationRetentionMs ?? 7 * DAY_MS;
     this.pruneIntervalMs = options.pruneIntervalMs ?? 600_000;
     this.pruneBatch = options.pruneBatch ?? 2_000;
+    this.page = options.page ?? 2_000;
   }
 
   /** Starts following the feeds from their current heads; gates catch up on older versions by asking. */
@@ -133,7 +135,15 @@ export class WhitelistDistributor {
       const last = this.published.get(siteId) ?? 0;
       if (head <= last) continue;
       try {
-        const rows = await repo.feedBetween(this.db, siteId, last, Math.min(head, last + PAGE));
+        const upto = Math.min(head, last + this.page);
+        const rows = await repo.feedBetween(this.db, siteId, last, upto);
+        if (rows.length === 0) {
+          // Pruned before they were published (this instance fell behind by more than the retention): moving on
+          // lets the next delta show gates the gap, and they ask for a snapshot.
+          this.logger.warn({ siteId, from: last, to: upto }, 'whitelist feed rows gone before publishing');
+          this.published.set(siteId, upto);
+          continue;
+        }
         for (const delta of rangeDeltas(last, rows)) {
           await this.bus.publish({ siteId, channel: 'site/whitelist' }, delta);
           this.published.set(siteId, delta.toVersion);
@@ -193,8 +203,8 @@ export class WhitelistDistributor {
   /** Every feed row in (have, head], page by page; null when any is gone (pruned), which calls for a snapshot. */
   private async catchUp(siteId: string, have: number, head: number): Promise<FeedRecord[] | null> {
     const rows: FeedRecord[] = [];
-    for (let after = have; after < head; after += PAGE) {
-      const page = await repo.feedBetween(this.db, siteId, after, Math.min(head, after + PAGE));
+    for (let after = have; after < head; after += this.page) {
+      const page = await repo.feedBetween(this.db, siteId, after, Math.min(head, after + this.page));
       for (const row of page) {
         if (row.version !== have + 1 + rows.length) return null;
         rows.push(row);

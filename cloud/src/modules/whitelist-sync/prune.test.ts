@@ -91,6 +91,27 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
     expect(await ask(distributor, 9)).toEqual({ kind: 'current' });
   });
 
+  it('moves past feed rows pruned before they were published, so gates see a gap and resync', async () => {
+    // One version per page: a round that finds its page empty must still move on.
+    const distributor = new WhitelistDistributor(db(), bus, silentLogger, { intervalMs: 3_600_000, page: 1 });
+    await distributor.start();
+    try {
+      await issueTicket(db());
+      await issueTicket(db());
+      await db().deleteFrom('whitelist_feed').execute();
+      await distributor.poll();
+      expect(sent).toEqual([]);
+      await distributor.poll();
+      const third = await issueTicket(db());
+      await distributor.poll();
+      expect(sent.map((s) => s.message)).toMatchObject([
+        { type: 'whitelist_delta', fromVersion: 2, toVersion: 3, upserts: [{ ticketId: third }] },
+      ]);
+    } finally {
+      await distributor.stop();
+    }
+  });
+
   it('deletes reservations that lapsed before the retention, in batches, and keeps the rest', async () => {
     const ticket = await issueTicket(db(), { entriesTotal: null });
     const now = Date.now();
