@@ -224,6 +224,36 @@ export class MqttBus {
     this.record({ ...base, size: payload.length, result: 'ok', reason: null });
   }
 
+  /**
+   * Clears a gate's retained message on one of its retained channels (e.g. the config of a removed gate): an empty
+   * retained payload, which is not a protocol message, so `publish` cannot send it. Recorded like any outbound
+   * message, with no message type.
+   */
+  async clearRetained(target: Extract<PublishTarget, { gateId: string }>): Promise<void> {
+    const topic = gateTopic(target.siteId, target.gateId, target.channel);
+    const spec = CHANNELS[target.channel];
+    if (!spec.retained) throw new TypeError(`${target.channel} is not a retained channel`);
+    const base = {
+      at: this.now(),
+      direction: 'out' as const,
+      siteId: target.siteId,
+      gateId: target.gateId,
+      topic,
+      channel: target.channel as Channel,
+      messageType: null,
+      latencyMs: null,
+      size: 0,
+    };
+    try {
+      if (!this.publisher) throw new Error('MQTT client not attached');
+      await this.publisher.publish(topic, Buffer.alloc(0), { qos: spec.qos, retain: true });
+    } catch (error) {
+      this.record({ ...base, result: 'rejected', reason: 'PUBLISH_FAILED' });
+      throw error;
+    }
+    this.record({ ...base, result: 'ok', reason: null });
+  }
+
   private record(record: CommRecord): void {
     for (const listener of this.recordListeners) {
       try {

@@ -9,26 +9,16 @@
  * and marks the row cleared, so a gate that comes back gets a new version. Found from the database, so a gate removed
  * while the cloud was down is cleared at the next start, and the venues module needs no hook.
  */
-import { CHANNELS, gateTopic } from '@scenic/protocol';
 import type { Logger } from 'pino';
-import type { MqttBus, Publisher } from '../../mqtt/bus.js';
+import type { MqttBus } from '../../mqtt/bus.js';
 import type { GateConfigService, SyncedConfig } from './service.js';
 
 /** Clears a retained topic by publishing an empty retained payload on it. */
-export type ClearRetained = (topic: string) => Promise<void>;
+export type ClearRetained = (siteId: string, gateId: string) => Promise<void>;
 
-/**
- * An empty payload is not a protocol message, so `bus.publish` cannot send it. A bus with a `clearRetained` of its
- * own is used as it is; otherwise the publisher the bus was given sends the empty payload.
- */
+/** Clears a gate's retained config through the bus (recorded in the communication log). */
 export function clearRetainedThrough(bus: MqttBus): ClearRetained {
-  const withClear = bus as MqttBus & { clearRetained?: (topic: string) => Promise<void> };
-  if (typeof withClear.clearRetained === 'function') return (topic) => withClear.clearRetained!(topic);
-  return async (topic) => {
-    const publisher = (bus as unknown as { publisher?: Publisher }).publisher;
-    if (!publisher) throw new Error('MQTT client not attached');
-    await publisher.publish(topic, Buffer.alloc(0), { qos: CHANNELS.config.qos, retain: true });
-  };
+  return (siteId, gateId) => bus.clearRetained({ siteId, gateId, channel: 'config' });
 }
 
 export class GateConfigPublisher {
@@ -102,7 +92,7 @@ export class GateConfigPublisher {
     }
     for (const gate of retired) {
       try {
-        await this.clearRetained(gateTopic(gate.siteId, gate.gateId, 'config'));
+        await this.clearRetained(gate.siteId, gate.gateId);
         // Cleared first, recorded after: a failure in between clears it again next round, never leaves it retained.
         if (await this.service.markCleared(gate))
           this.logger.info(gate, 'retained config of a retired gate cleared');

@@ -131,6 +131,16 @@ describe.each(databaseBackends())('retired gate configs on $name', (backend) => 
       ).toEqual(Object.fromEntries(names.map((id) => [id, 1])));
 
       const { client, seen } = await observer();
+      const cleared: string[] = [];
+      cloud.bus.onRecord((record) => {
+        if (
+          record.direction === 'out' &&
+          record.channel === 'config' &&
+          record.size === 0 &&
+          record.result === 'ok'
+        )
+          cleared.push(record.gateId ?? '');
+      });
       await venues.updateGate(site, gateId('G02'), { active: false }, SYSTEM_CONTEXT);
       await venues.deleteGate(site, gateId('G03'), SYSTEM_CONTEXT);
       await cloud.gateConfig.refresh(site);
@@ -141,6 +151,8 @@ describe.each(databaseBackends())('retired gate configs on $name', (backend) => 
           : undefined,
       );
       await client.endAsync(true);
+      // Each clear is in the communication log like any message to a gate.
+      expect(cleared.sort()).toEqual([gateId('G02'), gateId('G03')]);
       expect(await retained()).toEqual({ [gateId('G01')]: 1 });
       const rows = await test.database.db
         .selectFrom('gate_configs')
