@@ -503,7 +503,9 @@ export class FleetGate extends EventEmitter<FleetGateEvents> {
 
   private applyDelta(delta: WhitelistDelta, receivedAt: number): void {
     if (delta.toVersion <= this.whitelistVersion) return;
-    if (delta.fromVersion !== this.whitelistVersion) {
+    // A range that starts at or before this gate's version is applied whole: its records are as of toVersion (two
+    // cloud instances may cut ranges differently). One that starts later leaves a gap.
+    if (delta.fromVersion > this.whitelistVersion) {
       if (this.bufferedDeltas.size < MAX_BUFFERED_DELTAS) this.bufferedDeltas.set(delta.fromVersion, delta);
       // One request per gap is enough; ask again only if it has not been filled within a few seconds.
       if (this.gapAskedAt === undefined || receivedAt - this.gapAskedAt > 5_000) {
@@ -524,14 +526,11 @@ export class FleetGate extends EventEmitter<FleetGateEvents> {
   }
 
   private drainBuffered(): void {
-    for (const version of [...this.bufferedDeltas.keys()]) {
-      if (version < this.whitelistVersion) this.bufferedDeltas.delete(version);
-    }
-    for (;;) {
-      const next = this.bufferedDeltas.get(this.whitelistVersion);
-      if (!next) break;
-      this.bufferedDeltas.delete(this.whitelistVersion);
-      this.apply(next);
+    for (const from of [...this.bufferedDeltas.keys()].sort((a, b) => a - b)) {
+      if (from > this.whitelistVersion) break;
+      const next = this.bufferedDeltas.get(from)!;
+      this.bufferedDeltas.delete(from);
+      if (next.toVersion > this.whitelistVersion) this.apply(next);
     }
     if (this.bufferedDeltas.size === 0) this.gapAskedAt = undefined;
   }
