@@ -22,6 +22,7 @@ describe('loadConfig', () => {
         path: '/srv/scenic/data/cloud.db',
         synchronous: 'NORMAL',
         busyTimeoutMs: 5000,
+        backgroundCheckpointMs: 500,
       },
       logLevel: 'info',
       venueTimezone: 'Asia/Shanghai',

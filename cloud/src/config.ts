@@ -91,6 +91,8 @@ const envSchema = z.object({
     .pipe(z.enum(['NORMAL', 'FULL']))
     .default('NORMAL'),
   SQLITE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  /** Milliseconds between background WAL checkpoints (db/checkpointer.ts); 0 = SQLite's automatic checkpoints. */
+  SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LOG_LEVEL: z
     .string()
     .transform((value) => value.toLowerCase())
@@ -191,6 +193,7 @@ function parseDatabaseUrl(env: Env, baseDir: string): DatabaseConfig | undefined
     path: isAbsolute(path) ? path : resolve(baseDir, path),
     synchronous: env.SQLITE_SYNCHRONOUS,
     busyTimeoutMs: env.SQLITE_BUSY_TIMEOUT_MS,
+    ...(env.SQLITE_CHECKPOINT_MS > 0 ? { backgroundCheckpointMs: env.SQLITE_CHECKPOINT_MS } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import pg from 'pg';
+import { BackgroundCheckpointer } from './checkpointer.js';
 import { pgTypeParsers, SafeIntegerPlugin } from './integers.js';
 import { OwnSchemaPostgresDialect } from './introspector.js';
 import type { Database } from './schema.js';
@@ -47,6 +48,11 @@ export type DatabaseConfig =
        * Default true; false gives every transaction its own BEGIN … COMMIT.
        */
       readonly groupCommit?: boolean;
+      /**
+       * Run WAL checkpoints in a worker thread every this many milliseconds instead of inside the COMMIT that
+       * crosses the automatic threshold (see checkpointer.ts). Unset: SQLite's automatic checkpoints.
+       */
+      readonly backgroundCheckpointMs?: number;
     }
   | {
       readonly dialect: 'postgres';
@@ -67,19 +73,28 @@ export interface DatabaseLogger {
 }
 
 export function openDatabase(config: DatabaseConfig, logger?: DatabaseLogger): DatabaseHandle {
-  const db = config.dialect === 'sqlite' ? openSqlite(config) : openPostgres(config, logger);
+  const { db, checkpointer } =
+    config.dialect === 'sqlite'
+      ? openSqlite(config, logger)
+      : { db: openPostgres(config, logger), checkpointer: undefined };
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect: config.dialect,
     close: () => {
-      closing ??= db.destroy();
+      closing ??= (async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      })();
       return closing;
     },
   };
 }
 
-function openSqlite(config: Extract<DatabaseConfig, { dialect: 'sqlite' }>): Kysely<Database> {
+function openSqlite(
+  config: Extract<DatabaseConfig, { dialect: 'sqlite' }>,
+  logger?: DatabaseLogger,
+): { db: Kysely<Database>; checkpointer: BackgroundCheckpointer | undefined } {
   mkdirSync(dirname(config.path), { recursive: true });
   const sqlite = new BetterSqlite3(config.path, { timeout: config.busyTimeoutMs });
   try {
@@ -87,17 +102,32 @@ function openSqlite(config: Extract<DatabaseConfig, { dialect: 'sqlite' }>): Kys
     sqlite.pragma(`synchronous = ${config.synchronous}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.defaultSafeIntegers(true);
+    if (config.backgroundCheckpointMs !== undefined) sqlite.pragma('wal_autocheckpoint = 0');
   } catch (error) {
     sqlite.close();
     throw error;
   }
+  const checkpointer =
+    config.backgroundCheckpointMs === undefined
+      ? undefined
+      : new BackgroundCheckpointer(
+          config.path,
+          config.backgroundCheckpointMs,
+          () => {
+            if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+          },
+          logger,
+        );
   const db = new Kysely<Database>({
     dialect: new CloudSqliteDialect({ database: new StatementCache(sqlite, STATEMENT_CACHE_SIZE) }),
     plugins: [new SafeIntegerPlugin()],
   });
   if (config.groupCommit ?? true) enableGroupCommit(db, { maxBatch: GROUP_COMMIT_MAX_BATCH });
-  return db;
+  return { db, checkpointer };
 }
+
+/** SQLite's own default, pages. */
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /** Transactions per shared COMMIT at most: 64 sales hold the write lock for some tens of milliseconds. */
 const GROUP_COMMIT_MAX_BATCH = 64;
