@@ -214,14 +214,7 @@ export class MqttBus {
       throw error;
     }
     const spec = CHANNELS[channel];
-    try {
-      if (!this.publisher) throw new Error('MQTT client not attached');
-      await this.publisher.publish(topic, payload, { qos: spec.qos, retain: spec.retained });
-    } catch (error) {
-      this.record({ ...base, size: payload.length, result: 'rejected', reason: 'PUBLISH_FAILED' });
-      throw error;
-    }
-    this.record({ ...base, size: payload.length, result: 'ok', reason: null });
+    await this.send(topic, payload, { qos: spec.qos, retain: spec.retained }, base);
   }
 
   /**
@@ -230,28 +223,41 @@ export class MqttBus {
    * message, with no message type.
    */
   async clearRetained(target: Extract<PublishTarget, { gateId: string }>): Promise<void> {
-    const topic = gateTopic(target.siteId, target.gateId, target.channel);
     const spec = CHANNELS[target.channel];
     if (!spec.retained) throw new TypeError(`${target.channel} is not a retained channel`);
-    const base = {
-      at: this.now(),
-      direction: 'out' as const,
-      siteId: target.siteId,
-      gateId: target.gateId,
+    const topic = gateTopic(target.siteId, target.gateId, target.channel);
+    await this.send(
       topic,
-      channel: target.channel as Channel,
-      messageType: null,
-      latencyMs: null,
-      size: 0,
-    };
+      Buffer.alloc(0),
+      { qos: spec.qos, retain: true },
+      {
+        at: this.now(),
+        direction: 'out',
+        siteId: target.siteId,
+        gateId: target.gateId,
+        topic,
+        channel: target.channel,
+        messageType: null,
+        latencyMs: null,
+      },
+    );
+  }
+
+  /** Publishes and records the outcome: one comm-log line, `PUBLISH_FAILED` when the client could not send. */
+  private async send(
+    topic: string,
+    payload: Buffer,
+    options: { qos: 0 | 1; retain: boolean },
+    base: Omit<CommRecord, 'size' | 'result' | 'reason'>,
+  ): Promise<void> {
     try {
       if (!this.publisher) throw new Error('MQTT client not attached');
-      await this.publisher.publish(topic, Buffer.alloc(0), { qos: spec.qos, retain: true });
+      await this.publisher.publish(topic, payload, options);
     } catch (error) {
-      this.record({ ...base, result: 'rejected', reason: 'PUBLISH_FAILED' });
+      this.record({ ...base, size: payload.length, result: 'rejected', reason: 'PUBLISH_FAILED' });
       throw error;
     }
-    this.record({ ...base, result: 'ok', reason: null });
+    this.record({ ...base, size: payload.length, result: 'ok', reason: null });
   }
 
   private record(record: CommRecord): void {

@@ -13,14 +13,6 @@ import type { Logger } from 'pino';
 import type { MqttBus } from '../../mqtt/bus.js';
 import type { GateConfigService, SyncedConfig } from './service.js';
 
-/** Clears a retained topic by publishing an empty retained payload on it. */
-export type ClearRetained = (siteId: string, gateId: string) => Promise<void>;
-
-/** Clears a gate's retained config through the bus (recorded in the communication log). */
-export function clearRetainedThrough(bus: MqttBus): ClearRetained {
-  return (siteId, gateId) => bus.clearRetained({ siteId, gateId, channel: 'config' });
-}
-
 export class GateConfigPublisher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -32,7 +24,6 @@ export class GateConfigPublisher {
     private readonly bus: MqttBus,
     private readonly logger: Logger,
     private readonly intervalMs = 1_000,
-    private readonly clearRetained: ClearRetained = clearRetainedThrough(bus),
   ) {}
 
   /** Publishes every current config, then keeps watching for changes. */
@@ -92,7 +83,7 @@ export class GateConfigPublisher {
     }
     for (const gate of retired) {
       try {
-        await this.clearRetained(gate.siteId, gate.gateId);
+        await this.bus.clearRetained({ siteId: gate.siteId, gateId: gate.gateId, channel: 'config' });
         // Cleared first, recorded after: a failure in between clears it again next round, never leaves it retained.
         if (await this.service.markCleared(gate))
           this.logger.info(gate, 'retained config of a retired gate cleared');

@@ -39,8 +39,8 @@ export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): M
   /** Queued writes per gate: while one waits, the hub does not yet hold what the gate last said. */
   const queuedFor = new Map<string, number>();
 
-  // `concurrent` (where the bus supports it) hands messages over as they arrive; the queue keeps their order.
-  const extension: MqttExtension & { readonly concurrent?: boolean } = {
+  // `concurrent` hands messages over as they arrive; the queue keeps their order.
+  const extension: MqttExtension = {
     name: 'gate-status',
     channels: ['state', 'heartbeat'],
     concurrent: true,
