@@ -2,17 +2,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SitesTable } from '../../db/schema.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
+import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
 import type { GatesTable, WindowsTable, ZonesTable } from './tables.js';
 
 type Db = Kysely<Database>;
-
-/** One page of rows fetched `limit + 1` at a time: the extra row only says whether another page follows. */
-function pageOf<Row extends { id: string }, T>(rows: Row[], page: PageQuery, view: (row: Row) => T): Page<T> {
-  const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  return { items: kept.map(view), next: more ? kept.at(-1)!.id : null };
-}
 
 function siteOf(row: Selectable<SitesTable>): Site {
   return {
@@ -31,17 +25,8 @@ function policyText(policy: AgePolicy | null): string | null {
   return policy === null ? null : JSON.stringify(policy);
 }
 
-export async function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
-  let select = db.selectFrom('sites').selectAll();
-  if (page.after !== undefined) select = select.where('id', '>', page.after);
-  return pageOf(
-    await select
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page,
-    siteOf,
-  );
+export function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
+  return pagedList(db.selectFrom('sites').selectAll(), page, siteOf);
 }
 
 export async function findSite(db: Db, id: string): Promise<Site | undefined> {
@@ -109,17 +94,8 @@ function zoneRow(zone: Zone): Selectable<ZonesTable> {
   };
 }
 
-export async function listZones(db: Db, siteId: string, page: PageQuery): Promise<Page<Zone>> {
-  let select = db.selectFrom('zones').selectAll().where('site_id', '=', siteId);
-  if (page.after !== undefined) select = select.where('id', '>', page.after);
-  return pageOf(
-    await select
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page,
-    zoneOf,
-  );
+export function listZones(db: Db, siteId: string, page: PageQuery): Promise<Page<Zone>> {
+  return pagedList(db.selectFrom('zones').selectAll().where('site_id', '=', siteId), page, zoneOf);
 }
 
 export async function findZone(db: Db, siteId: string, id: string): Promise<Zone | undefined> {
@@ -168,17 +144,8 @@ function windowRow(window: TicketWindow): Selectable<WindowsTable> {
   };
 }
 
-export async function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Page<TicketWindow>> {
-  let select = db.selectFrom('windows').selectAll().where('site_id', '=', siteId);
-  if (page.after !== undefined) select = select.where('id', '>', page.after);
-  return pageOf(
-    await select
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page,
-    windowOf,
-  );
+export function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Page<TicketWindow>> {
+  return pagedList(db.selectFrom('windows').selectAll().where('site_id', '=', siteId), page, windowOf);
 }
 
 export async function findWindow(db: Db, siteId: string, id: string): Promise<TicketWindow | undefined> {
@@ -233,17 +200,8 @@ function gateRow(gate: Gate): Selectable<GatesTable> {
   };
 }
 
-export async function listGates(db: Db, siteId: string, page: PageQuery): Promise<Page<Gate>> {
-  let select = db.selectFrom('gates').selectAll().where('site_id', '=', siteId);
-  if (page.after !== undefined) select = select.where('id', '>', page.after);
-  return pageOf(
-    await select
-      .orderBy('id')
-      .limit(page.limit + 1)
-      .execute(),
-    page,
-    gateOf,
-  );
+export function listGates(db: Db, siteId: string, page: PageQuery): Promise<Page<Gate>> {
+  return pagedList(db.selectFrom('gates').selectAll().where('site_id', '=', siteId), page, gateOf);
 }
 
 /** By id alone: gate ids are unique installation-wide. */
