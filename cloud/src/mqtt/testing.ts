@@ -9,57 +9,15 @@ import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { seedLayout } from '../modules/venues/testing.js';
 import { gateClientId, gateUsername } from './identity.js';
 import { type CloudMqtt, type StartMqttOptions, startMqtt } from './runtime.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
 /** Inserts a site, a zone and gates (idempotent per site), as the venues module would. */
-export async function seedGates(db: Kysely<Database>, siteId: string, gateIds: string[]): Promise<void> {
-  const at = 1_700_000_000_000;
-  await db
-    .insertInto('sites')
-    .values({
-      id: siteId,
-      name_zh: siteId,
-      name_en: siteId,
-      timezone: 'Asia/Shanghai',
-      daily_capacity: null,
-      created_at: at,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-  await db
-    .insertInto('zones')
-    .values({
-      site_id: siteId,
-      id: 'main',
-      name_zh: '主区',
-      name_en: 'Main',
-      capacity: null,
-      active: 1,
-      created_at: at,
-      updated_at: at,
-    })
-    .onConflict((oc) => oc.columns(['site_id', 'id']).doNothing())
-    .execute();
-  for (const id of gateIds) {
-    await db
-      .insertInto('gates')
-      .values({
-        id,
-        site_id: siteId,
-        zone_id: 'main',
-        direction: 'both',
-        kind: 'tripod',
-        active: 1,
-        name_zh: id,
-        name_en: id,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-  }
+export function seedGates(db: Kysely<Database>, siteId: string, gateIds: string[]): Promise<void> {
+  return seedLayout(db, siteId, [{ id: 'main', name: { zh: '主区', en: 'Main' }, gates: gateIds }]);
 }
 
 export function startTestMqtt(

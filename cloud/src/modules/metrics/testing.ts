@@ -22,6 +22,7 @@ import type { CloudMqtt } from '../../mqtt/runtime.js';
 import { connectGate, silentLogger, startTestMqtt } from '../../mqtt/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
+import { seedLayout } from '../venues/testing.js';
 
 export const SITE = 'park';
 /** Zone → gates of the seeded site. */
@@ -38,51 +39,16 @@ export interface ControlRoomEnv {
   dispose(): Promise<void>;
 }
 
-export async function seedSite(db: Kysely<Database>, siteId = SITE): Promise<void> {
-  const at = 1_700_000_000_000;
-  await db
-    .insertInto('sites')
-    .values({
-      id: siteId,
-      name_zh: siteId,
-      name_en: siteId,
-      timezone: 'Asia/Shanghai',
-      daily_capacity: null,
-      created_at: at,
-    })
-    .execute();
-  for (const [zone, gates] of Object.entries(LAYOUT)) {
-    await db
-      .insertInto('zones')
-      .values({
-        site_id: siteId,
-        id: zone,
-        name_zh: zone,
-        name_en: zone,
-        capacity: null,
-        active: 1,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    for (const id of gates) {
-      await db
-        .insertInto('gates')
-        .values({
-          id: siteId === SITE ? id : `${siteId}-${id}`,
-          site_id: siteId,
-          zone_id: zone,
-          direction: 'both',
-          kind: 'tripod',
-          active: 1,
-          name_zh: id,
-          name_en: id,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
-    }
-  }
+/** The site of LAYOUT; another site's gate ids get its id as prefix, gate ids being unique installation-wide. */
+export function seedSite(db: Kysely<Database>, siteId = SITE): Promise<void> {
+  return seedLayout(
+    db,
+    siteId,
+    Object.entries(LAYOUT).map(([zone, gates]) => ({
+      id: zone,
+      gates: gates.map((id) => (siteId === SITE ? id : `${siteId}-${id}`)),
+    })),
+  );
 }
 
 export async function createControlRoomEnv(
