@@ -1,7 +1,8 @@
 /** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval threshold setting. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { auditedTransaction } from '../../platform/audit/record.js';
+import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import {
   secondApprovalThresholdFen,
@@ -21,10 +22,6 @@ function me(operator: AuthenticatedOperator) {
     roles: [...operator.roles],
     permissions: [...operator.permissions],
   };
-}
-
-function client(request: FastifyRequest) {
-  return { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
 }
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema };
@@ -61,7 +58,7 @@ export const authModule: AppModule = {
       },
       async (request, reply) => {
         const { username, password } = request.body;
-        const result = await auth.login(username, password, client(request));
+        const result = await auth.login(username, password, clientOf(request));
         reply.setCookie(SESSION_COOKIE, result.token, {
           path: '/',
           httpOnly: true,
@@ -80,7 +77,7 @@ export const authModule: AppModule = {
         schema: { tags: ['auth'], summary: 'Sign out / 退出登录', response: { 204: z.null(), ...errors } },
       },
       async (request, reply) => {
-        await auth.logout(operatorOf(request), client(request));
+        await auth.logout(operatorOf(request), clientOf(request));
         clearCookie(reply);
         return reply.code(204).send(null);
       },
@@ -112,7 +109,7 @@ export const authModule: AppModule = {
       },
       async (request, reply) => {
         const { currentPassword, newPassword } = request.body;
-        await auth.changeOwnPassword(operatorOf(request), currentPassword, newPassword, client(request));
+        await auth.changeOwnPassword(operatorOf(request), currentPassword, newPassword, clientOf(request));
         return reply.code(204).send(null);
       },
     );

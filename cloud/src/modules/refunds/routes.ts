@@ -3,6 +3,7 @@
  * operator's approval in the body) and read refunds (sales.read). A new refund answers 201; replaying its key answers
  * 200 with the same body and `Idempotent-Replayed: true`.
  */
+import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
@@ -78,7 +79,7 @@ export const refundsModule: AppModule = {
           request.headers['idempotency-key'],
           { id: operator.id, username: operator.username },
           changeContextOf(request),
-          { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          clientOf(request),
         );
         return sendIdempotent(reply, replayed, refund);
       },

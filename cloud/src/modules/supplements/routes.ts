@@ -5,6 +5,7 @@
  * fee per ticket type (read sales.read, set ticket_types.manage).
  */
 import { z } from 'zod';
+import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
@@ -74,7 +75,7 @@ export const supplementsModule: AppModule = {
           request.headers['idempotency-key'],
           { id: operator.id, username: operator.username },
           changeContextOf(request),
-          { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          clientOf(request),
         );
         return sendIdempotent(reply, replayed, supplement);
       },
