@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor } from '../../platform/audit/record.js';
+import { actorOf } from '../../platform/auth/service.js';
 
 export interface ChangeContext {
   readonly actor: AuditActor | null;
@@ -13,5 +14,5 @@ export interface ChangeContext {
 /** The signed-in operator (set by the auth layer on every non-public route) and the client address. */
 export function changeContextOf(request: FastifyRequest): ChangeContext {
   const operator = request.operator;
-  return { actor: operator ? { id: operator.id, username: operator.username } : null, ip: request.ip };
+  return { actor: operator ? actorOf(operator) : null, ip: request.ip };
 }
