@@ -1,5 +1,4 @@
 import { checkQrCredential, PublicKeyring } from '@scenic/protocol';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
@@ -265,62 +264,6 @@ describe.each(databaseBackends())('window sales on $name', (backend) => {
       headers: env.as('cashier'),
     });
     expect(noKey.statusCode).toBe(400);
-    expect(await counts()).toEqual(before);
-  });
-
-  it('answers random malformed bodies with 4xx only and writes nothing', async () => {
-    const before = await counts();
-    const line = fc.record(
-      {
-        typeId: fc.oneof(
-          fc.constantFrom(TYPES.adult, TYPES.realName, TYPES.group, 0, -1, 70_000),
-          fc.string(),
-        ),
-        quantity: fc.oneof(fc.integer({ min: -5, max: 300 }), fc.double(), fc.constant(null)),
-        visitDate: fc.oneof(
-          fc.constantFrom(date, '2026-02-30', 'tomorrow', visitDate(-1), visitDate(400)),
-          fc.string(),
-        ),
-        slotId: fc.oneof(fc.constant(slotId), fc.string({ maxLength: 70 })),
-        holders: fc.array(
-          fc.record({ name: fc.string({ maxLength: 40 }), idNumber: fc.string({ maxLength: 20 }) }),
-          {
-            maxLength: 3,
-          },
-        ),
-        persons: fc.integer({ min: -1, max: 2000 }),
-      },
-      { requiredKeys: [] },
-    );
-    const body = fc.record(
-      {
-        siteId: fc.oneof(fc.constant('park'), fc.string({ maxLength: 70 })),
-        windowId: fc.oneof(fc.constant('W01'), fc.string({ maxLength: 3 })),
-        channel: fc.constantFrom('window', 'ota', 7),
-        lines: fc.oneof(fc.array(line, { maxLength: 3 }), fc.constant('x')),
-        payments: fc.array(
-          fc.record({
-            method: fc.constantFrom('cash', 'wechat', 'bitcoin'),
-            amountFen: fc.oneof(
-              fc.integer({ min: -10, max: 1_000_000 }),
-              fc.double({ noNaN: true }),
-              fc.string(),
-            ),
-          }),
-          { maxLength: 3 },
-        ),
-        extra: fc.anything(),
-      },
-      { requiredKeys: [] },
-    );
-    await fc.assert(
-      fc.asyncProperty(body, async (payload) => {
-        const response = await sell(payload);
-        expect(response.statusCode).toBeGreaterThanOrEqual(400);
-        expect(response.statusCode).toBeLessThan(500);
-      }),
-      { numRuns: 150 },
-    );
     expect(await counts()).toEqual(before);
   });
 });
