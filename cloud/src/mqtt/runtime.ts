@@ -147,16 +147,21 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     reconnectPeriod: 2_000,
     connectTimeout: 10_000,
   });
-  bus.attach({
-    publish: async (topic, payload, opts) => {
-      await client.publishAsync(topic, payload, opts);
+  // The embedded broker takes the cloud's messages in process (broker.ts); an external one over the client.
+  bus.attach(
+    broker ?? {
+      publish: async (topic, payload, opts) => {
+        await client.publishAsync(topic, payload, opts);
+      },
     },
-  });
+  );
   if (!intake) clientIntake(client, bus, log);
   client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
   client.on('offline', () => log.warn({ url: redact(url) }, 'mqtt broker unreachable; retrying'));
   const subscribed = new Promise<void>((resolve) => {
     client.on('connect', () => {
+      // Small messages that wait for nobody: no Nagle delay behind an unacknowledged write (broker.ts).
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       if (intake) {
         // Gate → cloud messages come through the broker intake; the client only publishes.
         log.info({ url: redact(url), clientId }, 'mqtt client connected');
