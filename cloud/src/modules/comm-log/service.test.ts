@@ -112,4 +112,29 @@ describe.each(databaseBackends())('communication log on $name', (backend) => {
     expect(await service.pruneOlderThan(1, 86_400_000 + 2_500)).toBe(2);
     expect((await service.list({}, { limit: 10, offset: 0 })).total).toBe(2);
   });
+
+  it('stores a batch that spans several insert sizes with every field of every record', async () => {
+    // 341 = 256 + 64 + 16 + 4 + 1: every precompiled size once; each record differs in every column.
+    const records = Array.from({ length: 341 }, (_, i) =>
+      record(10_000 + i, {
+        direction: i % 2 === 0 ? 'in' : 'out',
+        siteId: i % 7 === 0 ? null : `s${i % 5}`,
+        gateId: i % 11 === 0 ? null : `G${i}`,
+        topic: `sg/v1/s/gate/G${i}/heartbeat`,
+        channel: i % 13 === 0 ? null : `c${i % 3}`,
+        messageType: i % 17 === 0 ? null : `t${i}`,
+        size: i * 3,
+        result: i % 4 === 0 ? 'rejected' : 'ok',
+        reason: i % 4 === 0 ? `R${i}` : null,
+        latencyMs: i % 6 === 0 ? null : i,
+      }),
+    );
+    const writer = new CommLogWriter(repo, silentLogger);
+    for (const r of records) writer.add(r);
+    await writer.stop();
+    const { items, total } = await service.list({}, { limit: 500, offset: 0 });
+    expect(total).toBe(341);
+    const stored = items.map(({ id: _id, ...rest }) => rest).sort((a, b) => a.at - b.at);
+    expect(stored).toEqual(records);
+  });
 });
