@@ -66,8 +66,23 @@ function rowOf<C extends string>(p: P, prefix: string, columns: readonly C[]): R
   return Object.fromEntries(columns.map((column) => [column, p[`${prefix}_${column}`]])) as Record<C, never>;
 }
 
+/** Placeholder names per prefix and column, built once: every sale binds ~30 of them. */
+const placeholderNames = new Map<string, Map<string, string>>();
+
 function bind(params: Params, prefix: string, row: object): void {
-  for (const [column, value] of Object.entries(row)) params[`${prefix}_${column}`] = value ?? null;
+  let names = placeholderNames.get(prefix);
+  if (!names) {
+    names = new Map();
+    placeholderNames.set(prefix, names);
+  }
+  for (const column in row) {
+    let name = names.get(column);
+    if (name === undefined) {
+      name = `${prefix}_${column}`;
+      names.set(column, name);
+    }
+    params[name] = (row as Record<string, unknown>)[column] ?? null;
+  }
 }
 
 /**

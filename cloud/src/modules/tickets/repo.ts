@@ -132,12 +132,25 @@ type Params = Record<string, unknown>;
  */
 function bindRows(columns: readonly string[], rows: readonly object[]): Params {
   const params: Params = {};
-  rows.forEach((row, n) => {
-    columns.forEach((column, i) => {
-      params[`c${i}_${n}`] = (row as Record<string, unknown>)[column] ?? null;
-    });
-  });
+  for (let n = 0; n < rows.length; n++) {
+    const row = rows[n] as Record<string, unknown>;
+    const names = placeholderNames(columns.length, n);
+    for (let i = 0; i < columns.length; i++) params[names[i]!] = row[columns[i]!] ?? null;
+  }
   return params;
+}
+
+/** `c<i>_<n>` for every column i of row n, built once per shape: a sale binds ~30 values per ticket. */
+const namesByShape = new Map<string, readonly string[]>();
+
+function placeholderNames(columnCount: number, n: number): readonly string[] {
+  const shape = `${columnCount}/${n}`;
+  let names = namesByShape.get(shape);
+  if (!names) {
+    names = Array.from({ length: columnCount }, (_, i) => `c${i}_${n}`);
+    namesByShape.set(shape, names);
+  }
+  return names;
 }
 
 function placeholderRows<C extends string>(p: Params, columns: readonly C[], count: number) {

@@ -1,6 +1,8 @@
 /** The venues module's SQL: sites, zones, windows and the gate registry. Callers pass a db or a transaction. */
 import type { Kysely, Selectable } from 'kysely';
+import { precompile } from '../../db/precompiled.js';
 import type { Database, SitesTable } from '../../db/schema.js';
+import { deepFreeze } from '../../platform/deep-freeze.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
@@ -15,10 +17,27 @@ function siteOf(row: Selectable<SitesTable>): Site {
     timezone: row.timezone,
     dailyCapacity: row.daily_capacity,
     // Written only through agePolicySchema, so parsing cannot fail short of manual edits to the database.
-    agePolicy: row.age_policy === null ? null : agePolicySchema.parse(JSON.parse(row.age_policy)),
+    agePolicy: row.age_policy === null ? null : policyOf(row.age_policy),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * Every sale reads its site, so a policy text is parsed once and the frozen result shared (a handful of distinct
+ * texts exist: one per site and edit).
+ */
+const policies = new Map<string, AgePolicy>();
+const POLICY_CACHE_SIZE = 256;
+
+function policyOf(text: string): AgePolicy {
+  let policy = policies.get(text);
+  if (!policy) {
+    policy = deepFreeze(agePolicySchema.parse(JSON.parse(text)));
+    if (policies.size >= POLICY_CACHE_SIZE) policies.delete(policies.keys().next().value!);
+    policies.set(text, policy);
+  }
+  return policy;
 }
 
 function policyText(policy: AgePolicy | null): string | null {
@@ -29,8 +48,13 @@ export function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
   return pagedList(db.selectFrom('sites').selectAll(), page, siteOf);
 }
 
+// Sales read their site and window in every transaction: compiled once (db/precompiled.ts).
+const siteById = precompile<{ id: string }, Selectable<SitesTable>>((db, p) =>
+  db.selectFrom('sites').selectAll().where('id', '=', p.id),
+);
+
 export async function findSite(db: Db, id: string): Promise<Site | undefined> {
-  const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await siteById.first(db, { id });
   return row && siteOf(row);
 }
 
@@ -148,13 +172,12 @@ export function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Pa
   return pagedList(db.selectFrom('windows').selectAll().where('site_id', '=', siteId), page, windowOf);
 }
 
+const windowById = precompile<{ siteId: string; id: string }, Selectable<WindowsTable>>((db, p) =>
+  db.selectFrom('windows').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id),
+);
+
 export async function findWindow(db: Db, siteId: string, id: string): Promise<TicketWindow | undefined> {
-  const row = await db
-    .selectFrom('windows')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await windowById.first(db, { siteId, id });
   return row && windowOf(row);
 }
 
