@@ -258,6 +258,45 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
       result: 'ok',
     });
   });
+
+  it('delivers what the cloud publishes like a client publish: retained configs, and QoS 1 queued for a gate away', async () => {
+    const { password } = await access.issue('G01');
+    const received = (client: MqttClient) => {
+      const messages: { topic: string; retain: boolean; qos: number }[] = [];
+      client.on('message', (topic, _payload, packet) =>
+        messages.push({ topic, retain: packet.retain, qos: packet.qos }),
+      );
+      return messages;
+    };
+    const first = await gate('G01', password);
+    const before = received(first);
+    await first.subscribeAsync({
+      [gateTopic('park', 'G01', 'config')]: { qos: 1 },
+      [gateTopic('park', 'G01', 'cmd')]: { qos: 1 },
+    });
+    // The config the cloud published at start is retained on the broker, so a later subscriber gets it.
+    await eventually(() => before.find((m) => m.topic === gateTopic('park', 'G01', 'config') && m.retain));
+    first.end(true);
+    await closed(first);
+
+    // While the gate is away its persistent session (clean: false) keeps the QoS 1 command for it.
+    await cloud.bus.publish(
+      { siteId: 'park', gateId: 'G01', channel: 'cmd' },
+      {
+        type: 'command',
+        v: 1,
+        commandId: 'c-away',
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+        action: { kind: 'reboot' },
+      },
+    );
+    const back = await connectGate(url, 'park', 'G01', password);
+    gates.push(back);
+    const after = received(back);
+    const command = await eventually(() => after.find((m) => m.topic === gateTopic('park', 'G01', 'cmd')));
+    expect(command).toMatchObject({ qos: 1, retain: false });
+  });
 });
 
 describe('embedded broker start-up', () => {
