@@ -1,5 +1,5 @@
 /** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
-import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';
 import type { CommLogTable } from './tables.js';
@@ -57,7 +57,7 @@ function compiledInsert(db: Kysely<Database>, rows: number): CompiledInsert {
       (_, row) =>
         Object.fromEntries(
           COLUMNS.map(([name], column) => [name, new Slot(row, column)]),
-        ) as unknown as CommLogTable,
+        ) as unknown as Insertable<CommLogTable>,
     );
     const query = db.insertInto('comm_log').values(values).compile();
     const slots = query.parameters.map((parameter) => {
