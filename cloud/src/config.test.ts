@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       occupancy: { resetHour: 0, hysteresisPct: 3 },
       metrics: { token: undefined },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
+      auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
       auth: {
         initialAdmin: undefined,
         maxFailedLogins: 5,
@@ -46,6 +47,21 @@ describe('loadConfig', () => {
         secureCookie: false,
       },
     });
+  });
+
+  it('anchors the audit chain where AUDIT_ANCHOR_FILE says, every AUDIT_ANCHOR_MINUTES, or not at all with off', () => {
+    expect(
+      loadConfig({ AUDIT_ANCHOR_FILE: '/var/log/scenic/anchors.jsonl', AUDIT_ANCHOR_MINUTES: '1' }, base)
+        .auditAnchor,
+    ).toEqual({
+      file: '/var/log/scenic/anchors.jsonl',
+      intervalMs: 60_000,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db.lan/scenic' }, base).auditAnchor?.file).toBe(
+      '/srv/scenic/data/audit-anchors.jsonl',
+    );
+    expect(loadConfig({ AUDIT_ANCHOR_FILE: 'off' }, base).auditAnchor).toBeNull();
+    expect(configError({ AUDIT_ANCHOR_MINUTES: '0' }).message).toContain('AUDIT_ANCHOR_MINUTES');
   });
 
   it('connects to an external broker when MQTT_URL is set, and can switch the WebSocket listener off', () => {

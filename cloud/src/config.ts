@@ -41,6 +41,8 @@ export interface Config {
   readonly occupancy: { readonly resetHour: number | null; readonly hysteresisPct: number };
   /** Bearer token for GET /metrics; unset = /metrics refuses every request. */
   readonly metrics: { readonly token: string | undefined };
+  /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
+  readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -163,6 +165,8 @@ const envSchema = z.object({
     .default(0),
   OCCUPANCY_HYSTERESIS_PCT: z.coerce.number().min(0).max(20).default(3),
   METRICS_TOKEN: z.string().min(16).optional(),
+  AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
 });
 type Env = z.output<typeof envSchema>;
 
@@ -266,6 +270,20 @@ export function loadConfig(
       hysteresisPct: values.OCCUPANCY_HYSTERESIS_PCT,
     },
     metrics: { token: values.METRICS_TOKEN },
+    auditAnchor:
+      values.AUDIT_ANCHOR_FILE?.toLowerCase() === 'off'
+        ? null
+        : {
+            // Beside the SQLite file by default, like the credential secret; see anchor.ts for a safer place.
+            file: resolve(
+              baseDir,
+              values.AUDIT_ANCHOR_FILE ??
+                (database.dialect === 'sqlite'
+                  ? join(dirname(database.path), 'audit-anchors.jsonl')
+                  : 'data/audit-anchors.jsonl'),
+            ),
+            intervalMs: values.AUDIT_ANCHOR_MINUTES * 60_000,
+          },
   };
 }
 

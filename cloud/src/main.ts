@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { type CloudMqtt, startMqtt } from './mqtt/runtime.js';
+import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { isAppError } from './platform/errors.js';
 
 function readConfig(): Config {
@@ -97,6 +98,11 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(1);
   }
+  // The audit chain head, anchored outside the database every few minutes (platform/audit/anchor.ts).
+  const anchors =
+    config.auditAnchor &&
+    new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
+  anchors?.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await app.close();
     await mqtt.close();
+    await anchors?.stop();
     await database.close();
   });
 }

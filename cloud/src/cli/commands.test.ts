@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
+import { anchorLine } from '../platform/audit/anchor.js';
 import { verifyPassword } from '../platform/auth/credentials.js';
 import { seedRoles } from '../platform/auth/roles-seed.js';
 import { type CliIo, runAdminCommand } from './commands.js';
@@ -103,6 +107,38 @@ describe.each(databaseBackends())('admin CLI on $name', (backend) => {
     const broken = memoryIo();
     expect(await run(['verify-audit'], broken)).toBe(1);
     expect(broken.errors[0]).toContain('row 4 (edited)');
+  });
+
+  it('verify-audit --anchors checks anchor files, and refuses an unreadable or malformed one with exit 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-anchors-'));
+    try {
+      const head = await test.database.db
+        .selectFrom('audit_chain_head')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      const good = join(dir, 'good.jsonl');
+      await writeFile(good, anchorLine({ seq: head.seq, hash: head.hash, at: 1 }));
+      const ok = memoryIo();
+      expect(await run(['verify-audit', '--anchors', good], ok)).toBe(0);
+      expect(ok.lines[0]).toMatch(/, 1 anchors hold$/);
+
+      const wrong = join(dir, 'wrong.jsonl');
+      await writeFile(wrong, anchorLine({ seq: head.seq, hash: 'f'.repeat(64), at: 1 }));
+      const rewritten = memoryIo();
+      expect(await run(['verify-audit', '--anchors', good, '--anchors', wrong], rewritten)).toBe(1);
+      expect(rewritten.errors[0]).toContain(`row ${head.seq} (rewritten)`);
+
+      const bad = join(dir, 'bad.jsonl');
+      await writeFile(bad, 'garbage\n');
+      const malformed = memoryIo();
+      expect(await run(['verify-audit', '--anchors', bad], malformed)).toBe(2);
+      expect(malformed.errors[0]).toContain('line 1');
+      const missing = memoryIo();
+      expect(await run(['verify-audit', '--anchors', join(dir, 'none.jsonl')], missing)).toBe(2);
+      expect(missing.errors[0]).toContain('cannot read anchor file');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,16 +4,18 @@
  *   create-operator --username <name> --display-name <text> [--role <code>]… (--password <p> | --password-stdin)
  *   reset-password  --username <name> (--password <p> | --password-stdin)
  *   unlock-operator --username <name>
- *   verify-audit
+ *   verify-audit [--anchors <file>]…
  *
  * Changes are audited with the actor `cli:<os user>`. Exit codes: 0 done, 1 refused or the audit chain is broken,
  * 2 bad usage.
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { OperatorsService } from '../modules/operators/service.js';
+import { AnchorFileError, type AuditAnchor, parseAnchors } from '../platform/audit/anchor.js';
 import type { AuditActor } from '../platform/audit/record.js';
 import { verifyAuditChain } from '../platform/audit/verify.js';
 import { normaliseUsername } from '../platform/auth/credentials.js';
@@ -30,7 +32,7 @@ export const USAGE = `用法 / usage: npm run admin -- <command> [options]
   create-operator --username <name> --display-name <text> [--role <code>]… (--password <p> | --password-stdin)
   reset-password  --username <name> (--password <p> | --password-stdin)
   unlock-operator --username <name>
-  verify-audit`;
+  verify-audit    [--anchors <file>]…   (anchor files written by the cloud, AUDIT_ANCHOR_FILE)`;
 
 class UsageError extends Error {}
 
@@ -70,6 +72,25 @@ async function operatorIdOf(db: Kysely<Database>, username: string): Promise<str
   return row.id;
 }
 
+async function anchorsFrom(paths: readonly string[]): Promise<AuditAnchor[]> {
+  const anchors: AuditAnchor[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read anchor file ${path}: ${(error as Error).message}`);
+    }
+    try {
+      anchors.push(...parseAnchors(text));
+    } catch (error) {
+      if (error instanceof AnchorFileError) throw new UsageError(`anchor file ${path}, ${error.message}`);
+      throw error;
+    }
+  }
+  return anchors;
+}
+
 export async function runAdminCommand(
   argv: readonly string[],
   db: Kysely<Database>,
@@ -85,6 +106,7 @@ export async function runAdminCommand(
         role: { type: 'string', multiple: true },
         password: { type: 'string' },
         'password-stdin': { type: 'boolean' },
+        anchors: { type: 'string', multiple: true },
       },
       strict: true,
     });
@@ -119,10 +141,12 @@ export async function runAdminCommand(
         return 0;
       }
       case 'verify-audit': {
-        const result = await verifyAuditChain(db);
+        const anchors = await anchorsFrom(values.anchors ?? []);
+        const result = await verifyAuditChain(db, anchors);
         if (result.ok) {
           io.out(
-            `audit log OK: ${result.rows} rows, head seq ${result.headSeq}, head hash ${result.headHash}`,
+            `audit log OK: ${result.rows} rows, head seq ${result.headSeq}, head hash ${result.headHash}` +
+              (values.anchors ? `, ${anchors.length} anchors hold` : ''),
           );
           return 0;
         }

@@ -41,7 +41,9 @@ const verificationSchema = z.object({
   headSeq: z.number().int().optional(),
   headHash: z.string().optional(),
   seq: z.number().int().optional(),
-  problem: z.enum(['edited', 'deleted', 'unlinked', 'inserted', 'head_mismatch']).optional(),
+  problem: z
+    .enum(['edited', 'deleted', 'unlinked', 'inserted', 'head_mismatch', 'rewritten', 'truncated'])
+    .optional(),
   message: z.string().optional(),
 });
 

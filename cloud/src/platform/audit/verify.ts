@@ -6,14 +6,24 @@
  *   replaced;
  * - `inserted`: a row past the head;
  * - `head_mismatch`: the head's hash is not the last row's.
- * Someone who rewrites a row and recomputes every later hash and the head is not caught by this alone: keep the
- * head hash (printed by `npm run admin -- verify-audit`) somewhere else to compare against.
+ * - `rewritten`: an anchored row (anchor.ts, kept outside the database) no longer has its anchored hash;
+ * - `truncated`: the chain ends before an anchored row.
+ * Someone who rewrites a row and recomputes every later hash and the head is caught only by anchors: the cloud
+ * writes them (AUDIT_ANCHOR_FILE) and `npm run admin -- verify-audit --anchors <file>` checks them.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { AuditAnchor } from './anchor.js';
 import { GENESIS_HASH, rowHash } from './chain.js';
 
-export type AuditProblem = 'edited' | 'deleted' | 'unlinked' | 'inserted' | 'head_mismatch';
+export type AuditProblem =
+  | 'edited'
+  | 'deleted'
+  | 'unlinked'
+  | 'inserted'
+  | 'head_mismatch'
+  | 'rewritten'
+  | 'truncated';
 
 export type AuditVerification =
   | { readonly ok: true; readonly rows: number; readonly headSeq: number; readonly headHash: string }
@@ -28,7 +38,12 @@ export type AuditVerification =
 
 const PAGE = 1_000;
 
-export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  db: Kysely<Database>,
+  anchors: readonly AuditAnchor[] = [],
+): Promise<AuditVerification> {
+  const anchored = new Map<number, AuditAnchor>();
+  for (const anchor of anchors) anchored.set(anchor.seq, anchor);
   const head = await db
     .selectFrom('audit_chain_head')
     .select(['seq', 'hash'])
@@ -67,6 +82,13 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
       }
       if (rowHash(fields) !== hash)
         return fail(row.seq, 'edited', `row ${row.seq} was changed after it was written`);
+      const anchor = anchored.get(row.seq);
+      if (anchor && anchor.hash !== hash)
+        return fail(
+          row.seq,
+          'rewritten',
+          `row ${row.seq} does not have the hash anchored at ${new Date(anchor.at).toISOString()}: the chain was rewritten from there or earlier`,
+        );
       prevHash = hash;
       expectedSeq++;
       rows++;
@@ -77,5 +99,12 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
     return fail(expectedSeq, 'deleted', `row ${expectedSeq} is missing (the head is at ${head.seq})`);
   if (head.hash !== prevHash)
     return fail(head.seq, 'head_mismatch', `the chain head does not match row ${head.seq}`);
+  const beyond = anchors.filter((anchor) => anchor.seq > head.seq).sort((a, b) => a.seq - b.seq)[0];
+  if (beyond)
+    return fail(
+      beyond.seq,
+      'truncated',
+      `the chain ends at row ${head.seq}, but row ${beyond.seq} was anchored at ${new Date(beyond.at).toISOString()}: newer rows were removed`,
+    );
   return { ok: true, rows, headSeq: head.seq, headHash: head.hash };
 }
