@@ -86,6 +86,26 @@ describe('fleet against the real cloud', () => {
     expect(stored.count('fleet')).toBe(before + report.scans);
   });
 
+  it('scans that ask the cloud first are answered, each reported with when it was asked and its round trip', async () => {
+    const seen: { askedAtUs: bigint; rttMs: number; answered: boolean }[] = [];
+    const askedFrom = process.hrtime.bigint() / 1000n;
+    const report = await fleet.runTraffic({
+      ratePerGate: 4,
+      durationMs: 1_000,
+      mix: { admits: 1, exits: 0, denials: 0 },
+      validateShare: 1,
+      drainMs: 10_000,
+      onValidation: (askedAtUs, rttMs, answered) => seen.push({ askedAtUs, rttMs, answered }),
+    });
+    expect(report.validation.sent).toBeGreaterThanOrEqual(15);
+    // Unsold ticket ids: the cloud answers every one (a refusal), long before the deadline.
+    expect(report.validation.answered).toBe(report.validation.sent);
+    expect(seen).toHaveLength(report.validation.sent);
+    const wellFormed = seen.filter((s) => s.answered && s.rttMs > 0 && s.rttMs < 800 && s.askedAtUs >= askedFrom);
+    expect(wellFormed).toHaveLength(seen.length);
+    expect(report.denials).toBe(report.validation.sent);
+  });
+
   it('acknowledges a site-wide emergency open on every gate, then returns to normal', async () => {
     const issued = await api.call<{ summary: { gates: number; ok: number }; status: string }>(
       'POST',

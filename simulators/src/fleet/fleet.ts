@@ -34,6 +34,8 @@ export interface TrafficOptions {
   readonly signal?: AbortSignal;
   /** Return every event id sent (a long command-line run does without, so memory stays flat). */
   readonly keepEventIds?: boolean;
+  /** Called for each online validation when it ends: when it was asked (monotonic clock, µs) and its round trip. */
+  readonly onValidation?: (askedAtUs: bigint, rttMs: number, answered: boolean) => void;
 }
 
 export interface TrafficReport {
@@ -134,8 +136,10 @@ export class Fleet {
       ) {
         const credential: CredentialRef = { kind: 'qr', ticketId: event.ticketId };
         validationSent++;
+        const askedAt = options.onValidation ? process.hrtime.bigint() / 1000n : 0n;
         const outcome = await gate.validate(credential, 'in');
         const response = outcome.response;
+        options.onValidation?.(askedAt, outcome.rttMs, response !== undefined);
         if (response) {
           // Enough samples for any percentile; a day-long run must not keep every one.
           if (rttMs.length < MAX_RTT_SAMPLES) rttMs.push(outcome.rttMs);
