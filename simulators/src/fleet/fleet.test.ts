@@ -101,7 +101,9 @@ describe('fleet against the real cloud', () => {
     // Unsold ticket ids: the cloud answers every one (a refusal), long before the deadline.
     expect(report.validation.answered).toBe(report.validation.sent);
     expect(seen).toHaveLength(report.validation.sent);
-    const wellFormed = seen.filter((s) => s.answered && s.rttMs > 0 && s.rttMs < 800 && s.askedAtUs >= askedFrom);
+    const wellFormed = seen.filter(
+      (s) => s.answered && s.rttMs > 0 && s.rttMs < 800 && s.askedAtUs >= askedFrom,
+    );
     expect(wellFormed).toHaveLength(seen.length);
     expect(report.denials).toBe(report.validation.sent);
   });
