@@ -1,9 +1,10 @@
 /**
  * /api/v1/gates/status — live gate status for the control room: the list, and a Server-Sent Events stream that
  * starts with a `snapshot` event and then sends one `status` event per change (plus a comment every 15 s so proxies
- * keep the connection open). gates.read.
+ * keep the connection open; platform/event-stream.ts). gates.read.
  */
 import { z } from 'zod';
+import { sendEventStream } from '../../platform/event-stream.js';
 import type { AppModule } from '../module.js';
 import { type GateStatus, statusFromRow } from './hub.js';
 import { GateStatusRepo } from './repo.js';
@@ -30,7 +31,6 @@ const statusSchema = z
   })
   .meta({ id: 'GateStatus' });
 
-const KEEPALIVE_MS = 15_000;
 const read = { access: 'gates.read' } as const;
 
 export const gateStatusModule: AppModule = {
@@ -71,26 +71,17 @@ export const gateStatusModule: AppModule = {
           produces: ['text/event-stream'],
         },
       },
-      async (request, reply) => {
-        reply.hijack();
-        const raw = reply.raw;
-        raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        const send = (event: string, data: unknown) =>
-          raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-        send('snapshot', { items: await current() });
-        const onChange = (status: GateStatus) => send('status', status);
-        mqtt?.gateStatus.on('change', onChange);
-        const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
-        request.raw.on('close', () => {
-          clearInterval(keepalive);
-          mqtt?.gateStatus.off('change', onChange);
-        });
-      },
+      (request, reply) =>
+        sendEventStream<{ items: GateStatus[] }, { status: GateStatus }>(request, reply, {
+          subscribe: (push) => {
+            const onChange = (status: GateStatus) => push({ event: 'status', data: status });
+            mqtt?.gateStatus.on('change', onChange);
+            return () => mqtt?.gateStatus.off('change', onChange);
+          },
+          // The hub is read from memory in the same turn the stream starts listening, so no change older than the
+          // snapshot can follow it and none needs dropping; without the MQTT side there are no changes at all.
+          snapshot: async () => ({ items: await current() }),
+        }),
     );
   },
 };

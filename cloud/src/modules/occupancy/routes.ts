@@ -1,15 +1,16 @@
 /**
  * /api/v1/occupancy — in-park occupancy (在园人数) for the control room: today's figures per site and zone, a
  * Server-Sent Events stream (a `snapshot`, then one `figure` event per changed counter and one `alert` event per
- * alert level change, plus a comment every 15 s), the alert history (reports.read, the live-figures permission), and
+ * alert level change, plus a comment every 15 s; platform/event-stream.ts), the alert history (reports.read, the live-figures permission), and
  * each site's in-park capacity (venues.manage).
  */
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
+import { type StreamChange, sendEventStream } from '../../platform/event-stream.js';
 import type { AppModule } from '../module.js';
 import { changeContextOf } from '../venues/change-context.js';
 import { venueIdSchema } from '../venues/schemas.js';
-import type { OccupancyAlert, OccupancyFigure } from './service.js';
+import type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './service.js';
 import { OccupancyService } from './service.js';
 
 const figureSchema = z
@@ -51,7 +52,6 @@ const siteOccupancySchema = z.object({
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
 const read = { access: 'reports.read' } as const;
-const KEEPALIVE_MS = 15_000;
 
 export const occupancyModule: AppModule = {
   name: 'occupancy',
@@ -125,30 +125,46 @@ export const occupancyModule: AppModule = {
           produces: ['text/event-stream'],
         },
       },
-      async (request, reply) => {
-        reply.hijack();
-        const raw = reply.raw;
-        raw.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
-        const send = (event: string, data: unknown) =>
-          raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-        const onFigure = (figure: OccupancyFigure) => send('figure', figure);
-        const onAlert = (alert: OccupancyAlert) => send('alert', alert);
-        // Listen first, so nothing that changes while the snapshot is read is missed (it may arrive twice).
-        mqtt?.controlRoom.occupancy.on('figure', onFigure);
-        mqtt?.controlRoom.occupancy.on('alert', onAlert);
-        const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
-        request.raw.on('close', () => {
-          clearInterval(keepalive);
-          mqtt?.controlRoom.occupancy.off('figure', onFigure);
-          mqtt?.controlRoom.occupancy.off('alert', onAlert);
-        });
-        send('snapshot', { items: await occupancy.current() });
-      },
+      (request, reply) =>
+        sendEventStream<{ items: SiteOccupancy[] }, { figure: OccupancyFigure; alert: OccupancyAlert }>(
+          request,
+          reply,
+          {
+            subscribe: (push) => {
+              const hub = mqtt?.controlRoom.occupancy;
+              const onFigure = (figure: OccupancyFigure) => push({ event: 'figure', data: figure });
+              const onAlert = (alert: OccupancyAlert) => push({ event: 'alert', data: alert });
+              hub?.on('figure', onFigure);
+              hub?.on('alert', onAlert);
+              return () => {
+                hub?.off('figure', onFigure);
+                hub?.off('alert', onAlert);
+              };
+            },
+            snapshot: async () => ({ items: await occupancy.current() }),
+            covered: ({ items }) => figuresCoveredBy(items),
+          },
+        ),
     );
   },
 };
+
+/**
+ * The snapshot is read from the database while passages keep committing, and each commit announces its figures only
+ * after it: a figure announced after the snapshot may be one the snapshot already counts, or an older one. A counter
+ * only grows within its day (entries and exits), so entries + exits orders its states; a figure at or below the
+ * snapshot's for the same site, zone and day is not sent, so the console never steps back. Alerts are history, not
+ * state: always sent.
+ */
+function figuresCoveredBy(
+  items: readonly SiteOccupancy[],
+): (change: StreamChange<{ figure: OccupancyFigure; alert: OccupancyAlert }>) => boolean {
+  const keyOf = (f: OccupancyFigure) => `${f.siteId}\u0000${f.zoneId ?? ''}\u0000${f.day}`;
+  const counted = new Map<string, number>();
+  for (const site of items)
+    for (const figure of [site.site, ...site.zones])
+      counted.set(keyOf(figure), figure.entries + figure.exits);
+  return (change) =>
+    change.event === 'figure' &&
+    change.data.entries + change.data.exits <= (counted.get(keyOf(change.data)) ?? -1);
+}

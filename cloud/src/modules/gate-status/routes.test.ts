@@ -1,0 +1,101 @@
+/**
+ * The live gate status stream with the cloud's MQTT side running: a change that lands right after the snapshot was
+ * read (before the stream could have listened, in the old order) still reaches the console, after the snapshot, so
+ * the console's view ends equal to the hub's. On each database.
+ */
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { databaseBackends } from '../../db/testing.js';
+import { type ControlRoomEnv, createControlRoomEnv, SITE } from '../metrics/testing.js';
+import type { GateStatus } from './hub.js';
+
+/** Reads a Server-Sent Events stream: each event as [name, data]. */
+function openStream(port: number, authorization: string) {
+  const events: [string, unknown][] = [];
+  let buffer = '';
+  const req = request({ port, path: '/api/v1/gates/status/stream', headers: { authorization } });
+  req.on('response', (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let end = buffer.indexOf('\n\n');
+      while (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (name && data) events.push([name, JSON.parse(data)]);
+        end = buffer.indexOf('\n\n');
+      }
+    });
+  });
+  req.on('error', () => {});
+  req.end();
+  return { events, close: () => req.destroy() };
+}
+
+function status(gateId: string, online: boolean, at: number): GateStatus {
+  return {
+    gateId,
+    siteId: SITE,
+    online,
+    mode: 'normal',
+    denyUnauthorized: true,
+    firmware: '1.0.0',
+    whitelistVersion: 3,
+    configVersion: 2,
+    since: at,
+    lastSeenAt: at,
+    lastStateAt: at,
+    lastHeartbeatAt: null,
+    uptimeSec: null,
+    counters: null,
+    outboxDepth: null,
+  };
+}
+
+describe.each(databaseBackends())('gate status stream on $name', (backend) => {
+  let env: ControlRoomEnv;
+  beforeEach(async () => {
+    env = await createControlRoomEnv(backend);
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await env.dispose();
+  });
+
+  it('sends a change that lands right after the snapshot was read, after the snapshot', async () => {
+    const hub = env.cloud.gateStatus;
+    hub.set(status('N1', true, 1_000));
+    hub.set(status('N2', true, 1_000));
+    const all = hub.all.bind(hub);
+    // The gate goes offline the moment after the stream read the statuses: before the snapshot is even written.
+    vi.spyOn(hub, 'all').mockImplementationOnce(() => {
+      const items = all();
+      queueMicrotask(() => hub.set(status('N1', false, 2_000)));
+      return items;
+    });
+
+    await env.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = env.app.server.address() as AddressInfo;
+    const stream = openStream(port, env.auth.as('control_room').authorization);
+    try {
+      await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      expect(stream.events).toEqual([
+        ['snapshot', { items: [status('N1', true, 1_000), status('N2', true, 1_000)] }],
+        ['status', status('N1', false, 2_000)],
+      ]);
+      // What the console builds from the stream is what the hub holds.
+      const view = new Map<string, unknown>();
+      for (const [name, data] of stream.events) {
+        if (name === 'snapshot')
+          for (const item of (data as { items: GateStatus[] }).items) view.set(item.gateId, item);
+        if (name === 'status') view.set((data as GateStatus).gateId, data);
+      }
+      expect([...view.values()]).toEqual(all());
+    } finally {
+      stream.close();
+    }
+  });
+});
