@@ -1,16 +1,7 @@
 /** GET /api/v1/lookup (票效查询, lookup.read): one of `code` (scanned QR text or barcode), `cardUid`, `idNumber`. */
-import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
-import { RefundsService } from '../refunds/service.js';
-import { SalesService } from '../sales/service.js';
-import { SupplementsService } from '../supplements/service.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
-import { VenuesService } from '../venues/service.js';
+import { salesServices } from '../sales/wiring.js';
 import { lookupQuerySchema, lookupResultSchema } from './schemas.js';
 import { LookupService } from './service.js';
 
@@ -18,31 +9,7 @@ export const lookupModule: AppModule = {
   name: 'lookup',
   prefix: '/api/v1/lookup',
   routes: async (app, { config, database }) => {
-    const db = database.db;
-    const venues = new VenuesService(db);
-    const ticketTypes = new TicketTypesService(db, venues);
-    const capacity = new CapacityService(db, venues);
-    const tickets = new TicketsService(db);
-    const secrets = () => credentialSecrets(config.credentials);
-    const keys = new SigningKeys(db, secrets);
-    const sales = new SalesService(db, { venues, ticketTypes, capacity, tickets, keys, secrets });
-    const lookup = new LookupService(db, {
-      tickets,
-      ticketTypes,
-      venues,
-      sales,
-      refunds: new RefundsService(db, {
-        sales,
-        tickets,
-        ticketTypes,
-        capacity,
-        venues,
-        auth: new AuthService(db, config.auth),
-      }),
-      supplements: new SupplementsService(db, { venues, ticketTypes, capacity, tickets, keys }),
-      keys,
-      secrets,
-    });
+    const lookup = new LookupService(database.db, salesServices({ config, database }));
 
     app.get(
       '/',

@@ -5,18 +5,12 @@
  */
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { SalePrints } from '../sales/print-models.js';
 import { saleParamsSchema } from '../sales/schemas.js';
-import { SalesService } from '../sales/service.js';
-import { TicketTypesService } from '../ticket-types/service.js';
+import { salesServices } from '../sales/wiring.js';
 import { ticketParamsSchema } from '../tickets/schemas.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
 import { changeContextOf } from '../venues/change-context.js';
-import { VenuesService } from '../venues/service.js';
 import { renderReceiptEscPos, renderReceiptPdf, renderTicketsEscPos, renderTicketsPdf } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
@@ -30,19 +24,8 @@ export const printingModule: AppModule = {
   name: 'printing',
   prefix: '/api/v1',
   routes: async (app, { config, database }) => {
-    const db = database.db;
-    const venues = new VenuesService(db);
-    const tickets = new TicketsService(db);
-    const secrets = () => credentialSecrets(config.credentials);
-    const sales = new SalesService(db, {
-      venues,
-      ticketTypes: new TicketTypesService(db, venues),
-      capacity: new CapacityService(db, venues),
-      tickets,
-      keys: new SigningKeys(db, secrets),
-      secrets,
-    });
-    const prints = new SalePrints(db, sales, tickets, venues);
+    const { sales, tickets, venues } = salesServices({ config, database });
+    const prints = new SalePrints(database.db, sales, tickets, venues);
     const tags = ['printing'];
 
     app.get(

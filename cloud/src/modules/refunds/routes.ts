@@ -5,21 +5,13 @@
  */
 import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
-import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
-import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
-import { SalesService } from '../sales/service.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
+import { salesServices } from '../sales/wiring.js';
 import { changeContextOf } from '../venues/change-context.js';
-import { VenuesService } from '../venues/service.js';
 import { createRefundSchema, listRefundsQuerySchema, refundParamsSchema, refundSchema } from './schemas.js';
-import { RefundsService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -34,28 +26,7 @@ export const refundsModule: AppModule = {
   name: 'refunds',
   prefix: '/api/v1/refunds',
   routes: async (app, { config, database }) => {
-    const db = database.db;
-    const venues = new VenuesService(db);
-    const ticketTypes = new TicketTypesService(db, venues);
-    const capacity = new CapacityService(db, venues);
-    const tickets = new TicketsService(db);
-    const secrets = () => credentialSecrets(config.credentials);
-    const sales = new SalesService(db, {
-      venues,
-      ticketTypes,
-      capacity,
-      tickets,
-      keys: new SigningKeys(db, secrets),
-      secrets,
-    });
-    const refunds = new RefundsService(db, {
-      sales,
-      tickets,
-      ticketTypes,
-      capacity,
-      venues,
-      auth: new AuthService(db, config.auth),
-    });
+    const { refunds } = salesServices({ config, database });
     const tags = ['refunds'];
 
     app.post(

@@ -6,14 +6,8 @@
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
-import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
 import { changeContextOf } from '../venues/change-context.js';
-import { VenuesService } from '../venues/service.js';
 import { fastSuccessSerializer } from './response-serializer.js';
 import {
   createSaleSchema,
@@ -23,7 +17,7 @@ import {
   saleParamsSchema,
   saleSchema,
 } from './schemas.js';
-import { SalesService } from './service.js';
+import { salesServices } from './wiring.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -36,17 +30,7 @@ export const salesModule: AppModule = {
   name: 'sales',
   prefix: '/api/v1/sales',
   routes: async (app, { config, database }) => {
-    const db = database.db;
-    const venues = new VenuesService(db);
-    const secrets = () => credentialSecrets(config.credentials);
-    const sales = new SalesService(db, {
-      venues,
-      ticketTypes: new TicketTypesService(db, venues),
-      capacity: new CapacityService(db, venues),
-      tickets: new TicketsService(db),
-      keys: new SigningKeys(db, secrets),
-      secrets,
-    });
+    const { sales } = salesServices({ config, database });
     const tags = ['sales'];
 
     app.post(

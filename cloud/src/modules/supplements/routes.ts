@@ -7,25 +7,18 @@
 import { z } from 'zod';
 import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
-import { AuthService } from '../../platform/auth/service.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
-import { CapacityService } from '../capacity/service.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
+import { salesServices } from '../sales/wiring.js';
 import { changeContextOf } from '../venues/change-context.js';
-import { VenuesService } from '../venues/service.js';
 import {
   createSupplementSchema,
   feeRateSchema,
   listSupplementsQuerySchema,
   supplementSchema,
 } from './schemas.js';
-import { SupplementsService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -41,17 +34,7 @@ export const supplementsModule: AppModule = {
   name: 'supplements',
   prefix: '/api/v1/supplements',
   routes: async (app, { config, database }) => {
-    const db = database.db;
-    const venues = new VenuesService(db);
-    const ticketTypes = new TicketTypesService(db, venues);
-    const supplements = new SupplementsService(db, {
-      venues,
-      ticketTypes,
-      capacity: new CapacityService(db, venues),
-      tickets: new TicketsService(db),
-      keys: new SigningKeys(db, () => credentialSecrets(config.credentials)),
-      auth: new AuthService(db, config.auth),
-    });
+    const { supplements } = salesServices({ config, database });
     const tags = ['supplements'];
 
     app.post(

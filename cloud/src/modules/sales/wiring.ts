@@ -1,0 +1,76 @@
+/**
+ * The sale chain — venues → ticket types → capacity → tickets → signing keys → sales, refunds, supplements — built
+ * once per app and shared by the modules that sell, refund, supplement, look up and print.
+ *
+ * Once, because two links keep caches: TicketTypesService keeps the ticket type versions it has read, and SigningKeys
+ * the signing key for up to CACHE_MS. A copy per module would still be correct (a committed version never changes; a
+ * key rotated elsewhere is picked up within CACHE_MS, which retirement waits out), but each copy would read, decrypt
+ * and hold the same things again and warm up on its own. The modules that change ticket types or rotate keys keep
+ * their own instances (they forget their own cache entries) and need nothing from these.
+ *
+ * Route modules are separate Fastify plugins and share nothing but their options, so the set is kept per database
+ * handle and config: every module of one app gets the same set, another app its own.
+ */
+import type { Config } from '../../config.js';
+import type { DatabaseHandle } from '../../db/database.js';
+import { AuthService } from '../../platform/auth/service.js';
+import { CapacityService } from '../capacity/service.js';
+import { RefundsService } from '../refunds/service.js';
+import { SupplementsService } from '../supplements/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { type CredentialSecrets, credentialSecrets } from '../tickets/secrets.js';
+import { TicketsService } from '../tickets/service.js';
+import { SigningKeys } from '../tickets/signing-keys.js';
+import { VenuesService } from '../venues/service.js';
+import { SalesService } from './service.js';
+
+export interface SalesServices {
+  readonly venues: VenuesService;
+  readonly ticketTypes: TicketTypesService;
+  readonly capacity: CapacityService;
+  readonly tickets: TicketsService;
+  readonly keys: SigningKeys;
+  /** Read on first use, so a cloud that never sells never creates the secret file. */
+  readonly secrets: () => CredentialSecrets;
+  readonly auth: AuthService;
+  readonly sales: SalesService;
+  readonly refunds: RefundsService;
+  readonly supplements: SupplementsService;
+}
+
+const built = new WeakMap<DatabaseHandle, WeakMap<Config, SalesServices>>();
+
+export function salesServices({
+  config,
+  database,
+}: {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+}): SalesServices {
+  let byConfig = built.get(database);
+  if (!byConfig) {
+    byConfig = new WeakMap();
+    built.set(database, byConfig);
+  }
+  let services = byConfig.get(config);
+  if (!services) {
+    services = build(config, database);
+    byConfig.set(config, services);
+  }
+  return services;
+}
+
+function build(config: Config, database: DatabaseHandle): SalesServices {
+  const db = database.db;
+  const venues = new VenuesService(db);
+  const ticketTypes = new TicketTypesService(db, venues);
+  const capacity = new CapacityService(db, venues);
+  const tickets = new TicketsService(db);
+  const secrets = () => credentialSecrets(config.credentials);
+  const keys = new SigningKeys(db, secrets);
+  const auth = new AuthService(db, config.auth);
+  const sales = new SalesService(db, { venues, ticketTypes, capacity, tickets, keys, secrets });
+  const refunds = new RefundsService(db, { sales, tickets, ticketTypes, capacity, venues, auth });
+  const supplements = new SupplementsService(db, { venues, ticketTypes, capacity, tickets, keys, auth });
+  return { venues, ticketTypes, capacity, tickets, keys, secrets, auth, sales, refunds, supplements };
+}
