@@ -2,11 +2,10 @@
  * A small venue for stock tests: one site, two ticket types (1 adult, 2 child), two cashiers who may sell and one
  * gate attendant who may not, and a StockService over it.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { seedRoles } from '../../platform/auth/roles-seed.js';
-import type { SeedRole } from '../../platform/permissions.js';
+import { insertTestOperator } from '../../platform/auth/testing.js';
 import { createTicketTypeSchema } from '../ticket-types/schemas.js';
 import { TicketTypesService } from '../ticket-types/service.js';
 import type { ChangeContext } from '../venues/change-context.js';
@@ -23,33 +22,6 @@ export interface StockFixture {
   readonly manager: ChangeContext;
   readonly cashiers: readonly [string, string];
   readonly gateStaff: string;
-}
-
-export async function createOperator(
-  db: Kysely<Database>,
-  username: string,
-  role: SeedRole,
-): Promise<string> {
-  const id = randomUUID();
-  const now = Date.now();
-  await db
-    .insertInto('operators')
-    .values({
-      id,
-      username,
-      display_name: username,
-      password_hash: 'not-used-in-stock-tests',
-      active: 1,
-      failed_logins: 0,
-      locked_until: null,
-      last_login_at: null,
-      password_changed_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await db.insertInto('operator_roles').values({ operator_id: id, role_code: role }).execute();
-  return id;
 }
 
 export async function createStockFixture(
@@ -78,9 +50,9 @@ export async function createStockFixture(
     );
   }
   const cashiers = [
-    await createOperator(db, 'cashier_a', 'cashier'),
-    await createOperator(db, 'cashier_b', 'cashier'),
+    await insertTestOperator(db, 'cashier_a', 'cashier'),
+    await insertTestOperator(db, 'cashier_b', 'cashier'),
   ] as const;
-  const gateStaff = await createOperator(db, 'gate_a', 'gate_staff');
+  const gateStaff = await insertTestOperator(db, 'gate_a', 'gate_staff');
   return { stock: new StockService(db, ticketTypes, options), ticketTypes, manager, cashiers, gateStaff };
 }

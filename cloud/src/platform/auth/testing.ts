@@ -8,12 +8,15 @@
  *
  * `as(role)` gives `Authorization: Bearer …` headers; `operators[role]` the account (username `test_<role>`,
  * password `password-<role>`). Extra environment variables (`env`) go into loadConfig; sign-in rate limiting is
- * raised so tests that sign in repeatedly are not throttled unless they ask to be.
+ * raised so tests that sign in repeatedly are not throttled unless they ask to be. `insertTestOperator` adds an
+ * operator to any test database, with or without an app.
  */
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { type App, buildApp } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
+import type { Database } from '../../db/schema.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
 import { SEED_ROLES, type SeedRole } from '../permissions.js';
 import { hashPassword } from './credentials.js';
@@ -66,32 +69,48 @@ export async function createAuthTestApp(
   }
 }
 
+/**
+ * Inserts an active operator holding `role` (seed roles must exist) and returns its id. Without a password the
+ * stored hash is no argon2 hash, so no password matches it (and hashing costs nothing): for tests that only need
+ * someone to name.
+ */
+export async function insertTestOperator(
+  db: Kysely<Database>,
+  username: string,
+  role: SeedRole,
+  options: { displayName?: string; password?: string } = {},
+): Promise<string> {
+  const id = randomUUID();
+  const now = Date.now();
+  await db
+    .insertInto('operators')
+    .values({
+      id,
+      username,
+      display_name: options.displayName ?? username,
+      password_hash:
+        options.password === undefined ? 'no-password-test-operator' : await hashPassword(options.password),
+      active: 1,
+      failed_logins: 0,
+      locked_until: null,
+      last_login_at: null,
+      password_changed_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await db.insertInto('operator_roles').values({ operator_id: id, role_code: role }).execute();
+  return id;
+}
+
 async function createRoleOperators(test: TestDatabase, config: Config) {
   const db = test.database.db;
   const auth = new AuthService(db, config.auth);
-  const now = Date.now();
   const entries = await Promise.all(
     SEED_ROLE_CODES.map(async (role) => {
-      const id = randomUUID();
       const username = `test_${role}`;
       const password = `password-${role}`;
-      await db
-        .insertInto('operators')
-        .values({
-          id,
-          username,
-          display_name: `Test ${role}`,
-          password_hash: await hashPassword(password),
-          active: 1,
-          failed_logins: 0,
-          locked_until: null,
-          last_login_at: null,
-          password_changed_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await db.insertInto('operator_roles').values({ operator_id: id, role_code: role }).execute();
+      const id = await insertTestOperator(db, username, role, { displayName: `Test ${role}`, password });
       const { token } = await auth.login(username, password, { ip: '127.0.0.1', userAgent: 'vitest' });
       return [role, { id, username, password, token }] as const;
     }),
