@@ -181,7 +181,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       publish: (topic, payload, { qos, retain }) =>
         new Promise<void>((resolve, reject) => {
           aedes.publish({ cmd: 'publish', topic, payload, qos, retain, dup: false }, (error) =>
-            error ? reject(error) : resolve(),
+            // aedes calls back within the same turn of the event loop, so a caller publishing one message after
+            // another (500 gate configs) would hold the loop until the last one, and every gate's request behind
+            // it. Settling on the next turn lets sockets be read in between, as a publish over a socket did.
+            setImmediate(() => (error ? reject(error) : resolve())),
           );
         }),
       close: closeAll,
