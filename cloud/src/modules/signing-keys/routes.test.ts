@@ -104,7 +104,21 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
       [1, false],
       [2, true],
     ]);
-    // New credentials are signed with the new key; the old key still verifies at the gate.
+    // New credentials are signed with the new key — the very next sale of this process, although the sales had the
+    // old key cached — and the old key still verifies at the gate.
+    const afterRotation = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': `k2-${process.pid}-${Date.now()}` },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate() }],
+        payments: [{ method: 'cash', amountFen: 10_000 }],
+      },
+    });
+    expect(afterRotation.statusCode, afterRotation.body).toBe(201);
+    expect(afterRotation.json().tickets[0].keyId).toBe(2);
     expect(
       (await new SigningKeys(db, () => credentialSecrets({ secret: SECRET, secretFile: '' })).active()).keyId,
     ).toBe(2);

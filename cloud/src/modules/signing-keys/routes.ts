@@ -4,8 +4,7 @@
  */
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
+import { salesServices } from '../sales/wiring.js';
 import { changeContextOf } from '../venues/change-context.js';
 import { keyChangeSchema, keyParamsSchema, signingKeySchema } from './schemas.js';
 import { SigningKeysService } from './service.js';
@@ -23,10 +22,9 @@ export const signingKeysModule: AppModule = {
   name: 'signing-keys',
   prefix: '/api/v1/credential-keys',
   routes: async (app, { config, database, mqtt }) => {
-    const service = new SigningKeysService(
-      database.db,
-      new SigningKeys(database.db, () => credentialSecrets(config.credentials)),
-    );
+    // The sales' own SigningKeys: a rotation here makes the very next sale of this process sign with the new key
+    // (other processes pick it up within CACHE_MS, which retirement waits out).
+    const service = new SigningKeysService(database.db, salesServices({ config, database }).keys);
     const tags = ['signing-keys'];
     const access = { access: 'keys.manage' } as const;
 
