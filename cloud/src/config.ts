@@ -232,6 +232,13 @@ export function loadConfig(
   const database = parseDatabaseUrl(values, baseDir);
   if (!database)
     throw new ConfigError([{ path: ['DATABASE_URL'], code: 'custom', messages: BAD_DATABASE_URL }]);
+  // A file the cloud keeps: where its variable says, else beside the SQLite file (the data directory), with
+  // PostgreSQL in ./data of the working directory.
+  const dataFile = (configured: string | undefined, name: string) =>
+    resolve(
+      baseDir,
+      configured ?? (database.dialect === 'sqlite' ? join(dirname(database.path), name) : join('data', name)),
+    );
   return {
     http: { host: values.HOST, port: values.PORT, trustProxy: values.TRUST_PROXY },
     database,
@@ -256,14 +263,7 @@ export function loadConfig(
     },
     credentials: {
       secret: values.CREDENTIAL_SECRET,
-      // Beside the SQLite file (the data directory); with PostgreSQL in ./data of the working directory.
-      secretFile: resolve(
-        baseDir,
-        values.CREDENTIAL_SECRET_FILE ??
-          (database.dialect === 'sqlite'
-            ? join(dirname(database.path), 'credential-secret.key')
-            : 'data/credential-secret.key'),
-      ),
+      secretFile: dataFile(values.CREDENTIAL_SECRET_FILE, 'credential-secret.key'),
     },
     occupancy: {
       resetHour: values.OCCUPANCY_RESET_HOUR === 'off' ? null : values.OCCUPANCY_RESET_HOUR,
@@ -274,14 +274,8 @@ export function loadConfig(
       values.AUDIT_ANCHOR_FILE?.toLowerCase() === 'off'
         ? null
         : {
-            // Beside the SQLite file by default, like the credential secret; see anchor.ts for a safer place.
-            file: resolve(
-              baseDir,
-              values.AUDIT_ANCHOR_FILE ??
-                (database.dialect === 'sqlite'
-                  ? join(dirname(database.path), 'audit-anchors.jsonl')
-                  : 'data/audit-anchors.jsonl'),
-            ),
+            // See anchor.ts for a safer place than the default.
+            file: dataFile(values.AUDIT_ANCHOR_FILE, 'audit-anchors.jsonl'),
             intervalMs: values.AUDIT_ANCHOR_MINUTES * 60_000,
           },
   };

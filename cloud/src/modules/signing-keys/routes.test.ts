@@ -27,6 +27,20 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
       headers: env.as(role),
       ...(payload && { payload }),
     });
+  let sold = 0;
+  /** One adult ticket sold at window W01 by a cashier. */
+  const sellOne = () =>
+    env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': `k${++sold}-${process.pid}-${Date.now()}` },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate() }],
+        payments: [{ method: 'cash', amountFen: 10_000 }],
+      },
+    });
   /** What gate G01 would verify with: the public keys in its current config. */
   const gateRing = async () => {
     const [entry] = await gateConfigs.sync();
@@ -61,17 +75,7 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
 
   it('lists, rotates and retires keys; a retirement reaches the gates, which then refuse the codes it signed', async () => {
     const db = env.test.database.db;
-    const sale = await env.app.inject({
-      method: 'POST',
-      url: '/api/v1/sales',
-      headers: { ...env.as('cashier'), 'idempotency-key': `k-${process.pid}-${Date.now()}` },
-      payload: {
-        siteId: 'park',
-        windowId: 'W01',
-        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate() }],
-        payments: [{ method: 'cash', amountFen: 10_000 }],
-      },
-    });
+    const sale = await sellOne();
     expect(sale.statusCode, sale.body).toBe(201);
     const qrText = sale.json().tickets[0].qrText as string;
     // An instant within the ticket's validity, so only the key decides.
@@ -106,17 +110,7 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
     ]);
     // New credentials are signed with the new key — the very next sale of this process, although the sales had the
     // old key cached — and the old key still verifies at the gate.
-    const afterRotation = await env.app.inject({
-      method: 'POST',
-      url: '/api/v1/sales',
-      headers: { ...env.as('cashier'), 'idempotency-key': `k2-${process.pid}-${Date.now()}` },
-      payload: {
-        siteId: 'park',
-        windowId: 'W01',
-        lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: visitDate() }],
-        payments: [{ method: 'cash', amountFen: 10_000 }],
-      },
-    });
+    const afterRotation = await sellOne();
     expect(afterRotation.statusCode, afterRotation.body).toBe(201);
     expect(afterRotation.json().tickets[0].keyId).toBe(2);
     expect(
