@@ -251,10 +251,12 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
       const check = () => {
         if (checking) return;
         checking = true;
-        repo.pendingCount(this.db, commandId).then(
-          (pending) => {
+        // Complete, not merely nothing pending: the last ack may be stored while its completion is still on the
+        // way, and the caller then reads a command that is not marked complete yet.
+        repo.findCommand(this.db, commandId).then(
+          (command) => {
             checking = false;
-            if (pending === 0) finish();
+            if (!command || command.completed_at !== null) finish();
           },
           () => {
             checking = false;
