@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EventStreamSource, sendEventStream } from './event-stream.js';
+import { type EventStreamClient, openEventStream } from './event-stream-testing.js';
 
 interface Item {
   id: string;
@@ -11,42 +11,6 @@ interface Item {
 }
 type Events = { item: Item; note: string };
 type Snapshot = { items: Item[] };
-
-/** Reads a stream: each event as [name, data], comments as ['#', text]; `ended` resolves when the server ends it. */
-function openStream(port: number) {
-  const events: [string, unknown][] = [];
-  let buffer = '';
-  let resolveEnded!: () => void;
-  const ended = new Promise<void>((resolve) => {
-    resolveEnded = resolve;
-  });
-  const req = request({ port, path: '/stream' });
-  const headers = new Promise<Record<string, unknown>>((resolve, reject) => {
-    req.on('response', (res) => {
-      resolve(res.headers);
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (block.startsWith(':')) events.push(['#', block.slice(1).trim()]);
-          const name = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (name && data) events.push([name, JSON.parse(data)]);
-          end = buffer.indexOf('\n\n');
-        }
-      });
-      res.on('end', resolveEnded);
-    });
-    req.on('error', reject);
-  });
-  // Closing the request ourselves before an answer came is part of some tests, not a failure.
-  headers.catch(() => {});
-  req.end();
-  return { events, headers, ended, close: () => req.destroy() };
-}
 
 async function until(check: () => boolean, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -90,7 +54,7 @@ const byVersion = (snapshot: Snapshot) => {
 
 describe('sendEventStream', () => {
   let app: FastifyInstance | undefined;
-  const streams: ReturnType<typeof openStream>[] = [];
+  const streams: EventStreamClient[] = [];
   afterEach(async () => {
     // A failed test leaves its stream open, and closing the server would wait for it.
     for (const stream of streams.splice(0)) stream.close();
@@ -109,9 +73,33 @@ describe('sendEventStream', () => {
   }
 
   function open(port: number) {
-    const stream = openStream(port);
+    const stream = openEventStream({ port, path: '/stream' });
     streams.push(stream);
     return stream;
+  }
+
+  /**
+   * Serves a source whose snapshot read waits until the test calls `release`, and opens a stream; returns once the
+   * stream listens for changes and the read has begun, so what the test emits next lands while the snapshot is read.
+   */
+  async function openWhileSnapshotWaits(
+    hub: EventEmitter,
+    covered?: EventStreamSource<Snapshot, Events>['covered'],
+  ) {
+    let release: ((snapshot: Snapshot) => void) | undefined;
+    const port = await serve(
+      emitterSource(
+        hub,
+        () =>
+          new Promise<Snapshot>((resolve) => {
+            release = resolve;
+          }),
+        covered,
+      ),
+    );
+    const stream = open(port);
+    await until(() => hub.listenerCount('item') === 1 && release !== undefined);
+    return { stream, release: release! };
   }
 
   it('delivers a change that lands after the snapshot was read but before it was sent, after the snapshot', async () => {
@@ -140,18 +128,7 @@ describe('sendEventStream', () => {
 
   it('sends SSE headers; held changes come after the snapshot in arrival order, then live ones', async () => {
     const hub = new EventEmitter();
-    let release!: (snapshot: Snapshot) => void;
-    const port = await serve(
-      emitterSource(
-        hub,
-        () =>
-          new Promise<Snapshot>((resolve) => {
-            release = resolve;
-          }),
-      ),
-    );
-    const stream = open(port);
-    await until(() => hub.listenerCount('item') === 1 && release !== undefined);
+    const { stream, release } = await openWhileSnapshotWaits(hub);
     hub.emit('item', { id: 'a', version: 5 });
     hub.emit('note', 'first');
     hub.emit('item', { id: 'b', version: 1 });
@@ -176,19 +153,7 @@ describe('sendEventStream', () => {
 
   it('drops changes the snapshot already covers, held or live, and sends newer ones', async () => {
     const hub = new EventEmitter();
-    let release!: (snapshot: Snapshot) => void;
-    const port = await serve(
-      emitterSource(
-        hub,
-        () =>
-          new Promise<Snapshot>((resolve) => {
-            release = resolve;
-          }),
-        byVersion,
-      ),
-    );
-    const stream = open(port);
-    await until(() => hub.listenerCount('item') === 1 && release !== undefined);
+    const { stream, release } = await openWhileSnapshotWaits(hub, byVersion);
     hub.emit('item', { id: 'a', version: 3 }); // older than the snapshot's a@4: dropped
     hub.emit('item', { id: 'a', version: 4 }); // the snapshot's own state: dropped
     hub.emit('item', { id: 'a', version: 5 }); // newer: sent
@@ -224,18 +189,7 @@ describe('sendEventStream', () => {
 
   it('stops listening when the client goes away while the snapshot is read, and sends nothing after', async () => {
     const hub = new EventEmitter();
-    let release!: (snapshot: Snapshot) => void;
-    const port = await serve(
-      emitterSource(
-        hub,
-        () =>
-          new Promise<Snapshot>((resolve) => {
-            release = resolve;
-          }),
-      ),
-    );
-    const stream = open(port);
-    await until(() => hub.listenerCount('item') === 1 && release !== undefined);
+    const { stream, release } = await openWhileSnapshotWaits(hub);
     expect((await stream.headers)['content-type']).toBe('text/event-stream; charset=utf-8');
     stream.close();
     await until(() => hub.listenerCount('item') === 0);

@@ -3,37 +3,12 @@
  * read (before the stream could have listened, in the old order) still reaches the console, after the snapshot, so
  * the console's view ends equal to the hub's. On each database.
  */
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
+import { openEventStream } from '../../platform/event-stream-testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, SITE } from '../metrics/testing.js';
 import type { GateStatus } from './hub.js';
-
-/** Reads a Server-Sent Events stream: each event as [name, data]. */
-function openStream(port: number, authorization: string) {
-  const events: [string, unknown][] = [];
-  let buffer = '';
-  const req = request({ port, path: '/api/v1/gates/status/stream', headers: { authorization } });
-  req.on('response', (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffer += chunk;
-      let end = buffer.indexOf('\n\n');
-      while (end >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const name = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (name && data) events.push([name, JSON.parse(data)]);
-        end = buffer.indexOf('\n\n');
-      }
-    });
-  });
-  req.on('error', () => {});
-  req.end();
-  return { events, close: () => req.destroy() };
-}
 
 function status(gateId: string, online: boolean, at: number): GateStatus {
   return {
@@ -79,7 +54,11 @@ describe.each(databaseBackends())('gate status stream on $name', (backend) => {
 
     await env.app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = env.app.server.address() as AddressInfo;
-    const stream = openStream(port, env.auth.as('control_room').authorization);
+    const stream = openEventStream({
+      port,
+      path: '/api/v1/gates/status/stream',
+      headers: env.auth.as('control_room'),
+    });
     try {
       await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
       expect(stream.events).toEqual([

@@ -2,44 +2,16 @@
  * Occupancy and capacity alerts following a scripted day of entries and exits over MQTT, as the console sees them:
  * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
  */
-import { request } from 'node:http';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { eventually } from '../../mqtt/testing.js';
+import { openEventStream } from '../../platform/event-stream-testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
-
-/** Reads a Server-Sent Events stream until stopped: each event as [name, data]. */
-function openStream(port: number, authorization: string) {
-  const events: [string, unknown][] = [];
-  let buffer = '';
-  const req = request({ port, path: '/api/v1/occupancy/stream', headers: { authorization } });
-  const ready = new Promise<void>((resolve, reject) => {
-    req.on('response', (res) => {
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const name = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (name && data) events.push([name, JSON.parse(data)]);
-          if (name === 'snapshot') resolve();
-          end = buffer.indexOf('\n\n');
-        }
-      });
-    });
-    req.on('error', reject);
-  });
-  req.end();
-  return { events, ready, close: () => req.destroy() };
-}
 
 describe.each(databaseBackends())('occupancy on $name', (backend) => {
   let env: ControlRoomEnv;
@@ -69,8 +41,12 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
 
     await env.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (env.app.server.address() as { port: number }).port;
-    const stream = openStream(port, env.auth.as('control_room').authorization);
-    await stream.ready;
+    const stream = openEventStream({
+      port,
+      path: '/api/v1/occupancy/stream',
+      headers: env.auth.as('control_room'),
+    });
+    await stream.snapshot;
 
     // [direction, persons] → zone north's level afterwards (capacity 100, hysteresis 3 points).
     const script: ['in' | 'out', number, number][] = [
