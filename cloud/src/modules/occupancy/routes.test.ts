@@ -3,7 +3,7 @@
  * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
  */
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
@@ -46,6 +46,8 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
       path: '/api/v1/occupancy/stream',
       headers: env.auth.as('control_room'),
     });
+    // Closed however the test ends: an open stream would hold the app's close (and hide a failure) until it times out.
+    onTestFinished(() => stream.close());
     await stream.snapshot;
 
     // [direction, persons] → zone north's level afterwards (capacity 100, hysteresis 3 points).
