@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, type MessageInput } from '@scenic/protocol';
 import { createVirtualGate } from '@scenic/simulators/drivers';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serviceUrl } from '../../../test/support/services.js';
 import { GateCore } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig } from '../core/test-fixtures.js';
@@ -280,6 +281,21 @@ describe('availability', () => {
     const will = await t.waitFor('gate_state', (r) => r.json.online === false);
     expect(will.json.since).toBeNull();
     await expect.poll(() => t.of('gate_state').filter((r) => r.json.online === true).length).toBe(2);
+  });
+
+  it('turns Nagle off on its broker connection, so a validation request is not held behind an unacked write', async () => {
+    const own = new TestBroker();
+    await own.start();
+    cleanups.push(() => own.stop());
+    const noDelay = vi.spyOn(Socket.prototype, 'setNoDelay');
+    cleanups.push(async () => noDelay.mockRestore());
+    const t = await setup(own.url);
+    await t.waitFor('gate_state', (r) => r.json.online === true);
+    const brokerPort = Number(new URL(own.url).port);
+    const toBroker = noDelay.mock.contexts.filter(
+      (socket, i) => noDelay.mock.calls[i]![0] !== false && (socket as Socket).remotePort === brokerPort,
+    );
+    expect(toBroker.length).toBeGreaterThanOrEqual(1);
   });
 
   it('publishes a clean offline state on stop', async () => {

@@ -125,6 +125,9 @@ export class GateLink {
     this.#client = client;
     client.on('connect', () => {
       client.options.reconnectPeriod = base;
+      // An online-validation request is a small write that a visitor waits on: Nagle would hold it behind the
+      // gate's own unacknowledged PUBACK or heartbeat until the broker's delayed ACK (up to 40 ms on Linux).
+      (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
       this.#onConnect();
     });
     client.on('reconnect', () => {
