@@ -8,6 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
+import { VenuesService } from '../modules/venues/service.js';
 import { ListenError } from './listen-errors.js';
 import type { CloudMqtt } from './runtime.js';
 import { connectGate, eventually, gateState, seedGates, startTestMqtt } from './testing.js';
@@ -79,6 +80,23 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     await expect(connectGate(url, 'park', 'G01', rotated.password)).rejects.toThrow(
       /Bad username or password/,
     );
+  });
+
+  it('disconnects a gate when it is deactivated, and refuses it afterwards', async () => {
+    const venues = new VenuesService(test.database.db, undefined, (retired) => cloud.disconnectGate(retired));
+    const context = { actor: { id: null, username: 'test' }, ip: null };
+    const first = await access.issue('G01');
+    const client = await gate('G01', first.password);
+    client.options.reconnectPeriod = 0;
+    const dropped = closed(client);
+    const other = await gate('G02', (await access.issue('G02')).password);
+    await venues.updateGate('park', 'G01', { active: false }, context);
+    await dropped;
+    await expect(connectGate(url, 'park', 'G01', first.password)).rejects.toThrow(/Bad username or password/);
+    // Another gate's session stays; a change that keeps the gate active drops nothing.
+    await venues.updateGate('park', 'G02', { name: { zh: '二号', en: 'No. 2' } }, context);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(other.connected).toBe(true);
   });
 
   it('refuses a publish on another gate’s topic (logged as ACL_DENIED) and a subscription outside the ACL', async () => {

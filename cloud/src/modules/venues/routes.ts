@@ -47,8 +47,8 @@ const presetSchema = z.object({
 export const venuesModule: AppModule = {
   name: 'venues',
   prefix: '/api/v1',
-  routes: async (app, { database }) => {
-    const venues = new VenuesService(database.db);
+  routes: async (app, { database, mqtt }) => {
+    const venues = new VenuesService(database.db, undefined, (gate) => mqtt?.disconnectGate(gate));
     const tags = ['venues'];
 
     app.get(

@@ -82,6 +82,11 @@ export class VenuesService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
+    /**
+     * Called once a gate's deactivation or deletion has committed: its live broker session must end too (new logins
+     * are refused already), or it would go on reading configs and whitelist deltas meant for active gates.
+     */
+    private readonly onGateRetired: (gate: { siteId: string; gateId: string }) => void = () => undefined,
   ) {}
 
   /** One page in id order (default: the first 50). */
@@ -243,8 +248,8 @@ export class VenuesService {
     });
   }
 
-  updateGate(siteId: string, id: string, changes: UpdateGate, context: ChangeContext): Promise<Gate> {
-    return auditedTransaction(this.db, async (trx) => {
+  async updateGate(siteId: string, id: string, changes: UpdateGate, context: ChangeContext): Promise<Gate> {
+    const gate = await auditedTransaction(this.db, async (trx) => {
       const before = await this.getGate(siteId, id, trx);
       const gate = { ...before, ...changes, updatedAt: this.now() };
       if (changes.zoneId !== undefined) await this.getZone(siteId, changes.zoneId, trx);
@@ -252,13 +257,16 @@ export class VenuesService {
       await audit(trx, context, 'gate.update', id, { before, after: gate });
       return gate;
     });
+    if (!gate.active) this.onGateRetired({ siteId, gateId: id });
+    return gate;
   }
 
-  deleteGate(siteId: string, id: string, context: ChangeContext): Promise<void> {
-    return auditedTransaction(this.db, async (trx) => {
+  async deleteGate(siteId: string, id: string, context: ChangeContext): Promise<void> {
+    await auditedTransaction(this.db, async (trx) => {
       const before = await this.getGate(siteId, id, trx);
       await deleting('gate', id, () => repo.deleteGate(trx, id));
       await audit(trx, context, 'gate.delete', id, { before });
     });
+    this.onGateRetired({ siteId, gateId: id });
   }
 }
