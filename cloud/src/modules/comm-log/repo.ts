@@ -1,5 +1,6 @@
 /** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
-import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Database } from '../../db/schema.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';
 import type { CommLogTable } from './tables.js';
@@ -21,54 +22,13 @@ const COLUMNS = [
 
 /**
  * Every message to or from a gate becomes a row, thousands a second with a busy fleet, so the writer's batches are
- * stored with multi-row inserts in a few fixed sizes, each built and compiled once per dialect with its values bound
- * by position (a batch of 300 rows: 256 + 16 + 16 + 4 + 4 + 4). Building a 500-row insert with Kysely on every flush
- * cost more than SQLite spent storing it. 256 rows × 11 columns stays far below SQLite's 32,766 bound parameters.
+ * stored in chunks (db/chunked-insert.ts).
  */
-const CHUNK_SIZES = [256, 64, 16, 4, 1] as const;
-
-/** Stands for row `row`'s value of column COLUMNS[column] while a statement is compiled. */
-class Slot {
-  constructor(
-    readonly row: number,
-    readonly column: number,
-  ) {}
-}
-
-interface CompiledInsert {
-  readonly sql: string;
-  /** For each bound parameter, in order: the row and the column whose value it takes. */
-  readonly slots: readonly Slot[];
-}
-
-const compiledInserts = new Map<unknown, Map<number, CompiledInsert>>();
-
-function compiledInsert(db: Kysely<Database>, rows: number): CompiledInsert {
-  const dialect = db.getExecutor().adapter.constructor;
-  let bySize = compiledInserts.get(dialect);
-  if (!bySize) {
-    bySize = new Map();
-    compiledInserts.set(dialect, bySize);
-  }
-  let compiled = bySize.get(rows);
-  if (!compiled) {
-    const values = Array.from(
-      { length: rows },
-      (_, row) =>
-        Object.fromEntries(
-          COLUMNS.map(([name], column) => [name, new Slot(row, column)]),
-        ) as unknown as Insertable<CommLogTable>,
-    );
-    const query = db.insertInto('comm_log').values(values).compile();
-    const slots = query.parameters.map((parameter) => {
-      if (!(parameter instanceof Slot)) throw new Error('comm-log insert: unexpected constant parameter');
-      return parameter;
-    });
-    compiled = { sql: query.sql, slots };
-    bySize.set(rows, compiled);
-  }
-  return compiled;
-}
+const insertRecords = chunkedInsert({
+  columns: COLUMNS.map(([column]) => column),
+  build: (db: Kysely<Database>, rows) => db.insertInto('comm_log').values(rows),
+  read: (record: CommRecord, column) => record[COLUMNS[column]![1]],
+});
 
 export interface CommLogFilter {
   readonly siteId?: string;
@@ -115,18 +75,7 @@ export class CommLogRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insertMany(records: readonly CommRecord[]): Promise<void> {
-    let offset = 0;
-    while (offset < records.length) {
-      const size = CHUNK_SIZES.find((n) => n <= records.length - offset) ?? 1;
-      const { sql: text, slots } = compiledInsert(this.db, size);
-      const values = new Array<unknown>(slots.length);
-      for (let i = 0; i < slots.length; i++) {
-        const slot = slots[i]!;
-        values[i] = records[offset + slot.row]![COLUMNS[slot.column]![1]];
-      }
-      await this.db.executeQuery(CompiledQuery.raw(text, values));
-      offset += size;
-    }
+    await insertRecords(this.db, records);
   }
 
   async list(

@@ -1,5 +1,6 @@
 /** The passages module's SQL. Callers pass a db or a transaction. */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { chunkedInsert } from '../../db/chunked-insert.js';
 import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { PassageEventsTable } from './tables.js';
@@ -49,80 +50,23 @@ const COLUMNS = [
   'code_hash',
 ] as const satisfies readonly (keyof PassageEventsTable)[];
 
-/**
- * Multi-row inserts in a few fixed sizes, each built and compiled once per dialect: a batch of 150 events is stored
- * with 64 + 64 + 16 + 4 + 1 + 1 rows. Fixed sizes keep the number of distinct SQL texts small (SQLite keeps each
- * prepared), and 256 rows × 16 columns stays far below SQLite's 32,766 bound parameters. Unlike db/precompiled.ts
- * the values are bound by position: naming 4,096 parameters per call cost more than running the insert.
- */
-const CHUNK_SIZES = [256, 64, 16, 4, 1] as const;
-
-/** Stands for row `row`'s value of column COLUMNS[column] while a statement is compiled. */
-class Slot {
-  constructor(
-    readonly row: number,
-    readonly column: number,
-  ) {}
-}
-
-interface CompiledInsert {
-  readonly sql: string;
-  /** For each bound parameter, in order: the row and the column whose value it takes. */
-  readonly slots: readonly Slot[];
-}
-
-const compiledInserts = new Map<unknown, Map<number, CompiledInsert>>();
-
-function compiledInsert(db: Db, rows: number): CompiledInsert {
-  const dialect = db.getExecutor().adapter.constructor;
-  let bySize = compiledInserts.get(dialect);
-  if (!bySize) {
-    bySize = new Map();
-    compiledInserts.set(dialect, bySize);
-  }
-  let compiled = bySize.get(rows);
-  if (!compiled) {
-    const values = Array.from(
-      { length: rows },
-      (_, row) =>
-        Object.fromEntries(
-          COLUMNS.map((name, column) => [name, new Slot(row, column)]),
-        ) as unknown as PassageEventsTable,
-    );
-    const query = db
+/** A batch of events is stored in chunks (db/chunked-insert.ts); RETURNING names the events that were new. */
+const insertEvents = chunkedInsert({
+  columns: COLUMNS,
+  build: (db: Db, rows) =>
+    db
       .insertInto('passage_events')
-      .values(values)
+      .values(rows)
       .onConflict((oc) => oc.column('event_id').doNothing())
-      .returning('event_id')
-      .compile();
-    const slots = query.parameters.map((parameter) => {
-      if (!(parameter instanceof Slot)) throw new Error('passage insert: unexpected constant parameter');
-      return parameter;
-    });
-    compiled = { sql: query.sql, slots };
-    bySize.set(rows, compiled);
-  }
-  return compiled;
-}
+      .returning('event_id'),
+  read: (event: PassageEventsTable, column) => event[COLUMNS[column]!],
+});
 
 /**
  * Stores the events whose id is not stored yet (insert-or-ignore on the primary key); returns the ids it stored.
  * The ids must be distinct within one call.
  */
 export async function insertNewEvents(db: Db, events: readonly PassageEventsTable[]): Promise<Set<string>> {
-  const stored = new Set<string>();
-  let offset = 0;
-  while (offset < events.length) {
-    const size = CHUNK_SIZES.find((n) => n <= events.length - offset) ?? 1;
-    const { sql, slots } = compiledInsert(db, size);
-    const values = new Array<unknown>(slots.length);
-    for (let i = 0; i < slots.length; i++) {
-      const slot = slots[i]!;
-      values[i] = events[offset + slot.row]![COLUMNS[slot.column]!];
-    }
-    const result = await db.executeQuery<{ event_id: string }>(CompiledQuery.raw(sql, values));
-    for (const row of result.rows) stored.add(row.event_id);
-    offset += size;
-  }
-  return stored;
+  const stored = await insertEvents(db, events);
+  return new Set(stored.map((row) => row.event_id));
 }
