@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { generateBarcode } from '@scenic/protocol';
@@ -16,17 +15,9 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueTicket, TYPES } from '../../cloud/src/modules/validation/testing.js';
 import { eventually } from '../../cloud/src/mqtt/testing.js';
+import { freePort } from '../support/cloud-process.js';
 import { serviceUrl } from '../support/services.js';
 import { GateSite } from './gate-site.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-  );
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function mosquittoInstalled(): boolean {
   try {

@@ -3,96 +3,32 @@
  * port (MQTT_PORT=0, MQTT_WS_PORT=off), sign in as the first administrator, set up a site, window, ticket type and
  * one timed slot over HTTP, then sell into that slot from many concurrent keep-alive clients.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type CloudChild, spawnCloud } from '../../../test/support/cloud-process.js';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ADMIN = { username: 'bench_admin', password: 'bench-password-1234' };
 
-export interface Cloud {
-  readonly url: string;
-  readonly child: ChildProcess;
-  /** Resolves with the exit code or signal once the process is gone. */
-  readonly exited: Promise<number | NodeJS.Signals | null>;
-  readonly stderr: () => string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export type Cloud = CloudChild;
 
 /** Starts the cloud and waits until /healthz answers. */
 export async function startCloud(env: Record<string, string>): Promise<Cloud> {
-  const port = await freePort();
-  // node with tsx's loader rather than the tsx CLI, which would run the server as a grandchild that a SIGKILL of the
-  // CLI leaves running.
-  // BENCH_CPU_PROF_DIR: write a V8 CPU profile of the server there (on its clean exit) to see where a sale's time goes.
-  const profile = process.env.BENCH_CPU_PROF_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', join(repoRoot, 'cloud/src/main.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        MQTT_HOST: '127.0.0.1',
-        MQTT_PORT: '0',
-        MQTT_WS_PORT: 'off',
-        LOG_LEVEL: 'warn',
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-        ...env,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  return spawnCloud({
+    env: {
+      MQTT_PORT: '0',
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      ...env,
     },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
+    // BENCH_CPU_PROF_DIR: a V8 CPU profile of the server (on its clean exit), to see where a sale's time goes.
+    cpuProfileDir: process.env.BENCH_CPU_PROF_DIR,
   });
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`cloud exited during start-up: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`cloud did not start within 60 s: ${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { url, child, exited, stderr: () => stderr };
 }
 
 export async function stopCloud(cloud: Cloud): Promise<void> {
-  if (cloud.child.exitCode === null && cloud.child.signalCode === null) cloud.child.kill('SIGTERM');
-  await cloud.exited;
+  await cloud.stop();
 }
 
 async function call(url: string, method: string, path: string, token: string | null, body?: unknown) {
