@@ -45,6 +45,21 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     return test.database.db.selectFrom('comm_log').selectAll().orderBy('id').execute();
   }
 
+  /** The cloud sends gate G01 a command, valid for a minute. */
+  function commandG01(commandId: string, kind: 'emergency_open' | 'reboot') {
+    return cloud.bus.publish(
+      { siteId: 'park', gateId: 'G01', channel: 'cmd' },
+      {
+        type: 'command',
+        v: 1,
+        commandId,
+        issuedAt: Date.now(),
+        expiresAt: Date.now() + 60_000,
+        action: { kind },
+      },
+    );
+  }
+
   function closed(client: MqttClient): Promise<void> {
     return new Promise((resolve) => client.once('close', () => resolve()));
   }
@@ -255,17 +270,7 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
   });
 
   it('logs what the cloud publishes to a gate', async () => {
-    await cloud.bus.publish(
-      { siteId: 'park', gateId: 'G01', channel: 'cmd' },
-      {
-        type: 'command',
-        v: 1,
-        commandId: 'c-1',
-        issuedAt: Date.now(),
-        expiresAt: Date.now() + 60_000,
-        action: { kind: 'emergency_open' },
-      },
-    );
+    await commandG01('c-1', 'emergency_open');
     // The gates' retained configs, published at start, are logged too; this is about the command.
     const row = await eventually(async () => (await logRows()).find((r) => r.channel === 'cmd'));
     expect(row).toMatchObject({
@@ -298,17 +303,7 @@ describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
     await closed(first);
 
     // While the gate is away its persistent session (clean: false) keeps the QoS 1 command for it.
-    await cloud.bus.publish(
-      { siteId: 'park', gateId: 'G01', channel: 'cmd' },
-      {
-        type: 'command',
-        v: 1,
-        commandId: 'c-away',
-        issuedAt: Date.now(),
-        expiresAt: Date.now() + 60_000,
-        action: { kind: 'reboot' },
-      },
-    );
+    await commandG01('c-away', 'reboot');
     const back = await connectGate(url, 'park', 'G01', password);
     gates.push(back);
     const after = received(back);
