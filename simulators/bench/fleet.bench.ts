@@ -1,5 +1,7 @@
 /**
- * bench:fleet — the real cloud process (embedded broker, SQLite) against a fleet of virtual gates in this process.
+ * bench:fleet — the real cloud process (embedded broker) against a fleet of virtual gates in this process, on a fresh
+ * SQLite file and then, when TEST_DATABASE_URL is set, on a fresh schema of that PostgreSQL server (each run with
+ * its own cloud process and fleet). BENCH_BACKENDS=sqlite or =postgres runs only that one.
  *
  * 1. register BENCH_GATES (500) gates over the HTTP API, issue their logins, connect them all;
  * 2. ingestion: a burst of BENCH_EVENTS (20,000) passage / denial events spread over the gates, plus 1 % of them
@@ -11,8 +13,11 @@
  *    cloud, then reports its passage or denial with the correlation id (needs the validation module);
  * 5. emergency-open fan-out: POST /api/v1/commands (site target, `wait`) until all gates have acknowledged.
  *
- * Prints a table and one `RESULT` line. Every wait is bounded, so the run ends by itself. BENCH_SALES=0 or
- * BENCH_VALIDATION_SEC=0 skip those phases; FLEET_CLOUD_CPU_PROF_DIR writes a V8 CPU profile of the cloud there;
+ * Prints a table (a column per database) and one `RESULT` line: SQLite's figures under their plain names,
+ * PostgreSQL's prefixed `postgres_`. On PostgreSQL the CPU of the server processes serving the cloud's connections
+ * is measured too (from /proc, so only for a server on this machine). Every wait is bounded, so the run ends by
+ * itself. BENCH_SALES=0 or BENCH_VALIDATION_SEC=0 skip those phases; FLEET_CLOUD_CPU_PROF_DIR writes a V8 CPU
+ * profile of each cloud process there (the run prints each one's pid, which the file name carries);
  * BENCH_RTT_FILE appends every online validation's send time and round trip to that file, on the clock of V8 CPU
  * profiles, so slow round trips can be laid beside what the cloud (and, run with --cpu-prof, the fleet) was doing.
  */
@@ -22,9 +27,9 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/cloud-process.js';
 import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
+import { type FleetBackend, fleetBackends, provisioningConcurrency } from '../src/fleet/fleet-database.js';
 import { FleetGate } from '../src/fleet/fleet-gate.js';
 import { CloudApi, provisionFleet } from '../src/fleet/provision.js';
-import { StoredEvents } from '../src/fleet/stored-events.js';
 import { type FleetEvent, VisitorStream } from '../src/fleet/visitors.js';
 
 const GATES = Number(process.env.BENCH_GATES ?? 500);
@@ -44,6 +49,19 @@ const SWEEP = (process.env.BENCH_VALIDATION_SWEEP ?? '')
 const RTT_FILE = process.env.BENCH_RTT_FILE;
 const SITE = 'fleet';
 const ZONE = 'main';
+const BACKENDS = backendsToRun(process.env.BENCH_BACKENDS);
+
+function backendsToRun(wanted: string | undefined): FleetBackend[] {
+  const available = fleetBackends();
+  if (!wanted) return available;
+  const names = wanted.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !available.includes(name as FleetBackend));
+  if (unknown.length > 0 || names.length === 0)
+    throw new Error(
+      `BENCH_BACKENDS=${wanted}: available are ${available.join(', ')} (postgres needs TEST_DATABASE_URL)`,
+    );
+  return available.filter((name) => names.includes(name));
+}
 
 interface Row {
   readonly what: string;
@@ -51,12 +69,19 @@ interface Row {
   readonly goal: string;
 }
 
-const rows: Row[] = [];
-const result: string[] = [];
+/** What one backend's run measured: the table's rows and its `key=value` fields for the RESULT line. */
+interface Run {
+  readonly backend: FleetBackend;
+  readonly rows: Row[];
+  readonly result: string[];
+  problems: number;
+}
+
+let run: Run;
 function record(what: string, value: string, goal = '', key?: string) {
-  rows.push({ what, value, goal });
+  run.rows.push({ what, value, goal });
   process.stdout.write(`  ${what}: ${value}${goal ? ` (goal ${goal})` : ''}\n`);
-  if (key) result.push(key);
+  if (key) run.result.push(key);
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
@@ -70,24 +95,43 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-function cpuShare(pid: number) {
+/** CPU seconds so far of each database server process serving the cloud (none with SQLite, inside the cloud). */
+async function serverCpu(cloud: CloudProcess): Promise<Map<number, number>> {
+  return new Map((await cloud.database.serverPids()).map((pid) => [pid, cpuSeconds(pid)]));
+}
+
+/**
+ * Cores used from now until the returned function is called: by the cloud, by the database server processes serving
+ * it (a connection that closes in between takes its share with it, so that one is a lower bound) and by this process.
+ */
+async function cpuShare(cloud: CloudProcess) {
+  const pid = cloud.child.pid!;
+  const databaseStart = await serverCpu(cloud);
   const cloudStart = cpuSeconds(pid);
   const selfStart = process.cpuUsage();
   const wallStart = performance.now();
-  return () => {
+  return async () => {
     const wall = (performance.now() - wallStart) / 1_000;
     const self = process.cpuUsage(selfStart);
+    const cloudCores = (cpuSeconds(pid) - cloudStart) / wall;
+    let database = 0;
+    for (const [serverPid, seconds] of await serverCpu(cloud))
+      database += seconds - (databaseStart.get(serverPid) ?? 0);
     return {
-      cloud: (cpuSeconds(pid) - cloudStart) / wall,
+      cloud: cloudCores,
+      database: database / wall,
       fleet: (self.user + self.system) / 1e6 / wall,
     };
   };
 }
 
+/** A run on PostgreSQL also shows the server's share: its CPU is part of what an event or a request costs. */
+const onPostgres = () => run.backend === 'postgres';
+
 async function ingestion(cloud: CloudProcess, fleet: Fleet) {
-  const stored = new StoredEvents(cloud.databaseFile);
+  const stored = await cloud.database.openStoredEvents();
   try {
-    const before = stored.count(SITE);
+    const before = await stored.count(SITE);
     const perGate = Math.ceil(EVENTS / fleet.size);
     // Encoded before the clock starts, so the figure is the cloud's and the broker's, not the generator's.
     const plans = fleet.gates.map((gate, i) => {
@@ -101,7 +145,7 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
     });
     const sent = plans.reduce((n, p) => n + p.events.length, 0);
     const resent = plans.reduce((n, p) => n + p.resends.length, 0);
-    const cpu = cpuShare(cloud.child.pid!);
+    const cpu = await cpuShare(cloud);
     const started = performance.now();
     let failed = 0;
     const publishing = Promise.all(
@@ -124,7 +168,7 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
     const deadline = started + STORE_TIMEOUT_MS;
     let lastReport = started;
     while (performance.now() < deadline) {
-      count = stored.count(SITE) - before;
+      count = (await stored.count(SITE)) - before;
       if (count >= sent) {
         storedAt = performance.now() - started;
         break;
@@ -137,14 +181,14 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
       }
       await sleep(50);
     }
-    const usage = cpu();
+    const usage = await cpu();
     const publishedMs = await Promise.race([publishing, sleep(10_000).then(() => Number.NaN)]);
     // Let the retransmissions that follow the last original through before looking for doubles.
     await sleep(2_000);
-    count = stored.count(SITE) - before;
-    const resentRows = stored.rowsPerEvent(plans.flatMap((p) => p.resends.map((e) => e.eventId)));
+    count = (await stored.count(SITE)) - before;
+    const resentRows = await stored.rowsPerEvent(plans.flatMap((p) => p.resends.map((e) => e.eventId)));
     const doubled = [...resentRows.values()].filter((n) => n > 1).length;
-    const duplicated = stored.duplicateRows() + doubled;
+    const duplicated = (await stored.duplicateRows()) + doubled;
     const lost = sent - count;
     const rate = Number.isNaN(storedAt) ? (count * 1_000) / STORE_TIMEOUT_MS : (sent * 1_000) / storedAt;
     record('events sent (+ resent)', `${sent} (+ ${resent}) over ${fleet.size} gates`);
@@ -161,7 +205,7 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
     record('duplicated', String(duplicated), '0', `duplicated=${duplicated}`);
     record(
       'CPU while ingesting (cores)',
-      `cloud ${usage.cloud.toFixed(2)}, fleet ${usage.fleet.toFixed(2)} of ${cpus().length}`,
+      `cloud ${usage.cloud.toFixed(2)}, ${onPostgres() ? `PostgreSQL ${usage.database.toFixed(2)}, ` : ''}fleet ${usage.fleet.toFixed(2)} of ${cpus().length}`,
     );
     // Other work shares this machine: events per CPU-second the cloud actually got is the figure that carries over.
     const perCpuSecond = rate / usage.cloud;
@@ -171,9 +215,18 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
       '',
       `events_per_cloud_cpu_s=${perCpuSecond.toFixed(0)}`,
     );
-    result.push(`events=${sent}`, `resent=${resent}`, `publish_failed=${failed}`);
+    if (onPostgres()) {
+      const withServer = rate / (usage.cloud + usage.database);
+      record(
+        'events per CPU-second of cloud + PostgreSQL',
+        withServer.toFixed(0),
+        '',
+        `events_per_cloud_db_cpu_s=${withServer.toFixed(0)} db_cores_ingesting=${usage.database.toFixed(2)}`,
+      );
+    }
+    run.result.push(`events=${sent}`, `resent=${resent}`, `publish_failed=${failed}`);
   } finally {
-    stored.close();
+    await stored.close();
   }
 }
 
@@ -260,7 +313,7 @@ async function deltas(api: CloudApi, fleet: Fleet, visitDate: string): Promise<n
       '≤ 1,000 ms',
       `delta_p99_ms=${percentile(latencies, 99)}`,
     );
-    result.push(`delta_timed=${latencies.length}/${SALES}`);
+    run.result.push(`delta_timed=${latencies.length}/${SALES}`);
   }
   return soldTickets;
 }
@@ -290,12 +343,12 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
   }
   if (VALIDATION_SEC === 0) return;
   // Validation alone first: requests only, no passage events behind them, so the figure is the module's own.
-  const aloneCpu = cpuShare(cloud.child.pid!);
+  const aloneCpu = await cpuShare(cloud);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const alone = await validationsOnly(fleet, ticketIds, VALIDATION_RATE, VALIDATION_SEC);
   lag.disable();
-  const aloneUsage = aloneCpu();
+  const aloneUsage = await aloneCpu();
   record(
     'validation alone: sent / answered / past deadline',
     `${alone.sent} / ${alone.answered} / ${alone.sent - alone.answered} at ${alone.rate.toFixed(0)} requests/s`,
@@ -314,7 +367,16 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     '',
     `validation_cloud_cpu_us=${perRequestUs.toFixed(0)}`,
   );
-  const cpu = cpuShare(cloud.child.pid!);
+  if (onPostgres()) {
+    const serverUs = (aloneUsage.database * 1e6) / alone.rate;
+    record(
+      'PostgreSQL CPU while validating alone (cores; per request)',
+      `${aloneUsage.database.toFixed(2)} (${serverUs.toFixed(0)} µs)`,
+      '',
+      `validation_db_cpu_us=${serverUs.toFixed(0)}`,
+    );
+  }
+  const cpu = await cpuShare(cloud);
   const timeline = RTT_FILE ? ([] as string[]) : undefined;
   const report = await fleet.runTraffic({
     ratePerGate: VALIDATION_RATE / fleet.size,
@@ -329,7 +391,7 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     }),
   });
   if (timeline) appendFileSync(RTT_FILE!, `# scans ${VALIDATION_RATE}/s\n${timeline.join('\n')}\n`);
-  const usage = cpu();
+  const usage = await cpu();
   // Over every request: one not answered by its deadline counts as the deadline (a gate waited that long).
   const deadline = fleet.gates[0]?.config.deadlineMs ?? 800;
   const rtt = [
@@ -353,8 +415,11 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     '≤ 30 ms',
     `validation_p99_ms=${percentile(rtt, 99).toFixed(1)}`,
   );
-  record('CPU while validating (cores)', `cloud ${usage.cloud.toFixed(2)}, fleet ${usage.fleet.toFixed(2)}`);
-  result.push(`validation_timeouts=${report.validation.timedOut}`);
+  record(
+    'CPU while validating (cores)',
+    `cloud ${usage.cloud.toFixed(2)}, ${onPostgres() ? `PostgreSQL ${usage.database.toFixed(2)}, ` : ''}fleet ${usage.fleet.toFixed(2)}`,
+  );
+  run.result.push(`validation_timeouts=${report.validation.timedOut}`);
 }
 
 /**
@@ -424,32 +489,43 @@ async function fanOut(api: CloudApi, fleet: Fleet) {
     '≤ 1,000 ms',
     `fanout_ms=${complete ? answeredMs.toFixed(0) : 'incomplete'} fanout_last_ack_ms=${Number.isFinite(lastAck) ? lastAck : 'incomplete'}`,
   );
-  result.push(`fanout_acked=${acked}/${view.summary.gates}`);
+  run.result.push(`fanout_acked=${acked}/${view.summary.gates}`);
   await api.call('POST', '/api/v1/commands?wait=10000', {
     action: { kind: 'normal' },
     target: { kind: 'site', siteId: SITE },
   });
 }
 
-async function main() {
-  process.stdout.write(
-    `bench:fleet — ${GATES} gates, ${EVENTS} events; ${cpus().length} cores, load ${loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' ')} at start\n`,
-  );
-  const cloud = await startCloudProcess();
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
+/** Every phase against a fresh cloud process and fleet on `backend`. */
+async function runOn(backend: FleetBackend): Promise<Run> {
+  run = { backend, rows: [], result: [], problems: 0 };
+  const cloud = await startCloudProcess({ backend });
+  process.stdout.write(`\n[${backend}] cloud pid ${cloud.child.pid}\n`);
+  record('load average at the start', loadAverage());
   let fleet: Fleet | undefined;
-  let problems = 0;
   try {
     const api = await CloudApi.login(cloud.url, CLOUD_ADMIN.username, CLOUD_ADMIN.password);
     let started = performance.now();
-    const logins = await provisionFleet(api, { siteId: SITE, zoneId: ZONE, gates: GATES, gatePrefix: 'F' });
+    const logins = await provisionFleet(api, {
+      siteId: SITE,
+      zoneId: ZONE,
+      gates: GATES,
+      gatePrefix: 'F',
+      concurrency: provisioningConcurrency(backend),
+    });
     record('gates registered with logins in', `${(performance.now() - started).toFixed(0)} ms`);
     started = performance.now();
+    // A gate's late error (a stray reconnect after the fleet stopped) must not count against the next backend's run.
+    const thisRun = run;
     fleet = await Fleet.start(logins, {
       brokerUrl: cloud.brokerUrl,
       onProblem: (gate, error) => {
-        if (problems++ < 10) process.stderr.write(`  ${gate.gateId}: ${error.message}\n`);
+        if (thisRun.problems++ < 10) process.stderr.write(`  ${gate.gateId}: ${error.message}\n`);
       },
     });
     record('gates connected in', `${(performance.now() - started).toFixed(0)} ms`);
@@ -480,16 +556,54 @@ async function main() {
     await fleet?.stop();
     await cloud.stop();
   }
-  record(
-    'load average at the end',
-    loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' '),
-  );
-  process.stdout.write('\n| measure | value | goal |\n|---|---|---|\n');
-  for (const row of rows) process.stdout.write(`| ${row.what} | ${row.value} | ${row.goal} |\n`);
+  record('load average at the end', loadAverage());
+  return run;
+}
+
+/** One table, a value column per backend; rows one run has and the other has not (a skipped phase) show —. */
+function printTable(runs: readonly Run[]) {
+  const measures: string[] = [];
+  const goals = new Map<string, string>();
+  for (const r of runs) {
+    // A measure only this run has goes right after the one it followed in this run.
+    let previous = -1;
+    for (const row of r.rows) {
+      let at = measures.indexOf(row.what);
+      if (at === -1) {
+        at = previous + 1;
+        measures.splice(at, 0, row.what);
+      }
+      previous = at;
+      if (row.goal || !goals.has(row.what)) goals.set(row.what, row.goal);
+    }
+  }
+  const names = runs.map((r) => r.backend);
   process.stdout.write(
-    `\nRESULT gates=${GATES} ${result.join(' ')} problems=${problems} cores=${cpus().length} load1=${loadavg()[0]!.toFixed(2)}\n`,
+    `\n| measure | ${names.join(' | ')} | goal |\n|---|${names.map(() => '---|').join('')}---|\n`,
+  );
+  for (const what of measures) {
+    const values = runs.map((r) => r.rows.find((row) => row.what === what)?.value ?? '—');
+    process.stdout.write(`| ${what} | ${values.join(' | ')} | ${goals.get(what)} |\n`);
+  }
+}
+
+/** SQLite's fields keep the names they always had; PostgreSQL's carry a `postgres_` prefix. */
+function resultFields(r: Run): string {
+  const prefix = r.backend === 'sqlite' ? '' : `${r.backend}_`;
+  return [...r.result.flatMap((key) => key.split(' ')), `problems=${r.problems}`]
+    .map((field) => prefix + field)
+    .join(' ');
+}
+
+async function main() {
+  process.stdout.write(
+    `bench:fleet — ${GATES} gates, ${EVENTS} events on ${BACKENDS.join(', ')}; ${cpus().length} cores, load ${loadAverage()} at start\n`,
+  );
+  const runs: Run[] = [];
+  for (const backend of BACKENDS) runs.push(await runOn(backend));
+  printTable(runs);
+  process.stdout.write(
+    `\nRESULT gates=${GATES} ${runs.map(resultFields).join(' ')} cores=${cpus().length} load1=${loadavg()[0]!.toFixed(2)}\n`,
   );
 }
 

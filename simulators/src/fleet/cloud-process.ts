@@ -1,8 +1,8 @@
 /**
  * The real cloud as a child process, for the fleet's test and benchmark (test/support/cloud-process.ts): free
- * 127.0.0.1 ports for HTTP and the embedded broker, a fresh SQLite file in a temp directory, and a first
- * administrator from the environment. The fleet then meets the cloud only over HTTP and
- * MQTT, as real gates and operators do.
+ * 127.0.0.1 ports for HTTP and the embedded broker, a fresh database (a SQLite file, or a PostgreSQL schema when
+ * asked for and TEST_DATABASE_URL is set; fleet-database.ts), and a first administrator from the environment. The
+ * fleet then meets the cloud only over HTTP and MQTT, as real gates and operators do.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,33 +10,41 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CloudChild, freePort, spawnCloud } from '../../../test/support/cloud-process.js';
+import { createFleetDatabase, type FleetBackend, type FleetDatabase } from './fleet-database.js';
 
 export const CLOUD_ADMIN = { username: 'fleet_admin', password: 'fleet-password-1234' } as const;
 
 export interface CloudProcess {
   readonly url: string;
   readonly brokerUrl: string;
-  /** The SQLite file the cloud writes; readable alongside it (WAL). */
-  readonly databaseFile: string;
+  /** The database the cloud writes; read what it stored with `database.openStoredEvents()`. */
+  readonly database: FleetDatabase;
   readonly child: ChildProcess;
   readonly stderr: () => string;
+  /** Stops the cloud, then deletes its database. */
   stop(): Promise<void>;
 }
 
-/** Starts the cloud and resolves once /healthz answers (at most `startTimeoutMs`). */
+/** Starts the cloud on a fresh `backend` database (default SQLite); resolves once /healthz answers. */
 export async function startCloudProcess(
-  options: { env?: Record<string, string>; startTimeoutMs?: number } = {},
+  options: { backend?: FleetBackend; env?: Record<string, string>; startTimeoutMs?: number } = {},
 ): Promise<CloudProcess> {
+  const database = await createFleetDatabase(options.backend ?? 'sqlite');
+  // Files the cloud keeps beside its data (the audit anchors): with PostgreSQL they would otherwise go to ./data
+  // of the repository, where one run's anchors would meet another's.
   const dir = mkdtempSync(join(tmpdir(), 'fleet-cloud-'));
-  const databaseFile = join(dir, 'cloud.db');
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cleanup = async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await database.dispose();
+  };
   const mqttPort = await freePort();
   let cloud: CloudChild;
   try {
     cloud = await spawnCloud({
       env: {
         MQTT_PORT: String(mqttPort),
-        DATABASE_URL: `sqlite:${databaseFile}`,
+        DATABASE_URL: database.url,
+        AUDIT_ANCHOR_FILE: join(dir, 'audit-anchors.jsonl'),
         ADMIN_USERNAME: CLOUD_ADMIN.username,
         ADMIN_PASSWORD: CLOUD_ADMIN.password,
         LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
@@ -48,18 +56,18 @@ export async function startCloudProcess(
       ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
     });
   } catch (error) {
-    cleanup();
+    await cleanup();
     throw error;
   }
   return {
     url: cloud.url,
     brokerUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    databaseFile,
+    database,
     child: cloud.child,
     stderr: cloud.stderr,
     stop: async () => {
       await cloud.stop();
-      cleanup();
+      await cleanup();
     },
   };
 }

@@ -1,32 +1,40 @@
 /**
- * Five fleet gates against the real cloud process (embedded broker, SQLite): registered and given logins over the
- * HTTP API, connected with their own client ids; every event is stored exactly once even when sent twice, and a
- * site-wide emergency open is acknowledged by all five.
+ * Five fleet gates against the real cloud process (embedded broker; SQLite, and PostgreSQL too when
+ * TEST_DATABASE_URL is set): registered and given logins over the HTTP API, connected with their own client ids;
+ * every event is stored exactly once even when sent twice, and a site-wide emergency open is acknowledged by all
+ * five.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './cloud-process.js';
 import { Fleet, sleep } from './fleet.js';
+import { fleetBackends, provisioningConcurrency } from './fleet-database.js';
 import { FleetGate } from './fleet-gate.js';
 import { CloudApi, provisionFleet } from './provision.js';
-import { StoredEvents } from './stored-events.js';
+import type { StoredEvents } from './stored-events.js';
 import { type FleetEvent, VisitorStream } from './visitors.js';
 
-describe('fleet against the real cloud', () => {
+describe.each(fleetBackends())('fleet against the real cloud on %s', (backend) => {
   let cloud: CloudProcess;
   let api: CloudApi;
   let fleet: Fleet;
   let stored: StoredEvents;
 
   beforeAll(async () => {
-    cloud = await startCloudProcess();
+    cloud = await startCloudProcess({ backend });
     api = await CloudApi.login(cloud.url, CLOUD_ADMIN.username, CLOUD_ADMIN.password);
-    const logins = await provisionFleet(api, { siteId: 'fleet', zoneId: 'main', gates: 5, gatePrefix: 'T' });
+    const logins = await provisionFleet(api, {
+      siteId: 'fleet',
+      zoneId: 'main',
+      gates: 5,
+      gatePrefix: 'T',
+      concurrency: provisioningConcurrency(backend),
+    });
     fleet = await Fleet.start(logins, { brokerUrl: cloud.brokerUrl });
-    stored = new StoredEvents(cloud.databaseFile);
+    stored = await cloud.database.openStoredEvents();
   }, 90_000);
 
   afterAll(async () => {
-    stored?.close();
+    await stored?.close();
     await fleet?.stop();
     await cloud?.stop();
   }, 60_000);
@@ -46,6 +54,14 @@ describe('fleet against the real cloud', () => {
       if (online.length < 5) await sleep(100);
     }
     expect(online.sort()).toEqual(['T0001', 'T0002', 'T0003', 'T0004', 'T0005']);
+  });
+
+  it('tells the database server processes serving the cloud apart (none on SQLite, which runs inside it)', async () => {
+    const pids = await cloud.database.serverPids();
+    if (backend === 'sqlite') expect(pids).toEqual([]);
+    // The cloud's pool (DATABASE_POOL_SIZE, 10 by default) has connected by now: it created the administrator.
+    else expect(pids.length).toBeGreaterThanOrEqual(1);
+    expect(pids.length).toBeLessThanOrEqual(10);
   });
 
   it('stores each event once, also when a gate sends it again', async () => {
@@ -68,22 +84,22 @@ describe('fleet against the real cloud', () => {
         return gate.publishEncoded(event.type, FleetGate.encodeEvent(event));
       }),
     );
-    for (let i = 0; i < 100 && stored.count('fleet') < sent.length; i++) await sleep(100);
+    for (let i = 0; i < 100 && (await stored.count('fleet')) < sent.length; i++) await sleep(100);
     await sleep(300);
-    expect(stored.count('fleet')).toBe(sent.length);
-    const rows = stored.rowsPerEvent(sent.map((e) => e.eventId));
+    expect(await stored.count('fleet')).toBe(sent.length);
+    const rows = await stored.rowsPerEvent(sent.map((e) => e.eventId));
     expect(rows.size).toBe(sent.length);
     expect([...rows.values()].every((n) => n === 1)).toBe(true);
-    expect(stored.duplicateRows()).toBe(0);
+    expect(await stored.duplicateRows()).toBe(0);
   });
 
   it('traffic at a set rate reaches the cloud', async () => {
-    const before = stored.count('fleet');
+    const before = await stored.count('fleet');
     const report = await fleet.runTraffic({ ratePerGate: 10, durationMs: 1_000, drainMs: 10_000 });
     expect(report.scans).toBeGreaterThanOrEqual(40);
     expect(report.acknowledged).toBe(report.scans);
-    for (let i = 0; i < 100 && stored.count('fleet') < before + report.scans; i++) await sleep(100);
-    expect(stored.count('fleet')).toBe(before + report.scans);
+    for (let i = 0; i < 100 && (await stored.count('fleet')) < before + report.scans; i++) await sleep(100);
+    expect(await stored.count('fleet')).toBe(before + report.scans);
   });
 
   it('scans that ask the cloud first are answered, each reported with when it was asked and its round trip', async () => {
