@@ -97,6 +97,12 @@ describe('errors over HTTP', () => {
     app.get('/test/db-down', { config: { access: 'public' } }, async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
     });
+    app.get('/test/db-contended', { config: { access: 'public' } }, async () => {
+      // A serializable transaction that kept losing to others until transaction() gave up retrying.
+      throw Object.assign(new Error('could not serialize access due to read/write dependencies'), {
+        code: '40001',
+      });
+    });
     app.get('/test/not-found', { config: { access: 'public' } }, async () => {
       throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '票种', en: 'Ticket type' }, id: 7 });
     });
@@ -239,6 +245,12 @@ describe('errors over HTTP', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json().error.code).toBe('DATABASE_UNAVAILABLE');
     expect(response.body).not.toContain('10.0.0.5');
+  });
+
+  it('a transaction that lost every retry to others → 503 DATABASE_UNAVAILABLE, not 500', async () => {
+    const response = await app.inject({ method: 'GET', url: '/test/db-contended' });
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error.code).toBe('DATABASE_UNAVAILABLE');
   });
 
   it('a bug → 500 INTERNAL that leaks nothing, logged with the request id', async () => {

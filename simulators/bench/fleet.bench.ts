@@ -27,7 +27,7 @@ import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/cloud-process.js';
 import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
-import { type FleetBackend, fleetBackends, provisioningConcurrency } from '../src/fleet/fleet-database.js';
+import { type FleetBackend, fleetBackends } from '../src/fleet/fleet-database.js';
 import { FleetGate } from '../src/fleet/fleet-gate.js';
 import { CloudApi, provisionFleet } from '../src/fleet/provision.js';
 import { type FleetEvent, VisitorStream } from '../src/fleet/visitors.js';
@@ -516,7 +516,6 @@ async function runOn(backend: FleetBackend): Promise<Run> {
       zoneId: ZONE,
       gates: GATES,
       gatePrefix: 'F',
-      concurrency: provisioningConcurrency(backend),
     });
     record('gates registered with logins in', `${(performance.now() - started).toFixed(0)} ms`);
     started = performance.now();

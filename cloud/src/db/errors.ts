@@ -32,8 +32,8 @@ const SQLITE_UNAVAILABLE = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', '
 const PG_CONNECTION_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated'];
 
 /**
- * The database cannot serve us right now (down, unreachable, overloaded, locked, disk full) — as opposed to a bug
- * in a query. The API answers these with 503 DATABASE_UNAVAILABLE.
+ * The database cannot serve us right now (down, unreachable, overloaded, locked or contended past our retries, disk
+ * full) — as opposed to a bug in a query. The API answers these with 503 DATABASE_UNAVAILABLE.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
@@ -41,6 +41,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (code) {
     if (NETWORK_CODES.has(code)) return true;
     if (SQLITE_UNAVAILABLE.some((prefix) => code.startsWith(prefix))) return true;
+    // A serialization failure or deadlock that transaction() stopped retrying: contention, like SQLITE_BUSY.
+    if (PG_RETRYABLE.has(code)) return true;
     // Class 08 connection exception, 53 insufficient resources, 57P0x operator intervention / shutdown.
     if (/^(08|53)/.test(code) || /^57P0[1-3]$/.test(code)) return true;
   }

@@ -29,16 +29,6 @@ export function fleetBackends(): FleetBackend[] {
   return databaseBackends().map((b) => b.name);
 }
 
-/**
- * Requests at once when registering the fleet's gates (undefined: provisionFleet's default, 8). On PostgreSQL the
- * cloud's serializable transactions issuing gate logins 8 at a time lose about 300 serialization races (40001) per
- * 500 gates, and now and then one loses all of the cloud's tries and the request fails with 500; 2 at a time hardly
- * ever conflicts and registers 500 gates about as fast (3.4 s against 3.1 s).
- */
-export function provisioningConcurrency(backend: FleetBackend): number | undefined {
-  return backend === 'postgres' ? 2 : undefined;
-}
-
 export async function createFleetDatabase(backend: FleetBackend): Promise<FleetDatabase> {
   const found = databaseBackends().find((b) => b.name === backend);
   if (!found) throw new Error(`no ${backend} database for the fleet: set TEST_DATABASE_URL`);

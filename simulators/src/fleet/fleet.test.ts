@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './cloud-process.js';
 import { Fleet, sleep } from './fleet.js';
-import { fleetBackends, provisioningConcurrency } from './fleet-database.js';
+import { fleetBackends } from './fleet-database.js';
 import { FleetGate } from './fleet-gate.js';
 import { CloudApi, provisionFleet } from './provision.js';
 import type { StoredEvents } from './stored-events.js';
@@ -27,7 +27,6 @@ describe.each(fleetBackends())('fleet against the real cloud on %s', (backend) =
       zoneId: 'main',
       gates: 5,
       gatePrefix: 'T',
-      concurrency: provisioningConcurrency(backend),
     });
     fleet = await Fleet.start(logins, { brokerUrl: cloud.brokerUrl });
     stored = await cloud.database.openStoredEvents();

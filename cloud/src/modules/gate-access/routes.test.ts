@@ -54,6 +54,40 @@ describe.each(databaseBackends())('gate MQTT routes on $name', (backend) => {
       headers: env.as('admin'),
     });
     expect(unknown.statusCode).toBe(404);
+
+    // Each change is in the operation log under the operator who made it, with no password or hash in it.
+    const audit = await env.test.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_username', 'entity_id', 'before_json', 'after_json'])
+      .where('entity', '=', 'gate_credential')
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((row) => [row.action, row.entity_id])).toEqual([
+      ['gate_credential.issue', 'G01'],
+      ['gate_credential.rotate', 'G01'],
+      ['gate_credential.revoke', 'G01'],
+    ]);
+    expect(new Set(audit.map((row) => row.actor_username))).toEqual(new Set([env.operators.admin.username]));
+    expect(JSON.parse(audit[1]!.before_json!)).toMatchObject({ version: 1 });
+    expect(JSON.parse(audit[1]!.after_json!)).toMatchObject({ version: 2 });
+    for (const row of audit) {
+      expect(`${row.before_json}${row.after_json}`).not.toMatch(/password|\$scrypt|\$argon/i);
+      for (const password of [body.password, rotated.json().password])
+        expect(row.after_json).not.toContain(password);
+    }
+  });
+
+  it('issues credentials to 100 gates at once, every one of them (no serialization failure reaches the client)', async () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`);
+    await seedGates(env.test.database.db, 'park', ids);
+    const answers = await Promise.all(
+      ids.map((id) =>
+        env.app.inject({ method: 'POST', url: `/api/v1/gates/${id}/credentials`, headers: env.as('admin') }),
+      ),
+    );
+    expect(answers.map((answer) => answer.statusCode)).toEqual(ids.map(() => 201));
+    const rows = await env.test.database.db.selectFrom('gate_mqtt_credentials').select('gate_id').execute();
+    expect(rows.map((row) => row.gate_id).sort()).toEqual(ids);
   });
 
   it('lists gate status, streams a snapshot over SSE, and serves the communication log with gates.read', async () => {

@@ -6,6 +6,7 @@ import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
+import { changeContextOf } from '../venues/change-context.js';
 import { GateAccessService } from './service.js';
 
 const params = z.object({ gateId: idStringSchema });
@@ -65,7 +66,7 @@ export const gateAccessModule: AppModule = {
       },
       async (request, reply) => {
         reply.code(201);
-        return access.issue(request.params.gateId);
+        return access.issue(request.params.gateId, changeContextOf(request));
       },
     );
 
@@ -81,7 +82,7 @@ export const gateAccessModule: AppModule = {
           response: { 200: issuedSchema, ...errors },
         },
       },
-      async (request) => access.rotate(request.params.gateId),
+      async (request) => access.rotate(request.params.gateId, changeContextOf(request)),
     );
 
     app.delete(
@@ -95,7 +96,7 @@ export const gateAccessModule: AppModule = {
           response: { 200: credentialSchema, ...errors },
         },
       },
-      async (request) => access.revoke(request.params.gateId),
+      async (request) => access.revoke(request.params.gateId, changeContextOf(request)),
     );
   },
 };

@@ -4,14 +4,31 @@
  * rotation or revocation takes effect at once on the embedded broker — the next login is checked against the new
  * state and the gate's live session is dropped via `onInvalidated`. A Mosquitto broker learns of it from the next
  * export (see mqtt/README.md).
+ *
+ * Every issue, rotation and revocation is audited in its own transaction (never the password or its hash). On
+ * PostgreSQL the audited transaction queues on the audit chain's lock, so parallel issues for many gates run one
+ * after another instead of failing each other's serializable snapshots.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { transaction } from '../../db/transaction.js';
 import { gateClientId, gateUsername, type MqttIdentity, parseGateUsername } from '../../mqtt/identity.js';
 import { generatePassword, hashPassword, verifyPassword } from '../../mqtt/password-hash.js';
+import {
+  type AuditActor,
+  auditedTransaction,
+  recordAudit,
+  SYSTEM_ACTOR,
+} from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import { type CredentialRow, GateAccessRepo } from './repo.js';
+
+/** Who changed a gate's credential and from where (routes pass the signed-in operator; tools and tests the system). */
+export interface CredentialChangeContext {
+  readonly actor: AuditActor | null;
+  readonly ip: string | null;
+}
+
+const SYSTEM: CredentialChangeContext = { actor: SYSTEM_ACTOR, ip: null };
 
 export interface CredentialInfo {
   gateId: string;
@@ -49,10 +66,10 @@ export class GateAccessService {
   }
 
   /** First issue, or a new issue after a revocation; an existing valid credential must be rotated instead. */
-  async issue(gateId: string): Promise<IssuedCredential> {
+  async issue(gateId: string, context: CredentialChangeContext = SYSTEM): Promise<IssuedCredential> {
     const password = generatePassword();
     const hash = hashPassword(password);
-    const row = await transaction(this.db, async (trx) => {
+    const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
       const gate = await repo.gate(gateId);
       if (!gate) throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '闸机', en: 'Gate' }, id: gateId });
@@ -77,16 +94,17 @@ export class GateAccessService {
       };
       if (existing) await repo.replace(gateId, next);
       else await repo.insert(next);
+      await audited(trx, context, 'gate_credential.issue', existing, next);
       return next;
     });
     return { ...info(row), password };
   }
 
   /** A new password; the old one stops working at once and the gate's session is dropped. */
-  async rotate(gateId: string): Promise<IssuedCredential> {
+  async rotate(gateId: string, context: CredentialChangeContext = SYSTEM): Promise<IssuedCredential> {
     const password = generatePassword();
     const hash = hashPassword(password);
-    const row = await transaction(this.db, async (trx) => {
+    const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
       const existing = await repo.byGate(gateId);
       if (!existing || existing.revoked_at !== null) throw notFound(gateId);
@@ -97,19 +115,21 @@ export class GateAccessService {
         version: existing.version + 1,
       };
       await repo.replace(gateId, updated);
+      await audited(trx, context, 'gate_credential.rotate', existing, updated);
       return updated;
     });
     this.onInvalidated({ siteId: row.site_id, gateId });
     return { ...info(row), password };
   }
 
-  async revoke(gateId: string): Promise<CredentialInfo> {
-    const row = await transaction(this.db, async (trx) => {
+  async revoke(gateId: string, context: CredentialChangeContext = SYSTEM): Promise<CredentialInfo> {
+    const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
       const existing = await repo.byGate(gateId);
       if (!existing || existing.revoked_at !== null) throw notFound(gateId);
       const updated = { ...existing, revoked_at: this.now() };
       await repo.replace(gateId, { revoked_at: updated.revoked_at });
+      await audited(trx, context, 'gate_credential.revoke', existing, updated);
       return updated;
     });
     this.onInvalidated({ siteId: row.site_id, gateId });
@@ -136,6 +156,25 @@ export class GateAccessService {
     if (!(await verifyPassword(password, row.password_hash))) return undefined;
     return { kind: 'gate', siteId: parsed.siteId, gateId: parsed.gateId };
   }
+}
+
+/** The audit entry of a credential change: its public facts before and after, never the password hash. */
+function audited(
+  trx: Transaction<Database>,
+  context: CredentialChangeContext,
+  action: string,
+  before: CredentialRow | undefined,
+  after: CredentialRow,
+) {
+  return recordAudit(trx, {
+    actor: context.actor,
+    ip: context.ip,
+    action,
+    entity: 'gate_credential',
+    entityId: after.gate_id,
+    ...(before && { before: info(before) }),
+    after: info(after),
+  });
 }
 
 function info(row: CredentialRow): CredentialInfo {
