@@ -26,9 +26,16 @@ export type StoredEvent = PassageEventsTable;
  * A step run inside the ingestion transaction for every newly stored event (never for a replay). Throwing rolls
  * the whole event back; the gate's retransmission (or a later replay) then tries again.
  */
-export interface PassageHook {
+export interface PassageHook<Prepared = unknown> {
   readonly name: string;
-  apply(trx: Transaction<Database>, event: StoredEvent): Promise<void>;
+  /**
+   * Optional: reads what a whole batch of newly stored events needs in one go (one query for all their tickets
+   * instead of one per event: on PostgreSQL each is a round trip while the batch holds its transaction). Runs in the
+   * batch's transaction before `apply`; what it returns is handed to `apply` for each event of that batch only.
+   */
+  prepare?(trx: Transaction<Database>, events: readonly StoredEvent[]): Promise<Prepared>;
+  /** Applies one event, in the order the events were stored. */
+  apply(trx: Transaction<Database>, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
 }
 
 export type IngestOutcome =
@@ -146,7 +153,11 @@ export class PassageIngestion {
       })),
     );
     const movedBy = new Map(passages.map((event, i) => [event, moved[i]!]));
-    for (const event of applied) for (const hook of this.hooks) await hook.apply(trx, event);
+    const prepared: unknown[] = [];
+    for (const hook of this.hooks)
+      prepared.push(applied.length > 0 ? await hook.prepare?.(trx, applied) : undefined);
+    for (const event of applied)
+      for (const [i, hook] of this.hooks.entries()) await hook.apply(trx, event, prepared[i]);
     return outcomes.map((outcome) => {
       if ('status' in outcome) return outcome;
       if (!inserted.has(outcome.event_id)) return { status: 'duplicate' };

@@ -85,6 +85,26 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
     ]);
   });
 
+  it('counts every entry of a card when a batch holds several (read once per batch, kept current)', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 3 });
+    const other = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
+    // Ingested together, these share one batch and one read of the tickets.
+    const results = await Promise.all(
+      [pass(card), pass(other), pass(card), pass(card, { direction: 'out' }), pass(card), pass(card)].map(
+        ingest,
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill('applied'));
+    expect(await ticket(card)).toEqual({ status: 'used', entries_used: 3 });
+    expect(await ticket(other)).toEqual({ status: 'active', entries_used: 1 });
+    expect(await feedOps(card)).toEqual([
+      ['issue', 0],
+      ['use', 1],
+      ['use', 2],
+      ['use', 3],
+    ]);
+  });
+
   it('marks a single ticket used on its first entry; a replay, an exit and a pass change nothing', async () => {
     const single = await issueTicket(test.database.db);
     const event = pass(single);
