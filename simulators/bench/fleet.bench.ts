@@ -551,6 +551,10 @@ async function runOn(backend: FleetBackend): Promise<Run> {
     await sleep(1_000);
     await validation(cloud, fleet, forValidation);
     await fanOut(api, fleet);
+  } catch (error) {
+    // The cause of a failed request (a 500) is in the cloud's log, not in the answer.
+    process.stderr.write(`\n[${backend}] the cloud's log, last lines:\n${cloud.log().slice(-8_000)}\n`);
+    throw error;
   } finally {
     await fleet?.stop();
     await cloud.stop();

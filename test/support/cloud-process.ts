@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** How much of the cloud's stderr is kept for error messages: a long run at warn level must not grow without bound. */
+/** How much of the cloud's stderr and log is kept for error messages: a long run must not grow without bound. */
 const STDERR_TAIL = 64_000;
 
 export interface CloudChild {
@@ -23,6 +23,8 @@ export interface CloudChild {
   /** Resolves with the exit code or signal once the process is gone. */
   readonly exited: Promise<number | NodeJS.Signals | null>;
   readonly stderr: () => string;
+  /** The tail of its log (pino JSON lines on stdout: warnings and errors at the default LOG_LEVEL=warn). */
+  readonly log: () => string;
   /** SIGTERM, then SIGKILL if the cloud has not drained within 15 s (it drains for up to 10 s). */
   stop(): Promise<void>;
 }
@@ -65,12 +67,17 @@ export async function spawnCloud(options: SpawnCloudOptions): Promise<CloudChild
         LOG_LEVEL: 'warn',
         ...options.env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-STDERR_TAIL);
+  });
+  // Read, not ignored: an error the cloud logs (a 500's cause) is what a failed run needs to show.
+  let log = '';
+  child.stdout?.on('data', (chunk) => {
+    log = (log + chunk).slice(-STDERR_TAIL);
   });
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? code)),
@@ -80,7 +87,7 @@ export async function spawnCloud(options: SpawnCloudOptions): Promise<CloudChild
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null)
-      throw new Error(`cloud exited during start-up: ${stderr}`);
+      throw new Error(`cloud exited during start-up: ${stderr}${log}`);
     try {
       if ((await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok) break;
     } catch {
@@ -89,7 +96,7 @@ export async function spawnCloud(options: SpawnCloudOptions): Promise<CloudChild
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`cloud did not start within ${timeoutMs} ms: ${stderr}`);
+      throw new Error(`cloud did not start within ${timeoutMs} ms: ${stderr}${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -99,6 +106,7 @@ export async function spawnCloud(options: SpawnCloudOptions): Promise<CloudChild
     child,
     exited,
     stderr: () => stderr,
+    log: () => log,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

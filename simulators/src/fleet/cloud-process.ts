@@ -21,6 +21,8 @@ export interface CloudProcess {
   readonly database: FleetDatabase;
   readonly child: ChildProcess;
   readonly stderr: () => string;
+  /** The tail of the cloud's log (warnings and errors). */
+  readonly log: () => string;
   /** Stops the cloud, then deletes its database. */
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startCloudProcess(
     database,
     child: cloud.child,
     stderr: cloud.stderr,
+    log: cloud.log,
     stop: async () => {
       await cloud.stop();
       await cleanup();
