@@ -18,20 +18,17 @@ import { CapacityService } from '../capacity/service.js';
 import { RefundsService } from '../refunds/service.js';
 import { SupplementsService } from '../supplements/service.js';
 import { TicketTypesService } from '../ticket-types/service.js';
-import { type CredentialSecrets, credentialSecrets } from '../tickets/secrets.js';
+import { credentialSecrets } from '../tickets/secrets.js';
 import { TicketsService } from '../tickets/service.js';
 import { SigningKeys } from '../tickets/signing-keys.js';
 import { VenuesService } from '../venues/service.js';
-import { SalesService } from './service.js';
+import { type SalesDependencies, SalesService } from './service.js';
 
-export interface SalesServices {
-  readonly venues: VenuesService;
-  readonly ticketTypes: TicketTypesService;
-  readonly capacity: CapacityService;
-  readonly tickets: TicketsService;
-  readonly keys: SigningKeys;
-  /** Read on first use, so a cloud that never sells never creates the secret file. */
-  readonly secrets: () => CredentialSecrets;
+/**
+ * The sales' own dependencies (the secrets are read on first use, so a cloud that never sells creates no file) and
+ * the services built on them.
+ */
+export interface SalesServices extends SalesDependencies {
   readonly auth: AuthService;
   readonly sales: SalesService;
   readonly refunds: RefundsService;
