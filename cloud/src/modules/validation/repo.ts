@@ -52,30 +52,23 @@ function locked<Q extends { forUpdate(): Q }>(db: Db, query: Q): Q {
 const ticketById = precompile<{ siteId: string; id: number }, TicketRow>((db, p) =>
   locked(db, db.selectFrom('tickets').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id)),
 );
-const ticketByBarcode = precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
-  locked(
-    db,
-    db
-      .selectFrom('tickets')
-      .selectAll()
-      .where('site_id', '=', p.siteId)
-      .where('barcode', '=', p.code)
-      .orderBy('created_at', 'desc')
-      .limit(1),
-  ),
-);
-const ticketByCard = precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
-  locked(
-    db,
-    db
-      .selectFrom('tickets')
-      .selectAll()
-      .where('site_id', '=', p.siteId)
-      .where('card_uid', '=', p.code)
-      .orderBy('created_at', 'desc')
-      .limit(1),
-  ),
-);
+/** The site's newest ticket whose `column` holds the scanned code. */
+function ticketByCode(column: 'barcode' | 'card_uid') {
+  return precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
+    locked(
+      db,
+      db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('site_id', '=', p.siteId)
+        .where(column, '=', p.code)
+        .orderBy('created_at', 'desc')
+        .limit(1),
+    ),
+  );
+}
+const ticketByBarcode = ticketByCode('barcode');
+const ticketByCard = ticketByCode('card_uid');
 
 /** The site's ticket a scanned credential points at; on PostgreSQL locked until the transaction ends. */
 export function ticketFor(db: Db, siteId: string, credential: CredentialRef): Promise<TicketRow | undefined> {
