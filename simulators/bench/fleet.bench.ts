@@ -377,7 +377,7 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     );
   }
   const cpu = await cpuShare(cloud);
-  const timeline = RTT_FILE ? ([] as string[]) : undefined;
+  const timeline = rttTimeline();
   const report = await fleet.runTraffic({
     ratePerGate: VALIDATION_RATE / fleet.size,
     durationMs: VALIDATION_SEC * 1_000,
@@ -386,11 +386,9 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
     ticketIds,
     seed: 7,
     drainMs: 30_000,
-    ...(timeline && {
-      onValidation: (at, rttMs, answered) => timeline.push(`${at} ${rttMs.toFixed(2)} ${answered ? 1 : 0}`),
-    }),
+    ...(timeline && { onValidation: timeline.add }),
   });
-  if (timeline) appendFileSync(RTT_FILE!, `# scans ${VALIDATION_RATE}/s\n${timeline.join('\n')}\n`);
+  timeline?.write(`scans ${VALIDATION_RATE}/s`);
   const usage = await cpu();
   // Over every request: one not answered by its deadline counts as the deadline (a gate waited that long).
   const deadline = fleet.gates[0]?.config.deadlineMs ?? 800;
@@ -422,6 +420,19 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
   run.result.push(`validation_timeouts=${report.validation.timedOut}`);
 }
 
+/** One phase's BENCH_RTT_FILE lines (none when it is not set), appended under `# <header>` by `write`. */
+function rttTimeline() {
+  if (!RTT_FILE) return undefined;
+  const file = RTT_FILE;
+  const lines: string[] = [];
+  return {
+    add: (askedAtUs: bigint, rttMs: number, answered: boolean) => {
+      lines.push(`${askedAtUs} ${rttMs.toFixed(2)} ${answered ? 1 : 0}`);
+    },
+    write: (header: string) => appendFileSync(file, `# ${header}\n${lines.join('\n')}\n`),
+  };
+}
+
 /**
  * `rate` requests/s round-robin over the gates for `seconds`, each waiting up to its gate's deadline. The round
  * trips are those of every request: one not answered counts with the time it waited (its deadline).
@@ -429,7 +440,7 @@ async function validation(cloud: CloudProcess, fleet: Fleet, ticketIds: number[]
 async function validationsOnly(fleet: Fleet, ticketIds: number[], rate: number, seconds: number) {
   const rtt: number[] = [];
   let answered = 0;
-  const timeline = RTT_FILE ? ([] as string[]) : undefined;
+  const timeline = rttTimeline();
   const pending: Promise<void>[] = [];
   const started = performance.now();
   const total = Math.round(rate * seconds);
@@ -444,14 +455,14 @@ async function validationsOnly(fleet: Fleet, ticketIds: number[], rate: number, 
         gate.validate({ kind: 'qr', ticketId }, 'in').then((outcome) => {
           rtt.push(outcome.rttMs);
           if (outcome.response) answered++;
-          timeline?.push(`${at / 1000n} ${outcome.rttMs.toFixed(2)} ${outcome.response ? 1 : 0}`);
+          timeline?.add(at / 1000n, outcome.rttMs, outcome.response !== undefined);
         }),
       );
     }
     await sleep(10);
   }
   await Promise.all(pending);
-  if (timeline) appendFileSync(RTT_FILE!, `# ${rate}/s\n${timeline.join('\n')}\n`);
+  timeline?.write(`${rate}/s`);
   rtt.sort((a, b) => a - b);
   return { sent, answered, rtt, rate: (sent * 1_000) / (performance.now() - started) };
 }
