@@ -94,6 +94,17 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError
     .send(error.toBody(language));
 }
 
+/** Answers anything thrown while handling `request` as its catalogue error, logged by severity. */
+function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error, request);
+  if (appError.status >= 500) {
+    request.log.error({ err: error, code: appError.code }, 'request failed');
+  } else {
+    request.log.info({ code: appError.code, reason: appError.messages.en }, 'request rejected');
+  }
+  return sendError(request, reply, appError);
+}
+
 /**
  * Fastify's `frameworkErrors` option: errors the router raises before any route or error handler is involved
  * (a malformed percent-encoding, an overlong path parameter) would otherwise leave as Fastify's own JSON.
@@ -103,9 +114,7 @@ export function handleFrameworkError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const appError = toAppError(error, request);
-  request.log.info({ code: appError.code, reason: appError.messages.en }, 'request rejected');
-  sendError(request, reply, appError);
+  answerError(error, request, reply);
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -113,15 +122,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 export function installErrorHandling<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
 ): void {
-  app.setErrorHandler((error, request, reply) => {
-    const appError = toAppError(error, request);
-    if (appError.status >= 500) {
-      request.log.error({ err: error, code: appError.code }, 'request failed');
-    } else {
-      request.log.info({ code: appError.code, reason: appError.messages.en }, 'request rejected');
-    }
-    return sendError(request, reply, appError);
-  });
+  app.setErrorHandler((error, request, reply) => answerError(error, request, reply));
 
   // No route for this method and path: 405 when the path exists under other methods, 404 otherwise.
   app.setNotFoundHandler((request, reply) => {
