@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../test/support/cloud-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');
@@ -55,13 +56,6 @@ function listen(server: Server, port = 0): Promise<number> {
       else reject(new Error('no port'));
     });
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitForHealth(url: string, deadline: number): Promise<Response> {
