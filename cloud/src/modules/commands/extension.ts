@@ -2,14 +2,15 @@
  * The command-ack extension: `cmd/ack` messages settle the gate's result of the command. An ack for a command or
  * gate the cloud never issued, or a repeated ack (the gate answers a redelivered command again), changes nothing and
  * its comm-log line carries the reason (`UNKNOWN_COMMAND`, `DUPLICATE_ACK`). An ack that cannot be stored is not
- * acknowledged to the broker, which delivers it again. Acks are handed over as they arrive (`concurrent`): the dispatcher settles those that arrive together in one transaction, in arrival order.
+ * acknowledged to the broker, which delivers it again. Acks are handed over as they arrive (`concurrent`): the
+ * dispatcher settles those that arrive together in one transaction, in arrival order.
  */
 import type { Logger } from 'pino';
 import type { MqttExtension } from '../../mqtt/extensions/types.js';
 import type { CommandDispatcher } from './dispatcher.js';
 
 export function commandAckExtension(dispatcher: CommandDispatcher, logger: Logger): MqttExtension {
-  const extension: MqttExtension = {
+  return {
     name: 'command-acks',
     channels: ['cmd/ack'],
     concurrent: true,
@@ -26,5 +27,4 @@ export function commandAckExtension(dispatcher: CommandDispatcher, logger: Logge
       }
     },
   };
-  return extension;
 }

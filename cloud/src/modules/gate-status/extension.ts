@@ -40,7 +40,7 @@ export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): M
   const queuedFor = new Map<string, number>();
 
   // `concurrent` hands messages over as they arrive; the queue keeps their order.
-  const extension: MqttExtension = {
+  return {
     name: 'gate-status',
     channels: ['state', 'heartbeat'],
     concurrent: true,
@@ -83,7 +83,6 @@ export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): M
       });
     },
   };
-  return extension;
 
   async function flush(): Promise<void> {
     try {
