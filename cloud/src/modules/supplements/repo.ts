@@ -1,6 +1,5 @@
 /** The supplements module's SQL: supplements, their payments and the fee rates. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { findByIdempotencyKey } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import type { ListSupplementsQuery } from './schemas.js';
 import type { FeeReason, SupplementPaymentsTable, SupplementsTable } from './tables.js';
@@ -9,10 +8,6 @@ type Db = Kysely<Database>;
 export type SupplementRow = Selectable<SupplementsTable> & {
   payments: { method: SupplementPaymentsTable['method']; amountFen: number }[];
 };
-
-export function findByKey(db: Db, cashierId: string, key: string) {
-  return findByIdempotencyKey(db, 'supplements', cashierId, key);
-}
 
 export async function insertSupplement(
   db: Db,
