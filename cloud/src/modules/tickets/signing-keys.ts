@@ -17,17 +17,27 @@ import {
   importSigningKey,
   type SigningKeyPair,
 } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import type { CredentialSecrets } from './secrets.js';
+import type { SigningKeysTable } from './tables.js';
 
 /** How long an instance keeps signing with the key it read: the grace before a replaced key may be retired. */
 export const CACHE_MS = 60_000;
 
 export function isAllowedKeyId(keyId: number): boolean {
   return Number.isInteger(keyId) && keyId >= 0 && keyId <= 255 && keyId % 45 !== 5;
+}
+
+/** The lowest allowed id no existing key (active or retired) holds: ids of retired keys are never reused. */
+function lowestFreeKeyId(existing: readonly { key_id: number }[]): number {
+  const used = new Set(existing.map((row) => row.key_id));
+  let keyId = 1;
+  while (keyId <= 255 && (used.has(keyId) || !isAllowedKeyId(keyId))) keyId++;
+  if (keyId > 255) throw new AppError('SIGNING_KEY_UNAVAILABLE', { reason: 'no free key id' });
+  return keyId;
 }
 
 export interface PublicKeyInfo {
@@ -82,26 +92,25 @@ export class SigningKeys {
    */
   async insertKey(trx: Transaction<Database>): Promise<PublicKeyInfo> {
     const existing = await trx.selectFrom('signing_keys').select(['key_id', 'created_at']).execute();
-    const used = new Set(existing.map((row) => row.key_id));
-    let keyId = 1;
-    while (keyId <= 255 && (used.has(keyId) || !isAllowedKeyId(keyId))) keyId++;
-    if (keyId > 255) throw new AppError('SIGNING_KEY_UNAVAILABLE', { reason: 'no free key id' });
+    const keyId = lowestFreeKeyId(existing);
     const createdAt = Math.max(this.now(), ...existing.map((row) => row.created_at + 1));
+    const row = this.newKeyRow(keyId, createdAt);
+    await trx.insertInto('signing_keys').values(row).execute();
+    return { keyId, publicKey: row.public_key, status: 'active', createdAt };
+  }
+
+  /** A freshly generated key under `keyId`, its private half encrypted, as the row that stores it. */
+  private newKeyRow(keyId: number, createdAt: number): Insertable<SigningKeysTable> {
     const key = generateSigningKey(keyId);
     const seed = Buffer.from(exportSigningKey(key), 'base64');
-    const publicKey = exportPublicKey(key.publicKey);
-    await trx
-      .insertInto('signing_keys')
-      .values({
-        key_id: keyId,
-        public_key: publicKey,
-        private_key_enc: this.secrets().encrypt(seed, `signing-key:${keyId}`),
-        status: 'active',
-        created_at: createdAt,
-        retired_at: null,
-      })
-      .execute();
-    return { keyId, publicKey, status: 'active', createdAt };
+    return {
+      key_id: keyId,
+      public_key: exportPublicKey(key.publicKey),
+      private_key_enc: this.secrets().encrypt(seed, `signing-key:${keyId}`),
+      status: 'active',
+      created_at: createdAt,
+      retired_at: null,
+    };
   }
 
   private async loadActive(): Promise<SigningKeyPair | undefined> {
@@ -127,22 +136,9 @@ export class SigningKeys {
       const existing = await trx.selectFrom('signing_keys').select(['key_id', 'status']).execute();
       // Another caller created one since we looked.
       if (existing.some((row) => row.status === 'active')) return;
-      const used = new Set(existing.map((row) => row.key_id));
-      let keyId = 1;
-      while (keyId <= 255 && (used.has(keyId) || !isAllowedKeyId(keyId))) keyId++;
-      if (keyId > 255) throw new AppError('SIGNING_KEY_UNAVAILABLE', { reason: 'no free key id' });
-      const key = generateSigningKey(keyId);
-      const seed = Buffer.from(exportSigningKey(key), 'base64');
       await trx
         .insertInto('signing_keys')
-        .values({
-          key_id: keyId,
-          public_key: exportPublicKey(key.publicKey),
-          private_key_enc: this.secrets().encrypt(seed, `signing-key:${keyId}`),
-          status: 'active',
-          created_at: this.now(),
-          retired_at: null,
-        })
+        .values(this.newKeyRow(lowestFreeKeyId(existing), this.now()))
         .onConflict((oc) => oc.column('key_id').doNothing())
         .execute();
     });
