@@ -8,6 +8,11 @@ export interface TransactionOptions {
   readonly maxAttempts?: number;
   /** Called before each retry with the failed attempt's number and error (e.g. to log contention). */
   readonly onRetry?: (attempt: number, error: unknown) => void;
+  /**
+   * PostgreSQL only; default SERIALIZABLE. READ COMMITTED is for work that takes its own row locks and must see what
+   * the lock's holder committed (online validation). SQLite is serializable whatever is asked.
+   */
+  readonly isolation?: 'serializable' | 'read committed';
 }
 
 const DEFAULT_MAX_ATTEMPTS = 6;
@@ -28,7 +33,7 @@ export function enableGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
  * a short randomised backoff, up to `maxAttempts` times; the last error is rethrown. So `fn` must only touch the
  * database — publish messages or call other systems after this returns.
  *
- * Isolation is the same on both engines: SERIALIZABLE on PostgreSQL; SQLite transactions are serializable by
+ * Isolation is the same on both engines unless `isolation` says otherwise: SERIALIZABLE on PostgreSQL; SQLite transactions are serializable by
  * nature and ours start with BEGIN IMMEDIATE (see database.ts). Called with a transaction, `fn` simply joins it,
  * and retrying is left to the outermost call. On SQLite, concurrent calls may share one COMMIT (group-commit.ts);
  * each still commits or rolls back as a whole, and returns only once committed.
@@ -44,7 +49,10 @@ export async function transaction<T>(
   if (group) return group.run(fn, maxAttempts, options.onRetry);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().setIsolationLevel('serializable').execute(fn);
+      return await db
+        .transaction()
+        .setIsolationLevel(options.isolation ?? 'serializable')
+        .execute(fn);
     } catch (error) {
       if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
       options.onRetry?.(attempt, error);

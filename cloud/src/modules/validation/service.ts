@@ -36,9 +36,7 @@ import {
   type ValidateResponse,
   type VenueClock,
 } from '@scenic/protocol';
-import { type Kysely, PostgresAdapter, type Transaction } from 'kysely';
-import { isRetryableTransactionError } from '../../db/errors.js';
-import { backoffMs } from '../../db/group-commit.js';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { type GateSettings, settingsOf } from '../gate-config/settings.js';
@@ -52,8 +50,6 @@ import * as repo from './repo.js';
 const RECENT_MS = 8 * 86_400_000;
 /** Beyond the gate's passage timeout: the relay pulse, the passage event's trip to the cloud. */
 const RESERVATION_SLACK_MS = 2_000;
-/** Tries of a PostgreSQL validation, as `transaction()` gives. */
-const MAX_ATTEMPTS = 6;
 /** Entries per small cache (type versions, settings texts); the oldest goes first. */
 const CACHE_SIZE = 256;
 
@@ -89,23 +85,11 @@ export class ValidationService {
       return answer;
     };
     try {
-      if (this.db.getExecutor().adapter instanceof PostgresAdapter) return await this.readCommitted(work);
-      return await transaction(this.db, work);
+      // PostgreSQL: READ COMMITTED (see above), run again after a deadlock or a lost serialization race.
+      return await transaction(this.db, work, { isolation: 'read committed' });
     } catch (error) {
       if (error instanceof Late) return null;
       throw error;
-    }
-  }
-
-  /** PostgreSQL: the validation at READ COMMITTED (see above), run again after a deadlock or a lost connection. */
-  private async readCommitted<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db.transaction().setIsolationLevel('read committed').execute(fn);
-      } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
-      }
     }
   }
 
