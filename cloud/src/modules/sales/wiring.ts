@@ -5,8 +5,9 @@
  * Once, because two links keep caches: TicketTypesService keeps the ticket type versions it has read, and SigningKeys
  * the signing key for up to CACHE_MS. A copy per module would still be correct (a committed version never changes; a
  * key rotated elsewhere is picked up within CACHE_MS, which retirement waits out), but each copy would read, decrypt
- * and hold the same things again and warm up on its own. The modules that change ticket types or rotate keys keep
- * their own instances (they forget their own cache entries) and need nothing from these.
+ * and hold the same things again and warm up on its own. The ticket-types module keeps its own instance (it forgets
+ * its own cache entries; a committed version never changes). The credential-keys module rotates through these
+ * SigningKeys, so a rotation reaches the very next sale of this process.
  *
  * Route modules are separate Fastify plugins and share nothing but their options, so the set is kept per database
  * handle and config: every module of one app gets the same set, another app its own.
