@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, gateTopic } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/cloud-process.js';
 import { serviceUrl } from '../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
@@ -26,15 +26,6 @@ function mosquittoInstalled(): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await new Promise<number>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-  );
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const CLOUD_PASSWORD = 'cloud-secret-for-tests';
