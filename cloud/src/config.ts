@@ -35,7 +35,7 @@ export interface Config {
   readonly commLog: { readonly retentionDays: number };
   /** Whitelist feed rows and lapsed online-validation reservations are pruned after these many days. */
   readonly whitelist: { readonly feedRetentionDays: number; readonly reservationRetentionDays: number };
-  /** Master secret for signing keys at rest and ID-number hashes (modules/tickets/secrets.ts). */
+  /** Master secret for signing keys at rest and ID-number hashes (modules/signing-keys/secrets.ts). */
   readonly credentials: { readonly secret: string | undefined; readonly secretFile: string };
   /** In-park occupancy: the local hour a new occupancy day starts (null = never reset) and the alert hysteresis. */
   readonly occupancy: { readonly resetHour: number | null; readonly hysteresisPct: number };

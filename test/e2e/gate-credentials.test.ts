@@ -18,13 +18,13 @@ import {
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../cloud/src/db/schema.js';
-import { TicketTypesService } from '../../cloud/src/modules/ticket-types/service.js';
 import {
   issueTicket,
   SYSTEM_CONTEXT,
   signingKeys,
   TYPES,
-} from '../../cloud/src/modules/validation/testing.js';
+} from '../../cloud/src/modules/gate-validation/testing.js';
+import { TicketTypesService } from '../../cloud/src/modules/ticket-types/service.js';
 import { VenuesService } from '../../cloud/src/modules/venues/service.js';
 import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';

@@ -8,8 +8,8 @@
 import { gateTopic, generateBarcode } from '@scenic/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transaction } from '../../cloud/src/db/transaction.js';
+import { issueTicket, TYPES } from '../../cloud/src/modules/gate-validation/testing.js';
 import { TicketsService } from '../../cloud/src/modules/tickets/service.js';
-import { issueTicket, TYPES } from '../../cloud/src/modules/validation/testing.js';
 import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';
 

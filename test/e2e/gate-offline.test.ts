@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { generateBarcode } from '@scenic/protocol';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueTicket, TYPES } from '../../cloud/src/modules/validation/testing.js';
+import { issueTicket, TYPES } from '../../cloud/src/modules/gate-validation/testing.js';
 import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { freePort } from '../support/cloud-process.js';
 import { serviceUrl } from '../support/services.js';

@@ -17,7 +17,11 @@ import type { CommandView } from '../../cloud/src/modules/commands/schemas.js';
 import { CommandsService } from '../../cloud/src/modules/commands/service.js';
 import type { CommandTargetInput } from '../../cloud/src/modules/commands/targets.js';
 import { GateAccessService } from '../../cloud/src/modules/gate-access/service.js';
-import { issueTicket, SYSTEM_CONTEXT, seedGateSite } from '../../cloud/src/modules/validation/testing.js';
+import {
+  issueTicket,
+  SYSTEM_CONTEXT,
+  seedGateSite,
+} from '../../cloud/src/modules/gate-validation/testing.js';
 import type { CloudMqtt } from '../../cloud/src/mqtt/runtime.js';
 import { startTestMqtt } from '../../cloud/src/mqtt/testing.js';
 import { serviceUrl } from '../support/services.js';

@@ -4,7 +4,7 @@
  */
 import { renderReceiptPdf } from '../../src/modules/printing/receipt.js';
 import { renderTicketEscPos, renderTicketsPdf } from '../../src/modules/printing/service.js';
-import { sampleReceipt, sampleTicket } from '../../src/modules/printing/test-fixtures.js';
+import { sampleReceipt, sampleTicket } from '../../src/modules/printing/testing/fixtures.js';
 
 const ticket = sampleTicket();
 const receipt = sampleReceipt();

@@ -2,8 +2,9 @@
  * Every route module, registered by app.ts in this order. A new domain adds its `modules/<domain>/routes.ts`
  * (thin routes calling its service) and one line here.
  */
+
+import { authModule } from '../platform/auth/routes.js';
 import { auditModule } from './audit/routes.js';
-import { authModule } from './auth/routes.js';
 import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { commandsModule } from './commands/routes.js';

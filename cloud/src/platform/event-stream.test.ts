@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EventStreamSource, sendEventStream } from './event-stream.js';
-import { type EventStreamClient, openEventStream } from './event-stream-testing.js';
+import { type EventStreamClient, openEventStream } from './testing.js';
 
 interface Item {
   id: string;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { verifyAuditChain } from '../../platform/audit/verify.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { findAuditRows } from './repository.js';
+import { findAuditRows } from './repo.js';
 
 const query = z.object({
   actor: z.string().max(64).optional().describe('Operator id or username'),

@@ -3,9 +3,9 @@
  * slots capacity.manage. The daily cap itself is the site's dailyCapacity (venues API).
  */
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
 import {
   availabilityQuerySchema,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
 import { CapacityService } from './service.js';
 

@@ -28,8 +28,8 @@ import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import type { ControlRoomMetrics } from '../metrics/control-room-metrics.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import * as repo from './repo.js';
 import { type CommandTargetInput, resolveTarget } from './targets.js';
 

@@ -4,9 +4,9 @@
  * (gates.read).
  */
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { commandSchema, issueCommandSchema, issueQuerySchema, listQuerySchema } from './schemas.js';
 import { CommandsService } from './service.js';
 

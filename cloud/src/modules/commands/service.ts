@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { ACK_GRACE_MS, type CommandDispatcher, type IssueCommand } from './dispatcher.js';
 import * as repo from './repo.js';
 import type { CommandView } from './schemas.js';

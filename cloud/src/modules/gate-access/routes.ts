@@ -4,9 +4,9 @@
  */
 import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { GateAccessService } from './service.js';
 
 const params = z.object({ gateId: idStringSchema });

@@ -4,9 +4,9 @@
  */
 import { gateConfigSchema, idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { GateConfigService } from './service.js';
 import { gateSettingsSchema, updateGateSettingsSchema } from './settings.js';
 

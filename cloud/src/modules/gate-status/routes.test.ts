@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
-import { openEventStream } from '../../platform/event-stream-testing.js';
+import { openEventStream } from '../../platform/testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, SITE } from '../metrics/testing.js';
 import type { GateStatus } from './hub.js';
 

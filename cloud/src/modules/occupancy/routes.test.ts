@@ -8,7 +8,7 @@ import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { eventually } from '../../mqtt/testing.js';
-import { openEventStream } from '../../platform/event-stream-testing.js';
+import { openEventStream } from '../../platform/testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';

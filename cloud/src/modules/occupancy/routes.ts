@@ -5,10 +5,10 @@
  * each site's in-park capacity (venues.manage).
  */
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { type StreamChange, sendEventStream } from '../../platform/event-stream.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './service.js';
 import { OccupancyService } from './service.js';

@@ -8,8 +8,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { occupancyDay } from './day.js';
 import { type AlertLevel, nextLevel } from './levels.js';
 import * as repo from './repo.js';

@@ -11,7 +11,7 @@ import type { AuthConfig } from '../../platform/auth/config.js';
 import { randomPassword } from '../../platform/auth/credentials.js';
 import { seedRoles } from '../../platform/auth/roles-seed.js';
 import { isAppError } from '../../platform/errors.js';
-import { countOperators } from './repository.js';
+import { countOperators } from './repo.js';
 import { OperatorsService } from './service.js';
 
 export interface BootstrapLogger {

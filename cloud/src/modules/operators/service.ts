@@ -8,10 +8,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { checkPasswordPolicy, hashPassword, normaliseUsername } from '../../platform/auth/credentials.js';
-import { revokeSessionsOf, setPasswordHash } from '../../platform/auth/repository.js';
+import { revokeSessionsOf, setPasswordHash } from '../../platform/auth/repo.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import * as repo from './repository.js';
+import * as repo from './repo.js';
 
 const OPERATOR: Localized = { 'zh-CN': '操作员', en: 'Operator' };
 const ROLE: Localized = { 'zh-CN': '角色', en: 'Role' };

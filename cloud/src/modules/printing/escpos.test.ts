@@ -9,7 +9,7 @@ import {
   spread,
   wrapColumns,
 } from './escpos.js';
-import { sampleQrText, sampleTicket } from './test-fixtures.js';
+import { sampleQrText, sampleTicket } from './testing/fixtures.js';
 
 const hex = (b: Buffer) => b.toString('hex').replace(/(..)/g, '$1 ').trim();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderTicketsPdf } from './pdf-ticket.js';
-import { OVERLONG, sampleTicket } from './test-fixtures.js';
+import { OVERLONG, sampleTicket } from './testing/fixtures.js';
 import {
   crop,
   decodeCode128,
@@ -11,7 +11,7 @@ import {
   pdfPages,
   pdfText,
   popplerRequired,
-} from './test-readback.js';
+} from './testing/readback.js';
 
 describe('ticket PDF', () => {
   it('starts with a PDF header and refuses an empty batch', async () => {

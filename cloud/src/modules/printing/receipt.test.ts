@@ -2,8 +2,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { columns, LINE_COLUMNS } from './escpos.js';
 import { renderReceiptEscPos, renderReceiptPdf } from './receipt.js';
-import { sampleReceipt } from './test-fixtures.js';
-import { hasPoppler, pdfInfo, pdfText, popplerRequired } from './test-readback.js';
+import { sampleReceipt } from './testing/fixtures.js';
+import { hasPoppler, pdfInfo, pdfText, popplerRequired } from './testing/readback.js';
 
 /** The printable lines of an ESC/POS stream: control sequences dropped, GBK decoded. */
 function printedLines(b: Buffer): string[] {

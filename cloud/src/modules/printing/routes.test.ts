@@ -3,7 +3,7 @@ import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js';
 import { seedVenue, TYPES } from '../tickets/testing.js';
-import { hasPoppler, pdfText, popplerRequired } from './test-readback.js';
+import { hasPoppler, pdfText, popplerRequired } from './testing/readback.js';
 
 const DAY_MS = 86_400_000;
 const visitDate = (daysAhead: number) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);

@@ -4,13 +4,13 @@
  * and needs sales.sell. Every ticket printout is written to the operation log (sales/print-models.ts says why).
  */
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { SalePrints } from '../sales/print-models.js';
 import { saleParamsSchema } from '../sales/schemas.js';
 import { salesServices } from '../sales/wiring.js';
 import { ticketParamsSchema } from '../tickets/schemas.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { renderReceiptEscPos, renderReceiptPdf, renderTicketsEscPos, renderTicketsPdf } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };

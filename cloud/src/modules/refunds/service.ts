@@ -23,6 +23,7 @@ import { transaction } from '../../db/transaction.js';
 import { recordAudit } from '../../platform/audit/record.js';
 import { requireSecondApproval } from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import { dayOfIsoDate } from '../capacity/local-time.js';
@@ -33,7 +34,6 @@ import { voidRefundedStub } from '../stock/activation.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import type { VenuesService } from '../venues/service.js';
 import {
   type MethodAmount,

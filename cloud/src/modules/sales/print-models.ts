@@ -10,6 +10,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type {
@@ -21,7 +22,6 @@ import type {
 import type { TicketKind } from '../ticket-types/schemas.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import type { Site } from '../venues/schemas.js';
 import type { VenuesService } from '../venues/service.js';
 import type { PaymentMethod, Sale } from './schemas.js';

@@ -4,10 +4,10 @@
  */
 
 import { operatorOf } from '../../platform/auth/enforce.js';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { fastSuccessSerializer } from './response-serializer.js';
 import {
   createSaleSchema,

@@ -17,11 +17,11 @@ import type { DatabaseHandle } from '../../db/database.js';
 import { AuthService } from '../../platform/auth/service.js';
 import { CapacityService } from '../capacity/service.js';
 import { RefundsService } from '../refunds/service.js';
+import { SigningKeys } from '../signing-keys/keys.js';
+import { credentialSecrets } from '../signing-keys/secrets.js';
 import { SupplementsService } from '../supplements/service.js';
 import { TicketTypesService } from '../ticket-types/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
 import { TicketsService } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
 import { VenuesService } from '../venues/service.js';
 import { type SalesDependencies, SalesService } from './service.js';
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { GateConfigService } from '../gate-config/service.js';
-import { credentialSecrets } from '../tickets/secrets.js';
-import { CACHE_MS, SigningKeys } from '../tickets/signing-keys.js';
 import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';
+import { CACHE_MS, SigningKeys } from './keys.js';
+import { credentialSecrets } from './secrets.js';
 
 const SECRET = 'test-secret-test-secret-test-secret!';
 const visitDate = () => new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);

@@ -2,10 +2,11 @@
  * /api/v1/credential-keys (keys.manage): the QR signing keys — list (public facts only), rotate to a new signing key,
  * retire an old one. Rotation and retirement reach gates with their next config, published at once.
  */
+
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { salesServices } from '../sales/wiring.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { keyChangeSchema, keyParamsSchema, signingKeySchema } from './schemas.js';
 import { SigningKeysService } from './service.js';
 

@@ -12,10 +12,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import { CACHE_MS, type SigningKeys } from '../tickets/signing-keys.js';
-import type { ChangeContext } from '../venues/change-context.js';
+import { CACHE_MS, type SigningKeys } from './keys.js';
 import type { KeyChange, SigningKey } from './schemas.js';
 
 type Db = Kysely<Database>;

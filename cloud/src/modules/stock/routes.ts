@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { TicketTypesService } from '../ticket-types/service.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
 import {
   balanceQuerySchema,

@@ -9,11 +9,11 @@ import { checkBarcode, generateBarcodes, normaliseBarcodeDigits } from '@scenic/
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
-import { findOperatorById, rolesAndPermissionsOf } from '../../platform/auth/repository.js';
+import { findOperatorById, rolesAndPermissionsOf } from '../../platform/auth/repo.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { reconcile } from './reconciliation.js';
 import * as repo from './repo.js';
 import type {

@@ -4,9 +4,9 @@
  */
 import { ticketTypeRulesSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { changeContextOf } from '../venues/change-context.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import { VenuesService } from '../venues/service.js';
 import {

@@ -1,11 +1,11 @@
 import { createVenueClock, ticketTypeRulesSchema } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import { formatIsoDate, localDateAt } from '../../platform/identity/civil-date.js';
 import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js';
 import { AGE_POLICY_PRESETS } from '../venues/age-policy.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
 import type { CreateTicketType } from './schemas.js';
 import { TicketTypesService } from './service.js';

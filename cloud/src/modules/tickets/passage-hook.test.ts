@@ -8,9 +8,9 @@ import type { PassageEvent } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { silentLogger } from '../../mqtt/testing.js';
+import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { PassageIngestion } from '../passages/service.js';
-import { issueTicket, seedGateSite, TYPES } from '../validation/testing.js';
 import { ticketPassageHook } from './passage-hook.js';
 import { TicketsService } from './service.js';
 

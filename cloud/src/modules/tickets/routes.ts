@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
+import { SigningKeys } from '../signing-keys/keys.js';
+import { credentialSecrets } from '../signing-keys/secrets.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import { VenuesService } from '../venues/service.js';
 import {
@@ -15,9 +17,7 @@ import {
   ticketParamsSchema,
   ticketSchema,
 } from './schemas.js';
-import { credentialSecrets } from './secrets.js';
 import { TicketsService } from './service.js';
-import { SigningKeys } from './signing-keys.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
 

@@ -7,9 +7,9 @@ import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import { dayOfIsoDate } from '../capacity/local-time.js';
-import { CredentialSecrets } from './secrets.js';
+import { isAllowedKeyId, SigningKeys } from '../signing-keys/keys.js';
+import { CredentialSecrets } from '../signing-keys/secrets.js';
 import { TicketsService, type TicketToIssue } from './service.js';
-import { isAllowedKeyId, SigningKeys } from './signing-keys.js';
 import { seedVenue, TYPES } from './testing.js';
 
 const secrets = new CredentialSecrets(Buffer.alloc(32, 7));

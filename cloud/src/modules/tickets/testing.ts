@@ -1,8 +1,8 @@
 /** Test fixtures shared by the tickets and sales suites: a site with a window and ticket types. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { TicketTypesService } from '../ticket-types/service.js';
-import type { ChangeContext } from '../venues/change-context.js';
 import { VenuesService } from '../venues/service.js';
 
 export const SYSTEM_CONTEXT: ChangeContext = { actor: { id: null, username: 'system' }, ip: null };

@@ -3,10 +3,10 @@
  * service, shape the reply. Reading needs venues.read, changing venues.manage.
  */
 import { z } from 'zod';
+import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { AGE_POLICY_PRESETS, agePolicySchema } from './age-policy.js';
-import { changeContextOf } from './change-context.js';
 import {
   createGateSchema,
   createSiteSchema,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import { AGE_POLICY_PRESETS } from './age-policy.js';
-import type { ChangeContext } from './change-context.js';
 import { VenuesService } from './service.js';
 
 const context: ChangeContext = { actor: { id: null, username: 'system' }, ip: '10.0.0.9' };

@@ -8,9 +8,9 @@ import type { Kysely, Transaction } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import type { ChangeContext } from './change-context.js';
 import * as repo from './repo.js';
 import type {
   CreateGate,

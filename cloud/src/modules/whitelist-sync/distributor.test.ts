@@ -19,8 +19,8 @@ import { transaction } from '../../db/transaction.js';
 import type { CloudMqtt } from '../../mqtt/runtime.js';
 import { eventually, startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
+import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { TicketsService } from '../tickets/service.js';
-import { issueTicket, seedGateSite, TYPES } from '../validation/testing.js';
 
 type Received = { topic: string; message: WhitelistDelta | WhitelistSnapshot; at: number };
 
@@ -156,7 +156,9 @@ describe.each(databaseBackends())('whitelist distribution on $name', (backend) =
   });
 
   it('splits a snapshot into chunks of at most 2,000 records', async () => {
-    const signer = await (await import('../validation/testing.js')).signingKeys(test.database.db).active();
+    const signer = await (await import('../gate-validation/testing.js'))
+      .signingKeys(test.database.db)
+      .active();
     // QR validity is in whole minutes.
     const now = Math.floor(Date.now() / 60_000) * 60_000;
     const many = Array.from({ length: 2_100 }, () => ({

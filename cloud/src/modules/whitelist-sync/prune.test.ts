@@ -10,9 +10,9 @@ import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
 import { MqttBus } from '../../mqtt/bus.js';
 import { silentLogger } from '../../mqtt/testing.js';
+import { insertReservation } from '../gate-validation/repo.js';
+import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { TicketsService } from '../tickets/service.js';
-import { insertReservation } from '../validation/repo.js';
-import { issueTicket, seedGateSite, TYPES } from '../validation/testing.js';
 import { WhitelistDistributor } from './distributor.js';
 
 const DAY = 86_400_000;

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
-import { issueTicket, seedGateSite } from '../validation/testing.js';
+import { issueTicket, seedGateSite } from '../gate-validation/testing.js';
 
 describe.each(databaseBackends())('whitelist lag route on $name', (backend) => {
   let env: AuthTestApp;

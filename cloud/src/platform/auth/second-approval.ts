@@ -14,7 +14,7 @@ import type { Database } from '../../db/schema.js';
 import { type AuditActor, recordAudit } from '../audit/record.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Permission } from '../permissions.js';
-import * as repo from './repository.js';
+import * as repo from './repo.js';
 import type { AuthService, ClientInfo } from './service.js';
 
 export const SECOND_APPROVAL_THRESHOLD_KEY = 'second_approval.threshold_fen';

@@ -21,7 +21,7 @@ import {
   verifyAgainstDecoy,
   verifyPassword,
 } from './credentials.js';
-import * as repo from './repository.js';
+import * as repo from './repo.js';
 import { cachedOperator, cacheGeneration, cacheOperator } from './session-cache.js';
 import type { OperatorsTable } from './tables.js';
 import { hashToken, newSessionToken } from './tokens.js';

@@ -3,8 +3,8 @@
  * pass it to every changing service method, which records the audit entry in the change's own transaction.
  */
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor } from '../../platform/audit/record.js';
-import { actorOf } from '../../platform/auth/service.js';
+import type { AuditActor } from './audit/record.js';
+import { actorOf } from './auth/service.js';
 
 export interface ChangeContext {
   readonly actor: AuditActor | null;

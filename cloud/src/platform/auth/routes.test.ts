@@ -2,8 +2,8 @@ import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
-import { installAuth, UndeclaredAccessError } from '../../platform/auth/enforce.js';
-import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { installAuth, UndeclaredAccessError } from './enforce.js';
+import { type AuthTestApp, createAuthTestApp } from './testing.js';
 
 const login = (env: AuthTestApp, username: string, password: string, ip = '10.0.0.1') =>
   env.app.inject({

@@ -3,7 +3,7 @@
  * 12-digit barcode, and the overlong texts a careless ticket type or holder could bring.
  */
 import { encodeQrCredential, generateBarcode, generateSigningKey } from '@scenic/protocol';
-import type { ReceiptPrintModel, TicketPrintModel } from './model.js';
+import type { ReceiptPrintModel, TicketPrintModel } from '../model.js';
 
 const SHANGHAI_2025_05_01 = Date.UTC(2025, 3, 30, 16); // 2025-05-01 00:00 in Asia/Shanghai
 const DAY = 86_400_000;

@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
-import { CredentialSecrets } from '../tickets/secrets.js';
+import { SigningKeys } from '../signing-keys/keys.js';
+import { CredentialSecrets } from '../signing-keys/secrets.js';
 import { TicketsService, type TicketToIssue } from '../tickets/service.js';
-import { SigningKeys } from '../tickets/signing-keys.js';
 import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { passwordSchema } from '../../platform/auth/credentials.js';
-import { PERMISSION_NAMES } from '../../platform/permissions.js';
+import { PERMISSION_NAMES } from '../permissions.js';
+import { passwordSchema } from './credentials.js';
 
 export const loginBody = z.object({
   username: z.string().min(1).max(64),

@@ -1,18 +1,15 @@
 /** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval threshold setting. */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { auditedTransaction } from '../../platform/audit/record.js';
-import { clientOf } from '../../platform/auth/client-info.js';
-import { operatorOf } from '../../platform/auth/enforce.js';
-import {
-  secondApprovalThresholdFen,
-  setSecondApprovalThresholdFen,
-} from '../../platform/auth/second-approval.js';
-import { type AuthenticatedOperator, AuthService, actorOf } from '../../platform/auth/service.js';
-import { SESSION_COOKIE } from '../../platform/auth/tokens.js';
-import { errorResponseSchema } from '../../platform/errors.js';
-import type { AppModule } from '../module.js';
+import type { AppModule } from '../../modules/module.js';
+import { auditedTransaction } from '../audit/record.js';
+import { errorResponseSchema } from '../errors.js';
+import { clientOf } from './client-info.js';
+import { operatorOf } from './enforce.js';
 import { changePasswordBody, loginBody, loginResponse, meSchema, thresholdSchema } from './schemas.js';
+import { secondApprovalThresholdFen, setSecondApprovalThresholdFen } from './second-approval.js';
+import { type AuthenticatedOperator, AuthService, actorOf } from './service.js';
+import { SESSION_COOKIE } from './tokens.js';
 
 function me(operator: AuthenticatedOperator) {
   return {
