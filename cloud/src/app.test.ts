@@ -2,11 +2,12 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import packageJson from '../package.json' with { type: 'json' };
-import { type App, buildApp } from './app.js';
+import type { App } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { databaseBackends, type TestDatabase } from './db/testing.js';
 import { AppError } from './platform/errors.js';
+import { testApp } from './testing.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -15,7 +16,7 @@ describe.each(databaseBackends())('GET /healthz on $name', (backend) => {
   let app: App;
   beforeEach(async () => {
     test = await backend.create();
-    app = await buildApp({
+    app = await testApp({
       config: loadConfig({ DATABASE_URL: test.url }),
       database: test.database,
       logger: silent,
@@ -53,7 +54,7 @@ describe('GET /healthz against an unreachable PostgreSQL', () => {
   it('answers 503 DATABASE_UNAVAILABLE', async () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
     const database = openDatabase(config.database);
-    const app = await buildApp({ config, database, logger: silent });
+    const app = await testApp({ config, database, logger: silent });
     try {
       const response = await app.inject({
         method: 'GET',
@@ -81,7 +82,7 @@ describe('errors over HTTP', () => {
   beforeAll(async () => {
     test = await databaseBackends()[0]!.create();
     const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line)) });
-    app = await buildApp({ config: loadConfig({ DATABASE_URL: test.url }), database: test.database, logger });
+    app = await testApp({ config: loadConfig({ DATABASE_URL: test.url }), database: test.database, logger });
     // Routes that exist only to exercise the error paths.
     app.post(
       '/test/echo',

@@ -12,23 +12,14 @@ import {
   serializerCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Logger } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
-import type { Config } from './config.js';
-import type { DatabaseHandle } from './db/database.js';
+import type { Container } from './container.js';
 import { modules } from './modules/index.js';
-import type { CloudMqtt } from './mqtt/runtime.js';
 import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
 import { handleFrameworkError, installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
-export interface BuildAppOptions {
-  readonly config: Config;
-  readonly database: DatabaseHandle;
-  readonly logger: Logger;
-  readonly mqtt?: CloudMqtt;
-}
-
-export async function buildApp({ config, database, logger, mqtt }: BuildAppOptions) {
+/** The HTTP API over the container's services (container.ts builds them, once). */
+export async function buildApp({ config, logger, services, mqtt }: Container) {
   const app = Fastify({
     loggerInstance: logger,
     frameworkErrors: handleFrameworkError,
@@ -38,7 +29,7 @@ export async function buildApp({ config, database, logger, mqtt }: BuildAppOptio
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   // Before any route: every route after this must declare its access, and each request is checked against it.
-  await installAuth(app, { config, database });
+  await installAuth(app, { auth: services.auth });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -55,7 +46,7 @@ export async function buildApp({ config, database, logger, mqtt }: BuildAppOptio
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   for (const module of modules) {
-    await app.register(module.routes, { prefix: module.prefix ?? '', config, database, mqtt });
+    await app.register(module.routes, { prefix: module.prefix ?? '', config, services, mqtt });
   }
   return app;
 }
@@ -67,7 +58,7 @@ export type App = Awaited<ReturnType<typeof buildApp>>;
  * hops nearest the server (what Fastify does with a number, which its types do not accept); never `true`.
  */
 function trustProxyOption(
-  trust: Config['http']['trustProxy'],
+  trust: Container['config']['http']['trustProxy'],
 ): false | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return trust === false ? false : [...trust];

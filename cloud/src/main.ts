@@ -7,11 +7,11 @@ import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { ListenError } from './mqtt/listen-errors.js';
-import { type CloudMqtt, startMqtt } from './mqtt/runtime.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { isAppError } from './platform/errors.js';
 
@@ -64,8 +64,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const container = await createContainer({ config, database, logger });
   try {
-    await prepareAccess(database.db, config.auth, logger);
+    await prepareAccess(container.services.operators, config.auth, logger);
   } catch (error) {
     logger.fatal({ err: error }, 'cannot prepare roles or the first administrator');
     logger.flush();
@@ -76,9 +77,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let mqtt: CloudMqtt;
   try {
-    mqtt = await startMqtt({ config, database, logger });
+    await container.startMqtt();
   } catch (error) {
     if (!(error instanceof ListenError)) throw error;
     process.stderr.write(`${error.line}\n`);
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await buildApp({ config, database, logger, mqtt });
+  const app = await buildApp(container);
   try {
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     if (!line) throw error;
     process.stderr.write(`${line}\n`);
     await app.close();
-    await mqtt.close();
+    await container.close();
     await database.close();
     process.exit(1);
   }
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
-    await mqtt.close();
+    await container.close();
     await anchors?.stop();
     await database.close();
   });

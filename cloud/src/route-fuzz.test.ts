@@ -11,13 +11,11 @@
 
 import { generateBarcode } from '@scenic/protocol';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from './app.js';
 import { databaseBackends } from './db/testing.js';
+import type { CloudMqtt } from './modules/services.js';
 import { seedVenue, TYPES } from './modules/tickets/testing.js';
-import type { CloudMqtt } from './mqtt/runtime.js';
-import { startTestMqtt } from './mqtt/testing.js';
 import { type DeclaredRoute, declaredRoutes } from './platform/auth/enforce.js';
 import { type AuthTestApp, createAuthTestApp } from './platform/auth/testing.js';
 import { AppError, ERROR_CATALOGUE, type ErrorCode } from './platform/errors.js';
@@ -37,6 +35,7 @@ import {
 } from './platform/fuzz/inputs.js';
 import { installWriteCounter, type WriteCounter } from './platform/fuzz/write-counter.js';
 import { negotiateLanguage } from './platform/language.js';
+import { startTestCloud } from './testing.js';
 
 const RUNS = 18;
 /** Routes that hash or verify a password (argon2) per call, render a PDF or stream get fewer runs. */
@@ -137,14 +136,9 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   async function appFor(route: RouteInfo): Promise<App> {
     if (!NEEDS_MESSAGING.has(route.key)) return env.app;
     if (!messaging) {
-      const mqtt = await startTestMqtt(env.test.database);
-      const app = await buildApp({
-        config: env.config,
-        database: env.test.database,
-        logger: pino({ level: 'silent' }),
-        mqtt,
-      });
-      messaging = { app, mqtt };
+      const cloud = await startTestCloud(env.test.database, { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' });
+      const app = await buildApp(cloud);
+      messaging = { app, mqtt: cloud.mqtt! };
     }
     return messaging.app;
   }

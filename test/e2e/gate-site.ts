@@ -22,7 +22,7 @@ import {
   SYSTEM_CONTEXT,
   seedGateSite,
 } from '../../cloud/src/modules/gate-validation/testing.js';
-import type { CloudMqtt } from '../../cloud/src/mqtt/runtime.js';
+import type { CloudMqtt } from '../../cloud/src/modules/services.js';
 import { startTestMqtt } from '../../cloud/src/mqtt/testing.js';
 import { serviceUrl } from '../support/services.js';
 import { GateAgentProcess } from './gate-agent-process.js';
@@ -152,7 +152,7 @@ export class GateSite {
 
   /** Issues a command through the cloud's commands service and waits up to `waitMs` for the acks. */
   command(action: CommandAction, target: CommandTargetInput, waitMs = 10_000): Promise<CommandView> {
-    const commands = new CommandsService(this.db, this.cloud.controlRoom.commands);
+    const commands = new CommandsService(this.db, () => this.cloud.controlRoom.commands);
     return commands.issue({ action, target, ttlMs: 30_000 }, waitMs, SYSTEM_CONTEXT);
   }
 

@@ -4,10 +4,11 @@
  * exit codes: commands.ts.
  */
 import { buffer } from 'node:stream/consumers';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../config.js';
+import { createContainer } from '../container.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { seedRoles } from '../platform/auth/roles-seed.js';
 import { runAdminCommand } from './commands.js';
 
 async function main(): Promise<number> {
@@ -22,12 +23,17 @@ async function main(): Promise<number> {
   const database = openDatabase(config.database);
   try {
     await migrateToLatest(database);
-    await seedRoles(database.db);
-    return await runAdminCommand(process.argv.slice(2), database.db, {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
-      readStdin: async () => (await buffer(process.stdin)).toString('utf8'),
-    });
+    const { services } = await createContainer({ config, database, logger: pino({ level: 'warn' }) });
+    await services.operators.seedRoles();
+    return await runAdminCommand(
+      process.argv.slice(2),
+      { db: database.db, operators: services.operators },
+      {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+        readStdin: async () => (await buffer(process.stdin)).toString('utf8'),
+      },
+    );
   } finally {
     await database.close();
   }

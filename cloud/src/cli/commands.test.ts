@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
+import { OperatorsService } from '../modules/operators/service.js';
 import { anchorLine } from '../platform/audit/anchor.js';
 import { verifyPassword } from '../platform/auth/credentials.js';
 import { seedRoles } from '../platform/auth/roles-seed.js';
@@ -30,7 +31,8 @@ describe.each(databaseBackends())('admin CLI on $name', (backend) => {
   });
   afterEach(() => test.dispose());
 
-  const run = (argv: string[], io = memoryIo()) => runAdminCommand(argv, test.database.db, io);
+  const run = (argv: string[], io = memoryIo()) =>
+    runAdminCommand(argv, { db: test.database.db, operators: new OperatorsService(test.database.db) }, io);
 
   it('creates an operator with roles, reading the password from stdin, audited as the CLI', async () => {
     const io = memoryIo('s3cret-password\nignored second line');

@@ -14,7 +14,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { OperatorsService } from '../modules/operators/service.js';
+import type { OperatorsService } from '../modules/operators/service.js';
 import { AnchorFileError, type AuditAnchor, parseAnchors } from '../platform/audit/anchor.js';
 import type { AuditActor } from '../platform/audit/record.js';
 import { verifyAuditChain } from '../platform/audit/verify.js';
@@ -93,7 +93,7 @@ async function anchorsFrom(paths: readonly string[]): Promise<AuditAnchor[]> {
 
 export async function runAdminCommand(
   argv: readonly string[],
-  db: Kysely<Database>,
+  { db, operators }: { readonly db: Kysely<Database>; readonly operators: OperatorsService },
   io: CliIo,
 ): Promise<number> {
   const [command, ...rest] = argv;
@@ -110,7 +110,6 @@ export async function runAdminCommand(
       },
       strict: true,
     });
-    const operators = new OperatorsService(db);
     switch (command) {
       case 'create-operator': {
         const created = await operators.create(

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
-import type { DatabaseHandle } from '../db/database.js';
-import type { CloudMqtt } from '../mqtt/runtime.js';
+import type { CloudMqtt, CloudServices } from './services.js';
 
-/** What every route module is given; services and repositories are built from it inside the module. */
+/**
+ * What every route module is given by the composition root (container.ts): the config and the services, each built
+ * once per process. Routes call services; they never build one nor touch the database.
+ */
 export interface ModuleContext {
   readonly config: Config;
-  readonly database: DatabaseHandle;
+  readonly services: CloudServices;
   /** The cloud's MQTT side (bus, live gate status); absent when the app runs without it, e.g. in route tests. */
   readonly mqtt?: CloudMqtt;
 }

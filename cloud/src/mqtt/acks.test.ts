@@ -15,7 +15,7 @@ import { serviceUrl } from '../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { PassageHook } from '../modules/passages/service.js';
-import type { CloudMqtt } from './runtime.js';
+import type { CloudMqtt } from '../modules/services.js';
 import { connectGate, eventually, seedGates, startTestMqtt } from './testing.js';
 
 const [sqlite] = databaseBackends();

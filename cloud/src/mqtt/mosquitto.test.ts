@@ -15,8 +15,8 @@ import { serviceUrl } from '../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
+import type { CloudMqtt } from '../modules/services.js';
 import { mosquittoFiles } from './mosquitto-export.js';
-import type { CloudMqtt } from './runtime.js';
 import { connectGate, eventually, gateState, seedGates, startTestMqtt } from './testing.js';
 
 function mosquittoInstalled(): boolean {

@@ -8,9 +8,9 @@ import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
+import type { CloudMqtt } from '../modules/services.js';
 import { VenuesService } from '../modules/venues/service.js';
 import { ListenError } from './listen-errors.js';
-import type { CloudMqtt } from './runtime.js';
 import { connectGate, eventually, gateState, seedGates, startTestMqtt } from './testing.js';
 
 describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {

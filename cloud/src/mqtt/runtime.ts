@@ -1,68 +1,44 @@
 /**
- * The cloud's MQTT side, assembled: the embedded broker (unless MQTT_URL names an external one), the cloud's own
- * mqtt.js client, the bus with its extensions — the same for either broker — the communication log writer with its
- * periodic prune, and the metrics. Only the intake of gate → cloud messages differs (intake.ts): the embedded
- * broker hands them to the bus itself, an external broker delivers them to the cloud's client. `startMqtt`
- * resolves once the client is ready (embedded) or after a short wait for an external broker, which the client
- * keeps retrying in the background.
+ * The cloud's MQTT transport: the embedded broker (unless MQTT_URL names an external one) and the cloud's own mqtt.js
+ * client, both attached to a bus the caller built (and filled with extensions). Only the intake of gate → cloud
+ * messages differs (intake.ts): the embedded broker hands them to the bus itself, an external broker delivers them to
+ * the cloud's client. `connectMqtt` resolves once the client is ready (embedded) or after a short wait for an
+ * external broker, which the client keeps retrying in the background.
+ *
+ * This file knows nothing of the domain modules: who may log in as a gate is asked through `authenticateGate`, and
+ * what a message means is the bus's extensions' business. The composition root (container-mqtt.ts) assembles both.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { cloudSubscriptions } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { DatabaseHandle } from '../db/database.js';
-import { CommLogRepo } from '../modules/comm-log/repo.js';
-import { CommLogService } from '../modules/comm-log/service.js';
-import { CommLogWriter } from '../modules/comm-log/writer.js';
-import { GateAccessService } from '../modules/gate-access/service.js';
-import { GateConfigPublisher } from '../modules/gate-config/publisher.js';
-import { GateConfigService } from '../modules/gate-config/service.js';
-import { gateStatusExtension } from '../modules/gate-status/extension.js';
-import { GateStatusHub } from '../modules/gate-status/hub.js';
-import { GateStatusRepo } from '../modules/gate-status/repo.js';
-import { validationExtension } from '../modules/gate-validation/extension.js';
-import { ValidationService } from '../modules/gate-validation/service.js';
-import { type ControlRoom, startControlRoom } from '../modules/metrics/control-room.js';
-import type { PassageHook } from '../modules/passages/service.js';
-import { ticketPassageHook } from '../modules/tickets/passage-hook.js';
-import { TicketsService } from '../modules/tickets/service.js';
-import { WhitelistDistributor } from '../modules/whitelist-sync/distributor.js';
-import { whitelistSyncExtension } from '../modules/whitelist-sync/extension.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
-import { MqttBus } from './bus.js';
+import type { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
 import { type BrokerIntake, brokerIntake, clientIntake } from './intake.js';
-import { MqttMetrics } from './metrics.js';
 
-export interface CloudMqtt {
-  readonly bus: MqttBus;
-  readonly metrics: MqttMetrics;
-  readonly gateStatus: GateStatusHub;
-  readonly commLog: CommLogWriter;
-  /** Commands with ack tracking, passage ingestion, occupancy push and the control room's metrics. */
-  readonly controlRoom: ControlRoom;
-  /** Publishes each gate's retained config and its new versions. */
-  readonly gateConfig: GateConfigPublisher;
-  /** Live whitelist deltas and answers to gates' sync requests. */
-  readonly whitelist: WhitelistDistributor;
+export interface MqttTransport {
   /** The embedded broker's bound ports; undefined with an external broker. */
   readonly broker: { readonly port: number; readonly wsPort: number | undefined } | undefined;
   /** Drops a gate's live session on the embedded broker (after a rotation or revocation). */
   disconnectGate(gate: { siteId: string; gateId: string }): void;
-  close(): Promise<void>;
+  /** Stops the intake and ends the client; `afterClient` runs between the two ends (publishers, queues). */
+  close(afterClient?: () => Promise<void>): Promise<void>;
 }
 
-export interface StartMqttOptions {
+export interface ConnectMqttOptions {
   readonly config: Config;
-  readonly database: DatabaseHandle;
+  readonly bus: MqttBus;
   readonly logger: Logger;
-  /** Comm-log flush interval (tests use a short one). */
-  readonly commLogFlushMs?: number;
+  /** A gate's login: its identity, or undefined to refuse it. */
+  readonly authenticateGate: (
+    clientId: string,
+    username: string,
+    password: Buffer,
+  ) => Promise<MqttIdentity | undefined>;
   /** How long to wait for an external broker before start-up continues without it. */
   readonly externalConnectWaitMs?: number;
-  /** Passage hooks run after the built-in ones, inside the ingestion transaction (tests inject failures here). */
-  readonly extraPassageHooks?: readonly PassageHook[];
   /**
    * With the embedded broker, where gate → cloud messages enter (intake.ts): 'broker' (default) hands them to the
    * bus inside the broker; 'client' subscribes the cloud's client to them, as with an external broker.
@@ -70,42 +46,8 @@ export interface StartMqttOptions {
   readonly intake?: 'broker' | 'client';
 }
 
-const PRUNE_INTERVAL_MS = 3_600_000;
-
-export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
-  const { config, database, logger } = options;
-  const log = logger.child({ component: 'mqtt' });
-  const bus = new MqttBus(log);
-  const metrics = new MqttMetrics();
-  bus.onRecord((record) => metrics.observe(record));
-
-  const commLogRepo = new CommLogRepo(database.db);
-  const commLog = new CommLogWriter(commLogRepo, log, { flushIntervalMs: options.commLogFlushMs });
-  bus.onRecord((record) => commLog.add(record));
-  commLog.start();
-  const commLogService = new CommLogService(commLogRepo, database.db, config.venueTimezone);
-  const prune = () =>
-    commLogService.pruneOlderThan(config.commLog.retentionDays).then(
-      (deleted) => deleted > 0 && log.info({ deleted }, 'communication log pruned'),
-      (error: unknown) => log.error({ err: error }, 'communication log prune failed'),
-    );
-  void prune();
-  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS);
-  pruneTimer.unref();
-
-  const statusRepo = new GateStatusRepo(database.db);
-  const gateStatus = new GateStatusHub();
-  await gateStatus.load(statusRepo);
-  bus.use(gateStatusExtension(statusRepo, gateStatus));
-  const controlRoom = startControlRoom({
-    db: database.db,
-    bus,
-    gateStatus,
-    config,
-    logger: log,
-    passageHooks: [ticketPassageHook(new TicketsService(database.db)), ...(options.extraPassageHooks ?? [])],
-  });
-
+export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTransport> {
+  const { config, bus, logger: log } = options;
   const { username, clientId } = config.mqtt;
   let broker: EmbeddedBroker | undefined;
   let intake: BrokerIntake | undefined;
@@ -115,7 +57,6 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
     // Nobody else needs the cloud's password for its own broker, so an unset one is random per start.
     const cloudPassword = password ?? randomBytes(32).toString('base64url');
     password = cloudPassword;
-    const access = new GateAccessService(database.db);
     if ((options.intake ?? 'broker') === 'broker') intake = brokerIntake(bus, log);
     broker = await startEmbeddedBroker({
       host: config.mqtt.broker.host,
@@ -130,7 +71,7 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
           const ok = login.clientId.startsWith('sg-cloud-') && sameSecret(login.password, cloudPassword);
           return ok ? { kind: 'cloud' } : undefined;
         }
-        return access.authenticateGate(login.clientId, login.username, login.password);
+        return options.authenticateGate(login.clientId, login.username, login.password);
       },
     });
     url = `mqtt://127.0.0.1:${broker.port}`;
@@ -183,46 +124,17 @@ export async function startMqtt(options: StartMqttOptions): Promise<CloudMqtt> {
   if (broker) await subscribed;
   else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
 
-  const validation = validationExtension(new ValidationService(database.db), bus, log);
-  bus.use(validation);
-  const whitelist = new WhitelistDistributor(database.db, bus, log, {
-    feedRetentionMs: config.whitelist.feedRetentionDays * 86_400_000,
-    reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
-  });
-  bus.use(whitelistSyncExtension(database.db, whitelist));
-  await whitelist.start();
-
-  const gateConfig = new GateConfigPublisher(new GateConfigService(database.db), bus, log);
-  // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.
-  if (broker) await gateConfig.start();
-  else void gateConfig.start();
-
   return {
-    bus,
-    metrics,
-    gateStatus,
-    commLog,
-    controlRoom,
-    gateConfig,
-    whitelist,
     broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
     disconnectGate: ({ siteId, gateId }) => {
       broker?.disconnect(
         (identity) => identity.kind === 'gate' && identity.siteId === siteId && identity.gateId === gateId,
       );
     },
-    close: async () => {
-      clearInterval(pruneTimer);
+    close: async (afterClient) => {
       intake?.stop();
-      // Stop scheduling first, then end the client: a publish waiting for an unreachable broker fails on end
-      // instead of holding the shutdown.
-      const publishers = Promise.all([gateConfig.stop(), whitelist.stop()]);
       await endClient(client);
-      await publishers;
-      await bus.idle();
-      await validation.idle();
-      await controlRoom.close();
-      await commLog.stop();
+      await afterClient?.();
       await broker?.close();
     },
   };

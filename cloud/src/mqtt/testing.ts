@@ -5,41 +5,28 @@
 import { encodeMessage, type GateState, gateTopic } from '@scenic/protocol';
 import type { Kysely } from 'kysely';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { pino } from 'pino';
-import { loadConfig } from '../config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import type { CloudMqtt } from '../modules/services.js';
 import { seedLayout } from '../modules/venues/testing.js';
+import { silentLogger, startTestCloud, type TestCloudOptions } from '../testing.js';
 import { gateClientId, gateUsername } from './identity.js';
-import { type CloudMqtt, type StartMqttOptions, startMqtt } from './runtime.js';
 
-export const silentLogger = pino({ level: 'silent' });
+export { silentLogger };
 
 /** Inserts a site, a zone and gates (idempotent per site), as the venues module would. */
 export function seedGates(db: Kysely<Database>, siteId: string, gateIds: string[]): Promise<void> {
   return seedLayout(db, siteId, [{ id: 'main', name: { zh: '主区', en: 'Main' }, gates: gateIds }]);
 }
 
-export function startTestMqtt(
+/** The cloud's MQTT side over a container of its own (testing.ts startTestCloud); closing it stops that side. */
+export async function startTestMqtt(
   database: DatabaseHandle,
   env: Record<string, string> = {},
-  options: Pick<StartMqttOptions, 'extraPassageHooks' | 'intake'> = {},
+  options: TestCloudOptions = {},
 ): Promise<CloudMqtt> {
-  const config = loadConfig({
-    MQTT_HOST: '127.0.0.1',
-    MQTT_PORT: '0',
-    MQTT_WS_PORT: 'off',
-    MQTT_INSTANCE: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    ...env,
-  });
-  return startMqtt({
-    config,
-    database,
-    logger: silentLogger,
-    commLogFlushMs: 20,
-    externalConnectWaitMs: 3_000,
-    ...options,
-  });
+  const container = await startTestCloud(database, env, options);
+  return container.mqtt!;
 }
 
 export function gateState(gateId: string, online: boolean, since: number | null): GateState {

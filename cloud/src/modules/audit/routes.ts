@@ -1,9 +1,7 @@
 /** The operation log (操作日志): search it and check its hash chain. */
 import { z } from 'zod';
-import { verifyAuditChain } from '../../platform/audit/verify.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { findAuditRows } from './repo.js';
 
 const query = z.object({
   actor: z.string().max(64).optional().describe('Operator id or username'),
@@ -52,7 +50,7 @@ const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorR
 export const auditModule: AppModule = {
   name: 'audit',
   prefix: '/api/v1/audit',
-  routes: async (app, { database }) => {
+  routes: async (app, { services: { audit } }) => {
     app.get(
       '/',
       {
@@ -68,7 +66,7 @@ export const auditModule: AppModule = {
         },
       },
       async (request) => {
-        const rows = await findAuditRows(database.db, request.query);
+        const rows = await audit.find(request.query);
         const items = rows.map((row) => ({
           seq: row.seq,
           at: row.at,
@@ -96,7 +94,7 @@ export const auditModule: AppModule = {
           response: { 200: verificationSchema, ...errors },
         },
       },
-      async () => verifyAuditChain(database.db),
+      async () => audit.verify(),
     );
   },
 };

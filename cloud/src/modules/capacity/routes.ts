@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { VenuesService } from '../venues/service.js';
 import {
   availabilityQuerySchema,
   availabilitySchema,
@@ -15,15 +14,13 @@ import {
   slotSchema,
   updateSlotSchema,
 } from './schemas.js';
-import { CapacityService } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 
 export const capacityModule: AppModule = {
   name: 'capacity',
   prefix: '/api/v1/capacity',
-  routes: async (app, { database }) => {
-    const capacity = new CapacityService(database.db, new VenuesService(database.db));
+  routes: async (app, { services: { capacity } }) => {
     const tags = ['capacity'];
 
     app.get(

@@ -6,8 +6,6 @@ import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { CommLogRepo } from './repo.js';
-import { CommLogService } from './service.js';
 
 const dateSchema = z.iso.date().describe('Venue-local calendar date, YYYY-MM-DD');
 
@@ -73,8 +71,7 @@ const read = { access: 'gates.read' } as const;
 export const commLogModule: AppModule = {
   name: 'comm-log',
   prefix: '/api/v1/comm-log',
-  routes: async (app, { config, database }) => {
-    const service = new CommLogService(new CommLogRepo(database.db), database.db, config.venueTimezone);
+  routes: async (app, { services: { commLog: service } }) => {
     const tags = ['gates'];
 
     app.get(

@@ -24,7 +24,7 @@ export interface DailyGateSummary {
 
 export class CommLogService {
   constructor(
-    private readonly repo: CommLogRepo,
+    readonly repo: CommLogRepo,
     private readonly db: Kysely<Database>,
     private readonly defaultTimeZone: string,
   ) {}

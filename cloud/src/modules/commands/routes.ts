@@ -8,7 +8,6 @@ import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { commandSchema, issueCommandSchema, issueQuerySchema, listQuerySchema } from './schemas.js';
-import { CommandsService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -20,8 +19,7 @@ const errors = {
 export const commandsModule: AppModule = {
   name: 'commands',
   prefix: '/api/v1/commands',
-  routes: async (app, { database, mqtt }) => {
-    const commands = new CommandsService(database.db, mqtt?.controlRoom.commands);
+  routes: async (app, { services: { commands } }) => {
     const tags = ['gates'];
 
     app.post(

@@ -16,14 +16,16 @@ const RESOURCE = { 'zh-CN': '闸机指令', en: 'Gate command' } as const;
 export class CommandsService {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dispatcher: CommandDispatcher | undefined,
+    /** The dispatcher runs on the MQTT side, which starts after the services (and not at all in route tests). */
+    private readonly dispatcher: () => CommandDispatcher | undefined,
   ) {}
 
   async issue(input: IssueCommand, waitMs: number, context: ChangeContext): Promise<CommandView> {
-    if (!this.dispatcher) throw new AppError('MQTT_UNAVAILABLE');
-    const id = await this.dispatcher.issue(input, context);
+    const dispatcher = this.dispatcher();
+    if (!dispatcher) throw new AppError('MQTT_UNAVAILABLE');
+    const id = await dispatcher.issue(input, context);
     // Up to the moment the last gate counts as timed out, plus slack for the sweep that records it.
-    await this.dispatcher.waitSettled(id, Math.min(waitMs, input.ttlMs + ACK_GRACE_MS + SWEEP_SLACK_MS));
+    await dispatcher.waitSettled(id, Math.min(waitMs, input.ttlMs + ACK_GRACE_MS + SWEEP_SLACK_MS));
     return this.get(id);
   }
 

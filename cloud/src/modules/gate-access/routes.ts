@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { GateAccessService } from './service.js';
 
 const params = z.object({ gateId: idStringSchema });
 
@@ -34,8 +33,7 @@ const manage = { access: 'gates.manage' } as const;
 export const gateAccessModule: AppModule = {
   name: 'gate-access',
   prefix: '/api/v1/gates',
-  routes: async (app, { database, mqtt }) => {
-    const access = new GateAccessService(database.db, (gate) => mqtt?.disconnectGate(gate));
+  routes: async (app, { services: { gateAccess: access } }) => {
     const tags = ['gates'];
 
     app.get(

@@ -9,8 +9,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serviceUrl } from '../../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
-import type { CloudMqtt } from '../../mqtt/runtime.js';
 import { eventually, startTestMqtt } from '../../mqtt/testing.js';
+import type { CloudMqtt } from '../services.js';
 import { SYSTEM_CONTEXT } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';
 

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { GateConfigService } from './service.js';
 import { gateSettingsSchema, updateGateSettingsSchema } from './settings.js';
 
 const params = z.object({ gateId: idStringSchema });
@@ -17,8 +16,7 @@ const configResponse = gateConfigSchema.meta({ id: 'GateConfig' });
 export const gateConfigModule: AppModule = {
   name: 'gate-config',
   prefix: '/api/v1/gates',
-  routes: async (app, { database, mqtt }) => {
-    const service = new GateConfigService(database.db);
+  routes: async (app, { services: { gateConfig: service }, mqtt }) => {
     const tags = ['gates'];
 
     app.get(

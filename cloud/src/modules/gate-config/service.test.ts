@@ -36,7 +36,10 @@ describe.each(databaseBackends())('gate configs on $name', (backend) => {
         { id, zoneId: 'north', direction: 'both', kind: 'tripod', name: { zh: id, en: id }, active: true },
         SYSTEM_CONTEXT,
       );
-    service = new GateConfigService(test.database.db);
+    service = new GateConfigService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+    );
   });
   afterEach(() => test.dispose());
 
@@ -89,7 +92,10 @@ describe.each(databaseBackends())('gate configs on $name', (backend) => {
   it('two instances syncing the same change at once write one version', async () => {
     await service.sync();
     await service.updateSettings('G01', { voiceVolume: 10 }, SYSTEM_CONTEXT);
-    const other = new GateConfigService(test.database.db);
+    const other = new GateConfigService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+    );
     const [a, b] = await Promise.all([service.sync('park'), other.sync('park')]);
     const wrote = [...a, ...b].filter((entry) => entry.config.gateId === 'G01' && entry.changed);
     expect(wrote).toHaveLength(1);

@@ -14,8 +14,7 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { VenuesService } from '../venues/service.js';
+import type { TicketTypesService } from '../ticket-types/service.js';
 import * as repo from './repo.js';
 import { type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
 
@@ -30,7 +29,6 @@ export interface SyncedConfig {
 }
 
 export class GateConfigService {
-  private readonly types: TicketTypesService;
   /** The last config built per gate, reused while its content and version stay. */
   private readonly parsed = new Map<
     string,
@@ -39,10 +37,9 @@ export class GateConfigService {
 
   constructor(
     private readonly db: Db,
+    private readonly types: TicketTypesService,
     private readonly now: () => number = Date.now,
-  ) {
-    this.types = new TicketTypesService(db, new VenuesService(db));
-  }
+  ) {}
 
   /** Every active gate's current config (of one site, or all), writing a new version where the content changed. */
   async sync(siteId?: string): Promise<SyncedConfig[]> {

@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { sendEventStream } from '../../platform/event-stream.js';
 import type { AppModule } from '../module.js';
-import { type GateStatus, statusFromRow } from './hub.js';
-import { GateStatusRepo } from './repo.js';
+import type { GateStatus } from './hub.js';
 
 const statusSchema = z
   .object({
@@ -36,12 +35,11 @@ const read = { access: 'gates.read' } as const;
 export const gateStatusModule: AppModule = {
   name: 'gate-status',
   prefix: '/api/v1/gates/status',
-  routes: async (app, { database, mqtt }) => {
-    const repo = new GateStatusRepo(database.db);
+  routes: async (app, { services, mqtt }) => {
     const tags = ['gates'];
     // With the MQTT side running, the hub is the freshest view; without it (tests, tools) the table is.
     const current = async (): Promise<GateStatus[]> =>
-      mqtt ? mqtt.gateStatus.all() : (await repo.all()).map(statusFromRow);
+      mqtt ? mqtt.gateStatus.all() : services.gateStatus.stored();
 
     app.get(
       '/',

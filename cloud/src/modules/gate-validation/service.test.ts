@@ -50,7 +50,10 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
   beforeEach(async () => {
     test = await backend.create();
     await seedGateSite(test.database.db, GATES);
-    service = new ValidationService(test.database.db);
+    service = new ValidationService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+    );
   });
   afterEach(() => test.dispose());
 
@@ -81,7 +84,11 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
   it('a reservation nobody used lapses after the passage timeout; a confirmed one is counted once', async () => {
     const card = await countCard(2, 1);
     let now = Date.now();
-    const clocked = new ValidationService(test.database.db, () => now);
+    const clocked = new ValidationService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+      () => now,
+    );
     const first = request('G01', { kind: 'qr', ticketId: card });
     expect((await clocked.validate('park', 'G01', first))?.decision).toBe('admit');
     const second = await clocked.validate('park', 'G02', request('G02', { kind: 'qr', ticketId: card }));
@@ -236,21 +243,29 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     let now = Date.now();
     let reads = 0;
     // The clock moves on with each read, as time passes while a request waits and while it is worked on.
-    const clocked = new ValidationService(test.database.db, () => {
-      reads++;
-      return now;
-    });
+    const clocked = new ValidationService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+      () => {
+        reads++;
+        return now;
+      },
+    );
     const stale = request('G01', { kind: 'qr', ticketId: card });
     now = stale.deadlineAt + 1;
     expect(await clocked.validate('park', 'G01', stale)).toBeNull();
     // Refused at its start: the clock was read once, nothing was decided.
     expect(reads).toBe(1);
 
-    const slow = new ValidationService(test.database.db, () => {
-      reads++;
-      // In time when it starts, past the deadline once decided.
-      return reads <= 2 ? fresh.at : fresh.deadlineAt + 1;
-    });
+    const slow = new ValidationService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+      () => {
+        reads++;
+        // In time when it starts, past the deadline once decided.
+        return reads <= 2 ? fresh.at : fresh.deadlineAt + 1;
+      },
+    );
     reads = 0;
     const fresh = request('G02', { kind: 'qr', ticketId: card });
     expect(await slow.validate('park', 'G02', fresh)).toBeNull();

@@ -41,9 +41,8 @@ import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { type GateSettings, settingsOf } from '../gate-config/settings.js';
 import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
-import { TicketTypesService } from '../ticket-types/service.js';
+import type { TicketTypesService } from '../ticket-types/service.js';
 import { recordOf } from '../tickets/repo.js';
-import { VenuesService } from '../venues/service.js';
 import * as repo from './repo.js';
 
 /** How far back passages matter: per-day limits need today, anti-passback at most 7 days (the protocol's bound). */
@@ -62,17 +61,15 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
 }
 
 export class ValidationService {
-  private readonly types: TicketTypesService;
   private readonly clocks = new Map<string, VenueClock>();
   private readonly rules = new Map<string, TicketTypeRules | null>();
   private readonly settings = new Map<string, GateSettings>();
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly types: TicketTypesService,
     private readonly now: () => number = Date.now,
-  ) {
-    this.types = new TicketTypesService(db, new VenuesService(db));
-  }
+  ) {}
 
   /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
   async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {

@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { AppError, errorResponseSchema } from '../../platform/errors.js';
+import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 
 const healthSchema = z.object({
@@ -13,7 +12,7 @@ const healthSchema = z.object({
 
 export const healthModule: AppModule = {
   name: 'health',
-  routes: async (app, { database }) => {
+  routes: async (app, { services: { health } }) => {
     app.get(
       '/healthz',
       {
@@ -25,14 +24,10 @@ export const healthModule: AppModule = {
         },
       },
       async () => {
-        try {
-          await sql`select 1`.execute(database.db);
-        } catch (error) {
-          throw new AppError('DATABASE_UNAVAILABLE', undefined, { cause: error });
-        }
+        await health.ping();
         return {
           status: 'ok' as const,
-          database: database.dialect,
+          database: health.dialect,
           version: packageJson.version,
           time: Date.now(),
         };

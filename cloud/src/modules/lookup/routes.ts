@@ -1,16 +1,12 @@
 /** GET /api/v1/lookup (票效查询, lookup.read): one of `code` (scanned QR text or barcode), `cardUid`, `idNumber`. */
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { salesServices } from '../sales/wiring.js';
 import { lookupQuerySchema, lookupResultSchema } from './schemas.js';
-import { LookupService } from './service.js';
 
 export const lookupModule: AppModule = {
   name: 'lookup',
   prefix: '/api/v1/lookup',
-  routes: async (app, { config, database }) => {
-    const lookup = new LookupService(database.db, salesServices({ config, database }));
-
+  routes: async (app, { services: { lookup } }) => {
     app.get(
       '/',
       {

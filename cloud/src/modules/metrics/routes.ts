@@ -8,13 +8,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { OccupancyService } from '../occupancy/service.js';
+import type { OccupancyService } from '../occupancy/service.js';
 import { label } from './control-room-metrics.js';
 
 export const metricsModule: AppModule = {
   name: 'metrics',
-  routes: async (app, { config, database, mqtt }) => {
-    const occupancy = new OccupancyService(database.db, config.occupancy, app.log);
+  routes: async (app, { config, services: { occupancy }, mqtt }) => {
     const token = config.metrics.token;
 
     app.get(

@@ -3,6 +3,7 @@
  * on the embedded broker (free ports) or an external one, the HTTP app wired to it with one signed-in operator per
  * seed role, and gates played by mqtt.js clients that speak the protocol directly.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   type Command,
@@ -18,10 +19,11 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { type App, buildApp } from '../../app.js';
 import type { Database } from '../../db/schema.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
-import type { CloudMqtt } from '../../mqtt/runtime.js';
-import { connectGate, silentLogger, startTestMqtt } from '../../mqtt/testing.js';
+import { connectGate } from '../../mqtt/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { startTestCloud } from '../../testing.js';
 import { GateAccessService } from '../gate-access/service.js';
+import type { CloudMqtt } from '../services.js';
 import { seedLayout } from '../venues/testing.js';
 
 export const SITE = 'park';
@@ -58,13 +60,13 @@ export async function createControlRoomEnv(
   const auth = await createAuthTestApp(backend, options.env);
   const db = auth.test.database.db;
   await seedSite(db, options.siteId);
-  const cloud = await startTestMqtt(auth.test.database, { ...options.env, ...options.mqttEnv });
-  const app = await buildApp({
-    config: auth.config,
-    database: auth.test.database,
-    logger: silentLogger,
-    mqtt: cloud,
+  const container = await startTestCloud(auth.test.database, {
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    ...options.env,
+    ...options.mqttEnv,
   });
+  const cloud = container.mqtt!;
+  const app = await buildApp(container);
   const url = options.mqttEnv?.MQTT_URL ?? `mqtt://127.0.0.1:${cloud.broker?.port}`;
   return {
     auth,

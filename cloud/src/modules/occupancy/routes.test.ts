@@ -2,13 +2,13 @@
  * Occupancy and capacity alerts following a scripted day of entries and exits over MQTT, as the console sees them:
  * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
  */
-import { pino } from 'pino';
+
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { eventually } from '../../mqtt/testing.js';
 import { openEventStream } from '../../platform/testing.js';
+import { testApp } from '../../testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
@@ -183,10 +183,9 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
   });
 
   it('refuses /metrics when no METRICS_TOKEN is configured', async () => {
-    const app = await buildApp({
+    const app = await testApp({
       config: loadConfig({ DATABASE_URL: env.test.url }),
       database: env.test.database,
-      logger: pino({ level: 'silent' }),
     });
     const response = await app.inject({ method: 'GET', url: '/metrics' });
     expect([response.statusCode, response.json().error.code]).toEqual([403, 'METRICS_DISABLED']);

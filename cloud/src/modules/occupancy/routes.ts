@@ -11,7 +11,6 @@ import { type StreamChange, sendEventStream } from '../../platform/event-stream.
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './service.js';
-import { OccupancyService } from './service.js';
 
 const figureSchema = z
   .object({
@@ -56,8 +55,7 @@ const read = { access: 'reports.read' } as const;
 export const occupancyModule: AppModule = {
   name: 'occupancy',
   prefix: '/api/v1/occupancy',
-  routes: async (app, { config, database, mqtt }) => {
-    const occupancy = new OccupancyService(database.db, config.occupancy, app.log);
+  routes: async (app, { services: { occupancy }, mqtt }) => {
     const tags = ['occupancy'];
 
     app.get(

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { verifyPassword } from '../../platform/auth/credentials.js';
 import { prepareAccess } from './bootstrap.js';
+import { OperatorsService } from './service.js';
 
 function recordingLogger() {
   const entries: { level: string; details: object; message: string }[] = [];
@@ -30,18 +31,20 @@ describe.each(databaseBackends())('first administrator on $name', (backend) => {
   it('comes from ADMIN_USERNAME / ADMIN_PASSWORD, once', async () => {
     const { auth } = loadConfig({ ADMIN_USERNAME: 'Director', ADMIN_PASSWORD: 'scenic-area-2026' });
     const logger = recordingLogger();
-    expect(await prepareAccess(test.database.db, auth, logger)).toEqual({ username: 'Director' });
+    expect(await prepareAccess(new OperatorsService(test.database.db), auth, logger)).toEqual({
+      username: 'Director',
+    });
     const [admin] = await adminRows();
     expect(admin).toMatchObject({ username: 'director', role_code: 'admin' });
     expect(await verifyPassword(admin!.password_hash, 'scenic-area-2026')).toBe(true);
     expect(JSON.stringify(logger.entries)).not.toContain('scenic-area-2026');
-    expect(await prepareAccess(test.database.db, auth, logger)).toBeUndefined();
+    expect(await prepareAccess(new OperatorsService(test.database.db), auth, logger)).toBeUndefined();
     expect(await adminRows()).toHaveLength(1);
   });
 
   it('without them: an `admin` with a random password logged once at warn level', async () => {
     const logger = recordingLogger();
-    const result = await prepareAccess(test.database.db, loadConfig({}).auth, logger);
+    const result = await prepareAccess(new OperatorsService(test.database.db), loadConfig({}).auth, logger);
     expect(result?.username).toBe('admin');
     expect(result?.generatedPassword).toMatch(/^[A-Za-z0-9_-]{18}$/);
     expect(logger.entries).toEqual([
@@ -52,15 +55,15 @@ describe.each(databaseBackends())('first administrator on $name', (backend) => {
     ]);
     const [admin] = await adminRows();
     expect(await verifyPassword(admin!.password_hash, result!.generatedPassword!)).toBe(true);
-    await prepareAccess(test.database.db, loadConfig({}).auth, logger);
+    await prepareAccess(new OperatorsService(test.database.db), loadConfig({}).auth, logger);
     expect(logger.entries).toHaveLength(1);
   });
 
   it('two instances starting together create one administrator', async () => {
     const { auth } = loadConfig({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'scenic-area-2026' });
     const results = await Promise.all([
-      prepareAccess(test.database.db, auth, recordingLogger()),
-      prepareAccess(test.database.db, auth, recordingLogger()),
+      prepareAccess(new OperatorsService(test.database.db), auth, recordingLogger()),
+      prepareAccess(new OperatorsService(test.database.db), auth, recordingLogger()),
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await adminRows()).toHaveLength(1);
@@ -68,7 +71,9 @@ describe.each(databaseBackends())('first administrator on $name', (backend) => {
 
   it('a weak ADMIN_PASSWORD stops start-up with PASSWORD_POLICY', async () => {
     const { auth } = loadConfig({ ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'root' });
-    await expect(prepareAccess(test.database.db, auth, recordingLogger())).rejects.toMatchObject({
+    await expect(
+      prepareAccess(new OperatorsService(test.database.db), auth, recordingLogger()),
+    ).rejects.toMatchObject({
       code: 'PASSWORD_POLICY',
     });
     expect(await adminRows()).toHaveLength(0);

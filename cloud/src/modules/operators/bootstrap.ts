@@ -4,15 +4,11 @@
  * logged once, at warn level, and never stored in clear. Once any operator exists this does nothing, so the
  * variables can stay set (or be removed) without effect and a printed password is never printed again.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import { SYSTEM_ACTOR } from '../../platform/audit/record.js';
 import type { AuthConfig } from '../../platform/auth/config.js';
 import { randomPassword } from '../../platform/auth/credentials.js';
-import { seedRoles } from '../../platform/auth/roles-seed.js';
 import { isAppError } from '../../platform/errors.js';
-import { countOperators } from './repo.js';
-import { OperatorsService } from './service.js';
+import type { OperatorsService } from './service.js';
 
 export interface BootstrapLogger {
   warn(details: object, message: string): void;
@@ -20,16 +16,16 @@ export interface BootstrapLogger {
 }
 
 export async function ensureFirstAdmin(
-  db: Kysely<Database>,
+  operators: OperatorsService,
   config: AuthConfig,
   logger: BootstrapLogger,
 ): Promise<{ username: string; generatedPassword?: string } | undefined> {
-  if ((await countOperators(db)) > 0) return undefined;
+  if ((await operators.count()) > 0) return undefined;
   const username = config.initialAdmin?.username ?? 'admin';
   const generatedPassword = config.initialAdmin ? undefined : randomPassword();
   const password = config.initialAdmin?.password ?? generatedPassword!;
   try {
-    await new OperatorsService(db).create(
+    await operators.create(
       SYSTEM_ACTOR,
       { username, displayName: '系统管理员 Administrator', password, roles: ['admin'] },
       null,
@@ -49,7 +45,11 @@ export async function ensureFirstAdmin(
 }
 
 /** Start-up: the seed roles, then the first administrator if there is nobody yet. */
-export async function prepareAccess(db: Kysely<Database>, config: AuthConfig, logger: BootstrapLogger) {
-  await seedRoles(db);
-  return ensureFirstAdmin(db, config, logger);
+export async function prepareAccess(
+  operators: OperatorsService,
+  config: AuthConfig,
+  logger: BootstrapLogger,
+) {
+  await operators.seedRoles();
+  return ensureFirstAdmin(operators, config, logger);
 }

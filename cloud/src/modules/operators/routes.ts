@@ -19,7 +19,6 @@ import {
   updateBody,
   updateRoleBody,
 } from './schemas.js';
-import { OperatorsService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -34,8 +33,7 @@ const actor = (request: FastifyRequest) => actorOf(operatorOf(request));
 export const operatorsModule: AppModule = {
   name: 'operators',
   prefix: '/api/v1',
-  routes: async (app, { database }) => {
-    const service = new OperatorsService(database.db);
+  routes: async (app, { services: { operators: service } }) => {
     const tags = ['operators'];
 
     app.get(

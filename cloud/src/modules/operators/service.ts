@@ -9,6 +9,7 @@ import type { Database } from '../../db/schema.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import { checkPasswordPolicy, hashPassword, normaliseUsername } from '../../platform/auth/credentials.js';
 import { revokeSessionsOf, setPasswordHash } from '../../platform/auth/repo.js';
+import { seedRoles } from '../../platform/auth/roles-seed.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import * as repo from './repo.js';
@@ -90,6 +91,16 @@ export class OperatorsService {
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** How many operators exist (none: the first administrator is still to be created). */
+  count(): Promise<number> {
+    return repo.countOperators(this.db);
+  }
+
+  /** The seed roles, created where missing (start-up). */
+  async seedRoles(): Promise<void> {
+    await seedRoles(this.db, this.now());
+  }
 
   async list(filter: repo.OperatorFilter) {
     const { items, total } = await repo.listOperators(this.db, filter);

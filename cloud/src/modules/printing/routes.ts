@@ -7,9 +7,7 @@ import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { SalePrints } from '../sales/print-models.js';
 import { saleParamsSchema } from '../sales/schemas.js';
-import { salesServices } from '../sales/wiring.js';
 import { ticketParamsSchema } from '../tickets/schemas.js';
 import { renderReceiptEscPos, renderReceiptPdf, renderTicketsEscPos, renderTicketsPdf } from './service.js';
 
@@ -23,9 +21,7 @@ const RAW = 'application/octet-stream';
 export const printingModule: AppModule = {
   name: 'printing',
   prefix: '/api/v1',
-  routes: async (app, { config, database }) => {
-    const { sales, tickets, venues } = salesServices({ config, database });
-    const prints = new SalePrints(database.db, sales, tickets, venues);
+  routes: async (app, { services: { prints } }) => {
     const tags = ['printing'];
 
     app.get(

@@ -10,7 +10,6 @@ import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
-import { salesServices } from '../sales/wiring.js';
 import { createRefundSchema, listRefundsQuerySchema, refundParamsSchema, refundSchema } from './schemas.js';
 
 const errors = {
@@ -25,8 +24,7 @@ const errors = {
 export const refundsModule: AppModule = {
   name: 'refunds',
   prefix: '/api/v1/refunds',
-  routes: async (app, { config, database }) => {
-    const { refunds } = salesServices({ config, database });
+  routes: async (app, { services: { refunds } }) => {
     const tags = ['refunds'];
 
     app.post(

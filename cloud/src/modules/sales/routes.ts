@@ -17,7 +17,6 @@ import {
   saleParamsSchema,
   saleSchema,
 } from './schemas.js';
-import { salesServices } from './wiring.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -29,8 +28,7 @@ const errors = {
 export const salesModule: AppModule = {
   name: 'sales',
   prefix: '/api/v1/sales',
-  routes: async (app, { config, database }) => {
-    const { sales } = salesServices({ config, database });
+  routes: async (app, { services: { sales } }) => {
     const tags = ['sales'];
 
     app.post(

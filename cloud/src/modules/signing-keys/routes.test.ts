@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { GateConfigService } from '../gate-config/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
 import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';
 import { CACHE_MS, SigningKeys } from './keys.js';
@@ -69,7 +70,7 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
       },
       SYSTEM_CONTEXT,
     );
-    gateConfigs = new GateConfigService(db);
+    gateConfigs = new GateConfigService(db, new TicketTypesService(db, new VenuesService(db)));
   });
   afterAll(() => env.dispose());
 

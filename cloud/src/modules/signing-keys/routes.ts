@@ -6,9 +6,7 @@
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { salesServices } from '../sales/wiring.js';
 import { keyChangeSchema, keyParamsSchema, signingKeySchema } from './schemas.js';
-import { SigningKeysService } from './service.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -22,10 +20,7 @@ const errors = {
 export const signingKeysModule: AppModule = {
   name: 'signing-keys',
   prefix: '/api/v1/credential-keys',
-  routes: async (app, { config, database, mqtt }) => {
-    // The sales' own SigningKeys: a rotation here makes the very next sale of this process sign with the new key
-    // (other processes pick it up within CACHE_MS, which retirement waits out).
-    const service = new SigningKeysService(database.db, salesServices({ config, database }).keys);
+  routes: async (app, { services: { credentialKeys: service }, mqtt }) => {
     const tags = ['signing-keys'];
     const access = { access: 'keys.manage' } as const;
 

@@ -9,8 +9,6 @@ import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { TicketTypesService } from '../ticket-types/service.js';
-import { VenuesService } from '../venues/service.js';
 import {
   balanceQuerySchema,
   batchParamsSchema,
@@ -31,7 +29,6 @@ import {
   voidSchema,
   warehouseBalanceSchema,
 } from './schemas.js';
-import { StockService } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const read = { access: 'stock.read' } as const;
@@ -40,9 +37,7 @@ const manage = { access: 'stock.manage' } as const;
 export const stockModule: AppModule = {
   name: 'stock',
   prefix: '/api/v1/stock',
-  routes: async (app, { database }) => {
-    const venues = new VenuesService(database.db);
-    const stock = new StockService(database.db, new TicketTypesService(database.db, venues));
+  routes: async (app, { services: { stock } }) => {
     const tags = ['stock'];
 
     app.post(

@@ -12,7 +12,6 @@ import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
 import { idempotencyHeadersSchema } from '../sales/schemas.js';
-import { salesServices } from '../sales/wiring.js';
 import {
   createSupplementSchema,
   feeRateSchema,
@@ -33,8 +32,7 @@ const errors = {
 export const supplementsModule: AppModule = {
   name: 'supplements',
   prefix: '/api/v1/supplements',
-  routes: async (app, { config, database }) => {
-    const { supplements } = salesServices({ config, database });
+  routes: async (app, { services: { supplements } }) => {
     const tags = ['supplements'];
 
     app.post(

@@ -8,7 +8,6 @@ import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
-import { VenuesService } from '../venues/service.js';
 import {
   createTicketTypeSchema,
   quoteRequestSchema,
@@ -19,7 +18,6 @@ import {
   typeIdParamsSchema,
   updateTicketTypeSchema,
 } from './schemas.js';
-import { TicketTypesService } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const read = { access: 'ticket_types.read' } as const;
@@ -29,8 +27,7 @@ const versionParams = typeIdParamsSchema.extend({ version: z.coerce.number().int
 export const ticketTypesModule: AppModule = {
   name: 'ticket-types',
   prefix: '/api/v1/ticket-types',
-  routes: async (app, { database }) => {
-    const ticketTypes = new TicketTypesService(database.db, new VenuesService(database.db));
+  routes: async (app, { services: { ticketTypes } }) => {
     const tags = ['ticket-types'];
 
     app.get(

@@ -5,10 +5,7 @@
 import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { SigningKeys } from '../signing-keys/keys.js';
-import { credentialSecrets } from '../signing-keys/secrets.js';
 import { venueIdSchema } from '../venues/schemas.js';
-import { VenuesService } from '../venues/service.js';
 import {
   feedPageSchema,
   feedQuerySchema,
@@ -17,17 +14,13 @@ import {
   ticketParamsSchema,
   ticketSchema,
 } from './schemas.js';
-import { TicketsService } from './service.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema };
 
 export const ticketsModule: AppModule = {
   name: 'tickets',
   prefix: '/api/v1',
-  routes: async (app, { config, database }) => {
-    const tickets = new TicketsService(database.db);
-    const venues = new VenuesService(database.db);
-    const keys = new SigningKeys(database.db, () => credentialSecrets(config.credentials));
+  routes: async (app, { services: { tickets, venues, keys } }) => {
     const tags = ['tickets'];
 
     app.get(

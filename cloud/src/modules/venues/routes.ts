@@ -27,7 +27,6 @@ import {
   zonePageSchema,
   zoneSchema,
 } from './schemas.js';
-import { VenuesService } from './service.js';
 
 const siteParams = z.object({ siteId: venueIdSchema });
 const zoneParams = z.object({ siteId: venueIdSchema, zoneId: venueIdSchema });
@@ -47,8 +46,7 @@ const presetSchema = z.object({
 export const venuesModule: AppModule = {
   name: 'venues',
   prefix: '/api/v1',
-  routes: async (app, { database, mqtt }) => {
-    const venues = new VenuesService(database.db, undefined, (gate) => mqtt?.disconnectGate(gate));
+  routes: async (app, { services: { venues } }) => {
     const tags = ['venues'];
 
     app.get(

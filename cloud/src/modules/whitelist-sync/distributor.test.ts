@@ -16,10 +16,10 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
-import type { CloudMqtt } from '../../mqtt/runtime.js';
 import { eventually, startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
 import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
+import type { CloudMqtt } from '../services.js';
 import { TicketsService } from '../tickets/service.js';
 
 type Received = { topic: string; message: WhitelistDelta | WhitelistSnapshot; at: number };

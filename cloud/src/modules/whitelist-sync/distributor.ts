@@ -26,7 +26,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../../db/schema.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { pruneReservations } from '../gate-validation/repo.js';
-import { TicketsService } from '../tickets/service.js';
+import type { TicketsService } from '../tickets/service.js';
 import { type WhitelistLag, whitelistLag } from './lag.js';
 import { type FeedRecord, rangeDeltas, snapshotChunks } from './messages.js';
 import * as repo from './repo.js';
@@ -66,7 +66,6 @@ export interface PruneResult {
 const MAX_PRUNE_BATCHES = 50;
 
 export class WhitelistDistributor {
-  private readonly tickets: TicketsService;
   private readonly published = new Map<string, number>();
   private readonly intervalMs: number;
   private readonly maxCatchUp: number;
@@ -84,12 +83,12 @@ export class WhitelistDistributor {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly tickets: TicketsService,
     private readonly bus: MqttBus,
     private readonly logger: Logger,
     options: DistributorOptions = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.tickets = new TicketsService(db);
     this.intervalMs = options.intervalMs ?? 150;
     this.maxCatchUp = options.maxCatchUp ?? 20_000;
     this.feedRetentionMs = options.feedRetentionMs ?? 7 * DAY_MS;

@@ -69,7 +69,7 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
     await transaction(db(), (trx) => new TicketsService(trx).change(trx, card, 'use', { entriesUsed: 7 }));
     expect(await feedVersions()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-    const distributor = new WhitelistDistributor(db(), bus, silentLogger, {
+    const distributor = new WhitelistDistributor(db(), new TicketsService(db()), bus, silentLogger, {
       feedRetentionMs: DAY / 2,
       pruneBatch: 3,
     });
@@ -93,7 +93,10 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
 
   it('moves past feed rows pruned before they were published, so gates see a gap and resync', async () => {
     // One version per page: a round that finds its page empty must still move on.
-    const distributor = new WhitelistDistributor(db(), bus, silentLogger, { intervalMs: 3_600_000, page: 1 });
+    const distributor = new WhitelistDistributor(db(), new TicketsService(db()), bus, silentLogger, {
+      intervalMs: 3_600_000,
+      page: 1,
+    });
     await distributor.start();
     try {
       await issueTicket(db());
@@ -137,7 +140,7 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
     await reserve(now - DAY, false);
     await reserve(now + 10_000, false);
 
-    const distributor = new WhitelistDistributor(db(), bus, silentLogger, {
+    const distributor = new WhitelistDistributor(db(), new TicketsService(db()), bus, silentLogger, {
       reservationRetentionMs: 2 * DAY,
       pruneBatch: 3,
     });

@@ -3,14 +3,12 @@ import { z } from 'zod';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
-import { VenuesService } from '../venues/service.js';
-import { whitelistLag, whitelistLagSchema } from './lag.js';
+import { whitelistLagSchema } from './lag.js';
 
 export const whitelistSyncModule: AppModule = {
   name: 'whitelist-sync',
   prefix: '/api/v1/sites',
-  routes: async (app, { database }) => {
-    const venues = new VenuesService(database.db);
+  routes: async (app, { services: { whitelist } }) => {
     app.get(
       '/:siteId/whitelist/lag',
       {
@@ -23,8 +21,7 @@ export const whitelistSyncModule: AppModule = {
         },
       },
       async (request) => {
-        await venues.getSite(request.params.siteId);
-        return whitelistLag(database.db, request.params.siteId);
+        return whitelist.lag(request.params.siteId);
       },
     );
   },

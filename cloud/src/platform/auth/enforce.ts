@@ -16,11 +16,9 @@ import type {
   FastifyTypeProvider,
   RawServerDefault,
 } from 'fastify';
-import type { DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../errors.js';
 import { PERMISSIONS, type RouteAccess } from '../permissions.js';
-import type { AuthConfig } from './config.js';
-import { type AuthenticatedOperator, AuthService } from './service.js';
+import type { AuthenticatedOperator, AuthService } from './service.js';
 import { SESSION_COOKIE, tokenFromRequest } from './tokens.js';
 
 declare module 'fastify' {
@@ -81,13 +79,12 @@ export function declaredRoutes(app: object): readonly DeclaredRoute[] {
 /** Installs cookies, the rate limiter, `request.operator`, the start-up declaration check and the per-request gate. */
 export async function installAuth<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
-  { config, database }: { config: { auth: AuthConfig }; database: DatabaseHandle },
+  { auth }: { auth: AuthService },
 ): Promise<void> {
   await app.register(fastifyCookie);
   // Only routes that opt in (config.rateLimit) are limited, e.g. sign-in.
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('operator', null);
-  const auth = new AuthService(database.db, config.auth);
   const declared: DeclaredRoute[] = [];
   declarations.set(app, declared);
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { installAuth, UndeclaredAccessError } from './enforce.js';
+import { AuthService } from './service.js';
 import { type AuthTestApp, createAuthTestApp } from './testing.js';
 
 const login = (env: AuthTestApp, username: string, password: string, ip = '10.0.0.1') =>
@@ -227,7 +228,9 @@ describe('start-up refusal', () => {
     const test = await backend.create();
     const app = Fastify();
     try {
-      await installAuth(app, { config: loadConfig({ DATABASE_URL: test.url }), database: test.database });
+      await installAuth(app, {
+        auth: new AuthService(test.database.db, loadConfig({ DATABASE_URL: test.url }).auth),
+      });
       expect(() => app.get('/open', async () => 'oops')).toThrow(UndeclaredAccessError);
       expect(() =>
         app.get('/typo', { config: { access: 'sales.sel' as 'sales.sell' } }, async () => 'x'),
@@ -244,7 +247,9 @@ describe('start-up refusal', () => {
     const test = await databaseBackends()[0]!.create();
     const app = Fastify();
     try {
-      await installAuth(app, { config: loadConfig({ DATABASE_URL: test.url }), database: test.database });
+      await installAuth(app, {
+        auth: new AuthService(test.database.db, loadConfig({ DATABASE_URL: test.url }).auth),
+      });
       app.register(async (child) => {
         child.post('/api/v1/forgotten', async () => 'x');
       });

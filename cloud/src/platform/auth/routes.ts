@@ -2,13 +2,11 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppModule } from '../../modules/module.js';
-import { auditedTransaction } from '../audit/record.js';
 import { errorResponseSchema } from '../errors.js';
 import { clientOf } from './client-info.js';
 import { operatorOf } from './enforce.js';
 import { changePasswordBody, loginBody, loginResponse, meSchema, thresholdSchema } from './schemas.js';
-import { secondApprovalThresholdFen, setSecondApprovalThresholdFen } from './second-approval.js';
-import { type AuthenticatedOperator, AuthService, actorOf } from './service.js';
+import { type AuthenticatedOperator, actorOf } from './service.js';
 import { SESSION_COOKIE } from './tokens.js';
 
 function me(operator: AuthenticatedOperator) {
@@ -26,8 +24,7 @@ const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorR
 export const authModule: AppModule = {
   name: 'auth',
   prefix: '/api/v1/auth',
-  routes: async (app, { config, database }) => {
-    const auth = new AuthService(database.db, config.auth);
+  routes: async (app, { config, services: { auth } }) => {
     const clearCookie = (reply: FastifyReply) =>
       reply.clearCookie(SESSION_COOKIE, {
         path: '/',
@@ -121,7 +118,7 @@ export const authModule: AppModule = {
           response: { 200: thresholdSchema, ...errors },
         },
       },
-      async () => ({ thresholdFen: await secondApprovalThresholdFen(database.db) }),
+      async () => ({ thresholdFen: await auth.secondApprovalThresholdFen() }),
     );
 
     app.put(
@@ -137,9 +134,7 @@ export const authModule: AppModule = {
       },
       async (request) => {
         const actor = actorOf(operatorOf(request));
-        await auditedTransaction(database.db, (trx) =>
-          setSecondApprovalThresholdFen(trx, request.body.thresholdFen, actor, request.ip),
-        );
+        await auth.setSecondApprovalThresholdFen(request.body.thresholdFen, actor, request.ip);
         return { thresholdFen: request.body.thresholdFen };
       },
     );

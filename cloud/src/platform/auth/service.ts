@@ -22,6 +22,7 @@ import {
   verifyPassword,
 } from './credentials.js';
 import * as repo from './repo.js';
+import { secondApprovalThresholdFen, setSecondApprovalThresholdFen } from './second-approval.js';
 import { cachedOperator, cacheGeneration, cacheOperator } from './session-cache.js';
 import type { OperatorsTable } from './tables.js';
 import { hashToken, newSessionToken } from './tokens.js';
@@ -63,6 +64,17 @@ export class AuthService {
     private readonly config: AuthConfig,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The amount above which refunds and supplements need a second operator's approval. */
+  secondApprovalThresholdFen(): Promise<number> {
+    return secondApprovalThresholdFen(this.db);
+  }
+
+  setSecondApprovalThresholdFen(fen: number, actor: AuditActor, ip: string | null): Promise<void> {
+    return auditedTransaction(this.db, (trx) =>
+      setSecondApprovalThresholdFen(trx, fen, actor, ip, this.now()),
+    );
+  }
 
   /**
    * Checks a username and password, counting failures toward the lock. On success runs `onSuccess` in the same

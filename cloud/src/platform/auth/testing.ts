@@ -11,13 +11,14 @@
  * raised so tests that sign in repeatedly are not throttled unless they ask to be. `insertTestOperator` adds an
  * operator to any test database, with or without an app.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { pino } from 'pino';
-import { type App, buildApp } from '../../app.js';
+import type { App } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
+import { testApp } from '../../testing.js';
 import { SEED_ROLES, type SeedRole } from '../permissions.js';
 import { hashPassword } from './credentials.js';
 import { seedRoles } from './roles-seed.js';
@@ -51,7 +52,7 @@ export async function createAuthTestApp(
     const config = loadConfig({ DATABASE_URL: test.url, LOGIN_RATE_LIMIT_PER_MINUTE: '100000', ...env });
     await seedRoles(test.database.db);
     const operators = await createRoleOperators(test, config);
-    const app = await buildApp({ config, database: test.database, logger: pino({ level: 'silent' }) });
+    const app = await testApp({ config, database: test.database });
     return {
       app,
       test,
@@ -103,7 +104,7 @@ export async function insertTestOperator(
   return id;
 }
 
-async function createRoleOperators(test: TestDatabase, config: Config) {
+export async function createRoleOperators(test: TestDatabase, config: Config) {
   const db = test.database.db;
   const auth = new AuthService(db, config.auth);
   const entries = await Promise.all(

@@ -1,0 +1,162 @@
+/**
+ * The composition root: every service of the cloud is built here, once per process, from the config, the database
+ * and the logger; route modules and the MQTT side receive them (modules/services.ts) and never build one of their
+ * own. One instance per service means one cache per service: the ticket type versions, the signing key and the
+ * session cache are each held once, and a change made through one route is seen by every other at once.
+ *
+ * The MQTT side (container-mqtt.ts) is started after the services, since the broker asks the gate-access service
+ * who may log in; the two services that must end a gate's live session (venues, gate access) reach the broker
+ * through `gateSessions`, bound once it runs.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
+import type { DatabaseHandle } from './db/database.js';
+import { AuditService } from './modules/audit/service.js';
+import { CapacityService } from './modules/capacity/service.js';
+import { CommLogRepo } from './modules/comm-log/repo.js';
+import { CommLogService } from './modules/comm-log/service.js';
+import type { CommandDispatcher } from './modules/commands/dispatcher.js';
+import { CommandsService } from './modules/commands/service.js';
+import { GateAccessService } from './modules/gate-access/service.js';
+import { GateConfigService } from './modules/gate-config/service.js';
+import { GateStatusService } from './modules/gate-status/service.js';
+import { ValidationService } from './modules/gate-validation/service.js';
+import { HealthService } from './modules/health/service.js';
+import { LookupService } from './modules/lookup/service.js';
+import { OccupancyService } from './modules/occupancy/service.js';
+import { OperatorsService } from './modules/operators/service.js';
+import { type PassageHook, PassageIngestion } from './modules/passages/service.js';
+import { RefundsService } from './modules/refunds/service.js';
+import { SalePrints } from './modules/sales/print-models.js';
+import { SalesService } from './modules/sales/service.js';
+import type { CloudMqtt, CloudServices } from './modules/services.js';
+import { SigningKeys } from './modules/signing-keys/keys.js';
+import { credentialSecrets } from './modules/signing-keys/secrets.js';
+import { SigningKeysService } from './modules/signing-keys/service.js';
+import { StockService } from './modules/stock/service.js';
+import { SupplementsService } from './modules/supplements/service.js';
+import { TicketTypesService } from './modules/ticket-types/service.js';
+import { ticketPassageHook } from './modules/tickets/passage-hook.js';
+import { TicketsService } from './modules/tickets/service.js';
+import { VenuesService } from './modules/venues/service.js';
+import { WhitelistService } from './modules/whitelist-sync/service.js';
+import { AuthService } from './platform/auth/service.js';
+
+export interface ContainerOptions {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  /** The clock every service reads (tests pin it). */
+  readonly now?: () => number;
+  /** Passage hooks run after the built-in ones, inside the ingestion transaction (tests inject failures here). */
+  readonly extraPassageHooks?: readonly PassageHook[];
+  /** Start the MQTT side (broker or client, bus, extensions, publishers); off by default (route tests, tools). */
+  readonly mqtt?: MqttSideOptions | boolean;
+}
+
+export interface Container {
+  readonly config: Config;
+  readonly database: DatabaseHandle;
+  readonly logger: Logger;
+  readonly services: CloudServices;
+  /** The MQTT side, once started. */
+  readonly mqtt: CloudMqtt | undefined;
+  /** Starts the MQTT side over the services (once; main.ts first prepares the operators). */
+  startMqtt(options?: MqttSideOptions): Promise<CloudMqtt>;
+  /** Stops the MQTT side (the database handle belongs to the caller). */
+  close(): Promise<void>;
+}
+
+/** Where the services end a gate's live broker session; a no-op until the MQTT side runs. */
+export interface GateSessions {
+  disconnect(gate: { siteId: string; gateId: string }): void;
+}
+
+export async function createContainer(options: ContainerOptions): Promise<Container> {
+  const { config, database, logger } = options;
+  let mqtt: CloudMqtt | undefined;
+  const gateSessions: GateSessions = { disconnect: (gate) => mqtt?.disconnectGate(gate) };
+  const services = buildServices({
+    ...options,
+    gateSessions,
+    lateDispatcher: () => mqtt?.controlRoom.commands,
+  });
+  const container: Container = {
+    config,
+    database,
+    logger,
+    services,
+    get mqtt() {
+      return mqtt;
+    },
+    startMqtt: async (mqttOptions = {}) => {
+      if (mqtt) throw new Error('the MQTT side is already running');
+      mqtt = await startMqttSide({ config, db: database.db, logger, services, ...mqttOptions });
+      return mqtt;
+    },
+    close: async () => mqtt?.close(),
+  };
+  if (options.mqtt) await container.startMqtt(typeof options.mqtt === 'object' ? options.mqtt : {});
+  return container;
+}
+
+interface BuildOptions extends ContainerOptions {
+  readonly gateSessions: GateSessions;
+  /** The command dispatcher runs on the MQTT side, which starts after the services. */
+  readonly lateDispatcher: () => CommandDispatcher | undefined;
+}
+
+function buildServices(options: BuildOptions): CloudServices {
+  const { config, database, logger, gateSessions } = options;
+  const db = database.db;
+  const now = options.now ?? Date.now;
+  const disconnect = (gate: { siteId: string; gateId: string }) => gateSessions.disconnect(gate);
+
+  const auth = new AuthService(db, config.auth);
+  const venues = new VenuesService(db, now, disconnect);
+  const ticketTypes = new TicketTypesService(db, venues, now);
+  const capacity = new CapacityService(db, venues, now);
+  const tickets = new TicketsService(db, now);
+  const secrets = () => credentialSecrets(config.credentials);
+  const keys = new SigningKeys(db, secrets, now);
+  const sales = new SalesService(db, { venues, ticketTypes, capacity, tickets, keys, secrets }, now);
+  const refunds = new RefundsService(db, { sales, tickets, ticketTypes, capacity, venues, auth }, now);
+  const supplements = new SupplementsService(db, { venues, ticketTypes, capacity, tickets, keys, auth }, now);
+  const occupancy = new OccupancyService(db, config.occupancy, logger, now);
+  return {
+    health: new HealthService(database),
+    auth,
+    audit: new AuditService(db),
+    operators: new OperatorsService(db, now),
+    venues,
+    ticketTypes,
+    capacity,
+    stock: new StockService(db, ticketTypes, { now }),
+    tickets,
+    keys,
+    secrets,
+    credentialKeys: new SigningKeysService(db, keys, now),
+    sales,
+    prints: new SalePrints(db, sales, tickets, venues, now),
+    refunds,
+    supplements,
+    lookup: new LookupService(
+      db,
+      { venues, tickets, ticketTypes, sales, refunds, supplements, keys, secrets },
+      now,
+    ),
+    occupancy,
+    passages: new PassageIngestion(db, occupancy, [
+      ticketPassageHook(tickets),
+      ...(options.extraPassageHooks ?? []),
+    ]),
+    commLog: new CommLogService(new CommLogRepo(db), db, config.venueTimezone),
+    gateAccess: new GateAccessService(db, disconnect, now),
+    gateStatus: new GateStatusService(db),
+    gateConfig: new GateConfigService(db, ticketTypes, now),
+    gateValidation: new ValidationService(db, ticketTypes, now),
+    commands: new CommandsService(db, options.lateDispatcher),
+    whitelist: new WhitelistService(db, venues),
+  };
+}

@@ -1,0 +1,18 @@
+/** The whitelist as the API reads it: how far each gate's copy is behind its site's feed. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { VenuesService } from '../venues/service.js';
+import { whitelistLag } from './lag.js';
+
+export class WhitelistService {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly venues: VenuesService,
+  ) {}
+
+  /** NOT_FOUND for an unknown site. */
+  async lag(siteId: string) {
+    await this.venues.getSite(siteId);
+    return whitelistLag(this.db, siteId);
+  }
+}
