@@ -21,7 +21,16 @@ export {
   loadAgentConfig,
 } from './config.js';
 export { GateCore, type GateCoreOptions, type GateStatus, type ScanOutcome } from './core/gate-core.js';
-export type { Log, OnlineValidator } from './core/ports.js';
+export type {
+  CredentialCache,
+  CredentialLookup,
+  GateCoreStore,
+  GateMemory,
+  Log,
+  OnlineValidator,
+  ScanJournal,
+  UsageHistory,
+} from './core/ports.js';
 export * from './drivers/index.js';
 export { GateLink, type GateLinkOptions } from './link/gate-link.js';
 export { FIRMWARE, type RunningAgent, type StartAgentOptions, startAgent } from './main.js';
