@@ -1,16 +1,17 @@
 /**
  * bench:gate — the gate's hot path at full scale: a 1,000,000-entry whitelist loaded as a chunked snapshot, then
- * scans through the real core (virtual hardware) measuring scan → relay-release latency for admits and scan → LED
- * latency for refusals, and the process's peak RSS. Run with `npm run bench:gate` (same V8 flags as the service).
+ * scans through the real core on the agent's in-memory devices (drivers/testing.ts), measuring scan → relay-release
+ * latency for admits and scan → LED latency for refusals, and the process's peak RSS. Run with `npm run bench:gate`
+ * (same V8 flags as the service).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { barcodeCheckDigit } from '@scenic/protocol';
-import { createVirtualGate } from '@scenic/simulators/drivers';
 import { GateCore } from '../src/core/gate-core.js';
 import { SILENT_LOG, testConfig, testQr } from '../src/core/test-fixtures.js';
 import { startGateHardware, stopGateHardware } from '../src/drivers/index.js';
+import { fakeHardware } from '../src/drivers/testing.js';
 import { WhitelistSync } from '../src/link/whitelist-sync.js';
 import { GateStore } from '../src/store/gate-store.js';
 import { testRecord } from '../src/store/test-records.js';
@@ -73,7 +74,7 @@ for (let i = 0; i < lookups; i++)
 const lookupUs = ((performance.now() - lookupStart) * 1000) / lookups;
 console.log(`barcode lookup: ${lookupUs.toFixed(1)} µs each`);
 
-const gate = createVirtualGate({ autoPassAfterMs: 0, recycler: false });
+const gate = fakeHardware({ autoPassAfterMs: 0, recycler: false });
 await startGateHardware(gate.hardware);
 const core = new GateCore({
   hardware: gate.hardware,

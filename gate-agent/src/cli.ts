@@ -4,13 +4,16 @@
  *   status --config gate.json [--json] what the local store says: mode, whitelist, outbox, last sync
  *   test-hardware --config gate.json   pulse the relays, show the LED, speak, wait for a scan, a card, a passage each
  *                                      way and the recycler's swallow and eject; print a pass/fail table
+ * The agent builds real drivers only; the simulators package runs these same commands on virtual devices by passing
+ * its own HardwareFactory (`npm run sim-agent`).
  */
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { createHardware, type HardwareFactory, SIM_AGENT_COMMAND } from './build-hardware.js';
 import { type AgentConfig, ConfigError, loadAgentConfig } from './config.js';
 import type { CardRead, FaultEvents, GateDeviceRole, Observable, Passage } from './drivers/index.js';
 import { startGateHardware, stopGateHardware, waitForPassage } from './drivers/index.js';
-import { createHardware, startAgent } from './main.js';
+import { startAgent } from './main.js';
 import { startServiceNotifier } from './service-notify.js';
 import { GateStore } from './store/gate-store.js';
 
@@ -39,7 +42,12 @@ function parseArgs(argv: readonly string[]): Args {
   return { command: rest[0], config, json, waitMs };
 }
 
-export async function runCli(argv: readonly string[]): Promise<number> {
+export interface CliOptions {
+  /** Builds the devices for start and test-hardware; default the agent's createHardware (real drivers only). */
+  readonly createHardware?: HardwareFactory;
+}
+
+export async function runCli(argv: readonly string[], options: CliOptions = {}): Promise<number> {
   const args = parseArgs(argv);
   if (!args.command || !['start', 'status', 'test-hardware'].includes(args.command) || !args.config) {
     console.error(USAGE);
@@ -56,17 +64,27 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     throw err;
   }
   if (args.command === 'status') return status(config, args.json);
-  if (args.command === 'test-hardware') return testHardware(config, args.waitMs);
-  return start(config);
+  if (config.drivers.kind === 'virtual' && !options.createHardware) {
+    console.error(
+      `${args.config}: virtual drivers run from the simulators package: ${SIM_AGENT_COMMAND} ${args.command} --config <file>`,
+    );
+    return 2;
+  }
+  const build = options.createHardware ?? createHardware;
+  if (args.command === 'test-hardware') return testHardware(config, build, args.waitMs);
+  return start(config, build);
 }
 
-async function start(config: AgentConfig): Promise<number> {
+async function start(config: AgentConfig, createHardware: HardwareFactory): Promise<number> {
   const log = pino({ level: config.logLevel, base: { site: config.siteId, gate: config.gateId } });
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
   });
-  const agent = await startAgent(config, log, { onReboot: () => stopRequested('reboot command') });
+  const agent = await startAgent(config, log, {
+    createHardware,
+    onReboot: () => stopRequested('reboot command'),
+  });
   process.once('SIGTERM', () => stopRequested('SIGTERM'));
   process.once('SIGINT', () => stopRequested('SIGINT'));
   const notifier = startServiceNotifier({ log, healthy: () => agent.healthy() });
@@ -135,9 +153,13 @@ const ROLE_STEP: Partial<Record<GateDeviceRole, string>> = {
  * passed. An essential device (a relay, the passage sensor, both readers) that cannot be started ends the command
  * with its error, as it would keep the agent from starting.
  */
-async function testHardware(config: AgentConfig, waitMs: number): Promise<number> {
+async function testHardware(
+  config: AgentConfig,
+  createHardware: HardwareFactory,
+  waitMs: number,
+): Promise<number> {
   const say = (line: string) => console.log(line);
-  const { hardware, virtual } = await createHardware(config, { stdinScanner: false });
+  const { hardware, simulated } = await createHardware(config, { stdinScanner: false });
   const degraded = await startGateHardware(hardware);
   const dead = new Set(degraded.map((d) => d.role));
   const faults: string[] = [];
@@ -204,7 +226,7 @@ async function testHardware(config: AgentConfig, waitMs: number): Promise<number
         const line = await waitFor<string>(
           (done) => hardware.scanner.once('line', done),
           waitMs,
-          () => virtual?.scanner.scan('407182539616'),
+          () => simulated?.scanner.scan('407182539616'),
         );
         return line === null ? null : `scanned: ${line}`;
       });
@@ -216,9 +238,9 @@ async function testHardware(config: AgentConfig, waitMs: number): Promise<number
         const card = await waitFor<CardRead>(
           (done) => hardware.cardReader.once('card', done),
           waitMs,
-          () => virtual?.cardReader.tap('04A2B3C4D5E6F7'),
+          () => simulated?.cardReader.tap('04A2B3C4D5E6F7'),
         );
-        virtual?.cardReader.lift();
+        simulated?.cardReader.lift();
         return card === null ? null : `card: ${card.uid} (SAK ${card.sak})`;
       });
     }
@@ -240,7 +262,7 @@ async function testHardware(config: AgentConfig, waitMs: number): Promise<number
 
     const recycler = dead.has('recycler') ? undefined : hardware.recycler;
     if (recycler) {
-      const slot = virtual?.recycler;
+      const slot = simulated?.recycler;
       const cardIn = () =>
         waitFor<true>(
           (done) => (recycler.cardPresent ? done(true) : recycler.once('cardIn', () => done(true))),
@@ -280,7 +302,7 @@ async function testHardware(config: AgentConfig, waitMs: number): Promise<number
   }
 }
 
-/** Waits for one event or a timeout; `simulate` lets virtual drivers produce the event themselves. */
+/** Waits for one event or a timeout; `simulate` lets simulated devices produce the event themselves. */
 function waitFor<T>(
   listen: (done: (value: T) => void) => void,
   ms: number,

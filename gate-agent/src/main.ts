@@ -4,17 +4,14 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { VirtualGate } from '@scenic/simulators/drivers';
-import type { AgentConfig, HardwareDriversConfig } from './config.js';
+import { createHardware, type HardwareFactory } from './build-hardware.js';
+import type { AgentConfig } from './config.js';
 import { GateCore } from './core/gate-core.js';
 import type { Log } from './core/ports.js';
 import {
   type DegradedDevice,
   type GateHardware,
-  type GpioLines,
   restartDegraded,
-  type SpiTransport,
-  StreamScanner,
   startGateHardware,
   stopGateHardware,
 } from './drivers/index.js';
@@ -22,103 +19,6 @@ import { GateLink } from './link/gate-link.js';
 import { GateStore } from './store/gate-store.js';
 
 export const FIRMWARE = '0.1.0';
-
-export interface BuiltHardware {
-  readonly hardware: GateHardware;
-  /** The virtual devices, when the config asks for virtual drivers (test-hardware drives them). */
-  readonly virtual?: VirtualGate;
-}
-
-/**
- * Builds the devices the config names. Real drivers load native modules, so they are imported only here and only
- * when asked for; virtual drivers come from the simulators package, with scans typed on stdin unless
- * `stdinScanner` is false (then the virtual scanner is fed by code).
- */
-export async function createHardware(
-  config: AgentConfig,
-  options: { readonly stdinScanner?: boolean } = {},
-): Promise<BuiltHardware> {
-  const drivers = config.drivers;
-  if (drivers.kind === 'virtual') {
-    const { createVirtualGate } = await import('@scenic/simulators/drivers').catch((err: Error) => {
-      throw new Error(`virtual drivers need the @scenic/simulators package: ${err.message}`);
-    });
-    const virtual = createVirtualGate({ autoPassAfterMs: drivers.autoPassAfterMs });
-    if (options.stdinScanner === false) return { hardware: virtual.hardware, virtual };
-    return { hardware: { ...virtual.hardware, scanner: new StreamScanner() }, virtual };
-  }
-  return { hardware: await createRealHardware(drivers, config.dataDir) };
-}
-
-/** Stand-ins for the board's buses, so the wiring of a hardware config can be exercised on any PC. */
-export interface RealHardwareBuses {
-  readonly gpio?: GpioLines;
-  readonly openSpi?: (options: { bus: number; device: number; speedHz: number }) => Promise<SpiTransport>;
-}
-
-/** The real drivers for a `"kind": "hardware"` config, on sysfs GPIO and spidev unless `buses` says otherwise. */
-export async function createRealHardware(
-  d: HardwareDriversConfig,
-  dataDir: string,
-  buses: RealHardwareBuses = {},
-): Promise<GateHardware> {
-  const hw = await import('./drivers/hardware.js');
-  const { Mfrc522Reader } = await import('./drivers/index.js');
-  const gpio = buses.gpio ?? new hw.OnoffGpio(d.gpioChip === undefined ? {} : { chipLabel: d.gpioChip });
-  const openSpi = buses.openSpi ?? hw.openSpiDevice;
-  const relay = (name: string, p: { line: number; activeLow: boolean }) =>
-    new hw.GpioRelay({ gpio, name, line: p.line, activeLow: p.activeLow });
-  const resetLine = d.cardReader.resetLine;
-  return {
-    scanner:
-      d.scanner.kind === 'serial'
-        ? new hw.SerialScanner({ path: d.scanner.path, baudRate: d.scanner.baudRate })
-        : new StreamScanner(),
-    cardReader: new Mfrc522Reader({
-      openTransport: () =>
-        openSpi({ bus: d.cardReader.spiBus, device: d.cardReader.spiDevice, speedHz: d.cardReader.speedHz }),
-      pollIntervalMs: d.cardReader.pollIntervalMs,
-      resetSettleMs: d.cardReader.resetSettleMs,
-      // Claimed high (NRSTPD released): claiming it low would power the chip down before the driver's own reset.
-      ...(resetLine === undefined ? {} : { openResetLine: () => gpio.output(resetLine, 1) }),
-    }),
-    relays: {
-      entry: relay('entry', d.relays.entry),
-      exit: relay('exit', d.relays.exit),
-      alarm: relay('alarm', d.relays.alarm),
-    },
-    passage: new hw.GpioPassageSensor({
-      gpio,
-      entry: d.passage.entry,
-      exit: d.passage.exit,
-      debounceMs: d.passage.debounceMs,
-      stuckAfterMs: d.passage.stuckAfterMs,
-    }),
-    led: new hw.SerialLedDisplay({
-      path: d.led.path,
-      baudRate: d.led.baudRate,
-      lines: d.led.lines,
-      widthBytes: d.led.widthBytes,
-      charset: d.led.charset,
-    }),
-    voice: new hw.EspeakVoice({
-      cacheDir: join(dataDir, 'voice-cache'),
-      ...(d.voice.espeak === undefined ? {} : { espeak: d.voice.espeak }),
-      ...(d.voice.player === undefined ? {} : { player: d.voice.player }),
-    }),
-    ...(d.recycler
-      ? {
-          recycler: new hw.GpioCardRecycler({
-            gpio,
-            sensor: d.recycler.sensor,
-            swallow: d.recycler.swallow,
-            eject: d.recycler.eject,
-            actuateMs: d.recycler.actuateMs,
-          }),
-        }
-      : {}),
-  };
-}
 
 export interface RunningAgent {
   readonly core: GateCore;
@@ -141,6 +41,8 @@ export interface StartAgentOptions {
    * are started and stopped with the agent.
    */
   readonly hardware?: GateHardware;
+  /** Builds the devices when `hardware` is not given; default createHardware (real drivers only). */
+  readonly createHardware?: HardwareFactory;
   /** Retry period for degraded devices; default 60 s. */
   readonly degradedRetryMs?: number;
 }
@@ -150,8 +52,9 @@ export async function startAgent(
   log: Log,
   options: StartAgentOptions = {},
 ): Promise<RunningAgent> {
+  // Built before the store is opened: constructing drivers acquires nothing (start() does), and may fail.
+  const hardware = options.hardware ?? (await (options.createHardware ?? createHardware)(config)).hardware;
   const store = new GateStore(join(config.dataDir, 'gate.db'));
-  const hardware = options.hardware ?? (await createHardware(config)).hardware;
   let degraded: DegradedDevice[];
   try {
     degraded = await startGateHardware(hardware);

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createVirtualGate } from '@scenic/simulators/drivers';
 import { afterEach, expect, it, vi } from 'vitest';
 import { type AgentConfig, agentConfigSchema } from './config.js';
 import type { Log } from './core/ports.js';
 import { testConfig } from './core/test-fixtures.js';
 import { DriverError, type GateHardware } from './drivers/index.js';
+import { fakeHardware } from './drivers/testing.js';
 import { type RunningAgent, startAgent } from './main.js';
 import { GateStore } from './store/gate-store.js';
 
@@ -45,7 +45,7 @@ async function start(options: { degradedRetryMs?: number; seedConfig?: boolean }
     dataDir: dir,
     drivers: { kind: 'virtual' },
   });
-  const gate = createVirtualGate({ autoPassAfterMs: 5 });
+  const gate = fakeHardware({ autoPassAfterMs: 5 });
   const log = recordingLog();
   return { gate, log, config, dir, run: (hardware = gate.hardware) => run(config, log, hardware, options) };
 }

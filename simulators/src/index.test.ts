@@ -9,6 +9,7 @@ it('the package root resolves and offers the virtual devices and the gate simula
   expect(gate.recycler).toBeUndefined();
   expect(typeof sims.GateSim).toBe('function');
   expect(typeof sims.runGateSim).toBe('function');
+  expect(typeof sims.runSimAgent).toBe('function');
   expect(sims.parseSimArgs(['--site', 'park', '--gate', 'G07', '--no-tui']).agent).toMatchObject({
     siteId: 'park',
     gateId: 'G07',

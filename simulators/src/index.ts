@@ -21,3 +21,4 @@ export {
   type TerminalUiOptions,
 } from './gate-sim/terminal-ui.js';
 export { startWebServer, type WebServer } from './gate-sim/web-server.js';
+export { createSimulatedHardware, runSimAgent } from './sim-agent/main.js';

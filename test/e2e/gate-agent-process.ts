@@ -1,8 +1,8 @@
 /**
- * A real gate agent for end-to-end tests: `gate-agent/src/main.ts start` in its own Node process (through tsx) with
- * virtual drivers, a config file and data directory of its own, scans typed on its stdin, and its pino JSON log
- * read back for outcomes and state. `restart()` starts a new process on the same data directory, as the service
- * manager does after a reboot command or a crash.
+ * A real gate agent for end-to-end tests: `simulators/src/sim-agent/main.ts start` (the agent's command line on the
+ * simulators' virtual drivers) in its own Node process (through tsx), with a config file and data directory of its
+ * own, scans typed on its stdin, and its pino JSON log read back for outcomes and state. `restart()` starts a new
+ * process on the same data directory, as the service manager does after a reboot command or a crash.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,7 +79,7 @@ export class GateAgentProcess {
   private spawn(): void {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'gate-agent/src/main.ts', 'start', '--config', this.configPath],
+      ['--import', 'tsx', 'simulators/src/sim-agent/main.ts', 'start', '--config', this.configPath],
       {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -9,9 +9,9 @@ import {
   type PassageEvent,
   type ValidateResponse,
 } from '@scenic/protocol';
-import { createVirtualGate, type VirtualGate } from '@scenic/simulators/drivers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
+import { type FakeHardware, fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
 import { testRecord } from '../store/test-records.js';
 import { GateCore, type GateStatus, type ScanOutcome } from './gate-core.js';
@@ -20,7 +20,7 @@ import { codeHash } from './resolve-credential.js';
 import { SILENT_LOG, testConfig, testQr } from './test-fixtures.js';
 
 interface Harness {
-  gate: VirtualGate;
+  gate: FakeHardware;
   store: GateStore;
   core: GateCore;
   scan(text: string): Promise<ScanOutcome>;
@@ -46,10 +46,7 @@ async function harness(
   const store = new GateStore(join(dir, 'gate.db'));
   const config = options.config === undefined ? testConfig() : options.config;
   if (config) store.saveConfig(config);
-  const gate = createVirtualGate({
-    ...(options.autoPass === false ? {} : { autoPassAfterMs: 10 }),
-    cardReader: { pollIntervalMs: 5 },
-  });
+  const gate = fakeHardware(options.autoPass === false ? {} : { autoPassAfterMs: 10 });
   await startGateHardware(gate.hardware);
   const core = new GateCore({
     hardware: gate.hardware,
@@ -198,10 +195,8 @@ describe('scans in normal mode', () => {
     expect(await h.scan('https://pay.example/qr?x=1')).toMatchObject({ reason: 'MALFORMED', kind: null });
     h.gate.scanner.feed(Buffer.alloc(5000, 0x41));
     h.gate.scanner.feed(Buffer.from('\r\n'));
-    h.gate.cardReader.model.injectFault({ kind: 'truncate', on: 'anticollision' });
-    h.gate.cardReader.tap('04A2B3C4');
+    h.gate.cardReader.failRead();
     await expect.poll(() => h.gate.led.content.lines[0]).toBe('读卡失败');
-    h.gate.cardReader.lift();
     expect(h.events()).toHaveLength(1);
     expect(await h.scan(testQr())).toMatchObject({ admit: true });
   });
@@ -324,10 +319,8 @@ describe('card recycler', () => {
     const h = await harness({ direction: 'out' });
     const recycler = h.gate.recycler!;
     recycler.insertCard();
-    h.gate.cardReader.model.injectFault({ kind: 'truncate', on: 'anticollision' });
-    h.gate.cardReader.tap('04A2B3C4');
+    h.gate.cardReader.failRead();
     await expect.poll(() => recycler.actions).toEqual(['eject']);
-    h.gate.cardReader.lift();
     recycler.takeCard();
     recycler.insertCard();
     expect(await h.tap('04FFFFFF')).toMatchObject({ admit: false, reason: 'UNKNOWN_CREDENTIAL' });
@@ -354,7 +347,7 @@ describe('card recycler', () => {
 });
 
 describe('restart', () => {
-  async function boot(path: string, gate = createVirtualGate({ autoPassAfterMs: 10 })) {
+  async function boot(path: string, gate = fakeHardware({ autoPassAfterMs: 10 })) {
     const store = new GateStore(path);
     await startGateHardware(gate.hardware);
     const core = new GateCore({

@@ -11,7 +11,7 @@ import {
   type PublicKeyLookup,
   type QrCredential,
 } from '@scenic/protocol';
-import type { WhitelistStore } from '../store/whitelist-store.js';
+import type { CredentialLookup } from './ports.js';
 
 /** What a scan or card read turned out to be before any rule was applied. */
 export type Resolved =
@@ -61,10 +61,9 @@ export function recordFromQr(credential: QrCredential): CredentialRecord {
 /** Classifies a scanner line and finds its record: QR by signature then ticket id, barcode by its digits. */
 export function resolveScan(
   text: string,
-  keyring: PublicKeyLookup,
-  whitelist: WhitelistStore,
-  now: number,
+  against: { readonly keyring: PublicKeyLookup; readonly whitelist: CredentialLookup; readonly now: number },
 ): Resolved {
+  const { keyring, whitelist, now } = against;
   const scan = classifyScan(text);
   if (scan.kind === 'unknown') {
     return {
@@ -115,7 +114,7 @@ export function resolveScan(
 }
 
 /** Normalises a card UID (refusing random and cascade-level ids) and finds its record. */
-export function resolveCard(uid: string, whitelist: WhitelistStore): Resolved {
+export function resolveCard(uid: string, whitelist: CredentialLookup): Resolved {
   const check = checkCardUid(uid);
   if (!check.ok) {
     return {

@@ -1,13 +1,13 @@
-import { createVirtualGate, type VirtualGate } from '@scenic/simulators/drivers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DriverError } from './errors.js';
 import { restartDegraded, startGateHardware, stopGateHardware } from './gate-hardware.js';
 import type { Device } from './interfaces.js';
+import { type FakeHardware, fakeHardware } from './testing.js';
 
-const gates: VirtualGate[] = [];
+const gates: FakeHardware[] = [];
 
-function gate(): VirtualGate {
-  const g = createVirtualGate({ cardReader: { timeoutMs: 2, pollIntervalMs: 3 } });
+function gate(): FakeHardware {
+  const g = fakeHardware();
   gates.push(g);
   return g;
 }
@@ -70,7 +70,7 @@ describe('startGateHardware', () => {
   });
 
   it('still fails the start when an essential device fails, stopping what had started', async () => {
-    for (const pick of [(g: VirtualGate) => g.relays.exit, (g: VirtualGate) => g.passage]) {
+    for (const pick of [(g: FakeHardware) => g.relays.exit, (g: FakeHardware) => g.passage]) {
       const g = gate();
       breakStart(pick(g), 'GPIO_IO');
       const ledStop = vi.spyOn(g.led, 'stop');

@@ -3,12 +3,12 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, type MessageInput } from '@scenic/protocol';
-import { createVirtualGate } from '@scenic/simulators/drivers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serviceUrl } from '../../../test/support/services.js';
 import { GateCore } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig } from '../core/test-fixtures.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
+import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
 import { testRecord } from '../store/test-records.js';
 import { GateLink } from './gate-link.js';
@@ -26,7 +26,7 @@ async function setup(url: string) {
   const gateId = `G${++gateCounter}-${process.pid}-${Date.now() % 100_000}`;
   const dir = mkdtempSync(join(tmpdir(), 'gate-link-'));
   const store = new GateStore(join(dir, 'gate.db'));
-  const gate = createVirtualGate({ autoPassAfterMs: 5 });
+  const gate = fakeHardware({ autoPassAfterMs: 5 });
   await startGateHardware(gate.hardware);
   const linkRef: { link?: GateLink } = {};
   const core = new GateCore({

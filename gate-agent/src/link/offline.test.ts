@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '@scenic/protocol';
-import { createVirtualGate } from '@scenic/simulators/drivers';
 import { afterEach, expect, it } from 'vitest';
 import { GateCore, type ScanOutcome } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig, testQr } from '../core/test-fixtures.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
+import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
 import { GateLink } from './gate-link.js';
 import { cloudClient, TestBroker } from './test-broker.js';
@@ -22,7 +22,7 @@ it('keeps admitting while the broker is down, then delivers every event once, in
   cleanups.push(() => broker.stop());
   const dir = mkdtempSync(join(tmpdir(), 'gate-offline-'));
   const store = new GateStore(join(dir, 'gate.db'));
-  const gate = createVirtualGate({ autoPassAfterMs: 5 });
+  const gate = fakeHardware({ autoPassAfterMs: 5 });
   await startGateHardware(gate.hardware);
   const core = new GateCore({
     hardware: gate.hardware,

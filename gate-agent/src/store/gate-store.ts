@@ -1,11 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  type CredentialRecord,
   type DenialEvent,
   encodeMessage,
   type GateConfig,
+  type GateMode,
   gateConfigSchema,
   type PassageEvent,
+  type PassageRecord,
 } from '@scenic/protocol';
 import Database from 'better-sqlite3';
 import { CommandLog } from './command-log.js';
@@ -20,7 +23,10 @@ export interface GateStoreOptions {
   readonly readonly?: boolean;
 }
 
-/** Everything the gate keeps on disk, in one SQLite file. */
+/**
+ * Everything the gate keeps on disk, in one SQLite file. Its flat methods answer the gate core's store ports
+ * (GateCoreStore in core/ports.ts); the parts below them serve the link, the CLI and the sync.
+ */
 export class GateStore {
   readonly db: Database.Database;
   readonly meta: Meta;
@@ -65,6 +71,42 @@ export class GateStore {
   recordDenial(event: DenialEvent): void {
     const payload = encodeMessage(event, 'event/denial').toString('utf8');
     this.outbox.append(event.eventId, 'event/denial', payload, event.at);
+  }
+
+  byTicketId(ticketId: number): CredentialRecord | null {
+    return this.whitelist.byTicketId(ticketId);
+  }
+
+  byBarcode(barcode: string): CredentialRecord | null {
+    return this.whitelist.byBarcode(barcode);
+  }
+
+  byCardUid(cardUid: string): CredentialRecord | null {
+    return this.whitelist.byCardUid(cardUid);
+  }
+
+  refreshRecord(record: CredentialRecord): void {
+    this.whitelist.refreshRecord(record);
+  }
+
+  pendingEntries(ticketId: number): number {
+    return this.passages.pendingEntries(ticketId);
+  }
+
+  recentPassages(ticketId: number, now: number): PassageRecord[] {
+    return this.passages.recent(ticketId, now);
+  }
+
+  savedMode(): string | undefined {
+    return this.meta.get('mode');
+  }
+
+  saveMode(mode: GateMode): void {
+    this.meta.set('mode', mode);
+  }
+
+  saveDenyUnauthorized(on: boolean): void {
+    this.meta.set('deny_unauthorized', String(on));
   }
 
   /** The stored gate config, or null before the first one arrived. */

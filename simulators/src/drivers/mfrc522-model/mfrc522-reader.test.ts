@@ -1,8 +1,13 @@
-import { Mfrc522Model, VirtualCard } from '@scenic/simulators/drivers';
+/** The agent's MFRC522 reader driver against this package's register-level chip model. */
+import {
+  type CardRead,
+  type DriverError,
+  Mfrc522Reader,
+  type Mfrc522ReaderOptions,
+} from '@scenic/gate-agent/drivers';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DriverError } from '../errors.js';
-import type { CardRead } from '../interfaces.js';
-import { Mfrc522Reader, type Mfrc522ReaderOptions } from './mfrc522-reader.js';
+import { Mfrc522Model } from './mfrc522-model.js';
+import { VirtualCard } from './virtual-card.js';
 
 const readers: Mfrc522Reader[] = [];
 

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Mfrc522Model } from '@scenic/simulators/drivers';
 import { afterAll, afterEach, expect, it } from 'vitest';
+import { createRealHardware } from './build-hardware.js';
 import { agentConfigSchema, type HardwareDriversConfig } from './config.js';
 import { MemoryGpio } from './drivers/hardware.js';
 import type { DriverError, GateHardware } from './drivers/index.js';
-import { createRealHardware } from './main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-real-hw-'));
 const started: GateHardware[] = [];
@@ -59,29 +58,4 @@ it('wires the passage stuck limit from the config into the GPIO passage sensor',
   const after = performance.now() - began;
   expect(after).toBeGreaterThanOrEqual(140);
   expect(after).toBeLessThan(2_000);
-});
-
-it('hard-resets the card reader through the configured NRSTPD line, claimed high, then waits to settle', async () => {
-  const gpio = new MemoryGpio();
-  const model = new Mfrc522Model();
-  const hw = await createRealHardware(drivers({ cardReader: { resetLine: 25, resetSettleMs: 120 } }), dir, {
-    gpio,
-    openSpi: async () => model,
-  });
-  started.push(hw);
-  const began = performance.now();
-  await hw.cardReader.start();
-  expect(performance.now() - began).toBeGreaterThanOrEqual(115);
-  // Claimed released (high), pulled low for the reset, released again.
-  expect(gpio.writes.get(25)).toEqual([1, 0, 1]);
-  await hw.cardReader.stop();
-  expect(gpio.claimed(25)).toBe(false);
-});
-
-it('leaves the reset line alone when none is configured', async () => {
-  const gpio = new MemoryGpio();
-  const hw = await createRealHardware(drivers(), dir, { gpio, openSpi: async () => new Mfrc522Model() });
-  started.push(hw);
-  await hw.cardReader.start();
-  expect([...gpio.writes.keys()]).toEqual([]);
 });

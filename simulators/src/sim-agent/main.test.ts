@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { GateStore } from '@scenic/gate-agent';
 import { afterEach, expect, it } from 'vitest';
-import { testConfig, testQr } from './core/test-fixtures.js';
-import { cloudClient, TestBroker } from './link/test-broker.js';
-import { GateStore } from './store/gate-store.js';
+import { cloudClient, TestBroker } from '../../../gate-agent/src/link/test-broker.js';
+import { adultQr, simConfig } from '../gate-sim/test-gate.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -64,7 +64,7 @@ it('delivers exactly once a passage admitted just before the agent was killed -9
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   // The gate was configured earlier; now it cannot reach the broker.
   const seed = new GateStore(join(dir, 'data', 'gate.db'));
-  seed.saveConfig(testConfig());
+  seed.saveConfig(simConfig('G01'));
   seed.close();
   broker.blocked.add('sg-park-G01');
   const configPath = join(dir, 'gate.json');
@@ -85,7 +85,7 @@ it('delivers exactly once a passage admitted just before the agent was killed -9
 
   const first = spawnAgent(configPath);
   await first.waitForLog((l) => l.msg === 'gate agent started');
-  first.child.stdin!.write(`${testQr({ ticketId: 4242 })}\n`);
+  first.child.stdin!.write(`${adultQr(4242)}\n`);
   const admitted = await first.waitForLog((l) => l.msg === 'scan admitted');
   expect(admitted).toMatchObject({ ticketId: 4242, passed: true, decidedOffline: true });
   first.child.kill('SIGKILL');
