@@ -165,14 +165,15 @@ const config = {
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts', '.json'],
     },
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
 
-/**
- * Settings of `no-module-cycle`, read by test/architecture/check.ts. Not enumerable: dependency-cruiser refuses a
- * config with keys it does not know.
+/*
+ * Two more rules, checked by test/architecture/check.ts from the same cruise. Their settings are not enumerable:
+ * dependency-cruiser refuses a config with keys it does not know.
  */
+
+/** An import cycle between cloud modules (test/architecture/module-cycles.ts). */
 Object.defineProperty(config, 'moduleCycles', {
   enumerable: false,
   value: {
@@ -196,6 +197,32 @@ Object.defineProperty(config, 'moduleCycles', {
      * and does not bury the cycles between modules.
      */
     ignoreFrom: [TEST_CODE, INFRASTRUCTURE],
+  },
+});
+
+/**
+ * The workspaces' package.json files point the way the imports do: protocol ← cloud; protocol ← gate-agent ←
+ * simulators; @scenic/testkit only as a dev dependency (test/architecture/package-manifests.ts).
+ */
+Object.defineProperty(config, 'packageManifests', {
+  enumerable: false,
+  value: {
+    name: 'packages-point-one-way',
+    comment:
+      'A workspace lists (in any kind of dependency) only the workspaces it may import, and @scenic/testkit only ' +
+      'as a dev dependency: a dependency the code does not need still ties the packages together.',
+    /** Workspace folder → the workspaces its package.json may list. */
+    allowed: {
+      protocol: [],
+      cloud: ['@scenic/protocol', '@scenic/testkit'],
+      'gate-agent': ['@scenic/protocol', '@scenic/testkit'],
+      simulators: ['@scenic/protocol', '@scenic/gate-agent', '@scenic/testkit'],
+      'test/support': ['@scenic/protocol'],
+    },
+    /** Listed only under devDependencies. */
+    devOnly: ['@scenic/testkit'],
+    /** Names that are ours: anything else is a registry package and not this rule's business. */
+    ours: '^@scenic/',
   },
 });
 

@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkArchitecture } from './check.js';
-import { cleanTree, type Files, makeFixtureParent, writeFixture } from './fixture.js';
+import { cleanTree, type Files, makeFixtureParent, packageJson, writeFixture } from './fixture.js';
 import { formatViolations } from './report.js';
 
 type Expected = [rule: string, from: string, to: string][];
@@ -232,6 +232,23 @@ describe('architecture check', () => {
         'simulators/src/deep.ts': "export { GateCore } from '@scenic/gate-agent/src/core/gate-core.js';\n",
       },
       expected: [['resolvable', 'simulators/src/deep.ts', '@scenic/gate-agent/src/core/gate-core.js']],
+    },
+    {
+      kind: 'a package.json listing a workspace against the direction, or the testkit outside devDependencies',
+      plant: {
+        'gate-agent/package.json': packageJson('@scenic/gate-agent', {
+          exports: { '.': './src/index.ts' },
+          dependencies: ['@scenic/protocol'],
+          devDependencies: ['@scenic/simulators', '@scenic/testkit'],
+        }),
+        'cloud/package.json': packageJson('@scenic/cloud', {
+          dependencies: ['@scenic/protocol', '@scenic/testkit'],
+        }),
+      },
+      expected: [
+        ['packages-point-one-way', 'cloud/package.json', '@scenic/testkit (dependencies)'],
+        ['packages-point-one-way', 'gate-agent/package.json', '@scenic/simulators (devDependencies)'],
+      ],
     },
   ];
 

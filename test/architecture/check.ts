@@ -10,20 +10,30 @@ import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import { findModuleCycles } from './module-cycles.js';
+import { checkPackageManifests } from './package-manifests.js';
 
 export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const configFile = join(repositoryRoot, '.dependency-cruiser.cjs');
 /** The folders cruised, where they exist. */
 const scanned = ['protocol', 'cloud', 'gate-agent', 'simulators', 'test'];
 
-/** The `moduleCycles` settings of the config (a hidden key there: see the bottom of .dependency-cruiser.cjs). */
-interface ModuleCycleSettings {
-  name: string;
-  comment: string;
-  scope: string;
-  nodes: string[];
-  modules: string;
-  ignoreFrom: string[];
+/** The two rules dependency-cruiser does not check: hidden keys of the config (see its bottom). */
+interface ExtraRules {
+  moduleCycles: {
+    name: string;
+    comment: string;
+    scope: string;
+    nodes: string[];
+    modules: string;
+    ignoreFrom: string[];
+  };
+  packageManifests: {
+    name: string;
+    comment: string;
+    allowed: Record<string, string[]>;
+    devOnly: string[];
+    ours: string;
+  };
 }
 
 export interface Violation {
@@ -62,8 +72,9 @@ export async function checkArchitecture(root: string = repositoryRoot): Promise<
     from: violation.from,
     to: violation.to,
   }));
-  const cycles = (createRequire(import.meta.url)(configFile) as { moduleCycles: ModuleCycleSettings })
-    .moduleCycles;
+  const { moduleCycles: cycles, packageManifests: manifests } = createRequire(import.meta.url)(
+    configFile,
+  ) as ExtraRules;
   for (const edge of findModuleCycles(result.modules, {
     scope: new RegExp(cycles.scope),
     nodes: cycles.nodes.map((pattern) => new RegExp(pattern)),
@@ -72,8 +83,14 @@ export async function checkArchitecture(root: string = repositoryRoot): Promise<
   })) {
     violations.push({ rule: cycles.name, ...edge });
   }
+  for (const listed of checkPackageManifests(root, { ...manifests, ours: new RegExp(manifests.ours) })) {
+    violations.push({ rule: manifests.name, ...listed });
+  }
 
-  const comments = new Map<string, string>([[cycles.name, cycles.comment]]);
+  const comments = new Map<string, string>([
+    [cycles.name, cycles.comment],
+    [manifests.name, manifests.comment],
+  ]);
   for (const rule of options.ruleSet?.forbidden ?? []) {
     if (rule.name) comments.set(rule.name, rule.comment ?? '');
   }

@@ -10,8 +10,22 @@ import { dirname, join } from 'node:path';
 /** Path (relative to the fixture root) → file content. */
 export type Files = Record<string, string>;
 
-const packageJson = (name: string, exports?: Record<string, string>): string =>
-  JSON.stringify({ name, version: '0.1.0', private: true, type: 'module', ...(exports ? { exports } : {}) });
+export const packageJson = (
+  name: string,
+  more: { exports?: Record<string, string>; dependencies?: string[]; devDependencies?: string[] } = {},
+): string => {
+  const versions = (names: string[] = []) =>
+    Object.fromEntries(names.map((dependency) => [dependency, '0.1.0']));
+  return JSON.stringify({
+    name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    ...(more.exports ? { exports: more.exports } : {}),
+    dependencies: versions(more.dependencies),
+    devDependencies: versions(more.devDependencies),
+  });
+};
 
 export const cleanTree: Files = {
   'package.json': JSON.stringify({
@@ -25,7 +39,7 @@ export const cleanTree: Files = {
     include: ['protocol', 'cloud', 'gate-agent', 'simulators', 'test'],
   }),
 
-  'protocol/package.json': packageJson('@scenic/protocol', { '.': './src/index.ts' }),
+  'protocol/package.json': packageJson('@scenic/protocol', { exports: { '.': './src/index.ts' } }),
   'protocol/src/index.ts': "export * from './model.js';\nexport { sign } from './sign.js';\n",
   'protocol/src/model.ts': 'export interface Ticket { id: string }\n',
   // crypto is computation, not I/O
@@ -37,7 +51,10 @@ export const cleanTree: Files = {
   'protocol/bench/sign.bench.ts':
     "import { performance } from 'node:perf_hooks';\nimport { sign } from '../src/sign.js';\nsign(String(performance.now()));\n",
 
-  'cloud/package.json': packageJson('@scenic/cloud'),
+  'cloud/package.json': packageJson('@scenic/cloud', {
+    dependencies: ['@scenic/protocol'],
+    devDependencies: ['@scenic/testkit'],
+  }),
   'cloud/src/main.ts': "import { buildApp } from './app.js';\nbuildApp();\n",
   'cloud/src/app.ts':
     "import { config } from './config.js';\nimport { buildContainer } from './container.js';\n" +
@@ -102,7 +119,11 @@ export const cleanTree: Files = {
   'cloud/bench/sales.bench.ts':
     "import { startCloud } from '@scenic/testkit';\nimport { SalesRepo } from '../src/modules/sales/repo.js';\nexport default [startCloud, SalesRepo];\n",
 
-  'gate-agent/package.json': packageJson('@scenic/gate-agent', { '.': './src/index.ts' }),
+  'gate-agent/package.json': packageJson('@scenic/gate-agent', {
+    exports: { '.': './src/index.ts' },
+    dependencies: ['@scenic/protocol'],
+    devDependencies: ['@scenic/testkit'],
+  }),
   'gate-agent/src/index.ts': "export { GateCore } from './core/gate-core.js';\n",
   'gate-agent/src/core/gate-core.ts':
     "import type { Ticket } from '@scenic/protocol';\nexport class GateCore { scan(t: Ticket) { return t.id; } }\n",
@@ -111,7 +132,11 @@ export const cleanTree: Files = {
   'gate-agent/src/core/gate-core.test.ts':
     "import { broker } from '../link/testing.js';\nimport { GateCore } from './gate-core.js';\nexport default [broker, GateCore];\n",
 
-  'simulators/package.json': packageJson('@scenic/simulators', { '.': './src/index.ts' }),
+  'simulators/package.json': packageJson('@scenic/simulators', {
+    exports: { '.': './src/index.ts' },
+    dependencies: ['@scenic/gate-agent', '@scenic/protocol'],
+    devDependencies: ['@scenic/testkit'],
+  }),
   'simulators/src/index.ts':
     "import { GateCore } from '@scenic/gate-agent';\nimport type { Ticket } from '@scenic/protocol';\n" +
     'export const simulate = (t: Ticket) => new GateCore().scan(t);\n',
@@ -121,7 +146,10 @@ export const cleanTree: Files = {
   'simulators/bench/fleet.bench.ts':
     "import { startCloud } from '@scenic/testkit';\nimport { simulate } from '../src/index.js';\nexport default [startCloud, simulate];\n",
 
-  'test/support/package.json': packageJson('@scenic/testkit', { '.': './index.ts' }),
+  'test/support/package.json': packageJson('@scenic/testkit', {
+    exports: { '.': './index.ts' },
+    dependencies: ['@scenic/protocol'],
+  }),
   'test/support/index.ts':
     "import type { Ticket } from '@scenic/protocol';\nexport const startBroker = () => 1;\nexport const startCloud = (t?: Ticket) => t;\n",
   // the root test folder holds cross-package tests that may look inside every workspace
