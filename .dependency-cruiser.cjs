@@ -6,10 +6,10 @@
  * test helpers named `testing.ts` or kept under a `testing/` folder, and the root `test/` folder; everything else is
  * production code.
  *
- * One rule is not a dependency-cruiser rule: `no-module-cycle` (an import cycle between cloud modules, or between a
- * module and the cloud's infrastructure) needs the file graph folded into one node per module, which
- * dependency-cruiser's own cycle check (file by file) does not do; test/architecture/module-cycles.ts derives it
- * from the same cruise. Its settings are at the bottom of this file.
+ * Two rules are not dependency-cruiser rules, but are checked from the same cruise by test/architecture/check.ts;
+ * their settings are at the bottom of this file: `no-module-cycle` (an import cycle between cloud modules needs the
+ * file graph folded into one node per module, which dependency-cruiser's cycle check, file by file, does not do)
+ * and `packages-point-one-way` (the workspaces' package.json files).
  */
 
 /** Test code, by file name (see above). */
@@ -18,8 +18,14 @@ const TEST_CODE = '(^|/)(test|bench|testing)/|\\.test\\.ts$|(^|/)testing\\.ts$';
 const WORKSPACE = '(protocol|cloud|gate-agent|simulators|test/support)';
 /** The cloud's infrastructure: what every module may use and what must not know any module. */
 const INFRASTRUCTURE = '^cloud/src/(db|platform|mqtt)/';
-/** Table type files a module owns; db/schema.ts gathers them into the one `Database` union. */
+/** Table type files a module owns (`tables.ts`, `*-tables.ts`); db/schema.ts gathers them into `Database`. */
 const TABLE_TYPES = '(tables|[^/]+-tables)\\.ts$';
+/**
+ * A module's repository (`repo.ts`, `*-repo.ts`, a `repo/` folder; `repository` too) or its table types, at any
+ * depth inside the module. No nested quantifiers: dependency-cruiser refuses patterns that could backtrack badly.
+ */
+const REPO_OR_TABLES =
+  '^cloud/src/modules/.*/((repo|repository)(\\.ts$|/)|[^/]+-(repo|tables)\\.ts$|tables\\.ts$)';
 /**
  * Node built-ins the protocol package may use: it does no I/O (no files, sockets, processes, threads, timers of
  * the OS, environment). Everything else under `node:` is refused.
@@ -37,7 +43,7 @@ const config = {
       severity: 'error',
       from: { path: '^cloud/src/modules/([^/]+)/', pathNot: TEST_CODE },
       to: {
-        path: `^cloud/src/modules/[^/]+/(repo|repository|${TABLE_TYPES})`,
+        path: REPO_OR_TABLES,
         pathNot: '^cloud/src/modules/$1/',
       },
     },
