@@ -3,7 +3,7 @@
  * keeps every import rule, for architecture.test.ts to plant one violation at a time into. Each allowed import
  * here sits close to a forbidden one, so a rule that reaches too far fails the clean run.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -182,5 +182,6 @@ export function writeFixture(parent: string, changes: Files = {}): string {
 }
 
 export function makeFixtureParent(): string {
-  return mkdtempSync(join(tmpdir(), 'architecture-'));
+  // the real path: files resolve through symlinks, and must still land inside the fixture (macOS's /tmp is one)
+  return realpathSync(mkdtempSync(join(tmpdir(), 'architecture-')));
 }
