@@ -200,9 +200,11 @@ Object.defineProperty(config, 'moduleCycles', {
      * Imports left out: test code assembles modules the way the composition root does; db/schema.ts only gathers
      * the modules' table types (no-schema-beyond-tables keeps it so); and an import from the infrastructure into a
      * module is infrastructure-not-to-modules' to report, so a cycle through db, platform or mqtt is broken there
-     * and does not bury the cycles between modules.
+     * and does not bury the cycles between modules. The module contract (modules/module.ts, modules/services.ts)
+     * names every service's type for the composition root to fill: a route that receives its services through it
+     * does not depend on the other modules' code, so imports out of the contract are not edges either.
      */
-    ignoreFrom: [TEST_CODE, INFRASTRUCTURE],
+    ignoreFrom: [TEST_CODE, INFRASTRUCTURE, '^cloud/src/modules/(module|services)\\.ts$'],
   },
 });
 
