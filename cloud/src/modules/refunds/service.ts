@@ -80,7 +80,13 @@ interface RefundRecord {
 
 interface Worked {
   readonly sale: Sale;
-  readonly tickets: readonly { ticket: Ticket; money: TicketRefund; supplementFen: number }[];
+  readonly tickets: readonly {
+    ticket: Ticket;
+    /** The ticket's visit date as a day number, parsed once. */
+    visitDay: number;
+    money: TicketRefund;
+    supplementFen: number;
+  }[];
   readonly totalFen: number;
   readonly feeFen: number;
   /** The upgrade supplements whose money the refund returns. */
@@ -164,6 +170,7 @@ export class RefundsService {
       const ticket = await this.deps.tickets.get(ticketId, db);
       if (ticket.saleId !== sale.id) throw new AppError('TICKET_NOT_IN_SALE', { ticketId, saleId: sale.id });
       const version = await this.deps.ticketTypes.getVersion(ticket.typeId, ticket.typeVersion, db);
+      const visitDay = dayOfIsoDate(ticket.visitDate)!;
       const money = ticketRefund(
         {
           ticketId,
@@ -171,7 +178,7 @@ export class RefundsService {
           priceFen: ticket.priceFen,
           entriesTotal: ticket.entriesTotal,
           entriesUsed: ticket.entriesUsed,
-          visitDay: dayOfIsoDate(ticket.visitDate)!,
+          visitDay,
           validTo: ticket.validTo,
         },
         version.refund,
@@ -183,6 +190,7 @@ export class RefundsService {
       supplementIds.push(...upgrades.supplementIds);
       tickets.push({
         ticket,
+        visitDay,
         money,
         supplementFen: supplementShare(money.amountFen, ticket.priceFen, upgrades.amountFen),
       });
@@ -215,7 +223,7 @@ export class RefundsService {
     const { sale } = worked;
     const now = this.now();
     const refundId = randomUUID();
-    for (const { ticket } of worked.tickets) {
+    for (const { ticket, visitDay } of worked.tickets) {
       await this.deps.tickets.change(
         trx,
         ticket.ticketId,
@@ -228,6 +236,7 @@ export class RefundsService {
         await this.deps.capacity.release(trx, {
           siteId: ticket.siteId,
           visitDate: ticket.visitDate,
+          visitDay,
           slotId: ticket.slot?.id ?? null,
           persons: ticket.persons,
         });
