@@ -26,6 +26,8 @@ export interface CapacityRequest {
   readonly siteId: string;
   /** Venue-local visit date, YYYY-MM-DD. */
   readonly visitDate: string;
+  /** Its day number, when the caller has parsed the date already (a sale parses its request once). */
+  readonly visitDay?: number;
   readonly slotId?: string | null | undefined;
   readonly persons: number;
 }
@@ -86,7 +88,7 @@ export class CapacityService {
    * CAPACITY_EXHAUSTED without taking any (the caller's transaction rolls back whatever it already did).
    */
   async consume(trx: Db, request: CapacityRequest): Promise<CapacityClaim> {
-    const day = dayOrFail(request.visitDate);
+    const day = request.visitDay ?? dayOrFail(request.visitDate);
     let slot: CapacityClaim['slot'] = null;
     if (request.slotId) {
       const taken = await repo.consumeSlot(
@@ -143,7 +145,7 @@ export class CapacityService {
 
   /** Gives back places taken by `consume` (refund, cancellation) inside the caller's transaction. */
   async release(trx: Db, request: CapacityRequest): Promise<void> {
-    const day = dayOrFail(request.visitDate);
+    const day = request.visitDay ?? dayOrFail(request.visitDate);
     if (request.slotId) await repo.releaseSlot(trx, request.slotId, request.persons);
     await repo.releaseDay(trx, request.siteId, day, request.persons);
   }

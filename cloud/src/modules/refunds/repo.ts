@@ -1,16 +1,11 @@
 /** The refunds module's SQL: refunds, their tickets and payments. Callers pass a db or a transaction. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { findByIdempotencyKey } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import type { MethodAmount } from './policy.js';
 import type { ListRefundsQuery, Refund } from './schemas.js';
 import type { RefundPaymentsTable, RefundsTable, RefundTicketsTable } from './tables.js';
 
 type Db = Kysely<Database>;
-
-export function findByKey(db: Db, cashierId: string, key: string) {
-  return findByIdempotencyKey(db, 'refunds', cashierId, key);
-}
 
 export async function insertRefund(
   db: Db,

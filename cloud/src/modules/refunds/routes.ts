@@ -4,12 +4,10 @@
  * 200 with the same body and `Idempotent-Replayed: true`.
  */
 import { clientOf } from '../../platform/auth/client-info.js';
-import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { sendIdempotent } from '../../platform/idempotent-reply.js';
+import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
-import { idempotencyHeadersSchema } from '../sales/schemas.js';
 import { createRefundSchema, listRefundsQuerySchema, refundParamsSchema, refundSchema } from './schemas.js';
 
 const errors = {
@@ -27,32 +25,18 @@ export const refundsModule: AppModule = {
   routes: async (app, { services: { refunds } }) => {
     const tags = ['refunds'];
 
-    app.post(
-      '/',
-      {
-        config: { access: 'refunds.request' },
-        schema: {
-          tags,
-          summary:
-            '退票（需 Idempotency-Key；超过阈值需另一位操作员复核）/ Refund tickets (Idempotency-Key; a second ' +
-            'operator approves above the threshold)',
-          headers: idempotencyHeadersSchema,
-          body: createRefundSchema,
-          response: { 200: refundSchema, 201: refundSchema, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const operator = operatorOf(request);
-        const { refund, replayed } = await refunds.refund(
-          request.body,
-          request.headers['idempotency-key'],
-          { id: operator.id, username: operator.username },
-          changeContextOf(request),
-          clientOf(request),
-        );
-        return sendIdempotent(reply, replayed, refund);
-      },
-    );
+    idempotentCreateRoute(app, {
+      access: 'refunds.request',
+      tags,
+      summary:
+        '退票（需 Idempotency-Key；超过阈值需另一位操作员复核）/ Refund tickets (Idempotency-Key; a second ' +
+        'operator approves above the threshold)',
+      body: createRefundSchema,
+      answer: refundSchema,
+      errors,
+      create: (command, request) =>
+        refunds.refund({ ...command, context: changeContextOf(request), client: clientOf(request) }),
+    });
     app.get(
       '/',
       {

@@ -6,10 +6,10 @@
  * gives their places back to capacity, voids a refunded pre-printed stub in the stock ledger, writes the refund rows
  * and the audit entry.
  *
- * Order of work: the idempotency key is looked up first (a replay needs no approver again); then the refund is
- * worked out once outside the transaction to learn its amount, because above the threshold a second operator must
- * approve it (requireSecondApproval checks a password — slow, and never inside a transaction); then the
- * transaction works it out again on what it locks and refuses if the amount moved in between.
+ * Order of work (platform/approved-write.ts): the idempotency key is looked up first (a replay needs no approver
+ * again); then the refund is worked out once outside the transaction to learn its amount, because above the
+ * threshold a second operator must approve it; then the transaction works it out again on what it locks and
+ * refuses if the amount moved in between.
  *
  * Races: audited transactions queue (PostgreSQL) or share one writer (SQLite), so of parallel refunds of a ticket
  * the first commits and the rest find it refunded (TICKET_ALREADY_REFUNDED); refund_tickets.ticket_id is unique as
@@ -17,19 +17,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { type IdempotentRequest, idempotentWrite, replayedId, requestHashOf } from '../../db/idempotency.js';
+import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
-import { recordAudit } from '../../platform/audit/record.js';
-import { requireSecondApproval } from '../../platform/auth/second-approval.js';
+import { approvedWrite } from '../../platform/approved-write.js';
+import { type AuditActor, recordAudit } from '../../platform/audit/record.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
+import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
 import { dayOfIsoDate } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { Sale } from '../sales/schemas.js';
-import type { Cashier, SalesService } from '../sales/service.js';
+import type { SalesService } from '../sales/service.js';
 import { voidRefundedStub } from '../stock/activation.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
@@ -62,13 +63,30 @@ export interface RefundsDependencies {
   readonly auth: AuthService;
 }
 
-export interface RefundResult {
-  readonly refund: Refund;
-  readonly replayed: boolean;
+export interface RefundCommand extends IdempotentCommand<CreateRefund> {
+  readonly context: ChangeContext;
+  readonly client: ClientInfo;
+}
+
+/** What the refund's transaction writes, besides what the request says. */
+interface RefundRecord {
+  readonly input: CreateRefund;
+  readonly worked: Worked;
+  readonly request: IdempotentRequest;
+  readonly cashier: Cashier;
+  readonly approver: AuditActor | null;
+  readonly context: ChangeContext;
 }
 
 interface Worked {
-  readonly tickets: readonly { ticket: Ticket; money: TicketRefund; supplementFen: number }[];
+  readonly sale: Sale;
+  readonly tickets: readonly {
+    ticket: Ticket;
+    /** The ticket's visit date as a day number, parsed once. */
+    visitDay: number;
+    money: TicketRefund;
+    supplementFen: number;
+  }[];
   readonly totalFen: number;
   readonly feeFen: number;
   /** The upgrade supplements whose money the refund returns. */
@@ -89,47 +107,37 @@ export class RefundsService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async refund(
-    input: CreateRefund,
-    idempotencyKey: string,
-    cashier: Cashier,
-    context: ChangeContext,
-    client: ClientInfo,
-  ): Promise<RefundResult> {
-    const key: IdempotentRequest = {
+  async refund(command: RefundCommand): Promise<IdempotentResult<Refund>> {
+    const { input, cashier } = command;
+    const request: IdempotentRequest = {
       table: 'refunds',
       cashierId: cashier.id,
-      key: idempotencyKey,
+      key: command.idempotencyKey,
       hash: requestHash(input),
     };
-    const replay = await replayedId(this.db, key);
-    if (replay !== undefined) return { refund: await this.get(replay), replayed: true };
-    const sale = await this.deps.sales.get(input.saleId);
-    // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
-    const preview = await transaction(this.db, (trx) => this.work(trx, sale, input));
-    const approver = await requireSecondApproval(
-      this.deps.auth,
-      this.db,
-      { actor: cashier, amountFen: preview.totalFen, approval: input.approval },
-      client,
-    );
-    const outcome = await idempotentWrite(
-      this.db,
-      key,
-      async (trx) => {
-        const worked = await this.work(trx, sale, input);
-        if (worked.totalFen !== preview.totalFen)
-          throw new AppError('CONFLICT', {
-            reason: { 'zh-CN': '票的状态刚刚变化，请重新办理', en: 'a ticket changed meanwhile; try again' },
-          });
-        return this.record(trx, sale, input, worked, key, cashier, approver, context);
+    const outcome = await approvedWrite({
+      db: this.db,
+      auth: this.deps.auth,
+      request,
+      approval: { actor: cashier, approval: input.approval },
+      client: command.client,
+      preview: async () => {
+        const sale = await this.deps.sales.get(input.saleId);
+        // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
+        return transaction(this.db, (trx) => this.work(trx, sale, input));
       },
-      () =>
-        new AppError('CONFLICT', {
-          reason: { 'zh-CN': '票已在另一笔退票中退出', en: 'a ticket was refunded by another request' },
-        }),
-    );
-    return { refund: await this.get(outcome.id), replayed: outcome.replayed };
+      // The sale was read once, before approval: its payments and change do not change after it is made.
+      replan: (trx, preview) => this.work(trx, preview.sale, input),
+      amountOf: (worked) => worked.totalFen,
+      apply: (trx, worked, approver) =>
+        this.record(trx, { input, worked, request, cashier, approver, context: command.context }),
+      changedMeanwhile: {
+        'zh-CN': '票的状态刚刚变化，请重新办理',
+        en: 'a ticket changed meanwhile; try again',
+      },
+      takenMeanwhile: { 'zh-CN': '票已在另一笔退票中退出', en: 'a ticket was refunded by another request' },
+    });
+    return { value: await this.get(outcome.id), replayed: outcome.replayed };
   }
 
   async get(refundId: string): Promise<Refund> {
@@ -162,6 +170,7 @@ export class RefundsService {
       const ticket = await this.deps.tickets.get(ticketId, db);
       if (ticket.saleId !== sale.id) throw new AppError('TICKET_NOT_IN_SALE', { ticketId, saleId: sale.id });
       const version = await this.deps.ticketTypes.getVersion(ticket.typeId, ticket.typeVersion, db);
+      const visitDay = dayOfIsoDate(ticket.visitDate)!;
       const money = ticketRefund(
         {
           ticketId,
@@ -169,7 +178,7 @@ export class RefundsService {
           priceFen: ticket.priceFen,
           entriesTotal: ticket.entriesTotal,
           entriesUsed: ticket.entriesUsed,
-          visitDay: dayOfIsoDate(ticket.visitDate)!,
+          visitDay,
           validTo: ticket.validTo,
         },
         version.refund,
@@ -181,6 +190,7 @@ export class RefundsService {
       supplementIds.push(...upgrades.supplementIds);
       tickets.push({
         ticket,
+        visitDay,
         money,
         supplementFen: supplementShare(money.amountFen, ticket.priceFen, upgrades.amountFen),
       });
@@ -193,6 +203,7 @@ export class RefundsService {
       await repo.refundedForSale(db, sale.id),
     );
     return {
+      sale,
       tickets,
       totalFen,
       feeFen: tickets.reduce((sum, t) => sum + t.money.feeFen, 0),
@@ -207,19 +218,12 @@ export class RefundsService {
     };
   }
 
-  private async record(
-    trx: Transaction<Database>,
-    sale: Sale,
-    input: CreateRefund,
-    worked: Worked,
-    key: IdempotentRequest,
-    cashier: Cashier,
-    approver: { id: string | null; username: string } | null,
-    context: ChangeContext,
-  ): Promise<string> {
+  private async record(trx: Transaction<Database>, record: RefundRecord): Promise<string> {
+    const { input, worked, request, cashier, approver, context } = record;
+    const { sale } = worked;
     const now = this.now();
     const refundId = randomUUID();
-    for (const { ticket } of worked.tickets) {
+    for (const { ticket, visitDay } of worked.tickets) {
       await this.deps.tickets.change(
         trx,
         ticket.ticketId,
@@ -232,6 +236,7 @@ export class RefundsService {
         await this.deps.capacity.release(trx, {
           siteId: ticket.siteId,
           visitDate: ticket.visitDate,
+          visitDay,
           slotId: ticket.slot?.id ?? null,
           persons: ticket.persons,
         });
@@ -258,8 +263,8 @@ export class RefundsService {
         sale_id: sale.id,
         cashier_id: cashier.id,
         cashier_username: cashier.username,
-        idempotency_key: key.key,
-        request_hash: key.hash,
+        idempotency_key: request.key,
+        request_hash: request.hash,
         amount_fen: worked.totalFen,
         fee_fen: worked.feeFen,
         reason: input.reason ?? null,

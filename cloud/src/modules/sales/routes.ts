@@ -3,15 +3,13 @@
  * A new sale answers 201; replaying its key answers 200 with the same body and `Idempotent-Replayed: true`.
  */
 
-import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { sendIdempotent } from '../../platform/idempotent-reply.js';
+import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
 import { fastSuccessSerializer } from './response-serializer.js';
 import {
   createSaleSchema,
-  idempotencyHeadersSchema,
   listSalesQuerySchema,
   salePageSchema,
   saleParamsSchema,
@@ -31,30 +29,16 @@ export const salesModule: AppModule = {
   routes: async (app, { services: { sales } }) => {
     const tags = ['sales'];
 
-    app.post(
-      '/',
-      {
-        config: { access: 'sales.sell' },
-        serializerCompiler: fastSuccessSerializer,
-        schema: {
-          tags,
-          summary: '窗口售票（需 Idempotency-Key）/ Sell at a ticket window (Idempotency-Key required)',
-          headers: idempotencyHeadersSchema,
-          body: createSaleSchema,
-          response: { 200: saleSchema, 201: saleSchema, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const operator = operatorOf(request);
-        const { sale, replayed } = await sales.sell(
-          request.body,
-          request.headers['idempotency-key'],
-          { id: operator.id, username: operator.username },
-          changeContextOf(request),
-        );
-        return sendIdempotent(reply, replayed, sale);
-      },
-    );
+    idempotentCreateRoute(app, {
+      access: 'sales.sell',
+      tags,
+      summary: '窗口售票（需 Idempotency-Key）/ Sell at a ticket window (Idempotency-Key required)',
+      body: createSaleSchema,
+      answer: saleSchema,
+      errors,
+      serializerCompiler: fastSuccessSerializer,
+      create: (command, request) => sales.sell({ ...command, context: changeContextOf(request) }),
+    });
     app.get(
       '/',
       {

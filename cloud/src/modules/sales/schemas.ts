@@ -58,15 +58,6 @@ export const createSaleSchema = z
   .describe('窗口售票 / A ticket-window sale');
 export type CreateSale = z.infer<typeof createSaleSchema>;
 
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/)
-    .describe('幂等键：同一键重复提交返回同一笔销售 / Replaying a key returns the same sale'),
-});
-
 export const saleLineSchema = z.object({
   lineNo: z.number().int(),
   typeId: typeIdSchema,

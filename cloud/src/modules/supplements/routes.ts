@@ -6,12 +6,10 @@
  */
 import { z } from 'zod';
 import { clientOf } from '../../platform/auth/client-info.js';
-import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { sendIdempotent } from '../../platform/idempotent-reply.js';
+import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
-import { idempotencyHeadersSchema } from '../sales/schemas.js';
 import {
   createSupplementSchema,
   feeRateSchema,
@@ -35,32 +33,18 @@ export const supplementsModule: AppModule = {
   routes: async (app, { services: { supplements } }) => {
     const tags = ['supplements'];
 
-    app.post(
-      '/',
-      {
-        config: { access: 'supplements.sell' },
-        schema: {
-          tags,
-          summary:
-            '补票：升级/延期、超时或再入园费、挂失补办（需 Idempotency-Key）/ Upgrade or extend, overstay or ' +
-            're-entry fee, reissue a lost ticket (Idempotency-Key required)',
-          headers: idempotencyHeadersSchema,
-          body: createSupplementSchema,
-          response: { 200: supplementSchema, 201: supplementSchema, ...errors },
-        },
-      },
-      async (request, reply) => {
-        const operator = operatorOf(request);
-        const { supplement, replayed } = await supplements.supplement(
-          request.body,
-          request.headers['idempotency-key'],
-          { id: operator.id, username: operator.username },
-          changeContextOf(request),
-          clientOf(request),
-        );
-        return sendIdempotent(reply, replayed, supplement);
-      },
-    );
+    idempotentCreateRoute(app, {
+      access: 'supplements.sell',
+      tags,
+      summary:
+        '补票：升级/延期、超时或再入园费、挂失补办（需 Idempotency-Key）/ Upgrade or extend, overstay or ' +
+        're-entry fee, reissue a lost ticket (Idempotency-Key required)',
+      body: createSupplementSchema,
+      answer: supplementSchema,
+      errors,
+      create: (command, request) =>
+        supplements.supplement({ ...command, context: changeContextOf(request), client: clientOf(request) }),
+    });
     app.get(
       '/',
       {

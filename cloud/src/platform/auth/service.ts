@@ -54,7 +54,11 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** Ended sessions stay a day (for "why was I signed out" questions), then go. */
 const SESSION_KEEP_ENDED_MS = 24 * 3_600_000;
 
-export function actorOf(operator: { readonly id: string; readonly username: string }): AuditActor {
+/** The operator as the audit log and the money tables name them (typed with the operator's own, non-null id). */
+export function actorOf<Id extends string>(operator: {
+  readonly id: Id;
+  readonly username: string;
+}): AuditActor & { readonly id: Id } {
   return { id: operator.id, username: operator.username };
 }
 

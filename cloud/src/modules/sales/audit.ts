@@ -1,0 +1,36 @@
+/** The sale's operation-log entry (`sale.create`): what was sold, for how much, and the tickets it issued. */
+import type { AuditEntry } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
+import type { SoldSale } from './sold.js';
+
+export function saleAuditEntry(
+  sold: SoldSale,
+  context: ChangeContext,
+  ticketIds: readonly number[],
+): AuditEntry {
+  const { order } = sold;
+  return {
+    actor: context.actor,
+    ip: context.ip,
+    action: 'sale.create',
+    entity: 'sale',
+    entityId: sold.id,
+    after: {
+      siteId: order.siteId,
+      windowId: order.windowId,
+      totalFen: sold.totalFen,
+      paidFen: sold.paidFen,
+      changeFen: sold.changeFen,
+      payments: order.payments,
+      lines: sold.lines.map((line) => ({
+        typeId: line.type.typeId,
+        typeVersion: line.type.version,
+        visitDay: line.visitDay,
+        slotId: line.slot?.id ?? null,
+        quantity: line.quantity,
+        amountFen: line.amountFen,
+      })),
+      ticketIds,
+    },
+  };
+}

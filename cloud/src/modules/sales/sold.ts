@@ -1,0 +1,63 @@
+/**
+ * A sale as its transaction resolved it, before anything is written: each line with its type version, priced
+ * tickets, capacity claim and validity, and the sale's totals. The rows (rows.ts), the audit entry (audit.ts) and the
+ * answer (view.ts) are all built from it.
+ */
+import type { IdempotentRequest } from '../../db/idempotency.js';
+import type { Cashier } from '../../platform/idempotent-reply.js';
+import type { CapacityClaim } from '../capacity/service.js';
+import type { Quote, TicketType } from '../ticket-types/schemas.js';
+import type { TicketToIssue } from '../tickets/service.js';
+import type { SaleOrder } from './order.js';
+import { settle } from './payments.js';
+
+export interface PricedTicket {
+  readonly quote: Quote;
+  readonly holder: TicketToIssue['holder'];
+  /** The stub's normalised code, for a pre-printed ticket. */
+  readonly barcode: string | null;
+}
+
+export interface SoldLine {
+  readonly lineNo: number;
+  readonly type: TicketType;
+  readonly visitDate: string;
+  readonly visitDay: number;
+  readonly quantity: number;
+  readonly personsPerTicket: number;
+  readonly amountFen: number;
+  readonly slot: CapacityClaim['slot'];
+  readonly validFrom: number;
+  readonly validTo: number;
+  readonly tickets: readonly PricedTicket[];
+}
+
+export interface SoldSale {
+  readonly id: string;
+  readonly order: SaleOrder;
+  readonly cashier: Cashier;
+  readonly request: IdempotentRequest;
+  readonly createdAt: number;
+  readonly lines: readonly SoldLine[];
+  readonly totalFen: number;
+  readonly paidFen: number;
+  readonly changeFen: number;
+  readonly ticketCount: number;
+  readonly persons: number;
+}
+
+/** The sale's totals over its lines; PAYMENT_MISMATCH when the payments do not settle the total. */
+export function soldSale(
+  sale: Omit<SoldSale, 'totalFen' | 'paidFen' | 'changeFen' | 'ticketCount' | 'persons'>,
+): SoldSale {
+  let totalFen = 0;
+  let ticketCount = 0;
+  let persons = 0;
+  for (const line of sale.lines) {
+    totalFen += line.amountFen;
+    ticketCount += line.tickets.length;
+    for (const ticket of line.tickets) persons += ticket.quote.persons;
+  }
+  const { paidFen, changeFen } = settle(totalFen, sale.order.payments);
+  return { ...sale, totalFen, paidFen, changeFen, ticketCount, persons };
+}
