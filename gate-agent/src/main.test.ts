@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { cloudClient, TestBroker } from '@scenic/testkit/mqtt-broker';
 import { afterEach, expect, it } from 'vitest';
 import { testConfig, testQr } from './core/test-fixtures.js';
-import { cloudClient, TestBroker } from './link/test-broker.js';
 import { GateStore } from './store/gate-store.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '@scenic/protocol';
 import { createVirtualGate } from '@scenic/simulators/drivers';
+import { cloudClient, TestBroker } from '@scenic/testkit/mqtt-broker';
 import { afterEach, expect, it } from 'vitest';
 import { GateCore, type ScanOutcome } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig, testQr } from '../core/test-fixtures.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { GateStore } from '../store/gate-store.js';
 import { GateLink } from './gate-link.js';
-import { cloudClient, TestBroker } from './test-broker.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -2,12 +2,13 @@
  * Occupancy and capacity alerts following a scripted day of entries and exits over MQTT, as the console sees them:
  * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
  */
+
+import { eventually } from '@scenic/testkit/eventually';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
-import { eventually } from '../../mqtt/testing.js';
 import { openEventStream } from '../../platform/event-stream-testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
 
