@@ -7,7 +7,7 @@ import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { databaseBackends, type TestDatabase } from './db/testing.js';
 import { AppError } from './platform/errors.js';
-import { testApp } from './testing.js';
+import { testApp } from './testing/app.js';
 
 const silent = pino({ level: 'silent' });
 

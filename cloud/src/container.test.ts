@@ -11,7 +11,7 @@ import { databaseBackends, type TestDatabase } from './db/testing.js';
 import { transaction } from './db/transaction.js';
 import { seedVenue, TYPES } from './modules/tickets/testing.js';
 import { createRoleOperators } from './platform/auth/testing.js';
-import { silentLogger } from './testing.js';
+import { silentLogger } from './testing/app.js';
 
 const SECRET = 'test-secret-test-secret-test-secret!';
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

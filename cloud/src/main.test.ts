@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@scenic/testkit/free-port';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../test/support/cloud-process.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');

@@ -35,7 +35,7 @@ import {
 } from './platform/fuzz/inputs.js';
 import { installWriteCounter, type WriteCounter } from './platform/fuzz/write-counter.js';
 import { negotiateLanguage } from './platform/language.js';
-import { startTestCloud } from './testing.js';
+import { startTestCloud } from './testing/app.js';
 
 const RUNS = 18;
 /** Routes that hash or verify a password (argon2) per call, render a PDF or stream get fewer runs. */

@@ -1,49 +1,25 @@
 /**
- * Test helpers for the whole cloud: the HTTP app over a container of services (no MQTT side), and a container with
- * its MQTT side on free ports (embedded broker) or an external broker.
+ * What tests outside this package (the end-to-end suites in test/e2e, which run the cloud's MQTT side with real gate
+ * agent processes) use of the cloud, as the package export `@scenic/cloud/testing`: one list, so those suites
+ * never reach into the cloud's folders by path and a move inside the cloud changes only this file.
  */
-import type { Logger } from 'pino';
-import { pino } from 'pino';
-import { type App, buildApp } from './app.js';
-import { type Config, loadConfig } from './config.js';
-import { type Container, createContainer } from './container.js';
-import type { MqttSideOptions } from './container-mqtt.js';
-import type { DatabaseHandle } from './db/database.js';
-import type { PassageHook } from './modules/passages/service.js';
-
-export const silentLogger = pino({ level: 'silent' });
-
-/** The app as main.ts builds it, without the MQTT side (commands answer 503 MQTT_UNAVAILABLE). */
-export async function testApp(options: {
-  readonly config: Config;
-  readonly database: DatabaseHandle;
-  readonly logger?: Logger;
-}): Promise<App> {
-  return buildApp(await createContainer({ ...options, logger: options.logger ?? silentLogger }));
-}
-
-export interface TestCloudOptions extends Pick<MqttSideOptions, 'intake'> {
-  readonly extraPassageHooks?: readonly PassageHook[];
-}
-
-/** A container with its MQTT side running: on a free port of the embedded broker unless `env` names MQTT_URL. */
-export function startTestCloud(
-  database: DatabaseHandle,
-  env: Record<string, string> = {},
-  options: TestCloudOptions = {},
-): Promise<Container> {
-  const config = loadConfig({
-    MQTT_HOST: '127.0.0.1',
-    MQTT_PORT: '0',
-    MQTT_WS_PORT: 'off',
-    MQTT_INSTANCE: `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    ...env,
-  });
-  return createContainer({
-    config,
-    database,
-    logger: silentLogger,
-    extraPassageHooks: options.extraPassageHooks,
-    mqtt: { commLogFlushMs: 20, externalConnectWaitMs: 3_000, intake: options.intake },
-  });
-}
+export type { Database } from './db/schema.js';
+export { databaseBackends, type TestDatabase } from './db/testing.js';
+export { transaction } from './db/transaction.js';
+export type { CommandView } from './modules/commands/schemas.js';
+export { CommandsService } from './modules/commands/service.js';
+export type { CommandTargetInput } from './modules/commands/targets.js';
+export { GateAccessService } from './modules/gate-access/service.js';
+export {
+  issueTicket,
+  SYSTEM_CONTEXT,
+  seedGateSite,
+  signingKeys,
+  TYPES,
+} from './modules/gate-validation/testing.js';
+export type { CloudMqtt } from './modules/services.js';
+export { TicketTypesService } from './modules/ticket-types/service.js';
+export { TicketsService } from './modules/tickets/service.js';
+export { VenuesService } from './modules/venues/service.js';
+export { startTestMqtt } from './mqtt/testing.js';
+export { startTestCloud, testApp } from './testing/app.js';

@@ -25,11 +25,11 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/cloud-process.js';
 import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
-import { type FleetBackend, fleetBackends } from '../src/fleet/fleet-database.js';
 import { FleetGate } from '../src/fleet/fleet-gate.js';
 import { CloudApi, provisionFleet } from '../src/fleet/provision.js';
+import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/testing/cloud-process.js';
+import { type FleetBackend, fleetBackends } from '../src/fleet/testing/fleet-database.js';
 import { type FleetEvent, VisitorStream } from '../src/fleet/visitors.js';
 
 const GATES = Number(process.env.BENCH_GATES ?? 500);

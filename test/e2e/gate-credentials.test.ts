@@ -7,6 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import {
+  type Database,
+  issueTicket,
+  SYSTEM_CONTEXT,
+  signingKeys,
+  TicketTypesService,
+  TYPES,
+  VenuesService,
+} from '@scenic/cloud/testing';
+import {
   base45Decode,
   base45Encode,
   createVenueClock,
@@ -15,18 +24,9 @@ import {
   generateSigningKey,
   ticketTypeRulesSchema,
 } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../cloud/src/db/schema.js';
-import {
-  issueTicket,
-  SYSTEM_CONTEXT,
-  signingKeys,
-  TYPES,
-} from '../../cloud/src/modules/gate-validation/testing.js';
-import { TicketTypesService } from '../../cloud/src/modules/ticket-types/service.js';
-import { VenuesService } from '../../cloud/src/modules/venues/service.js';
-import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';
 
 const EVENING = 201;

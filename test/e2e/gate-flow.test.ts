@@ -5,12 +5,11 @@
  * is admitted within a second; the passage uses the ticket up and a second gate refuses it; a duplicated passage
  * changes nothing; a revoked count card is refused; an emergency open for the zone is acknowledged by every gate.
  */
+
+import { issueTicket, TicketsService, TYPES, transaction } from '@scenic/cloud/testing';
 import { gateTopic, generateBarcode } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transaction } from '../../cloud/src/db/transaction.js';
-import { issueTicket, TYPES } from '../../cloud/src/modules/gate-validation/testing.js';
-import { TicketsService } from '../../cloud/src/modules/tickets/service.js';
-import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';
 
 describe.each(brokers())('sale to gate and back, with real gate agent processes, on $name', (broker) => {

@@ -6,14 +6,18 @@
  * another zone and leaving it to staff; sync fetches a full snapshot; reboot ends the process, which the service
  * manager starts again in the mode the gate must keep.
  */
+
+import {
+  type Database,
+  issueTicket,
+  SYSTEM_CONTEXT,
+  TicketTypesService,
+  VenuesService,
+} from '@scenic/cloud/testing';
 import { type CommandAction, generateBarcode, ticketTypeRulesSchema } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../cloud/src/db/schema.js';
-import { issueTicket, SYSTEM_CONTEXT } from '../../cloud/src/modules/gate-validation/testing.js';
-import { TicketTypesService } from '../../cloud/src/modules/ticket-types/service.js';
-import { VenuesService } from '../../cloud/src/modules/venues/service.js';
-import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';
 
 const SOUTH_ONLY = 221;

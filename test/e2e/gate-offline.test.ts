@@ -10,13 +10,13 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { issueTicket, TYPES } from '@scenic/cloud/testing';
 import { generateBarcode } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
+import { freePort } from '@scenic/testkit/free-port';
+import { serviceUrl } from '@scenic/testkit/services';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueTicket, TYPES } from '../../cloud/src/modules/gate-validation/testing.js';
-import { eventually } from '../../cloud/src/mqtt/testing.js';
-import { freePort } from '../support/cloud-process.js';
-import { serviceUrl } from '../support/services.js';
 import { GateSite } from './gate-site.js';
 
 function mosquittoInstalled(): boolean {

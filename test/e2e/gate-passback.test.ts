@@ -4,14 +4,18 @@
  * other one, may always leave, and is still refused re-entry inside the window; a card with strict alternation is
  * refused a second entry until it has left, and then admitted again. The cloud counts only the admitted entries.
  */
+
+import {
+  type Database,
+  issueTicket,
+  SYSTEM_CONTEXT,
+  TicketTypesService,
+  VenuesService,
+} from '@scenic/cloud/testing';
 import { generateBarcode, ticketTypeRulesSchema } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../cloud/src/db/schema.js';
-import { issueTicket, SYSTEM_CONTEXT } from '../../cloud/src/modules/gate-validation/testing.js';
-import { TicketTypesService } from '../../cloud/src/modules/ticket-types/service.js';
-import { VenuesService } from '../../cloud/src/modules/venues/service.js';
-import { eventually } from '../../cloud/src/mqtt/testing.js';
 import { brokers, GateSite } from './gate-site.js';
 
 const PASSBACK = 211;

@@ -8,23 +8,24 @@
  * the retained configs of this run are cleared at the end.
  */
 import { randomUUID } from 'node:crypto';
-import { type CommandAction, gateTopic } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import mqtt from 'mqtt';
-import type { Database } from '../../cloud/src/db/schema.js';
-import { databaseBackends, type TestDatabase } from '../../cloud/src/db/testing.js';
-import type { CommandView } from '../../cloud/src/modules/commands/schemas.js';
-import { CommandsService } from '../../cloud/src/modules/commands/service.js';
-import type { CommandTargetInput } from '../../cloud/src/modules/commands/targets.js';
-import { GateAccessService } from '../../cloud/src/modules/gate-access/service.js';
 import {
+  type CloudMqtt,
+  CommandsService,
+  type CommandTargetInput,
+  type CommandView,
+  type Database,
+  databaseBackends,
+  GateAccessService,
   issueTicket,
   SYSTEM_CONTEXT,
   seedGateSite,
-} from '../../cloud/src/modules/gate-validation/testing.js';
-import type { CloudMqtt } from '../../cloud/src/modules/services.js';
-import { startTestMqtt } from '../../cloud/src/mqtt/testing.js';
-import { serviceUrl } from '../support/services.js';
+  startTestMqtt,
+  type TestDatabase,
+} from '@scenic/cloud/testing';
+import { type CommandAction, gateTopic } from '@scenic/protocol';
+import { serviceUrl } from '@scenic/testkit/services';
+import type { Kysely } from 'kysely';
+import mqtt from 'mqtt';
 import { GateAgentProcess } from './gate-agent-process.js';
 
 export interface Broker {

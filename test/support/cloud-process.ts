@@ -7,9 +7,9 @@
  * (a SIGKILL in the kill test, a SIGTERM at the end of a bench) would leave running.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -35,17 +35,6 @@ export interface SpawnCloudOptions {
   /** Writes a V8 CPU profile of the cloud into this folder on its clean exit. */
   readonly cpuProfileDir?: string | undefined;
   readonly startTimeoutMs?: number;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the cloud and resolves once /healthz answers; kills it and throws if it exits or stays silent first. */

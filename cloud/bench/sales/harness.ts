@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { type CloudChild, spawnCloud } from '../../../test/support/cloud-process.js';
+import { type CloudChild, spawnCloud } from '@scenic/testkit/cloud-process';
 
 const ADMIN = { username: 'bench_admin', password: 'bench-password-1234' };
 

@@ -9,14 +9,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { encodeMessage, gateTopic, type PassageEvent } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
+import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serviceUrl } from '../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { PassageHook } from '../modules/passages/service.js';
 import type { CloudMqtt } from '../modules/services.js';
-import { connectGate, eventually, seedGates, startTestMqtt } from './testing.js';
+import { connectGate, seedGates, startTestMqtt } from './testing.js';
 
 const [sqlite] = databaseBackends();
 const sharedUrl = serviceUrl('TEST_MQTT_URL');

@@ -8,16 +8,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, gateTopic } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
+import { freePort } from '@scenic/testkit/free-port';
+import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { freePort } from '../../../test/support/cloud-process.js';
-import { serviceUrl } from '../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { CloudMqtt } from '../modules/services.js';
 import { mosquittoFiles } from './mosquitto-export.js';
-import { connectGate, eventually, gateState, seedGates, startTestMqtt } from './testing.js';
+import { connectGate, gateState, seedGates, startTestMqtt } from './testing.js';
 
 function mosquittoInstalled(): boolean {
   try {

@@ -4,6 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { encodeMessage, gateTopic, siteTopic } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import type { MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
@@ -11,7 +12,7 @@ import { GateAccessService } from '../modules/gate-access/service.js';
 import type { CloudMqtt } from '../modules/services.js';
 import { VenuesService } from '../modules/venues/service.js';
 import { ListenError } from './listen-errors.js';
-import { connectGate, eventually, gateState, seedGates, startTestMqtt } from './testing.js';
+import { connectGate, gateState, seedGates, startTestMqtt } from './testing.js';
 
 describe.each(databaseBackends())('cloud MQTT on $name', (backend) => {
   let test: TestDatabase;

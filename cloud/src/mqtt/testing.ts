@@ -9,7 +9,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { CloudMqtt } from '../modules/services.js';
 import { seedLayout } from '../modules/venues/testing.js';
-import { silentLogger, startTestCloud, type TestCloudOptions } from '../testing.js';
+import { silentLogger, startTestCloud, type TestCloudOptions } from '../testing/app.js';
 import { gateClientId, gateUsername } from './identity.js';
 
 export { silentLogger };
@@ -78,18 +78,4 @@ export async function connectGate(
     throw error;
   }
   return client;
-}
-
-/** Polls until `check` returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  ms = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -3,8 +3,9 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage, type MessageInput } from '@scenic/protocol';
+import { cloudClient, type Received, TestBroker } from '@scenic/testkit/mqtt-broker';
+import { serviceUrl } from '@scenic/testkit/services';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serviceUrl } from '../../../test/support/services.js';
 import { GateCore } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig } from '../core/test-fixtures.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
@@ -12,7 +13,6 @@ import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
 import { testRecord } from '../store/test-records.js';
 import { GateLink } from './gate-link.js';
-import { cloudClient, type Received, TestBroker } from './test-broker.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

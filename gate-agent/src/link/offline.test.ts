@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeMessage } from '@scenic/protocol';
+import { cloudClient, TestBroker } from '@scenic/testkit/mqtt-broker';
 import { afterEach, expect, it } from 'vitest';
 import { GateCore, type ScanOutcome } from '../core/gate-core.js';
 import { SILENT_LOG, testConfig, testQr } from '../core/test-fixtures.js';
@@ -9,7 +10,6 @@ import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
 import { GateLink } from './gate-link.js';
-import { cloudClient, TestBroker } from './test-broker.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

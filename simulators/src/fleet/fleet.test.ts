@@ -5,12 +5,12 @@
  * five.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './cloud-process.js';
 import { Fleet, sleep } from './fleet.js';
-import { fleetBackends } from './fleet-database.js';
 import { FleetGate } from './fleet-gate.js';
 import { CloudApi, provisionFleet } from './provision.js';
 import type { StoredEvents } from './stored-events.js';
+import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './testing/cloud-process.js';
+import { fleetBackends } from './testing/fleet-database.js';
 import { type FleetEvent, VisitorStream } from './visitors.js';
 
 describe.each(fleetBackends())('fleet against the real cloud on %s', (backend) => {

@@ -1,6 +1,6 @@
 /**
  * What the cloud stored, read straight from the database it writes (SQLite file or PostgreSQL schema, see
- * fleet-database.ts), alongside the running cloud. The fleet's test and benchmark count rows here rather than
+ * testing/fleet-database.ts), alongside the running cloud. The fleet's test and benchmark count rows here rather than
  * trusting the cloud's own counters, so "stored once" means a row in `passage_events`, whose primary key is the
  * event id.
  */

@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSimArgs, UsageError } from './sim-options.js';
 import { TerminalUi } from './terminal-ui.js';
-import { adultQr, startTestGate, type TestGate } from './test-gate.js';
+import { adultQr, startTestGate, type TestGate } from './testing.js';
 
 const gates: TestGate[] = [];
 afterEach(async () => {

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isCi } from '@scenic/testkit/services';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCi } from '../../../test/support/services.js';
-import { adultQr, startTestGate, type TestGate } from './test-gate.js';
+import { adultQr, startTestGate, type TestGate } from './testing.js';
 import { startWebServer, type WebServer } from './web-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { GateStore } from '@scenic/gate-agent';
+import { cloudClient, TestBroker } from '@scenic/testkit/mqtt-broker';
 import { afterEach, expect, it } from 'vitest';
-import { cloudClient, TestBroker } from '../../../gate-agent/src/link/test-broker.js';
-import { adultQr, simConfig } from '../gate-sim/test-gate.js';
+import { adultQr, simConfig } from '../gate-sim/testing.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 const cleanups: (() => Promise<void> | void)[] = [];

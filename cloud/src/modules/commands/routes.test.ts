@@ -3,10 +3,10 @@
  * clients → stored per-gate results, on each database and on the embedded broker (plus Mosquitto below).
  */
 import { encodeMessage } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
+import { serviceUrl } from '@scenic/testkit/services';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serviceUrl } from '../../../../test/support/services.js';
 import { databaseBackends } from '../../db/testing.js';
-import { eventually } from '../../mqtt/testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, LAYOUT, SITE } from '../metrics/testing.js';
 
 const [sqlite] = databaseBackends();

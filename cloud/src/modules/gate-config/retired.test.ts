@@ -5,11 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeMessage, type GateConfig, gateTopic } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
+import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serviceUrl } from '../../../../test/support/services.js';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
-import { eventually, startTestMqtt } from '../../mqtt/testing.js';
+import { startTestMqtt } from '../../mqtt/testing.js';
 import type { CloudMqtt } from '../services.js';
 import { SYSTEM_CONTEXT } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';

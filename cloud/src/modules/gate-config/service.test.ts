@@ -4,10 +4,11 @@
  * `config` topic at start and after a change.
  */
 import { decodeMessage, type GateConfig, gateTopic } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
-import { eventually, startTestMqtt } from '../../mqtt/testing.js';
+import { startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
 import { SigningKeys } from '../signing-keys/keys.js';
 import { CredentialSecrets } from '../signing-keys/secrets.js';

@@ -12,11 +12,12 @@ import {
   type ValidateRequest,
   type ValidateResponse,
 } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
-import { eventually, silentLogger, startTestMqtt } from '../../mqtt/testing.js';
+import { silentLogger, startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { PassageIngestion } from '../passages/service.js';

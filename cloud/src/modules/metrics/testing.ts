@@ -21,7 +21,7 @@ import type { Database } from '../../db/schema.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
 import { connectGate } from '../../mqtt/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
-import { startTestCloud } from '../../testing.js';
+import { startTestCloud } from '../../testing/app.js';
 import { GateAccessService } from '../gate-access/service.js';
 import type { CloudMqtt } from '../services.js';
 import { seedLayout } from '../venues/testing.js';

@@ -3,12 +3,12 @@
  * the push stream, today's figures, the alert history — and /metrics with and without its token. On each database.
  */
 
+import { eventually } from '@scenic/testkit/eventually';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
-import { eventually } from '../../mqtt/testing.js';
 import { openEventStream } from '../../platform/testing.js';
-import { testApp } from '../../testing.js';
+import { testApp } from '../../testing/app.js';
 import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';

@@ -3,10 +3,12 @@
  * refusals that change nothing and leave a comm-log reason, late events, and the ticket-update hook's place in the
  * transaction.
  */
+
+import { eventually } from '@scenic/testkit/eventually';
+import { serviceUrl } from '@scenic/testkit/services';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serviceUrl } from '../../../../test/support/services.js';
 import { databaseBackends } from '../../db/testing.js';
-import { eventually, silentLogger } from '../../mqtt/testing.js';
+import { silentLogger } from '../../mqtt/testing.js';
 import {
   type ControlRoomEnv,
   createControlRoomEnv,

@@ -12,11 +12,12 @@ import {
   type WhitelistDelta,
   type WhitelistSnapshot,
 } from '@scenic/protocol';
+import { eventually } from '@scenic/testkit/eventually';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
-import { eventually, startTestMqtt } from '../../mqtt/testing.js';
+import { startTestMqtt } from '../../mqtt/testing.js';
 import { GateAccessService } from '../gate-access/service.js';
 import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import type { CloudMqtt } from '../services.js';

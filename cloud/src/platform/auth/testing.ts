@@ -18,7 +18,7 @@ import type { App } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
 import type { Database } from '../../db/schema.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
-import { testApp } from '../../testing.js';
+import { testApp } from '../../testing/app.js';
 import { SEED_ROLES, type SeedRole } from '../permissions.js';
 import { hashPassword } from './credentials.js';
 import { seedRoles } from './roles-seed.js';

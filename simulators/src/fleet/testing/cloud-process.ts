@@ -1,5 +1,5 @@
 /**
- * The real cloud as a child process, for the fleet's test and benchmark (test/support/cloud-process.ts): free
+ * The real cloud as a child process, for the fleet's test and benchmark (@scenic/testkit/cloud-process): free
  * 127.0.0.1 ports for HTTP and the embedded broker, a fresh database (a SQLite file, or a PostgreSQL schema when
  * asked for and TEST_DATABASE_URL is set; fleet-database.ts), and a first administrator from the environment. The
  * fleet then meets the cloud only over HTTP and MQTT, as real gates and operators do.
@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CloudChild, freePort, spawnCloud } from '../../../test/support/cloud-process.js';
+import { type CloudChild, spawnCloud } from '@scenic/testkit/cloud-process';
+import { freePort } from '@scenic/testkit/free-port';
 import { createFleetDatabase, type FleetBackend, type FleetDatabase } from './fleet-database.js';
 
 export const CLOUD_ADMIN = { username: 'fleet_admin', password: 'fleet-password-1234' } as const;

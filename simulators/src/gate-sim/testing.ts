@@ -14,8 +14,8 @@ import {
   generateSigningKey,
   ticketTypeRulesSchema,
 } from '@scenic/protocol';
+import { cloudClient, type Received, TestBroker } from '@scenic/testkit/mqtt-broker';
 import mqtt from 'mqtt';
-import { cloudClient, type Received, TestBroker } from '../../../gate-agent/src/link/test-broker.js';
 import { GateSim } from './gate-sim.js';
 import { parseSimArgs } from './sim-options.js';
 

@@ -1,16 +1,21 @@
 /**
- * A fresh, private database for one cloud process of the fleet's test or benchmark, made by the cloud's own test
- * helper (cloud/src/db/testing.ts): a new SQLite file, or, when TEST_DATABASE_URL is set, a new schema on that
- * PostgreSQL server. Left unmigrated: the cloud migrates it at start, as it does in production.
+ * A fresh, private database for one cloud process of the fleet's test or benchmark, a scratch database from the test
+ * kit (@scenic/testkit/scratch-database): a new SQLite file, or, when TEST_DATABASE_URL is set, a new schema on that
+ * PostgreSQL server. Left empty: the cloud migrates it at start, as it does in production.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  type ScratchDatabase,
+  type ScratchPostgres,
+  type ScratchSqlite,
+  scratchDatabaseKinds,
+} from '@scenic/testkit/scratch-database';
 import pg from 'pg';
-import { type DatabaseBackend, databaseBackends, type TestDatabase } from '../../../cloud/src/db/testing.js';
-import { PostgresStoredEvents } from './postgres-stored-events.js';
-import { SqliteStoredEvents } from './sqlite-stored-events.js';
-import type { StoredEvents } from './stored-events.js';
+import { PostgresStoredEvents } from '../postgres-stored-events.js';
+import { SqliteStoredEvents } from '../sqlite-stored-events.js';
+import type { StoredEvents } from '../stored-events.js';
 
-export type FleetBackend = DatabaseBackend['name'];
+export type FleetBackend = ScratchDatabase['dialect'];
 
 export interface FleetDatabase {
   readonly backend: FleetBackend;
@@ -26,41 +31,40 @@ export interface FleetDatabase {
 
 /** SQLite always, PostgreSQL too when TEST_DATABASE_URL is set. */
 export function fleetBackends(): FleetBackend[] {
-  return databaseBackends().map((b) => b.name);
+  return scratchDatabaseKinds().map((kind) => kind.name);
 }
 
 export async function createFleetDatabase(backend: FleetBackend): Promise<FleetDatabase> {
-  const found = databaseBackends().find((b) => b.name === backend);
+  const found = scratchDatabaseKinds().find((kind) => kind.name === backend);
   if (!found) throw new Error(`no ${backend} database for the fleet: set TEST_DATABASE_URL`);
-  const test = await found.create({ migrate: false });
-  return test.config.dialect === 'sqlite' ? sqlite(test, test.config.path) : postgres(test);
+  const scratch = await found.create();
+  return scratch.dialect === 'sqlite' ? sqlite(scratch) : postgres(scratch);
 }
 
-async function sqlite(test: TestDatabase, file: string): Promise<FleetDatabase> {
-  // The helper's own connection is not needed: the cloud is to be the file's only writer, as in production, and
-  // the fleet reads through a read-only connection of its own.
-  await test.database.close();
+function sqlite(scratch: ScratchSqlite): FleetDatabase {
+  // The cloud is to be the file's only writer, as in production; the fleet reads through a read-only connection of
+  // its own.
   return {
     backend: 'sqlite',
-    url: test.url,
-    openStoredEvents: async () => new SqliteStoredEvents(file),
+    url: scratch.url,
+    openStoredEvents: async () => new SqliteStoredEvents(scratch.path),
     serverPids: async () => [],
-    dispose: () => test.dispose(),
+    dispose: () => scratch.dispose(),
   };
 }
 
-function postgres(test: TestDatabase): FleetDatabase {
+function postgres(scratch: ScratchPostgres): FleetDatabase {
   // The cloud's connections carry a name of their own, so the server processes serving them can be told apart
   // from the fleet's reader and from anything else on a shared server (their CPU is part of the cloud's cost).
   const applicationName = `fleet-cloud-${randomBytes(4).toString('hex')}`;
-  const url = new URL(test.url);
+  const url = new URL(scratch.url);
   url.searchParams.set('application_name', applicationName);
   return {
     backend: 'postgres',
     url: url.toString(),
-    openStoredEvents: () => PostgresStoredEvents.open(test.url),
-    serverPids: () => backendPids(test.url, applicationName),
-    dispose: () => test.dispose(),
+    openStoredEvents: () => PostgresStoredEvents.open(scratch.url),
+    serverPids: () => backendPids(scratch.url, applicationName),
+    dispose: () => scratch.dispose(),
   };
 }
 

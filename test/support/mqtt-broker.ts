@@ -1,8 +1,13 @@
+/**
+ * MQTT for tests that need a broker of their own: an in-process aedes broker on a local port (the gate agent's link
+ * and process tests, the gate simulator's tests), and a client that records what arrives under a topic filter, as
+ * the cloud's side of the conversation.
+ */
 import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 
-/** An in-process aedes broker on a local port, for the link's tests. stop() and start() again on the same port. */
+/** An in-process aedes broker on a local port. stop() and start() again on the same port. */
 export class TestBroker {
   aedes: Aedes | null = null;
   #server: Server | null = null;

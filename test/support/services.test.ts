@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { describe, expect, it } from 'vitest';
-import { serviceUrl } from './support/services.js';
+import { serviceUrl } from './services.js';
 
 const brokerUrl = serviceUrl('TEST_MQTT_URL');
 
