@@ -1,5 +1,5 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
+import type { RouteModule } from '../platform/route-module.js';
 import type { CloudMqtt, CloudServices } from './services.js';
 
 /**
@@ -14,9 +14,4 @@ export interface ModuleContext {
 }
 
 /** One domain's HTTP surface: `modules/<domain>/routes.ts` exports one of these. */
-export interface AppModule {
-  readonly name: string;
-  /** URL prefix for all of the module's routes, e.g. `/api/v1/sites`; none for top-level routes. */
-  readonly prefix?: string;
-  readonly routes: FastifyPluginAsyncZod<ModuleContext>;
-}
+export type AppModule = RouteModule<ModuleContext>;

@@ -14,10 +14,10 @@ import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
+import { mosquittoFiles } from '../modules/gate-access/mosquitto-export.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { CloudMqtt } from '../modules/services.js';
-import { mosquittoFiles } from './mosquitto-export.js';
 import { connectGate, gateState, seedGates, startTestMqtt } from './testing.js';
 
 function mosquittoInstalled(): boolean {

@@ -1,7 +1,7 @@
 /**
  * Printouts of sales: the tickets (PDF stub or A4 sheet, or ESC/POS for the window's thermal printer), the receipt,
  * and a reprint of one ticket. Reading a sale's printouts needs sales.read; reprinting one ticket is a counter task
- * and needs sales.sell. Every ticket printout is written to the operation log (sales/print-models.ts says why).
+ * and needs sales.sell. Every ticket printout is written to the operation log (sale-prints.ts says why).
  */
 import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';

@@ -1,12 +1,13 @@
 /** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval threshold setting. */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { AppModule } from '../../modules/module.js';
 import { errorResponseSchema } from '../errors.js';
+import type { RouteModule } from '../route-module.js';
 import { clientOf } from './client-info.js';
+import type { AuthConfig } from './config.js';
 import { operatorOf } from './enforce.js';
 import { changePasswordBody, loginBody, loginResponse, meSchema, thresholdSchema } from './schemas.js';
-import { type AuthenticatedOperator, actorOf } from './service.js';
+import { type AuthenticatedOperator, type AuthService, actorOf } from './service.js';
 import { SESSION_COOKIE } from './tokens.js';
 
 function me(operator: AuthenticatedOperator) {
@@ -21,7 +22,13 @@ function me(operator: AuthenticatedOperator) {
 
 const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema };
 
-export const authModule: AppModule = {
+/** What the sign-in routes need of the composition root's context. */
+interface AuthContext {
+  readonly config: { readonly auth: AuthConfig };
+  readonly services: { readonly auth: AuthService };
+}
+
+export const authModule: RouteModule<AuthContext> = {
   name: 'auth',
   prefix: '/api/v1/auth',
   routes: async (app, { config, services: { auth } }) => {

@@ -5,8 +5,8 @@
  * is hashed from MQTT_PASSWORD.
  */
 import { gateAcl } from '@scenic/protocol';
-import type { CredentialRow } from '../modules/gate-access/repo.js';
-import { hashPassword } from './password-hash.js';
+import { hashPassword } from '../../mqtt/password-hash.js';
+import type { CredentialRow } from './repo.js';
 
 export interface MosquittoFiles {
   readonly passwd: string;

@@ -13,19 +13,19 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import type {
-  PaymentMethod as PrintPaymentMethod,
-  ReceiptLine,
-  ReceiptPrintModel,
-  TicketPrintModel,
-} from '../printing/model.js';
+import type { PaymentMethod, Sale } from '../sales/schemas.js';
+import type { SalesService } from '../sales/service.js';
 import type { TicketKind } from '../ticket-types/schemas.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { Site } from '../venues/schemas.js';
 import type { VenuesService } from '../venues/service.js';
-import type { PaymentMethod, Sale } from './schemas.js';
-import type { SalesService } from './service.js';
+import type {
+  PaymentMethod as PrintPaymentMethod,
+  ReceiptLine,
+  ReceiptPrintModel,
+  TicketPrintModel,
+} from './model.js';
 
 const PRINT_METHODS: Record<PaymentMethod, PrintPaymentMethod> = {
   cash: 'cash',

@@ -7,8 +7,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
+import { mosquittoFiles } from '../modules/gate-access/mosquitto-export.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
-import { mosquittoFiles } from './mosquitto-export.js';
 
 async function main(): Promise<number> {
   const target = process.argv[2];
