@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { DatabaseConfig } from './db/database.js';
 import type { AuthConfig } from './platform/auth/config.js';
 import type { Localized } from './platform/language.js';
+import { isTimeZone } from './platform/time-zone.js';
 import { bilingual, type FieldIssue, parseLocalized } from './platform/validation.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,15 +47,6 @@ export interface Config {
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const portOrOff = z
   .string()

@@ -147,6 +147,26 @@ describe.each(databaseBackends())('chunked insert on $name', (backend) => {
     expect(await db.selectFrom('chunk_rows').select('id').execute()).toEqual([]);
   });
 
+  it('with exactUpTo, runs one statement of the exact row count, cutting longer lists at that size', async () => {
+    const insertExact = chunkedInsert({
+      columns: ROW_FIELDS.map(([column]) => column),
+      build: (db: TestDb, rows) => db.insertInto('chunk_rows').values(rows),
+      read: (item: Item, column) => item[ROW_FIELDS[column]![1]],
+      exactUpTo: 5,
+    });
+    const sizes = chunkSizes(db, ROW_FIELDS.length);
+    const batch = items(13);
+    await insertExact(db, batch.slice(0, 3));
+    await insertExact(db, batch.slice(3));
+    expect(sizes()).toEqual([3, 5, 5]);
+    const stored = await db
+      .selectFrom('chunk_rows')
+      .select(['label', 'amount', 'note'])
+      .orderBy('id')
+      .execute();
+    expect(stored).toEqual(batch.map((item) => ({ label: item.name, amount: item.cents, note: item.note })));
+  });
+
   it('refuses a build that binds a value of its own instead of a placeholder', async () => {
     const withConstant = chunkedInsert({
       columns: ['key'],
@@ -164,5 +184,14 @@ describe('chunked insert limits', () => {
     const build = (db: Kysely<Record<string, Record<string, unknown>>>) => db.insertInto('t').values({});
     expect(() => chunkedInsert({ columns, build, read: () => null })).toThrow(RangeError);
     expect(() => chunkedInsert({ columns: columns.slice(1), build, read: () => null })).not.toThrow();
+  });
+
+  it('refuses an exactUpTo that is not a whole number of rows or binds too many parameters', () => {
+    const build = (db: Kysely<Record<string, Record<string, unknown>>>) => db.insertInto('t').values({});
+    const spec = { columns: ['a', 'b'], build, read: () => null };
+    expect(() => chunkedInsert({ ...spec, exactUpTo: 0 })).toThrow(RangeError);
+    expect(() => chunkedInsert({ ...spec, exactUpTo: 2.5 })).toThrow(RangeError);
+    expect(() => chunkedInsert({ ...spec, exactUpTo: 16_384 })).toThrow(RangeError);
+    expect(() => chunkedInsert({ ...spec, exactUpTo: 16_383 })).not.toThrow();
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Multi-row inserts for rows written in bulk (passage events, the communication log), in a few fixed sizes, each
- * built with Kysely and compiled once per SQL dialect; a call only binds the rows' values by position and runs the
- * SQL text, through the same executor (same connection or transaction, same result plugins) as a built query.
+ * Multi-row inserts for rows written in bulk (passage events, the communication log, tickets and their whitelist
+ * feed), in a few fixed sizes, each built with Kysely and compiled once per SQL dialect; a call only binds the rows'
+ * values by position and runs the SQL text, through the same executor (same connection or transaction, same result
+ * plugins) as a built query.
  *
  * Why fixed sizes: building a 500-row insert with Kysely on every batch cost more than SQLite spent storing it, and
  * a few sizes keep the number of distinct SQL texts small (SQLite keeps each one prepared). A batch takes the largest
- * size that fits, again and again: 300 rows are stored as 256 + 16 + 16 + 4 + 4 + 4.
+ * size that fits, again and again: 300 rows are stored as 256 + 16 + 16 + 4 + 4 + 4. Tables written a few rows at a
+ * time can ask for exact sizes instead (`exactUpTo`).
  *
  * Why by position: db/precompiled.ts, the sibling for single-row statements, puts values in place by parameter name;
  * naming the 4,096 parameters of a 256-row insert on every call cost more than running it. Here each parameter
@@ -49,6 +51,12 @@ export interface ChunkedInsertSpec<DB, Column extends string, Row, O> {
   readonly build: (db: Kysely<DB>, rows: readonly PlaceholderRow<Column>[]) => Compilable<O>;
   /** The value of `columns[column]` in this row. */
   readonly read: (row: Row, column: number) => unknown;
+  /**
+   * Instead of the fixed sizes: one statement for any number of rows up to this, compiled for that exact count on
+   * first use (longer lists are cut into chunks of this size). For rows written a few at a time on a busy path (a
+   * sale's tickets and their whitelist entries), where the fixed sizes would cut 3 rows into 3 statements.
+   */
+  readonly exactUpTo?: number;
 }
 
 interface Compiled {
@@ -64,8 +72,10 @@ interface Compiled {
 export function chunkedInsert<DB, Column extends string, Row, O>(
   spec: ChunkedInsertSpec<DB, Column, Row, O>,
 ): (db: Kysely<DB>, rows: readonly Row[]) => Promise<ReturnedRow<O>[]> {
-  const { columns, build, read } = spec;
-  if (columns.length * CHUNK_SIZES[0] > MAX_PARAMETERS)
+  const { columns, build, read, exactUpTo } = spec;
+  if (exactUpTo !== undefined && !(Number.isInteger(exactUpTo) && exactUpTo >= 1))
+    throw new RangeError(`chunked insert: exactUpTo must be a whole number of rows, not ${exactUpTo}`);
+  if (columns.length * (exactUpTo ?? CHUNK_SIZES[0]) > MAX_PARAMETERS)
     throw new RangeError(
       `chunked insert: ${columns.length} columns exceed the bound parameters of one statement`,
     );
@@ -105,7 +115,9 @@ export function chunkedInsert<DB, Column extends string, Row, O>(
     const returned: ReturnedRow<O>[] = [];
     let offset = 0;
     while (offset < rows.length) {
-      const size = CHUNK_SIZES.find((n) => n <= rows.length - offset) ?? 1;
+      const left = rows.length - offset;
+      const size =
+        exactUpTo === undefined ? (CHUNK_SIZES.find((n) => n <= left) ?? 1) : Math.min(exactUpTo, left);
       const { sql, slots } = compiled(db, size);
       const values = new Array<unknown>(slots.length);
       for (let i = 0; i < slots.length; i++) {

@@ -28,6 +28,7 @@ import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
+import { BatchQueue } from '../../platform/batch-queue.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import type { ControlRoomMetrics } from '../metrics/control-room-metrics.js';
 import * as repo from './repo.js';
@@ -61,11 +62,9 @@ export interface DispatcherDeps {
   readonly now?: () => number;
 }
 
-interface QueuedAck {
+interface ReceivedAck {
   readonly ack: CommandAck;
   readonly receivedAt: number;
-  readonly resolve: (outcome: AckOutcome) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 /** A command issued by this instance and not yet complete. */
@@ -84,8 +83,13 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
   private sweeping: Promise<void> = Promise.resolve();
   private readonly open = new Map<string, OpenCommand>();
   private readonly issuedAtCache = new Map<string, number>();
-  private acks: QueuedAck[] = [];
-  private flushing = false;
+  // Acks start their batch at once; a failed batch fails all its acks (each is redelivered by the broker).
+  private readonly acks = new BatchQueue<ReceivedAck, AckOutcome>({
+    run: (batch) => this.settleAcks(batch),
+    maxBatch: MAX_ACK_BATCH,
+    start: 'microtask',
+    onFailure: 'reject-all',
+  });
 
   constructor(private readonly deps: DispatcherDeps) {
     super();
@@ -204,12 +208,7 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
    * in one transaction; the promise resolves once this ack's row is stored.
    */
   applyAck(ack: CommandAck, receivedAt: number): Promise<AckOutcome> {
-    return new Promise<AckOutcome>((resolve, reject) => {
-      this.acks.push({ ack, receivedAt, resolve, reject });
-      if (this.flushing) return;
-      this.flushing = true;
-      queueMicrotask(() => void this.flushAcks());
-    });
+    return this.acks.add({ ack, receivedAt });
   }
 
   /** Marks overdue pending results as timeout, and completes commands left open with nothing pending. */
@@ -278,24 +277,8 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
     await completed;
   }
 
-  private async flushAcks(): Promise<void> {
-    try {
-      while (this.acks.length > 0) {
-        const batch = this.acks.splice(0, MAX_ACK_BATCH);
-        try {
-          const outcomes = await this.settleAcks(batch);
-          for (const [i, item] of batch.entries()) item.resolve(outcomes[i] ?? 'unknown');
-        } catch (error) {
-          for (const item of batch) item.reject(error);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
   /** One statement per ack (one transaction for a batch); the rare late, duplicate and unknown acks look further. */
-  private async settleAcks(batch: readonly QueuedAck[]): Promise<AckOutcome[]> {
+  private async settleAcks(batch: readonly ReceivedAck[]): Promise<AckOutcome[]> {
     const outcomes: (AckOutcome | undefined)[] = [];
     const writes: { index: number; outcome: repo.AckedResult }[] = [];
     for (const [index, { ack, receivedAt }] of batch.entries()) {
@@ -348,7 +331,7 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
         state.result === 'timeout' && (await this.applyLate(write.outcome)) ? 'late' : 'duplicate';
     }
     for (const commandId of touched) await this.completeIfDone(commandId);
-    return outcomes.map((outcome) => outcome ?? 'unknown');
+    return batch.map((_, i) => outcomes[i] ?? 'unknown');
   }
 
   /** An ack after the timeout replaces `timeout` with what the gate did, flagged late and audited. */

@@ -2,25 +2,11 @@
  * The part of a gate's config that belongs to the gate itself rather than to its site (rules, keys, time zone) or
  * its registry entry (zone, direction). Defaults suit a tripod turnstile at a Chinese venue.
  */
-import { GATE_MODES, LANGUAGES, RELAY_PULSE_MIN_MS } from '@scenic/protocol';
+import { gateSettingsShape } from '@scenic/protocol';
 import { z } from 'zod';
 
-export const gateSettingsSchema = z
-  .strictObject({
-    defaultMode: z.enum(GATE_MODES),
-    denyUnauthorized: z.boolean(),
-    relayPulseMs: z.number().int().min(RELAY_PULSE_MIN_MS).max(10_000),
-    passageTimeoutMs: z.number().int().min(1_000).max(120_000),
-    ledLanguage: z.enum(LANGUAGES),
-    voiceLanguage: z.enum(LANGUAGES),
-    voiceVolume: z.number().int().min(0).max(100),
-    heartbeatSec: z.number().int().min(5).max(3_600),
-    onlineValidation: z.strictObject({
-      enabled: z.boolean(),
-      deadlineMs: z.number().int().min(100).max(5_000),
-    }),
-  })
-  .meta({ id: 'GateSettings' });
+// The fields and their limits are the protocol's (what a gate accepts in its config), declared there once.
+export const gateSettingsSchema = z.strictObject(gateSettingsShape).meta({ id: 'GateSettings' });
 export type GateSettings = z.infer<typeof gateSettingsSchema>;
 
 export const updateGateSettingsSchema = gateSettingsSchema.partial();

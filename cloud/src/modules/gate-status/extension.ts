@@ -12,6 +12,7 @@ import type { GateState, Heartbeat } from '@scenic/protocol';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { InboundMessage, MqttExtension } from '../../mqtt/extensions/types.js';
+import { BatchQueue } from '../../platform/batch-queue.js';
 import { type GateStatus, type GateStatusHub, statusFromRow } from './hub.js';
 import type { GateStatusRepo, GateStatusRow, HeartbeatParams, StateParams } from './repo.js';
 
@@ -27,15 +28,15 @@ type Write =
     }
   | { readonly kind: 'heartbeat'; readonly params: HeartbeatParams };
 
-interface Queued {
-  readonly write: Write;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): MqttExtension {
-  let queue: Queued[] = [];
-  let flushing = false;
+  // A message starts its batch at once; when a batch fails, each of its messages is written again on its own, so
+  // only a message that cannot be stored is left for redelivery.
+  const writes = new BatchQueue<Write, undefined>({
+    run: writeAll,
+    maxBatch: MAX_BATCH,
+    start: 'microtask',
+    onFailure: 'retry-each',
+  });
   /** Queued writes per gate: while one waits, the hub does not yet hold what the gate last said. */
   const queuedFor = new Map<string, number>();
 
@@ -65,65 +66,25 @@ export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): M
         if (left > 0) queuedFor.set(gateId, left);
         else queuedFor.delete(gateId);
       };
-      return new Promise<void>((resolve, reject) => {
-        queue.push({
-          write,
-          resolve: () => {
-            done();
-            resolve();
-          },
-          reject: (error) => {
-            done();
-            reject(error);
-          },
-        });
-        if (flushing) return;
-        flushing = true;
-        queueMicrotask(() => void flush());
-      });
+      const written = writes.add(write);
+      // Registered before the caller's own handlers, so the count is down by the time the caller goes on.
+      written.then(done, done);
+      return written;
     },
   };
 
-  async function flush(): Promise<void> {
-    try {
-      while (queue.length > 0) {
-        const batch = queue.slice(0, MAX_BATCH);
-        queue = queue.slice(batch.length);
-        let rows: (GateStatusRow | undefined)[] | undefined;
-        try {
-          rows =
-            batch.length === 1
-              ? [await write(batch[0]!.write)]
-              : await repo.inTransaction(async (trx) => {
-                  const written: (GateStatusRow | undefined)[] = [];
-                  for (const item of batch) written.push(await write(item.write, trx));
-                  return written;
-                });
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-        }
-        if (rows) {
-          for (const row of rows) if (row) hub.set(statusFromRow(row));
-          for (const item of batch) item.resolve();
-          continue;
-        }
-        // The batch failed: one by one, so only a message that cannot be stored is left for redelivery.
-        for (const item of batch) {
-          try {
-            const row = await write(item.write);
-            if (row) hub.set(statusFromRow(row));
-            item.resolve();
-          } catch (error) {
-            item.reject(error);
-          }
-        }
-      }
-    } finally {
-      flushing = false;
-    }
+  /** One message on its own (one statement, atomic by itself), several in one transaction; then the hub. */
+  async function writeAll(batch: readonly Write[]): Promise<undefined[]> {
+    const rows =
+      batch.length === 1
+        ? [await write(batch[0]!)]
+        : await repo.inTransaction(async (trx) => {
+            const written: (GateStatusRow | undefined)[] = [];
+            for (const item of batch) written.push(await write(item, trx));
+            return written;
+          });
+    for (const row of rows) if (row) hub.set(statusFromRow(row));
+    return batch.map(() => undefined);
   }
 
   function write(entry: Write, trx?: Kysely<Database>): Promise<GateStatusRow | undefined> {

@@ -85,11 +85,16 @@ function stateUpsert(kind: { will: boolean; retained: boolean }) {
   );
 }
 
+/** One upsert per kind of state message: by whether it is a will, then by whether it was retained. */
 const STATE_UPSERTS = {
-  live: stateUpsert({ will: false, retained: false }),
-  retained: stateUpsert({ will: false, retained: true }),
-  liveWill: stateUpsert({ will: true, retained: false }),
-  retainedWill: stateUpsert({ will: true, retained: true }),
+  state: {
+    live: stateUpsert({ will: false, retained: false }),
+    retained: stateUpsert({ will: false, retained: true }),
+  },
+  will: {
+    live: stateUpsert({ will: true, retained: false }),
+    retained: stateUpsert({ will: true, retained: true }),
+  },
 };
 
 function heartbeatColumns(p: Placeholders<HeartbeatParams>) {
@@ -138,13 +143,8 @@ export class GateStatusRepo {
     kind: { will: boolean; retained: boolean },
     db: Kysely<Database> = this.db,
   ): Promise<GateStatusRow | undefined> {
-    const statement = kind.will
-      ? kind.retained
-        ? STATE_UPSERTS.retainedWill
-        : STATE_UPSERTS.liveWill
-      : kind.retained
-        ? STATE_UPSERTS.retained
-        : STATE_UPSERTS.live;
+    const upserts = kind.will ? STATE_UPSERTS.will : STATE_UPSERTS.state;
+    const statement = kind.retained ? upserts.retained : upserts.live;
     return statement.first(db, params);
   }
 

@@ -9,12 +9,13 @@
  * arrival order and with the same result as one by one: a copy of an event already in the batch is a duplicate,
  * and the occupancy counters and hooks see the events in order. Every caller hears back only after its batch has
  * committed. If a batch fails, each of its events is tried again in a transaction of its own, so an event that
- * cannot be stored fails alone and the others are stored.
+ * cannot be stored fails alone and the others are stored (platform/batch-queue.ts).
  */
 import type { DenialEvent, PassageEvent } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
+import { BatchQueue } from '../../platform/batch-queue.js';
 import type { OccupancyAlert, OccupancyFigure, OccupancyService } from '../occupancy/service.js';
 import * as repo from './repo.js';
 import type { PassageEventsTable } from './tables.js';
@@ -59,15 +60,14 @@ export interface ReceivedEvent {
 /** Events per transaction at most: a batch holds SQLite's write lock for a few milliseconds. */
 const MAX_BATCH = 256;
 
-interface Pending {
-  readonly received: ReceivedEvent;
-  readonly resolve: (outcome: IngestOutcome) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 export class PassageIngestion {
-  private queue: Pending[] = [];
-  private draining = false;
+  // The first batch waits one turn of the event loop, so every event already read from the sockets joins it.
+  private readonly queue = new BatchQueue<ReceivedEvent, IngestOutcome>({
+    run: (received) => transaction(this.db, (trx) => this.applyBatch(trx, received)),
+    maxBatch: MAX_BATCH,
+    start: 'immediate',
+    onFailure: 'retry-each',
+  });
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,46 +77,7 @@ export class PassageIngestion {
 
   /** Applies one event; resolves once it is committed (with the events that share its transaction). */
   ingest(received: ReceivedEvent): Promise<IngestOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ received, resolve, reject });
-      if (!this.draining) {
-        this.draining = true;
-        // One turn of the event loop lets every event already read from the sockets join the first batch.
-        setImmediate(() => void this.drain());
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        await this.settle(batch);
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private async settle(batch: readonly Pending[]): Promise<void> {
-    let outcomes: IngestOutcome[];
-    try {
-      outcomes = await transaction(this.db, (trx) =>
-        this.applyBatch(
-          trx,
-          batch.map((p) => p.received),
-        ),
-      );
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // Find the event(s) that cannot be stored: the others must not wait for their redelivery.
-      for (const pending of batch) await this.settle([pending]);
-      return;
-    }
-    for (const [i, pending] of batch.entries()) pending.resolve(outcomes[i]!);
+    return this.queue.add(received);
   }
 
   private async applyBatch(

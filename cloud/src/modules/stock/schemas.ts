@@ -17,6 +17,8 @@ const noteSchema = z.string().trim().max(200).describe('备注 / Note');
 export const MAX_GENERATE = 50_000;
 export const MAX_CODES_PER_REQUEST = 10_000;
 export const MAX_RANGE = 50_000;
+/** Refusal details list at most this many codes; the message states the full count. */
+export const DETAIL_LIMIT = 1_000;
 
 export const generateBatchSchema = z.strictObject({
   ticketTypeId: typeIdSchema.describe('票种编号 / Ticket type id'),

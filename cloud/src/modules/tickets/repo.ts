@@ -1,19 +1,14 @@
-/** The tickets module's SQL: tickets, the whitelist feed and its per-site head. Callers pass a db or a transaction. */
+/**
+ * The tickets table's SQL. Callers pass a db or a transaction. The whitelist feed and its per-site head are in
+ * whitelist-feed-repo.ts, online-validation reservations in ticket-reservations-repo.ts.
+ */
 import type { CredentialRecord, CredentialStatus } from '@scenic/protocol';
-import {
-  type Compilable,
-  CompiledQuery,
-  type Insertable,
-  type Kysely,
-  PostgresAdapter,
-  type Selectable,
-  sql,
-} from 'kysely';
-import { type PrecompiledStatement, precompile } from '../../db/precompiled.js';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Database } from '../../db/schema.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
-import type { FeedEntry, FeedOp, Ticket } from './schemas.js';
-import type { TicketsTable, WhitelistFeedTable } from './tables.js';
+import type { Ticket } from './schemas.js';
+import type { TicketsTable } from './tables.js';
 
 type Db = Kysely<Database>;
 export type TicketRow = Selectable<TicketsTable>;
@@ -121,80 +116,33 @@ const TICKET_COLUMNS = [
   'updated_at',
 ] as const satisfies readonly (keyof TicketsTable)[];
 
-/** Rows per INSERT: keeps every statement under SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_BATCH = 200;
-
-type Params = Record<string, unknown>;
-
 /**
- * Placeholder `c<i>_<n>` for column i of row n; values are bound in the same order. `rows` of length n reuses the
- * statement compiled for n rows.
+ * Rows per INSERT, each statement compiled for its row count (db/chunked-insert.ts): a sale writes a few tickets in
+ * one statement, and every statement stays under SQLite's and PostgreSQL's bound-parameter limits.
  */
-function bindRows(columns: readonly string[], rows: readonly object[]): Params {
-  const params: Params = {};
-  for (let n = 0; n < rows.length; n++) {
-    const row = rows[n] as Record<string, unknown>;
-    const names = placeholderNames(columns.length, n);
-    for (let i = 0; i < columns.length; i++) params[names[i]!] = row[columns[i]!] ?? null;
-  }
-  return params;
-}
-
-/** `c<i>_<n>` for every column i of row n, built once per shape: a sale binds ~30 values per ticket. */
-const namesByShape = new Map<string, readonly string[]>();
-
-function placeholderNames(columnCount: number, n: number): readonly string[] {
-  const shape = `${columnCount}/${n}`;
-  let names = namesByShape.get(shape);
-  if (!names) {
-    names = Array.from({ length: columnCount }, (_, i) => `c${i}_${n}`);
-    namesByShape.set(shape, names);
-  }
-  return names;
-}
-
-function placeholderRows<C extends string>(p: Params, columns: readonly C[], count: number) {
-  return Array.from(
-    { length: count },
-    (_, n) => Object.fromEntries(columns.map((column, i) => [column, p[`c${i}_${n}`]])) as Record<C, never>,
-  );
-}
-
-/** Statements compiled once per row count (db/precompiled.ts), built on first use. */
-function byRowCount<Row>(build: (db: Db, p: Params, count: number) => Compilable<Row>) {
-  const statements = new Map<number, PrecompiledStatement<Params, Row>>();
-  return (count: number) => {
-    let statement = statements.get(count);
-    if (!statement) {
-      statement = precompile<Params, Row>((db, p) => build(db, p, count));
-      statements.set(count, statement);
-    }
-    return statement;
-  };
-}
+const INSERT_BATCH = 200;
 
 // A drawn id already in use is skipped rather than failing the transaction: the caller draws again for the rows
 // that did not go in (ON CONFLICT names the id only, so any other unique constraint still refuses).
-const insertTicketsIfNew = byRowCount<{ id: number }>((db, p, count) =>
-  db
-    .insertInto('tickets')
-    .values(placeholderRows(p, TICKET_COLUMNS, count))
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id'),
-);
+const insertTicketsIfNew = chunkedInsert({
+  columns: TICKET_COLUMNS,
+  build: (db: Db, rows) =>
+    db
+      .insertInto('tickets')
+      .values(rows)
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id'),
+  read: (row: Insertable<TicketsTable>, column) => row[TICKET_COLUMNS[column]!] ?? null,
+  exactUpTo: INSERT_BATCH,
+});
 
 /** Inserts the rows whose id is still free; returns the ids that went in (the others exist already). */
 export async function insertNewTickets(
   db: Db,
   rows: readonly Insertable<TicketsTable>[],
 ): Promise<Set<number>> {
-  const inserted = new Set<number>();
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const batch = rows.slice(i, i + INSERT_BATCH);
-    for (const row of await insertTicketsIfNew(batch.length).rows(db, bindRows(TICKET_COLUMNS, batch)))
-      inserted.add(Number(row.id));
-  }
-  return inserted;
+  const inserted = await insertTicketsIfNew(db, rows);
+  return new Set(inserted.map((row) => Number(row.id)));
 }
 
 export async function findTicketRow(db: Db, id: number): Promise<TicketRow | undefined> {
@@ -245,152 +193,6 @@ export async function countForHolder(db: Db, idHash: string, day: number, typeId
   return Number(row.n);
 }
 
-/**
- * Reserves `count` consecutive versions of the site's feed and returns the first. The increment locks the head row
- * until commit, so versions never repeat or leave gaps; the row is created (insert-or-ignore) on the site's first
- * change only.
- */
-const bumpHead = precompile<{ siteId: string; count: number }, { version: number }>((db, p) =>
-  db
-    .updateTable('whitelist_heads')
-    .set({ version: sql`version + ${p.count}` })
-    .where('site_id', '=', p.siteId)
-    .returning('version'),
-);
-
-async function ensureHead(db: Db, siteId: string): Promise<void> {
-  await db
-    .insertInto('whitelist_heads')
-    .values({ site_id: siteId, version: 0 })
-    .onConflict((oc) => oc.column('site_id').doNothing())
-    .execute();
-}
-
-export async function reserveVersions(db: Db, siteId: string, count: number): Promise<number> {
-  let head = await bumpHead.first(db, { siteId, count });
-  if (!head) {
-    await ensureHead(db, siteId);
-    head = await bumpHead.first(db, { siteId, count });
-  }
-  return head!.version - count + 1;
-}
-
-const FEED_COLUMNS = [
-  'site_id',
-  'version',
-  'ticket_id',
-  'op',
-  'record_json',
-  'at',
-] as const satisfies readonly (keyof WhitelistFeedTable)[];
-
-const insertFeedRows = byRowCount<never>((db, p, count) =>
-  db.insertInto('whitelist_feed').values(placeholderRows(p, FEED_COLUMNS, count)),
-);
-
-type FeedEntryInput = { ticketId: number; op: FeedOp; record: CredentialRecord };
-
-export async function insertFeed(
-  db: Db,
-  siteId: string,
-  firstVersion: number,
-  entries: readonly FeedEntryInput[],
-  at: number,
-): Promise<void> {
-  const rows = entries.map((entry, index) => ({
-    site_id: siteId,
-    version: firstVersion + index,
-    ticket_id: entry.ticketId,
-    op: entry.op,
-    record_json: JSON.stringify(entry.record),
-    at,
-  }));
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    const batch = rows.slice(i, i + INSERT_BATCH);
-    await insertFeedRows(batch.length).rows(db, bindRows(FEED_COLUMNS, batch));
-  }
-}
-
-/**
- * PostgreSQL: the head's bump and the feed rows in one statement (one round trip fewer inside the sale, which other
- * sales wait for on the audit lock). The rows take versions head − count + 1 … head in input order. Nothing is written
- * when the site has no head yet: the caller falls back to reserveVersions + insertFeed.
- */
-const appendFeedPostgres = new Map<number, string>();
-
-function appendFeedSql(count: number): string {
-  let text = appendFeedPostgres.get(count);
-  if (!text) {
-    // $1 site, $2 count, $3 at; then ticket id, op, record JSON per entry.
-    const values = Array.from(
-      { length: count },
-      (_, n) => `(${n}, $${4 + 3 * n}::bigint, $${5 + 3 * n}::text, $${6 + 3 * n}::text)`,
-    ).join(', ');
-    text =
-      'with head as (update whitelist_heads set version = version + $2::bigint where site_id = $1::text returning version) ' +
-      'insert into whitelist_feed (site_id, version, ticket_id, op, record_json, at) ' +
-      'select $1::text, head.version - $2::bigint + 1 + entry.n, entry.ticket_id, entry.op, entry.record_json, $3::bigint ' +
-      `from head cross join (values ${values}) as entry (n, ticket_id, op, record_json)`;
-    appendFeedPostgres.set(count, text);
-  }
-  return text;
-}
-
-/** Appends the entries to the site's feed under consecutive new versions (both engines). */
-export async function appendFeed(
-  db: Db,
-  siteId: string,
-  entries: readonly FeedEntryInput[],
-  at: number,
-): Promise<void> {
-  if (entries.length === 0) return;
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    for (let i = 0; i < entries.length; i += INSERT_BATCH) {
-      const batch = entries.slice(i, i + INSERT_BATCH);
-      const params: unknown[] = [siteId, batch.length, at];
-      for (const entry of batch) params.push(entry.ticketId, entry.op, JSON.stringify(entry.record));
-      const result = await db.executeQuery(CompiledQuery.raw(appendFeedSql(batch.length), params));
-      if (Number(result.numAffectedRows ?? 0n) !== batch.length) {
-        // The site's first feed entry: no head row to bump yet.
-        await ensureHead(db, siteId);
-        await insertFeed(db, siteId, await reserveVersions(db, siteId, batch.length), batch, at);
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < entries.length; i += INSERT_BATCH) {
-    const batch = entries.slice(i, i + INSERT_BATCH);
-    await insertFeed(db, siteId, await reserveVersions(db, siteId, batch.length), batch, at);
-  }
-}
-
-export async function headVersion(db: Db, siteId: string): Promise<number> {
-  const row = await db
-    .selectFrom('whitelist_heads')
-    .select('version')
-    .where('site_id', '=', siteId)
-    .executeTakeFirst();
-  return row?.version ?? 0;
-}
-
-export async function feedAfter(db: Db, siteId: string, after: number, limit: number): Promise<FeedEntry[]> {
-  const rows = await db
-    .selectFrom('whitelist_feed')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('version', '>', after)
-    .orderBy('version')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({
-    version: row.version,
-    ticketId: row.ticket_id,
-    op: row.op,
-    record: JSON.parse(row.record_json) as CredentialRecord,
-    at: row.at,
-  }));
-}
-
 /** Every credential of the site that has not expired, whatever its status: gates must also know what was refunded or revoked. */
 export async function liveTickets(db: Db, siteId: string, now: number): Promise<TicketRow[]> {
   return db
@@ -400,22 +202,4 @@ export async function liveTickets(db: Db, siteId: string, now: number): Promise<
     .where('valid_to', '>', now)
     .orderBy('id')
     .execute();
-}
-
-/** Marks an online validation's reservation as used by the passage that followed it; false when there is none. */
-export async function confirmReservation(
-  db: Db,
-  gateId: string,
-  correlationId: string,
-  eventId: string,
-  at: number,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('ticket_reservations')
-    .set({ confirmed_at: at, event_id: eventId })
-    .where('gate_id', '=', gateId)
-    .where('correlation_id', '=', correlationId)
-    .where('confirmed_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -27,6 +27,7 @@ import type { Localized } from '../../platform/language.js';
 import * as repo from './repo.js';
 import type { FeedOp, FeedPage, Snapshot, Ticket } from './schemas.js';
 import type { TicketsTable } from './tables.js';
+import * as feedRepo from './whitelist-feed-repo.js';
 
 type Db = Kysely<Database>;
 
@@ -224,8 +225,8 @@ export class TicketsService {
   /** Feed entries after `after`, oldest first, at most `limit`, with the site's head version. */
   async feedSince(siteId: string, after: number, limit: number): Promise<FeedPage> {
     const [headVersion, entries] = await Promise.all([
-      repo.headVersion(this.db, siteId),
-      repo.feedAfter(this.db, siteId, after, limit),
+      feedRepo.headVersion(this.db, siteId),
+      feedRepo.feedAfter(this.db, siteId, after, limit),
     ]);
     return { siteId, headVersion, entries };
   }
@@ -233,7 +234,7 @@ export class TicketsService {
   /** Records of every non-expired credential of the site, read in one transaction with the version they match. */
   snapshot(siteId: string): Promise<Snapshot> {
     return transaction(this.db, async (trx) => {
-      const version = await repo.headVersion(trx, siteId);
+      const version = await feedRepo.headVersion(trx, siteId);
       const rows = await repo.liveTickets(trx, siteId, this.now());
       return { siteId, version, records: rows.map(repo.recordOf) };
     });
@@ -245,7 +246,7 @@ export class TicketsService {
     entries: readonly { ticketId: number; op: FeedOp; record: CredentialRecord }[],
     at: number,
   ): Promise<void> {
-    await repo.appendFeed(trx, siteId, entries, at);
+    await feedRepo.appendFeed(trx, siteId, entries, at);
   }
 
   /** `count` ids not yet in use; a collision in 2^40 is rare but certain over millions of tickets, so check. */

@@ -6,6 +6,7 @@ import { deepFreeze } from '../../platform/deep-freeze.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
+import { siteTable } from './site-table.js';
 import type { GatesTable, WindowsTable, ZonesTable } from './tables.js';
 
 type Db = Kysely<Database>;
@@ -118,33 +119,6 @@ function zoneRow(zone: Zone): Selectable<ZonesTable> {
   };
 }
 
-export function listZones(db: Db, siteId: string, page: PageQuery): Promise<Page<Zone>> {
-  return pagedList(db.selectFrom('zones').selectAll().where('site_id', '=', siteId), page, zoneOf);
-}
-
-export async function findZone(db: Db, siteId: string, id: string): Promise<Zone | undefined> {
-  const row = await db
-    .selectFrom('zones')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return row && zoneOf(row);
-}
-
-export async function insertZone(db: Db, zone: Zone): Promise<void> {
-  await db.insertInto('zones').values(zoneRow(zone)).execute();
-}
-
-export async function updateZone(db: Db, zone: Zone): Promise<void> {
-  const { site_id, id, created_at, ...changes } = zoneRow(zone);
-  await db.updateTable('zones').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
-}
-
-export async function deleteZone(db: Db, siteId: string, id: string): Promise<void> {
-  await db.deleteFrom('zones').where('site_id', '=', siteId).where('id', '=', id).execute();
-}
-
 function windowOf(row: Selectable<WindowsTable>): TicketWindow {
   return {
     siteId: row.site_id,
@@ -166,32 +140,6 @@ function windowRow(window: TicketWindow): Selectable<WindowsTable> {
     created_at: window.createdAt,
     updated_at: window.updatedAt,
   };
-}
-
-export function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Page<TicketWindow>> {
-  return pagedList(db.selectFrom('windows').selectAll().where('site_id', '=', siteId), page, windowOf);
-}
-
-const windowById = precompile<{ siteId: string; id: string }, Selectable<WindowsTable>>((db, p) =>
-  db.selectFrom('windows').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id),
-);
-
-export async function findWindow(db: Db, siteId: string, id: string): Promise<TicketWindow | undefined> {
-  const row = await windowById.first(db, { siteId, id });
-  return row && windowOf(row);
-}
-
-export async function insertWindow(db: Db, window: TicketWindow): Promise<void> {
-  await db.insertInto('windows').values(windowRow(window)).execute();
-}
-
-export async function updateWindow(db: Db, window: TicketWindow): Promise<void> {
-  const { site_id, id, created_at, ...changes } = windowRow(window);
-  await db.updateTable('windows').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
-}
-
-export async function deleteWindow(db: Db, siteId: string, id: string): Promise<void> {
-  await db.deleteFrom('windows').where('site_id', '=', siteId).where('id', '=', id).execute();
 }
 
 function gateOf(row: Selectable<GatesTable>): Gate {
@@ -223,25 +171,69 @@ function gateRow(gate: Gate): Selectable<GatesTable> {
   };
 }
 
+const zones = siteTable({ table: 'zones', key: ['site_id', 'id'], toEntity: zoneOf, toRow: zoneRow });
+
+export function listZones(db: Db, siteId: string, page: PageQuery): Promise<Page<Zone>> {
+  return zones.list(db, siteId, page);
+}
+
+export function findZone(db: Db, siteId: string, id: string): Promise<Zone | undefined> {
+  return zones.find(db, { site_id: siteId, id });
+}
+
+export function insertZone(db: Db, zone: Zone): Promise<void> {
+  return zones.insert(db, zone);
+}
+
+export function updateZone(db: Db, zone: Zone): Promise<void> {
+  return zones.update(db, zone);
+}
+
+export function deleteZone(db: Db, siteId: string, id: string): Promise<void> {
+  return zones.delete(db, { site_id: siteId, id });
+}
+
+const windows = siteTable({ table: 'windows', key: ['site_id', 'id'], toEntity: windowOf, toRow: windowRow });
+
+export function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Page<TicketWindow>> {
+  return windows.list(db, siteId, page);
+}
+
+export function findWindow(db: Db, siteId: string, id: string): Promise<TicketWindow | undefined> {
+  return windows.find(db, { site_id: siteId, id });
+}
+
+export function insertWindow(db: Db, window: TicketWindow): Promise<void> {
+  return windows.insert(db, window);
+}
+
+export function updateWindow(db: Db, window: TicketWindow): Promise<void> {
+  return windows.update(db, window);
+}
+
+export function deleteWindow(db: Db, siteId: string, id: string): Promise<void> {
+  return windows.delete(db, { site_id: siteId, id });
+}
+
+/** Gate ids are unique installation-wide: a gate is found by its id alone. */
+const gates = siteTable({ table: 'gates', key: ['id'], toEntity: gateOf, toRow: gateRow });
+
 export function listGates(db: Db, siteId: string, page: PageQuery): Promise<Page<Gate>> {
-  return pagedList(db.selectFrom('gates').selectAll().where('site_id', '=', siteId), page, gateOf);
+  return gates.list(db, siteId, page);
 }
 
-/** By id alone: gate ids are unique installation-wide. */
-export async function findGate(db: Db, id: string): Promise<Gate | undefined> {
-  const row = await db.selectFrom('gates').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && gateOf(row);
+export function findGate(db: Db, id: string): Promise<Gate | undefined> {
+  return gates.find(db, { id });
 }
 
-export async function insertGate(db: Db, gate: Gate): Promise<void> {
-  await db.insertInto('gates').values(gateRow(gate)).execute();
+export function insertGate(db: Db, gate: Gate): Promise<void> {
+  return gates.insert(db, gate);
 }
 
-export async function updateGate(db: Db, gate: Gate): Promise<void> {
-  const { id, site_id, created_at, ...changes } = gateRow(gate);
-  await db.updateTable('gates').set(changes).where('id', '=', id).execute();
+export function updateGate(db: Db, gate: Gate): Promise<void> {
+  return gates.update(db, gate);
 }
 
-export async function deleteGate(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('gates').where('id', '=', id).execute();
+export function deleteGate(db: Db, id: string): Promise<void> {
+  return gates.delete(db, { id });
 }

@@ -1,6 +1,7 @@
 /** Request and response shapes of the venues API; the same zod schemas validate input and document /docs. */
 import { GATE_DIRECTIONS, idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { isTimeZone } from '../../platform/time-zone.js';
 import { bilingual } from '../../platform/validation.js';
 import { agePolicySchema } from './age-policy.js';
 
@@ -16,15 +17,6 @@ export const venueNameSchema = z
   .describe('名称 / Name');
 
 const activeSchema = z.boolean().describe('是否启用 / Whether in use');
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const timezoneSchema = z
   .string()

@@ -24,16 +24,12 @@ export const RELAY_PULSE_MIN_MS = 50;
 export const MAX_TICKET_TYPES = 1024;
 export const MAX_SIGNING_KEYS = 16;
 
-export const gateConfigSchema = messageSchema('gate_config', {
-  version: configVersionSchema,
-  gateId: idStringSchema,
-  zoneId: idStringSchema,
-  direction: z.enum(GATE_DIRECTIONS),
-  /** IANA zone in which weekday / hour / per-day rules are evaluated, e.g. `Asia/Shanghai`. */
-  timeZone: z
-    .string()
-    .max(64)
-    .regex(/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/),
+/**
+ * The part of a gate's config that belongs to the gate itself rather than to its site (rules, keys, time zone) or
+ * its registry entry (zone, direction): the fields and limits the cloud's gate-settings API accepts, declared here
+ * once.
+ */
+export const gateSettingsShape = {
   /** Mode after boot and after `normal` housekeeping; commands change the running mode. */
   defaultMode: z.enum(GATE_MODES),
   denyUnauthorized: z.boolean(),
@@ -50,6 +46,19 @@ export const gateConfigSchema = messageSchema('gate_config', {
     enabled: z.boolean(),
     deadlineMs: z.number().int().min(100).max(5_000),
   }),
+};
+
+export const gateConfigSchema = messageSchema('gate_config', {
+  version: configVersionSchema,
+  gateId: idStringSchema,
+  zoneId: idStringSchema,
+  direction: z.enum(GATE_DIRECTIONS),
+  /** IANA zone in which weekday / hour / per-day rules are evaluated, e.g. `Asia/Shanghai`. */
+  timeZone: z
+    .string()
+    .max(64)
+    .regex(/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/),
+  ...gateSettingsShape,
   ticketTypes: z.array(ticketTypeRulesSchema).max(MAX_TICKET_TYPES),
   signingKeys: z.array(publicKeyEntrySchema).max(MAX_SIGNING_KEYS),
 })
