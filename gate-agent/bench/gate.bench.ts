@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { barcodeCheckDigit } from '@scenic/protocol';
 import { GateCore } from '../src/core/gate-core.js';
-import { SILENT_LOG, testConfig, testQr } from '../src/core/test-fixtures.js';
+import { SILENT_LOG, testConfig, testQr } from '../src/core/testing.js';
 import { startGateHardware, stopGateHardware } from '../src/drivers/index.js';
 import { fakeHardware } from '../src/drivers/testing.js';
 import { WhitelistSync } from '../src/link/whitelist-sync.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
-import { testConfig } from './core/test-fixtures.js';
+import { testConfig } from './core/testing.js';
 import { GateStore } from './store/gate-store.js';
 import { testRecord } from './store/test-records.js';
 

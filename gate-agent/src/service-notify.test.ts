@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { SILENT_LOG } from './core/test-fixtures.js';
+import { SILENT_LOG } from './core/testing.js';
 import { type ServiceNotifier, startServiceNotifier } from './service-notify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sd-notify-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { type AgentConfig, agentConfigSchema } from './config.js';
 import type { Log } from './core/ports.js';
-import { testConfig } from './core/test-fixtures.js';
+import { testConfig } from './core/testing.js';
 import { DriverError, type GateHardware } from './drivers/index.js';
 import { fakeHardware } from './drivers/testing.js';
 import { type RunningAgent, startAgent } from './main.js';

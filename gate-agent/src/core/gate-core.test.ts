@@ -17,7 +17,7 @@ import { testRecord } from '../store/test-records.js';
 import { GateCore, type GateStatus, type ScanOutcome } from './gate-core.js';
 import type { OnlineValidator } from './ports.js';
 import { codeHash } from './resolve-credential.js';
-import { SILENT_LOG, testConfig, testQr } from './test-fixtures.js';
+import { SILENT_LOG, testConfig, testQr } from './testing.js';
 
 interface Harness {
   gate: FakeHardware;

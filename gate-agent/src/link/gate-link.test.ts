@@ -7,7 +7,7 @@ import { cloudClient, type Received, TestBroker } from '@scenic/testkit/mqtt-bro
 import { serviceUrl } from '@scenic/testkit/services';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GateCore } from '../core/gate-core.js';
-import { SILENT_LOG, testConfig } from '../core/test-fixtures.js';
+import { SILENT_LOG, testConfig } from '../core/testing.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';

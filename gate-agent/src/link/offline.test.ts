@@ -5,7 +5,7 @@ import { encodeMessage } from '@scenic/protocol';
 import { cloudClient, TestBroker } from '@scenic/testkit/mqtt-broker';
 import { afterEach, expect, it } from 'vitest';
 import { GateCore, type ScanOutcome } from '../core/gate-core.js';
-import { SILENT_LOG, testConfig, testQr } from '../core/test-fixtures.js';
+import { SILENT_LOG, testConfig, testQr } from '../core/testing.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
