@@ -14,7 +14,7 @@ import { startGateHardware, stopGateHardware } from '../src/drivers/index.js';
 import { fakeHardware } from '../src/drivers/testing.js';
 import { WhitelistSync } from '../src/link/whitelist-sync.js';
 import { GateStore } from '../src/store/gate-store.js';
-import { testRecord } from '../src/store/test-records.js';
+import { testRecord } from '../src/store/testing.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const CHUNK = 2_000;

@@ -5,7 +5,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { runCli } from './cli.js';
 import { testConfig } from './core/testing.js';
 import { GateStore } from './store/gate-store.js';
-import { testRecord } from './store/test-records.js';
+import { testRecord } from './store/testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
 afterEach(() => {

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { type FakeHardware, fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
-import { testRecord } from '../store/test-records.js';
+import { testRecord } from '../store/testing.js';
 import { GateCore, type GateStatus, type ScanOutcome } from './gate-core.js';
 import type { OnlineValidator } from './ports.js';
 import { codeHash } from './resolve-credential.js';

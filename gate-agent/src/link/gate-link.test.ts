@@ -11,7 +11,7 @@ import { SILENT_LOG, testConfig } from '../core/testing.js';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
 import { fakeHardware } from '../drivers/testing.js';
 import { GateStore } from '../store/gate-store.js';
-import { testRecord } from '../store/test-records.js';
+import { testRecord } from '../store/testing.js';
 import { GateLink } from './gate-link.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -10,7 +10,7 @@ import type { CredentialRecord, SyncReason, WhitelistDelta } from '@scenic/proto
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Log } from '../core/ports.js';
 import { GateStore } from '../store/gate-store.js';
-import { testRecord } from '../store/test-records.js';
+import { testRecord } from '../store/testing.js';
 import { WhitelistSync } from './whitelist-sync.js';
 
 const quiet: Log = { debug() {}, info() {}, warn() {}, error() {} };

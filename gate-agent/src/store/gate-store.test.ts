@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PassageEvent, WhitelistDelta } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GateStore } from './gate-store.js';
-import { testRecord } from './test-records.js';
+import { testRecord } from './testing.js';
 
 let dir: string;
 let store: GateStore;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { CredentialRecord, WhitelistDelta } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GateStore } from './gate-store.js';
-import { testRecord } from './test-records.js';
+import { testRecord } from './testing.js';
 
 let dir: string;
 let store: GateStore;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isProtocolError, type ProtocolError } from '../errors.js';
 import { CHANNELS, type Channel } from './channels.js';
 import { decodeMessage, decodeTopicMessage, encodeMessage, tryDecodeMessage } from './codec.js';
-import { EXAMPLES } from './fixtures.js';
 import { MESSAGE_SCHEMAS, MESSAGE_TYPES, type MessageType } from './messages/index.js';
+import { EXAMPLES } from './testing.js';
 import { gateTopic } from './topics.js';
 
 function errorOf(fn: () => unknown): ProtocolError {

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { isProtocolError } from '../errors.js';
 import { CHANNELS, type Channel, isGateChannel } from './channels.js';
 import { decodeMessage, encodeMessage } from './codec.js';
-import { EXAMPLES } from './fixtures.js';
 import { MESSAGE_SCHEMAS, MESSAGE_TYPES } from './messages/index.js';
+import { EXAMPLES } from './testing.js';
 import { gateTopic, parseTopic, siteTopic } from './topics.js';
 
 /** mulberry32: tiny, fast, seedable. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { CredentialRecord } from '../model.js';
 import { CHANNELS } from './channels.js';
 import { encodeMessage } from './codec.js';
-import { EXAMPLES, RECORD } from './fixtures.js';
 import {
   commandAckSchema,
   commandSchema,
@@ -24,6 +23,7 @@ import {
   whitelistDeltaSchema,
   whitelistSnapshotSchema,
 } from './messages/index.js';
+import { EXAMPLES, RECORD } from './testing.js';
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown) =>
   schema.safeParse(value).success;
