@@ -50,7 +50,7 @@ export interface GateLinkOptions {
   /** Called on every (re)connection to the broker, once this gate has subscribed and announced itself. */
   readonly onConnect?: () => void;
   /** Called when the connection reports an error (a refused login, an unreachable broker); the link keeps retrying. */
-  readonly onConnectError?: (error: Error) => void;
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -151,7 +151,7 @@ export class GateLink {
     });
     client.on('error', (err) => {
       this.#o.log.warn({ err: err.message }, 'broker connection error');
-      this.#o.onConnectError?.(err);
+      this.#o.onConnectionError?.(err);
     });
     client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     this.#o.core.on('state', this.#onState);
@@ -169,13 +169,19 @@ export class GateLink {
     this.#client = null;
     await this.#inbox;
     if (client.connected) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         client.publishAsync(this.#topic('state'), this.#stateBytes(false, this.#now()), {
           qos: 1,
           retain: true,
         }),
-        new Promise((resolve) => setTimeout(resolve, 2_000)),
-      ]).catch(() => {});
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 2_000);
+        }),
+      ])
+        .catch(() => {})
+        // A fleet stops hundreds of links at once: none leaves a timer behind.
+        .finally(() => clearTimeout(timer));
     }
     // Without a connection a graceful end would wait for acks that cannot come; the outbox keeps those events.
     await client.endAsync(!client.connected);

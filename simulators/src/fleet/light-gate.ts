@@ -121,7 +121,7 @@ export class LightGate extends EventEmitter<LightGateEvents> {
       connectTimeoutMs,
       ...(this.#options.decode ? { decode: this.#options.decode } : {}),
       onConnect: () => connected(),
-      onConnectError: (error) => refused(error),
+      onConnectionError: (error) => refused(error),
     });
     this.#link = link;
     try {
