@@ -41,6 +41,11 @@ export interface GateLinkOptions {
   /** Heartbeat period instead of the config's heartbeatSec (simulated fleets, tests). */
   readonly heartbeatMs?: number;
   /**
+   * Start the heartbeat period at a random point instead of at (re)connection: hundreds of simulated gates that
+   * connect within seconds would otherwise beat in bursts, each beat a status write in the cloud.
+   */
+  readonly spreadHeartbeats?: boolean;
+  /**
    * Decodes an incoming payload (default: the protocol codec). A fleet of simulated gates in one process passes a
    * decoder that shares the decoded site-wide messages, which every gate of the site receives with the same bytes.
    */
@@ -273,7 +278,17 @@ export class GateLink {
   #armHeartbeat(): void {
     clearInterval(this.#heartbeat);
     const ms = this.#o.heartbeatMs ?? (this.#o.core.config?.heartbeatSec ?? 30) * 1000;
-    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+    if (!this.#o.spreadHeartbeats) {
+      this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+      this.#heartbeat.unref();
+      return;
+    }
+    // The first beat after a random part of the period, then every period: one timer at a time either way.
+    this.#heartbeat = setTimeout(() => {
+      this.#sendHeartbeat();
+      this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+      this.#heartbeat.unref();
+    }, Math.random() * ms);
     this.#heartbeat.unref();
   }
 

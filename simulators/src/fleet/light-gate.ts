@@ -119,6 +119,7 @@ export class LightGate extends EventEmitter<LightGateEvents> {
       core: this.#core,
       log: this.#log,
       connectTimeoutMs,
+      spreadHeartbeats: true,
       ...(this.#options.decode ? { decode: this.#options.decode } : {}),
       onConnect: () => connected(),
       onConnectionError: (error) => refused(error),
