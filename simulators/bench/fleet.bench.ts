@@ -26,7 +26,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Fleet, percentile, sleep } from '../src/fleet/fleet.js';
-import { FleetGate } from '../src/fleet/fleet-gate.js';
+import { LightGate } from '../src/fleet/light-gate.js';
 import { CloudApi, provisionFleet } from '../src/fleet/provision.js';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from '../src/fleet/testing/cloud-process.js';
 import { type FleetBackend, fleetBackends } from '../src/fleet/testing/fleet-database.js';
@@ -138,7 +138,7 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
       const stream = new VisitorStream(gate.gateId, undefined, 1_000 + i);
       const events: FleetEvent[] = [];
       for (let n = 0; n < perGate && i * perGate + n < EVENTS; n++) events.push(stream.next(Date.now()));
-      const payloads = events.map((event) => ({ type: event.type, payload: FleetGate.encodeEvent(event) }));
+      const payloads = events.map((event) => ({ type: event.type, payload: LightGate.encodeEvent(event) }));
       // The retransmissions go out after the originals, as a gate's outbox replays after a reconnect.
       const resends = events.filter((_, n) => (i * perGate + n) % Math.round(1 / RESEND_SHARE) === 0);
       return { gate, events, payloads, resends };
@@ -152,7 +152,7 @@ async function ingestion(cloud: CloudProcess, fleet: Fleet) {
       plans.map(async ({ gate, payloads, resends }) => {
         const all = [
           ...payloads,
-          ...resends.map((event) => ({ type: event.type, payload: FleetGate.encodeEvent(event) })),
+          ...resends.map((event) => ({ type: event.type, payload: LightGate.encodeEvent(event) })),
         ];
         await Promise.all(
           all.map(({ type, payload }) =>
@@ -272,7 +272,7 @@ async function deltas(api: CloudApi, fleet: Fleet, visitDate: string): Promise<n
   for (let i = 0; i < SALES && available; i++) {
     const from = version();
     const lastArrival = new Map<string, number>();
-    const onVersion = (gate: FleetGate) => (v: number, at: number) => {
+    const onVersion = (gate: LightGate) => (v: number, at: number) => {
       if (v > from && !lastArrival.has(gate.gateId)) lastArrival.set(gate.gateId, at);
     };
     const listeners = fleet.gates.map((gate) => {

@@ -6,14 +6,13 @@ import {
   type SiteCommand,
   type SyncReason,
 } from '@scenic/protocol';
-import type { GateCore } from '../core/gate-core.js';
 import type { Log } from '../core/ports.js';
-import type { GateStore } from '../store/gate-store.js';
+import type { LinkCommandLog, LinkCore } from './ports.js';
 
 export interface CommandHandlerOptions {
   readonly gateId: string;
-  readonly core: GateCore;
-  readonly store: GateStore;
+  readonly core: LinkCore;
+  readonly commands: LinkCommandLog;
   readonly log: Log;
   readonly now: () => number;
   readonly requestSync: (reason: SyncReason, full: boolean) => void;
@@ -34,14 +33,14 @@ export class CommandHandler {
 
   /** Returns the ack to publish, or null when the command is not for this gate. */
   async handle(command: Command | SiteCommand): Promise<CommandAck | null> {
-    const { core, store, log, gateId } = this.#o;
+    const { core, commands, log, gateId } = this.#o;
     if (command.type === 'site_command') {
       const zoneId = core.config?.zoneId;
       // Without a config the zone is unknown: only "all" and an explicit gate id reach this gate.
       const gate = { gateId, zoneId: zoneId ?? '' };
       if (!commandTargetsGate(command.target, gate)) return null;
     }
-    const earlier = store.commands.ackFor(command.commandId);
+    const earlier = commands.ackFor(command.commandId);
     if (earlier) {
       log.info({ commandId: command.commandId }, 'duplicate command: repeating its first ack');
       return earlier;
@@ -66,7 +65,7 @@ export class CommandHandler {
       ...result,
       at: now,
     };
-    store.commands.remember(ack);
+    commands.remember(ack);
     log.info(
       { commandId: command.commandId, action: command.action.kind, result: ack.result },
       'command handled',

@@ -15,11 +15,10 @@ import {
   type SyncReason,
 } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { GateCore } from '../core/gate-core.js';
 import type { Log } from '../core/ports.js';
-import type { GateStore } from '../store/gate-store.js';
 import { CommandHandler } from './command-handler.js';
 import { OnlineValidation } from './online-validation.js';
+import type { LinkCore, LinkStore } from './ports.js';
 import { WhitelistSync } from './whitelist-sync.js';
 
 export interface GateLinkOptions {
@@ -29,18 +28,34 @@ export interface GateLinkOptions {
   readonly siteId: string;
   readonly gateId: string;
   readonly firmware: string;
-  readonly store: GateStore;
-  readonly core: GateCore;
+  readonly store: LinkStore;
+  readonly core: LinkCore;
   readonly log: Log;
   readonly now?: () => number;
   /** First reconnect delay; doubles per failed attempt up to maxReconnectMs. Default 1,000. */
   readonly reconnectMs?: number;
   readonly maxReconnectMs?: number;
+  /** Give up one connection attempt after this long (the next one follows the reconnect delay). Default 10,000. */
+  readonly connectTimeoutMs?: number;
   readonly snapshotTimeoutMs?: number;
   /** Heartbeat period instead of the config's heartbeatSec (simulated fleets, tests). */
   readonly heartbeatMs?: number;
+  /**
+   * Start the heartbeat period at a random point instead of at (re)connection: hundreds of simulated gates that
+   * connect within seconds would otherwise beat in bursts, each beat a status write in the cloud.
+   */
+  readonly spreadHeartbeats?: boolean;
+  /**
+   * Decodes an incoming payload (default: the protocol codec). A fleet of simulated gates in one process passes a
+   * decoder that shares the decoded site-wide messages, which every gate of the site receives with the same bytes.
+   */
+  readonly decode?: (channel: Channel, payload: Buffer, topic: string) => Message;
   /** Called after an acknowledged reboot command. */
   readonly onReboot?: () => void;
+  /** Called on every (re)connection to the broker, once this gate has subscribed and announced itself. */
+  readonly onConnect?: () => void;
+  /** Called when the connection reports an error (a refused login, an unreachable broker); the link keeps retrying. */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -89,7 +104,7 @@ export class GateLink {
     this.#commands = new CommandHandler({
       gateId: options.gateId,
       core: options.core,
-      store: options.store,
+      commands: options.store.commands,
       log: options.log,
       now: this.#now,
       requestSync: (reason, full) => this.requestSync(reason, full),
@@ -117,7 +132,7 @@ export class GateLink {
       keepalive: 30,
       protocolVersion: 4,
       reconnectPeriod: base,
-      connectTimeout: 10_000,
+      connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       ...(this.#o.username === undefined ? {} : { username: this.#o.username }),
       ...(this.#o.password === undefined ? {} : { password: this.#o.password }),
       will: { topic: this.#topic('state'), payload: this.#stateBytes(false), qos: 1, retain: true },
@@ -139,7 +154,10 @@ export class GateLink {
     client.on('close', () => {
       this.#o.log.debug({}, 'broker connection closed');
     });
-    client.on('error', (err) => this.#o.log.warn({ err: err.message }, 'broker connection error'));
+    client.on('error', (err) => {
+      this.#o.log.warn({ err: err.message }, 'broker connection error');
+      this.#o.onConnectionError?.(err);
+    });
     client.on('message', (topic, payload) => this.#onMessage(topic, payload));
     this.#o.core.on('state', this.#onState);
     this.#o.core.on('event', this.#onEvent);
@@ -156,13 +174,19 @@ export class GateLink {
     this.#client = null;
     await this.#inbox;
     if (client.connected) {
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         client.publishAsync(this.#topic('state'), this.#stateBytes(false, this.#now()), {
           qos: 1,
           retain: true,
         }),
-        new Promise((resolve) => setTimeout(resolve, 2_000)),
-      ]).catch(() => {});
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 2_000);
+        }),
+      ])
+        .catch(() => {})
+        // A fleet stops hundreds of links at once: none leaves a timer behind.
+        .finally(() => clearTimeout(timer));
     }
     // Without a connection a graceful end would wait for acks that cannot come; the outbox keeps those events.
     await client.endAsync(!client.connected);
@@ -248,12 +272,23 @@ export class GateLink {
     if (this.#inFlight.size === 0) this.#queuedSeq = 0;
     this.drain();
     this.#armHeartbeat();
+    this.#o.onConnect?.();
   }
 
   #armHeartbeat(): void {
     clearInterval(this.#heartbeat);
     const ms = this.#o.heartbeatMs ?? (this.#o.core.config?.heartbeatSec ?? 30) * 1000;
-    this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+    if (!this.#o.spreadHeartbeats) {
+      this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+      this.#heartbeat.unref();
+      return;
+    }
+    // The first beat after a random part of the period, then every period: one timer at a time either way.
+    this.#heartbeat = setTimeout(() => {
+      this.#sendHeartbeat();
+      this.#heartbeat = setInterval(() => this.#sendHeartbeat(), ms);
+      this.#heartbeat.unref();
+    }, Math.random() * ms);
     this.#heartbeat.unref();
   }
 
@@ -330,7 +365,7 @@ export class GateLink {
         log.info({ topic }, 'retained message cleared');
         return;
       }
-      message = decodeMessage(channel, payload);
+      message = this.#o.decode ? this.#o.decode(channel, payload, topic) : decodeMessage(channel, payload);
     } catch (err) {
       const code = isProtocolError(err) ? err.code : 'UNEXPECTED';
       log.warn({ topic, code, reason: (err as Error).message, size: payload.length }, 'bad message ignored');

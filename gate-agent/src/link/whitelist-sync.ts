@@ -1,6 +1,6 @@
 import type { SyncReason, WhitelistDelta, WhitelistSnapshot } from '@scenic/protocol';
 import type { Log } from '../core/ports.js';
-import type { WhitelistStore } from '../store/whitelist-store.js';
+import type { LinkWhitelist } from './ports.js';
 
 /** Deltas kept while waiting for the ones before them (or for a snapshot); beyond this a snapshot is cheaper. */
 const MAX_BUFFERED_DELTAS = 2_000;
@@ -13,7 +13,7 @@ interface Collecting {
 }
 
 export interface WhitelistSyncOptions {
-  readonly whitelist: WhitelistStore;
+  readonly whitelist: LinkWhitelist;
   /** Sends a sync_request. */
   readonly request: (reason: SyncReason, full: boolean) => void;
   readonly log: Log;
@@ -24,11 +24,11 @@ export interface WhitelistSyncOptions {
 
 /**
  * Keeps the local whitelist on the site's version sequence: applies deltas in order, buffers the ones that arrive
- * early and asks for the gap, collects snapshot chunks (in the store's staging table, never in memory) and swaps
- * them in once all are there.
+ * early and asks for the gap, collects snapshot chunks in the store (the agent's staging table, never in memory)
+ * and swaps them in once all are there.
  */
 export class WhitelistSync {
-  readonly #whitelist: WhitelistStore;
+  readonly #whitelist: LinkWhitelist;
   readonly #request: WhitelistSyncOptions['request'];
   readonly #log: Log;
   readonly #now: () => number;

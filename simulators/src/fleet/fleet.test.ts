@@ -1,12 +1,12 @@
 /**
- * Five fleet gates against the real cloud process (embedded broker; SQLite, and PostgreSQL too when
+ * Five fleet gates (the agent's GateLink each, on an in-memory store) against the real cloud process (embedded broker; SQLite, and PostgreSQL too when
  * TEST_DATABASE_URL is set): registered and given logins over the HTTP API, connected with their own client ids;
  * every event is stored exactly once even when sent twice, and a site-wide emergency open is acknowledged by all
  * five.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet, sleep } from './fleet.js';
-import { FleetGate } from './fleet-gate.js';
+import { LightGate } from './light-gate.js';
 import { CloudApi, provisionFleet } from './provision.js';
 import type { StoredEvents } from './stored-events.js';
 import { CLOUD_ADMIN, type CloudProcess, startCloudProcess } from './testing/cloud-process.js';
@@ -80,7 +80,7 @@ describe.each(fleetBackends())('fleet against the real cloud on %s', (backend) =
     await Promise.all(
       again.map((event) => {
         const gate = fleet.gates.find((g) => g.gateId === event.gateId)!;
-        return gate.publishEncoded(event.type, FleetGate.encodeEvent(event));
+        return gate.publishEncoded(event.type, LightGate.encodeEvent(event));
       }),
     );
     for (let i = 0; i < 100 && (await stored.count('fleet')) < sent.length; i++) await sleep(100);

@@ -1,19 +1,20 @@
 /**
- * A fleet of lightweight virtual gates in one process: start them (a bounded number connecting at once, since each
+ * A fleet of light gates in one process (the agent's GateLink each, on an in-memory store): start them (a bounded number connecting at once, since each
  * login costs the broker a password hash), drive a visitor stream through them at a given rate, and stop them
  * cleanly. Every loop here is bounded in count and in time, so a run always ends by itself.
  */
 import { createHash } from 'node:crypto';
 import type { CredentialRef } from '@scenic/protocol';
-import { FleetGate, type GateLogin } from './fleet-gate.js';
-import { mapLimited } from './provision.js';
+import { LightGate } from './light-gate.js';
+import { type GateLogin, mapLimited } from './provision.js';
+import { sharedSiteDecoder } from './shared-decode.js';
 import { DEFAULT_MIX, type FleetEvent, seededRandom, type VisitorMix, VisitorStream } from './visitors.js';
 
 export interface FleetOptions {
   readonly brokerUrl: string;
   /** Gates connecting at once. */
   readonly connectConcurrency?: number;
-  readonly onProblem?: (gate: FleetGate, error: Error) => void;
+  readonly onProblem?: (gate: LightGate, error: Error) => void;
 }
 
 export interface TrafficOptions {
@@ -65,11 +66,12 @@ const TICK_MS = 10;
 const MAX_RTT_SAMPLES = 1_000_000;
 
 export class Fleet {
-  private constructor(readonly gates: FleetGate[]) {}
+  private constructor(readonly gates: LightGate[]) {}
 
   /** Connects every gate; if any cannot connect, the ones already up are stopped and the error is thrown. */
   static async start(logins: readonly GateLogin[], options: FleetOptions): Promise<Fleet> {
-    const gates = logins.map((login) => new FleetGate({ brokerUrl: options.brokerUrl, login }));
+    const decode = sharedSiteDecoder();
+    const gates = logins.map((login) => new LightGate({ brokerUrl: options.brokerUrl, login, decode }));
     for (const gate of gates) {
       gate.on('problem', (error) => options.onProblem?.(gate, error));
     }
@@ -87,7 +89,7 @@ export class Fleet {
   }
 
   /** Resolves true once `predicate` holds for every gate, false when `timeoutMs` passed first. */
-  async waitForAll(predicate: (gate: FleetGate) => boolean, timeoutMs: number): Promise<boolean> {
+  async waitForAll(predicate: (gate: LightGate) => boolean, timeoutMs: number): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       if (this.gates.every(predicate)) return true;
@@ -125,7 +127,7 @@ export class Fleet {
     const rttMs: number[] = [];
     const inFlight = new Set<Promise<void>>();
 
-    const scan = async (gate: FleetGate, event: FleetEvent): Promise<void> => {
+    const scan = async (gate: LightGate, event: FleetEvent): Promise<void> => {
       let sent: FleetEvent = event;
       if (
         event.type === 'passage' &&

@@ -1,15 +1,14 @@
 /**
  * `npm run fleet -- --cloud http://127.0.0.1:8080 --gates 50 --rate 2 --duration 30`: registers a site, a zone and
  * N gates through the cloud API as an administrator (or takes a prepared list of logins with `--logins FILE`),
- * connects N lightweight virtual gates in this process, scans a visitor stream through them for the duration and
+ * connects N light gates (the agent's GateLink each, on an in-memory store) in this process, scans a visitor stream through them for the duration and
  * prints what the broker acknowledged, then disconnects them cleanly.
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Fleet, percentile } from './fleet.js';
-import type { GateLogin } from './fleet-gate.js';
-import { CloudApi, provisionFleet } from './provision.js';
+import { CloudApi, type GateLogin, provisionFleet } from './provision.js';
 import type { VisitorMix } from './visitors.js';
 
 export const FLEET_HELP = `npm run fleet -- [options]

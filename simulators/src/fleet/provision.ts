@@ -4,7 +4,13 @@
  * shown in that response). Requests run a few at a time so a large fleet is registered quickly without flooding
  * the cloud.
  */
-import type { GateLogin } from './fleet-gate.js';
+/** One gate's MQTT login, as the cloud issued it. */
+export interface GateLogin {
+  readonly siteId: string;
+  readonly gateId: string;
+  readonly username: string;
+  readonly password: string;
+}
 
 export class CloudApiError extends Error {
   constructor(

@@ -1,24 +1,31 @@
 /**
- * Remote commands end to end: HTTP → registry → one MQTT command per gate → acks from gates played by mqtt.js
- * clients → stored per-gate results, on each database and on the embedded broker (plus Mosquitto below).
+ * Remote commands end to end: HTTP → registry → one MQTT command per gate → acks published by the test with each
+ * gate's login (a late one, none, refusals) → stored per-gate results, on each database and on the embedded broker
+ * (plus Mosquitto below). The agent's own handling of every command is covered in test/e2e/gate-modes.test.ts.
  */
 import { encodeMessage } from '@scenic/protocol';
 import { eventually } from '@scenic/testkit/eventually';
 import { serviceUrl } from '@scenic/testkit/services';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
-import { type ControlRoomEnv, createControlRoomEnv, FakeGate, LAYOUT, SITE } from '../metrics/testing.js';
+import {
+  type ControlRoomEnv,
+  createControlRoomEnv,
+  GateConnection,
+  LAYOUT,
+  SITE,
+} from '../metrics/testing.js';
 
 const [sqlite] = databaseBackends();
 
 describe.each(databaseBackends())('gate commands on $name', (backend) => {
   let env: ControlRoomEnv;
-  let gates: Record<string, FakeGate>;
+  let gates: Record<string, GateConnection>;
 
   beforeEach(async () => {
     env = await createControlRoomEnv(backend);
     gates = {};
-    for (const id of [...LAYOUT.north, ...LAYOUT.south]) gates[id] = await FakeGate.connect(env, id);
+    for (const id of [...LAYOUT.north, ...LAYOUT.south]) gates[id] = await GateConnection.open(env, id);
   });
   afterEach(async () => {
     await Promise.all(Object.values(gates).map((g) => g.close()));
@@ -34,6 +41,31 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
     });
   }
 
+  /**
+   * Issues a command and, once it has reached each gate in `answers`, publishes that gate's ack (`ok` unless a
+   * result and reason are given); gates answered `silent` get the command and say nothing.
+   */
+  async function issueAnswered(
+    body: object,
+    wait: number,
+    answers: Record<string, 'ok' | 'silent' | { result: 'rejected' | 'error'; reason: string }>,
+  ) {
+    const response = issue(body, wait);
+    const commands = await eventually(() => {
+      const arrived = Object.keys(answers).map((id) => gates[id]?.commands.at(-1));
+      return arrived.every((c) => c !== undefined) ? arrived : undefined;
+    });
+    await Promise.all(
+      Object.entries(answers).map(([id, answer], i) => {
+        const commandId = commands[i]!.commandId;
+        if (answer === 'silent') return undefined;
+        if (answer === 'ok') return gates[id]?.ack(commandId);
+        return gates[id]?.ack(commandId, answer.result, answer.reason);
+      }),
+    );
+    return response;
+  }
+
   async function commLogReasons(): Promise<(string | null)[]> {
     await env.cloud.commLog.flush();
     const rows = await env.db
@@ -45,9 +77,10 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
   }
 
   it('an emergency open for a zone reaches every gate of that zone, and only those; results and audit are stored', async () => {
-    const response = await issue(
+    const response = await issueAnswered(
       { action: { kind: 'emergency_open' }, target: { kind: 'zone', siteId: SITE, zoneId: 'north' } },
       5_000,
+      { N1: 'ok', N2: 'ok', N3: 'ok' },
     );
     expect(response.statusCode).toBe(201);
     const command = response.json();
@@ -56,11 +89,11 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
     expect(command.results.map((r: { gateId: string }) => r.gateId)).toEqual(['N1', 'N2', 'N3']);
     expect(command.expiresAt - command.issuedAt).toBe(30_000);
     for (const id of LAYOUT.north) {
-      expect(gates[id]?.received.map((c) => [c.commandId, c.action.kind])).toEqual([
+      expect(gates[id]?.commands.map((c) => [c.commandId, c.action.kind])).toEqual([
         [command.id, 'emergency_open'],
       ]);
     }
-    expect(gates.S1?.received).toEqual([]);
+    expect(gates.S1?.commands).toEqual([]);
     for (const r of command.results) {
       expect(r).toMatchObject({ result: 'ok', reason: null, late: false });
       expect(r.latencyMs).toBeGreaterThanOrEqual(0);
@@ -95,14 +128,14 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
   });
 
   it('a gate that does not ack times out after the expiry; its late ack is kept and flagged', async () => {
-    if (gates.N3) gates.N3.behaviour = 'silent';
-    const response = await issue(
+    const response = await issueAnswered(
       {
         action: { kind: 'always_closed' },
         target: { kind: 'zone', siteId: SITE, zoneId: 'north' },
         ttlSec: 5,
       },
       60_000,
+      { N1: 'ok', N2: 'ok', N3: 'silent' },
     );
     const command = response.json();
     expect(command.summary).toMatchObject({ ok: 2, timeout: 1, pending: 0 });
@@ -112,7 +145,7 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
     });
     expect(Date.now()).toBeGreaterThanOrEqual(command.expiresAt);
 
-    await gates.N3?.sendRaw(
+    await gates.N3?.publish(
       'cmd/ack',
       encodeMessage(
         {
@@ -144,12 +177,16 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
   }, 20_000);
 
   it('stores rejected and failed acks with their reasons (an expired command, a relay fault)', async () => {
-    if (gates.N1) gates.N1.behaviour = { result: 'rejected', reason: 'expired' };
-    if (gates.N2) gates.N2.behaviour = { result: 'error', reason: 'relay fault' };
     const command = (
-      await issue(
+      await issueAnswered(
         { action: { kind: 'deny_unauthorized', on: true }, target: { kind: 'site', siteId: SITE } },
         5_000,
+        {
+          N1: { result: 'rejected', reason: 'expired' },
+          N2: { result: 'error', reason: 'relay fault' },
+          N3: 'ok',
+          S1: 'ok',
+        },
       )
     ).json();
     expect(command.summary).toEqual({ gates: 4, pending: 0, ok: 2, rejected: 1, error: 1, timeout: 0 });
@@ -170,10 +207,14 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
 
   it('a repeated ack changes nothing, an ack for an unknown command is refused; both reach the comm log', async () => {
     const command = (
-      await issue({ action: { kind: 'sync', full: true }, target: { kind: 'gate', gateId: 'S1' } }, 5_000)
+      await issueAnswered(
+        { action: { kind: 'sync', full: true }, target: { kind: 'gate', gateId: 'S1' } },
+        5_000,
+        { S1: 'ok' },
+      )
     ).json();
     expect(command.summary.ok).toBe(1);
-    expect(gates.S1?.received[0]?.action).toEqual({ kind: 'sync', full: true });
+    expect(gates.S1?.commands[0]?.action).toEqual({ kind: 'sync', full: true });
     const ack = (commandId: string, result: 'ok' | 'error') =>
       encodeMessage(
         {
@@ -187,8 +228,8 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
         },
         'cmd/ack',
       );
-    await gates.S1?.sendRaw('cmd/ack', ack(command.id, 'error'));
-    await gates.S1?.sendRaw('cmd/ack', ack('cmd-never-issued', 'ok'));
+    await gates.S1?.publish('cmd/ack', ack(command.id, 'error'));
+    await gates.S1?.publish('cmd/ack', ack('cmd-never-issued', 'ok'));
     await eventually(async () => {
       const reasons = await commLogReasons();
       return reasons.includes('DUPLICATE_ACK') && reasons.includes('UNKNOWN_COMMAND') ? true : undefined;
@@ -204,7 +245,14 @@ describe.each(databaseBackends())('gate commands on $name', (backend) => {
   });
 
   it('commands for all sites reach every gate; refusals come with stable codes and store nothing', async () => {
-    const all = (await issue({ action: { kind: 'normal' }, target: { kind: 'all' } }, 5_000)).json();
+    const all = (
+      await issueAnswered({ action: { kind: 'normal' }, target: { kind: 'all' } }, 5_000, {
+        N1: 'ok',
+        N2: 'ok',
+        N3: 'ok',
+        S1: 'ok',
+      })
+    ).json();
     expect(all.summary).toMatchObject({ gates: 4, ok: 4 });
 
     const refusals = [
@@ -256,9 +304,11 @@ describe.skipIf(!sharedUrl || !sqlite)('gate commands through Mosquitto (TEST_MQ
   it('a zone command reaches every gate of the zone and the acks come back', async () => {
     const site = `t${Math.random().toString(36).slice(2, 10)}`;
     const env = await createControlRoomEnv(sqlite!, { mqttEnv: { MQTT_URL: sharedUrl ?? '' }, siteId: site });
-    const gates = await Promise.all(LAYOUT.north.map((id) => FakeGate.connect(env, `${site}-${id}`, site)));
+    const gates = await Promise.all(
+      LAYOUT.north.map((id) => GateConnection.open(env, `${site}-${id}`, site)),
+    );
     try {
-      const response = await env.app.inject({
+      const issued = env.app.inject({
         method: 'POST',
         url: '/api/v1/commands?wait=5000',
         headers: env.auth.as('control_room'),
@@ -267,8 +317,14 @@ describe.skipIf(!sharedUrl || !sqlite)('gate commands through Mosquitto (TEST_MQ
           target: { kind: 'zone', siteId: site, zoneId: 'north' },
         },
       });
+      // Each gate answers the command once it has it.
+      const arrived = await eventually(() =>
+        gates.every((g) => g.commands.length > 0) ? gates.map((g) => g.commands[0]!) : undefined,
+      );
+      await Promise.all(gates.map((g, i) => g.ack(arrived[i]!.commandId)));
+      const response = await issued;
       expect(response.json().summary).toMatchObject({ gates: 3, ok: 3, pending: 0 });
-      for (const gate of gates) expect(gate.received).toHaveLength(1);
+      for (const gate of gates) expect(gate.commands).toHaveLength(1);
     } finally {
       await Promise.all(gates.map((g) => g.close()));
       await env.dispose();

@@ -1,7 +1,7 @@
 /**
  * Test environment for the control room: a database with a site of two zones and their gates, the cloud's MQTT side
  * on the embedded broker (free ports) or an external one, the HTTP app wired to it with one signed-in operator per
- * seed role, and gates played by mqtt.js clients that speak the protocol directly.
+ * seed role, and MQTT connections with gates' logins from which tests publish what gates would.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -83,12 +83,15 @@ export async function createControlRoomEnv(
   };
 }
 
-export type AckBehaviour = { result: 'ok' } | { result: 'rejected' | 'error'; reason: string } | 'silent';
-
-/** A gate played by an mqtt.js client: acks commands as told, sends events. */
-export class FakeGate {
-  readonly received: Command[] = [];
-  behaviour: AckBehaviour = { result: 'ok' };
+/**
+ * A test's MQTT connection with one gate's login: it publishes what the test wants to reach the cloud as that gate
+ * and lists the commands that arrived on the gate's cmd topic. It has no gate behaviour of its own (a real gate is
+ * the agent's GateLink, exercised against the cloud in test/e2e and by the fleet simulator): commands are answered,
+ * late or not at all, by the test itself.
+ */
+export class GateConnection {
+  /** Commands that arrived on this gate's cmd topic, in order. */
+  readonly commands: Command[] = [];
 
   private constructor(
     readonly client: MqttClient,
@@ -96,29 +99,13 @@ export class FakeGate {
     readonly gateId: string,
   ) {
     client.on('message', (topic, payload) => {
-      if (topic !== gateTopic(siteId, gateId, 'cmd')) return;
-      const command = decodeMessage('cmd', payload) as Command;
-      this.received.push(command);
-      if (this.behaviour === 'silent') return;
-      const ack: CommandAck = {
-        type: 'command_ack',
-        v: 1,
-        commandId: command.commandId,
-        gateId,
-        result: this.behaviour.result,
-        reason: this.behaviour.result === 'ok' ? null : this.behaviour.reason,
-        at: Date.now(),
-      };
-      // Fire-and-forget like a gate, but a test that closes this gate while the ack is in flight must not turn
-      // mqtt.js's "Connection closed" rejection into an unhandled error.
-      client
-        .publishAsync(gateTopic(siteId, gateId, 'cmd/ack'), encodeMessage(ack, 'cmd/ack'), { qos: 1 })
-        .catch(() => {});
+      if (topic === gateTopic(siteId, gateId, 'cmd'))
+        this.commands.push(decodeMessage('cmd', payload) as Command);
     });
   }
 
   /** Connects with an issued credential (embedded broker) or anonymously (an open external broker). */
-  static async connect(env: ControlRoomEnv, gateId: string, siteId = SITE): Promise<FakeGate> {
+  static async open(env: ControlRoomEnv, gateId: string, siteId = SITE): Promise<GateConnection> {
     let client: MqttClient;
     if (env.cloud.broker) {
       const { password } = await new GateAccessService(env.db).issue(gateId);
@@ -130,23 +117,33 @@ export class FakeGate {
         client.once('error', reject);
       });
     }
-    const gate = new FakeGate(client, siteId, gateId);
+    const connection = new GateConnection(client, siteId, gateId);
     await client.subscribeAsync(gateTopic(siteId, gateId, 'cmd'), { qos: 1 });
-    return gate;
+    return connection;
   }
 
-  async send(event: PassageEvent | DenialEvent): Promise<void> {
+  /** Publishes an event as this gate (QoS 1, resolves on the broker's PUBACK). */
+  send(event: PassageEvent | DenialEvent): Promise<void> {
     const channel = event.type === 'passage' ? 'event/passage' : 'event/denial';
-    await this.client.publishAsync(
-      gateTopic(this.siteId, this.gateId, channel),
-      encodeMessage(event, channel),
-      {
-        qos: 1,
-      },
-    );
+    return this.publish(channel, encodeMessage(event, channel));
   }
 
-  async sendRaw(
+  /** Publishes the ack of a command as this gate: `ok`, or a refusal or failure with its reason. */
+  ack(commandId: string, result: CommandAck['result'] = 'ok', reason: string | null = null): Promise<void> {
+    const ack: CommandAck = {
+      type: 'command_ack',
+      v: 1,
+      commandId,
+      gateId: this.gateId,
+      result,
+      reason,
+      at: Date.now(),
+    };
+    return this.publish('cmd/ack', encodeMessage(ack, 'cmd/ack'));
+  }
+
+  /** Publishes any bytes on one of this gate's uplink channels (QoS 1). */
+  async publish(
     channel: 'event/passage' | 'event/denial' | 'cmd/ack',
     payload: Buffer | string,
   ): Promise<void> {

@@ -9,20 +9,26 @@ import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { openEventStream } from '../../platform/testing.js';
 import { testApp } from '../../testing/app.js';
-import { type ControlRoomEnv, createControlRoomEnv, FakeGate, passage, SITE } from '../metrics/testing.js';
+import {
+  type ControlRoomEnv,
+  createControlRoomEnv,
+  GateConnection,
+  passage,
+  SITE,
+} from '../metrics/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 
 describe.each(databaseBackends())('occupancy on $name', (backend) => {
   let env: ControlRoomEnv;
-  let entry: FakeGate;
-  let exit: FakeGate;
+  let entry: GateConnection;
+  let exit: GateConnection;
 
   beforeEach(async () => {
     env = await createControlRoomEnv(backend, { env: { METRICS_TOKEN } });
     await env.db.updateTable('zones').set({ capacity: 100 }).where('id', '=', 'north').execute();
-    entry = await FakeGate.connect(env, 'N1');
-    exit = await FakeGate.connect(env, 'N2');
+    entry = await GateConnection.open(env, 'N1');
+    exit = await GateConnection.open(env, 'N2');
   });
   afterEach(async () => {
     await entry.close();

@@ -13,7 +13,7 @@ import {
   type ControlRoomEnv,
   createControlRoomEnv,
   denial,
-  FakeGate,
+  GateConnection,
   passage,
   SITE,
 } from '../metrics/testing.js';
@@ -22,11 +22,11 @@ import { PassageIngestion, type StoredEvent } from './service.js';
 
 describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
   let env: ControlRoomEnv;
-  let gate: FakeGate;
+  let gate: GateConnection;
 
   beforeEach(async () => {
     env = await createControlRoomEnv(backend);
-    gate = await FakeGate.connect(env, 'N1');
+    gate = await GateConnection.open(env, 'N1');
   });
   afterEach(async () => {
     await gate.close();
@@ -184,11 +184,11 @@ describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
   });
 
   it('malformed, oversized, unknown-type, mismatched and unregistered messages are logged with reasons and change nothing', async () => {
-    await gate.sendRaw('event/passage', '{"type":"passage",');
-    await gate.sendRaw('event/passage', Buffer.alloc(5_000, 0x20));
-    await gate.sendRaw('event/passage', JSON.stringify({ ...passage('N1'), type: 'heartbeat' }));
-    await gate.sendRaw('event/passage', JSON.stringify({ ...passage('N1'), persons: 0 }));
-    await gate.sendRaw('event/passage', JSON.stringify(passage('N2')));
+    await gate.publish('event/passage', '{"type":"passage",');
+    await gate.publish('event/passage', Buffer.alloc(5_000, 0x20));
+    await gate.publish('event/passage', JSON.stringify({ ...passage('N1'), type: 'heartbeat' }));
+    await gate.publish('event/passage', JSON.stringify({ ...passage('N1'), persons: 0 }));
+    await gate.publish('event/passage', JSON.stringify(passage('N2')));
     // A gate the registry does not know (possible on an external broker without the exported ACL).
     const ingestion = new PassageIngestion(env.db, occupancyService());
     expect(
@@ -279,7 +279,7 @@ describe.skipIf(!sharedUrl || !sqlite)('passage ingestion through Mosquitto (TES
   it('applies an event sent twice once, and logs the replay', async () => {
     const site = `t${Math.random().toString(36).slice(2, 10)}`;
     const env = await createControlRoomEnv(sqlite!, { mqttEnv: { MQTT_URL: sharedUrl ?? '' }, siteId: site });
-    const gate = await FakeGate.connect(env, `${site}-N1`, site);
+    const gate = await GateConnection.open(env, `${site}-N1`, site);
     try {
       const event = passage(`${site}-N1`, { persons: 2 });
       await gate.send(event);
