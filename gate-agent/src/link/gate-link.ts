@@ -82,6 +82,7 @@ export class GateLink {
   readonly validator: OnlineValidation;
   readonly #startedAt: number;
   #client: MqttClient | null = null;
+  #statePending = false;
   #heartbeat: NodeJS.Timeout | undefined;
   /** Serialises message handling so deltas, commands and config apply in arrival order. */
   #inbox: Promise<void> = Promise.resolve();
@@ -246,8 +247,18 @@ export class GateLink {
     }
   }
 
+  /**
+   * A change of mode or config is published on the next turn, once however many changes that turn made: a command's
+   * ack (published as soon as the command ran) goes out before the state it caused, so the control room's answer to
+   * an emergency open never waits behind telemetry, and a config that also changes the mode makes one message.
+   */
   readonly #onState = () => {
-    this.#publishState();
+    if (this.#statePending) return;
+    this.#statePending = true;
+    setImmediate(() => {
+      this.#statePending = false;
+      this.#publishState();
+    });
   };
 
   readonly #onEvent = () => {
