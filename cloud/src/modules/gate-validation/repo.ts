@@ -8,7 +8,7 @@ import { type Kysely, PostgresAdapter } from 'kysely';
 import { precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { TicketRow } from '../tickets/repo.js';
-import type { TicketReservationsTable } from '../tickets/reservation-tables.js';
+import type { TicketReservationsTable } from './tables.js';
 
 type Db = Kysely<Database>;
 

@@ -21,8 +21,8 @@ import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
-import type { SigningKeysTable } from '../tickets/tables.js';
 import type { CredentialSecrets } from './secrets.js';
+import type { SigningKeysTable } from './tables.js';
 
 /** How long an instance keeps signing with the key it read: the grace before a replaced key may be retired. */
 export const CACHE_MS = 60_000;

@@ -12,6 +12,7 @@ import { type Kysely, PostgresAdapter, sql, Transaction } from 'kysely';
 import { GroupCommitter } from '../../db/group-commit.js';
 import { type Placeholders, precompile } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { type TransactionOptions, transaction } from '../../db/transaction.js';
 import { canonicalJson } from './canonical-json.js';
 import { rowHash } from './chain.js';
@@ -97,7 +98,7 @@ const insertRowAndSetHead = precompile<AuditRow, never>((db, p) =>
 export type AuditListener = (entry: AuditEntry) => void;
 const listeners = new Set<AuditListener>();
 /** Entries recorded by the auditedTransaction() function currently running on that transaction. */
-const recordedIn = new WeakMap<Transaction<Database>, AuditEntry[]>();
+const recordedIn = new WeakMap<Connection, AuditEntry[]>();
 
 export function onAuditEntry(listener: AuditListener): () => void {
   listeners.add(listener);
@@ -110,7 +111,7 @@ function tell(entries: readonly AuditEntry[]): void {
 
 /** Appends one entry to the chain inside `trx`. Call it in the transaction that makes the change. */
 export async function recordAudit(
-  trx: Transaction<Database>,
+  trx: Connection,
   entry: AuditEntry,
   now: number = Date.now(),
 ): Promise<AuditRecord> {
@@ -147,9 +148,9 @@ export async function recordAudit(
  * Wraps an auditedTransaction() function so that the entries it records are told again after the transaction has
  * ended. Members of one batch run one after another on the shared transaction, so each sees only its own entries.
  */
-function telling<T>(fn: (trx: Transaction<Database>) => Promise<T>) {
+function telling<DB, T>(fn: (trx: Transaction<DB>) => Promise<T>) {
   const entries: AuditEntry[] = [];
-  const wrapped = async (trx: Transaction<Database>) => {
+  const wrapped = async (trx: Transaction<DB>) => {
     // Nested in another auditedTransaction() on the same transaction: that one commits them, so it tells them too.
     const outer = recordedIn.get(trx);
     recordedIn.set(trx, entries);
@@ -176,9 +177,19 @@ function telling<T>(fn: (trx: Transaction<Database>) => Promise<T>) {
  * share that transaction, each in its own savepoint (see `auditBatchesOf` below); on SQLite `transaction()` does
  * the same for every transaction.
  */
-export function auditedTransaction<T>(
-  db: Kysely<Database>,
-  fn: (trx: Transaction<Database>) => Promise<T>,
+export function auditedTransaction<DB, T>(
+  db: Transaction<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export function auditedTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export function auditedTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
   if (listeners.size === 0) return runAudited(db, fn, options);
@@ -188,13 +199,18 @@ export function auditedTransaction<T>(
   return result;
 }
 
-function runAudited<T>(
-  db: Kysely<Database>,
-  fn: (trx: Transaction<Database>) => Promise<T>,
+function runAudited<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
+  // The batch transaction is one on the same database, seen by `fn` through the tables its caller was narrowed to.
   if (!(db instanceof Transaction) && db.getExecutor().adapter instanceof PostgresAdapter)
-    return auditBatchesOf(db).run(fn, options?.maxAttempts ?? 6, options?.onRetry);
+    return auditBatchesOf(db as unknown as Kysely<Database>).run(
+      fn as unknown as (trx: Transaction<Database>) => Promise<T>,
+      options?.maxAttempts ?? 6,
+      options?.onRetry,
+    );
   return transaction(
     db,
     async (trx) => {
