@@ -60,3 +60,6 @@ function tableScope<K extends TableName>(): TableScope<K> {
     ) => precompile<P, Row, Pick<Database, K>>(build),
   });
 }
+
+/** The transaction type of a scope: `TransactionOf<VenueDb>`. */
+export type TransactionOf<D> = D extends Kysely<infer DB> ? Transaction<DB> : never;

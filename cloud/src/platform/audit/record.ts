@@ -10,13 +10,13 @@
  */
 import { type Kysely, PostgresAdapter, sql, Transaction } from 'kysely';
 import { GroupCommitter } from '../../db/group-commit.js';
-import { type Placeholders, precompile } from '../../db/precompiled.js';
+import type { Placeholders } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
 import type { Connection } from '../../db/scoped.js';
 import { type TransactionOptions, transaction } from '../../db/transaction.js';
 import { canonicalJson } from './canonical-json.js';
 import { rowHash } from './chain.js';
-import type { AuditLogTable } from './tables.js';
+import { type AuditLogTable, auditTables } from './tables.js';
 
 /** Who did it: an operator, or the system itself (start-up, the admin CLI) with `id: null`. */
 export interface AuditActor {
@@ -47,7 +47,7 @@ export interface AuditRecord {
 // The three statements of an append, compiled once (they run in nearly every write). On PostgreSQL the row and the
 // head's new hash go in one statement (a data-modifying CTE): one round trip fewer while every other audited writer
 // waits on the chain lock.
-const bumpHead = precompile<Record<string, never>, { seq: number; hash: string }>((db) =>
+const bumpHead = auditTables.precompile<Record<string, never>, { seq: number; hash: string }>((db) =>
   db
     .updateTable('audit_chain_head')
     .set({ seq: sql`seq + 1` })
@@ -75,13 +75,15 @@ function rowValues(p: Placeholders<AuditRow>): AuditRow {
   };
 }
 
-const insertRow = precompile<AuditRow, never>((db, p) => db.insertInto('audit_log').values(rowValues(p)));
+const insertRow = auditTables.precompile<AuditRow, never>((db, p) =>
+  db.insertInto('audit_log').values(rowValues(p)),
+);
 
-const setHeadHash = precompile<{ hash: string }, never>((db, p) =>
+const setHeadHash = auditTables.precompile<{ hash: string }, never>((db, p) =>
   db.updateTable('audit_chain_head').set({ hash: p.hash }).where('id', '=', 1),
 );
 
-const insertRowAndSetHead = precompile<AuditRow, never>((db, p) =>
+const insertRowAndSetHead = auditTables.precompile<AuditRow, never>((db, p) =>
   db
     .with('appended', (qb) => qb.insertInto('audit_log').values(rowValues(p)))
     .updateTable('audit_chain_head')
