@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -66,7 +67,7 @@ async function deleting(resource: Resource, id: string, remove: () => Promise<vo
 
 /** Appends the operation-log entry for a change, inside the change's transaction. */
 function audit(
-  trx: Transaction<Database>,
+  trx: Connection,
   context: ChangeContext,
   action: `${Resource}.${'create' | 'update' | 'delete'}`,
   entityId: string,
@@ -77,6 +78,9 @@ function audit(
 }
 
 const FIRST_PAGE: PageQuery = { limit: 50 };
+
+// The venue tables' repository still takes the whole database; what other modules hand in is a Connection.
+const whole = (db: Connection) => db as unknown as Kysely<Database>;
 
 export class VenuesService {
   constructor(
@@ -95,8 +99,8 @@ export class VenuesService {
   }
 
   /** Also for other modules (ticket types, sales) inside their own transactions. */
-  async getSite(id: string, db: Kysely<Database> = this.db): Promise<Site> {
-    const site = await repo.findSite(db, id);
+  async getSite(id: string, db: Connection = this.db): Promise<Site> {
+    const site = await repo.findSite(whole(db), id);
     if (!site) throw notFound('site', id);
     return site;
   }
@@ -136,8 +140,8 @@ export class VenuesService {
     return repo.listZones(this.db, siteId, page);
   }
 
-  async getZone(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Zone> {
-    const zone = await repo.findZone(db, siteId, id);
+  async getZone(siteId: string, id: string, db: Connection = this.db): Promise<Zone> {
+    const zone = await repo.findZone(whole(db), siteId, id);
     if (!zone) throw notFound('zone', `${siteId}/${id}`);
     return zone;
   }
@@ -179,8 +183,8 @@ export class VenuesService {
     return repo.listWindows(this.db, siteId, page);
   }
 
-  async getWindow(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<TicketWindow> {
-    const window = await repo.findWindow(db, siteId, id);
+  async getWindow(siteId: string, id: string, db: Connection = this.db): Promise<TicketWindow> {
+    const window = await repo.findWindow(whole(db), siteId, id);
     if (!window) throw notFound('window', `${siteId}/${id}`);
     return window;
   }
@@ -228,8 +232,8 @@ export class VenuesService {
   }
 
   /** A gate of `siteId`; a gate of another site is not found here (its URL names the wrong site). */
-  async getGate(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Gate> {
-    const gate = await repo.findGate(db, id);
+  async getGate(siteId: string, id: string, db: Connection = this.db): Promise<Gate> {
+    const gate = await repo.findGate(whole(db), id);
     if (!gate || gate.siteId !== siteId) throw notFound('gate', `${siteId}/${id}`);
     return gate;
   }
