@@ -7,9 +7,10 @@
  */
 import { normaliseBarcodeDigits } from '@scenic/protocol';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import * as repo from './repo.js';
+import { stockTables } from './tables.js';
 
 export interface ActivationRequest {
   /** As scanned or typed; normalised like every barcode. */
@@ -31,7 +32,7 @@ export interface Activation {
 }
 
 export async function activateForSale(
-  trx: Kysely<Database>,
+  trx: Connection,
   request: ActivationRequest,
   now: number = Date.now(),
 ): Promise<Activation> {
@@ -69,7 +70,7 @@ export async function activateForSale(
 
 /** Why the conditional update changed nothing, checked in the order a cashier can act on. */
 async function refusal(
-  trx: Kysely<Database>,
+  trx: Connection,
   sale: { code: string; cashierId: string; ticketTypeId: number },
 ): Promise<AppError> {
   const row = await repo.findCode(trx, sale.code);
@@ -105,7 +106,7 @@ export const REFUND_VOID_REASON_PREFIX = 'refund ';
  * when the barcode is not a sold stock code. No audit entry: the refund's entry names the ticket.
  */
 export async function voidRefundedStub(
-  trx: Kysely<Database>,
+  trx: Connection,
   request: RefundVoidRequest,
   now: number = Date.now(),
 ): Promise<boolean> {
