@@ -2,7 +2,7 @@
  * The capacity module's SQL. Consuming is one conditional UPDATE per counter — `sold = sold + n` only while the result
  * stays within the cap — so the affected-row count is the verdict and no read-then-write race exists on either engine.
  */
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
 import { type CapacitySlotsTable, capacityTables } from './tables.js';
 

@@ -1,5 +1,5 @@
 /** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Connection } from '../../db/scoped.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';

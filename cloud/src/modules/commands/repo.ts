@@ -1,5 +1,5 @@
 /** The commands module's SQL. Callers pass a db or a transaction. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Placeholders } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
 import type { GateCommandResult, GateCommandResultsTable, GateCommandsTable } from './tables.js';

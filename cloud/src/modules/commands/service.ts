@@ -2,7 +2,6 @@
  * The commands API's rules: issuing needs the MQTT side (503 otherwise) and may wait, bounded by the command's own
  * expiry plus the ack grace, for the gates' acks or timeouts; reading works from the database alone.
  */
-import type { Kysely } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';

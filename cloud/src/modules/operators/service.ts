@@ -4,8 +4,7 @@
  * password ends their sessions in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Connection, TransactionOf } from '../../db/scoped.js';
+import type { Connection } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import * as repo from '../../platform/auth/accounts.js';
 import { checkPasswordPolicy, hashPassword, normaliseUsername } from '../../platform/auth/credentials.js';

@@ -17,7 +17,7 @@ import {
   importSigningKey,
   type SigningKeyPair,
 } from '@scenic/protocol';
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';

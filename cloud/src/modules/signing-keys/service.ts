@@ -9,7 +9,6 @@
  * be refused at the gate the moment it is printed. Both changes are audited; the caller then asks the gate config
  * publisher to push the new key set (it also notices the change on its own within its polling interval).
  */
-import type { Kysely } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';

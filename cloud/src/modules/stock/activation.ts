@@ -6,11 +6,9 @@
  * No audit entry is written here: the sale's own entry records the ticket and its code.
  */
 import { normaliseBarcodeDigits } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import * as repo from './repo.js';
-import { stockTables } from './tables.js';
 
 export interface ActivationRequest {
   /** As scanned or typed; normalised like every barcode. */

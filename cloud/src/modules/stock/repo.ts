@@ -2,7 +2,7 @@
  * The stock module's SQL. Lists of codes are read and written in chunks so no statement nears either engine's
  * bound-parameter limit. Movements are only ever inserted.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
 import { findOperatorById } from '../../platform/auth/repo.js';
 import type {

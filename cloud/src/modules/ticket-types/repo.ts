@@ -1,5 +1,5 @@
 /** The ticket-types module's SQL. Versions and their prices are only ever inserted, never updated. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { SalesChannel } from './channels.js';
 import {
   ageDiscountsSchema,

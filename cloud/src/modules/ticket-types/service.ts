@@ -7,7 +7,6 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { TicketTypeRules } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';

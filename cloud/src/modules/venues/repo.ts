@@ -1,14 +1,14 @@
 /** The venues module's SQL: sites, zones, windows and the gate registry. Callers pass a db or a transaction. */
-import type { Kysely, Selectable } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database, SitesTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
 import { deepFreeze } from '../../platform/deep-freeze.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
-import type { GatesTable, WindowsTable, ZonesTable } from './tables.js';
+import type { GatesTable, SitesTable, WindowsTable, ZonesTable } from './tables.js';
+import { venueTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 function siteOf(row: Selectable<SitesTable>): Site {
   return {
@@ -45,11 +45,11 @@ function policyText(policy: AgePolicy | null): string | null {
 }
 
 export function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
-  return pagedList(db.selectFrom('sites').selectAll(), page, siteOf);
+  return pagedList(venueTables(db).selectFrom('sites').selectAll(), page, siteOf);
 }
 
 // Sales read their site and window in every transaction: compiled once (db/precompiled.ts).
-const siteById = precompile<{ id: string }, Selectable<SitesTable>>((db, p) =>
+const siteById = venueTables.precompile<{ id: string }, Selectable<SitesTable>>((db, p) =>
   db.selectFrom('sites').selectAll().where('id', '=', p.id),
 );
 
@@ -59,7 +59,7 @@ export async function findSite(db: Db, id: string): Promise<Site | undefined> {
 }
 
 export async function insertSite(db: Db, site: Site): Promise<void> {
-  await db
+  await venueTables(db)
     .insertInto('sites')
     .values({
       id: site.id,
@@ -75,7 +75,7 @@ export async function insertSite(db: Db, site: Site): Promise<void> {
 }
 
 export async function updateSite(db: Db, site: Site): Promise<void> {
-  await db
+  await venueTables(db)
     .updateTable('sites')
     .set({
       name_zh: site.name.zh,
@@ -90,7 +90,7 @@ export async function updateSite(db: Db, site: Site): Promise<void> {
 }
 
 export async function deleteSite(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('sites').where('id', '=', id).execute();
+  await venueTables(db).deleteFrom('sites').where('id', '=', id).execute();
 }
 
 function zoneOf(row: Selectable<ZonesTable>): Zone {
@@ -119,11 +119,15 @@ function zoneRow(zone: Zone): Selectable<ZonesTable> {
 }
 
 export function listZones(db: Db, siteId: string, page: PageQuery): Promise<Page<Zone>> {
-  return pagedList(db.selectFrom('zones').selectAll().where('site_id', '=', siteId), page, zoneOf);
+  return pagedList(
+    venueTables(db).selectFrom('zones').selectAll().where('site_id', '=', siteId),
+    page,
+    zoneOf,
+  );
 }
 
 export async function findZone(db: Db, siteId: string, id: string): Promise<Zone | undefined> {
-  const row = await db
+  const row = await venueTables(db)
     .selectFrom('zones')
     .selectAll()
     .where('site_id', '=', siteId)
@@ -133,16 +137,21 @@ export async function findZone(db: Db, siteId: string, id: string): Promise<Zone
 }
 
 export async function insertZone(db: Db, zone: Zone): Promise<void> {
-  await db.insertInto('zones').values(zoneRow(zone)).execute();
+  await venueTables(db).insertInto('zones').values(zoneRow(zone)).execute();
 }
 
 export async function updateZone(db: Db, zone: Zone): Promise<void> {
   const { site_id, id, created_at, ...changes } = zoneRow(zone);
-  await db.updateTable('zones').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
+  await venueTables(db)
+    .updateTable('zones')
+    .set(changes)
+    .where('site_id', '=', site_id)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteZone(db: Db, siteId: string, id: string): Promise<void> {
-  await db.deleteFrom('zones').where('site_id', '=', siteId).where('id', '=', id).execute();
+  await venueTables(db).deleteFrom('zones').where('site_id', '=', siteId).where('id', '=', id).execute();
 }
 
 function windowOf(row: Selectable<WindowsTable>): TicketWindow {
@@ -169,10 +178,14 @@ function windowRow(window: TicketWindow): Selectable<WindowsTable> {
 }
 
 export function listWindows(db: Db, siteId: string, page: PageQuery): Promise<Page<TicketWindow>> {
-  return pagedList(db.selectFrom('windows').selectAll().where('site_id', '=', siteId), page, windowOf);
+  return pagedList(
+    venueTables(db).selectFrom('windows').selectAll().where('site_id', '=', siteId),
+    page,
+    windowOf,
+  );
 }
 
-const windowById = precompile<{ siteId: string; id: string }, Selectable<WindowsTable>>((db, p) =>
+const windowById = venueTables.precompile<{ siteId: string; id: string }, Selectable<WindowsTable>>((db, p) =>
   db.selectFrom('windows').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id),
 );
 
@@ -182,16 +195,21 @@ export async function findWindow(db: Db, siteId: string, id: string): Promise<Ti
 }
 
 export async function insertWindow(db: Db, window: TicketWindow): Promise<void> {
-  await db.insertInto('windows').values(windowRow(window)).execute();
+  await venueTables(db).insertInto('windows').values(windowRow(window)).execute();
 }
 
 export async function updateWindow(db: Db, window: TicketWindow): Promise<void> {
   const { site_id, id, created_at, ...changes } = windowRow(window);
-  await db.updateTable('windows').set(changes).where('site_id', '=', site_id).where('id', '=', id).execute();
+  await venueTables(db)
+    .updateTable('windows')
+    .set(changes)
+    .where('site_id', '=', site_id)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteWindow(db: Db, siteId: string, id: string): Promise<void> {
-  await db.deleteFrom('windows').where('site_id', '=', siteId).where('id', '=', id).execute();
+  await venueTables(db).deleteFrom('windows').where('site_id', '=', siteId).where('id', '=', id).execute();
 }
 
 function gateOf(row: Selectable<GatesTable>): Gate {
@@ -224,24 +242,28 @@ function gateRow(gate: Gate): Selectable<GatesTable> {
 }
 
 export function listGates(db: Db, siteId: string, page: PageQuery): Promise<Page<Gate>> {
-  return pagedList(db.selectFrom('gates').selectAll().where('site_id', '=', siteId), page, gateOf);
+  return pagedList(
+    venueTables(db).selectFrom('gates').selectAll().where('site_id', '=', siteId),
+    page,
+    gateOf,
+  );
 }
 
 /** By id alone: gate ids are unique installation-wide. */
 export async function findGate(db: Db, id: string): Promise<Gate | undefined> {
-  const row = await db.selectFrom('gates').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await venueTables(db).selectFrom('gates').selectAll().where('id', '=', id).executeTakeFirst();
   return row && gateOf(row);
 }
 
 export async function insertGate(db: Db, gate: Gate): Promise<void> {
-  await db.insertInto('gates').values(gateRow(gate)).execute();
+  await venueTables(db).insertInto('gates').values(gateRow(gate)).execute();
 }
 
 export async function updateGate(db: Db, gate: Gate): Promise<void> {
   const { id, site_id, created_at, ...changes } = gateRow(gate);
-  await db.updateTable('gates').set(changes).where('id', '=', id).execute();
+  await venueTables(db).updateTable('gates').set(changes).where('id', '=', id).execute();
 }
 
 export async function deleteGate(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('gates').where('id', '=', id).execute();
+  await venueTables(db).deleteFrom('gates').where('id', '=', id).execute();
 }

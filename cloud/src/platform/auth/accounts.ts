@@ -1,8 +1,7 @@
 /** SQL for operators and roles (the operators module's administration of them). Password hashes are written here but never selected into a view. */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { TransactionOf } from '../../db/scoped.js';
-import type { OperatorsTable } from './tables.js';
-import { type AuthDb, authTables } from './tables.js';
+import type { AuthDb, OperatorsTable } from './tables.js';
 
 const VIEW_COLUMNS = [
   'id',

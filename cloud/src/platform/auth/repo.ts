@@ -1,5 +1,4 @@
 /** The SQL behind sign-in and sessions. Operator and role management SQL is in accounts.ts. */
-import type { Kysely, Transaction } from 'kysely';
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { PERMISSION_NAMES, type Permission } from '../permissions.js';
 import type { OperatorsTable, SessionsTable } from './tables.js';

@@ -8,7 +8,6 @@
  *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
  *   past the limit.
  */
-import type { Kysely, Transaction } from 'kysely';
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
 import { AppError } from '../errors.js';
