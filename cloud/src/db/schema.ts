@@ -62,6 +62,3 @@ export interface AppMetaTable {
   /** Epoch milliseconds. */
   updated_at: number;
 }
-
-/** Until venues/repo.ts imports it from its new home. */
-export type { SitesTable } from '../modules/venues/tables.js';
