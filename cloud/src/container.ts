@@ -21,6 +21,7 @@ import { CommandsService } from './modules/commands/service.js';
 import { GateAccessService } from './modules/gate-access/service.js';
 import { GateConfigService } from './modules/gate-config/service.js';
 import { GateStatusService } from './modules/gate-status/service.js';
+import { reservationPassageHook } from './modules/gate-validation/passage-hook.js';
 import { ValidationService } from './modules/gate-validation/service.js';
 import { HealthService } from './modules/health/service.js';
 import { LookupService } from './modules/lookup/service.js';
@@ -148,6 +149,7 @@ function buildServices(options: BuildOptions): CloudServices {
     ),
     occupancy,
     passages: new PassageIngestion(db, occupancy, [
+      reservationPassageHook(),
       ticketPassageHook(tickets),
       ...(options.extraPassageHooks ?? []),
     ]),

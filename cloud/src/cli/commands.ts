@@ -19,6 +19,7 @@ import { AnchorFileError, type AuditAnchor, parseAnchors } from '../platform/aud
 import type { AuditActor } from '../platform/audit/record.js';
 import { verifyAuditChain } from '../platform/audit/verify.js';
 import { normaliseUsername } from '../platform/auth/credentials.js';
+import { authTables } from '../platform/auth/tables.js';
 import { isAppError } from '../platform/errors.js';
 
 export interface CliIo {
@@ -63,7 +64,7 @@ function required(value: string | undefined, name: string): string {
 }
 
 async function operatorIdOf(db: Kysely<Database>, username: string): Promise<string> {
-  const row = await db
+  const row = await authTables(db)
     .selectFrom('operators')
     .select('id')
     .where('username', '=', normaliseUsername(username))

@@ -10,6 +10,7 @@
  */
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Database } from './schema.js';
+import type { Connection } from './scoped.js';
 
 /** One placeholder per parameter name; pass them where the values go. */
 export type Placeholders<P> = { readonly [K in keyof P]: P[K] };
@@ -26,20 +27,21 @@ class Placeholder {
 
 export interface PrecompiledStatement<P, Row> {
   /** Every row the statement returns (none for a plain write). */
-  rows(db: Kysely<Database>, params: P): Promise<Row[]>;
+  rows(db: Connection, params: P): Promise<Row[]>;
   /** The first row, or undefined. */
-  first(db: Kysely<Database>, params: P): Promise<Row | undefined>;
+  first(db: Connection, params: P): Promise<Row | undefined>;
   /** Rows changed by an INSERT, UPDATE or DELETE. */
-  changed(db: Kysely<Database>, params: P): Promise<number>;
+  changed(db: Connection, params: P): Promise<number>;
 }
 
 /**
  * `build` receives the database and a placeholder object: `precompile<{ id: number }, Row>((db, p) =>
  * db.selectFrom('gates').selectAll().where('id', '=', p.id))`. It runs once per dialect, so it must not branch on
- * parameter values.
+ * parameter values. Modules build theirs through their table scope (`venueTables.precompile(…)`, scoped.ts), which
+ * types `db` on the module's own tables; the statement then runs on any connection or transaction.
  */
-export function precompile<P extends Record<string, unknown>, Row>(
-  build: (db: Kysely<Database>, p: Placeholders<P>) => Compilable<Row>,
+export function precompile<P extends Record<string, unknown>, Row, DB = Database>(
+  build: (db: Kysely<DB>, p: Placeholders<P>) => Compilable<Row>,
 ): PrecompiledStatement<P, Row> {
   // Keyed by the dialect's adapter class: a transaction shares its database's adapter, and SQLite and PostgreSQL
   // compile the same statement to different text.
@@ -48,11 +50,12 @@ export function precompile<P extends Record<string, unknown>, Row>(
     get: (_target, name) => new Placeholder(String(name)),
   });
 
-  function compiled(db: Kysely<Database>): Compiled {
+  function compiled(db: Connection): Compiled {
     const key = db.getExecutor().adapter.constructor;
     let entry = byDialect.get(key);
     if (!entry) {
-      const query = build(db, placeholders).compile();
+      // Every connection is a Kysely handle (scoped.ts); `build` was type-checked against the tables it names.
+      const query = build(db as unknown as Kysely<DB>, placeholders).compile();
       entry = {
         sql: query.sql,
         slots: query.parameters.map((value) =>
@@ -64,7 +67,7 @@ export function precompile<P extends Record<string, unknown>, Row>(
     return entry;
   }
 
-  function run(db: Kysely<Database>, params: P): Promise<QueryResult<Row>> {
+  function run(db: Connection, params: P): Promise<QueryResult<Row>> {
     const { sql, slots } = compiled(db);
     const values = slots.map((slot) => {
       if ('constant' in slot) return slot.constant;
@@ -72,7 +75,7 @@ export function precompile<P extends Record<string, unknown>, Row>(
       if (value === undefined) throw new TypeError(`precompiled statement parameter ${slot.name} is missing`);
       return value;
     });
-    return db.executeQuery<Row>(CompiledQuery.raw(sql, values));
+    return db.getExecutor().executeQuery<Row>(CompiledQuery.raw(sql, values));
   }
 
   return {

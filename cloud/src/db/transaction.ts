@@ -17,7 +17,8 @@ export interface TransactionOptions {
 
 const DEFAULT_MAX_ATTEMPTS = 6;
 
-const groupCommitters = new WeakMap<Kysely<Database>, GroupCommitter>();
+// Keyed by the database object: a handle narrowed to some module's tables (scoped.ts) is that same object.
+const groupCommitters = new WeakMap<object, GroupCommitter>();
 
 /**
  * From now on `transaction(db, …)` shares COMMITs between concurrent callers (see group-commit.ts). For SQLite's
@@ -38,15 +39,32 @@ export function enableGroupCommit(db: Kysely<Database>, options: GroupCommitOpti
  * and retrying is left to the outermost call. On SQLite, concurrent calls may share one COMMIT (group-commit.ts);
  * each still commits or rolls back as a whole, and returns only once committed.
  */
-export async function transaction<T>(
-  db: Kysely<Database>,
-  fn: (trx: Transaction<Database>) => Promise<T>,
+// Two signatures: TypeScript infers the tables of a Transaction<DB> argument only when matched against Transaction<DB>.
+export async function transaction<DB, T>(
+  db: Transaction<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export async function transaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export async function transaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
   if (db instanceof Transaction) return fn(db);
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const group = groupCommitters.get(db);
-  if (group) return group.run(fn, maxAttempts, options.onRetry);
+  // The batch transaction is one on the same database: the caller sees it through the tables it was narrowed to.
+  if (group)
+    return group.run(
+      fn as unknown as (trx: Transaction<Database>) => Promise<T>,
+      maxAttempts,
+      options.onRetry,
+    );
   for (let attempt = 1; ; attempt++) {
     try {
       return await db

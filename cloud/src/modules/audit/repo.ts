@@ -1,6 +1,6 @@
 /** Reading the operation log: filters and keyset paging by seq (newest first). */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
+import { auditTables } from '../../platform/audit/tables.js';
 
 export interface AuditFilter {
   /** Operator id or username. */
@@ -17,8 +17,8 @@ export interface AuditFilter {
   readonly limit: number;
 }
 
-export async function findAuditRows(db: Kysely<Database>, filter: AuditFilter) {
-  let query = db.selectFrom('audit_log').selectAll();
+export async function findAuditRows(db: Connection, filter: AuditFilter) {
+  let query = auditTables(db).selectFrom('audit_log').selectAll();
   if (filter.actor)
     query = query.where((eb) =>
       eb.or([eb('actor_id', '=', filter.actor!), eb('actor_username', '=', filter.actor!)]),

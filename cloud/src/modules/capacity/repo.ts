@@ -2,35 +2,42 @@
  * The capacity module's SQL. Consuming is one conditional UPDATE per counter — `sold = sold + n` only while the result
  * stays within the cap — so the affected-row count is the verdict and no read-then-write race exists on either engine.
  */
-import { type Kysely, type Selectable, sql } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { CapacitySlotsTable } from './tables.js';
+import { type Selectable, sql } from 'kysely';
+import { type Connection, readModel } from '../../db/scoped.js';
+import { type CapacitySlotsTable, capacityTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 export type SlotRow = Selectable<CapacitySlotsTable>;
 
 /** Creates the day's counter at 0 unless it exists; concurrent callers both succeed (insert-or-ignore). */
 export async function ensureDay(db: Db, siteId: string, day: number): Promise<void> {
-  await db
+  await capacityTables(db)
     .insertInto('capacity_days')
     .values({ site_id: siteId, day, sold: 0 })
     .onConflict((oc) => oc.columns(['site_id', 'day']).doNothing())
     .execute();
 }
 
-// The two updates every sale runs, compiled once (db/precompiled.ts).
-const takeDay = precompile<{ siteId: string; day: number; persons: number }, never>((db, p) => {
-  const cap = sql<number | null>`(select daily_capacity from sites where sites.id = ${p.siteId})`;
-  return db
-    .updateTable('capacity_days')
-    .set({ sold: sql`sold + ${p.persons}` })
-    .where('site_id', '=', p.siteId)
-    .where('day', '=', p.day)
-    .where(sql<boolean>`(${cap} is null or sold + ${p.persons} <= ${cap})`);
-});
+/**
+ * Read model: the day's counter (this module's) capped by the site's daily_capacity (venues') read in the same UPDATE,
+ * so a cap lowered concurrently is honoured by the very statement that sells (no oversell between a read and a write).
+ */
+const dayWithinSiteCap = readModel<'capacity_days' | 'sites'>();
 
-const takeSlot = precompile<
+// The two updates every sale runs, compiled once (db/precompiled.ts).
+const takeDay = dayWithinSiteCap.precompile<{ siteId: string; day: number; persons: number }, never>(
+  (db, p) => {
+    const cap = sql<number | null>`(select daily_capacity from sites where sites.id = ${p.siteId})`;
+    return db
+      .updateTable('capacity_days')
+      .set({ sold: sql`sold + ${p.persons}` })
+      .where('site_id', '=', p.siteId)
+      .where('day', '=', p.day)
+      .where(sql<boolean>`(${cap} is null or sold + ${p.persons} <= ${cap})`);
+  },
+);
+
+const takeSlot = capacityTables.precompile<
   { id: string; siteId: string; day: number; persons: number },
   { start_at: number; end_at: number }
 >((db, p) =>
@@ -62,7 +69,7 @@ export function consumeSlot(
 }
 
 export async function releaseDay(db: Db, siteId: string, day: number, persons: number): Promise<boolean> {
-  const result = await db
+  const result = await capacityTables(db)
     .updateTable('capacity_days')
     .set({ sold: sql`sold - ${persons}` })
     .where('site_id', '=', siteId)
@@ -73,7 +80,7 @@ export async function releaseDay(db: Db, siteId: string, day: number, persons: n
 }
 
 export async function releaseSlot(db: Db, slotId: string, persons: number): Promise<boolean> {
-  const result = await db
+  const result = await capacityTables(db)
     .updateTable('capacity_slots')
     .set({ sold: sql`sold - ${persons}` })
     .where('id', '=', slotId)
@@ -83,7 +90,7 @@ export async function releaseSlot(db: Db, slotId: string, persons: number): Prom
 }
 
 export async function dayExists(db: Db, siteId: string, day: number): Promise<boolean> {
-  const row = await db
+  const row = await capacityTables(db)
     .selectFrom('capacity_days')
     .select('day')
     .where('site_id', '=', siteId)
@@ -93,7 +100,7 @@ export async function dayExists(db: Db, siteId: string, day: number): Promise<bo
 }
 
 export async function daySold(db: Db, siteId: string, day: number): Promise<number> {
-  const row = await db
+  const row = await capacityTables(db)
     .selectFrom('capacity_days')
     .select('sold')
     .where('site_id', '=', siteId)
@@ -103,11 +110,11 @@ export async function daySold(db: Db, siteId: string, day: number): Promise<numb
 }
 
 export async function findSlot(db: Db, id: string): Promise<SlotRow | undefined> {
-  return db.selectFrom('capacity_slots').selectAll().where('id', '=', id).executeTakeFirst();
+  return capacityTables(db).selectFrom('capacity_slots').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function listSlots(db: Db, siteId: string, day: number): Promise<SlotRow[]> {
-  return db
+  return capacityTables(db)
     .selectFrom('capacity_slots')
     .selectAll()
     .where('site_id', '=', siteId)
@@ -117,7 +124,7 @@ export async function listSlots(db: Db, siteId: string, day: number): Promise<Sl
 }
 
 export async function hasSlots(db: Db, siteId: string, day: number): Promise<boolean> {
-  const row = await db
+  const row = await capacityTables(db)
     .selectFrom('capacity_slots')
     .select('id')
     .where('site_id', '=', siteId)
@@ -128,12 +135,12 @@ export async function hasSlots(db: Db, siteId: string, day: number): Promise<boo
 }
 
 export async function insertSlots(db: Db, rows: readonly SlotRow[]): Promise<void> {
-  await db.insertInto('capacity_slots').values(rows).execute();
+  await capacityTables(db).insertInto('capacity_slots').values(rows).execute();
 }
 
 /** Sets the cap unless it would fall below what is already sold; false then. */
 export async function updateSlotCap(db: Db, id: string, cap: number, now: number): Promise<boolean> {
-  const result = await db
+  const result = await capacityTables(db)
     .updateTable('capacity_slots')
     .set({ cap, updated_at: now })
     .where('id', '=', id)

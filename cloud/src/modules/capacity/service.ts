@@ -5,9 +5,9 @@
  * against the slot and the day. When a day has slots, a sale for that day must name one.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+
 import { isUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -16,8 +16,7 @@ import type { VenuesService } from '../venues/service.js';
 import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
 import * as repo from './repo.js';
 import type { Availability, CreateSlots, Slot } from './schemas.js';
-
-type Db = Kysely<Database>;
+import { type CapacityDb, capacityTables } from './tables.js';
 
 const SLOT: Localized = { 'zh-CN': '时段', en: 'Time slot' };
 const WHOLE_DAY: Localized = { 'zh-CN': '全天', en: 'the day' };
@@ -77,17 +76,21 @@ function dayOrFail(date: string): number {
 }
 
 export class CapacityService {
+  private readonly db: CapacityDb;
+
   constructor(
-    private readonly db: Db,
+    db: Connection,
     private readonly venues: VenuesService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = capacityTables(db);
+  }
 
   /**
    * Takes `persons` places for the visit date (and slot) inside the caller's transaction, or throws
    * CAPACITY_EXHAUSTED without taking any (the caller's transaction rolls back whatever it already did).
    */
-  async consume(trx: Db, request: CapacityRequest): Promise<CapacityClaim> {
+  async consume(trx: Connection, request: CapacityRequest): Promise<CapacityClaim> {
     const day = request.visitDay ?? dayOrFail(request.visitDate);
     let slot: CapacityClaim['slot'] = null;
     if (request.slotId) {
@@ -144,7 +147,7 @@ export class CapacityService {
   }
 
   /** Gives back places taken by `consume` (refund, cancellation) inside the caller's transaction. */
-  async release(trx: Db, request: CapacityRequest): Promise<void> {
+  async release(trx: Connection, request: CapacityRequest): Promise<void> {
     const day = request.visitDay ?? dayOrFail(request.visitDate);
     if (request.slotId) await repo.releaseSlot(trx, request.slotId, request.persons);
     await repo.releaseDay(trx, request.siteId, day, request.persons);
@@ -252,7 +255,7 @@ export class CapacityService {
   }
 
   private async slotFor(
-    trx: Db,
+    trx: Connection,
     siteId: string,
     day: number,
     slotId: string,

@@ -1,9 +1,14 @@
 /** Table types for daily capacity and timed-entry slots (migration 20261125_183000); part of db/schema.ts. */
 
+import { ownedTables } from '../../db/scoped.js';
 export interface CapacityTables {
   capacity_days: CapacityDaysTable;
   capacity_slots: CapacitySlotsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const capacityTables = ownedTables<keyof CapacityTables>();
+export type CapacityDb = ReturnType<typeof capacityTables>;
 
 /** Persons sold for one venue-local day; the cap is the site's daily_capacity. Created on the first sale. */
 export interface CapacityDaysTable {

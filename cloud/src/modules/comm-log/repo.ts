@@ -1,9 +1,9 @@
 /** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';
-import type { CommLogTable } from './tables.js';
+import { type CommLogDb, type CommLogTable, commLogTables } from './tables.js';
 
 /** The record's field for each inserted column, in one fixed order. */
 const COLUMNS = [
@@ -26,7 +26,7 @@ const COLUMNS = [
  */
 const insertRecords = chunkedInsert({
   columns: COLUMNS.map(([column]) => column),
-  build: (db: Kysely<Database>, rows) => db.insertInto('comm_log').values(rows),
+  build: (db: CommLogDb, rows) => db.insertInto('comm_log').values(rows),
   read: (record: CommRecord, column) => record[COLUMNS[column]![1]],
 });
 
@@ -72,7 +72,11 @@ export interface SummaryBucketRow {
 }
 
 export class CommLogRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: CommLogDb;
+
+  constructor(db: Connection) {
+    this.db = commLogTables(db);
+  }
 
   async insertMany(records: readonly CommRecord[]): Promise<void> {
     await insertRecords(this.db, records);

@@ -1,7 +1,7 @@
 /** The communication log's rules: listing with filters, per-gate daily summaries in the venue's zone, retention. */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import { siteTimeZone } from '../venues/reads.js';
 import { dayNumberOf, dayStarts } from './days.js';
 import type { CommLogFilter, CommLogRepo, CommLogRow } from './repo.js';
 
@@ -25,7 +25,7 @@ export interface DailyGateSummary {
 export class CommLogService {
   constructor(
     readonly repo: CommLogRepo,
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     private readonly defaultTimeZone: string,
   ) {}
 
@@ -109,11 +109,6 @@ export class CommLogService {
   /** A site's own zone when it is known, else the installation's VENUE_TIMEZONE. */
   private async timeZoneOf(siteId: string | undefined): Promise<string> {
     if (siteId === undefined) return this.defaultTimeZone;
-    const site = await this.db
-      .selectFrom('sites')
-      .select('timezone')
-      .where('id', '=', siteId)
-      .executeTakeFirst();
-    return site?.timezone ?? this.defaultTimeZone;
+    return (await siteTimeZone(this.db, siteId)) ?? this.defaultTimeZone;
   }
 }

@@ -1,9 +1,14 @@
 import type { Generated } from 'kysely';
+import { ownedTables } from '../../db/scoped.js';
 
 /** Table types of the comm-log module (migration 20261125_182200); part of db/schema.ts's Database. */
 export interface CommLogTables {
   comm_log: CommLogTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const commLogTables = ownedTables<keyof CommLogTables>();
+export type CommLogDb = ReturnType<typeof commLogTables>;
 
 export interface CommLogTable {
   id: Generated<number>;

@@ -1,10 +1,11 @@
 /** The commands module's SQL. Callers pass a db or a transaction. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import { type Placeholders, precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Insertable, Selectable } from 'kysely';
+import type { Placeholders } from '../../db/precompiled.js';
+import type { Connection } from '../../db/scoped.js';
 import type { GateCommandResult, GateCommandResultsTable, GateCommandsTable } from './tables.js';
+import { commandTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 export type CommandRow = Selectable<GateCommandsTable>;
 export type ResultRow = Selectable<GateCommandResultsTable>;
 
@@ -13,10 +14,10 @@ export async function insertCommand(
   command: Insertable<GateCommandsTable>,
   results: Insertable<GateCommandResultsTable>[],
 ): Promise<void> {
-  await db.insertInto('gate_commands').values(command).execute();
+  await commandTables(db).insertInto('gate_commands').values(command).execute();
   // Chunked: PostgreSQL allows 65535 bind parameters per statement and "all sites" may be thousands of gates.
   for (let i = 0; i < results.length; i += 500) {
-    await db
+    await commandTables(db)
       .insertInto('gate_command_results')
       .values(results.slice(i, i + 500))
       .execute();
@@ -24,12 +25,12 @@ export async function insertCommand(
 }
 
 export async function findCommand(db: Db, id: string): Promise<CommandRow | undefined> {
-  return db.selectFrom('gate_commands').selectAll().where('id', '=', id).executeTakeFirst();
+  return commandTables(db).selectFrom('gate_commands').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function resultsOf(db: Db, commandIds: readonly string[]): Promise<ResultRow[]> {
   if (commandIds.length === 0) return [];
-  return db
+  return commandTables(db)
     .selectFrom('gate_command_results')
     .selectAll()
     .where('command_id', 'in', commandIds)
@@ -45,7 +46,7 @@ export async function settleResult(
   from: GateCommandResult,
   to: Partial<Omit<ResultRow, 'command_id' | 'gate_id'>>,
 ): Promise<boolean> {
-  const updated = await db
+  const updated = await commandTables(db)
     .updateTable('gate_command_results')
     .set(to)
     .where('command_id', '=', key.commandId)
@@ -60,7 +61,7 @@ export async function listCommands(
   filter: { siteId?: string; from?: number; to?: number },
   page: { limit: number; offset: number },
 ): Promise<{ rows: CommandRow[]; total: number }> {
-  let query = db.selectFrom('gate_commands');
+  let query = commandTables(db).selectFrom('gate_commands');
   if (filter.siteId !== undefined) {
     const siteId = filter.siteId;
     // A command for all sites concerns every site too.
@@ -105,7 +106,7 @@ function outcomeColumns(p: Placeholders<AckedResult>) {
 }
 
 /** A gate's ack for a result still pending; 1 when this call settled it. */
-export const settleAcked = precompile<AckedResult, never>((db, p) =>
+export const settleAcked = commandTables.precompile<AckedResult, never>((db, p) =>
   db
     .updateTable('gate_command_results')
     .set(outcomeColumns(p))
@@ -115,7 +116,7 @@ export const settleAcked = precompile<AckedResult, never>((db, p) =>
 );
 
 /** A gate's ack for a result already timed out: kept, flagged late; 1 when this call changed it. */
-export const settleLateAck = precompile<AckedResult, never>((db, p) =>
+export const settleLateAck = commandTables.precompile<AckedResult, never>((db, p) =>
   db
     .updateTable('gate_command_results')
     .set({ ...outcomeColumns(p), late: 1 })
@@ -124,20 +125,22 @@ export const settleLateAck = precompile<AckedResult, never>((db, p) =>
     .where('result', '=', 'timeout'),
 );
 
-export const resultState = precompile<{ commandId: string; gateId: string }, { result: GateCommandResult }>(
-  (db, p) =>
-    db
-      .selectFrom('gate_command_results')
-      .select('result')
-      .where('command_id', '=', p.commandId)
-      .where('gate_id', '=', p.gateId),
+export const resultState = commandTables.precompile<
+  { commandId: string; gateId: string },
+  { result: GateCommandResult }
+>((db, p) =>
+  db
+    .selectFrom('gate_command_results')
+    .select('result')
+    .where('command_id', '=', p.commandId)
+    .where('gate_id', '=', p.gateId),
 );
 
-export const issuedAt = precompile<{ id: string }, { issued_at: number }>((db, p) =>
+export const issuedAt = commandTables.precompile<{ id: string }, { issued_at: number }>((db, p) =>
   db.selectFrom('gate_commands').select('issued_at').where('id', '=', p.id),
 );
 
-const pendingOf = precompile<{ commandId: string }, { n: number | string | bigint }>((db, p) =>
+const pendingOf = commandTables.precompile<{ commandId: string }, { n: number | string | bigint }>((db, p) =>
   db
     .selectFrom('gate_command_results')
     .select((eb) => eb.fn.countAll().as('n'))
@@ -150,7 +153,7 @@ export async function pendingCount(db: Db, commandId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-const completeCommand = precompile<{ id: string; at: number }, never>((db, p) =>
+const completeCommand = commandTables.precompile<{ id: string; at: number }, never>((db, p) =>
   db
     .updateTable('gate_commands')
     .set({ completed_at: p.at })
@@ -163,14 +166,16 @@ export async function markCompleted(db: Db, commandId: string, at: number): Prom
 }
 
 /** Sets every overdue pending result to timeout at once; the rows it changed. */
-export const timeOutOverdue = precompile<{ cutoff: number }, { command_id: string; gate_id: string }>(
-  (db, p) =>
-    db
-      .updateTable('gate_command_results')
-      .set({ result: 'timeout' })
-      .where('result', '=', 'pending')
-      .where('expires_at', '<=', p.cutoff)
-      .returning(['command_id', 'gate_id']),
+export const timeOutOverdue = commandTables.precompile<
+  { cutoff: number },
+  { command_id: string; gate_id: string }
+>((db, p) =>
+  db
+    .updateTable('gate_command_results')
+    .set({ result: 'timeout' })
+    .where('result', '=', 'pending')
+    .where('expires_at', '<=', p.cutoff)
+    .returning(['command_id', 'gate_id']),
 );
 
 /**
@@ -178,7 +183,7 @@ export const timeOutOverdue = precompile<{ cutoff: number }, { command_id: strin
  * command settled at the same moment on two cloud instances (or by an ack and a timeout), each seeing the other
  * still pending. The sweep completes them.
  */
-export const openWithoutPending = precompile<{ since: number }, { id: string }>((db, p) =>
+export const openWithoutPending = commandTables.precompile<{ since: number }, { id: string }>((db, p) =>
   db
     .selectFrom('gate_commands')
     .select('id')

@@ -2,8 +2,7 @@
  * The commands API's rules: issuing needs the MQTT side (503 otherwise) and may wait, bounded by the command's own
  * expiry plus the ack grace, for the gates' acks or timeouts; reading works from the database alone.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import { ACK_GRACE_MS, type CommandDispatcher, type IssueCommand } from './dispatcher.js';
@@ -15,7 +14,7 @@ const RESOURCE = { 'zh-CN': '闸机指令', en: 'Gate command' } as const;
 
 export class CommandsService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     /** The dispatcher runs on the MQTT side, which starts after the services (and not at all in route tests). */
     private readonly dispatcher: () => CommandDispatcher | undefined,
   ) {}

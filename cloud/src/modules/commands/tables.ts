@@ -1,8 +1,13 @@
 /** Table types of the commands module (migration 20261125_185000); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface CommandTables {
   gate_commands: GateCommandsTable;
   gate_command_results: GateCommandResultsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const commandTables = ownedTables<keyof CommandTables>();
+export type CommandDb = ReturnType<typeof commandTables>;
 
 export type CommandTargetKind = 'gate' | 'zone' | 'site' | 'all';
 export type GateCommandResult = 'pending' | 'ok' | 'rejected' | 'error' | 'timeout';

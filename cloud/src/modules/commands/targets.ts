@@ -3,10 +3,10 @@
  * of issuing, so an emergency open for a zone reaches every active gate the registry places in that zone — whatever
  * zone an out-of-date gate config may still name.
  */
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import { activeGates, gateFacts, siteExists, zoneExists } from '../venues/reads.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import { RESOURCES } from '../venues/service.js';
 
@@ -39,51 +39,35 @@ export function describeTarget(target: CommandTargetInput): string {
   }
 }
 
-export async function resolveTarget(db: Kysely<Database>, target: CommandTargetInput): Promise<TargetGate[]> {
-  let query = db
-    .selectFrom('gates')
-    .select(['id as gateId', 'site_id as siteId', 'zone_id as zoneId'])
-    .where('active', '=', 1);
+export async function resolveTarget(db: Connection, target: CommandTargetInput): Promise<TargetGate[]> {
+  let filter: { gateId?: string; siteId?: string; zoneId?: string } = {};
   switch (target.kind) {
-    case 'gate': {
-      const exists = await db
-        .selectFrom('gates')
-        .select('id')
-        .where('id', '=', target.gateId)
-        .executeTakeFirst();
-      if (!exists) throw new AppError('NOT_FOUND', { resource: RESOURCES.gate, id: target.gateId });
-      query = query.where('id', '=', target.gateId);
+    case 'gate':
+      if (!(await gateFacts(db, target.gateId)))
+        throw new AppError('NOT_FOUND', { resource: RESOURCES.gate, id: target.gateId });
+      filter = { gateId: target.gateId };
       break;
-    }
-    case 'zone': {
-      const exists = await db
-        .selectFrom('zones')
-        .select('id')
-        .where('site_id', '=', target.siteId)
-        .where('id', '=', target.zoneId)
-        .executeTakeFirst();
-      if (!exists)
+    case 'zone':
+      if (!(await zoneExists(db, target.siteId, target.zoneId)))
         throw new AppError('NOT_FOUND', {
           resource: RESOURCES.zone,
           id: `${target.siteId}/${target.zoneId}`,
         });
-      query = query.where('site_id', '=', target.siteId).where('zone_id', '=', target.zoneId);
+      filter = { siteId: target.siteId, zoneId: target.zoneId };
       break;
-    }
-    case 'site': {
-      const exists = await db
-        .selectFrom('sites')
-        .select('id')
-        .where('id', '=', target.siteId)
-        .executeTakeFirst();
-      if (!exists) throw new AppError('NOT_FOUND', { resource: RESOURCES.site, id: target.siteId });
-      query = query.where('site_id', '=', target.siteId);
+    case 'site':
+      if (!(await siteExists(db, target.siteId)))
+        throw new AppError('NOT_FOUND', { resource: RESOURCES.site, id: target.siteId });
+      filter = { siteId: target.siteId };
       break;
-    }
     case 'all':
       break;
   }
-  const gates = await query.orderBy('site_id').orderBy('id').execute();
+  const gates = (await activeGates(db, filter)).map((gate) => ({
+    gateId: gate.id,
+    siteId: gate.site_id,
+    zoneId: gate.zone_id,
+  }));
   if (gates.length === 0) throw new AppError('COMMAND_NO_GATES', { target: describeTarget(target) });
   return gates;
 }

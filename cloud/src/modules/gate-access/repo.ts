@@ -1,19 +1,22 @@
-/** SQL for gate MQTT credentials and the registry facts they need. */
-import type { Kysely, Selectable } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { GateMqttCredentialsTable } from './tables.js';
+/** SQL for gate MQTT credentials (this module owns gate_mqtt_credentials); the registry facts are the venues'. */
+import type { Selectable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
+import { activeGates, gateFacts } from '../venues/reads.js';
+import { type GateAccessDb, type GateMqttCredentialsTable, gateAccessTables } from './tables.js';
 
 export type CredentialRow = Selectable<GateMqttCredentialsTable>;
 
 export class GateAccessRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: GateAccessDb;
 
-  gate(gateId: string): Promise<{ id: string; siteId: string; active: number } | undefined> {
-    return this.db
-      .selectFrom('gates')
-      .select(['id', 'site_id as siteId', 'active'])
-      .where('id', '=', gateId)
-      .executeTakeFirst();
+  constructor(db: Connection) {
+    this.db = gateAccessTables(db);
+  }
+
+  /** The registry's facts about the gate (venues/reads.ts). */
+  async gate(gateId: string): Promise<{ id: string; siteId: string; active: number } | undefined> {
+    const gate = await gateFacts(this.db, gateId);
+    return gate && { id: gate.id, siteId: gate.site_id, active: gate.active };
   }
 
   byGate(gateId: string): Promise<CredentialRow | undefined> {
@@ -33,16 +36,17 @@ export class GateAccessRepo {
   }
 
   /** Every valid credential of active gates, for a Mosquitto passwd / acl export. */
-  activeCredentials(): Promise<CredentialRow[]> {
-    return this.db
+  async activeCredentials(): Promise<CredentialRow[]> {
+    // An export, not a hot path: the active gates come from the registry's own read.
+    const active = new Set((await activeGates(this.db)).map((gate) => gate.id));
+    const rows = await this.db
       .selectFrom('gate_mqtt_credentials')
-      .innerJoin('gates', 'gates.id', 'gate_mqtt_credentials.gate_id')
-      .selectAll('gate_mqtt_credentials')
-      .where('gate_mqtt_credentials.revoked_at', 'is', null)
-      .where('gates.active', '=', 1)
-      .orderBy('gate_mqtt_credentials.site_id')
-      .orderBy('gate_mqtt_credentials.gate_id')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .orderBy('site_id')
+      .orderBy('gate_id')
       .execute();
+    return rows.filter((row) => active.has(row.gate_id));
   }
 
   async insert(row: CredentialRow): Promise<void> {

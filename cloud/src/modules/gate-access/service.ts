@@ -9,8 +9,8 @@
  * PostgreSQL the audited transaction queues on the audit chain's lock, so parallel issues for many gates run one
  * after another instead of failing each other's serializable snapshots.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { gateClientId, gateUsername, type MqttIdentity, parseGateUsername } from '../../mqtt/identity.js';
 import { generatePassword, hashPassword, verifyPassword } from '../../mqtt/password-hash.js';
 import {
@@ -21,6 +21,7 @@ import {
 } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
 import { type CredentialRow, GateAccessRepo } from './repo.js';
+import { type GateAccessDb, gateAccessTables } from './tables.js';
 
 /** Who changed a gate's credential and from where (routes pass the signed-in operator; tools and tests the system). */
 export interface CredentialChangeContext {
@@ -51,11 +52,14 @@ export type InvalidationHook = (gate: { siteId: string; gateId: string }) => voi
 export class GateAccessService {
   private readonly repo: GateAccessRepo;
 
+  private readonly db: GateAccessDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly onInvalidated: InvalidationHook = () => {},
     private readonly now: () => number = Date.now,
   ) {
+    this.db = gateAccessTables(db);
     this.repo = new GateAccessRepo(db);
   }
 
@@ -160,7 +164,7 @@ export class GateAccessService {
 
 /** The audit entry of a credential change: its public facts before and after, never the password hash. */
 function audited(
-  trx: Transaction<Database>,
+  trx: TransactionOf<GateAccessDb>,
   context: CredentialChangeContext,
   action: string,
   before: CredentialRow | undefined,

@@ -1,7 +1,12 @@
 /** Table types of the gate-access module (migration 20261125_182000); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface GateAccessTables {
   gate_mqtt_credentials: GateMqttCredentialsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const gateAccessTables = ownedTables<keyof GateAccessTables>();
+export type GateAccessDb = ReturnType<typeof gateAccessTables>;
 
 export interface GateMqttCredentialsTable {
   /** Gate id, unique across the installation. */

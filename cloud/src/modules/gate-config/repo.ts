@@ -1,46 +1,20 @@
 /** The gate-config module's SQL: what a gate's config is built from, and the per-gate settings and versions. */
-import type { Kysely, Selectable } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { GatesTable } from '../venues/tables.js';
-import type { GateConfigsTable } from './tables.js';
+import type { Selectable } from 'kysely';
+import { type Connection, readModel } from '../../db/scoped.js';
+import { type GateConfigsTable, gateConfigTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 export type GateConfigRow = Selectable<GateConfigsTable>;
 
-// The publisher reads these every second for every active gate: compiled once, and the config rows come by a join
-// with the gates instead of a list of 500 ids built into each query.
+// The publisher reads these every second for every active gate: compiled once. The active gates and their time zone
+// are the registry's read (venues/reads.ts); the config rows of active gates come by a join with the gates instead of
+// a list of 500 ids built into each query, a read model declared here.
+export { type ActiveGate, activeGatesWithTimeZone as activeGates } from '../venues/reads.js';
 
-function gatesQuery(db: Db) {
-  return db
-    .selectFrom('gates')
-    .innerJoin('sites', 'sites.id', 'gates.site_id')
-    .select(['gates.id', 'gates.site_id', 'gates.zone_id', 'gates.direction', 'sites.timezone'])
-    .where('gates.active', '=', 1);
-}
+/** Read model: gate_configs (this module's) of the gates the registry (venues) holds active, or no longer holds. */
+const configsOfGates = readModel<'gate_configs' | 'gates'>();
 
-export type ActiveGate = {
-  id: string;
-  site_id: string;
-  zone_id: string;
-  direction: GatesTable['direction'];
-  timezone: string;
-};
-
-const allActiveGates = precompile<Record<string, never>, ActiveGate>((db) =>
-  gatesQuery(db).orderBy('gates.site_id').orderBy('gates.id'),
-);
-
-const activeGatesOfSite = precompile<{ siteId: string }, ActiveGate>((db, p) =>
-  gatesQuery(db).where('gates.site_id', '=', p.siteId).orderBy('gates.id'),
-);
-
-/** Gates are few enough per site that building all of a site's configs at once is the cheap path. */
-export async function activeGates(db: Db, siteId?: string): Promise<ActiveGate[]> {
-  return siteId === undefined ? allActiveGates.rows(db, {}) : activeGatesOfSite.rows(db, { siteId });
-}
-
-function configRowsQuery(db: Db) {
+function configRowsQuery(db: ReturnType<typeof configsOfGates>) {
   return db
     .selectFrom('gate_configs')
     .innerJoin('gates', 'gates.id', 'gate_configs.gate_id')
@@ -48,9 +22,11 @@ function configRowsQuery(db: Db) {
     .where('gates.active', '=', 1);
 }
 
-const allActiveConfigRows = precompile<Record<string, never>, GateConfigRow>((db) => configRowsQuery(db));
+const allActiveConfigRows = configsOfGates.precompile<Record<string, never>, GateConfigRow>((db) =>
+  configRowsQuery(db),
+);
 
-const activeConfigRowsOfSite = precompile<{ siteId: string }, GateConfigRow>((db, p) =>
+const activeConfigRowsOfSite = configsOfGates.precompile<{ siteId: string }, GateConfigRow>((db, p) =>
   configRowsQuery(db).where('gates.site_id', '=', p.siteId),
 );
 
@@ -67,7 +43,7 @@ export async function activeConfigRows(db: Db, siteId?: string): Promise<Map<str
  * Configs still retained on the broker (published, not cleared) for a gate that is no longer there: removed,
  * deactivated, or registered under another site than the topic the config went to.
  */
-export const retiredConfigs = precompile<
+export const retiredConfigs = configsOfGates.precompile<
   Record<string, never>,
   { gate_id: string; site_id: string; version: number }
 >((db) =>
@@ -91,7 +67,10 @@ export const retiredConfigs = precompile<
  * coming back gets a new version (its settings and version sequence stay). Only if no new version was written
  * meanwhile.
  */
-export const markCleared = precompile<{ gateId: string; version: number; now: number }, never>((db, p) =>
+export const markCleared = gateConfigTables.precompile<
+  { gateId: string; version: number; now: number },
+  never
+>((db, p) =>
   db
     .updateTable('gate_configs')
     .set({ published_at: null, fingerprint: null, updated_at: p.now })
@@ -100,32 +79,16 @@ export const markCleared = precompile<{ gateId: string; version: number; now: nu
     .where('published_at', 'is not', null),
 );
 
-export async function findGate(db: Db, gateId: string) {
-  return db
-    .selectFrom('gates')
-    .select(['id', 'site_id', 'active'])
-    .where('id', '=', gateId)
-    .executeTakeFirst();
-}
-
-const newestKeys = precompile<{ limit: number }, { key_id: number; public_key: string }>((db, p) =>
-  db
-    .selectFrom('signing_keys')
-    .select(['key_id', 'public_key'])
-    // A retired key leaves every gate's config: gates then refuse the codes it signed.
-    .where('status', '=', 'active')
-    .orderBy('created_at', 'desc')
-    .orderBy('key_id', 'desc')
-    .limit(p.limit),
-);
-
-/** Newest first: with more keys than a config holds, the oldest (long retired) ones drop out. */
-export async function publicKeys(db: Db, limit: number) {
-  return newestKeys.rows(db, { limit });
-}
+export { publicKeys } from '../signing-keys/reads.js';
+/** The registry's facts about the gate (venues/reads.ts). */
+export { gateFacts as findGate } from '../venues/reads.js';
 
 export async function configRow(db: Db, gateId: string): Promise<GateConfigRow | undefined> {
-  return db.selectFrom('gate_configs').selectAll().where('gate_id', '=', gateId).executeTakeFirst();
+  return gateConfigTables(db)
+    .selectFrom('gate_configs')
+    .selectAll()
+    .where('gate_id', '=', gateId)
+    .executeTakeFirst();
 }
 
 /**
@@ -139,7 +102,7 @@ export async function bumpVersion(
   fingerprint: string,
   now: number,
 ): Promise<boolean> {
-  await db
+  await gateConfigTables(db)
     .insertInto('gate_configs')
     .values({
       gate_id: gate.gateId,
@@ -152,7 +115,7 @@ export async function bumpVersion(
     })
     .onConflict((oc) => oc.column('gate_id').doNothing())
     .execute();
-  const result = await db
+  const result = await gateConfigTables(db)
     .updateTable('gate_configs')
     .set({ version: fromVersion + 1, fingerprint, site_id: gate.siteId, published_at: now, updated_at: now })
     .where('gate_id', '=', gate.gateId)
@@ -167,7 +130,7 @@ export async function saveSettings(
   settingsJson: string,
   now: number,
 ): Promise<void> {
-  await db
+  await gateConfigTables(db)
     .insertInto('gate_configs')
     .values({
       gate_id: gate.gateId,

@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { type GateConfig, gateConfigSchema, MAX_SIGNING_KEYS } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
@@ -17,8 +17,8 @@ import type { Localized } from '../../platform/language.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import * as repo from './repo.js';
 import { type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
+import { type GateConfigDb, gateConfigTables } from './tables.js';
 
-type Db = Kysely<Database>;
 const GATE: Localized = { 'zh-CN': '闸机', en: 'Gate' };
 
 export interface SyncedConfig {
@@ -35,11 +35,15 @@ export class GateConfigService {
     { fingerprint: string; version: number; siteId: string; config: GateConfig }
   >();
 
+  private readonly db: GateConfigDb;
+
   constructor(
-    private readonly db: Db,
+    db: Connection,
     private readonly types: TicketTypesService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = gateConfigTables(db);
+  }
 
   /** Every active gate's current config (of one site, or all), writing a new version where the content changed. */
   async sync(siteId?: string): Promise<SyncedConfig[]> {

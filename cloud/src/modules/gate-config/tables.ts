@@ -1,7 +1,12 @@
 /** Table types of the gate-config module (migration 20261125_186000); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface GateConfigTables {
   gate_configs: GateConfigsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const gateConfigTables = ownedTables<keyof GateConfigTables>();
+export type GateConfigDb = ReturnType<typeof gateConfigTables>;
 
 export interface GateConfigsTable {
   gate_id: string;

@@ -1,7 +1,12 @@
 /** Table types of the gate-status module (migration 20261125_182100); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface GateStatusTables {
   gate_status: GateStatusTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const gateStatusTables = ownedTables<keyof GateStatusTables>();
+export type GateStatusDb = ReturnType<typeof gateStatusTables>;
 
 /** Nullable columns stay null until the gate has reported them. Times are epoch ms on the cloud's clock. */
 export interface GateStatusTable {

@@ -1,16 +1,14 @@
 /**
- * The online-validation module's SQL: the gate, the credential's ticket, its passages and open reservations, the
- * type's current version, and pruning of lapsed reservations. Everything a validation runs is precompiled: the
- * request path is a handful of point queries, and building them with Kysely each time cost more than running them.
+ * The online-validation module's SQL: its reservations (it owns ticket_reservations), the gate as validation sees it,
+ * and pruning of lapsed reservations; the ticket, its passages and the type's current version are the tickets,
+ * passages and ticket-types modules' reads. Everything a validation runs is precompiled: the request path is a
+ * handful of point queries, and building them with Kysely each time cost more than running them.
  */
-import type { CredentialRef, Direction, PassageRecord } from '@scenic/protocol';
-import { type Kysely, PostgresAdapter } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { TicketRow } from '../tickets/repo.js';
-import type { TicketReservationsTable } from '../tickets/reservation-tables.js';
+import type { Direction } from '@scenic/protocol';
+import { type Connection, readModel } from '../../db/scoped.js';
+import { reservationTables, type TicketReservationsTable } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 export interface GateRow {
   readonly id: string;
@@ -22,7 +20,13 @@ export interface GateRow {
   readonly settings_json: string | null;
 }
 
-const gateById = precompile<{ gateId: string }, GateRow>((db, p) =>
+/**
+ * Read model: the gate (venues), its site's time zone (venues) and its settings (gate-config) in one statement, as
+ * the first read of every validation; split per owner it would cost two more round trips on PostgreSQL.
+ */
+const gateForValidation = readModel<'gates' | 'sites' | 'gate_configs'>();
+
+const gateById = gateForValidation.precompile<{ gateId: string }, GateRow>((db, p) =>
   db
     .selectFrom('gates')
     .innerJoin('sites', 'sites.id', 'gates.site_id')
@@ -43,69 +47,12 @@ export function gateOf(db: Db, gateId: string): Promise<GateRow | undefined> {
   return gateById.first(db, { gateId });
 }
 
-// A code reissued to a newer ticket (e.g. a replaced card) belongs to the newest one. On PostgreSQL the row is locked
-// (FOR UPDATE): validations of one ticket queue on it, and so do the passages and sales that change it (service.ts).
-function locked<Q extends { forUpdate(): Q }>(db: Db, query: Q): Q {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query;
-}
+/** Reads of other owners this module runs inside its transaction (same statements as before, now the owners'). */
+export { passagesSince } from '../passages/reads.js';
+export { typeHeadOf } from '../ticket-types/reads.js';
+export { lockedTicketFor as ticketFor } from '../tickets/reads.js';
 
-const ticketById = precompile<{ siteId: string; id: number }, TicketRow>((db, p) =>
-  locked(db, db.selectFrom('tickets').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id)),
-);
-/** The site's newest ticket whose `column` holds the scanned code. */
-function ticketByCode(column: 'barcode' | 'card_uid') {
-  return precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
-    locked(
-      db,
-      db
-        .selectFrom('tickets')
-        .selectAll()
-        .where('site_id', '=', p.siteId)
-        .where(column, '=', p.code)
-        .orderBy('created_at', 'desc')
-        .limit(1),
-    ),
-  );
-}
-const ticketByBarcode = ticketByCode('barcode');
-const ticketByCard = ticketByCode('card_uid');
-
-/** The site's ticket a scanned credential points at; on PostgreSQL locked until the transaction ends. */
-export function ticketFor(db: Db, siteId: string, credential: CredentialRef): Promise<TicketRow | undefined> {
-  if (credential.kind === 'qr') return ticketById.first(db, { siteId, id: credential.ticketId });
-  if (credential.kind === 'barcode') return ticketByBarcode.first(db, { siteId, code: credential.barcode });
-  return ticketByCard.first(db, { siteId, code: credential.cardUid });
-}
-
-const typeHead = precompile<{ typeId: number }, { site_id: string; current_version: number; active: number }>(
-  (db, p) =>
-    db.selectFrom('ticket_types').select(['site_id', 'current_version', 'active']).where('id', '=', p.typeId),
-);
-
-/** The type's site, current version and whether it is active; undefined for an unknown type. */
-export function typeHeadOf(db: Db, typeId: number) {
-  return typeHead.first(db, { typeId });
-}
-
-const passages = precompile<
-  { ticketId: number; since: number },
-  { at: number; direction: Direction; gate_id: string }
->((db, p) =>
-  db
-    .selectFrom('passage_events')
-    .select(['at', 'direction', 'gate_id'])
-    .where('ticket_id', '=', p.ticketId)
-    .where('kind', '=', 'passage')
-    .where('at', '>=', p.since),
-);
-
-/** The ticket's passages since `since` (anti-passback, per-day limits). */
-export async function passagesSince(db: Db, ticketId: number, since: number): Promise<PassageRecord[]> {
-  const rows = await passages.rows(db, { ticketId, since });
-  return rows.map((row) => ({ at: Number(row.at), direction: row.direction, gateId: row.gate_id }));
-}
-
-const open = precompile<
+const open = reservationTables.precompile<
   { ticketId: number; now: number },
   { gate_id: string; direction: Direction; consumes: number; at: number }
 >((db, p) =>
@@ -126,7 +73,7 @@ type NewReservation = Omit<TicketReservationsTable, 'confirmed_at' | 'event_id' 
   direction: Direction;
 };
 
-const insert = precompile<NewReservation, never>((db, p) =>
+const insert = reservationTables.precompile<NewReservation, never>((db, p) =>
   db.insertInto('ticket_reservations').values({
     gate_id: p.gate_id,
     correlation_id: p.correlation_id,
@@ -145,16 +92,17 @@ export async function insertReservation(db: Db, reservation: NewReservation): Pr
   await insert.rows(db, reservation);
 }
 
-const lapsedBound = precompile<{ before: number; offset: number }, { expires_at: number }>((db, p) =>
-  db
-    .selectFrom('ticket_reservations')
-    .select('expires_at')
-    .where('expires_at', '<', p.before)
-    .orderBy('expires_at')
-    .limit(1)
-    .offset(p.offset),
+const lapsedBound = reservationTables.precompile<{ before: number; offset: number }, { expires_at: number }>(
+  (db, p) =>
+    db
+      .selectFrom('ticket_reservations')
+      .select('expires_at')
+      .where('expires_at', '<', p.before)
+      .orderBy('expires_at')
+      .limit(1)
+      .offset(p.offset),
 );
-const deleteLapsed = precompile<{ upto: number }, never>((db, p) =>
+const deleteLapsed = reservationTables.precompile<{ upto: number }, never>((db, p) =>
   db.deleteFrom('ticket_reservations').where('expires_at', '<=', p.upto),
 );
 

@@ -25,6 +25,7 @@ import { TicketTypesService } from '../ticket-types/service.js';
 import { ticketPassageHook } from '../tickets/passage-hook.js';
 import { TicketsService } from '../tickets/service.js';
 import { VenuesService } from '../venues/service.js';
+import { reservationPassageHook } from './passage-hook.js';
 import { ValidationService } from './service.js';
 import { issueTicket, SYSTEM_CONTEXT, seedGateSite, TYPES } from './testing.js';
 
@@ -105,7 +106,7 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     const ingestion = new PassageIngestion(
       db,
       new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
-      [ticketPassageHook(new TicketsService(db))],
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
     );
     await ingestion.ingest({
       siteId: 'park',
@@ -143,7 +144,7 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     const ingestion = new PassageIngestion(
       db,
       new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
-      [ticketPassageHook(new TicketsService(db))],
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
     );
     const pass = (gateId: string, correlationId: string) => {
       const at = Date.now();

@@ -36,14 +36,15 @@ import {
   type ValidateResponse,
   type VenueClock,
 } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { type GateSettings, settingsOf } from '../gate-config/settings.js';
 import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import { recordOf } from '../tickets/repo.js';
+import { recordOf } from '../tickets/reads.js';
 import * as repo from './repo.js';
+import { type ReservationDb, reservationTables } from './tables.js';
 
 /** How far back passages matter: per-day limits need today, anti-passback at most 7 days (the protocol's bound). */
 const RECENT_MS = 8 * 86_400_000;
@@ -65,15 +66,19 @@ export class ValidationService {
   private readonly rules = new Map<string, TicketTypeRules | null>();
   private readonly settings = new Map<string, GateSettings>();
 
+  private readonly db: ReservationDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly types: TicketTypesService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = reservationTables(db);
+  }
 
   /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
   async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {
-    const work = async (trx: Transaction<Database>) => {
+    const work = async (trx: TransactionOf<ReservationDb>) => {
       // Its turn may come late (a burst queued ahead of it): then the gate has decided already, and the work would
       // only delay the requests behind it.
       if (this.now() > request.deadlineAt) throw new Late();
@@ -91,7 +96,7 @@ export class ValidationService {
   }
 
   private async decideIn(
-    trx: Transaction<Database>,
+    trx: TransactionOf<ReservationDb>,
     siteId: string,
     gateId: string,
     request: ValidateRequest,
@@ -157,7 +162,7 @@ export class ValidationService {
 
   /** The rules gates run for the type (its current version), or null when gates do not know it (inactive). */
   private async rulesOf(
-    trx: Transaction<Database>,
+    trx: TransactionOf<ReservationDb>,
     typeId: number,
     siteId: string,
   ): Promise<TicketTypeRules | null> {

@@ -16,11 +16,11 @@ import {
   type GateInfo,
   PublicKeyring,
 } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
 import { clockOf } from '../capacity/local-time.js';
+import { passagesOf } from '../passages/reads.js';
 import type { RefundsService } from '../refunds/service.js';
 import type { SalesService } from '../sales/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
@@ -28,10 +28,9 @@ import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import type { SupplementsService } from '../supplements/service.js';
 import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import { findTicketRow, recordOf } from '../tickets/repo.js';
+import { findTicketRow, recordOf, ticketIdsBy } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
-import * as repo from './repo.js';
 import type { CredentialCheck, LookupEntry, LookupQuery, LookupResult } from './schemas.js';
 
 export interface LookupDependencies {
@@ -49,7 +48,7 @@ const FORGED_MESSAGE = '二维码签名不符：伪造或被篡改 / QR signatur
 
 export class LookupService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     private readonly deps: LookupDependencies,
     private readonly now: () => number = Date.now,
   ) {}
@@ -69,11 +68,7 @@ export class LookupService {
     const none = (credential: CredentialCheck) => ({ credential, ticketIds: [] });
     if (query.idNumber !== undefined) {
       const id = requireResidentId(query.idNumber);
-      const ticketIds = await repo.ticketIdsBy(
-        this.db,
-        'holder_id_hash',
-        this.deps.secrets().idHash(id.number),
-      );
+      const ticketIds = await ticketIdsBy(this.db, 'holder_id_hash', this.deps.secrets().idHash(id.number));
       return { credential: { input: 'id_number', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     if (query.cardUid !== undefined) {
@@ -88,7 +83,7 @@ export class LookupService {
             ],
           },
         );
-      const ticketIds = await repo.ticketIdsBy(this.db, 'card_uid', card.uid);
+      const ticketIds = await ticketIdsBy(this.db, 'card_uid', card.uid);
       return { credential: { input: 'card', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     const scan = classifyScan(query.code!);
@@ -103,7 +98,7 @@ export class LookupService {
       const barcode = checkBarcode(scan.code);
       if (!barcode.ok)
         return none({ input: 'barcode', check: 'BAD_CHECK_DIGIT', forged: false, message: barcode.message });
-      const ticketIds = await repo.ticketIdsBy(this.db, 'barcode', barcode.barcode);
+      const ticketIds = await ticketIdsBy(this.db, 'barcode', barcode.barcode);
       return { credential: { input: 'barcode', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     // Every key ever used, retired ones too: a lookup explains an old code rather than calling it unknown.
@@ -135,7 +130,7 @@ export class LookupService {
       this.deps.tickets.get(ticketId),
       this.deps.ticketTypes.get(row.type_id),
       this.deps.venues.getSite(row.site_id),
-      repo.passagesOf(this.db, ticketId),
+      passagesOf(this.db, ticketId),
     ]);
     let gate: GateInfo;
     let rules = toTicketTypeRules(type);

@@ -1,15 +1,19 @@
-/** The occupancy module's SQL. Callers pass a db or a transaction. */
-import type { Kysely, Selectable } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { OccupancyAlertsTable, OccupancyCountersTable } from './tables.js';
+/** The occupancy module's SQL (counters, alerts, in-park capacities). Callers pass a db or a transaction. */
+import type { Selectable } from 'kysely';
+import { type Connection, readModel } from '../../db/scoped.js';
+import { type OccupancyAlertsTable, type OccupancyCountersTable, occupancyTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 export type CounterRow = Selectable<OccupancyCountersTable>;
 export type AlertRow = Selectable<OccupancyAlertsTable>;
 
-/** A site's time zone and in-park capacity with each zone's capacity: one row per zone (zone_id null: none). */
-const occupancySettings = precompile<
+/**
+ * Read model, on the passage path: a site's time zone and zones (venues) with its in-park capacity (this module's),
+ * one row per zone (zone_id null: none), in one statement where per owner it would be two round trips.
+ */
+const siteWithZones = readModel<'sites' | 'zones' | 'site_occupancy_settings'>();
+
+const occupancySettings = siteWithZones.precompile<
   { siteId: string },
   { timezone: string; site_capacity: number | null; zone_id: string | null; zone_capacity: number | null }
 >((db, p) =>
@@ -46,7 +50,7 @@ export async function occupancySettingsOf(
   return { timeZone: first.timezone, siteCapacity: first.site_capacity, zoneCapacity };
 }
 
-const countersOfSiteDay = precompile<{ siteId: string; day: string }, CounterRow>((db, p) =>
+const countersOfSiteDay = occupancyTables.precompile<{ siteId: string; day: string }, CounterRow>((db, p) =>
   db.selectFrom('occupancy_counters').selectAll().where('site_id', '=', p.siteId).where('day', '=', p.day),
 );
 
@@ -65,7 +69,7 @@ export async function countersOfSiteDayByZone(
  * transaction (SQLite: under the write lock; PostgreSQL: serializable, so a concurrent writer makes one of the two
  * transactions fail and retry), so writing absolute values loses no concurrent change.
  */
-const upsertCounterStatement = precompile<
+const upsertCounterStatement = occupancyTables.precompile<
   {
     siteId: string;
     zoneId: string;
@@ -119,7 +123,7 @@ export async function upsertCounter(db: Db, row: CounterRow): Promise<void> {
 }
 
 export async function countersOfDay(db: Db, siteId: string, day: string): Promise<CounterRow[]> {
-  return db
+  return occupancyTables(db)
     .selectFrom('occupancy_counters')
     .selectAll()
     .where('site_id', '=', siteId)
@@ -128,7 +132,11 @@ export async function countersOfDay(db: Db, siteId: string, day: string): Promis
 }
 
 export async function insertAlert(db: Db, alert: Omit<AlertRow, 'id'>): Promise<number> {
-  const row = await db.insertInto('occupancy_alerts').values(alert).returning('id').executeTakeFirstOrThrow();
+  const row = await occupancyTables(db)
+    .insertInto('occupancy_alerts')
+    .values(alert)
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -136,7 +144,7 @@ export async function listAlerts(
   db: Db,
   filter: { siteId?: string; from?: number; to?: number; limit: number },
 ): Promise<AlertRow[]> {
-  let query = db.selectFrom('occupancy_alerts').selectAll();
+  let query = occupancyTables(db).selectFrom('occupancy_alerts').selectAll();
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<', filter.to);
@@ -144,7 +152,7 @@ export async function listAlerts(
 }
 
 export async function siteCapacity(db: Db, siteId: string): Promise<number | null> {
-  const row = await db
+  const row = await occupancyTables(db)
     .selectFrom('site_occupancy_settings')
     .select('capacity')
     .where('site_id', '=', siteId)
@@ -158,49 +166,19 @@ export async function setSiteCapacity(
   capacity: number | null,
   now: number,
 ): Promise<void> {
-  await db
+  await occupancyTables(db)
     .insertInto('site_occupancy_settings')
     .values({ site_id: siteId, capacity, updated_at: now })
     .onConflict((oc) => oc.column('site_id').doUpdateSet({ capacity, updated_at: now }))
     .execute();
 }
 
-export async function siteTimeZone(db: Db, siteId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('sites').select('timezone').where('id', '=', siteId).executeTakeFirst();
-  return row?.timezone;
-}
-
-export async function sitesWithZones(
-  db: Db,
-  siteId?: string,
-): Promise<{ id: string; timezone: string; zones: { id: string; capacity: number | null }[] }[]> {
-  let sites = db.selectFrom('sites').select(['id', 'timezone']);
-  let zones = db.selectFrom('zones').select(['site_id', 'id', 'capacity']).where('active', '=', 1);
-  if (siteId !== undefined) {
-    sites = sites.where('id', '=', siteId);
-    zones = zones.where('site_id', '=', siteId);
-  }
-  const [siteRows, zoneRows] = await Promise.all([
-    sites.orderBy('id').execute(),
-    zones.orderBy('id').execute(),
-  ]);
-  return siteRows.map((site) => ({
-    ...site,
-    zones: zoneRows.filter((z) => z.site_id === site.id).map((z) => ({ id: z.id, capacity: z.capacity })),
-  }));
-}
-
-export async function zoneCapacity(db: Db, siteId: string, zoneId: string): Promise<number | null> {
-  const row = await db
-    .selectFrom('zones')
-    .select('capacity')
-    .where('site_id', '=', siteId)
-    .where('id', '=', zoneId)
-    .executeTakeFirst();
-  return row?.capacity ?? null;
-}
+export { sitesWithZones, siteTimeZone, zoneCapacity } from '../venues/reads.js';
 
 export async function allSiteCapacities(db: Db): Promise<Map<string, number | null>> {
-  const rows = await db.selectFrom('site_occupancy_settings').select(['site_id', 'capacity']).execute();
+  const rows = await occupancyTables(db)
+    .selectFrom('site_occupancy_settings')
+    .select(['site_id', 'capacity'])
+    .execute();
   return new Map(rows.map((r) => [r.site_id, r.capacity]));
 }

@@ -5,14 +5,15 @@
  * gate, a visitor who came in without scanning) is clamped, counted in `clamped` and logged. Alert levels are
  * evaluated only for the current occupancy day; a late event for an earlier day updates that day's figures silently.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import { occupancyDay } from './day.js';
 import { type AlertLevel, nextLevel } from './levels.js';
 import * as repo from './repo.js';
+import { type OccupancyDb, occupancyTables } from './tables.js';
 
 export interface OccupancySettings {
   /** Local hour a new occupancy day starts; null = never reset. */
@@ -64,16 +65,20 @@ export interface SiteOccupancy {
 }
 
 export class OccupancyService {
+  private readonly db: OccupancyDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly settings: OccupancySettings,
     private readonly logger: { warn(details: object, message: string): void },
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = occupancyTables(db);
+  }
 
   /** Moves the site's and the zone's counters for one passage; call inside the passage's transaction. */
   async apply(
-    trx: Transaction<Database>,
+    trx: Connection,
     movement: Movement,
   ): Promise<{ figures: OccupancyFigure[]; alerts: OccupancyAlert[] }> {
     const [moved] = await this.applyAll(trx, [movement]);
@@ -87,7 +92,7 @@ export class OccupancyService {
    * of events costs a few statements instead of a few per event.
    */
   async applyAll(
-    trx: Transaction<Database>,
+    trx: Connection,
     movements: readonly Movement[],
   ): Promise<{ figures: OccupancyFigure[]; alerts: OccupancyAlert[] }[]> {
     const now = this.now();

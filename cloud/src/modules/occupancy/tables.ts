@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import { ownedTables } from '../../db/scoped.js';
 
 /** Table types of the occupancy module (migration 20261125_185200); part of db/schema.ts's Database. */
 export interface OccupancyTables {
@@ -6,6 +7,10 @@ export interface OccupancyTables {
   occupancy_alerts: OccupancyAlertsTable;
   site_occupancy_settings: SiteOccupancySettingsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const occupancyTables = ownedTables<keyof OccupancyTables>();
+export type OccupancyDb = ReturnType<typeof occupancyTables>;
 
 /** One row per site (zone_id '' = the whole site) or zone, per occupancy day. */
 export interface OccupancyCountersTable {

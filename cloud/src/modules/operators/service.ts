@@ -4,15 +4,15 @@
  * password ends their sessions in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import * as repo from '../../platform/auth/accounts.js';
 import { checkPasswordPolicy, hashPassword, normaliseUsername } from '../../platform/auth/credentials.js';
 import { revokeSessionsOf, setPasswordHash } from '../../platform/auth/repo.js';
 import { seedRoles } from '../../platform/auth/roles-seed.js';
+import { type AuthDb, authTables } from '../../platform/auth/tables.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import * as repo from './repo.js';
 
 const OPERATOR: Localized = { 'zh-CN': '操作员', en: 'Operator' };
 const ROLE: Localized = { 'zh-CN': '角色', en: 'Role' };
@@ -87,10 +87,14 @@ export interface UpdateOperatorInput {
 }
 
 export class OperatorsService {
+  private readonly db: AuthDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = authTables(db);
+  }
 
   /** How many operators exist (none: the first administrator is still to be created). */
   count(): Promise<number> {
@@ -307,7 +311,7 @@ export class OperatorsService {
     });
   }
 
-  private async assertRolesExist(db: Kysely<Database>, roles: readonly string[]): Promise<void> {
+  private async assertRolesExist(db: AuthDb, roles: readonly string[]): Promise<void> {
     const [unknown] = await repo.unknownRoles(db, roles);
     if (unknown !== undefined) throw new AppError('UNKNOWN_ROLE', { role: unknown });
   }
@@ -317,7 +321,7 @@ export class OperatorsService {
  * Refuses (rolling the change back) an edit that would leave no active operator able to manage operators: nobody
  * could then grant anything through the API again. The admin CLI remains the way out if it happens otherwise.
  */
-async function assertSomeoneCanManage(db: Kysely<Database>): Promise<void> {
+async function assertSomeoneCanManage(db: AuthDb): Promise<void> {
   if ((await repo.countActiveHolders(db, 'operators.manage')) === 0)
     throw new AppError('CONFLICT', {
       reason: {

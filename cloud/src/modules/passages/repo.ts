@@ -1,35 +1,12 @@
-/** The passages module's SQL. Callers pass a db or a transaction. */
-import type { Kysely } from 'kysely';
+/** The passages module's SQL (it owns passage_events). Callers pass a db or a transaction. */
 import { chunkedInsert } from '../../db/chunked-insert.js';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { PassageEventsTable } from './tables.js';
+import type { Connection } from '../../db/scoped.js';
+import type { GateFacts } from '../venues/reads.js';
+import { type PassageDb, type PassageEventsTable, passageTables } from './tables.js';
 
-type Db = Kysely<Database>;
-
-export interface GatePlace {
-  readonly id: string;
-  readonly site_id: string;
-  readonly zone_id: string;
-}
-
-const gateById = precompile<{ id: string }, GatePlace>((db, p) =>
-  db.selectFrom('gates').select(['id', 'site_id', 'zone_id']).where('id', '=', p.id),
-);
-
-/** Where each of these gates stands; gates not in the registry are missing from the map. */
-export async function gatePlaces(db: Db, ids: readonly string[]): Promise<Map<string, GatePlace>> {
-  const distinct = [...new Set(ids)];
-  const rows =
-    distinct.length === 1
-      ? await gateById.rows(db, { id: distinct[0]! })
-      : await db
-          .selectFrom('gates')
-          .select(['id', 'site_id', 'zone_id'])
-          .where('id', 'in', distinct)
-          .execute();
-  return new Map(rows.map((row) => [row.id, row]));
-}
+/** Where a gate stands: the venue registry's (venues/reads.ts), read within the ingestion transaction. */
+export type GatePlace = Pick<GateFacts, 'id' | 'site_id' | 'zone_id'>;
+export { gatesByIds as gatePlaces } from '../venues/reads.js';
 
 const COLUMNS = [
   'event_id',
@@ -53,7 +30,7 @@ const COLUMNS = [
 /** A batch of events is stored in chunks (db/chunked-insert.ts); RETURNING names the events that were new. */
 const insertEvents = chunkedInsert({
   columns: COLUMNS,
-  build: (db: Db, rows) =>
+  build: (db: PassageDb, rows) =>
     db
       .insertInto('passage_events')
       .values(rows)
@@ -66,7 +43,10 @@ const insertEvents = chunkedInsert({
  * Stores the events whose id is not stored yet (insert-or-ignore on the primary key); returns the ids it stored.
  * The ids must be distinct within one call.
  */
-export async function insertNewEvents(db: Db, events: readonly PassageEventsTable[]): Promise<Set<string>> {
-  const stored = await insertEvents(db, events);
+export async function insertNewEvents(
+  db: Connection,
+  events: readonly PassageEventsTable[],
+): Promise<Set<string>> {
+  const stored = await insertEvents(passageTables(db), events);
   return new Set(stored.map((row) => row.event_id));
 }

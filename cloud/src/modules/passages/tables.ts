@@ -1,7 +1,12 @@
 /** Table types of the passages module (migration 20261125_185100); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface PassageTables {
   passage_events: PassageEventsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const passageTables = ownedTables<keyof PassageTables>();
+export type PassageDb = ReturnType<typeof passageTables>;
 
 export interface PassageEventsTable {
   /** The gate's eventId: applied at most once. */

@@ -2,7 +2,9 @@
  * Table types for refunds, their tickets and payments (migrations 20261125_187000, 20261126_110000); part of
  * db/schema.ts.
  */
+
 import type { Generated } from 'kysely';
+import { ownedTables } from '../../db/scoped.js';
 import type { PaymentMethod } from '../sales/schemas.js';
 
 export interface RefundTables {
@@ -10,6 +12,10 @@ export interface RefundTables {
   refund_tickets: RefundTicketsTable;
   refund_payments: RefundPaymentsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const refundTables = ownedTables<keyof RefundTables>();
+export type RefundDb = ReturnType<typeof refundTables>;
 
 export interface RefundsTable {
   id: string;

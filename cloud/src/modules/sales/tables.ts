@@ -1,10 +1,15 @@
 /** Table types for sales, their lines and payments (migration 20261125_183200); part of db/schema.ts. */
 
+import { ownedTables } from '../../db/scoped.js';
 export interface SaleTables {
   sales: SalesTable;
   sale_lines: SaleLinesTable;
   sale_payments: SalePaymentsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const saleTables = ownedTables<keyof SaleTables>();
+export type SaleDb = ReturnType<typeof saleTables>;
 
 export interface SalesTable {
   id: string;

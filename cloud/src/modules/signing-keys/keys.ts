@@ -17,12 +17,13 @@ import {
   importSigningKey,
   type SigningKeyPair,
 } from '@scenic/protocol';
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
-import type { SigningKeysTable } from '../tickets/tables.js';
 import type { CredentialSecrets } from './secrets.js';
+import type { SigningKeysTable } from './tables.js';
+import { type SigningKeyDb, signingKeyTables } from './tables.js';
 
 /** How long an instance keeps signing with the key it read: the grace before a replaced key may be retired. */
 export const CACHE_MS = 60_000;
@@ -51,11 +52,15 @@ export interface PublicKeyInfo {
 export class SigningKeys {
   private cached: { key: SigningKeyPair; at: number } | undefined;
 
+  private readonly db: SigningKeyDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly secrets: () => CredentialSecrets,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = signingKeyTables(db);
+  }
 
   /** The key new credentials are signed with. Call outside the sale transaction (it may create the key). */
   async active(): Promise<SigningKeyPair> {
@@ -90,7 +95,8 @@ export class SigningKeys {
    * (and so the signer), under the lowest allowed unused id. Ids of retired keys are never reused: a code signed
    * with a retired key must stay refused.
    */
-  async insertKey(trx: Transaction<Database>): Promise<PublicKeyInfo> {
+  async insertKey(connection: Connection): Promise<PublicKeyInfo> {
+    const trx = signingKeyTables(connection);
     const existing = await trx.selectFrom('signing_keys').select(['key_id', 'created_at']).execute();
     const keyId = lowestFreeKeyId(existing);
     const createdAt = Math.max(this.now(), ...existing.map((row) => row.created_at + 1));

@@ -9,16 +9,14 @@
  * be refused at the gate the moment it is printed. Both changes are audited; the caller then asks the gate config
  * publisher to push the new key set (it also notices the change on its own within its polling interval).
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import { CACHE_MS, type SigningKeys } from './keys.js';
 import type { KeyChange, SigningKey } from './schemas.js';
-
-type Db = Kysely<Database>;
+import { type SigningKeyDb, signingKeyTables } from './tables.js';
 
 const KEY: Localized = { 'zh-CN': '签名密钥', en: 'Signing key' };
 
@@ -31,7 +29,7 @@ interface KeyRow {
 }
 
 /** Oldest first; the newest key not retired is the one that signs. */
-async function keyRows(db: Db): Promise<KeyRow[]> {
+async function keyRows(db: SigningKeyDb): Promise<KeyRow[]> {
   return db
     .selectFrom('signing_keys')
     .select(['key_id', 'public_key', 'status', 'created_at', 'retired_at'])
@@ -56,11 +54,15 @@ function viewOf(row: KeyRow, signer: KeyRow | undefined): SigningKey {
 }
 
 export class SigningKeysService {
+  private readonly db: SigningKeyDb;
+
   constructor(
-    private readonly db: Db,
+    db: Connection,
     private readonly keys: SigningKeys,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = signingKeyTables(db);
+  }
 
   async list(): Promise<SigningKey[]> {
     const rows = await keyRows(this.db);

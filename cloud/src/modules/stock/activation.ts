@@ -6,8 +6,7 @@
  * No audit entry is written here: the sale's own entry records the ticket and its code.
  */
 import { normaliseBarcodeDigits } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import * as repo from './repo.js';
 
@@ -31,7 +30,7 @@ export interface Activation {
 }
 
 export async function activateForSale(
-  trx: Kysely<Database>,
+  trx: Connection,
   request: ActivationRequest,
   now: number = Date.now(),
 ): Promise<Activation> {
@@ -69,7 +68,7 @@ export async function activateForSale(
 
 /** Why the conditional update changed nothing, checked in the order a cashier can act on. */
 async function refusal(
-  trx: Kysely<Database>,
+  trx: Connection,
   sale: { code: string; cashierId: string; ticketTypeId: number },
 ): Promise<AppError> {
   const row = await repo.findCode(trx, sale.code);
@@ -105,7 +104,7 @@ export const REFUND_VOID_REASON_PREFIX = 'refund ';
  * when the barcode is not a sold stock code. No audit entry: the refund's entry names the ticket.
  */
 export async function voidRefundedStub(
-  trx: Kysely<Database>,
+  trx: Connection,
   request: RefundVoidRequest,
   now: number = Date.now(),
 ): Promise<boolean> {

@@ -2,8 +2,9 @@
  * The stock module's SQL. Lists of codes are read and written in chunks so no statement nears either engine's
  * bound-parameter limit. Movements are only ever inserted.
  */
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Insertable, Selectable } from 'kysely';
+import { type Connection, readModel } from '../../db/scoped.js';
+import { findOperatorById } from '../../platform/auth/repo.js';
 import type {
   StockBatchesTable,
   StockCodesTable,
@@ -11,8 +12,9 @@ import type {
   StockMovementsTable,
   StockState,
 } from './tables.js';
+import { stockTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 export type BatchRow = Selectable<StockBatchesTable>;
 export type CodeRow = Selectable<StockCodesTable>;
@@ -29,18 +31,18 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 export async function insertBatch(db: Db, batch: Insertable<StockBatchesTable>): Promise<BatchRow> {
-  return db.insertInto('stock_batches').values(batch).returningAll().executeTakeFirstOrThrow();
+  return stockTables(db).insertInto('stock_batches').values(batch).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findBatch(db: Db, batchId: number): Promise<BatchRow | undefined> {
-  return db.selectFrom('stock_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+  return stockTables(db).selectFrom('stock_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
 }
 
 export function listBatches(
   db: Db,
   filter: { siteId?: string | undefined; ticketTypeId?: number | undefined; batchId?: number | undefined },
 ): Promise<BatchRow[]> {
-  let query = db.selectFrom('stock_batches').selectAll();
+  let query = stockTables(db).selectFrom('stock_batches').selectAll();
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   if (filter.ticketTypeId !== undefined) query = query.where('ticket_type_id', '=', filter.ticketTypeId);
   if (filter.batchId !== undefined) query = query.where('id', '=', filter.batchId);
@@ -51,29 +53,35 @@ export function listBatches(
 export async function existingCodes(db: Db, codes: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks(codes)) {
-    const rows = await db.selectFrom('stock_codes').select('code').where('code', 'in', part).execute();
+    const rows = await stockTables(db)
+      .selectFrom('stock_codes')
+      .select('code')
+      .where('code', 'in', part)
+      .execute();
     for (const row of rows) found.add(row.code);
   }
   return found;
 }
 
 export async function insertCodes(db: Db, rows: readonly Insertable<StockCodesTable>[]): Promise<void> {
-  for (const part of chunks(rows)) await db.insertInto('stock_codes').values(part).execute();
+  for (const part of chunks(rows)) await stockTables(db).insertInto('stock_codes').values(part).execute();
 }
 
 export async function insertMovements(db: Db, rows: readonly NewMovement[]): Promise<void> {
-  for (const part of chunks(rows)) await db.insertInto('stock_movements').values(part).execute();
+  for (const part of chunks(rows)) await stockTables(db).insertInto('stock_movements').values(part).execute();
 }
 
 export async function findCodes(db: Db, codes: readonly string[]): Promise<CodeRow[]> {
   const rows: CodeRow[] = [];
   for (const part of chunks(codes))
-    rows.push(...(await db.selectFrom('stock_codes').selectAll().where('code', 'in', part).execute()));
+    rows.push(
+      ...(await stockTables(db).selectFrom('stock_codes').selectAll().where('code', 'in', part).execute()),
+    );
   return rows;
 }
 
 export function codesInRange(db: Db, batchId: number, fromSeq: number, toSeq: number): Promise<CodeRow[]> {
-  return db
+  return stockTables(db)
     .selectFrom('stock_codes')
     .selectAll()
     .where('batch_id', '=', batchId)
@@ -84,7 +92,7 @@ export function codesInRange(db: Db, batchId: number, fromSeq: number, toSeq: nu
 }
 
 export function codesOfBatch(db: Db, batchId: number): Promise<string[]> {
-  return db
+  return stockTables(db)
     .selectFrom('stock_codes')
     .select('code')
     .where('batch_id', '=', batchId)
@@ -105,7 +113,7 @@ export async function moveCodes(
 ): Promise<number> {
   let changed = 0;
   for (const part of chunks(codes)) {
-    let query = db
+    let query = stockTables(db)
       .updateTable('stock_codes')
       .set({ state: to.state, holder_id: to.holderId, state_changed_at: to.at })
       .where('code', 'in', part)
@@ -122,7 +130,7 @@ export async function markSold(
   db: Db,
   sale: { code: string; cashierId: string; ticketTypeId: number; ticketId: string; at: number },
 ): Promise<boolean> {
-  const result = await db
+  const result = await stockTables(db)
     .updateTable('stock_codes')
     .set({ state: 'sold', holder_id: null, ticket_id: sale.ticketId, state_changed_at: sale.at })
     .where('code', '=', sale.code)
@@ -135,7 +143,7 @@ export async function markSold(
 
 /** sold → voided, for a refunded ticket's stub; false when the code is not a sold stock code. */
 export async function markRefundVoided(db: Db, code: string, at: number): Promise<boolean> {
-  const result = await db
+  const result = await stockTables(db)
     .updateTable('stock_codes')
     .set({ state: 'voided', ticket_id: null, state_changed_at: at })
     .where('code', '=', code)
@@ -145,27 +153,31 @@ export async function markRefundVoided(db: Db, code: string, at: number): Promis
 }
 
 export function findCode(db: Db, code: string): Promise<CodeRow | undefined> {
-  return db.selectFrom('stock_codes').selectAll().where('code', '=', code).executeTakeFirst();
+  return stockTables(db).selectFrom('stock_codes').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export function findUsername(db: Db, operatorId: string): Promise<string | undefined> {
-  return db
-    .selectFrom('operators')
-    .select('username')
-    .where('id', '=', operatorId)
-    .executeTakeFirst()
-    .then((row) => row?.username);
+/** The operator's username (the auth tables' read, platform/auth/repo.ts). */
+export async function findUsername(db: Db, operatorId: string): Promise<string | undefined> {
+  return (await findOperatorById(db, operatorId))?.username;
 }
+
+/** Read model for the stock report: codes in cashiers' hands (this module's) with the holder's username (auth's). */
+const codesWithHolders = readModel<'stock_codes' | 'operators'>();
 
 export function movementsOf(db: Db, code: string): Promise<MovementRow[]> {
-  return db.selectFrom('stock_movements').selectAll().where('code', '=', code).orderBy('id').execute();
+  return stockTables(db)
+    .selectFrom('stock_movements')
+    .selectAll()
+    .where('code', '=', code)
+    .orderBy('id')
+    .execute();
 }
 
 export function warehouseCounts(
   db: Db,
   filter: { siteId?: string | undefined },
 ): Promise<{ site_id: string; ticket_type_id: number; n: number }[]> {
-  let query = db
+  let query = stockTables(db)
     .selectFrom('stock_codes')
     .select((eb) => ['site_id', 'ticket_type_id', eb.fn.countAll<number>().as('n')])
     .where('state', '=', 'in_warehouse');
@@ -177,7 +189,7 @@ export function cashierCounts(
   db: Db,
   filter: { siteId?: string | undefined; cashierId?: string | undefined },
 ): Promise<{ holder_id: string | null; username: string; ticket_type_id: number; n: number }[]> {
-  let query = db
+  let query = codesWithHolders(db)
     .selectFrom('stock_codes')
     .innerJoin('operators', 'operators.id', 'stock_codes.holder_id')
     .select((eb) => [
@@ -197,7 +209,7 @@ export function cashierCounts(
 }
 
 export function codesHeldBy(db: Db, cashierId: string): Promise<{ code: string; ticket_type_id: number }[]> {
-  return db
+  return stockTables(db)
     .selectFrom('stock_codes')
     .select(['code', 'ticket_type_id'])
     .where('state', '=', 'issued')
@@ -214,7 +226,7 @@ export function stateCountsByBatch(
   batchIds: readonly number[],
 ): Promise<{ batch_id: number; state: StockState; n: number }[]> {
   if (batchIds.length === 0) return Promise.resolve([]);
-  return db
+  return stockTables(db)
     .selectFrom('stock_codes')
     .select((eb) => ['batch_id', 'state', eb.fn.countAll<number>().as('n')])
     .where('batch_id', 'in', batchIds)
@@ -228,7 +240,7 @@ export function movementCountsByBatch(
   batchIds: readonly number[],
 ): Promise<{ batch_id: number; kind: StockMovementKind; from_state: StockState | null; n: number }[]> {
   if (batchIds.length === 0) return Promise.resolve([]);
-  return db
+  return stockTables(db)
     .selectFrom('stock_movements')
     .select((eb) => ['batch_id', 'kind', 'from_state', eb.fn.countAll<number>().as('n')])
     .where('batch_id', 'in', batchIds)

@@ -1,11 +1,17 @@
 /** Table types for ticket stock: batches, codes and the movements ledger (migration 20261125_184000). */
+
 import type { Generated } from 'kysely';
+import { ownedTables } from '../../db/scoped.js';
 
 export interface StockTables {
   stock_batches: StockBatchesTable;
   stock_codes: StockCodesTable;
   stock_movements: StockMovementsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const stockTables = ownedTables<keyof StockTables>();
+export type StockDb = ReturnType<typeof stockTables>;
 
 export type StockBatchSource = 'generated' | 'imported';
 export type StockState = 'in_warehouse' | 'issued' | 'sold' | 'voided';

@@ -2,6 +2,7 @@
  * Table types for supplementary tickets, their payments and fee rates (migrations 20261125_187100, 20261126_110100,
  * 20261126_110200); part of db/schema.ts.
  */
+import { ownedTables } from '../../db/scoped.js';
 import type { PaymentMethod } from '../sales/schemas.js';
 
 export interface SupplementTables {
@@ -9,6 +10,10 @@ export interface SupplementTables {
   supplement_payments: SupplementPaymentsTable;
   supplement_fee_rates: SupplementFeeRatesTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const supplementTables = ownedTables<keyof SupplementTables>();
+export type SupplementDb = ReturnType<typeof supplementTables>;
 
 export type SupplementKind = 'upgrade' | 'fee' | 'reissue';
 export type FeeReason = 'overstay' | 'reentry';

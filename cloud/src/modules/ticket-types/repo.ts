@@ -1,7 +1,5 @@
 /** The ticket-types module's SQL. Versions and their prices are only ever inserted, never updated. */
-import type { Kysely, Selectable } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
 import type { SalesChannel } from './channels.js';
 import {
   ageDiscountsSchema,
@@ -14,8 +12,7 @@ import {
   validitySchema,
 } from './schemas.js';
 import type { TicketTypesTable, TicketTypeVersionsTable } from './tables.js';
-
-type Db = Kysely<Database>;
+import { type TicketTypeDb, ticketTypeTables } from './tables.js';
 
 /** The type row without its definition. */
 export interface TicketTypeHead {
@@ -66,17 +63,17 @@ export function withHead(head: TicketTypeHead, version: TicketTypeVersion): Tick
 }
 
 // Every sale line reads its type's head: compiled once (db/precompiled.ts).
-const headById = precompile<{ id: number }, Selectable<TicketTypesTable>>((db, p) =>
+const headById = ticketTypeTables.precompile<{ id: number }, Selectable<TicketTypesTable>>((db, p) =>
   db.selectFrom('ticket_types').selectAll().where('id', '=', p.id),
 );
 
-export async function findHead(db: Db, typeId: number): Promise<TicketTypeHead | undefined> {
+export async function findHead(db: TicketTypeDb, typeId: number): Promise<TicketTypeHead | undefined> {
   const row = await headById.first(db, { id: typeId });
   return row && headOf(row);
 }
 
 export async function findHeadByCode(
-  db: Db,
+  db: TicketTypeDb,
   siteId: string,
   code: string,
 ): Promise<TicketTypeHead | undefined> {
@@ -89,7 +86,10 @@ export async function findHeadByCode(
   return row && headOf(row);
 }
 
-export async function listHeads(db: Db, filter: { siteId?: string | undefined }): Promise<TicketTypeHead[]> {
+export async function listHeads(
+  db: TicketTypeDb,
+  filter: { siteId?: string | undefined },
+): Promise<TicketTypeHead[]> {
   let query = db.selectFrom('ticket_types').selectAll();
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   const rows = await query.orderBy('id').execute();
@@ -97,7 +97,7 @@ export async function listHeads(db: Db, filter: { siteId?: string | undefined })
 }
 
 async function pricesOf(
-  db: Db,
+  db: TicketTypeDb,
   keys: readonly { typeId: number; version: number }[],
 ): Promise<Map<string, Prices>> {
   const byKey = new Map<string, Prices>();
@@ -120,7 +120,7 @@ async function pricesOf(
 
 /** The given versions, in the order asked; missing ones are left out. */
 export async function findVersions(
-  db: Db,
+  db: TicketTypeDb,
   keys: readonly { typeId: number; version: number }[],
 ): Promise<TicketTypeVersion[]> {
   if (keys.length === 0) return [];
@@ -141,7 +141,7 @@ export async function findVersions(
   return keys.flatMap((key) => byKey.get(`${key.typeId}/${key.version}`) ?? []);
 }
 
-export async function listVersions(db: Db, typeId: number): Promise<TicketTypeVersion[]> {
+export async function listVersions(db: TicketTypeDb, typeId: number): Promise<TicketTypeVersion[]> {
   const rows = await db
     .selectFrom('ticket_type_versions')
     .select('version')
@@ -154,7 +154,7 @@ export async function listVersions(db: Db, typeId: number): Promise<TicketTypeVe
   );
 }
 
-export async function insertHead(db: Db, head: TicketTypeHead): Promise<void> {
+export async function insertHead(db: TicketTypeDb, head: TicketTypeHead): Promise<void> {
   await db
     .insertInto('ticket_types')
     .values({
@@ -170,7 +170,7 @@ export async function insertHead(db: Db, head: TicketTypeHead): Promise<void> {
 }
 
 export async function updateHead(
-  db: Db,
+  db: TicketTypeDb,
   typeId: number,
   changes: { currentVersion: number; active: boolean; updatedAt: number },
 ): Promise<void> {
@@ -185,7 +185,7 @@ export async function updateHead(
     .execute();
 }
 
-export async function insertVersion(db: Db, version: TicketTypeVersion): Promise<void> {
+export async function insertVersion(db: TicketTypeDb, version: TicketTypeVersion): Promise<void> {
   await db
     .insertInto('ticket_type_versions')
     .values({

@@ -7,9 +7,8 @@
 
 import { isDeepStrictEqual } from 'node:util';
 import type { TicketTypeRules } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { deepFreeze } from '../../platform/deep-freeze.js';
@@ -33,12 +32,12 @@ import {
   type TicketTypeVersion,
   type UpdateTicketType,
 } from './schemas.js';
+import { type TicketTypeDb, ticketTypeTables } from './tables.js';
 
 const TICKET_TYPE: Localized = { 'zh-CN': '票种', en: 'Ticket type' };
 const VERSION: Localized = { 'zh-CN': '票种版本', en: 'Ticket type version' };
 const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
 
-type Db = Kysely<Database>;
 type AgePolicy = Awaited<ReturnType<VenuesService['getSite']>>['agePolicy'];
 
 const VERSION_CACHE_SIZE = 1_000;
@@ -72,11 +71,15 @@ function dateOrFail(text: string, field: string): CivilDate {
 }
 
 export class TicketTypesService {
+  private readonly db: TicketTypeDb;
+
   constructor(
-    private readonly db: Db,
+    db: Connection,
     private readonly venues: VenuesService,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = ticketTypeTables(db);
+  }
 
   private readonly versions = new Map<string, TicketTypeVersion>();
 
@@ -90,14 +93,20 @@ export class TicketTypesService {
   }
 
   /** The type with its current version; also for sales inside their own transaction. */
-  async get(typeId: number, db: Db = this.db): Promise<TicketType> {
+  async get(typeId: number, connection: Connection = this.db): Promise<TicketType> {
+    const db = ticketTypeTables(connection);
     const head = await repo.findHead(db, typeId);
     if (!head) throw new AppError('NOT_FOUND', { resource: TICKET_TYPE, id: typeId });
     const version = await this.version(db, typeId, head.currentVersion);
     return repo.withHead(head, version!);
   }
 
-  async getVersion(typeId: number, version: number, db: Db = this.db): Promise<TicketTypeVersion> {
+  async getVersion(
+    typeId: number,
+    version: number,
+    connection: Connection = this.db,
+  ): Promise<TicketTypeVersion> {
+    const db = ticketTypeTables(connection);
     const found = await this.version(db, typeId, version);
     if (!found) throw new AppError('NOT_FOUND', { resource: VERSION, id: `${typeId}/${version}` });
     return found;
@@ -110,7 +119,11 @@ export class TicketTypesService {
    * once their transaction has ended, either way. The cached version is deeply frozen and shared: every sale line
    * reads it, and a private copy per read (structuredClone) cost more CPU than the rest of pricing.
    */
-  private async version(db: Db, typeId: number, version: number): Promise<TicketTypeVersion | undefined> {
+  private async version(
+    db: TicketTypeDb,
+    typeId: number,
+    version: number,
+  ): Promise<TicketTypeVersion | undefined> {
     const key = `${typeId}/${version}`;
     const cached = this.versions.get(key);
     if (cached) return cached;
@@ -238,7 +251,8 @@ export class TicketTypesService {
    * visitor's completed years on the visit date (from the ID number, else the stated birth date). Sales call this
    * inside their transaction (pass it as `db`) and record the returned version with the sale.
    */
-  async priceFor(request: PriceForRequest, db: Db = this.db): Promise<Quote> {
+  async priceFor(request: PriceForRequest, connection: Connection = this.db): Promise<Quote> {
+    const db = ticketTypeTables(connection);
     const type = await this.get(request.typeId, db);
     if (!type.active) throw new AppError('TICKET_TYPE_INACTIVE', { typeId: type.typeId });
     const site = await this.venues.getSite(type.siteId, db);
@@ -282,7 +296,10 @@ export class TicketTypesService {
   }
 
   /** An audited change of one type's definition; see `version` for why its cached versions are dropped after. */
-  private async changing<T>(typeId: number, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private async changing<T>(
+    typeId: number,
+    fn: (trx: TransactionOf<TicketTypeDb>) => Promise<T>,
+  ): Promise<T> {
     try {
       return await auditedTransaction(this.db, fn);
     } finally {
@@ -291,7 +308,7 @@ export class TicketTypesService {
   }
 
   /** Zones and gates named in the rules must belong to the type's site. */
-  private async checkPlaces(db: Db, siteId: string, definition: Definition): Promise<void> {
+  private async checkPlaces(db: TicketTypeDb, siteId: string, definition: Definition): Promise<void> {
     for (const zoneId of definition.rules.zones) await this.venues.getZone(siteId, zoneId, db);
     for (const gateId of definition.rules.gates) await this.venues.getGate(siteId, gateId, db);
   }

@@ -1,10 +1,15 @@
 /** Table types for ticket types, their versions and prices (migration 20261125_181400); part of db/schema.ts. */
 
+import { ownedTables } from '../../db/scoped.js';
 export interface TicketTypeTables {
   ticket_types: TicketTypesTable;
   ticket_type_versions: TicketTypeVersionsTable;
   ticket_type_prices: TicketTypePricesTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const ticketTypeTables = ownedTables<keyof TicketTypeTables>();
+export type TicketTypeDb = ReturnType<typeof ticketTypeTables>;
 
 export interface TicketTypesTable {
   /** The numeric type id (1–65535) carried in QR codes and gate rules. */

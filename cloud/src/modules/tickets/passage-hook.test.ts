@@ -8,6 +8,7 @@ import type { PassageEvent } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { silentLogger } from '../../mqtt/testing.js';
+import { reservationPassageHook } from '../gate-validation/passage-hook.js';
 import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { PassageIngestion } from '../passages/service.js';
@@ -25,7 +26,8 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
     ingestion = new PassageIngestion(
       db,
       new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
-      [ticketPassageHook(new TicketsService(db))],
+      // As the container wires them: the reservation hook (gate-validation) runs before the tickets hook.
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
     );
   });
   afterEach(() => test.dispose());

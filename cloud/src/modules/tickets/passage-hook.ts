@@ -1,8 +1,8 @@
 /**
  * The passage → ticket hook, run inside the passage ingestion transaction for every newly stored passage (never for
  * a replay, so a duplicated event changes nothing):
- *   - a passage that follows an online validation confirms that validation's reservation (same gate and
- *     correlationId), which then stops counting — the entry is now in `entries_used`, so it is counted once;
+ *   - (a passage that follows an online validation has just confirmed that validation's reservation, in
+ *     gate-validation/passage-hook.ts, so the entry is counted once: in `entries_used` from now on);
  *   - an admitted entry of a ticket with a limited number of entries uses one: `entries_used` + 1, never beyond
  *     `entries_total`, and an active ticket whose entries are all used becomes `used` (a single ticket on its first
  *     entry, a count card at its last); each change appends the ticket's feed row in the same transaction, so gates
@@ -11,29 +11,15 @@
  * Anti-passback and per-day counts read the passages themselves (`passage_events`, indexed by ticket and time) plus
  * the open reservations, so no separate per-ticket state is kept.
  */
-import type { Transaction } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { PassageHook, StoredEvent } from '../passages/service.js';
 import type { TicketsService } from './service.js';
-import type { TicketsTable } from './tables.js';
+import { type TicketsTable, ticketTables } from './tables.js';
 
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
-const confirmReservation = precompile<
-  { gateId: string; correlationId: string; eventId: string; at: number },
-  never
->((db, p) =>
-  db
-    .updateTable('ticket_reservations')
-    .set({ confirmed_at: p.at, event_id: p.eventId })
-    .where('gate_id', '=', p.gateId)
-    .where('correlation_id', '=', p.correlationId)
-    .where('confirmed_at', 'is', null),
-);
-
 type EntryCounts = Pick<TicketsTable, 'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used'>;
 
-const entriesOfTicket = precompile<{ id: number }, EntryCounts>((db, p) =>
+const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
   db
     .selectFrom('tickets')
     .select(['id', 'site_id', 'status', 'entries_total', 'entries_used'])
@@ -48,7 +34,7 @@ const READ_CHUNK = 500;
  * maps to null). `apply` keeps them current as it uses entries, so two entries of one card in a batch count twice.
  */
 async function entryCountsOf(
-  trx: Transaction<Database>,
+  trx: Connection,
   events: readonly StoredEvent[],
 ): Promise<Map<number, EntryCounts | null>> {
   const ids = [
@@ -60,7 +46,7 @@ async function entryCountsOf(
   ];
   const counts = new Map<number, EntryCounts | null>(ids.map((id) => [id, null]));
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
-    const rows = await trx
+    const rows = await ticketTables(trx)
       .selectFrom('tickets')
       .select(['id', 'site_id', 'status', 'entries_total', 'entries_used'])
       .where('id', 'in', ids.slice(i, i + READ_CHUNK))
@@ -76,13 +62,6 @@ export function ticketPassageHook(tickets: TicketsService): PassageHook<Map<numb
     prepare: entryCountsOf,
     async apply(trx, event, prepared): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null) return;
-      if (event.correlation_id !== null)
-        await confirmReservation.changed(trx, {
-          gateId: event.gate_id,
-          correlationId: event.correlation_id,
-          eventId: event.event_id,
-          at: event.received_at,
-        });
       if (event.direction !== 'in') return;
       const row = prepared?.has(event.ticket_id)
         ? prepared.get(event.ticket_id)

@@ -1,12 +1,20 @@
-/** Table types for tickets, signing keys and the whitelist feed (migration 20261125_183100); part of db/schema.ts. */
+/**
+ * Table types for tickets and the whitelist feed (migration 20261125_183100); part of db/schema.ts. The tickets module
+ * owns them: the feed is the tickets' change log, appended in the transaction of each change.
+ */
+
 import type { CredentialStatus } from '@scenic/protocol';
+import { ownedTables } from '../../db/scoped.js';
 
 export interface TicketTables {
   tickets: TicketsTable;
-  signing_keys: SigningKeysTable;
   whitelist_heads: WhitelistHeadsTable;
   whitelist_feed: WhitelistFeedTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const ticketTables = ownedTables<keyof TicketTables>();
+export type TicketDb = ReturnType<typeof ticketTables>;
 
 export interface TicketsTable {
   /** The ticket id in the QR code, 1 … 2^40−1, drawn at random. */
@@ -43,17 +51,6 @@ export interface TicketsTable {
   price_fen: number;
   created_at: number;
   updated_at: number;
-}
-
-export interface SigningKeysTable {
-  key_id: number;
-  /** base64 of the 32 raw public key bytes. */
-  public_key: string;
-  /** `v1:` + base64(iv ‖ tag ‖ ciphertext) of the raw 32-byte seed, AES-256-GCM, AAD `signing-key:<id>`. */
-  private_key_enc: string;
-  status: 'active' | 'retired';
-  created_at: number;
-  retired_at: number | null;
 }
 
 export interface WhitelistHeadsTable {

@@ -1,15 +1,14 @@
 /** The venues module's SQL: sites, zones, windows and the gate registry. Callers pass a db or a transaction. */
-import type { Kysely, Selectable } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database, SitesTable } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
 import { deepFreeze } from '../../platform/deep-freeze.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
 import { siteTable } from './site-table.js';
-import type { GatesTable, WindowsTable, ZonesTable } from './tables.js';
+import { type GatesTable, type SitesTable, venueTables, type WindowsTable, type ZonesTable } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 function siteOf(row: Selectable<SitesTable>): Site {
   return {
@@ -46,12 +45,12 @@ function policyText(policy: AgePolicy | null): string | null {
 }
 
 export function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
-  return pagedList(db.selectFrom('sites').selectAll(), page, siteOf);
+  return pagedList(venueTables(db).selectFrom('sites').selectAll(), page, siteOf);
 }
 
 // Sales read their site and window in every transaction: compiled once (db/precompiled.ts).
-const siteById = precompile<{ id: string }, Selectable<SitesTable>>((db, p) =>
-  db.selectFrom('sites').selectAll().where('id', '=', p.id),
+const siteById = venueTables.precompile<{ id: string }, Selectable<SitesTable>>((db, p) =>
+  venueTables(db).selectFrom('sites').selectAll().where('id', '=', p.id),
 );
 
 export async function findSite(db: Db, id: string): Promise<Site | undefined> {
@@ -60,7 +59,7 @@ export async function findSite(db: Db, id: string): Promise<Site | undefined> {
 }
 
 export async function insertSite(db: Db, site: Site): Promise<void> {
-  await db
+  await venueTables(db)
     .insertInto('sites')
     .values({
       id: site.id,
@@ -76,7 +75,7 @@ export async function insertSite(db: Db, site: Site): Promise<void> {
 }
 
 export async function updateSite(db: Db, site: Site): Promise<void> {
-  await db
+  await venueTables(db)
     .updateTable('sites')
     .set({
       name_zh: site.name.zh,
@@ -91,7 +90,7 @@ export async function updateSite(db: Db, site: Site): Promise<void> {
 }
 
 export async function deleteSite(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('sites').where('id', '=', id).execute();
+  await venueTables(db).deleteFrom('sites').where('id', '=', id).execute();
 }
 
 function zoneOf(row: Selectable<ZonesTable>): Zone {

@@ -4,9 +4,8 @@
  * runs in one transaction with its operation-log entry, so a lost race surfaces as a catalogue error, never a
  * half-written row or a change without its log entry.
  */
-import type { Kysely, Transaction } from 'kysely';
 import { isForeignKeyViolation, isUniqueViolation } from '../../db/constraint-errors.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -28,6 +27,7 @@ import type {
   UpdateZone,
   Zone,
 } from './schemas.js';
+import { type VenueDb, venueTables } from './tables.js';
 
 export const RESOURCES = {
   site: { 'zh-CN': '景区', en: 'Site' },
@@ -66,7 +66,7 @@ async function deleting(resource: Resource, id: string, remove: () => Promise<vo
 
 /** Appends the operation-log entry for a change, inside the change's transaction. */
 function audit(
-  trx: Transaction<Database>,
+  trx: Connection,
   context: ChangeContext,
   action: `${Resource}.${'create' | 'update' | 'delete'}`,
   entityId: string,
@@ -79,15 +79,19 @@ function audit(
 const FIRST_PAGE: PageQuery = { limit: 50 };
 
 export class VenuesService {
+  private readonly db: VenueDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly now: () => number = Date.now,
     /**
      * Called once a gate's deactivation or deletion has committed: its live broker session must end too (new logins
      * are refused already), or it would go on reading configs and whitelist deltas meant for active gates.
      */
     private readonly onGateRetired: (gate: { siteId: string; gateId: string }) => void = () => undefined,
-  ) {}
+  ) {
+    this.db = venueTables(db);
+  }
 
   /** One page in id order (default: the first 50). */
   listSites(page: PageQuery = FIRST_PAGE): Promise<Page<Site>> {
@@ -95,7 +99,7 @@ export class VenuesService {
   }
 
   /** Also for other modules (ticket types, sales) inside their own transactions. */
-  async getSite(id: string, db: Kysely<Database> = this.db): Promise<Site> {
+  async getSite(id: string, db: Connection = this.db): Promise<Site> {
     const site = await repo.findSite(db, id);
     if (!site) throw notFound('site', id);
     return site;
@@ -136,7 +140,7 @@ export class VenuesService {
     return repo.listZones(this.db, siteId, page);
   }
 
-  async getZone(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Zone> {
+  async getZone(siteId: string, id: string, db: Connection = this.db): Promise<Zone> {
     const zone = await repo.findZone(db, siteId, id);
     if (!zone) throw notFound('zone', `${siteId}/${id}`);
     return zone;
@@ -179,7 +183,7 @@ export class VenuesService {
     return repo.listWindows(this.db, siteId, page);
   }
 
-  async getWindow(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<TicketWindow> {
+  async getWindow(siteId: string, id: string, db: Connection = this.db): Promise<TicketWindow> {
     const window = await repo.findWindow(db, siteId, id);
     if (!window) throw notFound('window', `${siteId}/${id}`);
     return window;
@@ -228,7 +232,7 @@ export class VenuesService {
   }
 
   /** A gate of `siteId`; a gate of another site is not found here (its URL names the wrong site). */
-  async getGate(siteId: string, id: string, db: Kysely<Database> = this.db): Promise<Gate> {
+  async getGate(siteId: string, id: string, db: Connection = this.db): Promise<Gate> {
     const gate = await repo.findGate(db, id);
     if (!gate || gate.siteId !== siteId) throw notFound('gate', `${siteId}/${id}`);
     return gate;

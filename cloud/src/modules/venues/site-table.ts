@@ -5,12 +5,12 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { pagedList } from './paged-list.js';
 import type { Page, PageQuery } from './schemas.js';
 import type { VenueTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 /** The columns every such table has: all the queries below name. */
 interface SiteRow {
@@ -50,6 +50,7 @@ export function siteTable<T extends keyof VenueTables, Entity, Key extends 'site
   const key: readonly ('site_id' | 'id')[] = spec.key;
   const toEntity = spec.toEntity as (row: SiteRow) => Entity;
   const toRow = spec.toRow as (entity: Entity) => SiteRow;
+  // The venues module's own tables only (tables.ts declares them); the cast is the same object, as venueTables does.
   const view = (db: Db) => db as unknown as SiteTables;
 
   // Sales read their window in every transaction: a find is compiled once (db/precompiled.ts).

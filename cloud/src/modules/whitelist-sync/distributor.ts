@@ -21,9 +21,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SyncRequest } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { pruneReservations } from '../gate-validation/repo.js';
 import type { TicketsService } from '../tickets/service.js';
@@ -82,7 +81,7 @@ export class WhitelistDistributor {
   private stopped = false;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     private readonly tickets: TicketsService,
     private readonly bus: MqttBus,
     private readonly logger: Logger,

@@ -5,16 +5,12 @@
  * (`UNKNOWN_GATE`): the whitelist is only for the site's own gates.
  */
 
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { MqttExtension } from '../../mqtt/extensions/types.js';
 import type { WhitelistDistributor } from './distributor.js';
 import * as repo from './repo.js';
 
-export function whitelistSyncExtension(
-  db: Kysely<Database>,
-  distributor: WhitelistDistributor,
-): MqttExtension {
+export function whitelistSyncExtension(db: Connection, distributor: WhitelistDistributor): MqttExtension {
   return {
     name: 'whitelist-sync',
     channels: ['whitelist/req'],

@@ -2,9 +2,8 @@
  * Whitelist lag per gate: the site's feed head against the version each gate last reported (state on connect and
  * after changes, heartbeat every `heartbeatSec`), so the figure is as fresh as the last heartbeat.
  */
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import * as repo from './repo.js';
 
 export const whitelistLagSchema = z
@@ -31,7 +30,7 @@ export const whitelistLagSchema = z
   .meta({ id: 'WhitelistLag' });
 export type WhitelistLag = z.infer<typeof whitelistLagSchema>;
 
-export async function whitelistLag(db: Kysely<Database>, siteId: string): Promise<WhitelistLag> {
+export async function whitelistLag(db: Connection, siteId: string): Promise<WhitelistLag> {
   const head = await repo.headOf(db, siteId);
   const rows = await repo.reportedVersions(db, siteId);
   return {

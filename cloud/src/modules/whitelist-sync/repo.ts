@@ -1,116 +1,26 @@
 /**
- * The whitelist-sync module's SQL: feed heads of every site, feed rows to publish, the oldest feed version kept,
- * feed pruning, gate registry checks. The statements run every poll round are precompiled.
+ * What whitelist-sync reads: the feed is the tickets' (tickets/feed.ts), the gates the venues' (venues/reads.ts), their
+ * reported versions the gate-status module's (gate-status/reads.ts). This module owns no table.
  */
-import type { CredentialRecord } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
-import type { FeedRecord } from './messages.js';
+import type { Connection } from '../../db/scoped.js';
+import { reportedWhitelistVersions } from '../gate-status/reads.js';
+import { gateFacts, gateIdsOfSite } from '../venues/reads.js';
 
-type Db = Kysely<Database>;
+export { feedBetween, headOf, heads, oldestFeedVersion, pruneFeed } from '../tickets/feed.js';
 
-const allHeads = precompile<Record<string, never>, { site_id: string; version: number }>((db) =>
-  db.selectFrom('whitelist_heads').select(['site_id', 'version']),
-);
-
-export async function heads(db: Db): Promise<Map<string, number>> {
-  const rows = await allHeads.rows(db, {});
-  return new Map(rows.map((row) => [row.site_id, Number(row.version)]));
+/** Whether the gate is an active gate of this site. */
+export async function gateOfSite(db: Connection, siteId: string, gateId: string): Promise<boolean> {
+  const gate = await gateFacts(db, gateId);
+  return gate !== undefined && gate.site_id === siteId && gate.active === 1;
 }
 
-const siteHead = precompile<{ siteId: string }, { version: number }>((db, p) =>
-  db.selectFrom('whitelist_heads').select('version').where('site_id', '=', p.siteId),
-);
-
-export async function headOf(db: Db, siteId: string): Promise<number> {
-  const row = await siteHead.first(db, { siteId });
-  return row ? Number(row.version) : 0;
-}
-
-const feedRows = precompile<
-  { siteId: string; after: number; upto: number },
-  { version: number; record_json: string }
->((db, p) =>
-  db
-    .selectFrom('whitelist_feed')
-    .select(['version', 'record_json'])
-    .where('site_id', '=', p.siteId)
-    .where('version', '>', p.after)
-    .where('version', '<=', p.upto)
-    .orderBy('version'),
-);
-
-/** The site's feed rows with versions in (after, upto], oldest first; a range of at most a page, by the caller. */
-export async function feedBetween(
-  db: Db,
-  siteId: string,
-  after: number,
-  upto: number,
-): Promise<FeedRecord[]> {
-  const rows = await feedRows.rows(db, { siteId, after, upto });
-  return rows.map((row) => ({
-    version: Number(row.version),
-    record: JSON.parse(row.record_json) as CredentialRecord,
+/** Each gate's last reported whitelist version (state or heartbeat), for lag; by gate id. */
+export async function reportedVersions(db: Connection, siteId: string) {
+  const gateIds = await gateIdsOfSite(db, siteId);
+  const reported = new Map((await reportedWhitelistVersions(db, gateIds)).map((row) => [row.gate_id, row]));
+  return gateIds.map((gateId) => ({
+    gateId,
+    version: reported.get(gateId)?.whitelist_version ?? null,
+    online: reported.get(gateId)?.online ?? null,
   }));
-}
-
-const oldestVersion = precompile<{ siteId: string }, { version: number }>((db, p) =>
-  db
-    .selectFrom('whitelist_feed')
-    .select('version')
-    .where('site_id', '=', p.siteId)
-    .orderBy('version')
-    .limit(1),
-);
-
-/** The first version still in the site's feed; null when the feed is empty. */
-export async function oldestFeedVersion(db: Db, siteId: string): Promise<number | null> {
-  const row = await oldestVersion.first(db, { siteId });
-  return row ? Number(row.version) : null;
-}
-
-const deleteFeed = precompile<{ siteId: string; below: number; before: number }, never>((db, p) =>
-  db
-    .deleteFrom('whitelist_feed')
-    .where('site_id', '=', p.siteId)
-    .where('version', '<', p.below)
-    .where('at', '<', p.before),
-);
-
-/**
- * Deletes at most `batch` of the site's oldest feed rows written before `before` (one statement on the primary key);
- * returns how many went. A row kept inside the batch (clocks are not strictly monotonic) leaves a hole behind it for
- * one round at most; a catch-up across a hole gets a snapshot, like one from before the oldest row.
- */
-export async function pruneFeed(db: Db, siteId: string, before: number, batch: number): Promise<number> {
-  const first = await oldestFeedVersion(db, siteId);
-  if (first === null) return 0;
-  return deleteFeed.changed(db, { siteId, below: first + batch, before });
-}
-
-export async function gateOfSite(db: Db, siteId: string, gateId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('gates')
-    .select('id')
-    .where('id', '=', gateId)
-    .where('site_id', '=', siteId)
-    .where('active', '=', 1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Each gate's last reported whitelist version (state or heartbeat), for lag. */
-export async function reportedVersions(db: Db, siteId: string) {
-  return db
-    .selectFrom('gates')
-    .leftJoin('gate_status', 'gate_status.gate_id', 'gates.id')
-    .select([
-      'gates.id as gateId',
-      'gate_status.whitelist_version as version',
-      'gate_status.online as online',
-    ])
-    .where('gates.site_id', '=', siteId)
-    .orderBy('gates.id')
-    .execute();
 }

@@ -1,12 +1,11 @@
 /** The whitelist as the API reads it: how far each gate's copy is behind its site's feed. */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { VenuesService } from '../venues/service.js';
 import { whitelistLag } from './lag.js';
 
 export class WhitelistService {
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     private readonly venues: VenuesService,
   ) {}
 

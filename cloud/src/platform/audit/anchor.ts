@@ -11,8 +11,8 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
+import { auditTables } from './tables.js';
 
 export interface AuditAnchor {
   readonly seq: number;
@@ -73,7 +73,7 @@ export class AuditAnchorWriter {
   #round: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Connection,
     private readonly path: string,
     private readonly intervalMs: number,
     private readonly logger: AnchorLogger,
@@ -100,7 +100,7 @@ export class AuditAnchorWriter {
 
   async #write(): Promise<void> {
     try {
-      const head = await this.db
+      const head = await auditTables(this.db)
         .selectFrom('audit_chain_head')
         .select(['seq', 'hash'])
         .where('id', '=', 1)

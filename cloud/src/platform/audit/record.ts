@@ -10,12 +10,13 @@
  */
 import { type Kysely, PostgresAdapter, sql, Transaction } from 'kysely';
 import { GroupCommitter } from '../../db/group-commit.js';
-import { type Placeholders, precompile } from '../../db/precompiled.js';
+import type { Placeholders } from '../../db/precompiled.js';
 import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { type TransactionOptions, transaction } from '../../db/transaction.js';
 import { canonicalJson } from './canonical-json.js';
 import { rowHash } from './chain.js';
-import type { AuditLogTable } from './tables.js';
+import { type AuditLogTable, auditTables } from './tables.js';
 
 /** Who did it: an operator, or the system itself (start-up, the admin CLI) with `id: null`. */
 export interface AuditActor {
@@ -46,7 +47,7 @@ export interface AuditRecord {
 // The three statements of an append, compiled once (they run in nearly every write). On PostgreSQL the row and the
 // head's new hash go in one statement (a data-modifying CTE): one round trip fewer while every other audited writer
 // waits on the chain lock.
-const bumpHead = precompile<Record<string, never>, { seq: number; hash: string }>((db) =>
+const bumpHead = auditTables.precompile<Record<string, never>, { seq: number; hash: string }>((db) =>
   db
     .updateTable('audit_chain_head')
     .set({ seq: sql`seq + 1` })
@@ -74,13 +75,15 @@ function rowValues(p: Placeholders<AuditRow>): AuditRow {
   };
 }
 
-const insertRow = precompile<AuditRow, never>((db, p) => db.insertInto('audit_log').values(rowValues(p)));
+const insertRow = auditTables.precompile<AuditRow, never>((db, p) =>
+  db.insertInto('audit_log').values(rowValues(p)),
+);
 
-const setHeadHash = precompile<{ hash: string }, never>((db, p) =>
+const setHeadHash = auditTables.precompile<{ hash: string }, never>((db, p) =>
   db.updateTable('audit_chain_head').set({ hash: p.hash }).where('id', '=', 1),
 );
 
-const insertRowAndSetHead = precompile<AuditRow, never>((db, p) =>
+const insertRowAndSetHead = auditTables.precompile<AuditRow, never>((db, p) =>
   db
     .with('appended', (qb) => qb.insertInto('audit_log').values(rowValues(p)))
     .updateTable('audit_chain_head')
@@ -97,7 +100,7 @@ const insertRowAndSetHead = precompile<AuditRow, never>((db, p) =>
 export type AuditListener = (entry: AuditEntry) => void;
 const listeners = new Set<AuditListener>();
 /** Entries recorded by the auditedTransaction() function currently running on that transaction. */
-const recordedIn = new WeakMap<Transaction<Database>, AuditEntry[]>();
+const recordedIn = new WeakMap<Connection, AuditEntry[]>();
 
 export function onAuditEntry(listener: AuditListener): () => void {
   listeners.add(listener);
@@ -110,7 +113,7 @@ function tell(entries: readonly AuditEntry[]): void {
 
 /** Appends one entry to the chain inside `trx`. Call it in the transaction that makes the change. */
 export async function recordAudit(
-  trx: Transaction<Database>,
+  trx: Connection,
   entry: AuditEntry,
   now: number = Date.now(),
 ): Promise<AuditRecord> {
@@ -147,9 +150,9 @@ export async function recordAudit(
  * Wraps an auditedTransaction() function so that the entries it records are told again after the transaction has
  * ended. Members of one batch run one after another on the shared transaction, so each sees only its own entries.
  */
-function telling<T>(fn: (trx: Transaction<Database>) => Promise<T>) {
+function telling<DB, T>(fn: (trx: Transaction<DB>) => Promise<T>) {
   const entries: AuditEntry[] = [];
-  const wrapped = async (trx: Transaction<Database>) => {
+  const wrapped = async (trx: Transaction<DB>) => {
     // Nested in another auditedTransaction() on the same transaction: that one commits them, so it tells them too.
     const outer = recordedIn.get(trx);
     recordedIn.set(trx, entries);
@@ -176,9 +179,19 @@ function telling<T>(fn: (trx: Transaction<Database>) => Promise<T>) {
  * share that transaction, each in its own savepoint (see `auditBatchesOf` below); on SQLite `transaction()` does
  * the same for every transaction.
  */
-export function auditedTransaction<T>(
-  db: Kysely<Database>,
-  fn: (trx: Transaction<Database>) => Promise<T>,
+export function auditedTransaction<DB, T>(
+  db: Transaction<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export function auditedTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T>;
+export function auditedTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
   if (listeners.size === 0) return runAudited(db, fn, options);
@@ -188,13 +201,18 @@ export function auditedTransaction<T>(
   return result;
 }
 
-function runAudited<T>(
-  db: Kysely<Database>,
-  fn: (trx: Transaction<Database>) => Promise<T>,
+function runAudited<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
+  // The batch transaction is one on the same database, seen by `fn` through the tables its caller was narrowed to.
   if (!(db instanceof Transaction) && db.getExecutor().adapter instanceof PostgresAdapter)
-    return auditBatchesOf(db).run(fn, options?.maxAttempts ?? 6, options?.onRetry);
+    return auditBatchesOf(db as unknown as Kysely<Database>).run(
+      fn as unknown as (trx: Transaction<Database>) => Promise<T>,
+      options?.maxAttempts ?? 6,
+      options?.onRetry,
+    );
   return transaction(
     db,
     async (trx) => {

@@ -1,9 +1,14 @@
 /** Table types for the hash-chained operation log (migration 20261125_180200); part of db/schema.ts's Database. */
 
+import { ownedTables } from '../../db/scoped.js';
 export interface AuditTables {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const auditTables = ownedTables<keyof AuditTables>();
+export type AuditDb = ReturnType<typeof auditTables>;
 
 export interface AuditLogTable {
   /** 1, 2, 3, … without gaps; the chain order. */

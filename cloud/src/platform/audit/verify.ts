@@ -11,10 +11,10 @@
  * Someone who rewrites a row and recomputes every later hash and the head is caught only by anchors: the cloud
  * writes them (AUDIT_ANCHOR_FILE) and `npm run admin -- verify-audit --anchors <file>` checks them.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { AuditAnchor } from './anchor.js';
 import { GENESIS_HASH, rowHash } from './chain.js';
+import { auditTables } from './tables.js';
 
 export type AuditProblem =
   | 'edited'
@@ -39,9 +39,10 @@ export type AuditVerification =
 const PAGE = 1_000;
 
 export async function verifyAuditChain(
-  db: Kysely<Database>,
+  connection: Connection,
   anchors: readonly AuditAnchor[] = [],
 ): Promise<AuditVerification> {
+  const db = auditTables(connection);
   const anchored = new Map<number, AuditAnchor>();
   for (const anchor of anchors) anchored.set(anchor.seq, anchor);
   const head = await db

@@ -1,22 +1,20 @@
-/** The SQL behind sign-in and sessions. Operator and role management SQL lives in modules/operators. */
-import type { Kysely, Transaction } from 'kysely';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+/** The SQL behind sign-in and sessions. Operator and role management SQL is in accounts.ts. */
+import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { PERMISSION_NAMES, type Permission } from '../permissions.js';
 import type { OperatorsTable, SessionsTable } from './tables.js';
+import { type AuthDb, authTables } from './tables.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export function findOperatorByUsername(db: Db, username: string): Promise<OperatorsTable | undefined> {
+export function findOperatorByUsername(db: AuthDb, username: string): Promise<OperatorsTable | undefined> {
   return db.selectFrom('operators').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
-export function findOperatorById(db: Db, id: string): Promise<OperatorsTable | undefined> {
-  return db.selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+/** Also read by other modules (stock checks who a movement names), within their transactions. */
+export function findOperatorById(db: Connection, id: string): Promise<OperatorsTable | undefined> {
+  return authTables(db).selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function recordFailedLogin(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   id: string,
   failedLogins: number,
   lockedUntil: number | null,
@@ -30,7 +28,7 @@ export async function recordFailedLogin(
 }
 
 export async function recordSuccessfulLogin(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   id: string,
   now: number,
 ): Promise<void> {
@@ -41,7 +39,7 @@ export async function recordSuccessfulLogin(
     .execute();
 }
 
-export async function setPasswordHash(trx: Transaction<Database>, id: string, hash: string, now: number) {
+export async function setPasswordHash(trx: TransactionOf<AuthDb>, id: string, hash: string, now: number) {
   await trx
     .updateTable('operators')
     .set({ password_hash: hash, password_changed_at: now, updated_at: now })
@@ -49,17 +47,18 @@ export async function setPasswordHash(trx: Transaction<Database>, id: string, ha
     .execute();
 }
 
-const roleRows = precompile<{ operatorId: string }, { role: string; permission: string | null }>((db, p) =>
-  db
-    .selectFrom('operator_roles')
-    .leftJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
-    .select(['operator_roles.role_code as role', 'role_permissions.permission as permission'])
-    .where('operator_roles.operator_id', '=', p.operatorId),
+const roleRows = authTables.precompile<{ operatorId: string }, { role: string; permission: string | null }>(
+  (db, p) =>
+    db
+      .selectFrom('operator_roles')
+      .leftJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
+      .select(['operator_roles.role_code as role', 'role_permissions.permission as permission'])
+      .where('operator_roles.operator_id', '=', p.operatorId),
 );
 
 /** Role codes and the union of their permissions (only names still in the catalogue). */
 export async function rolesAndPermissionsOf(
-  db: Db,
+  db: Connection,
   operatorId: string,
 ): Promise<{ roles: string[]; permissions: Permission[] }> {
   const rows = await roleRows.rows(db, { operatorId });
@@ -68,12 +67,12 @@ export async function rolesAndPermissionsOf(
   return { roles, permissions: PERMISSION_NAMES.filter((p) => granted.has(p)) };
 }
 
-export async function insertSession(trx: Transaction<Database>, session: SessionsTable): Promise<void> {
+export async function insertSession(trx: TransactionOf<AuthDb>, session: SessionsTable): Promise<void> {
   await trx.insertInto('sessions').values(session).execute();
 }
 
 // Every request on a protected route runs this (when the session is not cached): compiled once.
-const liveSession = precompile<
+const liveSession = authTables.precompile<
   { tokenHash: string; now: number },
   {
     token_hash: string;
@@ -102,15 +101,15 @@ const liveSession = precompile<
 );
 
 /** The live session for a token hash, with its operator, or undefined if expired, revoked or the operator is inactive. */
-export function findLiveSession(db: Db, tokenHash: string, now: number) {
+export function findLiveSession(db: AuthDb, tokenHash: string, now: number) {
   return liveSession.first(db, { tokenHash, now });
 }
 
-export async function touchSession(db: Db, tokenHash: string, now: number): Promise<void> {
+export async function touchSession(db: AuthDb, tokenHash: string, now: number): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
 }
 
-export async function revokeSession(trx: Transaction<Database>, tokenHash: string, now: number) {
+export async function revokeSession(trx: TransactionOf<AuthDb>, tokenHash: string, now: number) {
   await trx
     .updateTable('sessions')
     .set({ revoked_at: now })
@@ -121,7 +120,7 @@ export async function revokeSession(trx: Transaction<Database>, tokenHash: strin
 
 /** Signs an operator out everywhere (deactivated, password reset); returns how many sessions ended. */
 export async function revokeSessionsOf(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   operatorId: string,
   now: number,
   except?: string,
@@ -138,7 +137,7 @@ export async function revokeSessionsOf(
 }
 
 /** Deletes sessions that ended (expired or revoked) before `before`; they can never authenticate again. */
-export async function purgeEndedSessions(trx: Transaction<Database>, before: number): Promise<void> {
+export async function purgeEndedSessions(trx: TransactionOf<AuthDb>, before: number): Promise<void> {
   await trx
     .deleteFrom('sessions')
     .where((eb) => eb.or([eb('expires_at', '<', before), eb('revoked_at', '<', before)]))

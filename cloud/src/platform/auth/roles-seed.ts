@@ -4,13 +4,13 @@
  * one exception: `admin` is topped up with every permission in the catalogue, so a permission added by an upgrade
  * never leaves the administrators unable to grant it.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../audit/record.js';
 import { PERMISSION_NAMES, SEED_ROLES, type SeedRole } from '../permissions.js';
+import { authTables } from './tables.js';
 
-export async function seedRoles(db: Kysely<Database>, now: number = Date.now()): Promise<string[]> {
-  return auditedTransaction(db, async (trx) => {
+export async function seedRoles(db: Connection, now: number = Date.now()): Promise<string[]> {
+  return auditedTransaction(authTables(db), async (trx) => {
     const existing = new Set((await trx.selectFrom('roles').select('code').execute()).map((r) => r.code));
     const created: string[] = [];
     for (const [code, role] of Object.entries(SEED_ROLES) as [SeedRole, (typeof SEED_ROLES)[SeedRole]][]) {

@@ -9,8 +9,8 @@
  * Call it before the action's transaction: checking a password is slow, and a wrong approver password counts
  * toward that approver's lockout like a failed sign-in.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { appMetaTables } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { type AuditActor, recordAudit } from '../audit/record.js';
 import { AppError, isAppError } from '../errors.js';
 import type { Permission } from '../permissions.js';
@@ -21,10 +21,8 @@ export const SECOND_APPROVAL_THRESHOLD_KEY = 'second_approval.threshold_fen';
 /** ¥500.00 until an administrator sets another amount. */
 export const DEFAULT_SECOND_APPROVAL_THRESHOLD_FEN = 50_000;
 
-type Db = Kysely<Database> | Transaction<Database>;
-
-export async function secondApprovalThresholdFen(db: Db): Promise<number> {
-  const row = await db
+export async function secondApprovalThresholdFen(db: Connection): Promise<number> {
+  const row = await appMetaTables(db)
     .selectFrom('app_meta')
     .select('value')
     .where('key', '=', SECOND_APPROVAL_THRESHOLD_KEY)
@@ -35,14 +33,14 @@ export async function secondApprovalThresholdFen(db: Db): Promise<number> {
 
 /** Sets the threshold inside the caller's transaction, with its audit entry. */
 export async function setSecondApprovalThresholdFen(
-  trx: Transaction<Database>,
+  trx: Connection,
   fen: number,
   actor: AuditActor,
   ip: string | null,
   now: number = Date.now(),
 ): Promise<void> {
   const before = await secondApprovalThresholdFen(trx);
-  await trx
+  await appMetaTables(trx)
     .insertInto('app_meta')
     .values({ key: SECOND_APPROVAL_THRESHOLD_KEY, value: String(fen), updated_at: now })
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(fen), updated_at: now }))
@@ -80,7 +78,7 @@ export interface SecondApprovalRequest {
  */
 export async function requireSecondApproval(
   auth: AuthService,
-  db: Kysely<Database>,
+  db: Connection,
   request: SecondApprovalRequest,
   client: ClientInfo,
 ): Promise<AuditActor | null> {

@@ -8,8 +8,7 @@
  *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
  *   past the limit.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
 import { AppError } from '../errors.js';
 import type { Permission } from '../permissions.js';
@@ -24,7 +23,7 @@ import {
 import * as repo from './repo.js';
 import { secondApprovalThresholdFen, setSecondApprovalThresholdFen } from './second-approval.js';
 import { cachedOperator, cacheGeneration, cacheOperator } from './session-cache.js';
-import type { OperatorsTable } from './tables.js';
+import { type AuthDb, authTables, type OperatorsTable } from './tables.js';
 import { hashToken, newSessionToken } from './tokens.js';
 
 /** The signed-in operator behind a request (`request.operator`). */
@@ -63,11 +62,15 @@ export function actorOf<Id extends string>(operator: {
 }
 
 export class AuthService {
+  private readonly db: AuthDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly config: AuthConfig,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = authTables(db);
+  }
 
   /** The amount above which refunds and supplements need a second operator's approval. */
   secondApprovalThresholdFen(): Promise<number> {
@@ -88,7 +91,7 @@ export class AuthService {
     username: string,
     password: string,
     client: ClientInfo,
-    onSuccess: (trx: Transaction<Database>, operator: OperatorsTable, now: number) => Promise<T>,
+    onSuccess: (trx: TransactionOf<AuthDb>, operator: OperatorsTable, now: number) => Promise<T>,
   ): Promise<T> {
     const found = await repo.findOperatorByUsername(this.db, normaliseUsername(username));
     if (!found) {

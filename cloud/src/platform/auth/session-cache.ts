@@ -10,8 +10,7 @@
  * - a read that started before such a change is not stored (generation check), so it cannot bring back what the
  *   change removed.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { onAuditEntry } from '../audit/record.js';
 import type { AuthenticatedOperator } from './service.js';
 
@@ -20,7 +19,7 @@ export const SESSION_CACHE_TTL_MS = 2_000;
 const CAPACITY = 10_000;
 
 interface Entry {
-  readonly db: Kysely<Database>;
+  readonly db: Connection;
   readonly operator: AuthenticatedOperator;
   readonly validUntil: number;
 }
@@ -41,7 +40,7 @@ onAuditEntry((entry) => {
 });
 
 export function cachedOperator(
-  db: Kysely<Database>,
+  db: Connection,
   sessionHash: string,
   now: number,
 ): AuthenticatedOperator | undefined {
@@ -60,7 +59,7 @@ export function cacheGeneration(): number {
 }
 
 export function cacheOperator(
-  db: Kysely<Database>,
+  db: Connection,
   operator: AuthenticatedOperator,
   sessionExpiresAt: number,
   now: number,

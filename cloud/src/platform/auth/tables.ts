@@ -1,5 +1,6 @@
 /** Table types for operators, roles and sessions (migrations 20261125_1800xx); part of db/schema.ts's Database. */
 
+import { ownedTables } from '../../db/scoped.js';
 export interface AuthTables {
   operators: OperatorsTable;
   roles: RolesTable;
@@ -7,6 +8,10 @@ export interface AuthTables {
   operator_roles: OperatorRolesTable;
   sessions: SessionsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const authTables = ownedTables<keyof AuthTables>();
+export type AuthDb = ReturnType<typeof authTables>;
 
 /** A person who signs in to the console or the API (售票员, 检票员, 财务, …). */
 export interface OperatorsTable {

@@ -1,9 +1,7 @@
-/** SQL for operators and roles. Password hashes are written here but never selected into a view. */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { OperatorsTable } from '../../platform/auth/tables.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+/** SQL for operators and roles (the operators module's administration of them). Password hashes are written here but never selected into a view. */
+import { sql } from 'kysely';
+import type { TransactionOf } from '../../db/scoped.js';
+import type { AuthDb, OperatorsTable } from './tables.js';
 
 const VIEW_COLUMNS = [
   'id',
@@ -28,7 +26,7 @@ export interface OperatorFilter {
   readonly offset: number;
 }
 
-async function withRoles(db: Db, rows: Omit<OperatorsTable, 'password_hash'>[]): Promise<OperatorRow[]> {
+async function withRoles(db: AuthDb, rows: Omit<OperatorsTable, 'password_hash'>[]): Promise<OperatorRow[]> {
   if (rows.length === 0) return [];
   const links = await db
     .selectFrom('operator_roles')
@@ -47,7 +45,7 @@ async function withRoles(db: Db, rows: Omit<OperatorsTable, 'password_hash'>[]):
 }
 
 export async function listOperators(
-  db: Db,
+  db: AuthDb,
   filter: OperatorFilter,
 ): Promise<{ items: OperatorRow[]; total: number }> {
   let query = db.selectFrom('operators');
@@ -75,19 +73,19 @@ export async function listOperators(
   return { items: await withRoles(db, rows), total: Number(total) };
 }
 
-export async function getOperator(db: Db, id: string): Promise<OperatorRow | undefined> {
+export async function getOperator(db: AuthDb, id: string): Promise<OperatorRow | undefined> {
   const row = await db.selectFrom('operators').select(VIEW_COLUMNS).where('id', '=', id).executeTakeFirst();
   return row ? (await withRoles(db, [row]))[0] : undefined;
 }
 
-export async function usernameExists(db: Db, username: string): Promise<boolean> {
+export async function usernameExists(db: AuthDb, username: string): Promise<boolean> {
   return (
     (await db.selectFrom('operators').select('id').where('username', '=', username).executeTakeFirst()) !==
     undefined
   );
 }
 
-export async function countOperators(db: Db): Promise<number> {
+export async function countOperators(db: AuthDb): Promise<number> {
   const { n } = await db
     .selectFrom('operators')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -95,12 +93,12 @@ export async function countOperators(db: Db): Promise<number> {
   return Number(n);
 }
 
-export async function insertOperator(trx: Transaction<Database>, row: OperatorsTable): Promise<void> {
+export async function insertOperator(trx: TransactionOf<AuthDb>, row: OperatorsTable): Promise<void> {
   await trx.insertInto('operators').values(row).execute();
 }
 
 export async function updateOperator(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   id: string,
   changes: Partial<
     Pick<OperatorsTable, 'display_name' | 'active' | 'failed_logins' | 'locked_until' | 'updated_at'>
@@ -109,7 +107,7 @@ export async function updateOperator(
   await trx.updateTable('operators').set(changes).where('id', '=', id).execute();
 }
 
-export async function setOperatorRoles(trx: Transaction<Database>, id: string, roles: readonly string[]) {
+export async function setOperatorRoles(trx: TransactionOf<AuthDb>, id: string, roles: readonly string[]) {
   await trx.deleteFrom('operator_roles').where('operator_id', '=', id).execute();
   if (roles.length > 0)
     await trx
@@ -119,7 +117,7 @@ export async function setOperatorRoles(trx: Transaction<Database>, id: string, r
 }
 
 /** The codes among `codes` that name no role. */
-export async function unknownRoles(db: Db, codes: readonly string[]): Promise<string[]> {
+export async function unknownRoles(db: AuthDb, codes: readonly string[]): Promise<string[]> {
   if (codes.length === 0) return [];
   const found = new Set(
     (await db.selectFrom('roles').select('code').where('code', 'in', codes).execute()).map((r) => r.code),
@@ -135,7 +133,7 @@ export interface RoleRow {
   operators: number;
 }
 
-export async function listRoles(db: Db, code?: string): Promise<RoleRow[]> {
+export async function listRoles(db: AuthDb, code?: string): Promise<RoleRow[]> {
   let query = db.selectFrom('roles').selectAll().orderBy('code');
   if (code) query = query.where('code', '=', code);
   const roles = await query.execute();
@@ -163,7 +161,7 @@ export async function listRoles(db: Db, code?: string): Promise<RoleRow[]> {
 }
 
 export async function insertRole(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   role: { code: string; name_zh: string; name_en: string },
   now: number,
 ): Promise<void> {
@@ -174,7 +172,7 @@ export async function insertRole(
 }
 
 export async function updateRoleNames(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   code: string,
   names: { name_zh?: string | undefined; name_en?: string | undefined },
   now: number,
@@ -188,7 +186,7 @@ export async function updateRoleNames(
 }
 
 export async function setRolePermissions(
-  trx: Transaction<Database>,
+  trx: TransactionOf<AuthDb>,
   code: string,
   permissions: readonly string[],
 ) {
@@ -201,7 +199,7 @@ export async function setRolePermissions(
 }
 
 /** Active operators that hold `permission` through any of their roles. */
-export async function countActiveHolders(db: Db, permission: string): Promise<number> {
+export async function countActiveHolders(db: AuthDb, permission: string): Promise<number> {
   const { n } = await db
     .selectFrom('operators')
     .innerJoin('operator_roles', 'operator_roles.operator_id', 'operators.id')

@@ -1,7 +1,12 @@
 /** Table types of online-validation reservations (migration 20261125_186100); part of db/schema.ts's Database. */
+import { ownedTables } from '../../db/scoped.js';
 export interface ReservationTables {
   ticket_reservations: TicketReservationsTable;
 }
+
+/** The only way to query these tables (db/scoped.ts). */
+export const reservationTables = ownedTables<keyof ReservationTables>();
+export type ReservationDb = ReturnType<typeof reservationTables>;
 
 export interface TicketReservationsTable {
   gate_id: string;

@@ -1,0 +1,36 @@
+/**
+ * The passage → reservation hook, run inside the passage ingestion transaction for every newly stored passage (never
+ * for a replay): a passage that follows an online validation confirms that validation's reservation (same gate and
+ * correlationId), which then stops counting as open. It runs before the tickets hook, which counts the entry in
+ * `entries_used` in the same transaction, so the entry is counted exactly once either way.
+ */
+import type { PassageHook } from '../passages/service.js';
+import { reservationTables } from './tables.js';
+
+// Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
+const confirmReservation = reservationTables.precompile<
+  { gateId: string; correlationId: string; eventId: string; at: number },
+  never
+>((db, p) =>
+  db
+    .updateTable('ticket_reservations')
+    .set({ confirmed_at: p.at, event_id: p.eventId })
+    .where('gate_id', '=', p.gateId)
+    .where('correlation_id', '=', p.correlationId)
+    .where('confirmed_at', 'is', null),
+);
+
+export function reservationPassageHook(): PassageHook {
+  return {
+    name: 'reservations',
+    async apply(trx, event): Promise<void> {
+      if (event.kind !== 'passage' || event.ticket_id === null || event.correlation_id === null) return;
+      await confirmReservation.changed(trx, {
+        gateId: event.gate_id,
+        correlationId: event.correlation_id,
+        eventId: event.event_id,
+        at: event.received_at,
+      });
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What other modules may read of the stored passages (online validation, the lookup): statements of the passages
+ * module, typed on its table only, run on any connection or transaction (db/scoped.ts).
+ */
+import type { Direction, PassageRecord } from '@scenic/protocol';
+import type { Connection } from '../../db/scoped.js';
+import { passageTables } from './tables.js';
+
+// On online validation's hot path: precompiled.
+const passagesSinceStatement = passageTables.precompile<
+  { ticketId: number; since: number },
+  { at: number; direction: Direction; gate_id: string }
+>((db, p) =>
+  db
+    .selectFrom('passage_events')
+    .select(['at', 'direction', 'gate_id'])
+    .where('ticket_id', '=', p.ticketId)
+    .where('kind', '=', 'passage')
+    .where('at', '>=', p.since),
+);
+
+/** The ticket's passages since `since` (anti-passback, per-day limits). */
+export async function passagesSince(
+  db: Connection,
+  ticketId: number,
+  since: number,
+): Promise<PassageRecord[]> {
+  const rows = await passagesSinceStatement.rows(db, { ticketId, since });
+  return rows.map((row) => ({ at: Number(row.at), direction: row.direction, gateId: row.gate_id }));
+}
+
+const MAX_PASSAGES = 100;
+
+/** The ticket's last 100 passages and denials, newest first. */
+export async function passagesOf(db: Connection, ticketId: number) {
+  return passageTables(db)
+    .selectFrom('passage_events')
+    .select(['kind', 'gate_id', 'direction', 'persons', 'at', 'reason'])
+    .where('ticket_id', '=', ticketId)
+    .orderBy('at', 'desc')
+    .limit(MAX_PASSAGES)
+    .execute();
+}

@@ -1,0 +1,75 @@
+/**
+ * What other modules may read of the tickets (online validation, the lookup, supplements): statements of the tickets
+ * module, typed on its tables only, run on any connection or transaction (db/scoped.ts). Changes go through
+ * TicketsService.
+ */
+
+import type { CredentialRef } from '@scenic/protocol';
+import { PostgresAdapter } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
+import type { TicketRow } from './repo.js';
+import { type TicketDb, ticketTables } from './tables.js';
+
+export { recordOf, type TicketRow } from './repo.js';
+
+export function findTicketRow(db: Connection, id: number): Promise<TicketRow | undefined> {
+  return ticketTables(db).selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+const MAX_TICKETS = 50;
+
+/** Newest first, at most 50: the tickets whose barcode, card or holder's ID hash is `value`. */
+export async function ticketIdsBy(
+  db: Connection,
+  column: 'barcode' | 'card_uid' | 'holder_id_hash',
+  value: string,
+): Promise<number[]> {
+  const rows = await ticketTables(db)
+    .selectFrom('tickets')
+    .select('id')
+    .where(column, '=', value)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(MAX_TICKETS)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+// Online validation's ticket read, on its hot path: precompiled. A code reissued to a newer ticket (e.g. a replaced
+// card) belongs to the newest one. On PostgreSQL the row is locked (FOR UPDATE): validations of one ticket queue on
+// it, and so do the passages and sales that change it.
+function locked<Q extends { forUpdate(): Q }>(db: TicketDb, query: Q): Q {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? query.forUpdate() : query;
+}
+
+const ticketById = ticketTables.precompile<{ siteId: string; id: number }, TicketRow>((db, p) =>
+  locked(db, db.selectFrom('tickets').selectAll().where('site_id', '=', p.siteId).where('id', '=', p.id)),
+);
+/** The site's newest ticket whose `column` holds the scanned code. */
+function ticketByCode(column: 'barcode' | 'card_uid') {
+  return ticketTables.precompile<{ siteId: string; code: string }, TicketRow>((db, p) =>
+    locked(
+      db,
+      db
+        .selectFrom('tickets')
+        .selectAll()
+        .where('site_id', '=', p.siteId)
+        .where(column, '=', p.code)
+        .orderBy('created_at', 'desc')
+        .limit(1),
+    ),
+  );
+}
+const ticketByBarcode = ticketByCode('barcode');
+const ticketByCard = ticketByCode('card_uid');
+
+/** The site's ticket a scanned credential points at; on PostgreSQL locked until the transaction ends. */
+export function lockedTicketFor(
+  db: Connection,
+  siteId: string,
+  credential: CredentialRef,
+): Promise<TicketRow | undefined> {
+  if (credential.kind === 'qr') return ticketById.first(db, { siteId, id: credential.ticketId });
+  if (credential.kind === 'barcode') return ticketByBarcode.first(db, { siteId, code: credential.barcode });
+  return ticketByCard.first(db, { siteId, code: credential.cardUid });
+}
