@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -6,27 +6,14 @@ import { runCli } from './cli.js';
 import { testConfig } from './core/testing.js';
 import { GateStore } from './store/gate-store.js';
 import { testRecord } from './store/testing.js';
+import { writeAgentConfig } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function configFile(drivers: object = { kind: 'virtual', autoPassAfterMs: 5 }): string {
-  const path = join(dir, 'gate.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      siteId: 'park',
-      gateId: 'G01',
-      direction: 'in',
-      broker: { url: 'mqtt://127.0.0.1:1' },
-      dataDir: 'data',
-      drivers,
-    }),
-  );
-  return path;
-}
+const configFile = (drivers?: object) => writeAgentConfig(dir, drivers);
 
 it('status reports what the local store holds', async () => {
   const store = new GateStore(join(dir, 'data', 'gate.db'));

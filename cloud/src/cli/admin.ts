@@ -5,21 +5,15 @@
  */
 import { buffer } from 'node:stream/consumers';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
 import { createContainer } from '../container.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { runAdminCommand } from './commands.js';
+import { readCliConfig } from './read-config.js';
 
 async function main(): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.describe()}\n`);
-    return 2;
-  }
+  const config = readCliConfig();
+  if (!config) return 2;
   const database = openDatabase(config.database);
   try {
     await migrateToLatest(database);

@@ -5,10 +5,10 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { mosquittoFiles } from '../modules/gate-access/mosquitto-export.js';
 import { GateAccessRepo } from '../modules/gate-access/repo.js';
+import { readCliConfig } from './read-config.js';
 
 async function main(): Promise<number> {
   const target = process.argv[2];
@@ -16,14 +16,8 @@ async function main(): Promise<number> {
     process.stderr.write('用法 / usage: npm run mqtt:export -- <目录 / directory>\n');
     return 2;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.describe()}\n`);
-    return 2;
-  }
+  const config = readCliConfig();
+  if (!config) return 2;
   const password = config.mqtt.password;
   if (!password) {
     process.stderr.write(

@@ -59,6 +59,16 @@ function items(count: number): Item[] {
   }));
 }
 
+/** The rows a batch should become, in its order. */
+function rowsOf(batch: readonly Item[]) {
+  return batch.map((item) => ({ label: item.name, amount: item.cents, note: item.note }));
+}
+
+/** What chunk_rows holds, in the order it was inserted. */
+function storedRows(db: TestDb) {
+  return db.selectFrom('chunk_rows').select(['label', 'amount', 'note']).orderBy('id').execute();
+}
+
 /** The number of rows of each statement the test database runs, from its bound parameters. */
 function chunkSizes(db: TestDb, columns: number) {
   const spy = vi.spyOn(db, 'executeQuery');
@@ -93,12 +103,7 @@ describe.each(databaseBackends())('chunked insert on $name', (backend) => {
     expectTypeOf(returned).toEqualTypeOf<never[]>();
     expect(returned).toEqual([]);
     expect(sizes()).toEqual([256, 64, 16, 4, 1]);
-    const stored = await db
-      .selectFrom('chunk_rows')
-      .select(['label', 'amount', 'note'])
-      .orderBy('id')
-      .execute();
-    expect(stored).toEqual(batch.map((item) => ({ label: item.name, amount: item.cents, note: item.note })));
+    expect(await storedRows(db)).toEqual(rowsOf(batch));
   });
 
   it('takes the largest size that fits again and again, and runs nothing for an empty batch', async () => {
@@ -159,12 +164,7 @@ describe.each(databaseBackends())('chunked insert on $name', (backend) => {
     await insertExact(db, batch.slice(0, 3));
     await insertExact(db, batch.slice(3));
     expect(sizes()).toEqual([3, 5, 5]);
-    const stored = await db
-      .selectFrom('chunk_rows')
-      .select(['label', 'amount', 'note'])
-      .orderBy('id')
-      .execute();
-    expect(stored).toEqual(batch.map((item) => ({ label: item.name, amount: item.cents, note: item.note })));
+    expect(await storedRows(db)).toEqual(rowsOf(batch));
   });
 
   it('refuses a build that binds a value of its own instead of a placeholder', async () => {

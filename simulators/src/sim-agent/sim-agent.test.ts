@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DriverError } from '@scenic/gate-agent';
+import { writeAgentConfig } from '@scenic/gate-agent/testing';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import { VirtualLed, VirtualRecycler } from '../drivers/index.js';
 import { runSimAgent } from './main.js';
@@ -12,21 +13,7 @@ afterEach(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function configFile(drivers: object = { kind: 'virtual', autoPassAfterMs: 5 }): string {
-  const path = join(dir, 'gate.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      siteId: 'park',
-      gateId: 'G01',
-      direction: 'in',
-      broker: { url: 'mqtt://127.0.0.1:1' },
-      dataDir: 'data',
-      drivers,
-    }),
-  );
-  return path;
-}
+const configFile = (drivers?: object) => writeAgentConfig(dir, drivers);
 
 it('test-hardware exercises every virtual device', async () => {
   const out: string[] = [];

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { GateConfigService } from '../gate-config/service.js';
+import { seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { TicketTypesService } from '../ticket-types/service.js';
-import { SYSTEM_CONTEXT, seedVenue, TYPES } from '../tickets/testing.js';
 import { VenuesService } from '../venues/service.js';
 import { CACHE_MS, SigningKeys } from './keys.js';
 import { credentialSecrets } from './secrets.js';
@@ -51,25 +51,7 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
   beforeAll(async () => {
     env = await createAuthTestApp(backend, { CREDENTIAL_SECRET: SECRET });
     const db = env.test.database.db;
-    await seedVenue(db);
-    const venues = new VenuesService(db);
-    await venues.createZone(
-      'park',
-      { id: 'north', name: { zh: '北区', en: 'North' }, capacity: null, active: true },
-      SYSTEM_CONTEXT,
-    );
-    await venues.createGate(
-      'park',
-      {
-        id: 'G01',
-        zoneId: 'north',
-        direction: 'both',
-        kind: 'tripod',
-        name: { zh: 'G01', en: 'G01' },
-        active: true,
-      },
-      SYSTEM_CONTEXT,
-    );
+    await seedGateSite(db, ['G01']);
     gateConfigs = new GateConfigService(db, new TicketTypesService(db, new VenuesService(db)));
   });
   afterAll(() => env.dispose());
