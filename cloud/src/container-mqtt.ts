@@ -85,7 +85,7 @@ export async function startMqttSide(
 
   const validation = validationExtension(services.gateValidation, bus, log);
   bus.use(validation);
-  const whitelist = new WhitelistDistributor(db, services.tickets, bus, log, {
+  const whitelist = new WhitelistDistributor(db, services.tickets, services.gateValidation, bus, log, {
     feedRetentionMs: config.whitelist.feedRetentionDays * 86_400_000,
     reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
   });

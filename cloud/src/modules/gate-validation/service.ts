@@ -77,6 +77,11 @@ export class ValidationService {
   }
 
   /** The answer for the gate, or null when there is none to give (unknown gate, deadline passed). */
+  /** Deletes up to `batch` reservations that lapsed before `before` (the whitelist distributor's pruning round). */
+  pruneReservations(before: number, batch: number): Promise<number> {
+    return repo.pruneReservations(this.db, before, batch);
+  }
+
   async validate(siteId: string, gateId: string, request: ValidateRequest): Promise<ValidateResponse | null> {
     const work = async (trx: TransactionOf<ReservationDb>) => {
       // Its turn may come late (a burst queued ahead of it): then the gate has decided already, and the work would

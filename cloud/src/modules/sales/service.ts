@@ -29,7 +29,7 @@ import type { SigningKeys } from '../signing-keys/keys.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import { activateForSale } from '../stock/activation.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import type { TicketRow } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import { validityWindow } from '../tickets/validity.js';
 import type { VenuesService } from '../venues/service.js';

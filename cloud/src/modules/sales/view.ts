@@ -2,8 +2,8 @@
  * The answer to a new sale, built from what its transaction just wrote (the same shape as the stored sale that
  * SalesService.get reads, tested) so the sale is not read back.
  */
-import type { TicketRow } from '../tickets/repo.js';
-import { ticketView } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
+import { ticketView } from '../tickets/reads.js';
 import type { Sale } from './schemas.js';
 import type { SoldSale } from './sold.js';
 

@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import type { TicketRow } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
 import type { Db, FlowDependencies, FlowOutcome, FlowPlan, FlowStep, Trx } from './flow.js';
 import * as repo from './repo.js';
 import type { CreateSupplement } from './schemas.js';

@@ -10,7 +10,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import type { TicketRow } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
 import type { TicketsService, TicketToIssue } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 

@@ -4,7 +4,7 @@
  */
 import { checkCardUid, QR_FLAGS } from '@scenic/protocol';
 import { AppError } from '../../platform/errors.js';
-import type { TicketRow } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
 import {
   type FlowDependencies,
   type FlowOutcome,

@@ -26,7 +26,7 @@ import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platfor
 import type { Localized } from '../../platform/language.js';
 import { settle } from '../sales/payments.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
-import { findTicketRow, type TicketRow } from '../tickets/repo.js';
+import { findTicketRow, type TicketRow } from '../tickets/reads.js';
 import { applyFee, type Fee, planFee } from './fee.js';
 import type { Db, FlowDependencies, FlowOutcome, FlowPlan, Trx } from './flow.js';
 import { applyReissue, planReissue, type Reissue } from './reissue.js';

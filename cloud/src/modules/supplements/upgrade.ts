@@ -7,7 +7,7 @@ import { QR_FLAGS } from '@scenic/protocol';
 import { AppError } from '../../platform/errors.js';
 import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
 import type { Quote, TicketType } from '../ticket-types/schemas.js';
-import type { TicketRow } from '../tickets/repo.js';
+import type { TicketRow } from '../tickets/reads.js';
 import type { TicketToIssue } from '../tickets/service.js';
 import { validityWindow } from '../tickets/validity.js';
 import {

@@ -10,7 +10,7 @@ import type { Connection } from '../../db/scoped.js';
 import type { TicketRow } from './repo.js';
 import { type TicketDb, ticketTables } from './tables.js';
 
-export { recordOf, type TicketRow } from './repo.js';
+export { recordOf, type TicketRow, ticketView } from './repo.js';
 
 export function findTicketRow(db: Connection, id: number): Promise<TicketRow | undefined> {
   return ticketTables(db).selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();

@@ -6,7 +6,13 @@ import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
 import { siteTable } from './site-table.js';
-import { type GatesTable, type SitesTable, venueTables, type WindowsTable, type ZonesTable } from './tables.js';
+import {
+  type GatesTable,
+  type SitesTable,
+  venueTables,
+  type WindowsTable,
+  type ZonesTable,
+} from './tables.js';
 
 type Db = Connection;
 

@@ -24,7 +24,7 @@ import type { SyncRequest } from '@scenic/protocol';
 import type { Logger } from 'pino';
 import type { Connection } from '../../db/scoped.js';
 import type { MqttBus } from '../../mqtt/bus.js';
-import { pruneReservations } from '../gate-validation/repo.js';
+import type { ValidationService } from '../gate-validation/service.js';
 import type { TicketsService } from '../tickets/service.js';
 import { type WhitelistLag, whitelistLag } from './lag.js';
 import { type FeedRecord, rangeDeltas, snapshotChunks } from './messages.js';
@@ -83,6 +83,8 @@ export class WhitelistDistributor {
   constructor(
     private readonly db: Connection,
     private readonly tickets: TicketsService,
+    /** Lapsed online-validation reservations are pruned on the same round as the feed. */
+    private readonly reservations: Pick<ValidationService, 'pruneReservations'>,
     private readonly bus: MqttBus,
     private readonly logger: Logger,
     options: DistributorOptions = {},
@@ -229,7 +231,10 @@ export class WhitelistDistributor {
         }
       }
       for (let batch = 0; batch < MAX_PRUNE_BATCHES; batch++) {
-        const deleted = await pruneReservations(this.db, now - this.reservationRetentionMs, this.pruneBatch);
+        const deleted = await this.reservations.pruneReservations(
+          now - this.reservationRetentionMs,
+          this.pruneBatch,
+        );
         reservations += deleted;
         if (deleted < this.pruneBatch) break;
       }
