@@ -13,36 +13,33 @@ import { canonicalJson } from '../platform/audit/canonical-json.js';
 import { auditedTransaction } from '../platform/audit/record.js';
 import { AppError } from '../platform/errors.js';
 import { isUniqueViolation } from './constraint-errors.js';
-import { precompile } from './precompiled.js';
+import type { PrecompiledStatement } from './precompiled.js';
 import type { Database } from './schema.js';
+import type { Connection, Scoped, TableName, TableScope } from './scoped.js';
 
 export type IdempotentTable = 'sales' | 'refunds' | 'supplements';
 
-// Compiled once per table (precompiled.ts): every sale, refund and supplement runs one.
-const lookups = {
-  sales: byKeyIn('sales'),
-  refunds: byKeyIn('refunds'),
-  supplements: byKeyIn('supplements'),
-};
+/** One owner's statement finding the row that answered a cashier's key. */
+export type KeyLookup = PrecompiledStatement<
+  { cashierId: string; key: string },
+  { id: string; request_hash: string }
+>;
 
-function byKeyIn(table: IdempotentTable) {
-  // The three tables share these columns; one of them stands for the union so Kysely can type the query.
-  return precompile<{ cashierId: string; key: string }, { id: string; request_hash: string }>((db, p) =>
-    db
+/**
+ * The key lookup of one owner's table, built on that owner's scope and compiled once (precompiled.ts): every sale,
+ * refund and supplement runs one. The owner declares it (`keyLookup(saleTables, 'sales')`) and passes it in its
+ * IdempotentRequest, so this file names no module's tables.
+ */
+export function keyLookup<K extends TableName>(scope: TableScope<K>, table: K & IdempotentTable): KeyLookup {
+  return scope.precompile((db, p) =>
+    // The three tables share these columns; one of them stands for the union so Kysely can type the query (`table`
+    // is one of the scope's own tables, checked above).
+    (db as unknown as Scoped<'sales'>)
       .selectFrom(table as 'sales')
       .select(['id', 'request_hash'])
       .where('cashier_id', '=', p.cashierId)
       .where('idempotency_key', '=', p.key),
   );
-}
-
-export async function findByIdempotencyKey(
-  db: Kysely<Database>,
-  table: IdempotentTable,
-  cashierId: string,
-  key: string,
-): Promise<{ id: string; request_hash: string } | undefined> {
-  return lookups[table].first(db, { cashierId, key });
 }
 
 /** SHA-256 of the canonical JSON of what identifies the request (leave secrets such as passwords out). */
@@ -51,7 +48,8 @@ export function requestHashOf(request: unknown): string {
 }
 
 export interface IdempotentRequest {
-  readonly table: IdempotentTable;
+  /** The owner's lookup of its table (keyLookup). */
+  readonly lookup: KeyLookup;
   readonly cashierId: string;
   readonly key: string;
   /** requestHashOf the request. */
@@ -59,11 +57,8 @@ export interface IdempotentRequest {
 }
 
 /** The row that already answered this key, or undefined; IDEMPOTENCY_KEY_REUSED when it answered another request. */
-export async function replayedId(
-  db: Kysely<Database>,
-  request: IdempotentRequest,
-): Promise<string | undefined> {
-  const existing = await findByIdempotencyKey(db, request.table, request.cashierId, request.key);
+export async function replayedId(db: Connection, request: IdempotentRequest): Promise<string | undefined> {
+  const existing = await request.lookup.first(db, { cashierId: request.cashierId, key: request.key });
   if (!existing) return undefined;
   if (existing.request_hash !== request.hash)
     throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: request.key });

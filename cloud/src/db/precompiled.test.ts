@@ -1,28 +1,30 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { precompile } from './precompiled.js';
+import type { Database } from './schema.js';
 import { databaseBackends, type TestDatabase } from './testing.js';
 import { transaction } from './transaction.js';
 
-const insertSite = precompile<{ id: string; name: string; createdAt: number }, { id: string }>((db, p) =>
-  db
-    .insertInto('sites')
-    .values({
-      id: p.id,
-      name_zh: p.name,
-      name_en: p.name,
-      timezone: 'Asia/Shanghai',
-      daily_capacity: null,
-      created_at: p.createdAt,
-      age_policy: null,
-    })
-    .returning('id'),
+const insertSite = precompile<{ id: string; name: string; createdAt: number }, { id: string }, Database>(
+  (db, p) =>
+    db
+      .insertInto('sites')
+      .values({
+        id: p.id,
+        name_zh: p.name,
+        name_en: p.name,
+        timezone: 'Asia/Shanghai',
+        daily_capacity: null,
+        created_at: p.createdAt,
+        age_policy: null,
+      })
+      .returning('id'),
 );
 
-const siteById = precompile<{ id: string }, { id: string; name_zh: string; created_at: number }>((db, p) =>
-  db.selectFrom('sites').select(['id', 'name_zh', 'created_at']).where('id', '=', p.id),
+const siteById = precompile<{ id: string }, { id: string; name_zh: string; created_at: number }, Database>(
+  (db, p) => db.selectFrom('sites').select(['id', 'name_zh', 'created_at']).where('id', '=', p.id),
 );
 
-const capSite = precompile<{ id: string; cap: number }, never>((db, p) =>
+const capSite = precompile<{ id: string; cap: number }, never, Database>((db, p) =>
   db.updateTable('sites').set({ daily_capacity: p.cap }).where('id', '=', p.id),
 );
 

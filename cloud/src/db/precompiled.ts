@@ -9,7 +9,6 @@
  * would see the placeholder instead. Build such statements the usual way.
  */
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
-import type { Database } from './schema.js';
 import type { Connection } from './scoped.js';
 
 /** One placeholder per parameter name; pass them where the values go. */
@@ -35,12 +34,13 @@ export interface PrecompiledStatement<P, Row> {
 }
 
 /**
- * `build` receives the database and a placeholder object: `precompile<{ id: number }, Row>((db, p) =>
+ * `build` receives the database and a placeholder object: `precompile<{ id: number }, Row, DB>((db, p) =>
  * db.selectFrom('gates').selectAll().where('id', '=', p.id))`. It runs once per dialect, so it must not branch on
  * parameter values. Modules build theirs through their table scope (`venueTables.precompile(…)`, scoped.ts), which
- * types `db` on the module's own tables; the statement then runs on any connection or transaction.
+ * types `db` on the module's own tables; the statement then runs on any connection or transaction. There is no
+ * default `DB`: a statement names the tables it is typed on.
  */
-export function precompile<P extends Record<string, unknown>, Row, DB = Database>(
+export function precompile<P extends Record<string, unknown>, Row, DB>(
   build: (db: Kysely<DB>, p: Placeholders<P>) => Compilable<Row>,
 ): PrecompiledStatement<P, Row> {
   // Keyed by the dialect's adapter class: a transaction shares its database's adapter, and SQLite and PostgreSQL

@@ -22,9 +22,8 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CommandAck, CommandAction } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
@@ -32,6 +31,7 @@ import { BatchQueue } from '../../platform/batch-queue.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import type { ControlRoomMetrics } from '../metrics/control-room-metrics.js';
 import * as repo from './repo.js';
+import { type CommandDb, commandTables } from './tables.js';
 import { type CommandTargetInput, resolveTarget } from './targets.js';
 
 /** Acks may take this long after `expiresAt` to arrive before a gate counts as timed out. */
@@ -53,7 +53,7 @@ export interface IssueCommand {
 }
 
 export interface DispatcherDeps {
-  readonly db: Kysely<Database>;
+  readonly db: Connection;
   readonly bus: Pick<MqttBus, 'publish'>;
   /** Live status, to record whether each gate was online when the command went out. */
   readonly status: { get(gateId: string): { online: boolean } | undefined };
@@ -76,7 +76,7 @@ interface OpenCommand {
 }
 
 export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
-  private readonly db: Kysely<Database>;
+  private readonly db: CommandDb;
   private readonly now: () => number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
@@ -94,7 +94,7 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
   constructor(private readonly deps: DispatcherDeps) {
     super();
     this.setMaxListeners(0);
-    this.db = deps.db;
+    this.db = commandTables(deps.db);
     this.now = deps.now ?? Date.now;
   }
 

@@ -9,8 +9,7 @@
  * subscribe time that says exactly what the hub already holds is not written again.
  */
 import type { GateState, Heartbeat } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { InboundMessage, MqttExtension } from '../../mqtt/extensions/types.js';
 import { BatchQueue } from '../../platform/batch-queue.js';
 import { type GateStatus, type GateStatusHub, statusFromRow } from './hub.js';
@@ -87,7 +86,7 @@ export function gateStatusExtension(repo: GateStatusRepo, hub: GateStatusHub): M
     return batch.map(() => undefined);
   }
 
-  function write(entry: Write, trx?: Kysely<Database>): Promise<GateStatusRow | undefined> {
+  function write(entry: Write, trx?: Connection): Promise<GateStatusRow | undefined> {
     return entry.kind === 'state'
       ? repo.applyState(entry.params, entry, trx)
       : repo.applyHeartbeat(entry.params, trx);

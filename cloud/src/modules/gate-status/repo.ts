@@ -7,11 +7,11 @@
  * a site report a new state within a second of an emergency open, and each report used to cost a built upsert and a
  * second query for the row.
  */
-import type { Kysely, Selectable } from 'kysely';
-import { type Placeholders, precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Selectable } from 'kysely';
+import type { Placeholders } from '../../db/precompiled.js';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
-import type { GateStatusTable } from './tables.js';
+import { type GateStatusDb, type GateStatusTable, gateStatusTables } from './tables.js';
 
 export type GateStatusRow = Selectable<GateStatusTable>;
 
@@ -63,7 +63,7 @@ function commonColumns(p: Placeholders<StateParams>) {
  * count as the gate being seen now.
  */
 function stateUpsert(kind: { will: boolean; retained: boolean }) {
-  return precompile<StateParams, GateStatusRow>((db, p) =>
+  return gateStatusTables.precompile<StateParams, GateStatusRow>((db, p) =>
     db
       .insertInto('gate_status')
       .values({
@@ -113,7 +113,7 @@ function heartbeatColumns(p: Placeholders<HeartbeatParams>) {
 
 // A heartbeat proves the gate is connected, but `online` belongs to the state topic: a row created by a heartbeat
 // (state not yet seen) starts online, an existing row keeps what its state said.
-const heartbeatUpsert = precompile<HeartbeatParams, GateStatusRow>((db, p) =>
+const heartbeatUpsert = gateStatusTables.precompile<HeartbeatParams, GateStatusRow>((db, p) =>
   db
     .insertInto('gate_status')
     .values({ gate_id: p.gateId, site_id: p.siteId, ...heartbeatColumns(p), online: 1 })
@@ -122,7 +122,11 @@ const heartbeatUpsert = precompile<HeartbeatParams, GateStatusRow>((db, p) =>
 );
 
 export class GateStatusRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: GateStatusDb;
+
+  constructor(db: Connection) {
+    this.db = gateStatusTables(db);
+  }
 
   async all(): Promise<GateStatusRow[]> {
     return this.db.selectFrom('gate_status').selectAll().orderBy('site_id').orderBy('gate_id').execute();
@@ -133,7 +137,7 @@ export class GateStatusRepo {
   }
 
   /** Runs `fn` in one transaction (several messages written together). */
-  inTransaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  inTransaction<T>(fn: (trx: Connection) => Promise<T>): Promise<T> {
     return transaction(this.db, fn);
   }
 
@@ -141,7 +145,7 @@ export class GateStatusRepo {
   async applyState(
     params: StateParams,
     kind: { will: boolean; retained: boolean },
-    db: Kysely<Database> = this.db,
+    db: Connection = this.db,
   ): Promise<GateStatusRow | undefined> {
     const upserts = kind.will ? STATE_UPSERTS.will : STATE_UPSERTS.state;
     const statement = kind.retained ? upserts.retained : upserts.live;
@@ -151,7 +155,7 @@ export class GateStatusRepo {
   /** Stores a heartbeat; the gate's row as it now is. */
   async applyHeartbeat(
     params: HeartbeatParams,
-    db: Kysely<Database> = this.db,
+    db: Connection = this.db,
   ): Promise<GateStatusRow | undefined> {
     return heartbeatUpsert.first(db, params);
   }

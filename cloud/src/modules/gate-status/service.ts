@@ -1,13 +1,12 @@
 /** Gate status as stored: what the API shows when no live MQTT side runs (tests, tools). */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { type GateStatus, statusFromRow } from './hub.js';
 import { GateStatusRepo } from './repo.js';
 
 export class GateStatusService {
   readonly repo: GateStatusRepo;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Connection) {
     this.repo = new GateStatusRepo(db);
   }
 

@@ -19,6 +19,7 @@ import {
 } from '../metrics/testing.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { PassageIngestion, type StoredEvent } from './service.js';
+import { passageTables } from './tables.js';
 
 describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
   let env: ControlRoomEnv;
@@ -240,7 +241,7 @@ describe.each(databaseBackends())('passage ingestion on $name', (backend) => {
         name: 'record',
         apply: async (trx, event) => {
           // Inside the same transaction the event row is already visible.
-          const row = await trx
+          const row = await passageTables(trx)
             .selectFrom('passage_events')
             .select('event_id')
             .where('event_id', '=', event.event_id)

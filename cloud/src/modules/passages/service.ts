@@ -12,13 +12,12 @@
  * cannot be stored fails alone and the others are stored (platform/batch-queue.ts).
  */
 import type { DenialEvent, PassageEvent } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { BatchQueue } from '../../platform/batch-queue.js';
 import type { OccupancyAlert, OccupancyFigure, OccupancyService } from '../occupancy/service.js';
 import * as repo from './repo.js';
-import type { PassageEventsTable } from './tables.js';
+import { type PassageDb, type PassageEventsTable, passageTables } from './tables.js';
 
 /** An event as stored; what hooks receive. */
 export type StoredEvent = PassageEventsTable;
@@ -34,9 +33,9 @@ export interface PassageHook<Prepared = unknown> {
    * instead of one per event: on PostgreSQL each is a round trip while the batch holds its transaction). Runs in the
    * batch's transaction before `apply`; what it returns is handed to `apply` for each event of that batch only.
    */
-  prepare?(trx: Transaction<Database>, events: readonly StoredEvent[]): Promise<Prepared>;
+  prepare?(trx: Connection, events: readonly StoredEvent[]): Promise<Prepared>;
   /** Applies one event, in the order the events were stored. */
-  apply(trx: Transaction<Database>, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
+  apply(trx: Connection, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
 }
 
 export type IngestOutcome =
@@ -69,21 +68,22 @@ export class PassageIngestion {
     onFailure: 'retry-each',
   });
 
+  private readonly db: PassageDb;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    db: Connection,
     private readonly occupancy: OccupancyService,
     private readonly hooks: readonly PassageHook[] = [],
-  ) {}
+  ) {
+    this.db = passageTables(db);
+  }
 
   /** Applies one event; resolves once it is committed (with the events that share its transaction). */
   ingest(received: ReceivedEvent): Promise<IngestOutcome> {
     return this.queue.add(received);
   }
 
-  private async applyBatch(
-    trx: Transaction<Database>,
-    received: readonly ReceivedEvent[],
-  ): Promise<IngestOutcome[]> {
+  private async applyBatch(trx: Connection, received: readonly ReceivedEvent[]): Promise<IngestOutcome[]> {
     const gates = await repo.gatePlaces(
       trx,
       received.map((r) => r.gateId),

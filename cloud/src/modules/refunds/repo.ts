@@ -1,11 +1,18 @@
 /** The refunds module's SQL: refunds, their tickets and payments. Callers pass a db or a transaction. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database } from '../../db/schema.js';
+
+import type { Insertable, Selectable } from 'kysely';
+import { keyLookup } from '../../db/idempotency.js';
+import type { Connection } from '../../db/scoped.js';
 import type { MethodAmount } from './policy.js';
 import type { ListRefundsQuery, Refund } from './schemas.js';
-import type { RefundPaymentsTable, RefundsTable, RefundTicketsTable } from './tables.js';
+import {
+  type RefundPaymentsTable,
+  type RefundsTable,
+  type RefundTicketsTable,
+  refundTables,
+} from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 export async function insertRefund(
   db: Db,
@@ -13,13 +20,13 @@ export async function insertRefund(
   tickets: readonly Insertable<RefundTicketsTable>[],
   payments: readonly Insertable<RefundPaymentsTable>[],
 ): Promise<void> {
-  await db.insertInto('refunds').values(refund).execute();
+  await refundTables(db).insertInto('refunds').values(refund).execute();
   for (let i = 0; i < tickets.length; i += 200)
-    await db
+    await refundTables(db)
       .insertInto('refund_tickets')
       .values(tickets.slice(i, i + 200))
       .execute();
-  if (payments.length > 0) await db.insertInto('refund_payments').values(payments).execute();
+  if (payments.length > 0) await refundTables(db).insertInto('refund_payments').values(payments).execute();
 }
 
 /**
@@ -28,57 +35,13 @@ export async function insertRefund(
  */
 export async function refundedForSale(db: Db, saleId: string): Promise<MethodAmount[]> {
   return (
-    await db
+    await refundTables(db)
       .selectFrom('refund_payments as p')
       .innerJoin('refunds as r', 'r.id', 'p.refund_id')
       .select(['p.method', 'p.amount_fen', 'p.supplement_fen'])
       .where('r.sale_id', '=', saleId)
       .execute()
   ).map((row) => ({ method: row.method, amountFen: row.amount_fen - row.supplement_fen }));
-}
-
-/** Supplements issue a ticket in place of another at most this many times over; a longer chain is a data error. */
-const MAX_CHAIN = 1_000;
-
-export interface UpgradeMoney {
-  readonly supplementIds: string[];
-  /** What the upgrades charged, in total. */
-  readonly amountFen: number;
-  /** What they took by each method, cash net of the change handed out. */
-  readonly paid: MethodAmount[];
-}
-
-/**
- * The upgrades paid for on the way to `ticketId`: follows the supplements that issued it back to the sold ticket
- * (through reissues, whose fee buys a service, not the ticket, and so is not counted).
- */
-export async function upgradeMoneyOf(db: Db, ticketId: number): Promise<UpgradeMoney> {
-  const supplementIds: string[] = [];
-  let amountFen = 0;
-  const paid: MethodAmount[] = [];
-  let current = ticketId;
-  for (let step = 0; step < MAX_CHAIN; step++) {
-    const row = await db
-      .selectFrom('supplements')
-      .select(['id', 'kind', 'ticket_id', 'amount_fen', 'change_fen'])
-      .where('new_ticket_id', '=', current)
-      .executeTakeFirst();
-    if (!row) return { supplementIds, amountFen, paid };
-    if (row.kind === 'upgrade' && row.amount_fen > 0) {
-      supplementIds.push(row.id);
-      amountFen += row.amount_fen;
-      const payments = await db
-        .selectFrom('supplement_payments')
-        .select(['method', 'amount_fen'])
-        .where('supplement_id', '=', row.id)
-        .orderBy('seq')
-        .execute();
-      for (const p of payments) paid.push({ method: p.method, amountFen: p.amount_fen });
-      if (row.change_fen > 0) paid.push({ method: 'cash', amountFen: -row.change_fen });
-    }
-    current = row.ticket_id;
-  }
-  throw new Error(`supplement chain of ticket ${ticketId} is longer than ${MAX_CHAIN}`);
 }
 
 function refundOf(
@@ -122,8 +85,18 @@ async function withDetails(db: Db, rows: Selectable<RefundsTable>[]): Promise<Re
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const [tickets, payments] = await Promise.all([
-    db.selectFrom('refund_tickets').selectAll().where('refund_id', 'in', ids).orderBy('ticket_id').execute(),
-    db.selectFrom('refund_payments').selectAll().where('refund_id', 'in', ids).orderBy('seq').execute(),
+    refundTables(db)
+      .selectFrom('refund_tickets')
+      .selectAll()
+      .where('refund_id', 'in', ids)
+      .orderBy('ticket_id')
+      .execute(),
+    refundTables(db)
+      .selectFrom('refund_payments')
+      .selectAll()
+      .where('refund_id', 'in', ids)
+      .orderBy('seq')
+      .execute(),
   ]);
   return rows.map((row) =>
     refundOf(
@@ -135,14 +108,18 @@ async function withDetails(db: Db, rows: Selectable<RefundsTable>[]): Promise<Re
 }
 
 export async function findRefund(db: Db, id: string): Promise<Refund | undefined> {
-  const row = await db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await refundTables(db)
+    .selectFrom('refunds')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && (await withDetails(db, [row]))[0];
 }
 
 /** The refunds that include any of `ticketIds` (a ticket's refund history). */
 export async function refundsOfTickets(db: Db, ticketIds: readonly number[]): Promise<Refund[]> {
   if (ticketIds.length === 0) return [];
-  const rows = await db
+  const rows = await refundTables(db)
     .selectFrom('refunds')
     .selectAll()
     .where('id', 'in', (eb) =>
@@ -158,7 +135,7 @@ export async function refundsOfTickets(db: Db, ticketIds: readonly number[]): Pr
 
 /** Newest first. */
 export async function listRefunds(db: Db, query: ListRefundsQuery): Promise<Refund[]> {
-  let select = db.selectFrom('refunds').selectAll();
+  let select = refundTables(db).selectFrom('refunds').selectAll();
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.saleId !== undefined) select = select.where('sale_id', '=', query.saleId);
   if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);
@@ -167,3 +144,6 @@ export async function listRefunds(db: Db, query: ListRefundsQuery): Promise<Refu
   const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return withDetails(db, rows);
 }
+
+/** The row that answered a cashier's idempotency key (db/idempotency.ts). */
+export const byIdempotencyKey = keyLookup(refundTables, 'refunds');

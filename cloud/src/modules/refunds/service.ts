@@ -32,6 +32,7 @@ import type { CapacityService } from '../capacity/service.js';
 import type { Sale } from '../sales/schemas.js';
 import type { SalesService } from '../sales/service.js';
 import { voidRefundedStub } from '../stock/activation.js';
+import { upgradeMoneyOf } from '../supplements/reads.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
@@ -110,7 +111,7 @@ export class RefundsService {
   async refund(command: RefundCommand): Promise<IdempotentResult<Refund>> {
     const { input, cashier } = command;
     const request: IdempotentRequest = {
-      table: 'refunds',
+      lookup: repo.byIdempotencyKey,
       cashierId: cashier.id,
       key: command.idempotencyKey,
       hash: requestHash(input),
@@ -185,7 +186,7 @@ export class RefundsService {
         now,
         site.timezone,
       );
-      const upgrades = await repo.upgradeMoneyOf(db, ticketId);
+      const upgrades = await upgradeMoneyOf(db, ticketId);
       upgradesPaid.push(...upgrades.paid);
       supplementIds.push(...upgrades.supplementIds);
       tickets.push({

@@ -1,12 +1,20 @@
 /** The sales module's SQL: sales, lines and payments. Callers pass a db or a transaction. */
-import { type Insertable, type Kysely, PostgresAdapter, type QueryCreator, type Selectable } from 'kysely';
-import { type PrecompiledStatement, precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+
+import { type Insertable, PostgresAdapter, type QueryCreator, type Selectable } from 'kysely';
+import { keyLookup } from '../../db/idempotency.js';
+import type { PrecompiledStatement } from '../../db/precompiled.js';
+import { type Connection, readModel } from '../../db/scoped.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { ListSalesQuery, Sale, SaleSummary } from './schemas.js';
-import type { SaleLinesTable, SalePaymentsTable, SalesTable } from './tables.js';
+import {
+  type SaleLinesTable,
+  type SalePaymentsTable,
+  type SalesTable,
+  type SaleTables,
+  saleTables,
+} from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 function summaryOf(row: Selectable<SalesTable>): SaleSummary {
   return {
@@ -96,7 +104,7 @@ function insertsFor(lineCount: number, paymentCount: number): PrecompiledStateme
   const shape = `${lineCount}/${paymentCount}`;
   let statements = inserts.get(shape);
   if (statements) return statements;
-  type Creator = QueryCreator<Database>;
+  type Creator = QueryCreator<SaleTables>;
   const sale = (db: Creator, p: P) => db.insertInto('sales').values(rowOf(p, 's', SALE_COLUMNS));
   const lines = (db: Creator, p: P) =>
     db
@@ -107,11 +115,11 @@ function insertsFor(lineCount: number, paymentCount: number): PrecompiledStateme
       .insertInto('sale_payments')
       .values(Array.from({ length: paymentCount }, (_, i) => rowOf(p, `p${i}`, PAYMENT_COLUMNS)));
   const sqlite = [
-    precompile<Params, never>((db, p) => sale(db, p as P)),
-    precompile<Params, never>((db, p) => lines(db, p as P)),
-    ...(paymentCount > 0 ? [precompile<Params, never>((db, p) => payments(db, p as P))] : []),
+    saleTables.precompile<Params, never>((db, p) => sale(db, p as P)),
+    saleTables.precompile<Params, never>((db, p) => lines(db, p as P)),
+    ...(paymentCount > 0 ? [saleTables.precompile<Params, never>((db, p) => payments(db, p as P))] : []),
   ];
-  const postgres = precompile<Params, never>((db, p) => {
+  const postgres = saleTables.precompile<Params, never>((db, p) => {
     const withSale = db.with('sale', (qb) => sale(qb, p as P)) as unknown as Creator;
     if (paymentCount === 0) return lines(withSale, p as P);
     const withLines = withSale.with('line', (qb) => lines(qb, p as P)) as unknown as Creator;
@@ -140,12 +148,18 @@ export async function insertSale(
   for (const statement of statements.slice(0, -1)) await statement.rows(db, params);
 }
 
+/**
+ * Read model: a sale's lines with their type version's names (ticket-types') and slot times (capacity's), one
+ * statement for a sale's detail.
+ */
+const linesWithTypeAndSlot = readModel<'sale_lines' | 'ticket_type_versions' | 'capacity_slots'>();
+
 /** The sale without its tickets (the tickets module reads those). */
 export async function findSale(db: Db, id: string): Promise<Omit<Sale, 'tickets'> | undefined> {
-  const row = await db.selectFrom('sales').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await saleTables(db).selectFrom('sales').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return undefined;
   const [lines, payments] = await Promise.all([
-    db
+    linesWithTypeAndSlot(db)
       .selectFrom('sale_lines as l')
       .innerJoin('ticket_type_versions as v', (join) =>
         join.onRef('v.type_id', '=', 'l.type_id').onRef('v.version', '=', 'l.type_version'),
@@ -156,7 +170,7 @@ export async function findSale(db: Db, id: string): Promise<Omit<Sale, 'tickets'
       .where('l.sale_id', '=', id)
       .orderBy('l.line_no')
       .execute(),
-    db
+    saleTables(db)
       .selectFrom('sale_payments')
       .select(['method', 'amount_fen'])
       .where('sale_id', '=', id)
@@ -189,7 +203,7 @@ export async function listSales(
   query: ListSalesQuery,
   cursor: { createdAt: number; id: string } | undefined,
 ): Promise<SaleSummary[]> {
-  let select = db.selectFrom('sales').selectAll();
+  let select = saleTables(db).selectFrom('sales').selectAll();
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.windowId !== undefined) select = select.where('window_id', '=', query.windowId);
   if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);
@@ -205,3 +219,6 @@ export async function listSales(
   const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return rows.map(summaryOf);
 }
+
+/** The row that answered a cashier's idempotency key (db/idempotency.ts). */
+export const byIdempotencyKey = keyLookup(saleTables, 'sales');

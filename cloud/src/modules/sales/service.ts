@@ -82,7 +82,7 @@ export class SalesService {
   async sell(command: SaleCommand): Promise<IdempotentResult<Sale>> {
     const { input, cashier, context } = command;
     const request: IdempotentRequest = {
-      table: 'sales',
+      lookup: repo.byIdempotencyKey,
       cashierId: cashier.id,
       key: command.idempotencyKey,
       hash: requestHashOf(input),

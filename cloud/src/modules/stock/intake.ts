@@ -4,8 +4,7 @@
  * entry, inside the caller's transaction.
  */
 import { checkBarcode } from '@scenic/protocol';
-import type { Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -30,7 +29,7 @@ export interface IntakeDeps {
 
 /** A print run (门票制作) of `count` fresh codes, none equal to any code already in stock. */
 export async function generateBatch(
-  trx: Transaction<Database>,
+  trx: Connection,
   input: GenerateBatch,
   context: ChangeContext,
   deps: IntakeDeps,
@@ -56,7 +55,7 @@ export async function generateBatch(
  * position.
  */
 export async function importBatch(
-  trx: Transaction<Database>,
+  trx: Connection,
   input: ImportBatch,
   context: ChangeContext,
   deps: IntakeDeps,
@@ -97,7 +96,7 @@ interface NewBatch {
 }
 
 async function createBatch(
-  trx: Transaction<Database>,
+  trx: Connection,
   { source, ticketTypeId, note, codes }: NewBatch,
   context: ChangeContext,
   deps: IntakeDeps,

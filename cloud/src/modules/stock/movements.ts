@@ -4,8 +4,7 @@
  * Each runs inside the caller's transaction, with one ledger row per code and one audit entry.
  */
 import { normaliseBarcodeDigits } from '@scenic/protocol';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { recordAudit } from '../../platform/audit/record.js';
 import { findOperatorById, rolesAndPermissionsOf } from '../../platform/auth/repo.js';
 import type { ChangeContext } from '../../platform/change-context.js';
@@ -33,7 +32,7 @@ const OPERATION: Record<MoveKind, Localized> = {
 
 /** 出仓: codes in the warehouse go to a cashier who may sell. */
 export async function issue(
-  trx: Transaction<Database>,
+  trx: Connection,
   input: IssueRequest,
   context: ChangeContext,
   now: () => number,
@@ -53,7 +52,7 @@ export async function issue(
 
 /** 入仓: a cashier hands unsold codes back. Only codes issued to that cashier. */
 export function returnToWarehouse(
-  trx: Transaction<Database>,
+  trx: Connection,
   input: ReturnRequest,
   context: ChangeContext,
   now: () => number,
@@ -72,7 +71,7 @@ export function returnToWarehouse(
 
 /** Lost or damaged stubs, from the warehouse or from a cashier; a sold code is the refunds module's business. */
 export function voidCodes(
-  trx: Transaction<Database>,
+  trx: Connection,
   input: VoidRequest,
   context: ChangeContext,
   now: () => number,
@@ -106,7 +105,7 @@ interface MoveRequest {
 }
 
 async function move(
-  trx: Transaction<Database>,
+  trx: Connection,
   { kind, selection, context, now: clock }: MoveRequest,
   rule: MoveRule,
 ): Promise<Moved> {
@@ -162,7 +161,7 @@ async function move(
 }
 
 /** The selected rows, every one of which must exist; listed codes are normalised and de-duplicated. */
-async function resolve(db: Kysely<Database>, selection: Selection): Promise<repo.CodeRow[]> {
+async function resolve(db: Connection, selection: Selection): Promise<repo.CodeRow[]> {
   if (selection.range) {
     const { batchId, fromSeq, toSeq } = selection.range;
     const rows = await repo.codesInRange(db, batchId, fromSeq, toSeq);
@@ -184,7 +183,7 @@ async function resolve(db: Kysely<Database>, selection: Selection): Promise<repo
 }
 
 /** Stock goes only to an active operator allowed to sell: anyone else could not account for it. */
-async function requireCashier(db: Kysely<Database>, cashierId: string): Promise<void> {
+async function requireCashier(db: Connection, cashierId: string): Promise<void> {
   const operator = await findOperatorById(db, cashierId);
   const allowed =
     operator?.active === 1 && (await rolesAndPermissionsOf(db, cashierId)).permissions.includes('sales.sell');

@@ -6,8 +6,7 @@
  * entry; a code that is not where the operation expects it refuses the whole request and names every such code.
  */
 import { generateBarcodes, normaliseBarcodeDigits } from '@scenic/protocol';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -32,9 +31,8 @@ import type {
   VoidRequest,
   WarehouseBalance,
 } from './schemas.js';
+import { type StockDb, stockTables } from './tables.js';
 import { batchOf, codeDetailOf } from './views.js';
-
-type Db = Kysely<Database>;
 
 const BATCH: Localized = { 'zh-CN': '票库批次', en: 'Stock batch' };
 
@@ -48,11 +46,10 @@ export class StockService {
   private readonly now: () => number;
   private readonly intake: intake.IntakeDeps;
 
-  constructor(
-    private readonly db: Db,
-    ticketTypes: TicketTypesService,
-    options: StockServiceOptions = {},
-  ) {
+  private readonly db: StockDb;
+
+  constructor(db: Connection, ticketTypes: TicketTypesService, options: StockServiceOptions = {}) {
+    this.db = stockTables(db);
     this.now = options.now ?? Date.now;
     this.intake = {
       ticketTypes,

@@ -1,10 +1,17 @@
 /** The supplements module's SQL: supplements, their payments and the fee rates. Callers pass a db or a transaction. */
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { ListSupplementsQuery } from './schemas.js';
-import type { FeeReason, SupplementPaymentsTable, SupplementsTable } from './tables.js';
 
-type Db = Kysely<Database>;
+import type { Insertable, Selectable } from 'kysely';
+import { keyLookup } from '../../db/idempotency.js';
+import type { Connection } from '../../db/scoped.js';
+import type { ListSupplementsQuery } from './schemas.js';
+import {
+  type FeeReason,
+  type SupplementPaymentsTable,
+  type SupplementsTable,
+  supplementTables,
+} from './tables.js';
+
+type Db = Connection;
 export type SupplementRow = Selectable<SupplementsTable> & {
   payments: { method: SupplementPaymentsTable['method']; amountFen: number }[];
 };
@@ -14,13 +21,14 @@ export async function insertSupplement(
   row: Insertable<SupplementsTable>,
   payments: readonly Insertable<SupplementPaymentsTable>[],
 ): Promise<void> {
-  await db.insertInto('supplements').values(row).execute();
-  if (payments.length > 0) await db.insertInto('supplement_payments').values(payments).execute();
+  await supplementTables(db).insertInto('supplements').values(row).execute();
+  if (payments.length > 0)
+    await supplementTables(db).insertInto('supplement_payments').values(payments).execute();
 }
 
 async function withPayments(db: Db, rows: Selectable<SupplementsTable>[]): Promise<SupplementRow[]> {
   if (rows.length === 0) return [];
-  const payments = await db
+  const payments = await supplementTables(db)
     .selectFrom('supplement_payments')
     .selectAll()
     .where(
@@ -39,7 +47,11 @@ async function withPayments(db: Db, rows: Selectable<SupplementsTable>[]): Promi
 }
 
 export async function findSupplement(db: Db, id: string): Promise<SupplementRow | undefined> {
-  const row = await db.selectFrom('supplements').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await supplementTables(db)
+    .selectFrom('supplements')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row && (await withPayments(db, [row]))[0];
 }
 
@@ -47,7 +59,7 @@ export async function findSupplement(db: Db, id: string): Promise<SupplementRow 
 export async function supplementsOfTickets(db: Db, ticketIds: readonly number[]): Promise<SupplementRow[]> {
   if (ticketIds.length === 0) return [];
   const ids = [...ticketIds];
-  const rows = await db
+  const rows = await supplementTables(db)
     .selectFrom('supplements')
     .selectAll()
     .where((eb) => eb.or([eb('ticket_id', 'in', ids), eb('new_ticket_id', 'in', ids)]))
@@ -57,7 +69,7 @@ export async function supplementsOfTickets(db: Db, ticketIds: readonly number[])
 }
 
 export async function listSupplements(db: Db, query: ListSupplementsQuery): Promise<SupplementRow[]> {
-  let select = db.selectFrom('supplements').selectAll();
+  let select = supplementTables(db).selectFrom('supplements').selectAll();
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.ticketId !== undefined) {
     const id = query.ticketId;
@@ -68,7 +80,7 @@ export async function listSupplements(db: Db, query: ListSupplementsQuery): Prom
 }
 
 export async function feeRate(db: Db, typeId: number, reason: FeeReason): Promise<number | undefined> {
-  const row = await db
+  const row = await supplementTables(db)
     .selectFrom('supplement_fee_rates')
     .select('amount_fen')
     .where('type_id', '=', typeId)
@@ -78,7 +90,7 @@ export async function feeRate(db: Db, typeId: number, reason: FeeReason): Promis
 }
 
 export async function setFeeRate(db: Db, typeId: number, reason: FeeReason, amountFen: number, now: number) {
-  await db
+  await supplementTables(db)
     .insertInto('supplement_fee_rates')
     .values({ type_id: typeId, reason, amount_fen: amountFen, updated_at: now })
     .onConflict((oc) =>
@@ -88,5 +100,13 @@ export async function setFeeRate(db: Db, typeId: number, reason: FeeReason, amou
 }
 
 export async function feeRates(db: Db) {
-  return db.selectFrom('supplement_fee_rates').selectAll().orderBy('type_id').orderBy('reason').execute();
+  return supplementTables(db)
+    .selectFrom('supplement_fee_rates')
+    .selectAll()
+    .orderBy('type_id')
+    .orderBy('reason')
+    .execute();
 }
+
+/** The row that answered a cashier's idempotency key (db/idempotency.ts). */
+export const byIdempotencyKey = keyLookup(supplementTables, 'supplements');

@@ -86,7 +86,7 @@ export class SupplementsService {
   async supplement(command: SupplementCommand): Promise<IdempotentResult<Supplement>> {
     const { input, cashier, context } = command;
     const request: IdempotentRequest = {
-      table: 'supplements',
+      lookup: repo.byIdempotencyKey,
       cashierId: cashier.id,
       key: command.idempotencyKey,
       hash: requestHash(input),

@@ -1,16 +1,16 @@
 /**
  * The tickets table's SQL. Callers pass a db or a transaction. The whitelist feed and its per-site head are in
- * whitelist-feed-repo.ts, online-validation reservations in ticket-reservations-repo.ts.
+ * whitelist-feed-repo.ts.
  */
 import type { CredentialRecord, CredentialStatus } from '@scenic/protocol';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
-import type { Database } from '../../db/schema.js';
+import { type Connection, readModel } from '../../db/scoped.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { Ticket } from './schemas.js';
-import type { TicketsTable } from './tables.js';
+import { type TicketDb, type TicketsTable, ticketTables } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 export type TicketRow = Selectable<TicketsTable>;
 type TicketWithType = TicketRow & { name_zh: string; name_en: string; kind: string };
 
@@ -69,8 +69,11 @@ function ticketOf(row: TicketWithType): Ticket {
   };
 }
 
+/** Read model: a ticket with its type version's names and kind (ticket-types' table), one statement per read. */
+const ticketWithType = readModel<'tickets' | 'ticket_type_versions'>();
+
 function withType(db: Db) {
-  return db
+  return ticketWithType(db)
     .selectFrom('tickets')
     .innerJoin('ticket_type_versions as v', (join) =>
       join.onRef('v.type_id', '=', 'tickets.type_id').onRef('v.version', '=', 'tickets.type_version'),
@@ -82,7 +85,7 @@ function withType(db: Db) {
 /** Of the ids given, those already taken. */
 export async function takenIds(db: Db, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('tickets').select('id').where('id', 'in', ids).execute();
+  const rows = await ticketTables(db).selectFrom('tickets').select('id').where('id', 'in', ids).execute();
   return new Set(rows.map((row) => row.id));
 }
 
@@ -126,7 +129,7 @@ const INSERT_BATCH = 200;
 // that did not go in (ON CONFLICT names the id only, so any other unique constraint still refuses).
 const insertTicketsIfNew = chunkedInsert({
   columns: TICKET_COLUMNS,
-  build: (db: Db, rows) =>
+  build: (db: TicketDb, rows) =>
     db
       .insertInto('tickets')
       .values(rows)
@@ -141,12 +144,12 @@ export async function insertNewTickets(
   db: Db,
   rows: readonly Insertable<TicketsTable>[],
 ): Promise<Set<number>> {
-  const inserted = await insertTicketsIfNew(db, rows);
+  const inserted = await insertTicketsIfNew(ticketTables(db), rows);
   return new Set(inserted.map((row) => Number(row.id)));
 }
 
 export async function findTicketRow(db: Db, id: number): Promise<TicketRow | undefined> {
-  return db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+  return ticketTables(db).selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
@@ -172,7 +175,7 @@ export async function updateTicket(
   >,
   now: number,
 ): Promise<TicketRow | undefined> {
-  return db
+  return ticketTables(db)
     .updateTable('tickets')
     .set({ ...patch, updated_at: now })
     .where('id', '=', id)
@@ -182,7 +185,7 @@ export async function updateTicket(
 
 /** Live tickets of one holder, type and visit day (refunded and revoked ones no longer count). */
 export async function countForHolder(db: Db, idHash: string, day: number, typeId: number): Promise<number> {
-  const row = await db
+  const row = await ticketTables(db)
     .selectFrom('tickets')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('holder_id_hash', '=', idHash)
@@ -195,7 +198,7 @@ export async function countForHolder(db: Db, idHash: string, day: number, typeId
 
 /** Every credential of the site that has not expired, whatever its status: gates must also know what was refunded or revoked. */
 export async function liveTickets(db: Db, siteId: string, now: number): Promise<TicketRow[]> {
-  return db
+  return ticketTables(db)
     .selectFrom('tickets')
     .selectAll()
     .where('site_id', '=', siteId)

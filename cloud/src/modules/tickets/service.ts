@@ -19,17 +19,17 @@ import {
   QR_FLAGS,
   type SigningKeyPair,
 } from '@scenic/protocol';
-import type { Insertable, Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Insertable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import * as repo from './repo.js';
 import type { FeedOp, FeedPage, Snapshot, Ticket } from './schemas.js';
-import type { TicketsTable } from './tables.js';
+import { type TicketDb, type TicketsTable, ticketTables } from './tables.js';
 import * as feedRepo from './whitelist-feed-repo.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 const TICKET: Localized = { 'zh-CN': '票', en: 'Ticket' };
 const MAX_TICKET_ID = 2 ** 40 - 1;
@@ -75,10 +75,14 @@ function drawTicketId(): number {
 }
 
 export class TicketsService {
+  private readonly db: TicketDb;
+
   constructor(
-    private readonly db: Db,
+    db: Connection,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.db = ticketTables(db);
+  }
 
   /**
    * Issues tickets inside the caller's transaction: ids, signed QR codes (with `signer`), rows and one feed entry

@@ -3,14 +3,13 @@
  * which gates replay to stay current. Callers pass a db or a transaction.
  */
 import type { CredentialRecord } from '@scenic/protocol';
-import { CompiledQuery, type Kysely, PostgresAdapter, sql } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
-import { precompile } from '../../db/precompiled.js';
-import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import type { FeedEntry, FeedOp } from './schemas.js';
-import type { WhitelistFeedTable } from './tables.js';
+import { type TicketDb, ticketTables, type WhitelistFeedTable } from './tables.js';
 
-type Db = Kysely<Database>;
+type Db = Connection;
 
 /** Entries per statement, each statement compiled for its entry count (db/chunked-insert.ts). */
 const INSERT_BATCH = 200;
@@ -20,7 +19,7 @@ const INSERT_BATCH = 200;
  * until commit, so versions never repeat or leave gaps; the row is created (insert-or-ignore) on the site's first
  * change only.
  */
-const bumpHead = precompile<{ siteId: string; count: number }, { version: number }>((db, p) =>
+const bumpHead = ticketTables.precompile<{ siteId: string; count: number }, { version: number }>((db, p) =>
   db
     .updateTable('whitelist_heads')
     .set({ version: sql`version + ${p.count}` })
@@ -29,7 +28,7 @@ const bumpHead = precompile<{ siteId: string; count: number }, { version: number
 );
 
 async function ensureHead(db: Db, siteId: string): Promise<void> {
-  await db
+  await ticketTables(db)
     .insertInto('whitelist_heads')
     .values({ site_id: siteId, version: 0 })
     .onConflict((oc) => oc.column('site_id').doNothing())
@@ -56,7 +55,7 @@ const FEED_COLUMNS = [
 
 const insertFeedRows = chunkedInsert({
   columns: FEED_COLUMNS,
-  build: (db: Db, rows) => db.insertInto('whitelist_feed').values(rows),
+  build: (db: TicketDb, rows) => db.insertInto('whitelist_feed').values(rows),
   read: (row: WhitelistFeedTable, column) => row[FEED_COLUMNS[column]!],
   exactUpTo: INSERT_BATCH,
 });
@@ -78,7 +77,7 @@ export async function insertFeed(
     record_json: JSON.stringify(entry.record),
     at,
   }));
-  await insertFeedRows(db, rows);
+  await insertFeedRows(ticketTables(db), rows);
 }
 
 /**
@@ -119,7 +118,9 @@ export async function appendFeed(
       const batch = entries.slice(i, i + INSERT_BATCH);
       const params: unknown[] = [siteId, batch.length, at];
       for (const entry of batch) params.push(entry.ticketId, entry.op, JSON.stringify(entry.record));
-      const result = await db.executeQuery(CompiledQuery.raw(appendFeedSql(batch.length), params));
+      const result = await ticketTables(db).executeQuery(
+        CompiledQuery.raw(appendFeedSql(batch.length), params),
+      );
       if (Number(result.numAffectedRows ?? 0n) !== batch.length) {
         // The site's first feed entry: no head row to bump yet.
         await ensureHead(db, siteId);
@@ -135,7 +136,7 @@ export async function appendFeed(
 }
 
 export async function headVersion(db: Db, siteId: string): Promise<number> {
-  const row = await db
+  const row = await ticketTables(db)
     .selectFrom('whitelist_heads')
     .select('version')
     .where('site_id', '=', siteId)
@@ -144,7 +145,7 @@ export async function headVersion(db: Db, siteId: string): Promise<number> {
 }
 
 export async function feedAfter(db: Db, siteId: string, after: number, limit: number): Promise<FeedEntry[]> {
-  const rows = await db
+  const rows = await ticketTables(db)
     .selectFrom('whitelist_feed')
     .selectAll()
     .where('site_id', '=', siteId)

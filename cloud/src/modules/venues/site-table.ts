@@ -54,8 +54,8 @@ export function siteTable<T extends keyof VenueTables, Entity, Key extends 'site
   const view = (db: Db) => db as unknown as SiteTables;
 
   // Sales read their window in every transaction: a find is compiled once (db/precompiled.ts).
-  const byKey = precompile<Pick<SiteRow, Key>, SiteRow>((db, p) => {
-    let select = view(db).selectFrom(table).selectAll();
+  const byKey = precompile<Pick<SiteRow, Key>, SiteRow, Record<string, SiteRow>>((db, p) => {
+    let select = db.selectFrom(table).selectAll();
     for (const name of key) select = select.where(name, '=', (p as SiteRow)[name]);
     return select;
   });
