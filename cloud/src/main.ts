@@ -6,7 +6,8 @@
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { readCliConfig } from './cli/read-config.js';
+import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -16,13 +17,8 @@ import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { isAppError } from './platform/errors.js';
 
 function readConfig(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.describe()}\n`);
-    process.exit(2);
-  }
+  // An invalid configuration is explained on stderr by readCliConfig; the exit code says so.
+  return readCliConfig() ?? process.exit(2);
 }
 
 function createLogger(config: Config) {
