@@ -6,7 +6,7 @@
  *
  * The MQTT side (container-mqtt.ts) is started after the services, since the broker asks the gate-access service
  * who may log in; the two services that must end a gate's live session (venues, gate access) reach the broker
- * through `gateSessions`, bound once it runs.
+ * through `disconnectGate`, bound once it runs.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -69,18 +69,12 @@ export interface Container {
   close(): Promise<void>;
 }
 
-/** Where the services end a gate's live broker session; a no-op until the MQTT side runs. */
-export interface GateSessions {
-  disconnect(gate: { siteId: string; gateId: string }): void;
-}
-
 export async function createContainer(options: ContainerOptions): Promise<Container> {
   const { config, database, logger } = options;
   let mqtt: CloudMqtt | undefined;
-  const gateSessions: GateSessions = { disconnect: (gate) => mqtt?.disconnectGate(gate) };
   const services = buildServices({
     ...options,
-    gateSessions,
+    disconnectGate: (gate) => mqtt?.disconnectGate(gate),
     lateDispatcher: () => mqtt?.controlRoom.commands,
   });
   const container: Container = {
@@ -103,16 +97,16 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
 }
 
 interface BuildOptions extends ContainerOptions {
-  readonly gateSessions: GateSessions;
+  /** Ends a gate's live broker session; a no-op until the MQTT side runs. */
+  readonly disconnectGate: (gate: { siteId: string; gateId: string }) => void;
   /** The command dispatcher runs on the MQTT side, which starts after the services. */
   readonly lateDispatcher: () => CommandDispatcher | undefined;
 }
 
 function buildServices(options: BuildOptions): CloudServices {
-  const { config, database, logger, gateSessions } = options;
+  const { config, database, logger, disconnectGate: disconnect } = options;
   const db = database.db;
   const now = options.now ?? Date.now;
-  const disconnect = (gate: { siteId: string; gateId: string }) => gateSessions.disconnect(gate);
 
   const auth = new AuthService(db, config.auth);
   const venues = new VenuesService(db, now, disconnect);

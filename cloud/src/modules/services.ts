@@ -36,6 +36,7 @@ import type { SupplementsService } from './supplements/service.js';
 import type { TicketTypesService } from './ticket-types/service.js';
 import type { TicketsService } from './tickets/service.js';
 import type { VenuesService } from './venues/service.js';
+import type { WhitelistDistributor } from './whitelist-sync/distributor.js';
 import type { WhitelistService } from './whitelist-sync/service.js';
 
 export interface CloudServices {
@@ -93,5 +94,3 @@ export interface ControlRoom {
   readonly occupancy: OccupancyHub;
   readonly metrics: ControlRoomMetrics;
 }
-
-import type { WhitelistDistributor } from './whitelist-sync/distributor.js';

@@ -22,6 +22,13 @@ const reservationsOf = (db: () => Parameters<typeof pruneReservations>[0]) => ({
   pruneReservations: (before: number, batch: number) => pruneReservations(db(), before, batch),
 });
 
+/** The distributor as the container builds it, on the test's database and bus. */
+const distributorWith = (
+  db: () => TestDatabase['database']['db'],
+  bus: MqttBus,
+  options: ConstructorParameters<typeof WhitelistDistributor>[5],
+) => new WhitelistDistributor(db(), new TicketsService(db()), reservationsOf(db), bus, silentLogger, options);
+
 describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
   let test: TestDatabase;
   let bus: MqttBus;
@@ -74,17 +81,10 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
     await transaction(db(), (trx) => new TicketsService(trx).change(trx, card, 'use', { entriesUsed: 7 }));
     expect(await feedVersions()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
-    const distributor = new WhitelistDistributor(
-      db(),
-      new TicketsService(db()),
-      reservationsOf(db),
-      bus,
-      silentLogger,
-      {
-        feedRetentionMs: DAY / 2,
-        pruneBatch: 3,
-      },
-    );
+    const distributor = distributorWith(db, bus, {
+      feedRetentionMs: DAY / 2,
+      pruneBatch: 3,
+    });
     expect(await distributor.prune()).toEqual({ feedRows: 7, reservations: 0 });
     expect(await feedVersions()).toEqual([8, 9]);
     expect(await distributor.prune()).toEqual({ feedRows: 0, reservations: 0 });
@@ -105,17 +105,10 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
 
   it('moves past feed rows pruned before they were published, so gates see a gap and resync', async () => {
     // One version per page: a round that finds its page empty must still move on.
-    const distributor = new WhitelistDistributor(
-      db(),
-      new TicketsService(db()),
-      reservationsOf(db),
-      bus,
-      silentLogger,
-      {
-        intervalMs: 3_600_000,
-        page: 1,
-      },
-    );
+    const distributor = distributorWith(db, bus, {
+      intervalMs: 3_600_000,
+      page: 1,
+    });
     await distributor.start();
     try {
       await issueTicket(db());
@@ -159,17 +152,10 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
     await reserve(now - DAY, false);
     await reserve(now + 10_000, false);
 
-    const distributor = new WhitelistDistributor(
-      db(),
-      new TicketsService(db()),
-      reservationsOf(db),
-      bus,
-      silentLogger,
-      {
-        reservationRetentionMs: 2 * DAY,
-        pruneBatch: 3,
-      },
-    );
+    const distributor = distributorWith(db, bus, {
+      reservationRetentionMs: 2 * DAY,
+      pruneBatch: 3,
+    });
     expect(await distributor.prune()).toEqual({ feedRows: 0, reservations: 7 });
     const left = await db().selectFrom('ticket_reservations').select('expires_at').execute();
     expect(left.map((r) => Number(r.expires_at)).sort()).toEqual([now - DAY, now + 10_000]);
