@@ -15,7 +15,7 @@
 /** Test code, by file name (see above). */
 const TEST_CODE = '(^|/)(test|bench|testing)/|\\.test\\.ts$|(^|/)testing\\.ts$';
 /** Our workspaces; the private test-support workspace @scenic/testkit lives at test/support. */
-const WORKSPACE = '(protocol|cloud|gate-agent|simulators|test/support)';
+const WORKSPACE = '(protocol|cloud/console|cloud(?!/console)|gate-agent|simulators|test/support)';
 /** The cloud's infrastructure: what every module may use and what must not know any module. */
 const INFRASTRUCTURE = '^cloud/src/(db|platform|mqtt)/';
 /** Table type files a module owns (`tables.ts`, `*-tables.ts`); db/schema.ts gathers them into `Database`. */
@@ -123,6 +123,23 @@ const config = {
       to: { path: '^cloud/' },
     },
     {
+      name: 'console-takes-only-types-from-cloud',
+      comment:
+        "The web console (cloud/console) reads the API's types from the cloud's schemas and services, type-only: " +
+        'nothing of the server (database, argon2, node:) may end up in the browser bundle. It talks to the cloud ' +
+        'over HTTP only.',
+      severity: 'error',
+      from: { path: '^cloud/console/' },
+      to: { path: '^cloud/src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'cloud-not-to-console',
+      comment: "The cloud serves the console's build output as files; it never imports the console's code.",
+      severity: 'error',
+      from: { path: '^cloud/src/' },
+      to: { path: '^cloud/console/' },
+    },
+    {
       name: 'production-not-to-test',
       comment:
         'Production code never imports the root test/ folder or @scenic/testkit (test/support); tests and ' +
@@ -223,6 +240,7 @@ Object.defineProperty(config, 'packageManifests', {
     allowed: {
       protocol: [],
       cloud: ['@scenic/protocol', '@scenic/testkit'],
+      'cloud/console': ['@scenic/cloud'],
       'gate-agent': ['@scenic/protocol', '@scenic/testkit'],
       simulators: ['@scenic/protocol', '@scenic/gate-agent', '@scenic/testkit'],
       'test/support': ['@scenic/protocol'],

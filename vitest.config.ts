@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
+    globalSetup: ['test/console/global-setup.ts'],
     hookTimeout: 30_000,
     // Service-backed suites (PostgreSQL, MQTT) print why they are skipped; keep that visible.
     silent: false,

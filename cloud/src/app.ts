@@ -16,10 +16,16 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { Container } from './container.js';
 import { modules } from './modules/index.js';
 import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
+import { type ConsolePages, installConsole } from './platform/console-pages.js';
 import { handleFrameworkError, installErrorHandling, validatorCompiler } from './platform/http-errors.js';
 
 /** The HTTP API over the container's services (container.ts builds them, once). */
-export async function buildApp({ config, logger, services, mqtt }: Container) {
+export interface AppOptions {
+  /** The console build to serve at `/` (default: cloud/console/dist when built); false serves no console. */
+  readonly console?: string | false;
+}
+
+export async function buildApp({ config, logger, services, mqtt }: Container, options: AppOptions = {}) {
   const app = Fastify({
     loggerInstance: logger,
     frameworkErrors: handleFrameworkError,
@@ -27,7 +33,9 @@ export async function buildApp({ config, logger, services, mqtt }: Container) {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  // The console registers after the API (below); the not-found handler asks it at request time.
+  let consolePages: ConsolePages | undefined;
+  installErrorHandling(app, () => consolePages?.fallback);
   // Before any route: every route after this must declare its access, and each request is checked against it.
   await installAuth(app, { auth: services.auth });
 
@@ -48,6 +56,7 @@ export async function buildApp({ config, logger, services, mqtt }: Container) {
   for (const module of modules) {
     await app.register(module.routes, { prefix: module.prefix ?? '', config, services, mqtt });
   }
+  if (options.console !== false) consolePages = await installConsole(app, options.console);
   return app;
 }
 

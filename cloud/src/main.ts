@@ -3,6 +3,8 @@
  * the service cannot start or dies, 2 for invalid configuration. Start-up failures a user can fix print one plain
  * line in Chinese and English, not a stack trace.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp } from './app.js';
@@ -14,6 +16,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
+import { CONSOLE_DIST } from './platform/console-pages.js';
 import { isAppError } from './platform/errors.js';
 
 function readConfig(): Config {
@@ -42,6 +45,16 @@ function listenFailure(error: unknown, { host, port }: Config['http']): string |
     default:
       return undefined;
   }
+}
+
+/** A plain line for the person who ran `npm start`, whatever the log format: where the console opens. */
+function announce({ host, port }: Config['http']): void {
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shown}:${port}/`;
+  const line = existsSync(join(CONSOLE_DIST, 'index.html'))
+    ? `控制台 / Console: ${url}   接口文档 / API docs: ${url}docs`
+    : `控制台尚未构建，请运行 npm run build:console / The console is not built: run npm run build:console   接口文档 / API docs: ${url}docs`;
+  process.stdout.write(`${line}\n`);
 }
 
 async function main(): Promise<void> {
@@ -100,6 +113,7 @@ async function main(): Promise<void> {
     new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
   anchors?.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
+  announce(config.http);
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');

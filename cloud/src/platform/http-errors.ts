@@ -121,14 +121,21 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 
 export function installErrorHandling<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
+  /** Answers an unmatched request before the 404/405 (the console's history fallback); undefined declines. */
+  fallback?: () => ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | undefined,
 ): void {
   app.setErrorHandler((error, request, reply) => answerError(error, request, reply));
 
   // No route for this method and path: 405 when the path exists under other methods, 404 otherwise.
   app.setNotFoundHandler((request, reply) => {
+    const answered = fallback?.()?.(request, reply);
+    if (answered) return answered;
     const path = pathOf(request);
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (allowed.length === 0) return sendError(request, reply, routeNotFound(request));
+    // A route that exists for this very method and still fell through (a missing asset file) is a plain 404.
+    if (allowed.length === 0 || allowed.includes(request.method as (typeof METHODS)[number])) {
+      return sendError(request, reply, routeNotFound(request));
+    }
     reply.header('allow', allowed.join(', '));
     return sendError(
       request,

@@ -1,0 +1,53 @@
+/**
+ * Builds the console into cloud/console/dist (never committed). `--if-stale` skips the build when dist is newer
+ * than every source file, so `npm start` builds on a fresh clone and after a change, and starts at once otherwise.
+ * Exit code 1 when the build fails (npm start then stops with Vite's message instead of serving an old console).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const consoleDir = fileURLToPath(new URL('..', import.meta.url));
+const builtIndex = join(consoleDir, 'dist', 'index.html');
+
+function newestSource(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestSource(join(path, entry)));
+  return newest;
+}
+
+export function consoleIsStale(): boolean {
+  if (!existsSync(builtIndex)) return true;
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) =>
+    join(consoleDir, name),
+  );
+  const newest = Math.max(...sources.filter((path) => existsSync(path)).map(newestSource));
+  return newest > statSync(builtIndex).mtimeMs;
+}
+
+export function buildConsole(): boolean {
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: consoleDir,
+    stdio: 'inherit',
+  });
+  return run.status === 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const ifStale = process.argv.includes('--if-stale');
+  if (ifStale && !consoleIsStale()) {
+    console.log('控制台已是最新构建 / The console build is up to date');
+  } else {
+    console.log('正在构建控制台… / Building the console…');
+    if (!buildConsole()) {
+      console.error('控制台构建失败 / The console build failed');
+      process.exit(1);
+    }
+    console.log('控制台构建完成 / Console built');
+  }
+}

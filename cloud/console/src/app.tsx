@@ -1,0 +1,96 @@
+/**
+ * The router: sign-in outside the shell, everything else inside it behind the session; the forced password change
+ * before anything else; pages from PAGES, each loaded on first visit and guarded by its permission.
+ */
+import { App as AntApp } from 'antd';
+import { lazy, type ReactNode, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation, useNavigate } from 'react-router';
+import { onSessionEnded } from './api/client';
+import { allows } from './auth/access';
+import { ME_KEY, mustChangePassword, useMe } from './auth/session';
+import { ErrorState, Loading } from './components/feedback';
+import { queryClient } from './query-client';
+import { Guard } from './shell/guard';
+import { ShellLayout } from './shell/layout';
+import { NotFound } from './shell/not-found';
+import { PAGES } from './shell/routes';
+
+const SignInPage = lazy(() => import('./pages/sign-in'));
+const PasswordPage = lazy(() => import('./pages/password'));
+
+/** Where the operator was, so sign-in can bring them back. */
+function here(location: { pathname: string; search: string }): string {
+  return location.pathname + location.search;
+}
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const { message } = AntApp.useApp();
+  const { t } = useTranslation();
+
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        queryClient.setQueryData(ME_KEY, null);
+        void message.warning(t('auth.expired'));
+        navigate(`/login?next=${encodeURIComponent(here(window.location))}`, { replace: true });
+      }),
+    [message, navigate, t],
+  );
+
+  if (me.isPending) return <Loading />;
+  if (me.error) return <ErrorState error={me.error} onRetry={() => me.refetch()} />;
+  if (!me.data) return <Navigate to={`/login?next=${encodeURIComponent(here(location))}`} replace />;
+  if (mustChangePassword(me.data) && location.pathname !== '/password')
+    return <Navigate to="/password" replace />;
+  return <>{children}</>;
+}
+
+/** `/`: the first page the operator may open (the ticket window for a cashier, the dashboard otherwise). */
+function Home() {
+  const me = useMe().data;
+  const first = PAGES.find((page) => !page.hidden && allows(me ?? undefined, page.access));
+  return <Navigate to={first ? `/${first.path}` : '/password'} replace />;
+}
+
+const router = createBrowserRouter([
+  {
+    path: '/login',
+    element: (
+      <Suspense fallback={<Loading />}>
+        <SignInPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <ShellLayout />
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <Home /> },
+      { path: 'password', element: <PasswordPage /> },
+      ...PAGES.map((page) => {
+        const Page = lazy(page.load);
+        return {
+          path: `${page.path}/*`,
+          element: (
+            <Guard access={page.access}>
+              <Page />
+            </Guard>
+          ),
+        };
+      }),
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
+
+export function ConsoleRouter() {
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,37 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { ConsoleRouter } from './app';
+import { i18n } from './i18n';
+import { queryClient } from './query-client';
+
+function Providers() {
+  const { i18n: active, t } = useTranslation();
+  const english = active.language === 'en';
+  dayjs.locale(english ? 'en' : 'zh-cn');
+  document.title = t('product');
+  document.documentElement.lang = english ? 'en' : 'zh-CN';
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { colorPrimary: '#0f766e' } }}>
+      <AntApp>
+        <ConsoleRouter />
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={queryClient}>
+        <Providers />
+      </QueryClientProvider>
+    </I18nextProvider>
+  </StrictMode>,
+);

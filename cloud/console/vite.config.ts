@@ -1,0 +1,36 @@
+/**
+ * Builds the console into dist/ (served by the cloud at /), and `npm run dev:console` serves it with hot reload,
+ * forwarding the API to a running cloud (CLOUD_URL, default http://localhost:8080).
+ */
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const cloud = process.env.CLOUD_URL ?? 'http://localhost:8080';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Pages load on demand; the shell's libraries are split so a page change does not invalidate them.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': { target: cloud, changeOrigin: false },
+      '/docs': cloud,
+      '/healthz': cloud,
+    },
+  },
+});

@@ -1,0 +1,148 @@
+/**
+ * What the console's browser tests share: a real cloud process serving the built console (its own SQLite file and
+ * embedded broker on free ports), Debian's Chromium driven by playwright-core, sign-in, an API client for seeding,
+ * and screenshots in both languages written to the git-ignored .tmp/screenshots/ for a person to look at.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type CloudChild, spawnCloud } from '@scenic/testkit/cloud-process';
+import { freePort } from '@scenic/testkit/free-port';
+import { isCi } from '@scenic/testkit/services';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  if (isCi()) throw new Error(`${CHROMIUM} is missing: CI must run the console's browser tests`);
+  console.log(`SKIPPED: console browser tests (${CHROMIUM} missing; apt-get install chromium)`);
+}
+
+export const ADMIN = { username: 'admin', password: 'console-admin-pass' } as const;
+export const SCREENSHOTS = fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
+
+export interface ConsoleCloud {
+  readonly url: string;
+  readonly brokerUrl: string;
+  readonly cloud: CloudChild;
+  stop(): Promise<void>;
+}
+
+/** A cloud with the built console (test/console/global-setup.ts builds it), a fresh SQLite file, a known admin. */
+export async function startConsoleCloud(env: Record<string, string> = {}): Promise<ConsoleCloud> {
+  const dir = mkdtempSync(join(tmpdir(), 'console-cloud-'));
+  const mqttPort = await freePort();
+  const cloud = await spawnCloud({
+    env: {
+      MQTT_PORT: String(mqttPort),
+      DATABASE_URL: `sqlite:${join(dir, 'cloud.db')}`,
+      AUDIT_ANCHOR_FILE: 'off',
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+      CREDENTIAL_SECRET: randomBytes(32).toString('base64'),
+      ...env,
+    },
+  });
+  return {
+    url: cloud.url,
+    brokerUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    cloud,
+    stop: async () => {
+      await cloud.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A new page in its own context (own cookies), in the language given, failing the test on any page error. */
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  language: 'zh-CN' | 'en' = 'zh-CN',
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 1366, height: 860 },
+    locale: language,
+  });
+  // The console's own language setting (a string: this file is compiled without the DOM's types).
+  await context.addInitScript({
+    content: `if (!localStorage.getItem('console.language')) localStorage.setItem('console.language', ${JSON.stringify(language)});`,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => {
+    throw new Error(`page error: ${error.message}`);
+  });
+  return page;
+}
+
+export async function signIn(page: Page, username: string, password: string, path = '/'): Promise<void> {
+  await page.goto(path);
+  await page.getByLabel(/用户名|Username/).fill(username);
+  await page.getByLabel(/^(密码|Password)$/).fill(password);
+  await page.getByRole('button', { name: /登\s*录|Sign in/ }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The API as an operator (Bearer token), for seeding what a test needs before the browser takes over. */
+export async function apiAs(url: string, username: string, password: string) {
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`sign-in as ${username} failed: ${login.status} ${await login.text()}`);
+  const { token } = (await login.json()) as { token: string };
+  const call = async <T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return {
+    token,
+    get: <T = unknown>(path: string) => call<T>('GET', path),
+    post: <T = unknown>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body ?? {}, headers),
+    patch: <T = unknown>(path: string, body: unknown) => call<T>('PATCH', path, body),
+    put: <T = unknown>(path: string, body: unknown) => call<T>('PUT', path, body),
+  };
+}
