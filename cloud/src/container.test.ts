@@ -44,6 +44,8 @@ describe.each(databaseBackends())('the container on $name', (backend) => {
     expect((services.credentialKeys as unknown as { keys: unknown }).keys).toBe(services.keys);
     expect((services.gateConfig as unknown as { types: unknown }).types).toBe(services.ticketTypes);
     expect((services.gateValidation as unknown as { types: unknown }).types).toBe(services.ticketTypes);
+    // The passage stream listens on the hub the ingestion announces to.
+    expect((services.passages as unknown as { hub: unknown }).hub).toBe(services.passageHub);
   });
 
   it('is what the routes use: a key rotated through it signs the next sale at once', async () => {

@@ -27,6 +27,8 @@ import { HealthService } from './modules/health/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
 import { OperatorsService } from './modules/operators/service.js';
+import { PassageHub } from './modules/passages/hub.js';
+import { PassageRecords } from './modules/passages/records.js';
 import { type PassageHook, PassageIngestion } from './modules/passages/service.js';
 import { SalePrints } from './modules/printing/sale-prints.js';
 import { RefundsService } from './modules/refunds/service.js';
@@ -119,6 +121,9 @@ function buildServices(options: BuildOptions): CloudServices {
   const refunds = new RefundsService(db, { sales, tickets, ticketTypes, capacity, venues, auth }, now);
   const supplements = new SupplementsService(db, { venues, ticketTypes, capacity, tickets, keys, auth }, now);
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
+  const passageHub = new PassageHub((error) =>
+    logger.error({ err: error }, 'passage stream listener failed'),
+  );
   return {
     health: new HealthService(database),
     auth,
@@ -142,11 +147,14 @@ function buildServices(options: BuildOptions): CloudServices {
       now,
     ),
     occupancy,
-    passages: new PassageIngestion(db, occupancy, [
-      reservationPassageHook(),
-      ticketPassageHook(tickets),
-      ...(options.extraPassageHooks ?? []),
-    ]),
+    passages: new PassageIngestion(
+      db,
+      occupancy,
+      [reservationPassageHook(), ticketPassageHook(tickets), ...(options.extraPassageHooks ?? [])],
+      passageHub,
+    ),
+    passageRecords: new PassageRecords(db, { timeZone: config.venueTimezone, now }),
+    passageHub,
     commLog: new CommLogService(new CommLogRepo(db), db, config.venueTimezone),
     gateAccess: new GateAccessService(db, disconnect, now),
     gateStatus: new GateStatusService(db),

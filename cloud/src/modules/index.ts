@@ -17,6 +17,7 @@ import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
+import { passagesModule } from './passages/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
@@ -42,6 +43,7 @@ export const modules: readonly AppModule[] = [
   commLogModule,
   commandsModule,
   occupancyModule,
+  passagesModule,
   metricsModule,
   capacityModule,
   stockModule,

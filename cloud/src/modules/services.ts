@@ -24,6 +24,8 @@ import type { ControlRoomMetrics } from './metrics/control-room-metrics.js';
 import type { OccupancyHub } from './occupancy/hub.js';
 import type { OccupancyService } from './occupancy/service.js';
 import type { OperatorsService } from './operators/service.js';
+import type { PassageHub } from './passages/hub.js';
+import type { PassageRecords } from './passages/records.js';
 import type { PassageIngestion } from './passages/service.js';
 import type { SalePrints } from './printing/sale-prints.js';
 import type { RefundsService } from './refunds/service.js';
@@ -61,6 +63,10 @@ export interface CloudServices {
   readonly lookup: LookupService;
   readonly occupancy: OccupancyService;
   readonly passages: PassageIngestion;
+  /** The stored passages and denials as the console reads them (list, day summary). */
+  readonly passageRecords: PassageRecords;
+  /** Newly stored passages and denials, announced by the ingestion after each commit (the console's stream). */
+  readonly passageHub: PassageHub;
   readonly commLog: CommLogService;
   readonly gateAccess: GateAccessService;
   readonly gateStatus: GateStatusService;

@@ -23,7 +23,7 @@ import { connectGate } from '../../mqtt/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { startTestCloud } from '../../testing/app.js';
 import { GateAccessService } from '../gate-access/service.js';
-import type { CloudMqtt } from '../services.js';
+import type { CloudMqtt, CloudServices } from '../services.js';
 import { seedLayout } from '../venues/testing.js';
 
 export const SITE = 'park';
@@ -34,6 +34,8 @@ export interface ControlRoomEnv {
   readonly auth: AuthTestApp;
   readonly app: App;
   readonly cloud: CloudMqtt;
+  /** The services the app and the MQTT side share (e.g. to ingest events without a gate connection). */
+  readonly services: CloudServices;
   readonly db: Kysely<Database>;
   readonly test: TestDatabase;
   /** The broker URL gates connect to. */
@@ -72,6 +74,7 @@ export async function createControlRoomEnv(
     auth,
     app,
     cloud,
+    services: container.services,
     db,
     test: auth.test,
     url,

@@ -9,13 +9,16 @@
  * arrival order and with the same result as one by one: a copy of an event already in the batch is a duplicate,
  * and the occupancy counters and hooks see the events in order. Every caller hears back only after its batch has
  * committed. If a batch fails, each of its events is tried again in a transaction of its own, so an event that
- * cannot be stored fails alone and the others are stored (platform/batch-queue.ts).
+ * cannot be stored fails alone and the others are stored (platform/batch-queue.ts). Once a batch has committed, the
+ * events it stored are announced on the hub (hub.ts) for the console's push stream: no extra statement, and nothing
+ * at all while nobody listens.
  */
 import type { DenialEvent, PassageEvent } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { BatchQueue } from '../../platform/batch-queue.js';
 import type { OccupancyAlert, OccupancyFigure, OccupancyService } from '../occupancy/service.js';
+import type { PassageHub } from './hub.js';
 import * as repo from './repo.js';
 import { type PassageDb, type PassageEventsTable, passageTables } from './tables.js';
 
@@ -62,7 +65,12 @@ const MAX_BATCH = 256;
 export class PassageIngestion {
   // The first batch waits one turn of the event loop, so every event already read from the sockets joins it.
   private readonly queue = new BatchQueue<ReceivedEvent, IngestOutcome>({
-    run: (received) => transaction(this.db, (trx) => this.applyBatch(trx, received)),
+    run: async (received) => {
+      const outcomes = await transaction(this.db, (trx) => this.applyBatch(trx, received));
+      // After the COMMIT: listeners see only stored events, and a batch rolled back announces nothing.
+      if (this.hub?.listening) this.hub.publish(appliedEvents(outcomes));
+      return outcomes;
+    },
     maxBatch: MAX_BATCH,
     start: 'immediate',
     onFailure: 'retry-each',
@@ -74,6 +82,8 @@ export class PassageIngestion {
     db: Connection,
     private readonly occupancy: OccupancyService,
     private readonly hooks: readonly PassageHook[] = [],
+    /** Where newly stored events are announced once committed (the console's push stream). */
+    private readonly hub?: PassageHub,
   ) {
     this.db = passageTables(db);
   }
@@ -126,6 +136,13 @@ export class PassageIngestion {
     });
   }
 }
+
+function appliedEvents(outcomes: readonly IngestOutcome[]): StoredEvent[] {
+  const events: StoredEvent[] = [];
+  for (const outcome of outcomes) if (outcome.status === 'applied') events.push(outcome.event);
+  return events;
+}
+
 function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: string): StoredEvent {
   // One literal per kind (no spreads): this runs for every event.
   if (message.type === 'passage') {

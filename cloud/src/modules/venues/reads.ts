@@ -96,6 +96,13 @@ export async function siteTimeZone(db: Connection, siteId: string): Promise<stri
   return row?.timezone;
 }
 
+/** Sites (one, or all) with their IANA time zone, by id; empty for an unknown site. */
+export function siteTimeZones(db: Connection, siteId?: string): Promise<{ id: string; timezone: string }[]> {
+  let sites = venueTables(db).selectFrom('sites').select(['id', 'timezone']);
+  if (siteId !== undefined) sites = sites.where('id', '=', siteId);
+  return sites.orderBy('id').execute();
+}
+
 export async function zoneExists(db: Connection, siteId: string, zoneId: string): Promise<boolean> {
   const row = await venueTables(db)
     .selectFrom('zones')
