@@ -146,3 +146,37 @@ export async function apiAs(url: string, username: string, password: string) {
     put: <T = unknown>(path: string, body: unknown) => call<T>('PUT', path, body),
   };
 }
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: { target: string[] }[];
+}
+
+const AXE_SOURCE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+
+/**
+ * axe-core run inside the page as it is now: the violations of the given impacts (critical by default), each with
+ * the elements it found, so a failing assertion names what to fix.
+ */
+export async function accessibilityViolations(
+  page: Page,
+  impacts: readonly string[] = ['critical'],
+): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as { axe: { run: (context?: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe;
+    return (await axe.run()).violations as AxeViolation[];
+  });
+  return violations
+    .filter((violation) => violation.impact !== null && impacts.includes(violation.impact))
+    .map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target }) => ({ target })),
+    }));
+}

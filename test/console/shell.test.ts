@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  accessibilityViolations,
   apiAs,
   type ConsoleCloud,
   haveChromium,
@@ -46,6 +47,7 @@ describe.skipIf(!haveChromium)('the console shell', () => {
     await page.goto('/');
     await page.waitForURL(/\/login\?next=/);
     await screenshot(page, 'sign-in.zh-CN');
+    expect(await accessibilityViolations(page, ['critical', 'serious'])).toEqual([]);
     await page.getByLabel('用户名').fill(ADMIN.username);
     await page.getByLabel(/^密码$/).fill('wrong-password-1');
     await page.getByRole('button', { name: /登\s*录/ }).click();
@@ -68,6 +70,7 @@ describe.skipIf(!haveChromium)('the console shell', () => {
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.getByRole('heading', { name: '总览' }).count()).toBe(1);
     await screenshot(page, 'dashboard.zh-CN');
+    expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });
 
