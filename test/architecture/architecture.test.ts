@@ -227,6 +227,21 @@ describe('architecture check', () => {
       ],
     },
     {
+      kind: 'the console importing cloud code at run time, or by a relative path; the cloud importing the console',
+      plant: {
+        'cloud/console/src/sell.ts':
+          "import { SalesService } from '@scenic/cloud/api-types';\nimport type { SalesRepo } from '../../src/modules/sales/repo.js';\n" +
+          'export const sell = (repo: SalesRepo) => new SalesService(repo);\n',
+        'cloud/src/api-types.ts': "export { SalesService } from './modules/sales/service.js';\n",
+        'cloud/src/modules/sales/view.ts': "export { show } from '../../../console/src/show.js';\n",
+      },
+      expected: [
+        ['console-takes-only-types-from-cloud', 'cloud/console/src/sell.ts', 'cloud/src/api-types.ts'],
+        ['workspace-by-package-name', 'cloud/console/src/sell.ts', 'cloud/src/modules/sales/repo.ts'],
+        ['cloud-not-to-console', 'cloud/src/modules/sales/view.ts', 'cloud/console/src/show.ts'],
+      ],
+    },
+    {
       kind: "an import past a package's exports, which the check could not follow",
       plant: {
         'simulators/src/deep.ts': "export { GateCore } from '@scenic/gate-agent/src/core/gate-core.js';\n",
@@ -242,6 +257,7 @@ describe('architecture check', () => {
           devDependencies: ['@scenic/simulators', '@scenic/testkit'],
         }),
         'cloud/package.json': packageJson('@scenic/cloud', {
+          exports: { './api-types': './src/api-types.ts' },
           dependencies: ['@scenic/protocol', '@scenic/testkit'],
         }),
       },

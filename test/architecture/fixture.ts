@@ -32,7 +32,7 @@ export const cleanTree: Files = {
     name: 'fixture',
     private: true,
     type: 'module',
-    workspaces: ['protocol', 'cloud', 'gate-agent', 'simulators', 'test/support'],
+    workspaces: ['protocol', 'cloud', 'cloud/console', 'gate-agent', 'simulators', 'test/support'],
   }),
   'tsconfig.json': JSON.stringify({
     compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true },
@@ -52,9 +52,17 @@ export const cleanTree: Files = {
     "import { performance } from 'node:perf_hooks';\nimport { sign } from '../src/sign.js';\nsign(String(performance.now()));\n",
 
   'cloud/package.json': packageJson('@scenic/cloud', {
+    exports: { './api-types': './src/api-types.ts' },
     dependencies: ['@scenic/protocol'],
     devDependencies: ['@scenic/testkit'],
   }),
+  'cloud/src/api-types.ts':
+    "import type { SalesService } from './modules/sales/service.js';\nexport type Sale = ReturnType<SalesService['sell']>;\n",
+  // the console reads the API's types, type-only, through the cloud's package exports
+  'cloud/console/package.json': packageJson('@scenic/console', { devDependencies: ['@scenic/cloud'] }),
+  'cloud/console/src/main.tsx':
+    "import type { Sale } from '@scenic/cloud/api-types';\nimport { show } from './show.js';\nexport const render = (s: Sale) => show(s);\n",
+  'cloud/console/src/show.ts': 'export const show = (value: unknown) => String(value);\n',
   'cloud/src/main.ts': "import { buildApp } from './app.js';\nbuildApp();\n",
   'cloud/src/app.ts':
     "import { config } from './config.js';\nimport { buildContainer } from './container.js';\n" +
@@ -161,6 +169,7 @@ export const cleanTree: Files = {
 const links: Record<string, string> = {
   protocol: 'protocol',
   cloud: 'cloud',
+  console: 'cloud/console',
   'gate-agent': 'gate-agent',
   simulators: 'simulators',
   testkit: 'test/support',

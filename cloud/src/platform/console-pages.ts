@@ -33,7 +33,8 @@ export async function installConsole<L extends FastifyBaseLogger, P extends Fast
   dist = CONSOLE_DIST,
 ): Promise<ConsolePages | undefined> {
   if (!existsSync(join(dist, 'index.html'))) return undefined;
-  await app.register(fastifyStatic, { root: dist, serve: false, decorateReply: true });
+  // The build writes .br and .gz beside each asset (cloud/console/scripts/build.ts); a browser gets the smallest.
+  await app.register(fastifyStatic, { root: dist, serve: false, decorateReply: true, preCompressed: true });
   app.get('/assets/*', { config: { access: 'public' }, schema: { hide: true } }, (request, reply) =>
     // File names carry a content hash: a changed file is a new name, so a year of caching is safe.
     reply.sendFile(`assets/${(request.params as { '*': string })['*']}`, { maxAge: '365d', immutable: true }),
