@@ -3,12 +3,18 @@
  * declared access and SEED_ROLES. Denied calls must be refused with 403 FORBIDDEN (401 without a session) before
  * validation — the body sent is invalid, so reaching validation would give 400 — and must change nothing; allowed
  * calls must get past the gate (they may still fail validation or find nothing: 400/404). New modules' routes
- * join the matrix by being registered.
+ * join the matrix by being registered. An operator who must change their password (even an administrator) gets
+ * 403 PASSWORD_CHANGE_REQUIRED everywhere but the three sign-in routes that let them do it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from './db/testing.js';
 import { type DeclaredRoute, declaredRoutes } from './platform/auth/enforce.js';
-import { type AuthTestApp, createAuthTestApp, SEED_ROLE_CODES } from './platform/auth/testing.js';
+import {
+  type AuthTestApp,
+  createAuthTestApp,
+  insertTestOperator,
+  SEED_ROLE_CODES,
+} from './platform/auth/testing.js';
 import { type RouteAccess, SEED_ROLES, type SeedRole } from './platform/permissions.js';
 
 function allows(role: SeedRole, access: RouteAccess): boolean {
@@ -110,6 +116,47 @@ describe.each(databaseBackends())('RBAC matrix on $name', (backend) => {
       ? SEED_ROLE_CODES.filter((role) => allows(role, 'authenticated')).length * 2
       : 0;
     expect((await countAudit()) - auditBefore).toBe(logoutRoles);
+  });
+
+  it('an operator who must change their password reaches only /auth/me, /auth/password and /auth/logout', async () => {
+    const open = routes.filter((r) => r.openDuringPasswordChange).map((r) => `${r.method} ${r.url}`);
+    expect(open.sort()).toEqual([
+      'GET /api/v1/auth/me',
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/auth/password',
+    ]);
+    const password = 'reset-by-admin-1';
+    await insertTestOperator(env.test.database.db, 'forced_admin', 'admin', {
+      password,
+      mustChangePassword: true,
+    });
+    const signIn = async () => {
+      const response = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: 'forced_admin', password },
+      });
+      expect(response.json().operator.mustChangePassword).toBe(true);
+      return `Bearer ${response.json().token}`;
+    };
+    const session = await signIn();
+    const auditBefore = await countAudit();
+    const mismatches: string[] = [];
+    for (const route of routes) {
+      if (route.access === 'public') continue;
+      const loggingOut = route.url.endsWith('/logout');
+      const { status, code } = await call(route, loggingOut ? await signIn() : session);
+      const label = `${route.method} ${route.url}`;
+      if (route.openDuringPasswordChange) {
+        if (code === 'PASSWORD_CHANGE_REQUIRED' || (code && GATE_CODES.has(code)) || status === 500)
+          mismatches.push(`${label} → ${status} ${code ?? ''}, expected to be let through`);
+      } else if (status !== 403 || code !== 'PASSWORD_CHANGE_REQUIRED') {
+        mismatches.push(`${label} → ${status} ${code ?? ''}, expected 403 PASSWORD_CHANGE_REQUIRED`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Nothing was written but the logout's own sign-in and sign-out.
+    expect((await countAudit()) - auditBefore).toBe(2);
   });
 
   async function countAudit(): Promise<number> {

@@ -190,9 +190,18 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     const operator = (username: string, password: string, roles: string[]) =>
       api('POST', '/api/v1/operators', { username, displayName: username, password, roles });
     ids.id = (await operator('fz_target', 'fuzz-target-password-1', ['cashier'])).id;
-    await operator('fz_self', SELF_PASSWORD, ['cashier']);
+    // Created by an administrator, fz_self must change its password before it may do anything else: done here,
+    // so its session reaches every route it may.
+    await operator('fz_self', 'fuzz-self-initial-1', ['cashier']);
     await operator('fz_login', LOGIN_PASSWORD, ['cashier']);
-    selfAuthorization = await login('fz_self', SELF_PASSWORD);
+    selfAuthorization = await login('fz_self', 'fuzz-self-initial-1');
+    const changed = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { authorization: selfAuthorization },
+      payload: { currentPassword: 'fuzz-self-initial-1', newPassword: SELF_PASSWORD },
+    });
+    if (changed.statusCode !== 204) throw new Error(`fz_self password change → ${changed.body}`);
     await api('POST', '/api/v1/roles', {
       code: 'fz_fixture',
       name: { 'zh-CN': '测试', en: 'Fixture' },

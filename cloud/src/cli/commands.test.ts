@@ -53,6 +53,8 @@ describe.each(databaseBackends())('admin CLI on $name', (backend) => {
     expect(io.lines[0]).toMatch(/^created operator wang .* roles: admin$/);
     const row = await test.database.db.selectFrom('operators').selectAll().executeTakeFirstOrThrow();
     expect(await verifyPassword(row.password_hash, 's3cret-password')).toBe(true);
+    // Chosen by the person at the server, not by an administrator for someone else: no forced change.
+    expect(row.must_change_password).toBe(0);
     const audit = await test.database.db
       .selectFrom('audit_log')
       .selectAll()
@@ -85,15 +87,17 @@ describe.each(databaseBackends())('admin CLI on $name', (backend) => {
       '--password',
       'first-password',
     ]);
+    // Locked, and on a password an administrator reset over the API.
     await test.database.db
       .updateTable('operators')
-      .set({ locked_until: Date.now() + 60_000, failed_logins: 0 })
+      .set({ locked_until: Date.now() + 60_000, failed_logins: 0, must_change_password: 1 })
       .execute();
     expect(await run(['unlock-operator', '--username', 'ZHAO'])).toBe(0);
     expect(await run(['reset-password', '--username', 'zhao', '--password', 'second-password'])).toBe(0);
     const row = await test.database.db.selectFrom('operators').selectAll().executeTakeFirstOrThrow();
     expect(row.locked_until).toBeNull();
     expect(await verifyPassword(row.password_hash, 'second-password')).toBe(true);
+    expect(row.must_change_password).toBe(0);
     expect(await run(['unlock-operator', '--username', 'nobody'])).toBe(2);
   });
 

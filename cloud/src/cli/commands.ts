@@ -7,7 +7,8 @@
  *   verify-audit [--anchors <file>]…
  *
  * Changes are audited with the actor `cli:<os user>`. Exit codes: 0 done, 1 refused or the audit chain is broken,
- * 2 bad usage.
+ * 2 bad usage. A password set here was typed by the person at the server, usually for their own use (a lost
+ * administrator password), so unlike one an administrator sets over the API it need not be changed at sign-in.
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -36,6 +37,9 @@ export const USAGE = `用法 / usage: npm run admin -- <command> [options]
   verify-audit    [--anchors <file>]…   (anchor files written by the cloud, AUDIT_ANCHOR_FILE)`;
 
 class UsageError extends Error {}
+
+/** Passwords set from the CLI were chosen at the server (see above): no forced change. */
+const AT_THE_SERVER = { mustChangePassword: false } as const;
 
 function cliActor(): AuditActor {
   let user = 'unknown';
@@ -121,6 +125,7 @@ export async function runAdminCommand(
             password: await passwordFrom(values, io),
             roles: values.role ?? [],
           },
+          AT_THE_SERVER,
           null,
         );
         io.out(
@@ -130,7 +135,7 @@ export async function runAdminCommand(
       }
       case 'reset-password': {
         const id = await operatorIdOf(db, required(values.username, 'username'));
-        await operators.resetPassword(cliActor(), id, await passwordFrom(values, io), null);
+        await operators.resetPassword(cliActor(), id, await passwordFrom(values, io), AT_THE_SERVER, null);
         io.out(`password reset for ${values.username}; their sessions have ended`);
         return 0;
       }

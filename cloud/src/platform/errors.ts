@@ -91,6 +91,13 @@ export const ERROR_CATALOGUE = {
     status: 400,
     messages: { 'zh-CN': '密码不符合要求：{reason}', en: 'The password does not meet the policy: {reason}' },
   },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    messages: {
+      'zh-CN': '请先修改初始密码或管理员重置的密码（POST /api/v1/auth/password），再进行其他操作',
+      en: 'Change your initial or reset password (POST /api/v1/auth/password) before anything else',
+    },
+  },
   CURRENT_PASSWORD_INCORRECT: {
     status: 400,
     messages: { 'zh-CN': '当前密码不正确', en: 'The current password is not correct' },

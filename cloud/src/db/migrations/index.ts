@@ -33,6 +33,7 @@ import * as refundSupplementShare from './20261126_110000_refund_supplement_shar
 import * as supplementsReplaceOnce from './20261126_110100_supplements_replace_once.js';
 import * as supplementApprover from './20261126_110200_supplement_approver.js';
 import * as ticketReservationsExpiry from './20261126_150000_ticket_reservations_expiry.js';
+import * as operatorsMustChangePassword from './20261127_100000_operators_must_change_password.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -63,4 +64,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261126_110100_supplements_replace_once': supplementsReplaceOnce,
   '20261126_110200_supplement_approver': supplementApprover,
   '20261126_150000_ticket_reservations_expiry': ticketReservationsExpiry,
+  '20261127_100000_operators_must_change_password': operatorsMustChangePassword,
 };

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { type Config, loadConfig } from '../../config.js';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { verifyPassword } from '../../platform/auth/credentials.js';
+import { testApp } from '../../testing/app.js';
 import { prepareAccess } from './bootstrap.js';
 import { OperatorsService } from './service.js';
 
@@ -57,6 +58,80 @@ describe.each(databaseBackends())('first administrator on $name', (backend) => {
     expect(await verifyPassword(admin!.password_hash, result!.generatedPassword!)).toBe(true);
     await prepareAccess(new OperatorsService(test.database.db), loadConfig({}).auth, logger);
     expect(logger.entries).toHaveLength(1);
+  });
+
+  /** Signs in over HTTP and reports what the session may do before and after changing its password. */
+  async function firstSignIn(config: Config, username: string, password: string) {
+    const app = await testApp({ config, database: test.database });
+    try {
+      const login = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username, password },
+      });
+      expect(login.statusCode).toBe(200);
+      const headers = { authorization: `Bearer ${login.json().token}` };
+      const sites = async () => {
+        const response = await app.inject({ method: 'GET', url: '/api/v1/sites', headers });
+        return [response.statusCode, response.statusCode === 200 ? 'ok' : response.json().error.code];
+      };
+      const me = async () => (await app.inject({ method: 'GET', url: '/api/v1/auth/me', headers })).json();
+      const before = {
+        login: login.json().operator.mustChangePassword,
+        expiresAt: login.json().expiresAt,
+        me: await me(),
+        sites: await sites(),
+      };
+      const change = (newPassword: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/password',
+          headers,
+          payload: { currentPassword: password, newPassword },
+        });
+      const same = await change(password);
+      const changed = await change('chosen-by-me-2026');
+      return { before, same, changed, after: { me: await me(), sites: await sites() } };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('the generated password must be changed at the first sign-in before anything else', async () => {
+    const config = loadConfig({ DATABASE_URL: test.url });
+    const generated = await prepareAccess(
+      new OperatorsService(test.database.db),
+      config.auth,
+      recordingLogger(),
+    );
+    const first = await firstSignIn(config, 'admin', generated!.generatedPassword!);
+    expect(first.before.login).toBe(true);
+    expect(first.before.me).toMatchObject({
+      username: 'admin',
+      mustChangePassword: true,
+      sessionExpiresAt: expect.any(Number),
+    });
+    expect(first.before.me.sessionExpiresAt).toBe(first.before.expiresAt);
+    expect(first.before.expiresAt).toBeGreaterThan(Date.now());
+    expect(first.before.sites).toEqual([403, 'PASSWORD_CHANGE_REQUIRED']);
+    // The generated password itself does not count as a change.
+    expect(first.same.json().error.code).toBe('PASSWORD_POLICY');
+    expect(first.changed.statusCode).toBe(204);
+    expect(first.after.me.mustChangePassword).toBe(false);
+    expect(first.after.sites).toEqual([200, 'ok']);
+  });
+
+  it('one from ADMIN_USERNAME / ADMIN_PASSWORD was chosen by the installer and need not be changed', async () => {
+    const config = loadConfig({
+      DATABASE_URL: test.url,
+      ADMIN_USERNAME: 'director',
+      ADMIN_PASSWORD: 'scenic-area-2026',
+    });
+    await prepareAccess(new OperatorsService(test.database.db), config.auth, recordingLogger());
+    const first = await firstSignIn(config, 'director', 'scenic-area-2026');
+    expect(first.before.login).toBe(false);
+    expect(first.before.me.mustChangePassword).toBe(false);
+    expect(first.before.sites).toEqual([200, 'ok']);
   });
 
   it('two instances starting together create one administrator', async () => {

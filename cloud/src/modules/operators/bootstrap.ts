@@ -1,8 +1,9 @@
 /**
  * The first administrator. At start-up, when no operator exists at all: with ADMIN_USERNAME and ADMIN_PASSWORD set,
  * that account is created with the `admin` role; without them an `admin` account gets a random password that is
- * logged once, at warn level, and never stored in clear. Once any operator exists this does nothing, so the
- * variables can stay set (or be removed) without effect and a printed password is never printed again.
+ * logged once, at warn level, and never stored in clear, and must be changed at the first sign-in (whoever can read
+ * the log knows it). Once any operator exists this does nothing, so the variables can stay set (or be removed)
+ * without effect and a printed password is never printed again.
  */
 import { SYSTEM_ACTOR } from '../../platform/audit/record.js';
 import type { AuthConfig } from '../../platform/auth/config.js';
@@ -28,6 +29,7 @@ export async function ensureFirstAdmin(
     await operators.create(
       SYSTEM_ACTOR,
       { username, displayName: '系统管理员 Administrator', password, roles: ['admin'] },
+      { mustChangePassword: generatedPassword !== undefined },
       null,
     );
   } catch (error) {

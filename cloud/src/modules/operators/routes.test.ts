@@ -24,6 +24,8 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
       .execute();
 
   it('creates, finds, updates, resets and deactivates an operator, auditing each change without secrets', async () => {
+    const changeOwn = (bearer: { authorization: string }, currentPassword: string, newPassword: string) =>
+      inject('POST', '/api/v1/auth/password', { currentPassword, newPassword }, bearer);
     const created = await inject('POST', '/api/v1/operators', {
       username: ' Li.Ming ',
       displayName: '李明',
@@ -37,6 +39,7 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
       displayName: '李明',
       active: true,
       roles: ['cashier', 'gate_staff'],
+      mustChangePassword: true,
     });
     expect(created.body).not.toContain('argon2');
 
@@ -45,9 +48,16 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     expect((await inject('GET', '/api/v1/operators?q=%25')).json().total).toBe(0);
     expect((await inject('GET', '/api/v1/operators?role=gate_staff')).json().total).toBe(2);
 
-    const session = (await login('li.ming', 'ticket-window-7')).json().token as string;
-    const bearer = { authorization: `Bearer ${session}` };
-    expect((await inject('GET', '/api/v1/operators', undefined, bearer)).statusCode).toBe(403);
+    // The administrator chose the password: the operator must change it before anything else.
+    const signedIn = (await login('li.ming', 'ticket-window-7')).json();
+    expect(signedIn.operator.mustChangePassword).toBe(true);
+    const bearer = { authorization: `Bearer ${signedIn.token as string}` };
+    const sales = async () => (await inject('GET', '/api/v1/sales', undefined, bearer)).json().error?.code;
+    expect(await sales()).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect((await changeOwn(bearer, 'ticket-window-7', 'li-ming-own-1')).statusCode).toBe(204);
+    expect(await sales()).toBeUndefined();
+    expect((await inject('GET', `/api/v1/operators/${operator.id}`)).json().mustChangePassword).toBe(false);
+    expect((await inject('GET', '/api/v1/operators', undefined, bearer)).json().error.code).toBe('FORBIDDEN');
 
     const renamed = await inject('PATCH', `/api/v1/operators/${operator.id}`, {
       displayName: '李明明',
@@ -68,8 +78,20 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     });
     expect(reset.statusCode).toBe(204);
     expect((await inject('GET', '/api/v1/auth/me', undefined, bearer)).statusCode).toBe(401);
-    expect((await login('li.ming', 'ticket-window-7')).statusCode).toBe(401);
-    const second = (await login('li.ming', 'a-brand-new-one')).json().token as string;
+    expect((await login('li.ming', 'li-ming-own-1')).statusCode).toBe(401);
+    // A reset password is the administrator's choice again: it must be changed again.
+    expect((await inject('GET', `/api/v1/operators/${operator.id}`)).json().mustChangePassword).toBe(true);
+    const afterReset = (await login('li.ming', 'a-brand-new-one')).json();
+    expect(afterReset.operator.mustChangePassword).toBe(true);
+    const second = afterReset.token as string;
+    const secondBearer = { authorization: `Bearer ${second}` };
+    expect((await inject('GET', '/api/v1/auth/me', undefined, secondBearer)).json()).toMatchObject({
+      mustChangePassword: true,
+      sessionExpiresAt: afterReset.expiresAt,
+    });
+    expect((await inject('GET', '/api/v1/sales', undefined, secondBearer)).json().error.code).toBe(
+      'PASSWORD_CHANGE_REQUIRED',
+    );
 
     const deactivated = await inject('PATCH', `/api/v1/operators/${operator.id}`, { active: false });
     expect(deactivated.json().active).toBe(false);
@@ -82,19 +104,29 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     expect(rows.map((r) => r.action)).toEqual([
       'operator.create',
       'auth.login',
+      'operator.password_change',
       'operator.update',
       'operator.password_reset',
       'auth.login',
       'operator.update',
     ]);
-    expect(rows.every((r) => r.actor_id === env.operators.admin.id || r.action === 'auth.login')).toBe(true);
-    const update = rows[2]!;
+    expect(
+      rows.every(
+        (r) =>
+          r.actor_id === env.operators.admin.id ||
+          ['auth.login', 'operator.password_change'].includes(r.action),
+      ),
+    ).toBe(true);
+    expect(JSON.parse(rows[0]!.after_json!)).toMatchObject({ mustChangePassword: true });
+    expect(JSON.parse(rows[2]!.after_json!)).toMatchObject({ mustChangePassword: false });
+    expect(JSON.parse(rows[4]!.after_json!)).toMatchObject({ mustChangePassword: true });
+    const update = rows[3]!;
     expect(JSON.parse(update.before_json!)).toMatchObject({
       displayName: '李明',
       roles: ['cashier', 'gate_staff'],
     });
     expect(JSON.parse(update.after_json!)).toMatchObject({ displayName: '李明明', roles: ['finance'] });
-    expect(JSON.parse(rows[5]!.after_json!)).toMatchObject({ active: false, sessionsEnded: 1 });
+    expect(JSON.parse(rows[6]!.after_json!)).toMatchObject({ active: false, sessionsEnded: 1 });
     for (const row of rows)
       expect(`${row.before_json}${row.after_json}`).not.toMatch(/argon2|password_hash|a-brand-new-one/);
     expect(await verifyAuditChain(env.test.database.db)).toMatchObject({ ok: true });

@@ -29,6 +29,8 @@ const errors = {
 };
 
 const actor = (request: FastifyRequest) => actorOf(operatorOf(request));
+/** A password set through the API was chosen by an administrator: its owner must change it. */
+const ADMINISTRATOR_CHOSE = { mustChangePassword: true } as const;
 
 export const operatorsModule: AppModule = {
   name: 'operators',
@@ -71,12 +73,16 @@ export const operatorsModule: AppModule = {
         schema: {
           tags,
           summary: 'Create an operator / 新建操作员',
+          description:
+            'The new operator must change this password at their first sign-in (`mustChangePassword`).',
           body: createBody,
           response: { 201: operatorSchema, ...errors },
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await service.create(actor(request), request.body, request.ip)),
+        reply
+          .code(201)
+          .send(await service.create(actor(request), request.body, ADMINISTRATOR_CHOSE, request.ip)),
     );
 
     app.patch(
@@ -101,13 +107,21 @@ export const operatorsModule: AppModule = {
         schema: {
           tags,
           summary: 'Reset the password; their sessions end / 重置密码',
+          description: 'The operator must change this password at their next sign-in (`mustChangePassword`).',
           params: idParams,
           body: passwordBody,
           response: { 204: z.null(), ...errors },
         },
       },
       async (request, reply) => {
-        await service.resetPassword(actor(request), request.params.id, request.body.password, request.ip);
+        const { id } = request.params;
+        await service.resetPassword(
+          actor(request),
+          id,
+          request.body.password,
+          ADMINISTRATOR_CHOSE,
+          request.ip,
+        );
         return reply.code(204).send(null);
       },
     );

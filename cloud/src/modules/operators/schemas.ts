@@ -21,6 +21,12 @@ export const operatorSchema = z
     lockedUntil: z.number().int().nullable().describe('Epoch ms; sign-in refused until then'),
     lastLoginAt: z.number().int().nullable(),
     passwordChangedAt: z.number().int(),
+    mustChangePassword: z
+      .boolean()
+      .describe(
+        '须在下次登录后先修改密码（管理员新建或重置的密码）/ Must change the password at the next sign-in: ' +
+          'an administrator created or reset it',
+      ),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })

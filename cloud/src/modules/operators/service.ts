@@ -1,7 +1,10 @@
 /**
  * Operators (操作员) and roles (角色): the rules. Every change runs in an audited transaction with its before and
  * after state in the operation log — never a password or its hash. Deactivating an operator or resetting their
- * password ends their sessions in the same transaction.
+ * password ends their sessions in the same transaction. A password someone other than its owner chose (an
+ * administrator creating or resetting an account, the generated first password) is marked `mustChangePassword`:
+ * its owner must replace it before doing anything else (platform/auth/enforce.ts). Whoever creates or resets says
+ * which it is, since only the caller knows who chose the password.
  */
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../../db/scoped.js';
@@ -27,6 +30,7 @@ export interface OperatorView {
   lockedUntil: number | null;
   lastLoginAt: number | null;
   passwordChangedAt: number;
+  mustChangePassword: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -49,6 +53,7 @@ function view(row: repo.OperatorRow): OperatorView {
     lockedUntil: row.locked_until,
     lastLoginAt: row.last_login_at,
     passwordChangedAt: row.password_changed_at,
+    mustChangePassword: row.must_change_password === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -70,6 +75,7 @@ function auditState(operator: OperatorView) {
     displayName: operator.displayName,
     active: operator.active,
     roles: operator.roles,
+    mustChangePassword: operator.mustChangePassword,
   };
 }
 
@@ -78,6 +84,15 @@ export interface CreateOperatorInput {
   readonly displayName: string;
   readonly password: string;
   readonly roles: readonly string[];
+}
+
+export interface PasswordOrigin {
+  /**
+   * True when the password was chosen for the operator (an administrator over the API, or generated): they must
+   * change it at their next sign-in. False when the one who will use it chose it (the admin CLI at the server,
+   * ADMIN_USERNAME / ADMIN_PASSWORD).
+   */
+  readonly mustChangePassword: boolean;
 }
 
 export interface UpdateOperatorInput {
@@ -117,7 +132,12 @@ export class OperatorsService {
     return view(row);
   }
 
-  async create(actor: AuditActor, input: CreateOperatorInput, ip: string | null): Promise<OperatorView> {
+  async create(
+    actor: AuditActor,
+    input: CreateOperatorInput,
+    origin: PasswordOrigin,
+    ip: string | null,
+  ): Promise<OperatorView> {
     const username = normaliseUsername(input.username);
     checkPasswordPolicy(input.password, username);
     const roles = [...new Set(input.roles)].sort();
@@ -137,6 +157,7 @@ export class OperatorsService {
         locked_until: null,
         last_login_at: null,
         password_changed_at: now,
+        must_change_password: origin.mustChangePassword ? 1 : 0,
         created_at: now,
         updated_at: now,
       });
@@ -201,15 +222,21 @@ export class OperatorsService {
     });
   }
 
-  /** Sets a new password chosen by an administrator; the operator's sessions end. */
-  async resetPassword(actor: AuditActor, id: string, password: string, ip: string | null): Promise<void> {
+  /** Sets a new password for an operator; their sessions end. */
+  async resetPassword(
+    actor: AuditActor,
+    id: string,
+    password: string,
+    origin: PasswordOrigin,
+    ip: string | null,
+  ): Promise<void> {
     const target = await this.get(id);
     checkPasswordPolicy(password, target.username);
     const hash = await hashPassword(password);
     await auditedTransaction(this.db, async (trx) => {
       const now = this.now();
       if (!(await repo.getOperator(trx, id))) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
-      await setPasswordHash(trx, id, hash, now);
+      await setPasswordHash(trx, id, hash, origin.mustChangePassword, now);
       const sessionsEnded = await revokeSessionsOf(trx, id, now);
       await recordAudit(
         trx,
@@ -218,7 +245,7 @@ export class OperatorsService {
           action: 'operator.password_reset',
           entity: 'operator',
           entityId: id,
-          after: { passwordChangedAt: now, sessionsEnded },
+          after: { passwordChangedAt: now, mustChangePassword: origin.mustChangePassword, sessionsEnded },
           ip,
         },
         now,

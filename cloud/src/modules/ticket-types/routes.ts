@@ -1,6 +1,6 @@
 /**
- * /api/v1/ticket-types: ticket-type management with versions, the gate rules derived from a type, and price quotes.
- * Reading and quoting need ticket_types.read, changing ticket_types.manage.
+ * /api/v1/ticket-types: ticket-type management with versions, the gate rules derived from a type, price quotes and
+ * the templates a venue starts from. Reading and quoting need ticket_types.read, changing ticket_types.manage.
  */
 import { ticketTypeRulesSchema } from '@scenic/protocol';
 import { z } from 'zod';
@@ -18,6 +18,7 @@ import {
   typeIdParamsSchema,
   updateTicketTypeSchema,
 } from './schemas.js';
+import { TICKET_TYPE_TEMPLATES, ticketTypeTemplateSchema } from './templates.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const read = { access: 'ticket_types.read' } as const;
@@ -70,6 +71,24 @@ export const ticketTypesModule: AppModule = {
         },
       },
       async (request) => ticketTypes.gateRulesForSite(request.query.siteId),
+    );
+    // A static path: the router tries it before `/:typeId`, whatever the order of registration.
+    app.get(
+      '/templates',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '票种模板：成人票、儿童票、老人票、十次卡、月卡、季卡、年卡 / Ticket type templates to start from',
+          description:
+            '每个模板的 body 补上 typeId、siteId（按需改价）即可提交给 POST /api/v1/ticket-types / Each ' +
+            "template's body, with typeId and siteId added (and the price adjusted), is a valid POST " +
+            '/api/v1/ticket-types body.',
+          response: { 200: z.array(ticketTypeTemplateSchema) },
+        },
+      },
+      async () => [...TICKET_TYPE_TEMPLATES],
     );
     app.get(
       '/:typeId',

@@ -12,6 +12,7 @@ const VIEW_COLUMNS = [
   'locked_until',
   'last_login_at',
   'password_changed_at',
+  'must_change_password',
   'created_at',
   'updated_at',
 ] as const;

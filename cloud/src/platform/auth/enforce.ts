@@ -4,6 +4,10 @@
  * open by accident. On each request, before the body is parsed or validated, the operator is authenticated from
  * `Authorization: Bearer <token>` or the session cookie and the permission checked: 401 UNAUTHENTICATED without a
  * live session, 403 FORBIDDEN without the permission. Handlers read the operator from `request.operator`.
+ *
+ * An operator who must change their password (one an administrator chose, `mustChangePassword`) gets
+ * 403 PASSWORD_CHANGE_REQUIRED on every route except those declaring `config: { openDuringPasswordChange: true }`
+ * (who am I, change my password, sign out). The flag travels with the cached session, so the check costs nothing.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,6 +29,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in operator; set on every route whose access is not `public`. */
     operator: AuthenticatedOperator | null;
+  }
+  interface FastifyContextConfig {
+    /** The route serves an operator who must change their password first (only the sign-in routes do). */
+    openDuringPasswordChange?: true;
   }
 }
 
@@ -67,6 +75,8 @@ export interface DeclaredRoute {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess;
+  /** Reachable by an operator who must change their password. */
+  readonly openDuringPasswordChange: boolean;
 }
 
 const declarations = new WeakMap<object, DeclaredRoute[]>();
@@ -92,7 +102,9 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     if (isDocs(route.url)) return;
     const access = route.config?.access;
     if (!isRouteAccess(access)) throw new UndeclaredAccessError(route.method, route.url ?? '', access);
-    for (const method of [route.method].flat()) declared.push({ method, url: route.url ?? '', access });
+    const openDuringPasswordChange = route.config?.openDuringPasswordChange === true;
+    for (const method of [route.method].flat())
+      declared.push({ method, url: route.url ?? '', access, openDuringPasswordChange });
     const note = accessNote(access);
     if (note && !route.schema?.description?.includes(note)) {
       // A fresh object: Fastify copies a GET route's options into its HEAD route.
@@ -115,6 +127,8 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     const operator = await authenticate(auth, request);
     if (!operator) throw new AppError('UNAUTHENTICATED');
     request.operator = operator;
+    if (operator.mustChangePassword && request.routeOptions.config.openDuringPasswordChange !== true)
+      throw new AppError('PASSWORD_CHANGE_REQUIRED');
     if (access !== 'authenticated' && !operator.permissions.has(access)) throw new AppError('FORBIDDEN');
   });
 }

@@ -39,10 +39,25 @@ export async function recordSuccessfulLogin(
     .execute();
 }
 
-export async function setPasswordHash(trx: TransactionOf<AuthDb>, id: string, hash: string, now: number) {
+/**
+ * A new password. `mustChange`: whether its owner must change it at the next sign-in (an administrator chose it);
+ * false when the owner chose it.
+ */
+export async function setPasswordHash(
+  trx: TransactionOf<AuthDb>,
+  id: string,
+  hash: string,
+  mustChange: boolean,
+  now: number,
+) {
   await trx
     .updateTable('operators')
-    .set({ password_hash: hash, password_changed_at: now, updated_at: now })
+    .set({
+      password_hash: hash,
+      password_changed_at: now,
+      must_change_password: mustChange ? 1 : 0,
+      updated_at: now,
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -81,6 +96,7 @@ const liveSession = authTables.precompile<
     id: string;
     username: string;
     display_name: string;
+    must_change_password: number;
   }
 >((db, p) =>
   db
@@ -93,6 +109,7 @@ const liveSession = authTables.precompile<
       'operators.id',
       'operators.username',
       'operators.display_name',
+      'operators.must_change_password',
     ])
     .where('sessions.token_hash', '=', p.tokenHash)
     .where('sessions.revoked_at', 'is', null)

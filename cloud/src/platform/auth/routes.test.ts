@@ -4,7 +4,7 @@ import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
 import { installAuth, UndeclaredAccessError } from './enforce.js';
 import { AuthService } from './service.js';
-import { type AuthTestApp, createAuthTestApp } from './testing.js';
+import { type AuthTestApp, createAuthTestApp, insertTestOperator } from './testing.js';
 
 const login = (env: AuthTestApp, username: string, password: string, ip = '10.0.0.1') =>
   env.app.inject({
@@ -202,6 +202,72 @@ describe.each(databaseBackends())('sign-in on $name', (backend) => {
     });
     expect(ended.statusCode).toBe(401);
     expect((await login(env, 'test_gate_staff', 'a-new-password')).statusCode).toBe(200);
+  });
+
+  it('a password an administrator set: only /me, /password and /logout until it is changed, then at once all', async () => {
+    await insertTestOperator(env.test.database.db, 'given_pw', 'cashier', {
+      password: 'set-by-admin-1',
+      mustChangePassword: true,
+    });
+    const first = (await login(env, 'given_pw', 'set-by-admin-1')).json();
+    expect(first.operator).toMatchObject({ username: 'given_pw', mustChangePassword: true });
+    const headers = { authorization: `Bearer ${first.token}`, 'accept-language': 'en' };
+    const get = (url: string) => env.app.inject({ method: 'GET', url, headers });
+    const change = (currentPassword: string, newPassword: string) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers,
+        payload: { currentPassword, newPassword },
+      });
+    const refused = await get('/api/v1/sales');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'PASSWORD_CHANGE_REQUIRED',
+      message: expect.stringContaining('POST /api/v1/auth/password'),
+      messages: { 'zh-CN': expect.stringContaining('修改') },
+    });
+    // Asked before the permission: a route the cashier may not use says the same, so the client knows what to do.
+    expect((await get('/api/v1/operators')).json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect((await get('/api/v1/auth/second-approval')).json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    const me = await get('/api/v1/auth/me');
+    expect(me.json()).toMatchObject({ mustChangePassword: true, sessionExpiresAt: first.expiresAt });
+
+    // Signing in again does not lift it; failed changes do not either.
+    const other = (await login(env, 'given_pw', 'set-by-admin-1')).json();
+    expect(other.operator.mustChangePassword).toBe(true);
+    expect((await change('not-it-at-all', 'mine-from-now-1')).json().error.code).toBe(
+      'CURRENT_PASSWORD_INCORRECT',
+    );
+    const same = await change('set-by-admin-1', 'set-by-admin-1');
+    expect(same.json().error).toMatchObject({
+      code: 'PASSWORD_POLICY',
+      messages: { en: expect.stringContaining('must differ') },
+    });
+    expect((await get('/api/v1/sales')).json().error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+
+    expect((await change('set-by-admin-1', 'mine-from-now-1')).statusCode).toBe(204);
+    // The same session goes on, with the flag gone at once (the cached session was dropped with the change).
+    expect((await get('/api/v1/sales')).statusCode).toBe(200);
+    expect((await get('/api/v1/auth/me')).json().mustChangePassword).toBe(false);
+    expect((await get('/api/v1/operators')).json().error.code).toBe('FORBIDDEN');
+    const ended = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${other.token}` },
+    });
+    expect(ended.statusCode).toBe(401);
+    expect((await login(env, 'given_pw', 'mine-from-now-1')).json().operator.mustChangePassword).toBe(false);
+  });
+
+  it('a seeded test operator is free to work, and /me says when the session ends', async () => {
+    const me = await env.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: env.as('cashier') });
+    const session = await env.test.database.db
+      .selectFrom('sessions')
+      .select('expires_at')
+      .where('operator_id', '=', env.operators.cashier.id)
+      .executeTakeFirstOrThrow();
+    expect(me.json()).toMatchObject({ mustChangePassword: false, sessionExpiresAt: session.expires_at });
   });
 });
 

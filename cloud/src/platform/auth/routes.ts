@@ -17,6 +17,8 @@ function me(operator: AuthenticatedOperator) {
     displayName: operator.displayName,
     roles: [...operator.roles],
     permissions: [...operator.permissions],
+    mustChangePassword: operator.mustChangePassword,
+    sessionExpiresAt: operator.sessionExpiresAt,
   };
 }
 
@@ -52,7 +54,9 @@ export const authModule: RouteModule<AuthContext> = {
           summary: 'Sign in / 登录',
           description:
             'Sets an HttpOnly SameSite=Strict session cookie and returns the same token for API clients. ' +
-            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; per-IP flood: 429 RATE_LIMITED.',
+            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; per-IP flood: 429 RATE_LIMITED. ' +
+            'With `operator.mustChangePassword` the session reaches only GET /me, POST /password and POST /logout ' +
+            'until the password is changed; every other route answers 403 PASSWORD_CHANGE_REQUIRED.',
           body: loginBody,
           response: { 200: loginResponse, ...errors, 423: errorResponseSchema, 429: errorResponseSchema },
         },
@@ -74,7 +78,7 @@ export const authModule: RouteModule<AuthContext> = {
     app.post(
       '/logout',
       {
-        config: { access: 'authenticated' },
+        config: { access: 'authenticated', openDuringPasswordChange: true },
         schema: { tags: ['auth'], summary: 'Sign out / 退出登录', response: { 204: z.null(), ...errors } },
       },
       async (request, reply) => {
@@ -87,7 +91,7 @@ export const authModule: RouteModule<AuthContext> = {
     app.get(
       '/me',
       {
-        config: { access: 'authenticated' },
+        config: { access: 'authenticated', openDuringPasswordChange: true },
         schema: {
           tags: ['auth'],
           summary: 'The signed-in operator, roles and permissions / 当前操作员',
@@ -100,10 +104,13 @@ export const authModule: RouteModule<AuthContext> = {
     app.post(
       '/password',
       {
-        config: { access: 'authenticated' },
+        config: { access: 'authenticated', openDuringPasswordChange: true },
         schema: {
           tags: ['auth'],
           summary: 'Change own password; other sessions end / 修改本人密码',
+          description:
+            'Also how an operator with `mustChangePassword` (an initial or reset password) replaces it: the new ' +
+            'password must then differ from it, and the session reaches every route it may again.',
           body: changePasswordBody,
           response: { 204: z.null(), ...errors },
         },

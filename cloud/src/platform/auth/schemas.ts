@@ -14,6 +14,14 @@ export const meSchema = z
     displayName: z.string(),
     roles: z.array(z.string()),
     permissions: z.array(z.enum(PERMISSION_NAMES as [string, ...string[]])),
+    mustChangePassword: z
+      .boolean()
+      .describe(
+        '须先修改密码（初始或被重置的密码）：此前只能调用 GET /me、POST /password、POST /logout / The password ' +
+          'was set by an administrator or generated: until it is changed only GET /me, POST /password and ' +
+          'POST /logout answer, other routes 403 PASSWORD_CHANGE_REQUIRED',
+      ),
+    sessionExpiresAt: z.number().int().describe('本次登录的失效时间 / When this session ends, epoch ms'),
   })
   .meta({ id: 'SignedInOperator' });
 

@@ -72,6 +72,23 @@ describe.each(databaseBackends())('second approval on $name', (backend) => {
     );
   });
 
+  it('refuses an approver still on a password an administrator set (the administrator knows it too)', async () => {
+    const db = env.test.database.db;
+    const finance = { username: 'test_finance', password: 'password-finance' };
+    await db
+      .updateTable('operators')
+      .set({ must_change_password: 1 })
+      .where('username', '=', 'test_finance')
+      .execute();
+    expect(await codeOf(fakeRefund(cashier(), 60_000, finance))).toBe('SECOND_APPROVER_INVALID');
+    await db
+      .updateTable('operators')
+      .set({ must_change_password: 0 })
+      .where('username', '=', 'test_finance')
+      .execute();
+    expect(await codeOf(fakeRefund(cashier(), 60_000, finance))).toBe('resolved');
+  });
+
   it('a wrong approver password counts toward that approver’s lockout', async () => {
     for (let i = 0; i < 4; i++)
       expect(

@@ -74,7 +74,8 @@ export interface SecondApprovalRequest {
 /**
  * Null when the amount is within the threshold; otherwise the approving operator. Throws
  * SECOND_APPROVAL_REQUIRED (no credentials given; details carry the threshold), SECOND_APPROVER_SAME_OPERATOR,
- * SECOND_APPROVER_INVALID (wrong credentials, inactive, or lacking the permission) or ACCOUNT_LOCKED.
+ * SECOND_APPROVER_INVALID (wrong credentials, inactive, lacking the permission, or still on a password an
+ * administrator set, which that administrator knows too) or ACCOUNT_LOCKED.
  */
 export async function requireSecondApproval(
   auth: AuthService,
@@ -95,6 +96,7 @@ export async function requireSecondApproval(
   try {
     return await auth.checkCredentials(username, password, client, async (trx, operator) => {
       if (operator.id === request.actor.id) throw new AppError('SECOND_APPROVER_SAME_OPERATOR');
+      if (operator.must_change_password === 1) throw new AppError('SECOND_APPROVER_INVALID');
       const { permissions } = await repo.rolesAndPermissionsOf(trx, operator.id);
       if (!permissions.includes(permission)) throw new AppError('SECOND_APPROVER_INVALID');
       return { id: operator.id, username: operator.username };

@@ -6,7 +6,9 @@
  *   the right password) gets ACCOUNT_LOCKED; success or an administrator's unlock resets the count;
  * - argon2 runs before the transaction (it is slow; holding the write lock through it would stall every writer),
  *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
- *   past the limit.
+ *   past the limit;
+ * - an operator whose password an administrator chose signs in as usual but must change it before doing anything
+ *   else (`mustChangePassword`, enforced per request in enforce.ts), and the new one must differ from it.
  */
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
@@ -33,8 +35,15 @@ export interface AuthenticatedOperator {
   readonly displayName: string;
   readonly roles: readonly string[];
   readonly permissions: ReadonlySet<Permission>;
+  /**
+   * The password was chosen by an administrator (or generated at first start) and must be changed before anything
+   * else: the session reaches only the routes that allow it (enforce.ts), others answer PASSWORD_CHANGE_REQUIRED.
+   */
+  readonly mustChangePassword: boolean;
   /** SHA-256 of the session token this request used. */
   readonly sessionHash: string;
+  /** Epoch ms at which this session ends. */
+  readonly sessionExpiresAt: number;
 }
 
 export interface ClientInfo {
@@ -176,7 +185,9 @@ export class AuthService {
           displayName: operator.display_name,
           roles,
           permissions: new Set(permissions),
+          mustChangePassword: operator.must_change_password === 1,
           sessionHash,
+          sessionExpiresAt: expiresAt,
         },
       };
     });
@@ -199,7 +210,9 @@ export class AuthService {
       displayName: session.display_name,
       roles,
       permissions: new Set(permissions),
+      mustChangePassword: session.must_change_password === 1,
       sessionHash,
+      sessionExpiresAt: session.expires_at,
     };
     cacheOperator(this.db, operator, session.expires_at, now, generation);
     return operator;
@@ -223,7 +236,11 @@ export class AuthService {
     });
   }
 
-  /** Changes the caller's own password after checking the current one; their other sessions end. */
+  /**
+   * Changes the caller's own password after checking the current one; their other sessions end. This is how a
+   * password an administrator chose is replaced: the new one must then differ from it, and the obligation to change
+   * it ends (the change is audited, which empties the session cache, so the next request already sees that).
+   */
   async changeOwnPassword(
     operator: AuthenticatedOperator,
     current: string,
@@ -234,10 +251,18 @@ export class AuthService {
     const row = await repo.findOperatorById(this.db, operator.id);
     if (!row || !(await verifyPassword(row.password_hash, current)))
       throw new AppError('CURRENT_PASSWORD_INCORRECT');
+    const required = row.must_change_password === 1;
+    if (required && next === current)
+      throw new AppError('PASSWORD_POLICY', {
+        reason: {
+          'zh-CN': '须与初始密码或重置的密码不同',
+          en: 'must differ from the initial or reset password',
+        },
+      });
     const hash = await hashPassword(next);
     await auditedTransaction(this.db, async (trx) => {
       const now = this.now();
-      await repo.setPasswordHash(trx, operator.id, hash, now);
+      await repo.setPasswordHash(trx, operator.id, hash, false, now);
       const ended = await repo.revokeSessionsOf(trx, operator.id, now, operator.sessionHash);
       await recordAudit(
         trx,
@@ -246,7 +271,11 @@ export class AuthService {
           action: 'operator.password_change',
           entity: 'operator',
           entityId: operator.id,
-          after: { passwordChangedAt: now, otherSessionsEnded: ended },
+          after: {
+            passwordChangedAt: now,
+            otherSessionsEnded: ended,
+            ...(required && { mustChangePassword: false }),
+          },
           ip: client.ip,
         },
         now,

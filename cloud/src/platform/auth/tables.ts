@@ -1,4 +1,7 @@
-/** Table types for operators, roles and sessions (migrations 20261125_1800xx); part of db/schema.ts's Database. */
+/**
+ * Table types for operators, roles and sessions (migrations 20261125_1800xx, 20261127_100000); part of
+ * db/schema.ts's Database.
+ */
 
 import { ownedTables } from '../../db/scoped.js';
 export interface AuthTables {
@@ -29,6 +32,11 @@ export interface OperatorsTable {
   locked_until: number | null;
   last_login_at: number | null;
   password_changed_at: number;
+  /**
+   * 0 or 1 (migration 20261127_100000); 1 while the password is one an administrator chose, until the operator
+   * changes it: their sessions then reach only the sign-in routes (enforce.ts).
+   */
+  must_change_password: number;
   created_at: number;
   updated_at: number;
 }

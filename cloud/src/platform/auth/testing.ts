@@ -73,13 +73,14 @@ export async function createAuthTestApp(
 /**
  * Inserts an active operator holding `role` (seed roles must exist) and returns its id. Without a password the
  * stored hash is no argon2 hash, so no password matches it (and hashing costs nothing): for tests that only need
- * someone to name.
+ * someone to name. The operator is free to work at once unless `mustChangePassword` says they must first change
+ * their password, as one created or reset by an administrator must.
  */
 export async function insertTestOperator(
   db: Kysely<Database>,
   username: string,
   role: SeedRole,
-  options: { displayName?: string; password?: string } = {},
+  options: { displayName?: string; password?: string; mustChangePassword?: boolean } = {},
 ): Promise<string> {
   const id = randomUUID();
   const now = Date.now();
@@ -96,6 +97,7 @@ export async function insertTestOperator(
       locked_until: null,
       last_login_at: null,
       password_changed_at: now,
+      must_change_password: options.mustChangePassword ? 1 : 0,
       created_at: now,
       updated_at: now,
     })
