@@ -92,11 +92,18 @@ describe('cloud process', () => {
     const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, Date.now() + 20_000);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+    // The console (built by the test run's global setup) is served at /.
+    expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type')).toMatch(/text\/html/);
 
     child.kill('SIGTERM');
     const exit = await exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.stdout).toContain('shutting down');
+    // Plain lines for the person at the terminal, besides the JSON log: where the console opens, and the generated
+    // first administrator's password.
+    expect(exit.stdout).toContain(`控制台 / Console: http://127.0.0.1:${port}/`);
+    const password = /^首个管理员 \/ First administrator: admin {3}密码 \/ password: (\S+)/m.exec(exit.stdout)?.[1];
+    expect(password).toBeTruthy();
   });
 
   it('exits 1 with one clear bilingual line when the port is taken', async () => {

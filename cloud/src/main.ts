@@ -47,14 +47,22 @@ function listenFailure(error: unknown, { host, port }: Config['http']): string |
   }
 }
 
-/** A plain line for the person who ran `npm start`, whatever the log format: where the console opens. */
-function announce({ host, port }: Config['http']): void {
+/**
+ * Plain lines for the person who ran `npm start`, whatever the log format: where the console opens and, on the very
+ * first start only, the generated administrator's password (also in the log; never shown again).
+ */
+function announce({ host, port }: Config['http'], admin?: { username: string; password: string }): void {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${shown}:${port}/`;
   const line = existsSync(join(CONSOLE_DIST, 'index.html'))
     ? `控制台 / Console: ${url}   接口文档 / API docs: ${url}docs`
     : `控制台尚未构建，请运行 npm run build:console / The console is not built: run npm run build:console   接口文档 / API docs: ${url}docs`;
   process.stdout.write(`${line}\n`);
+  if (admin) {
+    process.stdout.write(
+      `首个管理员 / First administrator: ${admin.username}   密码 / password: ${admin.password}   （只显示这一次，首次登录须修改 / shown only once; change it at the first sign-in）\n`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -74,8 +82,9 @@ async function main(): Promise<void> {
   }
 
   const container = await createContainer({ config, database, logger });
+  let firstAdmin: Awaited<ReturnType<typeof prepareAccess>>;
   try {
-    await prepareAccess(container.services.operators, config.auth, logger);
+    firstAdmin = await prepareAccess(container.services.operators, config.auth, logger);
   } catch (error) {
     logger.fatal({ err: error }, 'cannot prepare roles or the first administrator');
     logger.flush();
@@ -113,7 +122,10 @@ async function main(): Promise<void> {
     new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
   anchors?.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
-  announce(config.http);
+  announce(
+    config.http,
+    firstAdmin?.generatedPassword ? { ...firstAdmin, password: firstAdmin.generatedPassword } : undefined,
+  );
 
   closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');

@@ -180,3 +180,24 @@ export async function accessibilityViolations(
       nodes: nodes.map(({ target }) => ({ target })),
     }));
 }
+
+/**
+ * An operator with the given roles, ready to sign in with `password`: an operator an administrator creates must
+ * change the password at the first sign-in, so this creates them with a temporary one and changes it as them.
+ */
+export async function createOperator(
+  url: string,
+  input: { username: string; displayName?: string; roles: string[]; password: string },
+): Promise<{ id: string }> {
+  const admin = await apiAs(url, ADMIN.username, ADMIN.password);
+  const temporary = `${input.password}-initial`;
+  const created = await admin.post<{ id: string }>('/operators', {
+    username: input.username,
+    displayName: input.displayName ?? input.username,
+    roles: input.roles,
+    password: temporary,
+  });
+  const self = await apiAs(url, input.username, temporary);
+  await self.post('/auth/password', { currentPassword: temporary, newPassword: input.password });
+  return created;
+}

@@ -27,7 +27,7 @@ export function useMe() {
 }
 
 export function mustChangePassword(me: Me | null | undefined): boolean {
-  return Boolean(me && (me as { mustChangePassword?: boolean }).mustChangePassword);
+  return Boolean(me?.mustChangePassword);
 }
 
 export function useSignIn() {
