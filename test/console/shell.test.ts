@@ -93,6 +93,32 @@ describe.skipIf(!haveChromium)('the console shell', () => {
     await page.context().close();
   });
 
+  it('makes an operator whose password an administrator set change it before anything else', async () => {
+    const admin = await apiAs(cloud.url, ADMIN.username, ADMIN.password);
+    await admin.post('/operators', {
+      username: 'zhao',
+      displayName: '赵',
+      roles: ['control_room'],
+      password: 'set-by-admin-1',
+    });
+    const page = await openPage(browser, cloud.url);
+    await signIn(page, 'zhao', 'set-by-admin-1', '/dashboard');
+    await page.waitForURL(/\/password$/);
+    await expect.poll(() => page.getByText('首次登录请修改密码后继续').count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, 'password-change.zh-CN');
+    // Another page by URL still leads back here until the password is changed.
+    await page.goto('/dashboard');
+    await page.waitForURL(/\/password$/);
+    await page.getByLabel('当前密码').fill('set-by-admin-1');
+    await page.getByLabel('新密码', { exact: true }).fill('chosen-by-zhao-1');
+    await page.getByLabel('再次输入新密码').fill('chosen-by-zhao-1');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await page.waitForURL(/\/dashboard$/);
+    const zhao = await apiAs(cloud.url, 'zhao', 'chosen-by-zhao-1');
+    expect(await zhao.get('/gates/status')).toMatchObject({ items: [] });
+    await page.context().close();
+  });
+
   it('signs out from the operator menu', async () => {
     const page = await openPage(browser, cloud.url);
     await signIn(page, ADMIN.username, ADMIN.password);
