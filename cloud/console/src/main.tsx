@@ -18,7 +18,13 @@ function Providers() {
   document.title = t('product');
   document.documentElement.lang = english ? 'en' : 'zh-CN';
   return (
-    <ConfigProvider locale={english ? enUS : zhCN} theme={{ token: { colorPrimary: '#0f766e' } }}>
+    <ConfigProvider
+      locale={english ? enUS : zhCN}
+      theme={{
+        token: { colorPrimary: '#0f766e' },
+        components: { Menu: { itemSelectedBg: '#e3f2ef', itemSelectedColor: '#0f766e' } },
+      }}
+    >
       <AntApp>
         <ConsoleRouter />
       </AntApp>
