@@ -74,9 +74,13 @@ export default function LookupPage() {
     retry: false,
   });
 
-  // The next scan replaces what is in the box.
+  // After a lookup the operator asked for, the next scan replaces what is in the box (a background refresh, say
+  // after a refund, leaves the focus where it is).
+  const selectAfter = useRef(false);
   useEffect(() => {
-    if (!lookup.isFetching) input.current?.select();
+    if (lookup.isFetching || !selectAfter.current) return;
+    selectAfter.current = false;
+    input.current?.select();
   }, [lookup.isFetching]);
 
   const submit = () => {
@@ -90,6 +94,7 @@ export default function LookupPage() {
       return;
     }
     setProblem(null);
+    selectAfter.current = true;
     const same = search?.param === found.param && search.value === found.value;
     if (found.param === 'idNumber') {
       setIdNumber(found.value);

@@ -41,8 +41,12 @@ export default function SupplementsPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', alignItems: 'baseline' }}>
-        <Typography.Title level={3}>{t('supplements.title')}</Typography.Title>
+      <Space
+        style={{ width: '100%', justifyContent: 'space-between', alignItems: 'center', marginBottom: 8 }}
+      >
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('supplements.title')}
+        </Typography.Title>
         {allows(me, 'supplements.sell') ? (
           <Button type="primary" icon={<SwapOutlined />} onClick={() => navigate('/lookup')}>
             {t('supplements.start')}
@@ -88,6 +92,7 @@ export default function SupplementsPage() {
               { title: t('supplements.kind'), width: 100, render: (_, s) => t(`supplement.kinds.${s.kind}`) },
               {
                 title: t('supplements.tickets'),
+                width: 250,
                 render: (_, s) => (s.newTicketId ? `${s.ticketId} → ${s.newTicketId}` : String(s.ticketId)),
               },
               {
