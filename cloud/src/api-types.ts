@@ -4,10 +4,26 @@
  * the console imports nothing of the cloud's code (import rule `console-takes-only-types-from-cloud`).
  */
 import type { z } from 'zod';
+import type { createRefundSchema } from './modules/refunds/schemas.js';
+import type { salePageSchema } from './modules/sales/schemas.js';
+import type { createSupplementSchema, supplementQuoteRequestSchema } from './modules/supplements/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
 export type { GateStatus } from './modules/gate-status/hub.js';
+export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
+export type { Refund, RefundQuote, RefundQuoteRequest } from './modules/refunds/schemas.js';
+export type { PaymentMethod, Sale, SaleSummary } from './modules/sales/schemas.js';
+export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
+export type { TicketType } from './modules/ticket-types/schemas.js';
+export type { Ticket } from './modules/tickets/schemas.js';
+export type { Site, TicketWindow } from './modules/venues/schemas.js';
 export type { Permission } from './platform/permissions.js';
 
 export type Me = z.infer<typeof meSchema>;
+
+/** Desk (退票, 补票, 销售记录): what the console sends and reads. */
+export type SalePage = z.infer<typeof salePageSchema>;
+export type RefundRequest = z.input<typeof createRefundSchema>;
+export type SupplementRequest = z.input<typeof createSupplementSchema>;
+export type SupplementQuoteRequest = z.input<typeof supplementQuoteRequestSchema>;

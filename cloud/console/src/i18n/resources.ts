@@ -4,7 +4,8 @@
  */
 import { common } from './areas/common';
 import { dashboard } from './areas/dashboard';
+import { desk } from './areas/desk';
 
-export const areas = { common, dashboard } as const;
+export const areas = { common, dashboard, desk } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

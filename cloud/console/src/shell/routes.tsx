@@ -3,7 +3,13 @@
  * from the API's catalogue (the same names the routes declare), so a menu item appears exactly when the operator
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
-import { DashboardOutlined } from '@ant-design/icons';
+import {
+  DashboardOutlined,
+  FileSearchOutlined,
+  ProfileOutlined,
+  RollbackOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
@@ -37,5 +43,37 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  {
+    path: 'lookup',
+    nav: 'lookup',
+    group: 'sales',
+    access: 'lookup.read',
+    icon: <FileSearchOutlined />,
+    load: () => import('../pages/desk/lookup'),
+  },
+  {
+    path: 'sales',
+    nav: 'salesList',
+    group: 'sales',
+    access: 'sales.read',
+    icon: <ProfileOutlined />,
+    load: () => import('../pages/desk/sales'),
+  },
+  {
+    path: 'refunds',
+    nav: 'refunds',
+    group: 'sales',
+    access: 'sales.read',
+    icon: <RollbackOutlined />,
+    load: () => import('../pages/desk/refunds'),
+  },
+  {
+    path: 'supplements',
+    nav: 'supplements',
+    group: 'sales',
+    access: 'sales.read',
+    icon: <SwapOutlined />,
+    load: () => import('../pages/desk/supplements'),
   },
 ];

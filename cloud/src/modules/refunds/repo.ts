@@ -141,6 +141,21 @@ export async function listRefunds(db: Db, query: ListRefundsQuery): Promise<Refu
   if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);
   if (query.from !== undefined) select = select.where('created_at', '>=', query.from);
   if (query.to !== undefined) select = select.where('created_at', '<', query.to);
+  if (query.before !== undefined) {
+    // Keyset paging after the previous page's last refund (newest first: created_at, then id, descending).
+    const last = await refundTables(db)
+      .selectFrom('refunds')
+      .select(['created_at', 'id'])
+      .where('id', '=', query.before)
+      .executeTakeFirst();
+    if (!last) return [];
+    select = select.where((eb) =>
+      eb.or([
+        eb('created_at', '<', last.created_at),
+        eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)]),
+      ]),
+    );
+  }
   const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return withDetails(db, rows);
 }

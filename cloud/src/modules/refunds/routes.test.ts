@@ -154,6 +154,87 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
     expect(one.json()).toEqual(made);
   });
 
+  it('quotes a refund exactly as it is then made, writing nothing, refused with the refund’s own codes', async () => {
+    const db = env.test.database.db;
+    const quote = (payload: object, role: 'cashier' | 'gate_staff' = 'cashier') =>
+      env.app.inject({ method: 'POST', url: '/api/v1/refunds/quote', headers: env.as(role), payload });
+    const sale = await sell(TYPES.adult, 3, [
+      { method: 'wechat', amountFen: 5_000 },
+      { method: 'cash', amountFen: 25_000 },
+    ]);
+    const ids = sale.tickets.map((t) => t.ticketId) as [number, number, number];
+    const refundsBefore = await db.selectFrom('refunds').select('id').execute();
+    const quoted = await quote({ saleId: sale.id, ticketIds: [ids[0], ids[1]] });
+    expect(quoted.statusCode, quoted.body).toBe(200);
+    expect(quoted.json()).toEqual({
+      saleId: sale.id,
+      amountFen: 20_000,
+      feeFen: 0,
+      tickets: [ids[0], ids[1]].map((ticketId) => ({
+        ticketId,
+        priceFen: 10_000,
+        entriesUsed: 0,
+        entriesTotal: 1,
+        grossFen: 10_000,
+        feeFen: 0,
+        amountFen: 10_000,
+        supplementFen: 0,
+      })),
+      payments: [
+        { method: 'wechat', amountFen: 5_000, supplementFen: 0 },
+        { method: 'cash', amountFen: 15_000, supplementFen: 0 },
+      ],
+      thresholdFen: 50_000,
+      approvalRequired: false,
+    });
+    expect(await db.selectFrom('refunds').select('id').execute()).toEqual(refundsBefore);
+    expect((await ticket(ids[0])).status).toBe('active');
+
+    const made = await refund({ saleId: sale.id, ticketIds: [ids[0], ids[1]] });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json()).toMatchObject({
+      amountFen: quoted.json().amountFen,
+      tickets: quoted.json().tickets,
+      payments: quoted.json().payments,
+    });
+    expect((await quote({ saleId: sale.id, ticketIds: [ids[0]] })).json().error.code).toBe(
+      'TICKET_ALREADY_REFUNDED',
+    );
+    const wechat = await quote({
+      saleId: sale.id,
+      ticketIds: [ids[2]],
+      payments: [{ method: 'wechat', amountFen: 10_000 }],
+    });
+    expect(wechat.json().error.code).toBe('REFUND_PAYMENT_MISMATCH');
+    expect((await quote({ saleId: sale.id, ticketIds: [ids[2]], reason: 'x' })).statusCode).toBe(400);
+    expect((await quote({ saleId: sale.id, ticketIds: [ids[2]] }, 'gate_staff')).statusCode).toBe(403);
+
+    const big = await sell(TYPES.adult, 6, [{ method: 'cash', amountFen: 60_000 }]);
+    const all = await quote({ saleId: big.id, ticketIds: big.tickets.map((t) => t.ticketId) });
+    expect(all.json()).toMatchObject({ amountFen: 60_000, thresholdFen: 50_000, approvalRequired: true });
+  });
+
+  it('lists refunds newest first, page by page after the previous page’s last id', async () => {
+    const sale = await sell(TYPES.adult, 3, [{ method: 'cash', amountFen: 30_000 }]);
+    for (const { ticketId } of sale.tickets)
+      expect((await refund({ saleId: sale.id, ticketIds: [ticketId] })).statusCode).toBe(201);
+    const page = async (query: string) =>
+      (
+        await env.app.inject({
+          method: 'GET',
+          url: `/api/v1/refunds?saleId=${sale.id}${query}`,
+          headers: env.as('cashier'),
+        })
+      ).json() as { id: string }[];
+    const all = (await page('')).map((r) => r.id);
+    expect(all).toHaveLength(3);
+    const first = await page('&limit=2');
+    expect(first.map((r) => r.id)).toEqual(all.slice(0, 2));
+    const second = await page(`&limit=2&before=${first[1]!.id}`);
+    expect(second.map((r) => r.id)).toEqual(all.slice(2));
+    expect(await page(`&limit=2&before=${second[0]!.id}`)).toEqual([]);
+  });
+
   it('refuses used, expired, non-refundable, late and foreign tickets with stable codes, writing nothing', async () => {
     const db = env.test.database.db;
     const tickets = new TicketsService(db);

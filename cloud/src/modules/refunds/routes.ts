@@ -1,14 +1,22 @@
 /**
  * /api/v1/refunds: refund tickets of a sale (refunds.request, Idempotency-Key; above the threshold with a second
- * operator's approval in the body) and read refunds (sales.read). A new refund answers 201; replaying its key answers
- * 200 with the same body and `Idempotent-Replayed: true`.
+ * operator's approval in the body), work a refund out without making it (`POST /quote`, refunds.request) and
+ * read refunds (sales.read, newest first, `before` = the previous page's last id). A new refund answers 201;
+ * replaying its key answers 200 with the same body and `Idempotent-Replayed: true`.
  */
 import { clientOf } from '../../platform/auth/client-info.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
-import { createRefundSchema, listRefundsQuerySchema, refundParamsSchema, refundSchema } from './schemas.js';
+import {
+  createRefundSchema,
+  listRefundsQuerySchema,
+  refundParamsSchema,
+  refundQuoteRequestSchema,
+  refundQuoteSchema,
+  refundSchema,
+} from './schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -37,6 +45,21 @@ export const refundsModule: AppModule = {
       create: (command, request) =>
         refunds.refund({ ...command, context: changeContextOf(request), client: clientOf(request) }),
     });
+    app.post(
+      '/quote',
+      {
+        config: { access: 'refunds.request' },
+        schema: {
+          tags,
+          summary:
+            '退票试算：应退金额、手续费、退款方式与是否需复核，不写入 / Work a refund out (amount, fee, ' +
+            'methods, whether a second operator must approve) without making it',
+          body: refundQuoteRequestSchema,
+          response: { 200: refundQuoteSchema, ...errors },
+        },
+      },
+      async (request) => refunds.quote(request.body),
+    );
     app.get(
       '/',
       {

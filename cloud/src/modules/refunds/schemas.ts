@@ -25,28 +25,38 @@ export const refundPaymentSchema = z.strictObject({
   amountFen: fen.min(1).max(100_000_000),
 });
 
+/** What a refund returns: the same fields in the refund and in its quote. */
+const refundScope = {
+  saleId: z.string().min(1).max(64),
+  ticketIds: z
+    .array(ticketIdSchema)
+    .min(1)
+    .max(200)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'ticketIds must not repeat' })
+    .describe('要退的票 / Tickets to refund'),
+  payments: z
+    .array(refundPaymentSchema)
+    .max(8)
+    .optional()
+    .describe(
+      '退款方式（合计等于应退，各方式不超过原支付）；不填则按原支付方式依次退回，现金最后 / How the money goes ' +
+        'back, within what was paid by each method; default: the original methods in order, cash last',
+    ),
+};
+
 export const createRefundSchema = z
   .strictObject({
-    saleId: z.string().min(1).max(64),
-    ticketIds: z
-      .array(ticketIdSchema)
-      .min(1)
-      .max(200)
-      .refine((ids) => new Set(ids).size === ids.length, { message: 'ticketIds must not repeat' })
-      .describe('要退的票 / Tickets to refund'),
-    payments: z
-      .array(refundPaymentSchema)
-      .max(8)
-      .optional()
-      .describe(
-        '退款方式（合计等于应退，各方式不超过原支付）；不填则按原支付方式依次退回，现金最后 / How the money goes ' +
-          'back, within what was paid by each method; default: the original methods in order, cash last',
-      ),
+    ...refundScope,
     reason: z.string().trim().max(200).optional(),
     approval: approvalSchema.optional(),
   })
   .describe('退票 / A refund');
 export type CreateRefund = z.infer<typeof createRefundSchema>;
+
+export const refundQuoteRequestSchema = z
+  .strictObject(refundScope)
+  .describe('退票试算：与退票相同的票与退款方式，不写入任何数据 / A refund worked out without making it');
+export type RefundQuoteRequest = z.infer<typeof refundQuoteRequestSchema>;
 
 export const refundTicketSchema = z.object({
   ticketId: z.number().int(),
@@ -86,12 +96,32 @@ export const refundSchema = z
   .meta({ id: 'Refund' });
 export type Refund = z.infer<typeof refundSchema>;
 
+export const refundQuoteSchema = z
+  .object({
+    saleId: z.string(),
+    amountFen: fen.describe('应退金额（分）/ Money to hand back, fen'),
+    feeFen: fen.describe('手续费（分）/ Fee kept, fen'),
+    tickets: z.array(refundTicketSchema),
+    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen, supplementFen: fen })),
+    thresholdFen: fen.describe('双人复核金额（分）/ The second-approval threshold, fen'),
+    approvalRequired: z
+      .boolean()
+      .describe('退票时须另一位操作员复核 / The refund will need a second operator’s approval'),
+  })
+  .meta({ id: 'RefundQuote' });
+export type RefundQuote = z.infer<typeof refundQuoteSchema>;
+
 export const listRefundsQuerySchema = z.object({
   siteId: venueIdSchema.optional(),
   saleId: z.string().max(64).optional(),
   cashierId: z.string().max(64).optional(),
   from: z.coerce.number().int().min(0).optional().describe('起（含）epoch ms / From, inclusive'),
   to: z.coerce.number().int().min(0).optional().describe('止（不含）epoch ms / To, exclusive'),
+  before: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('翻页：上一页最后一条退票单的 id / Paging: the id of the previous page’s last refund'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ListRefundsQuery = z.infer<typeof listRefundsQuerySchema>;

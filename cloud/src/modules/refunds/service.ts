@@ -22,6 +22,7 @@ import type { Database } from '../../db/schema.js';
 import { transaction } from '../../db/transaction.js';
 import { approvedWrite } from '../../platform/approved-write.js';
 import { type AuditActor, recordAudit } from '../../platform/audit/record.js';
+import { secondApprovalThresholdFen } from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -48,7 +49,7 @@ import {
   ticketRefund,
 } from './policy.js';
 import * as repo from './repo.js';
-import type { CreateRefund, ListRefundsQuery, Refund } from './schemas.js';
+import type { CreateRefund, ListRefundsQuery, Refund, RefundQuote, RefundQuoteRequest } from './schemas.js';
 
 type Db = Kysely<Database>;
 
@@ -141,6 +142,39 @@ export class RefundsService {
     return { value: await this.get(outcome.id), replayed: outcome.replayed };
   }
 
+  /**
+   * What refunding these tickets would hand back, ticket by ticket and method by method, and whether a second
+   * operator must approve it — worked out exactly as the refund will be, refused with the refund's own codes, and
+   * writing nothing. The refund itself works it out again (a ticket may be used in between).
+   */
+  async quote(input: RefundQuoteRequest): Promise<RefundQuote> {
+    const sale = await this.deps.sales.get(input.saleId);
+    const worked = await transaction(this.db, (trx) => this.work(trx, sale, input));
+    const thresholdFen = await secondApprovalThresholdFen(this.db);
+    return {
+      saleId: sale.id,
+      amountFen: worked.totalFen,
+      feeFen: worked.feeFen,
+      tickets: worked.tickets.map(({ ticket, money, supplementFen }) => ({
+        ticketId: ticket.ticketId,
+        priceFen: ticket.priceFen,
+        entriesUsed: ticket.entriesUsed,
+        entriesTotal: ticket.entriesTotal,
+        grossFen: money.grossFen,
+        feeFen: money.feeFen,
+        amountFen: money.amountFen,
+        supplementFen,
+      })),
+      payments: worked.payments.map((p) => ({
+        method: p.method,
+        amountFen: p.amountFen,
+        supplementFen: p.supplementFen,
+      })),
+      thresholdFen,
+      approvalRequired: worked.totalFen > thresholdFen,
+    };
+  }
+
   async get(refundId: string): Promise<Refund> {
     const refund = await repo.findRefund(this.db, refundId);
     if (!refund) throw new AppError('NOT_FOUND', { resource: REFUND, id: refundId });
@@ -161,7 +195,7 @@ export class RefundsService {
    * the total goes back: the sale's money out of what the sale's payments may still return, the upgrades' out of
    * theirs (an upgraded ticket is refunded once, so its upgrades' pool is whole).
    */
-  private async work(db: Db, sale: Sale, input: CreateRefund): Promise<Worked> {
+  private async work(db: Db, sale: Sale, input: RefundQuoteRequest): Promise<Worked> {
     const now = this.now();
     const site = await this.deps.venues.getSite(sale.siteId, db);
     const tickets = [];

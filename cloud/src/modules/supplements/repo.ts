@@ -75,6 +75,21 @@ export async function listSupplements(db: Db, query: ListSupplementsQuery): Prom
     const id = query.ticketId;
     select = select.where((eb) => eb.or([eb('ticket_id', '=', id), eb('new_ticket_id', '=', id)]));
   }
+  if (query.before !== undefined) {
+    // Keyset paging after the previous page's last supplement (newest first: created_at, then id, descending).
+    const last = await supplementTables(db)
+      .selectFrom('supplements')
+      .select(['created_at', 'id'])
+      .where('id', '=', query.before)
+      .executeTakeFirst();
+    if (!last) return [];
+    select = select.where((eb) =>
+      eb.or([
+        eb('created_at', '<', last.created_at),
+        eb.and([eb('created_at', '=', last.created_at), eb('id', '<', last.id)]),
+      ]),
+    );
+  }
   const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return withPayments(db, rows);
 }

@@ -102,6 +102,80 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
     expect(history.json().map((s: { id: string }) => s.id)).toEqual([short.json().id, made.id]);
   });
 
+  it('quotes each kind as it is then made, writing nothing; lists page by page after the last id', async () => {
+    const quote = (payload: object) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/supplements/quote',
+        headers: env.as('cashier'),
+        payload: { windowId: 'W01', ...payload },
+      });
+    const id = await sell(TYPES.adult, 10_000);
+    const upgrade = await quote({ kind: 'upgrade', ticketId: id, toTypeId: TYPES.count });
+    expect(upgrade.statusCode, upgrade.body).toBe(200);
+    expect(upgrade.json()).toEqual({
+      kind: 'upgrade',
+      ticketId: id,
+      amountFen: 40_000,
+      newPriceFen: 50_000,
+      visitDate: visitDate(),
+      thresholdFen: 50_000,
+      approvalRequired: false,
+    });
+    expect(await feedOps(id)).toEqual(['issue']);
+    expect((await tickets().get(id)).status).toBe('active');
+    const reissue = await quote({ kind: 'reissue', ticketId: id, feeFen: 60_000 });
+    expect(reissue.json()).toMatchObject({ amountFen: 60_000, newPriceFen: null, approvalRequired: true });
+    const fee = await quote({ kind: 'fee', ticketId: id, reason: 'overstay' });
+    expect(fee.json().error.code).toBe('SUPPLEMENT_FEE_UNKNOWN');
+    const given = await quote({ kind: 'fee', ticketId: id, reason: 'other', amountFen: 1_500 });
+    expect(given.json()).toMatchObject({ kind: 'fee', amountFen: 1_500, visitDate: null });
+    const withPayments = await quote({
+      kind: 'fee',
+      ticketId: id,
+      reason: 'other',
+      amountFen: 1,
+      payments: [],
+    });
+    expect(withPayments.statusCode).toBe(400);
+
+    const made = await supplement({
+      kind: 'upgrade',
+      ticketId: id,
+      toTypeId: TYPES.count,
+      payments: [{ method: 'wechat', amountFen: upgrade.json().amountFen }],
+    });
+    expect(made.json()).toMatchObject({ amountFen: 40_000, newTicket: { priceFen: 50_000 } });
+    const newId = made.json().newTicketId as number;
+    expect((await quote({ kind: 'reissue', ticketId: id })).json().error.code).toBe('TICKET_STATE_CONFLICT');
+
+    for (const amountFen of [100, 200])
+      expect(
+        (
+          await supplement({
+            kind: 'fee',
+            ticketId: newId,
+            reason: 'other',
+            amountFen,
+            payments: [{ method: 'cash', amountFen }],
+          })
+        ).statusCode,
+      ).toBe(201);
+    const page = async (query: string) =>
+      (
+        await env.app.inject({
+          method: 'GET',
+          url: `/api/v1/supplements?ticketId=${newId}${query}`,
+          headers: env.as('finance'),
+        })
+      ).json() as { id: string }[];
+    const all = (await page('')).map((s) => s.id);
+    expect(all).toHaveLength(3);
+    const first = await page('&limit=2');
+    expect(first.map((s) => s.id)).toEqual(all.slice(0, 2));
+    expect((await page(`&limit=2&before=${first[1]!.id}`)).map((s) => s.id)).toEqual(all.slice(2));
+  });
+
   it('charges overstay and re-entry fees; re-entry gives one entry back through the feed', async () => {
     const id = await sell(TYPES.adult, 10_000);
     const noRate = await supplement({ kind: 'fee', ticketId: id, reason: 'reentry' });

@@ -1,7 +1,8 @@
 /**
  * /api/v1/supplements (补票): upgrades and extensions, overstay / re-entry fees and reissues (supplements.sell,
  * Idempotency-Key; 201 new, 200 replayed with `Idempotent-Replayed: true`; above the second-approval threshold with
- * a second operator's approval in the body), their list (sales.read) and the standing
+ * a second operator's approval in the body), their quote without making one (`POST /quote`, supplements.sell),
+ * their list (sales.read, newest first, `before` = the previous page's last id) and the standing
  * fee per ticket type (read sales.read, set ticket_types.manage).
  */
 import { z } from 'zod';
@@ -14,6 +15,8 @@ import {
   createSupplementSchema,
   feeRateSchema,
   listSupplementsQuerySchema,
+  supplementQuoteRequestSchema,
+  supplementQuoteSchema,
   supplementSchema,
 } from './schemas.js';
 
@@ -45,6 +48,21 @@ export const supplementsModule: AppModule = {
       create: (command, request) =>
         supplements.supplement({ ...command, context: changeContextOf(request), client: clientOf(request) }),
     });
+    app.post(
+      '/quote',
+      {
+        config: { access: 'supplements.sell' },
+        schema: {
+          tags,
+          summary:
+            '补票试算：应收金额与是否需复核，不写入 / Work a supplement out (amount due, whether a second ' +
+            'operator must approve) without making it',
+          body: supplementQuoteRequestSchema,
+          response: { 200: supplementQuoteSchema, ...errors },
+        },
+      },
+      async (request) => supplements.quote(request.body),
+    );
     app.get(
       '/',
       {

@@ -30,46 +30,40 @@ const paymentsSchema = z
     '支付：合计等于应收；现金可多付并找零 / Payments summing to the amount; cash may exceed it (change)',
   );
 
+/** What each kind of supplement does; its payments and approval come on top (the quote takes these alone). */
+const upgradeFields = {
+  kind: z.literal('upgrade'),
+  ticketId: ticketIdSchema,
+  windowId: venueIdSchema,
+  toTypeId: typeIdSchema.optional().describe('升级到的票种；不填为原票种 / Type to change to; default: same'),
+  visitDate: isoDateSchema.optional().describe('新的游玩日（延期）/ New visit date (extension)'),
+  slotId: z.string().min(1).max(64).optional(),
+};
+const feeFields = {
+  kind: z.literal('fee'),
+  ticketId: ticketIdSchema,
+  windowId: venueIdSchema,
+  reason: z
+    .enum(['overstay', 'reentry', 'other'])
+    .describe('超时 / 再次入园（恢复一次入园）/ 其他 / Overstay, re-entry (gives back one entry), other'),
+  amountFen: fen.min(0).max(100_000_000).optional().describe('不填则按票种费率 / Default: the type’s rate'),
+  note: z.string().trim().max(200).optional(),
+};
+const reissueFields = {
+  kind: z.literal('reissue'),
+  ticketId: ticketIdSchema,
+  windowId: venueIdSchema,
+  feeFen: fen.min(0).max(100_000_000).default(0).describe('补办工本费 / Reissue fee'),
+  cardUid: z.string().min(1).max(64).optional().describe('绑定新 IC 卡 / Bind a new IC card'),
+  note: z.string().trim().max(200).optional(),
+};
+const charged = { payments: paymentsSchema, approval: approvalSchema };
+
 export const createSupplementSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({
-      kind: z.literal('upgrade'),
-      ticketId: ticketIdSchema,
-      windowId: venueIdSchema,
-      toTypeId: typeIdSchema
-        .optional()
-        .describe('升级到的票种；不填为原票种 / Type to change to; default: same'),
-      visitDate: isoDateSchema.optional().describe('新的游玩日（延期）/ New visit date (extension)'),
-      slotId: z.string().min(1).max(64).optional(),
-      payments: paymentsSchema,
-      approval: approvalSchema,
-    }),
-    z.strictObject({
-      kind: z.literal('fee'),
-      ticketId: ticketIdSchema,
-      windowId: venueIdSchema,
-      reason: z
-        .enum(['overstay', 'reentry', 'other'])
-        .describe('超时 / 再次入园（恢复一次入园）/ 其他 / Overstay, re-entry (gives back one entry), other'),
-      amountFen: fen
-        .min(0)
-        .max(100_000_000)
-        .optional()
-        .describe('不填则按票种费率 / Default: the type’s rate'),
-      note: z.string().trim().max(200).optional(),
-      payments: paymentsSchema,
-      approval: approvalSchema,
-    }),
-    z.strictObject({
-      kind: z.literal('reissue'),
-      ticketId: ticketIdSchema,
-      windowId: venueIdSchema,
-      feeFen: fen.min(0).max(100_000_000).default(0).describe('补办工本费 / Reissue fee'),
-      cardUid: z.string().min(1).max(64).optional().describe('绑定新 IC 卡 / Bind a new IC card'),
-      note: z.string().trim().max(200).optional(),
-      payments: paymentsSchema,
-      approval: approvalSchema,
-    }),
+    z.strictObject({ ...upgradeFields, ...charged }),
+    z.strictObject({ ...feeFields, ...charged }),
+    z.strictObject({ ...reissueFields, ...charged }),
   ])
   .describe(
     '补票：升级/延期、超时或再入园费、挂失补办 / Upgrade or extension, overstay or re-entry fee, reissue',
@@ -100,6 +94,37 @@ export const supplementSchema = z
   .meta({ id: 'Supplement' });
 export type Supplement = z.infer<typeof supplementSchema>;
 
+export const supplementQuoteRequestSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject(upgradeFields),
+    z.strictObject(feeFields),
+    z.strictObject(reissueFields),
+  ])
+  .describe('补票试算：与补票相同，不含支付与复核 / A supplement worked out, without payments or approval');
+export type SupplementQuoteRequest = z.infer<typeof supplementQuoteRequestSchema>;
+
+export const supplementQuoteSchema = z
+  .object({
+    kind: z.enum(['upgrade', 'fee', 'reissue']),
+    ticketId: z.number().int(),
+    amountFen: fen.describe('应收（分）/ Amount due, fen'),
+    newPriceFen: fen
+      .nullable()
+      .describe(
+        '升级/延期后新票的票价（分）；其他为 null / The new ticket’s price for an upgrade, else null',
+      ),
+    visitDate: z
+      .string()
+      .nullable()
+      .describe('升级/延期后的游玩日；其他为 null / The upgraded ticket’s visit date, else null'),
+    thresholdFen: fen.describe('双人复核金额（分）/ The second-approval threshold, fen'),
+    approvalRequired: z
+      .boolean()
+      .describe('补票时须另一位操作员复核 / The supplement will need a second operator’s approval'),
+  })
+  .meta({ id: 'SupplementQuote' });
+export type SupplementQuote = z.infer<typeof supplementQuoteSchema>;
+
 export const feeRateSchema = z.object({
   typeId: typeIdSchema,
   reason: z.enum(['overstay', 'reentry']),
@@ -110,6 +135,11 @@ export type FeeRate = z.infer<typeof feeRateSchema>;
 export const listSupplementsQuerySchema = z.object({
   ticketId: z.coerce.number().int().min(1).optional(),
   siteId: venueIdSchema.optional(),
+  before: z
+    .string()
+    .max(64)
+    .optional()
+    .describe('翻页：上一页最后一条补票单的 id / Paging: the id of the previous page’s last supplement'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export type ListSupplementsQuery = z.infer<typeof listSupplementsQuerySchema>;

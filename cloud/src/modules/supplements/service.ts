@@ -19,6 +19,7 @@ import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
 import { transaction } from '../../db/transaction.js';
 import { approvedWrite } from '../../platform/approved-write.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
+import { secondApprovalThresholdFen } from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -31,7 +32,14 @@ import { applyFee, type Fee, planFee } from './fee.js';
 import type { Db, FlowDependencies, FlowOutcome, FlowPlan, Trx } from './flow.js';
 import { applyReissue, planReissue, type Reissue } from './reissue.js';
 import * as repo from './repo.js';
-import type { CreateSupplement, FeeRate, ListSupplementsQuery, Supplement } from './schemas.js';
+import type {
+  CreateSupplement,
+  FeeRate,
+  ListSupplementsQuery,
+  Supplement,
+  SupplementQuote,
+  SupplementQuoteRequest,
+} from './schemas.js';
 import { applyUpgrade, planUpgrade, type Upgrade, type UpgradePlan } from './upgrade.js';
 
 const SUPPLEMENT: Localized = { 'zh-CN': '补票单', en: 'Supplement' };
@@ -117,6 +125,26 @@ export class SupplementsService {
       },
     });
     return { value: await this.get(outcome.id), replayed: outcome.replayed };
+  }
+
+  /**
+   * What the supplement would charge and whether a second operator must approve it, planned exactly as the
+   * supplement will be (refused with its codes) and writing nothing. The supplement itself plans again.
+   */
+  async quote(input: SupplementQuoteRequest): Promise<SupplementQuote> {
+    const request: CreateSupplement = { ...input, payments: [] };
+    const { planned } = await transaction(this.db, (trx) => this.plan(trx, request, this.now()));
+    const thresholdFen = await secondApprovalThresholdFen(this.db);
+    const upgrade = planned.kind === 'upgrade' ? planned.plan : null;
+    return {
+      kind: planned.kind,
+      ticketId: input.ticketId,
+      amountFen: planned.plan.amountFen,
+      newPriceFen: upgrade?.quote.priceFen ?? null,
+      visitDate: upgrade?.visitDate ?? null,
+      thresholdFen,
+      approvalRequired: planned.plan.amountFen > thresholdFen,
+    };
   }
 
   async get(id: string): Promise<Supplement> {
