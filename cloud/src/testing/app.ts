@@ -13,13 +13,18 @@ import type { PassageHook } from '../modules/passages/service.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
-/** The app as main.ts builds it, without the MQTT side (commands answer 503 MQTT_UNAVAILABLE). */
+/**
+ * The app as main.ts builds it, without the MQTT side (commands answer 503 MQTT_UNAVAILABLE) and without the console's
+ * pages (whether a console build exists must not change what an API test sees; console-pages.test.ts covers them).
+ */
 export async function testApp(options: {
   readonly config: Config;
   readonly database: DatabaseHandle;
   readonly logger?: Logger;
 }): Promise<App> {
-  return buildApp(await createContainer({ ...options, logger: options.logger ?? silentLogger }));
+  return buildApp(await createContainer({ ...options, logger: options.logger ?? silentLogger }), {
+    console: false,
+  });
 }
 
 export interface TestCloudOptions extends Pick<MqttSideOptions, 'intake'> {
