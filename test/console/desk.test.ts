@@ -10,6 +10,7 @@ import {
   ADMIN,
   apiAs,
   type ConsoleCloud,
+  createOperator,
   haveChromium,
   launchBrowser,
   openPage,
@@ -101,8 +102,8 @@ describe.skipIf(!haveChromium)('the sales desk', () => {
       kind: 'count',
       prices: { window: 50_000 },
     });
-    await admin.post('/operators', { ...CASHIER, displayName: '王售票', roles: ['cashier'] });
-    await admin.post('/operators', { ...FINANCE, displayName: '李财务', roles: ['finance'] });
+    await createOperator(cloud.url, { ...CASHIER, displayName: '王售票', roles: ['cashier'] });
+    await createOperator(cloud.url, { ...FINANCE, displayName: '李财务', roles: ['finance'] });
     await admin.put('/auth/second-approval', { thresholdFen: 5_000 });
     const cashier = await apiAs(cloud.url, CASHIER.username, CASHIER.password);
     sale = await cashier.post<SoldSale>(
