@@ -4,10 +4,28 @@
  * the console imports nothing of the cloud's code (import rule `console-takes-only-types-from-cloud`).
  */
 import type { z } from 'zod';
+import type { salePageSchema } from './modules/sales/schemas.js';
+import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
+export type { Availability, Slot as CapacitySlot } from './modules/capacity/schemas.js';
 export type { GateStatus } from './modules/gate-status/hub.js';
+export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
+export type {
+  CreateSale,
+  PaymentMethod,
+  Sale,
+  SaleLineInput,
+  SaleSummary,
+} from './modules/sales/schemas.js';
+export type { MyBalance as MyStock } from './modules/stock/schemas.js';
+export type { Quote as TicketQuote, QuoteRequest, TicketType } from './modules/ticket-types/schemas.js';
+export type { Ticket } from './modules/tickets/schemas.js';
+export type { Site, TicketWindow } from './modules/venues/schemas.js';
 export type { Permission } from './platform/permissions.js';
 
 export type Me = z.infer<typeof meSchema>;
+export type SitePage = z.infer<typeof sitePageSchema>;
+export type WindowPage = z.infer<typeof windowPageSchema>;
+export type SalePage = z.infer<typeof salePageSchema>;

@@ -4,7 +4,8 @@
  */
 import { common } from './areas/common';
 import { dashboard } from './areas/dashboard';
+import { ticketWindow } from './areas/window';
 
-export const areas = { common, dashboard } as const;
+export const areas = { common, dashboard, window: ticketWindow } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

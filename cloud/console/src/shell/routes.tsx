@@ -3,7 +3,7 @@
  * from the API's catalogue (the same names the routes declare), so a menu item appears exactly when the operator
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
-import { DashboardOutlined } from '@ant-design/icons';
+import { DashboardOutlined, ShopOutlined } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
@@ -37,5 +37,13 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  {
+    path: 'window',
+    nav: 'window',
+    group: 'sales',
+    access: 'sales.sell',
+    icon: <ShopOutlined />,
+    load: () => import('../pages/window'),
   },
 ];
