@@ -7,15 +7,24 @@ import type { z } from 'zod';
 import type { createRefundSchema } from './modules/refunds/schemas.js';
 import type { salePageSchema } from './modules/sales/schemas.js';
 import type { createSupplementSchema, supplementQuoteRequestSchema } from './modules/supplements/schemas.js';
+import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
+export type { Availability, Slot as CapacitySlot } from './modules/capacity/schemas.js';
 export type { GateStatus } from './modules/gate-status/hub.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
 export type { Refund, RefundQuote, RefundQuoteRequest } from './modules/refunds/schemas.js';
-export type { PaymentMethod, Sale, SaleSummary } from './modules/sales/schemas.js';
+export type {
+  CreateSale,
+  PaymentMethod,
+  Sale,
+  SaleLineInput,
+  SaleSummary,
+} from './modules/sales/schemas.js';
+export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
-export type { TicketType } from './modules/ticket-types/schemas.js';
+export type { Quote as TicketQuote, QuoteRequest, TicketType } from './modules/ticket-types/schemas.js';
 export type { Ticket } from './modules/tickets/schemas.js';
 export type { Site, TicketWindow } from './modules/venues/schemas.js';
 export type { Permission } from './platform/permissions.js';
@@ -27,3 +36,5 @@ export type SalePage = z.infer<typeof salePageSchema>;
 export type RefundRequest = z.input<typeof createRefundSchema>;
 export type SupplementRequest = z.input<typeof createSupplementSchema>;
 export type SupplementQuoteRequest = z.input<typeof supplementQuoteRequestSchema>;
+export type SitePage = z.infer<typeof sitePageSchema>;
+export type WindowPage = z.infer<typeof windowPageSchema>;

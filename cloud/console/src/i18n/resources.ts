@@ -5,7 +5,8 @@
 import { common } from './areas/common';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
+import { ticketWindow } from './areas/window';
 
-export const areas = { common, dashboard, desk } as const;
+export const areas = { common, dashboard, desk, window: ticketWindow } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

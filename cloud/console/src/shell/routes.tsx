@@ -8,6 +8,7 @@ import {
   FileSearchOutlined,
   ProfileOutlined,
   RollbackOutlined,
+  ShopOutlined,
   SwapOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
@@ -43,6 +44,14 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  {
+    path: 'window',
+    nav: 'window',
+    group: 'sales',
+    access: 'sales.sell',
+    icon: <ShopOutlined />,
+    load: () => import('../pages/window'),
   },
   {
     path: 'lookup',
