@@ -49,10 +49,22 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-/** `/`: the first page the operator may open (the ticket window for a cashier, the dashboard otherwise). */
+/**
+ * `/`: where each operator works. Someone who sells but does not run the place (no operators.manage) starts at the
+ * ticket window, the control room at its gates, everyone else at the first page they may open (the dashboard).
+ */
 function Home() {
-  const me = useMe().data;
-  const first = PAGES.find((page) => !page.hidden && allows(me ?? undefined, page.access));
+  const me = useMe().data ?? undefined;
+  const manages = allows(me, 'operators.manage');
+  const workplace = manages
+    ? undefined
+    : allows(me, 'sales.sell')
+      ? 'window'
+      : allows(me, 'gates.command')
+        ? 'gates'
+        : undefined;
+  const open = PAGES.filter((page) => !page.hidden && allows(me, page.access));
+  const first = open.find((page) => page.path === workplace) ?? open[0];
   return <Navigate to={first ? `/${first.path}` : '/password'} replace />;
 }
 
