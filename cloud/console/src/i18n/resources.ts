@@ -3,8 +3,9 @@
  * `t('common:nav.window')` fails to compile when the key does not exist.
  */
 import { common } from './areas/common';
+import { control } from './areas/control';
 import { dashboard } from './areas/dashboard';
 
-export const areas = { common, dashboard } as const;
+export const areas = { common, control, dashboard } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

@@ -3,7 +3,13 @@
  * from the API's catalogue (the same names the routes declare), so a menu item appears exactly when the operator
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
-import { DashboardOutlined } from '@ant-design/icons';
+import {
+  ApiOutlined,
+  DashboardOutlined,
+  DeploymentUnitOutlined,
+  SwapOutlined,
+  ThunderboltOutlined,
+} from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
@@ -37,5 +43,37 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  {
+    path: 'gates',
+    nav: 'gates',
+    group: 'control',
+    access: 'gates.read',
+    icon: <DeploymentUnitOutlined />,
+    load: () => import('../pages/control/gates'),
+  },
+  {
+    path: 'commands',
+    nav: 'commands',
+    group: 'control',
+    access: 'gates.command',
+    icon: <ThunderboltOutlined />,
+    load: () => import('../pages/control/commands'),
+  },
+  {
+    path: 'passages',
+    nav: 'passages',
+    group: 'control',
+    access: 'gates.read',
+    icon: <SwapOutlined />,
+    load: () => import('../pages/control/passages'),
+  },
+  {
+    path: 'comm-log',
+    nav: 'commLog',
+    group: 'control',
+    access: 'gates.read',
+    icon: <ApiOutlined />,
+    load: () => import('../pages/control/comm-log'),
   },
 ];
