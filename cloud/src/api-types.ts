@@ -10,10 +10,16 @@ import type { createSupplementSchema, supplementQuoteRequestSchema } from './mod
 import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
+export type { CommandAction, DecisionReason, GateMode, MessageType } from '@scenic/protocol';
 export type { Availability, Slot as CapacitySlot } from './modules/capacity/schemas.js';
-export type { GateStatus } from './modules/gate-status/hub.js';
+export type { CommLogRow as CommLogEntry } from './modules/comm-log/repo.js';
+export type { DailyGateSummary as CommLogDay } from './modules/comm-log/service.js';
+export type { CommandView } from './modules/commands/schemas.js';
+export type { CommandTargetInput as CommandTarget } from './modules/commands/targets.js';
+export type { GateStatusView as GateStatus } from './modules/gate-status/routes.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
+export type { PassageItem, PassageSummary } from './modules/passages/schemas.js';
 export type { Refund, RefundQuote, RefundQuoteRequest } from './modules/refunds/schemas.js';
 export type {
   CreateSale,
@@ -26,7 +32,8 @@ export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
 export type { Quote as TicketQuote, QuoteRequest, TicketType } from './modules/ticket-types/schemas.js';
 export type { Ticket } from './modules/tickets/schemas.js';
-export type { Site, TicketWindow } from './modules/venues/schemas.js';
+export type { Gate, Site, TicketWindow, Zone } from './modules/venues/schemas.js';
+export type { WhitelistLag } from './modules/whitelist-sync/lag.js';
 export type { Permission } from './platform/permissions.js';
 
 export type Me = z.infer<typeof meSchema>;

@@ -10,6 +10,7 @@ import {
   accessibilityViolations,
   apiAs,
   type ConsoleCloud,
+  createOperator,
   haveChromium,
   launchBrowser,
   openPage,
@@ -145,7 +146,7 @@ describe.skipIf(!haveChromium)('the ticket window', () => {
         { start: '00:01', end: '24:00', cap: 300 },
       ],
     });
-    const cashier = await admin.post<{ id: string }>('/operators', {
+    const cashier = await createOperator(cloud.url, {
       username: CASHIER.username,
       displayName: '王售票',
       password: CASHIER.password,

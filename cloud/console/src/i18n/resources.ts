@@ -3,10 +3,11 @@
  * `t('common:nav.window')` fails to compile when the key does not exist.
  */
 import { common } from './areas/common';
+import { control } from './areas/control';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { ticketWindow } from './areas/window';
 
-export const areas = { common, dashboard, desk, window: ticketWindow } as const;
+export const areas = { common, control, dashboard, desk, window: ticketWindow } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

@@ -4,12 +4,15 @@
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
 import {
+  ApiOutlined,
   DashboardOutlined,
+  DeploymentUnitOutlined,
   FileSearchOutlined,
   ProfileOutlined,
   RollbackOutlined,
   ShopOutlined,
   SwapOutlined,
+  ThunderboltOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
@@ -84,5 +87,37 @@ export const PAGES: readonly PageRoute[] = [
     access: 'sales.read',
     icon: <SwapOutlined />,
     load: () => import('../pages/desk/supplements'),
+  },
+  {
+    path: 'gates',
+    nav: 'gates',
+    group: 'control',
+    access: 'gates.read',
+    icon: <DeploymentUnitOutlined />,
+    load: () => import('../pages/control/gates'),
+  },
+  {
+    path: 'commands',
+    nav: 'commands',
+    group: 'control',
+    access: 'gates.command',
+    icon: <ThunderboltOutlined />,
+    load: () => import('../pages/control/commands'),
+  },
+  {
+    path: 'passages',
+    nav: 'passages',
+    group: 'control',
+    access: 'gates.read',
+    icon: <SwapOutlined />,
+    load: () => import('../pages/control/passages'),
+  },
+  {
+    path: 'comm-log',
+    nav: 'commLog',
+    group: 'control',
+    access: 'gates.read',
+    icon: <ApiOutlined />,
+    load: () => import('../pages/control/comm-log'),
   },
 ];

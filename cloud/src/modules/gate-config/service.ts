@@ -16,7 +16,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import * as repo from './repo.js';
-import { type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
+import { DEFAULT_GATE_SETTINGS, type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
 import { type GateConfigDb, gateConfigTables } from './tables.js';
 
 const GATE: Localized = { 'zh-CN': '闸机', en: 'Gate' };
@@ -105,6 +105,15 @@ export class GateConfigService {
       out.push({ siteId: gate.site_id, config: parsed.config, changed });
     }
     return out;
+  }
+
+  /**
+   * How often the gate was told to send its heartbeat: the `heartbeatSec` of the last config built for it (the
+   * publisher builds every active gate's config each second), the default before one was built. Read from memory,
+   * so a stream of status changes can carry it without a query per change.
+   */
+  heartbeatSecOf(gateId: string): number {
+    return this.parsed.get(gateId)?.config.heartbeatSec ?? DEFAULT_GATE_SETTINGS.heartbeatSec;
   }
 
   /** Configs still retained on the broker for gates removed, deactivated or moved to another site. */

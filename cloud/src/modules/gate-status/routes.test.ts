@@ -1,7 +1,8 @@
 /**
  * The live gate status stream with the cloud's MQTT side running: a change that lands right after the snapshot was
  * read (before the stream could have listened, in the old order) still reaches the console, after the snapshot, so
- * the console's view ends equal to the hub's. On each database.
+ * the console's view ends equal to the hub's. Each status carries the gate's configured heartbeat interval. On each
+ * database.
  */
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -9,6 +10,9 @@ import { databaseBackends } from '../../db/testing.js';
 import { openEventStream } from '../../platform/testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, SITE } from '../metrics/testing.js';
 import type { GateStatus } from './hub.js';
+
+/** The default heartbeat interval of a gate whose settings were never changed. */
+const DEFAULT_HEARTBEAT_SEC = 30;
 
 function status(gateId: string, online: boolean, at: number): GateStatus {
   return {
@@ -61,9 +65,10 @@ describe.each(databaseBackends())('gate status stream on $name', (backend) => {
     });
     try {
       await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      const shown = (s: GateStatus) => ({ ...s, heartbeatSec: DEFAULT_HEARTBEAT_SEC });
       expect(stream.events).toEqual([
-        ['snapshot', { items: [status('N1', true, 1_000), status('N2', true, 1_000)] }],
-        ['status', status('N1', false, 2_000)],
+        ['snapshot', { items: [status('N1', true, 1_000), status('N2', true, 1_000)].map(shown) }],
+        ['status', shown(status('N1', false, 2_000))],
       ]);
       // What the console builds from the stream is what the hub holds.
       const view = new Map<string, unknown>();
@@ -72,7 +77,51 @@ describe.each(databaseBackends())('gate status stream on $name', (backend) => {
           for (const item of (data as { items: GateStatus[] }).items) view.set(item.gateId, item);
         if (name === 'status') view.set((data as GateStatus).gateId, data);
       }
-      expect([...view.values()]).toEqual(all());
+      expect([...view.values()]).toEqual(all().map(shown));
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('carries the heartbeat interval each gate’s config asks for, in the list and in the stream', async () => {
+    const hub = env.cloud.gateStatus;
+    hub.set(status('N1', true, 1_000));
+    hub.set(status('N2', true, 1_000));
+    const admin = env.auth.as('admin');
+    const patched = await env.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/gates/N1/settings',
+      headers: admin,
+      payload: { heartbeatSec: 10 },
+    });
+    expect(patched.statusCode).toBe(200);
+
+    const list = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/gates/status',
+      headers: env.auth.as('control_room'),
+    });
+    expect(list.statusCode).toBe(200);
+    const intervals = Object.fromEntries(
+      (list.json() as { items: { gateId: string; heartbeatSec: number }[] }).items.map((item) => [
+        item.gateId,
+        item.heartbeatSec,
+      ]),
+    );
+    expect(intervals).toEqual({ N1: 10, N2: DEFAULT_HEARTBEAT_SEC });
+
+    await env.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = env.app.server.address() as AddressInfo;
+    const stream = openEventStream({
+      port,
+      path: '/api/v1/gates/status/stream',
+      headers: env.auth.as('control_room'),
+    });
+    try {
+      await vi.waitFor(() => expect(stream.events.length).toBe(1), { timeout: 5_000 });
+      hub.set(status('N1', true, 3_000));
+      await vi.waitFor(() => expect(stream.events.length).toBe(2), { timeout: 5_000 });
+      expect(stream.events[1]).toEqual(['status', { ...status('N1', true, 3_000), heartbeatSec: 10 }]);
     } finally {
       stream.close();
     }

@@ -1,7 +1,9 @@
 /**
  * /api/v1/gates/status — live gate status for the control room: the list, and a Server-Sent Events stream that
  * starts with a `snapshot` event and then sends one `status` event per change (plus a comment every 15 s so proxies
- * keep the connection open; platform/event-stream.ts). gates.read.
+ * keep the connection open; platform/event-stream.ts). gates.read. Each status carries the heartbeat interval the
+ * gate's config asks for, so the console can tell a gate that went silent without a last will (stale) from one
+ * that is merely between heartbeats.
  */
 import { z } from 'zod';
 import { sendEventStream } from '../../platform/event-stream.js';
@@ -27,8 +29,14 @@ const statusSchema = z
       .object({ scans: z.number().int(), admits: z.number().int(), denies: z.number().int() })
       .nullable(),
     outboxDepth: z.number().int().nullable(),
+    heartbeatSec: z
+      .number()
+      .int()
+      .describe('心跳间隔（秒，闸机配置）/ Seconds between heartbeats, from the gate’s config'),
   })
   .meta({ id: 'GateStatus' });
+/** A gate's status as the API shows it. */
+export type GateStatusView = z.infer<typeof statusSchema>;
 
 const read = { access: 'gates.read' } as const;
 
@@ -37,9 +45,13 @@ export const gateStatusModule: AppModule = {
   prefix: '/api/v1/gates/status',
   routes: async (app, { services, mqtt }) => {
     const tags = ['gates'];
+    const view = (status: GateStatus): GateStatusView => ({
+      ...status,
+      heartbeatSec: services.gateConfig.heartbeatSecOf(status.gateId),
+    });
     // With the MQTT side running, the hub is the freshest view; without it (tests, tools) the table is.
-    const current = async (): Promise<GateStatus[]> =>
-      mqtt ? mqtt.gateStatus.all() : services.gateStatus.stored();
+    const current = async (): Promise<GateStatusView[]> =>
+      (mqtt ? mqtt.gateStatus.all() : await services.gateStatus.stored()).map(view);
 
     app.get(
       '/',
@@ -70,9 +82,9 @@ export const gateStatusModule: AppModule = {
         },
       },
       (request, reply) =>
-        sendEventStream<{ items: GateStatus[] }, { status: GateStatus }>(request, reply, {
+        sendEventStream<{ items: GateStatusView[] }, { status: GateStatusView }>(request, reply, {
           subscribe: (push) => {
-            const onChange = (status: GateStatus) => push({ event: 'status', data: status });
+            const onChange = (status: GateStatus) => push({ event: 'status', data: view(status) });
             mqtt?.gateStatus.on('change', onChange);
             return () => mqtt?.gateStatus.off('change', onChange);
           },

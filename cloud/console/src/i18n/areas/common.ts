@@ -31,6 +31,14 @@ export const common = defineMessages(
       saved: '已保存',
       offline: '无法连接服务器，请检查网络后重试',
     },
+    stream: {
+      open: '实时',
+      connecting: '正在连接…',
+      reconnecting: '连接中断，{{seconds}} 秒后重连',
+      retrying: '正在重新连接…',
+      stopped: '未连接',
+      label: '实时数据连接',
+    },
     auth: {
       title: '登录',
       username: '用户名',
@@ -111,6 +119,14 @@ export const common = defineMessages(
       errorCode: 'Error code',
       saved: 'Saved',
       offline: 'Cannot reach the server; check the network and try again',
+    },
+    stream: {
+      open: 'Live',
+      connecting: 'Connecting…',
+      reconnecting: 'Connection lost; retrying in {{seconds}} s',
+      retrying: 'Reconnecting…',
+      stopped: 'Not connected',
+      label: 'Live data connection',
     },
     auth: {
       title: 'Sign in',

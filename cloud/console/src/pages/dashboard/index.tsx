@@ -1,31 +1,39 @@
 /**
- * 总览: what is true right now — persons in the park against capacity, today's entries and exits per site, and how
- * many gates answer. Each block appears only with the permission its API needs (occupancy: reports.read; gate
- * status: gates.read).
+ * 总览: what is true right now — persons in the park against capacity, today's entries and exits per site, how many
+ * gates answer, and today's passages with the denials by reason. Each block appears only with the permission its API
+ * needs (occupancy: reports.read; gate status and passages: gates.read). Gate status and occupancy come from the
+ * same push streams as the control room's pages.
  */
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Progress, Row, Statistic, Tag, Typography } from 'antd';
+import { Card, Col, Progress, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
+import { lazy, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { GateStatus, SiteOccupancy } from '../../api/types';
+import type { PassageSummary } from '../../api/types';
 import { allows } from '../../auth/access';
 import { useMe } from '../../auth/session';
-import { QueryView } from '../../components/feedback';
+import { EmptyState, QueryView } from '../../components/feedback';
+import { livenessOf } from '../control/gate-health';
+import { reasonLabel, useNow } from '../control/labels';
+import { useLiveGateStatus, useLiveOccupancy } from '../control/streams';
+import { localName, useSites } from '../control/venues';
+
+const DenialsChart = lazy(() => import('./denials-chart'));
 
 function Occupancy() {
   const { t } = useTranslation('dashboard');
-  const query = useQuery({
-    queryKey: ['occupancy', 'list'],
-    queryFn: () => api.get<{ items: SiteOccupancy[] }>('/occupancy'),
-    refetchInterval: 5_000,
-  });
+  const { query } = useLiveOccupancy();
+  const sites = useSites().data;
   return (
     <QueryView query={query} empty={(data) => data.items.length === 0}>
       {(data) => (
         <Row gutter={[16, 16]}>
           {data.items.map(({ siteId, site }) => (
             <Col key={siteId} xs={24} md={12} xl={8}>
-              <Card title={t('site', { site: siteId })} data-testid={`occupancy-${siteId}`}>
+              <Card
+                title={t('site', { site: localName(sites?.find((s) => s.id === siteId)?.name, siteId) })}
+                data-testid={`occupancy-${siteId}`}
+              >
                 <Row gutter={16}>
                   <Col span={12}>
                     <Statistic title={t('inPark')} value={site.inside} />
@@ -63,31 +71,85 @@ function Occupancy() {
 
 function Gates() {
   const { t } = useTranslation('dashboard');
-  const query = useQuery({
-    queryKey: ['gate-status', 'list'],
-    queryFn: () => api.get<{ items: GateStatus[] }>('/gates/status'),
-    refetchInterval: 5_000,
-  });
+  const { query } = useLiveGateStatus();
+  const now = useNow(5_000);
   return (
     <QueryView query={query}>
       {(data) => {
-        const online = data.items.filter((gate) => gate.online).length;
+        const counts = { online: 0, stale: 0, offline: 0, unknown: 0 };
+        for (const gate of data.items) counts[livenessOf(gate, now)] += 1;
         return (
           <Row gutter={16}>
-            <Col span={12}>
+            <Col span={8}>
               <Card>
-                <Statistic title={t('gatesOnline')} value={online} data-testid="gates-online" />
+                <Statistic title={t('gatesOnline')} value={counts.online} data-testid="gates-online" />
               </Card>
             </Col>
-            <Col span={12}>
+            <Col span={8}>
               <Card>
-                <Statistic title={t('gatesOffline')} value={data.items.length - online} />
+                <Statistic title={t('gatesStale')} value={counts.stale} />
+              </Card>
+            </Col>
+            <Col span={8}>
+              <Card>
+                <Statistic title={t('gatesOffline')} value={counts.offline} />
               </Card>
             </Col>
           </Row>
         );
       }}
     </QueryView>
+  );
+}
+
+function Passages() {
+  const { t } = useTranslation('dashboard');
+  const { t: tc } = useTranslation('control');
+  const query = useQuery({
+    queryKey: ['passages', 'summary', { siteId: undefined, date: undefined }],
+    queryFn: ({ signal }) => api.get<PassageSummary>('/passages/summary', undefined, signal),
+    refetchInterval: 10_000,
+  });
+  const bars = useMemo(
+    () =>
+      (query.data?.denialsByReason ?? []).map((item) => ({
+        label: reasonLabel(tc, item.reason),
+        count: item.count,
+      })),
+    [query.data, tc],
+  );
+  return (
+    <Card title={t('passagesTitle')} data-testid="passage-summary">
+      <QueryView query={query}>
+        {(summary) => (
+          <Row gutter={[16, 16]}>
+            <Col xs={24} lg={8}>
+              <Row gutter={16}>
+                <Col span={8}>
+                  <Statistic title={t('entries')} value={summary.entries} data-testid="dashboard-entries" />
+                </Col>
+                <Col span={8}>
+                  <Statistic title={t('exits')} value={summary.exits} />
+                </Col>
+                <Col span={8}>
+                  <Statistic title={t('denials')} value={summary.denials} data-testid="dashboard-denials" />
+                </Col>
+              </Row>
+            </Col>
+            <Col xs={24} lg={16}>
+              <Typography.Text type="secondary">{t('denialsByReason')}</Typography.Text>
+              {bars.length === 0 ? (
+                <EmptyState>{t('noDenials')}</EmptyState>
+              ) : (
+                <Suspense fallback={<Skeleton active paragraph={{ rows: 2 }} />}>
+                  <DenialsChart bars={bars} label={t('denialsByReason')} />
+                </Suspense>
+              )}
+            </Col>
+          </Row>
+        )}
+      </QueryView>
+    </Card>
   );
 }
 
@@ -106,6 +168,11 @@ export default function DashboardPage() {
         {allows(me, 'reports.read') ? (
           <Col span={24}>
             <Occupancy />
+          </Col>
+        ) : null}
+        {allows(me, 'gates.read') ? (
+          <Col span={24}>
+            <Passages />
           </Col>
         ) : null}
       </Row>
