@@ -3,7 +3,15 @@
  * from the API's catalogue (the same names the routes declare), so a menu item appears exactly when the operator
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
-import { DashboardOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  EnvironmentOutlined,
+  KeyOutlined,
+  RocketOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
@@ -37,5 +45,55 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  // 系统管理. Sites and gates needs venues.manage in the menu, not venues.read: cashiers, gate staff and the control
+  // room read venues for their own work and have no business in the administration group.
+  {
+    path: 'venues',
+    nav: 'venues',
+    group: 'admin',
+    access: 'venues.manage',
+    icon: <EnvironmentOutlined />,
+    load: () => import('../pages/admin/venues'),
+  },
+  {
+    path: 'operators',
+    nav: 'operators',
+    group: 'admin',
+    access: 'operators.read',
+    icon: <TeamOutlined />,
+    load: () => import('../pages/admin/operators'),
+  },
+  {
+    path: 'roles',
+    nav: 'roles',
+    group: 'admin',
+    access: 'operators.read',
+    icon: <SafetyCertificateOutlined />,
+    load: () => import('../pages/admin/roles'),
+  },
+  {
+    path: 'audit',
+    nav: 'audit',
+    group: 'admin',
+    access: 'audit.read',
+    icon: <AuditOutlined />,
+    load: () => import('../pages/admin/audit'),
+  },
+  {
+    path: 'keys',
+    nav: 'keys',
+    group: 'admin',
+    access: 'keys.manage',
+    icon: <KeyOutlined />,
+    load: () => import('../pages/admin/keys'),
+  },
+  {
+    path: 'setup',
+    nav: 'setup',
+    group: 'admin',
+    access: 'venues.manage',
+    icon: <RocketOutlined />,
+    load: () => import('../pages/admin/setup'),
   },
 ];
