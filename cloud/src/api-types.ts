@@ -4,9 +4,17 @@
  * the console imports nothing of the cloud's code (import rule `console-takes-only-types-from-cloud`).
  */
 import type { z } from 'zod';
+import type { query as auditQuery, entrySchema, verificationSchema } from './modules/audit/schemas.js';
+import type {
+  createBody as createOperatorBody,
+  operatorSchema,
+  permissionListSchema,
+  roleSchema,
+} from './modules/operators/schemas.js';
 import type { createRefundSchema } from './modules/refunds/schemas.js';
 import type { salePageSchema } from './modules/sales/schemas.js';
 import type { createSupplementSchema, supplementQuoteRequestSchema } from './modules/supplements/schemas.js';
+import type { createTicketTypeSchema } from './modules/ticket-types/schemas.js';
 import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
@@ -16,6 +24,8 @@ export type { CommLogRow as CommLogEntry } from './modules/comm-log/repo.js';
 export type { DailyGateSummary as CommLogDay } from './modules/comm-log/service.js';
 export type { CommandView } from './modules/commands/schemas.js';
 export type { CommandTargetInput as CommandTarget } from './modules/commands/targets.js';
+export type { GateBroker } from './modules/gate-access/broker-info.js';
+export type { CredentialInfo as GateCredential, IssuedCredential } from './modules/gate-access/service.js';
 export type { GateStatusView as GateStatus } from './modules/gate-status/routes.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
@@ -28,11 +38,25 @@ export type {
   SaleLineInput,
   SaleSummary,
 } from './modules/sales/schemas.js';
+export type { SigningKey } from './modules/signing-keys/schemas.js';
 export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
 export type { Quote as TicketQuote, QuoteRequest, TicketType } from './modules/ticket-types/schemas.js';
 export type { Ticket } from './modules/tickets/schemas.js';
-export type { Gate, Site, TicketWindow, Zone } from './modules/venues/schemas.js';
+export type {
+  CreateGate,
+  CreateSite,
+  CreateWindow,
+  CreateZone,
+  Gate,
+  Site,
+  TicketWindow,
+  UpdateGate,
+  UpdateSite,
+  UpdateWindow,
+  UpdateZone,
+  Zone,
+} from './modules/venues/schemas.js';
 export type { WhitelistLag } from './modules/whitelist-sync/lag.js';
 export type { Permission } from './platform/permissions.js';
 
@@ -45,3 +69,12 @@ export type SupplementRequest = z.input<typeof createSupplementSchema>;
 export type SupplementQuoteRequest = z.input<typeof supplementQuoteRequestSchema>;
 export type SitePage = z.infer<typeof sitePageSchema>;
 export type WindowPage = z.infer<typeof windowPageSchema>;
+export type Operator = z.infer<typeof operatorSchema>;
+export type CreateOperator = z.input<typeof createOperatorBody>;
+export type Role = z.infer<typeof roleSchema>;
+export type PermissionInfo = z.infer<typeof permissionListSchema>[number];
+export type AuditEntry = z.infer<typeof entrySchema>;
+export type AuditQuery = z.input<typeof auditQuery>;
+export type AuditVerification = z.infer<typeof verificationSchema>;
+/** The body of POST /api/v1/ticket-types (omitted definition fields take the kind's defaults). */
+export type CreateTicketType = z.input<typeof createTicketTypeSchema>;

@@ -20,6 +20,9 @@ describe.skipIf(!haveChromium)('the console shell', () => {
   beforeAll(async () => {
     cloud = await startConsoleCloud();
     browser = await launchBrowser();
+    // With a site in place `/` opens the dashboard (a fresh cloud sends the administrator to the setup wizard).
+    const admin = await apiAs(cloud.url, ADMIN.username, ADMIN.password);
+    await admin.post('/sites', { id: 'park', name: { zh: '景区', en: 'Park' } });
   }, 90_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,16 +2,19 @@
  * The router: sign-in outside the shell, everything else inside it behind the session; the forced password change
  * before anything else; pages from PAGES, each loaded on first visit and guarded by its permission.
  */
+import { useQuery } from '@tanstack/react-query';
 import { App as AntApp } from 'antd';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation, useNavigate } from 'react-router';
-import { onSessionEnded } from './api/client';
+import { api, onSessionEnded } from './api/client';
+import type { Site } from './api/types';
 import { allows } from './auth/access';
 import { ME_KEY, mustChangePassword, useMe } from './auth/session';
 import { ErrorState, Loading } from './components/feedback';
 import { queryClient } from './query-client';
 import { Guard } from './shell/guard';
+import { homeTarget } from './shell/home';
 import { ShellLayout } from './shell/layout';
 import { NotFound } from './shell/not-found';
 import { PAGES } from './shell/routes';
@@ -50,11 +53,18 @@ function RequireSession({ children }: { children: ReactNode }) {
 }
 
 /**
- * `/`: where each operator works. Someone who sells but does not run the place (no operators.manage) starts at the
- * ticket window, the control room at its gates, everyone else at the first page they may open (the dashboard).
+ * `/`: where each operator works, or the first-run setup for an operator who may set up venues while no site exists
+ * (shell/home.ts). Someone who sells but does not run the place (no operators.manage) starts at the ticket window,
+ * the control room at its gates, everyone else at the first page they may open (the dashboard).
  */
 function Home() {
   const me = useMe().data ?? undefined;
+  const canSetUp = allows(me, 'venues.manage');
+  const sites = useQuery({
+    queryKey: ['sites', 'list', { limit: 1 }],
+    queryFn: () => api.get<{ sites: Site[] }>('/sites', { limit: 1 }),
+    enabled: canSetUp,
+  });
   const manages = allows(me, 'operators.manage');
   const workplace = manages
     ? undefined
@@ -65,7 +75,13 @@ function Home() {
         : undefined;
   const open = PAGES.filter((page) => !page.hidden && allows(me, page.access));
   const first = open.find((page) => page.path === workplace) ?? open[0];
-  return <Navigate to={first ? `/${first.path}` : '/password'} replace />;
+  const target = homeTarget({
+    firstPage: first?.path,
+    canSetUp,
+    sites: sites.isPending ? 'pending' : sites.isError ? 'error' : sites.data.sites.length,
+  });
+  if (target === undefined) return <Loading />;
+  return <Navigate to={target} replace />;
 }
 
 const router = createBrowserRouter([

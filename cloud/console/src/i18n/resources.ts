@@ -2,12 +2,13 @@
  * Every area's texts, one i18next namespace each. A page's area file is added here once; keys are typed, so
  * `t('common:nav.window')` fails to compile when the key does not exist.
  */
+import { admin } from './areas/admin';
 import { common } from './areas/common';
 import { control } from './areas/control';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { ticketWindow } from './areas/window';
 
-export const areas = { common, control, dashboard, desk, window: ticketWindow } as const;
+export const areas = { admin, common, control, dashboard, desk, window: ticketWindow } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

@@ -5,13 +5,19 @@
  */
 import {
   ApiOutlined,
+  AuditOutlined,
   DashboardOutlined,
   DeploymentUnitOutlined,
+  EnvironmentOutlined,
   FileSearchOutlined,
+  KeyOutlined,
   ProfileOutlined,
+  RocketOutlined,
   RollbackOutlined,
+  SafetyCertificateOutlined,
   ShopOutlined,
   SwapOutlined,
+  TeamOutlined,
   ThunderboltOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
@@ -119,5 +125,55 @@ export const PAGES: readonly PageRoute[] = [
     access: 'gates.read',
     icon: <ApiOutlined />,
     load: () => import('../pages/control/comm-log'),
+  },
+  // 系统管理. Sites and gates needs venues.manage in the menu, not venues.read: cashiers, gate staff and the control
+  // room read venues for their own work and have no business in the administration group.
+  {
+    path: 'venues',
+    nav: 'venues',
+    group: 'admin',
+    access: 'venues.manage',
+    icon: <EnvironmentOutlined />,
+    load: () => import('../pages/admin/venues'),
+  },
+  {
+    path: 'operators',
+    nav: 'operators',
+    group: 'admin',
+    access: 'operators.read',
+    icon: <TeamOutlined />,
+    load: () => import('../pages/admin/operators'),
+  },
+  {
+    path: 'roles',
+    nav: 'roles',
+    group: 'admin',
+    access: 'operators.read',
+    icon: <SafetyCertificateOutlined />,
+    load: () => import('../pages/admin/roles'),
+  },
+  {
+    path: 'audit',
+    nav: 'audit',
+    group: 'admin',
+    access: 'audit.read',
+    icon: <AuditOutlined />,
+    load: () => import('../pages/admin/audit'),
+  },
+  {
+    path: 'keys',
+    nav: 'keys',
+    group: 'admin',
+    access: 'keys.manage',
+    icon: <KeyOutlined />,
+    load: () => import('../pages/admin/keys'),
+  },
+  {
+    path: 'setup',
+    nav: 'setup',
+    group: 'admin',
+    access: 'venues.manage',
+    icon: <RocketOutlined />,
+    load: () => import('../pages/admin/setup'),
   },
 ];

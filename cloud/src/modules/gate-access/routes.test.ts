@@ -77,6 +77,27 @@ describe.each(databaseBackends())('gate MQTT routes on $name', (backend) => {
     }
   });
 
+  it('tells gates.manage where gates connect: the embedded broker port, never the cloud login', async () => {
+    const url = '/api/v1/gates/broker';
+    expect((await env.app.inject({ method: 'GET', url, headers: env.as('control_room') })).statusCode).toBe(
+      403,
+    );
+    const embedded = await env.app.inject({ method: 'GET', url, headers: env.as('admin') });
+    expect(embedded.statusCode).toBe(200);
+    expect(embedded.json()).toEqual({ embedded: true, port: 1883, url: null });
+
+    const external = await createAuthTestApp(backend, {
+      MQTT_URL: 'mqtt://sg-cloud:cloud-secret@broker.lan:1884',
+    });
+    try {
+      const answer = await external.app.inject({ method: 'GET', url, headers: external.as('admin') });
+      expect(answer.json()).toEqual({ embedded: false, port: null, url: 'mqtt://broker.lan:1884' });
+      expect(answer.body).not.toContain('cloud-secret');
+    } finally {
+      await external.dispose();
+    }
+  });
+
   it('issues credentials to 100 gates at once, every one of them (no serialization failure reaches the client)', async () => {
     const ids = Array.from({ length: 100 }, (_, i) => `P${String(i + 1).padStart(3, '0')}`);
     await seedGates(env.test.database.db, 'park', ids);

@@ -1,12 +1,14 @@
 /**
  * /api/v1/gates/:gateId/credentials — each gate's MQTT login. Issue and rotate answer with the password, the only
  * time it is ever shown; rotate and revoke drop the gate's live session on the embedded broker. gates.manage.
+ * /api/v1/gates/broker — where gates connect with that login (the console's set-up screens build commands from it).
  */
 import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
+import { gateBroker } from './broker-info.js';
 
 const params = z.object({ gateId: idStringSchema });
 
@@ -27,14 +29,39 @@ const issuedSchema = credentialSchema
   .extend({ password: z.string().describe('Shown only in this response; the cloud stores a hash') })
   .meta({ id: 'IssuedGateCredential' });
 
+const brokerSchema = z
+  .object({
+    embedded: z.boolean().describe('The cloud runs the broker itself'),
+    port: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Embedded broker's TCP port; gates use the cloud's own address. null: external broker"),
+    url: z.string().nullable().describe('External broker URL without credentials; null: embedded broker'),
+  })
+  .meta({ id: 'GateBroker' });
+
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 const manage = { access: 'gates.manage' } as const;
 
 export const gateAccessModule: AppModule = {
   name: 'gate-access',
   prefix: '/api/v1/gates',
-  routes: async (app, { services: { gateAccess: access } }) => {
+  routes: async (app, { config, services: { gateAccess: access }, mqtt }) => {
     const tags = ['gates'];
+
+    app.get(
+      '/broker',
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: '闸机连接的 MQTT 服务器 / The MQTT broker gates connect to',
+          response: { 200: brokerSchema, ...errors },
+        },
+      },
+      async () => gateBroker(config.mqtt, mqtt?.broker),
+    );
 
     app.get(
       '/:gateId/credentials',

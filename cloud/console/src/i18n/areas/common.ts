@@ -176,7 +176,7 @@ export const common = defineMessages(
       setup: 'First-run setup',
       venues: 'Sites and gates',
       operators: 'Operators',
-      roles: 'Roles and permissions',
+      roles: 'Roles',
       audit: 'Operation log',
       keys: 'Signing keys',
     },

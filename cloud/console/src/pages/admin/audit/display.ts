@@ -1,0 +1,242 @@
+/**
+ * The one display table of the operation log (in the manner of pretix's logdisplay): each action code the cloud
+ * writes → a sentence key of the `admin` texts (auditActions.*) and the values it needs, taken from the entry's
+ * entity and before/after. An action without a row is shown by the generic sentence, never as a bare code.
+ */
+import type { AuditEntry } from '../../../api/types';
+import type { admin } from '../../../i18n/areas/admin';
+
+export type ActionKey = keyof (typeof admin)['zh-CN']['auditActions'];
+export type Values = Record<string, string | number>;
+
+export interface DisplayContext {
+  readonly language: 'zh-CN' | 'en';
+  /** A readable name for an entity id the page knows (an operator's name, a role's), if any. */
+  readonly nameOf: (entity: string, id: string) => string | undefined;
+  readonly money: (fen: number) => string;
+}
+
+export interface Sentence {
+  readonly key: ActionKey;
+  readonly values: Values;
+}
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value);
+}
+
+/** A venue or ticket type's `{ zh, en }` name, or a role's `{ 'zh-CN', en }`, in the language. */
+function localName(value: unknown, language: 'zh-CN' | 'en'): string | undefined {
+  const name = obj(value);
+  const found = language === 'en' ? name.en : (name.zh ?? name['zh-CN']);
+  return typeof found === 'string' ? found : undefined;
+}
+
+/**
+ * Who or what an entry is about: the page's own label for the id (an operator's "name (user name)"), else the name
+ * the entry's state carries with the id beside it, else the bare id.
+ */
+function target(entry: AuditEntry, context: DisplayContext): string {
+  const id = entry.entityId ?? '';
+  const known = context.nameOf(entry.entity, id);
+  if (known) return known;
+  const state = { ...obj(entry.before), ...obj(entry.after) };
+  if (typeof state.displayName === 'string' && typeof state.username === 'string')
+    return `${state.displayName} (${state.username})`;
+  const name = localName(state.name, context.language);
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
+type Row = (entry: AuditEntry, context: DisplayContext) => Sentence;
+
+const simple =
+  (key: ActionKey): Row =>
+  (entry, context) => ({ key, values: { target: target(entry, context) } });
+
+const DISPLAY: Readonly<Record<string, Row>> = {
+  'auth.login': simple('auth_login'),
+  'auth.logout': simple('auth_logout'),
+  'operator.create': (entry, context) => ({
+    key: 'operator_create',
+    values: {
+      target: target(entry, context),
+      roles: ((obj(entry.after).roles as string[] | undefined) ?? [])
+        .map((code) => context.nameOf('role', code) ?? code)
+        .join(context.language === 'en' ? ', ' : '、'),
+    },
+  }),
+  'operator.update': simple('operator_update'),
+  'operator.password_reset': simple('operator_password_reset'),
+  'operator.password_change': simple('operator_password_change'),
+  'operator.lock': (entry, context) => ({
+    key: 'operator_lock',
+    values: { target: target(entry, context), failures: text(obj(entry.after).failedLogins) },
+  }),
+  'operator.unlock': simple('operator_unlock'),
+  'role.create': simple('role_create'),
+  'role.update': simple('role_update'),
+  'role.seed': simple('role_seed'),
+  'role.grant': simple('role_grant'),
+  'site.create': simple('site_create'),
+  'site.update': simple('site_update'),
+  'site.delete': simple('site_delete'),
+  'zone.create': simple('zone_create'),
+  'zone.update': simple('zone_update'),
+  'zone.delete': simple('zone_delete'),
+  'window.create': simple('window_create'),
+  'window.update': simple('window_update'),
+  'window.delete': simple('window_delete'),
+  'gate.create': simple('gate_create'),
+  'gate.update': simple('gate_update'),
+  'gate.delete': simple('gate_delete'),
+  'gate_config.update': simple('gate_config_update'),
+  'gate_credential.issue': (entry, context) => ({
+    key: 'gate_credential_issue',
+    values: { target: target(entry, context), version: text(obj(entry.after).version) },
+  }),
+  'gate_credential.rotate': (entry, context) => ({
+    key: 'gate_credential_rotate',
+    values: { target: target(entry, context), version: text(obj(entry.after).version) },
+  }),
+  'gate_credential.revoke': simple('gate_credential_revoke'),
+  'gate_command.issue': (entry) => ({
+    key: 'gate_command_issue',
+    values: {
+      command: text(obj(obj(entry.after).action).kind),
+      gates: ((obj(entry.after).gates as unknown[] | undefined) ?? []).length,
+    },
+  }),
+  'gate_command.complete': simple('gate_command_complete'),
+  'gate_command.late_ack': (entry) => ({
+    key: 'gate_command_late_ack',
+    values: { gate: text(obj(entry.after).gateId), result: text(obj(entry.after).result) },
+  }),
+  'occupancy.capacity.set': (entry, context): Sentence => {
+    const capacity = obj(entry.after).capacity;
+    if (typeof capacity === 'number')
+      return { key: 'occupancy_capacity_set', values: { target: target(entry, context), capacity } };
+    return { key: 'occupancy_capacity_clear', values: { target: target(entry, context) } };
+  },
+  'signing_key.rotate': simple('signing_key_rotate'),
+  'signing_key.retire': (entry, context) => ({
+    key: 'signing_key_retire',
+    values: { target: target(entry, context), reason: text(obj(entry.after).reason) },
+  }),
+  'ticket_type.create': simple('ticket_type_create'),
+  'ticket_type.update': simple('ticket_type_update'),
+  'ticket_type.activate': simple('ticket_type_activate'),
+  'ticket_type.deactivate': simple('ticket_type_deactivate'),
+  'supplement_fee_rate.update': simple('supplement_fee_rate_update'),
+  'capacity_slot.create': simple('capacity_slot_create'),
+  'capacity_slot.update': simple('capacity_slot_update'),
+  'sale.create': (entry, context) => ({
+    key: 'sale_create',
+    values: { target: target(entry, context), amount: context.money(Number(obj(entry.after).totalFen ?? 0)) },
+  }),
+  'refund.create': simple('refund_create'),
+  'supplement.upgrade': simple('supplement_upgrade'),
+  'supplement.fee': simple('supplement_fee'),
+  'supplement.reissue': simple('supplement_reissue'),
+  'ticket.print': simple('ticket_print'),
+  'ticket.reprint': simple('ticket_reprint'),
+  'stock.import': simple('stock_import'),
+  'stock.generate': simple('stock_generate'),
+  'stock.issue': simple('stock_issue'),
+  'stock.return': simple('stock_return'),
+  'stock.void': simple('stock_void'),
+  'setting.update': (entry, context): Sentence => {
+    const after = obj(entry.after);
+    return typeof after.thresholdFen === 'number'
+      ? { key: 'setting_threshold', values: { amount: context.money(after.thresholdFen) } }
+      : simple('setting_update')(entry, context);
+  },
+};
+
+/** The action codes the table knows, for the search form's choice of action. */
+export const KNOWN_ACTIONS = Object.keys(DISPLAY);
+
+export type GroupKey = keyof (typeof admin)['zh-CN']['auditGroups'];
+
+/** Action prefixes ("operator." matches every operator action), for the search form. */
+export const ACTION_GROUPS: readonly GroupKey[] = [
+  'auth',
+  'operator',
+  'role',
+  'site',
+  'zone',
+  'window',
+  'gate',
+  'gate_credential',
+  'gate_config',
+  'gate_command',
+  'occupancy',
+  'signing_key',
+  'ticket_type',
+  'capacity_slot',
+  'sale',
+  'refund',
+  'supplement',
+  'ticket',
+  'stock',
+  'setting',
+];
+
+export type EntityKey = keyof (typeof admin)['zh-CN']['auditEntities'];
+
+/** The entity kinds entries name, for the search form. */
+export const ENTITIES: readonly EntityKey[] = [
+  'operator',
+  'role',
+  'site',
+  'zone',
+  'window',
+  'gate',
+  'gate_credential',
+  'gate_command',
+  'signing_key',
+  'ticket_type',
+  'capacity_slot',
+  'sale',
+  'refund',
+  'supplement',
+  'ticket',
+  'stock_codes',
+  'setting',
+];
+
+export function describeEntry(entry: AuditEntry, context: DisplayContext): Sentence {
+  const row = DISPLAY[entry.action];
+  if (row) return row(entry, context);
+  return {
+    key: 'unknown',
+    values: { action: entry.action, entity: entry.entity, target: target(entry, context) },
+  };
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: string | undefined;
+  readonly after: string | undefined;
+  readonly changed: boolean;
+}
+
+/** The before/after of an entry as rows of top-level fields, changed ones flagged (the drawer's diff). */
+export function diffEntry(entry: Pick<AuditEntry, 'before' | 'after'>): FieldChange[] {
+  const before = entry.before === null || entry.before === undefined ? undefined : obj(entry.before);
+  const after = entry.after === null || entry.after === undefined ? undefined : obj(entry.after);
+  const fields = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])];
+  return fields.map((field) => {
+    const was = before && field in before ? text(before[field]) : undefined;
+    const now = after && field in after ? text(after[field]) : undefined;
+    return { field, before: was, after: now, changed: was !== now };
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * The operator forms: create (username, display name, roles, initial password) or edit (display name, roles,
+ * active), and an administrator's password reset. Rules mirror the API: usernames 2–64 of a–z 0–9 . _ - starting
+ * with a letter or digit, display names 1–64, passwords 8–128 and not the username.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Checkbox, Form, Input, Modal, Switch } from 'antd';
+import type { Rule } from 'antd/es/form';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../../api/client';
+import type { CreateOperator, Operator, Role } from '../../../api/types';
+import { applyFieldErrors, ErrorAlert } from '../../../components/feedback';
+import { currentLanguage } from '../../../i18n';
+
+export const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 128;
+
+interface OperatorValues {
+  username: string;
+  displayName: string;
+  roles: string[];
+  password: string;
+  repeat: string;
+  active: boolean;
+}
+
+function usePasswordRules(username: () => string | undefined) {
+  const { t } = useTranslation(['admin', 'common']);
+  return [
+    { required: true, message: t('form.required') },
+    { min: PASSWORD_MIN, message: t('operators.passwordMin', { min: PASSWORD_MIN }) },
+    { max: PASSWORD_MAX, message: t('form.max', { max: PASSWORD_MAX }) },
+    {
+      validator: (_: unknown, value: string | undefined) =>
+        value && value.trim().toLowerCase() === username()?.trim().toLowerCase()
+          ? Promise.reject(new Error(t('operators.passwordIsUsername')))
+          : Promise.resolve(),
+    },
+  ] satisfies Rule[];
+}
+
+function repeatRule(t: (key: 'operators.mismatch') => string): Rule {
+  return ({ getFieldValue }) => ({
+    validator: (_, value) =>
+      value === getFieldValue('password')
+        ? Promise.resolve()
+        : Promise.reject(new Error(t('operators.mismatch'))),
+  });
+}
+
+export function OperatorModal({
+  operator,
+  roles,
+  self,
+  onClose,
+}: {
+  operator: Operator | undefined;
+  roles: readonly Role[];
+  self: boolean;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation(['admin', 'common']);
+  const [form] = Form.useForm<OperatorValues>();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const passwordRules = usePasswordRules(() => form.getFieldValue('username'));
+  const save = useMutation({
+    mutationFn: (values: OperatorValues) =>
+      operator
+        ? api.patch<Operator>(`/operators/${operator.id}`, {
+            displayName: values.displayName,
+            roles: values.roles,
+            ...(self ? {} : { active: values.active }),
+          })
+        : api.post<Operator>('/operators', {
+            username: values.username,
+            displayName: values.displayName,
+            roles: values.roles,
+            password: values.password,
+          } satisfies CreateOperator),
+    onSuccess: async (saved) => {
+      void message.success(
+        t(operator ? 'operators.saved' : 'operators.created', { name: saved.displayName }),
+      );
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ['operators'] }),
+        client.invalidateQueries({ queryKey: ['roles'] }),
+      ]);
+      onClose();
+    },
+    onError: (error) => applyFieldErrors(form, error),
+  });
+
+  return (
+    <Modal
+      open
+      title={operator ? t('operators.editTitle', { name: operator.displayName }) : t('operators.create')}
+      okText={t('common:actions.save')}
+      onOk={() => form.submit()}
+      confirmLoading={save.isPending}
+      onCancel={onClose}
+      destroyOnHidden
+      width={560}
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={
+          operator
+            ? { displayName: operator.displayName, roles: operator.roles, active: operator.active }
+            : { roles: [], active: true }
+        }
+        onFinish={(values) => save.mutate(values)}
+      >
+        {operator ? (
+          <Form.Item label={t('operators.username')}>
+            <Input value={operator.username} disabled />
+          </Form.Item>
+        ) : (
+          <Form.Item
+            label={t('operators.username')}
+            name="username"
+            extra={t('operators.usernameHelp')}
+            rules={[
+              { required: true, message: t('form.required') },
+              { pattern: USERNAME, message: t('operators.usernameHelp') },
+            ]}
+          >
+            <Input maxLength={64} autoComplete="off" />
+          </Form.Item>
+        )}
+        <Form.Item
+          label={t('operators.displayName')}
+          name="displayName"
+          rules={[
+            { required: true, whitespace: true, message: t('form.required') },
+            { max: 64, message: t('form.max', { max: 64 }) },
+          ]}
+        >
+          <Input maxLength={64} />
+        </Form.Item>
+        <Form.Item label={t('operators.roles')} name="roles">
+          <Checkbox.Group
+            options={roles.map((role) => ({ value: role.code, label: role.name[currentLanguage()] }))}
+          />
+        </Form.Item>
+        {operator ? (
+          <Form.Item
+            label={t('operators.activeSwitch')}
+            name="active"
+            valuePropName="checked"
+            extra={self ? t('operators.selfActive') : t('operators.activeHelp')}
+          >
+            <Switch disabled={self} />
+          </Form.Item>
+        ) : (
+          <>
+            <Form.Item
+              label={t('operators.initialPassword')}
+              name="password"
+              extra={t('operators.passwordHelp')}
+              rules={passwordRules}
+            >
+              <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
+            </Form.Item>
+            <Form.Item
+              label={t('operators.repeat')}
+              name="repeat"
+              dependencies={['password']}
+              rules={[{ required: true, message: t('form.required') }, repeatRule(t)]}
+            >
+              <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
+            </Form.Item>
+          </>
+        )}
+        <ErrorAlert error={save.error} />
+      </Form>
+    </Modal>
+  );
+}
+
+export function PasswordModal({ operator, onClose }: { operator: Operator; onClose: () => void }) {
+  const { t } = useTranslation(['admin', 'common']);
+  const [form] = Form.useForm<{ password: string; repeat: string }>();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const passwordRules = usePasswordRules(() => operator.username);
+  const reset = useMutation({
+    mutationFn: (password: string) => api.post<void>(`/operators/${operator.id}/password`, { password }),
+    onSuccess: async () => {
+      void message.success(t('operators.resetDone', { name: operator.displayName }));
+      await client.invalidateQueries({ queryKey: ['operators'] });
+      onClose();
+    },
+    onError: (error) => applyFieldErrors(form, error),
+  });
+  return (
+    <Modal
+      open
+      title={t('operators.resetTitle', { name: operator.displayName })}
+      okText={t('operators.resetPassword')}
+      onOk={() => form.submit()}
+      confirmLoading={reset.isPending}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      <Alert type="info" showIcon title={t('operators.resetHelp')} style={{ marginBottom: 16 }} />
+      <Form form={form} layout="vertical" onFinish={(values) => reset.mutate(values.password)}>
+        <Form.Item
+          label={t('operators.newPassword')}
+          name="password"
+          extra={t('operators.passwordHelp')}
+          rules={passwordRules}
+        >
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
+        </Form.Item>
+        <Form.Item
+          label={t('operators.repeat')}
+          name="repeat"
+          dependencies={['password']}
+          rules={[{ required: true, message: t('form.required') }, repeatRule(t)]}
+        >
+          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
+        </Form.Item>
+        <ErrorAlert error={reset.error} />
+      </Form>
+    </Modal>
+  );
+}
