@@ -68,6 +68,8 @@ async function templatesFor(page: Page): Promise<void> {
 
 /** After a password someone else set, the console may ask for a new one first (mustChangePassword). */
 async function passPasswordChange(page: Page, current: string): Promise<string> {
+  // Signing in lands on `/` first, which then sends the operator on: wait for where it sends them.
+  await page.waitForURL((url) => url.pathname !== '/' && !url.pathname.startsWith('/login'), WAIT);
   if (new URL(page.url()).pathname !== '/password') return current;
   const next = `${current}-own`;
   await page.getByLabel(/当前密码|Current password/).fill(current);

@@ -120,7 +120,7 @@ describe.skipIf(!haveChromium)('the console shell', () => {
     const zhao = await apiAs(cloud.url, 'zhao', 'chosen-by-zhao-1');
     expect(await zhao.get('/gates/status')).toMatchObject({ items: [] });
     await page.context().close();
-  });
+  }, 120_000);
 
   it('signs out from the operator menu', async () => {
     const page = await openPage(browser, cloud.url);

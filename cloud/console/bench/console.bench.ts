@@ -11,10 +11,12 @@
  */
 import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN,
+  apiAs,
   type ConsoleCloud,
+  createOperator,
   launchBrowser,
   openPage,
   signIn,
@@ -64,6 +66,114 @@ async function initialJavaScript(browser: Browser, cloud: ConsoleCloud) {
   return { kb: await sumKb(shell.values()), files: shell.size, dashboardKb: await sumKb(dashboard) };
 }
 
+const CASHIER = { username: 'bench-cashier', password: 'bench-cashier-pass' } as const;
+const RUNS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** A site with one window and an adult ticket, and a cashier whose terminal has chosen that window. */
+async function prepareTill(
+  browser: Browser,
+  cloud: ConsoleCloud,
+): Promise<Awaited<ReturnType<BrowserContext['storageState']>>> {
+  const admin = await apiAs(cloud.url, ADMIN.username, ADMIN.password);
+  await admin.post('/sites', {
+    id: 'park',
+    name: { zh: '翠湖公园', en: 'Green Lake Park' },
+    timezone: 'Asia/Shanghai',
+    dailyCapacity: 100_000,
+  });
+  await admin.post('/sites/park/windows', { id: 'W01', name: { zh: '一号窗口', en: 'Window 1' } });
+  await admin.post('/ticket-types', {
+    typeId: 101,
+    siteId: 'park',
+    code: 'ADULT',
+    name: { zh: '成人票', en: 'Adult' },
+    kind: 'single',
+    prices: { window: 8_000 },
+  });
+  await createOperator(cloud.url, { ...CASHIER, roles: ['cashier'] });
+  const page = await openPage(browser, cloud.url);
+  await signIn(page, CASHIER.username, CASHIER.password, '/window');
+  await page.getByTestId('window-setup').waitFor();
+  await page.getByTestId('setup-save').click();
+  await tillReady(page);
+  const state = await page.context().storageState();
+  await page.context().close();
+  return state;
+}
+
+/** The till has the keyboard: the type list is shown and focused. */
+async function tillReady(page: Page): Promise<void> {
+  // Strings, not functions: this file is compiled without the DOM's types.
+  await page.waitForFunction("document.activeElement?.id === 'window-type-list'", undefined, {
+    timeout: 30_000,
+    polling: 'raf',
+  });
+}
+
+/** Navigation to a usable ticket window, in a fresh context each time (signed in, nothing cached). */
+async function windowLoads(
+  browser: Browser,
+  cloud: ConsoleCloud,
+  state: Parameters<Browser['newContext']>[0],
+) {
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext({
+      ...state,
+      baseURL: cloud.url,
+      viewport: { width: 1366, height: 860 },
+    });
+    const page = await context.newPage();
+    const started = performance.now();
+    await page.goto('/window');
+    await tillReady(page);
+    times.push(performance.now() - started);
+    await context.close();
+  }
+  return times;
+}
+
+/** From the confirm key to the tickets PDF received in full, for one ticket paid in cash, RUNS times. */
+async function salesToPdf(
+  browser: Browser,
+  cloud: ConsoleCloud,
+  state: Parameters<Browser['newContext']>[0],
+) {
+  const context = await browser.newContext({
+    ...state,
+    baseURL: cloud.url,
+    viewport: { width: 1366, height: 860 },
+  });
+  const page = await context.newPage();
+  await page.goto('/window');
+  await tillReady(page);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('payment').waitFor();
+    await page.keyboard.press('F6');
+    await page.waitForFunction(`document.querySelector('[data-testid="pay-cash"]')?.value === '80.00'`);
+    const started = performance.now();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('receipt').waitFor({ timeout: 30_000 });
+    const href = await page.getByTestId('print-tickets').getAttribute('href');
+    const pdf = await page.request.get(href!);
+    const body = await pdf.body();
+    times.push(performance.now() - started);
+    if (body.subarray(0, 5).toString() !== '%PDF-') throw new Error(`not a PDF: ${pdf.status()}`);
+    await page.keyboard.press('n');
+    await tillReady(page);
+  }
+  await context.close();
+  return times;
+}
+
 async function main(): Promise<void> {
   if (consoleIsStale() && !buildConsole()) throw new Error('the console build failed');
   const cloud = await startConsoleCloud();
@@ -74,8 +184,15 @@ async function main(): Promise<void> {
       `initial JavaScript (sign-in + shell): ${js.kb.toFixed(1)} KB gzip in ${js.files} files (goal ≤ 400)`,
     );
     console.log(`the dashboard adds: ${js.dashboardKb.toFixed(1)} KB gzip`);
+    const state = await prepareTill(browser, cloud);
+    const loads = await windowLoads(browser, cloud, { storageState: state });
+    console.log(`ticket window ready (cold loads): ${loads.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    const sales = await salesToPdf(browser, cloud, { storageState: state });
+    console.log(`confirm key → tickets PDF: ${sales.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     console.log(
-      `\nRESULT initial_js_gzip_kb=${js.kb.toFixed(1)} js_files=${js.files} dashboard_js_gzip_kb=${js.dashboardKb.toFixed(1)} node=${process.version} load1=${loadavg()[0]!.toFixed(2)}`,
+      `\nRESULT initial_js_gzip_kb=${js.kb.toFixed(1)} js_files=${js.files} dashboard_js_gzip_kb=${js.dashboardKb.toFixed(1)} ` +
+        `window_tti_ms_p50=${median(loads).toFixed(0)} sale_to_pdf_ms_p50=${median(sales).toFixed(0)} runs=${RUNS} ` +
+        `node=${process.version} load1=${loadavg()[0]!.toFixed(2)}`,
     );
   } finally {
     await browser.close();
