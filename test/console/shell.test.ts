@@ -116,7 +116,8 @@ describe.skipIf(!haveChromium)('the console shell', () => {
     await page.getByLabel('新密码', { exact: true }).fill('chosen-by-zhao-1');
     await page.getByLabel('再次输入新密码').fill('chosen-by-zhao-1');
     await page.getByRole('button', { name: /保\s*存/ }).click();
-    await page.waitForURL(/\/dashboard$/);
+    // Then to where the control room works.
+    await page.waitForURL(/\/gates$/);
     const zhao = await apiAs(cloud.url, 'zhao', 'chosen-by-zhao-1');
     expect(await zhao.get('/gates/status')).toMatchObject({ items: [] });
     await page.context().close();
