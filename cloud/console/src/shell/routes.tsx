@@ -3,7 +3,13 @@
  * from the API's catalogue (the same names the routes declare), so a menu item appears exactly when the operator
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
-import { DashboardOutlined } from '@ant-design/icons';
+import {
+  CalendarOutlined,
+  DashboardOutlined,
+  DatabaseOutlined,
+  InboxOutlined,
+  TagsOutlined,
+} from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
@@ -37,5 +43,37 @@ export const PAGES: readonly PageRoute[] = [
     access: 'authenticated',
     icon: <DashboardOutlined />,
     load: () => import('../pages/dashboard'),
+  },
+  {
+    path: 'my-stock',
+    nav: 'myStock',
+    group: 'sales',
+    access: 'sales.sell',
+    icon: <InboxOutlined />,
+    load: () => import('../pages/catalog/my-stock'),
+  },
+  {
+    path: 'ticket-types',
+    nav: 'ticketTypes',
+    group: 'catalog',
+    access: 'ticket_types.read',
+    icon: <TagsOutlined />,
+    load: () => import('../pages/catalog/ticket-types'),
+  },
+  {
+    path: 'capacity',
+    nav: 'capacity',
+    group: 'catalog',
+    access: 'capacity.read',
+    icon: <CalendarOutlined />,
+    load: () => import('../pages/catalog/capacity'),
+  },
+  {
+    path: 'stock',
+    nav: 'stock',
+    group: 'catalog',
+    access: 'stock.read',
+    icon: <DatabaseOutlined />,
+    load: () => import('../pages/catalog/stock'),
   },
 ];
