@@ -14,12 +14,10 @@ import type {
 import type { createRefundSchema } from './modules/refunds/schemas.js';
 import type { salePageSchema } from './modules/sales/schemas.js';
 import type { createSupplementSchema, supplementQuoteRequestSchema } from './modules/supplements/schemas.js';
-import type { createTicketTypeSchema } from './modules/ticket-types/schemas.js';
 import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.js';
 import type { meSchema } from './platform/auth/schemas.js';
 
 export type { CommandAction, DecisionReason, GateMode, MessageType } from '@scenic/protocol';
-export type { Availability, Slot as CapacitySlot } from './modules/capacity/schemas.js';
 export type { CommLogRow as CommLogEntry } from './modules/comm-log/repo.js';
 export type { DailyGateSummary as CommLogDay } from './modules/comm-log/service.js';
 export type { CommandView } from './modules/commands/schemas.js';
@@ -41,7 +39,7 @@ export type {
 export type { SigningKey } from './modules/signing-keys/schemas.js';
 export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
-export type { Quote as TicketQuote, QuoteRequest, TicketType } from './modules/ticket-types/schemas.js';
+export type { Quote as TicketQuote, QuoteRequest } from './modules/ticket-types/schemas.js';
 export type { Ticket } from './modules/tickets/schemas.js';
 export type {
   CreateGate,
@@ -76,5 +74,43 @@ export type PermissionInfo = z.infer<typeof permissionListSchema>[number];
 export type AuditEntry = z.infer<typeof entrySchema>;
 export type AuditQuery = z.input<typeof auditQuery>;
 export type AuditVerification = z.infer<typeof verificationSchema>;
-/** The body of POST /api/v1/ticket-types (omitted definition fields take the kind's defaults). */
-export type CreateTicketType = z.input<typeof createTicketTypeSchema>;
+
+// Catalog and stock: ticket types and their versions, fee rates, capacity, pre-printed stock.
+export type {
+  Availability,
+  Calendar as CapacityCalendar,
+  CalendarDay as CapacityCalendarDay,
+  CreateSlots,
+  Slot as CapacitySlot,
+} from './modules/capacity/schemas.js';
+export type { ImportRejection as StockImportRejection } from './modules/stock/intake.js';
+export type {
+  Batch as StockBatch,
+  BatchCode as StockBatchCode,
+  BatchCodePage as StockBatchCodePage,
+  BatchReconciliation as StockBatchReconciliation,
+  Cashier as StockCashier,
+  CashierBalance as StockCashierBalance,
+  CodeDetail as StockCodeDetail,
+  CreatedBatch as StockCreatedBatch,
+  Moved as StockMoved,
+  Movement as StockMovement,
+  MyBalance as StockMyBalance,
+  Reconciliation as StockReconciliation,
+  WarehouseBalance as StockWarehouseBalance,
+} from './modules/stock/schemas.js';
+export type { FeeRate } from './modules/supplements/schemas.js';
+export type { SalesChannel } from './modules/ticket-types/channels.js';
+export type {
+  AgeDiscounts,
+  CreateTicketType,
+  Definition as TicketTypeDefinition,
+  GateRules,
+  RefundPolicy,
+  TicketKind,
+  TicketType,
+  TicketTypeVersion,
+  UpdateTicketType,
+  Validity,
+} from './modules/ticket-types/schemas.js';
+export type { AgeRule } from './modules/venues/age-policy.js';

@@ -3,12 +3,13 @@
  * `t('common:nav.window')` fails to compile when the key does not exist.
  */
 import { admin } from './areas/admin';
+import { catalog } from './areas/catalog';
 import { common } from './areas/common';
 import { control } from './areas/control';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { ticketWindow } from './areas/window';
 
-export const areas = { admin, common, control, dashboard, desk, window: ticketWindow } as const;
+export const areas = { admin, catalog, common, control, dashboard, desk, window: ticketWindow } as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

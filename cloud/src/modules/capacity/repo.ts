@@ -148,3 +148,41 @@ export async function updateSlotCap(db: Db, id: string, cap: number, now: number
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** Sold per day over a range of days (days without a sale have no row). */
+export function soldByDay(
+  db: Db,
+  siteId: string,
+  fromDay: number,
+  toDay: number,
+): Promise<{ day: number; sold: number }[]> {
+  return capacityTables(db)
+    .selectFrom('capacity_days')
+    .select(['day', 'sold'])
+    .where('site_id', '=', siteId)
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .execute();
+}
+
+/** Per day with slots: how many, the sum of their caps and of what they sold. */
+export function slotTotalsByDay(
+  db: Db,
+  siteId: string,
+  fromDay: number,
+  toDay: number,
+): Promise<{ day: number; count: number; cap: number; sold: number }[]> {
+  return capacityTables(db)
+    .selectFrom('capacity_slots')
+    .select((eb) => [
+      'day',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>('cap').as('cap'),
+      eb.fn.sum<number>('sold').as('sold'),
+    ])
+    .where('site_id', '=', siteId)
+    .where('day', '>=', fromDay)
+    .where('day', '<=', toDay)
+    .groupBy('day')
+    .execute();
+}

@@ -63,6 +63,37 @@ describe('capacity over HTTP', () => {
       payload: { cap: 150 },
     });
     expect(patched.json()).toMatchObject({ cap: 150, remaining: 150 });
+
+    const calendar = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/capacity/calendar?siteId=park&from=2026-11-30&to=2026-12-31',
+      headers: env.as('cashier'),
+    });
+    expect(calendar.statusCode).toBe(200);
+    expect(calendar.json().days).toHaveLength(32);
+    expect(calendar.json().days[1]).toEqual({
+      date: '2026-12-01',
+      cap: 500,
+      sold: 0,
+      remaining: 500,
+      slots: { count: 2, cap: 350, sold: 0 },
+    });
+    const tooLong = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/capacity/calendar?siteId=park&from=2026-01-01&to=2026-12-31',
+      headers: env.as('cashier'),
+    });
+    expect([tooLong.statusCode, tooLong.json().error.code, tooLong.json().error.details[0].path]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      ['to'],
+    ]);
+    const noAccess = await env.app.inject({
+      method: 'GET',
+      url: '/api/v1/capacity/calendar?siteId=park&from=2026-12-01&to=2026-12-31',
+      headers: env.as('gate_staff'),
+    });
+    expect(noAccess.statusCode).toBe(403);
   });
 
   it('refuses overlapping, inverted and malformed slots with 400 and unknown sites with 404', async () => {

@@ -1,6 +1,7 @@
 /**
  * /api/v1/capacity: timed-entry slots (分时段) and availability per date. Reading needs capacity.read, defining
- * slots capacity.manage. The daily cap itself is the site's dailyCapacity (venues API).
+ * slots capacity.manage. The daily cap itself is the site's dailyCapacity (venues API); `/calendar` gives a month
+ * view (every date of a range with its figures) in two queries.
  */
 import { z } from 'zod';
 import { changeContextOf } from '../../platform/change-context.js';
@@ -9,6 +10,8 @@ import type { AppModule } from '../module.js';
 import {
   availabilityQuerySchema,
   availabilitySchema,
+  calendarQuerySchema,
+  calendarSchema,
   createSlotsSchema,
   slotParamsSchema,
   slotSchema,
@@ -35,6 +38,21 @@ export const capacityModule: AppModule = {
         },
       },
       async (request) => capacity.availability(request.query.siteId, request.query.date),
+    );
+    app.get(
+      '/calendar',
+      {
+        config: { access: 'capacity.read' },
+        schema: {
+          tags,
+          summary:
+            '限量日历：区间内每日上限、已售、余量与时段汇总（最多 62 天）/ Capacity calendar: each date’s cap, ' +
+            'sold, left and slots in total (at most 62 days)',
+          querystring: calendarQuerySchema,
+          response: { 200: calendarSchema, ...errors },
+        },
+      },
+      async (request) => capacity.calendar(request.query.siteId, request.query.from, request.query.to),
     );
     app.post(
       '/slots',

@@ -84,4 +84,40 @@ export const availabilitySchema = z
   .meta({ id: 'Availability' });
 export type Availability = z.infer<typeof availabilitySchema>;
 
+/** Longest range one calendar request may ask for: a month view with the days of its first and last weeks. */
+export const MAX_CALENDAR_DAYS = 62;
+
+export const calendarQuerySchema = z.object({
+  siteId: venueIdSchema,
+  from: isoDateSchema.describe('第一天（含）/ First date, inclusive'),
+  to: isoDateSchema.describe(
+    `最后一天（含），最多 ${MAX_CALENDAR_DAYS} 天 / Last date, inclusive; at most ${MAX_CALENDAR_DAYS} days`,
+  ),
+});
+
+export const calendarDaySchema = z.object({
+  date: z.string(),
+  cap: z.number().int().nullable().describe('每日上限，null 不限 / Daily cap; null = none'),
+  sold: z.number().int(),
+  remaining: z.number().int().nullable(),
+  slots: z
+    .object({
+      count: z.number().int().describe('时段数 / Slots defined'),
+      cap: z.number().int().describe('各时段限量之和 / Sum of the slot caps'),
+      sold: z.number().int().describe('各时段已售之和 / Sum sold over the slots'),
+    })
+    .describe('当日分时段汇总 / The day’s timed-entry slots in total'),
+});
+export type CalendarDay = z.infer<typeof calendarDaySchema>;
+
+export const calendarSchema = z
+  .object({
+    siteId: venueIdSchema,
+    from: z.string(),
+    to: z.string(),
+    days: z.array(calendarDaySchema).describe('区间内每一天，按日期 / Every date of the range, in order'),
+  })
+  .meta({ id: 'CapacityCalendar' });
+export type Calendar = z.infer<typeof calendarSchema>;
+
 export const slotParamsSchema = z.object({ slotId: z.string().min(1).max(64) });

@@ -134,4 +134,49 @@ describe.each(databaseBackends())('capacity on $name', (backend) => {
     expect(await codeOf(consume(1, slot!.id, '2026-12-02'))).toBe('SLOT_MISMATCH');
     expect(await codeOf(consume(1, 'nope'))).toBe('NOT_FOUND');
   });
+  it('answers a calendar range with every date, its daily figures and its slots in total', async () => {
+    const slots = await capacity.createSlots(
+      {
+        siteId: 'park',
+        date: '2026-12-02',
+        slots: [
+          { start: '09:00', end: '10:00', cap: 30 },
+          { start: '10:00', end: '11:00', cap: 20 },
+        ],
+      },
+      context,
+    );
+    await consume(3, slots[1]!.id, '2026-12-02');
+    await consume(5, undefined, '2026-12-04');
+    const calendar = await capacity.calendar('park', '2026-11-30', '2026-12-04');
+    expect(calendar.days.map((day) => day.date)).toEqual([
+      '2026-11-30',
+      '2026-12-01',
+      '2026-12-02',
+      '2026-12-03',
+      '2026-12-04',
+    ]);
+    expect(calendar.days[0]).toEqual({
+      date: '2026-11-30',
+      cap: 100,
+      sold: 0,
+      remaining: 100,
+      slots: { count: 0, cap: 0, sold: 0 },
+    });
+    expect(calendar.days[2]).toMatchObject({ sold: 3, remaining: 97, slots: { count: 2, cap: 50, sold: 3 } });
+    expect(calendar.days[4]).toMatchObject({ sold: 5, remaining: 95, slots: { count: 0 } });
+    // The figures agree with the one-day availability.
+    const day = await capacity.availability('park', '2026-12-02');
+    expect(calendar.days[2]!.sold).toBe(day.daily.sold);
+
+    await venues.updateSite('park', { dailyCapacity: null }, context);
+    expect((await capacity.calendar('park', '2026-12-04', '2026-12-04')).days).toEqual([
+      { date: '2026-12-04', cap: null, sold: 5, remaining: null, slots: { count: 0, cap: 0, sold: 0 } },
+    ]);
+    // Inverted, too long and unreal ranges are refused; so is an unknown site.
+    expect(await codeOf(capacity.calendar('park', '2026-12-04', '2026-12-03'))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(capacity.calendar('park', '2026-01-01', '2026-03-04'))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(capacity.calendar('park', '2026-02-30', '2026-03-04'))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(capacity.calendar('nope', '2026-12-01', '2026-12-02'))).toBe('NOT_FOUND');
+  });
 });

@@ -15,7 +15,13 @@ import type { Localized } from '../../platform/language.js';
 import type { VenuesService } from '../venues/service.js';
 import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
 import * as repo from './repo.js';
-import type { Availability, CreateSlots, Slot } from './schemas.js';
+import {
+  type Availability,
+  type Calendar,
+  type CreateSlots,
+  MAX_CALENDAR_DAYS,
+  type Slot,
+} from './schemas.js';
 import { type CapacityDb, capacityTables } from './tables.js';
 
 const SLOT: Localized = { 'zh-CN': '时段', en: 'Time slot' };
@@ -72,6 +78,14 @@ function dayOrFail(date: string): number {
         },
       ],
     },
+  );
+}
+
+function invalidQuery(field: string, messages: Localized): AppError {
+  return new AppError(
+    'VALIDATION_FAILED',
+    { part: { 'zh-CN': '查询参数', en: 'querystring' } },
+    { issues: [{ path: [field], code: 'custom', messages }] },
   );
 }
 
@@ -167,6 +181,47 @@ export class CapacityService {
       daily: { cap, sold, remaining: cap === null ? null : Math.max(0, cap - sold) },
       slots: slots.map(slotOf),
     };
+  }
+
+  /**
+   * The calendar of a date range (at most MAX_CALENDAR_DAYS): every date with its daily cap, sold and left, and its
+   * slots in total, from two queries whatever the range.
+   */
+  async calendar(siteId: string, from: string, to: string): Promise<Calendar> {
+    const site = await this.venues.getSite(siteId);
+    const fromDay = dayOfIsoDate(from);
+    if (fromDay === undefined) throw invalidQuery('from', { 'zh-CN': '日期无效', en: 'invalid date' });
+    const toDay = dayOfIsoDate(to);
+    if (toDay === undefined) throw invalidQuery('to', { 'zh-CN': '日期无效', en: 'invalid date' });
+    if (toDay < fromDay || toDay - fromDay >= MAX_CALENDAR_DAYS)
+      throw invalidQuery('to', {
+        'zh-CN': `结束日期不能早于开始日期，最多 ${MAX_CALENDAR_DAYS} 天`,
+        en: `to must not be before from, at most ${MAX_CALENDAR_DAYS} days`,
+      });
+    const [sold, slots] = await Promise.all([
+      repo.soldByDay(this.db, siteId, fromDay, toDay),
+      repo.slotTotalsByDay(this.db, siteId, fromDay, toDay),
+    ]);
+    const soldOn = new Map(sold.map((row) => [row.day, row.sold]));
+    const slotsOn = new Map(slots.map((row) => [row.day, row]));
+    const cap = site.dailyCapacity;
+    const days: Calendar['days'] = [];
+    for (let day = fromDay; day <= toDay; day++) {
+      const daySold = soldOn.get(day) ?? 0;
+      const daySlots = slotsOn.get(day);
+      days.push({
+        date: isoDateOfDay(day),
+        cap,
+        sold: daySold,
+        remaining: cap === null ? null : Math.max(0, cap - daySold),
+        slots: {
+          count: daySlots?.count ?? 0,
+          cap: daySlots?.cap ?? 0,
+          sold: daySlots?.sold ?? 0,
+        },
+      });
+    }
+    return { siteId, from, to, days };
   }
 
   async getSlot(slotId: string): Promise<Slot> {

@@ -164,6 +164,23 @@ export async function findUsername(db: Db, operatorId: string): Promise<string |
 /** Read model for the stock report: codes in cashiers' hands (this module's) with the holder's username (auth's). */
 const codesWithHolders = readModel<'stock_codes' | 'operators'>();
 
+/** A page of a batch's codes by sequence number, with the holder's username for issued ones. */
+export function batchCodesPage(
+  db: Db,
+  batchId: number,
+  filter: { after: number; limit: number; state?: StockState | undefined },
+): Promise<(CodeRow & { holder_username: string | null })[]> {
+  let query = codesWithHolders(db)
+    .selectFrom('stock_codes')
+    .leftJoin('operators', 'operators.id', 'stock_codes.holder_id')
+    .selectAll('stock_codes')
+    .select('operators.username as holder_username')
+    .where('stock_codes.batch_id', '=', batchId)
+    .where('stock_codes.seq', '>', filter.after);
+  if (filter.state !== undefined) query = query.where('stock_codes.state', '=', filter.state);
+  return query.orderBy('stock_codes.seq').limit(filter.limit).execute();
+}
+
 export function movementsOf(db: Db, code: string): Promise<MovementRow[]> {
   return stockTables(db)
     .selectFrom('stock_movements')

@@ -159,4 +159,41 @@ describe('ticket stock over HTTP', () => {
       ).json().batches,
     ).toHaveLength(1);
   });
+
+  it('pages a batch’s codes for stock.read and lists who may receive stock for stock.manage', async () => {
+    const page = await inject(
+      'GET',
+      `/api/v1/stock/batches/${batch.batchId}/codes?limit=3`,
+      undefined,
+      'finance',
+    );
+    expect(page.statusCode).toBe(200);
+    expect(page.json().items.map((item: { seq: number }) => item.seq)).toEqual([1, 2, 3]);
+    expect(page.json().next).toBe(3);
+    const issued = await inject(
+      'GET',
+      `/api/v1/stock/batches/${batch.batchId}/codes?state=issued`,
+      undefined,
+      'finance',
+    );
+    expect(issued.json()).toMatchObject({ items: [{ seq: 2 }, { seq: 3 }], next: null });
+    expect(issued.json().items[0].holderUsername).toBe('test_cashier');
+    expect(
+      failure(await inject('GET', `/api/v1/stock/batches/${batch.batchId}/codes`, undefined, 'cashier')),
+    ).toEqual([403, 'FORBIDDEN']);
+    expect(
+      failure(
+        await inject('GET', `/api/v1/stock/batches/${batch.batchId}/codes?limit=501`, undefined, 'finance'),
+      ),
+    ).toEqual([400, 'VALIDATION_FAILED']);
+
+    const cashiers = await inject('GET', '/api/v1/stock/cashiers?q=cashier');
+    expect(cashiers.json()).toEqual([
+      { id: env.operators.cashier.id, username: 'test_cashier', displayName: expect.any(String) },
+    ]);
+    expect(failure(await inject('GET', '/api/v1/stock/cashiers', undefined, 'finance'))).toEqual([
+      403,
+      'FORBIDDEN',
+    ]);
+  });
 });

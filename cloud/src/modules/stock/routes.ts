@@ -1,8 +1,9 @@
 /**
  * /api/v1/stock: pre-printed ticket stock. Making, importing, issuing, taking back and voiding codes need
- * stock.manage; balances, batches, a code's history and reconciliation need stock.read. Any signed-in operator may
- * see what they hold themselves (`/balances/mine`), and only that: a cashier counts their own stubs at the end of a
- * shift without being shown the warehouse or colleagues.
+ * stock.manage (as does the list of operators who may receive stock); balances, batches and their codes, a code's
+ * history and reconciliation need stock.read. Any signed-in operator may see what they hold themselves
+ * (`/balances/mine`), and only that: a cashier counts their own stubs at the end of a shift without being shown the
+ * warehouse or colleagues.
  */
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
@@ -11,10 +12,14 @@ import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import {
   balanceQuerySchema,
+  batchCodePageSchema,
+  batchCodesQuerySchema,
   batchParamsSchema,
   batchQuerySchema,
   batchSchema,
   cashierBalanceSchema,
+  cashierQuerySchema,
+  cashierSchema,
   codeDetailSchema,
   codeParamsSchema,
   createdBatchSchema,
@@ -97,6 +102,33 @@ export const stockModule: AppModule = {
         ...(await stock.getBatch(request.params.batchId)),
         codes: await stock.batchCodes(request.params.batchId),
       }),
+    );
+    app.get(
+      '/batches/:batchId/codes',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '批次票号分页（含状态与持有人）/ A batch’s codes page by page, with state and holder',
+          params: batchParamsSchema,
+          querystring: batchCodesQuerySchema,
+          response: { 200: batchCodePageSchema, ...errors },
+        },
+      },
+      async (request) => stock.batchCodePage(request.params.batchId, request.query),
+    );
+    app.get(
+      '/cashiers',
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: '可领票的售票员（有售票权限且启用）/ Operators who may receive stock (active, may sell)',
+          querystring: cashierQuerySchema,
+          response: { 200: z.array(cashierSchema), ...errors },
+        },
+      },
+      async (request) => stock.cashiers(request.query),
     );
     app.post(
       '/issue',

@@ -142,6 +142,56 @@ export const batchQuerySchema = z.object({
   siteId: idStringSchema.optional(),
   ticketTypeId: z.coerce.number().pipe(typeIdSchema).optional(),
 });
+export const BATCH_CODES_PAGE = 100;
+
+export const batchCodesQuerySchema = z.object({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('上一页最后的序号（翻页用 next）/ The last sequence number of the previous page (its `next`)'),
+  limit: z.coerce.number().int().min(1).max(500).default(BATCH_CODES_PAGE),
+  state: stateSchema.optional(),
+});
+
+export const batchCodeSchema = z.object({
+  code: z.string(),
+  seq: z.number().int().describe('批次内序号 / Sequence number within the batch'),
+  state: stateSchema,
+  holderId: z.string().nullable(),
+  holderUsername: z.string().nullable().describe('持有的售票员用户名 / The holding cashier’s username'),
+  ticketId: z.string().nullable(),
+  stateChangedAt: epochMs,
+});
+export type BatchCode = z.infer<typeof batchCodeSchema>;
+
+export const batchCodePageSchema = z
+  .object({
+    items: z.array(batchCodeSchema),
+    next: z
+      .number()
+      .int()
+      .nullable()
+      .describe('下一页的 after；最后一页为 null / `after` of the next page; null on the last'),
+  })
+  .meta({ id: 'StockBatchCodePage' });
+export type BatchCodePage = z.infer<typeof batchCodePageSchema>;
+
+export const cashierQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .describe('用户名或姓名的一部分 / Part of the username or display name'),
+});
+
+export const cashierSchema = z
+  .object({ id: z.string(), username: z.string(), displayName: z.string() })
+  .meta({ id: 'StockCashier' });
+export type Cashier = z.infer<typeof cashierSchema>;
+
 export const batchParamsSchema = z.object({ batchId: z.coerce.number().pipe(batchIdSchema) });
 export const codeParamsSchema = z.object({ code: codeInputSchema });
 

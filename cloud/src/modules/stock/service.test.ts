@@ -256,6 +256,42 @@ describe.each(databaseBackends())('ticket stock on $name', (backend) => {
     });
   });
 
+  describe('reading a batch and who may hold stock', () => {
+    it('pages a batch’s codes by sequence with state and holder, filtered by state', async () => {
+      const [alice] = fx.cashiers;
+      const batch = await fx.stock.generateBatch({ ticketTypeId: ADULT, count: 7 }, fx.manager);
+      await fx.stock.issue(
+        { cashierId: alice, range: { batchId: batch.batchId, fromSeq: 2, toSeq: 4 } },
+        fx.manager,
+      );
+      await fx.stock.voidCodes({ codes: [batch.codes[6]!], reason: '损坏' }, fx.manager);
+      const first = await fx.stock.batchCodePage(batch.batchId, { after: 0, limit: 3 });
+      expect(first.items.map((item) => [item.seq, item.code, item.state, item.holderUsername])).toEqual([
+        [1, batch.codes[0], 'in_warehouse', null],
+        [2, batch.codes[1], 'issued', 'cashier_a'],
+        [3, batch.codes[2], 'issued', 'cashier_a'],
+      ]);
+      expect(first.items[1]!.holderId).toBe(alice);
+      expect(first.next).toBe(3);
+      const rest = await fx.stock.batchCodePage(batch.batchId, { after: 3, limit: 4 });
+      expect(rest.items.map((item) => item.seq)).toEqual([4, 5, 6, 7]);
+      expect(rest.next).toBeNull();
+      const voided = await fx.stock.batchCodePage(batch.batchId, { after: 0, limit: 10, state: 'voided' });
+      expect(voided.items.map((item) => [item.code, item.state])).toEqual([[batch.codes[6], 'voided']]);
+      expect(await codeOf(fx.stock.batchCodePage(999, { after: 0, limit: 10 }))).toBe('NOT_FOUND');
+    });
+
+    it('offers only active operators who may sell as recipients, searchable by name', async () => {
+      expect((await fx.stock.cashiers({})).map((c) => c.username)).toEqual(['cashier_a', 'cashier_b']);
+      expect(await fx.stock.cashiers({ q: 'R_B' })).toEqual([
+        { id: fx.cashiers[1], username: 'cashier_b', displayName: 'cashier_b' },
+      ]);
+      expect(await fx.stock.cashiers({ q: '%' })).toEqual([]);
+      await db().updateTable('operators').set({ active: 0 }).where('id', '=', fx.cashiers[0]).execute();
+      expect((await fx.stock.cashiers({})).map((c) => c.username)).toEqual(['cashier_b']);
+    });
+  });
+
   describe('activation for sale', () => {
     let codes: string[];
     beforeEach(async () => {

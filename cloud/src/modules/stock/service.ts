@@ -8,6 +8,7 @@
 import { generateBarcodes, normaliseBarcodeDigits } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
+import { activeOperatorsWith } from '../../platform/auth/repo.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
@@ -18,6 +19,8 @@ import { reconcile } from './reconciliation.js';
 import * as repo from './repo.js';
 import type {
   Batch,
+  BatchCodePage,
+  Cashier,
   CashierBalance,
   CodeDetail,
   CreatedBatch,
@@ -31,7 +34,7 @@ import type {
   VoidRequest,
   WarehouseBalance,
 } from './schemas.js';
-import { type StockDb, stockTables } from './tables.js';
+import { type StockDb, type StockState, stockTables } from './tables.js';
 import { batchOf, codeDetailOf } from './views.js';
 
 const BATCH: Localized = { 'zh-CN': '票库批次', en: 'Stock batch' };
@@ -92,6 +95,35 @@ export class StockService {
   async batchCodes(batchId: number): Promise<string[]> {
     await this.getBatch(batchId);
     return repo.codesOfBatch(this.db, batchId);
+  }
+
+  /** A page of the batch's codes in sequence order, each with its state and holder. */
+  async batchCodePage(
+    batchId: number,
+    filter: { after: number; limit: number; state?: StockState | undefined },
+  ): Promise<BatchCodePage> {
+    await this.getBatch(batchId);
+    // One row more than asked tells whether another page follows.
+    const rows = await repo.batchCodesPage(this.db, batchId, { ...filter, limit: filter.limit + 1 });
+    const page = rows.slice(0, filter.limit);
+    return {
+      items: page.map((row) => ({
+        code: row.code,
+        seq: row.seq,
+        state: row.state,
+        holderId: row.holder_id,
+        holderUsername: row.holder_username,
+        ticketId: row.ticket_id,
+        stateChangedAt: row.state_changed_at,
+      })),
+      next: rows.length > filter.limit ? page[page.length - 1]!.seq : null,
+    };
+  }
+
+  /** Who may receive stock (issue): active operators allowed to sell, at most 50, by username. */
+  async cashiers(filter: { q?: string | undefined }): Promise<Cashier[]> {
+    const rows = await activeOperatorsWith(this.db, 'sales.sell', { q: filter.q, limit: 50 });
+    return rows.map((row) => ({ id: row.id, username: row.username, displayName: row.display_name }));
   }
 
   async listBatches(filter: {

@@ -1,4 +1,5 @@
 /** The SQL behind sign-in and sessions. Operator and role management SQL is in accounts.ts. */
+import { sql } from 'kysely';
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { PERMISSION_NAMES, type Permission } from '../permissions.js';
 import type { OperatorsTable, SessionsTable } from './tables.js';
@@ -11,6 +12,36 @@ export function findOperatorByUsername(db: AuthDb, username: string): Promise<Op
 /** Also read by other modules (stock checks who a movement names), within their transactions. */
 export function findOperatorById(db: Connection, id: string): Promise<OperatorsTable | undefined> {
   return authTables(db).selectFrom('operators').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Active operators holding `permission` through any role, by username, optionally whose username or display name
+ * contains `q`: who may receive what needs that permission (stock goes only to operators who may sell).
+ */
+export function activeOperatorsWith(
+  db: Connection,
+  permission: Permission,
+  filter: { readonly q?: string | undefined; readonly limit: number },
+): Promise<{ id: string; username: string; display_name: string }[]> {
+  let query = authTables(db)
+    .selectFrom('operators')
+    .select(['id', 'username', 'display_name'])
+    .where('active', '=', 1)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('operator_roles')
+        .innerJoin('role_permissions', 'role_permissions.role_code', 'operator_roles.role_code')
+        .select('operator_roles.operator_id')
+        .where('role_permissions.permission', '=', permission),
+    );
+  if (filter.q) {
+    const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Wildcards in the search text are escaped; `escape` is spelled out because SQLite has no default one.
+    query = query.where(
+      sql<boolean>`(username like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
+    );
+  }
+  return query.orderBy('username').limit(filter.limit).execute();
 }
 
 export async function recordFailedLogin(
