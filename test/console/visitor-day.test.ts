@@ -346,6 +346,10 @@ async function day(): Promise<void> {
     admit: false,
     reason: 'REFUNDED',
   });
-  await expect.poll(() => text(passages.getByTestId('live-feed')), WAIT).toContain('票已退');
+  const denial = passages
+    .getByTestId('live-feed')
+    .locator('tbody tr', { hasText: String(refunding.ticketId) });
+  await expect.poll(() => text(denial), WAIT).toContain('票已退');
+  expect(await text(denial)).toContain('拒绝');
   await screenshot(passages, 'journey-refused.zh-CN');
 }
