@@ -6,6 +6,7 @@ import {
   accessibilityViolations,
   apiAs,
   type ConsoleCloud,
+  createOperator,
   haveChromium,
   launchBrowser,
   openPage,
@@ -124,7 +125,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
       kind: 'count',
       prices: { window: 50000 },
     });
-    await admin.post('/operators', {
+    await createOperator(cloud.url, {
       username: CASHIER.username,
       displayName: '李售票',
       password: CASHIER.password,
