@@ -102,7 +102,9 @@ describe('cloud process', () => {
     // Plain lines for the person at the terminal, besides the JSON log: where the console opens, and the generated
     // first administrator's password.
     expect(exit.stdout).toContain(`控制台 / Console: http://127.0.0.1:${port}/`);
-    const password = /^首个管理员 \/ First administrator: admin {3}密码 \/ password: (\S+)/m.exec(exit.stdout)?.[1];
+    const password = /^首个管理员 \/ First administrator: admin {3}密码 \/ password: (\S+)/m.exec(
+      exit.stdout,
+    )?.[1];
     expect(password).toBeTruthy();
   });
 
