@@ -34,6 +34,7 @@ import * as supplementsReplaceOnce from './20261126_110100_supplements_replace_o
 import * as supplementApprover from './20261126_110200_supplement_approver.js';
 import * as ticketReservationsExpiry from './20261126_150000_ticket_reservations_expiry.js';
 import * as operatorsMustChangePassword from './20261127_100000_operators_must_change_password.js';
+import * as gateStatusDegraded from './20261207_100000_gate_status_degraded.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -65,4 +66,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261126_110200_supplement_approver': supplementApprover,
   '20261126_150000_ticket_reservations_expiry': ticketReservationsExpiry,
   '20261127_100000_operators_must_change_password': operatorsMustChangePassword,
+  '20261207_100000_gate_status_degraded': gateStatusDegraded,
 };

@@ -77,6 +77,21 @@ describe.each(databaseBackends())('live gate status on $name', (backend) => {
   });
   afterEach(() => test.dispose());
 
+  it('keeps what the gate runs without: from its state and heartbeats, cleared when it reports none', async () => {
+    await handle(inbound(state('D1', { degraded: ['voice', 'passage.in'] }), 2_000));
+    expect(hub.get('D1')?.degraded).toEqual(['voice', 'passage.in']);
+    await handle(inbound({ ...beat('D1', 3_000, 1), degraded: ['voice'] } as Heartbeat, 3_000));
+    expect(hub.get('D1')?.degraded).toEqual(['voice']);
+    expect(JSON.parse((await row('D1'))!.degraded!)).toEqual(['voice']);
+    // A heartbeat that leaves the list out: nothing is degraded any more.
+    await handle(inbound(beat('D1', 4_000, 2), 4_000));
+    expect(hub.get('D1')?.degraded).toEqual([]);
+    // The hub loaded afresh from the table says the same.
+    const reloaded = new GateStatusHub();
+    await reloaded.load(repo);
+    expect(reloaded.get('D1')?.degraded).toEqual([]);
+  });
+
   it('writes messages handed over together in arrival order; the hub holds what the table holds', async () => {
     const changes: string[] = [];
     hub.on('change', (status) => changes.push(`${status.gateId}:${status.online ? 'on' : 'off'}`));

@@ -109,6 +109,7 @@ function stateWrite(inbound: InboundMessage, state: GateState): Write {
       whitelistVersion: state.whitelistVersion,
       configVersion: state.configVersion,
       receivedAt: inbound.receivedAt,
+      degraded: JSON.stringify(state.degraded ?? []),
     },
   };
 }
@@ -127,6 +128,7 @@ function heartbeatWrite(inbound: InboundMessage, beat: Heartbeat): Write {
       outboxDepth: beat.outboxDepth,
       whitelistVersion: beat.whitelistVersion,
       configVersion: beat.configVersion,
+      degraded: JSON.stringify(beat.degraded ?? []),
     },
   };
 }
@@ -146,6 +148,7 @@ function sameAsHub(current: GateStatus | undefined, write: Extract<Write, { kind
     current.denyUnauthorized === (p.denyUnauthorized === 1) &&
     current.firmware === p.firmware &&
     current.whitelistVersion === p.whitelistVersion &&
-    current.configVersion === p.configVersion
+    current.configVersion === p.configVersion &&
+    JSON.stringify(current.degraded ?? []) === p.degraded
   );
 }

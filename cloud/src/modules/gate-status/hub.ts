@@ -22,6 +22,8 @@ export interface GateStatus {
   uptimeSec: number | null;
   counters: { scans: number; admits: number; denies: number } | null;
   outboxDepth: number | null;
+  /** Devices and inputs the gate runs without (e.g. `voice`, `passage.in`); null until it has reported. */
+  degraded: string[] | null;
 }
 
 export function statusFromRow(row: GateStatusRow): GateStatus {
@@ -44,6 +46,7 @@ export function statusFromRow(row: GateStatusRow): GateStatus {
         ? null
         : { scans: row.scans, admits: row.admits, denies: row.denies },
     outboxDepth: row.outbox_depth,
+    degraded: row.degraded === null ? null : (JSON.parse(row.degraded) as string[]),
   };
 }
 

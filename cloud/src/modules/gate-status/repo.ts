@@ -27,6 +27,8 @@ export type StateParams = {
   whitelistVersion: number;
   configVersion: number | null;
   receivedAt: number;
+  /** JSON array (protocol `degraded`, '[]' when the message left it out). */
+  degraded: string;
 };
 
 /** What a heartbeat says. */
@@ -41,6 +43,8 @@ export type HeartbeatParams = {
   outboxDepth: number;
   whitelistVersion: number;
   configVersion: number | null;
+  /** JSON array (protocol `degraded`, '[]' when the message left it out). */
+  degraded: string;
 };
 
 function stateColumns(p: Placeholders<StateParams>) {
@@ -50,6 +54,7 @@ function stateColumns(p: Placeholders<StateParams>) {
     firmware: p.firmware,
     whitelist_version: p.whitelistVersion,
     config_version: p.configVersion,
+    degraded: p.degraded,
   };
 }
 
@@ -108,6 +113,7 @@ function heartbeatColumns(p: Placeholders<HeartbeatParams>) {
     outbox_depth: p.outboxDepth,
     whitelist_version: p.whitelistVersion,
     config_version: p.configVersion,
+    degraded: p.degraded,
   };
 }
 

@@ -31,6 +31,7 @@ function status(gateId: string, online: boolean, at: number): GateStatus {
     uptimeSec: null,
     counters: null,
     outboxDepth: null,
+    degraded: [],
   };
 }
 

@@ -29,6 +29,10 @@ const statusSchema = z
       .object({ scans: z.number().int(), admits: z.number().int(), denies: z.number().int() })
       .nullable(),
     outboxDepth: z.number().int().nullable(),
+    degraded: z
+      .array(z.string())
+      .nullable()
+      .describe('Devices and inputs the gate runs without (e.g. voice, passage.in); null until reported'),
     heartbeatSec: z
       .number()
       .int()

@@ -30,4 +30,6 @@ export interface GateStatusTable {
   admits: number | null;
   denies: number | null;
   outbox_depth: number | null;
+  /** JSON array of the devices and inputs the gate runs without (protocol `degraded`); '[]' when none. */
+  degraded: string | null;
 }

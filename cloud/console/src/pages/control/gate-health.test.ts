@@ -21,6 +21,7 @@ function status(patch: Partial<GateStatus> = {}): GateStatus {
     uptimeSec: 600,
     counters: { scans: 3, admits: 2, denies: 1 },
     outboxDepth: 0,
+    degraded: [],
     heartbeatSec: 30,
     ...patch,
   };

@@ -26,6 +26,7 @@ function status(gateId: string, siteId: string, mode: string): GateStatus {
     uptimeSec: null,
     counters: null,
     outboxDepth: null,
+    degraded: [],
     heartbeatSec: 30,
   };
 }

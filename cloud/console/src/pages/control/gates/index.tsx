@@ -6,6 +6,7 @@
  */
 import { useQueries } from '@tanstack/react-query';
 import { Alert, Card, Empty, Flex, Select, Space, Tag, Tooltip, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { type CSSProperties, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -271,6 +272,13 @@ function GateTile({
           {status?.denyUnauthorized === false ? (
             <Tag variant="outlined">{t('gates.staffDecides')}</Tag>
           ) : null}
+          {status?.degraded?.length ? (
+            <Tag color="error" data-testid="gate-degraded">
+              {t('gates.degraded', {
+                devices: status.degraded.map((name) => deviceLabel(t, name)).join(', '),
+              })}
+            </Tag>
+          ) : null}
         </Flex>
         <dl
           style={{ margin: 0, display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: 8, fontSize: 12 }}
@@ -310,4 +318,10 @@ function GateTile({
       </Flex>
     </Card>
   );
+}
+
+/** A device name the gate reports (`voice`, `passage.in`, …) in words; a name this console does not know as it is. */
+function deviceLabel(t: TFunction<'control'>, name: string): string {
+  const labels = t('gates.devices', { returnObjects: true }) as Record<string, string>;
+  return labels[name.replace('.', '_')] ?? name;
 }
