@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
   accessibilityViolations,
@@ -24,14 +24,21 @@ const CASHIER = { username: 'cashier_li', password: 'cashier-li-pass-1' } as con
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const poll = { timeout: 10_000 } as const;
 
-/** A screenshot once every drawer, modal and message has finished moving in or out (form hints may still). */
+/**
+ * A screenshot once every drawer, modal and message has finished moving in or out (form hints may still). The
+ * picture is for a person to look at, not an assertion: on a machine so loaded that a transition never reports its
+ * end, it is taken after the wait anyway.
+ */
 async function shot(page: Page, name: string): Promise<void> {
   const moving = page.locator(
     ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
       .map((name) => `[class*="${name}"][class*="-active"]`)
       .join(', '),
   );
-  await expect.poll(() => moving.count(), poll).toBe(0);
+  await expect
+    .poll(() => moving.count(), poll)
+    .toBe(0)
+    .catch(() => console.log(`screenshot ${name}: taken while an animation was still running`));
   await screenshot(page, name);
 }
 
@@ -98,6 +105,8 @@ async function noSeriousViolations(page: Page): Promise<void> {
   expect(serious).toEqual([]);
 }
 
+let stockPage: Page | undefined;
+
 describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
   beforeAll(async () => {
     cloud = await startConsoleCloud();
@@ -132,6 +141,9 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
       roles: ['cashier'],
     });
   }, 90_000);
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && stockPage) await screenshot(stockPage, 'catalog-failed');
+  });
   afterAll(async () => {
     await browser?.close();
     await cloud?.stop();
@@ -320,6 +332,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
 
   it('makes stock, issues to a cashier, takes codes back, voids one and reconciles', async () => {
     const page = await openPage(browser, cloud.url);
+    stockPage = page;
     await signIn(page, ADMIN.username, ADMIN.password, '/stock');
     await page.getByRole('button', { name: '生成一批票号' }).click();
     const generate = page.getByTestId('generate-form');
