@@ -383,7 +383,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await form.getByLabel('起始序号').fill('3');
     await form.getByLabel('结束序号').fill('3');
     await form.getByLabel('作废原因').fill('损坏');
-    await form.getByRole('button', { name: named('作废') }).click();
+    await form.locator('button[type="submit"]').click();
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /确\s*定|OK/ })
