@@ -4,15 +4,19 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { preloadPageChunks } from './scripts/page-preload.ts';
+import { libsGroups, recordShellModules } from './scripts/shell-modules.ts';
 
 const cloud = process.env.CLOUD_URL ?? 'http://localhost:8080';
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), recordShellModules(), preloadPageChunks()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // The scan build of scripts/build.ts only looks at the chunks.
+    write: process.env.CONSOLE_BUILD_WRITE !== 'no',
     // Pages load on demand; the shell's libraries are split so a page change does not invalidate them.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
@@ -20,7 +24,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 2 },
+            ...libsGroups(),
           ],
         },
       },

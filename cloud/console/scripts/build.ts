@@ -4,8 +4,9 @@
  * Exit code 1 when the build fails (npm start then stops with Vite's message instead of serving an old console).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -23,7 +24,7 @@ function newestSource(path: string): number {
 
 export function consoleIsStale(): boolean {
   if (!existsSync(builtIndex)) return true;
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((name) =>
+  const sources = ['src', 'scripts', 'index.html', 'vite.config.ts', 'package.json'].map((name) =>
     join(consoleDir, name),
   );
   const newest = Math.max(...sources.filter((path) => existsSync(path)).map(newestSource));
@@ -32,11 +33,24 @@ export function consoleIsStale(): boolean {
 
 export function buildConsole(): boolean {
   const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: consoleDir,
-    stdio: 'inherit',
-  });
-  if (run.status !== 0) return false;
+  // Two builds: the first only learns which libraries the shell needs (scripts/shell-modules.ts).
+  const scratch = mkdtempSync(join(tmpdir(), 'console-build-'));
+  const shellModules = join(scratch, 'shell-modules.json');
+  try {
+    for (const env of [
+      { CONSOLE_SHELL_SCAN: shellModules, CONSOLE_BUILD_WRITE: 'no' },
+      { CONSOLE_SHELL_MODULES: shellModules },
+    ]) {
+      const run = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+        cwd: consoleDir,
+        stdio: 'inherit',
+        env: { ...process.env, ...env },
+      });
+      if (run.status !== 0) return false;
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   precompress(join(consoleDir, 'dist', 'assets'));
   return true;
 }

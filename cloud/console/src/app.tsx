@@ -17,6 +17,7 @@ import { Guard } from './shell/guard';
 import { homeTarget } from './shell/home';
 import { ShellLayout } from './shell/layout';
 import { NotFound } from './shell/not-found';
+import { PageView } from './shell/page-modules';
 import { PAGES } from './shell/routes';
 
 const SignInPage = lazy(() => import('./pages/sign-in'));
@@ -104,12 +105,11 @@ const router = createBrowserRouter([
       { index: true, element: <Home /> },
       { path: 'password', element: <PasswordPage /> },
       ...PAGES.map((page) => {
-        const Page = lazy(page.load);
         return {
           path: `${page.path}/*`,
           element: (
             <Guard access={page.access}>
-              <Page />
+              <PageView page={page} />
             </Guard>
           ),
         };

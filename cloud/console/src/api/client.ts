@@ -13,6 +13,8 @@ export interface RequestOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
+  /** A 401 here says nothing about a session: reads started at boot, before anyone knows who is signed in. */
+  readonly beforeSession?: boolean;
 }
 
 type SessionEndedListener = () => void;
@@ -57,7 +59,12 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (!response.ok) {
     const error = toApiError(response.status, parsed);
     // /auth/login answers 401 for a wrong password and /auth/me for "nobody signed in": neither ends a session.
-    if (response.status === 401 && !path.endsWith('/auth/login') && !path.endsWith('/auth/me')) {
+    if (
+      response.status === 401 &&
+      !options.beforeSession &&
+      !path.endsWith('/auth/login') &&
+      !path.endsWith('/auth/me')
+    ) {
       for (const listener of sessionEndedListeners) listener();
     }
     throw error;
@@ -68,6 +75,9 @@ export async function request<T>(method: string, path: string, options: RequestO
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) =>
     request<T>('GET', path, { ...(query ? { query } : {}), ...(signal ? { signal } : {}) }),
+  /** A read started before the session is known (shell/boot.ts): its 401 does not end a session. */
+  preload: <T>(path: string, query?: Query) =>
+    request<T>('GET', path, { ...(query ? { query } : {}), beforeSession: true }),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
     request<T>('POST', path, { body: body ?? {}, ...(headers ? { headers } : {}) }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),

@@ -4,12 +4,13 @@
  */
 import { GlobalOutlined, LockOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Menu, type MenuProps, Space, Typography } from 'antd';
-import { Suspense, useMemo } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { allows } from '../auth/access';
 import { useMe, useSignOut } from '../auth/session';
 import { Loading } from '../components/feedback';
+import { useWhenIdle } from '../components/use-when-idle';
 import { currentLanguage, switchLanguage } from '../i18n';
 import { GROUPS, PAGES } from './routes';
 
@@ -19,6 +20,9 @@ export function ShellLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const signOut = useSignOut();
+  // The menu is the heaviest part of the frame (a few hundred milliseconds on a till PC): it comes after the page.
+  const [pageShown, setPageShown] = useState(false);
+  const showMenu = useWhenIdle(pageShown);
 
   const items = useMemo<MenuProps['items']>(() => {
     const visible = PAGES.filter((page) => !page.hidden && allows(me ?? undefined, page.access));
@@ -50,13 +54,15 @@ export function ShellLayout() {
       >
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 16 }}>{t('productShort')}</div>
         <nav aria-label={t('shell.menu')}>
-          <Menu
-            mode="inline"
-            items={items}
-            selectedKeys={[selected]}
-            onClick={(item) => navigate(item.key)}
-            data-testid="main-menu"
-          />
+          {showMenu ? (
+            <Menu
+              mode="inline"
+              items={items}
+              selectedKeys={[selected]}
+              onClick={(item) => navigate(item.key)}
+              data-testid="main-menu"
+            />
+          ) : null}
         </nav>
       </Layout.Sider>
       <Layout>
@@ -101,10 +107,17 @@ export function ShellLayout() {
           <main>
             <Suspense fallback={<Loading />}>
               <Outlet />
+              <Shown onShown={setPageShown} />
             </Suspense>
           </main>
         </Layout.Content>
       </Layout>
     </Layout>
   );
+}
+
+/** Mounts with the page's code (the same Suspense boundary), so the shell knows the page is on screen. */
+function Shown({ onShown }: { onShown: (shown: true) => void }) {
+  useEffect(() => onShown(true), [onShown]);
+  return null;
 }

@@ -24,9 +24,11 @@ import {
   TeamOutlined,
   ThunderboltOutlined,
 } from '@ant-design/icons';
+import type { QueryClient } from '@tanstack/react-query';
 import type { ComponentType, ReactNode } from 'react';
 import type { Access } from '../auth/access';
 import type { common } from '../i18n/areas/common';
+import { prefetchWindow } from '../pages/window/prefetch';
 
 export type NavKey = keyof (typeof common)['zh-CN']['nav'];
 export type GroupKey = 'sales' | 'catalog' | 'control' | 'admin';
@@ -41,6 +43,8 @@ export interface PageRoute {
   /** Not in the menu (reached by a link or a redirect). */
   readonly hidden?: boolean;
   readonly load: () => Promise<{ default: ComponentType }>;
+  /** Starts the page's first reads while its code loads, when the console opens on this page (shell/boot.ts). */
+  readonly prefetch?: (client: QueryClient) => Promise<void>;
 }
 
 export const GROUPS: readonly { key: GroupKey; nav: NavKey }[] = [
@@ -65,6 +69,7 @@ export const PAGES: readonly PageRoute[] = [
     access: 'sales.sell',
     icon: <ShopOutlined />,
     load: () => import('../pages/window'),
+    prefetch: prefetchWindow,
   },
   {
     path: 'lookup',

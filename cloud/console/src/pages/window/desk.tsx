@@ -96,6 +96,7 @@ import {
 import { ShortcutLegend, type Stage } from './legend';
 import { LookupDrawer } from './lookup-drawer';
 import { PaymentPanel, payInputId } from './payment';
+import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
 import { printUrls, Receipt } from './receipt';
 import { type FieldKey, fieldOf, holderField, payField } from './refusals';
 import { nameIn } from './setup';
@@ -175,22 +176,10 @@ export function Desk({
     methods: [],
   });
 
-  const typesQuery = useQuery({
-    queryKey: ['ticket-types', 'list', { siteId: site.id }],
-    queryFn: () => api.get<TicketType[]>('/ticket-types', { siteId: site.id }),
-  });
+  const typesQuery = useQuery(siteTypesQuery(site.id));
   const types = useMemo(() => windowTypes(typesQuery.data ?? []), [typesQuery.data]);
-  const availability = useQuery({
-    queryKey: ['capacity', 'one', site.id, visitDate],
-    queryFn: () => api.get<Availability>('/capacity/availability', { siteId: site.id, date: visitDate }),
-    refetchInterval: 10_000,
-    staleTime: 5_000,
-  });
-  const myStock = useQuery({
-    queryKey: ['stock', 'mine'],
-    queryFn: () => api.get<MyStock>('/stock/balances/mine'),
-    staleTime: 30_000,
-  });
+  const availability = useQuery(availabilityQuery(site.id, visitDate));
+  const myStock = useQuery(myStockQuery());
 
   // The derived sale: lines, holders with their ID checks and quotes, prices, the request, its fingerprint.
   const lines = useMemo(() => linesOf(cart, types), [cart, types]);

@@ -6,11 +6,10 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Result } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
 import { ApiError } from '../../api/errors';
-import type { Site, TicketWindow } from '../../api/types';
 import { ErrorState, Loading } from '../../components/feedback';
 import { Desk } from './desk';
+import { siteQuery, windowQuery } from './queries';
 import { TerminalSetup } from './setup';
 import { forgetTerminal, loadTerminal, saveTerminal, type Terminal } from './terminal';
 
@@ -21,17 +20,8 @@ function isNotFound(error: unknown): boolean {
 /** The remembered window, read again from the API: it may have been removed or deactivated since. */
 function TerminalDesk({ terminal, onChange }: { terminal: Terminal; onChange: (reason?: 'gone') => void }) {
   const { t } = useTranslation('window');
-  const site = useQuery({
-    queryKey: ['sites', 'one', terminal.siteId],
-    queryFn: () => api.get<Site>(`/sites/${encodeURIComponent(terminal.siteId)}`),
-  });
-  const window = useQuery({
-    queryKey: ['windows', 'one', terminal.siteId, terminal.windowId],
-    queryFn: () =>
-      api.get<TicketWindow>(
-        `/sites/${encodeURIComponent(terminal.siteId)}/windows/${encodeURIComponent(terminal.windowId)}`,
-      ),
-  });
+  const site = useQuery(siteQuery(terminal.siteId));
+  const window = useQuery(windowQuery(terminal.siteId, terminal.windowId));
   if (site.isPending || window.isPending) return <Loading />;
   if (isNotFound(site.error) || isNotFound(window.error)) {
     return (
