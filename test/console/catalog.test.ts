@@ -383,7 +383,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await form.getByLabel('起始序号').fill('3');
     await form.getByLabel('结束序号').fill('3');
     await form.getByLabel('作废原因').fill('损坏');
-    await form.locator('button[type="submit"]').click();
+    await form.getByRole('button', { name: '作废' }).click();
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /确\s*定|OK/ })
@@ -403,10 +403,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     const batch = await admin.get<{ codes: string[] }>('/stock/batches/1');
     await page.getByRole('tab', { name: '票号查询' }).click();
     await page.getByTestId('lookup-code').fill(batch.codes[2]!);
-    await page
-      .getByRole('button', { name: '查 询' })
-      .or(page.getByRole('button', { name: '查询' }))
-      .click();
+    await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.getByTestId('lookup-result').textContent(), poll).toContain('损坏');
     await shot(page, 'stock-lookup.zh-CN');
 

@@ -26,9 +26,19 @@ function Providers() {
   return (
     <ConfigProvider
       locale={english ? enUS : zhCN}
+      // A button's accessible name is its text as written: Ant Design would space two Chinese characters ("作 废").
+      button={{ autoInsertSpace: false }}
       theme={{
         zeroRuntime: true,
-        token: { colorPrimary: '#0f766e' },
+        // Secondary and hint texts dark enough for WCAG AA contrast on white (Ant Design's default is 3:1).
+        token: {
+          colorPrimary: '#0f766e',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+          colorTextDescription: 'rgba(0, 0, 0, 0.6)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+          colorError: '#cf1322',
+          colorLink: '#0f766e',
+        },
         components: { Menu: { itemSelectedBg: '#e3f2ef', itemSelectedColor: '#0f766e' } },
       }}
     >

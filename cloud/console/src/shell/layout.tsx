@@ -80,7 +80,8 @@ export function ShellLayout() {
             <Button
               icon={<GlobalOutlined />}
               onClick={() => switchLanguage(language === 'en' ? 'zh-CN' : 'en')}
-              aria-label={t('language.label')}
+              // The visible text leads the name (what a voice-control user says), the purpose follows.
+              aria-label={`${t('language.switchTo')} · ${t('language.label')}`}
               data-testid="language-switch"
             >
               {t('language.switchTo')}
@@ -97,7 +98,11 @@ export function ShellLayout() {
                 },
               }}
             >
-              <Button icon={<UserOutlined />} data-testid="user-menu" aria-label={t('shell.signedInAs')}>
+              <Button
+                icon={<UserOutlined />}
+                data-testid="user-menu"
+                aria-label={`${me?.displayName ?? me?.username ?? ''} · ${t('shell.signedInAs')}`}
+              >
                 <Typography.Text>{me?.displayName ?? me?.username}</Typography.Text>
               </Button>
             </Dropdown>
