@@ -4,8 +4,8 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { preloadPageChunks } from './scripts/page-preload.ts';
-import { libsGroups, recordShellModules } from './scripts/shell-modules.ts';
+import { preloadPageChunks } from './scripts/page-preload.js';
+import { libsGroups, recordShellModules } from './scripts/shell-modules.js';
 
 const cloud = process.env.CLOUD_URL ?? 'http://localhost:8080';
 

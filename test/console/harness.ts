@@ -82,6 +82,8 @@ export async function openPage(
     baseURL,
     viewport: { width: 1366, height: 860 },
     locale: language,
+    // The console honours it (no drawer or message animations): screenshots need not wait for motion to settle.
+    reducedMotion: 'reduce',
   });
   // The console's own language setting (a string: this file is compiled without the DOM's types).
   await context.addInitScript({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageChunks } from './page-preload';
+import { pageChunks } from './page-preload.js';
 
 const chunk = (fileName: string, imports: string[], extra: Record<string, unknown> = {}) => ({
   type: 'chunk' as const,

@@ -17,6 +17,9 @@ import { i18n } from './i18n';
 import { queryClient } from './query-client';
 import { bootPreload } from './shell/boot';
 
+/** An operator who asked their system for less motion gets none: no sliding drawers or fading messages. */
+const motion = !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
+
 function Providers() {
   const { i18n: active, t } = useTranslation();
   const english = active.language === 'en';
@@ -38,6 +41,7 @@ function Providers() {
           colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
           colorError: '#cf1322',
           colorLink: '#0f766e',
+          motion,
         },
         components: { Menu: { itemSelectedBg: '#e3f2ef', itemSelectedColor: '#0f766e' } },
       }}
