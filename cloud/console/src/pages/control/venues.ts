@@ -4,6 +4,7 @@
  * to name the gates in a grid, so they are read page by page to the end and cached.
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { api } from '../../api/client';
 import type { Gate, Permission, Site, Zone } from '../../api/types';
 import { allows } from '../../auth/access';
@@ -51,6 +52,16 @@ export function useZones(siteId: string | undefined) {
     staleTime: 60_000,
     enabled,
   });
+}
+
+/** Every site, and the ids of those a page's site filter keeps in view (all of them when no site is picked). */
+export function useSitesInView(siteId: string | undefined) {
+  const sites = useSites();
+  const siteIds = useMemo(
+    () => (sites.data ?? []).map((site) => site.id).filter((id) => !siteId || id === siteId),
+    [sites.data, siteId],
+  );
+  return { sites, siteIds };
 }
 
 /** The registered gates of these sites, flattened (and whether any list is still loading). */

@@ -23,6 +23,7 @@ import { formatFen } from '../../format/money';
 import { formatDateTime } from '../../format/time';
 import { useDownload } from './download';
 import { Money, nameOf, StatusTag, usePaymentsText } from './labels';
+import { useRecordColumns } from './record-columns';
 import { RefundDialog } from './refund-dialog';
 import { useSiteLabel, useSiteZone } from './sites';
 import { kindsFor, SupplementDialog } from './supplement-dialog';
@@ -60,6 +61,7 @@ function SaleDetail({ sale }: { sale: Sale }) {
   const zone = useSiteZone(sale.siteId);
   const siteLabel = useSiteLabel();
   const paymentsText = usePaymentsText();
+  const columns = useRecordColumns();
   const { download, busy } = useDownload();
   const navigate = useNavigate();
   const [refunding, setRefunding] = useState<readonly number[] | null>(null);
@@ -313,24 +315,8 @@ function SaleDetail({ sale }: { sale: Sale }) {
                     title: t('refunds.tickets'),
                     render: (_, r) => r.tickets.map((x) => x.ticketId).join(', '),
                   },
-                  {
-                    title: t('refunds.amount'),
-                    width: 100,
-                    align: 'right',
-                    render: (_, r) => <Money fen={r.amountFen} />,
-                  },
-                  {
-                    title: t('refunds.fee'),
-                    width: 90,
-                    align: 'right',
-                    render: (_, r) => <Money fen={r.feeFen} />,
-                  },
-                  { title: t('refunds.cashier'), width: 110, render: (_, r) => r.cashier.username },
-                  {
-                    title: t('refunds.approvedBy'),
-                    width: 110,
-                    render: (_, r) => r.approvedBy?.username ?? '—',
-                  },
+                  ...columns.refundMoney,
+                  ...columns.staff<Refund>('refunds'),
                 ]}
               />
             )

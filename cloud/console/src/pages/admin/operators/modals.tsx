@@ -1,20 +1,18 @@
 /**
  * The operator forms: create (username, display name, roles, initial password) or edit (display name, roles,
  * active), and an administrator's password reset. Rules mirror the API: usernames 2–64 of a–z 0–9 . _ - starting
- * with a letter or digit, display names 1–64, passwords 8–128 and not the username.
+ * with a letter or digit, display names 1–64; the password fields are password-fields.tsx.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Checkbox, Form, Input, Modal, Switch } from 'antd';
-import type { Rule } from 'antd/es/form';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { CreateOperator, Operator, Role } from '../../../api/types';
 import { applyFieldErrors, ErrorAlert } from '../../../components/feedback';
 import { currentLanguage } from '../../../i18n';
+import { PasswordFields } from './password-fields';
 
 export const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/;
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
 
 interface OperatorValues {
   username: string;
@@ -23,30 +21,6 @@ interface OperatorValues {
   password: string;
   repeat: string;
   active: boolean;
-}
-
-function usePasswordRules(username: () => string | undefined) {
-  const { t } = useTranslation(['admin', 'common']);
-  return [
-    { required: true, message: t('form.required') },
-    { min: PASSWORD_MIN, message: t('operators.passwordMin', { min: PASSWORD_MIN }) },
-    { max: PASSWORD_MAX, message: t('form.max', { max: PASSWORD_MAX }) },
-    {
-      validator: (_: unknown, value: string | undefined) =>
-        value && value.trim().toLowerCase() === username()?.trim().toLowerCase()
-          ? Promise.reject(new Error(t('operators.passwordIsUsername')))
-          : Promise.resolve(),
-    },
-  ] satisfies Rule[];
-}
-
-function repeatRule(t: (key: 'operators.mismatch') => string): Rule {
-  return ({ getFieldValue }) => ({
-    validator: (_, value) =>
-      value === getFieldValue('password')
-        ? Promise.resolve()
-        : Promise.reject(new Error(t('operators.mismatch'))),
-  });
 }
 
 export function OperatorModal({
@@ -64,7 +38,6 @@ export function OperatorModal({
   const [form] = Form.useForm<OperatorValues>();
   const client = useQueryClient();
   const { message } = App.useApp();
-  const passwordRules = usePasswordRules(() => form.getFieldValue('username'));
   const save = useMutation({
     mutationFn: (values: OperatorValues) =>
       operator
@@ -155,24 +128,7 @@ export function OperatorModal({
             <Switch disabled={self} />
           </Form.Item>
         ) : (
-          <>
-            <Form.Item
-              label={t('operators.initialPassword')}
-              name="password"
-              extra={t('operators.passwordHelp')}
-              rules={passwordRules}
-            >
-              <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
-            </Form.Item>
-            <Form.Item
-              label={t('operators.repeat')}
-              name="repeat"
-              dependencies={['password']}
-              rules={[{ required: true, message: t('form.required') }, repeatRule(t)]}
-            >
-              <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
-            </Form.Item>
-          </>
+          <PasswordFields label="operators.initialPassword" username={() => form.getFieldValue('username')} />
         )}
         <ErrorAlert error={save.error} />
       </Form>
@@ -185,7 +141,6 @@ export function PasswordModal({ operator, onClose }: { operator: Operator; onClo
   const [form] = Form.useForm<{ password: string; repeat: string }>();
   const client = useQueryClient();
   const { message } = App.useApp();
-  const passwordRules = usePasswordRules(() => operator.username);
   const reset = useMutation({
     mutationFn: (password: string) => api.post<void>(`/operators/${operator.id}/password`, { password }),
     onSuccess: async () => {
@@ -207,22 +162,7 @@ export function PasswordModal({ operator, onClose }: { operator: Operator; onClo
     >
       <Alert type="info" showIcon title={t('operators.resetHelp')} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" onFinish={(values) => reset.mutate(values.password)}>
-        <Form.Item
-          label={t('operators.newPassword')}
-          name="password"
-          extra={t('operators.passwordHelp')}
-          rules={passwordRules}
-        >
-          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
-        </Form.Item>
-        <Form.Item
-          label={t('operators.repeat')}
-          name="repeat"
-          dependencies={['password']}
-          rules={[{ required: true, message: t('form.required') }, repeatRule(t)]}
-        >
-          <Input.Password autoComplete="new-password" maxLength={PASSWORD_MAX} />
-        </Form.Item>
+        <PasswordFields label="operators.newPassword" username={() => operator.username} />
         <ErrorAlert error={reset.error} />
       </Form>
     </Modal>

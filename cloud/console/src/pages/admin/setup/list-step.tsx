@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { TicketWindow, Zone } from '../../../api/types';
 import { applyFieldErrors, ErrorAlert } from '../../../components/feedback';
+import { MoreButton } from '../../../components/more-button';
 import { useWindows, useZones } from '../shared/queries';
 import { venueName, WindowFields, ZoneFields } from '../shared/venue-fields';
 
@@ -62,11 +63,7 @@ export function ListStep({ kind, siteId }: { kind: Kind; siteId: string }) {
         ]}
         style={{ marginBottom: 16 }}
       />
-      {list.hasNextPage ? (
-        <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('common:actions.more')}
-        </Button>
-      ) : null}
+      <MoreButton list={list} />
       <ErrorAlert error={list.error} />
       <Card size="small" title={t(kind === 'zones' ? 'setup.addZone' : 'setup.addWindow')}>
         <Form

@@ -3,7 +3,7 @@
  * the password is shown once with the simulator command — and revoke after a confirmation.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Modal, Popconfirm, Space, Table, Tag } from 'antd';
+import { App, Button, Modal, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
@@ -11,11 +11,13 @@ import type { Gate, IssuedCredential, Zone } from '../../../api/types';
 import { allows } from '../../../auth/access';
 import { useMe } from '../../../auth/session';
 import { ErrorAlert, useNotifyError } from '../../../components/feedback';
+import { MoreButton } from '../../../components/more-button';
 import { useCredentialActions } from '../shared/credential-actions';
 import { CredentialPanel } from '../shared/credential-panel';
 import { useGateCredential, useGates } from '../shared/queries';
 import { venueName } from '../shared/venue-fields';
 import { ItemModal } from './modals';
+import { RowActions } from './row-actions';
 
 export function GatesTab({
   siteId,
@@ -93,36 +95,19 @@ export function GatesTab({
                   title: t('form.actions'),
                   width: 130,
                   render: (_: unknown, gate: Gate) => (
-                    <Space size={0}>
-                      <Button type="link" size="small" onClick={() => setEditing(gate)}>
-                        {t('form.edit')}
-                      </Button>
-                      <Popconfirm
-                        title={t('form.deleteConfirm', { name: venueName(gate.name) })}
-                        description={t('venues.deleteGateHelp')}
-                        okButtonProps={{ danger: true }}
-                        onConfirm={() => remove.mutateAsync(gate).catch(() => undefined)}
-                      >
-                        <Button type="link" size="small" danger>
-                          {t('form.delete')}
-                        </Button>
-                      </Popconfirm>
-                    </Space>
+                    <RowActions
+                      name={venueName(gate.name)}
+                      deleteHelp={t('venues.deleteGateHelp')}
+                      onEdit={() => setEditing(gate)}
+                      onDelete={() => remove.mutateAsync(gate)}
+                    />
                   ),
                 },
               ]
             : []),
         ]}
       />
-      {gates.hasNextPage ? (
-        <Button
-          onClick={() => gates.fetchNextPage()}
-          loading={gates.isFetchingNextPage}
-          style={{ marginTop: 12 }}
-        >
-          {t('common:actions.more')}
-        </Button>
-      ) : null}
+      <MoreButton list={gates} style={{ marginTop: 12 }} />
       {editing ? (
         <ItemModal
           kind="gates"

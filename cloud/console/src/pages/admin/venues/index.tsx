@@ -5,7 +5,7 @@
  */
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Empty, Popconfirm, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
@@ -13,10 +13,12 @@ import type { Site, TicketWindow, Zone } from '../../../api/types';
 import { allows } from '../../../auth/access';
 import { useMe } from '../../../auth/session';
 import { ErrorAlert, useNotifyError } from '../../../components/feedback';
+import { MoreButton } from '../../../components/more-button';
 import { useInParkCapacities, useSites, useWindows, useZones } from '../shared/queries';
 import { venueName } from '../shared/venue-fields';
 import { GatesTab } from './gates';
 import { ItemModal, SiteModal } from './modals';
+import { RowActions } from './row-actions';
 
 export default function VenuesPage() {
   const { t } = useTranslation(['admin', 'common']);
@@ -97,36 +99,20 @@ export default function VenuesPage() {
                   title: t('form.actions'),
                   width: 130,
                   render: (_: unknown, site: Site) => (
-                    <Space size={0} onClick={(event) => event.stopPropagation()}>
-                      <Button type="link" size="small" onClick={() => setEditing(site)}>
-                        {t('form.edit')}
-                      </Button>
-                      <Popconfirm
-                        title={t('form.deleteConfirm', { name: venueName(site.name) })}
-                        description={t('venues.deleteSiteHelp')}
-                        okButtonProps={{ danger: true }}
-                        onConfirm={() => remove.mutateAsync(site).catch(() => undefined)}
-                      >
-                        <Button type="link" size="small" danger>
-                          {t('form.delete')}
-                        </Button>
-                      </Popconfirm>
-                    </Space>
+                    <RowActions
+                      name={venueName(site.name)}
+                      deleteHelp={t('venues.deleteSiteHelp')}
+                      stopsRowClick
+                      onEdit={() => setEditing(site)}
+                      onDelete={() => remove.mutateAsync(site)}
+                    />
                   ),
                 },
               ]
             : []),
         ]}
       />
-      {sites.hasNextPage ? (
-        <Button
-          onClick={() => sites.fetchNextPage()}
-          loading={sites.isFetchingNextPage}
-          style={{ marginTop: 12 }}
-        >
-          {t('common:actions.more')}
-        </Button>
-      ) : null}
+      <MoreButton list={sites} style={{ marginTop: 12 }} />
       {selected ? (
         <SiteDetails key={selected.id} site={selected} canManage={canManage} />
       ) : sites.isSuccess ? (
@@ -245,35 +231,18 @@ function ItemsTab({
                   title: t('form.actions'),
                   width: 130,
                   render: (_: unknown, item: Zone | TicketWindow) => (
-                    <Space size={0}>
-                      <Button type="link" size="small" onClick={() => setEditing(item)}>
-                        {t('form.edit')}
-                      </Button>
-                      <Popconfirm
-                        title={t('form.deleteConfirm', { name: venueName(item.name) })}
-                        okButtonProps={{ danger: true }}
-                        onConfirm={() => remove.mutateAsync(item).catch(() => undefined)}
-                      >
-                        <Button type="link" size="small" danger>
-                          {t('form.delete')}
-                        </Button>
-                      </Popconfirm>
-                    </Space>
+                    <RowActions
+                      name={venueName(item.name)}
+                      onEdit={() => setEditing(item)}
+                      onDelete={() => remove.mutateAsync(item)}
+                    />
                   ),
                 },
               ]
             : []),
         ]}
       />
-      {list.hasNextPage ? (
-        <Button
-          onClick={() => list.fetchNextPage()}
-          loading={list.isFetchingNextPage}
-          style={{ marginTop: 12 }}
-        >
-          {t('common:actions.more')}
-        </Button>
-      ) : null}
+      <MoreButton list={list} style={{ marginTop: 12 }} />
       {editing ? (
         <ItemModal
           kind={kind}

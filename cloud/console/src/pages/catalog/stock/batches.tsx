@@ -3,29 +3,22 @@
  * or CSV — all or nothing, the API's refusal shown per line. A batch opens with its codes (batch-drawer.tsx).
  */
 import { ImportOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Button, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { StockBatch, StockCreatedBatch } from '../../../api/types';
 import { applyFieldErrors, QueryView } from '../../../components/feedback';
 import { formatDateTime } from '../../../format/time';
-import { typeName as nameOf } from '../shared';
 import { BatchDrawer } from './batch-drawer';
 import { parseCodeList } from './codes-text';
 import { type StockContext, stockKey } from './context';
+import { NoteField, noteOf, TicketTypeField, useBatchCreated } from './new-batch';
 import { StockRefusal } from './refusal';
 
 const MAX_GENERATE = 50_000;
 const MAX_IMPORT = 10_000;
-
-function typeOptions(context: StockContext) {
-  return context.types.map((type) => ({
-    value: type.typeId,
-    label: `${nameOf(type)}（#${type.typeId} · ${type.siteId}）`,
-  }));
-}
 
 function GenerateModal({
   context,
@@ -36,18 +29,13 @@ function GenerateModal({
 }) {
   const { t } = useTranslation('catalog');
   const { t: tc } = useTranslation();
-  const { message } = App.useApp();
-  const client = useQueryClient();
   const [form] = Form.useForm<{ ticketTypeId: number; count: number; note?: string }>();
   const [failure, setFailure] = useState<unknown>(null);
+  const created = useBatchCreated('stock.generated', onDone);
   const generate = useMutation({
     mutationFn: (body: { ticketTypeId: number; count: number; note?: string }) =>
       api.post<StockCreatedBatch>('/stock/batches/generate', body),
-    onSuccess: (batch) => {
-      void client.invalidateQueries({ queryKey: ['stock'] });
-      void message.success(t('stock.generated', { id: batch.batchId, count: batch.count }));
-      onDone(batch);
-    },
+    onSuccess: created,
     onError: (error) => {
       if (!applyFieldErrors(form, error)) setFailure(error);
     },
@@ -72,18 +60,12 @@ function GenerateModal({
           generate.mutate({
             ticketTypeId: values.ticketTypeId,
             count: values.count,
-            ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+            ...noteOf(values.note),
           });
         }}
         data-testid="generate-form"
       >
-        <Form.Item
-          name="ticketTypeId"
-          label={t('stock.ticketType')}
-          rules={[{ required: true, message: t('editor.errors.required', { field: t('stock.ticketType') }) }]}
-        >
-          <Select options={typeOptions(context)} showSearch={{ optionFilterProp: 'label' }} />
-        </Form.Item>
+        <TicketTypeField context={context} />
         <Form.Item
           name="count"
           label={t('stock.generateCount')}
@@ -99,13 +81,7 @@ function GenerateModal({
         >
           <InputNumber style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item
-          name="note"
-          label={t('stock.note')}
-          rules={[{ max: 200, message: t('editor.errors.maxLength', { max: 200 }) }]}
-        >
-          <Input />
-        </Form.Item>
+        <NoteField />
       </Form>
       <StockRefusal error={failure} />
     </Modal>
@@ -121,22 +97,17 @@ function ImportModal({
 }) {
   const { t } = useTranslation('catalog');
   const { t: tc } = useTranslation();
-  const { message } = App.useApp();
-  const client = useQueryClient();
   const [form] = Form.useForm<{ ticketTypeId: number; text: string; note?: string }>();
   const text = Form.useWatch('text', form) ?? '';
   const parsed = useMemo(() => parseCodeList(text), [text]);
   const [failure, setFailure] = useState<{ error: unknown; lines: number[] } | null>(null);
+  const created = useBatchCreated('stock.imported', onDone);
   const importCodes = useMutation({
     mutationFn: (input: {
       body: { ticketTypeId: number; codes: string[]; note?: string };
       lines: number[];
     }) => api.post<StockCreatedBatch>('/stock/batches/import', input.body),
-    onSuccess: (batch) => {
-      void client.invalidateQueries({ queryKey: ['stock'] });
-      void message.success(t('stock.imported', { id: batch.batchId, count: batch.count }));
-      onDone(batch);
-    },
+    onSuccess: created,
     onError: (error, input) => {
       if (!applyFieldErrors(form, error)) setFailure({ error, lines: input.lines });
     },
@@ -163,20 +134,14 @@ function ImportModal({
             body: {
               ticketTypeId: values.ticketTypeId,
               codes: list.codes,
-              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+              ...noteOf(values.note),
             },
             lines: list.lines,
           });
         }}
         data-testid="import-form"
       >
-        <Form.Item
-          name="ticketTypeId"
-          label={t('stock.ticketType')}
-          rules={[{ required: true, message: t('editor.errors.required', { field: t('stock.ticketType') }) }]}
-        >
-          <Select options={typeOptions(context)} showSearch={{ optionFilterProp: 'label' }} />
-        </Form.Item>
+        <TicketTypeField context={context} />
         <Form.Item
           name="text"
           label={t('stock.importText')}
@@ -195,13 +160,7 @@ function ImportModal({
         >
           <Input.TextArea rows={8} spellCheck={false} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
-        <Form.Item
-          name="note"
-          label={t('stock.note')}
-          rules={[{ max: 200, message: t('editor.errors.maxLength', { max: 200 }) }]}
-        >
-          <Input />
-        </Form.Item>
+        <NoteField />
       </Form>
       {failure ? <StockRefusal error={failure.error} lines={failure.lines} /> : null}
     </Modal>

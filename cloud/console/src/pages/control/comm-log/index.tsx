@@ -6,50 +6,31 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, DatePicker, Flex, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { CommLogDay, CommLogEntry } from '../../../api/types';
 import { ErrorAlert } from '../../../components/feedback';
 import { formatDateTime, today } from '../../../format/time';
 import { control } from '../../../i18n/areas/control';
-import { localName, nameWithId, siteZone, useRegistryGates, useSites } from '../venues';
-import { epochToWall, zonedToEpoch } from '../zoned-time';
+import { SiteFilter } from '../site-filter';
+import { type FilterPatch, numberParam, useUrlFilters } from '../url-filters';
+import { localName, nameWithId, siteZone, useRegistryGates, useSitesInView } from '../venues';
+import { WallTimeRange } from '../wall-time-range';
 
 const MESSAGE_TYPES = Object.keys(control['zh-CN'].messageTypes);
 const REASONS = Object.keys(control['zh-CN'].commLog.reasons);
 const PAGE_SIZES = [20, 50, 100];
-const WALL = 'YYYY-MM-DD HH:mm:ss';
 const MAX_DAYS = 93;
-
-function numberParam(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const number = Number(value);
-  return Number.isSafeInteger(number) ? number : undefined;
-}
 
 export default function CommLogPage() {
   const { t } = useTranslation('control');
-  const [params, setParams] = useSearchParams();
+  const { params, setParam } = useUrlFilters();
   const siteId = params.get('site') || undefined;
   const gateId = params.get('gate') || undefined;
   const tab = params.get('tab') === 'daily' ? 'daily' : 'entries';
-  const sites = useSites();
-  const siteIds = useMemo(
-    () => (sites.data ?? []).map((site) => site.id).filter((id) => !siteId || id === siteId),
-    [sites.data, siteId],
-  );
+  const { sites, siteIds } = useSitesInView(siteId);
   const registry = useRegistryGates(siteIds);
 
-  const setParam = (patch: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || value === '') next.delete(key);
-      else next.set(key, String(value));
-    }
-    setParams(next, { replace: true });
-  };
   const gateName = (id: string | null) =>
     id === null ? '—' : nameWithId(localName(registry.gates.find((gate) => gate.id === id)?.name, id), id);
 
@@ -59,17 +40,10 @@ export default function CommLogPage() {
         {t('commLog.title')}
       </Typography.Title>
       <Space wrap>
-        <Select
-          aria-label={t('filters.site')}
-          placeholder={t('filters.allSites')}
-          allowClear
-          style={{ width: 170 }}
+        <SiteFilter
+          sites={sites.data}
           value={siteId}
-          onChange={(value?: string) => setParam({ site: value, gate: undefined, page: undefined })}
-          options={(sites.data ?? []).map((site) => ({
-            value: site.id,
-            label: localName(site.name, site.id),
-          }))}
+          onChange={(value) => setParam({ site: value, gate: undefined, page: undefined })}
         />
         <Select
           aria-label={t('filters.gate')}
@@ -125,7 +99,7 @@ export default function CommLogPage() {
 
 interface TabProps {
   params: URLSearchParams;
-  setParam: (patch: Record<string, string | number | undefined>) => void;
+  setParam: (patch: FilterPatch) => void;
   siteId: string | undefined;
   gateId: string | undefined;
   gateName: (id: string | null) => string;
@@ -167,10 +141,6 @@ function Entries({
     placeholderData: keepPreviousData,
   });
   const zone = timeZone(siteId ?? null);
-  const range: [dayjs.Dayjs, dayjs.Dayjs] | null =
-    filter.from !== undefined && filter.to !== undefined
-      ? [dayjs(epochToWall(filter.from, zone)), dayjs(epochToWall(filter.to, zone))]
-      : null;
   const reset = { page: undefined };
 
   return (
@@ -227,19 +197,11 @@ function Entries({
             label: t(`commLog.reasons.${value}` as 'commLog.reasons.BAD_TOPIC'),
           }))}
         />
-        <DatePicker.RangePicker
-          showTime={{ format: 'HH:mm' }}
-          format="YYYY-MM-DD HH:mm"
-          aria-label={t('filters.timeRange')}
-          value={range}
-          onChange={(value) => {
-            const [from, to] = value ?? [];
-            setParam({
-              from: from ? zonedToEpoch(from.format(WALL), zone) : undefined,
-              to: to ? zonedToEpoch(to.format(WALL), zone) : undefined,
-              ...reset,
-            });
-          }}
+        <WallTimeRange
+          from={filter.from}
+          to={filter.to}
+          timeZone={zone}
+          onChange={(range) => setParam({ ...range, ...reset })}
         />
       </Space>
       <ErrorAlert error={query.error} />

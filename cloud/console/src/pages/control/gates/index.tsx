@@ -9,7 +9,6 @@ import { Alert, Card, Empty, Flex, Select, Space, Tag, Tooltip, Typography } fro
 import type { TFunction } from 'i18next';
 import { type CSSProperties, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { Gate, GateStatus, WhitelistLag } from '../../../api/types';
 import { ErrorAlert, Loading } from '../../../components/feedback';
@@ -19,6 +18,7 @@ import { type Liveness, livenessOf, modeIsCurrent, whitelistBehind } from '../ga
 import { Ago, LivenessTag, ModeTag, useNow } from '../labels';
 import { OccupancyPanel } from '../occupancy-panel';
 import { useLiveGateStatus, useLivePassages } from '../streams';
+import { useUrlFilters } from '../url-filters';
 import { localName, siteZone, useCan, useRegistryGates, useSites, useZonesOf } from '../venues';
 
 const LIVENESS_ORDER: readonly Liveness[] = ['online', 'stale', 'offline', 'unknown'];
@@ -47,7 +47,7 @@ const GRID: CSSProperties = {
 
 export default function GatesPage() {
   const { t } = useTranslation('control');
-  const [params, setParams] = useSearchParams();
+  const { params, setParam } = useUrlFilters();
   const siteId = params.get('site') || undefined;
   const zoneId = params.get('zone') || undefined;
   const stateParam = params.get('state');
@@ -120,15 +120,6 @@ export default function GatesPage() {
   const siteName = (id: string) => localName(sites.data?.find((site) => site.id === id)?.name, id);
   const zoneName = (site: string, id: string | null) =>
     id === null ? '' : localName(zones.find((zone) => zone.siteId === site && zone.id === id)?.name, id);
-
-  const setParam = (patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value) next.set(key, value);
-      else next.delete(key);
-    }
-    setParams(next, { replace: true });
-  };
 
   return (
     <Flex vertical gap={16}>

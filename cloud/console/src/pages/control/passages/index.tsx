@@ -9,7 +9,6 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Empty,
   Flex,
   Row,
@@ -21,10 +20,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
-import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { api } from '../../../api/client';
 import type { PassageItem, PassageSummary } from '../../../api/types';
 import { ErrorAlert, QueryView } from '../../../components/feedback';
@@ -32,14 +28,15 @@ import { StreamStatusBadge } from '../../../components/stream-status';
 import { formatDateTime, today } from '../../../format/time';
 import { control } from '../../../i18n/areas/control';
 import { ReasonText, reasonLabel } from '../labels';
+import { SiteFilter } from '../site-filter';
 import { useLivePassages } from '../streams';
-import { localName, nameWithId, siteZone, useRegistryGates, useSites, useZonesOf } from '../venues';
-import { epochToWall, zonedToEpoch } from '../zoned-time';
+import { type FilterPatch, numberParam, useUrlFilters } from '../url-filters';
+import { localName, nameWithId, siteZone, useRegistryGates, useSitesInView, useZonesOf } from '../venues';
+import { WallTimeRange } from '../wall-time-range';
 
 const PAGE = 50;
 /** Denial reasons a search can name (every decision reason but OK). */
 const DENIAL_REASONS = Object.keys(control['zh-CN'].reasons).filter((reason) => reason !== 'OK');
-const WALL = 'YYYY-MM-DD HH:mm:ss';
 
 interface Filters {
   siteId?: string;
@@ -51,15 +48,9 @@ interface Filters {
   to?: number;
 }
 
-function numberParam(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const number = Number(value);
-  return Number.isSafeInteger(number) ? number : undefined;
-}
-
 export default function PassagesPage() {
   const { t } = useTranslation('control');
-  const [params, setParams] = useSearchParams();
+  const { params, setParam } = useUrlFilters();
   const kindParam = params.get('kind');
   const filters: Filters = {
     siteId: params.get('site') || undefined,
@@ -72,11 +63,7 @@ export default function PassagesPage() {
   };
   const tab = params.get('tab') === 'history' ? 'history' : 'live';
 
-  const sites = useSites();
-  const siteIds = useMemo(
-    () => (sites.data ?? []).map((site) => site.id).filter((id) => !filters.siteId || id === filters.siteId),
-    [sites.data, filters.siteId],
-  );
+  const { sites, siteIds } = useSitesInView(filters.siteId);
   const zones = useZonesOf(siteIds);
   const registry = useRegistryGates(siteIds);
   const zone = siteZone(sites.data, filters.siteId);
@@ -89,30 +76,17 @@ export default function PassagesPage() {
     timeZone: (siteId: string) => siteZone(sites.data, siteId),
   };
 
-  const setParam = (patch: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || value === '') next.delete(key);
-      else next.set(key, String(value));
-    }
-    setParams(next, { replace: true });
-  };
-
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={3} style={{ margin: 0 }}>
         {t('passages.title')}
       </Typography.Title>
       <Space wrap>
-        <Select
-          aria-label={t('filters.site')}
-          placeholder={t('filters.allSites')}
-          allowClear
-          style={{ width: 170 }}
+        <SiteFilter
+          sites={sites.data}
           value={filters.siteId}
-          onChange={(value?: string) => setParam({ site: value, zone: undefined, gate: undefined })}
-          options={(sites.data ?? []).map((site) => ({ value: site.id, label: names.site(site.id) }))}
-          data-testid="passages-site"
+          onChange={(value) => setParam({ site: value, zone: undefined, gate: undefined })}
+          testId="passages-site"
         />
         <Select
           aria-label={t('filters.zone')}
@@ -340,7 +314,7 @@ function History({
   filters: Filters;
   names: Names;
   timeZone: string;
-  setParam: (patch: Record<string, string | number | undefined>) => void;
+  setParam: (patch: FilterPatch) => void;
 }) {
   const { t } = useTranslation('control');
   const query = useInfiniteQuery({
@@ -355,27 +329,11 @@ function History({
     getNextPageParam: (last) => last.next ?? undefined,
   });
   const items = query.data?.pages.flatMap((page) => page.items) ?? [];
-  const range: [dayjs.Dayjs, dayjs.Dayjs] | null =
-    filters.from !== undefined && filters.to !== undefined
-      ? [dayjs(epochToWall(filters.from, timeZone)), dayjs(epochToWall(filters.to, timeZone))]
-      : null;
 
   return (
     <Flex vertical gap={12}>
       <Space wrap>
-        <DatePicker.RangePicker
-          showTime={{ format: 'HH:mm' }}
-          format="YYYY-MM-DD HH:mm"
-          aria-label={t('filters.timeRange')}
-          value={range}
-          onChange={(value) => {
-            const [from, to] = value ?? [];
-            setParam({
-              from: from ? zonedToEpoch(from.format(WALL), timeZone) : undefined,
-              to: to ? zonedToEpoch(to.format(WALL), timeZone) : undefined,
-            });
-          }}
-        />
+        <WallTimeRange from={filters.from} to={filters.to} timeZone={timeZone} onChange={setParam} />
         <Typography.Text type="secondary">{t('filters.timesIn', { zone: timeZone })}</Typography.Text>
       </Space>
       <ErrorAlert error={query.error} />

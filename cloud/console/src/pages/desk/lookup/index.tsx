@@ -33,7 +33,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../../api/client';
 import { asApiError } from '../../../api/errors';
-import type { LookupEntry, LookupResult, Ticket } from '../../../api/types';
+import type { LookupEntry, LookupResult, Refund, Supplement, Ticket } from '../../../api/types';
 import { allows } from '../../../auth/access';
 import { useMe } from '../../../auth/session';
 import { EmptyState, ErrorAlert, Loading } from '../../../components/feedback';
@@ -42,6 +42,7 @@ import { formatDateTime } from '../../../format/time';
 import { currentLanguage } from '../../../i18n';
 import { useDownload } from '../download';
 import { Money, nameOf, StatusTag, shortId, useKindText, usePaymentsText, useReasonText } from '../labels';
+import { useRecordColumns } from '../record-columns';
 import { RefundDialog } from '../refund-dialog';
 import { classifyLookupInput, type LookupInput, type LookupMode, MAX_LENGTH } from '../scan';
 import { useSiteLabel, useSiteZone } from '../sites';
@@ -207,6 +208,7 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
   const reasonText = useReasonText();
   const kindText = useKindText();
   const paymentsText = usePaymentsText();
+  const columns = useRecordColumns();
   const { download, busy } = useDownload();
   const { ticket, verdict, sale } = entry;
   const zone = useSiteZone(ticket.siteId);
@@ -410,25 +412,9 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
                       width: 170,
                       render: (_, r) => formatDateTime(r.createdAt, zone),
                     },
-                    {
-                      title: t('refunds.amount'),
-                      width: 100,
-                      align: 'right',
-                      render: (_, r) => <Money fen={r.amountFen} />,
-                    },
-                    {
-                      title: t('refunds.fee'),
-                      width: 90,
-                      align: 'right',
-                      render: (_, r) => <Money fen={r.feeFen} />,
-                    },
+                    ...columns.refundMoney,
                     { title: t('refunds.methods'), render: (_, r) => paymentsText(r.payments) },
-                    { title: t('refunds.cashier'), width: 110, render: (_, r) => r.cashier.username },
-                    {
-                      title: t('refunds.approvedBy'),
-                      width: 110,
-                      render: (_, r) => r.approvedBy?.username ?? '—',
-                    },
+                    ...columns.staff<Refund>('refunds'),
                     { title: t('refunds.reason'), render: (_, r) => r.reason ?? '—' },
                   ]}
                 />
@@ -466,12 +452,7 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
                       align: 'right',
                       render: (_, s) => <Money fen={s.amountFen} />,
                     },
-                    { title: t('supplements.cashier'), width: 110, render: (_, s) => s.cashier.username },
-                    {
-                      title: t('supplements.approvedBy'),
-                      width: 110,
-                      render: (_, s) => s.approvedBy?.username ?? '—',
-                    },
+                    ...columns.staff<Supplement>('supplements'),
                   ]}
                 />
               ),
