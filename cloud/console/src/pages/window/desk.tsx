@@ -122,17 +122,31 @@ function useLatest<T>(initial: T | (() => T)) {
 
 /**
  * Focuses a field: at once when it is on the page (the next key goes there), else right after the render that brings
- * it. Selecting its text waits for that render, which may be the one that fills it.
+ * it. Selecting its text waits for the render that fills it: React commits a key's updates in a microtask, queued
+ * before this one. A field that only appears later is focused after that render, unless the operator has typed
+ * meanwhile (their keys are already somewhere; moving the caret under them would scatter the rest).
  */
 function focusSoon(id: string, select = false) {
-  const focus = () => {
+  const focus = (andSelect: boolean) => {
     const element = document.getElementById(id);
     if (!element) return false;
     element.focus();
-    if (select && element instanceof HTMLInputElement) element.select();
+    if (andSelect && element instanceof HTMLInputElement) element.select();
     return true;
   };
-  if (select || !focus()) setTimeout(focus, 0);
+  if (focus(false)) {
+    if (select) queueMicrotask(() => focus(true));
+    return;
+  }
+  let typed = false;
+  const onKey = () => {
+    typed = true;
+  };
+  document.addEventListener('keydown', onKey, { capture: true, once: true });
+  setTimeout(() => {
+    document.removeEventListener('keydown', onKey, { capture: true });
+    if (!typed) focus(select);
+  }, 0);
 }
 
 function isPressable(target: EventTarget | null): boolean {
