@@ -117,8 +117,8 @@ export const ERROR_CATALOGUE = {
   SECOND_APPROVAL_REQUIRED: {
     status: 403,
     messages: {
-      'zh-CN': '金额超过 {threshold} 元，需要另一名有审批权限的操作员确认',
-      en: 'Amounts above {threshold} yuan need a second operator with approval rights to confirm',
+      'zh-CN': '{scope}超过 {threshold} 元，需要另一名有审批权限的操作员确认',
+      en: '{scope} above {threshold} yuan need a second operator with approval rights to confirm',
     },
   },
   SECOND_APPROVER_INVALID: {

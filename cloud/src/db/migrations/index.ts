@@ -35,6 +35,8 @@ import * as supplementApprover from './20261126_110200_supplement_approver.js';
 import * as ticketReservationsExpiry from './20261126_150000_ticket_reservations_expiry.js';
 import * as operatorsMustChangePassword from './20261127_100000_operators_must_change_password.js';
 import * as gateStatusDegraded from './20261207_100000_gate_status_degraded.js';
+import * as operatorsApprovalFailures from './20261208_100000_operators_approval_failures.js';
+import * as supplementsSale from './20261208_100100_supplements_sale.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -67,4 +69,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261126_150000_ticket_reservations_expiry': ticketReservationsExpiry,
   '20261127_100000_operators_must_change_password': operatorsMustChangePassword,
   '20261207_100000_gate_status_degraded': gateStatusDegraded,
+  '20261208_100000_operators_approval_failures': operatorsApprovalFailures,
+  '20261208_100100_supplements_sale': supplementsSale,
 };

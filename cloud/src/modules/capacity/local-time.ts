@@ -33,6 +33,12 @@ export function instantOf(day: number, minuteOfDay: number, timeZone: string): n
   return wall - clock.offsetMs(guess);
 }
 
+/** The local day (midnight to midnight in `timeZone`) that holds `instant`: from inclusive, to exclusive. */
+export function localDayAround(instant: number, timeZone: string): { from: number; to: number } {
+  const day = clockOf(timeZone).dayNumber(instant);
+  return { from: instantOf(day, 0, timeZone), to: instantOf(day + 1, 0, timeZone) };
+}
+
 /** The local day number of an ISO date, or undefined when it is not a real date. */
 export function dayOfIsoDate(text: string): number | undefined {
   const date = parseIsoDate(text);

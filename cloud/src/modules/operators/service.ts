@@ -155,6 +155,8 @@ export class OperatorsService {
         active: 1,
         failed_logins: 0,
         locked_until: null,
+        failed_approvals: 0,
+        approvals_locked_until: null,
         last_login_at: null,
         password_changed_at: now,
         must_change_password: origin.mustChangePassword ? 1 : 0,

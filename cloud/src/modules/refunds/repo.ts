@@ -44,6 +44,33 @@ export async function refundedForSale(db: Db, saleId: string): Promise<MethodAmo
   ).map((row) => ({ method: row.method, amountFen: row.amount_fen - row.supplement_fen }));
 }
 
+/** Money already handed back by refunds of the sale (every method, upgrade money included): the threshold weighs it. */
+export async function refundedAmountOfSale(db: Db, saleId: string): Promise<number> {
+  const row = await refundTables(db)
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('sale_id', '=', saleId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
+/** Money a cashier handed back by refunds made in [from, to) (epoch ms). */
+export async function refundedByCashier(
+  db: Db,
+  cashierId: string,
+  from: number,
+  to: number,
+): Promise<number> {
+  const row = await refundTables(db)
+    .selectFrom('refunds')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('cashier_id', '=', cashierId)
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
 function refundOf(
   row: Selectable<RefundsTable>,
   tickets: Selectable<RefundTicketsTable>[],

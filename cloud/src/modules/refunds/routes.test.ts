@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
-import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { type AuthTestApp, createAuthTestApp, insertTestOperator } from '../../platform/auth/testing.js';
 import { StockService } from '../stock/service.js';
 import { TicketTypesService } from '../ticket-types/service.js';
 import { TicketsService } from '../tickets/service.js';
@@ -13,6 +13,8 @@ const DAY_MS = 86_400_000;
 const visitDate = (daysAhead = 2) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
 const NO_REFUND = 201;
 const EARLY_DEADLINE = 202;
+/** ¥10.00 a ticket: many small refunds of one sale. */
+const TEN_YUAN = 203;
 
 let keySeq = 0;
 const newKey = () => `r-${process.pid}-${++keySeq}`;
@@ -44,13 +46,40 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
     expect(response.statusCode, response.body).toBe(201);
     return response.json();
   };
-  const refund = (payload: object, key = newKey(), role: 'cashier' | 'gate_staff' = 'cashier') =>
+  const refund = (payload: object, key = newKey(), role: 'cashier' | 'gate_staff' | 'admin' = 'cashier') =>
     env.app.inject({
       method: 'POST',
       url: '/api/v1/refunds',
       headers: { ...env.as(role), 'idempotency-key': key },
       payload,
     });
+  const setApproval = async (payload: {
+    thresholdFen?: number;
+    cashierDailyThresholdFen?: number | null;
+  }) => {
+    const response = await env.app.inject({
+      method: 'PUT',
+      url: '/api/v1/auth/second-approval',
+      headers: env.as('admin'),
+      payload,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+  };
+  const refundAudit = async (refundId: string) =>
+    JSON.parse(
+      (
+        await env.test.database.db
+          .selectFrom('audit_log')
+          .select('after_json')
+          .where('action', '=', 'refund.create')
+          .where('entity_id', '=', refundId)
+          .executeTakeFirstOrThrow()
+      ).after_json!,
+    );
+  const financeApproval = () => ({
+    username: env.operators.finance.username,
+    password: env.operators.finance.password,
+  });
   const ticket = (id: number) => new TicketsService(env.test.database.db).get(id);
   const daySold = async () =>
     (await env.test.database.db.selectFrom('capacity_days').select('sold').execute()).reduce(
@@ -86,6 +115,16 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
           fee: { kind: 'permille', permille: 100 },
           proRata: false,
         },
+      },
+      SYSTEM_CONTEXT,
+    );
+    await types.create(
+      {
+        ...base,
+        typeId: TEN_YUAN,
+        code: 'TEN',
+        name: { zh: '十元票', en: 'Ten yuan' },
+        prices: { window: 1_000 },
       },
       SYSTEM_CONTEXT,
     );
@@ -185,6 +224,7 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
         { method: 'cash', amountFen: 15_000, supplementFen: 0 },
       ],
       thresholdFen: 50_000,
+      cumulativeFen: 20_000,
       approvalRequired: false,
     });
     expect(await db.selectFrom('refunds').select('id').execute()).toEqual(refundsBefore);
@@ -316,6 +356,198 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
     expect(audit.after_json).not.toContain(env.operators.finance.password);
   });
 
+  it('a refund split in two still needs the approval: the threshold weighs the sale’s refunds so far', async () => {
+    // The hardening report: 60 tickets of ¥10.00, refunded as two requests of ¥300.00, both went through unapproved.
+    const sale = await sell(TEN_YUAN, 60, [{ method: 'cash', amountFen: 60_000 }]);
+    const ids = sale.tickets.map((t) => t.ticketId);
+    const first = await refund({ saleId: sale.id, ticketIds: ids.slice(0, 30) });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ amountFen: 30_000, approvedBy: null });
+    expect((await refundAudit(first.json().id)).approval).toEqual({
+      amountFen: 30_000,
+      saleCumulativeFen: 30_000,
+      thresholdFen: 50_000,
+      cashierDayCumulativeFen: null,
+      cashierDailyThresholdFen: null,
+      exceeds: null,
+    });
+
+    const secondHalf = { saleId: sale.id, ticketIds: ids.slice(30) };
+    const quoted = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/refunds/quote',
+      headers: env.as('cashier'),
+      payload: secondHalf,
+    });
+    expect(quoted.json()).toMatchObject({
+      amountFen: 30_000,
+      thresholdFen: 50_000,
+      cumulativeFen: 60_000,
+      approvalRequired: true,
+    });
+    const refused = await refund(secondHalf);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error).toMatchObject({
+      code: 'SECOND_APPROVAL_REQUIRED',
+      message: '同一订单累计金额超过 500.00 元，需要另一名有审批权限的操作员确认',
+      details: { thresholdFen: 50_000, cumulativeFen: 60_000, amountFen: 30_000, limit: 'sale' },
+    });
+    expect((await ticket(ids[30]!)).status).toBe('active');
+
+    const approved = await refund({ ...secondHalf, approval: financeApproval() });
+    expect(approved.statusCode, approved.body).toBe(201);
+    expect(approved.json().approvedBy).toEqual({ id: env.operators.finance.id, username: 'test_finance' });
+    expect((await refundAudit(approved.json().id)).approval).toMatchObject({
+      amountFen: 30_000,
+      saleCumulativeFen: 60_000,
+      thresholdFen: 50_000,
+      exceeds: 'sale',
+    });
+  });
+
+  it('many parallel small refunds of one sale: exactly those within the threshold go through unapproved', async () => {
+    await setApproval({ thresholdFen: 5_000 });
+    try {
+      const sale = await sell(TEN_YUAN, 12, [{ method: 'cash', amountFen: 12_000 }]);
+      const responses = await Promise.all(
+        sale.tickets.map((t) => refund({ saleId: sale.id, ticketIds: [t.ticketId] })),
+      );
+      const statuses = responses.map((r) => r.statusCode);
+      expect(
+        statuses.filter((s) => s === 201),
+        JSON.stringify(responses.map((r) => r.body)),
+      ).toHaveLength(5);
+      for (const r of responses.filter((r) => r.statusCode !== 201))
+        expect(r.json().error.code, r.body).toBe('SECOND_APPROVAL_REQUIRED');
+      const rows = await env.test.database.db
+        .selectFrom('refunds')
+        .select(['amount_fen', 'approved_by_id'])
+        .where('sale_id', '=', sale.id)
+        .execute();
+      expect(rows).toHaveLength(5);
+      expect(rows.reduce((sum, row) => sum + row.amount_fen, 0)).toBe(5_000);
+      expect(rows.every((row) => row.approved_by_id === null)).toBe(true);
+    } finally {
+      await setApproval({ thresholdFen: 50_000 });
+    }
+  });
+
+  it('with a daily limit set, a cashier’s refunds in the venue’s business day need approval past it', async () => {
+    const db = env.test.database.db;
+    // This suite's cashier has refunded before (all of it today): the limit is set just above what they have.
+    const sofar = async () =>
+      (
+        await db
+          .selectFrom('refunds')
+          .select('amount_fen')
+          .where('cashier_id', '=', env.operators.cashier.id)
+          .execute()
+      )
+        .map((row) => row.amount_fen)
+        .reduce((sum, fen) => sum + fen, 0);
+    const base = await sofar();
+    await setApproval({ cashierDailyThresholdFen: base + 1_500 });
+    try {
+      const [a, b, c] = [
+        await sell(TEN_YUAN, 1, [{ method: 'cash', amountFen: 1_000 }]),
+        await sell(TEN_YUAN, 1, [{ method: 'cash', amountFen: 1_000 }]),
+        await sell(TEN_YUAN, 1, [{ method: 'cash', amountFen: 1_000 }]),
+      ] as [SaleBody, SaleBody, SaleBody];
+      const one = (sale: SaleBody) => ({ saleId: sale.id, ticketIds: [sale.tickets[0]!.ticketId] });
+      const first = await refund(one(a));
+      expect(first.statusCode, first.body).toBe(201);
+      expect((await refundAudit(first.json().id)).approval).toMatchObject({
+        cashierDayCumulativeFen: base + 1_000,
+        cashierDailyThresholdFen: base + 1_500,
+        exceeds: null,
+      });
+      // Another sale, the same cashier and day: ¥10.00 more passes the daily limit.
+      const refused = await refund(one(b));
+      expect(refused.json().error).toMatchObject({
+        code: 'SECOND_APPROVAL_REQUIRED',
+        message: `营业员当日累计退款超过 ${((base + 1_500) / 100).toFixed(2)} 元，需要另一名有审批权限的操作员确认`,
+        details: { limit: 'cashier_day', thresholdFen: base + 1_500, cumulativeFen: base + 2_000 },
+      });
+      const quoted = await env.app.inject({
+        method: 'POST',
+        url: '/api/v1/refunds/quote',
+        headers: env.as('cashier'),
+        payload: one(b),
+      });
+      expect(quoted.json()).toMatchObject({ cumulativeFen: 1_000, approvalRequired: true });
+      // Someone else's day is their own.
+      expect((await refund(one(c), newKey(), 'admin')).statusCode).toBe(201);
+      const approved = await refund({ ...one(b), approval: financeApproval() });
+      expect(approved.statusCode, approved.body).toBe(201);
+      expect((await refundAudit(approved.json().id)).approval).toMatchObject({
+        amountFen: 1_000,
+        saleCumulativeFen: 1_000,
+        cashierDayCumulativeFen: base + 2_000,
+        exceeds: 'cashier_day',
+      });
+    } finally {
+      await setApproval({ cashierDailyThresholdFen: null });
+    }
+    // Off again: nothing but the sale's own sum counts.
+    const d = await sell(TEN_YUAN, 1, [{ method: 'cash', amountFen: 1_000 }]);
+    expect((await refund({ saleId: d.id, ticketIds: [d.tickets[0]!.ticketId] })).statusCode).toBe(201);
+  });
+
+  it('30 wrong approver passwords in the approval field limit the cashier, not the finance operator', async () => {
+    const db = env.test.database.db;
+    const password = 'password-cashier-two';
+    await insertTestOperator(db, 'test_cashier_two', 'cashier', { password });
+    const signedIn = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'test_cashier_two', password },
+      remoteAddress: '10.3.0.1',
+    });
+    expect(signedIn.statusCode, signedIn.body).toBe(200);
+    const sale = await sell(TYPES.adult, 6, [{ method: 'cash', amountFen: 60_000 }]);
+    const body = { saleId: sale.id, ticketIds: sale.tickets.map((t) => t.ticketId) };
+    const attempt = (approval: { username: string; password: string }) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/refunds',
+        headers: { authorization: `Bearer ${signedIn.json().token}`, 'idempotency-key': newKey() },
+        payload: { ...body, approval },
+        remoteAddress: '10.3.0.1',
+      });
+    const codes: string[] = [];
+    for (let i = 0; i < 30; i++)
+      codes.push((await attempt({ username: 'test_finance', password: `guess-${i}` })).json().error.code);
+    expect(codes.slice(0, 4)).toEqual(Array(4).fill('SECOND_APPROVER_INVALID'));
+    expect(codes.slice(4)).toEqual(Array(26).fill('RATE_LIMITED'));
+    const limited = await attempt(financeApproval());
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.messages).toEqual({
+      'zh-CN': '请求过于频繁，请稍后再试',
+      en: 'Too many requests, please try again later',
+    });
+
+    // Finance signs in as ever and approves for another cashier.
+    const financeLogin = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: financeApproval(),
+      remoteAddress: '10.3.0.2',
+    });
+    expect(financeLogin.statusCode, financeLogin.body).toBe(200);
+    const approved = await refund({ ...body, approval: financeApproval() });
+    expect(approved.statusCode, approved.body).toBe(201);
+    const audited = await db
+      .selectFrom('audit_log')
+      .select(['actor_username', 'after_json'])
+      .where('action', '=', 'auth.approval_failed')
+      .where('actor_username', '=', 'test_cashier_two')
+      .execute();
+    expect(audited).toHaveLength(5);
+    expect(audited.every((row) => JSON.parse(row.after_json!).approverUsername === 'test_finance')).toBe(
+      true,
+    );
+  });
+
   it('refunds a ticket exactly once when 10 requests race for it', async () => {
     const sale = await sell(TYPES.adult, 1, [{ method: 'cash', amountFen: 10_000 }]);
     const ticketId = sale.tickets[0]!.ticketId;
@@ -409,7 +641,10 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
     expect(JSON.parse(audit.after_json!).supplementIds).toEqual([upgrade.json().id]);
 
     // The sale's own cash is still there for the second ticket: only the upgrade's cash went back with the first.
-    const rest = await refund({ saleId: sale.id, ticketIds: [second] });
+    // With it the sale's refunds add up to ¥600.00, past the threshold: a second operator approves.
+    const restBody = { saleId: sale.id, ticketIds: [second] };
+    expect((await refund(restBody)).json().error.code).toBe('SECOND_APPROVAL_REQUIRED');
+    const rest = await refund({ ...restBody, approval: financeApproval() });
     expect(rest.statusCode, rest.body).toBe(201);
     expect(rest.json().payments).toEqual([{ method: 'cash', amountFen: 10_000, supplementFen: 0 }]);
     // In all, no method gave back more than the sale and the upgrade took by it.

@@ -5,6 +5,8 @@
  * replaying its key answers 200 with the same body and `Idempotent-Replayed: true`.
  */
 import { clientOf } from '../../platform/auth/client-info.js';
+import { operatorOf } from '../../platform/auth/enforce.js';
+import { actorOf } from '../../platform/auth/service.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
@@ -25,6 +27,7 @@ const errors = {
   404: errorResponseSchema,
   409: errorResponseSchema,
   423: errorResponseSchema,
+  429: errorResponseSchema,
 };
 
 export const refundsModule: AppModule = {
@@ -58,7 +61,7 @@ export const refundsModule: AppModule = {
           response: { 200: refundQuoteSchema, ...errors },
         },
       },
-      async (request) => refunds.quote(request.body),
+      async (request) => refunds.quote(request.body, actorOf(operatorOf(request))),
     );
     app.get(
       '/',

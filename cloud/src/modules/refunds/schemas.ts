@@ -16,8 +16,10 @@ export const approvalSchema = z
     password: z.string().min(1).max(256),
   })
   .describe(
-    '复核人（另一位有 refunds.approve 权限的操作员）的用户名与密码，金额超过阈值时必填 / A second operator ' +
-      'holding refunds.approve; required above the threshold',
+    '复核人（另一位有 refunds.approve 权限的操作员）的用户名与密码，同一订单累计退款超过阈值时必填；输错计入经办人及其' +
+      '地址的登录限制，不锁定复核人 / A second operator holding refunds.approve; required once the sale’s ' +
+      'cumulative refunds pass the threshold. Wrong credentials count against the requester and their address (as ' +
+      'sign-in attempts), never against the approver',
   );
 
 export const refundPaymentSchema = z.strictObject({
@@ -104,9 +106,16 @@ export const refundQuoteSchema = z
     tickets: z.array(refundTicketSchema),
     payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen, supplementFen: fen })),
     thresholdFen: fen.describe('双人复核金额（分）/ The second-approval threshold, fen'),
+    cumulativeFen: fen.describe(
+      '本次加上该订单此前已退金额（分），与复核金额比较 / This refund plus what the sale has already ' +
+        'refunded, fen: what the threshold weighs',
+    ),
     approvalRequired: z
       .boolean()
-      .describe('退票时须另一位操作员复核 / The refund will need a second operator’s approval'),
+      .describe(
+        '退票时须另一位操作员复核（订单累计或营业员当日累计超限）/ The refund will need a second operator’s ' +
+          'approval (the sale’s cumulative refunds, or the cashier’s of the day, pass a limit)',
+      ),
   })
   .meta({ id: 'RefundQuote' });
 export type RefundQuote = z.infer<typeof refundQuoteSchema>;

@@ -7,28 +7,41 @@
  * and the audit entry.
  *
  * Order of work (platform/approved-write.ts): the idempotency key is looked up first (a replay needs no approver
- * again); then the refund is worked out once outside the transaction to learn its amount, because above the
- * threshold a second operator must approve it; then the transaction works it out again on what it locks and
- * refuses if the amount moved in between.
+ * again); then the refund is worked out once outside the transaction to learn its amount, because past the
+ * second-approval threshold a second operator must approve it; then the transaction works it out again on what it
+ * locks and refuses if the amount moved in between.
+ *
+ * The threshold weighs what the sale has refunded so far plus this refund, so a large refund split into small ones
+ * still needs the approval once the sum passes it; with the daily limit on, also the cashier's refunds in the
+ * venue's business day (auth/second-approval.ts). The refund's audit entry keeps the figures (`approval`).
  *
  * Races: audited transactions queue (PostgreSQL) or share one writer (SQLite), so of parallel refunds of a ticket
  * the first commits and the rest find it refunded (TICKET_ALREADY_REFUNDED); refund_tickets.ticket_id is unique as
- * the last line.
+ * the last line. For the same reason the sums the threshold weighs inside the write's transaction include every
+ * refund before it: of parallel small refunds of one sale, only those that fit under the threshold go through
+ * without approval.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { approvedWrite } from '../../platform/approved-write.js';
 import { type AuditActor, recordAudit } from '../../platform/audit/record.js';
-import { secondApprovalThresholdFen } from '../../platform/auth/second-approval.js';
+import {
+  type ApprovalFigures,
+  type EarlierAmounts,
+  type SecondApprovalSettings,
+  secondApprovalSettings,
+  weighApproval,
+} from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
-import { dayOfIsoDate } from '../capacity/local-time.js';
+import { dayOfIsoDate, localDayAround } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { Sale } from '../sales/schemas.js';
 import type { SalesService } from '../sales/service.js';
@@ -78,10 +91,13 @@ interface RefundRecord {
   readonly cashier: Cashier;
   readonly approver: AuditActor | null;
   readonly context: ChangeContext;
+  readonly figures: ApprovalFigures;
 }
 
 interface Worked {
   readonly sale: Sale;
+  /** The sale's site's time zone: its business day bounds the cashier's daily refunds. */
+  readonly timeZone: string;
   readonly tickets: readonly {
     ticket: Ticket;
     /** The ticket's visit date as a day number, parsed once. */
@@ -123,6 +139,7 @@ export class RefundsService {
       request,
       approval: { actor: cashier, approval: input.approval },
       client: command.client,
+      earlier: (db, worked, settings) => this.earlier(db, worked, cashier, settings),
       preview: async () => {
         const sale = await this.deps.sales.get(input.saleId);
         // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
@@ -131,8 +148,8 @@ export class RefundsService {
       // The sale was read once, before approval: its payments and change do not change after it is made.
       replan: (trx, preview) => this.work(trx, preview.sale, input),
       amountOf: (worked) => worked.totalFen,
-      apply: (trx, worked, approver) =>
-        this.record(trx, { input, worked, request, cashier, approver, context: command.context }),
+      apply: (trx, worked, approver, _ready, figures) =>
+        this.record(trx, { input, worked, request, cashier, approver, context: command.context, figures }),
       changedMeanwhile: {
         'zh-CN': '票的状态刚刚变化，请重新办理',
         en: 'a ticket changed meanwhile; try again',
@@ -144,13 +161,17 @@ export class RefundsService {
 
   /**
    * What refunding these tickets would hand back, ticket by ticket and method by method, and whether a second
-   * operator must approve it — worked out exactly as the refund will be, refused with the refund's own codes, and
-   * writing nothing. The refund itself works it out again (a ticket may be used in between).
+   * operator must approve it if `cashier` makes it — worked out exactly as the refund will be, refused with the
+   * refund's own codes, and writing nothing. The refund itself works it out again (a ticket may be used in between).
    */
-  async quote(input: RefundQuoteRequest): Promise<RefundQuote> {
+  async quote(input: RefundQuoteRequest, cashier: Cashier): Promise<RefundQuote> {
     const sale = await this.deps.sales.get(input.saleId);
-    const worked = await transaction(this.db, (trx) => this.work(trx, sale, input));
-    const thresholdFen = await secondApprovalThresholdFen(this.db);
+    const { worked, figures } = await transaction(this.db, async (trx) => {
+      const worked = await this.work(trx, sale, input);
+      const settings = await secondApprovalSettings(trx);
+      const earlier = await this.earlier(trx, worked, cashier, settings);
+      return { worked, figures: weighApproval(settings, worked.totalFen, earlier) };
+    });
     return {
       saleId: sale.id,
       amountFen: worked.totalFen,
@@ -170,8 +191,9 @@ export class RefundsService {
         amountFen: p.amountFen,
         supplementFen: p.supplementFen,
       })),
-      thresholdFen,
-      approvalRequired: worked.totalFen > thresholdFen,
+      thresholdFen: figures.thresholdFen,
+      cumulativeFen: figures.saleCumulativeFen,
+      approvalRequired: figures.exceeds !== null,
     };
   }
 
@@ -188,6 +210,22 @@ export class RefundsService {
   /** The refunds that returned any of these tickets (the validity lookup's history). */
   ofTickets(ticketIds: readonly number[]): Promise<Refund[]> {
     return repo.refundsOfTickets(this.db, ticketIds);
+  }
+
+  /**
+   * What the sale's earlier refunds handed back and, while the daily limit is on, the cashier's refunds so far in the
+   * business day of the sale's site (midnight to midnight in its time zone).
+   */
+  private async earlier(
+    db: Connection,
+    worked: Worked,
+    cashier: Cashier,
+    settings: SecondApprovalSettings,
+  ): Promise<EarlierAmounts> {
+    const saleFen = await repo.refundedAmountOfSale(db, worked.sale.id);
+    if (settings.cashierDailyThresholdFen === null) return { saleFen };
+    const day = localDayAround(this.now(), worked.timeZone);
+    return { saleFen, cashierDayFen: await repo.refundedByCashier(db, cashier.id, day.from, day.to) };
   }
 
   /**
@@ -239,6 +277,7 @@ export class RefundsService {
     );
     return {
       sale,
+      timeZone: site.timezone,
       tickets,
       totalFen,
       feeFen: tickets.reduce((sum, t) => sum + t.money.feeFen, 0),
@@ -254,7 +293,7 @@ export class RefundsService {
   }
 
   private async record(trx: Transaction<Database>, record: RefundRecord): Promise<string> {
-    const { input, worked, request, cashier, approver, context } = record;
+    const { input, worked, request, cashier, approver, context, figures } = record;
     const { sale } = worked;
     const now = this.now();
     const refundId = randomUUID();
@@ -343,6 +382,8 @@ export class RefundsService {
           supplementIds: worked.supplementIds,
           reason: input.reason ?? null,
           approvedBy: approver,
+          // What the second-approval threshold weighed: this refund, the sale's refunds with it, the cashier's day.
+          approval: figures,
         },
       },
       now,

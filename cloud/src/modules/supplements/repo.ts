@@ -26,6 +26,16 @@ export async function insertSupplement(
     await supplementTables(db).insertInto('supplement_payments').values(payments).execute();
 }
 
+/** What earlier supplements of the sale's tickets charged: the second-approval threshold weighs it. */
+export async function supplementedAmountOfSale(db: Db, saleId: string): Promise<number> {
+  const row = await supplementTables(db)
+    .selectFrom('supplements')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
+    .where('sale_id', '=', saleId)
+    .executeTakeFirstOrThrow();
+  return Number(row.total);
+}
+
 async function withPayments(db: Db, rows: Selectable<SupplementsTable>[]): Promise<SupplementRow[]> {
   if (rows.length === 0) return [];
   const payments = await supplementTables(db)

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as supplementsSale from '../../db/migrations/20261208_100100_supplements_sale.js';
 import { databaseBackends } from '../../db/testing.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
@@ -120,6 +122,7 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
       newPriceFen: 50_000,
       visitDate: visitDate(),
       thresholdFen: 50_000,
+      cumulativeFen: 40_000,
       approvalRequired: false,
     });
     expect(await feedOps(id)).toEqual(['issue']);
@@ -297,18 +300,135 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
       const replay = await supplement(body, key);
       expect(replay.statusCode).toBe(200);
       expect(replay.json()).toEqual(made.json());
-      // At or below the threshold nobody else is asked.
-      const small = await supplement({
+      // ¥300.00 more on the same sale adds up past the threshold: asked again, however small this one is.
+      const more = {
         kind: 'reissue',
         ticketId: made.json().newTicketId,
         feeFen: 30_000,
         payments: [{ method: 'cash', amountFen: 30_000 }],
+      };
+      expect((await supplement(more)).json().error).toMatchObject({
+        code: 'SECOND_APPROVAL_REQUIRED',
+        details: { thresholdFen: 30_000, cumulativeFen: 70_000, amountFen: 30_000, limit: 'sale' },
       });
+      // At or below the threshold on a sale of its own, nobody else is asked.
+      const small = await supplement({ ...more, ticketId: await sell(TYPES.adult, 10_000) });
       expect(small.statusCode, small.body).toBe(201);
       expect(small.json().approvedBy).toBeNull();
     } finally {
       await setThreshold(50_000);
     }
+  });
+
+  it('fees split on one sale still need the approval: the threshold weighs the sale’s supplements so far', async () => {
+    const id = await sell(TYPES.adult, 10_000);
+    const fee = {
+      kind: 'fee',
+      ticketId: id,
+      reason: 'other',
+      amountFen: 30_000,
+      payments: [{ method: 'cash', amountFen: 30_000 }],
+    };
+    const first = await supplement(fee);
+    expect(first.statusCode, first.body).toBe(201);
+    const audit = async (supplementId: string) =>
+      JSON.parse(
+        (
+          await env.test.database.db
+            .selectFrom('audit_log')
+            .select('after_json')
+            .where('action', '=', 'supplement.fee')
+            .where('entity_id', '=', supplementId)
+            .executeTakeFirstOrThrow()
+        ).after_json!,
+      );
+    expect((await audit(first.json().id)).approval).toMatchObject({
+      amountFen: 30_000,
+      saleCumulativeFen: 30_000,
+      thresholdFen: 50_000,
+      exceeds: null,
+    });
+    const quoted = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/supplements/quote',
+      headers: env.as('cashier'),
+      payload: { windowId: 'W01', kind: 'fee', ticketId: id, reason: 'other', amountFen: 30_000 },
+    });
+    expect(quoted.json()).toMatchObject({ cumulativeFen: 60_000, approvalRequired: true });
+    const refused = await supplement(fee);
+    expect(refused.json().error).toMatchObject({
+      code: 'SECOND_APPROVAL_REQUIRED',
+      details: { thresholdFen: 50_000, cumulativeFen: 60_000, amountFen: 30_000 },
+    });
+    const finance = { username: env.operators.finance.username, password: env.operators.finance.password };
+    const approved = await supplement({ ...fee, approval: finance });
+    expect(approved.statusCode, approved.body).toBe(201);
+    expect((await audit(approved.json().id)).approval).toMatchObject({
+      saleCumulativeFen: 60_000,
+      exceeds: 'sale',
+    });
+  });
+
+  it('many parallel small fees on one sale: exactly those within the threshold go through unapproved', async () => {
+    await setThreshold(5_000);
+    try {
+      const id = await sell(TYPES.adult, 10_000);
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          supplement({
+            kind: 'fee',
+            ticketId: id,
+            reason: 'other',
+            amountFen: 1_000,
+            payments: [{ method: 'cash', amountFen: 1_000 }],
+          }),
+        ),
+      );
+      const statuses = responses.map((r) => r.statusCode);
+      expect(
+        statuses.filter((s) => s === 201),
+        JSON.stringify(responses.map((r) => r.body)),
+      ).toHaveLength(5);
+      for (const r of responses.filter((r) => r.statusCode !== 201))
+        expect(r.json().error.code, r.body).toBe('SECOND_APPROVAL_REQUIRED');
+      const rows = await env.test.database.db
+        .selectFrom('supplements')
+        .select('amount_fen')
+        .where('ticket_id', '=', id)
+        .execute();
+      expect(rows.reduce((sum, row) => sum + row.amount_fen, 0)).toBe(5_000);
+    } finally {
+      await setThreshold(50_000);
+    }
+  });
+
+  it('records the ticket’s sale on each supplement; the migration that added it fills it in for older ones', async () => {
+    const db = env.test.database.db;
+    const id = await sell(TYPES.adult, 10_000);
+    const saleId = (await tickets().get(id)).saleId;
+    const made = await supplement({
+      kind: 'fee',
+      ticketId: id,
+      reason: 'other',
+      amountFen: 100,
+      payments: [{ method: 'cash', amountFen: 100 }],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const saleOf = async () =>
+      (
+        await db
+          .selectFrom('supplements')
+          .select('sale_id')
+          .where('id', '=', made.json().id)
+          .executeTakeFirstOrThrow()
+      ).sale_id;
+    expect(await saleOf()).toBe(saleId);
+    // As before the migration: the column gone, then added again and filled in from the tickets.
+    // Migrations see an untyped database.
+    const untyped = db as unknown as Kysely<unknown>;
+    await supplementsSale.down(untyped);
+    await supplementsSale.up(untyped);
+    expect(await saleOf()).toBe(saleId);
   });
 
   it('refuses to upgrade, reissue or charge a refunded, revoked or expired ticket, writing nothing', async () => {

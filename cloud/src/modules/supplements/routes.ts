@@ -27,6 +27,7 @@ const errors = {
   404: errorResponseSchema,
   409: errorResponseSchema,
   423: errorResponseSchema,
+  429: errorResponseSchema,
   503: errorResponseSchema,
 };
 

@@ -19,8 +19,10 @@ const approvalSchema = z
   })
   .optional()
   .describe(
-    '复核人（另一位有 supplements.approve 权限的操作员）的用户名与密码，金额超过阈值时必填 / A second operator ' +
-      'holding supplements.approve; required above the threshold',
+    '复核人（另一位有 supplements.approve 权限的操作员）的用户名与密码，同一订单累计补票金额超过阈值时必填；输错计入' +
+      '经办人及其地址的登录限制，不锁定复核人 / A second operator holding supplements.approve; required once the ' +
+      'sale’s cumulative supplements pass the threshold. Wrong credentials count against the requester and their ' +
+      'address (as sign-in attempts), never against the approver',
   );
 const paymentsSchema = z
   .array(z.strictObject({ method: z.enum(PAYMENT_METHODS), amountFen: fen.min(1).max(100_000_000) }))
@@ -118,9 +120,16 @@ export const supplementQuoteSchema = z
       .nullable()
       .describe('升级/延期后的游玩日；其他为 null / The upgraded ticket’s visit date, else null'),
     thresholdFen: fen.describe('双人复核金额（分）/ The second-approval threshold, fen'),
+    cumulativeFen: fen.describe(
+      '本次加上该票所属订单此前的补票金额（分），与复核金额比较 / This supplement plus the earlier ones on the ' +
+        'ticket’s sale, fen: what the threshold weighs',
+    ),
     approvalRequired: z
       .boolean()
-      .describe('补票时须另一位操作员复核 / The supplement will need a second operator’s approval'),
+      .describe(
+        '补票时须另一位操作员复核（订单累计超限）/ The supplement will need a second operator’s approval (the ' +
+          'sale’s cumulative supplements pass the threshold)',
+      ),
   })
   .meta({ id: 'SupplementQuote' });
 export type SupplementQuote = z.infer<typeof supplementQuoteSchema>;

@@ -6,8 +6,11 @@
  *
  * Order of work, as for refunds (platform/approved-write.ts): the idempotency key is looked up first (a replay
  * needs no approver again); the supplement is planned once outside the transaction to learn its amount, because
- * above the second-approval threshold another operator holding supplements.approve must approve it; the
- * transaction plans again on what it reads and refuses if the amount moved in between.
+ * past the second-approval threshold another operator holding supplements.approve must approve it; the
+ * transaction plans again on what it reads and refuses if the amount moved in between. As for refunds, the
+ * threshold weighs this supplement plus the earlier ones on the same sale (the ticket's), read again in the write's
+ * transaction, so small supplements in a row or in parallel cannot pass it unapproved; the audit entry keeps the
+ * figures (`approval`).
  *
  * Races: audited transactions run one after another, so of parallel upgrades or reissues of one ticket the first
  * revokes it and the rest find it revoked (TICKET_STATE_CONFLICT); a partial unique index on the replaced ticket
@@ -16,10 +19,16 @@
 import { randomUUID } from 'node:crypto';
 import type { SigningKeyPair } from '@scenic/protocol';
 import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
+import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { approvedWrite } from '../../platform/approved-write.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../../platform/audit/record.js';
-import { secondApprovalThresholdFen } from '../../platform/auth/second-approval.js';
+import {
+  type ApprovalFigures,
+  type EarlierAmounts,
+  secondApprovalSettings,
+  weighApproval,
+} from '../../platform/auth/second-approval.js';
 import type { AuthService, ClientInfo } from '../../platform/auth/service.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
@@ -76,6 +85,7 @@ interface SupplementRecord {
   readonly approver: AuditActor | null;
   readonly context: ChangeContext;
   readonly signer: SigningKeyPair;
+  readonly figures: ApprovalFigures;
 }
 
 /** The approver's password never enters the hash (nor anything stored). */
@@ -111,10 +121,11 @@ export class SupplementsService {
       preview: () => transaction(this.db, (trx) => this.plan(trx, input, this.now())),
       replan: (trx) => this.plan(trx, input, this.now()),
       amountOf: (plan) => plan.planned.plan.amountFen,
+      earlier: (db, plan) => this.earlier(db, plan),
       // Outside the transaction: the first credential of an installation may create the signing key.
       ready: () => this.deps.keys.active(),
-      apply: (trx, plan, approver, signer) =>
-        this.record(trx, plan, { request, cashier, approver, context, signer }),
+      apply: (trx, plan, approver, signer, figures) =>
+        this.record(trx, plan, { request, cashier, approver, context, signer, figures }),
       changedMeanwhile: {
         'zh-CN': '票或价格刚刚变化，请重新办理',
         en: 'the ticket or its price changed meanwhile; try again',
@@ -133,8 +144,14 @@ export class SupplementsService {
    */
   async quote(input: SupplementQuoteRequest): Promise<SupplementQuote> {
     const request: CreateSupplement = { ...input, payments: [] };
-    const { planned } = await transaction(this.db, (trx) => this.plan(trx, request, this.now()));
-    const thresholdFen = await secondApprovalThresholdFen(this.db);
+    const { planned, figures } = await transaction(this.db, async (trx) => {
+      const plan = await this.plan(trx, request, this.now());
+      const settings = await secondApprovalSettings(trx);
+      return {
+        planned: plan.planned,
+        figures: weighApproval(settings, plan.planned.plan.amountFen, await this.earlier(trx, plan)),
+      };
+    });
     const upgrade = planned.kind === 'upgrade' ? planned.plan : null;
     return {
       kind: planned.kind,
@@ -142,8 +159,9 @@ export class SupplementsService {
       amountFen: planned.plan.amountFen,
       newPriceFen: upgrade?.quote.priceFen ?? null,
       visitDate: upgrade?.visitDate ?? null,
-      thresholdFen,
-      approvalRequired: planned.plan.amountFen > thresholdFen,
+      thresholdFen: figures.thresholdFen,
+      cumulativeFen: figures.saleCumulativeFen,
+      approvalRequired: figures.exceeds !== null,
     };
   }
 
@@ -217,6 +235,12 @@ export class SupplementsService {
     };
   }
 
+  /** What earlier supplements of the same sale charged (a ticket without a sale has nothing before it). */
+  private async earlier(db: Connection, plan: SupplementPlan): Promise<EarlierAmounts> {
+    const saleId = plan.old.sale_id;
+    return { saleFen: saleId === null ? 0 : await repo.supplementedAmountOfSale(db, saleId) };
+  }
+
   /** The ticket the supplement concerns, at a window of its site that is open. */
   private async ticketAt(db: Db, input: CreateSupplement): Promise<TicketRow> {
     const old = await findTicketRow(db, input.ticketId);
@@ -244,7 +268,7 @@ export class SupplementsService {
     { now, old, planned }: SupplementPlan,
     record: SupplementRecord,
   ): Promise<string> {
-    const { request, cashier, approver, context, signer } = record;
+    const { request, cashier, approver, context, signer, figures } = record;
     const step = { old, now, signer };
     const outcome: FlowOutcome =
       planned.kind === 'upgrade'
@@ -264,6 +288,7 @@ export class SupplementsService {
         kind: input.kind,
         ticket_id: old.id,
         new_ticket_id: outcome.newTicketId,
+        sale_id: old.sale_id,
         reason: outcome.reason,
         note: outcome.note,
         amount_fen: amountFen,
@@ -303,6 +328,8 @@ export class SupplementsService {
           changeFen,
           payments: input.payments,
           approvedBy: approver,
+          // What the second-approval threshold weighed: this supplement and the sale's supplements with it.
+          approval: figures,
         },
       },
       now,

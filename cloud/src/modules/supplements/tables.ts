@@ -1,6 +1,6 @@
 /**
  * Table types for supplementary tickets, their payments and fee rates (migrations 20261125_187100, 20261126_110100,
- * 20261126_110200); part of db/schema.ts.
+ * 20261126_110200, 20261208_100100); part of db/schema.ts.
  */
 import { ownedTables } from '../../db/scoped.js';
 import type { PaymentMethod } from '../sales/schemas.js';
@@ -26,6 +26,8 @@ export interface SupplementsTable {
   ticket_id: number;
   /** The ticket an upgrade or reissue issued in its place. */
   new_ticket_id: number | null;
+  /** The sale of the ticket it concerns (the new ticket stays on it): the second-approval threshold sums per sale. */
+  sale_id: string | null;
   /** Fees: `overstay`, `reentry` or `other`. */
   reason: string | null;
   note: string | null;

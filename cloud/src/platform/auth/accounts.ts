@@ -17,7 +17,10 @@ const VIEW_COLUMNS = [
   'updated_at',
 ] as const;
 
-export type OperatorRow = Omit<OperatorsTable, 'password_hash'> & { roles: string[] };
+/** What the administration shows of an operator (the approval failure count stays with approver-check.ts). */
+type ViewRow = Pick<OperatorsTable, (typeof VIEW_COLUMNS)[number]>;
+
+export type OperatorRow = ViewRow & { roles: string[] };
 
 export interface OperatorFilter {
   readonly q?: string | undefined;
@@ -27,7 +30,7 @@ export interface OperatorFilter {
   readonly offset: number;
 }
 
-async function withRoles(db: AuthDb, rows: Omit<OperatorsTable, 'password_hash'>[]): Promise<OperatorRow[]> {
+async function withRoles(db: AuthDb, rows: ViewRow[]): Promise<OperatorRow[]> {
   if (rows.length === 0) return [];
   const links = await db
     .selectFrom('operator_roles')

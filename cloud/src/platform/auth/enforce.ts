@@ -92,7 +92,8 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
   { auth }: { auth: AuthService },
 ): Promise<void> {
   await app.register(fastifyCookie);
-  // Only routes that opt in (config.rateLimit) are limited, e.g. sign-in.
+  // Only routes that opt in (config.rateLimit) are limited. Sign-in is not one of them: its per-address limit is
+  // shared with second approvals, so the auth service keeps it (attempt-limits.ts).
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('operator', null);
   const declared: DeclaredRoute[] = [];

@@ -71,6 +71,23 @@ export async function recordSuccessfulLogin(
 }
 
 /**
+ * The approval requester's failed approvals in a row and the end of their approval lock (approver-check.ts); the
+ * approver's own row is never written by an approval.
+ */
+export async function recordFailedApprovals(
+  trx: TransactionOf<AuthDb>,
+  id: string,
+  failedApprovals: number,
+  lockedUntil: number | null,
+): Promise<void> {
+  await trx
+    .updateTable('operators')
+    .set({ failed_approvals: failedApprovals, approvals_locked_until: lockedUntil })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
  * A new password. `mustChange`: whether its owner must change it at the next sign-in (an administrator chose it);
  * false when the owner chose it.
  */

@@ -1,4 +1,4 @@
-/** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval threshold setting. */
+/** Sign-in (登录), sign-out, the signed-in operator, own password, and the second-approval settings. */
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { errorResponseSchema } from '../errors.js';
@@ -6,7 +6,14 @@ import type { RouteModule } from '../route-module.js';
 import { clientOf } from './client-info.js';
 import type { AuthConfig } from './config.js';
 import { operatorOf } from './enforce.js';
-import { changePasswordBody, loginBody, loginResponse, meSchema, thresholdSchema } from './schemas.js';
+import {
+  changePasswordBody,
+  loginBody,
+  loginResponse,
+  meSchema,
+  secondApprovalChangeSchema,
+  secondApprovalSettingsSchema,
+} from './schemas.js';
 import { type AuthenticatedOperator, type AuthService, actorOf } from './service.js';
 import { SESSION_COOKIE } from './tokens.js';
 
@@ -45,16 +52,16 @@ export const authModule: RouteModule<AuthContext> = {
     app.post(
       '/login',
       {
-        config: {
-          access: 'public',
-          rateLimit: { max: config.auth.loginRateLimitPerMinute, timeWindow: 60_000 },
-        },
+        // The per-address limit (LOGIN_RATE_LIMIT_PER_MINUTE) is the service's: second approvals count toward it too.
+        config: { access: 'public' },
         schema: {
           tags: ['auth'],
           summary: 'Sign in / 登录',
           description:
             'Sets an HttpOnly SameSite=Strict session cookie and returns the same token for API clients. ' +
-            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; per-IP flood: 429 RATE_LIMITED. ' +
+            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; more than ' +
+            'LOGIN_RATE_LIMIT_PER_MINUTE attempts a minute from one address (sign-ins and failed second approvals ' +
+            'together): 429 RATE_LIMITED. ' +
             'With `operator.mustChangePassword` the session reaches only GET /me, POST /password and POST /logout ' +
             'until the password is changed; every other route answers 403 PASSWORD_CHANGE_REQUIRED.',
           body: loginBody,
@@ -128,11 +135,11 @@ export const authModule: RouteModule<AuthContext> = {
         config: { access: 'authenticated' },
         schema: {
           tags: ['auth'],
-          summary: 'Amount above which a second approver is needed / 双人复核金额',
-          response: { 200: thresholdSchema, ...errors },
+          summary: 'Amounts above which a second approver is needed / 双人复核金额',
+          response: { 200: secondApprovalSettingsSchema, ...errors },
         },
       },
-      async () => ({ thresholdFen: await auth.secondApprovalThresholdFen() }),
+      async () => auth.secondApprovalSettings(),
     );
 
     app.put(
@@ -141,16 +148,16 @@ export const authModule: RouteModule<AuthContext> = {
         config: { access: 'system.manage' },
         schema: {
           tags: ['auth'],
-          summary: 'Set the second-approval amount / 设置双人复核金额',
-          body: thresholdSchema,
-          response: { 200: thresholdSchema, ...errors },
+          summary: 'Set the second-approval amounts / 设置双人复核金额',
+          description:
+            'Each setting given is changed and audited (`setting.update`); one left out keeps its value. ' +
+            '`cashierDailyThresholdFen: null` turns the daily limit off.',
+          body: secondApprovalChangeSchema,
+          response: { 200: secondApprovalSettingsSchema, ...errors },
         },
       },
-      async (request) => {
-        const actor = actorOf(operatorOf(request));
-        await auth.setSecondApprovalThresholdFen(request.body.thresholdFen, actor, request.ip);
-        return { thresholdFen: request.body.thresholdFen };
-      },
+      async (request) =>
+        auth.setSecondApprovalSettings(request.body, actorOf(operatorOf(request)), request.ip),
     );
   },
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSION_NAMES } from '../permissions.js';
+import { bilingual } from '../validation.js';
 import { passwordSchema } from './credentials.js';
 
 export const loginBody = z.object({
@@ -38,11 +39,31 @@ export const changePasswordBody = z.object({
   newPassword: passwordSchema,
 });
 
-export const thresholdSchema = z.object({
-  thresholdFen: z
-    .number()
-    .int()
-    .min(0)
-    .max(Number.MAX_SAFE_INTEGER)
-    .describe('Amounts above this (in fen) need a second approver'),
-});
+const fenLimit = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const thresholdFen = fenLimit.describe(
+  '同一订单累计退款（或累计补票）超过此金额（分）需双人复核 / Refunds (or supplements) of one sale that add up to ' +
+    'more than this (fen) need a second approver',
+);
+const cashierDailyThresholdFen = fenLimit
+  .nullable()
+  .describe(
+    '营业员在营业日（场馆时区零点至零点）内累计退款超过此金额（分）需双人复核；null 为不限 / A cashier’s refunds ' +
+      'in one business day (midnight to midnight in the site’s time zone) that add up to more than this (fen) need ' +
+      'a second approver; null: no daily limit (the default)',
+  );
+
+export const secondApprovalSettingsSchema = z.object({ thresholdFen, cashierDailyThresholdFen });
+
+export const secondApprovalChangeSchema = z
+  .strictObject({
+    thresholdFen: thresholdFen.optional(),
+    cashierDailyThresholdFen: cashierDailyThresholdFen.optional(),
+  })
+  .refine(
+    (change) => change.thresholdFen !== undefined || change.cashierDailyThresholdFen !== undefined,
+    bilingual({
+      'zh-CN': '至少填写 thresholdFen 或 cashierDailyThresholdFen 之一',
+      en: 'give thresholdFen, cashierDailyThresholdFen or both',
+    }),
+  )
+  .describe('未填写的设置保持不变 / A setting left out keeps its value');

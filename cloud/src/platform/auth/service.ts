@@ -4,6 +4,10 @@
  *   INVALID_CREDENTIALS; an inactive operator too;
  * - `maxFailedLogins` wrong passwords in a row lock the account for `lockoutMs`; while locked every attempt (even
  *   the right password) gets ACCOUNT_LOCKED; success or an administrator's unlock resets the count;
+ * - each client address gets `loginRateLimitPerMinute` attempts a minute, shared with second approvals
+ *   (attempt-limits.ts); beyond it RATE_LIMITED before any password is checked;
+ * - a second approver's credentials are checked by `checkApprover` (approver-check.ts): a wrong one counts against
+ *   the operator who asked and their address, never against the approver's account;
  * - argon2 runs before the transaction (it is slow; holding the write lock through it would stall every writer),
  *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
  *   past the limit;
@@ -14,6 +18,8 @@ import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
 import { AppError } from '../errors.js';
 import type { Permission } from '../permissions.js';
+import { type ApproverCheck, checkApprover } from './approver-check.js';
+import { AddressAttempts, afterFailure, isLocked } from './attempt-limits.js';
 import type { AuthConfig } from './config.js';
 import {
   checkPasswordPolicy,
@@ -23,7 +29,12 @@ import {
   verifyPassword,
 } from './credentials.js';
 import * as repo from './repo.js';
-import { secondApprovalThresholdFen, setSecondApprovalThresholdFen } from './second-approval.js';
+import {
+  type SecondApprovalSettings,
+  type SecondApprovalSettingsChange,
+  secondApprovalSettings,
+  setSecondApprovalSettings,
+} from './second-approval.js';
 import { cachedOperator, cacheGeneration, cacheOperator } from './session-cache.js';
 import { type AuthDb, authTables, type OperatorsTable } from './tables.js';
 import { hashToken, newSessionToken } from './tokens.js';
@@ -72,6 +83,8 @@ export function actorOf<Id extends string>(operator: {
 
 export class AuthService {
   private readonly db: AuthDb;
+  /** Password attempts per client address, in this process: sign-in and second approvals share them. */
+  private readonly addresses: AddressAttempts;
 
   constructor(
     db: Connection,
@@ -79,24 +92,35 @@ export class AuthService {
     private readonly now: () => number = Date.now,
   ) {
     this.db = authTables(db);
+    this.addresses = new AddressAttempts(config.loginRateLimitPerMinute, now);
   }
 
-  /** The amount above which refunds and supplements need a second operator's approval. */
-  secondApprovalThresholdFen(): Promise<number> {
-    return secondApprovalThresholdFen(this.db);
+  /** The amounts above which refunds and supplements need a second operator's approval (second-approval.ts). */
+  secondApprovalSettings(): Promise<SecondApprovalSettings> {
+    return secondApprovalSettings(this.db);
   }
 
-  setSecondApprovalThresholdFen(fen: number, actor: AuditActor, ip: string | null): Promise<void> {
+  setSecondApprovalSettings(
+    change: SecondApprovalSettingsChange,
+    actor: AuditActor,
+    ip: string | null,
+  ): Promise<SecondApprovalSettings> {
     return auditedTransaction(this.db, (trx) =>
-      setSecondApprovalThresholdFen(trx, fen, actor, ip, this.now()),
+      setSecondApprovalSettings(trx, change, actor, ip, this.now()),
     );
   }
 
+  /** The second approver, after checking their credentials for `check.requester` (approver-check.ts). */
+  checkApprover(check: ApproverCheck): Promise<AuditActor> {
+    return checkApprover(this.db, this.config, this.addresses, check, this.now);
+  }
+
   /**
-   * Checks a username and password, counting failures toward the lock. On success runs `onSuccess` in the same
-   * transaction that resets the failure count (to open a session, say) and returns its result.
+   * Checks a username and password, counting failures toward that account's lock. On success runs `onSuccess` in the
+   * same transaction that resets the failure count (to open a session, say) and returns its result. For the
+   * account's owner signing in only: credentials typed for someone else (an approval) go through checkApprover.
    */
-  async checkCredentials<T>(
+  private async checkCredentials<T>(
     username: string,
     password: string,
     client: ClientInfo,
@@ -112,20 +136,17 @@ export class AuthService {
       const now = this.now();
       const operator = await repo.findOperatorById(trx, found.id);
       if (operator?.active !== 1) return { kind: 'invalid' as const };
-      if (operator.locked_until !== null && operator.locked_until > now)
+      if (isLocked(operator.locked_until, now))
         return { kind: 'locked' as const, until: operator.locked_until };
       // A password changed between the check and now must not be accepted on the strength of the old one.
       if (passwordOk && operator.password_hash === found.password_hash) {
         await repo.recordSuccessfulLogin(trx, operator.id, now);
         return { kind: 'ok' as const, value: await onSuccess(trx, operator, now) };
       }
-      const failures = operator.failed_logins + 1;
-      if (failures < this.config.maxFailedLogins) {
-        await repo.recordFailedLogin(trx, operator.id, failures, null, now);
-        return { kind: 'invalid' as const };
-      }
-      const until = now + this.config.lockoutMs;
-      await repo.recordFailedLogin(trx, operator.id, 0, until, now);
+      const count = afterFailure(operator.failed_logins, this.config, now);
+      await repo.recordFailedLogin(trx, operator.id, count.failures, count.lockedUntil, now);
+      if (count.lockedUntil === null) return { kind: 'invalid' as const };
+      const until = count.lockedUntil;
       await recordAudit(
         trx,
         {
@@ -133,7 +154,7 @@ export class AuthService {
           action: 'operator.lock',
           entity: 'operator',
           entityId: operator.id,
-          after: { lockedUntil: until, failedLogins: failures },
+          after: { lockedUntil: until, failedLogins: operator.failed_logins + 1 },
           ip: client.ip,
         },
         now,
@@ -147,6 +168,7 @@ export class AuthService {
   }
 
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
+    this.addresses.take(client.ip);
     const token = newSessionToken();
     const sessionHash = hashToken(token);
     return this.checkCredentials(username, password, client, async (trx, operator, now) => {

@@ -1,6 +1,6 @@
 /**
- * Table types for operators, roles and sessions (migrations 20261125_1800xx, 20261127_100000); part of
- * db/schema.ts's Database.
+ * Table types for operators, roles and sessions (migrations 20261125_1800xx, 20261127_100000, 20261208_100000);
+ * part of db/schema.ts's Database.
  */
 
 import { ownedTables } from '../../db/scoped.js';
@@ -37,6 +37,13 @@ export interface OperatorsTable {
    * changes it: their sessions then reach only the sign-in routes (enforce.ts).
    */
   must_change_password: number;
+  /**
+   * Wrong second-approval credentials this operator typed in for someone else, in a row (migration 20261208_100000):
+   * they count against the one who asks, never against the approver named.
+   */
+  failed_approvals: number;
+  /** Epoch ms; this operator's second-approval attempts are refused (RATE_LIMITED) until then. */
+  approvals_locked_until: number | null;
   created_at: number;
   updated_at: number;
 }

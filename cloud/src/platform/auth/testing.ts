@@ -95,6 +95,8 @@ export async function insertTestOperator(
       active: 1,
       failed_logins: 0,
       locked_until: null,
+      failed_approvals: 0,
+      approvals_locked_until: null,
       last_login_at: null,
       password_changed_at: now,
       must_change_password: options.mustChangePassword ? 1 : 0,
@@ -108,7 +110,8 @@ export async function insertTestOperator(
 
 export async function createRoleOperators(test: TestDatabase, config: Config) {
   const db = test.database.db;
-  const auth = new AuthService(db, config.auth);
+  // Signing the seed operators in is set-up, not what a test's sign-in limit is about.
+  const auth = new AuthService(db, { ...config.auth, loginRateLimitPerMinute: 100_000 });
   const entries = await Promise.all(
     SEED_ROLE_CODES.map(async (role) => {
       const username = `test_${role}`;

@@ -267,6 +267,8 @@ export const admin = defineMessages(
     auditActions: {
       auth_login: '登录控制台',
       auth_logout: '退出登录',
+      auth_approval_failed: '复核失败：输入的复核人 {{approver}} 用户名或密码错误，或无审批权限',
+      auth_approval_locked: '复核连续 {{failures}} 次失败（复核人 {{approver}}），暂停其复核请求',
       operator_create: '新建操作员 {{target}}，角色：{{roles}}',
       operator_update: '修改操作员 {{target}}',
       operator_password_reset: '重置操作员 {{target}} 的密码',
@@ -639,6 +641,10 @@ export const admin = defineMessages(
     auditActions: {
       auth_login: 'Signed in',
       auth_logout: 'Signed out',
+      auth_approval_failed:
+        'Second approval failed: wrong username or password for approver {{approver}}, or no right to approve',
+      auth_approval_locked:
+        'Second approvals paused after {{failures}} failures in a row (approver {{approver}})',
       operator_create: 'Created operator {{target}} with roles: {{roles}}',
       operator_update: 'Changed operator {{target}}',
       operator_password_reset: 'Reset the password of operator {{target}}',

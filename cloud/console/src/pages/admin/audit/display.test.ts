@@ -63,6 +63,25 @@ describe('the operation log display table', () => {
     });
   });
 
+  it('names the approver typed in a failed second approval, and says when the requester was paused', () => {
+    const failed = entry('auth.approval_failed', {
+      actor: { id: 'c', username: 'cashier' },
+      entity: 'operator',
+      entityId: 'c',
+      after: { approverUsername: 'finance', failedApprovals: 1, approvalsLockedUntil: null },
+    });
+    expect(render(describeEntry(failed, context))).toBe(
+      '复核失败：输入的复核人 finance 用户名或密码错误，或无审批权限',
+    );
+    const paused = {
+      ...failed,
+      after: { approverUsername: 'finance', failedApprovals: 5, approvalsLockedUntil: 1 },
+    };
+    expect(render(describeEntry(paused, context))).toBe(
+      '复核连续 5 次失败（复核人 finance），暂停其复核请求',
+    );
+  });
+
   it('shows an action it does not know by the generic sentence, never a bare code', () => {
     expect(describeEntry(entry('party.start', { entityId: 'x' }), context)).toEqual({
       key: 'unknown',

@@ -65,6 +65,14 @@ const simple =
 const DISPLAY: Readonly<Record<string, Row>> = {
   'auth.login': simple('auth_login'),
   'auth.logout': simple('auth_logout'),
+  // The actor is the operator who asked for the approval; the approver named is only what they typed.
+  'auth.approval_failed': (entry) => {
+    const after = obj(entry.after);
+    return {
+      key: after.approvalsLockedUntil ? 'auth_approval_locked' : 'auth_approval_failed',
+      values: { approver: text(after.approverUsername), failures: text(after.failedApprovals) },
+    };
+  },
   'operator.create': (entry, context) => ({
     key: 'operator_create',
     values: {
