@@ -186,6 +186,14 @@ export const ERROR_CATALOGUE = {
       en: 'Ticket type {typeId} cannot be used on {date}',
     },
   },
+  VALIDITY_BEYOND_CREDENTIAL: {
+    status: 409,
+    messages: {
+      'zh-CN':
+        '票种 {typeId} 的票将有效至 {end}，超出二维码凭证可表示的最晚时间 {latest}：请缩短该票种的有效期',
+      en: 'Tickets of type {typeId} would be valid until {end}, past {latest}, the latest time a ticket credential can carry: shorten the validity of the type',
+    },
+  },
   GROUP_SIZE_OUT_OF_RANGE: {
     status: 400,
     messages: {

@@ -266,4 +266,33 @@ describe.each(databaseBackends())('window sales on $name', (backend) => {
     expect(noKey.statusCode).toBe(400);
     expect(await counts()).toEqual(before);
   });
+
+  it('refuses, without writing, a sale whose credential could not carry its validity any more', async () => {
+    // Defined when it still fitted (sold on 2024-01-01, 380 months ended within the QR's range), sold today it
+    // would run years past it.
+    const db = env.test.database.db;
+    const defined = new TicketTypesService(db, new VenuesService(db), () => Date.UTC(2024, 0, 1));
+    await defined.create(
+      {
+        typeId: 190,
+        siteId: 'park',
+        code: 'LIFETIME',
+        name: { zh: '长期卡', en: 'Long pass' },
+        kind: 'single',
+        prices: { window: 100 },
+        validity: { from: 'sale', length: { unit: 'month', count: 380 } },
+      },
+      { actor: { id: null, username: 'system' }, ip: null },
+    );
+    const before = await counts();
+    const response = await sell(
+      adultSale({
+        lines: [{ typeId: 190, quantity: 1, visitDate: date }],
+        payments: [{ method: 'cash', amountFen: 100 }],
+      }),
+    );
+    expect([response.statusCode, response.json().error.code]).toEqual([409, 'VALIDITY_BEYOND_CREDENTIAL']);
+    expect(response.json().error.messages.en).toMatch(/past 2055-11-25 04:15/);
+    expect(await counts()).toEqual(before);
+  });
 });

@@ -33,6 +33,7 @@ import {
   type UpdateTicketType,
 } from './schemas.js';
 import { type TicketTypeDb, ticketTypeTables } from './tables.js';
+import { credentialLimitIssue } from './validity.js';
 
 const TICKET_TYPE: Localized = { 'zh-CN': '票种', en: 'Ticket type' };
 const VERSION: Localized = { 'zh-CN': '票种版本', en: 'Ticket type version' };
@@ -148,7 +149,8 @@ export class TicketTypesService {
     const { typeId, siteId, code, active, ...fields } = input;
     const definition = validDefinition({ ...defaultsFor(input.kind), ...fields });
     return this.changing(typeId, async (trx) => {
-      await this.venues.getSite(siteId, trx);
+      const site = await this.venues.getSite(siteId, trx);
+      this.checkCredentialLimit(definition, site.timezone);
       await this.checkPlaces(trx, siteId, definition);
       if (await repo.findHead(trx, typeId)) throw new AppError('TICKET_TYPE_ID_TAKEN', { typeId });
       if (await repo.findHeadByCode(trx, siteId, code))
@@ -202,6 +204,12 @@ export class TicketTypesService {
       const before = definitionOf(current);
       const definition = validDefinition({ ...before, ...fields });
       const changed = !isDeepStrictEqual(definition, before);
+      // Only a new validity is checked: an edit of the price must not fail on a validity that time has overtaken
+      // (its sales are refused with VALIDITY_BEYOND_CREDENTIAL until the validity is shortened).
+      if (!isDeepStrictEqual(definition.validity, before.validity)) {
+        const site = await this.venues.getSite(current.siteId, trx);
+        this.checkCredentialLimit(definition, site.timezone);
+      }
       if (changed) await this.checkPlaces(trx, current.siteId, definition);
       const now = this.now();
       const version: TicketTypeVersion = changed
@@ -305,6 +313,12 @@ export class TicketTypesService {
     } finally {
       this.forgetVersions(typeId);
     }
+  }
+
+  /** A type none of whose tickets could be sold is refused: its validity must fit in a QR credential. */
+  private checkCredentialLimit(definition: Definition, timeZone: string): void {
+    const issue = credentialLimitIssue(definition.validity, this.now(), timeZone);
+    if (issue) throw new AppError('VALIDATION_FAILED', { part: BODY }, { issues: [issue] });
   }
 
   /** Zones and gates named in the rules must belong to the type's site. */
