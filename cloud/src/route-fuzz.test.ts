@@ -50,7 +50,7 @@ const dateIn = (days: number) =>
  * towards the account's lockout (auth/service.ts checkCredentials): those refusals may write the counter and the
  * lock's audit entry, nothing else.
  */
-const CREDENTIAL_FAILURES = new Set(['INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'SECOND_APPROVER_INVALID']);
+const CREDENTIAL_FAILURES = new Set(['INVALID_CREDENTIALS', 'SECOND_APPROVER_INVALID']);
 const CREDENTIAL_TABLES = new Set(['operators', 'audit_log', 'audit_chain_head']);
 const NEEDS_MESSAGING = new Set(['POST /api/v1/commands']);
 const SELF_PASSWORD = 'fuzz-self-password-1';

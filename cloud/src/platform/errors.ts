@@ -78,13 +78,9 @@ export const ERROR_CATALOGUE = {
   },
   INVALID_CREDENTIALS: {
     status: 401,
-    messages: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
-  },
-  ACCOUNT_LOCKED: {
-    status: 423,
     messages: {
-      'zh-CN': '登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁',
-      en: 'Too many failed sign-ins: the account is locked; retry in {minutes} min or ask an administrator to unlock it',
+      'zh-CN': '用户名或密码错误（连续多次输错后账号会被暂时锁定，可稍后再试或联系管理员解锁）',
+      en: 'Wrong username or password (repeated failures lock an account for a while: retry later or ask an administrator to unlock it)',
     },
   },
   PASSWORD_POLICY: {
@@ -124,8 +120,8 @@ export const ERROR_CATALOGUE = {
   SECOND_APPROVER_INVALID: {
     status: 403,
     messages: {
-      'zh-CN': '审批人用户名或密码错误，或没有审批权限',
-      en: "The approver's username or password is wrong, or they may not approve this",
+      'zh-CN': '审批人用户名或密码错误（或其账号因多次输错已被暂时锁定），或没有审批权限',
+      en: "The approver's username or password is wrong (or their account is locked after repeated failures), or they may not approve this",
     },
   },
   SECOND_APPROVER_SAME_OPERATOR: {

@@ -24,7 +24,6 @@ const errors = {
   403: errorResponseSchema,
   404: errorResponseSchema,
   409: errorResponseSchema,
-  423: errorResponseSchema,
 };
 
 export const refundsModule: AppModule = {

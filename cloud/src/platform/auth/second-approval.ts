@@ -74,8 +74,8 @@ export interface SecondApprovalRequest {
 /**
  * Null when the amount is within the threshold; otherwise the approving operator. Throws
  * SECOND_APPROVAL_REQUIRED (no credentials given; details carry the threshold), SECOND_APPROVER_SAME_OPERATOR,
- * SECOND_APPROVER_INVALID (wrong credentials, inactive, lacking the permission, or still on a password an
- * administrator set, which that administrator knows too) or ACCOUNT_LOCKED.
+ * SECOND_APPROVER_INVALID (wrong credentials, inactive, locked, lacking the permission, or still on a password an
+ * administrator set, which that administrator knows too).
  */
 export async function requireSecondApproval(
   auth: AuthService,

@@ -1,9 +1,15 @@
 /**
  * Sign-in, sessions and credential checks. Rules:
- * - an unknown username costs one decoy argon2 verification, the same as a wrong password, and gives the same
- *   INVALID_CREDENTIALS; an inactive operator too;
+ * - nothing in the answer tells whether a username exists: an unknown username costs one argon2 verification
+ *   against a fixed decoy hash of the same cost (credentials.ts), as a wrong password costs one against the real
+ *   hash, and both get the same 401 INVALID_CREDENTIALS — as do an inactive operator and a locked one;
  * - `maxFailedLogins` wrong passwords in a row lock the account for `lockoutMs`; while locked every attempt (even
- *   the right password) gets ACCOUNT_LOCKED; success or an administrator's unlock resets the count;
+ *   the right password) is refused. The lock is not announced to the client (a distinct answer, such as a 423,
+ *   would confirm to a guesser that the name exists; locking unknown names too would need a row per name anyone
+ *   ever tried): it is recorded in the operation log (`operator.lock`) and shown to administrators on the operator
+ *   (`lockedUntil`), and INVALID_CREDENTIALS's message says that repeated failures lock an account. The password is
+ *   verified before the lock is read, so a locked account costs the same time as the others. Success or an
+ *   administrator's unlock resets the count;
  * - argon2 runs before the transaction (it is slow; holding the write lock through it would stall every writer),
  *   then the transaction re-reads the operator and counts the attempt atomically, so parallel guesses cannot slip
  *   past the limit;
@@ -141,9 +147,8 @@ export class AuthService {
       return { kind: 'locked' as const, until };
     });
     if (outcome.kind === 'ok') return outcome.value;
-    if (outcome.kind === 'invalid') throw new AppError('INVALID_CREDENTIALS');
-    const minutes = Math.max(1, Math.ceil((outcome.until - this.now()) / 60_000));
-    throw new AppError('ACCOUNT_LOCKED', { minutes }, { details: { lockedUntil: outcome.until } });
+    // Locked or not: the same answer (see the file comment).
+    throw new AppError('INVALID_CREDENTIALS');
   }
 
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
