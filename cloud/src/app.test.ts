@@ -88,7 +88,7 @@ describe('errors over HTTP', () => {
       '/test/echo',
       {
         config: { access: 'public' },
-        schema: { body: z.object({ name: z.string().min(2), count: z.number().int().max(10) }) },
+        schema: { body: z.strictObject({ name: z.string().min(2), count: z.number().int().max(10) }) },
       },
       async (request) => request.body,
     );

@@ -17,6 +17,7 @@ import type {
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, isAppError } from './errors.js';
+import { requireClosedBody } from './input-policy.js';
 import { type Localized, negotiateLanguage } from './language.js';
 import { nulCharacterIssue, parseLocalized } from './validation.js';
 
@@ -27,10 +28,13 @@ const PART_NAMES: Record<string, Localized> = {
   headers: { 'zh-CN': '请求头', en: 'headers' },
 };
 
-/** Fastify validator compiler for zod schemas; a failure becomes VALIDATION_FAILED with per-field details. */
-export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
-  ({ schema, httpPart }) =>
-  (data) => {
+/**
+ * Fastify validator compiler for zod schemas; a failure becomes VALIDATION_FAILED with per-field details. A body
+ * schema that would let unknown fields through stops the app from starting (input-policy.ts).
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart, method, url }) => {
+  if (httpPart === 'body') requireClosedBody(schema, `${method} ${url}`);
+  return (data) => {
     const part = PART_NAMES[httpPart ?? 'body'] ?? PART_NAMES.body!;
     const nul = nulCharacterIssue(data);
     if (nul) return { error: new AppError('VALIDATION_FAILED', { part }, { issues: [nul] }) };
@@ -38,6 +42,7 @@ export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
     if (result.success) return { value: result.data };
     return { error: new AppError('VALIDATION_FAILED', { part }, { issues: result.issues }) };
   };
+};
 
 const BAD_URL: Localized = {
   'zh-CN': '网址含有无效的百分号编码',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PERMISSION_NAMES } from '../permissions.js';
 import { passwordSchema } from './credentials.js';
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: passwordSchema,
 });
@@ -33,12 +33,12 @@ export const loginResponse = z.object({
   operator: meSchema,
 });
 
-export const changePasswordBody = z.object({
+export const changePasswordBody = z.strictObject({
   currentPassword: passwordSchema,
   newPassword: passwordSchema,
 });
 
-export const thresholdSchema = z.object({
+export const thresholdSchema = z.strictObject({
   thresholdFen: z
     .number()
     .int()

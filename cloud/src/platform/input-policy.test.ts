@@ -1,0 +1,94 @@
+/**
+ * One input policy for every route: request bodies are UTF-8 JSON whose objects name every field they accept (an
+ * unknown field is refused, never dropped), a refusal names the part of the request at fault, and the
+ * Authorization scheme is matched without regard to case.
+ */
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { databaseBackends } from '../db/testing.js';
+import { type AuthTestApp, createAuthTestApp } from './auth/testing.js';
+import { validatorCompiler } from './http-errors.js';
+import { type JsonSchemaNode, openObjects } from './input-policy.js';
+
+describe('which objects accept fields they do not name', () => {
+  const open = (schema: z.ZodType) => openObjects(z.toJSONSchema(schema, { io: 'input' }) as JsonSchemaNode);
+
+  it('finds plain and loose objects, at any depth and inside unions, and lets strict objects and maps be', () => {
+    expect(open(z.object({ a: z.string() }))).toEqual(['']);
+    expect(open(z.looseObject({ a: z.string() }))).toEqual(['']);
+    expect(open(z.strictObject({ a: z.string() }))).toEqual([]);
+    expect(open(z.strictObject({ a: z.strictObject({ b: z.object({ c: z.number() }) }) }))).toEqual([
+      '/properties/a/properties/b',
+    ]);
+    expect(
+      open(
+        z.discriminatedUnion('k', [z.strictObject({ k: z.literal('x') }), z.object({ k: z.literal('y') })]),
+      ),
+    ).toEqual(['/oneOf/1']);
+    expect(open(z.strictObject({ list: z.array(z.object({ a: z.string() })) }))).toEqual([
+      '/properties/list/items',
+    ]);
+    expect(open(z.strictObject({ prices: z.partialRecord(z.enum(['a', 'b']), z.number()) }))).toEqual([]);
+    // Shared schemas with an id land in $defs.
+    const named = z.object({ a: z.string() }).meta({ id: 'Named' });
+    expect(open(z.strictObject({ one: named, two: named }))).toEqual(['/$defs/Named']);
+  });
+
+  it('follows $refs through a resolver, once each', () => {
+    const components: Record<string, JsonSchemaNode> = {
+      Loop: { type: 'object', properties: { next: { $ref: '#/components/schemas/Loop' } } },
+    };
+    const resolve = (ref: string) => components[ref.split('/').pop()!];
+    expect(openObjects({ $ref: '#/components/schemas/Loop' }, resolve)).toEqual([
+      '#/components/schemas/Loop',
+    ]);
+  });
+});
+
+describe('a route whose body would let unknown fields through', () => {
+  it('keeps the app from starting, naming the route and the open object', async () => {
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.post(
+      '/loose',
+      { schema: { body: z.strictObject({ inner: z.object({ a: z.string() }) }) } },
+      async () => 'x',
+    );
+    await expect(app.ready()).rejects.toThrow(/POST \/loose .*unknown fields.*\/properties\/inner/);
+    await app.close();
+  });
+});
+
+describe.each(databaseBackends())('the input policy over HTTP on $name', (backend) => {
+  let env: AuthTestApp;
+  beforeAll(async () => {
+    env = await createAuthTestApp(backend);
+    await env.app.ready();
+  });
+  afterAll(() => env?.dispose());
+
+  it('closes every object of every request body the API declares', () => {
+    const doc = env.app.swagger() as unknown as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+      >;
+      components: { schemas: Record<string, JsonSchemaNode> };
+    };
+    const resolve = (ref: string) => doc.components.schemas[ref.replace('#/components/schemas/', '')];
+    const bodies: string[] = [];
+    const open: string[] = [];
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const schema = operation.requestBody?.content['application/json']?.schema;
+        if (!schema) continue;
+        bodies.push(`${method} ${path}`);
+        for (const at of openObjects(schema as JsonSchemaNode, resolve)) open.push(`${method} ${path} ${at}`);
+      }
+    }
+    expect(bodies).toContain('post /api/v1/operators');
+    expect(bodies.length).toBeGreaterThan(30);
+    expect(open).toEqual([]);
+  });
+});
