@@ -91,4 +91,48 @@ describe.each(databaseBackends())('the input policy over HTTP on $name', (backen
     expect(bodies.length).toBeGreaterThan(30);
     expect(open).toEqual([]);
   });
+
+  it('names the query string, the path parameters and the headers when they fail, in zh-CN and en', async () => {
+    const messagesOf = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+      const response = await env.app.inject({
+        method,
+        url,
+        headers: env.as('admin'),
+        ...(payload && { payload }),
+      });
+      expect(response.statusCode, url).toBe(400);
+      const { error } = response.json();
+      expect(error.code).toBe('VALIDATION_FAILED');
+      return { messages: error.messages, paths: error.details.map((d: { path: unknown }) => d.path) };
+    };
+    const query = { 'zh-CN': '查询参数校验未通过', en: 'Request query string failed validation' };
+    // Refused by the service (a cursor is opaque to the schema) and by the schema: both name the query.
+    expect(await messagesOf('GET', '/api/v1/sales?before=abc')).toEqual({
+      messages: query,
+      paths: [['before']],
+    });
+    expect(await messagesOf('GET', '/api/v1/sales?limit=abc')).toEqual({
+      messages: query,
+      paths: [['limit']],
+    });
+    expect(await messagesOf('GET', '/api/v1/lookup?cardUid=zz')).toEqual({
+      messages: query,
+      paths: [['cardUid']],
+    });
+    expect(await messagesOf('GET', '/api/v1/ticket-types/abc')).toEqual({
+      messages: { 'zh-CN': '路径参数校验未通过', en: 'Request path parameters failed validation' },
+      paths: [['typeId']],
+    });
+    // The body is checked before the headers: a well-formed one, so the missing Idempotency-Key is what fails.
+    const sale = {
+      siteId: 'park',
+      windowId: 'W01',
+      lines: [{ typeId: 1, quantity: 1, visitDate: '2030-01-01' }],
+      payments: [],
+    };
+    expect(await messagesOf('POST', '/api/v1/sales', sale)).toEqual({
+      messages: { 'zh-CN': '请求头校验未通过', en: 'Request headers failed validation' },
+      paths: [['idempotency-key']],
+    });
+  });
 });
