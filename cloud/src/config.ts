@@ -156,7 +156,17 @@ const envSchema = z.object({
     .pipe(z.union([z.literal('off'), z.number().int().min(0).max(23)]))
     .default(0),
   OCCUPANCY_HYSTERESIS_PCT: z.coerce.number().min(0).max(20).default(3),
-  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .refine(
+      (value) => /^\S+$/.test(value),
+      bilingual({
+        'zh-CN': '不能包含空白字符（以 Authorization: Bearer <令牌> 出示）',
+        en: 'must not contain whitespace (it is presented as Authorization: Bearer <token>)',
+      }),
+    )
+    .optional(),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
 });

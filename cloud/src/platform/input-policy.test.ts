@@ -92,6 +92,18 @@ describe.each(databaseBackends())('the input policy over HTTP on $name', (backen
     expect(open).toEqual([]);
   });
 
+  it('takes the Bearer scheme in any case, as RFC 9110 has it', async () => {
+    const token = env.operators.cashier.token;
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const me = await env.app.inject({
+        method: 'GET',
+        url: '/api/v1/auth/me',
+        headers: { authorization: `${scheme} ${token}` },
+      });
+      expect(me.statusCode, scheme).toBe(200);
+    }
+  });
+
   it('names the query string, the path parameters and the headers when they fail, in zh-CN and en', async () => {
     const messagesOf = async (method: 'GET' | 'POST', url: string, payload?: object) => {
       const response = await env.app.inject({
