@@ -177,7 +177,8 @@ describe('errors over HTTP', () => {
     expect(response.statusCode).toBe(415);
     expect(response.json().error).toMatchObject({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'Unsupported content type: application/x-www-form-urlencoded',
+      message:
+        'Unsupported content type: application/x-www-form-urlencoded (request bodies are application/json in UTF-8)',
     });
   });
 

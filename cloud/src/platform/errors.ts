@@ -62,7 +62,10 @@ export const ERROR_CATALOGUE = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    messages: { 'zh-CN': '不支持的内容类型：{contentType}', en: 'Unsupported content type: {contentType}' },
+    messages: {
+      'zh-CN': '不支持的内容类型：{contentType}（请求体须为 UTF-8 编码的 application/json）',
+      en: 'Unsupported content type: {contentType} (request bodies are application/json in UTF-8)',
+    },
   },
   RATE_LIMITED: {
     status: 429,

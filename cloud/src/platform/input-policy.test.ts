@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { databaseBackends } from '../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from './auth/testing.js';
 import { validatorCompiler } from './http-errors.js';
-import { type JsonSchemaNode, openObjects } from './input-policy.js';
+import { isUtf8Json, type JsonSchemaNode, openObjects } from './input-policy.js';
 
 describe('which objects accept fields they do not name', () => {
   const open = (schema: z.ZodType) => openObjects(z.toJSONSchema(schema, { io: 'input' }) as JsonSchemaNode);
@@ -43,6 +43,26 @@ describe('which objects accept fields they do not name', () => {
     expect(openObjects({ $ref: '#/components/schemas/Loop' }, resolve)).toEqual([
       '#/components/schemas/Loop',
     ]);
+  });
+});
+
+describe('which content types are UTF-8 JSON', () => {
+  it.each([
+    ['application/json', true],
+    ['Application/JSON', true],
+    ['application/json; charset=utf-8', true],
+    ['application/json;charset=UTF-8', true],
+    ['application/json; charset="utf-8"', true],
+    ['application/json; charset=utf-16', false],
+    ['application/json; charset=UTF-16LE', false],
+    ['application/json; charset=iso-8859-1', false],
+    ['application/json; charset=utf-8; charset=gbk', false],
+    ['application/json; charset=', false],
+    ['application/jsonx', false],
+    ['text/plain', false],
+    ['text/json; charset=utf-8', false],
+  ])('%s → %s', (contentType, utf8Json) => {
+    expect(isUtf8Json(contentType)).toBe(utf8Json);
   });
 });
 
@@ -90,6 +110,36 @@ describe.each(databaseBackends())('the input policy over HTTP on $name', (backen
     expect(bodies).toContain('post /api/v1/operators');
     expect(bodies.length).toBeGreaterThan(30);
     expect(open).toEqual([]);
+  });
+
+  it('answers 415 to a body in any charset but UTF-8, or in another media type, and writes nothing', async () => {
+    const sites = async () => (await env.test.database.db.selectFrom('sites').select('id').execute()).length;
+    const before = await sites();
+    const post = (contentType: string, payload: string | Buffer) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/sites',
+        headers: { ...env.as('admin'), 'content-type': contentType, 'accept-language': 'en' },
+        payload,
+      });
+    const json = (id: string) => JSON.stringify({ id, name: { zh: '园', en: 'Park' } });
+    for (const [contentType, payload] of [
+      ['application/json; charset=utf-16', json('u16')],
+      ['application/json; charset=utf-16le', Buffer.from(json('u16le'), 'utf16le')],
+      ['application/json; charset=GBK', json('gbk')],
+      ['text/plain', json('plain')],
+    ] as const) {
+      const response = await post(contentType, payload);
+      expect(response.statusCode, contentType).toBe(415);
+      expect(response.json().error).toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: `Unsupported content type: ${contentType} (request bodies are application/json in UTF-8)`,
+        messages: { 'zh-CN': `不支持的内容类型：${contentType}（请求体须为 UTF-8 编码的 application/json）` },
+      });
+    }
+    expect(await sites()).toBe(before);
+    for (const [index, contentType] of ['application/json; charset=UTF-8', 'application/json'].entries())
+      expect((await post(contentType, json(`ok${index}`))).statusCode, contentType).toBe(201);
   });
 
   it('takes the Bearer scheme in any case, as RFC 9110 has it', async () => {
