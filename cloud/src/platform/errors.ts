@@ -284,6 +284,13 @@ export const ERROR_CATALOGUE = {
       en: 'Payments of {paid} fen do not match the {total} fen due: {reason}',
     },
   },
+  CHANGE_TOO_LARGE: {
+    status: 400,
+    messages: {
+      'zh-CN': '找零 {change} 元超过上限 {limit} 元：请核对收取的现金金额',
+      en: 'Change of {change} yuan is above the limit of {limit} yuan: check the cash amount taken',
+    },
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 409,
     messages: {

@@ -267,6 +267,19 @@ describe.each(databaseBackends())('window sales on $name', (backend) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('caps the change at CASH_MAX_CHANGE_FEN (default ¥1,000), writing nothing above it', async () => {
+    const before = await counts();
+    const cash = (amounts: number[]) =>
+      adultSale({ payments: amounts.map((amountFen) => ({ method: 'cash', amountFen })) });
+    const millions = await sell(cash(Array(8).fill(100_000_000)));
+    expect([millions.statusCode, millions.json().error.code]).toEqual([400, 'CHANGE_TOO_LARGE']);
+    expect(millions.json().error.details).toEqual({ changeFen: 799_990_000, maxChangeFen: 100_000 });
+    expect((await sell(cash([110_001]))).json().error.code).toBe('CHANGE_TOO_LARGE');
+    expect(await counts()).toEqual(before);
+    const atTheCap = await sell(cash([110_000]));
+    expect([atTheCap.statusCode, atTheCap.json().changeFen]).toEqual([201, 100_000]);
+  });
+
   it('refuses, without writing, a sale whose credential could not carry its validity any more', async () => {
     // Defined when it still fitted (sold on 2024-01-01, 380 months ended within the QR's range), sold today it
     // would run years past it.

@@ -55,6 +55,8 @@ export interface SalesDependencies {
   readonly tickets: TicketsService;
   readonly keys: SigningKeys;
   readonly secrets: () => CredentialSecrets;
+  /** The most change one sale may give (config `CASH_MAX_CHANGE_FEN`). */
+  readonly maxChangeFen: number;
 }
 
 export interface SaleCommand extends IdempotentCommand<CreateSale> {
@@ -128,7 +130,10 @@ export class SalesService {
       requireSellableDay(line, today);
       lines.push(await this.sellLine(trx, { order, line, site, now, heldToday }));
     }
-    const sold = soldSale({ id: randomUUID(), order, cashier, request, createdAt: now, lines });
+    const sold = soldSale(
+      { id: randomUUID(), order, cashier, request, createdAt: now, lines },
+      this.deps.maxChangeFen,
+    );
     const rows = saleRows(sold);
     await repo.insertSale(trx, rows.sale, rows.lines, rows.payments);
     const issued = await this.issueTickets(trx, sold, signer);
