@@ -88,7 +88,7 @@ describe('errors over HTTP', () => {
       '/test/echo',
       {
         config: { access: 'public' },
-        schema: { body: z.object({ name: z.string().min(2), count: z.number().int().max(10) }) },
+        schema: { body: z.strictObject({ name: z.string().min(2), count: z.number().int().max(10) }) },
       },
       async (request) => request.body,
     );
@@ -177,7 +177,8 @@ describe('errors over HTTP', () => {
     expect(response.statusCode).toBe(415);
     expect(response.json().error).toMatchObject({
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'Unsupported content type: application/x-www-form-urlencoded',
+      message:
+        'Unsupported content type: application/x-www-form-urlencoded (request bodies are application/json in UTF-8)',
     });
   });
 

@@ -18,6 +18,7 @@ import { modules } from './modules/index.js';
 import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
 import { type ConsolePages, installConsole } from './platform/console-pages.js';
 import { handleFrameworkError, installErrorHandling, validatorCompiler } from './platform/http-errors.js';
+import { installBodyPolicy } from './platform/input-policy.js';
 
 /** The HTTP API over the container's services (container.ts builds them, once). */
 export interface AppOptions {
@@ -36,6 +37,7 @@ export async function buildApp({ config, logger, services, mqtt }: Container, op
   // The console registers after the API (below); the not-found handler asks it at request time.
   let consolePages: ConsolePages | undefined;
   installErrorHandling(app, () => consolePages?.fallback);
+  installBodyPolicy(app);
   // Before any route: every route after this must declare its access, and each request is checked against it.
   await installAuth(app, { auth: services.auth });
 

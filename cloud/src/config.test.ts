@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       whitelist: { feedRetentionDays: 7, reservationRetentionDays: 7 },
       occupancy: { resetHour: 0, hysteresisPct: 3 },
       metrics: { token: undefined },
+      cash: { maxChangeFen: 100_000 },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
       auth: {
@@ -47,6 +48,13 @@ describe('loadConfig', () => {
         secureCookie: false,
       },
     });
+  });
+
+  it('caps the change a cashier may hand back at CASH_MAX_CHANGE_FEN, in whole fen', () => {
+    expect(loadConfig({ CASH_MAX_CHANGE_FEN: '5000' }, base).cash).toEqual({ maxChangeFen: 5_000 });
+    expect(loadConfig({ CASH_MAX_CHANGE_FEN: '0' }, base).cash).toEqual({ maxChangeFen: 0 });
+    for (const value of ['12.5', '-1', 'lots'])
+      expect(configError({ CASH_MAX_CHANGE_FEN: value }).issues[0]!.path).toEqual(['CASH_MAX_CHANGE_FEN']);
   });
 
   it('anchors the audit chain where AUDIT_ANCHOR_FILE says, every AUDIT_ANCHOR_MINUTES, or not at all with off', () => {

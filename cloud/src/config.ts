@@ -42,6 +42,11 @@ export interface Config {
   readonly occupancy: { readonly resetHour: number | null; readonly hysteresisPct: number };
   /** Bearer token for GET /metrics; unset = /metrics refuses every request. */
   readonly metrics: { readonly token: string | undefined };
+  /**
+   * The most change a cashier may hand back on one sale or supplement, in fen: cash tendered beyond the amount due by
+   * more than this is refused (CHANGE_TOO_LARGE) as a slip of the keyboard, not counted into the drawer.
+   */
+  readonly cash: { readonly maxChangeFen: number };
   /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
   readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
 }
@@ -156,7 +161,18 @@ const envSchema = z.object({
     .pipe(z.union([z.literal('off'), z.number().int().min(0).max(23)]))
     .default(0),
   OCCUPANCY_HYSTERESIS_PCT: z.coerce.number().min(0).max(20).default(3),
-  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16)
+    .refine(
+      (value) => /^\S+$/.test(value),
+      bilingual({
+        'zh-CN': '不能包含空白字符（以 Authorization: Bearer <令牌> 出示）',
+        en: 'must not contain whitespace (it is presented as Authorization: Bearer <token>)',
+      }),
+    )
+    .optional(),
+  CASH_MAX_CHANGE_FEN: z.coerce.number().int().min(0).max(100_000_000).default(100_000),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
 });
@@ -262,6 +278,7 @@ export function loadConfig(
       hysteresisPct: values.OCCUPANCY_HYSTERESIS_PCT,
     },
     metrics: { token: values.METRICS_TOKEN },
+    cash: { maxChangeFen: values.CASH_MAX_CHANGE_FEN },
     auditAnchor:
       values.AUDIT_ANCHOR_FILE?.toLowerCase() === 'off'
         ? null

@@ -117,9 +117,18 @@ function buildServices(options: BuildOptions): CloudServices {
   const tickets = new TicketsService(db, now);
   const secrets = () => credentialSecrets(config.credentials);
   const keys = new SigningKeys(db, secrets, now);
-  const sales = new SalesService(db, { venues, ticketTypes, capacity, tickets, keys, secrets }, now);
+  const { maxChangeFen } = config.cash;
+  const sales = new SalesService(
+    db,
+    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen },
+    now,
+  );
   const refunds = new RefundsService(db, { sales, tickets, ticketTypes, capacity, venues, auth }, now);
-  const supplements = new SupplementsService(db, { venues, ticketTypes, capacity, tickets, keys, auth }, now);
+  const supplements = new SupplementsService(
+    db,
+    { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen },
+    now,
+  );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),

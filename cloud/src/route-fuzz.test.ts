@@ -51,12 +51,7 @@ const dateIn = (days: number) =>
  * requester's (auth/approver-check.ts, where the failure that reaches the limit answers RATE_LIMITED): those
  * refusals may write the counter and the audit entry, nothing else.
  */
-const CREDENTIAL_FAILURES = new Set([
-  'INVALID_CREDENTIALS',
-  'ACCOUNT_LOCKED',
-  'SECOND_APPROVER_INVALID',
-  'RATE_LIMITED',
-]);
+const CREDENTIAL_FAILURES = new Set(['INVALID_CREDENTIALS', 'SECOND_APPROVER_INVALID', 'RATE_LIMITED']);
 const CREDENTIAL_TABLES = new Set(['operators', 'audit_log', 'audit_chain_head']);
 const NEEDS_MESSAGING = new Set(['POST /api/v1/commands']);
 const SELF_PASSWORD = 'fuzz-self-password-1';

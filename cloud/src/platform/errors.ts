@@ -62,7 +62,10 @@ export const ERROR_CATALOGUE = {
   },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
-    messages: { 'zh-CN': '不支持的内容类型：{contentType}', en: 'Unsupported content type: {contentType}' },
+    messages: {
+      'zh-CN': '不支持的内容类型：{contentType}（请求体须为 UTF-8 编码的 application/json）',
+      en: 'Unsupported content type: {contentType} (request bodies are application/json in UTF-8)',
+    },
   },
   RATE_LIMITED: {
     status: 429,
@@ -78,13 +81,9 @@ export const ERROR_CATALOGUE = {
   },
   INVALID_CREDENTIALS: {
     status: 401,
-    messages: { 'zh-CN': '用户名或密码错误', en: 'Wrong username or password' },
-  },
-  ACCOUNT_LOCKED: {
-    status: 423,
     messages: {
-      'zh-CN': '登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁',
-      en: 'Too many failed sign-ins: the account is locked; retry in {minutes} min or ask an administrator to unlock it',
+      'zh-CN': '用户名或密码错误（连续多次输错后账号会被暂时锁定，可稍后再试或联系管理员解锁）',
+      en: 'Wrong username or password (repeated failures lock an account for a while: retry later or ask an administrator to unlock it)',
     },
   },
   PASSWORD_POLICY: {
@@ -124,8 +123,8 @@ export const ERROR_CATALOGUE = {
   SECOND_APPROVER_INVALID: {
     status: 403,
     messages: {
-      'zh-CN': '审批人用户名或密码错误，或没有审批权限',
-      en: "The approver's username or password is wrong, or they may not approve this",
+      'zh-CN': '审批人用户名或密码错误（或其账号因多次输错已被暂时锁定），或没有审批权限',
+      en: "The approver's username or password is wrong (or their account is locked after repeated failures), or they may not approve this",
     },
   },
   SECOND_APPROVER_SAME_OPERATOR: {
@@ -184,6 +183,14 @@ export const ERROR_CATALOGUE = {
     messages: {
       'zh-CN': '票种 {typeId} 在 {date} 不可使用',
       en: 'Ticket type {typeId} cannot be used on {date}',
+    },
+  },
+  VALIDITY_BEYOND_CREDENTIAL: {
+    status: 409,
+    messages: {
+      'zh-CN':
+        '票种 {typeId} 的票将有效至 {end}，超出二维码凭证可表示的最晚时间 {latest}：请缩短该票种的有效期',
+      en: 'Tickets of type {typeId} would be valid until {end}, past {latest}, the latest time a ticket credential can carry: shorten the validity of the type',
     },
   },
   GROUP_SIZE_OUT_OF_RANGE: {
@@ -275,6 +282,13 @@ export const ERROR_CATALOGUE = {
     messages: {
       'zh-CN': '支付合计 {paid} 分与应收 {total} 分不符：{reason}',
       en: 'Payments of {paid} fen do not match the {total} fen due: {reason}',
+    },
+  },
+  CHANGE_TOO_LARGE: {
+    status: 400,
+    messages: {
+      'zh-CN': '找零 {change} 元超过上限 {limit} 元：请核对收取的现金金额',
+      en: 'Change of {change} yuan is above the limit of {limit} yuan: check the cash amount taken',
     },
   },
   IDEMPOTENCY_KEY_REUSED: {

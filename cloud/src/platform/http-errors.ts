@@ -17,27 +17,35 @@ import type {
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import { AppError, isAppError } from './errors.js';
+import { requireClosedBody } from './input-policy.js';
 import { type Localized, negotiateLanguage } from './language.js';
-import { nulCharacterIssue, parseLocalized } from './validation.js';
+import {
+  invalidInput,
+  nulCharacterIssue,
+  parseLocalized,
+  REQUEST_PART_NAMES,
+  type RequestPart,
+} from './validation.js';
 
-const PART_NAMES: Record<string, Localized> = {
-  body: { 'zh-CN': '请求体', en: 'body' },
-  querystring: { 'zh-CN': '查询参数', en: 'query string' },
-  params: { 'zh-CN': '路径参数', en: 'path parameters' },
-  headers: { 'zh-CN': '请求头', en: 'headers' },
-};
-
-/** Fastify validator compiler for zod schemas; a failure becomes VALIDATION_FAILED with per-field details. */
-export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
-  ({ schema, httpPart }) =>
-  (data) => {
-    const part = PART_NAMES[httpPart ?? 'body'] ?? PART_NAMES.body!;
+/**
+ * Fastify validator compiler for zod schemas; a failure becomes VALIDATION_FAILED with per-field details. A body
+ * schema that would let unknown fields through stops the app from starting (input-policy.ts).
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart, method, url }) => {
+  if (httpPart === 'body') requireClosedBody(schema, `${method} ${url}`);
+  return (data) => {
+    const part = requestPartOf(httpPart);
     const nul = nulCharacterIssue(data);
-    if (nul) return { error: new AppError('VALIDATION_FAILED', { part }, { issues: [nul] }) };
+    if (nul) return { error: invalidInput(part, [nul]) };
     const result = parseLocalized(schema, data);
     if (result.success) return { value: result.data };
-    return { error: new AppError('VALIDATION_FAILED', { part }, { issues: result.issues }) };
+    return { error: invalidInput(part, result.issues) };
   };
+};
+
+function requestPartOf(httpPart: string | undefined): RequestPart {
+  return httpPart !== undefined && httpPart in REQUEST_PART_NAMES ? (httpPart as RequestPart) : 'body';
+}
 
 const BAD_URL: Localized = {
   'zh-CN': '网址含有无效的百分号编码',

@@ -5,6 +5,7 @@
  * first failed, so valid input costs one parse.
  */
 import { z } from 'zod';
+import { AppError } from './errors.js';
 import type { Language, Localized } from './language.js';
 
 /** One problem with one field of the input. */
@@ -14,6 +15,25 @@ export interface FieldIssue {
   /** zod's issue code (`too_big`, `invalid_type`, `custom`, …). */
   readonly code: string;
   readonly messages: Localized;
+}
+
+/** The parts of a request that carry input, as Fastify names them. */
+export type RequestPart = 'body' | 'querystring' | 'params' | 'headers';
+
+/** How VALIDATION_FAILED names each part ("Request query string failed validation"). */
+export const REQUEST_PART_NAMES: Readonly<Record<RequestPart, Localized>> = {
+  body: { 'zh-CN': '请求体', en: 'body' },
+  querystring: { 'zh-CN': '查询参数', en: 'query string' },
+  params: { 'zh-CN': '路径参数', en: 'path parameters' },
+  headers: { 'zh-CN': '请求头', en: 'headers' },
+};
+
+/**
+ * VALIDATION_FAILED for input a service refuses after the schema let it through (a cross-field rule, an opaque
+ * cursor), naming the part it came in, just as the schema's own refusals do.
+ */
+export function invalidInput(part: RequestPart, issues: readonly FieldIssue[]): AppError {
+  return new AppError('VALIDATION_FAILED', { part: REQUEST_PART_NAMES[part] }, { issues });
 }
 
 export type LocalizedParseResult<T> =

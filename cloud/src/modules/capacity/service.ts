@@ -12,6 +12,7 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { invalidInput, type RequestPart } from '../../platform/validation.js';
 import type { VenuesService } from '../venues/service.js';
 import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
 import * as repo from './repo.js';
@@ -63,30 +64,17 @@ function slotScope(row: repo.SlotRow): Localized {
   return { 'zh-CN': `时段 ${range}`, en: `slot ${range}` };
 }
 
-function dayOrFail(date: string): number {
+/** The day of an ISO date from the request: `field` of `part` names it in the refusal. */
+function dayOrFail(date: string, field: string, part: RequestPart): number {
   const day = dayOfIsoDate(date);
   if (day !== undefined) return day;
-  throw new AppError(
-    'VALIDATION_FAILED',
-    { part: { 'zh-CN': '请求体', en: 'body' } },
-    {
-      issues: [
-        {
-          path: ['visitDate'],
-          code: 'invalid_format',
-          messages: { 'zh-CN': '日期无效', en: 'invalid date' },
-        },
-      ],
-    },
-  );
+  throw invalidInput(part, [
+    { path: [field], code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
+  ]);
 }
 
 function invalidQuery(field: string, messages: Localized): AppError {
-  return new AppError(
-    'VALIDATION_FAILED',
-    { part: { 'zh-CN': '查询参数', en: 'querystring' } },
-    { issues: [{ path: [field], code: 'custom', messages }] },
-  );
+  return invalidInput('querystring', [{ path: [field], code: 'custom', messages }]);
 }
 
 export class CapacityService {
@@ -105,7 +93,7 @@ export class CapacityService {
    * CAPACITY_EXHAUSTED without taking any (the caller's transaction rolls back whatever it already did).
    */
   async consume(trx: Connection, request: CapacityRequest): Promise<CapacityClaim> {
-    const day = request.visitDay ?? dayOrFail(request.visitDate);
+    const day = request.visitDay ?? dayOrFail(request.visitDate, 'visitDate', 'body');
     let slot: CapacityClaim['slot'] = null;
     if (request.slotId) {
       const taken = await repo.consumeSlot(
@@ -124,22 +112,16 @@ export class CapacityService {
       }
       slot = { id: request.slotId, startAt: taken.start_at, endAt: taken.end_at };
     } else if (await repo.hasSlots(trx, request.siteId, day)) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        { part: { 'zh-CN': '请求体', en: 'body' } },
+      throw invalidInput('body', [
         {
-          issues: [
-            {
-              path: ['slotId'],
-              code: 'custom',
-              messages: {
-                'zh-CN': `${request.visitDate} 实行分时预约，请选择时段`,
-                en: `${request.visitDate} has timed-entry slots: choose one`,
-              },
-            },
-          ],
+          path: ['slotId'],
+          code: 'custom',
+          messages: {
+            'zh-CN': `${request.visitDate} 实行分时预约，请选择时段`,
+            en: `${request.visitDate} has timed-entry slots: choose one`,
+          },
         },
-      );
+      ]);
     }
     // The day's row exists after its first sale, so try the update first and create the row only when it is missing.
     let taken = await repo.consumeDay(trx, request.siteId, day, request.persons);
@@ -162,14 +144,14 @@ export class CapacityService {
 
   /** Gives back places taken by `consume` (refund, cancellation) inside the caller's transaction. */
   async release(trx: Connection, request: CapacityRequest): Promise<void> {
-    const day = request.visitDay ?? dayOrFail(request.visitDate);
+    const day = request.visitDay ?? dayOrFail(request.visitDate, 'visitDate', 'body');
     if (request.slotId) await repo.releaseSlot(trx, request.slotId, request.persons);
     await repo.releaseDay(trx, request.siteId, day, request.persons);
   }
 
   async availability(siteId: string, date: string): Promise<Availability> {
     const site = await this.venues.getSite(siteId);
-    const day = dayOrFail(date);
+    const day = dayOrFail(date, 'date', 'querystring');
     const [sold, slots] = await Promise.all([
       repo.daySold(this.db, siteId, day),
       repo.listSlots(this.db, siteId, day),
@@ -232,7 +214,7 @@ export class CapacityService {
 
   /** Adds slots to a day; a start already taken that day is refused (SLOT_TAKEN) and nothing is written. */
   createSlots(input: CreateSlots, context: ChangeContext): Promise<Slot[]> {
-    const day = dayOrFail(input.date);
+    const day = dayOrFail(input.date, 'date', 'body');
     return auditedTransaction(this.db, async (trx) => {
       const site = await this.venues.getSite(input.siteId, trx);
       const existing = await repo.listSlots(trx, input.siteId, day);

@@ -19,6 +19,7 @@ import {
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
+import { invalidInput } from '../../platform/validation.js';
 import { clockOf } from '../capacity/local-time.js';
 import { passagesOf } from '../passages/reads.js';
 import type { RefundsService } from '../refunds/service.js';
@@ -74,15 +75,9 @@ export class LookupService {
     if (query.cardUid !== undefined) {
       const card = checkCardUid(query.cardUid);
       if (!card.ok)
-        throw new AppError(
-          'VALIDATION_FAILED',
-          { part: { 'zh-CN': '查询参数', en: 'querystring' } },
-          {
-            issues: [
-              { path: ['cardUid'], code: 'custom', messages: { 'zh-CN': 'IC 卡号无效', en: card.message } },
-            ],
-          },
-        );
+        throw invalidInput('querystring', [
+          { path: ['cardUid'], code: 'custom', messages: { 'zh-CN': 'IC 卡号无效', en: card.message } },
+        ]);
       const ticketIds = await ticketIdsBy(this.db, 'card_uid', card.uid);
       return { credential: { input: 'card', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }

@@ -6,6 +6,7 @@
  * (403 METRICS_DISABLED): the figures show traffic and crowd levels and must not be readable by anyone on the LAN.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerCredentials } from '../../platform/auth/tokens.js';
 import { AppError } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import type { OccupancyService } from '../occupancy/service.js';
@@ -27,7 +28,7 @@ export const metricsModule: AppModule = {
       },
       async (request, reply) => {
         if (token === undefined) throw new AppError('METRICS_DISABLED');
-        if (!sameToken(request.headers.authorization, `Bearer ${token}`))
+        if (!sameToken(bearerCredentials(request.headers.authorization), token))
           throw new AppError('UNAUTHENTICATED');
         const parts: string[] = [];
         if (mqtt) {

@@ -182,6 +182,10 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
     ]) {
       expect(metrics.body).toContain(line);
     }
+    // Authentication schemes are case-insensitive (RFC 9110 §11.1), as on every other route.
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr'])
+      expect((await scrape(`${scheme} ${METRICS_TOKEN}`)).statusCode, scheme).toBe(200);
+    expect((await scrape(`Basic ${METRICS_TOKEN}`)).statusCode).toBe(401);
     expect([(await scrape()).statusCode, (await scrape('Bearer wrong')).json().error.code]).toEqual([
       401,
       'UNAUTHENTICATED',

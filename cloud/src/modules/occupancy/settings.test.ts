@@ -20,6 +20,8 @@ describe('control room settings', () => {
     ['OCCUPANCY_RESET_HOUR', 'noon'],
     ['OCCUPANCY_HYSTERESIS_PCT', '50'],
     ['METRICS_TOKEN', 'short'],
+    // A bearer credential is one word: a token with a space could never be presented.
+    ['METRICS_TOKEN', 'a long enough token with spaces'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
   });

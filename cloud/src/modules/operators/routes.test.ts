@@ -185,6 +185,43 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     expect((await inject('GET', '/api/v1/operators')).json().total).toBe(6);
   });
 
+  it('refuses unknown fields (isAdmin, id) instead of dropping them, writing nothing', async () => {
+    const count = async () =>
+      (await env.test.database.db.selectFrom('operators').select('id').execute()).length;
+    const before = await count();
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/operators',
+      headers: { ...admin(), 'accept-language': 'en' },
+      payload: {
+        username: 'mallory',
+        displayName: 'Mallory',
+        password: 'mallory-pass-1',
+        roles: ['cashier'],
+        isAdmin: true,
+        id: 'chosen-id',
+      },
+    });
+    expect([response.statusCode, response.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const [detail] = response.json().error.details;
+    expect(detail).toMatchObject({ path: [], code: 'unrecognized_keys' });
+    expect(detail.messages.en).toMatch(/"isAdmin".*"id"/);
+    expect(detail.messages['zh-CN']).toMatch(/isAdmin/);
+    expect(await count()).toBe(before);
+    const patch = await inject('PATCH', `/api/v1/operators/${env.operators.cashier.id}`, {
+      displayName: 'x',
+      roles: ['admin'],
+      permissions: ['operators.manage'],
+    });
+    expect([patch.statusCode, patch.json().error.details[0].code]).toEqual([400, 'unrecognized_keys']);
+    const role = await inject('POST', '/api/v1/roles', {
+      code: 'helper',
+      name: { 'zh-CN': '助手', en: 'Helper', fr: 'Aide' },
+      permissions: [],
+    });
+    expect([role.statusCode, role.json().error.details[0].path]).toEqual([400, ['name']]);
+  });
+
   it('roles are editable: a new role and a changed permission set take effect and are audited', async () => {
     const roles = (await inject('GET', '/api/v1/roles')).json();
     expect(roles.map((r: { code: string }) => r.code)).toEqual([

@@ -5,7 +5,7 @@ import { PERMISSION_NAMES, type Permission } from '../../platform/permissions.js
 const permissionSchema = z.enum(PERMISSION_NAMES as [Permission, ...Permission[]]);
 const roleCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/);
 const displayName = z.string().trim().min(1).max(64);
-const localized = z.object({
+const localized = z.strictObject({
   'zh-CN': z.string().trim().min(1).max(64),
   en: z.string().trim().min(1).max(64),
 });
@@ -46,7 +46,7 @@ export const listQuery = z.object({
 export const idParams = z.object({ id: z.string().min(1).max(64) });
 export const codeParams = z.object({ code: roleCode });
 
-export const createBody = z.object({
+export const createBody = z.strictObject({
   username: usernameSchema,
   displayName,
   password: passwordSchema,
@@ -54,14 +54,14 @@ export const createBody = z.object({
 });
 
 export const updateBody = z
-  .object({
+  .strictObject({
     displayName: displayName.optional(),
     active: z.boolean().optional(),
     roles: z.array(roleCode).max(20).optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
 
-export const passwordBody = z.object({ password: passwordSchema });
+export const passwordBody = z.strictObject({ password: passwordSchema });
 
 export const roleSchema = z
   .object({
@@ -72,12 +72,12 @@ export const roleSchema = z
   })
   .meta({ id: 'Role' });
 
-export const createRoleBody = z.object({
+export const createRoleBody = z.strictObject({
   code: roleCode,
   name: localized,
   permissions: z.array(permissionSchema),
 });
-export const updateRoleBody = z.object({
+export const updateRoleBody = z.strictObject({
   name: localized.partial().optional(),
   permissions: z.array(permissionSchema).optional(),
 });

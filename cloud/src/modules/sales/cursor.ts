@@ -1,5 +1,5 @@
 /** The sales list's page cursor: the last sale's creation time and id, opaque to clients. */
-import { invalidBody } from './refusals.js';
+import { invalidField } from './refusals.js';
 
 export function encodeCursor(createdAt: number, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
@@ -13,5 +13,5 @@ export function decodeCursor(text: string): { createdAt: number; id: string } {
   } catch {
     // fall through to the refusal below
   }
-  throw invalidBody(['before'], '翻页游标无效', 'invalid page cursor');
+  throw invalidField('querystring', ['before'], '翻页游标无效', 'invalid page cursor');
 }

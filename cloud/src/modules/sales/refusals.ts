@@ -1,13 +1,13 @@
-/** The sales module's own VALIDATION_FAILED refusals: cross-field checks the request schema cannot make. */
-import { AppError } from '../../platform/errors.js';
-import type { Localized } from '../../platform/language.js';
+/** The sales module's own VALIDATION_FAILED refusals: checks the request schema cannot make. */
+import type { AppError } from '../../platform/errors.js';
+import { invalidInput, type RequestPart } from '../../platform/validation.js';
 
-const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
-
+/** A refusal of one field of the body (cross-field rules). */
 export function invalidBody(path: (string | number)[], zh: string, en: string): AppError {
-  return new AppError(
-    'VALIDATION_FAILED',
-    { part: BODY },
-    { issues: [{ path, code: 'custom', messages: { 'zh-CN': zh, en } }] },
-  );
+  return invalidField('body', path, zh, en);
+}
+
+/** A refusal of one field of the `part` the request carried it in. */
+export function invalidField(part: RequestPart, path: (string | number)[], zh: string, en: string): AppError {
+  return invalidInput(part, [{ path, code: 'custom', messages: { 'zh-CN': zh, en } }]);
 }

@@ -266,4 +266,46 @@ describe.each(databaseBackends())('window sales on $name', (backend) => {
     expect(noKey.statusCode).toBe(400);
     expect(await counts()).toEqual(before);
   });
+
+  it('caps the change at CASH_MAX_CHANGE_FEN (default ¥1,000), writing nothing above it', async () => {
+    const before = await counts();
+    const cash = (amounts: number[]) =>
+      adultSale({ payments: amounts.map((amountFen) => ({ method: 'cash', amountFen })) });
+    const millions = await sell(cash(Array(8).fill(100_000_000)));
+    expect([millions.statusCode, millions.json().error.code]).toEqual([400, 'CHANGE_TOO_LARGE']);
+    expect(millions.json().error.details).toEqual({ changeFen: 799_990_000, maxChangeFen: 100_000 });
+    expect((await sell(cash([110_001]))).json().error.code).toBe('CHANGE_TOO_LARGE');
+    expect(await counts()).toEqual(before);
+    const atTheCap = await sell(cash([110_000]));
+    expect([atTheCap.statusCode, atTheCap.json().changeFen]).toEqual([201, 100_000]);
+  });
+
+  it('refuses, without writing, a sale whose credential could not carry its validity any more', async () => {
+    // Defined when it still fitted (sold on 2024-01-01, 380 months ended within the QR's range), sold today it
+    // would run years past it.
+    const db = env.test.database.db;
+    const defined = new TicketTypesService(db, new VenuesService(db), () => Date.UTC(2024, 0, 1));
+    await defined.create(
+      {
+        typeId: 190,
+        siteId: 'park',
+        code: 'LIFETIME',
+        name: { zh: '长期卡', en: 'Long pass' },
+        kind: 'single',
+        prices: { window: 100 },
+        validity: { from: 'sale', length: { unit: 'month', count: 380 } },
+      },
+      { actor: { id: null, username: 'system' }, ip: null },
+    );
+    const before = await counts();
+    const response = await sell(
+      adultSale({
+        lines: [{ typeId: 190, quantity: 1, visitDate: date }],
+        payments: [{ method: 'cash', amountFen: 100 }],
+      }),
+    );
+    expect([response.statusCode, response.json().error.code]).toEqual([409, 'VALIDITY_BEYOND_CREDENTIAL']);
+    expect(response.json().error.messages.en).toMatch(/past 2055-11-25 04:15/);
+    expect(await counts()).toEqual(before);
+  });
 });

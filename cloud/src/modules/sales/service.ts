@@ -29,9 +29,9 @@ import type { SigningKeys } from '../signing-keys/keys.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import { activateForSale } from '../stock/activation.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
+import { issuableWindow, MAX_ADVANCE_DAYS } from '../ticket-types/validity.js';
 import type { TicketRow } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
-import { validityWindow } from '../tickets/validity.js';
 import type { VenuesService } from '../venues/service.js';
 import { saleAuditEntry } from './audit.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -47,8 +47,6 @@ type Db = Kysely<Database>;
 type Site = Awaited<ReturnType<VenuesService['getSite']>>;
 
 const SALE: Localized = { 'zh-CN': '销售单', en: 'Sale' };
-/** How far ahead a window sells: today and the next 365 venue-local days. */
-const MAX_ADVANCE_DAYS = 365;
 
 export interface SalesDependencies {
   readonly venues: VenuesService;
@@ -57,6 +55,8 @@ export interface SalesDependencies {
   readonly tickets: TicketsService;
   readonly keys: SigningKeys;
   readonly secrets: () => CredentialSecrets;
+  /** The most change one sale may give (config `CASH_MAX_CHANGE_FEN`). */
+  readonly maxChangeFen: number;
 }
 
 export interface SaleCommand extends IdempotentCommand<CreateSale> {
@@ -130,7 +130,10 @@ export class SalesService {
       requireSellableDay(line, today);
       lines.push(await this.sellLine(trx, { order, line, site, now, heldToday }));
     }
-    const sold = soldSale({ id: randomUUID(), order, cashier, request, createdAt: now, lines });
+    const sold = soldSale(
+      { id: randomUUID(), order, cashier, request, createdAt: now, lines },
+      this.deps.maxChangeFen,
+    );
     const rows = saleRows(sold);
     await repo.insertSale(trx, rows.sale, rows.lines, rows.payments);
     const issued = await this.issueTickets(trx, sold, signer);
@@ -166,7 +169,7 @@ export class SalesService {
       slotId: line.slotId,
       persons: personsPerTicket * line.quantity,
     });
-    const { validFrom, validTo } = validityWindow(type.validity, line.visitDay, now, site.timezone);
+    const { validFrom, validTo } = issuableWindow(type, line.visitDay, now, site.timezone);
     return {
       lineNo: line.lineNo,
       type,

@@ -46,9 +46,13 @@ export interface SoldSale {
   readonly persons: number;
 }
 
-/** The sale's totals over its lines; PAYMENT_MISMATCH when the payments do not settle the total. */
+/**
+ * The sale's totals over its lines; PAYMENT_MISMATCH when the payments do not settle the total, CHANGE_TOO_LARGE when
+ * they would leave more than `maxChangeFen` of change.
+ */
 export function soldSale(
   sale: Omit<SoldSale, 'totalFen' | 'paidFen' | 'changeFen' | 'ticketCount' | 'persons'>,
+  maxChangeFen: number,
 ): SoldSale {
   let totalFen = 0;
   let ticketCount = 0;
@@ -58,6 +62,6 @@ export function soldSale(
     ticketCount += line.tickets.length;
     for (const ticket of line.tickets) persons += ticket.quote.persons;
   }
-  const { paidFen, changeFen } = settle(totalFen, sale.order.payments);
+  const { paidFen, changeFen } = settle(totalFen, sale.order.payments, maxChangeFen);
   return { ...sale, totalFen, paidFen, changeFen, ticketCount, persons };
 }

@@ -3,7 +3,7 @@
  * entries left, slot, holder) — never the lost stub's barcode — for an optional fee.
  */
 import { checkCardUid, QR_FLAGS } from '@scenic/protocol';
-import { AppError } from '../../platform/errors.js';
+import { invalidInput } from '../../platform/validation.js';
 import type { TicketRow } from '../tickets/reads.js';
 import {
   type FlowDependencies,
@@ -29,15 +29,9 @@ function cardUidOf(input: Reissue): string | null {
   if (input.cardUid === undefined) return null;
   const checked = checkCardUid(input.cardUid);
   if (checked.ok) return checked.uid;
-  throw new AppError(
-    'VALIDATION_FAILED',
-    { part: { 'zh-CN': '请求体', en: 'body' } },
-    {
-      issues: [
-        { path: ['cardUid'], code: 'custom', messages: { 'zh-CN': 'IC 卡号无效', en: checked.message } },
-      ],
-    },
-  );
+  throw invalidInput('body', [
+    { path: ['cardUid'], code: 'custom', messages: { 'zh-CN': 'IC 卡号无效', en: checked.message } },
+  ]);
 }
 
 export async function applyReissue(

@@ -215,6 +215,18 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
     expect(overstay.json()).toMatchObject({ amountFen: 1_500, changeFen: 500, note: '超时 2 小时' });
     const unpaid = await supplement({ kind: 'fee', ticketId: id, reason: 'other', amountFen: 100 });
     expect(unpaid.json().error.code).toBe('PAYMENT_MISMATCH');
+    // Change is capped as for sales (CASH_MAX_CHANGE_FEN, default ¥1,000), and the refusal writes nothing.
+    const supplements = () => db.selectFrom('supplements').select('id').execute();
+    const before = (await supplements()).length;
+    const tooMuch = await supplement({
+      kind: 'fee',
+      ticketId: id,
+      reason: 'other',
+      amountFen: 100,
+      payments: [{ method: 'cash', amountFen: 100_101 }],
+    });
+    expect([tooMuch.statusCode, tooMuch.json().error.code]).toEqual([400, 'CHANGE_TOO_LARGE']);
+    expect((await supplements()).length).toBe(before);
   });
 
   it('reissues a lost count card with its remaining entries, for a fee, without the lost stub', async () => {

@@ -26,7 +26,6 @@ const errors = {
   403: errorResponseSchema,
   404: errorResponseSchema,
   409: errorResponseSchema,
-  423: errorResponseSchema,
   429: errorResponseSchema,
   503: errorResponseSchema,
 };

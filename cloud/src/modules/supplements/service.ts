@@ -58,6 +58,8 @@ export interface SupplementsDependencies extends FlowDependencies {
   readonly keys: SigningKeys;
   /** Checks a second operator's approval; only a service that records supplements needs it (not lookups). */
   readonly auth?: AuthService;
+  /** The most change one supplement may give (config `CASH_MAX_CHANGE_FEN`), as for sales. */
+  readonly maxChangeFen: number;
 }
 
 export interface SupplementCommand extends IdempotentCommand<CreateSupplement> {
@@ -278,7 +280,7 @@ export class SupplementsService {
           : await applyReissue(this.deps, trx, { ...step, ...planned });
     const { input } = planned;
     const { amountFen } = planned.plan;
-    const { paidFen, changeFen } = settle(amountFen, input.payments);
+    const { paidFen, changeFen } = settle(amountFen, input.payments, this.deps.maxChangeFen);
     const id = randomUUID();
     await repo.insertSupplement(
       trx,

@@ -7,9 +7,9 @@ import { QR_FLAGS } from '@scenic/protocol';
 import { AppError } from '../../platform/errors.js';
 import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
 import type { Quote, TicketType } from '../ticket-types/schemas.js';
+import { issuableWindow, MAX_ADVANCE_DAYS } from '../ticket-types/validity.js';
 import type { TicketRow } from '../tickets/reads.js';
 import type { TicketToIssue } from '../tickets/service.js';
-import { validityWindow } from '../tickets/validity.js';
 import {
   type Db,
   type FlowDependencies,
@@ -23,9 +23,6 @@ import {
 import type { CreateSupplement } from './schemas.js';
 
 export type Upgrade = Extract<CreateSupplement, { kind: 'upgrade' }>;
-
-/** How far ahead a window sells, as for sales: today and the next 365 venue-local days. */
-const MAX_ADVANCE_DAYS = 365;
 
 /** What an upgrade will be, worked out from reads alone (the quote that decides on approval, then the write). */
 export interface UpgradePlan {
@@ -105,7 +102,7 @@ export async function applyUpgrade(
     { status: 'revoked', barcode: null, cardUid: null },
     { allowedFrom: ['active'], action: REPLACED },
   );
-  const { validFrom, validTo } = validityWindow(type.validity, visitDay, now, siteTimezone);
+  const { validFrom, validTo } = issuableWindow(type, visitDay, now, siteTimezone);
   const [issued] = await deps.tickets.issue(
     trx,
     [

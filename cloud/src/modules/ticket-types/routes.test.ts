@@ -105,6 +105,35 @@ describe('ticket types over HTTP', () => {
     expect((await inject('GET', '/api/v1/ticket-types/8')).statusCode).toBe(404);
   });
 
+  it('refuses a validity no QR credential can carry, naming the field and the latest time', async () => {
+    const body = {
+      typeId: 9,
+      siteId: 'xihu',
+      code: 'FOREVER',
+      name: { zh: '永久卡', en: 'Forever' },
+      kind: 'single',
+      prices: { window: 100 },
+      validity: { from: 'sale', length: { unit: 'month', count: 360 } },
+    };
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/ticket-types',
+      payload: body,
+      headers: { ...env.as('admin'), 'accept-language': 'en' },
+    });
+    expect([response.statusCode, response.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const [detail] = response.json().error.details;
+    expect(detail.path).toEqual(['validity', 'length']);
+    expect(detail.message).toMatch(/up to 2055-11-25 04:15 \(site time\)/);
+    expect(detail.messages['zh-CN']).toContain('2055-11-25 04:15');
+    expect((await inject('GET', '/api/v1/ticket-types/9')).statusCode).toBe(404);
+
+    const created = await inject('POST', '/api/v1/ticket-types', { ...body, validity: undefined });
+    expect(created.statusCode).toBe(201);
+    const patched = await inject('PATCH', '/api/v1/ticket-types/9', { validity: body.validity });
+    expect([patched.statusCode, patched.json().error.details[0].path]).toEqual([400, ['validity', 'length']]);
+  });
+
   it('answers quote problems with their own codes', async () => {
     const badId = await inject('POST', '/api/v1/ticket-types/7/quote', {
       channel: 'window',

@@ -267,6 +267,51 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
     ]);
   });
 
+  it('refuses a validity running past the last minute a QR credential can carry, on create and update', async () => {
+    // The clock is 2025-11-25 00:00 in Shanghai; QR_TIME_MAX_MS is 2055-11-25 04:15 there.
+    const fromSale = (count: number) => ({
+      from: 'sale' as const,
+      length: { unit: 'month' as const, count },
+    });
+    const refusal = async (promise: Promise<unknown>) => {
+      try {
+        await promise;
+      } catch (error) {
+        if (error instanceof AppError) return { code: error.code, issues: error.issues };
+        throw error;
+      }
+      throw new Error('expected an AppError');
+    };
+    const tooLong = await refusal(types.create({ ...ADULT, validity: fromSale(361) }, context));
+    expect(tooLong.code).toBe('VALIDATION_FAILED');
+    expect(tooLong.issues).toHaveLength(1);
+    expect(tooLong.issues![0]).toMatchObject({ path: ['validity', 'length'], code: 'too_big' });
+    expect(tooLong.issues![0]!.messages['zh-CN']).toContain('2055-11-25 04:15');
+    expect(tooLong.issues![0]!.messages.en).toContain('2055-11-25 04:15');
+    expect(tooLong.issues![0]!.messages.en).toContain('2055-12-25');
+    expect(await types.list()).toEqual([]);
+
+    // Exactly up to the limit is fine: sold today, 360 months end at 2055-11-25 00:00.
+    expect((await types.create({ ...ADULT, validity: fromSale(360) }, context)).version).toBe(1);
+    // A visit-date type must fit for the last visit date sellable today (365 days ahead) too.
+    const byVisit = (count: number) => ({
+      from: 'visit_date' as const,
+      length: { unit: 'month' as const, count },
+    });
+    expect(
+      (await refusal(types.create({ ...ADULT, typeId: 102, code: 'V', validity: byVisit(349) }, context)))
+        .code,
+    ).toBe('VALIDATION_FAILED');
+    expect(
+      (await types.create({ ...ADULT, typeId: 102, code: 'V', validity: byVisit(348) }, context)).version,
+    ).toBe(1);
+
+    const update = await refusal(types.update(101, { validity: fromSale(3660) }, context));
+    expect(update.code).toBe('VALIDATION_FAILED');
+    expect(update.issues![0]!.path).toEqual(['validity', 'length']);
+    expect((await types.get(101)).version).toBe(1);
+  });
+
   it('gives gates rules that pass the protocol schema', async () => {
     await types.create(
       {

@@ -16,7 +16,7 @@ import { AppError } from '../../platform/errors.js';
 import { ageOn, type CivilDate, parseIsoDate } from '../../platform/identity/civil-date.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
 import type { Localized } from '../../platform/language.js';
-import { parseLocalized } from '../../platform/validation.js';
+import { invalidInput, parseLocalized } from '../../platform/validation.js';
 import type { VenuesService } from '../venues/service.js';
 import { toTicketTypeRules } from './gate-rules.js';
 import { priceOf } from './pricing.js';
@@ -33,10 +33,10 @@ import {
   type UpdateTicketType,
 } from './schemas.js';
 import { type TicketTypeDb, ticketTypeTables } from './tables.js';
+import { credentialLimitIssue } from './validity.js';
 
 const TICKET_TYPE: Localized = { 'zh-CN': '票种', en: 'Ticket type' };
 const VERSION: Localized = { 'zh-CN': '票种版本', en: 'Ticket type version' };
-const BODY: Localized = { 'zh-CN': '请求体', en: 'body' };
 
 type AgePolicy = Awaited<ReturnType<VenuesService['getSite']>>['agePolicy'];
 
@@ -52,22 +52,16 @@ function definitionOf(type: TicketType): Definition {
 /** Cross-field validation of a whole definition; failures read like request validation failures. */
 function validDefinition(candidate: Definition): Definition {
   const result = parseLocalized(definitionSchema, candidate);
-  if (!result.success) throw new AppError('VALIDATION_FAILED', { part: BODY }, { issues: result.issues });
+  if (!result.success) throw invalidInput('body', result.issues);
   return result.data;
 }
 
 function dateOrFail(text: string, field: string): CivilDate {
   const date = parseIsoDate(text);
   if (date) return date;
-  throw new AppError(
-    'VALIDATION_FAILED',
-    { part: BODY },
-    {
-      issues: [
-        { path: [field], code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
-      ],
-    },
-  );
+  throw invalidInput('body', [
+    { path: [field], code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
+  ]);
 }
 
 export class TicketTypesService {
@@ -148,7 +142,8 @@ export class TicketTypesService {
     const { typeId, siteId, code, active, ...fields } = input;
     const definition = validDefinition({ ...defaultsFor(input.kind), ...fields });
     return this.changing(typeId, async (trx) => {
-      await this.venues.getSite(siteId, trx);
+      const site = await this.venues.getSite(siteId, trx);
+      this.checkCredentialLimit(definition, site.timezone);
       await this.checkPlaces(trx, siteId, definition);
       if (await repo.findHead(trx, typeId)) throw new AppError('TICKET_TYPE_ID_TAKEN', { typeId });
       if (await repo.findHeadByCode(trx, siteId, code))
@@ -202,6 +197,12 @@ export class TicketTypesService {
       const before = definitionOf(current);
       const definition = validDefinition({ ...before, ...fields });
       const changed = !isDeepStrictEqual(definition, before);
+      // Only a new validity is checked: an edit of the price must not fail on a validity that time has overtaken
+      // (its sales are refused with VALIDITY_BEYOND_CREDENTIAL until the validity is shortened).
+      if (!isDeepStrictEqual(definition.validity, before.validity)) {
+        const site = await this.venues.getSite(current.siteId, trx);
+        this.checkCredentialLimit(definition, site.timezone);
+      }
       if (changed) await this.checkPlaces(trx, current.siteId, definition);
       const now = this.now();
       const version: TicketTypeVersion = changed
@@ -272,19 +273,13 @@ export class TicketTypesService {
     } else if (request.birthDate !== undefined) {
       birthDate = dateOrFail(request.birthDate, 'birthDate');
       if (ageOn(birthDate, visitDate) < 0) {
-        throw new AppError(
-          'VALIDATION_FAILED',
-          { part: BODY },
+        throw invalidInput('body', [
           {
-            issues: [
-              {
-                path: ['birthDate'],
-                code: 'custom',
-                messages: { 'zh-CN': '出生日期晚于游玩日', en: 'birth date is after the visit date' },
-              },
-            ],
+            path: ['birthDate'],
+            code: 'custom',
+            messages: { 'zh-CN': '出生日期晚于游玩日', en: 'birth date is after the visit date' },
           },
-        );
+        ]);
       }
     }
     return priceOf(type, agePolicy, {
@@ -305,6 +300,12 @@ export class TicketTypesService {
     } finally {
       this.forgetVersions(typeId);
     }
+  }
+
+  /** A type none of whose tickets could be sold is refused: its validity must fit in a QR credential. */
+  private checkCredentialLimit(definition: Definition, timeZone: string): void {
+    const issue = credentialLimitIssue(definition.validity, this.now(), timeZone);
+    if (issue) throw invalidInput('body', [issue]);
   }
 
   /** Zones and gates named in the rules must belong to the type's site. */

@@ -9,8 +9,8 @@
  * - the approver's failure count and lock are never written, so nobody can lock a finance operator out of their own
  *   sign-in through the approval field.
  * Past either limit the requester gets RATE_LIMITED, as sign-in does, before any password is checked. An approver
- * whose own account is locked (by their own sign-in failures) cannot approve meanwhile: ACCOUNT_LOCKED, answered
- * whatever the password, so it tells nothing about it.
+ * whose own account is locked (by their own sign-in failures) cannot approve meanwhile: SECOND_APPROVER_INVALID,
+ * answered whatever the password, the same as for a wrong one, so it tells nothing about the password or the lock.
  *
  * As in sign-in, argon2 runs before the transaction, and the transaction re-reads both operators and counts the
  * failure atomically, so parallel guesses cannot slip past the limit.
@@ -109,11 +109,7 @@ export async function checkApprover(
     case 'requester_locked':
       throw rateLimited(outcome.until - clock());
     case 'approver_locked':
-      throw new AppError(
-        'ACCOUNT_LOCKED',
-        { minutes: Math.max(1, Math.ceil((outcome.until - clock()) / 60_000)) },
-        { details: { lockedUntil: outcome.until } },
-      );
+      throw new AppError('SECOND_APPROVER_INVALID');
     case 'failed':
       if (outcome.lockedUntil !== null) throw rateLimited(outcome.lockedUntil - clock());
       throw new AppError('SECOND_APPROVER_INVALID');

@@ -8,8 +8,8 @@
  * - per account, `afterFailure`: LOGIN_MAX_FAILURES failures in a row lock for LOGIN_LOCKOUT_MINUTES — the account
  *   signing in (service.ts), or for an approval the operator who asked for it, never the approver named
  *   (approver-check.ts).
- * Past either limit the answer is RATE_LIMITED (429) for the address and for an approval requester, ACCOUNT_LOCKED
- * (423) for an account's own sign-in.
+ * Past either limit the answer is RATE_LIMITED (429) for the address and for an approval requester; an account's
+ * own lock is not announced (service.ts: the same 401 INVALID_CREDENTIALS as a wrong password).
  */
 import { normalizeIP } from '@fastify/rate-limit';
 import { AppError } from '../errors.js';

@@ -59,13 +59,13 @@ export const authModule: RouteModule<AuthContext> = {
           summary: 'Sign in / 登录',
           description:
             'Sets an HttpOnly SameSite=Strict session cookie and returns the same token for API clients. ' +
-            'Wrong credentials: 401 INVALID_CREDENTIALS; too many: 423 ACCOUNT_LOCKED; more than ' +
-            'LOGIN_RATE_LIMIT_PER_MINUTE attempts a minute from one address (sign-ins and failed second approvals ' +
-            'together): 429 RATE_LIMITED. ' +
+            'Wrong credentials, an unknown, inactive or locked account (after too many failures): the same ' +
+            '401 INVALID_CREDENTIALS; more than LOGIN_RATE_LIMIT_PER_MINUTE attempts a minute from one address ' +
+            '(sign-ins and failed second approvals together): 429 RATE_LIMITED. ' +
             'With `operator.mustChangePassword` the session reaches only GET /me, POST /password and POST /logout ' +
             'until the password is changed; every other route answers 403 PASSWORD_CHANGE_REQUIRED.',
           body: loginBody,
-          response: { 200: loginResponse, ...errors, 423: errorResponseSchema, 429: errorResponseSchema },
+          response: { 200: loginResponse, ...errors, 429: errorResponseSchema },
         },
       },
       async (request, reply) => {

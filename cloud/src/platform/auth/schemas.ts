@@ -3,7 +3,7 @@ import { PERMISSION_NAMES } from '../permissions.js';
 import { bilingual } from '../validation.js';
 import { passwordSchema } from './credentials.js';
 
-export const loginBody = z.object({
+export const loginBody = z.strictObject({
   username: z.string().min(1).max(64),
   password: passwordSchema,
 });
@@ -34,7 +34,7 @@ export const loginResponse = z.object({
   operator: meSchema,
 });
 
-export const changePasswordBody = z.object({
+export const changePasswordBody = z.strictObject({
   currentPassword: passwordSchema,
   newPassword: passwordSchema,
 });

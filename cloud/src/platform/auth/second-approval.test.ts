@@ -291,9 +291,9 @@ describe.each(databaseBackends())('second approval on $name', (backend) => {
       .set({ locked_until: now + 60_000 })
       .where('username', '=', 'test_finance')
       .execute();
-    expect(await codeOf(fakeRefund(cashier(), 60_000, finance))).toBe('ACCOUNT_LOCKED');
+    expect(await codeOf(fakeRefund(cashier(), 60_000, finance))).toBe('SECOND_APPROVER_INVALID');
     expect(await codeOf(fakeRefund(cashier(), 60_000, { ...finance, password: 'bad-guess' }))).toBe(
-      'ACCOUNT_LOCKED',
+      'SECOND_APPROVER_INVALID',
     );
     expect(await operatorRow('test_finance')).toMatchObject({ failed_logins: 0, locked_until: now + 60_000 });
   });

@@ -197,8 +197,8 @@ export interface SecondApprovalRequest {
 /**
  * Null when the figures pass no limit; otherwise the approving operator. Throws SECOND_APPROVAL_REQUIRED (no
  * credentials given), SECOND_APPROVER_SAME_OPERATOR, SECOND_APPROVER_INVALID (wrong credentials, inactive, lacking
- * the permission, or still on a password an administrator set, which that administrator knows too),
- * ACCOUNT_LOCKED (the approver's own account is locked) or RATE_LIMITED (the requester or their address is past the
+ * the permission, locked, or still on a password an administrator set, which that administrator knows too) or
+ * RATE_LIMITED (the requester or their address is past the
  * sign-in limits).
  */
 export async function requireSecondApproval(

@@ -1,9 +1,15 @@
 /**
  * Sign-in, sessions and credential checks. Rules:
- * - an unknown username costs one decoy argon2 verification, the same as a wrong password, and gives the same
- *   INVALID_CREDENTIALS; an inactive operator too;
+ * - nothing in the answer tells whether a username exists: an unknown username costs one argon2 verification
+ *   against a fixed decoy hash of the same cost (credentials.ts), as a wrong password costs one against the real
+ *   hash, and both get the same 401 INVALID_CREDENTIALS — as do an inactive operator and a locked one;
  * - `maxFailedLogins` wrong passwords in a row lock the account for `lockoutMs`; while locked every attempt (even
- *   the right password) gets ACCOUNT_LOCKED; success or an administrator's unlock resets the count;
+ *   the right password) is refused. The lock is not announced to the client (a distinct answer, such as a 423,
+ *   would confirm to a guesser that the name exists; locking unknown names too would need a row per name anyone
+ *   ever tried): it is recorded in the operation log (`operator.lock`) and shown to administrators on the operator
+ *   (`lockedUntil`), and INVALID_CREDENTIALS's message says that repeated failures lock an account. The password is
+ *   verified before the lock is read, so a locked account costs the same time as the others. Success or an
+ *   administrator's unlock resets the count;
  * - each client address gets `loginRateLimitPerMinute` attempts a minute, shared with second approvals
  *   (attempt-limits.ts); beyond it RATE_LIMITED before any password is checked;
  * - a second approver's credentials are checked by `checkApprover` (approver-check.ts): a wrong one counts against
@@ -162,9 +168,8 @@ export class AuthService {
       return { kind: 'locked' as const, until };
     });
     if (outcome.kind === 'ok') return outcome.value;
-    if (outcome.kind === 'invalid') throw new AppError('INVALID_CREDENTIALS');
-    const minutes = Math.max(1, Math.ceil((outcome.until - this.now()) / 60_000));
-    throw new AppError('ACCOUNT_LOCKED', { minutes }, { details: { lockedUntil: outcome.until } });
+    // Locked or not: the same answer (see the file comment).
+    throw new AppError('INVALID_CREDENTIALS');
   }
 
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {

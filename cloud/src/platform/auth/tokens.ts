@@ -14,6 +14,18 @@ export function hashToken(token: string): string {
 }
 
 export const SESSION_COOKIE = 'scenic_session';
+/** What a session token can look like (base64url); anything else is not looked up. */
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
+
+/**
+ * The credentials of an `Authorization: Bearer <credentials>` header, or undefined for another scheme or none. The
+ * scheme is matched without regard to case (RFC 9110 §11.1: `bearer` is as good as `Bearer`); every route that takes
+ * a bearer token (sessions, /metrics) reads it here.
+ */
+export function bearerCredentials(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match?.[1];
+}
 
 /** `Authorization: Bearer <token>` first (API clients), else the session cookie (the console). */
 export function tokenFromRequest(
@@ -22,9 +34,9 @@ export function tokenFromRequest(
 ): string | undefined {
   const header = headers.authorization;
   if (header) {
-    const match = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
-    return match?.[1];
+    const token = bearerCredentials(header);
+    return token !== undefined && SESSION_TOKEN.test(token) ? token : undefined;
   }
   const cookie = cookies?.[SESSION_COOKIE];
-  return cookie && /^[A-Za-z0-9_-]{20,200}$/.test(cookie) ? cookie : undefined;
+  return cookie && SESSION_TOKEN.test(cookie) ? cookie : undefined;
 }

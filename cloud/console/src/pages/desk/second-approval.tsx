@@ -20,12 +20,7 @@ export interface Approval {
 }
 
 /** Refusals that concern the approver: the dialog stays open for another try. */
-const APPROVER_CODES = new Set([
-  'SECOND_APPROVER_INVALID',
-  'SECOND_APPROVER_SAME_OPERATOR',
-  'ACCOUNT_LOCKED',
-  'RATE_LIMITED',
-]);
+const APPROVER_CODES = new Set(['SECOND_APPROVER_INVALID', 'SECOND_APPROVER_SAME_OPERATOR', 'RATE_LIMITED']);
 
 /** The threshold in fen when the error asks for a second approval, else undefined. */
 export function approvalThreshold(error: unknown): number | undefined {

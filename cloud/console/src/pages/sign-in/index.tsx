@@ -1,6 +1,7 @@
 /**
- * Sign-in. A wrong password, a locked account (423) and too many attempts (429) each show the API's own message
- * and code; after signing in the operator goes back to the page they were sent away from.
+ * Sign-in. Wrong credentials (401: the API answers a locked or unknown account the same way, so as not to tell
+ * which names exist) and too many attempts (429) each show the API's own message and code; after signing in the
+ * operator goes back to the page they were sent away from.
  */
 import { GlobalOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, Space, Typography } from 'antd';
