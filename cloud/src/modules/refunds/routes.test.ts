@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
+import { auditAfter } from '../../platform/audit/entries.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { type AuthTestApp, createAuthTestApp, insertTestOperator } from '../../platform/auth/testing.js';
 import { StockService } from '../stock/service.js';
@@ -65,17 +66,7 @@ describe.each(databaseBackends())('refunds on $name', (backend) => {
     });
     expect(response.statusCode, response.body).toBe(200);
   };
-  const refundAudit = async (refundId: string) =>
-    JSON.parse(
-      (
-        await env.test.database.db
-          .selectFrom('audit_log')
-          .select('after_json')
-          .where('action', '=', 'refund.create')
-          .where('entity_id', '=', refundId)
-          .executeTakeFirstOrThrow()
-      ).after_json!,
-    );
+  const refundAudit = (refundId: string) => auditAfter(env.test.database.db, 'refund.create', refundId);
   const financeApproval = () => ({
     username: env.operators.finance.username,
     password: env.operators.finance.password,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as supplementsSale from '../../db/migrations/20261208_100100_supplements_sale.js';
 import { databaseBackends } from '../../db/testing.js';
+import { auditAfter } from '../../platform/audit/entries.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
 import { TicketsService } from '../tickets/service.js';
@@ -343,17 +344,7 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
     };
     const first = await supplement(fee);
     expect(first.statusCode, first.body).toBe(201);
-    const audit = async (supplementId: string) =>
-      JSON.parse(
-        (
-          await env.test.database.db
-            .selectFrom('audit_log')
-            .select('after_json')
-            .where('action', '=', 'supplement.fee')
-            .where('entity_id', '=', supplementId)
-            .executeTakeFirstOrThrow()
-        ).after_json!,
-      );
+    const audit = (supplementId: string) => auditAfter(env.test.database.db, 'supplement.fee', supplementId);
     expect((await audit(first.json().id)).approval).toMatchObject({
       amountFen: 30_000,
       saleCumulativeFen: 30_000,
