@@ -19,6 +19,14 @@ export const operatorSchema = z
     roles: z.array(z.string()),
     failedLogins: z.number().int(),
     lockedUntil: z.number().int().nullable().describe('Epoch ms; sign-in refused until then'),
+    approvalsLockedUntil: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        '在此之前不能再请求双人复核（复核密码错误过多）/ Epoch ms; asking for a second approval refused until then ' +
+          '(too many wrong approver passwords)',
+      ),
     lastLoginAt: z.number().int().nullable(),
     passwordChangedAt: z.number().int(),
     mustChangePassword: z

@@ -28,6 +28,7 @@ export interface OperatorView {
   roles: string[];
   failedLogins: number;
   lockedUntil: number | null;
+  approvalsLockedUntil: number | null;
   lastLoginAt: number | null;
   passwordChangedAt: number;
   mustChangePassword: boolean;
@@ -51,6 +52,7 @@ function view(row: repo.OperatorRow): OperatorView {
     roles: row.roles,
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until,
+    approvalsLockedUntil: row.approvals_locked_until,
     lastLoginAt: row.last_login_at,
     passwordChangedAt: row.password_changed_at,
     mustChangePassword: row.must_change_password === 1,
@@ -255,13 +257,19 @@ export class OperatorsService {
     });
   }
 
-  /** Lifts a sign-in lock and clears the failure count. */
+  /** Lifts a sign-in lock and a lock on asking for second approvals, and clears both failure counts. */
   async unlock(actor: AuditActor, id: string, ip: string | null): Promise<OperatorView> {
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
       const before = await repo.getOperator(trx, id);
       if (!before) throw new AppError('NOT_FOUND', { resource: OPERATOR, id });
-      await repo.updateOperator(trx, id, { failed_logins: 0, locked_until: null, updated_at: now });
+      await repo.updateOperator(trx, id, {
+        failed_logins: 0,
+        locked_until: null,
+        failed_approvals: 0,
+        approvals_locked_until: null,
+        updated_at: now,
+      });
       await recordAudit(
         trx,
         {
@@ -269,8 +277,12 @@ export class OperatorsService {
           action: 'operator.unlock',
           entity: 'operator',
           entityId: id,
-          before: { failedLogins: before.failed_logins, lockedUntil: before.locked_until },
-          after: { failedLogins: 0, lockedUntil: null },
+          before: {
+            failedLogins: before.failed_logins,
+            lockedUntil: before.locked_until,
+            approvalsLockedUntil: before.approvals_locked_until,
+          },
+          after: { failedLogins: 0, lockedUntil: null, approvalsLockedUntil: null },
           ip,
         },
         now,

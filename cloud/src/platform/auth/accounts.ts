@@ -10,6 +10,7 @@ const VIEW_COLUMNS = [
   'active',
   'failed_logins',
   'locked_until',
+  'approvals_locked_until',
   'last_login_at',
   'password_changed_at',
   'must_change_password',
@@ -105,7 +106,16 @@ export async function updateOperator(
   trx: TransactionOf<AuthDb>,
   id: string,
   changes: Partial<
-    Pick<OperatorsTable, 'display_name' | 'active' | 'failed_logins' | 'locked_until' | 'updated_at'>
+    Pick<
+      OperatorsTable,
+      | 'display_name'
+      | 'active'
+      | 'failed_logins'
+      | 'locked_until'
+      | 'failed_approvals'
+      | 'approvals_locked_until'
+      | 'updated_at'
+    >
   >,
 ): Promise<void> {
   await trx.updateTable('operators').set(changes).where('id', '=', id).execute();

@@ -143,6 +143,34 @@ describe.each(databaseBackends())('sign-in on $name', (backend) => {
     ]);
   });
 
+  it('an administrator’s unlock also lifts a lock on asking for second approvals, shown on the operator', async () => {
+    const id = env.operators.cashier.id;
+    const until = Date.now() + 15 * 60_000;
+    await env.test.database.db
+      .updateTable('operators')
+      .set({ failed_approvals: 5, approvals_locked_until: until })
+      .where('id', '=', id)
+      .execute();
+    const listed = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/operators?q=${env.operators.cashier.username}`,
+      headers: env.as('admin'),
+    });
+    expect(listed.json().items[0]).toMatchObject({ lockedUntil: null, approvalsLockedUntil: until });
+    const unlock = await env.app.inject({
+      method: 'POST',
+      url: `/api/v1/operators/${id}/unlock`,
+      headers: env.as('admin'),
+    });
+    expect(unlock.statusCode, unlock.body).toBe(200);
+    expect(unlock.json()).toMatchObject({ lockedUntil: null, approvalsLockedUntil: null });
+    const row = await env.test.database.db
+      .selectFrom('operators')
+      .select(['failed_approvals', 'approvals_locked_until'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ failed_approvals: 0, approvals_locked_until: null });
+  });
   it('tells a locked account, an unknown name, an inactive account and a wrong password apart by nothing', async () => {
     for (let i = 0; i < 5; i++) await login(env, 'test_agency', 'wrong-password');
     await env.test.database.db

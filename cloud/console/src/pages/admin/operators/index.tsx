@@ -34,8 +34,13 @@ export function roleName(roles: readonly Role[] | undefined, code: string): stri
   return role ? role.name[currentLanguage()] : code;
 }
 
+function lockedAt(until: number | null): boolean {
+  return until !== null && until > Date.now();
+}
+
+/** Signing in, or asking for second approvals (too many wrong approver passwords): the unlock lifts both. */
 function isLocked(operator: Operator): boolean {
-  return operator.lockedUntil !== null && operator.lockedUntil > Date.now();
+  return lockedAt(operator.lockedUntil) || lockedAt(operator.approvalsLockedUntil);
 }
 
 function mustChange(operator: Operator): boolean {
@@ -168,11 +173,20 @@ export default function OperatorsPage() {
                 ) : (
                   <Tag>{t('operators.inactive')}</Tag>
                 )}
-                {isLocked(operator) ? (
+                {lockedAt(operator.lockedUntil) ? (
                   <Tooltip
                     title={t('operators.lockedUntil', { time: formatDateTime(operator.lockedUntil!, zone) })}
                   >
                     <Tag color="red">{t('operators.locked')}</Tag>
+                  </Tooltip>
+                ) : null}
+                {lockedAt(operator.approvalsLockedUntil) ? (
+                  <Tooltip
+                    title={t('operators.lockedUntil', {
+                      time: formatDateTime(operator.approvalsLockedUntil!, zone),
+                    })}
+                  >
+                    <Tag color="volcano">{t('operators.approvalsLocked')}</Tag>
                   </Tooltip>
                 ) : null}
                 {mustChange(operator) ? <Tag color="orange">{t('operators.mustChange')}</Tag> : null}
