@@ -3,6 +3,7 @@
  * (zeroRuntime): generating them in the browser cost the till several hundred milliseconds at every cold start.
  */
 import 'antd/dist/antd.css';
+import './console.css';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';

@@ -78,7 +78,8 @@ export function OccupancyPanel({ siteId, zoneId }: { siteId?: string; zoneId?: s
           icon={muted ? <MutedOutlined /> : <SoundOutlined />}
           onClick={toggle}
           aria-pressed={muted}
-          aria-label={t('occupancy.sound')}
+          // The visible state leads the name, the purpose follows (the name must contain what is shown).
+          aria-label={`${muted ? t('occupancy.soundOff') : t('occupancy.soundOn')} · ${t('occupancy.sound')}`}
           data-testid="mute-toggle"
         >
           {muted ? t('occupancy.soundOff') : t('occupancy.soundOn')}
