@@ -8,6 +8,7 @@ const chunk = (fileName: string, imports: string[], extra: Record<string, unknow
   isEntry: false,
   isDynamicEntry: false,
   facadeModuleId: null,
+  modules: {},
   ...extra,
 });
 

@@ -6,44 +6,22 @@
  * the head start.
  */
 import type { Plugin } from 'vite';
+import { type Bundle, chunksOf, closure } from './chunk-graph.js';
 
 const PAGE_MODULE = /[\\/]src[\\/]pages[\\/](?:[^\\/]+[\\/])*([^\\/]+)[\\/]index\.tsx$/;
 
-interface Chunk {
-  type: 'chunk';
-  fileName: string;
-  isEntry: boolean;
-  isDynamicEntry: boolean;
-  facadeModuleId: string | null;
-  imports: string[];
-}
-type Bundle = Record<string, Chunk | { type: 'asset' }>;
-
-/** The chunk and every chunk it imports statically, by file name. */
-function closure(bundle: Bundle, start: string): Set<string> {
-  const seen = new Set<string>();
-  const queue = [start];
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    const chunk = bundle[name];
-    if (seen.has(name) || chunk?.type !== 'chunk') continue;
-    seen.add(name);
-    queue.push(...chunk.imports);
-  }
-  return seen;
-}
-
 /** The page → chunks map, from the written bundle. */
 export function pageChunks(bundle: Bundle, base = '/'): Record<string, string[]> {
-  const chunks = Object.values(bundle).filter((chunk): chunk is Chunk => chunk.type === 'chunk');
-  const shell = new Set(
-    chunks.filter((chunk) => chunk.isEntry).flatMap((chunk) => [...closure(bundle, chunk.fileName)]),
+  const chunks = chunksOf(bundle);
+  const shell = closure(
+    bundle,
+    chunks.filter((chunk) => chunk.isEntry).map((chunk) => chunk.fileName),
   );
   const map: Record<string, string[]> = {};
   for (const chunk of chunks) {
     const page = chunk.isDynamicEntry ? PAGE_MODULE.exec(chunk.facadeModuleId ?? '')?.[1] : undefined;
     if (!page) continue;
-    map[page] = [...closure(bundle, chunk.fileName)]
+    map[page] = [...closure(bundle, [chunk.fileName])]
       .filter((name) => !shell.has(name))
       .map((name) => base + name);
   }

@@ -9,19 +9,11 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
+import { type Bundle, type Chunk, chunksOf, closure } from './chunk-graph.js';
 
 const LIBRARY = /node_modules[\\/]/;
 /** Pages loaded on demand that still belong to the shell: every operator sees them before any other page. */
 const SHELL_PAGES = /[\\/]src[\\/]pages[\\/](sign-in|password)[\\/]/;
-
-interface BundleChunk {
-  type: 'chunk';
-  isEntry: boolean;
-  isDynamicEntry: boolean;
-  facadeModuleId: string | null;
-  imports: string[];
-  modules: Record<string, unknown>;
-}
 
 /**
  * In a scan build: writes the library module ids of the entry chunk, of the sign-in and password pages' chunks, and
@@ -33,21 +25,15 @@ export function recordShellModules(file = process.env.CONSOLE_SHELL_SCAN): Plugi
     apply: 'build',
     generateBundle(_options, bundle) {
       if (!file) return;
-      const chunks = bundle as unknown as Record<string, BundleChunk | { type: 'asset' }>;
-      const reached = (start: (chunk: BundleChunk) => boolean): string[] => {
-        const queue = Object.keys(chunks).filter((name) => {
-          const chunk = chunks[name];
-          return chunk?.type === 'chunk' && start(chunk);
-        });
-        const seen = new Set<string>();
+      const chunks = bundle as unknown as Bundle;
+      const reached = (start: (chunk: Chunk) => boolean): string[] => {
+        const starts = chunksOf(chunks)
+          .filter(start)
+          .map((chunk) => chunk.fileName);
         const modules = new Set<string>();
-        while (queue.length > 0) {
-          const name = queue.pop()!;
-          const chunk = chunks[name];
-          if (seen.has(name) || chunk?.type !== 'chunk') continue;
-          seen.add(name);
+        for (const name of closure(chunks, starts)) {
+          const chunk = chunks[name] as Chunk;
           for (const id of Object.keys(chunk.modules)) if (LIBRARY.test(id)) modules.add(id);
-          queue.push(...chunk.imports);
         }
         return [...modules].sort();
       };

@@ -48,7 +48,7 @@ type Outcome =
   | { readonly kind: 'ok'; readonly approver: AuditActor }
   | { readonly kind: 'requester_locked'; readonly until: number }
   | { readonly kind: 'same_operator' }
-  | { readonly kind: 'approver_locked'; readonly until: number }
+  | { readonly kind: 'approver_locked' }
   | { readonly kind: 'failed'; readonly lockedUntil: number | null };
 
 /** The approving operator, or throws (see the file comment). */
@@ -82,8 +82,7 @@ export async function checkApprover(
     let reason: FailureReason;
     if (!approver) reason = 'unknown_username';
     else if (approver.active !== 1) reason = 'inactive';
-    else if (isLocked(approver.locked_until, now))
-      return { kind: 'approver_locked', until: approver.locked_until };
+    else if (isLocked(approver.locked_until, now)) return { kind: 'approver_locked' };
     // A password changed between the check and now must not be accepted on the strength of the old one.
     else if (!passwordOk || approver.password_hash !== found.password_hash) reason = 'wrong_password';
     else if (approver.id === requesterId) return { kind: 'same_operator' };
