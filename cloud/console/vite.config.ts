@@ -4,6 +4,7 @@
  */
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { inlineEarlyReads } from './scripts/early-reads.js';
 import { preloadPageChunks } from './scripts/page-preload.js';
 import { libsGroups, recordShellModules } from './scripts/shell-modules.js';
 
@@ -11,7 +12,7 @@ const cloud = process.env.CLOUD_URL ?? 'http://localhost:8080';
 
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react(), recordShellModules(), preloadPageChunks()],
+  plugins: [react(), recordShellModules(), preloadPageChunks(), inlineEarlyReads()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

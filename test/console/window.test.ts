@@ -376,4 +376,40 @@ describe.skipIf(!haveChromium)('the ticket window', () => {
     expect(stock.state).toBe('sold');
     await page.getByTestId('language-switch').click();
   }, 120_000);
+
+  it('asks for the terminal’s first reads as the page opens, before its code has run, and fetches each once', async () => {
+    // Signed in at the terminal the first test chose: a new tab, with nothing cached.
+    const context = await browser.newContext({
+      storageState: await page.context().storageState(),
+      baseURL: cloud.url,
+    });
+    try {
+      const tab = await context.newPage();
+      await tab.goto('/window');
+      await tab.waitForFunction("document.activeElement?.id === 'window-type-list'", undefined, {
+        timeout: 30_000,
+      });
+      const entries = (await tab.evaluate(`performance.getEntriesByType('resource').map((entry) => ({
+        path: new URL(entry.name).pathname + new URL(entry.name).search,
+        start: entry.startTime,
+        end: entry.responseEnd,
+      }))`)) as { path: string; start: number; end: number }[];
+      const count = (prefix: string) => entries.filter((entry) => entry.path.startsWith(prefix)).length;
+      for (const read of [
+        '/api/v1/sites/park/windows/W01',
+        '/api/v1/ticket-types?siteId=park',
+        '/api/v1/capacity/availability?siteId=park&date=',
+        '/api/v1/stock/balances/mine',
+      ])
+        expect(count(read), read).toBe(1);
+      expect(entries.filter((entry) => entry.path === '/api/v1/sites/park')).toHaveLength(1);
+      // Asked for while the console's code was still arriving, not after it had run.
+      const code = entries.filter((entry) => entry.path.startsWith('/assets/') && entry.path.endsWith('.js'));
+      const lastCode = Math.max(...code.map((entry) => entry.end));
+      const types = entries.find((entry) => entry.path.startsWith('/api/v1/ticket-types'))!;
+      expect(types.start).toBeLessThan(lastCode);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

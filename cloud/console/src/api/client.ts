@@ -5,8 +5,9 @@
  */
 import { currentLanguage } from '../i18n';
 import { ApiError, networkError } from './errors';
+import { apiUrl, type Query } from './url';
 
-export type Query = Record<string, string | number | boolean | undefined | null>;
+export { apiUrl, type Query };
 
 export interface RequestOptions {
   readonly query?: Query;
@@ -23,14 +24,6 @@ const sessionEndedListeners = new Set<SessionEndedListener>();
 export function onSessionEnded(listener: SessionEndedListener): () => void {
   sessionEndedListeners.add(listener);
   return () => sessionEndedListeners.delete(listener);
-}
-
-export function apiUrl(path: string, query?: Query): string {
-  const url = new URL(path.startsWith('/api/') ? path : `/api/v1${path}`, window.location.origin);
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
-  }
-  return url.pathname + url.search;
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

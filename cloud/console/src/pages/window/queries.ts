@@ -4,42 +4,39 @@
  * anyone knows who is signed in, so their 401 does not end a session.
  */
 import { queryOptions } from '@tanstack/react-query';
-import { api, type Query } from '../../api/client';
+import { api } from '../../api/client';
 import type { Availability, MyStock, Site, TicketType, TicketWindow } from '../../api/types';
+import { type Read, reads } from './reads';
 
-function read<T>(atBoot: boolean, path: string, query?: Query): Promise<T> {
+function read<T>(atBoot: boolean, { path, query }: Read): Promise<T> {
   return atBoot ? api.preload<T>(path, query) : api.get<T>(path, query);
 }
 
 export function siteQuery(siteId: string, atBoot = false) {
   return queryOptions({
     queryKey: ['sites', 'one', siteId],
-    queryFn: () => read<Site>(atBoot, `/sites/${encodeURIComponent(siteId)}`),
+    queryFn: () => read<Site>(atBoot, reads.site(siteId)),
   });
 }
 
 export function windowQuery(siteId: string, windowId: string, atBoot = false) {
   return queryOptions({
     queryKey: ['windows', 'one', siteId, windowId],
-    queryFn: () =>
-      read<TicketWindow>(
-        atBoot,
-        `/sites/${encodeURIComponent(siteId)}/windows/${encodeURIComponent(windowId)}`,
-      ),
+    queryFn: () => read<TicketWindow>(atBoot, reads.window(siteId, windowId)),
   });
 }
 
 export function siteTypesQuery(siteId: string, atBoot = false) {
   return queryOptions({
     queryKey: ['ticket-types', 'list', { siteId }],
-    queryFn: () => read<TicketType[]>(atBoot, '/ticket-types', { siteId }),
+    queryFn: () => read<TicketType[]>(atBoot, reads.siteTypes(siteId)),
   });
 }
 
 export function availabilityQuery(siteId: string, date: string, atBoot = false) {
   return queryOptions({
     queryKey: ['capacity', 'one', siteId, date],
-    queryFn: () => read<Availability>(atBoot, '/capacity/availability', { siteId, date }),
+    queryFn: () => read<Availability>(atBoot, reads.availability(siteId, date)),
     refetchInterval: 10_000,
     staleTime: 5_000,
   });
@@ -48,7 +45,7 @@ export function availabilityQuery(siteId: string, date: string, atBoot = false) 
 export function myStockQuery(atBoot = false) {
   return queryOptions({
     queryKey: ['stock', 'mine'],
-    queryFn: () => read<MyStock>(atBoot, '/stock/balances/mine'),
+    queryFn: () => read<MyStock>(atBoot, reads.myStock()),
     staleTime: 30_000,
   });
 }
