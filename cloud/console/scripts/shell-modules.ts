@@ -14,6 +14,12 @@ import { type Bundle, type Chunk, chunksOf, closure } from './chunk-graph.js';
 const LIBRARY = /node_modules[\\/]/;
 /** Pages loaded on demand that still belong to the shell: every operator sees them before any other page. */
 const SHELL_PAGES = /[\\/]src[\\/]pages[\\/](sign-in|password)[\\/]/;
+/**
+ * The ticket window: the page a cashier opens cold at the start of a shift, with a queue waiting. Its libraries
+ * travel apart from the rest (`till`), so opening it does not download and compile the tables, date pickers and
+ * trees of every back-office page.
+ */
+const TILL_PAGE = /[\\/]src[\\/]pages[\\/]window[\\/]index\.tsx$/;
 
 /**
  * In a scan build: writes the library module ids of the entry chunk, of the sign-in and password pages' chunks, and
@@ -40,27 +46,34 @@ export function recordShellModules(file = process.env.CONSOLE_SHELL_SCAN): Plugi
       const recorded: ShellModules = {
         entry: reached((chunk) => chunk.isEntry),
         pages: reached((chunk) => chunk.isDynamicEntry && SHELL_PAGES.test(chunk.facadeModuleId ?? '')),
+        till: reached((chunk) => chunk.isDynamicEntry && TILL_PAGE.test(chunk.facadeModuleId ?? '')),
       };
       writeFileSync(file, JSON.stringify(recorded));
     },
   };
 }
 
-/** Library modules by where the scan build found them: with the entry, or with the sign-in and password pages. */
+/**
+ * Library modules by where the scan build found them: with the entry, with the sign-in and password pages, with the
+ * ticket window (statically: what its first screen loads).
+ */
 interface ShellModules {
   entry: string[];
   pages: string[];
+  till: string[];
 }
 
 /**
  * The chunk groups, when a scan build has recorded the shell's libraries: `forms` for what sign-in and password
- * add to the entry (otherwise eight small files every page then asks for again), `libs` for all the rest.
+ * add to the entry (otherwise eight small files every page then asks for again), `till` for what the ticket window
+ * adds to those, `libs` for all the rest.
  */
 export function libsGroups(file = process.env.CONSOLE_SHELL_MODULES) {
   if (!file || !existsSync(file)) return [];
   const recorded = JSON.parse(readFileSync(file, 'utf8')) as ShellModules;
   const entry = new Set(recorded.entry);
   const pages = new Set(recorded.pages.filter((id) => !entry.has(id)));
+  const till = new Set(recorded.till.filter((id) => !entry.has(id) && !pages.has(id)));
   // Only the captured modules: following their imports would pull the entry's own libraries (React) in too.
   return [
     {
@@ -70,8 +83,14 @@ export function libsGroups(file = process.env.CONSOLE_SHELL_MODULES) {
       includeDependenciesRecursively: false,
     },
     {
+      name: 'till',
+      test: (id: string) => till.has(id),
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
+    {
       name: 'libs',
-      test: (id: string) => LIBRARY.test(id) && !entry.has(id) && !pages.has(id),
+      test: (id: string) => LIBRARY.test(id) && !entry.has(id) && !pages.has(id) && !till.has(id),
       priority: 1,
       includeDependenciesRecursively: false,
     },

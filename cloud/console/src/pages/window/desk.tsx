@@ -8,7 +8,13 @@
  * The sale is sent with one Idempotency-Key per sale intent (intent.ts), so a double press or a retry after a lost
  * answer shows the sale already made instead of selling twice.
  */
-import { CloseOutlined, MinusOutlined, PlusOutlined, SwapOutlined } from '@ant-design/icons';
+import {
+  CalendarOutlined,
+  CloseOutlined,
+  MinusOutlined,
+  PlusOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -16,8 +22,8 @@ import {
   Button,
   Card,
   Col,
-  DatePicker,
   Empty,
+  Input,
   InputNumber,
   Radio,
   Row,
@@ -25,8 +31,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError } from '../../api/errors';
@@ -40,7 +45,8 @@ import type {
   TicketType,
   TicketWindow,
 } from '../../api/types';
-import { describeError, QueryView } from '../../components/feedback';
+import { describeError, Loading, QueryView } from '../../components/feedback';
+import { lazyPart } from '../../components/lazy-part';
 import { type Scan, type ScannerKey, useScanner } from '../../components/use-scanner';
 import { formatFen } from '../../format/money';
 import { today as todayIn } from '../../format/time';
@@ -94,13 +100,38 @@ import {
   sold,
 } from './intent';
 import { ShortcutLegend, type Stage } from './legend';
-import { LookupDrawer } from './lookup-drawer';
-import { PaymentPanel, payInputId } from './payment';
+import { nameIn } from './names';
+import { PaymentPanel } from './payment';
+import { printUrls } from './print-urls';
 import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
-import { printUrls, Receipt } from './receipt';
 import { type FieldKey, fieldOf, holderField, payField } from './refusals';
-import { nameIn } from './setup';
-import { focusMethod, METHOD_KEYS, METHODS, settle, type Tenders, typeAmount, UNTOUCHED } from './tenders';
+import {
+  focusMethod,
+  METHOD_KEYS,
+  METHODS,
+  payInputId,
+  settle,
+  type Tenders,
+  typeAmount,
+  UNTOUCHED,
+} from './tenders';
+
+/*
+ * What the till's first screen does without: the receipt (tables), the lookup (drawer, descriptions) and the date
+ * picker load apart, so a cold till takes the keyboard sooner; the desk asks for them as soon as it is shown.
+ */
+const Receipt = lazyPart(
+  () => import('./receipt'),
+  (module) => module.Receipt,
+);
+const LookupDrawer = lazyPart(
+  () => import('./lookup-drawer'),
+  (module) => module.LookupDrawer,
+);
+const VisitDatePicker = lazyPart(
+  () => import('./visit-date'),
+  (module) => module.VisitDatePicker,
+);
 
 type SaleBody = {
   siteId: string;
@@ -185,6 +216,10 @@ export function Desk({
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<FieldKey, string>>>({});
   const [sale, setSale] = useState<Sale | null>(null);
   const [lookupCode, setLookupCode] = useState<string | null>(null);
+  // The drawer is drawn from the first scan on, and stays drawn so that it can slide shut.
+  const lookupUsed = useRef(false);
+  if (lookupCode !== null) lookupUsed.current = true;
+  useEffect(() => whenIdle(() => void Promise.all([Receipt.preload(), LookupDrawer.preload()])), []);
   const sentRef = useRef<{ lineKeys: string[]; methods: SaleBody['payments'][number]['method'][] }>({
     lineKeys: [],
     methods: [],
@@ -577,13 +612,15 @@ export function Desk({
     <>
       {header}
       {stage === 'done' && sale ? (
-        <Receipt
-          sale={sale}
-          zone={zone}
-          onNext={nextCustomer}
-          onPrint={print}
-          aside={<ShortcutLegend stage="done" />}
-        />
+        <Suspense fallback={<Loading />}>
+          <Receipt
+            sale={sale}
+            zone={zone}
+            onNext={nextCustomer}
+            onPrint={print}
+            aside={<ShortcutLegend stage="done" />}
+          />
+        </Suspense>
       ) : (
         <QueryView query={typesQuery}>
           {() =>
@@ -700,16 +737,30 @@ export function Desk({
           }
         </QueryView>
       )}
-      <LookupDrawer
-        code={lookupCode}
-        zone={zone}
-        onClose={() => {
-          setLookupCode(null);
-          if (stageRef.current === 'cart') focusSoon(TYPE_LIST_ID);
-        }}
-      />
+      {lookupUsed.current ? (
+        <Suspense fallback={null}>
+          <LookupDrawer
+            code={lookupCode}
+            zone={zone}
+            onClose={() => {
+              setLookupCode(null);
+              if (stageRef.current === 'cart') focusSoon(TYPE_LIST_ID);
+            }}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
+}
+
+/** Runs `work` when the browser has an idle moment (at the latest after two seconds), unless the desk goes first. */
+function whenIdle(work: () => void): () => void {
+  if (typeof window.requestIdleCallback === 'function') {
+    const id = window.requestIdleCallback(work, { timeout: 2_000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(work, 0);
+  return () => window.clearTimeout(id);
 }
 
 function withoutFields(
@@ -948,19 +999,27 @@ function VisitPanel({
   return (
     <Card size="small" title={t('visit.title')} data-testid="visit">
       <Space wrap align="center">
-        <DatePicker
-          value={dayjs(visitDate)}
-          allowClear={false}
-          disabled={locked}
-          format="YYYY-MM-DD"
-          aria-label={t('visit.date')}
-          disabledDate={(day) => {
-            const text = day.format('YYYY-MM-DD');
-            return text < today || text > lastDay;
-          }}
-          onChange={(day) => day && onDate(day.format('YYYY-MM-DD'))}
-          data-testid="visit-date"
-        />
+        <Suspense
+          fallback={
+            <Input
+              readOnly
+              value={visitDate}
+              disabled={locked}
+              aria-label={t('visit.date')}
+              suffix={<CalendarOutlined />}
+              style={{ width: 150 }}
+            />
+          }
+        >
+          <VisitDatePicker
+            value={visitDate}
+            today={today}
+            lastDay={lastDay}
+            disabled={locked}
+            label={t('visit.date')}
+            onChange={onDate}
+          />
+        </Suspense>
         <Button onClick={() => onDate(today)} disabled={locked || visitDate === today}>
           {t('visit.today')}
         </Button>

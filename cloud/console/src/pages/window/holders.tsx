@@ -11,8 +11,8 @@ import { formatFen } from '../../format/money';
 import { currentLanguage } from '../../i18n';
 import { type Cart, type CartLine, type Holder, holdersOf } from './cart';
 import { ageOn, type IdCheck } from './id-number';
+import { nameIn } from './names';
 import { type FieldKey, holderField } from './refusals';
-import { nameIn } from './setup';
 
 export interface HolderQuote {
   readonly quote: TicketQuote | undefined;

@@ -4,14 +4,20 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Result } from 'antd';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/errors';
 import { ErrorState, Loading } from '../../components/feedback';
+import { lazyPart } from '../../components/lazy-part';
 import { Desk } from './desk';
 import { siteQuery, windowQuery } from './queries';
-import { TerminalSetup } from './setup';
 import { forgetTerminal, loadTerminal, saveTerminal, type Terminal } from './terminal';
+
+/** Chosen once per terminal: its selectors load only when a terminal has no window yet (or changes it). */
+const TerminalSetup = lazyPart(
+  () => import('./setup'),
+  (module) => module.TerminalSetup,
+);
 
 function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
@@ -77,16 +83,18 @@ export default function WindowPage() {
         {gone ? (
           <Alert type="warning" showIcon title={t('setup.goneChosen')} style={{ marginBottom: 16 }} />
         ) : null}
-        <TerminalSetup
-          current={terminal}
-          onChosen={(chosen) => {
-            saveTerminal(chosen);
-            setTerminal(chosen);
-            setChoosing(false);
-            setGone(false);
-          }}
-          onCancel={terminal && !gone ? () => setChoosing(false) : undefined}
-        />
+        <Suspense fallback={<Loading />}>
+          <TerminalSetup
+            current={terminal}
+            onChosen={(chosen) => {
+              saveTerminal(chosen);
+              setTerminal(chosen);
+              setChoosing(false);
+              setGone(false);
+            }}
+            onCancel={terminal && !gone ? () => setChoosing(false) : undefined}
+          />
+        </Suspense>
       </>
     );
   }

@@ -10,7 +10,7 @@ import { api } from '../../api/client';
 import type { LookupResult } from '../../api/types';
 import { EmptyState, QueryView } from '../../components/feedback';
 import { formatDateTime } from '../../format/time';
-import { nameIn } from './setup';
+import { nameIn } from './names';
 
 const STATUS_COLORS: Record<string, string> = {
   active: 'green',

@@ -9,11 +9,7 @@ import type { PaymentMethod } from '../../api/types';
 import { ErrorAlert } from '../../components/feedback';
 import { formatFen } from '../../format/money';
 import { type FieldKey, payField } from './refusals';
-import { METHOD_KEYS, METHODS, type Settlement, shownText, type Tenders } from './tenders';
-
-export function payInputId(method: PaymentMethod): string {
-  return `pay-${method}`;
-}
+import { METHOD_KEYS, METHODS, payInputId, type Settlement, shownText, type Tenders } from './tenders';
 
 export function PaymentPanel({
   totalFen,

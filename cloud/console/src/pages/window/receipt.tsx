@@ -8,23 +8,13 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Col, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, apiUrl } from '../../api/client';
+import { api } from '../../api/client';
 import type { Sale } from '../../api/types';
 import { ErrorAlert } from '../../components/feedback';
 import { formatFen } from '../../format/money';
 import { formatDateTime, formatTime } from '../../format/time';
-import { nameIn } from './setup';
-
-export function printUrls(saleId: string) {
-  const base = `/sales/${encodeURIComponent(saleId)}`;
-  return {
-    tickets: apiUrl(`${base}/tickets.pdf`),
-    ticketsA4: apiUrl(`${base}/tickets.pdf`, { page: 'a4' }),
-    receipt: apiUrl(`${base}/receipt.pdf`),
-    escposTickets: apiUrl(`${base}/escpos`, { what: 'tickets' }),
-    escposReceipt: apiUrl(`${base}/escpos`, { what: 'receipt' }),
-  };
-}
+import { nameIn } from './names';
+import { printUrls } from './print-urls';
 
 /** HH:MM in the zone; a slot that ends at midnight ends at 24:00, not 00:00. */
 function clock(epochMs: number, zone: string, end = false): string {

@@ -9,15 +9,11 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { SitePage, WindowPage } from '../../api/types';
 import { ErrorAlert, Loading, QueryView } from '../../components/feedback';
-import { currentLanguage } from '../../i18n';
+import { nameIn } from './names';
 import type { Terminal } from './terminal';
 
 /** One page of the venue lists is plenty for a selector (the API allows up to 500 per page). */
 const PAGE = 500;
-
-export function nameIn(name: { zh: string; en: string }): string {
-  return currentLanguage() === 'en' ? name.en : name.zh;
-}
 
 function NoWindows({ what }: { what: 'sites' | 'windows' }) {
   const { t } = useTranslation('window');

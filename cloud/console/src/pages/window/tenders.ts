@@ -12,6 +12,12 @@ import { fenToYuanText, parseYuan } from '../../format/money';
 
 /** The API's PAYMENT_METHODS in the order the window offers them; the Record below keeps the list complete. */
 export const METHODS = ['cash', 'bank_card', 'wechat', 'alipay'] as const satisfies readonly PaymentMethod[];
+
+/** The id of a method's amount input, which keys move the focus to. */
+export function payInputId(method: PaymentMethod): string {
+  return `pay-${method}`;
+}
+
 export const METHOD_KEYS: Readonly<Record<PaymentMethod, string>> = {
   cash: 'F6',
   bank_card: 'F7',
