@@ -159,7 +159,13 @@ function buildServices(options: BuildOptions): CloudServices {
     passages: new PassageIngestion(
       db,
       occupancy,
-      [reservationPassageHook(), ticketPassageHook(tickets), ...(options.extraPassageHooks ?? [])],
+      [
+        reservationPassageHook(),
+        ticketPassageHook(tickets, (trx, typeId, version) =>
+          ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
+        ),
+        ...(options.extraPassageHooks ?? []),
+      ],
       passageHub,
     ),
     passageRecords: new PassageRecords(db, { timeZone: config.venueTimezone, now }),

@@ -31,6 +31,7 @@ export type {
   ScanJournal,
   UsageHistory,
 } from './core/ports.js';
+export { CRASH_POINT_ENV, CRASH_POINTS, type CrashPoint } from './crash-points.js';
 export * from './drivers/index.js';
 export { GateLink, type GateLinkOptions } from './link/gate-link.js';
 export { FIRMWARE, type RunningAgent, type StartAgentOptions, startAgent } from './main.js';

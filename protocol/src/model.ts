@@ -108,6 +108,12 @@ export const ticketTypeRulesSchema = z.strictObject({
     .default(0),
   /** Whether exits consume nothing and are always allowed for a valid credential (the usual case). */
   exitFree: z.boolean().default(true),
+  /**
+   * Whether an unconfirmed passage (the turnstile was released, then the gate restarted before its passage sensor
+   * spoke) uses an entry. Absent = true: the relay opened, so the visitor may well be inside. Optional rather than
+   * defaulted, so a config only carries it for the types that set it.
+   */
+  unconfirmedUsesEntry: z.boolean().optional(),
 });
 export type TicketTypeRules = z.infer<typeof ticketTypeRulesSchema>;
 

@@ -76,14 +76,15 @@ export class GateAgentProcess {
     return new GateAgentProcess(gateId, options);
   }
 
-  private spawn(): void {
+  /** `env` adds to the test's environment for this process only (e.g. a crash point, gate-crash.test.ts). */
+  private spawn(env: Record<string, string> = {}): void {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'simulators/src/sim-agent/main.ts', 'start', '--config', this.configPath],
       {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, NODE_ENV: 'test' },
+        env: { ...process.env, NODE_ENV: 'test', ...env },
       },
     );
     this.child = child;
@@ -126,9 +127,23 @@ export class GateAgentProcess {
   }
 
   /** Starts the agent again on the same config and data directory; the previous process must have ended. */
-  restart(): void {
+  restart(env: Record<string, string> = {}): void {
     if (this.running) throw new Error(`${this.gateId}: restart while the agent still runs`);
-    this.spawn();
+    this.spawn(env);
+  }
+
+  /** The agent's SQLite store, to open read-only beside it (as `gate-agent status` does). */
+  get storePath(): string {
+    return join(this.folder, 'data', 'gate.db');
+  }
+
+  /** Stops the current process as the service manager does (SIGTERM), keeping its data for a restart. */
+  async end(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const killed = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await this.exited;
+    clearTimeout(killed);
   }
 
   /** Types a code on the agent's stdin as a keyboard-wedge scanner would. */
@@ -162,12 +177,7 @@ export class GateAgentProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.running) {
-      this.child.kill('SIGTERM');
-      const killed = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-      await this.exited;
-      clearTimeout(killed);
-    }
+    await this.end();
     rmSync(this.folder, { recursive: true, force: true });
   }
 }

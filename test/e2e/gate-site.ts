@@ -59,6 +59,8 @@ export interface GateSiteOptions {
   readonly maxReconnectMs?: number;
   /** The embedded broker's port (a restarted cloud takes the same one); 0 = a free port. */
   readonly port?: number;
+  /** The cloud's database: SQLite (the default) or PostgreSQL when TEST_DATABASE_URL names one. */
+  readonly database?: 'sqlite' | 'postgres';
 }
 
 export class GateSite {
@@ -92,8 +94,9 @@ export class GateSite {
   }
 
   private async boot(): Promise<void> {
-    const [sqlite] = databaseBackends();
-    this.test = await sqlite!.create();
+    const backend = databaseBackends().find((b) => b.name === (this.options.database ?? 'sqlite'));
+    if (!backend) throw new Error(`no ${this.options.database} database for this run`);
+    this.test = await backend.create();
     const { gates, broker } = this.options;
     await seedGateSite(
       this.db,

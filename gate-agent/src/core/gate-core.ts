@@ -136,6 +136,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    this.#settleCutShortAdmits();
     this.#hw.scanner.on('line', this.#onLine);
     this.#hw.cardReader.on('card', this.#onCard);
     this.#outputs.listen();
@@ -144,6 +145,21 @@ export class GateCore extends Emitter<GateCoreEvents> {
     this.#modes.remember();
     await this.#applyOutputs();
     if (this.#modes.mode === 'emergency_open') this.#sayEmergency();
+  }
+
+  /**
+   * Admits the previous run released (or was about to release) but never settled — it died between the relay and
+   * the passage sensor — become unconfirmed passages, before any new scan is decided on the entries they use.
+   */
+  #settleCutShortAdmits(): void {
+    const settled = this.#store.settleAdmitIntents();
+    for (const event of settled) {
+      this.#log.warn(
+        { eventId: event.eventId, ticketId: event.ticketId, at: event.at, direction: event.direction },
+        'unconfirmed passage settled',
+      );
+    }
+    if (settled.length > 0) this.emit('event');
   }
 
   /** Stops taking scans; the scan being handled (a person walking through) finishes first. */

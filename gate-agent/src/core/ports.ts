@@ -57,9 +57,17 @@ export interface UsageHistory {
 
 /** Where the result of a scan is kept, with the event the link delivers to the cloud. */
 export interface ScanJournal {
-  /** The passage, the entry it consumed (if any) and its event, all on disk or none. */
+  /**
+   * An admit about to release the turnstile, on disk before the relay fires: `event` is the passage as reported if
+   * the agent dies before it is settled (unconfirmed), `consumesEntry` whether that passage then uses an entry.
+   */
+  recordAdmitIntent(intent: { readonly event: PassageEvent; readonly consumesEntry: boolean }): void;
+  /** The passage, the entry it consumed (if any) and its event, all on disk or none; it settles its admit intent. */
   recordPassage(event: PassageEvent, options: { readonly consumesEntry: boolean }): void;
-  recordDenial(event: DenialEvent): void;
+  /** A refusal; a NO_PASSAGE names the admit intent it settles, removed in the same transaction. */
+  recordDenial(event: DenialEvent, options?: { readonly settlesIntent?: string }): void;
+  /** At start-up: every admit intent a crash left behind becomes its unconfirmed passage; returns them. */
+  settleAdmitIntents(): PassageEvent[];
 }
 
 /** What the gate remembers across a restart: the config in force, the mode and deny-unauthorized. */

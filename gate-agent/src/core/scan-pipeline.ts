@@ -10,10 +10,12 @@ import {
   decide,
   type GateTexts,
   type LedLines,
+  type PassageEvent,
   reasonTexts,
   type TicketTypeRules,
   type ValidateResponse,
 } from '@scenic/protocol';
+import { crashPoint } from '../crash-points.js';
 import { type PassageSensor, waitForPassage } from '../drivers/index.js';
 import type { GateModes } from './gate-modes.js';
 import type { LaneOutputs } from './lane-outputs.js';
@@ -73,6 +75,8 @@ interface Refusal {
   readonly entriesLeft?: number | null;
   /** The visitor was admitted but did not pass (NO_PASSAGE). */
   readonly admitted?: boolean;
+  /** The admit intent this NO_PASSAGE settles. */
+  readonly settlesIntent?: string;
 }
 
 /**
@@ -109,7 +113,7 @@ export class ScanPipeline {
     const rules = resolved.record ? (modes.active!.rules.get(resolved.record.typeId) ?? null) : null;
     const verdict = await this.#decide(resolved, rules);
     const { decision } = verdict;
-    if (decision.admit) return this.#admit(resolved, verdict);
+    if (decision.admit) return this.#admit(resolved, verdict, rules);
     if (!UNAUTHORIZED.has(decision.reason)) {
       return this.#deny(resolved, { ticketId, reason: decision.reason, entriesLeft: decision.entriesLeft });
     }
@@ -175,13 +179,41 @@ export class ScanPipeline {
     }
   }
 
-  async #admit(resolved: Extract<Resolved, { ok: true }>, verdict: Verdict): Promise<ScanOutcome> {
+  async #admit(
+    resolved: Extract<Resolved, { ok: true }>,
+    verdict: Verdict,
+    rules: TicketTypeRules | null,
+  ): Promise<ScanOutcome> {
     const { outputs, scanDirection: direction } = this.#o;
     const { decision, decidedOffline, correlationId } = verdict;
     const record = verdict.record!;
     const config = this.#o.modes.active!.config;
+    const consumesEntry = direction === 'in' && record.entriesTotal !== null;
+    const eventId = randomUUID();
+    const passageEvent = (at: number): PassageEvent => ({
+      type: 'passage',
+      v: 1,
+      eventId,
+      gateId: this.#o.gateId,
+      at,
+      ticketId: record.ticketId,
+      credentialKind: resolved.kind,
+      direction,
+      persons: decision.persons,
+      entriesLeft: decision.entriesLeft,
+      decidedOffline,
+      correlationId,
+    });
+    crashPoint('before-pulse');
+    // Written down before the relay fires: a crash from here until the passage is settled leaves this row, and the
+    // next start reports it as an unconfirmed passage — the visitor may be inside — instead of losing it.
+    this.#o.store.recordAdmitIntent({
+      event: { ...passageEvent(this.#o.now()), unconfirmed: true },
+      consumesEntry: consumesEntry && (rules?.unconfirmedUsesEntry ?? true),
+    });
     outputs.release(this.#o.relayPulseMs ?? config.relayPulseMs);
     outputs.announce(decision, 'green');
+    crashPoint('after-pulse');
     const swallow = direction === 'out' && resolved.kind === 'card' && record.entriesTotal === 1;
     // A reusable card (member, count, period) goes back before the visitor walks, or it would stay in the slot.
     if (resolved.kind === 'card' && !swallow) await outputs.returnCard();
@@ -196,25 +228,12 @@ export class ScanPipeline {
         reason: 'NO_PASSAGE',
         entriesLeft: decision.entriesLeft,
         admitted: true,
+        settlesIntent: eventId,
       });
     }
-    this.#o.store.recordPassage(
-      {
-        type: 'passage',
-        v: 1,
-        eventId: randomUUID(),
-        gateId: this.#o.gateId,
-        at: passage.at,
-        ticketId: record.ticketId,
-        credentialKind: resolved.kind,
-        direction,
-        persons: decision.persons,
-        entriesLeft: decision.entriesLeft,
-        decidedOffline,
-        correlationId,
-      },
-      { consumesEntry: direction === 'in' && record.entriesTotal !== null },
-    );
+    crashPoint('after-sensor');
+    this.#o.store.recordPassage(passageEvent(passage.at), { consumesEntry });
+    crashPoint('after-store');
     this.#o.counters.admits++;
     this.#o.onEvent();
     // A single-use card has done its job once its holder is out: keep it for reissue.
@@ -242,18 +261,21 @@ export class ScanPipeline {
     }
     this.#o.counters.denies++;
     if (reason !== 'OK') {
-      this.#o.store.recordDenial({
-        type: 'denial',
-        v: 1,
-        eventId: randomUUID(),
-        gateId: this.#o.gateId,
-        at: this.#o.now(),
-        direction: this.#o.scanDirection,
-        reason,
-        credentialKind: resolved.kind,
-        ticketId,
-        codeHash: resolved.codeHash,
-      });
+      this.#o.store.recordDenial(
+        {
+          type: 'denial',
+          v: 1,
+          eventId: randomUUID(),
+          gateId: this.#o.gateId,
+          at: this.#o.now(),
+          direction: this.#o.scanDirection,
+          reason,
+          credentialKind: resolved.kind,
+          ticketId,
+          codeHash: resolved.codeHash,
+        },
+        refusal.settlesIntent === undefined ? {} : { settlesIntent: refusal.settlesIntent },
+      );
       this.#o.onEvent();
     }
     if (resolved.kind === 'card') await outputs.returnCard();

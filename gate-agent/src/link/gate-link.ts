@@ -16,6 +16,7 @@ import {
 } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Log } from '../core/ports.js';
+import { crashPoint } from '../crash-points.js';
 import { CommandHandler } from './command-handler.js';
 import { OnlineValidation } from './online-validation.js';
 import type { LinkCore, LinkStore } from './ports.js';
@@ -237,9 +238,11 @@ export class GateLink {
               this.#queuedSeq = 0;
               return;
             }
+            crashPoint('before-mark-sent');
             this.#o.store.outbox.markSent(entry.seq);
             this.drain();
           });
+          crashPoint('after-send');
         }
       }
     } finally {

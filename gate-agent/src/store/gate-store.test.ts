@@ -119,6 +119,53 @@ describe('passages and pending entries', () => {
   });
 });
 
+describe('admit intents', () => {
+  const unconfirmed = (n: number) => ({ ...passage(n), unconfirmed: true });
+
+  it('settles each intent once, as an unconfirmed passage with its entry as the intent said', () => {
+    store.recordAdmitIntent({ event: unconfirmed(1), consumesEntry: true });
+    store.recordAdmitIntent({ event: unconfirmed(2), consumesEntry: false });
+    store.recordAdmitIntent({ event: unconfirmed(3), consumesEntry: true });
+    // 3 was settled normally: its passage (confirmed) removes the intent in the same transaction.
+    store.recordPassage(passage(3), { consumesEntry: true });
+    expect(store.settleAdmitIntents().map((e) => e.eventId)).toEqual([
+      passage(1).eventId,
+      passage(2).eventId,
+    ]);
+    expect(store.settleAdmitIntents()).toEqual([]);
+    const sent = store.outbox.pendingAfter(0, 10).map((e) => JSON.parse(e.payload) as PassageEvent);
+    expect(sent.map((e) => [e.eventId, e.unconfirmed])).toEqual([
+      [passage(3).eventId, undefined],
+      [passage(1).eventId, true],
+      [passage(2).eventId, true],
+    ]);
+    expect(store.passages.pendingEntries(7)).toBe(2);
+    expect(store.passages.recent(7, Date.UTC(2025, 4, 1, 1))).toHaveLength(3);
+  });
+
+  it('a NO_PASSAGE refusal removes its intent with it', () => {
+    store.recordAdmitIntent({ event: unconfirmed(1), consumesEntry: true });
+    store.recordDenial(
+      {
+        type: 'denial',
+        v: 1,
+        eventId: passage(9).eventId,
+        gateId: 'G01',
+        at: Date.UTC(2025, 4, 1),
+        direction: 'in',
+        reason: 'NO_PASSAGE',
+        credentialKind: 'card',
+        ticketId: 7,
+        codeHash: 'a'.repeat(64),
+      },
+      { settlesIntent: passage(1).eventId },
+    );
+    expect(store.intents.all()).toEqual([]);
+    expect(store.settleAdmitIntents()).toEqual([]);
+    expect(store.passages.pendingEntries(7)).toBe(0);
+  });
+});
+
 describe('outbox', () => {
   it('drains in append order and forgets entries on acknowledgement', () => {
     for (let n = 1; n <= 5; n++) store.recordPassage(passage(n), { consumesEntry: false });

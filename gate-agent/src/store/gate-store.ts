@@ -11,6 +11,7 @@ import {
   type PassageRecord,
 } from '@scenic/protocol';
 import Database from 'better-sqlite3';
+import { type AdmitIntent, AdmitIntents } from './admit-intents.js';
 import { CommandLog } from './command-log.js';
 import { Meta } from './meta.js';
 import { Outbox } from './outbox.js';
@@ -34,6 +35,7 @@ export class GateStore {
   readonly outbox: Outbox;
   readonly passages: PassageLog;
   readonly commands: CommandLog;
+  readonly intents: AdmitIntents;
 
   constructor(path: string, options: GateStoreOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -53,6 +55,30 @@ export class GateStore {
     this.outbox = new Outbox(this.db);
     this.passages = new PassageLog(this.db);
     this.commands = new CommandLog(this.db);
+    this.intents = new AdmitIntents(this.db);
+  }
+
+  /**
+   * Writes an admit down before its relay fires (one fsync, like the passage after it): if the agent dies before the
+   * passage is settled, the next start reports it as an unconfirmed passage instead of forgetting it.
+   */
+  recordAdmitIntent(intent: AdmitIntent): void {
+    this.intents.add(intent);
+  }
+
+  /**
+   * Turns every admit a crash cut short into its unconfirmed passage — history row, entry (per the type's policy)
+   * and outbox event, in one transaction — and returns those passages.
+   */
+  settleAdmitIntents(): PassageEvent[] {
+    return this.db.transaction(() => {
+      const settled: PassageEvent[] = [];
+      for (const intent of this.intents.all()) {
+        this.#storePassage(intent.event, intent.consumesEntry);
+        settled.push(intent.event);
+      }
+      return settled;
+    })();
   }
 
   /**
@@ -60,17 +86,25 @@ export class GateStore {
    * one transaction — after it returns all three are on disk, or none is.
    */
   recordPassage(event: PassageEvent, options: { consumesEntry: boolean }): void {
-    const payload = encodeMessage(event, 'event/passage').toString('utf8');
-    this.db.transaction(() => {
-      this.passages.add(event.ticketId, { at: event.at, direction: event.direction, gateId: event.gateId });
-      if (options.consumesEntry) this.passages.addConsumedEntry(event.eventId, event.ticketId, event.at);
-      this.outbox.append(event.eventId, 'event/passage', payload, event.at);
-    })();
+    this.db.transaction(() => this.#storePassage(event, options.consumesEntry))();
   }
 
-  recordDenial(event: DenialEvent): void {
+  /** The passage's rows, and the end of its admit intent (same event id); inside the caller's transaction. */
+  #storePassage(event: PassageEvent, consumesEntry: boolean): void {
+    const payload = encodeMessage(event, 'event/passage').toString('utf8');
+    this.passages.add(event.ticketId, { at: event.at, direction: event.direction, gateId: event.gateId });
+    if (consumesEntry) this.passages.addConsumedEntry(event.eventId, event.ticketId, event.at);
+    this.outbox.append(event.eventId, 'event/passage', payload, event.at);
+    this.intents.remove(event.eventId);
+  }
+
+  /** A refusal; with `settlesIntent`, a NO_PASSAGE that also ends that admit's intent in the same transaction. */
+  recordDenial(event: DenialEvent, options: { readonly settlesIntent?: string } = {}): void {
     const payload = encodeMessage(event, 'event/denial').toString('utf8');
-    this.outbox.append(event.eventId, 'event/denial', payload, event.at);
+    this.db.transaction(() => {
+      this.outbox.append(event.eventId, 'event/denial', payload, event.at);
+      if (options.settlesIntent !== undefined) this.intents.remove(options.settlesIntent);
+    })();
   }
 
   byTicketId(ticketId: number): CredentialRecord | null {

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 
 /**
  * The gate's local database. One file, WAL, synchronous=FULL: an admitted passage and its outbox event are on disk
- * before the gate says anything more, so a power cut or `kill -9` at any moment loses none.
+ * before the gate says anything more; an admit is written down before the relay fires, so a crash between the relay
+ * and the passage sensor leaves it to be settled as an unconfirmed passage at the next start.
  *
  * Schema changes are appended as new steps; `user_version` says how many have run.
  */
@@ -80,6 +81,15 @@ const STEPS: readonly string[] = [
   CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+  );
+  `,
+  `
+  -- Admits whose turnstile is (about to be) released and whose passage is not settled yet: written before the relay
+  -- fires, removed with the passage or the NO_PASSAGE denial. One left at start-up is an admit a crash cut short.
+  CREATE TABLE admit_intents (
+    event_id       TEXT PRIMARY KEY,
+    event          TEXT NOT NULL,
+    consumes_entry INTEGER NOT NULL
   );
   `,
 ];

@@ -79,6 +79,14 @@ describe('message rules', () => {
     expect(ok(denialEventSchema, { ...EXAMPLES.denial, credentialKind: null, ticketId: null })).toBe(true);
   });
 
+  it('a passage may be marked unconfirmed; the flag is left out of a confirmed one and must be a boolean', () => {
+    expect(passageEventSchema.parse(EXAMPLES.passage).unconfirmed).toBeUndefined();
+    expect(encodeMessage(EXAMPLES.passage, 'event/passage').toString()).not.toContain('unconfirmed');
+    expect(passageEventSchema.parse({ ...EXAMPLES.passage, unconfirmed: true }).unconfirmed).toBe(true);
+    expect(ok(passageEventSchema, { ...EXAMPLES.passage, unconfirmed: 'yes' })).toBe(false);
+    expect(ok(passageEventSchema, { ...EXAMPLES.passage, unconfirmed: null })).toBe(false);
+  });
+
   it('commands expire after they are issued; actions are strict', () => {
     expect(ok(commandSchema, { ...EXAMPLES.command, expiresAt: EXAMPLES.command.issuedAt })).toBe(false);
     expect(ok(commandSchema, { ...EXAMPLES.command, action: { kind: 'deny_unauthorized' } })).toBe(false);

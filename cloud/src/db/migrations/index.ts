@@ -38,6 +38,7 @@ import * as gateStatusDegraded from './20261207_100000_gate_status_degraded.js';
 import * as operatorsApprovalFailures from './20261208_100000_operators_approval_failures.js';
 import * as supplementsSale from './20261208_100100_supplements_sale.js';
 import * as refundsCashierCreated from './20261208_100200_refunds_cashier_created.js';
+import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unconfirmed.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -73,4 +74,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261208_100000_operators_approval_failures': operatorsApprovalFailures,
   '20261208_100100_supplements_sale': supplementsSale,
   '20261208_100200_refunds_cashier_created': refundsCashierCreated,
+  '20261209_100000_passage_events_unconfirmed': passageEventsUnconfirmed,
 };

@@ -71,13 +71,24 @@ describe.each(databaseBackends())('gate configs on $name', (backend) => {
     // A ticket type's rules change: every gate of the site gets a new version.
     const types = new TicketTypesService(test.database.db, venues);
     const count = await types.get(TYPES.count);
-    await types.update(TYPES.count, { rules: { ...count.rules, antiPassbackSec: 600 } }, SYSTEM_CONTEXT);
+    await types.update(
+      TYPES.count,
+      { rules: { ...count.rules, antiPassbackSec: 600, unconfirmedUsesEntry: false } },
+      SYSTEM_CONTEXT,
+    );
     expect(await versions()).toEqual({ G01: 2, G02: 2 });
     // A signing key appears (first sale): again.
     await new SigningKeys(test.database.db, () => new CredentialSecrets(Buffer.alloc(32, 7))).active();
     const withKey = await service.sync();
     expect(withKey.map((entry) => entry.config.version)).toEqual([3, 3]);
     expect(withKey[0]!.config.signingKeys).toHaveLength(1);
+    // The unconfirmed-passage policy reaches the gates only for the type that set it (absent = uses the entry).
+    const typeRules = (typeId: number) => withKey[0]!.config.ticketTypes.find((r) => r.typeId === typeId);
+    expect(typeRules(TYPES.count)).toMatchObject({ antiPassbackSec: 600, unconfirmedUsesEntry: false });
+    expect(typeRules(TYPES.adult)).not.toHaveProperty('unconfirmedUsesEntry');
+    const countVersion = (await types.get(TYPES.count)).version;
+    expect(await types.unconfirmedUsesEntry(TYPES.count, countVersion)).toBe(false);
+    expect(await types.unconfirmedUsesEntry(TYPES.adult, 1)).toBe(true);
     // One gate's own settings, and one gate's registry entry: only that gate.
     await service.updateSettings('G01', { relayPulseMs: 500, ledLanguage: 'en' }, SYSTEM_CONTEXT);
     await venues.updateGate('park', 'G02', { direction: 'in' }, SYSTEM_CONTEXT);

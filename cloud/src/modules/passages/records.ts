@@ -30,6 +30,7 @@ export function passageItem(event: repo.ListedEvent): PassageItem {
     receivedAt: event.received_at,
     decidedOffline: event.decided_offline === null ? null : event.decided_offline === 1,
     entriesLeft: event.entries_left,
+    unconfirmed: event.unconfirmed === 1,
     reason: event.reason,
   };
 }

@@ -24,6 +24,7 @@ const COLUMNS = [
   'decided_offline',
   'entries_left',
   'correlation_id',
+  'unconfirmed',
   'reason',
   'code_hash',
 ] as const satisfies readonly (keyof PassageEventsTable)[];
@@ -82,6 +83,7 @@ const LISTED = [
   'received_at',
   'decided_offline',
   'entries_left',
+  'unconfirmed',
   'reason',
 ] as const satisfies readonly (keyof ListedEvent)[];
 

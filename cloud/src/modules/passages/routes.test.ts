@@ -120,6 +120,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
       receivedAt: 1_741_600_000_000,
       decidedOffline: true,
       entriesLeft: 3,
+      unconfirmed: false,
       reason: null,
     });
     const antiPassback = sent[5]!.message as DenialEvent;
@@ -137,6 +138,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
       receivedAt: 1_741_600_000_000,
       decidedOffline: null,
       entriesLeft: null,
+      unconfirmed: false,
       reason: 'ANTI_PASSBACK',
     });
 

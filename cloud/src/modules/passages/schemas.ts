@@ -27,6 +27,12 @@ export const passageItemSchema = z
     receivedAt: z.number().int().describe('Cloud clock, epoch ms'),
     decidedOffline: z.boolean().nullable().describe('Decided from the gate’s cache alone; null for a denial'),
     entriesLeft: z.number().int().nullable().describe('Entries left after the passage; null = unlimited'),
+    unconfirmed: z
+      .boolean()
+      .describe(
+        '未确认通行：闸机放行后、检测到通过前重启，按放行记录补报 / The gate restarted after releasing the turnstile ' +
+          'and before its passage sensor spoke, and reported the admit it had written down',
+      ),
     reason: z
       .string()
       .nullable()

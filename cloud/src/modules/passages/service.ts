@@ -1,9 +1,10 @@
 /**
  * Passage ingestion: each passage or denial event is applied exactly once by its gate-generated `eventId`. A
- * transaction stores the event (insert-or-ignore on the primary key: a replay inserts nothing and changes nothing
- * else), moves the occupancy counters and runs the plugged-in hooks — e.g. the tickets module consuming an entry —
- * so either all of it happens or none. Late and out-of-order events are normal (a gate drains its outbox after
- * hours offline): they are stored with the gate's own `at` and count towards the occupancy day of that instant.
+ * transaction stores the event (insert-or-ignore on the primary key: a replay inserts nothing and applies nothing
+ * twice), moves the occupancy counters and runs the plugged-in hooks — e.g. the tickets module consuming an entry —
+ * so either all of it happens or none; a replay only lets the hooks restate what the event did
+ * (PassageHook.replayed). Late and out-of-order events are normal (a gate drains its outbox after hours offline):
+ * they are stored with the gate's own `at` and count towards the occupancy day of that instant.
  *
  * Events that arrive while a transaction is running are applied together in the next one (at most MAX_BATCH), in
  * arrival order and with the same result as one by one: a copy of an event already in the batch is a duplicate,
@@ -39,6 +40,12 @@ export interface PassageHook<Prepared = unknown> {
   prepare?(trx: Connection, events: readonly StoredEvent[]): Promise<Prepared>;
   /** Applies one event, in the order the events were stored. */
   apply(trx: Connection, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
+  /**
+   * Optional: runs, after every `apply` of the batch, for each event whose id an earlier transaction stored — a gate
+   * sent it again (after a crash or a lost acknowledgement). It must not apply the event a second time; what it may
+   * do is tell the gate again what the event already did (the tickets module restates the ticket's record).
+   */
+  replayed?(trx: Connection, event: StoredEvent): Promise<void>;
 }
 
 export type IngestOutcome =
@@ -129,6 +136,10 @@ export class PassageIngestion {
       prepared.push(applied.length > 0 ? await hook.prepare?.(trx, applied) : undefined);
     for (const event of applied)
       for (const [i, hook] of this.hooks.entries()) await hook.apply(trx, event, prepared[i]);
+    for (const event of candidates.values()) {
+      if (inserted.has(event.event_id)) continue;
+      for (const hook of this.hooks) await hook.replayed?.(trx, event);
+    }
     return outcomes.map((outcome) => {
       if ('status' in outcome) return outcome;
       if (!inserted.has(outcome.event_id)) return { status: 'duplicate' };
@@ -161,6 +172,7 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
       decided_offline: message.decidedOffline ? 1 : 0,
       entries_left: message.entriesLeft,
       correlation_id: message.correlationId,
+      unconfirmed: message.unconfirmed ? 1 : 0,
       reason: null,
       code_hash: null,
     };
@@ -180,6 +192,7 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
     decided_offline: null,
     entries_left: null,
     correlation_id: null,
+    unconfirmed: 0,
     reason: message.reason,
     code_hash: message.codeHash,
   };

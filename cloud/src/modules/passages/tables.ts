@@ -1,4 +1,4 @@
-/** Table types of the passages module (migration 20261125_185100); part of db/schema.ts's Database. */
+/** Table types of the passages module (migrations 20261125_185100, 20261209_100000); part of db/schema.ts's Database. */
 import { ownedTables } from '../../db/scoped.js';
 export interface PassageTables {
   passage_events: PassageEventsTable;
@@ -29,6 +29,11 @@ export interface PassageEventsTable {
   decided_offline: number | null;
   entries_left: number | null;
   correlation_id: string | null;
+  /**
+   * 1 for a passage the gate could not confirm (it restarted between the turnstile's release and its passage sensor,
+   * protocol `unconfirmed`); 0 otherwise (migration 20261209_100000).
+   */
+  unconfirmed: number;
   /** Denial reason code; null for passages. */
   reason: string | null;
   code_hash: string | null;

@@ -101,8 +101,9 @@ export const gateRulesSchema = ticketTypeRulesSchema
   .omit({ typeId: true, name: true })
   .describe(
     '闸机规则：可用星期（位掩码）、时段、每日次数、防潜回秒数、严格进出交替、区域、闸机、预约时段提前/延后容差、' +
-      '出场免检 / Gate rules: weekdays bitmask, hours, entries per day, anti-passback seconds, strict alternation, ' +
-      'zones, gates, slot early/late tolerance, free exit',
+      '出场免检、未确认通过是否计次（默认计次）/ Gate rules: weekdays bitmask, hours, entries per day, anti-passback ' +
+      'seconds, strict alternation, zones, gates, slot early/late tolerance, free exit, whether an unconfirmed ' +
+      'passage uses an entry (default yes)',
   );
 export type GateRules = z.infer<typeof gateRulesSchema>;
 

@@ -107,6 +107,18 @@ export class TicketTypesService {
   }
 
   /**
+   * Whether an unconfirmed passage (protocol `unconfirmed`) of a ticket of this type version uses an entry: its
+   * rules' `unconfirmedUsesEntry`, true when unset (the turnstile was released, so the visitor may be inside).
+   */
+  async unconfirmedUsesEntry(
+    typeId: number,
+    version: number,
+    connection: Connection = this.db,
+  ): Promise<boolean> {
+    return (await this.getVersion(typeId, version, connection)).rules.unconfirmedUsesEntry ?? true;
+  }
+
+  /**
    * A version is immutable once committed, so it is read once and kept (every sale needs its type's current
    * version). The one way a cached version could be wrong is a version read inside the transaction that wrote it,
    * which then rolled back, and its number written again differently: create and update therefore forget the type

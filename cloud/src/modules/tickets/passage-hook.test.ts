@@ -1,7 +1,8 @@
 /**
  * The passage → ticket hook inside real passage ingestion, on each database: count cards use one entry per admitted
- * entry up to their total and become `used` at it, single tickets on their first entry; exits, passes and replays
- * change nothing; every change is a feed row; a passage after an online validation confirms its reservation.
+ * entry up to their total and become `used` at it, single tickets on their first entry; exits and passes change
+ * nothing, a replayed entry only restates the record; every change is a feed row; an unconfirmed passage uses the
+ * entry as its type's rules say; a passage after an online validation confirms its reservation.
  */
 import { randomUUID } from 'node:crypto';
 import type { PassageEvent } from '@scenic/protocol';
@@ -12,6 +13,8 @@ import { reservationPassageHook } from '../gate-validation/passage-hook.js';
 import { issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { OccupancyService } from '../occupancy/service.js';
 import { PassageIngestion } from '../passages/service.js';
+import { TicketTypesService } from '../ticket-types/service.js';
+import { VenuesService } from '../venues/service.js';
 import { ticketPassageHook } from './passage-hook.js';
 import { TicketsService } from './service.js';
 
@@ -27,7 +30,12 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
       db,
       new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
       // As the container wires them: the reservation hook (gate-validation) runs before the tickets hook.
-      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
+      [
+        reservationPassageHook(),
+        ticketPassageHook(new TicketsService(db), (trx, typeId, version) =>
+          new TicketTypesService(db, new VenuesService(db)).unconfirmedUsesEntry(typeId, version, trx),
+        ),
+      ],
     );
   });
   afterEach(() => test.dispose());
@@ -107,12 +115,11 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
     ]);
   });
 
-  it('marks a single ticket used on its first entry; a replay, an exit and a pass change nothing', async () => {
+  it('marks a single ticket used on its first entry; an exit and a pass change nothing', async () => {
     const single = await issueTicket(test.database.db);
     const event = pass(single);
     await ingest(event);
     expect(await ticket(single)).toEqual({ status: 'used', entries_used: 1 });
-    expect((await ingest(event)).status).toBe('duplicate');
     await ingest(pass(single, { direction: 'out' }));
     expect(await feedOps(single)).toEqual([
       ['issue', 0],
@@ -122,6 +129,69 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
     await ingest(pass(pass_));
     expect(await ticket(pass_)).toEqual({ status: 'active', entries_used: 0 });
     expect(await feedOps(pass_)).toEqual([['issue', 0]]);
+  });
+
+  it('a replayed entry uses nothing but restates the record at a new feed version, for the gate that sent it again', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
+    const event = pass(card);
+    await ingest(event);
+    // The gate died after the cloud stored the event and before it marked it sent; its next start sends it again.
+    expect((await ingest(event)).status).toBe('duplicate');
+    expect(await ticket(card)).toEqual({ status: 'active', entries_used: 1 });
+    expect(await feedOps(card)).toEqual([
+      ['issue', 0],
+      ['use', 1],
+      ['use', 1],
+    ]);
+    // A replayed exit, and a replay within the batch that stores the event, restate nothing.
+    const exit = pass(card, { direction: 'out' });
+    await ingest(exit);
+    await ingest(exit);
+    const twice = pass(card);
+    expect((await Promise.all([ingest(twice), ingest(twice)])).map((r) => r.status)).toEqual([
+      'applied',
+      'duplicate',
+    ]);
+    expect(await feedOps(card)).toEqual([
+      ['issue', 0],
+      ['use', 1],
+      ['use', 1],
+      ['use', 2],
+    ]);
+  });
+
+  it('stores the unconfirmed flag; an unconfirmed entry uses an entry unless its type says otherwise', async () => {
+    const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
+    const unconfirmed = pass(card, { unconfirmed: true });
+    await ingest(unconfirmed);
+    await ingest(pass(card));
+    expect(await ticket(card)).toEqual({ status: 'active', entries_used: 2 });
+    const stored = await test.database.db
+      .selectFrom('passage_events')
+      .select(['event_id', 'unconfirmed'])
+      .where('ticket_id', '=', card)
+      .execute();
+    expect(stored.map((row) => row.unconfirmed).sort()).toEqual([0, 1]);
+    expect(stored.find((row) => row.unconfirmed === 1)!.event_id).toBe(unconfirmed.eventId);
+
+    // A type whose rules say an unconfirmed passage is free.
+    const version = await test.database.db
+      .selectFrom('ticket_type_versions')
+      .select(['rules_json'])
+      .where('type_id', '=', TYPES.count)
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    await test.database.db
+      .updateTable('ticket_type_versions')
+      .set({ rules_json: JSON.stringify({ ...JSON.parse(version.rules_json), unconfirmedUsesEntry: false }) })
+      .where('type_id', '=', TYPES.count)
+      .where('version', '=', 1)
+      .execute();
+    const free = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
+    expect((await ingest(pass(free, { unconfirmed: true }))).status).toBe('applied');
+    expect(await ticket(free)).toEqual({ status: 'active', entries_used: 0 });
+    await ingest(pass(free));
+    expect(await ticket(free)).toEqual({ status: 'active', entries_used: 1 });
   });
 
   it('confirms the reservation of the online validation the passage followed', async () => {

@@ -7,7 +7,13 @@
  *     `entries_total`, and an active ticket whose entries are all used becomes `used` (a single ticket on its first
  *     entry, a count card at its last); each change appends the ticket's feed row in the same transaction, so gates
  *     learn it from the next delta;
- *   - exits, passes (unlimited entries) and tickets of another site change nothing on the ticket.
+ *   - an unconfirmed passage (the gate restarted between the turnstile's release and its passage sensor) uses the
+ *     entry too, unless its ticket type's rules set `unconfirmedUsesEntry: false` — the same policy the gate applied;
+ *   - exits, passes (unlimited entries) and tickets of another site change nothing on the ticket;
+ *   - a replayed entry (a gate sent an event the cloud had already stored: it crashed, or lost the broker's
+ *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
+ *     counts its own entries until a record newer than their acknowledgement arrives; the record it got while the
+ *     event was still unacknowledged already included that entry, so without a fresh one it would count it twice.
  * Anti-passback and per-day counts read the passages themselves (`passage_events`, indexed by ticket and time) plus
  * the open reservations, so no separate per-ticket state is kept.
  */
@@ -17,14 +23,29 @@ import type { TicketsService } from './service.js';
 import { type TicketsTable, ticketTables } from './tables.js';
 
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
-type EntryCounts = Pick<TicketsTable, 'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used'>;
+type EntryCounts = Pick<
+  TicketsTable,
+  'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used' | 'type_id' | 'type_version'
+>;
+const COUNT_COLUMNS = [
+  'id',
+  'site_id',
+  'status',
+  'entries_total',
+  'entries_used',
+  'type_id',
+  'type_version',
+] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
-  db
-    .selectFrom('tickets')
-    .select(['id', 'site_id', 'status', 'entries_total', 'entries_used'])
-    .where('id', '=', p.id),
+  db.selectFrom('tickets').select(COUNT_COLUMNS).where('id', '=', p.id),
 );
+
+/**
+ * Whether an unconfirmed passage of a ticket of this type version uses an entry (its rules' `unconfirmedUsesEntry`,
+ * absent = true); the composition root reads it from the ticket types.
+ */
+export type UnconfirmedPolicy = (trx: Connection, typeId: number, typeVersion: number) => Promise<boolean>;
 
 /** Ids per query when a batch's tickets are read together: far below either engine's bound-parameter limit. */
 const READ_CHUNK = 500;
@@ -48,7 +69,7 @@ async function entryCountsOf(
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const rows = await ticketTables(trx)
       .selectFrom('tickets')
-      .select(['id', 'site_id', 'status', 'entries_total', 'entries_used'])
+      .select(COUNT_COLUMNS)
       .where('id', 'in', ids.slice(i, i + READ_CHUNK))
       .execute();
     for (const row of rows) counts.set(row.id, row);
@@ -56,7 +77,10 @@ async function entryCountsOf(
   return counts;
 }
 
-export function ticketPassageHook(tickets: TicketsService): PassageHook<Map<number, EntryCounts | null>> {
+export function ticketPassageHook(
+  tickets: TicketsService,
+  unconfirmedUsesEntry: UnconfirmedPolicy = async () => true,
+): PassageHook<Map<number, EntryCounts | null>> {
   return {
     name: 'tickets',
     prepare: entryCountsOf,
@@ -68,10 +92,19 @@ export function ticketPassageHook(tickets: TicketsService): PassageHook<Map<numb
         : await entriesOfTicket.first(trx, { id: event.ticket_id });
       if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
       if (row.entries_used >= row.entries_total) return;
+      if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
+        return;
       const entriesUsed = row.entries_used + 1;
       const finished = entriesUsed >= row.entries_total && row.status === 'active';
       await tickets.change(trx, row.id, 'use', { entriesUsed, ...(finished && { status: 'used' as const }) });
       prepared?.set(row.id, { ...row, entries_used: entriesUsed, status: finished ? 'used' : row.status });
+    },
+    async replayed(trx, event): Promise<void> {
+      if (event.kind !== 'passage' || event.ticket_id === null || event.direction !== 'in') return;
+      const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
+      if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
+      // Nothing changes but the feed: the same record at a new version, which the gates receive with the next delta.
+      await tickets.change(trx, row.id, 'use', {});
     },
   };
 }

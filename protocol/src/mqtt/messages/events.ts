@@ -18,6 +18,12 @@ export const passageEventSchema = messageSchema('passage', {
   decidedOffline: z.boolean(),
   /** The online validation this passage followed, if any, so the cloud can settle what it held for it. */
   correlationId: idStringSchema.nullable().default(null),
+  /**
+   * true when the gate released the turnstile but cannot say whether anyone went through: it restarted between the
+   * relay and the passage sensor (a crash or power cut) and settled the admit it had written down before the relay.
+   * Left out otherwise (older gates never send it, older clouds never see it on a confirmed passage).
+   */
+  unconfirmed: z.boolean().optional(),
 });
 export type PassageEvent = z.output<typeof passageEventSchema>;
 

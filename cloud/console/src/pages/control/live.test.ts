@@ -71,6 +71,7 @@ function passage(eventId: string): PassageItem {
     receivedAt: 1,
     decidedOffline: false,
     entriesLeft: 0,
+    unconfirmed: false,
     reason: null,
   };
 }

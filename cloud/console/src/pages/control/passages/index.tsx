@@ -275,7 +275,13 @@ function PassageTable({
         {
           title: t('passages.offline'),
           width: 130,
-          render: (_, item) => (item.decidedOffline ? <Tag>{t('passages.offline')}</Tag> : null),
+          // Unconfirmed: the gate restarted after releasing the turnstile, before its sensor saw anyone pass.
+          render: (_, item) => (
+            <>
+              {item.decidedOffline ? <Tag>{t('passages.offline')}</Tag> : null}
+              {item.unconfirmed ? <Tag color="warning">{t('passages.unconfirmed')}</Tag> : null}
+            </>
+          ),
         },
       ]}
     />
