@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { lazyPart } from './lazy-part';
 
+function Panel() {
+  return null;
+}
+
 describe('lazyPart', () => {
   it('asks for the module once, however often it is preloaded', async () => {
     let loads = 0;
     const Part = lazyPart(
       async () => {
         loads++;
-        return { Panel: () => null };
+        return { Panel };
       },
       (module) => module.Panel,
     );
@@ -25,7 +29,7 @@ describe('lazyPart', () => {
       async () => {
         loads++;
         if (loads === 1) throw new Error('offline');
-        return { Panel: () => null };
+        return { Panel };
       },
       (module) => module.Panel,
     );
