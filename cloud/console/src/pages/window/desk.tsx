@@ -8,35 +8,14 @@
  * The sale is sent with one Idempotency-Key per sale intent (intent.ts), so a double press or a retry after a lost
  * answer shows the sale already made instead of selling twice.
  */
-import {
-  CalendarOutlined,
-  CloseOutlined,
-  MinusOutlined,
-  PlusOutlined,
-  SwapOutlined,
-} from '@ant-design/icons';
+import { CloseOutlined, SwapOutlined } from '@ant-design/icons';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Empty,
-  Input,
-  InputNumber,
-  Radio,
-  Row,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
-import { type CSSProperties, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, App, Button, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError } from '../../api/errors';
 import type {
-  Availability,
   MyStock,
   Sale,
   SaleLineInput,
@@ -48,7 +27,6 @@ import type {
 import { describeError, Loading, QueryView } from '../../components/feedback';
 import { lazyPart } from '../../components/lazy-part';
 import { type Scan, type ScannerKey, useScanner } from '../../components/use-scanner';
-import { formatFen } from '../../format/money';
 import { today as todayIn } from '../../format/time';
 import { currentLanguage } from '../../i18n';
 import {
@@ -74,10 +52,10 @@ import {
   setPersons,
   setQuantity,
   stepQuantity,
-  ticketCount,
   typeDigit,
   windowTypes,
 } from './cart';
+import { focusSoon, isPressable, TYPE_LIST_ID, useLatest, whenIdle } from './focus';
 import {
   HolderForms,
   type HolderQuote,
@@ -105,6 +83,7 @@ import { PaymentPanel } from './payment';
 import { printUrls } from './print-urls';
 import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
 import { type FieldKey, fieldOf, holderField, payField } from './refusals';
+import { Summary } from './summary';
 import {
   focusMethod,
   METHOD_KEYS,
@@ -115,6 +94,8 @@ import {
   typeAmount,
   UNTOUCHED,
 } from './tenders';
+import { TypeList } from './type-list';
+import { VisitPanel } from './visit-panel';
 
 /*
  * What the till's first screen does without: the receipt (tables), the lookup (drawer, descriptions) and the date
@@ -128,10 +109,6 @@ const LookupDrawer = lazyPart(
   () => import('./lookup-drawer'),
   (module) => module.LookupDrawer,
 );
-const VisitDatePicker = lazyPart(
-  () => import('./visit-date'),
-  (module) => module.VisitDatePicker,
-);
 
 type SaleBody = {
   siteId: string;
@@ -139,55 +116,6 @@ type SaleBody = {
   lines: SaleLineInput[];
   payments: { method: (typeof METHODS)[number]; amountFen: number }[];
 };
-
-/** State whose latest value key handlers read at once (several keys may arrive before React renders again). */
-function useLatest<T>(initial: T | (() => T)) {
-  const [value, setValue] = useState(initial);
-  const ref = useRef(value);
-  const set = useCallback((next: T | ((previous: T) => T)) => {
-    ref.current = typeof next === 'function' ? (next as (previous: T) => T)(ref.current) : next;
-    setValue(ref.current);
-  }, []);
-  return [value, set, ref] as const;
-}
-
-/**
- * Focuses a field: at once when it is on the page (the next key goes there), else right after the render that brings
- * it. Selecting its text waits for the render that fills it: React commits a key's updates in a microtask, queued
- * before this one. A field that only appears later is focused after that render, unless the operator has typed
- * meanwhile (their keys are already somewhere; moving the caret under them would scatter the rest).
- */
-function focusSoon(id: string, select = false) {
-  const focus = (andSelect: boolean) => {
-    const element = document.getElementById(id);
-    if (!element) return false;
-    element.focus();
-    if (andSelect && element instanceof HTMLInputElement) element.select();
-    return true;
-  };
-  if (focus(false)) {
-    if (select) queueMicrotask(() => focus(true));
-    return;
-  }
-  let typed = false;
-  const onKey = () => {
-    typed = true;
-  };
-  document.addEventListener('keydown', onKey, { capture: true, once: true });
-  setTimeout(() => {
-    document.removeEventListener('keydown', onKey, { capture: true });
-    if (!typed) focus(select);
-  }, 0);
-}
-
-function isPressable(target: EventTarget | null): boolean {
-  return (
-    target instanceof Element &&
-    target.closest('button, a[href], [role="button"], [role="menuitem"]') !== null
-  );
-}
-
-const TYPE_LIST_ID = 'window-type-list';
 
 export function Desk({
   site,
@@ -753,16 +681,6 @@ export function Desk({
   );
 }
 
-/** Runs `work` when the browser has an idle moment (at the latest after two seconds), unless the desk goes first. */
-function whenIdle(work: () => void): () => void {
-  if (typeof window.requestIdleCallback === 'function') {
-    const id = window.requestIdleCallback(work, { timeout: 2_000 });
-    return () => window.cancelIdleCallback(id);
-  }
-  const id = window.setTimeout(work, 0);
-  return () => window.clearTimeout(id);
-}
-
 function withoutFields(
   errors: Partial<Record<FieldKey, string>>,
   fields: readonly FieldKey[],
@@ -789,391 +707,4 @@ function onHolderEnter(
   if (next)
     focusSoon(holderInputId(next.line.key, next.index, next.holder.name.trim() ? 'idNumber' : 'name'));
   else pay();
-}
-
-function TypeList({
-  types,
-  cart,
-  selected,
-  visitDate,
-  locked,
-  onSelect,
-  onQuantity,
-  onStep,
-  onPersons,
-}: {
-  types: readonly TicketType[];
-  cart: Cart;
-  selected: number;
-  visitDate: string;
-  locked: boolean;
-  onSelect: (index: number) => void;
-  onQuantity: (typeId: number, quantity: number) => void;
-  onStep: (typeId: number, delta: number) => void;
-  onPersons: (typeId: number, persons: number) => void;
-}) {
-  const { t } = useTranslation('window');
-  const cell = (isSelected: boolean, extra: CSSProperties = {}): CSSProperties => ({
-    padding: '10px 8px',
-    background: isSelected ? '#f0fdfa' : '#fff',
-    borderTop: `2px solid ${isSelected ? '#0f766e' : '#f0f0f0'}`,
-    borderBottom: `2px solid ${isSelected ? '#0f766e' : '#f0f0f0'}`,
-    verticalAlign: 'middle',
-    ...extra,
-  });
-  return (
-    <Card title={t('types.title')} size="small" styles={{ body: { padding: '2px 8px' } }}>
-      {/* A grid: it takes the till's keys (arrows choose the row, digits and + − its quantity). */}
-      <table
-        id={TYPE_LIST_ID}
-        tabIndex={0}
-        // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: ARIA in HTML allows a table to be a grid
-        role="grid"
-        aria-label={t('types.listLabel')}
-        aria-activedescendant={types[selected] ? `type-row-${types[selected].typeId}` : undefined}
-        data-testid="type-list"
-        style={{ width: '100%', borderCollapse: 'separate', borderSpacing: '0 6px', outline: 'none' }}
-      >
-        <tbody>
-          {types.map((type, index) => {
-            const name = nameIn(type.name);
-            const quantity = cart.quantities[type.typeId] ?? 0;
-            const sellable = sellableOn(type, visitDate);
-            const isSelected = index === selected;
-            const group = type.kind === 'group';
-            const persons = group ? (cart.persons[type.typeId] ?? type.persons.min) : 1;
-            const price = type.prices.window ?? 0;
-            const edge = isSelected ? '#0f766e' : '#f0f0f0';
-            const tags = type.realName === 'per_ticket' || group || !sellable;
-            return (
-              <tr
-                key={type.typeId}
-                id={`type-row-${type.typeId}`}
-                data-testid={`type-row-${type.typeId}`}
-                aria-selected={isSelected}
-                onClick={(event) => {
-                  onSelect(index);
-                  if (!(event.target instanceof HTMLInputElement))
-                    document.getElementById(TYPE_LIST_ID)?.focus();
-                }}
-                style={{ cursor: 'pointer', opacity: sellable ? 1 : 0.55 }}
-              >
-                <td
-                  style={cell(isSelected, {
-                    borderLeft: `2px solid ${edge}`,
-                    borderRadius: '8px 0 0 8px',
-                    paddingLeft: 14,
-                    width: '100%',
-                  })}
-                >
-                  <div style={{ fontSize: 18, fontWeight: 600, lineHeight: 1.3 }}>{name}</div>
-                  <Space size={4} wrap style={{ display: tags ? undefined : 'none' }}>
-                    {type.realName === 'per_ticket' ? <Tag color="blue">{t('types.realName')}</Tag> : null}
-                    {group ? (
-                      <Tag color="purple">
-                        {t('types.group', { min: type.persons.min, max: type.persons.max })}
-                      </Tag>
-                    ) : null}
-                    {!sellable ? <Tag color="red">{t('types.notOnDate')}</Tag> : null}
-                  </Space>
-                </td>
-                <td
-                  style={cell(isSelected, {
-                    fontSize: 20,
-                    fontVariantNumeric: 'tabular-nums',
-                    textAlign: 'right',
-                    whiteSpace: 'nowrap',
-                  })}
-                >
-                  {formatFen(price)}
-                  {group ? <Typography.Text type="secondary">{t('types.perPerson')}</Typography.Text> : null}
-                </td>
-                <td style={cell(isSelected)}>
-                  {group ? (
-                    <InputNumber
-                      min={type.persons.min}
-                      max={type.persons.max}
-                      precision={0}
-                      value={persons}
-                      disabled={locked}
-                      onChange={(value) => value !== null && onPersons(type.typeId, value)}
-                      aria-label={t('types.personsOf', { type: name })}
-                      suffix={t('types.persons')}
-                      style={{ width: 96 }}
-                    />
-                  ) : null}
-                </td>
-                <td style={cell(isSelected)}>
-                  <Space.Compact>
-                    <Button
-                      tabIndex={-1}
-                      icon={<MinusOutlined />}
-                      aria-label={t('types.less', { type: name })}
-                      disabled={locked || quantity === 0}
-                      onMouseDown={(event) => event.preventDefault()}
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        onSelect(index);
-                        onStep(type.typeId, -1);
-                      }}
-                    />
-                    <InputNumber
-                      min={0}
-                      max={200}
-                      precision={0}
-                      controls={false}
-                      value={quantity}
-                      disabled={locked || !sellable}
-                      onChange={(value) => onQuantity(type.typeId, value ?? 0)}
-                      aria-label={t('types.quantityOf', { type: name })}
-                      data-testid={`qty-${type.typeId}`}
-                      style={{ width: 60, fontSize: 18 }}
-                    />
-                    <Button
-                      tabIndex={-1}
-                      icon={<PlusOutlined />}
-                      aria-label={t('types.more', { type: name })}
-                      disabled={locked || !sellable}
-                      onMouseDown={(event) => event.preventDefault()}
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        onSelect(index);
-                        onStep(type.typeId, 1);
-                      }}
-                    />
-                  </Space.Compact>
-                </td>
-                <td
-                  style={cell(isSelected, {
-                    borderRight: `2px solid ${edge}`,
-                    borderRadius: '0 8px 8px 0',
-                    minWidth: 96,
-                    textAlign: 'right',
-                    fontVariantNumeric: 'tabular-nums',
-                    fontWeight: 600,
-                    paddingRight: 14,
-                    whiteSpace: 'nowrap',
-                  })}
-                  data-testid={`subtotal-${type.typeId}`}
-                >
-                  {quantity > 0 ? formatFen(price * persons * quantity) : ''}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </Card>
-  );
-}
-
-function VisitPanel({
-  visitDate,
-  today,
-  lastDay,
-  slotId,
-  availability,
-  current,
-  persons,
-  fits,
-  locked,
-  zoneNow,
-  onDate,
-  onSlot,
-}: {
-  visitDate: string;
-  today: string;
-  lastDay: string;
-  slotId: string | null;
-  availability: { error: unknown; isPending: boolean; refetch: () => unknown; isFetching: boolean };
-  current: Availability | undefined;
-  persons: number;
-  fits: boolean;
-  locked: boolean;
-  zoneNow: number;
-  onDate: (date: string) => void;
-  onSlot: (slotId: string) => void;
-}) {
-  const { t } = useTranslation('window');
-  const daily = current?.daily;
-  return (
-    <Card size="small" title={t('visit.title')} data-testid="visit">
-      <Space wrap align="center">
-        <Suspense
-          fallback={
-            <Input
-              readOnly
-              value={visitDate}
-              disabled={locked}
-              aria-label={t('visit.date')}
-              suffix={<CalendarOutlined />}
-              style={{ width: 150 }}
-            />
-          }
-        >
-          <VisitDatePicker
-            value={visitDate}
-            today={today}
-            lastDay={lastDay}
-            disabled={locked}
-            label={t('visit.date')}
-            onChange={onDate}
-          />
-        </Suspense>
-        <Button onClick={() => onDate(today)} disabled={locked || visitDate === today}>
-          {t('visit.today')}
-        </Button>
-        <Typography.Text data-testid="day-left">
-          {daily
-            ? daily.remaining === null
-              ? t('visit.noCap')
-              : daily.remaining <= 0
-                ? t('visit.soldOut')
-                : t('visit.dayLeft', { left: daily.remaining, cap: daily.cap })
-            : availability.isPending
-              ? t('visit.loading')
-              : ''}
-        </Typography.Text>
-      </Space>
-      {availability.error ? (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginTop: 8 }}
-          title={t('visit.availabilityFailed')}
-          action={
-            <Button size="small" onClick={() => availability.refetch()}>
-              {t('visit.retry')}
-            </Button>
-          }
-        />
-      ) : null}
-      {current && current.slots.length > 0 ? (
-        <div style={{ marginTop: 10 }}>
-          <Radio.Group
-            value={slotId}
-            disabled={locked}
-            onChange={(event) => onSlot(event.target.value as string)}
-            optionType="button"
-            aria-label={t('visit.slot')}
-            style={{ display: 'flex', flexWrap: 'wrap', gap: 6 }}
-            data-testid="slots"
-          >
-            {current.slots.map((slot) => {
-              const soldOut = slot.remaining <= 0;
-              const ended = slot.endAt <= zoneNow;
-              return (
-                <Radio.Button
-                  key={slot.id}
-                  value={slot.id}
-                  disabled={soldOut}
-                  data-testid={`slot-${slot.start}`}
-                >
-                  {slot.start}–{slot.end}{' '}
-                  <Typography.Text type={soldOut ? 'danger' : 'secondary'} style={{ fontSize: 12 }}>
-                    {soldOut
-                      ? t('visit.slotSoldOut')
-                      : ended
-                        ? t('visit.slotEnded')
-                        : t('visit.slotLeft', { left: slot.remaining })}
-                  </Typography.Text>
-                </Radio.Button>
-              );
-            })}
-          </Radio.Group>
-        </div>
-      ) : null}
-      {!fits && persons > 0 ? (
-        <Alert type="warning" showIcon style={{ marginTop: 8 }} title={t('visit.notEnough', { persons })} />
-      ) : null}
-    </Card>
-  );
-}
-
-function Summary({
-  lines,
-  prices,
-  totalFen,
-  listFen,
-  pricing,
-  onPay,
-}: {
-  lines: readonly CartLine[];
-  prices: readonly { amountFen: number; discountFen: number; pending: boolean }[];
-  totalFen: number;
-  listFen: number;
-  pricing: boolean;
-  onPay: () => void;
-}) {
-  const { t } = useTranslation('window');
-  const count = ticketCount(lines);
-  return (
-    <Card size="small" title={t('cart.title')} data-testid="summary">
-      {lines.length === 0 ? (
-        <Typography.Text type="secondary">{t('cart.hint')}</Typography.Text>
-      ) : (
-        <table style={{ width: '100%', borderCollapse: 'collapse' }}>
-          <tbody>
-            {lines.map((line, index) => (
-              <tr key={line.key}>
-                <td>
-                  {nameIn(line.type.name)}
-                  {line.kind === 'stubs' ? <Tag style={{ marginLeft: 4 }}>{t('stubs.tag')}</Tag> : null}
-                  {line.persons !== undefined
-                    ? ` · ${t('types.personsEach', { persons: line.persons })}`
-                    : ''}
-                </td>
-                <td style={{ textAlign: 'right', whiteSpace: 'nowrap' }}>× {line.quantity}</td>
-                <td style={{ textAlign: 'right', whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
-                  {prices[index]!.discountFen > 0 ? (
-                    <Typography.Text type="success" style={{ marginRight: 6 }}>
-                      −{formatFen(prices[index]!.discountFen)}
-                    </Typography.Text>
-                  ) : null}
-                  {formatFen(prices[index]!.amountFen)}
-                  {prices[index]!.pending ? '*' : ''}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <div
-        style={{
-          display: 'flex',
-          justifyContent: 'space-between',
-          alignItems: 'baseline',
-          borderTop: '1px solid #f0f0f0',
-          marginTop: 8,
-          paddingTop: 8,
-        }}
-      >
-        <Typography.Text type="secondary">
-          {t('cart.count', { count })}
-          {listFen !== totalFen ? ` · ${t('cart.list', { amount: formatFen(listFen) })}` : ''}
-        </Typography.Text>
-        <span
-          style={{ fontSize: 28, fontWeight: 700, fontVariantNumeric: 'tabular-nums' }}
-          data-testid="cart-total"
-        >
-          {formatFen(totalFen)}
-        </span>
-      </div>
-      {pricing ? <Typography.Text type="secondary">{t('cart.pending')}</Typography.Text> : null}
-      <Button
-        type="primary"
-        size="large"
-        block
-        style={{ marginTop: 8 }}
-        onClick={onPay}
-        disabled={lines.length === 0}
-        data-testid="go-pay"
-      >
-        {t('cart.pay')}{' '}
-        <Typography.Text keyboard style={{ color: 'inherit' }}>
-          Enter
-        </Typography.Text>
-      </Button>
-    </Card>
-  );
 }
