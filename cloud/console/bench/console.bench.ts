@@ -3,8 +3,12 @@
  * - initial_js_gzip_kb: every script the browser loads to show sign-in and then the shell (menu, header, the
  *   smallest page: change password), gzip-compressed at level 9 as a server would send it (goal ≤ 400); and
  *   dashboard_js_gzip_kb, what opening the dashboard loads on top of that;
- * - window_tti_ms_p50: time from navigation to a usable ticket window (types listed, quantity input focused), over
- *   5 cold loads — a fresh browser context each, so nothing is cached (goal ≤ 1,000 ms on this machine);
+ * - window_tti_ms_p50: time from navigation start to a usable ticket window (types listed, the type list holding the
+ *   keyboard), over 5 cold loads — a fresh browser context each, so nothing is cached (goal ≤ 1,000 ms on this
+ *   machine). Taken by the page's own clock (performance.now() is measured from the navigation's start) at the
+ *   moment the type list receives the focus: from then on the cashier's keys go to the till. Printed beside it,
+ *   window_goto_ms_p50: the harness's wall time from its goto() call until it saw the focus, which adds the
+ *   browser starting a renderer process for the new context and the harness's own polling;
  * - sale_to_pdf_ms_p50: from the cashier's confirm key to the tickets PDF received in full, over 5 sales (goal
  *   ≤ 500 ms).
  * Prints one line per figure, then `RESULT …`.
@@ -121,21 +125,28 @@ async function windowLoads(
   cloud: ConsoleCloud,
   state: Parameters<Browser['newContext']>[0],
 ) {
-  const times: number[] = [];
+  const tti: number[] = [];
+  const goto: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({
       ...state,
       baseURL: cloud.url,
       viewport: { width: 1366, height: 860 },
     });
+    // The page notes, by its own clock, when the type list first takes the keyboard.
+    await context.addInitScript(`document.addEventListener('focusin', (event) => {
+      if (event.target.id === 'window-type-list' && window.__tillReadyAt === undefined)
+        window.__tillReadyAt = performance.now();
+    }, true);`);
     const page = await context.newPage();
     const started = performance.now();
     await page.goto('/window');
     await tillReady(page);
-    times.push(performance.now() - started);
+    goto.push(performance.now() - started);
+    tti.push((await page.evaluate('window.__tillReadyAt')) as number);
     await context.close();
   }
-  return times;
+  return { tti, goto };
 }
 
 /** From the confirm key to the tickets PDF received in full, for one ticket paid in cash, RUNS times. */
@@ -186,12 +197,17 @@ async function main(): Promise<void> {
     console.log(`the dashboard adds: ${js.dashboardKb.toFixed(1)} KB gzip`);
     const state = await prepareTill(browser, cloud);
     const loads = await windowLoads(browser, cloud, { storageState: state });
-    console.log(`ticket window ready (cold loads): ${loads.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    console.log(
+      `ticket window interactive from navigation start (cold loads): ${loads.tti.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    );
+    console.log(
+      `the same loads from the harness's goto() call: ${loads.goto.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+    );
     const sales = await salesToPdf(browser, cloud, { storageState: state });
     console.log(`confirm key → tickets PDF: ${sales.map((ms) => ms.toFixed(0)).join(', ')} ms`);
     console.log(
       `\nRESULT initial_js_gzip_kb=${js.kb.toFixed(1)} js_files=${js.files} dashboard_js_gzip_kb=${js.dashboardKb.toFixed(1)} ` +
-        `window_tti_ms_p50=${median(loads).toFixed(0)} sale_to_pdf_ms_p50=${median(sales).toFixed(0)} runs=${RUNS} ` +
+        `window_tti_ms_p50=${median(loads.tti).toFixed(0)} window_goto_ms_p50=${median(loads.goto).toFixed(0)} sale_to_pdf_ms_p50=${median(sales).toFixed(0)} runs=${RUNS} ` +
         `node=${process.version} load1=${loadavg()[0]!.toFixed(2)}`,
     );
   } finally {
