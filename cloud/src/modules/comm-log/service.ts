@@ -1,6 +1,8 @@
 /** The communication log's rules: listing with filters, per-gate daily summaries in the venue's zone, retention. */
+
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { siteTimeZone } from '../venues/reads.js';
 import { dayNumberOf, dayStarts } from './days.js';
 import type { CommLogFilter, CommLogRepo, CommLogRow } from './repo.js';
@@ -32,16 +34,20 @@ export class CommLogService {
   list(
     filter: CommLogFilter,
     page: { limit: number; offset: number },
+    scope: SiteScope = ALL_SITES,
   ): Promise<{ items: CommLogRow[]; total: number }> {
-    return this.repo.list(filter, page);
+    return this.repo.list(filter, page, scope);
   }
 
-  async summary(query: {
-    from: string;
-    to: string;
-    siteId?: string;
-    gateId?: string;
-  }): Promise<{ timeZone: string; days: DailyGateSummary[] }> {
+  async summary(
+    query: {
+      from: string;
+      to: string;
+      siteId?: string;
+      gateId?: string;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<{ timeZone: string; days: DailyGateSummary[] }> {
     const span = dayNumberOf(query.to) - dayNumberOf(query.from) + 1;
     if (span < 1 || span > MAX_SUMMARY_DAYS) {
       throw new AppError('BAD_REQUEST', {
@@ -53,7 +59,7 @@ export class CommLogService {
     }
     const timeZone = await this.timeZoneOf(query.siteId);
     const { days, starts } = dayStarts(timeZone, query.from, query.to);
-    const rows = await this.repo.summarise(starts, { siteId: query.siteId, gateId: query.gateId });
+    const rows = await this.repo.summarise(starts, { siteId: query.siteId, gateId: query.gateId }, scope);
     const byKey = new Map<string, DailyGateSummary & { latencySum: number; latencyCount: number }>();
     for (const row of rows) {
       const date = days[row.bucket] ?? query.from;
