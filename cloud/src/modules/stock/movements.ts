@@ -26,8 +26,6 @@ import type { StockState } from './tables.js';
 
 type MoveKind = 'issue' | 'return' | 'void';
 
-const BATCH: Localized = { 'zh-CN': '票库批次', en: 'Stock batch' };
-
 const OPERATION: Record<MoveKind, Localized> = {
   issue: { 'zh-CN': '出仓', en: 'issued' },
   return: { 'zh-CN': '交回入仓', en: 'returned' },
@@ -165,14 +163,12 @@ async function move(
 }
 
 /**
- * The selected rows, every one of which must exist in a site of `scope` (a batch or code of another site is not
- * found); listed codes are normalised and de-duplicated.
+ * The selected rows, every one of which must exist in a site of `scope`: codes of another site are refused exactly
+ * as missing ones (STOCK_RANGE_INVALID, STOCK_CODE_UNKNOWN). Listed codes are normalised and de-duplicated.
  */
 async function resolve(db: Connection, selection: Selection, scope: SiteScope): Promise<repo.CodeRow[]> {
   if (selection.range) {
     const { batchId, fromSeq, toSeq } = selection.range;
-    if (!(await repo.findBatch(db, batchId, scope)))
-      throw new AppError('NOT_FOUND', { resource: BATCH, id: batchId });
     const rows = await repo.codesInRange(db, batchId, fromSeq, toSeq, scope);
     if (rows.length !== toSeq - fromSeq + 1)
       throw new AppError('STOCK_RANGE_INVALID', { batchId, from: fromSeq, to: toSeq });
