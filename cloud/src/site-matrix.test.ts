@@ -582,6 +582,22 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     return problems;
   }
 
+  it('routes over what all sites share are exactly those of the permissions the console hides from a limited operator', () => {
+    // The console's auth/access.ts keeps the same list (it cannot import the cloud's code).
+    const shared = new Set([
+      'operators.read',
+      'operators.manage',
+      'audit.read',
+      'keys.manage',
+      'system.manage',
+    ]);
+    const mismatched = declaredRoutes(env.app)
+      .filter((r) => r.method !== 'HEAD' && shared.has(r.access) !== r.allSites)
+      .map((r) => `${r.method} ${r.url} (${r.access}, allSites: ${r.allSites})`);
+    // Creating a site is the one route over all sites behind a permission a limited operator keeps for its own site.
+    expect(mismatched).toEqual(['POST /api/v1/sites (venues.manage, allSites: true)']);
+  });
+
   it('the limited operator sees its own site', async () => {
     const sites = await env.app.inject({
       method: 'GET',
