@@ -81,6 +81,9 @@ function accessNote(access: RouteAccess): string {
   return `需要权限 / Requires permission \`${access}\` (${names['zh-CN']} / ${names.en}).`;
 }
 
+const ALL_SITES_NOTE =
+  '限定景区的操作员不可用 / Not for an operator limited to some sites (403 SITE_FORBIDDEN): it concerns every site.';
+
 export interface DeclaredRoute {
   readonly method: string;
   readonly url: string;
@@ -119,7 +122,7 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     const allSites = route.config?.allSites === true;
     for (const method of [route.method].flat())
       declared.push({ method, url: route.url ?? '', access, openDuringPasswordChange, allSites });
-    const note = accessNote(access);
+    const note = [accessNote(access), allSites ? ALL_SITES_NOTE : ''].filter(Boolean).join(' ');
     if (note && !route.schema?.description?.includes(note)) {
       // A fresh object: Fastify copies a GET route's options into its HEAD route.
       route.schema = {
