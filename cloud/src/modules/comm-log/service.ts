@@ -2,7 +2,7 @@
 
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
-import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
+import { ALL_SITES, coversSite, type SiteScope } from '../../platform/site-scope.js';
 import { siteTimeZone } from '../venues/reads.js';
 import { dayNumberOf, dayStarts } from './days.js';
 import type { CommLogFilter, CommLogRepo, CommLogRow } from './repo.js';
@@ -57,7 +57,7 @@ export class CommLogService {
         },
       });
     }
-    const timeZone = await this.timeZoneOf(query.siteId);
+    const timeZone = await this.timeZoneOf(query.siteId, scope);
     const { days, starts } = dayStarts(timeZone, query.from, query.to);
     const rows = await this.repo.summarise(starts, { siteId: query.siteId, gateId: query.gateId }, scope);
     const byKey = new Map<string, DailyGateSummary & { latencySum: number; latencyCount: number }>();
@@ -113,8 +113,9 @@ export class CommLogService {
   }
 
   /** A site's own zone when it is known, else the installation's VENUE_TIMEZONE. */
-  private async timeZoneOf(siteId: string | undefined): Promise<string> {
-    if (siteId === undefined) return this.defaultTimeZone;
+  /** A site out of `scope` is answered like an unknown one: the installation's zone. */
+  private async timeZoneOf(siteId: string | undefined, scope: SiteScope): Promise<string> {
+    if (siteId === undefined || !coversSite(scope, siteId)) return this.defaultTimeZone;
     return (await siteTimeZone(this.db, siteId)) ?? this.defaultTimeZone;
   }
 }

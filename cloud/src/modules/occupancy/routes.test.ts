@@ -72,8 +72,9 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
     // Closed before the app is (afterEach): an open stream holds the app's close.
     lake.close();
     park.close();
-    const [[, snapshot], ...changes] = lake.events.filter(([name]) => name !== '#');
-    expect((snapshot as { items: { siteId: string }[] }).items.map((item) => item.siteId)).toEqual(['lake']);
+    const [first, ...changes] = lake.events.filter(([name]) => name !== '#');
+    const snapshot = first?.[1] as { items: { siteId: string }[] };
+    expect(snapshot.items.map((item) => item.siteId)).toEqual(['lake']);
     expect(changes).toEqual([]);
   });
 
