@@ -34,6 +34,13 @@ export const ERROR_CATALOGUE = {
     status: 403,
     messages: { 'zh-CN': '没有执行此操作的权限', en: 'You are not allowed to do this' },
   },
+  SITE_FORBIDDEN: {
+    status: 403,
+    messages: {
+      'zh-CN': '您的账号仅限指定景区使用，不能操作其他景区，也不能操作全部景区共用的设置',
+      en: 'Your account is limited to certain sites: it cannot act on another site or on what all sites share',
+    },
+  },
   NOT_FOUND: {
     status: 404,
     messages: { 'zh-CN': '{resource}不存在：{id}', en: '{resource} not found: {id}' },
@@ -108,6 +115,10 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_ROLE: {
     status: 400,
     messages: { 'zh-CN': '角色不存在：{role}', en: 'No such role: {role}' },
+  },
+  UNKNOWN_SITE: {
+    status: 400,
+    messages: { 'zh-CN': '景区不存在：{siteId}', en: 'No such site: {siteId}' },
   },
   ROLE_CODE_TAKEN: {
     status: 409,

@@ -7,8 +7,25 @@ import type { Me, Permission } from '../api/types';
 
 export type Access = Permission | 'authenticated';
 
-export function allows(me: Pick<Me, 'permissions'> | undefined, access: Access): boolean {
+/**
+ * Permissions whose every route concerns what all sites share (operators and roles, the operation log, signing keys,
+ * system settings): the API refuses them to an operator limited to some sites (403 SITE_FORBIDDEN, routes declaring
+ * `allSites`), so the console does not offer their pages to one.
+ */
+const ALL_SITES_ONLY: ReadonlySet<Access> = new Set<Access>([
+  'operators.read',
+  'operators.manage',
+  'audit.read',
+  'keys.manage',
+  'system.manage',
+]);
+
+export function allows(
+  me: (Pick<Me, 'permissions'> & Partial<Pick<Me, 'siteIds'>>) | undefined,
+  access: Access,
+): boolean {
   if (!me) return false;
   if (access === 'authenticated') return true;
+  if ((me.siteIds?.length ?? 0) > 0 && ALL_SITES_ONLY.has(access)) return false;
   return (me.permissions as readonly string[]).includes(access);
 }

@@ -13,7 +13,7 @@ export const auditModule: AppModule = {
     app.get(
       '/',
       {
-        config: { access: 'audit.read' },
+        config: { access: 'audit.read', allSites: true },
         schema: {
           tags: ['audit'],
           summary: 'Search the operation log, newest first / 查询操作日志',
@@ -46,7 +46,7 @@ export const auditModule: AppModule = {
     app.get(
       '/verify',
       {
-        config: { access: 'audit.read' },
+        config: { access: 'audit.read', allSites: true },
         schema: {
           tags: ['audit'],
           summary: 'Check the hash chain end to end / 校验操作日志完整性',

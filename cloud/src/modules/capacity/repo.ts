@@ -2,8 +2,10 @@
  * The capacity module's SQL. Consuming is one conditional UPDATE per counter — `sold = sold + n` only while the result
  * stays within the cap — so the affected-row count is the verdict and no read-then-write race exists on either engine.
  */
+
 import { type Selectable, sql } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type CapacitySlotsTable, capacityTables } from './tables.js';
 
 type Db = Connection;
@@ -109,8 +111,18 @@ export async function daySold(db: Db, siteId: string, day: number): Promise<numb
   return row?.sold ?? 0;
 }
 
-export async function findSlot(db: Db, id: string): Promise<SlotRow | undefined> {
-  return capacityTables(db).selectFrom('capacity_slots').selectAll().where('id', '=', id).executeTakeFirst();
+/** The slot, if it exists and its site is in `scope`. */
+export async function findSlot(
+  db: Db,
+  id: string,
+  scope: SiteScope = ALL_SITES,
+): Promise<SlotRow | undefined> {
+  return capacityTables(db)
+    .selectFrom('capacity_slots')
+    .selectAll()
+    .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
 }
 
 export async function listSlots(db: Db, siteId: string, day: number): Promise<SlotRow[]> {

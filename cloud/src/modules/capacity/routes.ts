@@ -4,7 +4,7 @@
  * view (every date of a range with its figures) in two queries.
  */
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import {
@@ -37,7 +37,8 @@ export const capacityModule: AppModule = {
           response: { 200: availabilitySchema, ...errors },
         },
       },
-      async (request) => capacity.availability(request.query.siteId, request.query.date),
+      async (request) =>
+        capacity.availability(request.query.siteId, request.query.date, siteScopeOfRequest(request)),
     );
     app.get(
       '/calendar',
@@ -52,7 +53,13 @@ export const capacityModule: AppModule = {
           response: { 200: calendarSchema, ...errors },
         },
       },
-      async (request) => capacity.calendar(request.query.siteId, request.query.from, request.query.to),
+      async (request) =>
+        capacity.calendar(
+          request.query.siteId,
+          request.query.from,
+          request.query.to,
+          siteScopeOfRequest(request),
+        ),
     );
     app.post(
       '/slots',
@@ -79,7 +86,7 @@ export const capacityModule: AppModule = {
           response: { 200: slotSchema, ...errors },
         },
       },
-      async (request) => capacity.getSlot(request.params.slotId),
+      async (request) => capacity.getSlot(request.params.slotId, siteScopeOfRequest(request)),
     );
     app.patch(
       '/slots/:slotId',

@@ -4,14 +4,15 @@
  * transaction; both are conditional updates, so concurrent sales can never push `sold` past a cap. A slot sale counts
  * against the slot and the day. When a day has slots, a sale for that day must name one.
  */
-import { randomUUID } from 'node:crypto';
 
+import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput, type RequestPart } from '../../platform/validation.js';
 import type { VenuesService } from '../venues/service.js';
 import { dayOfIsoDate, formatMinute, instantOf, isoDateOfDay, parseMinute } from './local-time.js';
@@ -149,8 +150,9 @@ export class CapacityService {
     await repo.releaseDay(trx, request.siteId, day, request.persons);
   }
 
-  async availability(siteId: string, date: string): Promise<Availability> {
-    const site = await this.venues.getSite(siteId);
+  /** A site out of `scope` is not found. */
+  async availability(siteId: string, date: string, scope: SiteScope = ALL_SITES): Promise<Availability> {
+    const site = await this.venues.getSite(siteId, undefined, scope);
     const day = dayOrFail(date, 'date', 'querystring');
     const [sold, slots] = await Promise.all([
       repo.daySold(this.db, siteId, day),
@@ -169,8 +171,8 @@ export class CapacityService {
    * The calendar of a date range (at most MAX_CALENDAR_DAYS): every date with its daily cap, sold and left, and its
    * slots in total, from two queries whatever the range.
    */
-  async calendar(siteId: string, from: string, to: string): Promise<Calendar> {
-    const site = await this.venues.getSite(siteId);
+  async calendar(siteId: string, from: string, to: string, scope: SiteScope = ALL_SITES): Promise<Calendar> {
+    const site = await this.venues.getSite(siteId, undefined, scope);
     const fromDay = dayOfIsoDate(from);
     if (fromDay === undefined) throw invalidQuery('from', { 'zh-CN': '日期无效', en: 'invalid date' });
     const toDay = dayOfIsoDate(to);
@@ -206,8 +208,8 @@ export class CapacityService {
     return { siteId, from, to, days };
   }
 
-  async getSlot(slotId: string): Promise<Slot> {
-    const row = await repo.findSlot(this.db, slotId);
+  async getSlot(slotId: string, scope: SiteScope = ALL_SITES): Promise<Slot> {
+    const row = await repo.findSlot(this.db, slotId, scope);
     if (!row) throw new AppError('NOT_FOUND', { resource: SLOT, id: slotId });
     return slotOf(row);
   }
@@ -216,6 +218,7 @@ export class CapacityService {
   createSlots(input: CreateSlots, context: ChangeContext): Promise<Slot[]> {
     const day = dayOrFail(input.date, 'date', 'body');
     return auditedTransaction(this.db, async (trx) => {
+      assertSiteInScope(context.sites ?? ALL_SITES, input.siteId);
       const site = await this.venues.getSite(input.siteId, trx);
       const existing = await repo.listSlots(trx, input.siteId, day);
       const now = this.now();
@@ -273,7 +276,7 @@ export class CapacityService {
   /** Changes a slot's cap; never below what is already sold (CAPACITY_BELOW_SOLD). */
   updateSlotCap(slotId: string, cap: number, context: ChangeContext): Promise<Slot> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await repo.findSlot(trx, slotId);
+      const before = await repo.findSlot(trx, slotId, context.sites);
       if (!before) throw new AppError('NOT_FOUND', { resource: SLOT, id: slotId });
       if (!(await repo.updateSlotCap(trx, slotId, cap, this.now())))
         throw new AppError('CAPACITY_BELOW_SOLD', { sold: before.sold });

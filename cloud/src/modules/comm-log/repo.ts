@@ -1,8 +1,10 @@
 /** SQL for the communication log; the same statements on SQLite and PostgreSQL. */
+
 import { sql } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Connection } from '../../db/scoped.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type CommLogDb, type CommLogTable, commLogTables } from './tables.js';
 
 /** The record's field for each inserted column, in one fixed order. */
@@ -85,8 +87,9 @@ export class CommLogRepo {
   async list(
     filter: CommLogFilter,
     page: { limit: number; offset: number },
+    scope: SiteScope = ALL_SITES,
   ): Promise<{ items: CommLogRow[]; total: number }> {
-    const base = this.filtered(filter);
+    const base = this.filtered(filter, scope);
     const totalRow = await base
       .select((eb) => eb.fn.countAll<number>().as('total'))
       .executeTakeFirstOrThrow();
@@ -120,6 +123,7 @@ export class CommLogRepo {
   async summarise(
     starts: readonly number[],
     filter: Pick<CommLogFilter, 'siteId' | 'gateId'>,
+    scope: SiteScope = ALL_SITES,
   ): Promise<SummaryBucketRow[]> {
     if (starts.length < 2) return [];
     // Literals, not parameters: PostgreSQL only matches the select expression with the GROUP BY one when they are
@@ -129,7 +133,7 @@ export class CommLogRepo {
       .map((end, index) => sql`when at < ${sql.lit(Math.trunc(end))} then ${sql.lit(index)}`);
     // Always a CASE (never a bare number, which GROUP BY would read as a column position).
     const bucket = sql<number>`case ${sql.join(branches, sql` `)} end`;
-    const rows = await this.filtered({ ...filter, from: starts[0], to: starts[starts.length - 1] })
+    const rows = await this.filtered({ ...filter, from: starts[0], to: starts[starts.length - 1] }, scope)
       .select((eb) => [
         bucket.as('bucket'),
         'site_id as siteId',
@@ -161,8 +165,9 @@ export class CommLogRepo {
     return Number(result.numDeletedRows);
   }
 
-  private filtered(filter: CommLogFilter) {
-    let query = this.db.selectFrom('comm_log');
+  /** Messages of no known site (an unknown gate's) are in no limited scope. */
+  private filtered(filter: CommLogFilter, scope: SiteScope) {
+    let query = this.db.selectFrom('comm_log').where(siteCondition(scope, 'site_id'));
     if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
     if (filter.gateId !== undefined) query = query.where('gate_id', '=', filter.gateId);
     if (filter.direction !== undefined) query = query.where('direction', '=', filter.direction);

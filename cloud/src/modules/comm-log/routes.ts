@@ -2,8 +2,10 @@
  * /api/v1/comm-log — the terminal communication log (终端通信明细及汇总): every message to and from the gates with
  * filters and paging, and per-gate daily totals in the venue's time zone. gates.read.
  */
+
 import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 
@@ -90,7 +92,7 @@ export const commLogModule: AppModule = {
       },
       async (request) => {
         const { limit, offset, ...filter } = request.query;
-        return service.list(filter, { limit, offset });
+        return service.list(filter, { limit, offset }, siteScopeOfRequest(request));
       },
     );
 
@@ -108,7 +110,7 @@ export const commLogModule: AppModule = {
           },
         },
       },
-      async (request) => service.summary(request.query),
+      async (request) => service.summary(request.query, siteScopeOfRequest(request)),
     );
   },
 };

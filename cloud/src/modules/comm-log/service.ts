@@ -1,6 +1,8 @@
 /** The communication log's rules: listing with filters, per-gate daily summaries in the venue's zone, retention. */
+
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, coversSite, type SiteScope } from '../../platform/site-scope.js';
 import { siteTimeZone } from '../venues/reads.js';
 import { dayNumberOf, dayStarts } from './days.js';
 import type { CommLogFilter, CommLogRepo, CommLogRow } from './repo.js';
@@ -32,16 +34,20 @@ export class CommLogService {
   list(
     filter: CommLogFilter,
     page: { limit: number; offset: number },
+    scope: SiteScope = ALL_SITES,
   ): Promise<{ items: CommLogRow[]; total: number }> {
-    return this.repo.list(filter, page);
+    return this.repo.list(filter, page, scope);
   }
 
-  async summary(query: {
-    from: string;
-    to: string;
-    siteId?: string;
-    gateId?: string;
-  }): Promise<{ timeZone: string; days: DailyGateSummary[] }> {
+  async summary(
+    query: {
+      from: string;
+      to: string;
+      siteId?: string;
+      gateId?: string;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<{ timeZone: string; days: DailyGateSummary[] }> {
     const span = dayNumberOf(query.to) - dayNumberOf(query.from) + 1;
     if (span < 1 || span > MAX_SUMMARY_DAYS) {
       throw new AppError('BAD_REQUEST', {
@@ -51,9 +57,9 @@ export class CommLogService {
         },
       });
     }
-    const timeZone = await this.timeZoneOf(query.siteId);
+    const timeZone = await this.timeZoneOf(query.siteId, scope);
     const { days, starts } = dayStarts(timeZone, query.from, query.to);
-    const rows = await this.repo.summarise(starts, { siteId: query.siteId, gateId: query.gateId });
+    const rows = await this.repo.summarise(starts, { siteId: query.siteId, gateId: query.gateId }, scope);
     const byKey = new Map<string, DailyGateSummary & { latencySum: number; latencyCount: number }>();
     for (const row of rows) {
       const date = days[row.bucket] ?? query.from;
@@ -107,8 +113,9 @@ export class CommLogService {
   }
 
   /** A site's own zone when it is known, else the installation's VENUE_TIMEZONE. */
-  private async timeZoneOf(siteId: string | undefined): Promise<string> {
-    if (siteId === undefined) return this.defaultTimeZone;
+  /** A site out of `scope` is answered like an unknown one: the installation's zone. */
+  private async timeZoneOf(siteId: string | undefined, scope: SiteScope): Promise<string> {
+    if (siteId === undefined || !coversSite(scope, siteId)) return this.defaultTimeZone;
     return (await siteTimeZone(this.db, siteId)) ?? this.defaultTimeZone;
   }
 }

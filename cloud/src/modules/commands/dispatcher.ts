@@ -19,6 +19,7 @@
  * the broker while it is briefly away. A site command relies on each gate's config naming its zone, and a gate with
  * a stale config would silently skip an emergency open.
  */
+
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CommandAck, CommandAction } from '@scenic/protocol';
@@ -29,6 +30,7 @@ import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
 import { BatchQueue } from '../../platform/batch-queue.js';
 import type { ChangeContext } from '../../platform/change-context.js';
+import { ALL_SITES } from '../../platform/site-scope.js';
 import type { ControlRoomMetrics } from '../metrics/control-room-metrics.js';
 import * as repo from './repo.js';
 import { type CommandDb, commandTables } from './tables.js';
@@ -252,7 +254,7 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
         checking = true;
         // Complete, not merely nothing pending: the last ack may be stored while its completion is still on the
         // way, and the caller then reads a command that is not marked complete yet.
-        repo.findCommand(this.db, commandId).then(
+        repo.findCommand(this.db, commandId, ALL_SITES).then(
           (command) => {
             checking = false;
             if (!command || command.completed_at !== null) finish();

@@ -1,7 +1,9 @@
 /** The commands module's SQL. Callers pass a db or a transaction. */
+
 import type { Insertable, Selectable } from 'kysely';
 import type { Placeholders } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { GateCommandResult, GateCommandResultsTable, GateCommandsTable } from './tables.js';
 import { commandTables } from './tables.js';
 
@@ -24,8 +26,17 @@ export async function insertCommand(
   }
 }
 
-export async function findCommand(db: Db, id: string): Promise<CommandRow | undefined> {
-  return commandTables(db).selectFrom('gate_commands').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * A command is in a limited scope when the site it targets is; a command for every site (no target site) only
+ * for those who see every site, since its results name the gates of all of them.
+ */
+export async function findCommand(db: Db, id: string, scope: SiteScope): Promise<CommandRow | undefined> {
+  return commandTables(db)
+    .selectFrom('gate_commands')
+    .selectAll()
+    .where('id', '=', id)
+    .where(siteCondition(scope, 'target_site_id'))
+    .executeTakeFirst();
 }
 
 export async function resultsOf(db: Db, commandIds: readonly string[]): Promise<ResultRow[]> {
@@ -60,8 +71,9 @@ export async function listCommands(
   db: Db,
   filter: { siteId?: string; from?: number; to?: number },
   page: { limit: number; offset: number },
+  scope: SiteScope,
 ): Promise<{ rows: CommandRow[]; total: number }> {
-  let query = commandTables(db).selectFrom('gate_commands');
+  let query = commandTables(db).selectFrom('gate_commands').where(siteCondition(scope, 'target_site_id'));
   if (filter.siteId !== undefined) {
     const siteId = filter.siteId;
     // A command for all sites concerns every site too.

@@ -4,7 +4,7 @@
  * (gates.read).
  */
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { commandSchema, issueCommandSchema, issueQuerySchema, listQuerySchema } from './schemas.js';
@@ -60,7 +60,7 @@ export const commandsModule: AppModule = {
       },
       async (request) => {
         const { limit, offset, ...filter } = request.query;
-        return commands.list(filter, { limit, offset });
+        return commands.list(filter, { limit, offset }, siteScopeOfRequest(request));
       },
     );
 
@@ -75,7 +75,7 @@ export const commandsModule: AppModule = {
           response: { 200: commandSchema, ...errors },
         },
       },
-      async (request) => commands.get(request.params.commandId),
+      async (request) => commands.get(request.params.commandId, siteScopeOfRequest(request)),
     );
   },
 };

@@ -2,12 +2,15 @@
  * The commands API's rules: issuing needs the MQTT side (503 otherwise) and may wait, bounded by the command's own
  * expiry plus the ack grace, for the gates' acks or timeouts; reading works from the database alone.
  */
+
 import type { Connection } from '../../db/scoped.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { ACK_GRACE_MS, type CommandDispatcher, type IssueCommand } from './dispatcher.js';
 import * as repo from './repo.js';
 import type { CommandView } from './schemas.js';
+import { assertTargetInScope } from './targets.js';
 
 const SWEEP_SLACK_MS = 2_000;
 const RESOURCE = { 'zh-CN': '闸机指令', en: 'Gate command' } as const;
@@ -20,16 +23,19 @@ export class CommandsService {
   ) {}
 
   async issue(input: IssueCommand, waitMs: number, context: ChangeContext): Promise<CommandView> {
+    const scope = context.sites ?? ALL_SITES;
+    await assertTargetInScope(this.db, input.target, scope);
     const dispatcher = this.dispatcher();
     if (!dispatcher) throw new AppError('MQTT_UNAVAILABLE');
     const id = await dispatcher.issue(input, context);
     // Up to the moment the last gate counts as timed out, plus slack for the sweep that records it.
     await dispatcher.waitSettled(id, Math.min(waitMs, input.ttlMs + ACK_GRACE_MS + SWEEP_SLACK_MS));
-    return this.get(id);
+    return this.get(id, scope);
   }
 
-  async get(id: string): Promise<CommandView> {
-    const command = await repo.findCommand(this.db, id);
+  /** A command out of `scope` (repo.findCommand) is not found. */
+  async get(id: string, scope: SiteScope = ALL_SITES): Promise<CommandView> {
+    const command = await repo.findCommand(this.db, id, scope);
     if (!command) throw new AppError('NOT_FOUND', { resource: RESOURCE, id });
     return viewOf(command, await repo.resultsOf(this.db, [id]));
   }
@@ -37,8 +43,9 @@ export class CommandsService {
   async list(
     filter: { siteId?: string; from?: number; to?: number },
     page: { limit: number; offset: number },
+    scope: SiteScope = ALL_SITES,
   ): Promise<{ items: CommandView[]; total: number }> {
-    const { rows, total } = await repo.listCommands(this.db, filter, page);
+    const { rows, total } = await repo.listCommands(this.db, filter, page, scope);
     const results = await repo.resultsOf(
       this.db,
       rows.map((r) => r.id),

@@ -3,9 +3,16 @@
  * of issuing, so an emergency open for a zone reaches every active gate the registry places in that zone — whatever
  * zone an out-of-date gate config may still name.
  */
+
 import { z } from 'zod';
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import {
+  assertSiteInScope,
+  assertSiteVisible,
+  coversAllSites,
+  type SiteScope,
+} from '../../platform/site-scope.js';
 import { activeGates, gateFacts, siteExists, zoneExists } from '../venues/reads.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import { RESOURCES } from '../venues/service.js';
@@ -36,6 +43,35 @@ export function describeTarget(target: CommandTargetInput): string {
       return `site ${target.siteId}`;
     case 'all':
       return 'all sites';
+  }
+}
+
+/**
+ * Refuses a target outside the issuer's sites (platform/site-scope.ts): a gate of another site is not found, as it
+ * is everywhere else; a zone or site of another one, or every site, is SITE_FORBIDDEN.
+ */
+export async function assertTargetInScope(
+  db: Connection,
+  target: CommandTargetInput,
+  scope: SiteScope,
+): Promise<void> {
+  if (coversAllSites(scope)) return;
+  switch (target.kind) {
+    case 'gate': {
+      const gate = await gateFacts(db, target.gateId);
+      assertSiteVisible(
+        scope,
+        gate?.site_id,
+        () => new AppError('NOT_FOUND', { resource: RESOURCES.gate, id: target.gateId }),
+      );
+      return;
+    }
+    case 'zone':
+    case 'site':
+      assertSiteInScope(scope, target.siteId);
+      return;
+    case 'all':
+      throw new AppError('SITE_FORBIDDEN');
   }
 }
 

@@ -1,6 +1,8 @@
 /** SQL for gate MQTT credentials (this module owns gate_mqtt_credentials); the registry facts are the venues'. */
+
 import type { Selectable } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { activeGates, gateFacts } from '../venues/reads.js';
 import { type GateAccessDb, type GateMqttCredentialsTable, gateAccessTables } from './tables.js';
 
@@ -13,17 +15,21 @@ export class GateAccessRepo {
     this.db = gateAccessTables(db);
   }
 
-  /** The registry's facts about the gate (venues/reads.ts). */
-  async gate(gateId: string): Promise<{ id: string; siteId: string; active: number } | undefined> {
-    const gate = await gateFacts(this.db, gateId);
+  /** The registry's facts about the gate (venues/reads.ts); undefined for a gate of a site out of `scope`. */
+  async gate(
+    gateId: string,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<{ id: string; siteId: string; active: number } | undefined> {
+    const gate = await gateFacts(this.db, gateId, scope);
     return gate && { id: gate.id, siteId: gate.site_id, active: gate.active };
   }
 
-  byGate(gateId: string): Promise<CredentialRow | undefined> {
+  byGate(gateId: string, scope: SiteScope = ALL_SITES): Promise<CredentialRow | undefined> {
     return this.db
       .selectFrom('gate_mqtt_credentials')
       .selectAll()
       .where('gate_id', '=', gateId)
+      .where(siteCondition(scope, 'site_id'))
       .executeTakeFirst();
   }
 

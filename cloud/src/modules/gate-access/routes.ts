@@ -5,7 +5,7 @@
  */
 import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { gateBroker } from './broker-info.js';
@@ -74,7 +74,7 @@ export const gateAccessModule: AppModule = {
           response: { 200: credentialSchema, ...errors },
         },
       },
-      async (request) => access.get(request.params.gateId),
+      async (request) => access.get(request.params.gateId, siteScopeOfRequest(request)),
     );
 
     app.post(

@@ -20,6 +20,7 @@ import {
   SYSTEM_ACTOR,
 } from '../../platform/audit/record.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { type CredentialRow, GateAccessRepo } from './repo.js';
 import { type GateAccessDb, gateAccessTables } from './tables.js';
 
@@ -27,6 +28,8 @@ import { type GateAccessDb, gateAccessTables } from './tables.js';
 export interface CredentialChangeContext {
   readonly actor: AuditActor | null;
   readonly ip: string | null;
+  /** The sites the change may touch (platform/site-scope.ts); every site when left out. */
+  readonly sites?: SiteScope;
 }
 
 const SYSTEM: CredentialChangeContext = { actor: SYSTEM_ACTOR, ip: null };
@@ -63,8 +66,9 @@ export class GateAccessService {
     this.repo = new GateAccessRepo(db);
   }
 
-  async get(gateId: string): Promise<CredentialInfo> {
-    const row = await this.repo.byGate(gateId);
+  /** A gate of a site out of `scope` has no credential to show. */
+  async get(gateId: string, scope: SiteScope = ALL_SITES): Promise<CredentialInfo> {
+    const row = await this.repo.byGate(gateId, scope);
     if (!row) throw notFound(gateId);
     return info(row);
   }
@@ -75,10 +79,10 @@ export class GateAccessService {
     const hash = hashPassword(password);
     const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
-      const gate = await repo.gate(gateId);
+      const gate = await repo.gate(gateId, context.sites);
       if (!gate) throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '闸机', en: 'Gate' }, id: gateId });
       if (gate.active !== 1) throw conflict('闸机已停用', 'the gate is deactivated');
-      const existing = await repo.byGate(gateId);
+      const existing = await repo.byGate(gateId, context.sites);
       if (existing && existing.revoked_at === null) {
         throw conflict(
           '该闸机已有有效凭证，请使用轮换',
@@ -110,7 +114,7 @@ export class GateAccessService {
     const hash = hashPassword(password);
     const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
-      const existing = await repo.byGate(gateId);
+      const existing = await repo.byGate(gateId, context.sites);
       if (!existing || existing.revoked_at !== null) throw notFound(gateId);
       const updated = {
         ...existing,
@@ -129,7 +133,7 @@ export class GateAccessService {
   async revoke(gateId: string, context: CredentialChangeContext = SYSTEM): Promise<CredentialInfo> {
     const row = await auditedTransaction(this.db, async (trx) => {
       const repo = new GateAccessRepo(trx);
-      const existing = await repo.byGate(gateId);
+      const existing = await repo.byGate(gateId, context.sites);
       if (!existing || existing.revoked_at !== null) throw notFound(gateId);
       const updated = { ...existing, revoked_at: this.now() };
       await repo.replace(gateId, { revoked_at: updated.revoked_at });

@@ -4,7 +4,7 @@
  */
 import { gateConfigSchema, idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { gateSettingsSchema, updateGateSettingsSchema } from './settings.js';
@@ -30,7 +30,7 @@ export const gateConfigModule: AppModule = {
           response: { 200: configResponse, ...errors },
         },
       },
-      async (request) => service.get(request.params.gateId),
+      async (request) => service.get(request.params.gateId, siteScopeOfRequest(request)),
     );
 
     app.get(
@@ -44,7 +44,7 @@ export const gateConfigModule: AppModule = {
           response: { 200: gateSettingsSchema, ...errors },
         },
       },
-      async (request) => service.settings(request.params.gateId),
+      async (request) => service.settings(request.params.gateId, siteScopeOfRequest(request)),
     );
 
     app.patch(

@@ -5,15 +5,16 @@
  * with the stored one and moves the version by one with a conditional update, so with several cloud instances one
  * of them wins each change and publishes it.
  */
+
 import { createHash } from 'node:crypto';
 import { type GateConfig, gateConfigSchema, MAX_SIGNING_KEYS } from '@scenic/protocol';
-
 import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import * as repo from './repo.js';
 import { DEFAULT_GATE_SETTINGS, type GateSettings, settingsOf, type UpdateGateSettings } from './settings.js';
@@ -129,16 +130,17 @@ export class GateConfigService {
   }
 
   /** The config a gate runs (or will run once connected). */
-  async get(gateId: string): Promise<GateConfig> {
-    const gate = await repo.findGate(this.db, gateId);
+  /** A gate of a site out of `scope` is not found. */
+  async get(gateId: string, scope: SiteScope = ALL_SITES): Promise<GateConfig> {
+    const gate = await repo.findGate(this.db, gateId, scope);
     if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
     const found = (await this.sync(gate.site_id)).find((entry) => entry.config.gateId === gateId);
     if (!found) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
     return found.config;
   }
 
-  async settings(gateId: string): Promise<GateSettings> {
-    const gate = await repo.findGate(this.db, gateId);
+  async settings(gateId: string, scope: SiteScope = ALL_SITES): Promise<GateSettings> {
+    const gate = await repo.findGate(this.db, gateId, scope);
     if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
     return settingsOf((await repo.configRow(this.db, gateId))?.settings_json);
   }
@@ -146,7 +148,7 @@ export class GateConfigService {
   /** Changes a gate's own settings (audited); the publisher sends the new config version. */
   updateSettings(gateId: string, patch: UpdateGateSettings, context: ChangeContext): Promise<GateSettings> {
     return auditedTransaction(this.db, async (trx) => {
-      const gate = await repo.findGate(trx, gateId);
+      const gate = await repo.findGate(trx, gateId, context.sites);
       if (!gate) throw new AppError('NOT_FOUND', { resource: GATE, id: gateId });
       const before = settingsOf((await repo.configRow(trx, gateId))?.settings_json);
       const after: GateSettings = { ...before, ...definedOnly(patch) };

@@ -3,7 +3,9 @@
  * database at start, then updated by the status extension as messages arrive. `change` fires once per update with
  * the gate's whole new status.
  */
+
 import { EventEmitter } from 'node:events';
+import { ALL_SITES, coversSite, type SiteScope } from '../../platform/site-scope.js';
 import type { GateStatusRepo, GateStatusRow } from './repo.js';
 
 export interface GateStatus {
@@ -57,10 +59,11 @@ export class GateStatusHub extends EventEmitter<{ change: [GateStatus] }> {
     for (const row of await repo.all()) this.statuses.set(row.gate_id, statusFromRow(row));
   }
 
-  all(): GateStatus[] {
-    return [...this.statuses.values()].sort(
-      (a, b) => a.siteId.localeCompare(b.siteId) || a.gateId.localeCompare(b.gateId),
-    );
+  /** Every gate's status, of the sites in `scope` (held in memory: filtered here rather than in SQL). */
+  all(scope: SiteScope = ALL_SITES): GateStatus[] {
+    return [...this.statuses.values()]
+      .filter((status) => coversSite(scope, status.siteId))
+      .sort((a, b) => a.siteId.localeCompare(b.siteId) || a.gateId.localeCompare(b.gateId));
   }
 
   get(gateId: string): GateStatus | undefined {

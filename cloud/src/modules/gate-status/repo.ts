@@ -7,10 +7,12 @@
  * a site report a new state within a second of an emergency open, and each report used to cost a built upsert and a
  * second query for the row.
  */
+
 import type { Selectable } from 'kysely';
 import type { Placeholders } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type GateStatusDb, type GateStatusTable, gateStatusTables } from './tables.js';
 
 export type GateStatusRow = Selectable<GateStatusTable>;
@@ -134,8 +136,15 @@ export class GateStatusRepo {
     this.db = gateStatusTables(db);
   }
 
-  async all(): Promise<GateStatusRow[]> {
-    return this.db.selectFrom('gate_status').selectAll().orderBy('site_id').orderBy('gate_id').execute();
+  /** Every gate's row, of the sites in `scope`. */
+  async all(scope: SiteScope = ALL_SITES): Promise<GateStatusRow[]> {
+    return this.db
+      .selectFrom('gate_status')
+      .selectAll()
+      .where(siteCondition(scope, 'site_id'))
+      .orderBy('site_id')
+      .orderBy('gate_id')
+      .execute();
   }
 
   async get(gateId: string): Promise<GateStatusRow | undefined> {

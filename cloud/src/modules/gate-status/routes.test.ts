@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
+import { insertTestOperator } from '../../platform/auth/testing.js';
 import { openEventStream } from '../../platform/testing.js';
 import { type ControlRoomEnv, createControlRoomEnv, SITE } from '../metrics/testing.js';
 import type { GateStatus } from './hub.js';
@@ -79,6 +80,47 @@ describe.each(databaseBackends())('gate status stream on $name', (backend) => {
         if (name === 'status') view.set((data as GateStatus).gateId, data);
       }
       expect([...view.values()]).toEqual(all().map(shown));
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('shows an operator limited to a site only its gates, in the list, the snapshot and the changes', async () => {
+    const hub = env.cloud.gateStatus;
+    const elsewhere = (gateId: string, online: boolean, at: number) => ({
+      ...status(gateId, online, at),
+      siteId: 'lake',
+    });
+    hub.set(status('N1', true, 1_000));
+    hub.set(elsewhere('L1', true, 1_000));
+    const db = env.test.database.db;
+    const limited = await insertTestOperator(db, 'park_only', 'control_room', {
+      password: 'park-only-pass-1',
+    });
+    await db.insertInto('operator_sites').values({ operator_id: limited, site_id: SITE }).execute();
+    const signedIn = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'park_only', password: 'park-only-pass-1' },
+    });
+    const headers = { authorization: `Bearer ${signedIn.json().token}` };
+    const list = await env.app.inject({ method: 'GET', url: '/api/v1/gates/status', headers });
+    expect(list.json().items.map((item: GateStatus) => item.gateId)).toEqual(['N1']);
+
+    await env.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = env.app.server.address() as AddressInfo;
+    const stream = openEventStream({ port, path: '/api/v1/gates/status/stream', headers });
+    try {
+      await stream.snapshot;
+      hub.set(elsewhere('L1', false, 2_000));
+      hub.set(status('N1', false, 2_000));
+      await vi.waitFor(() => expect(stream.events.length).toBeGreaterThanOrEqual(2), { timeout: 5_000 });
+      expect(
+        stream.events.map(([name, data]) => [name, name === 'snapshot' ? data : (data as GateStatus).gateId]),
+      ).toEqual([
+        ['snapshot', { items: [{ ...status('N1', true, 1_000), heartbeatSec: DEFAULT_HEARTBEAT_SEC }] }],
+        ['status', 'N1'],
+      ]);
     } finally {
       stream.close();
     }

@@ -5,8 +5,11 @@
  * gate's config asks for, so the console can tell a gate that went silent without a last will (stale) from one
  * that is merely between heartbeats.
  */
+
 import { z } from 'zod';
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { sendEventStream } from '../../platform/event-stream.js';
+import { coversSite, type SiteScope } from '../../platform/site-scope.js';
 import type { AppModule } from '../module.js';
 import type { GateStatus } from './hub.js';
 
@@ -54,8 +57,8 @@ export const gateStatusModule: AppModule = {
       heartbeatSec: services.gateConfig.heartbeatSecOf(status.gateId),
     });
     // With the MQTT side running, the hub is the freshest view; without it (tests, tools) the table is.
-    const current = async (): Promise<GateStatusView[]> =>
-      (mqtt ? mqtt.gateStatus.all() : await services.gateStatus.stored()).map(view);
+    const current = async (scope: SiteScope): Promise<GateStatusView[]> =>
+      (mqtt ? mqtt.gateStatus.all(scope) : await services.gateStatus.stored(scope)).map(view);
 
     app.get(
       '/',
@@ -70,7 +73,7 @@ export const gateStatusModule: AppModule = {
       },
       async (request) => {
         const { siteId } = request.query;
-        const items = await current();
+        const items = await current(siteScopeOfRequest(request));
         return { items: siteId === undefined ? items : items.filter((s) => s.siteId === siteId) };
       },
     );
@@ -85,17 +88,21 @@ export const gateStatusModule: AppModule = {
           produces: ['text/event-stream'],
         },
       },
-      (request, reply) =>
-        sendEventStream<{ items: GateStatusView[] }, { status: GateStatusView }>(request, reply, {
+      (request, reply) => {
+        const scope = siteScopeOfRequest(request);
+        return sendEventStream<{ items: GateStatusView[] }, { status: GateStatusView }>(request, reply, {
           subscribe: (push) => {
-            const onChange = (status: GateStatus) => push({ event: 'status', data: view(status) });
+            const onChange = (status: GateStatus) => {
+              if (coversSite(scope, status.siteId)) push({ event: 'status', data: view(status) });
+            };
             mqtt?.gateStatus.on('change', onChange);
             return () => mqtt?.gateStatus.off('change', onChange);
           },
           // The hub is read from memory in the same turn the stream starts listening, so no change older than the
           // snapshot can follow it and none needs dropping; without the MQTT side there are no changes at all.
-          snapshot: async () => ({ items: await current() }),
-        }),
+          snapshot: async () => ({ items: await current(scope) }),
+        });
+      },
     );
   },
 };

@@ -1,5 +1,7 @@
 /** Gate status as stored: what the API shows when no live MQTT side runs (tests, tools). */
+
 import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { type GateStatus, statusFromRow } from './hub.js';
 import { GateStatusRepo } from './repo.js';
 
@@ -10,7 +12,8 @@ export class GateStatusService {
     this.repo = new GateStatusRepo(db);
   }
 
-  async stored(): Promise<GateStatus[]> {
-    return (await this.repo.all()).map(statusFromRow);
+  /** The stored status of the gates of the sites in `scope`. */
+  async stored(scope: SiteScope = ALL_SITES): Promise<GateStatus[]> {
+    return (await this.repo.all(scope)).map(statusFromRow);
   }
 }

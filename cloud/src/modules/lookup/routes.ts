@@ -1,4 +1,5 @@
 /** GET /api/v1/lookup (票效查询, lookup.read): one of `code` (scanned QR text or barcode), `cardUid`, `idNumber`. */
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { lookupQuerySchema, lookupResultSchema } from './schemas.js';
@@ -20,7 +21,7 @@ export const lookupModule: AppModule = {
           response: { 200: lookupResultSchema, 400: errorResponseSchema, 404: errorResponseSchema },
         },
       },
-      async (request) => lookup.lookup(request.query),
+      async (request) => lookup.lookup(request.query, siteScopeOfRequest(request)),
     );
   },
 };

@@ -6,6 +6,7 @@
  * run, at the given gate or, without one, ignoring zones and gates), passages, and the sale, refund and supplement
  * history.
  */
+
 import {
   type CredentialRecord,
   checkBarcode,
@@ -19,6 +20,7 @@ import {
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput } from '../../platform/validation.js';
 import { clockOf } from '../capacity/local-time.js';
 import { passagesOf } from '../passages/reads.js';
@@ -54,22 +56,29 @@ export class LookupService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async lookup(query: LookupQuery): Promise<LookupResult> {
+  /** Tickets of a site out of `scope` are not found (a QR code of one is answered 404). */
+  async lookup(query: LookupQuery, scope: SiteScope = ALL_SITES): Promise<LookupResult> {
     const now = this.now();
-    const { credential, ticketIds } = await this.resolve(query, now);
+    const { credential, ticketIds } = await this.resolve(query, now, scope);
     const entries: LookupEntry[] = [];
-    for (const ticketId of ticketIds) entries.push(await this.entry(ticketId, query, now));
+    for (const ticketId of ticketIds) entries.push(await this.entry(ticketId, query, now, scope));
     return { credential, tickets: entries };
   }
 
   private async resolve(
     query: LookupQuery,
     now: number,
+    scope: SiteScope,
   ): Promise<{ credential: CredentialCheck; ticketIds: number[] }> {
     const none = (credential: CredentialCheck) => ({ credential, ticketIds: [] });
     if (query.idNumber !== undefined) {
       const id = requireResidentId(query.idNumber);
-      const ticketIds = await ticketIdsBy(this.db, 'holder_id_hash', this.deps.secrets().idHash(id.number));
+      const ticketIds = await ticketIdsBy(
+        this.db,
+        'holder_id_hash',
+        this.deps.secrets().idHash(id.number),
+        scope,
+      );
       return { credential: { input: 'id_number', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     if (query.cardUid !== undefined) {
@@ -78,7 +87,7 @@ export class LookupService {
         throw invalidInput('querystring', [
           { path: ['cardUid'], code: 'custom', messages: { 'zh-CN': 'IC 卡号无效', en: card.message } },
         ]);
-      const ticketIds = await ticketIdsBy(this.db, 'card_uid', card.uid);
+      const ticketIds = await ticketIdsBy(this.db, 'card_uid', card.uid, scope);
       return { credential: { input: 'card', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     const scan = classifyScan(query.code!);
@@ -93,7 +102,7 @@ export class LookupService {
       const barcode = checkBarcode(scan.code);
       if (!barcode.ok)
         return none({ input: 'barcode', check: 'BAD_CHECK_DIGIT', forged: false, message: barcode.message });
-      const ticketIds = await ticketIdsBy(this.db, 'barcode', barcode.barcode);
+      const ticketIds = await ticketIdsBy(this.db, 'barcode', barcode.barcode, scope);
       return { credential: { input: 'barcode', check: 'OK', forged: false, message: 'OK' }, ticketIds };
     }
     // Every key ever used, retired ones too: a lookup explains an old code rather than calling it unknown.
@@ -118,8 +127,13 @@ export class LookupService {
     };
   }
 
-  private async entry(ticketId: number, query: LookupQuery, now: number): Promise<LookupEntry> {
-    const row = await findTicketRow(this.db, ticketId);
+  private async entry(
+    ticketId: number,
+    query: LookupQuery,
+    now: number,
+    scope: SiteScope,
+  ): Promise<LookupEntry> {
+    const row = await findTicketRow(this.db, ticketId, scope);
     if (!row) throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '票', en: 'Ticket' }, id: ticketId });
     const [ticket, type, site, passages] = await Promise.all([
       this.deps.tickets.get(ticketId),

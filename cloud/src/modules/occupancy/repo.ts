@@ -1,6 +1,8 @@
 /** The occupancy module's SQL (counters, alerts, in-park capacities). Callers pass a db or a transaction. */
+
 import type { Selectable } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type OccupancyAlertsTable, type OccupancyCountersTable, occupancyTables } from './tables.js';
 
 type Db = Connection;
@@ -143,8 +145,12 @@ export async function insertAlert(db: Db, alert: Omit<AlertRow, 'id'>): Promise<
 export async function listAlerts(
   db: Db,
   filter: { siteId?: string; from?: number; to?: number; limit: number },
+  scope: SiteScope,
 ): Promise<AlertRow[]> {
-  let query = occupancyTables(db).selectFrom('occupancy_alerts').selectAll();
+  let query = occupancyTables(db)
+    .selectFrom('occupancy_alerts')
+    .selectAll()
+    .where(siteCondition(scope, 'site_id'));
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<', filter.to);

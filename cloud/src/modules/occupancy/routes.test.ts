@@ -7,6 +7,7 @@ import { eventually } from '@scenic/testkit/eventually';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { databaseBackends } from '../../db/testing.js';
+import { insertTestOperator } from '../../platform/auth/testing.js';
 import { openEventStream } from '../../platform/testing.js';
 import { testApp } from '../../testing/app.js';
 import {
@@ -16,6 +17,7 @@ import {
   passage,
   SITE,
 } from '../metrics/testing.js';
+import { seedLayout } from '../venues/testing.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
 
@@ -34,6 +36,46 @@ describe.each(databaseBackends())('occupancy on $name', (backend) => {
     await entry.close();
     await exit.close();
     await env.dispose();
+  });
+
+  it('pushes an operator limited to another site nothing of this one', async () => {
+    await seedLayout(env.db, 'lake', []);
+    const limited = await insertTestOperator(env.db, 'lake_only', 'control_room', {
+      password: 'lake-only-pass-1',
+    });
+    await env.db.insertInto('operator_sites').values({ operator_id: limited, site_id: 'lake' }).execute();
+    const signedIn = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'lake_only', password: 'lake-only-pass-1' },
+    });
+    await env.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (env.app.server.address() as { port: number }).port;
+    const lake = openEventStream({
+      port,
+      path: '/api/v1/occupancy/stream',
+      headers: { authorization: `Bearer ${signedIn.json().token}` },
+    });
+    const park = openEventStream({
+      port,
+      path: '/api/v1/occupancy/stream',
+      headers: env.auth.as('control_room'),
+    });
+    onTestFinished(() => {
+      lake.close();
+      park.close();
+    });
+    await Promise.all([lake.snapshot, park.snapshot]);
+    await entry.send(passage('N1', { direction: 'in', persons: 3 }));
+    await eventually(() => (park.events.some(([name]) => name === 'figure') ? true : undefined));
+    await env.cloud.bus.idle();
+    // Closed before the app is (afterEach): an open stream holds the app's close.
+    lake.close();
+    park.close();
+    const [first, ...changes] = lake.events.filter(([name]) => name !== '#');
+    const snapshot = first?.[1] as { items: { siteId: string }[] };
+    expect(snapshot.items.map((item) => item.siteId)).toEqual(['lake']);
+    expect(changes).toEqual([]);
   });
 
   it('follows entries and exits with alert levels at 80/90/95 % and hysteresis, clamps at zero, and pushes it all', async () => {

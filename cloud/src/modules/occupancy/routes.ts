@@ -4,10 +4,12 @@
  * alert level change, plus a comment every 15 s; platform/event-stream.ts), the alert history (reports.read, the live-figures permission), and
  * each site's in-park capacity (venues.manage).
  */
+
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { type StreamChange, sendEventStream } from '../../platform/event-stream.js';
+import { coversSite } from '../../platform/site-scope.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
 import type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './service.js';
@@ -69,7 +71,9 @@ export const occupancyModule: AppModule = {
           response: { 200: z.object({ items: z.array(siteOccupancySchema) }), ...errors },
         },
       },
-      async (request) => ({ items: await occupancy.current(request.query.siteId) }),
+      async (request) => ({
+        items: await occupancy.current(request.query.siteId, siteScopeOfRequest(request)),
+      }),
     );
 
     app.get(
@@ -88,7 +92,7 @@ export const occupancyModule: AppModule = {
           response: { 200: z.object({ items: z.array(alertSchema) }), ...errors },
         },
       },
-      async (request) => ({ items: await occupancy.alerts(request.query) }),
+      async (request) => ({ items: await occupancy.alerts(request.query, siteScopeOfRequest(request)) }),
     );
 
     app.put(
@@ -123,26 +127,31 @@ export const occupancyModule: AppModule = {
           produces: ['text/event-stream'],
         },
       },
-      (request, reply) =>
-        sendEventStream<{ items: SiteOccupancy[] }, { figure: OccupancyFigure; alert: OccupancyAlert }>(
-          request,
-          reply,
-          {
-            subscribe: (push) => {
-              const hub = mqtt?.controlRoom.occupancy;
-              const onFigure = (figure: OccupancyFigure) => push({ event: 'figure', data: figure });
-              const onAlert = (alert: OccupancyAlert) => push({ event: 'alert', data: alert });
-              hub?.on('figure', onFigure);
-              hub?.on('alert', onAlert);
-              return () => {
-                hub?.off('figure', onFigure);
-                hub?.off('alert', onAlert);
-              };
-            },
-            snapshot: async () => ({ items: await occupancy.current() }),
-            covered: ({ items }) => figuresCoveredBy(items),
+      (request, reply) => {
+        const scope = siteScopeOfRequest(request);
+        return sendEventStream<
+          { items: SiteOccupancy[] },
+          { figure: OccupancyFigure; alert: OccupancyAlert }
+        >(request, reply, {
+          subscribe: (push) => {
+            const hub = mqtt?.controlRoom.occupancy;
+            const onFigure = (figure: OccupancyFigure) => {
+              if (coversSite(scope, figure.siteId)) push({ event: 'figure', data: figure });
+            };
+            const onAlert = (alert: OccupancyAlert) => {
+              if (coversSite(scope, alert.siteId)) push({ event: 'alert', data: alert });
+            };
+            hub?.on('figure', onFigure);
+            hub?.on('alert', onAlert);
+            return () => {
+              hub?.off('figure', onFigure);
+              hub?.off('alert', onAlert);
+            };
           },
-        ),
+          snapshot: async () => ({ items: await occupancy.current(undefined, scope) }),
+          covered: ({ items }) => figuresCoveredBy(items),
+        });
+      },
     );
   },
 };

@@ -10,6 +10,7 @@ import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, assertSiteVisible, type SiteScope } from '../../platform/site-scope.js';
 import { occupancyDay } from './day.js';
 import { type AlertLevel, nextLevel } from './levels.js';
 import * as repo from './repo.js';
@@ -181,9 +182,9 @@ export class OccupancyService {
   }
 
   /** Today's figures (each site's own occupancy day) for one site or all, with every active zone. */
-  async current(siteId?: string): Promise<SiteOccupancy[]> {
+  async current(siteId?: string, scope: SiteScope = ALL_SITES): Promise<SiteOccupancy[]> {
     const now = this.now();
-    const sites = await repo.sitesWithZones(this.db, siteId);
+    const sites = await repo.sitesWithZones(this.db, siteId, scope);
     if (siteId !== undefined && sites.length === 0) throw notFound(siteId);
     const siteCapacities = await repo.allSiteCapacities(this.db);
     return Promise.all(
@@ -202,13 +203,16 @@ export class OccupancyService {
     );
   }
 
-  async alerts(filter: {
-    siteId?: string;
-    from?: number;
-    to?: number;
-    limit: number;
-  }): Promise<OccupancyAlert[]> {
-    return (await repo.listAlerts(this.db, filter)).map(alertOf);
+  async alerts(
+    filter: {
+      siteId?: string;
+      from?: number;
+      to?: number;
+      limit: number;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<OccupancyAlert[]> {
+    return (await repo.listAlerts(this.db, filter, scope)).map(alertOf);
   }
 
   /** Sets a site's in-park capacity (null = not limited); audited. */
@@ -219,6 +223,7 @@ export class OccupancyService {
   ): Promise<{ siteId: string; capacity: number | null }> {
     return auditedTransaction(this.db, async (trx) => {
       if ((await repo.siteTimeZone(trx, siteId)) === undefined) throw notFound(siteId);
+      assertSiteVisible(context.sites ?? ALL_SITES, siteId, () => notFound(siteId));
       const before = await repo.siteCapacity(trx, siteId);
       const now = this.now();
       await repo.setSiteCapacity(trx, siteId, capacity, now);

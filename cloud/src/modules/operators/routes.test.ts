@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { verifyAuditChain } from '../../platform/audit/verify.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { seedLayout } from '../venues/testing.js';
 
 describe.each(databaseBackends())('operators and roles over HTTP on $name', (backend) => {
   let env: AuthTestApp;
@@ -255,5 +256,90 @@ describe.each(databaseBackends())('operators and roles over HTTP on $name', (bac
     const rows = await auditOf('auditor');
     expect(rows.map((r) => r.action)).toEqual(['role.create', 'role.update']);
     expect(JSON.parse(rows[1]!.before_json!).permissions).toEqual(['audit.read', 'operators.read']);
+  });
+
+  it('limits an operator to sites: validated, shown, audited, in force on the next request, refused on what all sites share', async () => {
+    await seedLayout(env.test.database.db, 'east', [{ id: 'z', gates: [] }]);
+    await seedLayout(env.test.database.db, 'west', [{ id: 'z', gates: [] }]);
+    const unknown = await inject('POST', '/api/v1/operators', {
+      username: 'east.admin',
+      displayName: 'East',
+      password: 'east-admin-pass-1',
+      roles: ['admin'],
+      siteIds: ['east', 'nowhere'],
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error).toMatchObject({
+      code: 'UNKNOWN_SITE',
+      messages: { en: 'No such site: nowhere' },
+    });
+    const created = await inject('POST', '/api/v1/operators', {
+      username: 'east.admin',
+      displayName: 'East',
+      password: 'east-admin-pass-1',
+      roles: ['admin'],
+      siteIds: ['east', 'east'],
+    });
+    expect(created.statusCode).toBe(201);
+    const operator = created.json();
+    expect(operator.siteIds).toEqual(['east']);
+    expect((await inject('GET', `/api/v1/operators/${operator.id}`)).json().siteIds).toEqual(['east']);
+    // Unlimited operators show none.
+    expect((await inject('GET', `/api/v1/operators/${env.operators.cashier.id}`)).json().siteIds).toEqual([]);
+
+    const signedIn = (await login('east.admin', 'east-admin-pass-1')).json();
+    expect(signedIn.operator.siteIds).toEqual(['east']);
+    const bearer = { authorization: `Bearer ${signedIn.token as string}` };
+    await inject(
+      'POST',
+      '/api/v1/auth/password',
+      { currentPassword: 'east-admin-pass-1', newPassword: 'east-own-1' },
+      bearer,
+    );
+    const sites = async () =>
+      (await inject('GET', '/api/v1/sites', undefined, bearer))
+        .json()
+        .sites.map((site: { id: string }) => site.id);
+    expect(await sites()).toEqual(['east']);
+    // Every permission, but managing operators is what all sites share: a limited operator could lift their limit.
+    const lift = await inject('PATCH', `/api/v1/operators/${operator.id}`, { siteIds: [] }, bearer);
+    expect(lift.statusCode).toBe(403);
+    expect(lift.json().error.code).toBe('SITE_FORBIDDEN');
+    expect((await inject('GET', '/api/v1/operators', undefined, bearer)).json().error.code).toBe(
+      'SITE_FORBIDDEN',
+    );
+
+    const moved = await inject('PATCH', `/api/v1/operators/${operator.id}`, { siteIds: ['west'] });
+    expect(moved.json().siteIds).toEqual(['west']);
+    // In force on the next request of the same session.
+    expect(await sites()).toEqual(['west']);
+    expect((await inject('GET', '/api/v1/auth/me', undefined, bearer)).json().siteIds).toEqual(['west']);
+    const rows = await auditOf(operator.id);
+    const update = rows.find((row) => row.action === 'operator.update')!;
+    expect(JSON.parse(update.before_json!).siteIds).toEqual(['east']);
+    expect(JSON.parse(update.after_json!).siteIds).toEqual(['west']);
+    expect(JSON.parse(rows.find((row) => row.action === 'operator.create')!.after_json!).siteIds).toEqual([
+      'east',
+    ]);
+
+    // A site someone is limited to cannot be deleted: the operator would silently gain every site.
+    const deleted = await env.app.inject({ method: 'DELETE', url: '/api/v1/sites/west', headers: admin() });
+    expect(deleted.json().error.code).toBe('VENUE_IN_USE');
+
+    const freed = await inject('PATCH', `/api/v1/operators/${operator.id}`, { siteIds: [] });
+    expect(freed.json().siteIds).toEqual([]);
+    expect(await sites()).toEqual(['east', 'west']);
+    expect((await verifyAuditChain(env.test.database.db)).ok).toBe(true);
+  });
+
+  it('keeps an operator who manages operators on every site', async () => {
+    // The seed admin is the only one who may manage operators: limiting them would leave nobody who can.
+    await seedLayout(env.test.database.db, 'east', [{ id: 'z', gates: [] }]);
+    const limited = await inject('PATCH', `/api/v1/operators/${env.operators.admin.id}`, {
+      siteIds: ['east'],
+    });
+    expect(limited.statusCode).toBe(409);
+    expect(limited.json().error.code).toBe('CONFLICT');
+    expect((await inject('GET', `/api/v1/operators/${env.operators.admin.id}`)).json().siteIds).toEqual([]);
   });
 });

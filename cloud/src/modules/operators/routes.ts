@@ -41,7 +41,7 @@ export const operatorsModule: AppModule = {
     app.get(
       '/operators',
       {
-        config: { access: 'operators.read' },
+        config: { access: 'operators.read', allSites: true },
         schema: {
           tags,
           summary: 'List operators / 操作员列表',
@@ -55,7 +55,7 @@ export const operatorsModule: AppModule = {
     app.get(
       '/operators/:id',
       {
-        config: { access: 'operators.read' },
+        config: { access: 'operators.read', allSites: true },
         schema: {
           tags,
           summary: 'One operator / 操作员详情',
@@ -69,7 +69,7 @@ export const operatorsModule: AppModule = {
     app.post(
       '/operators',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
           summary: 'Create an operator / 新建操作员',
@@ -88,10 +88,10 @@ export const operatorsModule: AppModule = {
     app.patch(
       '/operators/:id',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
-          summary: 'Rename, activate / deactivate, set roles / 修改操作员',
+          summary: 'Rename, activate / deactivate, set roles or sites / 修改操作员',
           params: idParams,
           body: updateBody,
           response: { 200: operatorSchema, ...errors },
@@ -103,7 +103,7 @@ export const operatorsModule: AppModule = {
     app.post(
       '/operators/:id/password',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
           summary: 'Reset the password; their sessions end / 重置密码',
@@ -129,7 +129,7 @@ export const operatorsModule: AppModule = {
     app.post(
       '/operators/:id/unlock',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
           summary: 'Lift a sign-in lock / 解除锁定',
@@ -143,7 +143,7 @@ export const operatorsModule: AppModule = {
     app.get(
       '/roles',
       {
-        config: { access: 'operators.read' },
+        config: { access: 'operators.read', allSites: true },
         schema: {
           tags,
           summary: 'Roles and their permissions / 角色列表',
@@ -156,7 +156,7 @@ export const operatorsModule: AppModule = {
     app.post(
       '/roles',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
           summary: 'Create a role / 新建角色',
@@ -171,7 +171,7 @@ export const operatorsModule: AppModule = {
     app.patch(
       '/roles/:code',
       {
-        config: { access: 'operators.manage' },
+        config: { access: 'operators.manage', allSites: true },
         schema: {
           tags,
           summary: 'Rename a role or set its permissions / 修改角色',
@@ -186,7 +186,7 @@ export const operatorsModule: AppModule = {
     app.get(
       '/permissions',
       {
-        config: { access: 'operators.read' },
+        config: { access: 'operators.read', allSites: true },
         schema: {
           tags,
           summary: 'The permission catalogue / 权限清单',

@@ -5,6 +5,12 @@ import { PERMISSION_NAMES, type Permission } from '../../platform/permissions.js
 const permissionSchema = z.enum(PERMISSION_NAMES as [Permission, ...Permission[]]);
 const roleCode = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/);
 const displayName = z.string().trim().min(1).max(64);
+const siteIds = z
+  .array(z.string().min(1).max(64))
+  .max(200)
+  .describe(
+    '限定可操作的景区（须为已有景区）；空数组为全部景区 / Limit the operator to these existing sites; empty: every site',
+  );
 const localized = z.strictObject({
   'zh-CN': z.string().trim().min(1).max(64),
   en: z.string().trim().min(1).max(64),
@@ -17,6 +23,12 @@ export const operatorSchema = z
     displayName: z.string(),
     active: z.boolean(),
     roles: z.array(z.string()),
+    siteIds: z
+      .array(z.string())
+      .describe(
+        '限定可操作的景区；空数组为全部景区 / The sites this operator is limited to (sees and changes only their ' +
+          'data); empty: every site',
+      ),
     failedLogins: z.number().int(),
     lockedUntil: z.number().int().nullable().describe('Epoch ms; sign-in refused until then'),
     approvalsLockedUntil: z
@@ -59,6 +71,7 @@ export const createBody = z.strictObject({
   displayName,
   password: passwordSchema,
   roles: z.array(roleCode).max(20).default([]),
+  siteIds: siteIds.default([]),
 });
 
 export const updateBody = z
@@ -66,6 +79,7 @@ export const updateBody = z
     displayName: displayName.optional(),
     active: z.boolean().optional(),
     roles: z.array(roleCode).max(20).optional(),
+    siteIds: siteIds.optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to change' });
 

@@ -16,6 +16,7 @@ import { seedRoles } from '../../platform/auth/roles-seed.js';
 import { type AuthDb, authTables } from '../../platform/auth/tables.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { unknownSiteIds } from '../venues/reads.js';
 
 const OPERATOR: Localized = { 'zh-CN': '操作员', en: 'Operator' };
 const ROLE: Localized = { 'zh-CN': '角色', en: 'Role' };
@@ -26,6 +27,8 @@ export interface OperatorView {
   displayName: string;
   active: boolean;
   roles: string[];
+  /** The sites this operator is limited to, sorted; empty: every site. */
+  siteIds: string[];
   failedLogins: number;
   lockedUntil: number | null;
   approvalsLockedUntil: number | null;
@@ -50,6 +53,7 @@ function view(row: repo.OperatorRow): OperatorView {
     displayName: row.display_name,
     active: row.active === 1,
     roles: row.roles,
+    siteIds: row.site_ids,
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until,
     approvalsLockedUntil: row.approvals_locked_until,
@@ -77,6 +81,7 @@ function auditState(operator: OperatorView) {
     displayName: operator.displayName,
     active: operator.active,
     roles: operator.roles,
+    siteIds: operator.siteIds,
     mustChangePassword: operator.mustChangePassword,
   };
 }
@@ -86,6 +91,8 @@ export interface CreateOperatorInput {
   readonly displayName: string;
   readonly password: string;
   readonly roles: readonly string[];
+  /** The sites the operator is limited to; none or left out: every site. */
+  readonly siteIds?: readonly string[] | undefined;
 }
 
 export interface PasswordOrigin {
@@ -101,6 +108,8 @@ export interface UpdateOperatorInput {
   readonly displayName?: string | undefined;
   readonly active?: boolean | undefined;
   readonly roles?: readonly string[] | undefined;
+  /** Replaces the sites the operator is limited to; empty: every site. */
+  readonly siteIds?: readonly string[] | undefined;
 }
 
 export class OperatorsService {
@@ -143,6 +152,7 @@ export class OperatorsService {
     const username = normaliseUsername(input.username);
     checkPasswordPolicy(input.password, username);
     const roles = [...new Set(input.roles)].sort();
+    const siteIds = [...new Set(input.siteIds ?? [])].sort();
     const hash = await hashPassword(input.password);
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
@@ -166,6 +176,8 @@ export class OperatorsService {
         updated_at: now,
       });
       await repo.setOperatorRoles(trx, id, roles);
+      await assertSitesExist(trx, siteIds);
+      await repo.setOperatorSites(trx, id, siteIds);
       const created = view((await repo.getOperator(trx, id))!);
       await recordAudit(
         trx,
@@ -194,6 +206,7 @@ export class OperatorsService {
         reason: { 'zh-CN': '不能停用自己的账号', en: 'you cannot deactivate your own account' },
       });
     const roles = input.roles && [...new Set(input.roles)].sort();
+    const siteIds = input.siteIds && [...new Set(input.siteIds)].sort();
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
       const beforeRow = await repo.getOperator(trx, id);
@@ -206,6 +219,10 @@ export class OperatorsService {
         updated_at: now,
       });
       if (roles) await repo.setOperatorRoles(trx, id, roles);
+      if (siteIds) {
+        await assertSitesExist(trx, siteIds);
+        await repo.setOperatorSites(trx, id, siteIds);
+      }
       await assertSomeoneCanManage(trx);
       const sessionsEnded = input.active === false ? await revokeSessionsOf(trx, id, now) : 0;
       const after = view((await repo.getOperator(trx, id))!);
@@ -359,17 +376,23 @@ export class OperatorsService {
 }
 
 /**
- * Refuses (rolling the change back) an edit that would leave no active operator able to manage operators: nobody
+ * Refuses (rolling the change back) an edit that would leave no active operator able to manage operators (which
+ * takes every site: managing operators is what all sites share, see platform/site-scope.ts): nobody
  * could then grant anything through the API again. The admin CLI remains the way out if it happens otherwise.
  */
 async function assertSomeoneCanManage(db: AuthDb): Promise<void> {
   if ((await repo.countActiveHolders(db, 'operators.manage')) === 0)
     throw new AppError('CONFLICT', {
       reason: {
-        'zh-CN': '至少要保留一名可管理操作员的在用账号',
-        en: 'at least one active operator must keep the right to manage operators',
+        'zh-CN': '至少要保留一名可管理操作员、且不限景区的在用账号',
+        en: 'at least one active operator must keep the right to manage operators, on every site',
       },
     });
+}
+
+async function assertSitesExist(db: AuthDb, siteIds: readonly string[]): Promise<void> {
+  const [unknown] = await unknownSiteIds(db, siteIds);
+  if (unknown !== undefined) throw new AppError('UNKNOWN_SITE', { siteId: unknown });
 }
 
 function roleAudit(role: RoleView) {

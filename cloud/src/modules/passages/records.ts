@@ -4,8 +4,10 @@
  * local calendar date, midnight to midnight in the site's own time zone (capacity/local-time.ts); without a site
  * "today" is the date in the installation's VENUE_TIMEZONE.
  */
+
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { clockOf, dayOfIsoDate, instantOf, isoDateOfDay } from '../capacity/local-time.js';
 import { siteTimeZones } from '../venues/reads.js';
 import { decodePassageCursor, encodePassageCursor } from './cursor.js';
@@ -44,11 +46,15 @@ export class PassageRecords {
   ) {}
 
   /** One page, newest first; `next` is the cursor of the following page, null on the last one. */
-  async list(query: ListPassagesQuery): Promise<{ items: PassageItem[]; next: string | null }> {
+  /** Of the sites in `scope` only. */
+  async list(
+    query: ListPassagesQuery,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<{ items: PassageItem[]; next: string | null }> {
     const { before, limit, ...filter } = query;
     const cursor = before === undefined ? undefined : decodePassageCursor(before);
     // One row more than asked says whether another page follows (no empty last page).
-    const rows = await repo.listEvents(this.db, filter, cursor, limit + 1);
+    const rows = await repo.listEvents(this.db, filter, cursor, limit + 1, scope);
     const kept = rows.slice(0, limit);
     const last = kept.at(-1);
     return {
@@ -61,8 +67,11 @@ export class PassageRecords {
    * Entries, exits and denials of one business day, per site and in total, from one aggregate statement. Each site
    * counts the events of its own local day; the sites listed are those of the registry (one, or all).
    */
-  async summary(query: { date?: string; siteId?: string }): Promise<PassageSummary> {
-    const sites = await siteTimeZones(this.db, query.siteId);
+  async summary(
+    query: { date?: string; siteId?: string },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<PassageSummary> {
+    const sites = await siteTimeZones(this.db, query.siteId, scope);
     if (query.siteId !== undefined && sites.length === 0)
       throw new AppError('NOT_FOUND', { resource: SITE, id: query.siteId });
     // The request's date is a real calendar date (schemas.ts); today is the site's, or the installation's.

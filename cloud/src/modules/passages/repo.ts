@@ -1,6 +1,8 @@
 /** The passages module's SQL (it owns passage_events). Callers pass a db or a transaction. */
+
 import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Connection } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { GateFacts } from '../venues/reads.js';
 import type { PassageCursor } from './cursor.js';
 import { type PassageDb, type PassageEventsTable, passageTables } from './tables.js';
@@ -96,8 +98,12 @@ export function listEvents(
   filter: PassageFilter,
   cursor: PassageCursor | undefined,
   limit: number,
+  scope: SiteScope,
 ): Promise<ListedEvent[]> {
-  let select = passageTables(db).selectFrom('passage_events').select(LISTED);
+  let select = passageTables(db)
+    .selectFrom('passage_events')
+    .select(LISTED)
+    .where(siteCondition(scope, 'site_id'));
   if (filter.siteId !== undefined) select = select.where('site_id', '=', filter.siteId);
   if (filter.zoneId !== undefined) select = select.where('zone_id', '=', filter.zoneId);
   if (filter.gateId !== undefined) select = select.where('gate_id', '=', filter.gateId);

@@ -10,6 +10,7 @@ import { eventually } from '@scenic/testkit/eventually';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { silentLogger } from '../../mqtt/testing.js';
+import { insertTestOperator } from '../../platform/auth/testing.js';
 import { openEventStream } from '../../platform/testing.js';
 import {
   type ControlRoomEnv,
@@ -325,12 +326,31 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
     const headers = env.auth.as('control_room');
     const parkStream = openEventStream({ port, path: `/api/v1/passages/stream?siteId=${SITE}`, headers });
     const everyStream = openEventStream({ port, path: '/api/v1/passages/stream', headers });
+    // An operator limited to the lake site (per-site access): neither the snapshot nor the pushes name the park.
+    const db = env.test.database.db;
+    const lakeOperator = await insertTestOperator(db, 'lake_only', 'control_room', {
+      password: 'lake-only-pass-1',
+    });
+    await db.insertInto('operator_sites').values({ operator_id: lakeOperator, site_id: LAKE }).execute();
+    const signedIn = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'lake_only', password: 'lake-only-pass-1' },
+    });
+    const lakeStream = openEventStream({
+      port,
+      path: '/api/v1/passages/stream',
+      headers: { authorization: `Bearer ${signedIn.json().token}` },
+    });
     onTestFinished(() => {
       parkStream.close();
       everyStream.close();
+      lakeStream.close();
     });
     expect((await parkStream.headers)['content-type']).toMatch(/^text\/event-stream/);
-    await Promise.all([parkStream.snapshot, everyStream.snapshot]);
+    await Promise.all([parkStream.snapshot, everyStream.snapshot, lakeStream.snapshot]);
+    const [[, lakeSnapshot]] = lakeStream.events as [[string, { items: PassageItem[] }]];
+    expect(ids(lakeSnapshot.items)).toEqual(idsOf(sent.filter((e) => e.siteId === LAKE).sort(newestFirst)));
     const [[name, snapshot]] = parkStream.events as [[string, { items: PassageItem[]; next: null }]];
     expect(name).toBe('snapshot');
     expect(ids(snapshot.items)).toEqual(idsOf(sent.filter((e) => e.siteId === SITE).sort(newestFirst)));
@@ -363,6 +383,11 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
         ['denial', refused.eventId],
       ].sort(),
     );
+    const lakeChanges = await eventually(() => {
+      const changes = lakeStream.events.filter(([event]) => event === 'passage' || event === 'denial');
+      return changes.length > 0 ? changes : undefined;
+    });
+    expect(lakeChanges.map(([, data]) => (data as PassageItem).eventId)).toEqual([elsewhere.eventId]);
     // Each pushed item is what the list shows for it.
     const listed = (await get(`/api/v1/passages?siteId=${SITE}&limit=2`)).json().items as PassageItem[];
     for (const item of listed)

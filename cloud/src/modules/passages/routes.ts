@@ -4,8 +4,10 @@
  * a Server-Sent Events stream that starts with a `snapshot` (the list's first page, with its `next`) and then sends one `passage` or
  * `denial` event per newly stored event, plus a comment every 15 s (platform/event-stream.ts).
  */
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendEventStream } from '../../platform/event-stream.js';
+import { coversSite } from '../../platform/site-scope.js';
 import type { AppModule } from '../module.js';
 import { passageItem } from './records.js';
 import {
@@ -39,7 +41,7 @@ export const passagesModule: AppModule = {
           response: { 200: passagePageSchema, ...errors },
         },
       },
-      async (request) => records.list(request.query),
+      async (request) => records.list(request.query, siteScopeOfRequest(request)),
     );
 
     app.get(
@@ -54,7 +56,7 @@ export const passagesModule: AppModule = {
           response: { 200: passageSummarySchema, ...errors },
         },
       },
-      async (request) => records.summary(request.query),
+      async (request) => records.summary(request.query, siteScopeOfRequest(request)),
     );
 
     app.get(
@@ -71,6 +73,7 @@ export const passagesModule: AppModule = {
       },
       (request, reply) => {
         const { siteId } = request.query;
+        const scope = siteScopeOfRequest(request);
         return sendEventStream<
           { items: PassageItem[]; next: string | null },
           { passage: PassageItem; denial: PassageItem }
@@ -78,10 +81,10 @@ export const passagesModule: AppModule = {
           subscribe: (push) =>
             hub.subscribe((events) => {
               for (const event of events)
-                if (siteId === undefined || event.site_id === siteId)
+                if ((siteId === undefined || event.site_id === siteId) && coversSite(scope, event.site_id))
                   push({ event: event.kind, data: passageItem(event) });
             }),
-          snapshot: async () => records.list({ siteId, limit: SNAPSHOT_ITEMS }),
+          snapshot: async () => records.list({ siteId, limit: SNAPSHOT_ITEMS }, scope),
           // An event stored just before the snapshot was read may be announced after it: it is in the list already.
           covered: ({ items }) => {
             const listed = new Set(items.map((item) => item.eventId));

@@ -4,7 +4,7 @@
  * and needs sales.sell. Every ticket printout is written to the operation log (sale-prints.ts says why).
  */
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { saleParamsSchema } from '../sales/schemas.js';
@@ -38,7 +38,10 @@ export const printingModule: AppModule = {
         },
       },
       async (request, reply) => {
-        const { sale, models } = await prints.ticketsOfSale(request.params.saleId);
+        const { sale, models } = await prints.ticketsOfSale(
+          request.params.saleId,
+          siteScopeOfRequest(request),
+        );
         const pdf = await renderTicketsPdf(models, { page: request.query.page });
         await prints.recordPrint(changeContextOf(request), {
           saleId: sale.id,
@@ -61,7 +64,13 @@ export const printingModule: AppModule = {
         },
       },
       async (request, reply) =>
-        reply.type(PDF).send(await renderReceiptPdf(await prints.receiptOf(request.params.saleId))),
+        reply
+          .type(PDF)
+          .send(
+            await renderReceiptPdf(
+              await prints.receiptOf(request.params.saleId, siteScopeOfRequest(request)),
+            ),
+          ),
     );
     app.get(
       '/sales/:saleId/escpos',
@@ -77,9 +86,12 @@ export const printingModule: AppModule = {
         },
       },
       async (request, reply) => {
+        const scope = siteScopeOfRequest(request);
         if (request.query.what === 'receipt')
-          return reply.type(RAW).send(renderReceiptEscPos(await prints.receiptOf(request.params.saleId)));
-        const { sale, models } = await prints.ticketsOfSale(request.params.saleId);
+          return reply
+            .type(RAW)
+            .send(renderReceiptEscPos(await prints.receiptOf(request.params.saleId, scope)));
+        const { sale, models } = await prints.ticketsOfSale(request.params.saleId, scope);
         const bytes = renderTicketsEscPos(models);
         await prints.recordPrint(changeContextOf(request), {
           saleId: sale.id,
@@ -103,7 +115,7 @@ export const printingModule: AppModule = {
         },
       },
       async (request, reply) => {
-        const { ticket, model } = await prints.ticket(request.params.ticketId);
+        const { ticket, model } = await prints.ticket(request.params.ticketId, siteScopeOfRequest(request));
         const pdf = await renderTicketsPdf([model], { page: request.query.page });
         await prints.recordPrint(changeContextOf(request), {
           saleId: ticket.saleId,

@@ -7,12 +7,14 @@
  * Every ticket print is audited, not only reprints: each printout is one more valid copy of the same credential, and
  * the first print of a sale cannot be told apart from a later one without that log.
  */
+
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import type { PaymentMethod, Sale } from '../sales/schemas.js';
 import type { SalesService } from '../sales/service.js';
 import type { TicketKind } from '../ticket-types/schemas.js';
@@ -54,8 +56,8 @@ export class SalePrints {
   ) {}
 
   /** The sale's printable tickets, or NOTHING_TO_PRINT when every one was refunded or revoked. */
-  async ticketsOfSale(saleId: string): Promise<SaleTicketPrint> {
-    const sale = await this.sales.get(saleId);
+  async ticketsOfSale(saleId: string, scope: SiteScope = ALL_SITES): Promise<SaleTicketPrint> {
+    const sale = await this.sales.get(saleId, scope);
     const printable = sale.tickets.filter((ticket) => PRINTABLE.has(ticket.status));
     if (printable.length === 0) throw new AppError('NOTHING_TO_PRINT', { saleId });
     const { site, window } = await this.placeOf(sale);
@@ -66,8 +68,8 @@ export class SalePrints {
     };
   }
 
-  async receiptOf(saleId: string): Promise<ReceiptPrintModel> {
-    const sale = await this.sales.get(saleId);
+  async receiptOf(saleId: string, scope: SiteScope = ALL_SITES): Promise<ReceiptPrintModel> {
+    const sale = await this.sales.get(saleId, scope);
     const { site, window } = await this.placeOf(sale);
     return {
       timeZone: site.timezone,
@@ -85,8 +87,11 @@ export class SalePrints {
   }
 
   /** One ticket again (lost or damaged printout); refused for a refunded or revoked ticket. */
-  async ticket(ticketId: number): Promise<{ ticket: Ticket; model: TicketPrintModel }> {
-    const ticket = await this.tickets.get(ticketId);
+  async ticket(
+    ticketId: number,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<{ ticket: Ticket; model: TicketPrintModel }> {
+    const ticket = await this.tickets.get(ticketId, undefined, scope);
     if (!PRINTABLE.has(ticket.status))
       throw new AppError('TICKET_STATE_CONFLICT', { ticketId, status: ticket.status, action: REPRINT });
     const site = await this.venues.getSite(ticket.siteId);

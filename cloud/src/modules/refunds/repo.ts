@@ -3,6 +3,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { keyLookup } from '../../db/idempotency.js';
 import type { Connection } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { MethodAmount } from './policy.js';
 import type { ListRefundsQuery, Refund } from './schemas.js';
 import {
@@ -134,11 +135,12 @@ async function withDetails(db: Db, rows: Selectable<RefundsTable>[]): Promise<Re
   );
 }
 
-export async function findRefund(db: Db, id: string): Promise<Refund | undefined> {
+export async function findRefund(db: Db, id: string, scope: SiteScope): Promise<Refund | undefined> {
   const row = await refundTables(db)
     .selectFrom('refunds')
     .selectAll()
     .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'))
     .executeTakeFirst();
   return row && (await withDetails(db, [row]))[0];
 }
@@ -161,8 +163,8 @@ export async function refundsOfTickets(db: Db, ticketIds: readonly number[]): Pr
 }
 
 /** Newest first. */
-export async function listRefunds(db: Db, query: ListRefundsQuery): Promise<Refund[]> {
-  let select = refundTables(db).selectFrom('refunds').selectAll();
+export async function listRefunds(db: Db, query: ListRefundsQuery, scope: SiteScope): Promise<Refund[]> {
+  let select = refundTables(db).selectFrom('refunds').selectAll().where(siteCondition(scope, 'site_id'));
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.saleId !== undefined) select = select.where('sale_id', '=', query.saleId);
   if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);

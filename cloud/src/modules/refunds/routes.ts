@@ -7,7 +7,7 @@
 import { clientOf } from '../../platform/auth/client-info.js';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { actorOf } from '../../platform/auth/service.js';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
@@ -60,7 +60,8 @@ export const refundsModule: AppModule = {
           response: { 200: refundQuoteSchema, ...errors },
         },
       },
-      async (request) => refunds.quote(request.body, actorOf(operatorOf(request))),
+      async (request) =>
+        refunds.quote(request.body, actorOf(operatorOf(request)), siteScopeOfRequest(request)),
     );
     app.get(
       '/',
@@ -73,7 +74,7 @@ export const refundsModule: AppModule = {
           response: { 200: refundSchema.array(), ...errors },
         },
       },
-      async (request) => refunds.list(request.query),
+      async (request) => refunds.list(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/:refundId',
@@ -86,7 +87,7 @@ export const refundsModule: AppModule = {
           response: { 200: refundSchema, ...errors },
         },
       },
-      async (request) => refunds.get(request.params.refundId),
+      async (request) => refunds.get(request.params.refundId, siteScopeOfRequest(request)),
     );
   },
 };

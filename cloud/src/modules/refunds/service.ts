@@ -21,6 +21,7 @@
  * refund before it: of parallel small refunds of one sale, only those that fit under the threshold go through
  * without approval.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
@@ -41,6 +42,7 @@ import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { dayOfIsoDate, localDayAround } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { Sale } from '../sales/schemas.js';
@@ -141,7 +143,8 @@ export class RefundsService {
       client: command.client,
       earlier: (db, worked, settings) => this.earlier(db, worked, cashier, settings),
       preview: async () => {
-        const sale = await this.deps.sales.get(input.saleId);
+        // A sale of a site out of the operator's scope is not found: nothing of it is refunded.
+        const sale = await this.deps.sales.get(input.saleId, command.context.sites);
         // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
         return transaction(this.db, (trx) => this.work(trx, sale, input));
       },
@@ -156,7 +159,7 @@ export class RefundsService {
       },
       takenMeanwhile: { 'zh-CN': '票已在另一笔退票中退出', en: 'a ticket was refunded by another request' },
     });
-    return { value: await this.get(outcome.id), replayed: outcome.replayed };
+    return { value: await this.get(outcome.id, command.context.sites), replayed: outcome.replayed };
   }
 
   /**
@@ -164,8 +167,12 @@ export class RefundsService {
    * operator must approve it if `cashier` makes it — worked out exactly as the refund will be, refused with the
    * refund's own codes, and writing nothing. The refund itself works it out again (a ticket may be used in between).
    */
-  async quote(input: RefundQuoteRequest, cashier: Cashier): Promise<RefundQuote> {
-    const sale = await this.deps.sales.get(input.saleId);
+  async quote(
+    input: RefundQuoteRequest,
+    cashier: Cashier,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<RefundQuote> {
+    const sale = await this.deps.sales.get(input.saleId, scope);
     const { worked, figures } = await transaction(this.db, async (trx) => {
       const worked = await this.work(trx, sale, input);
       const settings = await secondApprovalSettings(trx);
@@ -197,14 +204,15 @@ export class RefundsService {
     };
   }
 
-  async get(refundId: string): Promise<Refund> {
-    const refund = await repo.findRefund(this.db, refundId);
+  /** A refund of a site out of `scope` is not found. */
+  async get(refundId: string, scope: SiteScope = ALL_SITES): Promise<Refund> {
+    const refund = await repo.findRefund(this.db, refundId, scope);
     if (!refund) throw new AppError('NOT_FOUND', { resource: REFUND, id: refundId });
     return refund;
   }
 
-  list(query: ListRefundsQuery): Promise<Refund[]> {
-    return repo.listRefunds(this.db, query);
+  list(query: ListRefundsQuery, scope: SiteScope = ALL_SITES): Promise<Refund[]> {
+    return repo.listRefunds(this.db, query, scope);
   }
 
   /** The refunds that returned any of these tickets (the validity lookup's history). */

@@ -4,6 +4,7 @@ import { type Insertable, PostgresAdapter, type QueryCreator, type Selectable } 
 import { keyLookup } from '../../db/idempotency.js';
 import type { PrecompiledStatement } from '../../db/precompiled.js';
 import { type Connection, readModel } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { ListSalesQuery, Sale, SaleSummary } from './schemas.js';
 import {
@@ -155,8 +156,17 @@ export async function insertSale(
 const linesWithTypeAndSlot = readModel<'sale_lines' | 'ticket_type_versions' | 'capacity_slots'>();
 
 /** The sale without its tickets (the tickets module reads those). */
-export async function findSale(db: Db, id: string): Promise<Omit<Sale, 'tickets'> | undefined> {
-  const row = await saleTables(db).selectFrom('sales').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findSale(
+  db: Db,
+  id: string,
+  scope: SiteScope = ALL_SITES,
+): Promise<Omit<Sale, 'tickets'> | undefined> {
+  const row = await saleTables(db)
+    .selectFrom('sales')
+    .selectAll()
+    .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
   if (!row) return undefined;
   const [lines, payments] = await Promise.all([
     linesWithTypeAndSlot(db)
@@ -202,8 +212,9 @@ export async function listSales(
   db: Db,
   query: ListSalesQuery,
   cursor: { createdAt: number; id: string } | undefined,
+  scope: SiteScope,
 ): Promise<SaleSummary[]> {
-  let select = saleTables(db).selectFrom('sales').selectAll();
+  let select = saleTables(db).selectFrom('sales').selectAll().where(siteCondition(scope, 'site_id'));
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.windowId !== undefined) select = select.where('window_id', '=', query.windowId);
   if (query.cashierId !== undefined) select = select.where('cashier_id', '=', query.cashierId);

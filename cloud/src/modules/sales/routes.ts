@@ -3,7 +3,7 @@
  * A new sale answers 201; replaying its key answers 200 with the same body and `Idempotent-Replayed: true`.
  */
 
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
@@ -50,7 +50,7 @@ export const salesModule: AppModule = {
           response: { 200: salePageSchema, ...errors },
         },
       },
-      async (request) => sales.list(request.query),
+      async (request) => sales.list(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/:saleId',
@@ -65,7 +65,7 @@ export const salesModule: AppModule = {
         },
         serializerCompiler: fastSuccessSerializer,
       },
-      async (request) => sales.get(request.params.saleId),
+      async (request) => sales.get(request.params.saleId, siteScopeOfRequest(request)),
     );
   },
 };

@@ -13,6 +13,7 @@
  * parallel requests with one key find the first one's sale) and answers a unique-key refusal from a concurrent
  * insert the same way.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { SigningKeyPair } from '@scenic/protocol';
 import type { Kysely, Transaction } from 'kysely';
@@ -23,6 +24,7 @@ import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../platform/site-scope.js';
 import { clockOf, isoDateOfDay } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
@@ -81,6 +83,7 @@ export class SalesService {
 
   async sell(command: SaleCommand): Promise<IdempotentResult<Sale>> {
     const { input, cashier, context } = command;
+    assertSiteInScope(context.sites ?? ALL_SITES, input.siteId);
     const request: IdempotentRequest = {
       lookup: repo.byIdempotencyKey,
       cashierId: cashier.id,
@@ -101,15 +104,16 @@ export class SalesService {
     return { value: await this.get(outcome.id), replayed: true };
   }
 
-  async get(saleId: string): Promise<Sale> {
-    const sale = await repo.findSale(this.db, saleId);
+  /** A sale of a site out of `scope` is not found. */
+  async get(saleId: string, scope: SiteScope = ALL_SITES): Promise<Sale> {
+    const sale = await repo.findSale(this.db, saleId, scope);
     if (!sale) throw new AppError('NOT_FOUND', { resource: SALE, id: saleId });
     return { ...sale, tickets: await this.deps.tickets.ofSale(saleId) };
   }
 
-  async list(query: ListSalesQuery) {
+  async list(query: ListSalesQuery, scope: SiteScope = ALL_SITES) {
     const cursor = query.before === undefined ? undefined : decodeCursor(query.before);
-    const sales = await repo.listSales(this.db, query, cursor);
+    const sales = await repo.listSales(this.db, query, cursor, scope);
     const last = sales.at(-1);
     return {
       sales,

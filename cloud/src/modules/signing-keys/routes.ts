@@ -22,7 +22,7 @@ export const signingKeysModule: AppModule = {
   prefix: '/api/v1/credential-keys',
   routes: async (app, { services: { credentialKeys: service }, mqtt }) => {
     const tags = ['signing-keys'];
-    const access = { access: 'keys.manage' } as const;
+    const access = { access: 'keys.manage', allSites: true } as const;
 
     app.get(
       '/',

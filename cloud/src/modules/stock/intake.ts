@@ -101,7 +101,8 @@ async function createBatch(
   context: ChangeContext,
   deps: IntakeDeps,
 ): Promise<CreatedBatch> {
-  const type = await deps.ticketTypes.get(ticketTypeId, trx);
+  // A type of a site out of the operator's scope is not found: no stock is made for it.
+  const type = await deps.ticketTypes.get(ticketTypeId, trx, context.sites);
   const now = deps.now();
   const operator = operatorOf(context);
   const row = await repo.insertBatch(trx, {

@@ -3,6 +3,7 @@
  * or none: a code that is not where the operation expects it refuses the whole request and names every such code.
  * Each runs inside the caller's transaction, with one ledger row per code and one audit entry.
  */
+
 import { normaliseBarcodeDigits } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import { recordAudit } from '../../platform/audit/record.js';
@@ -10,6 +11,7 @@ import { findOperatorById, rolesAndPermissionsOf } from '../../platform/auth/rep
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { ledgerRow, operatorOf } from './ledger.js';
 import * as repo from './repo.js';
 import {
@@ -109,7 +111,7 @@ async function move(
   { kind, selection, context, now: clock }: MoveRequest,
   rule: MoveRule,
 ): Promise<Moved> {
-  const rows = await resolve(trx, selection);
+  const rows = await resolve(trx, selection, context.sites ?? ALL_SITES);
   const refused = rows.filter((row) => !rule.allowed(row));
   if (refused.length > 0) {
     throw new AppError(
@@ -160,17 +162,20 @@ async function move(
   return { count: codes.length, codes };
 }
 
-/** The selected rows, every one of which must exist; listed codes are normalised and de-duplicated. */
-async function resolve(db: Connection, selection: Selection): Promise<repo.CodeRow[]> {
+/**
+ * The selected rows, every one of which must exist in a site of `scope`: codes of another site are refused exactly
+ * as missing ones (STOCK_RANGE_INVALID, STOCK_CODE_UNKNOWN). Listed codes are normalised and de-duplicated.
+ */
+async function resolve(db: Connection, selection: Selection, scope: SiteScope): Promise<repo.CodeRow[]> {
   if (selection.range) {
     const { batchId, fromSeq, toSeq } = selection.range;
-    const rows = await repo.codesInRange(db, batchId, fromSeq, toSeq);
+    const rows = await repo.codesInRange(db, batchId, fromSeq, toSeq, scope);
     if (rows.length !== toSeq - fromSeq + 1)
       throw new AppError('STOCK_RANGE_INVALID', { batchId, from: fromSeq, to: toSeq });
     return rows;
   }
   const wanted = [...new Set((selection.codes ?? []).map((text) => normaliseBarcodeDigits(text) ?? text))];
-  const rows = await repo.findCodes(db, wanted);
+  const rows = await repo.findCodes(db, wanted, scope);
   const found = new Map(rows.map((row) => [row.code, row]));
   const unknown = wanted.filter((code) => !found.has(code));
   if (unknown.length > 0)

@@ -2,9 +2,11 @@
  * The stock module's SQL. Lists of codes are read and written in chunks so no statement nears either engine's
  * bound-parameter limit. Movements are only ever inserted.
  */
+
 import type { Insertable, Selectable } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
 import { findOperatorById } from '../../platform/auth/repo.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type {
   StockBatchesTable,
   StockCodesTable,
@@ -34,15 +36,21 @@ export async function insertBatch(db: Db, batch: Insertable<StockBatchesTable>):
   return stockTables(db).insertInto('stock_batches').values(batch).returningAll().executeTakeFirstOrThrow();
 }
 
-export function findBatch(db: Db, batchId: number): Promise<BatchRow | undefined> {
-  return stockTables(db).selectFrom('stock_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
+export function findBatch(db: Db, batchId: number, scope: SiteScope): Promise<BatchRow | undefined> {
+  return stockTables(db)
+    .selectFrom('stock_batches')
+    .selectAll()
+    .where('id', '=', batchId)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
 }
 
 export function listBatches(
   db: Db,
   filter: { siteId?: string | undefined; ticketTypeId?: number | undefined; batchId?: number | undefined },
+  scope: SiteScope,
 ): Promise<BatchRow[]> {
-  let query = stockTables(db).selectFrom('stock_batches').selectAll();
+  let query = stockTables(db).selectFrom('stock_batches').selectAll().where(siteCondition(scope, 'site_id'));
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   if (filter.ticketTypeId !== undefined) query = query.where('ticket_type_id', '=', filter.ticketTypeId);
   if (filter.batchId !== undefined) query = query.where('id', '=', filter.batchId);
@@ -71,20 +79,33 @@ export async function insertMovements(db: Db, rows: readonly NewMovement[]): Pro
   for (const part of chunks(rows)) await stockTables(db).insertInto('stock_movements').values(part).execute();
 }
 
-export async function findCodes(db: Db, codes: readonly string[]): Promise<CodeRow[]> {
+/** The codes among `codes` that exist in a site of `scope`. */
+export async function findCodes(db: Db, codes: readonly string[], scope: SiteScope): Promise<CodeRow[]> {
   const rows: CodeRow[] = [];
   for (const part of chunks(codes))
     rows.push(
-      ...(await stockTables(db).selectFrom('stock_codes').selectAll().where('code', 'in', part).execute()),
+      ...(await stockTables(db)
+        .selectFrom('stock_codes')
+        .selectAll()
+        .where('code', 'in', part)
+        .where(siteCondition(scope, 'site_id'))
+        .execute()),
     );
   return rows;
 }
 
-export function codesInRange(db: Db, batchId: number, fromSeq: number, toSeq: number): Promise<CodeRow[]> {
+export function codesInRange(
+  db: Db,
+  batchId: number,
+  fromSeq: number,
+  toSeq: number,
+  scope: SiteScope,
+): Promise<CodeRow[]> {
   return stockTables(db)
     .selectFrom('stock_codes')
     .selectAll()
     .where('batch_id', '=', batchId)
+    .where(siteCondition(scope, 'site_id'))
     .where('seq', '>=', fromSeq)
     .where('seq', '<=', toSeq)
     .orderBy('seq')
@@ -152,8 +173,13 @@ export async function markRefundVoided(db: Db, code: string, at: number): Promis
   return Number(result.numUpdatedRows) === 1;
 }
 
-export function findCode(db: Db, code: string): Promise<CodeRow | undefined> {
-  return stockTables(db).selectFrom('stock_codes').selectAll().where('code', '=', code).executeTakeFirst();
+export function findCode(db: Db, code: string, scope: SiteScope = ALL_SITES): Promise<CodeRow | undefined> {
+  return stockTables(db)
+    .selectFrom('stock_codes')
+    .selectAll()
+    .where('code', '=', code)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
 }
 
 /** The operator's username (the auth tables' read, platform/auth/repo.ts). */
@@ -193,11 +219,13 @@ export function movementsOf(db: Db, code: string): Promise<MovementRow[]> {
 export function warehouseCounts(
   db: Db,
   filter: { siteId?: string | undefined },
+  scope: SiteScope,
 ): Promise<{ site_id: string; ticket_type_id: number; n: number }[]> {
   let query = stockTables(db)
     .selectFrom('stock_codes')
     .select((eb) => ['site_id', 'ticket_type_id', eb.fn.countAll<number>().as('n')])
-    .where('state', '=', 'in_warehouse');
+    .where('state', '=', 'in_warehouse')
+    .where(siteCondition(scope, 'site_id'));
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   return query.groupBy(['site_id', 'ticket_type_id']).orderBy('site_id').orderBy('ticket_type_id').execute();
 }
@@ -205,6 +233,7 @@ export function warehouseCounts(
 export function cashierCounts(
   db: Db,
   filter: { siteId?: string | undefined; cashierId?: string | undefined },
+  scope: SiteScope,
 ): Promise<{ holder_id: string | null; username: string; ticket_type_id: number; n: number }[]> {
   let query = codesWithHolders(db)
     .selectFrom('stock_codes')
@@ -215,7 +244,8 @@ export function cashierCounts(
       'stock_codes.ticket_type_id',
       eb.fn.countAll<number>().as('n'),
     ])
-    .where('stock_codes.state', '=', 'issued');
+    .where('stock_codes.state', '=', 'issued')
+    .where(siteCondition(scope, 'stock_codes.site_id'));
   if (filter.siteId !== undefined) query = query.where('stock_codes.site_id', '=', filter.siteId);
   if (filter.cashierId !== undefined) query = query.where('stock_codes.holder_id', '=', filter.cashierId);
   return query
@@ -225,11 +255,16 @@ export function cashierCounts(
     .execute();
 }
 
-export function codesHeldBy(db: Db, cashierId: string): Promise<{ code: string; ticket_type_id: number }[]> {
+export function codesHeldBy(
+  db: Db,
+  cashierId: string,
+  scope: SiteScope,
+): Promise<{ code: string; ticket_type_id: number }[]> {
   return stockTables(db)
     .selectFrom('stock_codes')
     .select(['code', 'ticket_type_id'])
     .where('state', '=', 'issued')
+    .where(siteCondition(scope, 'site_id'))
     .where('holder_id', '=', cashierId)
     .orderBy('ticket_type_id')
     .orderBy('batch_id')

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import {
@@ -85,7 +85,7 @@ export const stockModule: AppModule = {
           response: { 200: z.array(batchSchema), ...errors },
         },
       },
-      async (request) => stock.listBatches(request.query),
+      async (request) => stock.listBatches(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/batches/:batchId',
@@ -99,8 +99,8 @@ export const stockModule: AppModule = {
         },
       },
       async (request) => ({
-        ...(await stock.getBatch(request.params.batchId)),
-        codes: await stock.batchCodes(request.params.batchId),
+        ...(await stock.getBatch(request.params.batchId, siteScopeOfRequest(request))),
+        codes: await stock.batchCodes(request.params.batchId, siteScopeOfRequest(request)),
       }),
     );
     app.get(
@@ -115,7 +115,8 @@ export const stockModule: AppModule = {
           response: { 200: batchCodePageSchema, ...errors },
         },
       },
-      async (request) => stock.batchCodePage(request.params.batchId, request.query),
+      async (request) =>
+        stock.batchCodePage(request.params.batchId, request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/cashiers',
@@ -180,7 +181,7 @@ export const stockModule: AppModule = {
           response: { 200: codeDetailSchema, ...errors },
         },
       },
-      async (request) => stock.codeDetail(request.params.code),
+      async (request) => stock.codeDetail(request.params.code, siteScopeOfRequest(request)),
     );
     app.get(
       '/balances/warehouse',
@@ -193,7 +194,7 @@ export const stockModule: AppModule = {
           response: { 200: z.array(warehouseBalanceSchema), ...errors },
         },
       },
-      async (request) => stock.warehouseBalances(request.query),
+      async (request) => stock.warehouseBalances(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/balances/cashiers',
@@ -206,7 +207,7 @@ export const stockModule: AppModule = {
           response: { 200: z.array(cashierBalanceSchema), ...errors },
         },
       },
-      async (request) => stock.cashierBalances(request.query),
+      async (request) => stock.cashierBalances(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/balances/mine',
@@ -218,7 +219,7 @@ export const stockModule: AppModule = {
           response: { 200: myBalanceSchema, ...errors },
         },
       },
-      async (request) => stock.balanceOf(operatorOf(request).id),
+      async (request) => stock.balanceOf(operatorOf(request).id, siteScopeOfRequest(request)),
     );
     app.get(
       '/reconciliation',
@@ -233,7 +234,7 @@ export const stockModule: AppModule = {
           response: { 200: reconciliationSchema, ...errors },
         },
       },
-      async (request) => stock.reconciliation(request.query),
+      async (request) => stock.reconciliation(request.query, siteScopeOfRequest(request)),
     );
   },
 };

@@ -5,6 +5,7 @@
  * operation is all-or-nothing: one transaction that moves the codes, appends one ledger row per code and one audit
  * entry; a code that is not where the operation expects it refuses the whole request and names every such code.
  */
+
 import { generateBarcodes, normaliseBarcodeDigits } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
@@ -12,6 +13,7 @@ import { activeOperatorsWith } from '../../platform/auth/repo.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import * as intake from './intake.js';
 import * as movements from './movements.js';
@@ -86,14 +88,15 @@ export class StockService {
     return auditedTransaction(this.db, (trx) => movements.voidCodes(trx, input, context, this.now));
   }
 
-  async getBatch(batchId: number): Promise<Batch> {
-    const row = await repo.findBatch(this.db, batchId);
+  /** A batch of a site out of `scope` is not found. */
+  async getBatch(batchId: number, scope: SiteScope = ALL_SITES): Promise<Batch> {
+    const row = await repo.findBatch(this.db, batchId, scope);
     if (!row) throw new AppError('NOT_FOUND', { resource: BATCH, id: batchId });
     return batchOf(row);
   }
 
-  async batchCodes(batchId: number): Promise<string[]> {
-    await this.getBatch(batchId);
+  async batchCodes(batchId: number, scope: SiteScope = ALL_SITES): Promise<string[]> {
+    await this.getBatch(batchId, scope);
     return repo.codesOfBatch(this.db, batchId);
   }
 
@@ -101,8 +104,9 @@ export class StockService {
   async batchCodePage(
     batchId: number,
     filter: { after: number; limit: number; state?: StockState | undefined },
+    scope: SiteScope = ALL_SITES,
   ): Promise<BatchCodePage> {
-    await this.getBatch(batchId);
+    await this.getBatch(batchId, scope);
     // One row more than asked tells whether another page follows.
     const rows = await repo.batchCodesPage(this.db, batchId, { ...filter, limit: filter.limit + 1 });
     const page = rows.slice(0, filter.limit);
@@ -126,30 +130,40 @@ export class StockService {
     return rows.map((row) => ({ id: row.id, username: row.username, displayName: row.display_name }));
   }
 
-  async listBatches(filter: {
-    siteId?: string | undefined;
-    ticketTypeId?: number | undefined;
-  }): Promise<Batch[]> {
-    return (await repo.listBatches(this.db, filter)).map(batchOf);
+  async listBatches(
+    filter: {
+      siteId?: string | undefined;
+      ticketTypeId?: number | undefined;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Batch[]> {
+    return (await repo.listBatches(this.db, filter, scope)).map(batchOf);
   }
 
-  async codeDetail(text: string): Promise<CodeDetail> {
+  /** A code of a site out of `scope` is unknown. */
+  async codeDetail(text: string, scope: SiteScope = ALL_SITES): Promise<CodeDetail> {
     const code = normaliseBarcodeDigits(text) ?? text;
-    const row = await repo.findCode(this.db, code);
+    const row = await repo.findCode(this.db, code, scope);
     if (!row) throw new AppError('STOCK_CODE_UNKNOWN', { code: code.slice(0, 64) });
     return codeDetailOf(row, await repo.movementsOf(this.db, code));
   }
 
-  async warehouseBalances(filter: { siteId?: string | undefined }): Promise<WarehouseBalance[]> {
-    const rows = await repo.warehouseCounts(this.db, filter);
+  async warehouseBalances(
+    filter: { siteId?: string | undefined },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<WarehouseBalance[]> {
+    const rows = await repo.warehouseCounts(this.db, filter, scope);
     return rows.map((row) => ({ siteId: row.site_id, ticketTypeId: row.ticket_type_id, inWarehouse: row.n }));
   }
 
-  async cashierBalances(filter: {
-    siteId?: string | undefined;
-    cashierId?: string | undefined;
-  }): Promise<CashierBalance[]> {
-    const rows = await repo.cashierCounts(this.db, filter);
+  async cashierBalances(
+    filter: {
+      siteId?: string | undefined;
+      cashierId?: string | undefined;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<CashierBalance[]> {
+    const rows = await repo.cashierCounts(this.db, filter, scope);
     return rows.map((row) => ({
       cashierId: row.holder_id!,
       cashierUsername: row.username,
@@ -159,8 +173,8 @@ export class StockService {
   }
 
   /** What one cashier holds, code by code: what they count against at the end of their shift. */
-  async balanceOf(cashierId: string): Promise<MyBalance> {
-    const rows = await repo.codesHeldBy(this.db, cashierId);
+  async balanceOf(cashierId: string, scope: SiteScope = ALL_SITES): Promise<MyBalance> {
+    const rows = await repo.codesHeldBy(this.db, cashierId, scope);
     const byType = new Map<number, string[]>();
     for (const row of rows) {
       const codes = byType.get(row.ticket_type_id) ?? [];
@@ -173,11 +187,14 @@ export class StockService {
     };
   }
 
-  async reconciliation(filter: {
-    siteId?: string | undefined;
-    batchId?: number | undefined;
-  }): Promise<Reconciliation> {
-    const batches = await repo.listBatches(this.db, filter);
+  async reconciliation(
+    filter: {
+      siteId?: string | undefined;
+      batchId?: number | undefined;
+    },
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Reconciliation> {
+    const batches = await repo.listBatches(this.db, filter, scope);
     const ids = batches.map((batch) => batch.id);
     return reconcile(
       batches,

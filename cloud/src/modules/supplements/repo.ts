@@ -3,6 +3,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import { keyLookup } from '../../db/idempotency.js';
 import type { Connection } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { ListSupplementsQuery } from './schemas.js';
 import {
   type FeeReason,
@@ -56,11 +57,16 @@ async function withPayments(db: Db, rows: Selectable<SupplementsTable>[]): Promi
   }));
 }
 
-export async function findSupplement(db: Db, id: string): Promise<SupplementRow | undefined> {
+export async function findSupplement(
+  db: Db,
+  id: string,
+  scope: SiteScope,
+): Promise<SupplementRow | undefined> {
   const row = await supplementTables(db)
     .selectFrom('supplements')
     .selectAll()
     .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'))
     .executeTakeFirst();
   return row && (await withPayments(db, [row]))[0];
 }
@@ -78,8 +84,15 @@ export async function supplementsOfTickets(db: Db, ticketIds: readonly number[])
   return withPayments(db, rows);
 }
 
-export async function listSupplements(db: Db, query: ListSupplementsQuery): Promise<SupplementRow[]> {
-  let select = supplementTables(db).selectFrom('supplements').selectAll();
+export async function listSupplements(
+  db: Db,
+  query: ListSupplementsQuery,
+  scope: SiteScope,
+): Promise<SupplementRow[]> {
+  let select = supplementTables(db)
+    .selectFrom('supplements')
+    .selectAll()
+    .where(siteCondition(scope, 'site_id'));
   if (query.siteId !== undefined) select = select.where('site_id', '=', query.siteId);
   if (query.ticketId !== undefined) {
     const id = query.ticketId;
@@ -124,10 +137,13 @@ export async function setFeeRate(db: Db, typeId: number, reason: FeeReason, amou
     .execute();
 }
 
-export async function feeRates(db: Db) {
+/** The standing rates; of the types in `typeIds` only, unless null (every type). */
+export async function feeRates(db: Db, typeIds: readonly number[] | null) {
+  if (typeIds?.length === 0) return [];
   return supplementTables(db)
     .selectFrom('supplement_fee_rates')
     .selectAll()
+    .$if(typeIds !== null, (q) => q.where('type_id', 'in', [...typeIds!]))
     .orderBy('type_id')
     .orderBy('reason')
     .execute();

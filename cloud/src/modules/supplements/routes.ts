@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { clientOf } from '../../platform/auth/client-info.js';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { idempotentCreateRoute } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
@@ -61,7 +61,7 @@ export const supplementsModule: AppModule = {
           response: { 200: supplementQuoteSchema, ...errors },
         },
       },
-      async (request) => supplements.quote(request.body),
+      async (request) => supplements.quote(request.body, siteScopeOfRequest(request)),
     );
     app.get(
       '/',
@@ -74,7 +74,7 @@ export const supplementsModule: AppModule = {
           response: { 200: supplementSchema.array(), ...errors },
         },
       },
-      async (request) => supplements.list(request.query),
+      async (request) => supplements.list(request.query, siteScopeOfRequest(request)),
     );
     app.get(
       '/fee-rates',
@@ -86,7 +86,7 @@ export const supplementsModule: AppModule = {
           response: { 200: feeRateSchema.array() },
         },
       },
-      async () => supplements.feeRates(),
+      async (request) => supplements.feeRates(siteScopeOfRequest(request)),
     );
     app.put(
       '/fee-rates',
@@ -112,7 +112,7 @@ export const supplementsModule: AppModule = {
           response: { 200: supplementSchema, ...errors },
         },
       },
-      async (request) => supplements.get(request.params.supplementId),
+      async (request) => supplements.get(request.params.supplementId, siteScopeOfRequest(request)),
     );
   },
 };

@@ -16,6 +16,7 @@
  * revokes it and the rest find it revoked (TICKET_STATE_CONFLICT); a partial unique index on the replaced ticket
  * is the last line (CONFLICT).
  */
+
 import { randomUUID } from 'node:crypto';
 import type { SigningKeyPair } from '@scenic/protocol';
 import { type IdempotentRequest, requestHashOf } from '../../db/idempotency.js';
@@ -34,6 +35,7 @@ import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, coversAllSites, type SiteScope } from '../../platform/site-scope.js';
 import { settle } from '../sales/payments.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
 import { findTicketRow, type TicketRow } from '../tickets/reads.js';
@@ -120,8 +122,8 @@ export class SupplementsService {
       approval: { actor: cashier, approval: input.approval, permission: 'supplements.approve' },
       client: command.client ?? { ip: context.ip, userAgent: null },
       // One snapshot: the ticket, its type and the rates as of the same moment.
-      preview: () => transaction(this.db, (trx) => this.plan(trx, input, this.now())),
-      replan: (trx) => this.plan(trx, input, this.now()),
+      preview: () => transaction(this.db, (trx) => this.plan(trx, input, this.now(), context.sites)),
+      replan: (trx) => this.plan(trx, input, this.now(), context.sites),
       amountOf: (plan) => plan.planned.plan.amountFen,
       earlier: (db, plan) => this.earlier(db, plan),
       // Outside the transaction: the first credential of an installation may create the signing key.
@@ -137,17 +139,17 @@ export class SupplementsService {
         en: 'the ticket was upgraded or reissued by another request',
       },
     });
-    return { value: await this.get(outcome.id), replayed: outcome.replayed };
+    return { value: await this.get(outcome.id, context.sites), replayed: outcome.replayed };
   }
 
   /**
    * What the supplement would charge and whether a second operator must approve it, planned exactly as the
    * supplement will be (refused with its codes) and writing nothing. The supplement itself plans again.
    */
-  async quote(input: SupplementQuoteRequest): Promise<SupplementQuote> {
+  async quote(input: SupplementQuoteRequest, scope: SiteScope = ALL_SITES): Promise<SupplementQuote> {
     const request: CreateSupplement = { ...input, payments: [] };
     const { planned, figures } = await transaction(this.db, async (trx) => {
-      const plan = await this.plan(trx, request, this.now());
+      const plan = await this.plan(trx, request, this.now(), scope);
       const settings = await secondApprovalSettings(trx);
       return {
         planned: plan.planned,
@@ -167,14 +169,15 @@ export class SupplementsService {
     };
   }
 
-  async get(id: string): Promise<Supplement> {
-    const row = await repo.findSupplement(this.db, id);
+  /** A supplement of a site out of `scope` is not found. */
+  async get(id: string, scope: SiteScope = ALL_SITES): Promise<Supplement> {
+    const row = await repo.findSupplement(this.db, id, scope);
     if (!row) throw new AppError('NOT_FOUND', { resource: SUPPLEMENT, id });
     return this.view(row);
   }
 
-  async list(query: ListSupplementsQuery): Promise<Supplement[]> {
-    return Promise.all((await repo.listSupplements(this.db, query)).map((row) => this.view(row)));
+  async list(query: ListSupplementsQuery, scope: SiteScope = ALL_SITES): Promise<Supplement[]> {
+    return Promise.all((await repo.listSupplements(this.db, query, scope)).map((row) => this.view(row)));
   }
 
   /** Supplements that concern or issued any of these tickets (the validity lookup's history). */
@@ -182,8 +185,12 @@ export class SupplementsService {
     return Promise.all((await repo.supplementsOfTickets(this.db, ticketIds)).map((row) => this.view(row)));
   }
 
-  async feeRates(): Promise<FeeRate[]> {
-    return (await repo.feeRates(this.db)).map((r) => ({
+  /** The standing rates of the types of the sites in `scope`. */
+  async feeRates(scope: SiteScope = ALL_SITES): Promise<FeeRate[]> {
+    const typeIds = coversAllSites(scope)
+      ? null
+      : (await this.deps.ticketTypes.list({}, scope)).map((type) => type.typeId);
+    return (await repo.feeRates(this.db, typeIds)).map((r) => ({
       typeId: r.type_id,
       reason: r.reason,
       amountFen: r.amount_fen,
@@ -193,7 +200,7 @@ export class SupplementsService {
   /** Sets a type's standing overstay or re-entry fee, audited. */
   async setFeeRate(rate: FeeRate, context: ChangeContext): Promise<FeeRate> {
     return auditedTransaction(this.db, async (trx) => {
-      await this.deps.ticketTypes.get(rate.typeId, trx);
+      await this.deps.ticketTypes.get(rate.typeId, trx, context.sites);
       const before = await repo.feeRate(trx, rate.typeId, rate.reason);
       const now = this.now();
       await repo.setFeeRate(trx, rate.typeId, rate.reason, rate.amountFen, now);
@@ -244,8 +251,9 @@ export class SupplementsService {
   }
 
   /** The ticket the supplement concerns, at a window of its site that is open. */
-  private async ticketAt(db: Db, input: CreateSupplement): Promise<TicketRow> {
-    const old = await findTicketRow(db, input.ticketId);
+  /** The ticket concerned; a ticket of a site out of `scope` is not found. */
+  private async ticketAt(db: Db, input: CreateSupplement, scope: SiteScope): Promise<TicketRow> {
+    const old = await findTicketRow(db, input.ticketId, scope);
     if (!old) throw new AppError('NOT_FOUND', { resource: TICKET, id: input.ticketId });
     const window = await this.deps.venues.getWindow(old.site_id, input.windowId, db);
     if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: input.windowId });
@@ -253,8 +261,13 @@ export class SupplementsService {
   }
 
   /** What the supplement charges, with every check that can refuse it before anything is written. */
-  private async plan(db: Db, input: CreateSupplement, now: number): Promise<SupplementPlan> {
-    const old = await this.ticketAt(db, input);
+  private async plan(
+    db: Db,
+    input: CreateSupplement,
+    now: number,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<SupplementPlan> {
+    const old = await this.ticketAt(db, input, scope);
     const planned: Planned =
       input.kind === 'upgrade'
         ? { kind: 'upgrade', input, plan: await planUpgrade(this.deps, db, input, old, now) }

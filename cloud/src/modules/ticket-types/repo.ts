@@ -1,5 +1,7 @@
 /** The ticket-types module's SQL. Versions and their prices are only ever inserted, never updated. */
+
 import type { Selectable } from 'kysely';
+import { ALL_SITES, coversAllSites, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { SalesChannel } from './channels.js';
 import {
   ageDiscountsSchema,
@@ -67,8 +69,20 @@ const headById = ticketTypeTables.precompile<{ id: number }, Selectable<TicketTy
   db.selectFrom('ticket_types').selectAll().where('id', '=', p.id),
 );
 
-export async function findHead(db: TicketTypeDb, typeId: number): Promise<TicketTypeHead | undefined> {
-  const row = await headById.first(db, { id: typeId });
+/** The type's head, if it exists and its site is in `scope`. */
+export async function findHead(
+  db: TicketTypeDb,
+  typeId: number,
+  scope: SiteScope = ALL_SITES,
+): Promise<TicketTypeHead | undefined> {
+  const row = coversAllSites(scope)
+    ? await headById.first(db, { id: typeId })
+    : await db
+        .selectFrom('ticket_types')
+        .selectAll()
+        .where('id', '=', typeId)
+        .where(siteCondition(scope, 'site_id'))
+        .executeTakeFirst();
   return row && headOf(row);
 }
 
@@ -89,8 +103,9 @@ export async function findHeadByCode(
 export async function listHeads(
   db: TicketTypeDb,
   filter: { siteId?: string | undefined },
+  scope: SiteScope = ALL_SITES,
 ): Promise<TicketTypeHead[]> {
-  let query = db.selectFrom('ticket_types').selectAll();
+  let query = db.selectFrom('ticket_types').selectAll().where(siteCondition(scope, 'site_id'));
   if (filter.siteId !== undefined) query = query.where('site_id', '=', filter.siteId);
   const rows = await query.orderBy('id').execute();
   return rows.map(headOf);

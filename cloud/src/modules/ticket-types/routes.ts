@@ -4,7 +4,7 @@
  */
 import { ticketTypeRulesSchema } from '@scenic/protocol';
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
@@ -42,7 +42,7 @@ export const ticketTypesModule: AppModule = {
           response: { 200: z.array(ticketTypeSchema) },
         },
       },
-      async (request) => ticketTypes.list({ siteId: request.query.siteId }),
+      async (request) => ticketTypes.list({ siteId: request.query.siteId }, siteScopeOfRequest(request)),
     );
     app.post(
       '/',
@@ -70,7 +70,7 @@ export const ticketTypesModule: AppModule = {
           response: { 200: z.array(ticketTypeRulesSchema), ...errors },
         },
       },
-      async (request) => ticketTypes.gateRulesForSite(request.query.siteId),
+      async (request) => ticketTypes.gateRulesForSite(request.query.siteId, siteScopeOfRequest(request)),
     );
     // A static path: the router tries it before `/:typeId`, whatever the order of registration.
     app.get(
@@ -101,7 +101,7 @@ export const ticketTypesModule: AppModule = {
           response: { 200: ticketTypeSchema, ...errors },
         },
       },
-      async (request) => ticketTypes.get(request.params.typeId),
+      async (request) => ticketTypes.get(request.params.typeId, undefined, siteScopeOfRequest(request)),
     );
     app.patch(
       '/:typeId',
@@ -130,7 +130,7 @@ export const ticketTypesModule: AppModule = {
           response: { 200: z.array(ticketTypeVersionSchema), ...errors },
         },
       },
-      async (request) => ticketTypes.listVersions(request.params.typeId),
+      async (request) => ticketTypes.listVersions(request.params.typeId, siteScopeOfRequest(request)),
     );
     app.get(
       '/:typeId/versions/:version',
@@ -143,7 +143,13 @@ export const ticketTypesModule: AppModule = {
           response: { 200: ticketTypeVersionSchema, ...errors },
         },
       },
-      async (request) => ticketTypes.getVersion(request.params.typeId, request.params.version),
+      async (request) =>
+        ticketTypes.getVersion(
+          request.params.typeId,
+          request.params.version,
+          undefined,
+          siteScopeOfRequest(request),
+        ),
     );
     app.get(
       '/:typeId/gate-rules',
@@ -156,7 +162,7 @@ export const ticketTypesModule: AppModule = {
           response: { 200: ticketTypeRulesSchema, ...errors },
         },
       },
-      async (request) => ticketTypes.gateRules(request.params.typeId),
+      async (request) => ticketTypes.gateRules(request.params.typeId, siteScopeOfRequest(request)),
     );
     app.post(
       '/:typeId/quote',
@@ -170,7 +176,12 @@ export const ticketTypesModule: AppModule = {
           response: { 200: quoteSchema, ...errors },
         },
       },
-      async (request) => ticketTypes.priceFor({ ...request.body, typeId: request.params.typeId }),
+      async (request) =>
+        ticketTypes.priceFor(
+          { ...request.body, typeId: request.params.typeId },
+          undefined,
+          siteScopeOfRequest(request),
+        ),
     );
   },
 };

@@ -16,6 +16,7 @@ import { AppError } from '../../platform/errors.js';
 import { ageOn, type CivilDate, parseIsoDate } from '../../platform/identity/civil-date.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteInScope, coversAllSites, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput, parseLocalized } from '../../platform/validation.js';
 import type { VenuesService } from '../venues/service.js';
 import { toTicketTypeRules } from './gate-rules.js';
@@ -77,8 +78,11 @@ export class TicketTypesService {
 
   private readonly versions = new Map<string, TicketTypeVersion>();
 
-  async list(filter: { siteId?: string | undefined } = {}): Promise<TicketType[]> {
-    const heads = await repo.listHeads(this.db, filter);
+  async list(
+    filter: { siteId?: string | undefined } = {},
+    scope: SiteScope = ALL_SITES,
+  ): Promise<TicketType[]> {
+    const heads = await repo.listHeads(this.db, filter, scope);
     const versions = await repo.findVersions(
       this.db,
       heads.map((head) => ({ typeId: head.typeId, version: head.currentVersion })),
@@ -86,10 +90,17 @@ export class TicketTypesService {
     return heads.map((head, index) => repo.withHead(head, versions[index]!));
   }
 
-  /** The type with its current version; also for sales inside their own transaction. */
-  async get(typeId: number, connection: Connection = this.db): Promise<TicketType> {
+  /**
+   * The type with its current version; also for sales inside their own transaction. A type of a site out of
+   * `scope` is not found.
+   */
+  async get(
+    typeId: number,
+    connection: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<TicketType> {
     const db = ticketTypeTables(connection);
-    const head = await repo.findHead(db, typeId);
+    const head = await repo.findHead(db, typeId, scope);
     if (!head) throw new AppError('NOT_FOUND', { resource: TICKET_TYPE, id: typeId });
     const version = await this.version(db, typeId, head.currentVersion);
     return repo.withHead(head, version!);
@@ -99,8 +110,10 @@ export class TicketTypesService {
     typeId: number,
     version: number,
     connection: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
   ): Promise<TicketTypeVersion> {
     const db = ticketTypeTables(connection);
+    if (!coversAllSites(scope)) await this.get(typeId, db, scope);
     const found = await this.version(db, typeId, version);
     if (!found) throw new AppError('NOT_FOUND', { resource: VERSION, id: `${typeId}/${version}` });
     return found;
@@ -145,8 +158,8 @@ export class TicketTypesService {
     for (const key of this.versions.keys()) if (key.startsWith(`${typeId}/`)) this.versions.delete(key);
   }
 
-  async listVersions(typeId: number): Promise<TicketTypeVersion[]> {
-    await this.get(typeId);
+  async listVersions(typeId: number, scope: SiteScope = ALL_SITES): Promise<TicketTypeVersion[]> {
+    await this.get(typeId, this.db, scope);
     return repo.listVersions(this.db, typeId);
   }
 
@@ -154,6 +167,7 @@ export class TicketTypesService {
     const { typeId, siteId, code, active, ...fields } = input;
     const definition = validDefinition({ ...defaultsFor(input.kind), ...fields });
     return this.changing(typeId, async (trx) => {
+      assertSiteInScope(context.sites ?? ALL_SITES, siteId);
       const site = await this.venues.getSite(siteId, trx);
       this.checkCredentialLimit(definition, site.timezone);
       await this.checkPlaces(trx, siteId, definition);
@@ -200,7 +214,7 @@ export class TicketTypesService {
   update(typeId: number, input: UpdateTicketType, context: ChangeContext): Promise<TicketType> {
     const { active, expectedVersion, ...fields } = input;
     return this.changing(typeId, async (trx) => {
-      const current = await this.get(typeId, trx);
+      const current = await this.get(typeId, trx, context.sites);
       if (expectedVersion !== undefined && expectedVersion !== current.version)
         throw new AppError('TICKET_TYPE_VERSION_STALE', {
           current: current.version,
@@ -248,14 +262,14 @@ export class TicketTypesService {
   }
 
   /** Protocol rules of the current version, for gate configuration. */
-  async gateRules(typeId: number): Promise<TicketTypeRules> {
-    return toTicketTypeRules(await this.get(typeId));
+  async gateRules(typeId: number, scope: SiteScope = ALL_SITES): Promise<TicketTypeRules> {
+    return toTicketTypeRules(await this.get(typeId, this.db, scope));
   }
 
   /** Rules of every active type of a site: what its gates need. */
-  async gateRulesForSite(siteId: string): Promise<TicketTypeRules[]> {
-    await this.venues.getSite(siteId);
-    const types = await this.list({ siteId });
+  async gateRulesForSite(siteId: string, scope: SiteScope = ALL_SITES): Promise<TicketTypeRules[]> {
+    await this.venues.getSite(siteId, undefined, scope);
+    const types = await this.list({ siteId }, scope);
     return types.filter((type) => type.active).map(toTicketTypeRules);
   }
 
@@ -264,9 +278,13 @@ export class TicketTypesService {
    * visitor's completed years on the visit date (from the ID number, else the stated birth date). Sales call this
    * inside their transaction (pass it as `db`) and record the returned version with the sale.
    */
-  async priceFor(request: PriceForRequest, connection: Connection = this.db): Promise<Quote> {
+  async priceFor(
+    request: PriceForRequest,
+    connection: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Quote> {
     const db = ticketTypeTables(connection);
-    const type = await this.get(request.typeId, db);
+    const type = await this.get(request.typeId, db, scope);
     if (!type.active) throw new AppError('TICKET_TYPE_INACTIVE', { typeId: type.typeId });
     const site = await this.venues.getSite(type.siteId, db);
     return this.quote(type, site.agePolicy, request);

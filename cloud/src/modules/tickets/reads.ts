@@ -7,13 +7,24 @@
 import type { CredentialRef } from '@scenic/protocol';
 import { PostgresAdapter } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { TicketRow } from './repo.js';
 import { type TicketDb, ticketTables } from './tables.js';
 
 export { recordOf, type TicketRow, ticketView } from './repo.js';
 
-export function findTicketRow(db: Connection, id: number): Promise<TicketRow | undefined> {
-  return ticketTables(db).selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+/** The ticket, if it exists and its site is in `scope`. */
+export function findTicketRow(
+  db: Connection,
+  id: number,
+  scope: SiteScope = ALL_SITES,
+): Promise<TicketRow | undefined> {
+  return ticketTables(db)
+    .selectFrom('tickets')
+    .selectAll()
+    .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
 }
 
 const MAX_TICKETS = 50;
@@ -23,11 +34,13 @@ export async function ticketIdsBy(
   db: Connection,
   column: 'barcode' | 'card_uid' | 'holder_id_hash',
   value: string,
+  scope: SiteScope = ALL_SITES,
 ): Promise<number[]> {
   const rows = await ticketTables(db)
     .selectFrom('tickets')
     .select('id')
     .where(column, '=', value)
+    .where(siteCondition(scope, 'site_id'))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(MAX_TICKETS)

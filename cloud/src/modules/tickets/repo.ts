@@ -2,10 +2,12 @@
  * The tickets table's SQL. Callers pass a db or a transaction. The whitelist feed and its per-site head are in
  * whitelist-feed-repo.ts.
  */
+
 import type { CredentialRecord, CredentialStatus } from '@scenic/protocol';
 import type { Insertable, Selectable } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
 import { type Connection, readModel } from '../../db/scoped.js';
+import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { Ticket } from './schemas.js';
 import { type TicketDb, type TicketsTable, ticketTables } from './tables.js';
@@ -152,8 +154,11 @@ export async function findTicketRow(db: Db, id: number): Promise<TicketRow | und
   return ticketTables(db).selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findTicket(db: Db, id: number): Promise<Ticket | undefined> {
-  const row = await withType(db).where('tickets.id', '=', id).executeTakeFirst();
+export async function findTicket(db: Db, id: number, scope: SiteScope): Promise<Ticket | undefined> {
+  const row = await withType(db)
+    .where('tickets.id', '=', id)
+    .where(siteCondition(scope, 'tickets.site_id'))
+    .executeTakeFirst();
   return row && ticketOf(row);
 }
 

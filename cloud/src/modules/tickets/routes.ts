@@ -2,7 +2,9 @@
  * /api/v1/tickets/:id (票效查询, lookup.read), the whitelist feed and snapshot per site and the QR signing public keys
  * (gates.read) — what gate-facing modules and technicians read.
  */
+
 import { z } from 'zod';
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
@@ -34,7 +36,7 @@ export const ticketsModule: AppModule = {
           response: { 200: ticketSchema, ...errors },
         },
       },
-      async (request) => tickets.get(request.params.ticketId),
+      async (request) => tickets.get(request.params.ticketId, undefined, siteScopeOfRequest(request)),
     );
     app.get(
       '/whitelist/feed',
@@ -50,8 +52,9 @@ export const ticketsModule: AppModule = {
         },
       },
       async (request) => {
-        await venues.getSite(request.query.siteId);
-        return tickets.feedSince(request.query.siteId, request.query.after, request.query.limit);
+        const scope = siteScopeOfRequest(request);
+        await venues.getSite(request.query.siteId, undefined, scope);
+        return tickets.feedSince(request.query.siteId, request.query.after, request.query.limit, scope);
       },
     );
     app.get(
@@ -66,8 +69,9 @@ export const ticketsModule: AppModule = {
         },
       },
       async (request) => {
-        await venues.getSite(request.query.siteId);
-        return tickets.snapshot(request.query.siteId);
+        const scope = siteScopeOfRequest(request);
+        await venues.getSite(request.query.siteId, undefined, scope);
+        return tickets.snapshot(request.query.siteId, scope);
       },
     );
     app.get(

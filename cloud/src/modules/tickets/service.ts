@@ -11,6 +11,7 @@
  * On PostgreSQL, callers should run in `auditedTransaction` (or otherwise serialise on the site's feed head), since
  * two serializable transactions that both bump one site's head abort one of them.
  */
+
 import { randomInt } from 'node:crypto';
 import {
   type CredentialRecord,
@@ -24,6 +25,7 @@ import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteVisible, type SiteScope } from '../../platform/site-scope.js';
 import * as repo from './repo.js';
 import type { FeedOp, FeedPage, Snapshot, Ticket } from './schemas.js';
 import { type TicketDb, type TicketsTable, ticketTables } from './tables.js';
@@ -211,8 +213,9 @@ export class TicketsService {
     return updated!;
   }
 
-  async get(ticketId: number, db: Db = this.db): Promise<Ticket> {
-    const ticket = await repo.findTicket(db, ticketId);
+  /** A ticket of a site out of `scope` is not found. */
+  async get(ticketId: number, db: Db = this.db, scope: SiteScope = ALL_SITES): Promise<Ticket> {
+    const ticket = await repo.findTicket(db, ticketId, scope);
     if (!ticket) throw new AppError('NOT_FOUND', { resource: TICKET, id: ticketId });
     return ticket;
   }
@@ -227,7 +230,13 @@ export class TicketsService {
   }
 
   /** Feed entries after `after`, oldest first, at most `limit`, with the site's head version. */
-  async feedSince(siteId: string, after: number, limit: number): Promise<FeedPage> {
+  async feedSince(
+    siteId: string,
+    after: number,
+    limit: number,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<FeedPage> {
+    assertSiteVisible(scope, siteId, () => siteNotFound(siteId));
     const [headVersion, entries] = await Promise.all([
       feedRepo.headVersion(this.db, siteId),
       feedRepo.feedAfter(this.db, siteId, after, limit),
@@ -236,7 +245,8 @@ export class TicketsService {
   }
 
   /** Records of every non-expired credential of the site, read in one transaction with the version they match. */
-  snapshot(siteId: string): Promise<Snapshot> {
+  async snapshot(siteId: string, scope: SiteScope = ALL_SITES): Promise<Snapshot> {
+    assertSiteVisible(scope, siteId, () => siteNotFound(siteId));
     return transaction(this.db, async (trx) => {
       const version = await feedRepo.headVersion(trx, siteId);
       const rows = await repo.liveTickets(trx, siteId, this.now());
@@ -263,4 +273,8 @@ export class TicketsService {
     }
     return [...ids];
   }
+}
+
+function siteNotFound(siteId: string): AppError {
+  return new AppError('NOT_FOUND', { resource: { 'zh-CN': '景区', en: 'Site' }, id: siteId });
 }

@@ -3,7 +3,9 @@
  * transactions or on their hot paths: the statements are the venues module's, typed on its tables only, and take
  * any connection or transaction (db/scoped.ts). Changing the registry goes through VenuesService.
  */
+
 import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, coversAllSites, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type GatesTable, venueTables } from './tables.js';
 
 /** A gate as the registry has it. */
@@ -19,9 +21,19 @@ const gateById = venueTables.precompile<{ id: string }, GateFacts>((db, p) =>
   db.selectFrom('gates').select(['id', 'site_id', 'zone_id', 'direction', 'active']).where('id', '=', p.id),
 );
 
-/** The gate, active or not; undefined when the registry does not know it. */
-export function gateFacts(db: Connection, gateId: string): Promise<GateFacts | undefined> {
-  return gateById.first(db, { id: gateId });
+/** The gate, active or not; undefined when the registry does not know it or its site is out of `scope`. */
+export function gateFacts(
+  db: Connection,
+  gateId: string,
+  scope: SiteScope = ALL_SITES,
+): Promise<GateFacts | undefined> {
+  if (coversAllSites(scope)) return gateById.first(db, { id: gateId });
+  return venueTables(db)
+    .selectFrom('gates')
+    .select(['id', 'site_id', 'zone_id', 'direction', 'active'])
+    .where('id', '=', gateId)
+    .where(siteCondition(scope, 'site_id'))
+    .executeTakeFirst();
 }
 
 /** Where each of these gates stands; gates not in the registry are missing from the map. */
@@ -96,9 +108,16 @@ export async function siteTimeZone(db: Connection, siteId: string): Promise<stri
   return row?.timezone;
 }
 
-/** Sites (one, or all) with their IANA time zone, by id; empty for an unknown site. */
-export function siteTimeZones(db: Connection, siteId?: string): Promise<{ id: string; timezone: string }[]> {
-  let sites = venueTables(db).selectFrom('sites').select(['id', 'timezone']);
+/** Sites (one, or all in `scope`) with their IANA time zone, by id; empty for an unknown site or one out of scope. */
+export function siteTimeZones(
+  db: Connection,
+  siteId?: string,
+  scope: SiteScope = ALL_SITES,
+): Promise<{ id: string; timezone: string }[]> {
+  let sites = venueTables(db)
+    .selectFrom('sites')
+    .select(['id', 'timezone'])
+    .where(siteCondition(scope, 'id'));
   if (siteId !== undefined) sites = sites.where('id', '=', siteId);
   return sites.orderBy('id').execute();
 }
@@ -128,10 +147,15 @@ export async function zoneCapacity(db: Connection, siteId: string, zoneId: strin
 export async function sitesWithZones(
   db: Connection,
   siteId?: string,
+  scope: SiteScope = ALL_SITES,
 ): Promise<{ id: string; timezone: string; zones: { id: string; capacity: number | null }[] }[]> {
   const venues = venueTables(db);
-  let sites = venues.selectFrom('sites').select(['id', 'timezone']);
-  let zones = venues.selectFrom('zones').select(['site_id', 'id', 'capacity']).where('active', '=', 1);
+  let sites = venues.selectFrom('sites').select(['id', 'timezone']).where(siteCondition(scope, 'id'));
+  let zones = venues
+    .selectFrom('zones')
+    .select(['site_id', 'id', 'capacity'])
+    .where('active', '=', 1)
+    .where(siteCondition(scope, 'site_id'));
   if (siteId !== undefined) {
     sites = sites.where('id', '=', siteId);
     zones = zones.where('site_id', '=', siteId);
@@ -155,4 +179,15 @@ export async function gateIdsOfSite(db: Connection, siteId: string): Promise<str
     .orderBy('id')
     .execute();
   return rows.map((row) => row.id);
+}
+
+/** The ids among `ids` that name no site. */
+export async function unknownSiteIds(db: Connection, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const found = new Set(
+    (await venueTables(db).selectFrom('sites').select('id').where('id', 'in', ids).execute()).map(
+      (r) => r.id,
+    ),
+  );
+  return ids.filter((id) => !found.has(id));
 }

@@ -1,7 +1,9 @@
 /** The venues module's SQL: sites, zones, windows and the gate registry. Callers pass a db or a transaction. */
+
 import type { Selectable } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import { deepFreeze } from '../../platform/deep-freeze.js';
+import { ALL_SITES, coversAllSites, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type AgePolicy, agePolicySchema } from './age-policy.js';
 import { pagedList } from './paged-list.js';
 import type { Gate, Page, PageQuery, Site, TicketWindow, Zone } from './schemas.js';
@@ -50,8 +52,12 @@ function policyText(policy: AgePolicy | null): string | null {
   return policy === null ? null : JSON.stringify(policy);
 }
 
-export function listSites(db: Db, page: PageQuery): Promise<Page<Site>> {
-  return pagedList(venueTables(db).selectFrom('sites').selectAll(), page, siteOf);
+export function listSites(db: Db, page: PageQuery, scope: SiteScope): Promise<Page<Site>> {
+  return pagedList(
+    venueTables(db).selectFrom('sites').selectAll().where(siteCondition(scope, 'id')),
+    page,
+    siteOf,
+  );
 }
 
 // Sales read their site and window in every transaction: compiled once (db/precompiled.ts).
@@ -59,8 +65,16 @@ const siteById = venueTables.precompile<{ id: string }, Selectable<SitesTable>>(
   venueTables(db).selectFrom('sites').selectAll().where('id', '=', p.id),
 );
 
-export async function findSite(db: Db, id: string): Promise<Site | undefined> {
-  const row = await siteById.first(db, { id });
+/** The site, if it exists and is in `scope`. */
+export async function findSite(db: Db, id: string, scope: SiteScope = ALL_SITES): Promise<Site | undefined> {
+  const row = coversAllSites(scope)
+    ? await siteById.first(db, { id })
+    : await venueTables(db)
+        .selectFrom('sites')
+        .selectAll()
+        .where('id', '=', id)
+        .where(siteCondition(scope, 'id'))
+        .executeTakeFirst();
   return row && siteOf(row);
 }
 

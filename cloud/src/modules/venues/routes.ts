@@ -3,7 +3,7 @@
  * service, shape the reply. Reading needs venues.read, changing venues.manage.
  */
 import { z } from 'zod';
-import { changeContextOf } from '../../platform/change-context.js';
+import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { AGE_POLICY_PRESETS, agePolicySchema } from './age-policy.js';
@@ -74,14 +74,15 @@ export const venuesModule: AppModule = {
         },
       },
       async (request) => {
-        const page = await venues.listSites(request.query);
+        const page = await venues.listSites(request.query, siteScopeOfRequest(request));
         return { sites: page.items, next: page.next };
       },
     );
     app.post(
       '/sites',
       {
-        config: manage,
+        // A new site is outside any limited operator's sites.
+        config: { ...manage, allSites: true },
         schema: {
           tags,
           summary: '新建景区 / Create a site',
@@ -103,7 +104,7 @@ export const venuesModule: AppModule = {
           response: { 200: siteSchema, ...errors },
         },
       },
-      async (request) => venues.getSite(request.params.siteId),
+      async (request) => venues.getSite(request.params.siteId, undefined, siteScopeOfRequest(request)),
     );
     app.patch(
       '/sites/:siteId',
@@ -149,7 +150,11 @@ export const venuesModule: AppModule = {
         },
       },
       async (request) => {
-        const page = await venues.listZones(request.params.siteId, request.query);
+        const page = await venues.listZones(
+          request.params.siteId,
+          request.query,
+          siteScopeOfRequest(request),
+        );
         return { zones: page.items, next: page.next };
       },
     );
@@ -181,7 +186,8 @@ export const venuesModule: AppModule = {
           response: { 200: zoneSchema, ...errors },
         },
       },
-      async (request) => venues.getZone(request.params.siteId, request.params.zoneId),
+      async (request) =>
+        venues.getZone(request.params.siteId, request.params.zoneId, undefined, siteScopeOfRequest(request)),
     );
     app.patch(
       '/sites/:siteId/zones/:zoneId',
@@ -233,7 +239,11 @@ export const venuesModule: AppModule = {
         },
       },
       async (request) => {
-        const page = await venues.listWindows(request.params.siteId, request.query);
+        const page = await venues.listWindows(
+          request.params.siteId,
+          request.query,
+          siteScopeOfRequest(request),
+        );
         return { windows: page.items, next: page.next };
       },
     );
@@ -265,7 +275,13 @@ export const venuesModule: AppModule = {
           response: { 200: windowSchema, ...errors },
         },
       },
-      async (request) => venues.getWindow(request.params.siteId, request.params.windowId),
+      async (request) =>
+        venues.getWindow(
+          request.params.siteId,
+          request.params.windowId,
+          undefined,
+          siteScopeOfRequest(request),
+        ),
     );
     app.patch(
       '/sites/:siteId/windows/:windowId',
@@ -317,7 +333,11 @@ export const venuesModule: AppModule = {
         },
       },
       async (request) => {
-        const page = await venues.listGates(request.params.siteId, request.query);
+        const page = await venues.listGates(
+          request.params.siteId,
+          request.query,
+          siteScopeOfRequest(request),
+        );
         return { gates: page.items, next: page.next };
       },
     );
@@ -349,7 +369,8 @@ export const venuesModule: AppModule = {
           response: { 200: gateSchema, ...errors },
         },
       },
-      async (request) => venues.getGate(request.params.siteId, request.params.gateId),
+      async (request) =>
+        venues.getGate(request.params.siteId, request.params.gateId, undefined, siteScopeOfRequest(request)),
     );
     app.patch(
       '/sites/:siteId/gates/:gateId',

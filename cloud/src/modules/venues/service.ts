@@ -10,6 +10,7 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteInScope, coversAllSites, type SiteScope } from '../../platform/site-scope.js';
 import * as repo from './repo.js';
 import type {
   CreateGate,
@@ -93,16 +94,24 @@ export class VenuesService {
     this.db = venueTables(db);
   }
 
-  /** One page in id order (default: the first 50). */
-  listSites(page: PageQuery = FIRST_PAGE): Promise<Page<Site>> {
-    return repo.listSites(this.db, page);
+  /** One page in id order (default: the first 50) of the sites in `scope`. */
+  listSites(page: PageQuery = FIRST_PAGE, scope: SiteScope = ALL_SITES): Promise<Page<Site>> {
+    return repo.listSites(this.db, page, scope);
   }
 
-  /** Also for other modules (ticket types, sales) inside their own transactions. */
-  async getSite(id: string, db: Connection = this.db): Promise<Site> {
-    const site = await repo.findSite(db, id);
+  /**
+   * Also for other modules (ticket types, sales) inside their own transactions. A site out of `scope` is not found,
+   * and neither is anything in it: every read and change below starts here.
+   */
+  async getSite(id: string, db: Connection = this.db, scope: SiteScope = ALL_SITES): Promise<Site> {
+    const site = await repo.findSite(db, id, scope);
     if (!site) throw notFound('site', id);
     return site;
+  }
+
+  /** Refuses a site out of scope as not found; costs nothing for an operator of every site. */
+  private async assertVisible(siteId: string, scope: SiteScope, db: Connection = this.db): Promise<void> {
+    if (!coversAllSites(scope)) await this.getSite(siteId, db, scope);
   }
 
   createSite(input: CreateSite, context: ChangeContext): Promise<Site> {
@@ -119,7 +128,7 @@ export class VenuesService {
 
   updateSite(id: string, changes: UpdateSite, context: ChangeContext): Promise<Site> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getSite(id, trx);
+      const before = await this.getSite(id, trx, context.sites);
       const site = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateSite(trx, site);
       await audit(trx, context, 'site.update', id, { before, after: site });
@@ -129,18 +138,28 @@ export class VenuesService {
 
   deleteSite(id: string, context: ChangeContext): Promise<void> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getSite(id, trx);
+      const before = await this.getSite(id, trx, context.sites);
       await deleting('site', id, () => repo.deleteSite(trx, id));
       await audit(trx, context, 'site.delete', id, { before });
     });
   }
 
-  async listZones(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<Zone>> {
-    await this.getSite(siteId);
+  async listZones(
+    siteId: string,
+    page: PageQuery = FIRST_PAGE,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Page<Zone>> {
+    await this.getSite(siteId, this.db, scope);
     return repo.listZones(this.db, siteId, page);
   }
 
-  async getZone(siteId: string, id: string, db: Connection = this.db): Promise<Zone> {
+  async getZone(
+    siteId: string,
+    id: string,
+    db: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Zone> {
+    await this.assertVisible(siteId, scope, db);
     const zone = await repo.findZone(db, siteId, id);
     if (!zone) throw notFound('zone', `${siteId}/${id}`);
     return zone;
@@ -148,6 +167,7 @@ export class VenuesService {
 
   createZone(siteId: string, input: CreateZone, context: ChangeContext): Promise<Zone> {
     return auditedTransaction(this.db, async (trx) => {
+      assertSiteInScope(context.sites ?? ALL_SITES, siteId);
       await this.getSite(siteId, trx);
       const key = `${siteId}/${input.id}`;
       if (await repo.findZone(trx, siteId, input.id))
@@ -162,7 +182,7 @@ export class VenuesService {
 
   updateZone(siteId: string, id: string, changes: UpdateZone, context: ChangeContext): Promise<Zone> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getZone(siteId, id, trx);
+      const before = await this.getZone(siteId, id, trx, context.sites);
       const zone = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateZone(trx, zone);
       await audit(trx, context, 'zone.update', `${siteId}/${id}`, { before, after: zone });
@@ -172,18 +192,28 @@ export class VenuesService {
 
   deleteZone(siteId: string, id: string, context: ChangeContext): Promise<void> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getZone(siteId, id, trx);
+      const before = await this.getZone(siteId, id, trx, context.sites);
       await deleting('zone', `${siteId}/${id}`, () => repo.deleteZone(trx, siteId, id));
       await audit(trx, context, 'zone.delete', `${siteId}/${id}`, { before });
     });
   }
 
-  async listWindows(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<TicketWindow>> {
-    await this.getSite(siteId);
+  async listWindows(
+    siteId: string,
+    page: PageQuery = FIRST_PAGE,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Page<TicketWindow>> {
+    await this.getSite(siteId, this.db, scope);
     return repo.listWindows(this.db, siteId, page);
   }
 
-  async getWindow(siteId: string, id: string, db: Connection = this.db): Promise<TicketWindow> {
+  async getWindow(
+    siteId: string,
+    id: string,
+    db: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<TicketWindow> {
+    await this.assertVisible(siteId, scope, db);
     const window = await repo.findWindow(db, siteId, id);
     if (!window) throw notFound('window', `${siteId}/${id}`);
     return window;
@@ -191,6 +221,7 @@ export class VenuesService {
 
   createWindow(siteId: string, input: CreateWindow, context: ChangeContext): Promise<TicketWindow> {
     return auditedTransaction(this.db, async (trx) => {
+      assertSiteInScope(context.sites ?? ALL_SITES, siteId);
       await this.getSite(siteId, trx);
       const key = `${siteId}/${input.id}`;
       if (await repo.findWindow(trx, siteId, input.id))
@@ -210,7 +241,7 @@ export class VenuesService {
     context: ChangeContext,
   ): Promise<TicketWindow> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getWindow(siteId, id, trx);
+      const before = await this.getWindow(siteId, id, trx, context.sites);
       const window = { ...before, ...changes, updatedAt: this.now() };
       await repo.updateWindow(trx, window);
       await audit(trx, context, 'window.update', `${siteId}/${id}`, { before, after: window });
@@ -220,19 +251,29 @@ export class VenuesService {
 
   deleteWindow(siteId: string, id: string, context: ChangeContext): Promise<void> {
     return auditedTransaction(this.db, async (trx) => {
-      const before = await this.getWindow(siteId, id, trx);
+      const before = await this.getWindow(siteId, id, trx, context.sites);
       await deleting('window', `${siteId}/${id}`, () => repo.deleteWindow(trx, siteId, id));
       await audit(trx, context, 'window.delete', `${siteId}/${id}`, { before });
     });
   }
 
-  async listGates(siteId: string, page: PageQuery = FIRST_PAGE): Promise<Page<Gate>> {
-    await this.getSite(siteId);
+  async listGates(
+    siteId: string,
+    page: PageQuery = FIRST_PAGE,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Page<Gate>> {
+    await this.getSite(siteId, this.db, scope);
     return repo.listGates(this.db, siteId, page);
   }
 
   /** A gate of `siteId`; a gate of another site is not found here (its URL names the wrong site). */
-  async getGate(siteId: string, id: string, db: Connection = this.db): Promise<Gate> {
+  async getGate(
+    siteId: string,
+    id: string,
+    db: Connection = this.db,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<Gate> {
+    await this.assertVisible(siteId, scope, db);
     const gate = await repo.findGate(db, id);
     if (!gate || gate.siteId !== siteId) throw notFound('gate', `${siteId}/${id}`);
     return gate;
@@ -240,6 +281,7 @@ export class VenuesService {
 
   createGate(siteId: string, input: CreateGate, context: ChangeContext): Promise<Gate> {
     return auditedTransaction(this.db, async (trx) => {
+      assertSiteInScope(context.sites ?? ALL_SITES, siteId);
       await this.getSite(siteId, trx);
       await this.getZone(siteId, input.zoneId, trx);
       if (await repo.findGate(trx, input.id))
@@ -254,7 +296,7 @@ export class VenuesService {
 
   async updateGate(siteId: string, id: string, changes: UpdateGate, context: ChangeContext): Promise<Gate> {
     const gate = await auditedTransaction(this.db, async (trx) => {
-      const before = await this.getGate(siteId, id, trx);
+      const before = await this.getGate(siteId, id, trx, context.sites);
       const gate = { ...before, ...changes, updatedAt: this.now() };
       if (changes.zoneId !== undefined) await this.getZone(siteId, changes.zoneId, trx);
       await repo.updateGate(trx, gate);
@@ -267,7 +309,7 @@ export class VenuesService {
 
   async deleteGate(siteId: string, id: string, context: ChangeContext): Promise<void> {
     await auditedTransaction(this.db, async (trx) => {
-      const before = await this.getGate(siteId, id, trx);
+      const before = await this.getGate(siteId, id, trx, context.sites);
       await deleting('gate', id, () => repo.deleteGate(trx, id));
       await audit(trx, context, 'gate.delete', id, { before });
     });

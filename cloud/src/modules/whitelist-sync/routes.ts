@@ -1,5 +1,7 @@
 /** /api/v1/sites/:siteId/whitelist/lag — how far each gate's whitelist is behind the site's feed (gates.read). */
+
 import { z } from 'zod';
+import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
 import { venueIdSchema } from '../venues/schemas.js';
@@ -21,7 +23,7 @@ export const whitelistSyncModule: AppModule = {
         },
       },
       async (request) => {
-        return whitelist.lag(request.params.siteId);
+        return whitelist.lag(request.params.siteId, siteScopeOfRequest(request));
       },
     );
   },

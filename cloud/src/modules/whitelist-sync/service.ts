@@ -1,5 +1,7 @@
 /** The whitelist as the API reads it: how far each gate's copy is behind its site's feed. */
+
 import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import type { VenuesService } from '../venues/service.js';
 import { whitelistLag } from './lag.js';
 
@@ -10,8 +12,9 @@ export class WhitelistService {
   ) {}
 
   /** NOT_FOUND for an unknown site. */
-  async lag(siteId: string) {
-    await this.venues.getSite(siteId);
+  /** NOT_FOUND for a site out of `scope` too. */
+  async lag(siteId: string, scope: SiteScope = ALL_SITES) {
+    await this.venues.getSite(siteId, undefined, scope);
     return whitelistLag(this.db, siteId);
   }
 }

@@ -21,7 +21,8 @@ const VIEW_COLUMNS = [
 /** What the administration shows of an operator (the approval failure count stays with approver-check.ts). */
 type ViewRow = Pick<OperatorsTable, (typeof VIEW_COLUMNS)[number]>;
 
-export type OperatorRow = ViewRow & { roles: string[] };
+/** `site_ids`: the sites the operator is limited to, sorted; empty: every site. */
+export type OperatorRow = ViewRow & { roles: string[]; site_ids: string[] };
 
 export interface OperatorFilter {
   readonly q?: string | undefined;
@@ -43,9 +44,20 @@ async function withRoles(db: AuthDb, rows: ViewRow[]): Promise<OperatorRow[]> {
     )
     .orderBy('role_code')
     .execute();
+  const sites = await db
+    .selectFrom('operator_sites')
+    .select(['operator_id', 'site_id'])
+    .where(
+      'operator_id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .orderBy('site_id')
+    .execute();
   return rows.map((row) => ({
     ...row,
     roles: links.filter((l) => l.operator_id === row.id).map((l) => l.role_code),
+    site_ids: sites.filter((l) => l.operator_id === row.id).map((l) => l.site_id),
   }));
 }
 
@@ -127,6 +139,16 @@ export async function setOperatorRoles(trx: TransactionOf<AuthDb>, id: string, r
     await trx
       .insertInto('operator_roles')
       .values(roles.map((role_code) => ({ operator_id: id, role_code })))
+      .execute();
+}
+
+/** Limits an operator to `siteIds` (none: every site). */
+export async function setOperatorSites(trx: TransactionOf<AuthDb>, id: string, siteIds: readonly string[]) {
+  await trx.deleteFrom('operator_sites').where('operator_id', '=', id).execute();
+  if (siteIds.length > 0)
+    await trx
+      .insertInto('operator_sites')
+      .values(siteIds.map((site_id) => ({ operator_id: id, site_id })))
       .execute();
 }
 
@@ -212,7 +234,10 @@ export async function setRolePermissions(
       .execute();
 }
 
-/** Active operators that hold `permission` through any of their roles. */
+/**
+ * Active operators that hold `permission` through any of their roles and work on every site (an operator limited
+ * to some sites cannot use a permission on what all sites share, such as managing operators).
+ */
 export async function countActiveHolders(db: AuthDb, permission: string): Promise<number> {
   const { n } = await db
     .selectFrom('operators')
@@ -221,6 +246,7 @@ export async function countActiveHolders(db: AuthDb, permission: string): Promis
     .select((eb) => eb.fn.count<number>('operators.id').distinct().as('n'))
     .where('operators.active', '=', 1)
     .where('role_permissions.permission', '=', permission)
+    .where('operators.id', 'not in', (eb) => eb.selectFrom('operator_sites').select('operator_id'))
     .executeTakeFirstOrThrow();
   return Number(n);
 }

@@ -8,6 +8,10 @@
  * An operator who must change their password (one an administrator chose, `mustChangePassword`) gets
  * 403 PASSWORD_CHANGE_REQUIRED on every route except those declaring `config: { openDuringPasswordChange: true }`
  * (who am I, change my password, sign out). The flag travels with the cached session, so the check costs nothing.
+ *
+ * An operator limited to some sites (per-site access, platform/site-scope.ts) gets 403 SITE_FORBIDDEN on the routes
+ * declaring `config: { allSites: true }`, after the permission check; every other route filters by the operator's
+ * sites in its service.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -22,6 +26,7 @@ import type {
 } from 'fastify';
 import { AppError } from '../errors.js';
 import { PERMISSIONS, type RouteAccess } from '../permissions.js';
+import { coversAllSites } from '../site-scope.js';
 import type { AuthenticatedOperator, AuthService } from './service.js';
 import { SESSION_COOKIE, tokenFromRequest } from './tokens.js';
 
@@ -33,6 +38,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route serves an operator who must change their password first (only the sign-in routes do). */
     openDuringPasswordChange?: true;
+    /**
+     * The route changes or shows what all sites share (operators and roles, signing keys, system settings, the
+     * whole audit log, a new site): an operator limited to some sites gets 403 SITE_FORBIDDEN (platform/site-scope.ts).
+     */
+    allSites?: true;
   }
 }
 
@@ -71,12 +81,17 @@ function accessNote(access: RouteAccess): string {
   return `需要权限 / Requires permission \`${access}\` (${names['zh-CN']} / ${names.en}).`;
 }
 
+const ALL_SITES_NOTE =
+  '限定景区的操作员不可用 / Not for an operator limited to some sites (403 SITE_FORBIDDEN): it concerns every site.';
+
 export interface DeclaredRoute {
   readonly method: string;
   readonly url: string;
   readonly access: RouteAccess;
   /** Reachable by an operator who must change their password. */
   readonly openDuringPasswordChange: boolean;
+  /** Refused to an operator limited to some sites. */
+  readonly allSites: boolean;
 }
 
 const declarations = new WeakMap<object, DeclaredRoute[]>();
@@ -104,9 +119,10 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     const access = route.config?.access;
     if (!isRouteAccess(access)) throw new UndeclaredAccessError(route.method, route.url ?? '', access);
     const openDuringPasswordChange = route.config?.openDuringPasswordChange === true;
+    const allSites = route.config?.allSites === true;
     for (const method of [route.method].flat())
-      declared.push({ method, url: route.url ?? '', access, openDuringPasswordChange });
-    const note = accessNote(access);
+      declared.push({ method, url: route.url ?? '', access, openDuringPasswordChange, allSites });
+    const note = [accessNote(access), allSites ? ALL_SITES_NOTE : ''].filter(Boolean).join(' ');
     if (note && !route.schema?.description?.includes(note)) {
       // A fresh object: Fastify copies a GET route's options into its HEAD route.
       route.schema = {
@@ -131,6 +147,8 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
     if (operator.mustChangePassword && request.routeOptions.config.openDuringPasswordChange !== true)
       throw new AppError('PASSWORD_CHANGE_REQUIRED');
     if (access !== 'authenticated' && !operator.permissions.has(access)) throw new AppError('FORBIDDEN');
+    if (request.routeOptions.config.allSites === true && !coversAllSites(operator.sites))
+      throw new AppError('SITE_FORBIDDEN');
   });
 }
 

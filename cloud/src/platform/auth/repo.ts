@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { PERMISSION_NAMES, type Permission } from '../permissions.js';
+import { type SiteScope, siteScopeOf } from '../site-scope.js';
 import type { OperatorsTable, SessionsTable } from './tables.js';
 import { type AuthDb, authTables } from './tables.js';
 
@@ -128,6 +129,15 @@ export async function rolesAndPermissionsOf(
   const roles = [...new Set(rows.map((r) => r.role))].sort();
   const granted = new Set(rows.map((r) => r.permission));
   return { roles, permissions: PERMISSION_NAMES.filter((p) => granted.has(p)) };
+}
+
+const siteRows = authTables.precompile<{ operatorId: string }, { site_id: string }>((db, p) =>
+  db.selectFrom('operator_sites').select('site_id').where('operator_id', '=', p.operatorId),
+);
+
+/** The sites an operator is limited to; none: every site. */
+export async function siteScopeOfOperator(db: Connection, operatorId: string): Promise<SiteScope> {
+  return siteScopeOf((await siteRows.rows(db, { operatorId })).map((r) => r.site_id));
 }
 
 export async function insertSession(trx: TransactionOf<AuthDb>, session: SessionsTable): Promise<void> {

@@ -409,6 +409,9 @@ describe('the OpenAPI document', () => {
       const list = document.paths['/api/v1/operators'].get;
       expect(list.description).toContain('`operators.read` (查看操作员 / View operators)');
       expect(list.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
+      // Managing operators concerns every site: an operator limited to some sites is refused.
+      expect(list.description).toContain('403 SITE_FORBIDDEN');
+      expect(document.paths['/api/v1/auth/me'].get.description).not.toContain('SITE_FORBIDDEN');
       expect(document.paths['/api/v1/auth/me'].get.description).toContain('Requires a signed-in operator');
       expect(document.paths['/api/v1/auth/login'].post.security).toBeUndefined();
     } finally {

@@ -24,6 +24,7 @@ function me(operator: AuthenticatedOperator) {
     displayName: operator.displayName,
     roles: [...operator.roles],
     permissions: [...operator.permissions],
+    siteIds: [...(operator.sites.siteIds ?? [])],
     mustChangePassword: operator.mustChangePassword,
     sessionExpiresAt: operator.sessionExpiresAt,
   };
@@ -145,7 +146,7 @@ export const authModule: RouteModule<AuthContext> = {
     app.put(
       '/second-approval',
       {
-        config: { access: 'system.manage' },
+        config: { access: 'system.manage', allSites: true },
         schema: {
           tags: ['auth'],
           summary: 'Set the second-approval amounts / 设置双人复核金额',

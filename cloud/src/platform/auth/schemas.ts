@@ -15,6 +15,11 @@ export const meSchema = z
     displayName: z.string(),
     roles: z.array(z.string()),
     permissions: z.array(z.enum(PERMISSION_NAMES as [string, ...string[]])),
+    siteIds: z
+      .array(z.string())
+      .describe(
+        '仅可操作这些景区；空数组为全部景区 / The only sites this operator sees and changes; empty: every site',
+      ),
     mustChangePassword: z
       .boolean()
       .describe(

@@ -24,6 +24,7 @@ import type { Connection, TransactionOf } from '../../db/scoped.js';
 import { type AuditActor, auditedTransaction, recordAudit } from '../audit/record.js';
 import { AppError } from '../errors.js';
 import type { Permission } from '../permissions.js';
+import type { SiteScope } from '../site-scope.js';
 import { type ApproverCheck, checkApprover } from './approver-check.js';
 import { AddressAttempts, afterFailure, isLocked } from './attempt-limits.js';
 import type { AuthConfig } from './config.js';
@@ -57,6 +58,8 @@ export interface AuthenticatedOperator {
    * else: the session reaches only the routes that allow it (enforce.ts), others answer PASSWORD_CHANGE_REQUIRED.
    */
   readonly mustChangePassword: boolean;
+  /** The sites this operator may see and change (per-site access); every site unless an administrator limited it. */
+  readonly sites: SiteScope;
   /** SHA-256 of the session token this request used. */
   readonly sessionHash: string;
   /** Epoch ms at which this session ends. */
@@ -203,6 +206,7 @@ export class AuthService {
         now,
       );
       const { roles, permissions } = await repo.rolesAndPermissionsOf(trx, operator.id);
+      const sites = await repo.siteScopeOfOperator(trx, operator.id);
       return {
         token,
         expiresAt,
@@ -213,6 +217,7 @@ export class AuthService {
           roles,
           permissions: new Set(permissions),
           mustChangePassword: operator.must_change_password === 1,
+          sites,
           sessionHash,
           sessionExpiresAt: expiresAt,
         },
@@ -231,6 +236,7 @@ export class AuthService {
     if (!session) return undefined;
     if (now - session.last_seen_at >= TOUCH_INTERVAL_MS) await repo.touchSession(this.db, sessionHash, now);
     const { roles, permissions } = await repo.rolesAndPermissionsOf(this.db, session.id);
+    const sites = await repo.siteScopeOfOperator(this.db, session.id);
     const operator: AuthenticatedOperator = {
       id: session.id,
       username: session.username,
@@ -238,6 +244,7 @@ export class AuthService {
       roles,
       permissions: new Set(permissions),
       mustChangePassword: session.must_change_password === 1,
+      sites,
       sessionHash,
       sessionExpiresAt: session.expires_at,
     };

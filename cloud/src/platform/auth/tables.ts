@@ -1,5 +1,6 @@
 /**
- * Table types for operators, roles and sessions (migrations 20261125_1800xx, 20261127_100000, 20261208_100000);
+ * Table types for operators, roles, sessions and the sites an operator is limited to (migrations 20261125_1800xx,
+ * 20261127_100000, 20261208_100000, 20261209_100000);
  * part of db/schema.ts's Database.
  */
 
@@ -10,6 +11,7 @@ export interface AuthTables {
   role_permissions: RolePermissionsTable;
   operator_roles: OperatorRolesTable;
   sessions: SessionsTable;
+  operator_sites: OperatorSitesTable;
 }
 
 /** The only way to query these tables (db/scoped.ts). */
@@ -78,4 +80,14 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: number | null;
+}
+
+/**
+ * The sites an operator may see and change (per-site access, platform/site-scope.ts); an operator without rows
+ * here works on every site. Owned here rather than by the operators module because every request's principal
+ * carries it: the session is read by this layer, which knows no module.
+ */
+export interface OperatorSitesTable {
+  operator_id: string;
+  site_id: string;
 }

@@ -164,6 +164,20 @@ export default function OperatorsPage() {
             ),
           },
           {
+            title: t('operators.sites'),
+            width: 160,
+            render: (_, operator) =>
+              operator.siteIds.length === 0 ? (
+                t('operators.allSites')
+              ) : (
+                <Space size={[4, 4]} wrap>
+                  {operator.siteIds.map((id) => (
+                    <Tag key={id}>{id}</Tag>
+                  ))}
+                </Space>
+              ),
+          },
+          {
             title: t('form.status'),
             width: 200,
             render: (_, operator) => (

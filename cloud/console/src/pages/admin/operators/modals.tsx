@@ -1,15 +1,17 @@
 /**
- * The operator forms: create (username, display name, roles, initial password) or edit (display name, roles,
- * active), and an administrator's password reset. Rules mirror the API: usernames 2–64 of a–z 0–9 . _ - starting
+ * The operator forms: create (username, display name, roles, sites, initial password) or edit (display name, roles,
+ * sites, active), and an administrator's password reset. No site chosen means every site (per-site access). Rules mirror the API: usernames 2–64 of a–z 0–9 . _ - starting
  * with a letter or digit, display names 1–64; the password fields are password-fields.tsx.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Checkbox, Form, Input, Modal, Switch } from 'antd';
+import { Alert, App, Checkbox, Form, Input, Modal, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { CreateOperator, Operator, Role } from '../../../api/types';
 import { applyFieldErrors, ErrorAlert } from '../../../components/feedback';
 import { currentLanguage } from '../../../i18n';
+import { useSites } from '../shared/queries';
+import { venueName } from '../shared/venue-fields';
 import { PasswordFields } from './password-fields';
 
 export const USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/;
@@ -18,6 +20,7 @@ interface OperatorValues {
   username: string;
   displayName: string;
   roles: string[];
+  siteIds: string[];
   password: string;
   repeat: string;
   active: boolean;
@@ -38,18 +41,21 @@ export function OperatorModal({
   const [form] = Form.useForm<OperatorValues>();
   const client = useQueryClient();
   const { message } = App.useApp();
+  const sites = useSites();
   const save = useMutation({
     mutationFn: (values: OperatorValues) =>
       operator
         ? api.patch<Operator>(`/operators/${operator.id}`, {
             displayName: values.displayName,
             roles: values.roles,
+            siteIds: values.siteIds,
             ...(self ? {} : { active: values.active }),
           })
         : api.post<Operator>('/operators', {
             username: values.username,
             displayName: values.displayName,
             roles: values.roles,
+            siteIds: values.siteIds,
             password: values.password,
           } satisfies CreateOperator),
     onSuccess: async (saved) => {
@@ -81,8 +87,13 @@ export function OperatorModal({
         layout="vertical"
         initialValues={
           operator
-            ? { displayName: operator.displayName, roles: operator.roles, active: operator.active }
-            : { roles: [], active: true }
+            ? {
+                displayName: operator.displayName,
+                roles: operator.roles,
+                siteIds: operator.siteIds,
+                active: operator.active,
+              }
+            : { roles: [], siteIds: [], active: true }
         }
         onFinish={(values) => save.mutate(values)}
       >
@@ -116,6 +127,19 @@ export function OperatorModal({
         <Form.Item label={t('operators.roles')} name="roles">
           <Checkbox.Group
             options={roles.map((role) => ({ value: role.code, label: role.name[currentLanguage()] }))}
+          />
+        </Form.Item>
+        <Form.Item label={t('operators.sites')} name="siteIds" extra={t('operators.sitesHelp')}>
+          <Select
+            mode="multiple"
+            allowClear
+            loading={sites.isLoading}
+            placeholder={t('operators.allSites')}
+            optionFilterProp="label"
+            options={sites.items.map((site) => ({
+              value: site.id,
+              label: `${venueName(site.name)} (${site.id})`,
+            }))}
           />
         </Form.Item>
         {operator ? (
