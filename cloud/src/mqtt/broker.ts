@@ -134,7 +134,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       done(null, null);
     },
   });
-  aedes.on('clientReady', (client) => live.add(client));
+  aedes.on('clientReady', (client) => {
+    // When logins with one client id overlap, aedes may report a client ready after it closed it, or close one
+    // without a clientDisconnect (its registry entry is already the newer one's); keyed on the connection's own
+    // close as well, the set cannot keep a dead client and its socket (found by fuzzing, mqtt/fuzz.test.ts).
+    if (client.closed || client.conn.destroyed) return;
+    live.add(client);
+    client.conn.once('close', () => live.delete(client));
+  });
   aedes.on('clientDisconnect', (client) => live.delete(client));
   aedes.on('clientError', (client, error) => {
     logger.debug({ clientId: client.id, err: error }, 'mqtt client error');
