@@ -152,6 +152,8 @@ export interface FuzzFigures {
   /** Heap used after a full GC, MB: after the warm-up, and at the end. */
   readonly heapBeforeMb: number;
   readonly heapAfterMb: number;
+  /** Heap after a full GC between the payload frames and the raw packets. */
+  readonly heapBetweenMb: number;
   readonly rssBeforeMb: number;
   readonly rssAfterMb: number;
   /** The private Mosquitto's resident memory, MB (undefined for the embedded or a shared broker). */
@@ -472,6 +474,8 @@ export async function runMqttFuzz(env: FuzzEnvironment, options: FuzzOptions): P
     gate.end(true);
 
     const unauthorised = await tryUnauthorised(env);
+    await settle(env);
+    const heapBetweenMb = heapMb();
 
     const rawStart = performance.now();
     const raw = await sendRawCases(portOf(env.url), options.rawFrames, rawCase, options.sockets ?? 32);
@@ -535,6 +539,7 @@ export async function runMqttFuzz(env: FuzzEnvironment, options: FuzzOptions): P
       stillValid: payloads.stillValid,
       heapBeforeMb,
       heapAfterMb,
+      heapBetweenMb,
       rssBeforeMb,
       rssAfterMb,
       brokerRssBeforeMb,
@@ -578,6 +583,7 @@ export function figuresLine(f: FuzzFigures): string {
     `payload_per_s=${f.payloadPerSecond}`,
     `raw_per_s=${f.rawPerSecond}`,
     `heap_before_mb=${f.heapBeforeMb}`,
+    `heap_between_mb=${f.heapBetweenMb}`,
     `heap_after_mb=${f.heapAfterMb}`,
     `rss_before_mb=${f.rssBeforeMb}`,
     `rss_after_mb=${f.rssAfterMb}`,
