@@ -59,7 +59,11 @@ export async function startPrivateMosquitto(
     stdio: 'ignore',
   });
   const url = `mqtt://127.0.0.1:${port}`;
+  // A run that ends without stop() (a timed-out hook, an interrupted bench) must not leave the broker behind.
+  const orphaned = () => broker.kill('SIGTERM');
+  process.once('exit', orphaned);
   const stop = async () => {
+    process.removeListener('exit', orphaned);
     if (broker.exitCode === null && broker.signalCode === null) {
       const exited = new Promise((resolve) => broker.once('exit', resolve));
       broker.kill('SIGTERM');
