@@ -13,6 +13,7 @@ import { aclFor, type TopicAcl } from './acl.js';
 import type { MqttIdentity } from './identity.js';
 import type { IntakeMessage } from './intake.js';
 import { listenError } from './listen-errors.js';
+import { limitPacketSize } from './packet-limit.js';
 
 export interface DeniedAttempt {
   readonly identity: MqttIdentity;
@@ -133,11 +134,26 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       done(null, null);
     },
   });
-  aedes.on('clientReady', (client) => live.add(client));
+  aedes.on('clientReady', (client) => {
+    // When logins with one client id overlap, aedes may report a client ready after it closed it, or close one
+    // without a clientDisconnect (its registry entry is already the newer one's); keyed on the connection's own
+    // close as well, the set cannot keep a dead client and its socket (found by fuzzing, mqtt/fuzz.test.ts).
+    if (client.closed || client.conn.destroyed) return;
+    live.add(client);
+    client.conn.once('close', () => live.delete(client));
+  });
   aedes.on('clientDisconnect', (client) => live.delete(client));
   aedes.on('clientError', (client, error) => {
     logger.debug({ clientId: client.id, err: error }, 'mqtt client error');
   });
+
+  let unlimitedLogged = false;
+  const handle = (...args: Parameters<typeof aedes.handle>) => {
+    if (!limitPacketSize(aedes.handle(...args)) && !unlimitedLogged) {
+      unlimitedLogged = true;
+      logger.error('mqtt packet size limit unavailable (aedes changed): packets are not bounded');
+    }
+  };
 
   const servers: (TcpServer | HttpServer)[] = [];
   const closeAll = async () => {
@@ -148,7 +164,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   try {
     // Every message here is small and waits for nobody: with Nagle's algorithm a write behind an unacknowledged one
     // waits for the peer's delayed ACK (up to 40 ms on Linux), which was most of the validation round trip's tail.
-    const tcp = createTcpServer({ noDelay: true }, aedes.handle);
+    const tcp = createTcpServer({ noDelay: true }, (socket) => handle(socket));
     servers.push(tcp);
     const port = await listen(tcp, options.host, options.port, 'MQTT_PORT', { 'zh-CN': 'MQTT ', en: 'MQTT' });
     let wsPort: number | undefined;
@@ -157,7 +173,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       servers.push(http);
       const wss = new WebSocketServer({ server: http });
       wss.on('connection', (socket, request) => {
-        aedes.handle(createWebSocketStream(socket), request);
+        handle(createWebSocketStream(socket), request);
       });
       wsPort = await listen(http, options.host, options.wsPort, 'MQTT_WS_PORT', {
         'zh-CN': 'MQTT WebSocket ',

@@ -3,38 +3,22 @@
  * (child process on a free port) configured with the generated passwd and acl files. Runs where `mosquitto` is
  * installed; the cloud-client-only path against the shared broker is covered by the TEST_MQTT_URL suite below.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
 import { encodeMessage, gateTopic } from '@scenic/protocol';
 import { eventually } from '@scenic/testkit/eventually';
-import { freePort } from '@scenic/testkit/free-port';
 import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../db/testing.js';
-import { mosquittoFiles } from '../modules/gate-access/mosquitto-export.js';
-import { GateAccessRepo } from '../modules/gate-access/repo.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { CloudMqtt } from '../modules/services.js';
+import { mosquittoInstalled, type PrivateMosquitto, startPrivateMosquitto } from './testing/mosquitto.js';
 import { connectGate, gateState, seedGates, startTestMqtt } from './testing.js';
-
-function mosquittoInstalled(): boolean {
-  try {
-    execFileSync('mosquitto', ['-h'], { stdio: 'ignore' });
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-}
 
 const CLOUD_PASSWORD = 'cloud-secret-for-tests';
 const [sqlite] = databaseBackends();
 
 describe.skipIf(!mosquittoInstalled())('with a private Mosquitto using the exported passwd and acl', () => {
-  let folder: string;
-  let broker: ChildProcess;
+  let broker: PrivateMosquitto;
   let port: number;
   let test: TestDatabase;
   let cloud: CloudMqtt;
@@ -42,56 +26,22 @@ describe.skipIf(!mosquittoInstalled())('with a private Mosquitto using the expor
   const gates: MqttClient[] = [];
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'scenic-mosquitto-'));
     test = await sqlite!.create();
     await seedGates(test.database.db, 'park', ['G01', 'G02']);
     const access = new GateAccessService(test.database.db);
     passwords = { G01: (await access.issue('G01')).password, G02: (await access.issue('G02')).password };
-    const files = mosquittoFiles(await new GateAccessRepo(test.database.db).activeCredentials(), {
+    broker = await startPrivateMosquitto(test.database.db, {
       username: 'sg-cloud',
       password: CLOUD_PASSWORD,
     });
-    writeFileSync(join(folder, 'passwd'), files.passwd, { mode: 0o600 });
-    writeFileSync(join(folder, 'acl'), files.acl, { mode: 0o600 });
-    port = await freePort();
-    writeFileSync(
-      join(folder, 'mosquitto.conf'),
-      [
-        `listener ${port} 127.0.0.1`,
-        'allow_anonymous false',
-        `password_file ${join(folder, 'passwd')}`,
-        `acl_file ${join(folder, 'acl')}`,
-        'persistence false',
-        // Started as root, Mosquitto drops to user `mosquitto`, which could not read our 0600 files.
-        `user ${userInfo().username}`,
-        '',
-      ].join('\n'),
-    );
-    broker = spawn('mosquitto', ['-c', join(folder, 'mosquitto.conf')], { stdio: 'ignore' });
-    await eventually(
-      () =>
-        new Promise<boolean | undefined>((resolve) => {
-          const probe = mqtt.connect(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 500 });
-          probe.once('connect', () => resolve(true));
-          probe.once('error', (error) => resolve((error as { code?: number }).code === 5 ? true : undefined));
-          probe.once('close', () => {
-            probe.end(true);
-            resolve(undefined);
-          });
-        }),
-      10_000,
-    );
-    cloud = await startTestMqtt(test.database, {
-      MQTT_URL: `mqtt://127.0.0.1:${port}`,
-      MQTT_PASSWORD: CLOUD_PASSWORD,
-    });
+    port = broker.port;
+    cloud = await startTestMqtt(test.database, { MQTT_URL: broker.url, MQTT_PASSWORD: CLOUD_PASSWORD });
   });
 
   afterAll(async () => {
     await cloud?.close();
-    broker?.kill('SIGTERM');
+    await broker?.stop();
     await test?.dispose();
-    rmSync(folder, { recursive: true, force: true });
   });
 
   beforeEach(async () => {

@@ -29,8 +29,19 @@ const COLUMNS = [
 const insertRecords = chunkedInsert({
   columns: COLUMNS.map(([column]) => column),
   build: (db: CommLogDb, rows) => db.insertInto('comm_log').values(rows),
-  read: (record: CommRecord, column) => record[COLUMNS[column]![1]],
+  read: (record: CommRecord, column) => storable(record[COLUMNS[column]![1]]),
 });
+
+/**
+ * A gate chooses a record's topic and message type (whatever it put in a payload's `type`), and PostgreSQL refuses a
+ * NUL character in text: one such record failed its whole batch, which the writer then retried forever, so nothing
+ * was logged any more. NUL is stored as U+FFFD, on both databases alike.
+ */
+function storable<T>(value: T): T {
+  return (
+    typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value
+  ) as T;
+}
 
 export interface CommLogFilter {
   readonly siteId?: string;

@@ -137,4 +137,25 @@ describe.each(databaseBackends())('communication log on $name', (backend) => {
     const stored = items.map(({ id: _id, ...rest }) => rest).sort((a, b) => a.at - b.at);
     expect(stored).toEqual(records);
   });
+
+  it('stores a gate’s text with NUL characters in it (PostgreSQL refuses them) and the records around it', async () => {
+    // A gate chooses the topic and the `type` of a payload it sends; a NUL in either once failed the whole batch on
+    // PostgreSQL, and the writer retried it forever, so nothing was logged any more (found by mqtt/fuzz.test.ts).
+    const records = [
+      record(1_000),
+      record(1_001, { messageType: 'heart\u0000beat', result: 'rejected', reason: 'UNKNOWN_MESSAGE_TYPE' }),
+      record(1_002, { topic: 'sg/v1/park/gate/G01/state\u0000x', channel: null, reason: 'ACL_DENIED' }),
+      record(1_003),
+    ];
+    const writer = new CommLogWriter(repo, silentLogger);
+    for (const r of records) writer.add(r);
+    await writer.stop();
+    const { items } = await service.list({}, { limit: 10, offset: 0 });
+    expect(items.map((i) => [i.at, i.messageType, i.topic]).sort()).toEqual([
+      [1_000, 'heartbeat', 'sg/v1/park/gate/G01/heartbeat'],
+      [1_001, 'heart\ufffdbeat', 'sg/v1/park/gate/G01/heartbeat'],
+      [1_002, 'heartbeat', 'sg/v1/park/gate/G01/state\ufffdx'],
+      [1_003, 'heartbeat', 'sg/v1/park/gate/G01/heartbeat'],
+    ]);
+  });
 });
