@@ -282,6 +282,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
           credential_kind: 'qr',
           direction: 'in',
           persons: 1,
+          unconfirmed: 0,
           at: now - 60_000,
           received_at: now - 59_000,
           decided_offline: 0,
