@@ -37,6 +37,7 @@ import * as operatorsMustChangePassword from './20261127_100000_operators_must_c
 import * as gateStatusDegraded from './20261207_100000_gate_status_degraded.js';
 import * as operatorsApprovalFailures from './20261208_100000_operators_approval_failures.js';
 import * as supplementsSale from './20261208_100100_supplements_sale.js';
+import * as commLogRepeats from './20261209_100000_comm_log_repeats.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -71,4 +72,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261207_100000_gate_status_degraded': gateStatusDegraded,
   '20261208_100000_operators_approval_failures': operatorsApprovalFailures,
   '20261208_100100_supplements_sale': supplementsSale,
+  '20261209_100000_comm_log_repeats': commLogRepeats,
 };
