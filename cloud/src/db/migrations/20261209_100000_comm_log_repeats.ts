@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Repeated rejects as one row: a gate sending garbage (or flooding past its message budget) would otherwise add a
  * row per message, thousands a second, and grow the table without bound. A rejected message now counts into the
- * row of its direction, gate, reason and minute (`repeat_key`, unique among such rows, so two writers — or two
+ * row of its direction, gate, reason, channel and minute (`repeat_key`, unique among such rows, so two writers — or two
  * cloud instances — add to the same row with an upsert); `count` is how many messages a row stands for (1 for
  * every other row) and `size` their bytes together.
  */

@@ -28,7 +28,7 @@ export interface CommLogTable {
   /** Messages this row stands for: 1, or a minute's repeats of one rejection (see `repeat_key`). */
   count: Generated<number>;
   /**
-   * Set on rejected rows only: direction, site, gate, reason and minute. Unique, so the repeats of one rejection
+   * Set on rejected rows only: direction, site, gate, reason, channel and minute (comm-log/writer.ts). Unique, so the repeats of one rejection
    * within a minute add to one row (its `at` is the first one's, `size` the bytes of all) instead of one row each.
    */
   repeat_key: string | null;

@@ -3,8 +3,8 @@
  * transaction per message, so a busy fleet does not turn into thousands of tiny commits a second. If the database
  * stalls, the buffer is bounded: beyond `maxBuffered` new records are dropped and counted (and logged once per flush).
  *
- * Rejected records are not kept one by one: the repeats of one rejection (direction, site, gate, reason) within one
- * minute become one row with a count, gathered here per flush and added to the minute's row in the database. A gate
+ * Rejected records are not kept one by one: the repeats of one rejection (direction, site, gate, reason, channel)
+ * within one minute become one row with a count, gathered here per flush and added to the minute's row in the database. A gate
  * sending garbage at any rate thus adds at most a row per reason and minute, and costs the writer a map lookup per
  * message.
  */
@@ -14,10 +14,15 @@ import type { CommLogRepo, RepeatedRecord } from './repo.js';
 
 const MINUTE_MS = 60_000;
 
-/** The row a rejected record counts into: one per direction, site, gate, reason and minute (UTC epoch minutes). */
+/**
+ * The row a rejected record counts into: one per direction, site, gate, kind and minute (UTC epoch minutes). The
+ * kind is the reason, the channel (a protocol channel or none) and whether a subscription was refused — never the
+ * message type a gate claimed, which garbage could vary without end.
+ */
 export function repeatKeyOf(record: CommRecord): string {
   const minute = Math.floor(record.at / MINUTE_MS);
-  return `${record.direction}|${record.siteId ?? ''}|${record.gateId ?? ''}|${record.reason ?? ''}|${minute}`;
+  const kind = `${record.reason ?? ''}|${record.channel ?? ''}|${record.messageType === 'subscribe' ? 'sub' : ''}`;
+  return `${record.direction}|${record.siteId ?? ''}|${record.gateId ?? ''}|${kind}|${minute}`;
 }
 
 export interface CommLogWriterOptions {

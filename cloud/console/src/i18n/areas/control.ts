@@ -169,6 +169,8 @@ export const control = defineMessages(
       outbox: '{{count}} 条事件待上传',
       firmware: '固件 {{version}}',
       degraded: '设备故障：{{devices}}',
+      flooded: '消息过多，已断开至 {{until}}',
+      floodedHint: '该闸机发送的消息远超配额，云端已将其断开一段时间；请检查闸机程序或网络设备',
       devices: {
         led: 'LED 屏',
         voice: '语音',
@@ -405,6 +407,9 @@ export const control = defineMessages(
       outbox: '{{count}} events waiting to upload',
       firmware: 'Firmware {{version}}',
       degraded: 'Running without: {{devices}}',
+      flooded: 'Flooding: cut off until {{until}}',
+      floodedHint:
+        'This gate sent far more messages than its budget allows; the cloud cut it off for a while. Check its software or network equipment.',
       devices: {
         led: 'LED display',
         voice: 'voice',
