@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         username: 'sg-cloud',
         password: undefined,
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+        gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
       },
       commLog: { retentionDays: 90 },
       whitelist: { feedRetentionDays: 7, reservationRetentionDays: 7 },
@@ -82,11 +83,29 @@ describe('loadConfig', () => {
       username: 'sg-cloud',
       password: 's3cret',
       clientId: 'sg-cloud-a1',
+      gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
     });
     expect(loadConfig({ MQTT_WS_PORT: 'off' }, base).mqtt.broker).toMatchObject({ wsPort: 'off' });
     expect(configError({ MQTT_URL: 'http://x' }).issues[0]?.path).toEqual(['MQTT_URL']);
     expect(configError({ MQTT_INSTANCE: 'a/b' }).issues[0]?.path).toEqual(['MQTT_INSTANCE']);
     expect(configError({ MQTT_WS_PORT: '70000' }).issues[0]?.path).toEqual(['MQTT_WS_PORT']);
+  });
+
+  it('reads the per-gate message budget and refuses one that would cut off a gate draining its outbox', () => {
+    expect(
+      loadConfig({ MQTT_GATE_RATE: '20', MQTT_GATE_BURST: '100', MQTT_GATE_BACKOFF_SECONDS: '300' }, base)
+        .mqtt.gateBudget,
+    ).toEqual({ ratePerSec: 20, burst: 100, backoffMs: 300_000 });
+    expect(configError({ MQTT_GATE_RATE: '0' }).issues[0]?.path).toEqual(['MQTT_GATE_RATE']);
+    expect(configError({ MQTT_GATE_RATE: 'fast' }).issues[0]?.path).toEqual(['MQTT_GATE_RATE']);
+    // A gate keeps up to 64 passages unacknowledged: a smaller burst would count its outbox as a flood.
+    expect(configError({ MQTT_GATE_BURST: '63' }).issues[0]?.path).toEqual(['MQTT_GATE_BURST']);
+    expect(configError({ MQTT_GATE_BACKOFF_SECONDS: '0' }).issues[0]?.path).toEqual([
+      'MQTT_GATE_BACKOFF_SECONDS',
+    ]);
+    expect(configError({ MQTT_GATE_BACKOFF_SECONDS: '1.5' }).issues[0]?.path).toEqual([
+      'MQTT_GATE_BACKOFF_SECONDS',
+    ]);
   });
 
   it('treats empty variables as unset', () => {

@@ -144,6 +144,11 @@ const envSchema = z.object({
       }),
     )
     .optional(),
+  // Each gate's message budget (mqtt/budget.ts): the burst must let a gate's outbox (64 unacknowledged passages)
+  // through, or a gate catching up after an outage would count as flooding.
+  MQTT_GATE_RATE: z.coerce.number().int().min(1).max(100_000).default(100),
+  MQTT_GATE_BURST: z.coerce.number().int().min(64).max(1_000_000).default(200),
+  MQTT_GATE_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   COMM_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WHITELIST_FEED_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
   RESERVATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
@@ -307,6 +312,11 @@ export interface MqttConfig {
   readonly username: string;
   readonly password: string | undefined;
   readonly clientId: string;
+  /**
+   * Each gate's message budget (mqtt/budget.ts): `ratePerSec` on average and `burst` at once; beyond it QoS 0
+   * messages are dropped and QoS 1 ones wait, and a gate whose excess exceeds the burst is cut off for `backoffMs`.
+   */
+  readonly gateBudget: { readonly ratePerSec: number; readonly burst: number; readonly backoffMs: number };
 }
 
 function mqttConfig(values: Env): MqttConfig {
@@ -318,6 +328,11 @@ function mqttConfig(values: Env): MqttConfig {
     username: values.MQTT_USERNAME,
     password: values.MQTT_PASSWORD,
     clientId: `sg-cloud-${instance}`,
+    gateBudget: {
+      ratePerSec: values.MQTT_GATE_RATE,
+      burst: values.MQTT_GATE_BURST,
+      backoffMs: values.MQTT_GATE_BACKOFF_SECONDS * 1_000,
+    },
   };
 }
 

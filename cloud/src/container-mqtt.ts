@@ -100,6 +100,11 @@ export async function startMqttSide(
       services.gateAccess.authenticateGate(clientId, username, password),
     externalConnectWaitMs: options.externalConnectWaitMs,
     intake: options.intake,
+    // A gate flooding the cloud: counted, and on its tile in the control room until its back-off ends.
+    onGateFlood: (flood) => {
+      metrics.flooded();
+      gateStatus.flooded(flood);
+    },
   });
   await whitelist.start();
   // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.

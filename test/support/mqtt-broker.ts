@@ -15,6 +15,8 @@ export class TestBroker {
   port = 0;
   /** Client ids whose connections are closed at once (as if the broker were still unreachable for them). */
   readonly blocked = new Set<string>();
+  /** Client ids whose logins are answered with this CONNACK return code (e.g. 3, server unavailable). */
+  readonly refused = new Map<string, number>();
 
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
@@ -28,6 +30,11 @@ export class TestBroker {
         done(null, allowed);
         // Refused: drop the socket, as an unreachable broker would, instead of leaving it without a CONNACK.
         if (!allowed) (client as unknown as { conn: Socket }).conn.destroy();
+      },
+      authenticate: (client, _username, _password, done) => {
+        const returnCode = this.refused.get(client.id);
+        if (returnCode === undefined) return done(null, true);
+        done(Object.assign(new Error('refused'), { returnCode }) as Parameters<typeof done>[0], false);
       },
     });
     const server = createServer((socket) => {

@@ -10,7 +10,8 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { aclFor, type TopicAcl } from './acl.js';
-import type { MqttIdentity } from './identity.js';
+import type { GateAdmission } from './admission.js';
+import { type MqttIdentity, parseGateUsername } from './identity.js';
 import type { IntakeMessage } from './intake.js';
 import { listenError } from './listen-errors.js';
 import { limitPacketSize } from './packet-limit.js';
@@ -40,6 +41,13 @@ export interface EmbeddedBrokerOptions {
    * unacknowledged (intake.ts, broker intake).
    */
   readonly intake?: (message: IntakeMessage) => Promise<Error | null>;
+  /**
+   * Each gate's message budget (admission.ts), checked on every message a gate publishes before the intake sees it:
+   * beyond it a QoS 0 message is dropped and a QoS 1 message waits for its token (the broker reads no more of that
+   * gate's socket meanwhile); a flooding gate's connection is dropped and its logins are refused while it is backed
+   * off. Given with the broker intake.
+   */
+  readonly admission?: GateAdmission;
   readonly logger: Logger;
 }
 
@@ -59,7 +67,8 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** MQTT CONNACK return codes 4 and 5. */
+/** MQTT CONNACK return codes: 3 (server unavailable) for a gate cut off for flooding, 4 and 5 for logins refused. */
+const SERVER_UNAVAILABLE = 3;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
@@ -73,7 +82,7 @@ interface Session {
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
-  const { logger, intake } = options;
+  const { logger, intake, admission } = options;
   const sessions = new WeakMap<Client, Session>();
   const live = new Set<Client>();
 
@@ -81,6 +90,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     // Gate ids are up to 64 characters, so `sg-{site}-{gate}` exceeds MQTT 3.1's 23-character client id limit.
     maxClientsIdLength: 256,
     authenticate: (client, username, password, done) => {
+      // A gate cut off for flooding is refused before its password costs a hash.
+      const gate = admission && username !== undefined ? parseGateUsername(username) : undefined;
+      if (gate && admission?.backedOffUntil(gate) !== undefined)
+        return done(refusal('gate backed off for flooding', SERVER_UNAVAILABLE), false);
       options.authenticate({ clientId: client.id, username, password }).then(
         (identity) => {
           if (!identity) return done(refusal('bad credentials', BAD_USERNAME_OR_PASSWORD), false);
@@ -105,9 +118,28 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       if (!client) return intake ? take(true) : done(null);
       const session = sessions.get(client);
       if (session?.acl.mayPublish(packet.topic)) {
-        if (!intake || session.identity.kind !== 'gate') return done(null);
+        const { identity } = session;
+        if (!intake || identity.kind !== 'gate') return done(null);
         // aedes publishes a will with the client's own `will` packet, just before it forgets it.
-        return take(packet === (client as { will?: unknown }).will);
+        const will = packet === (client as { will?: unknown }).will;
+        if (will || !admission) return take(will);
+        const verdict = admission.take(identity, packet.qos);
+        switch (verdict.verdict) {
+          case 'pass':
+            return take(false);
+          case 'wait':
+            setTimeout(() => take(false), verdict.ms);
+            return;
+          case 'drop':
+            admission.refused(identity, packet.topic, packet.payload.length);
+            // Acknowledged (QoS 0 has no acknowledgement) and routed to nobody: gate → cloud topics have no
+            // subscriber with the broker intake. Never kept as a retained message.
+            packet.retain = false;
+            return done(null);
+          default:
+            admission.refused(identity, packet.topic, packet.payload.length);
+            return done(new Error('gate over its message budget: cut off'));
+        }
       }
       if (session) {
         options.onDenied?.({

@@ -188,6 +188,32 @@ export class MqttBus {
     });
   }
 
+  /**
+   * A gate's message refused for its message budget (admission.ts) before any work was done on it: recorded with
+   * the gate it came from and its channel, unread (no message type, no latency).
+   */
+  reportOverBudget(gate: { siteId: string; gateId: string }, topic: string, size: number): void {
+    let channel: string | null = null;
+    try {
+      channel = parseTopic(topic).channel;
+    } catch {
+      // Not a protocol topic: the log keeps the raw topic.
+    }
+    this.record({
+      at: this.now(),
+      direction: 'in',
+      siteId: gate.siteId,
+      gateId: gate.gateId,
+      topic: topic.slice(0, 256),
+      channel,
+      messageType: null,
+      size,
+      result: 'rejected',
+      reason: 'OVER_BUDGET',
+      latencyMs: null,
+    });
+  }
+
   /** Encodes, checks and publishes a cloud → gate message with its channel's QoS and retain flag. */
   async publish(target: PublishTarget, message: MessageInput): Promise<void> {
     const channel: Channel = target.channel;

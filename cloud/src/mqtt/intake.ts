@@ -15,8 +15,10 @@
  *   the cloud's PUBACK, sent after processing. mqtt.js handles one packet at a time, so events arrive one by one.
  */
 import { createHash } from 'node:crypto';
+import { CHANNELS, parseTopic } from '@scenic/protocol';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import type { GateAdmission, GateRef } from './admission.js';
 import type { MqttBus } from './bus.js';
 
 /** Deliveries of one message whose processing failed before the cloud acknowledges it anyway (a poison message). */
@@ -112,7 +114,7 @@ export function brokerIntake(bus: MqttBus, log: Logger): BrokerIntake {
  * the connection is dropped once, a moment later, and mqtt.js reconnects. mqtt.js handles one packet at a time, so
  * a failed message does not let later ones overtake it within the connection.
  */
-export function clientIntake(client: MqttClient, bus: MqttBus, log: Logger): void {
+export function clientIntake(client: MqttClient, bus: MqttBus, log: Logger, admission?: GateAdmission): void {
   const failures = new FailedDeliveries();
   let redelivery: NodeJS.Timeout | undefined;
   client.on('close', () => {
@@ -126,6 +128,10 @@ export function clientIntake(client: MqttClient, bus: MqttBus, log: Logger): voi
     }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const topic = packet.topic;
+    if (admission && overBudget(admission, topic, packet.qos, payload.length)) {
+      callback();
+      return;
+    }
     bus.receive(topic, payload, packet.retain).then((processed) => {
       if (processed || packet.qos === 0) {
         failures.succeeded(topic, payload);
@@ -153,6 +159,31 @@ export function clientIntake(client: MqttClient, bus: MqttBus, log: Logger): voi
       }, REDELIVERY_DELAY_MS);
     }, callback);
   };
+}
+
+/**
+ * The gate's message budget on the client intake, before any work: a QoS 0 message beyond it is dropped (and
+ * recorded). A QoS 1 message is always taken: the broker acknowledged it to the gate already, so dropping it would
+ * lose it, and holding it would hold every gate's messages behind it (this client takes one at a time). It still
+ * charges the gate's budget, so its QoS 0 messages are dropped sooner, and a flood still raises the alert; cutting
+ * the gate off is the broker's business (cloud/src/mqtt/README.md, Mosquitto).
+ */
+function overBudget(admission: GateAdmission, topic: string, qos: 0 | 1 | 2, size: number): boolean {
+  const gate = gateOf(topic);
+  if (!gate) return false;
+  const { verdict } = admission.take(gate, qos);
+  if (verdict === 'pass' || verdict === 'wait' || qos > 0) return false;
+  admission.refused(gate, topic, size);
+  return true;
+}
+
+function gateOf(topic: string): GateRef | undefined {
+  try {
+    const { siteId, gateId, channel } = parseTopic(topic);
+    return gateId !== undefined && CHANNELS[channel].from === 'gate' ? { siteId, gateId } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function delay(ms: number): Promise<void> {

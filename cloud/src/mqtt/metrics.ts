@@ -19,6 +19,12 @@ export class MqttMetrics {
     string,
     { key: Omit<MessageCount, 'messages' | 'bytes'>; messages: number; bytes: number }
   >();
+  /** Gates cut off for flooding (admission.ts), since the start. */
+  private floods = 0;
+
+  flooded(): void {
+    this.floods++;
+  }
 
   observe(record: CommRecord): void {
     const key = {
@@ -50,6 +56,10 @@ export class MqttMetrics {
       '# HELP sg_mqtt_bytes_total MQTT payload bytes to and from gates.',
       '# TYPE sg_mqtt_bytes_total counter',
       ...rows.map((c) => `sg_mqtt_bytes_total{${labels(c)}} ${c.bytes}`),
+      // Messages refused for a gate's budget are counted above, with reason OVER_BUDGET.
+      '# HELP sg_mqtt_gate_floods_total Times a gate exceeded its message budget so far that it was cut off.',
+      '# TYPE sg_mqtt_gate_floods_total counter',
+      `sg_mqtt_gate_floods_total ${this.floods}`,
       '',
     ].join('\n');
   }

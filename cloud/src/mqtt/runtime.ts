@@ -13,7 +13,9 @@ import { cloudSubscriptions } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { type GateFlood, gateAdmission } from './admission.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
+import { GateBudget } from './budget.js';
 import type { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
 import { type BrokerIntake, brokerIntake, clientIntake } from './intake.js';
@@ -44,6 +46,8 @@ export interface ConnectMqttOptions {
    * bus inside the broker; 'client' subscribes the cloud's client to them, as with an external broker.
    */
   readonly intake?: 'broker' | 'client';
+  /** A gate went over its message budget so far that it is cut off for the back-off period (the control room's alert). */
+  readonly onGateFlood?: (flood: GateFlood) => void;
 }
 
 export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTransport> {
@@ -53,6 +57,14 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
   let intake: BrokerIntake | undefined;
   let password = config.mqtt.password;
   let url: string;
+  // Each gate's message budget, checked where its messages enter: in the embedded broker with the broker intake,
+  // else in the client intake.
+  const admission = gateAdmission(
+    new GateBudget(config.mqtt.gateBudget),
+    bus,
+    (flood) => options.onGateFlood?.(flood),
+    log,
+  );
   if (config.mqtt.broker.kind === 'embedded') {
     // Nobody else needs the cloud's password for its own broker, so an unset one is random per start.
     const cloudPassword = password ?? randomBytes(32).toString('base64url');
@@ -64,7 +76,7 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
       wsPort: config.mqtt.broker.wsPort,
       logger: log,
       onDenied: (attempt) => bus.reportDenied(attempt),
-      ...(intake && { intake: intake.receive }),
+      ...(intake && { intake: intake.receive, admission }),
       authenticate: async (login): Promise<MqttIdentity | undefined> => {
         if (login.username === undefined || login.password === undefined) return undefined;
         if (login.username === username) {
@@ -96,7 +108,7 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
       },
     },
   );
-  if (!intake) clientIntake(client, bus, log);
+  if (!intake) clientIntake(client, bus, log, admission);
   client.on('error', (error) => log.warn({ err: error }, 'mqtt client error'));
   client.on('offline', () => log.warn({ url: redact(url) }, 'mqtt broker unreachable; retrying'));
   const subscribed = new Promise<void>((resolve) => {

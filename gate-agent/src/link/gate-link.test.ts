@@ -283,6 +283,22 @@ describe('availability', () => {
     await expect.poll(() => t.of('gate_state').filter((r) => r.json.online === true).length).toBe(2);
   });
 
+  it('keeps trying after a refused login, and comes online once the broker lets it in', async () => {
+    const own = new TestBroker();
+    await own.start();
+    cleanups.push(() => own.stop());
+    const t = await setup(own.url);
+    await t.waitFor('gate_state', (r) => r.json.online === true);
+    // The cloud cuts a flooding gate off and answers its logins with "server unavailable" for a while.
+    own.refused.set(`sg-park-${t.gateId}`, 3);
+    own.dropClient(`sg-park-${t.gateId}`);
+    await t.waitFor('gate_state', (r) => r.json.online === false);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(t.link.connected).toBe(false);
+    own.refused.delete(`sg-park-${t.gateId}`);
+    await expect.poll(() => t.link.connected, { timeout: 5_000 }).toBe(true);
+  });
+
   it('turns Nagle off on its broker connection, so a validation request is not held behind an unacked write', async () => {
     const own = new TestBroker();
     await own.start();

@@ -134,6 +134,10 @@ export class GateLink {
       keepalive: 30,
       protocolVersion: 4,
       reconnectPeriod: base,
+      // mqtt.js stops reconnecting after a refused login unless told otherwise; a gate keeps trying (with its
+      // back-off): a cloud cutting off a flooding gate refuses it only for a while, and a login refused after a
+      // password rotation works again once the gate's config or the broker's password file is updated.
+      reconnectOnConnackError: true,
       connectTimeout: this.#o.connectTimeoutMs ?? 10_000,
       ...(this.#o.username === undefined ? {} : { username: this.#o.username }),
       ...(this.#o.password === undefined ? {} : { password: this.#o.password }),

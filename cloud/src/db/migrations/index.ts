@@ -40,6 +40,7 @@ import * as supplementsSale from './20261208_100100_supplements_sale.js';
 import * as refundsCashierCreated from './20261208_100200_refunds_cashier_created.js';
 import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unconfirmed.js';
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
+import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -77,4 +78,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261208_100200_refunds_cashier_created': refundsCashierCreated,
   '20261209_100000_passage_events_unconfirmed': passageEventsUnconfirmed,
   '20261209_100100_create_operator_sites': createOperatorSites,
+  '20261209_100200_comm_log_repeats': commLogRepeats,
 };

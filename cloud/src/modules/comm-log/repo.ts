@@ -43,6 +43,45 @@ function storable<T>(value: T): T {
   ) as T;
 }
 
+/** A minute's repeats of one rejection, as the writer gathered them (writer.ts): the first record and the totals. */
+export interface RepeatedRecord {
+  readonly record: CommRecord;
+  readonly repeatKey: string;
+  count: number;
+  size: number;
+}
+
+const REPEAT_COLUMNS = [...COLUMNS.map(([column]) => column), 'count', 'repeat_key'] as const;
+
+/**
+ * Repeats add to their minute's row if it exists (an earlier batch, another cloud instance): one upsert on the
+ * unique `repeat_key`, whose partial index the conflict target names with its predicate.
+ */
+const upsertRepeats = chunkedInsert({
+  columns: REPEAT_COLUMNS,
+  build: (db: CommLogDb, rows) =>
+    db
+      .insertInto('comm_log')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .column('repeat_key')
+          .where('repeat_key', 'is not', null)
+          .doUpdateSet((eb) => ({
+            count: eb('comm_log.count', '+', eb.ref('excluded.count')),
+            size: eb('comm_log.size', '+', eb.ref('excluded.size')),
+          })),
+      ),
+  read: (repeat: RepeatedRecord, column) => {
+    if (column < COLUMNS.length) {
+      const field = COLUMNS[column]![1];
+      // The first message's fields (its time, topic, latency), with the bytes of all.
+      return field === 'size' ? repeat.size : storable(repeat.record[field]);
+    }
+    return column === COLUMNS.length ? repeat.count : storable(repeat.repeatKey);
+  },
+});
+
 export interface CommLogFilter {
   readonly siteId?: string;
   readonly gateId?: string;
@@ -69,6 +108,8 @@ export interface CommLogRow {
   result: 'ok' | 'rejected';
   reason: string | null;
   latencyMs: number | null;
+  /** Messages the row stands for: more than 1 for a minute's repeats of one rejection. */
+  count: number;
 }
 
 export interface SummaryBucketRow {
@@ -95,6 +136,11 @@ export class CommLogRepo {
     await insertRecords(this.db, records);
   }
 
+  /** Adds each minute's repeats to that minute's row, creating it when it is the first of its minute. */
+  async upsertRepeats(repeats: readonly RepeatedRecord[]): Promise<void> {
+    await upsertRepeats(this.db, repeats);
+  }
+
   async list(
     filter: CommLogFilter,
     page: { limit: number; offset: number },
@@ -118,13 +164,17 @@ export class CommLogRepo {
         'result',
         'reason',
         'latency_ms as latencyMs',
+        'count',
       ])
       .orderBy('at', 'desc')
       .orderBy('id', 'desc')
       .limit(page.limit)
       .offset(page.offset)
       .execute();
-    return { items: rows, total: Number(totalRow.total) };
+    return {
+      items: rows.map((row) => ({ ...row, count: Number(row.count) })),
+      total: Number(totalRow.total),
+    };
   }
 
   /**
@@ -151,7 +201,7 @@ export class CommLogRepo {
         'gate_id as gateId',
         'direction',
         'result',
-        eb.fn.countAll<number>().as('messages'),
+        eb.fn.sum<number>('count').as('messages'),
         eb.fn.sum<number>('size').as('bytes'),
         eb.fn.sum<number | null>('latency_ms').as('latencySum'),
         eb.fn.count<number>('latency_ms').as('latencyCount'),

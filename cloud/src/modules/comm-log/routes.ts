@@ -40,9 +40,16 @@ const entrySchema = z
       .string()
       .nullable()
       .describe(
-        'BAD_TOPIC, TOO_LARGE, BAD_JSON, BAD_MESSAGE, UNKNOWN_MESSAGE_TYPE, GATE_MISMATCH, ACL_DENIED, PUBLISH_FAILED',
+        'BAD_TOPIC, TOO_LARGE, BAD_JSON, BAD_MESSAGE, UNKNOWN_MESSAGE_TYPE, GATE_MISMATCH, ACL_DENIED, PUBLISH_FAILED, OVER_BUDGET, …',
       ),
     latencyMs: z.number().int().nullable(),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'Messages the entry stands for: a rejection repeated within one minute by one gate is one entry, with the time, topic and latency of its first message and the bytes of all',
+      ),
   })
   .meta({ id: 'CommLogEntry' });
 

@@ -135,7 +135,46 @@ describe.each(databaseBackends())('communication log on $name', (backend) => {
     const { items, total } = await service.list({}, { limit: 500, offset: 0 });
     expect(total).toBe(341);
     const stored = items.map(({ id: _id, ...rest }) => rest).sort((a, b) => a.at - b.at);
-    expect(stored).toEqual(records);
+    expect(stored).toEqual(records.map((r) => ({ ...r, count: 1 })));
+  });
+
+  it('keeps repeated rejects as one row per gate, reason and minute with a count', async () => {
+    const minute = Date.UTC(2025, 4, 2, 2, 0, 0);
+    const bad = (at: number, overrides: Partial<CommRecord> = {}) =>
+      record(at, { result: 'rejected', reason: 'BAD_JSON', latencyMs: null, size: 10, ...overrides });
+    const writer = new CommLogWriter(repo, silentLogger);
+    // 5,000 garbage messages of one gate within one minute, flushed in two batches.
+    for (let i = 0; i < 3_000; i++) writer.add(bad(minute + i));
+    await writer.flush();
+    for (let i = 3_000; i < 5_000; i++) writer.add(bad(minute + i));
+    // Another reason, another gate and the next minute each get their own row; valid messages stay one row each.
+    // A claimed message type does not make a row of its own (garbage could vary it without end).
+    writer.add(bad(minute + 5, { messageType: 'nonsense' }));
+    writer.add(bad(minute + 10, { reason: 'OVER_BUDGET' }));
+    writer.add(bad(minute + 20, { gateId: 'G02' }));
+    writer.add(bad(minute + 60_000));
+    writer.add(record(minute + 30));
+    writer.add(record(minute + 31));
+    await writer.stop();
+
+    const { items, total } = await service.list({}, { limit: 100, offset: 0 });
+    expect(total).toBe(6);
+    const rows = items.map((i) => [i.gateId, i.reason, i.at, i.count]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['G01', 'BAD_JSON', minute, 5_001],
+        ['G01', 'OVER_BUDGET', minute + 10, 1],
+        ['G02', 'BAD_JSON', minute + 20, 1],
+        ['G01', 'BAD_JSON', minute + 60_000, 1],
+        ['G01', null, minute + 30, 1],
+        ['G01', null, minute + 31, 1],
+      ]),
+    );
+    // The daily summary counts the messages, not the rows.
+    const { days } = await service.summary({ from: '2025-05-02', to: '2025-05-02', gateId: 'G01' });
+    expect(days).toEqual([
+      expect.objectContaining({ gateId: 'G01', messagesIn: 5_005, rejected: 5_003, bytesIn: 50_230 }),
+    ]);
   });
 
   it('stores a gate’s text with NUL characters in it (PostgreSQL refuses them) and the records around it', async () => {

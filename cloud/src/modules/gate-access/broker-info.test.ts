@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { MqttConfig } from '../../config.js';
 import { gateBroker } from './broker-info.js';
 
-const base = { username: 'sg-cloud', password: undefined, clientId: 'sg-cloud-a' } as const;
+const base = {
+  username: 'sg-cloud',
+  password: undefined,
+  clientId: 'sg-cloud-a',
+  gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
+} as const;
 const embedded = (port: number): MqttConfig => ({
   ...base,
   broker: { kind: 'embedded', host: '0.0.0.0', port, wsPort: 'off' },

@@ -26,6 +26,11 @@ export interface GateStatus {
   outboxDepth: number | null;
   /** Devices and inputs the gate runs without (e.g. `voice`, `passage.in`); null until it has reported. */
   degraded: string[] | null;
+  /**
+   * While the gate is cut off for flooding the cloud with messages (over its message budget; mqtt/budget.ts): when
+   * the back-off ends, epoch ms. null otherwise. Held by this cloud instance only, not stored.
+   */
+  floodedUntil: number | null;
 }
 
 export function statusFromRow(row: GateStatusRow): GateStatus {
@@ -49,11 +54,13 @@ export function statusFromRow(row: GateStatusRow): GateStatus {
         : { scans: row.scans, admits: row.admits, denies: row.denies },
     outboxDepth: row.outbox_depth,
     degraded: row.degraded === null ? null : (JSON.parse(row.degraded) as string[]),
+    floodedUntil: null,
   };
 }
 
 export class GateStatusHub extends EventEmitter<{ change: [GateStatus] }> {
   private readonly statuses = new Map<string, GateStatus>();
+  private readonly floods = new Map<string, { until: number; timer: NodeJS.Timeout }>();
 
   async load(repo: GateStatusRepo): Promise<void> {
     for (const row of await repo.all()) this.statuses.set(row.gate_id, statusFromRow(row));
@@ -71,7 +78,51 @@ export class GateStatusHub extends EventEmitter<{ change: [GateStatus] }> {
   }
 
   set(status: GateStatus): void {
-    this.statuses.set(status.gateId, status);
-    this.emit('change', status);
+    const current = { ...status, floodedUntil: this.floods.get(status.gateId)?.until ?? null };
+    this.statuses.set(status.gateId, current);
+    this.emit('change', current);
   }
+
+  /**
+   * The control room's alert for a gate cut off for flooding: its status says so until the back-off ends (a gate
+   * not heard from before gets a status of its own), and changes again when it ends.
+   */
+  flooded(flood: { siteId: string; gateId: string; until: number }, now = Date.now()): void {
+    const { gateId } = flood;
+    clearTimeout(this.floods.get(gateId)?.timer);
+    const timer = setTimeout(
+      () => {
+        this.floods.delete(gateId);
+        const status = this.statuses.get(gateId);
+        if (status) this.set(status);
+      },
+      Math.max(0, flood.until - now),
+    );
+    timer.unref();
+    this.floods.set(gateId, { until: flood.until, timer });
+    this.set(this.statuses.get(gateId) ?? unheardOf(flood.siteId, gateId, now));
+  }
+}
+
+/** A gate that is connected but has not yet said anything the status keeps (its first messages were a flood). */
+function unheardOf(siteId: string, gateId: string, now: number): GateStatus {
+  return {
+    gateId,
+    siteId,
+    online: true,
+    mode: null,
+    denyUnauthorized: null,
+    firmware: null,
+    whitelistVersion: null,
+    configVersion: null,
+    since: null,
+    lastSeenAt: now,
+    lastStateAt: null,
+    lastHeartbeatAt: null,
+    uptimeSec: null,
+    counters: null,
+    outboxDepth: null,
+    degraded: null,
+    floodedUntil: null,
+  };
 }

@@ -33,6 +33,7 @@ function status(gateId: string, online: boolean, at: number): GateStatus {
     counters: null,
     outboxDepth: null,
     degraded: [],
+    floodedUntil: null,
   };
 }
 

@@ -36,6 +36,13 @@ const statusSchema = z
       .array(z.string())
       .nullable()
       .describe('Devices and inputs the gate runs without (e.g. voice, passage.in); null until reported'),
+    floodedUntil: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        '消息过多被断开，至此时间（epoch ms）/ While the gate is cut off for flooding the cloud with messages: when that ends, epoch ms',
+      ),
     heartbeatSec: z
       .number()
       .int()

@@ -46,7 +46,7 @@ export interface MqttExtension {
 /**
  * One line of the communication log (终端通信明细): every message to or from a gate, decoded or not. `reason` is a
  * protocol error code (BAD_TOPIC, TOO_LARGE, BAD_JSON, BAD_MESSAGE, UNKNOWN_MESSAGE_TYPE) or one of the bus's own
- * (GATE_MISMATCH, ACL_DENIED, PUBLISH_FAILED); null when the result is ok.
+ * (GATE_MISMATCH, ACL_DENIED, PUBLISH_FAILED, OVER_BUDGET); null when the result is ok.
  */
 export interface CommRecord {
   readonly at: number;

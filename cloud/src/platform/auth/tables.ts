@@ -1,6 +1,6 @@
 /**
  * Table types for operators, roles, sessions and the sites an operator is limited to (migrations 20261125_1800xx,
- * 20261127_100000, 20261208_100000, 20261209_100000);
+ * 20261127_100000, 20261208_100000, 20261209_100100);
  * part of db/schema.ts's Database.
  */
 

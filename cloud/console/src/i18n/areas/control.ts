@@ -169,6 +169,8 @@ export const control = defineMessages(
       outbox: '{{count}} 条事件待上传',
       firmware: '固件 {{version}}',
       degraded: '设备故障：{{devices}}',
+      flooded: '消息过多，已断开至 {{until}}',
+      floodedHint: '该闸机发送的消息远超配额，云端已将其断开一段时间；请检查闸机程序或网络设备',
       devices: {
         led: 'LED 屏',
         voice: '语音',
@@ -347,7 +349,9 @@ export const control = defineMessages(
         DUPLICATE_ACK: '重复回执',
         UNKNOWN_COMMAND: '未知指令',
         DEADLINE_PASSED: '已超过应答期限',
+        OVER_BUDGET: '超出消息配额',
       },
+      repeated: '本分钟 {{count}} 次',
     },
     reasons: reasonsZh,
     messageTypes: messageTypesZh,
@@ -404,6 +408,9 @@ export const control = defineMessages(
       outbox: '{{count}} events waiting to upload',
       firmware: 'Firmware {{version}}',
       degraded: 'Running without: {{devices}}',
+      flooded: 'Flooding: cut off until {{until}}',
+      floodedHint:
+        'This gate sent far more messages than its budget allows; the cloud cut it off for a while. Check its software or network equipment.',
       devices: {
         led: 'LED display',
         voice: 'voice',
@@ -583,7 +590,9 @@ export const control = defineMessages(
         DUPLICATE_ACK: 'Duplicate ack',
         UNKNOWN_COMMAND: 'Unknown command',
         DEADLINE_PASSED: 'Answer deadline passed',
+        OVER_BUDGET: 'Over the message budget',
       },
+      repeated: '{{count}} times this minute',
     },
     reasons: reasonsEn,
     messageTypes: messageTypesEn,

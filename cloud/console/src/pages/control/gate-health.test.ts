@@ -22,6 +22,7 @@ function status(patch: Partial<GateStatus> = {}): GateStatus {
     counters: { scans: 3, admits: 2, denies: 1 },
     outboxDepth: 0,
     degraded: [],
+    floodedUntil: null,
     heartbeatSec: 30,
     ...patch,
   };

@@ -27,6 +27,7 @@ function status(gateId: string, siteId: string, mode: string): GateStatus {
     counters: null,
     outboxDepth: null,
     degraded: [],
+    floodedUntil: null,
     heartbeatSec: 30,
   };
 }

@@ -255,11 +255,19 @@ function Entries({
           },
           {
             title: t('commLog.result'),
-            width: 90,
+            width: 150,
             render: (_, entry) => (
-              <Tag color={entry.result === 'ok' ? 'success' : 'error'}>
-                {t(`commLog.results.${entry.result}`)}
-              </Tag>
+              <>
+                <Tag color={entry.result === 'ok' ? 'success' : 'error'}>
+                  {t(`commLog.results.${entry.result}`)}
+                </Tag>
+                {/* A rejection a gate repeated within a minute is one entry with its count. */}
+                {entry.count > 1 ? (
+                  <Typography.Text type="secondary">
+                    {t('commLog.repeated', { count: entry.count })}
+                  </Typography.Text>
+                ) : null}
+              </>
             ),
           },
           {

@@ -263,6 +263,13 @@ function GateTile({
           {status?.denyUnauthorized === false ? (
             <Tag variant="outlined">{t('gates.staffDecides')}</Tag>
           ) : null}
+          {status?.floodedUntil ? (
+            <Tooltip title={t('gates.floodedHint')}>
+              <Tag color="error" data-testid="gate-flooded">
+                {t('gates.flooded', { until: formatDateTime(status.floodedUntil, timeZone) })}
+              </Tag>
+            </Tooltip>
+          ) : null}
           {status?.degraded?.length ? (
             <Tag color="error" data-testid="gate-degraded">
               {t('gates.degraded', {
