@@ -33,6 +33,7 @@ import {
   rawBodies,
   sampleFromSchema,
 } from './platform/fuzz/inputs.js';
+import { routeInputsOf } from './platform/fuzz/route-inputs.js';
 import { installWriteCounter, type WriteCounter } from './platform/fuzz/write-counter.js';
 import { negotiateLanguage } from './platform/language.js';
 import { startTestCloud } from './testing/app.js';
@@ -334,9 +335,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   }
 
   function routeInfos(): RouteInfo[] {
-    const doc = env.app.swagger() as {
-      paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: RequestBody }>>;
-    };
+    const inputsOf = routeInputsOf(env.app);
     return [...declaredRoutes(env.app)]
       .filter((r: DeclaredRoute) => r.method !== 'HEAD')
       .sort(
@@ -344,20 +343,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
           Number(NEEDS_MESSAGING.has(`${a.method} ${a.url}`)) -
           Number(NEEDS_MESSAGING.has(`${b.method} ${b.url}`)),
       )
-      .map((r) => {
-        const openApiPath = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-        const op = (doc.paths[openApiPath] ?? doc.paths[`${openApiPath}/`])?.[r.method.toLowerCase()];
-        const parameters = op?.parameters ?? [];
-        return {
-          method: r.method,
-          url: r.url,
-          key: `${r.method} ${r.url}`,
-          pathParams: [...r.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!),
-          query: objectOf(parameters.filter((p) => p.in === 'query')),
-          headers: objectOf(parameters.filter((p) => p.in === 'header')),
-          body: op?.requestBody?.content?.['application/json']?.schema,
-        };
-      });
+      .map((r) => ({ method: r.method, url: r.url, key: `${r.method} ${r.url}`, ...inputsOf(r) }));
   }
 
   function validPath(route: RouteInfo): Record<string, string> {
@@ -678,23 +664,3 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     expect(sent).toBeGreaterThan(routes.length * 10);
   }, 300_000);
 });
-
-interface Parameter {
-  in: 'path' | 'query' | 'header';
-  name: string;
-  required?: boolean;
-  schema: JsonSchema;
-}
-
-interface RequestBody {
-  content?: Record<string, { schema?: JsonSchema }>;
-}
-
-function objectOf(parameters: Parameter[]): JsonSchema | undefined {
-  if (!parameters.length) return undefined;
-  return {
-    type: 'object',
-    properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
-    required: parameters.filter((p) => p.required).map((p) => p.name),
-  };
-}

@@ -16,6 +16,7 @@ import { databaseBackends } from './db/testing.js';
 import { type DeclaredRoute, declaredRoutes } from './platform/auth/enforce.js';
 import { type AuthTestApp, createAuthTestApp } from './platform/auth/testing.js';
 import { type Fixtures, type JsonSchema, sampleFromSchema } from './platform/fuzz/inputs.js';
+import { routeInputsOf } from './platform/fuzz/route-inputs.js';
 import { installWriteCounter, type WriteCounter } from './platform/fuzz/write-counter.js';
 import { siteScopeOf } from './platform/site-scope.js';
 import { openEventStream } from './platform/testing.js';
@@ -386,25 +387,10 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
   }
 
   function routeInfos(): RouteInfo[] {
-    const doc = env.app.swagger() as {
-      paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: RequestBody }>>;
-    };
+    const inputsOf = routeInputsOf(env.app);
     return declaredRoutes(env.app)
       .filter((r) => r.method !== 'HEAD' && !NOT_SITE_DATA.test(r.url))
-      .map((r) => {
-        const openApiPath = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-        const op = (doc.paths[openApiPath] ?? doc.paths[`${openApiPath}/`])?.[r.method.toLowerCase()];
-        const parameters = op?.parameters ?? [];
-        return {
-          ...r,
-          key: `${r.method} ${r.url}`,
-          module: moduleOf(r.url),
-          pathParams: [...r.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!),
-          query: objectOf(parameters.filter((p) => p.in === 'query')),
-          headers: objectOf(parameters.filter((p) => p.in === 'header')),
-          body: op?.requestBody?.content?.['application/json']?.schema,
-        };
-      });
+      .map((r) => ({ ...r, key: `${r.method} ${r.url}`, module: moduleOf(r.url), ...inputsOf(r) }));
   }
 
   /** Bodies the schema sampler cannot build, each aimed at bravo's data. */
@@ -701,23 +687,3 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     expect(unproven, unproven.join('\n')).toEqual([]);
   });
 });
-
-interface Parameter {
-  in: 'path' | 'query' | 'header';
-  name: string;
-  required?: boolean;
-  schema: JsonSchema;
-}
-
-interface RequestBody {
-  content?: Record<string, { schema?: JsonSchema }>;
-}
-
-function objectOf(parameters: Parameter[]): JsonSchema | undefined {
-  if (!parameters.length) return undefined;
-  return {
-    type: 'object',
-    properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
-    required: parameters.filter((p) => p.required).map((p) => p.name),
-  };
-}

@@ -8,7 +8,7 @@
  *   until the cloud PUBACKs it after the store; a failed store is delivered again after the cloud's reconnect.
  */
 import { randomUUID } from 'node:crypto';
-import { encodeMessage, gateTopic, type PassageEvent } from '@scenic/protocol';
+import { encodeMessage, gateTopic } from '@scenic/protocol';
 import { eventually } from '@scenic/testkit/eventually';
 import { serviceUrl } from '@scenic/testkit/services';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -17,27 +17,10 @@ import { databaseBackends, type TestDatabase } from '../db/testing.js';
 import { GateAccessService } from '../modules/gate-access/service.js';
 import type { PassageHook } from '../modules/passages/service.js';
 import type { CloudMqtt } from '../modules/services.js';
-import { connectGate, seedGates, startTestMqtt } from './testing.js';
+import { connectGate, passageOf, seedGates, startTestMqtt } from './testing.js';
 
 const [sqlite] = databaseBackends();
 const sharedUrl = serviceUrl('TEST_MQTT_URL');
-
-function passageOf(gateId: string): PassageEvent {
-  return {
-    type: 'passage',
-    v: 1,
-    eventId: randomUUID(),
-    gateId,
-    at: Date.now(),
-    ticketId: 4242,
-    credentialKind: 'barcode',
-    direction: 'in',
-    persons: 1,
-    entriesLeft: null,
-    decidedOffline: true,
-    correlationId: null,
-  };
-}
 
 /** Throws on its first call, as a database that is briefly unavailable would. */
 function failingOnce(): PassageHook & { calls: number } {

@@ -2,7 +2,8 @@
  * Test helpers for the MQTT side: a registered gate in a test database, the cloud's MQTT runtime on free ports, and
  * gate clients that connect the way the protocol says (client id, will).
  */
-import { encodeMessage, type GateState, gateTopic } from '@scenic/protocol';
+import { randomUUID } from 'node:crypto';
+import { encodeMessage, type GateState, gateTopic, type PassageEvent } from '@scenic/protocol';
 import type { Kysely } from 'kysely';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { DatabaseHandle } from '../db/database.js';
@@ -13,6 +14,24 @@ import { silentLogger, startTestCloud, type TestCloudOptions } from '../testing/
 import { gateClientId, gateUsername } from './identity.js';
 
 export { silentLogger };
+
+/** A gate's offline-decided entry of one person on a barcode ticket, with a fresh event id. */
+export function passageOf(gateId: string): PassageEvent {
+  return {
+    type: 'passage',
+    v: 1,
+    eventId: randomUUID(),
+    gateId,
+    at: Date.now(),
+    ticketId: 4242,
+    credentialKind: 'barcode',
+    direction: 'in',
+    persons: 1,
+    entriesLeft: null,
+    decidedOffline: true,
+    correlationId: null,
+  };
+}
 
 /** Inserts a site, a zone and gates (idempotent per site), as the venues module would. */
 export function seedGates(db: Kysely<Database>, siteId: string, gateIds: string[]): Promise<void> {
