@@ -3,6 +3,9 @@
 import { sql } from 'kysely';
 import { chunkedInsert } from '../../db/chunked-insert.js';
 import type { Connection } from '../../db/scoped.js';
+// A gate chooses a record's topic and message type: a NUL in one failed its whole batch on PostgreSQL, and the
+// writer retried it forever (nothing was logged any more).
+import { storableText } from '../../db/storable-text.js';
 import type { CommRecord } from '../../mqtt/extensions/types.js';
 import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import { type CommLogDb, type CommLogTable, commLogTables } from './tables.js';
@@ -29,19 +32,8 @@ const COLUMNS = [
 const insertRecords = chunkedInsert({
   columns: COLUMNS.map(([column]) => column),
   build: (db: CommLogDb, rows) => db.insertInto('comm_log').values(rows),
-  read: (record: CommRecord, column) => storable(record[COLUMNS[column]![1]]),
+  read: (record: CommRecord, column) => storableText(record[COLUMNS[column]![1]]),
 });
-
-/**
- * A gate chooses a record's topic and message type (whatever it put in a payload's `type`), and PostgreSQL refuses a
- * NUL character in text: one such record failed its whole batch, which the writer then retried forever, so nothing
- * was logged any more. NUL is stored as U+FFFD, on both databases alike.
- */
-function storable<T>(value: T): T {
-  return (
-    typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value
-  ) as T;
-}
 
 /** A minute's repeats of one rejection, as the writer gathered them (writer.ts): the first record and the totals. */
 export interface RepeatedRecord {
@@ -76,9 +68,9 @@ const upsertRepeats = chunkedInsert({
     if (column < COLUMNS.length) {
       const field = COLUMNS[column]![1];
       // The first message's fields (its time, topic, latency), with the bytes of all.
-      return field === 'size' ? repeat.size : storable(repeat.record[field]);
+      return field === 'size' ? repeat.size : storableText(repeat.record[field]);
     }
-    return column === COLUMNS.length ? repeat.count : storable(repeat.repeatKey);
+    return column === COLUMNS.length ? repeat.count : storableText(repeat.repeatKey);
   },
 });
 

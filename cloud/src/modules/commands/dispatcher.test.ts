@@ -85,6 +85,19 @@ describe.each(databaseBackends())('command dispatcher on $name', (backend) => {
   });
   afterEach(() => test.dispose());
 
+  it('stores a failed ack whose gate-written reason carries a NUL, which PostgreSQL refuses in text', async () => {
+    const cloud = dispatcher();
+    const id = await cloud.issue(
+      { action: { kind: 'emergency_open' }, target: { kind: 'site', siteId: SITE }, ttlMs: 30_000 },
+      CONTEXT,
+    );
+    clock += 40;
+    const failed = { ...ack(id, 'N1', 'error'), reason: 'relay\u0000fault' };
+    expect(await cloud.applyAck(failed, clock)).toBe('applied');
+    const row = (await results(id)).find((result) => result.gate_id === 'N1');
+    expect(row).toMatchObject({ result: 'error', reason: 'relay\ufffdfault' });
+  });
+
   it('settles acks that arrive together in one go: repeats and strangers refused, completed once', async () => {
     const cloud = dispatcher();
     const id = await cloud.issue(

@@ -25,6 +25,7 @@ import { EventEmitter } from 'node:events';
 import type { CommandAck, CommandAction } from '@scenic/protocol';
 import type { Logger } from 'pino';
 import type { Connection } from '../../db/scoped.js';
+import { storableText } from '../../db/storable-text.js';
 import { transaction } from '../../db/transaction.js';
 import type { MqttBus } from '../../mqtt/bus.js';
 import { auditedTransaction, recordAudit, SYSTEM_ACTOR } from '../../platform/audit/record.js';
@@ -295,7 +296,8 @@ export class CommandDispatcher extends EventEmitter<{ completed: [string] }> {
           commandId: ack.commandId,
           gateId: ack.gateId,
           result: ack.result,
-          reason: ack.result === 'ok' ? null : ack.reason,
+          // Written by the gate: a NUL in it would fail the batch on PostgreSQL, and the ack be retried for good.
+          reason: ack.result === 'ok' ? null : storableText(ack.reason),
           ackedAt: receivedAt,
           gateAt: ack.at,
           latencyMs: Math.max(0, receivedAt - issuedAt),
