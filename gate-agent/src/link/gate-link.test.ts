@@ -260,6 +260,38 @@ function suite(name: string, brokerUrl: () => Promise<string>) {
       expect(passage.json.correlationId).toBe(request.json.correlationId);
       await expect.poll(() => t.store.outbox.depth()).toBe(0);
     });
+
+    it('asks once more with the same correlation id when the first request goes unanswered', async () => {
+      const t = await setup(await brokerUrl());
+      await t.publish('config', t.config({ onlineValidation: { enabled: true, deadlineMs: 2000 } }), true);
+      await t.waitFor('gate_state', (r) => r.json.configVersion === 1);
+      t.store.whitelist.refreshRecord(
+        testRecord(5, { typeId: 3, barcode: '407182539616', entriesTotal: 10 }),
+      );
+      let asked = 0;
+      t.cloud.client.on('message', (_topic, payload) => {
+        if (!payload.toString().includes('validate_request')) return;
+        // The first request is lost on its way; the repeat is answered.
+        if (++asked === 1) return;
+        const request = JSON.parse(payload.toString());
+        void t.publish('validate/res', {
+          type: 'validate_response',
+          v: 1,
+          correlationId: request.correlationId,
+          decision: 'admit',
+          reason: 'OK',
+          entriesLeft: 3,
+          record: testRecord(5, { typeId: 3, barcode: '407182539616', entriesTotal: 10, entriesUsed: 6 }),
+        });
+      });
+      t.gate.scanner.scan('407182539616');
+      const passage = await t.waitFor('passage');
+      const requests = t.of('validate_request');
+      expect(requests).toHaveLength(2);
+      expect(requests[1]!.json).toEqual(requests[0]!.json);
+      expect(passage.json).toMatchObject({ ticketId: 5, entriesLeft: 3, decidedOffline: false });
+      expect(passage.json.correlationId).toBe(requests[0]!.json.correlationId);
+    });
   });
 }
 

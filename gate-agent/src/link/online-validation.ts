@@ -5,12 +5,21 @@ import type { OnlineValidator } from '../core/ports.js';
 interface Pending {
   readonly resolve: (answer: ValidateResponse | null) => void;
   readonly timer: NodeJS.Timeout;
+  retry?: NodeJS.Timeout;
 }
 
 /**
+ * A request unanswered by half its deadline is sent once more, unchanged: QoS 0 loses a message now and then (a
+ * broker restart, a Wi-Fi hiccup), and a second try costs less than a visitor decided offline. The cloud answers a
+ * repeat with the decision it gave the first (it finds its own reservation by gate and correlationId), so the retry
+ * can never hold a second entry. Below this deadline there is no time for a round trip more.
+ */
+const RETRY_MIN_DEADLINE_MS = 200;
+
+/**
  * Online validation over MQTT: a validate_request with a deadline, answered by the validate_response carrying the
- * same correlationId. No answer by the deadline, or no connection, resolves null and the gate decides locally;
- * answers arriving later are dropped.
+ * same correlationId, and repeated once at half the deadline when no answer came yet. No answer by the deadline, or
+ * no connection, resolves null and the gate decides locally; answers arriving later are dropped.
  */
 export class OnlineValidation implements OnlineValidator {
   readonly #pending = new Map<string, Pending>();
@@ -33,12 +42,10 @@ export class OnlineValidation implements OnlineValidator {
     const at = this.#now();
     const correlationId = `vr-${randomUUID()}`;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(correlationId);
-        resolve(null);
-      }, deadlineMs);
-      this.#pending.set(correlationId, { resolve, timer });
-      const sent = this.#send({
+      const timer = setTimeout(() => this.#settle(correlationId, null), deadlineMs);
+      const pending: Pending = { resolve, timer };
+      this.#pending.set(correlationId, pending);
+      const request: ValidateRequest = {
         type: 'validate_request',
         v: 1,
         correlationId,
@@ -47,8 +54,15 @@ export class OnlineValidation implements OnlineValidator {
         direction,
         at,
         deadlineAt: at + deadlineMs,
-      });
-      if (!sent) this.#settle(correlationId, null);
+      };
+      if (!this.#send(request)) {
+        this.#settle(correlationId, null);
+        return;
+      }
+      if (deadlineMs >= RETRY_MIN_DEADLINE_MS)
+        pending.retry = setTimeout(() => {
+          if (this.#pending.get(correlationId) === pending) this.#send(request);
+        }, deadlineMs / 2);
     });
   }
 
@@ -62,6 +76,7 @@ export class OnlineValidation implements OnlineValidator {
     if (!pending) return false;
     this.#pending.delete(correlationId);
     clearTimeout(pending.timer);
+    clearTimeout(pending.retry);
     pending.resolve(answer);
     return true;
   }

@@ -52,21 +52,44 @@ export { passagesSince } from '../passages/reads.js';
 export { typeHeadOf } from '../ticket-types/reads.js';
 export { lockedTicketFor as ticketFor } from '../tickets/reads.js';
 
+export interface ReservationRow {
+  readonly gate_id: string;
+  readonly correlation_id: string;
+  readonly direction: Direction;
+  readonly consumes: number;
+  readonly at: number;
+  readonly confirmed_at: number | null;
+  readonly entries_left: number | null;
+}
+
 const open = reservationTables.precompile<
-  { ticketId: number; now: number },
-  { gate_id: string; direction: Direction; consumes: number; at: number }
+  { ticketId: number; now: number; gateId: string; correlationId: string },
+  ReservationRow
 >((db, p) =>
   db
     .selectFrom('ticket_reservations')
-    .select(['gate_id', 'direction', 'consumes', 'at'])
+    .select(['gate_id', 'correlation_id', 'direction', 'consumes', 'at', 'confirmed_at', 'entries_left'])
     .where('ticket_id', '=', p.ticketId)
-    .where('confirmed_at', 'is', null)
-    .where('expires_at', '>', p.now),
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('confirmed_at', 'is', null), eb('expires_at', '>', p.now)]),
+        eb.and([eb('gate_id', '=', p.gateId), eb('correlation_id', '=', p.correlationId)]),
+      ]),
+    ),
 );
 
-/** Reservations not yet confirmed by a passage and not lapsed at `now`. */
-export function openReservations(db: Db, ticketId: number, now: number) {
-  return open.rows(db, { ticketId, now });
+/**
+ * Reservations not yet confirmed by a passage and not lapsed at `now` — and, in the same statement, the one this
+ * request may already have (gate and correlationId), whatever its state: a repeated request is answered from it.
+ */
+export function openReservations(
+  db: Db,
+  ticketId: number,
+  now: number,
+  gateId: string,
+  correlationId: string,
+) {
+  return open.rows(db, { ticketId, now, gateId, correlationId });
 }
 
 type NewReservation = Omit<TicketReservationsTable, 'confirmed_at' | 'event_id' | 'direction'> & {
@@ -85,6 +108,7 @@ const insert = reservationTables.precompile<NewReservation, never>((db, p) =>
     expires_at: p.expires_at,
     confirmed_at: null,
     event_id: null,
+    entries_left: p.entries_left,
   }),
 );
 

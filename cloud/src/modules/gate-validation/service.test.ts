@@ -83,6 +83,68 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect(reservations).toHaveLength(1);
   }, 30_000);
 
+  it('a gate repeating a request (same correlationId) gets the first answer again, never a second reservation', async () => {
+    const card = await countCard(10, 9);
+    const ask = request('G01', { kind: 'qr', ticketId: card });
+    const first = await service.validate('park', 'G01', ask);
+    expect(first).toMatchObject({ decision: 'admit', reason: 'OK', entriesLeft: 0 });
+    // The answer was lost: the gate asks again, several times, some at once.
+    const repeats = await Promise.all([1, 2, 3].map(() => service.validate('park', 'G01', { ...ask })));
+    expect(repeats).toEqual([first, first, first]);
+    // The entry is held once: another gate (or another request of the same gate) is refused.
+    const other = await service.validate('park', 'G02', request('G02', { kind: 'qr', ticketId: card }));
+    expect(other?.reason).toBe('ENTRIES_EXHAUSTED');
+    const again = await service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: card }));
+    expect(again?.reason).toBe('ENTRIES_EXHAUSTED');
+    const reservations = await test.database.db
+      .selectFrom('ticket_reservations')
+      .select(['gate_id', 'correlation_id'])
+      .execute();
+    expect(reservations).toEqual([{ gate_id: 'G01', correlation_id: ask.correlationId }]);
+  }, 30_000);
+
+  it('a repeat arriving after the passage it admitted was stored answers the admit it gave', async () => {
+    const card = await countCard(1, 0);
+    const db = test.database.db;
+    const ask = request('G01', { kind: 'qr', ticketId: card });
+    const first = await service.validate('park', 'G01', ask);
+    expect(first?.decision).toBe('admit');
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
+    );
+    const at = Date.now();
+    await ingestion.ingest({
+      siteId: 'park',
+      gateId: 'G01',
+      receivedAt: at,
+      message: {
+        type: 'passage',
+        v: 1,
+        eventId: randomUUID(),
+        gateId: 'G01',
+        at,
+        ticketId: card,
+        credentialKind: 'qr',
+        direction: 'in',
+        persons: 1,
+        entriesLeft: 0,
+        decidedOffline: false,
+        correlationId: ask.correlationId,
+      },
+    });
+    const repeat = await service.validate('park', 'G01', { ...ask });
+    expect(repeat).toMatchObject({ decision: 'admit', reason: 'OK', entriesLeft: 0 });
+    const row = await db
+      .selectFrom('tickets')
+      .select('entries_used')
+      .where('id', '=', card)
+      .executeTakeFirstOrThrow();
+    expect(row.entries_used).toBe(1);
+    expect(await db.selectFrom('ticket_reservations').select('gate_id').execute()).toHaveLength(1);
+  }, 30_000);
+
   it('a reservation nobody used lapses after the passage timeout; a confirmed one is counted once', async () => {
     const card = await countCard(2, 1);
     let now = Date.now();

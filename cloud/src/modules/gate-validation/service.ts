@@ -14,6 +14,9 @@
  *     a sale, a refund — updates the same row and so waits for, or is waited for by, the validation; a reservation
  *     confirmed by a passage not yet committed is still counted as open while `entries_used` is not yet raised, so
  *     the entry is counted exactly once either way.
+ * Idempotent per gate and correlationId: a request repeated (the gate asks again when no answer came, an answer or
+ * request was lost, two cloud instances received it) finds its own reservation and is given the admit it was given,
+ * never a second hold. A repeated deny held nothing, so it is simply decided again.
  * The passage event carrying the correlationId confirms the reservation (tickets/passage-hook.ts), after which the
  * entry is counted in `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout
  * (nobody passed).
@@ -127,9 +130,13 @@ export class ValidationService {
 
     const now = this.now();
     const rules = await this.rulesOf(trx, row.type_id, siteId);
-    const open = await repo.openReservations(trx, row.id, now);
-    const passages = await repo.passagesSince(trx, row.id, now - RECENT_MS);
+    const open = await repo.openReservations(trx, row.id, now, gateId, request.correlationId);
     const record = recordOf(row);
+    // A repeat of a request this gate made before (the answer was lost, or a second instance got it too): the admit
+    // it was given, from its reservation — deciding again would count its own hold against it and refuse.
+    const own = open.find((r) => r.gate_id === gateId && r.correlation_id === request.correlationId);
+    if (own) return answer('OK', own.entries_left, record);
+    const passages = await repo.passagesSince(trx, row.id, now - RECENT_MS);
     let reserved = 0;
     for (const reservation of open) {
       reserved += reservation.consumes;
@@ -159,6 +166,7 @@ export class ValidationService {
         consumes: request.direction === 'in' && row.entries_total !== null ? 1 : 0,
         at: now,
         expires_at: now + settings.passageTimeoutMs + settings.relayPulseMs + RESERVATION_SLACK_MS,
+        entries_left: decision.entriesLeft,
       });
     }
     // The stored record, without reservations: the gate counts the entry itself once the visitor has passed.

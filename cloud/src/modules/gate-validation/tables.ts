@@ -22,4 +22,6 @@ export interface TicketReservationsTable {
   expires_at: number;
   confirmed_at: number | null;
   event_id: string | null;
+  /** What the admit answered (migration 20261210_140000): a repeated request is answered the same. */
+  entries_left: number | null;
 }

@@ -138,6 +138,7 @@ describe.each(databaseBackends())('whitelist pruning on $name', (backend) => {
         ticket_id: ticket,
         direction: 'in',
         consumes: 0,
+        entries_left: null,
         at: expiresAt - 10_000,
         expires_at: expiresAt,
       }).then(async () => {
