@@ -42,6 +42,7 @@ import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unco
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
 import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reservations_entries_left.js';
+import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_day.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -81,4 +82,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100100_create_operator_sites': createOperatorSites,
   '20261209_100200_comm_log_repeats': commLogRepeats,
   '20261210_140000_ticket_reservations_entries_left': ticketReservationsEntriesLeft,
+  '20261210_140100_tickets_holder_birth_day': ticketsHolderBirthDay,
 };

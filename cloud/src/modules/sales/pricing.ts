@@ -112,7 +112,11 @@ export async function priceLine(
         });
       heldToday.set(key, already + 1);
     }
-    priced.push({ quote, holder: { name: holder.name, idMasked, idHash }, barcode: barcodeAt(line, i) });
+    priced.push({
+      quote,
+      holder: { name: holder.name, idMasked, idHash, birthDay: id.birthDay },
+      barcode: barcodeAt(line, i),
+    });
   }
   return priced;
 }

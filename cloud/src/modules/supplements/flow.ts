@@ -50,7 +50,12 @@ export interface FlowOutcome {
 export function holderOf(row: TicketRow): TicketToIssue['holder'] {
   return row.holder_name === null
     ? null
-    : { name: row.holder_name, idMasked: row.holder_id_masked ?? '', idHash: row.holder_id_hash ?? '' };
+    : {
+        name: row.holder_name,
+        idMasked: row.holder_id_masked ?? '',
+        idHash: row.holder_id_hash ?? '',
+        birthDay: row.holder_birth_day,
+      };
 }
 
 /** An upgrade or a reissue replaces a ticket that is active and not yet expired. */

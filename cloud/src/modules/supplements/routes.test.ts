@@ -5,6 +5,7 @@ import { databaseBackends } from '../../db/testing.js';
 import { auditAfter } from '../../platform/audit/entries.js';
 import { auditedTransaction } from '../../platform/audit/record.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js';
 import { TicketsService } from '../tickets/service.js';
 import { seedVenue, TYPES } from '../tickets/testing.js';
 
@@ -103,6 +104,43 @@ describe.each(databaseBackends())('supplements on $name', (backend) => {
       headers: env.as('finance'),
     });
     expect(history.json().map((s: { id: string }) => s.id)).toEqual([short.json().id, made.id]);
+  });
+
+  it('moving a child’s free real-name ticket to another date keeps the age discount: nothing to pay', async () => {
+    // Born three years ago: free under the site's age policy (0–6) on either date.
+    const born = new Date(Date.now() - 3 * 365 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
+    const first17 = `110101${born}123`;
+    const sold = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [
+          {
+            typeId: TYPES.realName,
+            quantity: 1,
+            visitDate: visitDate(),
+            holders: [{ name: '小明', idNumber: first17 + residentIdCheckCharacter(first17) }],
+          },
+        ],
+        payments: [],
+      },
+    });
+    expect(sold.statusCode, sold.body).toBe(201);
+    const child = sold.json().tickets[0];
+    expect(child.priceFen).toBe(0);
+    const moved = await supplement({ kind: 'upgrade', ticketId: child.ticketId, visitDate: visitDate(4) });
+    expect(moved.statusCode, moved.body).toBe(201);
+    expect(moved.json()).toMatchObject({ amountFen: 0, newTicket: { priceFen: 0, visitDate: visitDate(4) } });
+    // And again from the new ticket: the birth date went over with the holder.
+    const again = await supplement({
+      kind: 'upgrade',
+      ticketId: moved.json().newTicketId,
+      visitDate: visitDate(6),
+    });
+    expect(again.json()).toMatchObject({ amountFen: 0, newTicket: { priceFen: 0 } });
   });
 
   it('quotes each kind as it is then made, writing nothing; lists page by page after the last id', async () => {

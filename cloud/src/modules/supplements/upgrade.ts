@@ -63,10 +63,13 @@ export async function planUpgrade(
   if (type.realName === 'per_ticket' && !holder)
     throw new AppError('HOLDERS_REQUIRED', { typeId: type.typeId, quantity: 1, count: 0 });
   // The type and its site were read above in this snapshot: priced as priceFor would, without reading them again.
+  // The holder's age on the new date, as the sale priced it on the old one (a child's free ticket stays free).
+  const birthDay = holder?.birthDay ?? null;
   const quote = deps.ticketTypes.quote(type, site.agePolicy, {
     channel: 'window',
     visitDate,
     ...(type.kind === 'group' && { persons: old.persons }),
+    ...(birthDay !== null && type.kind !== 'group' && { birthDate: isoDateOfDay(birthDay) }),
   });
   const amountFen = quote.priceFen - old.price_fen;
   if (amountFen < 0)

@@ -111,6 +111,7 @@ const TICKET_COLUMNS = [
   'holder_name',
   'holder_id_masked',
   'holder_id_hash',
+  'holder_birth_day',
   'barcode',
   'card_uid',
   'qr_text',

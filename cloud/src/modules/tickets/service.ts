@@ -36,6 +36,14 @@ type Db = Connection;
 const TICKET: Localized = { 'zh-CN': '票', en: 'Ticket' };
 const MAX_TICKET_ID = 2 ** 40 - 1;
 
+export interface TicketHolder {
+  readonly name: string;
+  readonly idMasked: string;
+  readonly idHash: string;
+  /** From the ID number (days since 1970-01-01): a later move or upgrade prices the holder's age with it. */
+  readonly birthDay: number | null;
+}
+
 /** What a seller knows about one ticket to issue; the service adds id, credential and feed entry. */
 export interface TicketToIssue {
   /** From `allocateIds`, when the caller needs the id first (e.g. to activate a stub); drawn here otherwise. */
@@ -51,7 +59,7 @@ export interface TicketToIssue {
   readonly entriesTotal: number | null;
   readonly persons: number;
   readonly slot: { readonly id: string; readonly startAt: number; readonly endAt: number } | null;
-  readonly holder: { readonly name: string; readonly idMasked: string; readonly idHash: string } | null;
+  readonly holder: TicketHolder | null;
   readonly priceFen: number;
   /** protocol QR_FLAGS besides REAL_NAME, which follows from `holder`. */
   readonly flags: number;
@@ -128,6 +136,7 @@ export class TicketsService {
         holder_name: ticket.holder?.name ?? null,
         holder_id_masked: ticket.holder?.idMasked ?? null,
         holder_id_hash: ticket.holder?.idHash ?? null,
+        holder_birth_day: ticket.holder?.birthDay ?? null,
         barcode: ticket.barcode ?? null,
         card_uid: ticket.cardUid ?? null,
         qr_text: qrText,

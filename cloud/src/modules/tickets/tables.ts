@@ -42,6 +42,8 @@ export interface TicketsTable {
   holder_id_masked: string | null;
   /** HMAC-SHA256 of the ID number under a key derived from the master secret; for per-ID limits. */
   holder_id_hash: string | null;
+  /** The holder's birth date as a day number, for pricing a move or upgrade by age (migration 20261210_140100). */
+  holder_birth_day: number | null;
   barcode: string | null;
   card_uid: string | null;
   qr_text: string | null;
