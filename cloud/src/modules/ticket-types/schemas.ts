@@ -233,10 +233,15 @@ export const definitionSchema = definitionFields.superRefine((d, context) => {
 export function defaultsFor(kind: TicketKind): Omit<Definition, 'name' | 'kind' | 'prices'> {
   const passLength = PASS_LENGTHS[kind];
   return {
-    validity: {
-      from: kind.endsWith('_pass') ? 'first_use' : 'visit_date',
-      length: passLength ?? { unit: 'day', count: kind === 'period_pass' ? 30 : 1 },
-    },
+    // A count card's entries are spread over months: valid for a year from its sale (the 十次卡 template's), not for
+    // the visit date alone, which left a card bought for ten visits usable on one day.
+    validity:
+      kind === 'count'
+        ? { from: 'sale', length: { unit: 'month', count: 12 } }
+        : {
+            from: kind.endsWith('_pass') ? 'first_use' : 'visit_date',
+            length: passLength ?? { unit: 'day', count: kind === 'period_pass' ? 30 : 1 },
+          },
     entries: kind === 'single' || kind === 'group' ? 1 : kind === 'count' ? 10 : null,
     persons: kind === 'group' ? { min: 10, max: 50 } : { min: 1, max: 1 },
     rules: gateRulesSchema.parse({}),

@@ -121,7 +121,12 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
       },
       context,
     );
-    expect(count).toMatchObject({ entries: 10, refund: { proRata: true } });
+    // A count card is used over months, not on one visit date: a year from its sale unless the type says otherwise.
+    expect(count).toMatchObject({
+      entries: 10,
+      refund: { proRata: true },
+      validity: { from: 'sale', length: { unit: 'month', count: 12 } },
+    });
     const year = await types.create(
       {
         ...ADULT,

@@ -104,6 +104,7 @@ describe('the ticket-type editor model', () => {
       validity: { from: 'first_use', length: { unit: 'month', count: 12 } },
     });
     expect(newTypeValues('count').refund.proRata).toBe(true);
+    expect(newTypeValues('count').validity).toEqual({ from: 'sale', length: { unit: 'month', count: 12 } });
     expect(newTypeValues().rules.weekdays).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 

@@ -76,10 +76,13 @@ export const isPass = (kind: TicketKind) => kind.endsWith('_pass');
 /** The API's defaults for a new type of `kind` (everything but name, kind and prices). */
 export function defaultsFor(kind: TicketKind): Omit<TicketTypeDefinition, 'name' | 'kind' | 'prices'> {
   return {
-    validity: {
-      from: isPass(kind) ? 'first_use' : 'visit_date',
-      length: PASS_LENGTHS[kind] ?? { unit: 'day', count: kind === 'period_pass' ? 30 : 1 },
-    },
+    validity:
+      kind === 'count'
+        ? { from: 'sale', length: { unit: 'month', count: 12 } }
+        : {
+            from: isPass(kind) ? 'first_use' : 'visit_date',
+            length: PASS_LENGTHS[kind] ?? { unit: 'day', count: kind === 'period_pass' ? 30 : 1 },
+          },
     entries: kind === 'single' || kind === 'group' ? 1 : kind === 'count' ? 10 : null,
     persons: kind === 'group' ? { min: 10, max: 50 } : { min: 1, max: 1 },
     rules: {
