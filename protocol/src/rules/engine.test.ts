@@ -78,6 +78,27 @@ const cases: Case[] = [
   { name: 'refunded', record: { status: 'refunded' }, reason: 'REFUNDED' },
   { name: 'revoked', record: { status: 'revoked' }, reason: 'REVOKED' },
   { name: 'blacklisted', record: { status: 'blacklisted' }, reason: 'BLACKLISTED' },
+  // Nothing is left on a finished credential, whatever its count said; a deny for another reason shows what is left.
+  {
+    name: 'a refunded single ticket has no entry left',
+    record: { status: 'refunded', entriesTotal: 1, entriesUsed: 0 },
+    reason: 'REFUNDED',
+    entriesLeft: 0,
+  },
+  {
+    name: 'a revoked count card has none left',
+    record: { status: 'revoked', ...COUNT_CARD },
+    reason: 'REVOKED',
+    entriesLeft: 0,
+  },
+  {
+    name: 'a count card denied for its hours keeps its entries',
+    record: COUNT_CARD,
+    rules: OFFICE_HOURS,
+    now: local(12, 20),
+    reason: 'OUTSIDE_HOURS',
+    entriesLeft: 6,
+  },
 
   // validity window [validFrom, validTo)
   { name: '1 ms before validFrom', record: { validFrom: MONDAY_10 + 1 }, reason: 'NOT_YET_VALID' },

@@ -48,8 +48,8 @@
  * credential decision or overrides one. This function only judges the credential.
  *
  * Decision.persons is how many people this decision lets through: record.persons on admit, 0 on deny.
- * Decision.entriesLeft: on an admitted entry, entries left after it; on an exit or a deny, entries left now; null for
- * unlimited credentials and unknown ones.
+ * Decision.entriesLeft: on an admitted entry, entries left after it; on an exit or a deny, entries left now (0 once
+ * the credential is refunded, revoked, blacklisted or expired); null for unlimited credentials and unknown ones.
  */
 import type {
   CredentialRecord,
@@ -97,7 +97,9 @@ export function decide(input: DecideInput): Decision {
   const total = record.entriesTotal;
   const leftNow = total === null ? null : Math.max(0, total - record.entriesUsed);
   const reason = direction === 'in' ? entryReason(input, record, rules) : exitReason(input, record, rules);
-  if (reason !== 'OK') return deny(reason, leftNow);
+  // A credential that can never be used again has nothing left, whatever its count said: a refunded single ticket
+  // showed "剩余 1" on the gate's display.
+  if (reason !== 'OK') return deny(reason, leftNow === null || !ENDED.has(reason) ? leftNow : 0);
 
   // An admitted entry consumes one (the clamp only matters for out-of-schema fractional counts).
   const entriesLeft = leftNow === null || direction === 'out' ? leftNow : Math.max(0, leftNow - 1);
@@ -113,6 +115,9 @@ export function decide(input: DecideInput): Decision {
     voice: texts.voice,
   };
 }
+
+/** Denials meaning the credential is finished: refunded, revoked, blacklisted, or past its validity. */
+const ENDED: ReadonlySet<DecisionReason> = new Set(['REFUNDED', 'REVOKED', 'BLACKLISTED', 'EXPIRED']);
 
 function deny(reason: DecisionReason, entriesLeft: number | null): Decision {
   const texts = reasonTexts(reason);
