@@ -36,7 +36,7 @@ export type {
   SaleLineInput,
   SaleSummary,
 } from './modules/sales/schemas.js';
-export type { SigningKey } from './modules/signing-keys/schemas.js';
+export type { ReissuedTickets, SigningKey } from './modules/signing-keys/schemas.js';
 export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
 export type { Quote as TicketQuote, QuoteRequest } from './modules/ticket-types/schemas.js';

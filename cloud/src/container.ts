@@ -145,7 +145,7 @@ function buildServices(options: BuildOptions): CloudServices {
     tickets,
     keys,
     secrets,
-    credentialKeys: new SigningKeysService(db, keys, now),
+    credentialKeys: new SigningKeysService(db, keys, tickets, now),
     sales,
     prints: new SalePrints(db, sales, tickets, venues, now),
     refunds,

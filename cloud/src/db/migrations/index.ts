@@ -43,6 +43,7 @@ import * as createOperatorSites from './20261209_100100_create_operator_sites.js
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
 import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reservations_entries_left.js';
 import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_day.js';
+import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -83,4 +84,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100200_comm_log_repeats': commLogRepeats,
   '20261210_140000_ticket_reservations_entries_left': ticketReservationsEntriesLeft,
   '20261210_140100_tickets_holder_birth_day': ticketsHolderBirthDay,
+  '20261210_140200_tickets_key_index': ticketsKeyIndex,
 };

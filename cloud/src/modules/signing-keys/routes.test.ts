@@ -76,6 +76,7 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
       'active',
       'createdAt',
       'keyId',
+      'liveTickets',
       'publicKey',
       'retired',
       'retiredAt',
@@ -150,6 +151,63 @@ describe.each(databaseBackends())('signing keys on $name', (backend) => {
       { action: 'signing_key.retire', entity_id: '1' },
       { action: 'signing_key.rotate', entity_id: '3' },
     ]);
+  });
+
+  it('re-issues the live tickets of a key with the current key, before or after it is retired; retiring counts them', async () => {
+    const db = env.test.database.db;
+    const keyOf = async () =>
+      (await call('GET', '/')).json() as { keyId: number; active: boolean; liveTickets: number }[];
+    const signer = (await keyOf()).find((k) => k.active)!.keyId;
+    const sales = [await sellOne(), await sellOne(), await sellOne()].map((r) => r.json());
+    const ids = sales.map((sale) => sale.tickets[0].ticketId as number);
+    // One of them is refunded: nothing to save there.
+    await db.updateTable('tickets').set({ status: 'refunded' }).where('id', '=', ids[2]!).execute();
+    expect((await keyOf()).find((k) => k.keyId === signer)!.liveTickets).toBeGreaterThanOrEqual(2);
+    // The signing key has nothing newer to be re-signed with.
+    expect((await call('POST', `/${signer}/reissue-tickets`)).json().error.code).toBe('SIGNING_KEY_IN_USE');
+    expect((await call('POST', '/98/reissue-tickets')).statusCode).toBe(404);
+    expect((await call('POST', `/${signer}/reissue-tickets`, 'cashier')).statusCode).toBe(403);
+
+    const next = (await call('POST', '/rotate')).json().keyId as number;
+    const before = (await keyOf()).find((k) => k.keyId === signer)!.liveTickets;
+    const reissue = await call('POST', `/${signer}/reissue-tickets`);
+    expect(reissue.statusCode, reissue.body).toBe(200);
+    expect(reissue.json()).toEqual({ keyId: signer, signingKeyId: next, reissued: before });
+    expect((await keyOf()).find((k) => k.keyId === signer)!.liveTickets).toBe(0);
+
+    // The sale shows (and prints) the new code, which verifies with the new key alone; the refunded one kept its own.
+    const ring = PublicKeyring.fromEntries(
+      (await keyOf())
+        .filter((k) => k.keyId === next)
+        .map((k) => ({ keyId: k.keyId, publicKey: (k as unknown as { publicKey: string }).publicKey })),
+    );
+    const again = await env.app.inject({
+      method: 'GET',
+      url: `/api/v1/sales/${sales[0].id}`,
+      headers: env.as('admin'),
+    });
+    const ticket = again.json().tickets[0];
+    expect(ticket.keyId).toBe(next);
+    expect(ticket.qrText).not.toBe(sales[0].tickets[0].qrText);
+    expect(checkQrCredential(ticket.qrText, ring, ticket.validFrom + 60_000)).toMatchObject({ ok: true });
+    const refunded = await db
+      .selectFrom('tickets')
+      .select('key_id')
+      .where('id', '=', ids[2]!)
+      .executeTakeFirstOrThrow();
+    expect(refunded.key_id).toBe(signer);
+
+    // Nothing left the second time; the audit names every ticket re-issued.
+    expect((await call('POST', `/${signer}/reissue-tickets`)).json().reissued).toBe(0);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('after_json')
+      .where('action', '=', 'signing_key.reissue_tickets')
+      .where('entity_id', '=', String(signer))
+      .execute();
+    const audited = audit.flatMap((row) => JSON.parse(row.after_json!).ticketIds as number[]);
+    expect(audited).toEqual(expect.arrayContaining([ids[0], ids[1]]));
+    expect(audited).toHaveLength(before);
   });
 
   it('parallel rotations each get their own key id; exactly one key signs afterwards', async () => {

@@ -6,7 +6,7 @@
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-import { keyChangeSchema, keyParamsSchema, signingKeySchema } from './schemas.js';
+import { keyChangeSchema, keyParamsSchema, reissuedTicketsSchema, signingKeySchema } from './schemas.js';
 
 const errors = {
   400: errorResponseSchema,
@@ -72,6 +72,23 @@ export const signingKeysModule: AppModule = {
         await mqtt?.gateConfig.refresh();
         return key;
       },
+    );
+    app.post(
+      '/:keyId/reissue-tickets',
+      {
+        config: access,
+        schema: {
+          tags,
+          summary:
+            '重新签发：该密钥签发的有效票换用当前密钥的新凭证（旧打印件作废，可重打）/ Re-issue: the live tickets ' +
+            'this key signed get a credential of the current key (reprint them; the old printout is refused once ' +
+            'the key is retired)',
+          params: keyParamsSchema,
+          body: keyChangeSchema,
+          response: { 200: reissuedTicketsSchema, ...errors },
+        },
+      },
+      async (request) => service.reissueTickets(request.params.keyId, request.body, changeContextOf(request)),
     );
   },
 };

@@ -9,6 +9,13 @@ export const signingKeySchema = z
     active: z.boolean().describe('是否正在签发新票 / Signs new credentials'),
     retired: z.boolean().describe('已停用：闸机不再接受其签发的票 / Retired: gates refuse codes it signed'),
     retiredAt: z.number().int().nullable(),
+    liveTickets: z
+      .number()
+      .int()
+      .describe(
+        '其签发、仍有效的票数：停用后闸机将拒绝，可先重新签发 / Live tickets it signed: refused at the gates once the ' +
+          'key is retired, unless re-issued first',
+      ),
   })
   .meta({ id: 'SigningKey' });
 export type SigningKey = z.infer<typeof signingKeySchema>;
@@ -28,3 +35,12 @@ export const keyChangeSchema = z
   })
   .describe('密钥变更 / A key change');
 export type KeyChange = z.infer<typeof keyChangeSchema>;
+
+export const reissuedTicketsSchema = z
+  .object({
+    keyId: z.number().int().describe('原签名密钥 / The key that had signed them'),
+    signingKeyId: z.number().int().describe('新凭证的签名密钥 / The key that signed the new credentials'),
+    reissued: z.number().int().describe('重新签发的票数 / Tickets given a new credential'),
+  })
+  .meta({ id: 'ReissuedTickets' });
+export type ReissuedTickets = z.infer<typeof reissuedTicketsSchema>;

@@ -14,8 +14,9 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
+import type { TicketsService } from '../tickets/service.js';
 import { CACHE_MS, type SigningKeys } from './keys.js';
-import type { KeyChange, SigningKey } from './schemas.js';
+import type { KeyChange, ReissuedTickets, SigningKey } from './schemas.js';
 import { type SigningKeyDb, signingKeyTables } from './tables.js';
 
 const KEY: Localized = { 'zh-CN': '签名密钥', en: 'Signing key' };
@@ -42,7 +43,7 @@ function signerOf(rows: readonly KeyRow[]): KeyRow | undefined {
   return rows.filter((row) => row.status === 'active').at(-1);
 }
 
-function viewOf(row: KeyRow, signer: KeyRow | undefined): SigningKey {
+function viewOf(row: KeyRow, signer: KeyRow | undefined, liveTickets: number): SigningKey {
   return {
     keyId: row.key_id,
     publicKey: row.public_key,
@@ -50,8 +51,12 @@ function viewOf(row: KeyRow, signer: KeyRow | undefined): SigningKey {
     active: row === signer,
     retired: row.status === 'retired',
     retiredAt: row.retired_at,
+    liveTickets,
   };
 }
+
+/** Tickets re-signed per transaction: a key with many live tickets is worked through without one long lock. */
+const RESIGN_BATCH = 200;
 
 export class SigningKeysService {
   private readonly db: SigningKeyDb;
@@ -59,6 +64,7 @@ export class SigningKeysService {
   constructor(
     db: Connection,
     private readonly keys: SigningKeys,
+    private readonly tickets: TicketsService,
     private readonly now: () => number = Date.now,
   ) {
     this.db = signingKeyTables(db);
@@ -67,7 +73,47 @@ export class SigningKeysService {
   async list(): Promise<SigningKey[]> {
     const rows = await keyRows(this.db);
     const signer = signerOf(rows);
-    return rows.map((row) => viewOf(row, signer));
+    // A retired key's tickets are refused at the gates: those still live are what a re-issue would save.
+    const live = await Promise.all(rows.map((row) => this.tickets.countLiveSignedBy(row.key_id)));
+    return rows.map((row, i) => viewOf(row, signer, live[i]!));
+  }
+
+  /**
+   * Re-issues the live tickets that `keyId` signed with a credential of the current signing key, batch by batch,
+   * each batch audited: for a key being retired (or retired already, its tickets stranded). Refused for the key that
+   * signs (there is nothing newer to sign with; rotate first).
+   */
+  async reissueTickets(keyId: number, change: KeyChange, context: ChangeContext): Promise<ReissuedTickets> {
+    const rows = await keyRows(this.db);
+    if (!rows.some((row) => row.key_id === keyId))
+      throw new AppError('NOT_FOUND', { resource: KEY, id: keyId });
+    const signer = await this.keys.active();
+    if (signer.keyId === keyId) throw new AppError('SIGNING_KEY_IN_USE', { keyId });
+    let reissued = 0;
+    for (;;) {
+      const ids = await auditedTransaction(this.db, async (trx) => {
+        const done = await this.tickets.resignSignedBy(trx, keyId, signer, RESIGN_BATCH);
+        if (done.length > 0)
+          await recordAudit(
+            trx,
+            {
+              actor: context.actor,
+              ip: context.ip,
+              action: 'signing_key.reissue_tickets',
+              entity: 'signing_key',
+              entityId: String(keyId),
+              before: { signingKeyId: keyId },
+              after: { signingKeyId: signer.keyId, ticketIds: done, reason: change.reason },
+            },
+            this.now(),
+          );
+        return done;
+      });
+      reissued += ids.length;
+      // A short batch was the last; an empty one means what is left changed under us (refunded, replaced).
+      if (ids.length < RESIGN_BATCH) break;
+    }
+    return { keyId, signingKeyId: signer.keyId, reissued };
   }
 
   async rotate(change: KeyChange, context: ChangeContext): Promise<SigningKey> {
@@ -131,7 +177,12 @@ export class SigningKeysService {
           entity: 'signing_key',
           entityId: String(keyId),
           before: { status: 'active' },
-          after: { status: 'retired', retiredAt: now, reason: change.reason },
+          after: {
+            status: 'retired',
+            retiredAt: now,
+            reason: change.reason,
+            strandedTickets: await this.tickets.countLiveSignedBy(keyId, trx),
+          },
         },
         now,
       );

@@ -212,3 +212,44 @@ export async function liveTickets(db: Db, siteId: string, now: number): Promise<
     .orderBy('id')
     .execute();
 }
+
+/** Live (active, not yet expired) tickets that key `keyId` signed: what retiring the key would strand. */
+export async function countLiveSignedBy(db: Db, keyId: number, now: number): Promise<number> {
+  const row = await ticketTables(db)
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key_id', '=', keyId)
+    .where('status', '=', 'active')
+    .where('valid_to', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Up to `limit` live tickets signed by `keyId`, oldest id first. */
+export async function liveSignedBy(db: Db, keyId: number, now: number, limit: number): Promise<TicketRow[]> {
+  return ticketTables(db)
+    .selectFrom('tickets')
+    .select(TICKET_COLUMNS)
+    .where('key_id', '=', keyId)
+    .where('status', '=', 'active')
+    .where('valid_to', '>', now)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** A ticket's new credential, only while it is still active and signed by `fromKeyId` (a concurrent change wins). */
+export async function replaceCredential(
+  db: Db,
+  change: { id: number; fromKeyId: number; qrText: string; keyId: number },
+  now: number,
+): Promise<boolean> {
+  const result = await ticketTables(db)
+    .updateTable('tickets')
+    .set({ qr_text: change.qrText, key_id: change.keyId, updated_at: now })
+    .where('id', '=', change.id)
+    .where('key_id', '=', change.fromKeyId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

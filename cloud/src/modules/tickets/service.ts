@@ -79,6 +79,33 @@ export interface TicketChange {
   readonly validTo?: number;
 }
 
+/** A ticket's signed QR text. */
+function qrCredentialOf(
+  ticket: {
+    readonly id: number;
+    readonly typeId: number;
+    readonly validFrom: number;
+    readonly validTo: number;
+    readonly entriesTotal: number | null;
+    readonly flags: number;
+  },
+  signer: SigningKeyPair,
+): string {
+  // The QR's entries byte holds 1–255; larger counts are left to the whitelist record (0 = not limited by the code).
+  const entries = ticket.entriesTotal === null || ticket.entriesTotal > 255 ? 0 : ticket.entriesTotal;
+  return encodeQrCredential(
+    {
+      ticketId: ticket.id,
+      typeId: ticket.typeId,
+      validFrom: ticket.validFrom,
+      validTo: ticket.validTo,
+      entries,
+      flags: ticket.flags,
+    },
+    signer,
+  );
+}
+
 /** Random ids: not guessable from each other and no shared counter to contend on. */
 function drawTicketId(): number {
   return randomInt(1, MAX_TICKET_ID + 1);
@@ -103,15 +130,13 @@ export class TicketsService {
     const now = this.now();
     const rowOf = (ticket: TicketToIssue, id: number): Insertable<TicketsTable> => {
       const flags = ticket.flags | (ticket.holder ? QR_FLAGS.REAL_NAME : 0);
-      // The QR's entries byte holds 1–255; larger counts are left to the whitelist record (0 = not limited by the code).
-      const qrEntries = ticket.entriesTotal === null || ticket.entriesTotal > 255 ? 0 : ticket.entriesTotal;
-      const qrText = encodeQrCredential(
+      const qrText = qrCredentialOf(
         {
-          ticketId: id,
+          id,
           typeId: ticket.typeId,
           validFrom: ticket.validFrom,
           validTo: ticket.validTo,
-          entries: qrEntries,
+          entriesTotal: ticket.entriesTotal,
           flags,
         },
         signer,
@@ -220,6 +245,41 @@ export class TicketsService {
     );
     await this.appendFeed(trx, current.site_id, [{ ticketId, op, record: repo.recordOf(updated!) }], now);
     return updated!;
+  }
+
+  /** Live tickets that `keyId` signed (what retiring it strands). */
+  countLiveSignedBy(keyId: number, db: Db = this.db): Promise<number> {
+    return repo.countLiveSignedBy(db, keyId, this.now());
+  }
+
+  /**
+   * Gives up to `limit` live tickets signed by `keyId` a new QR credential signed by `signer`, inside the caller's
+   * transaction; returns the ids re-signed. The ticket, its barcode, card and whitelist record stay as they are (the
+   * gates' record does not name the key), so printing it again gives the new code, and the old printout is refused
+   * once its key is retired. A ticket changed meanwhile (refunded, replaced) is left alone.
+   */
+  async resignSignedBy(trx: Db, keyId: number, signer: SigningKeyPair, limit: number): Promise<number[]> {
+    const now = this.now();
+    const rows = await repo.liveSignedBy(trx, keyId, now, limit);
+    const done: number[] = [];
+    for (const row of rows) {
+      const qrText = qrCredentialOf(
+        {
+          id: row.id,
+          typeId: row.type_id,
+          validFrom: row.valid_from,
+          validTo: row.valid_to,
+          entriesTotal: row.entries_total,
+          flags: row.flags,
+        },
+        signer,
+      );
+      if (
+        await repo.replaceCredential(trx, { id: row.id, fromKeyId: keyId, qrText, keyId: signer.keyId }, now)
+      )
+        done.push(row.id);
+    }
+    return done;
   }
 
   /** A ticket of a site out of `scope` is not found. */

@@ -306,6 +306,7 @@ export const admin = defineMessages(
       occupancy_capacity_clear: '取消景区 {{target}} 的在园容量限制',
       signing_key_rotate: '轮换票据签名密钥，新密钥编号 {{target}}',
       signing_key_retire: '停用签名密钥 {{target}}（原因：{{reason}}）',
+      signing_key_reissue_tickets: '用当前密钥重新签发密钥 {{target}} 的有效门票（原因：{{reason}}）',
       ticket_type_create: '新建票种 {{target}}',
       ticket_type_update: '修改票种 {{target}}',
       ticket_type_activate: '启用票种 {{target}}',
@@ -350,6 +351,13 @@ export const admin = defineMessages(
       reasonHelp: '记入操作日志，最多 200 字',
       rotated: '已生成新的签名密钥 {{id}}',
       retiredOk: '已停用密钥 {{id}}',
+      liveTickets: '有效门票',
+      stranded: '此密钥签发的 {{count}} 张门票仍有效，停用后闸机将拒绝它们。请先「重新签发」。',
+      reissue: '重新签发',
+      reissueTitle: '重新签发密钥 {{id}} 的门票',
+      reissueHelp:
+        '此密钥签发的 {{count}} 张有效门票将换用当前签名密钥的新二维码。旧的打印件在密钥停用后作废，请为游客重新打印。',
+      reissued: '已重新签发 {{count}} 张门票',
       empty: '还没有签名密钥：售出第一张门票时会自动生成。',
     },
     venues: {
@@ -687,6 +695,8 @@ export const admin = defineMessages(
       occupancy_capacity_clear: 'Removed the in-park capacity limit of site {{target}}',
       signing_key_rotate: 'Rotated the ticket signing key; new key {{target}}',
       signing_key_retire: 'Retired signing key {{target}} (reason: {{reason}})',
+      signing_key_reissue_tickets:
+        'Re-issued the live tickets of signing key {{target}} with the current key (reason: {{reason}})',
       ticket_type_create: 'Created ticket type {{target}}',
       ticket_type_update: 'Changed ticket type {{target}}',
       ticket_type_activate: 'Activated ticket type {{target}}',
@@ -732,6 +742,14 @@ export const admin = defineMessages(
       reasonHelp: 'Recorded in the operation log; at most 200 characters',
       rotated: 'New signing key {{id}} created',
       retiredOk: 'Key {{id}} retired',
+      liveTickets: 'Live tickets',
+      stranded:
+        '{{count}} tickets this key signed are still valid; gates will refuse them once it is retired. Re-issue them first.',
+      reissue: 'Re-issue',
+      reissueTitle: 'Re-issue the tickets of key {{id}}',
+      reissueHelp:
+        'The {{count}} live tickets this key signed get a new QR code signed with the current key. Their old printouts stop working once the key is retired: print them again for the visitors.',
+      reissued: '{{count}} tickets re-issued',
       empty: 'No signing key yet: one is created when the first ticket is sold.',
     },
     venues: {

@@ -8,12 +8,12 @@ import { Alert, App, Button, Form, Input, Modal, Space, Table, Tag, Typography }
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
-import type { SigningKey } from '../../../api/types';
+import type { ReissuedTickets, SigningKey } from '../../../api/types';
 import { applyFieldErrors, ErrorAlert, QueryView } from '../../../components/feedback';
 import { formatDateTime } from '../../../format/time';
 import { useVenueZone } from '../shared/venue-zone';
 
-type Change = { kind: 'rotate' } | { kind: 'retire'; key: SigningKey };
+type Change = { kind: 'rotate' } | { kind: 'retire' | 'reissue'; key: SigningKey };
 
 export default function KeysPage() {
   const { t } = useTranslation('admin');
@@ -73,20 +73,33 @@ export default function KeysPage() {
                     <Tag color="blue">{t('keys.verifying')}</Tag>
                   ),
               },
+              { title: t('keys.liveTickets'), dataIndex: 'liveTickets', width: 110, align: 'right' },
               {
                 title: t('form.actions'),
-                width: 110,
-                render: (_, key) =>
-                  !key.active && !key.retired ? (
-                    <Button
-                      danger
-                      size="small"
-                      onClick={() => setChange({ kind: 'retire', key })}
-                      data-testid={`retire-${key.keyId}`}
-                    >
-                      {t('keys.retire')}
-                    </Button>
-                  ) : null,
+                width: 180,
+                render: (_, key) => (
+                  <Space size="small">
+                    {!key.active && key.liveTickets > 0 ? (
+                      <Button
+                        size="small"
+                        onClick={() => setChange({ kind: 'reissue', key })}
+                        data-testid={`reissue-${key.keyId}`}
+                      >
+                        {t('keys.reissue')}
+                      </Button>
+                    ) : null}
+                    {!key.active && !key.retired ? (
+                      <Button
+                        danger
+                        size="small"
+                        onClick={() => setChange({ kind: 'retire', key })}
+                        data-testid={`retire-${key.keyId}`}
+                      >
+                        {t('keys.retire')}
+                      </Button>
+                    ) : null}
+                  </Space>
+                ),
               },
             ]}
           />
@@ -103,25 +116,45 @@ function ChangeModal({ change, onClose }: { change: Change; onClose: () => void 
   const client = useQueryClient();
   const { message } = App.useApp();
   const apply = useMutation({
-    mutationFn: (reason: string) =>
-      change.kind === 'rotate'
-        ? api.post<SigningKey>('/credential-keys/rotate', { reason })
-        : api.post<SigningKey>(`/credential-keys/${change.key.keyId}/retire`, { reason }),
-    onSuccess: async (key) => {
-      void message.success(
-        t(change.kind === 'rotate' ? 'keys.rotated' : 'keys.retiredOk', { id: key.keyId }),
-      );
+    mutationFn: async (reason: string): Promise<string> => {
+      if (change.kind === 'rotate') {
+        const key = await api.post<SigningKey>('/credential-keys/rotate', { reason });
+        return t('keys.rotated', { id: key.keyId });
+      }
+      if (change.kind === 'retire') {
+        const key = await api.post<SigningKey>(`/credential-keys/${change.key.keyId}/retire`, { reason });
+        return t('keys.retiredOk', { id: key.keyId });
+      }
+      const done = await api.post<ReissuedTickets>(`/credential-keys/${change.key.keyId}/reissue-tickets`, {
+        reason,
+      });
+      return t('keys.reissued', { count: done.reissued });
+    },
+    onSuccess: async (text) => {
+      void message.success(text);
       await client.invalidateQueries({ queryKey: ['credential-keys'] });
       onClose();
     },
     onError: (error) => applyFieldErrors(form, error),
   });
   const retiring = change.kind === 'retire';
+  const title =
+    change.kind === 'rotate'
+      ? t('keys.rotateTitle')
+      : t(retiring ? 'keys.retireTitle' : 'keys.reissueTitle', { id: change.key.keyId });
+  const help =
+    change.kind === 'rotate'
+      ? t('keys.rotateHelp')
+      : retiring
+        ? change.key.liveTickets > 0
+          ? t('keys.stranded', { count: change.key.liveTickets })
+          : t('keys.retireWarning')
+        : t('keys.reissueHelp', { count: change.key.liveTickets });
   return (
     <Modal
       open
-      title={retiring ? t('keys.retireTitle', { id: change.key.keyId }) : t('keys.rotateTitle')}
-      okText={retiring ? t('keys.retire') : t('keys.rotate')}
+      title={title}
+      okText={t(`keys.${change.kind}`)}
       okButtonProps={{ danger: retiring }}
       onOk={() => form.submit()}
       confirmLoading={apply.isPending}
@@ -132,7 +165,7 @@ function ChangeModal({ change, onClose }: { change: Change; onClose: () => void 
         type={retiring ? 'error' : 'info'}
         icon={retiring ? <ExclamationCircleOutlined /> : undefined}
         showIcon
-        title={retiring ? t('keys.retireWarning') : t('keys.rotateHelp')}
+        title={help}
         style={{ marginBottom: 16 }}
       />
       <Form form={form} layout="vertical" onFinish={(values) => apply.mutate(values.reason.trim())}>
