@@ -62,19 +62,23 @@ describe.each(databaseBackends())('channel keys on $name', (backend) => {
 
   it('authenticates by X-Api-Key or Bearer; anything else is 401 API_KEY_INVALID, an operator session included', async () => {
     const { secret } = await env.createKey();
-    for (const headers of [{ 'x-api-key': secret }, { authorization: `Bearer ${secret}` }]) {
+    for (const headers of [{ 'x-api-key': secret }, { authorization: `Bearer ${secret}` }] as Record<
+      string,
+      string
+    >[]) {
       const answer = await availability(headers);
       expect(answer.statusCode, answer.body).toBe(200);
       expect(answer.json()).toMatchObject({ siteId: 'park', date: date(), remaining: 500, slots: [] });
     }
     const wrongSecret = `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { 'x-api-key': wrongSecret },
       { 'x-api-key': 'ck_00000000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
       { 'x-api-key': 'not a key' },
       env.as('admin'),
-    ]) {
+    ];
+    for (const headers of refused) {
       const answer = await availability(headers);
       expect(answer.statusCode).toBe(401);
       expect(answer.json().error.code).toBe('API_KEY_INVALID');
