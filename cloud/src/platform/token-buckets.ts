@@ -14,6 +14,9 @@ export type BucketVerdict = { readonly ok: true } | { readonly ok: false; readon
 interface Bucket {
   tokens: number;
   at: number;
+  /** The rate and size it was last taken from with. */
+  perMs: number;
+  burst: number;
 }
 
 /** Keys tracked before those whose bucket has filled up again are forgotten. */
@@ -28,11 +31,13 @@ export class TokenBuckets {
   take(key: string, ratePerMinute: number, burst: number = ratePerMinute): BucketVerdict {
     const now = this.now();
     const perMs = ratePerMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now };
+    const bucket = this.buckets.get(key) ?? { tokens: burst, at: now, perMs, burst };
     bucket.tokens = Math.min(burst, bucket.tokens + Math.max(0, now - bucket.at) * perMs);
     bucket.at = now;
+    bucket.perMs = perMs;
+    bucket.burst = burst;
     if (!this.buckets.has(key)) {
-      if (this.buckets.size >= MAX_TRACKED) this.sweep(now, perMs);
+      if (this.buckets.size >= MAX_TRACKED) this.sweep(now);
       this.buckets.set(key, bucket);
     }
     if (bucket.tokens >= 1) {

@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Webhooks to partners (渠道回调): endpoints (a URL and an encrypted signing secret per channel key), the outbox of
+ * Webhooks to partners (渠道回调): endpoints (a URL and an encrypted signing secret for one channel key, or for every
+ * key of an agency), the outbox of
  * events (written in the transaction of the change they report, so an event exists exactly when its cause
  * committed; its id is what the partner deduplicates on), one delivery per event and endpoint (fanned out in that
  * same transaction) and every attempt of a delivery, which is the delivery log.
@@ -10,15 +11,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('webhook_endpoints')
     .addColumn('id', 'text', (col) => col.primaryKey())
-    .addColumn('key_id', 'text', (col) => col.notNull().references('channel_keys.id'))
+    .addColumn('key_id', 'text', (col) => col.references('channel_keys.id'))
+    .addColumn('agency_id', 'text')
     .addColumn('url', 'text', (col) => col.notNull())
     .addColumn('secret_enc', 'text', (col) => col.notNull())
     .addColumn('events_json', 'text', (col) => col.notNull())
     .addColumn('status', 'text', (col) => col.notNull().check(sql`status in ('active', 'disabled')`))
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addColumn('updated_at', 'bigint', (col) => col.notNull())
+    .addCheckConstraint('webhook_endpoints_owner', sql`(key_id is null) <> (agency_id is null)`)
     .execute();
   await db.schema.createIndex('webhook_endpoints_key').on('webhook_endpoints').column('key_id').execute();
+  await db.schema
+    .createIndex('webhook_endpoints_agency')
+    .on('webhook_endpoints')
+    .column('agency_id')
+    .execute();
   await db.schema
     .createTable('webhook_events')
     .addColumn('id', 'text', (col) => col.primaryKey())

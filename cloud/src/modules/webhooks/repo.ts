@@ -11,6 +11,7 @@ export function endpointView(row: WebhookEndpointsTable): WebhookEndpointView {
   return {
     id: row.id,
     keyId: row.key_id,
+    agencyId: row.agency_id,
     url: row.url,
     events: JSON.parse(row.events_json) as WebhookEventType[],
     status: row.status,
@@ -23,10 +24,34 @@ export function endpointRow(db: WebhookDb, id: string): Promise<WebhookEndpoints
   return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listEndpoints(db: WebhookDb, keyId?: string): Promise<WebhookEndpointView[]> {
+export async function listEndpoints(
+  db: WebhookDb,
+  filter: { keyId?: string; agencyId?: string } = {},
+): Promise<WebhookEndpointView[]> {
   let query = db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').orderBy('id');
-  if (keyId !== undefined) query = query.where('key_id', '=', keyId);
+  if (filter.keyId !== undefined) query = query.where('key_id', '=', filter.keyId);
+  if (filter.agencyId !== undefined) query = query.where('agency_id', '=', filter.agencyId);
   return (await query.execute()).map(endpointView);
+}
+
+/** The active endpoints that receive an event of `keyId`: the key's own and its agency's. */
+export async function endpointsFor(
+  db: WebhookDb,
+  keyId: string,
+  agencyId: string | null,
+): Promise<WebhookEndpointView[]> {
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where((eb) =>
+      agencyId === null
+        ? eb('key_id', '=', keyId)
+        : eb.or([eb('key_id', '=', keyId), eb('agency_id', '=', agencyId)]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map(endpointView);
 }
 
 export function deliveryRow(db: WebhookDb, id: string): Promise<WebhookDeliveriesTable | undefined> {
@@ -112,6 +137,8 @@ export interface DueDelivery {
   readonly payload_json: string;
   readonly event_created_at: number;
   readonly endpoint_id: string;
+  /** The endpoint's key (null for an agency's endpoint): its deliveries stop when that key is revoked. */
+  readonly endpoint_key_id: string | null;
   readonly url: string;
   readonly secret_enc: string;
 }
@@ -132,6 +159,7 @@ export function dueDeliveries(db: WebhookDb, now: number, limit: number): Promis
       'e.payload_json',
       'e.created_at as event_created_at',
       'p.id as endpoint_id',
+      'p.key_id as endpoint_key_id',
       'p.url',
       'p.secret_enc',
     ])

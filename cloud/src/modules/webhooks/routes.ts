@@ -44,7 +44,7 @@ export const webhooksModule: AppModule = {
           response: { 200: webhookEndpointSchema.array(), ...errors },
         },
       },
-      async (request) => webhooks.listEndpoints(request.query.keyId),
+      async (request) => webhooks.listEndpoints(request.query),
     );
     app.post(
       '/endpoints',

@@ -8,7 +8,10 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** What another module hands `WebhooksService.enqueue` inside its own transaction. */
 export interface WebhookEventInput {
   readonly type: WebhookEventType;
-  /** The channel key the event concerns: its active endpoints subscribed to `type` receive it. */
+  /**
+   * The channel key the event concerns: the active endpoints of that key, and of its agency for an agency's key,
+   * subscribed to `type` receive it.
+   */
   readonly keyId: string;
   /** Plain JSON: what the partner reads as `data`. */
   readonly data: unknown;
@@ -19,7 +22,11 @@ export interface WebhookEventInput {
 export const webhookEndpointSchema = z
   .object({
     id: z.string(),
-    keyId: z.string(),
+    keyId: z.string().nullable().describe('接收此密钥的事件 / Receives this key’s events'),
+    agencyId: z
+      .string()
+      .nullable()
+      .describe('接收此旅行社所有密钥的事件 / Receives the events of every key of this agency'),
     url: z.string(),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
     status: z.enum(['active', 'disabled']),
@@ -37,18 +44,37 @@ export const createdWebhookEndpointSchema = z
   .meta({ id: 'CreatedWebhookEndpoint' });
 export type CreatedWebhookEndpoint = z.infer<typeof createdWebhookEndpointSchema>;
 
-export const createWebhookEndpointSchema = z.strictObject({
-  keyId: z.string().min(1).max(64).describe('接收哪个 API 密钥的事件 / Whose events it receives'),
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(2_000)
-    .describe('合作方接收地址（http 或 https）/ The partner’s receiving URL, http or https'),
-  events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
-});
+export const createWebhookEndpointSchema = z
+  .strictObject({
+    keyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('接收此 API 密钥的事件 / Receive the events of this API key'),
+    agencyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('或：接收此旅行社所有密钥的事件 / Or: the events of every key of this agency'),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2_000)
+      .describe('合作方接收地址（http 或 https）/ The partner’s receiving URL, http or https'),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
+  })
+  .refine((body) => (body.keyId === undefined) !== (body.agencyId === undefined), {
+    message: 'give either keyId or agencyId',
+    path: ['keyId'],
+  });
 export type CreateWebhookEndpoint = z.infer<typeof createWebhookEndpointSchema>;
 
 export const endpointParamsSchema = z.object({ endpointId: z.string().min(1).max(64) });
-export const endpointListQuerySchema = z.object({ keyId: z.string().min(1).max(64).optional() });
+export const endpointListQuerySchema = z.object({
+  keyId: z.string().min(1).max(64).optional(),
+  agencyId: z.string().min(1).max(64).optional(),
+});
 
 export const webhookAttemptSchema = z.object({
   attempt: z.number().int(),

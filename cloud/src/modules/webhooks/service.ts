@@ -4,7 +4,8 @@
  * per subscribed endpoint commit with the change or not at all (a transactional outbox), so a partner never hears
  * of something that did not happen and always hears of what did. The worker (worker.ts) sends them.
  *
- * Endpoints belong to a channel key; the signing secret is shown once and stored encrypted under the credential
+ * Endpoints belong to a channel key, or to an agency (then they receive the events of every key of the agency);
+ * the signing secret is shown once and stored encrypted under the credential
  * secret (it must be read back to sign, so it cannot be hashed). Creating and disabling endpoints and a manual
  * redelivery are audited; attempts are not (they are the delivery log).
  */
@@ -14,9 +15,9 @@ import { auditedTransaction, recordAudit } from '../../platform/audit/record.js'
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
-import { channelKeyActive } from '../channel-keys/reads.js';
+import { channelKeyActive, channelKeyAgency } from '../channel-keys/reads.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
-import { deliveryPage, deliveryRow, endpointRow, endpointView, listEndpoints } from './repo.js';
+import { deliveryPage, deliveryRow, endpointRow, endpointsFor, endpointView, listEndpoints } from './repo.js';
 import type {
   CreatedWebhookEndpoint,
   CreateWebhookEndpoint,
@@ -65,8 +66,9 @@ export class WebhooksService {
         created_at: now,
       })
       .execute();
-    const endpoints = (await listEndpoints(db, event.keyId)).filter(
-      (endpoint) => endpoint.status === 'active' && endpoint.events.includes(event.type),
+    const agencyId = (await channelKeyAgency(trx, event.keyId)) ?? null;
+    const endpoints = (await endpointsFor(db, event.keyId, agencyId)).filter((endpoint) =>
+      endpoint.events.includes(event.type),
     );
     if (endpoints.length > 0)
       await db
@@ -88,8 +90,8 @@ export class WebhooksService {
     return id;
   }
 
-  listEndpoints(keyId?: string): Promise<WebhookEndpointView[]> {
-    return listEndpoints(this.db, keyId);
+  listEndpoints(filter: { keyId?: string; agencyId?: string } = {}): Promise<WebhookEndpointView[]> {
+    return listEndpoints(this.db, filter);
   }
 
   async createEndpoint(
@@ -100,12 +102,14 @@ export class WebhooksService {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const secretEnc = this.secrets().encrypt(Buffer.from(secret, 'utf8'), secretContext(id));
     const endpoint = await auditedTransaction(this.db, async (trx) => {
-      if (!(await channelKeyActive(trx, input.keyId)))
+      // An agency's endpoint may come before its keys (the agencies module owns agencies; any id is taken).
+      if (input.keyId !== undefined && !(await channelKeyActive(trx, input.keyId)))
         throw new AppError('NOT_FOUND', { resource: KEY, id: input.keyId });
       const now = this.now();
       const row = {
         id,
-        key_id: input.keyId,
+        key_id: input.keyId ?? null,
+        agency_id: input.agencyId ?? null,
         url: input.url,
         secret_enc: secretEnc,
         events_json: JSON.stringify([...new Set(input.events)].sort()),

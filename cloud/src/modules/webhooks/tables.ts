@@ -13,8 +13,10 @@ export type WebhookDb = ReturnType<typeof webhookTables>;
 
 export interface WebhookEndpointsTable {
   id: string;
-  /** The channel key whose events this endpoint receives. */
-  key_id: string;
+  /** The channel key whose events this endpoint receives; null for an agency's endpoint. */
+  key_id: string | null;
+  /** The agency whose keys' events this endpoint receives (every key of it); null for a key's endpoint. */
+  agency_id: string | null;
   url: string;
   /** The signing secret, AES-256-GCM under the credential secret (signing-keys/secrets.ts), AAD `webhook:<id>`. */
   secret_enc: string;

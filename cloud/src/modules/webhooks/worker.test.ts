@@ -226,6 +226,36 @@ describe.each(databaseBackends())('webhooks on $name', (backend) => {
     expect(revokedReceiver.requests).toEqual([]);
   }, 30_000);
 
+  it('an agency’s endpoint receives the events of each of its keys', async () => {
+    const receiver = await startReceiver(() => 'ok');
+    receivers.push(receiver);
+    const created = await admin('POST', '/endpoints', {
+      agencyId: 'AG-WEBHOOK',
+      url: receiver.url,
+      events: ['booking.cancelled'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().endpoint).toMatchObject({ keyId: null, agencyId: 'AG-WEBHOOK' });
+    receiver.secret = created.json().secret;
+    const first = await env.createKey({ channel: 'agency', agencyId: 'AG-WEBHOOK' });
+    const second = await env.createKey({ channel: 'agency', agencyId: 'AG-WEBHOOK' });
+    const other = await env.createKey({ channel: 'agency', agencyId: 'AG-OTHER' });
+    const ids = [await enqueue(first.id), await enqueue(second.id)];
+    await enqueue(other.id);
+    worker.start();
+    await eventually(() => (receiver.taken.size === 2 ? true : undefined), 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect([...receiver.taken.keys()].sort()).toEqual(ids.sort());
+    expect(receiver.requests.every((r) => r.signed)).toBe(true);
+    const both = await admin('POST', '/endpoints', {
+      keyId: first.id,
+      agencyId: 'AG-WEBHOOK',
+      url: receiver.url,
+      events: ['booking.cancelled'],
+    });
+    expect(both.statusCode).toBe(400);
+  }, 30_000);
+
   it('manages endpoints: secret shown once and stored encrypted, only for an active key, disabling audited', async () => {
     const receiver = await startReceiver(() => 'ok');
     receivers.push(receiver);

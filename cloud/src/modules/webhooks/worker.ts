@@ -9,8 +9,9 @@
  *   for a manual redelivery.
  *
  * Every attempt carries the same event id (`Webhook-Id`), so a partner that got an event whose answer we never saw
- * (our timeout) deduplicates the retry: from the partner's side each event arrives once. Deliveries to the endpoints
- * of a revoked key are not sent: they are put off without an attempt (a revoked key is never reactivated).
+ * (our timeout) deduplicates the retry: from the partner's side each event arrives once. Deliveries to the endpoint
+ * of a revoked key are not sent: they are put off without an attempt (a revoked key is never reactivated). An
+ * agency's endpoint keeps receiving the events of its other keys, and of orders made before a key was revoked.
  */
 import type { Logger } from 'pino';
 import type { Connection } from '../../db/scoped.js';
@@ -96,7 +97,11 @@ export class WebhookWorker {
   }
 
   private async attempt(delivery: DueDelivery): Promise<void> {
-    if (!(await channelKeyActive(this.connection, delivery.key_id))) return this.park(delivery);
+    if (
+      delivery.endpoint_key_id !== null &&
+      !(await channelKeyActive(this.connection, delivery.endpoint_key_id))
+    )
+      return this.park(delivery);
     const body = JSON.stringify({
       id: delivery.event_id,
       type: delivery.type,
