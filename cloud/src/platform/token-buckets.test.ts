@@ -28,5 +28,6 @@ describe('token buckets by key', () => {
     // Every other bucket refilled within 10 ms (1,000 a second); 'busy' (one a minute) did not and is kept.
     buckets.take('new', 60_000, 1);
     expect(buckets.take('busy', 1, 1).ok).toBe(false);
+    expect(buckets.tracked).toBe(2);
   });
 });

@@ -27,6 +27,11 @@ export class TokenBuckets {
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** How many keys have a bucket (for tests and metrics). */
+  get tracked(): number {
+    return this.buckets.size;
+  }
+
   /** Takes one token from `key`'s bucket, whose rate and size are given with each call (a key's limit may change). */
   take(key: string, ratePerMinute: number, burst: number = ratePerMinute): BucketVerdict {
     const now = this.now();
@@ -48,9 +53,8 @@ export class TokenBuckets {
   }
 
   /** Forgets buckets idle long enough to be full again (they would start full anyway). */
-  private sweep(now: number, perMs: number): void {
+  private sweep(now: number): void {
     for (const [key, bucket] of this.buckets)
-      if (bucket.tokens + (now - bucket.at) * perMs >= 1 && now - bucket.at > 60_000)
-        this.buckets.delete(key);
+      if (bucket.tokens + (now - bucket.at) * bucket.perMs >= bucket.burst) this.buckets.delete(key);
   }
 }

@@ -122,7 +122,10 @@ export function declaredRoutes(app: object): readonly DeclaredRoute[] {
   return declarations.get(app) ?? [];
 }
 
-/** Installs cookies, the rate limiter, `request.operator`, the start-up declaration check and the per-request gate. */
+/**
+ * Installs cookies, the rate limiter, `request.operator` and `request.partner`, the start-up declaration check and the
+ * per-request gate; `partners` authenticates channel API keys (without it every channel route answers 401).
+ */
 export async function installAuth<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
   { auth, partners, now = Date.now }: { auth: AuthService; partners?: PartnerKeys; now?: () => number },
