@@ -14,7 +14,7 @@ import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
-import { WebhookWorker } from './modules/webhooks/worker.js';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { CONSOLE_DIST } from './platform/console-pages.js';
@@ -123,7 +123,10 @@ async function main(): Promise<void> {
     new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
   anchors?.start();
   // Partners' webhooks go out from every instance; each delivery is leased, so none is sent twice at once.
-  const webhookWorker = new WebhookWorker(database.db, container.services.webhooks, logger);
+  const webhookWorker = new WebhookWorker(database.db, container.services.webhooks, logger, {
+    ...DEFAULT_WEBHOOK_SETTINGS,
+    ...config.webhooks,
+  });
   webhookWorker.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
