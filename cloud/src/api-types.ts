@@ -83,6 +83,15 @@ export type {
   CreateSlots,
   Slot as CapacitySlot,
 } from './modules/capacity/schemas.js';
+export type { ChannelAvailability } from './modules/channel/schemas.js';
+// Channel API (partners): their API keys and webhooks, as the management routes answer.
+export type {
+  ChannelKeyView as ChannelKey,
+  CreateChannelKey,
+  IssuedChannelKey,
+  RevokeChannelKey,
+  RotateChannelKey,
+} from './modules/channel-keys/schemas.js';
 export type { ImportRejection as StockImportRejection } from './modules/stock/intake.js';
 export type {
   Batch as StockBatch,
@@ -114,3 +123,11 @@ export type {
   Validity,
 } from './modules/ticket-types/schemas.js';
 export type { AgeRule } from './modules/venues/age-policy.js';
+export type {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpoint,
+  WebhookDeliveryPage,
+  WebhookDeliveryView as WebhookDelivery,
+  WebhookEndpointView as WebhookEndpoint,
+  WebhookEventType,
+} from './modules/webhooks/schemas.js';

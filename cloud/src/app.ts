@@ -14,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import packageJson from '../package.json' with { type: 'json' };
 import type { Container } from './container.js';
+import { CHANNEL_TAG, CHANNEL_TAG_DESCRIPTION } from './modules/channel/octo.js';
 import { modules } from './modules/index.js';
 import { installAuth, OPENAPI_SECURITY_SCHEMES } from './platform/auth/enforce.js';
 import { type ConsolePages, installConsole } from './platform/console-pages.js';
@@ -39,7 +40,7 @@ export async function buildApp({ config, logger, services, mqtt }: Container, op
   installErrorHandling(app, () => consolePages?.fallback);
   installBodyPolicy(app);
   // Before any route: every route after this must declare its access, and each request is checked against it.
-  await installAuth(app, { auth: services.auth });
+  await installAuth(app, { auth: services.auth, partners: services.channelKeys });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -49,6 +50,7 @@ export async function buildApp({ config, logger, services, mqtt }: Container, op
         version: packageJson.version,
       },
       components: { securitySchemes: OPENAPI_SECURITY_SCHEMES },
+      tags: [{ name: CHANNEL_TAG, description: CHANNEL_TAG_DESCRIPTION }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       cash: { maxChangeFen: 100_000 },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
+      webhooks: { timeoutMs: 10_000, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 12 },
       auth: {
         initialAdmin: undefined,
         maxFailedLogins: 5,
@@ -49,6 +50,21 @@ describe('loadConfig', () => {
         secureCookie: false,
       },
     });
+  });
+
+  it('takes the webhooks’ timeout, back-off and attempts from WEBHOOK_*', () => {
+    expect(
+      loadConfig(
+        {
+          WEBHOOK_TIMEOUT_SECONDS: '5',
+          WEBHOOK_RETRY_SECONDS: '10',
+          WEBHOOK_RETRY_MAX_MINUTES: '30',
+          WEBHOOK_MAX_ATTEMPTS: '3',
+        },
+        base,
+      ).webhooks,
+    ).toEqual({ timeoutMs: 5_000, baseDelayMs: 10_000, maxDelayMs: 1_800_000, maxAttempts: 3 });
+    expect(configError({ WEBHOOK_MAX_ATTEMPTS: '0' }).issues[0]!.path).toEqual(['WEBHOOK_MAX_ATTEMPTS']);
   });
 
   it('caps the change a cashier may hand back at CASH_MAX_CHANGE_FEN, in whole fen', () => {

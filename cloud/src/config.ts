@@ -49,6 +49,13 @@ export interface Config {
   readonly cash: { readonly maxChangeFen: number };
   /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
   readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
+  /** Partners' webhooks (modules/webhooks/worker.ts): one request's timeout, the back-off and when to give up. */
+  readonly webhooks: {
+    readonly timeoutMs: number;
+    readonly baseDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly maxAttempts: number;
+  };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -180,6 +187,10 @@ const envSchema = z.object({
   CASH_MAX_CHANGE_FEN: z.coerce.number().int().min(0).max(100_000_000).default(100_000),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  WEBHOOK_RETRY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  WEBHOOK_RETRY_MAX_MINUTES: z.coerce.number().int().min(1).max(1_440).default(60),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
 });
 type Env = z.output<typeof envSchema>;
 
@@ -292,6 +303,12 @@ export function loadConfig(
             file: dataFile(values.AUDIT_ANCHOR_FILE, 'audit-anchors.jsonl'),
             intervalMs: values.AUDIT_ANCHOR_MINUTES * 60_000,
           },
+    webhooks: {
+      timeoutMs: values.WEBHOOK_TIMEOUT_SECONDS * 1_000,
+      baseDelayMs: values.WEBHOOK_RETRY_SECONDS * 1_000,
+      maxDelayMs: values.WEBHOOK_RETRY_MAX_MINUTES * 60_000,
+      maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+    },
   };
 }
 

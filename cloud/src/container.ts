@@ -14,6 +14,7 @@ import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
 import { AuditService } from './modules/audit/service.js';
 import { CapacityService } from './modules/capacity/service.js';
+import { ChannelKeysService } from './modules/channel-keys/service.js';
 import { CommLogRepo } from './modules/comm-log/repo.js';
 import { CommLogService } from './modules/comm-log/service.js';
 import type { CommandDispatcher } from './modules/commands/dispatcher.js';
@@ -43,6 +44,7 @@ import { TicketTypesService } from './modules/ticket-types/service.js';
 import { ticketPassageHook } from './modules/tickets/passage-hook.js';
 import { TicketsService } from './modules/tickets/service.js';
 import { VenuesService } from './modules/venues/service.js';
+import { WebhooksService } from './modules/webhooks/service.js';
 import { WhitelistService } from './modules/whitelist-sync/service.js';
 import { AuthService } from './platform/auth/service.js';
 
@@ -177,5 +179,7 @@ function buildServices(options: BuildOptions): CloudServices {
     gateValidation: new ValidationService(db, ticketTypes, now),
     commands: new CommandsService(db, options.lateDispatcher),
     whitelist: new WhitelistService(db, venues),
+    channelKeys: new ChannelKeysService(db, now),
+    webhooks: new WebhooksService(db, secrets, now),
   };
 }

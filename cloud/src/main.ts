@@ -14,6 +14,7 @@ import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
+import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { CONSOLE_DIST } from './platform/console-pages.js';
@@ -121,6 +122,12 @@ async function main(): Promise<void> {
     config.auditAnchor &&
     new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
   anchors?.start();
+  // Partners' webhooks go out from every instance; each delivery is leased, so none is sent twice at once.
+  const webhookWorker = new WebhookWorker(database.db, container.services.webhooks, logger, {
+    ...DEFAULT_WEBHOOK_SETTINGS,
+    ...config.webhooks,
+  });
+  webhookWorker.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -131,6 +138,7 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await webhookWorker.stop();
     await container.close();
     await anchors?.stop();
     await database.close();

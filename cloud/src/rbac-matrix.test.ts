@@ -4,7 +4,9 @@
  * validation — the body sent is invalid, so reaching validation would give 400 — and must change nothing; allowed
  * calls must get past the gate (they may still fail validation or find nothing: 400/404). New modules' routes
  * join the matrix by being registered. An operator who must change their password (even an administrator) gets
- * 403 PASSWORD_CHANGE_REQUIRED everywhere but the three sign-in routes that let them do it.
+ * 403 PASSWORD_CHANGE_REQUIRED everywhere but the three sign-in routes that let them do it. The partners' routes
+ * (access `channel`) take an API key, never a session: every operator, whatever their roles, gets 401
+ * API_KEY_INVALID there (modules/channel-keys/routes.test.ts checks the keys themselves).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from './db/testing.js';
@@ -18,6 +20,7 @@ import {
 import { type RouteAccess, SEED_ROLES, type SeedRole } from './platform/permissions.js';
 
 function allows(role: SeedRole, access: RouteAccess): boolean {
+  if (access === 'channel') return false;
   if (access === 'public' || access === 'authenticated') return true;
   return (SEED_ROLES[role].permissions as readonly string[]).includes(access);
 }
@@ -102,7 +105,10 @@ describe.each(databaseBackends())('RBAC matrix on $name', (backend) => {
       for (const role of SEED_ROLE_CODES) {
         const { status, code } = await call(route, await authorizationFor(route, role));
         const label = `${route.method} ${route.url} as ${role} (${route.access})`;
-        if (allows(role, route.access)) {
+        if (route.access === 'channel') {
+          if (status !== 401 || code !== 'API_KEY_INVALID')
+            mismatches.push(`${label} → ${status} ${code ?? ''}, expected 401 API_KEY_INVALID`);
+        } else if (allows(role, route.access)) {
           if (code && GATE_CODES.has(code)) mismatches.push(`${label} → ${code}, expected to be let through`);
           if (status === 500) mismatches.push(`${label} → 500 on dummy input, expected a 4xx`);
         } else if (status !== 403 || code !== 'FORBIDDEN') {
@@ -143,7 +149,7 @@ describe.each(databaseBackends())('RBAC matrix on $name', (backend) => {
     const auditBefore = await countAudit();
     const mismatches: string[] = [];
     for (const route of routes) {
-      if (route.access === 'public') continue;
+      if (route.access === 'public' || route.access === 'channel') continue;
       const loggingOut = route.url.endsWith('/logout');
       const { status, code } = await call(route, loggingOut ? await signIn() : session);
       const label = `${route.method} ${route.url}`;

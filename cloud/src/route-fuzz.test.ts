@@ -61,6 +61,7 @@ const LOGIN_PASSWORD = 'fuzz-login-password-1';
 interface RouteInfo {
   readonly method: string;
   readonly url: string;
+  readonly access: DeclaredRoute['access'];
   readonly key: string;
   readonly pathParams: readonly string[];
   readonly query: JsonSchema | undefined;
@@ -100,6 +101,8 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   let routes: RouteInfo[];
   let fixtures: Fixtures;
   let selfAuthorization: string;
+  /** The partners' routes (access `channel`) take this API key instead of a session. */
+  let channelAuthorization: string;
   let messaging: { app: App; mqtt: CloudMqtt } | undefined;
   const ids: Record<string, string | number> = {};
   let supplementTicketId: number;
@@ -259,6 +262,19 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
+    const channelKey = (name: string) =>
+      api('POST', '/api/v1/channel-keys', { name, channel: 'ota', siteIds: ['park'], ratePerMinute: 60_000 });
+    const partner = await channelKey('fz partner');
+    channelAuthorization = `Bearer ${partner.secret}`;
+    ids.partnerKeyId = partner.key.id;
+    // The key the management routes' valid examples rotate and revoke: not the one the partners' routes use.
+    ids.keyId = (await channelKey('fz spare')).key.id;
+    const endpoint = await api('POST', '/api/v1/webhooks/endpoints', {
+      keyId: ids.keyId,
+      url: 'http://127.0.0.1:9/hooks',
+      events: ['booking.redeemed'],
+    });
+    ids.endpointId = endpoint.endpoint.id;
   }
 
   /** Path values where the generic fixtures (by parameter name) would not do. */
@@ -284,6 +300,12 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     const table: Record<string, unknown> = {
       'POST /api/v1/auth/login': { username: 'fz_login', password: LOGIN_PASSWORD },
       'POST /api/v1/auth/password': { currentPassword: SELF_PASSWORD, newPassword: SELF_PASSWORD },
+      'POST /api/v1/channel-keys': { name: 'FZ', channel: 'ota', siteIds: ['park'] },
+      'POST /api/v1/webhooks/endpoints': {
+        keyId: ids.partnerKeyId,
+        url: 'http://127.0.0.1:9/hooks',
+        events: ['booking.cancelled'],
+      },
       'PUT /api/v1/auth/second-approval': { thresholdFen: 100_000_000 },
       'POST /api/v1/operators': {
         username: 'fz_new',
@@ -343,7 +365,13 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
           Number(NEEDS_MESSAGING.has(`${a.method} ${a.url}`)) -
           Number(NEEDS_MESSAGING.has(`${b.method} ${b.url}`)),
       )
-      .map((r) => ({ method: r.method, url: r.url, key: `${r.method} ${r.url}`, ...inputsOf(r) }));
+      .map((r) => ({
+        method: r.method,
+        url: r.url,
+        access: r.access,
+        key: `${r.method} ${r.url}`,
+        ...inputsOf(r),
+      }));
   }
 
   function validPath(route: RouteInfo): Record<string, string> {
@@ -483,6 +511,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     // Ending or re-keying one's own session would sign the admin out for the rest of the run.
     if (route.url === '/api/v1/auth/logout') return login('fz_self', SELF_PASSWORD);
     if (route.url === '/api/v1/auth/password') return selfAuthorization;
+    if (route.access === 'channel') return channelAuthorization;
     return env.as('admin').authorization;
   }
 

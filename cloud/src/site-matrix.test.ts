@@ -69,6 +69,7 @@ interface Answer {
 /** The module a route belongs to, by its first path segment after /api/v1 (sites' sub-resources are venues'). */
 function moduleOf(url: string): string {
   const segment = url.replace(/^\/api\/v1\//, '').split('/')[0] ?? '';
+  if (url.startsWith('/api/channel/')) return 'channel';
   if (url.endsWith('/whitelist/lag')) return 'whitelist';
   if (url.includes('/credentials') || url.endsWith('/gates/broker')) return 'gate-access';
   if (/\/gates\/:gateId\/(config|settings)$/.test(url)) return 'gate-config';
@@ -85,6 +86,9 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
   let counter: WriteCounter;
   let routes: RouteInfo[];
   let limited: string;
+  /** The partners' routes take keys: one for both sites (the administrator's part), one limited to alpha. */
+  let bothSitesKey: string;
+  let alphaKey: string;
   let port: number;
   const ids: Record<string, string | number> = {};
   /** What only bravo's data contains: a limited operator's answer naming one of these has leaked. */
@@ -232,6 +236,18 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     });
     expect(login.json().operator.siteIds).toEqual(['alpha']);
     limited = `Bearer ${login.json().token}`;
+    const key = async (siteIds: string[]) =>
+      `Bearer ${(await api('POST', '/api/v1/channel-keys', { name: 'OTA', channel: 'ota', siteIds, ratePerMinute: 60_000 })).secret}`;
+    bothSitesKey = await key(['alpha', 'bravo']);
+    alphaKey = await key(['alpha']);
+    // A key's first use records when it was last used (then at most once a minute): bookkeeping done here, so the
+    // matrix's write count sees only what the routes themselves write.
+    for (const authorization of [bothSitesKey, alphaKey])
+      await env.app.inject({
+        method: 'GET',
+        url: `/api/channel/v1/availability?siteId=alpha&date=${dateIn(1)}`,
+        headers: { authorization },
+      });
     // Stubs of bravo in the limited operator's own hands (handed out before they were limited, say): their own
     // balance still shows only alpha's.
     await api('POST', '/api/v1/stock/issue', {
@@ -527,18 +543,19 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
   async function check(route: RouteInfo): Promise<string[]> {
     const problems: string[] = [];
     const label = route.key;
+    const [unlimited, limitedOne] = authorizationsFor(route);
     if (route.allSites) {
-      const answer = await call(route, urlFor(route, true), limited);
+      const answer = await call(route, urlFor(route, true), limitedOne);
       if (answer.status !== 403 || answer.code !== 'SITE_FORBIDDEN')
         problems.push(`${label} → ${answer.status} ${answer.code ?? ''}, expected 403 SITE_FORBIDDEN`);
     } else if (route.method === 'GET') {
       for (const filtered of route.pathParams.length ? [true] : [false, true]) {
         const url = urlFor(route, filtered);
-        const admin = await call(route, url, env.as('admin').authorization);
+        const admin = await call(route, url, unlimited);
         // What the administrator's read wrote (a print's audit entry, a gate config made on first read) is not
         // the limited operator's doing.
         const afterAdmin = await counter.read();
-        const answer = await call(route, url, limited);
+        const answer = await call(route, url, limitedOne);
         const written = counter.diff(afterAdmin, await counter.read());
         if (Object.keys(written).length) problems.push(`${label} ${url} wrote ${JSON.stringify(written)}`);
         const sawBravo = admin.status < 300 && markers.some((m) => admin.text.includes(m));
@@ -554,7 +571,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       }
     } else {
       const before = await counter.read();
-      const answer = await call(route, urlFor(route, true), limited);
+      const answer = await call(route, urlFor(route, true), limitedOne);
       const written = counter.diff(before, await counter.read());
       if (Object.keys(written).length) problems.push(`${label} wrote ${JSON.stringify(written)}`);
       const refused =
@@ -569,6 +586,12 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     return problems;
   }
 
+  /** Who reads everything and who is limited to alpha: operators, or on the partners' routes channel keys. */
+  function authorizationsFor(route: RouteInfo): [string, string] {
+    if (route.access === 'channel') return [bothSitesKey, alphaKey];
+    return [env.as('admin').authorization, limited];
+  }
+
   it('routes over what all sites share are exactly those of the permissions the console hides from a limited operator', () => {
     // The console's auth/access.ts keeps the same list (it cannot import the cloud's code).
     const shared = new Set([
@@ -577,6 +600,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'audit.read',
       'keys.manage',
       'system.manage',
+      'channel.manage',
     ]);
     const mismatched = declaredRoutes(env.app)
       .filter((r) => r.method !== 'HEAD' && shared.has(r.access) !== r.allSites)
@@ -644,6 +668,8 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
   const MODULES = [
     'audit',
     'capacity',
+    'channel',
+    'channel-keys',
     'comm-log',
     'commands',
     'gate-access',
@@ -662,6 +688,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'ticket-types',
     'tickets',
     'venues',
+    'webhooks',
     'whitelist',
   ];
 

@@ -7,6 +7,7 @@
  */
 
 import type { CapacityTables } from '../modules/capacity/tables.js';
+import type { ChannelKeyTables } from '../modules/channel-keys/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
@@ -23,6 +24,7 @@ import type { SupplementTables } from '../modules/supplements/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
+import type { WebhookTables } from '../modules/webhooks/tables.js';
 import type { AuditTables } from '../platform/audit/tables.js';
 import type { AuthTables } from '../platform/auth/tables.js';
 import { ownedTables } from './scoped.js';
@@ -48,7 +50,9 @@ export interface Database
     SigningKeyTables,
     SaleTables,
     RefundTables,
-    SupplementTables {
+    SupplementTables,
+    ChannelKeyTables,
+    WebhookTables {
   app_meta: AppMetaTable;
 }
 

@@ -6,6 +6,8 @@
 import { authModule } from '../platform/auth/routes.js';
 import { auditModule } from './audit/routes.js';
 import { capacityModule } from './capacity/routes.js';
+import { channelModule } from './channel/routes.js';
+import { channelKeysModule } from './channel-keys/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { commandsModule } from './commands/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
@@ -27,6 +29,7 @@ import { supplementsModule } from './supplements/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
+import { webhooksModule } from './webhooks/routes.js';
 import { whitelistSyncModule } from './whitelist-sync/routes.js';
 
 export const modules: readonly AppModule[] = [
@@ -54,4 +57,7 @@ export const modules: readonly AppModule[] = [
   supplementsModule,
   lookupModule,
   signingKeysModule,
+  channelKeysModule,
+  channelModule,
+  webhooksModule,
 ];

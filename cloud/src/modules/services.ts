@@ -8,6 +8,7 @@ import type { MqttMetrics } from '../mqtt/metrics.js';
 import type { AuthService } from '../platform/auth/service.js';
 import type { AuditService } from './audit/service.js';
 import type { CapacityService } from './capacity/service.js';
+import type { ChannelKeysService } from './channel-keys/service.js';
 import type { CommLogService } from './comm-log/service.js';
 import type { CommLogWriter } from './comm-log/writer.js';
 import type { CommandDispatcher } from './commands/dispatcher.js';
@@ -38,6 +39,7 @@ import type { SupplementsService } from './supplements/service.js';
 import type { TicketTypesService } from './ticket-types/service.js';
 import type { TicketsService } from './tickets/service.js';
 import type { VenuesService } from './venues/service.js';
+import type { WebhooksService } from './webhooks/service.js';
 import type { WhitelistDistributor } from './whitelist-sync/distributor.js';
 import type { WhitelistService } from './whitelist-sync/service.js';
 
@@ -74,6 +76,10 @@ export interface CloudServices {
   readonly gateValidation: ValidationService;
   readonly commands: CommandsService;
   readonly whitelist: WhitelistService;
+  /** The partners' API keys; also what authenticates a call to the channel API. */
+  readonly channelKeys: ChannelKeysService;
+  /** Partners' webhooks: `enqueue` in a change's transaction; the worker (main.ts) sends them. */
+  readonly webhooks: WebhooksService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

@@ -467,6 +467,42 @@ export const ERROR_CATALOGUE = {
     status: 409,
     messages: { 'zh-CN': '密钥 {keyId} 已停用', en: 'Key {keyId} is already retired' },
   },
+  API_KEY_INVALID: {
+    status: 401,
+    messages: {
+      'zh-CN': 'API 密钥缺失、无效或已吊销',
+      en: 'The API key is missing, invalid or revoked',
+    },
+  },
+  CHANNEL_KEY_REVOKED: {
+    status: 409,
+    messages: { 'zh-CN': 'API 密钥 {keyId} 已吊销', en: 'API key {keyId} is revoked' },
+  },
+  WEBHOOK_ENDPOINT_DISABLED: {
+    status: 409,
+    messages: { 'zh-CN': '回调地址 {endpointId} 已停用', en: 'Webhook endpoint {endpointId} is disabled' },
+  },
+  CARD_UID_NOT_ALLOWED: {
+    status: 400,
+    messages: {
+      'zh-CN': '票种 {typeId} 不能绑定 IC 卡（仅次卡、期限卡与会员卡可以）',
+      en: 'Ticket type {typeId} cannot carry an IC card (only count cards, period passes and member cards can)',
+    },
+  },
+  CARD_UID_COUNT: {
+    status: 400,
+    messages: {
+      'zh-CN': '每张票须对应一张 IC 卡：数量 {quantity}，卡号 {cards} 个',
+      en: 'One IC card per ticket: quantity {quantity}, {cards} card UIDs given',
+    },
+  },
+  CARD_UID_IN_USE: {
+    status: 409,
+    messages: {
+      'zh-CN': 'IC 卡 {cardUid} 已绑定在有效的票上，请先退票或换卡',
+      en: 'IC card {cardUid} is already bound to a live ticket: refund or reissue that ticket first',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -35,6 +35,10 @@ export const PERMISSIONS = {
   'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
   'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
   'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
+  'channel.manage': {
+    'zh-CN': '管理渠道接口密钥与回调',
+    en: 'Manage channel API keys and webhooks',
+  },
   'keys.manage': {
     'zh-CN': '管理票据签名密钥（轮换、停用）',
     en: 'Manage ticket signing keys (rotate, retire)',
@@ -44,8 +48,11 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 
-/** What a route requires: nothing, any signed-in operator, or one permission. */
-export type RouteAccess = 'public' | 'authenticated' | Permission;
+/**
+ * What a route requires: nothing, any signed-in operator, one permission, or (`channel`) a partner's channel API key
+ * instead of an operator (the routes under /api/channel/v1, platform/auth/partner.ts).
+ */
+export type RouteAccess = 'public' | 'authenticated' | 'channel' | Permission;
 
 export const SEED_ROLES = {
   admin: {

@@ -9,7 +9,7 @@ export type Access = Permission | 'authenticated';
 
 /**
  * Permissions whose every route concerns what all sites share (operators and roles, the operation log, signing keys,
- * system settings): the API refuses them to an operator limited to some sites (403 SITE_FORBIDDEN, routes declaring
+ * system settings, partners' API keys and webhooks): the API refuses them to an operator limited to some sites (403 SITE_FORBIDDEN, routes declaring
  * `allSites`), so the console does not offer their pages to one.
  */
 const ALL_SITES_ONLY: ReadonlySet<Access> = new Set<Access>([
@@ -18,6 +18,7 @@ const ALL_SITES_ONLY: ReadonlySet<Access> = new Set<Access>([
   'audit.read',
   'keys.manage',
   'system.manage',
+  'channel.manage',
 ]);
 
 export function allows(

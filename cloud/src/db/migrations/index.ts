@@ -41,6 +41,8 @@ import * as refundsCashierCreated from './20261208_100200_refunds_cashier_create
 import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unconfirmed.js';
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
+import * as createChannelKeys from './20261210_120000_create_channel_keys.js';
+import * as createWebhooks from './20261210_120100_create_webhooks.js';
 import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reservations_entries_left.js';
 import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_day.js';
 import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
@@ -82,6 +84,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100000_passage_events_unconfirmed': passageEventsUnconfirmed,
   '20261209_100100_create_operator_sites': createOperatorSites,
   '20261209_100200_comm_log_repeats': commLogRepeats,
+  '20261210_120000_create_channel_keys': createChannelKeys,
+  '20261210_120100_create_webhooks': createWebhooks,
   '20261210_140000_ticket_reservations_entries_left': ticketReservationsEntriesLeft,
   '20261210_140100_tickets_holder_birth_day': ticketsHolderBirthDay,
   '20261210_140200_tickets_key_index': ticketsKeyIndex,

@@ -29,6 +29,9 @@ export function saleAuditEntry(
         slotId: line.slot?.id ?? null,
         quantity: line.quantity,
         amountFen: line.amountFen,
+        ...(line.tickets.some((ticket) => ticket.cardUid) && {
+          cardUids: line.tickets.map((ticket) => ticket.cardUid ?? null),
+        }),
       })),
       ticketIds,
     },

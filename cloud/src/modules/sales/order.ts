@@ -47,6 +47,8 @@ export interface OrderLine {
   readonly holders: readonly OrderHolder[];
   /** Pre-printed stub codes as sent; each is normalised as its ticket is priced. */
   readonly barcodes: readonly string[];
+  /** IC card UIDs as sent; checked and normalised as the line is sold (cards.ts). */
+  readonly cardUids: readonly string[];
 }
 
 export interface SaleOrder {
@@ -83,6 +85,7 @@ function lineOf(line: SaleLineInput, index: number): OrderLine {
     persons: line.persons,
     holders: (line.holders ?? []).map((holder) => ({ name: holder.name, id: holderIdOf(holder.idNumber) })),
     barcodes: line.barcodes ?? [],
+    cardUids: line.cardUids ?? [],
   };
 }
 

@@ -84,6 +84,7 @@ export function ticketsToIssue(sold: SoldSale): { tickets: TicketToIssue[]; stub
             ? QR_FLAGS.CONCESSION
             : 0) | (type.kind === 'group' ? QR_FLAGS.GROUP : 0),
         barcode: ticket.barcode,
+        cardUid: ticket.cardUid ?? null,
       });
     }
   }

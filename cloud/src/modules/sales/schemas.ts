@@ -34,6 +34,14 @@ export const saleLineInputSchema = z.strictObject({
     .max(MAX_TICKETS_PER_SALE)
     .optional()
     .describe('预印票条码，每张票一个（售出即激活）/ Pre-printed stub per ticket, activated by the sale'),
+  // Cards at the window (sales/cards.ts).
+  cardUids: z
+    .array(z.string().min(1).max(64))
+    .max(MAX_TICKETS_PER_SALE)
+    .optional()
+    .describe(
+      'IC 卡号，每张票一张（次卡、期限卡、会员卡）/ One IC card UID per ticket: count cards, period passes, member cards',
+    ),
 });
 export type SaleLineInput = z.infer<typeof saleLineInputSchema>;
 

@@ -36,6 +36,7 @@ import type { TicketRow } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import { saleAuditEntry } from './audit.js';
+import { cardsOfLine } from './cards.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { type OrderLine, orderOf, type SaleOrder } from './order.js';
 import { priceLine } from './pricing.js';
@@ -129,10 +130,11 @@ export class SalesService {
     if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: order.windowId });
     const today = clockOf(site.timezone).dayNumber(now);
     const heldToday = new Map<string, number>();
+    const cards = new Set<string>();
     const lines: SoldLine[] = [];
     for (const line of order.lines) {
       requireSellableDay(line, today);
-      lines.push(await this.sellLine(trx, { order, line, site, now, heldToday }));
+      lines.push(await this.sellLine(trx, { order, line, site, now, heldToday, cards }));
     }
     const sold = soldSale(
       { id: randomUUID(), order, cashier, request, createdAt: now, lines },
@@ -159,12 +161,14 @@ export class SalesService {
     const type = await this.deps.ticketTypes.get(line.typeId, trx);
     if (type.siteId !== order.siteId)
       throw new AppError('TICKET_TYPE_OTHER_SITE', { typeId: line.typeId, siteId: order.siteId });
-    const tickets = await priceLine(this.deps, trx, {
+    const priced = await priceLine(this.deps, trx, {
       line,
       type,
       agePolicy: site.agePolicy,
       heldToday: selling.heldToday,
     });
+    const cardUids = await cardsOfLine(trx, line, type, selling.cards, now);
+    const tickets = priced.map((ticket, i) => ({ ...ticket, cardUid: cardUids[i] ?? null }));
     const personsPerTicket = tickets[0]!.quote.persons;
     const claim = await this.deps.capacity.consume(trx, {
       siteId: order.siteId,
@@ -243,4 +247,6 @@ interface LineToSell {
   readonly site: Site;
   readonly now: number;
   readonly heldToday: Map<string, number>;
+  /** The card UIDs bound by the sale's lines so far. */
+  readonly cards: Set<string>;
 }

@@ -16,6 +16,8 @@ export interface PricedTicket {
   readonly holder: TicketToIssue['holder'];
   /** The stub's normalised code, for a pre-printed ticket. */
   readonly barcode: string | null;
+  /** The IC card bound at the window (cards.ts), normalised. */
+  readonly cardUid?: string | null;
 }
 
 export interface SoldLine {

@@ -86,3 +86,26 @@ export function lockedTicketFor(
   if (credential.kind === 'barcode') return ticketByBarcode.first(db, { siteId, code: credential.barcode });
   return ticketByCard.first(db, { siteId, code: credential.cardUid });
 }
+
+/**
+ * A live ticket already bound to this card (any site: a card is one physical thing), if any: active, not yet expired
+ * and with entries left. A used, refunded, revoked or expired ticket frees its card for a new one. Read inside the
+ * binding sale's transaction: SQLite runs writers one at a time and PostgreSQL's SERIALIZABLE aborts one of two sales
+ * that both found the card free, so two parallel sales never bind the same card.
+ */
+export async function liveTicketWithCard(
+  db: Connection,
+  cardUid: string,
+  now: number,
+): Promise<number | undefined> {
+  const row = await ticketTables(db)
+    .selectFrom('tickets')
+    .select('id')
+    .where('card_uid', '=', cardUid)
+    .where('status', '=', 'active')
+    .where('valid_to', '>', now)
+    .where((eb) => eb.or([eb('entries_total', 'is', null), eb('entries_used', '<', eb.ref('entries_total'))]))
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}

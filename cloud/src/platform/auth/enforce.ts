@@ -12,6 +12,11 @@
  * An operator limited to some sites (per-site access, platform/site-scope.ts) gets 403 SITE_FORBIDDEN on the routes
  * declaring `config: { allSites: true }`, after the permission check; every other route filters by the operator's
  * sites in its service.
+ *
+ * Routes declaring `access: 'channel'` (the partners' API under /api/channel/v1) take no operator at all: the
+ * request carries a channel API key (`X-Api-Key` or `Authorization: Bearer`), checked through `partners`
+ * (partner.ts): 401 API_KEY_INVALID for a missing, wrong or revoked key, 429 RATE_LIMITED with `Retry-After` once
+ * the key's token bucket is empty. Handlers read the partner from `request.partner`.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,6 +32,8 @@ import type {
 import { AppError } from '../errors.js';
 import { PERMISSIONS, type RouteAccess } from '../permissions.js';
 import { coversAllSites } from '../site-scope.js';
+import { TokenBuckets } from '../token-buckets.js';
+import { type Partner, type PartnerKeys, partnerKeyFromHeaders } from './partner.js';
 import type { AuthenticatedOperator, AuthService } from './service.js';
 import { SESSION_COOKIE, tokenFromRequest } from './tokens.js';
 
@@ -34,6 +41,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in operator; set on every route whose access is not `public`. */
     operator: AuthenticatedOperator | null;
+    /** The partner whose API key called; set on every route whose access is `channel`. */
+    partner: Partner | null;
   }
   interface FastifyContextConfig {
     /** The route serves an operator who must change their password first (only the sign-in routes do). */
@@ -54,7 +63,10 @@ function isDocs(url: string | undefined): boolean {
 
 export function isRouteAccess(value: unknown): value is RouteAccess {
   return (
-    value === 'public' || value === 'authenticated' || (typeof value === 'string' && value in PERMISSIONS)
+    value === 'public' ||
+    value === 'authenticated' ||
+    value === 'channel' ||
+    (typeof value === 'string' && value in PERMISSIONS)
   );
 }
 
@@ -62,7 +74,7 @@ export class UndeclaredAccessError extends Error {
   override readonly name = 'UndeclaredAccessError';
   constructor(method: string | readonly string[], url: string, access: unknown) {
     super(
-      `route ${[method].flat().join(',')} ${url} must declare config.access as 'public', 'authenticated' or a permission (got ${JSON.stringify(access)})`,
+      `route ${[method].flat().join(',')} ${url} must declare config.access as 'public', 'authenticated', 'channel' or a permission (got ${JSON.stringify(access)})`,
     );
   }
 }
@@ -71,12 +83,21 @@ export class UndeclaredAccessError extends Error {
 export const OPENAPI_SECURITY_SCHEMES = {
   bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/auth/login' },
   sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+  channelKey: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Api-Key',
+    description:
+      '渠道 API 密钥（也可用 Authorization: Bearer）/ A channel API key (or as Authorization: Bearer)',
+  },
 } as const;
 
 /** The access line added to each protected route's OpenAPI description. */
 function accessNote(access: RouteAccess): string {
   if (access === 'authenticated') return '需要登录 / Requires a signed-in operator.';
   if (access === 'public') return '';
+  if (access === 'channel')
+    return "需要渠道 API 密钥（X-Api-Key 或 Authorization: Bearer），超出密钥限额时 429 并带 Retry-After / Requires a channel API key (X-Api-Key or Authorization: Bearer); beyond the key's rate 429 with Retry-After.";
   const names = PERMISSIONS[access];
   return `需要权限 / Requires permission \`${access}\` (${names['zh-CN']} / ${names.en}).`;
 }
@@ -101,16 +122,21 @@ export function declaredRoutes(app: object): readonly DeclaredRoute[] {
   return declarations.get(app) ?? [];
 }
 
-/** Installs cookies, the rate limiter, `request.operator`, the start-up declaration check and the per-request gate. */
+/**
+ * Installs cookies, the rate limiter, `request.operator` and `request.partner`, the start-up declaration check and the
+ * per-request gate; `partners` authenticates channel API keys (without it every channel route answers 401).
+ */
 export async function installAuth<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
-  { auth }: { auth: AuthService },
+  { auth, partners, now = Date.now }: { auth: AuthService; partners?: PartnerKeys; now?: () => number },
 ): Promise<void> {
   await app.register(fastifyCookie);
   // Only routes that opt in (config.rateLimit) are limited. Sign-in is not one of them: its per-address limit is
   // shared with second approvals, so the auth service keeps it (attempt-limits.ts).
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('operator', null);
+  app.decorateRequest('partner', null);
+  const buckets = new TokenBuckets(now);
   const declared: DeclaredRoute[] = [];
   declarations.set(app, declared);
 
@@ -128,12 +154,12 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
       route.schema = {
         ...route.schema,
         description: [route.schema?.description, note].filter(Boolean).join('\n\n'),
-        security: [{ bearerAuth: [] }, { sessionCookie: [] }],
+        security: access === 'channel' ? [{ channelKey: [] }] : [{ bearerAuth: [] }, { sessionCookie: [] }],
       };
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (access === undefined) {
       // No route matched (the 404/405 handler) or the docs: nothing to protect.
@@ -141,6 +167,18 @@ export async function installAuth<L extends FastifyBaseLogger, P extends Fastify
       throw new AppError('FORBIDDEN');
     }
     if (access === 'public') return;
+    if (access === 'channel') {
+      const presented = partnerKeyFromHeaders(request.headers);
+      const partner = presented && partners ? await partners.authenticate(presented) : undefined;
+      if (!partner) throw new AppError('API_KEY_INVALID');
+      const verdict = buckets.take(partner.keyId, partner.ratePerMinute);
+      if (!verdict.ok) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1_000))));
+        throw new AppError('RATE_LIMITED');
+      }
+      request.partner = partner;
+      return;
+    }
     const operator = await authenticate(auth, request);
     if (!operator) throw new AppError('UNAUTHENTICATED');
     request.operator = operator;
