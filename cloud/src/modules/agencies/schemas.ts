@@ -222,3 +222,16 @@ export const agencyOperatorSchema = z
   .object({ operatorId: z.string(), linkedAt: epochMs })
   .meta({ id: 'AgencyOperator' });
 export type AgencyOperator = z.infer<typeof agencyOperatorSchema>;
+
+export const agencyParamsSchema = z.object({ agencyId: agencyIdSchema });
+export const agencyTypeParamsSchema = z.object({
+  agencyId: agencyIdSchema,
+  typeId: z.coerce.number().int().min(1).max(65_535).describe('票种编号 / Ticket type id'),
+});
+export const agencyOperatorParamsSchema = z.object({
+  agencyId: agencyIdSchema,
+  operatorId: z.string().min(1).max(64).describe('操作员编号 / Operator id'),
+});
+export const agencyOperatorListSchema = z
+  .object({ operators: z.array(agencyOperatorSchema) })
+  .meta({ id: 'AgencyOperatorList' });

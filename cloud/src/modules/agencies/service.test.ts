@@ -260,6 +260,93 @@ describe.each(databaseBackends())('agencies on $name', (backend) => {
     expect(await agencies.listTypes(agency.id)).toEqual([]);
   });
 
+  it('keeps opening + top-ups − debits + credits = closing for every period, even with a caller clock behind', async () => {
+    const agency = await open('credit', 50_000);
+    const DAY = 86_400_000;
+    // A fixed pseudo-random walk over ten days: every kind of movement, some at times earlier than the last entry.
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1_664_525) + 1_013_904_223) >>> 0;
+      return seed >>> 8;
+    };
+    for (let i = 0; i < 60; i++) {
+      clock = T0 + Math.floor((i * 10 * DAY) / 60);
+      const amount = 100 + (next() % 5_000);
+      const at = clock - (next() % 3 === 0 ? 30 * 3_600_000 : 0); // a caller’s clock a day behind, at times
+      const order = `o-${i}`;
+      switch (next() % 6) {
+        case 0:
+          await agencies.topUp(agency.id, { amountFen: amount }, context);
+          break;
+        case 1:
+          await agencies.adjust(
+            agency.id,
+            { amountFen: next() % 2 ? amount : -amount, reason: 'correction' },
+            context,
+          );
+          break;
+        case 2:
+          await auditedTransaction(test.database.db, (trx) =>
+            agencies.credit(trx, {
+              agencyId: agency.id,
+              orderId: order,
+              amountFen: amount,
+              at,
+              kind: 'refund_credit',
+            }),
+          );
+          break;
+        case 3:
+          await auditedTransaction(test.database.db, (trx) =>
+            agencies.credit(trx, {
+              agencyId: agency.id,
+              orderId: order,
+              amountFen: amount,
+              at,
+              kind: 'cancellation_credit',
+            }),
+          );
+          break;
+        default:
+          await codeOf(
+            auditedTransaction(test.database.db, (trx) =>
+              agencies.debit(trx, {
+                agencyId: agency.id,
+                orderId: order,
+                amountFen: amount,
+                at,
+                kind: next() % 4 ? 'order_debit' : 'fee',
+              }),
+            ),
+          );
+      }
+    }
+    const { entries, balance } = await ledgerChain(agency.id);
+    expect(entries.length).toBeGreaterThan(40);
+    for (const [index, entry] of entries.entries())
+      if (index > 0) expect(entry.at).toBeGreaterThanOrEqual(entries[index - 1]!.at);
+    const dates = Array.from({ length: 13 }, (_, i) =>
+      new Date(T0 + (i - 1) * DAY + 8 * 3_600_000).toISOString().slice(0, 10),
+    );
+    for (let from = 0; from < dates.length; from++)
+      for (let to = from; to < dates.length; to++) {
+        const statement = await agencies.statement(agency.id, dates[from]!, dates[to]!);
+        expect(statement.closingBalanceFen).toBe(
+          statement.openingBalanceFen + statement.topUpsFen - statement.debitsFen + statement.creditsFen,
+        );
+        const signed = Object.values(statement.byKind).reduce((sum, kind) => sum + kind.amountFen, 0);
+        expect(statement.closingBalanceFen - statement.openingBalanceFen).toBe(signed);
+      }
+    const whole = await agencies.statement(agency.id, dates[0]!, dates.at(-1)!);
+    expect(whole.openingBalanceFen).toBe(0);
+    expect(whole.closingBalanceFen).toBe(balance);
+    expect(Object.values(whole.byKind).reduce((n, kind) => n + kind.count, 0)).toBe(entries.length);
+    // Consecutive periods chain: one's closing is the next one's opening.
+    const first = await agencies.statement(agency.id, dates[0]!, dates[4]!);
+    const second = await agencies.statement(agency.id, dates[5]!, dates[9]!);
+    expect(second.openingBalanceFen).toBe(first.closingBalanceFen);
+  });
+
   it('keeps one licence number per agency', async () => {
     await open('prepaid', 0, 'L-1');
     expect(await codeOf(open('credit', 100, 'L-1'))).toBe('AGENCY_LICENCE_TAKEN');
