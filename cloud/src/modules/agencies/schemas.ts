@@ -140,6 +140,7 @@ export type AgencyType = z.infer<typeof agencyTypeSchema>;
 export const agencyTypeListSchema = z
   .object({ types: z.array(agencyTypeSchema) })
   .meta({ id: 'AgencyTypeList' });
+export type AgencyTypeList = z.infer<typeof agencyTypeListSchema>;
 
 export const topUpSchema = z.strictObject({
   amountFen: fen.min(1).max(MAX_MOVEMENT_FEN).describe('充值金额（分）/ Amount in fen'),
@@ -177,6 +178,7 @@ export const ledgerQuerySchema = z.object({
     .number()
     .int()
     .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
     .optional()
     .describe('翻页游标：上一页返回的 next / Cursor: the previous page’s next'),
 });
@@ -235,3 +237,4 @@ export const agencyOperatorParamsSchema = z.object({
 export const agencyOperatorListSchema = z
   .object({ operators: z.array(agencyOperatorSchema) })
   .meta({ id: 'AgencyOperatorList' });
+export type AgencyOperatorList = z.infer<typeof agencyOperatorListSchema>;
