@@ -15,13 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Connection } from '../../db/scoped.js';
-import { transaction } from '../../db/transaction.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { Localized } from '../../platform/language.js';
 import { invalidInput } from '../../platform/validation.js';
-import { dayOfIsoDate, instantOf, isoDateOfDay } from '../capacity/local-time.js';
 import { CHANNEL_NAMES } from '../ticket-types/channels.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type {
@@ -31,29 +29,27 @@ import type {
   AgencyPaymentMode,
   OrderMoney,
 } from './contract.js';
+import * as ledger from './ledger.js';
 import * as repo from './repo.js';
-import {
-  type Adjustment,
-  type Agency,
-  type AgencyListQuery,
-  type AgencyOperator,
-  type AgencyPage,
-  type AgencyStatus,
-  type AgencyType,
-  type CreateAgency,
-  LEDGER_KINDS,
-  type LedgerEntry,
-  type LedgerKind,
-  type LedgerPage,
-  type LedgerQuery,
-  type PutAgencyType,
-  type Statement,
-  type TopUp,
-  type UpdateAgency,
+import type {
+  Adjustment,
+  Agency,
+  AgencyListQuery,
+  AgencyOperator,
+  AgencyPage,
+  AgencyType,
+  CreateAgency,
+  LedgerEntry,
+  LedgerPage,
+  LedgerQuery,
+  PutAgencyType,
+  Statement,
+  TopUp,
+  UpdateAgency,
 } from './schemas.js';
 import { type AgencyDb, agencyTables } from './tables.js';
+import { agencyRow, agencyView, dayField, entryView, typeView } from './views.js';
 
-const AGENCY: Localized = { 'zh-CN': '旅行社', en: 'Agency' };
 const AUTHORISATION: Localized = { 'zh-CN': '授权票种', en: 'Authorised ticket type' };
 const LINK: Localized = { 'zh-CN': '旅行社操作员', en: 'Agency operator' };
 
@@ -66,55 +62,6 @@ export interface AgenciesOptions {
 /** What linking needs to know of an operator (OperatorsService.get answers it). */
 export interface OperatorRoles {
   get(id: string): Promise<{ readonly id: string; readonly roles: readonly string[] }>;
-}
-
-export function agencyView(row: repo.AgencyRow): Agency {
-  const mode = row.payment_mode as AgencyPaymentMode;
-  return {
-    id: row.id,
-    name: row.name,
-    licenceNo: row.licence_no,
-    contacts: JSON.parse(row.contacts_json) as Agency['contacts'],
-    status: row.status as AgencyStatus,
-    paymentMode: mode,
-    creditLimitFen: row.credit_limit_fen,
-    balanceFen: row.balance_fen,
-    availableFen:
-      mode === 'prepaid'
-        ? Math.max(0, row.balance_fen)
-        : mode === 'credit'
-          ? Math.max(0, row.balance_fen + row.credit_limit_fen)
-          : null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function entryView(row: repo.LedgerRow): LedgerEntry {
-  return {
-    seq: row.seq,
-    at: row.at,
-    kind: row.kind as LedgerKind,
-    amountFen: row.amount_fen,
-    balanceAfterFen: row.balance_after_fen,
-    orderId: row.order_id,
-    note: row.note,
-    actor: row.actor_username,
-  };
-}
-
-function fenOrFail(amount: number): void {
-  // Contract callers pass computed totals: a fraction or a negative amount is a bug upstream, never booked.
-  if (!Number.isSafeInteger(amount) || amount < 0)
-    throw new RangeError(`ledger amounts are whole non-negative fen, got ${amount}`);
-}
-
-function dateField(text: string, path: (string | number)[], part: 'body' | 'querystring'): number {
-  const day = dayOfIsoDate(text);
-  if (day !== undefined) return day;
-  throw invalidInput(part, [
-    { path, code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
-  ]);
 }
 
 export class AgenciesService implements AgencyAccounts {
@@ -140,7 +87,7 @@ export class AgenciesService implements AgencyAccounts {
   ): Promise<AgencyOrderTerms> {
     const agency = await this.row(db, agencyId);
     if (agency.status !== 'active') throw new AppError('AGENCY_INACTIVE', { agencyId });
-    const days = lines.map((line, index) => dateField(line.visitDate, ['lines', index, 'visitDate'], 'body'));
+    const days = lines.map((line, index) => dayField(line.visitDate, ['lines', index, 'visitDate'], 'body'));
     const typeIds = [...new Set(lines.map((line) => line.typeId))];
     const terms = await repo.termsOf(db, agencyId, typeIds, Math.min(...days), Math.max(...days));
     const defaults = new Map(terms.types.map((row) => [row.type_id, row.price_fen]));
@@ -157,33 +104,15 @@ export class AgenciesService implements AgencyAccounts {
     return { agencyId, paymentMode: agency.payment_mode as AgencyPaymentMode, unitPricesFen };
   }
 
-  async debit(db: Connection, money: OrderMoney & { readonly kind: 'order_debit' | 'fee' }): Promise<void> {
-    fenOrFail(money.amountFen);
-    const moved = await repo.move(db, money.agencyId, -money.amountFen, money.at, 'debit');
-    if (!moved) throw await this.debitRefusal(db, money.agencyId, money.amountFen);
-    await this.append(db, money.agencyId, moved, {
-      kind: money.kind,
-      amount: -money.amountFen,
-      orderId: money.orderId,
-      note: money.note ?? null,
-      actor: null,
-    });
+  debit(db: Connection, money: OrderMoney & { readonly kind: 'order_debit' | 'fee' }): Promise<void> {
+    return ledger.debit(db, money);
   }
 
-  async credit(
+  credit(
     db: Connection,
     money: OrderMoney & { readonly kind: 'cancellation_credit' | 'refund_credit' },
   ): Promise<void> {
-    fenOrFail(money.amountFen);
-    const moved = await repo.move(db, money.agencyId, money.amountFen, money.at, 'none');
-    if (!moved) throw new AppError('NOT_FOUND', { resource: AGENCY, id: money.agencyId });
-    await this.append(db, money.agencyId, moved, {
-      kind: money.kind,
-      amount: money.amountFen,
-      orderId: money.orderId,
-      note: money.note ?? null,
-      actor: null,
-    });
+    return ledger.credit(db, money);
   }
 
   async agencyOfOperator(operatorId: string): Promise<string | null> {
@@ -293,8 +222,8 @@ export class AgenciesService implements AgencyAccounts {
   ): Promise<AgencyType> {
     const ranges = input.dated
       .map((price, index) => ({
-        from_day: dateField(price.from, ['dated', index, 'from'], 'body'),
-        to_day: dateField(price.to, ['dated', index, 'to'], 'body'),
+        from_day: dayField(price.from, ['dated', index, 'from'], 'body'),
+        to_day: dayField(price.to, ['dated', index, 'to'], 'body'),
         price_fen: price.priceFen,
         index,
       }))
@@ -388,14 +317,10 @@ export class AgenciesService implements AgencyAccounts {
     return { entries: rows.map(entryView), next };
   }
 
-  /**
-   * The statement of venue-local days [from, to]: the balance before the first day, the movements of the period by
-   * kind, and the balance after the last day. Entries' times never go back within a ledger (repo.move), so the
-   * period is a run of consecutive seqs and closing = opening + top-ups − debits + credits, always.
-   */
+  /** The statement of venue-local days [from, to] (ledger.ts statementOf: its identity always holds). */
   async statement(agencyId: string, from: string, to: string): Promise<Statement> {
-    const fromDay = dateField(from, ['from'], 'querystring');
-    const toDay = dateField(to, ['to'], 'querystring');
+    const fromDay = dayField(from, ['from'], 'querystring');
+    const toDay = dayField(to, ['to'], 'querystring');
     if (toDay < fromDay)
       throw invalidInput('querystring', [
         {
@@ -404,42 +329,7 @@ export class AgenciesService implements AgencyAccounts {
           messages: { 'zh-CN': '结束日期不能早于开始日期', en: 'to must not be before from' },
         },
       ]);
-    const start = instantOf(fromDay, 0, this.options.timeZone);
-    const end = instantOf(toDay + 1, 0, this.options.timeZone);
-    // One read transaction: the opening, the sums and the closing see the same ledger.
-    return transaction(this.db, async (trx) => {
-      await this.row(trx, agencyId);
-      const openingBalanceFen = await repo.balanceBefore(trx, agencyId, start);
-      const sums = await repo.sumsByKind(trx, agencyId, start, end);
-      const closingBalanceFen = await repo.balanceBefore(trx, agencyId, end);
-      const byKind = Object.fromEntries(
-        LEDGER_KINDS.map((kind) => [kind, { count: 0, amountFen: 0 }]),
-      ) as Statement['byKind'];
-      let topUpsFen = 0;
-      let debitsFen = 0;
-      let creditsFen = 0;
-      for (const sum of sums) {
-        const plus = Number(sum.plus ?? 0);
-        const minus = Number(sum.minus ?? 0);
-        byKind[sum.kind as LedgerKind] = { count: Number(sum.count), amountFen: plus - minus };
-        if (sum.kind === 'topup') topUpsFen += plus - minus;
-        else {
-          creditsFen += plus;
-          debitsFen += minus;
-        }
-      }
-      return {
-        agencyId,
-        from: isoDateOfDay(fromDay),
-        to: isoDateOfDay(toDay),
-        openingBalanceFen,
-        topUpsFen,
-        debitsFen,
-        creditsFen,
-        closingBalanceFen,
-        byKind,
-      };
-    });
+    return ledger.statementOf(this.db, agencyId, fromDay, toDay, this.options.timeZone);
   }
 
   // ——— Agency operators ———
@@ -502,61 +392,13 @@ export class AgenciesService implements AgencyAccounts {
 
   // ——— helpers ———
 
-  private async row(db: Connection, agencyId: string): Promise<repo.AgencyRow> {
-    const row = await repo.findAgency(db, agencyId);
-    if (!row) throw new AppError('NOT_FOUND', { resource: AGENCY, id: agencyId });
-    return row;
+  private row(db: Connection, agencyId: string): Promise<repo.AgencyRow> {
+    return agencyRow(db, agencyId);
   }
 
   private async typeOf(db: Connection, agencyId: string, typeId: number): Promise<AgencyType | null> {
     const row = await repo.findType(db, agencyId, typeId);
     return row ? typeView(row, await repo.datedPricesOf(db, agencyId, typeId)) : null;
-  }
-
-  /** Why a guarded debit changed nothing, read after the fact in the same transaction. */
-  private async debitRefusal(db: Connection, agencyId: string, amountFen: number): Promise<AppError> {
-    const row = await this.row(db, agencyId);
-    switch (row.payment_mode as AgencyPaymentMode) {
-      case 'window':
-        return new AppError('AGENCY_PAYS_AT_WINDOW', { agencyId });
-      case 'credit':
-        return new AppError('AGENCY_CREDIT_EXCEEDED', {
-          agencyId,
-          limitFen: row.credit_limit_fen,
-          availableFen: Math.max(0, row.balance_fen + row.credit_limit_fen),
-          amountFen,
-        });
-      case 'prepaid':
-        return new AppError('AGENCY_BALANCE_SHORT', { agencyId, balanceFen: row.balance_fen, amountFen });
-    }
-  }
-
-  private async append(
-    db: Connection,
-    agencyId: string,
-    moved: repo.Moved,
-    entry: {
-      kind: LedgerKind;
-      amount: number;
-      orderId: string | null;
-      note: string | null;
-      actor: ChangeContext['actor'];
-    },
-  ): Promise<repo.LedgerRow> {
-    const row: repo.LedgerRow = {
-      agency_id: agencyId,
-      seq: moved.ledger_seq,
-      at: moved.last_entry_at,
-      kind: entry.kind,
-      amount_fen: entry.amount,
-      balance_after_fen: moved.balance_fen,
-      order_id: entry.orderId,
-      note: entry.note,
-      actor_id: entry.actor?.id ?? null,
-      actor_username: entry.actor?.username ?? null,
-    };
-    await repo.insertLedger(db, row);
-    return row;
   }
 
   private venueMovement(
@@ -567,10 +409,15 @@ export class AgenciesService implements AgencyAccounts {
     context: ChangeContext,
   ): Promise<LedgerEntry> {
     return auditedTransaction(this.db, async (trx) => {
-      const moved = await repo.move(trx, agencyId, amount, this.now(), 'none');
-      if (!moved) throw new AppError('NOT_FOUND', { resource: AGENCY, id: agencyId });
       const entry = entryView(
-        await this.append(trx, agencyId, moved, { kind, amount, orderId: null, note, actor: context.actor }),
+        await ledger.book(trx, agencyId, {
+          kind,
+          amount,
+          at: this.now(),
+          orderId: null,
+          note,
+          actor: context.actor,
+        }),
       );
       await recordAudit(trx, {
         actor: context.actor,
@@ -594,17 +441,4 @@ export class AgenciesService implements AgencyAccounts {
       throw error;
     }
   }
-}
-
-function typeView(row: repo.AgencyTypeRow, dated: readonly repo.DatedPriceRow[]): AgencyType {
-  return {
-    typeId: row.type_id,
-    priceFen: row.price_fen,
-    dated: dated.map((price) => ({
-      from: isoDateOfDay(price.from_day),
-      to: isoDateOfDay(price.to_day),
-      priceFen: price.price_fen,
-    })),
-    updatedAt: row.updated_at,
-  };
 }
