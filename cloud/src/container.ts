@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
+import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { CapacityService } from './modules/capacity/service.js';
 import { ChannelKeysService } from './modules/channel-keys/service.js';
@@ -131,6 +132,8 @@ function buildServices(options: BuildOptions): CloudServices {
     { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen },
     now,
   );
+  const operators = new OperatorsService(db, now);
+  const agencies = new AgenciesService(db, ticketTypes, operators, { timeZone: config.venueTimezone, now });
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),
@@ -139,7 +142,7 @@ function buildServices(options: BuildOptions): CloudServices {
     health: new HealthService(database),
     auth,
     audit: new AuditService(db),
-    operators: new OperatorsService(db, now),
+    operators,
     venues,
     ticketTypes,
     capacity,
@@ -181,5 +184,6 @@ function buildServices(options: BuildOptions): CloudServices {
     whitelist: new WhitelistService(db, venues),
     channelKeys: new ChannelKeysService(db, now),
     webhooks: new WebhooksService(db, secrets, now),
+    agencies,
   };
 }

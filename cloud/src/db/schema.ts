@@ -6,6 +6,7 @@
  * through it: each owns its tables and queries through its own scope (scoped.ts).
  */
 
+import type { AgencyTables } from '../modules/agencies/tables.js';
 import type { CapacityTables } from '../modules/capacity/tables.js';
 import type { ChannelKeyTables } from '../modules/channel-keys/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
@@ -52,7 +53,8 @@ export interface Database
     RefundTables,
     SupplementTables,
     ChannelKeyTables,
-    WebhookTables {
+    WebhookTables,
+    AgencyTables {
   app_meta: AppMetaTable;
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { authModule } from '../platform/auth/routes.js';
+import { agenciesModule } from './agencies/routes.js';
 import { auditModule } from './audit/routes.js';
 import { capacityModule } from './capacity/routes.js';
 import { channelModule } from './channel/routes.js';
@@ -60,4 +61,5 @@ export const modules: readonly AppModule[] = [
   channelKeysModule,
   channelModule,
   webhooksModule,
+  agenciesModule,
 ];

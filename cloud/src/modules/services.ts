@@ -6,6 +6,7 @@
 import type { MqttBus } from '../mqtt/bus.js';
 import type { MqttMetrics } from '../mqtt/metrics.js';
 import type { AuthService } from '../platform/auth/service.js';
+import type { AgenciesService } from './agencies/service.js';
 import type { AuditService } from './audit/service.js';
 import type { CapacityService } from './capacity/service.js';
 import type { ChannelKeysService } from './channel-keys/service.js';
@@ -80,6 +81,8 @@ export interface CloudServices {
   readonly channelKeys: ChannelKeysService;
   /** Partners' webhooks: `enqueue` in a change's transaction; the worker (main.ts) sends them. */
   readonly webhooks: WebhooksService;
+  /** Travel agencies: accounts, settlement terms, ledger; also the AgencyAccounts group orders are given. */
+  readonly agencies: AgenciesService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

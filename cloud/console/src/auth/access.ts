@@ -19,6 +19,9 @@ const ALL_SITES_ONLY: ReadonlySet<Access> = new Set<Access>([
   'keys.manage',
   'system.manage',
   'channel.manage',
+  'agencies.read',
+  'agencies.manage',
+  'agencies.adjust',
 ]);
 
 export function allows(
