@@ -8,6 +8,7 @@ import { auditModule } from './audit/routes.js';
 import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { commandsModule } from './commands/routes.js';
+import { customersModule } from './customers/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
@@ -18,6 +19,7 @@ import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
 import { passagesModule } from './passages/routes.js';
+import { pointsModule } from './points/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
@@ -54,4 +56,6 @@ export const modules: readonly AppModule[] = [
   supplementsModule,
   lookupModule,
   signingKeysModule,
+  customersModule,
+  pointsModule,
 ];

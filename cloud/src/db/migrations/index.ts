@@ -41,6 +41,10 @@ import * as refundsCashierCreated from './20261208_100200_refunds_cashier_create
 import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unconfirmed.js';
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
+import * as createCustomers from './20261210_110000_create_customers.js';
+import * as createPoints from './20261210_110100_create_points.js';
+import * as salesCustomerPoints from './20261210_110200_sales_customer_points.js';
+import * as refundPaymentsPoints from './20261210_110300_refund_payments_points.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -79,4 +83,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100000_passage_events_unconfirmed': passageEventsUnconfirmed,
   '20261209_100100_create_operator_sites': createOperatorSites,
   '20261209_100200_comm_log_repeats': commLogRepeats,
+  '20261210_110000_create_customers': createCustomers,
+  '20261210_110100_create_points': createPoints,
+  '20261210_110200_sales_customer_points': salesCustomerPoints,
+  '20261210_110300_refund_payments_points': refundPaymentsPoints,
 };
