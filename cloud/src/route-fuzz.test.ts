@@ -259,6 +259,14 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
+    const customer = await api('POST', '/api/v1/customers', {
+      siteId: 'park',
+      name: 'FZ',
+      phone: '13700000000',
+    });
+    ids.customerId = customer.id;
+    const card = await api('POST', `/api/v1/customers/${customer.id}/cards`, { cardUid: '04AABBCCDDEEFF' });
+    ids.cardId = card.cards[0].id;
   }
 
   /** Path values where the generic fixtures (by parameter name) would not do. */
@@ -330,6 +338,15 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         target: { kind: 'gate', gateId: 'N1' },
         ttlSec: 600,
       },
+      'POST /api/v1/customers': { siteId: 'park', name: 'FZ', phone: '13700000001' },
+      'POST /api/v1/customers/:customerId/cards': { cardUid: '04112233445566' },
+      'PUT /api/v1/points/rules/:siteId': {
+        enabled: true,
+        pointsPerYuan: 1,
+        redeemPointsPerYuan: 100,
+        expiry: 'never',
+      },
+      'POST /api/v1/points/accounts/:customerId/adjustments': { points: 10, reason: 'fuzz' },
     };
     return table[key];
   }
