@@ -136,6 +136,43 @@ describe.each(databaseBackends())('points on $name', (backend) => {
     expect(sales.map((s) => s.id).sort()).toEqual(won.map((a) => a.json().id).sort());
   });
 
+  it('a sale paid with points replayed with its key, even in parallel, spends them once', async () => {
+    const customer = await newCustomer();
+    await adjust(customer, 1_000);
+    const key = newKey();
+    const payload = {
+      siteId: 'park',
+      windowId: 'W01',
+      customerId: customer,
+      lines: [{ typeId: TYPES.adult, quantity: 1, visitDate: date }],
+      payments: [
+        { method: 'points', amountFen: 400 },
+        { method: 'cash', amountFen: 9_600 },
+      ],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        env.app.inject({
+          method: 'POST',
+          url: '/api/v1/sales',
+          headers: { ...env.as('cashier'), 'idempotency-key': key },
+          payload,
+        }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(1);
+    expect((await balance(customer)).balance).toBe(600);
+    const stored = await api('GET', `/api/v1/sales/${answers[0]!.json().id}`);
+    expect(stored.json()).toMatchObject({
+      customerId: customer,
+      payments: [
+        { method: 'points', amountFen: 400 },
+        { method: 'cash', amountFen: 9_600 },
+      ],
+    });
+  });
+
   it('many parallel adjustments that take points never leave the balance below zero', async () => {
     const customer = await newCustomer();
     await adjust(customer, 250);
