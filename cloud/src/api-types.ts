@@ -41,16 +41,36 @@ export type { CommLogRow as CommLogEntry } from './modules/comm-log/repo.js';
 export type { DailyGateSummary as CommLogDay } from './modules/comm-log/service.js';
 export type { CommandView } from './modules/commands/schemas.js';
 export type { CommandTargetInput as CommandTarget } from './modules/commands/targets.js';
+export type {
+  BindCard,
+  CreateCustomer,
+  Customer,
+  CustomerHistory,
+  CustomerPage,
+  CustomerSummary,
+  MemberCard,
+  SearchCustomersQuery,
+  UpdateCustomer,
+} from './modules/customers/schemas.js';
 export type { GateBroker } from './modules/gate-access/broker-info.js';
 export type { CredentialInfo as GateCredential, IssuedCredential } from './modules/gate-access/service.js';
 export type { GateStatusView as GateStatus } from './modules/gate-status/routes.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
 export type { PassageItem, PassageSummary } from './modules/passages/schemas.js';
+export type {
+  Adjustment as PointsAdjustment,
+  LedgerEntry as PointsLedgerEntry,
+  PointsAccount,
+  PointsRules,
+  PointsRulesInput,
+} from './modules/points/schemas.js';
 export type { Refund, RefundQuote, RefundQuoteRequest } from './modules/refunds/schemas.js';
 export type {
   CreateSale,
-  PaymentMethod,
+  // The tenders the console offers; a sale's payments may also be by points (SalePaymentMethod).
+  MoneyMethod as PaymentMethod,
+  PaymentMethod as SalePaymentMethod,
   Sale,
   SaleLineInput,
   SaleSummary,

@@ -20,6 +20,7 @@ import { CommLogRepo } from './modules/comm-log/repo.js';
 import { CommLogService } from './modules/comm-log/service.js';
 import type { CommandDispatcher } from './modules/commands/dispatcher.js';
 import { CommandsService } from './modules/commands/service.js';
+import { CustomersService } from './modules/customers/service.js';
 import { GateAccessService } from './modules/gate-access/service.js';
 import { GateConfigService } from './modules/gate-config/service.js';
 import { GateStatusService } from './modules/gate-status/service.js';
@@ -32,6 +33,7 @@ import { OperatorsService } from './modules/operators/service.js';
 import { PassageHub } from './modules/passages/hub.js';
 import { PassageRecords } from './modules/passages/records.js';
 import { type PassageHook, PassageIngestion } from './modules/passages/service.js';
+import { PointsService } from './modules/points/service.js';
 import { SalePrints } from './modules/printing/sale-prints.js';
 import { RefundsService } from './modules/refunds/service.js';
 import { SalesService } from './modules/sales/service.js';
@@ -121,12 +123,20 @@ function buildServices(options: BuildOptions): CloudServices {
   const secrets = () => credentialSecrets(config.credentials);
   const keys = new SigningKeys(db, secrets, now);
   const { maxChangeFen } = config.cash;
+  // Customers and points: the sales and refunds services reach the points through their SaleLoyalty contract.
+  const customers = new CustomersService(db, { venues, secrets }, now);
+  const points = new PointsService(db, { venues }, now);
+  const loyalty = points;
   const sales = new SalesService(
     db,
-    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen },
+    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty },
     now,
   );
-  const refunds = new RefundsService(db, { sales, tickets, ticketTypes, capacity, venues, auth }, now);
+  const refunds = new RefundsService(
+    db,
+    { sales, tickets, ticketTypes, capacity, venues, auth, loyalty },
+    now,
+  );
   const supplements = new SupplementsService(
     db,
     { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen },
@@ -185,5 +195,7 @@ function buildServices(options: BuildOptions): CloudServices {
     channelKeys: new ChannelKeysService(db, now),
     webhooks: new WebhooksService(db, secrets, now),
     agencies,
+    customers,
+    points,
   };
 }

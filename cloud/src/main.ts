@@ -14,6 +14,7 @@ import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
+import { PointsExpiryJob } from './modules/points/expiry.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
@@ -128,6 +129,9 @@ async function main(): Promise<void> {
     ...config.webhooks,
   });
   webhookWorker.start();
+  // Expired points written off every hour (points/expiry.ts); safe with several instances running it.
+  const pointsExpiry = new PointsExpiryJob(container.services.points, logger);
+  pointsExpiry.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
     await webhookWorker.stop();
     await container.close();
     await anchors?.stop();
+    await pointsExpiry.stop();
     await database.close();
   });
 }

@@ -293,6 +293,14 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     await api('POST', `/api/v1/agencies/${agency.id}/top-ups`, { amountFen: 100_000 });
     await api('PUT', `/api/v1/agencies/${agency.id}/types/205`, { priceFen: 7_000 });
     ids.operatorId = env.operators.agency.id;
+    const customer = await api('POST', '/api/v1/customers', {
+      siteId: 'park',
+      name: 'FZ',
+      phone: '13700000000',
+    });
+    ids.customerId = customer.id;
+    const card = await api('POST', `/api/v1/customers/${customer.id}/cards`, { cardUid: '04AABBCCDDEEFF' });
+    ids.cardId = card.cards[0].id;
   }
 
   /** Path values where the generic fixtures (by parameter name) would not do. */
@@ -384,6 +392,15 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         priceFen: 6_000,
         dated: [{ from: dateIn(3), to: dateIn(5), priceFen: 6_500 }],
       },
+      'POST /api/v1/customers': { siteId: 'park', name: 'FZ', phone: '13700000001' },
+      'POST /api/v1/customers/:customerId/cards': { cardUid: '04112233445566' },
+      'PUT /api/v1/points/rules/:siteId': {
+        enabled: true,
+        pointsPerYuan: 1,
+        redeemPointsPerYuan: 100,
+        expiry: 'never',
+      },
+      'POST /api/v1/points/accounts/:customerId/adjustments': { points: 10, reason: 'fuzz' },
     };
     return table[key];
   }

@@ -212,6 +212,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     );
     ids.supplementId = supplement.id;
     markers.push(supplement.id);
+    await seedCustomers();
     const batch = await api('POST', '/api/v1/stock/batches/generate', { ticketTypeId: 302, count: 20 });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
@@ -282,6 +283,43 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       code: String(ids.code),
       ...ids,
     };
+  }
+
+  /** A customer of each site with a member card, bravo's points rules and a sale made for bravo's customer. */
+  async function seedCustomers(): Promise<void> {
+    for (const site of ['alpha', 'bravo'] as const) {
+      const customer = await api('POST', '/api/v1/customers', {
+        siteId: site,
+        name: `Customer ${site}`,
+        phone: site === 'alpha' ? '13800000001' : '13800000002',
+      });
+      const card = await api('POST', `/api/v1/customers/${customer.id}/cards`, {
+        cardUid: site === 'alpha' ? 'A1A2A3A4' : 'B1B2B3B4',
+      });
+      if (site === 'bravo') {
+        ids.customerId = customer.id;
+        ids.cardId = card.cards[0].id;
+        markers.push(customer.id, 'Customer bravo');
+      }
+    }
+    await api('PUT', '/api/v1/points/rules/bravo', {
+      enabled: true,
+      pointsPerYuan: 1,
+      redeemPointsPerYuan: 100,
+      expiry: 'never',
+    });
+    await api(
+      'POST',
+      '/api/v1/sales',
+      {
+        siteId: 'bravo',
+        windowId: 'WBRAVO',
+        customerId: ids.customerId,
+        lines: [{ typeId: 302, quantity: 1, visitDate: dateIn(10) }],
+        payments: [{ method: 'cash', amountFen: 10_000 }],
+      },
+      { 'idempotency-key': 'site-bravo-customer-sale' },
+    );
   }
 
   /** What the gates report over MQTT, written as the MQTT side would (no broker in this test). */
@@ -476,6 +514,16 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         ttlSec: 600,
       },
       'PUT /api/v1/occupancy/sites/:siteId/capacity': { capacity: 10 },
+      'POST /api/v1/customers': { siteId: 'bravo', name: 'x', phone: '13800000009' },
+      'PATCH /api/v1/customers/:customerId': { name: 'y' },
+      'POST /api/v1/customers/:customerId/cards': { cardUid: 'C1C2C3C4' },
+      'PUT /api/v1/points/rules/:siteId': {
+        enabled: true,
+        pointsPerYuan: 2,
+        redeemPointsPerYuan: null,
+        expiry: 'never',
+      },
+      'POST /api/v1/points/accounts/:customerId/adjustments': { points: 10, reason: 'site matrix' },
     };
     if (route.key in table) return table[route.key];
     return route.body ? sampleFromSchema(route.body, fixtures) : undefined;
@@ -670,6 +718,12 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     expect(named(await services.commLog.list({}, { limit: 100, offset: 0 }, alpha))).toEqual([]);
     expect(named(await services.occupancy.alerts({ limit: 100 }, alpha))).toEqual([]);
     expect(named(await services.occupancy.current(undefined, alpha))).toEqual([]);
+    expect(named(await services.customers.search({ limit: 100, offset: 0 }, alpha))).toEqual([]);
+    await expect(services.customers.get(String(ids.customerId), alpha)).rejects.toMatchObject(notFound);
+    await expect(
+      services.points.account(String(ids.customerId), { limit: 10, offset: 0 }, alpha),
+    ).rejects.toMatchObject(notFound);
+    await expect(services.points.rules('bravo', alpha)).rejects.toMatchObject(notFound);
     // The same calls without a scope (the system's own work) still see bravo.
     expect(named(await services.sales.list({ limit: 100 }))).not.toEqual([]);
   });
@@ -682,6 +736,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'channel-keys',
     'comm-log',
     'commands',
+    'customers',
     'gate-access',
     'gate-config',
     'gate-status',
@@ -689,6 +744,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'occupancy',
     'operators',
     'passages',
+    'points',
     'printing',
     'refunds',
     'sales',

@@ -11,12 +11,14 @@ import type { CapacityTables } from '../modules/capacity/tables.js';
 import type { ChannelKeyTables } from '../modules/channel-keys/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
+import type { CustomerTables } from '../modules/customers/tables.js';
 import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateConfigTables } from '../modules/gate-config/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { ReservationTables } from '../modules/gate-validation/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
+import type { PointsTables } from '../modules/points/tables.js';
 import type { RefundTables } from '../modules/refunds/tables.js';
 import type { SaleTables } from '../modules/sales/tables.js';
 import type { SigningKeyTables } from '../modules/signing-keys/tables.js';
@@ -54,7 +56,9 @@ export interface Database
     SupplementTables,
     ChannelKeyTables,
     WebhookTables,
-    AgencyTables {
+    AgencyTables,
+    CustomerTables,
+    PointsTables {
   app_meta: AppMetaTable;
 }
 

@@ -11,6 +11,7 @@ import { channelModule } from './channel/routes.js';
 import { channelKeysModule } from './channel-keys/routes.js';
 import { commLogModule } from './comm-log/routes.js';
 import { commandsModule } from './commands/routes.js';
+import { customersModule } from './customers/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
@@ -21,6 +22,7 @@ import type { AppModule } from './module.js';
 import { occupancyModule } from './occupancy/routes.js';
 import { operatorsModule } from './operators/routes.js';
 import { passagesModule } from './passages/routes.js';
+import { pointsModule } from './points/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
 import { salesModule } from './sales/routes.js';
@@ -62,4 +64,6 @@ export const modules: readonly AppModule[] = [
   channelModule,
   webhooksModule,
   agenciesModule,
+  customersModule,
+  pointsModule,
 ];

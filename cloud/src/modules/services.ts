@@ -14,6 +14,7 @@ import type { CommLogService } from './comm-log/service.js';
 import type { CommLogWriter } from './comm-log/writer.js';
 import type { CommandDispatcher } from './commands/dispatcher.js';
 import type { CommandsService } from './commands/service.js';
+import type { CustomersService } from './customers/service.js';
 import type { GateAccessService } from './gate-access/service.js';
 import type { GateConfigPublisher } from './gate-config/publisher.js';
 import type { GateConfigService } from './gate-config/service.js';
@@ -29,6 +30,7 @@ import type { OperatorsService } from './operators/service.js';
 import type { PassageHub } from './passages/hub.js';
 import type { PassageRecords } from './passages/records.js';
 import type { PassageIngestion } from './passages/service.js';
+import type { PointsService } from './points/service.js';
 import type { SalePrints } from './printing/sale-prints.js';
 import type { RefundsService } from './refunds/service.js';
 import type { SalesService } from './sales/service.js';
@@ -83,6 +85,10 @@ export interface CloudServices {
   readonly webhooks: WebhooksService;
   /** Travel agencies: accounts, settlement terms, ledger; also the AgencyAccounts group orders are given. */
   readonly agencies: AgenciesService;
+  /** Customers (客户资料) and their member cards. */
+  readonly customers: CustomersService;
+  /** Points rules, balances and the ledger; also the sales' and refunds' SaleLoyalty. */
+  readonly points: PointsService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

@@ -553,6 +553,63 @@ export const ERROR_CATALOGUE = {
       en: 'Settlement price {priceFen} fen is above the agency price of ticket type {typeId} ({channelFen} fen)',
     },
   },
+  // Customers (客户资料) and points (积分).
+  CUSTOMER_DUPLICATE: {
+    status: 409,
+    messages: {
+      'zh-CN': '该景区已有相同{field}的客户',
+      en: 'A customer of this site already has this {field}',
+    },
+  },
+  CUSTOMER_CARD_IN_USE: {
+    status: 409,
+    messages: {
+      'zh-CN': 'IC 卡 {cardUid} 已绑定给其他客户，请先挂失',
+      en: 'IC card {cardUid} is already bound to a customer: block it first',
+    },
+  },
+  CUSTOMER_CARD_ENDED: {
+    status: 409,
+    messages: {
+      'zh-CN': '会员卡 {cardUid} 已挂失或已被替换',
+      en: 'Member card {cardUid} is already blocked or replaced',
+    },
+  },
+  CUSTOMER_OTHER_SITE: {
+    status: 409,
+    messages: {
+      'zh-CN': '客户登记在景区 {customerSite}，不能在景区 {siteId} 使用',
+      en: 'The customer is registered at site {customerSite}, not at site {siteId}',
+    },
+  },
+  POINTS_CUSTOMER_REQUIRED: {
+    status: 400,
+    messages: {
+      'zh-CN': '积分抵扣须先指定客户',
+      en: 'Paying with points needs the customer whose points they are',
+    },
+  },
+  POINTS_NOT_ACCEPTED: {
+    status: 409,
+    messages: {
+      'zh-CN': '景区 {siteId} 未开通积分抵扣',
+      en: 'Site {siteId} does not take points as payment',
+    },
+  },
+  POINTS_INSUFFICIENT: {
+    status: 409,
+    messages: {
+      'zh-CN': '积分不足：需要 {needed}，可用 {balance}',
+      en: 'Not enough points: {needed} needed, {balance} available',
+    },
+  },
+  POINTS_AMOUNT_INVALID: {
+    status: 400,
+    messages: {
+      'zh-CN': '积分抵扣金额 {amount} 分不能用整数积分支付（{rate} 积分抵 1 元）',
+      en: 'Points cannot pay exactly {amount} fen ({rate} points make 1 yuan)',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -42,6 +42,10 @@ import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unco
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
 import * as createAgencies from './20261210_100000_create_agencies.js';
+import * as createCustomers from './20261210_110000_create_customers.js';
+import * as createPoints from './20261210_110100_create_points.js';
+import * as salesCustomerPoints from './20261210_110200_sales_customer_points.js';
+import * as refundPaymentsPoints from './20261210_110300_refund_payments_points.js';
 import * as createChannelKeys from './20261210_120000_create_channel_keys.js';
 import * as createWebhooks from './20261210_120100_create_webhooks.js';
 import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reservations_entries_left.js';
@@ -86,6 +90,10 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100100_create_operator_sites': createOperatorSites,
   '20261209_100200_comm_log_repeats': commLogRepeats,
   '20261210_100000_create_agencies': createAgencies,
+  '20261210_110000_create_customers': createCustomers,
+  '20261210_110100_create_points': createPoints,
+  '20261210_110200_sales_customer_points': salesCustomerPoints,
+  '20261210_110300_refund_payments_points': refundPaymentsPoints,
   '20261210_120000_create_channel_keys': createChannelKeys,
   '20261210_120100_create_webhooks': createWebhooks,
   '20261210_140000_ticket_reservations_entries_left': ticketReservationsEntriesLeft,

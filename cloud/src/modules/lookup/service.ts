@@ -188,6 +188,7 @@ export class LookupService {
         channel: sale.channel,
         cashier: sale.cashier,
         totalFen: sale.totalFen,
+        customerId: sale.customerId,
         paidFen: sale.paidFen,
         changeFen: sale.changeFen,
         ticketCount: sale.ticketCount,

@@ -41,3 +41,28 @@ export async function passagesOf(db: Connection, ticketId: number) {
     .limit(MAX_PASSAGES)
     .execute();
 }
+
+/** Ids per `in (…)` list: well within both engines' bounds on bound parameters. */
+const IN_LIST_CHUNK = 500;
+
+/** How many times these tickets entered (passages inward) and when last: a customer's visits. */
+export async function entriesOfTickets(
+  db: Connection,
+  ticketIds: readonly number[],
+): Promise<{ entries: number; lastAt: number | null }> {
+  let entries = 0;
+  let lastAt: number | null = null;
+  for (let i = 0; i < ticketIds.length; i += IN_LIST_CHUNK) {
+    const row = await passageTables(db)
+      .selectFrom('passage_events')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('at').as('last')])
+      .where('ticket_id', 'in', ticketIds.slice(i, i + IN_LIST_CHUNK))
+      .where('kind', '=', 'passage')
+      .where('direction', '=', 'in')
+      .executeTakeFirst();
+    entries += Number(row?.n ?? 0);
+    const last = row?.last === null || row?.last === undefined ? null : Number(row.last);
+    if (last !== null && (lastAt === null || last > lastAt)) lastAt = last;
+  }
+  return { entries, lastAt };
+}

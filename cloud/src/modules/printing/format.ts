@@ -80,5 +80,6 @@ export const PAYMENT_LABELS: Record<PaymentMethod, BilingualText> = {
   unionpay: { zh: '银联', en: 'UnionPay' },
   card: { zh: '银行卡', en: 'Bank card' },
   voucher: { zh: '代金券', en: 'Voucher' },
+  points: { zh: '积分抵扣', en: 'Points' },
   other: { zh: '其他', en: 'Other' },
 };

@@ -46,7 +46,15 @@ export interface TicketPrintModel {
   printedAtMs: number;
 }
 
-export type PaymentMethod = 'cash' | 'wechat' | 'alipay' | 'unionpay' | 'card' | 'voucher' | 'other';
+export type PaymentMethod =
+  | 'cash'
+  | 'wechat'
+  | 'alipay'
+  | 'unionpay'
+  | 'card'
+  | 'voucher'
+  | 'points'
+  | 'other';
 
 export interface ReceiptLine {
   /** Usually the ticket type name. */

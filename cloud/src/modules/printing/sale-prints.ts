@@ -34,6 +34,7 @@ const PRINT_METHODS: Record<PaymentMethod, PrintPaymentMethod> = {
   bank_card: 'card',
   wechat: 'wechat',
   alipay: 'alipay',
+  points: 'points',
 };
 
 const REPRINT: Localized = { 'zh-CN': '补打', en: 'reprinted' };

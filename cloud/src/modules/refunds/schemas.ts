@@ -1,6 +1,6 @@
 /** Request and response shapes of the refunds API. Money is integer fen throughout. */
 import { z } from 'zod';
-import { PAYMENT_METHODS } from '../sales/schemas.js';
+import { SALE_PAYMENT_METHODS } from '../sales/schemas.js';
 import { venueIdSchema } from '../venues/schemas.js';
 
 const fen = z.number().int();
@@ -23,7 +23,7 @@ export const approvalSchema = z
   );
 
 export const refundPaymentSchema = z.strictObject({
-  method: z.enum(PAYMENT_METHODS),
+  method: z.enum(SALE_PAYMENT_METHODS),
   amountFen: fen.min(1).max(100_000_000),
 });
 
@@ -87,7 +87,7 @@ export const refundSchema = z
     tickets: z.array(refundTicketSchema),
     payments: z.array(
       z.object({
-        method: z.enum(PAYMENT_METHODS),
+        method: z.enum(SALE_PAYMENT_METHODS),
         amountFen: fen,
         supplementFen: fen.describe(
           '其中退回补票付款的部分（分）/ Of the amount, what returns supplement payments, fen',
@@ -104,7 +104,7 @@ export const refundQuoteSchema = z
     amountFen: fen.describe('应退金额（分）/ Money to hand back, fen'),
     feeFen: fen.describe('手续费（分）/ Fee kept, fen'),
     tickets: z.array(refundTicketSchema),
-    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen, supplementFen: fen })),
+    payments: z.array(z.object({ method: z.enum(SALE_PAYMENT_METHODS), amountFen: fen, supplementFen: fen })),
     thresholdFen: fen.describe('双人复核金额（分）/ The second-approval threshold, fen'),
     cumulativeFen: fen.describe(
       '本次加上该订单此前已退金额（分），与复核金额比较 / This refund plus what the sale has already ' +

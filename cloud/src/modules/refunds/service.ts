@@ -45,6 +45,7 @@ import type { Localized } from '../../platform/language.js';
 import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { dayOfIsoDate, localDayAround } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
+import type { SaleLoyalty } from '../sales/loyalty.js';
 import type { Sale } from '../sales/schemas.js';
 import type { SalesService } from '../sales/service.js';
 import { voidRefundedStub } from '../stock/activation.js';
@@ -78,6 +79,8 @@ export interface RefundsDependencies {
   readonly capacity: CapacityService;
   readonly venues: VenuesService;
   readonly auth: AuthService;
+  /** The customer's points: a refund takes back the refunded tickets' accrual and returns points it paid with. */
+  readonly loyalty: SaleLoyalty;
 }
 
 export interface RefundCommand extends IdempotentCommand<CreateRefund> {
@@ -373,6 +376,17 @@ export class RefundsService {
         supplement_fen: p.supplementFen,
       })),
     );
+    const points = await this.deps.loyalty.onRefund(trx, {
+      saleId: sale.id,
+      refundId,
+      saleTotalFen: sale.totalFen,
+      ticketsFen: worked.tickets.reduce((sum, t) => sum + t.ticket.priceFen, 0),
+      pointsFen: worked.payments
+        .filter((p) => p.method === 'points')
+        .reduce((sum, p) => sum + p.amountFen, 0),
+      at: now,
+      actor: context.actor,
+    });
     await recordAudit(
       trx,
       {
@@ -392,6 +406,7 @@ export class RefundsService {
           approvedBy: approver,
           // What the second-approval threshold weighed: this refund, the sale's refunds with it, the cashier's day.
           approval: figures,
+          ...(sale.customerId !== null && { points }),
         },
       },
       now,

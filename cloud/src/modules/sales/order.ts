@@ -58,6 +58,8 @@ export interface SaleOrder {
   readonly lines: readonly OrderLine[];
   /** The request's own payment objects (the audit entry records them as sent). */
   readonly payments: readonly Payment[];
+  /** The customer whose points the sale accrues (and whose points pay a `points` payment). */
+  readonly customerId: string | null;
 }
 
 function holderIdOf(input: string): HolderId {
@@ -96,6 +98,7 @@ export function orderOf(input: CreateSale): SaleOrder {
     channel: input.channel,
     lines: input.lines.map(lineOf),
     payments: input.payments,
+    customerId: input.customerId ?? null,
   };
 }
 

@@ -17,7 +17,7 @@ import {
 
 type Db = Connection;
 
-function summaryOf(row: Selectable<SalesTable>): SaleSummary {
+export function summaryOf(row: Selectable<SalesTable>): SaleSummary {
   return {
     id: row.id,
     siteId: row.site_id,
@@ -30,6 +30,7 @@ function summaryOf(row: Selectable<SalesTable>): SaleSummary {
     ticketCount: row.ticket_count,
     persons: row.persons,
     createdAt: row.created_at,
+    customerId: row.customer_id,
   };
 }
 
@@ -48,6 +49,7 @@ const SALE_COLUMNS = [
   'ticket_count',
   'persons',
   'created_at',
+  'customer_id',
 ] as const satisfies readonly (keyof SalesTable)[];
 const LINE_COLUMNS = [
   'sale_id',

@@ -48,6 +48,7 @@ const sale: Sale = {
   ticketCount: 3,
   persons: 3,
   createdAt: 1_764_100_000_000,
+  customerId: 'customer-1',
   lines: [
     {
       lineNo: 1,

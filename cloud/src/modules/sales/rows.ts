@@ -29,6 +29,7 @@ export function saleRows(sold: SoldSale): SaleRows {
       ticket_count: sold.ticketCount,
       persons: sold.persons,
       created_at: sold.createdAt,
+      customer_id: order.customerId,
     },
     lines: sold.lines.map((line) => ({
       sale_id: sold.id,

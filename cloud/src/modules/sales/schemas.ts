@@ -5,8 +5,12 @@ import { isoDateSchema } from '../capacity/schemas.js';
 import { ticketSchema } from '../tickets/schemas.js';
 import { venueIdSchema } from '../venues/schemas.js';
 
+/** Money: what every payment at a window may be (supplements take only these). */
 export const PAYMENT_METHODS = ['cash', 'bank_card', 'wechat', 'alipay'] as const;
-export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+/** A sale may also be paid with its customer's points (积分抵扣), and a refund gives them back. */
+export const SALE_PAYMENT_METHODS = [...PAYMENT_METHODS, 'points'] as const;
+export type PaymentMethod = (typeof SALE_PAYMENT_METHODS)[number];
+export type MoneyMethod = (typeof PAYMENT_METHODS)[number];
 
 const fen = z.number().int();
 export const MAX_TICKETS_PER_SALE = 200;
@@ -54,13 +58,22 @@ export const createSaleSchema = z
     payments: z
       .array(
         z.strictObject({
-          method: z.enum(PAYMENT_METHODS),
+          method: z.enum(SALE_PAYMENT_METHODS),
           amountFen: fen.min(1).max(100_000_000).describe('金额（分）/ Amount in fen'),
         }),
       )
       .max(8)
       .describe(
-        '支付：合计等于应收；现金可多付并找零 / Payments summing to the total; cash may exceed it (change)',
+        '支付：合计等于应收；现金可多付并找零；积分抵扣须指定客户 / Payments summing to the total; cash may ' +
+          'exceed it (change); points need the customer',
+      ),
+    customerId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        '客户（按手机号、证件号或会员卡查得）：累积积分 / The customer (found by phone, ID or member card): earns points',
       ),
   })
   .describe('窗口售票 / A ticket-window sale');
@@ -91,6 +104,7 @@ export const saleSummarySchema = z
     ticketCount: z.number().int(),
     persons: z.number().int(),
     createdAt: fen,
+    customerId: z.string().nullable().describe('客户 / The customer the sale was made for'),
   })
   .meta({ id: 'SaleSummary' });
 export type SaleSummary = z.infer<typeof saleSummarySchema>;
@@ -98,7 +112,7 @@ export type SaleSummary = z.infer<typeof saleSummarySchema>;
 export const saleSchema = saleSummarySchema
   .extend({
     lines: z.array(saleLineSchema),
-    payments: z.array(z.object({ method: z.enum(PAYMENT_METHODS), amountFen: fen })),
+    payments: z.array(z.object({ method: z.enum(SALE_PAYMENT_METHODS), amountFen: fen })),
     tickets: z.array(ticketSchema),
   })
   .meta({ id: 'Sale' });

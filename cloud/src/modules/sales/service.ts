@@ -38,6 +38,7 @@ import type { VenuesService } from '../venues/service.js';
 import { saleAuditEntry } from './audit.js';
 import { cardsOfLine } from './cards.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { LoyaltyOutcome, SaleLoyalty } from './loyalty.js';
 import { type OrderLine, orderOf, type SaleOrder } from './order.js';
 import { priceLine } from './pricing.js';
 import * as repo from './repo.js';
@@ -60,6 +61,8 @@ export interface SalesDependencies {
   readonly secrets: () => CredentialSecrets;
   /** The most change one sale may give (config `CASH_MAX_CHANGE_FEN`). */
   readonly maxChangeFen: number;
+  /** The customer's points: accrued on the sale, and spent by a `points` payment (loyalty.ts). */
+  readonly loyalty: SaleLoyalty;
 }
 
 export interface SaleCommand extends IdempotentCommand<CreateSale> {
@@ -140,6 +143,7 @@ export class SalesService {
       { id: randomUUID(), order, cashier, request, createdAt: now, lines },
       this.deps.maxChangeFen,
     );
+    const points = await this.customerPoints(trx, sold, today, context);
     const rows = saleRows(sold);
     await repo.insertSale(trx, rows.sale, rows.lines, rows.payments);
     const issued = await this.issueTickets(trx, sold, signer);
@@ -149,10 +153,43 @@ export class SalesService {
         sold,
         context,
         issued.map((ticket) => ticket.id),
+        points,
       ),
       now,
     );
     return saleView(sold, issued);
+  }
+
+  /**
+   * A sale made for a customer spends the points its `points` payments name and accrues what the rest earns, in the
+   * sale's transaction; points without a customer are refused.
+   */
+  private async customerPoints(
+    trx: Transaction<Database>,
+    sold: SoldSale,
+    today: number,
+    context: ChangeContext,
+  ): Promise<LoyaltyOutcome | null> {
+    const { order } = sold;
+    const pointsFen = order.payments
+      .filter((payment) => payment.method === 'points')
+      .reduce((sum, payment) => sum + payment.amountFen, 0);
+    if (order.customerId === null) {
+      if (pointsFen > 0) throw new AppError('POINTS_CUSTOMER_REQUIRED');
+      return null;
+    }
+    return this.deps.loyalty.onSale(trx, {
+      saleId: sold.id,
+      siteId: order.siteId,
+      customerId: order.customerId,
+      day: today,
+      at: sold.createdAt,
+      lines: sold.lines.map((line) => ({ typeId: line.type.typeId, amountFen: line.amountFen })),
+      totalFen: sold.totalFen,
+      pointsFen,
+      actor: context.actor,
+      sites: context.sites ?? ALL_SITES,
+    });
   }
 
   /** One line: its type at this site, its tickets priced, its places taken and its validity. */

@@ -1,6 +1,7 @@
 /** Table types for sales, their lines and payments (migration 20261125_183200); part of db/schema.ts. */
 
 import { ownedTables } from '../../db/scoped.js';
+import type { PaymentMethod } from './schemas.js';
 export interface SaleTables {
   sales: SalesTable;
   sale_lines: SaleLinesTable;
@@ -28,6 +29,8 @@ export interface SalesTable {
   ticket_count: number;
   persons: number;
   created_at: number;
+  /** The customer the sale was made for (migration 20261210_110200); their points accrue on it. */
+  customer_id: string | null;
 }
 
 export interface SaleLinesTable {
@@ -46,6 +49,6 @@ export interface SaleLinesTable {
 export interface SalePaymentsTable {
   sale_id: string;
   seq: number;
-  method: 'cash' | 'bank_card' | 'wechat' | 'alipay';
+  method: PaymentMethod;
   amount_fen: number;
 }

@@ -21,6 +21,7 @@ export function saleView(sold: SoldSale, issued: readonly TicketRow[]): Sale {
     ticketCount: sold.ticketCount,
     persons: sold.persons,
     createdAt: sold.createdAt,
+    customerId: order.customerId,
     lines: sold.lines.map((line) => ({
       lineNo: line.lineNo,
       typeId: line.type.typeId,

@@ -3,7 +3,7 @@
  * 20261126_110200, 20261208_100100); part of db/schema.ts.
  */
 import { ownedTables } from '../../db/scoped.js';
-import type { PaymentMethod } from '../sales/schemas.js';
+import type { MoneyMethod } from '../sales/schemas.js';
 
 export interface SupplementTables {
   supplements: SupplementsTable;
@@ -48,7 +48,7 @@ export interface SupplementsTable {
 export interface SupplementPaymentsTable {
   supplement_id: string;
   seq: number;
-  method: PaymentMethod;
+  method: MoneyMethod;
   amount_fen: number;
 }
 

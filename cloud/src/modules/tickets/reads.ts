@@ -109,3 +109,20 @@ export async function liveTicketWithCard(
     .executeTakeFirst();
   return row?.id;
 }
+
+/** Ids per `in (…)` list: well within both engines' bounds on bound parameters. */
+const IN_LIST_CHUNK = 500;
+
+/** The ids of the tickets these sales issued (a customer's visits). */
+export async function ticketIdsOfSales(db: Connection, saleIds: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < saleIds.length; i += IN_LIST_CHUNK) {
+    const rows = await ticketTables(db)
+      .selectFrom('tickets')
+      .select('id')
+      .where('sale_id', 'in', saleIds.slice(i, i + IN_LIST_CHUNK))
+      .execute();
+    for (const row of rows) ids.push(row.id);
+  }
+  return ids;
+}

@@ -32,7 +32,7 @@ export const desk = defineMessages(
       period_pass: '期票',
       group: '团体票',
     },
-    methods: { cash: '现金', bank_card: '银行卡', wechat: '微信', alipay: '支付宝' },
+    methods: { cash: '现金', bank_card: '银行卡', wechat: '微信', alipay: '支付宝', points: '积分抵扣' },
     direction: { in: '进', out: '出' },
     passage: { passage: '通行', denial: '拒绝' },
     inputs: {
@@ -330,7 +330,13 @@ export const desk = defineMessages(
       period_pass: 'Period pass',
       group: 'Group ticket',
     },
-    methods: { cash: 'Cash', bank_card: 'Bank card', wechat: 'WeChat Pay', alipay: 'Alipay' },
+    methods: {
+      cash: 'Cash',
+      bank_card: 'Bank card',
+      wechat: 'WeChat Pay',
+      alipay: 'Alipay',
+      points: 'Points',
+    },
     direction: { in: 'In', out: 'Out' },
     passage: { passage: 'Passed', denial: 'Denied' },
     inputs: {

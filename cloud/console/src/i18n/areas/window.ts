@@ -118,6 +118,7 @@ export const ticketWindow = defineMessages(
       bank_card: '银行卡',
       wechat: '微信',
       alipay: '支付宝',
+      points: '积分抵扣',
     },
     receipt: {
       title: '售票成功',
@@ -319,6 +320,7 @@ export const ticketWindow = defineMessages(
       bank_card: 'Bank card',
       wechat: 'WeChat',
       alipay: 'Alipay',
+      points: 'Points',
     },
     receipt: {
       title: 'Sold',

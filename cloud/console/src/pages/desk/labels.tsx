@@ -1,7 +1,7 @@
 /** Small pieces every desk page shows the same way: ticket states, type names, payment methods, money and times. */
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { PaymentMethod, Ticket } from '../../api/types';
+import type { SalePaymentMethod as PaymentMethod, Ticket } from '../../api/types';
 import { formatFen } from '../../format/money';
 import { currentLanguage } from '../../i18n';
 import { desk } from '../../i18n/areas/desk';
