@@ -38,6 +38,14 @@ describe('loadConfig', () => {
       occupancy: { resetHour: 0, hysteresisPct: 3 },
       metrics: { token: undefined },
       cash: { maxChangeFen: 100_000 },
+      groupOrders: {
+        holdMinutes: 120,
+        visitorsDueHours: 24,
+        cancelFreeHours: 24,
+        cancelFeePermille: 100,
+        unusedRefundPermille: 1000,
+        sweepIntervalMs: 60_000,
+      },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
       auth: {

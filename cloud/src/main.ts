@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
@@ -121,6 +122,13 @@ async function main(): Promise<void> {
     config.auditAnchor &&
     new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
   anchors?.start();
+  // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
+  const holds = new GroupOrderExpiry(
+    container.services.groupOrders,
+    config.groupOrders.sweepIntervalMs,
+    logger,
+  );
+  holds.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -132,6 +140,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await app.close();
     await container.close();
+    await holds.stop();
     await anchors?.stop();
     await database.close();
   });
