@@ -203,6 +203,14 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     );
     ids.supplementId = supplement.id;
     markers.push(supplement.id);
+    const order = await api('POST', '/api/v1/group-orders', {
+      siteId: 'bravo',
+      reference: 'site-bravo-order',
+      visitDate: dateIn(10),
+      lines: [{ typeId: 302, quantity: 2 }],
+    });
+    ids.orderId = order.id;
+    markers.push(order.id);
     const batch = await api('POST', '/api/v1/stock/batches/generate', { ticketTypeId: 302, count: 20 });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
@@ -455,6 +463,19 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         ttlSec: 600,
       },
       'PUT /api/v1/occupancy/sites/:siteId/capacity': { capacity: 10 },
+      'POST /api/v1/group-orders': {
+        siteId: 'bravo',
+        reference: 'site-new-order',
+        visitDate: dateIn(10),
+        lines: [{ typeId: 302, quantity: 2 }],
+      },
+      'PATCH /api/v1/group-orders/:orderId': { lines: [{ typeId: 302, quantity: 3 }] },
+      'PUT /api/v1/group-orders/:orderId/visitors': { visitors: [] },
+      'POST /api/v1/group-orders/:orderId/pick-up': {
+        windowId: 'WBRAVO',
+        issue: 'group',
+        payments: [{ method: 'cash', amountFen: 20_000 }],
+      },
     };
     if (route.key in table) return table[route.key];
     return route.body ? sampleFromSchema(route.body, fixtures) : undefined;
@@ -624,6 +645,9 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     await expect(services.refunds.get(String(ids.refundId), alpha)).rejects.toMatchObject(notFound);
     expect(named(await services.supplements.list({ limit: 100 }, alpha))).toEqual([]);
     await expect(services.supplements.get(String(ids.supplementId), alpha)).rejects.toMatchObject(notFound);
+    const alphaOrders = { context: { actor: null, ip: null, sites: alpha }, agencyId: null, manages: true };
+    expect(named(await services.groupOrders.list({ limit: 100, offset: 0 }, alphaOrders))).toEqual([]);
+    await expect(services.groupOrders.get(String(ids.orderId), alphaOrders)).rejects.toMatchObject(notFound);
     await expect(services.tickets.get(Number(ids.ticketId), undefined, alpha)).rejects.toMatchObject(
       notFound,
     );
@@ -649,6 +673,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'gate-access',
     'gate-config',
     'gate-status',
+    'group-orders',
     'lookup',
     'occupancy',
     'operators',

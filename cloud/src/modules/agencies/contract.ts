@@ -55,7 +55,10 @@ export interface AgencyAccounts {
   debit(db: Connection, money: OrderMoney & { readonly kind: 'order_debit' | 'fee' }): Promise<void>;
 
   /** Credits the agency back: a cancelled order or a decrease (cancellation_credit), unused persons (refund_credit). */
-  credit(db: Connection, money: OrderMoney & { readonly kind: 'cancellation_credit' | 'refund_credit' }): Promise<void>;
+  credit(
+    db: Connection,
+    money: OrderMoney & { readonly kind: 'cancellation_credit' | 'refund_credit' },
+  ): Promise<void>;
 
   /** The agency an operator of the `agency` role acts for; null for the venue's own staff. */
   agencyOfOperator(operatorId: string): Promise<string | null>;
