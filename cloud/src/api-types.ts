@@ -18,6 +18,25 @@ import type { sitePageSchema, windowPageSchema } from './modules/venues/schemas.
 import type { meSchema } from './platform/auth/schemas.js';
 
 export type { CommandAction, DecisionReason, GateMode, MessageType } from '@scenic/protocol';
+export type { AgencyPaymentMode } from './modules/agencies/contract.js';
+export type {
+  Adjustment as AgencyAdjustment,
+  Agency,
+  AgencyOperator,
+  AgencyOperatorList,
+  AgencyPage,
+  AgencyStatus,
+  AgencyType,
+  AgencyTypeList,
+  CreateAgency,
+  LedgerEntry as AgencyLedgerEntry,
+  LedgerKind as AgencyLedgerKind,
+  LedgerPage as AgencyLedgerPage,
+  PutAgencyType,
+  Statement as AgencyStatement,
+  TopUp as AgencyTopUp,
+  UpdateAgency,
+} from './modules/agencies/schemas.js';
 export type { CommLogRow as CommLogEntry } from './modules/comm-log/repo.js';
 export type { DailyGateSummary as CommLogDay } from './modules/comm-log/service.js';
 export type { CommandView } from './modules/commands/schemas.js';

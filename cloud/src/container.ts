@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
+import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { CapacityService } from './modules/capacity/service.js';
 import { CommLogRepo } from './modules/comm-log/repo.js';
@@ -130,6 +131,8 @@ function buildServices(options: BuildOptions): CloudServices {
     { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen },
     now,
   );
+  const operators = new OperatorsService(db, now);
+  const agencies = new AgenciesService(db, ticketTypes, operators, { timeZone: config.venueTimezone, now });
   const groupOrders = new GroupOrdersService(
     db,
     {
@@ -141,6 +144,7 @@ function buildServices(options: BuildOptions): CloudServices {
       secrets,
       maxChangeFen,
       policy: config.groupOrders,
+      agencies,
     },
     now,
   );
@@ -152,7 +156,7 @@ function buildServices(options: BuildOptions): CloudServices {
     health: new HealthService(database),
     auth,
     audit: new AuditService(db),
-    operators: new OperatorsService(db, now),
+    operators,
     venues,
     ticketTypes,
     capacity,
@@ -193,5 +197,6 @@ function buildServices(options: BuildOptions): CloudServices {
     gateValidation: new ValidationService(db, ticketTypes, now),
     commands: new CommandsService(db, options.lateDispatcher),
     whitelist: new WhitelistService(db, venues),
+    agencies,
   };
 }

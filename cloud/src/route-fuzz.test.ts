@@ -281,6 +281,24 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
+    // An agency with money, a type it may be authorised for, and an operator of the agency role to link.
+    await api('POST', '/api/v1/ticket-types', {
+      typeId: 205,
+      siteId: 'park',
+      code: 'FZAGENCY',
+      name: name('agency'),
+      kind: 'single',
+      prices: { window: 10_000, agency: 8_000 },
+    });
+    const agency = await api('POST', '/api/v1/agencies', {
+      name: 'FZ Travel',
+      licenceNo: 'FZ-LICENCE-1',
+      paymentMode: 'prepaid',
+    });
+    ids.agencyId = agency.id;
+    await api('POST', `/api/v1/agencies/${agency.id}/top-ups`, { amountFen: 100_000 });
+    await api('PUT', `/api/v1/agencies/${agency.id}/types/205`, { priceFen: 7_000 });
+    ids.operatorId = env.operators.agency.id;
   }
 
   /** Path values where the generic fixtures (by parameter name) would not do. */
@@ -297,6 +315,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
       if (url.endsWith('/pick-up')) return { orderId: groupOrders.pickUp };
       if (method === 'PATCH' || url.endsWith('/visitors')) return { orderId: groupOrders.modify };
     }
+    if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };
     return {};
   }
 
@@ -370,6 +389,19 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         windowId: 'W01',
         issue: 'group',
         payments: [{ method: 'cash', amountFen: 20_000 }],
+      },
+      'POST /api/v1/agencies': {
+        name: 'FZ New',
+        licenceNo: 'FZ-LICENCE-2',
+        contacts: [{ name: 'Li', phone: '13800000000' }],
+        paymentMode: 'credit',
+        creditLimitFen: 1_000,
+      },
+      'POST /api/v1/agencies/:agencyId/top-ups': { amountFen: 500, note: 'fuzz' },
+      'POST /api/v1/agencies/:agencyId/adjustments': { amountFen: -100, reason: 'fuzz correction' },
+      'PUT /api/v1/agencies/:agencyId/types/:typeId': {
+        priceFen: 6_000,
+        dated: [{ from: dateIn(3), to: dateIn(5), priceFen: 6_500 }],
       },
     };
     return table[key];

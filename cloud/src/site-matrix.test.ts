@@ -44,6 +44,11 @@ const UNFILTERED = ['id', 'code', 'cashierId', 'ticketId'];
  */
 const UNPROVEN = [
   'GET /api/v1/age-policy-presets',
+  // An agency operator's own agency (the administrator is linked to none): agencies are venue-wide.
+  'GET /api/v1/agencies/mine',
+  'GET /api/v1/agencies/mine/ledger',
+  'GET /api/v1/agencies/mine/statement',
+  'GET /api/v1/agencies/mine/types',
   'GET /api/v1/gates/broker',
   'GET /api/v1/signing-keys',
   'GET /api/v1/stock/balances/mine',
@@ -598,6 +603,10 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'audit.read',
       'keys.manage',
       'system.manage',
+      // Agencies are venue-wide (no site of their own).
+      'agencies.read',
+      'agencies.manage',
+      'agencies.adjust',
     ]);
     const mismatched = declaredRoutes(env.app)
       .filter((r) => r.method !== 'HEAD' && shared.has(r.access) !== r.allSites)
@@ -666,6 +675,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
   });
 
   const MODULES = [
+    'agencies',
     'audit',
     'capacity',
     'comm-log',

@@ -6,6 +6,7 @@
  * through it: each owns its tables and queries through its own scope (scoped.ts).
  */
 
+import type { AgencyTables } from '../modules/agencies/tables.js';
 import type { CapacityTables } from '../modules/capacity/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
@@ -50,7 +51,8 @@ export interface Database
     SaleTables,
     RefundTables,
     SupplementTables,
-    GroupOrderTables {
+    GroupOrderTables,
+    AgencyTables {
   app_meta: AppMetaTable;
 }
 

@@ -4,6 +4,7 @@
  */
 
 import { authModule } from '../platform/auth/routes.js';
+import { agenciesModule } from './agencies/routes.js';
 import { auditModule } from './audit/routes.js';
 import { capacityModule } from './capacity/routes.js';
 import { commLogModule } from './comm-log/routes.js';
@@ -56,4 +57,5 @@ export const modules: readonly AppModule[] = [
   groupOrdersModule,
   lookupModule,
   signingKeysModule,
+  agenciesModule,
 ];

@@ -6,6 +6,7 @@
 import type { MqttBus } from '../mqtt/bus.js';
 import type { MqttMetrics } from '../mqtt/metrics.js';
 import type { AuthService } from '../platform/auth/service.js';
+import type { AgenciesService } from './agencies/service.js';
 import type { AuditService } from './audit/service.js';
 import type { CapacityService } from './capacity/service.js';
 import type { CommLogService } from './comm-log/service.js';
@@ -76,6 +77,8 @@ export interface CloudServices {
   readonly gateValidation: ValidationService;
   readonly commands: CommandsService;
   readonly whitelist: WhitelistService;
+  /** Travel agencies: accounts, settlement terms, ledger; also the AgencyAccounts group orders are given. */
+  readonly agencies: AgenciesService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

@@ -530,6 +530,56 @@ export const ERROR_CATALOGUE = {
       en: 'Agency accounts are not available: orders for an agency cannot be placed',
     },
   },
+  AGENCY_INACTIVE: {
+    status: 409,
+    messages: {
+      'zh-CN': '旅行社 {agencyId} 已暂停合作，不能下单',
+      en: 'Agency {agencyId} is suspended and cannot order',
+    },
+  },
+  AGENCY_TYPE_NOT_AUTHORISED: {
+    status: 409,
+    messages: {
+      'zh-CN': '旅行社 {agencyId} 未获授权销售票种 {typeId}',
+      en: 'Agency {agencyId} is not authorised to sell ticket type {typeId}',
+    },
+  },
+  AGENCY_BALANCE_SHORT: {
+    status: 409,
+    messages: {
+      'zh-CN': '旅行社 {agencyId} 预存余额不足：余额 {balanceFen} 分，需扣 {amountFen} 分',
+      en: 'Agency {agencyId} has too little prepaid balance: {balanceFen} fen, {amountFen} fen due',
+    },
+  },
+  AGENCY_CREDIT_EXCEEDED: {
+    status: 409,
+    messages: {
+      'zh-CN':
+        '旅行社 {agencyId} 超出授信额度：额度 {limitFen} 分，可用 {availableFen} 分，需扣 {amountFen} 分',
+      en: 'Agency {agencyId} would exceed its credit limit of {limitFen} fen: {availableFen} fen left, {amountFen} fen due',
+    },
+  },
+  AGENCY_PAYS_AT_WINDOW: {
+    status: 409,
+    messages: {
+      'zh-CN': '旅行社 {agencyId} 为窗口现付，不从账户扣款：请在取票时于窗口付款',
+      en: 'Agency {agencyId} pays at the window, not from its account: pay when the tickets are picked up',
+    },
+  },
+  AGENCY_LICENCE_TAKEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '经营许可证号 {licenceNo} 已属于另一家旅行社',
+      en: 'Licence number {licenceNo} already belongs to another agency',
+    },
+  },
+  AGENCY_PRICE_ABOVE_CHANNEL: {
+    status: 409,
+    messages: {
+      'zh-CN': '结算价 {priceFen} 分高于票种 {typeId} 的旅行社渠道价 {channelFen} 分',
+      en: 'Settlement price {priceFen} fen is above the agency price of ticket type {typeId} ({channelFen} fen)',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -30,6 +30,18 @@ export const PERMISSIONS = {
   'gates.command': { 'zh-CN': '远程控制闸机', en: 'Send commands to gates' },
   'groups.order': { 'zh-CN': '团队预订下单', en: 'Place group orders' },
   'groups.manage': { 'zh-CN': '管理团队订单', en: 'Manage group orders' },
+  'agencies.read': {
+    'zh-CN': '查看旅行社、结算价与账户流水',
+    en: 'View agencies, settlement prices and ledgers',
+  },
+  'agencies.manage': {
+    'zh-CN': '管理旅行社、授权票种与操作员',
+    en: 'Manage agencies, their ticket types and operators',
+  },
+  'agencies.adjust': {
+    'zh-CN': '旅行社充值与手工调账',
+    en: 'Record agency top-ups and adjust agency balances',
+  },
   'customers.read': { 'zh-CN': '查看客户与积分', en: 'View customers and points' },
   'customers.manage': { 'zh-CN': '管理客户与积分', en: 'Manage customers and points' },
   'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
@@ -65,6 +77,8 @@ export const SEED_ROLES = {
       'ticket_types.read',
       'audit.read',
       'customers.read',
+      'agencies.read',
+      'agencies.adjust',
     ],
   },
   cashier: {

@@ -41,6 +41,7 @@ import * as refundsCashierCreated from './20261208_100200_refunds_cashier_create
 import * as passageEventsUnconfirmed from './20261209_100000_passage_events_unconfirmed.js';
 import * as createOperatorSites from './20261209_100100_create_operator_sites.js';
 import * as commLogRepeats from './20261209_100200_comm_log_repeats.js';
+import * as createAgencies from './20261210_100000_create_agencies.js';
 import * as createGroupOrders from './20261210_130000_create_group_orders.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -80,5 +81,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261209_100000_passage_events_unconfirmed': passageEventsUnconfirmed,
   '20261209_100100_create_operator_sites': createOperatorSites,
   '20261209_100200_comm_log_repeats': commLogRepeats,
+  '20261210_100000_create_agencies': createAgencies,
   '20261210_130000_create_group_orders': createGroupOrders,
 };
