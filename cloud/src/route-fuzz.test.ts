@@ -312,7 +312,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     if (url.startsWith('/api/v1/group-orders/:orderId')) {
       if (url.endsWith('/confirm')) return { orderId: groupOrders.confirm };
       if (url.endsWith('/cancel')) return { orderId: groupOrders.cancel };
-      if (url.endsWith('/pick-up')) return { orderId: groupOrders.pickUp };
+      if (url.endsWith('/pick-up') || url.endsWith('/tickets.pdf')) return { orderId: groupOrders.pickUp };
       if (method === 'PATCH' || url.endsWith('/visitors')) return { orderId: groupOrders.modify };
     }
     if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };

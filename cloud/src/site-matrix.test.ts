@@ -216,6 +216,13 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     });
     ids.orderId = order.id;
     markers.push(order.id);
+    // Picked up, so its tickets print.
+    await api('POST', `/api/v1/group-orders/${order.id}/confirm`);
+    await api('POST', `/api/v1/group-orders/${order.id}/pick-up`, {
+      windowId: 'WBRAVO',
+      issue: 'group',
+      payments: [{ method: 'cash', amountFen: 20_000 }],
+    });
     const batch = await api('POST', '/api/v1/stock/batches/generate', { ticketTypeId: 302, count: 20 });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];

@@ -158,6 +158,22 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
       'group_order.confirm',
       'group_order.pick_up',
     ]);
+    const held = await create();
+    const nothing = await api('GET', `/${held.id}/tickets.pdf`);
+    expect(nothing.statusCode).toBe(409);
+    expect(nothing.json().error.code).toBe('NOTHING_TO_PRINT');
+
+    const pdf = await api('GET', `/${created.id}/tickets.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const printed = await env.test.database.db
+      .selectFrom('audit_log')
+      .select(['entity', 'entity_id'])
+      .where('action', '=', 'ticket.print')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(printed).toEqual({ entity: 'group_order', entity_id: created.id });
 
     const again = await api('POST', `/${created.id}/cancel`, {});
     expect(again.statusCode).toBe(409);

@@ -6,11 +6,13 @@
  * reference had already placed the same order.
  */
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
 import type { AppModule } from '../module.js';
+import { renderTicketsPdf } from '../printing/service.js';
 import {
   cancelSchema,
   closeSchema,
@@ -36,7 +38,7 @@ const errors = {
 export const groupOrdersModule: AppModule = {
   name: 'group-orders',
   prefix: '/api/v1/group-orders',
-  routes: async (app, { services: { groupOrders } }) => {
+  routes: async (app, { services: { groupOrders, prints } }) => {
     const tags = ['group-orders'];
     const requester = async (request: FastifyRequest): Promise<OrderRequester> => {
       const operator = operatorOf(request);
@@ -173,6 +175,37 @@ export const groupOrdersModule: AppModule = {
         },
       },
       async (request) => groupOrders.close(request.params.orderId, request.body, await requester(request)),
+    );
+    app.get(
+      '/:orderId/tickets.pdf',
+      {
+        config: { access: 'groups.manage' },
+        schema: {
+          tags,
+          summary:
+            '打印订单的票 PDF（团队码或一人一票；已退、作废的不打）/ Print the order’s tickets as a PDF (refunded or revoked ones left out)',
+          params: orderParamsSchema,
+          querystring: z.object({ page: z.enum(['stub', 'a4']).default('stub') }),
+          response: { 200: z.unknown().describe('application/pdf'), ...errors },
+        },
+      },
+      async (request, reply) => {
+        const order = await groupOrders.get(request.params.orderId, await requester(request));
+        const models = await prints.ticketsToPrint(order.tickets, order.id, {
+          cashier: null,
+          siteId: order.siteId,
+          windowId: order.windowId,
+        });
+        const pdf = await renderTicketsPdf(models, { page: request.query.page });
+        await prints.recordPrint(changeContextOf(request), {
+          saleId: null,
+          orderId: order.id,
+          ticketIds: models.map((m) => Number(m.serial)),
+          format: request.query.page === 'a4' ? 'pdf_a4' : 'pdf_stub',
+          reprint: false,
+        });
+        return reply.type('application/pdf').send(pdf);
+      },
     );
   },
 };
