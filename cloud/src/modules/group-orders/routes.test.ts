@@ -299,7 +299,10 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     expect(cancelled.json()).toMatchObject({ state: 'cancelled', feeFen: 0 });
     expect(await sold()).toBe(before - 5);
     const twice = await api('POST', `/${created.id}/cancel`, {});
-    expect(twice.json().error.code).toBe('ORDER_STATE_INVALID');
+    expect(twice.json().error).toMatchObject({
+      code: 'ORDER_STATE_INVALID',
+      details: { from: 'cancelled', action: 'cancel' },
+    });
     expect(await auditActions(created.id)).toEqual(['group_order.create', 'group_order.cancel']);
   });
 

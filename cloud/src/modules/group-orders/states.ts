@@ -62,10 +62,14 @@ export const TRANSITIONS = {
 
 export type OrderAction = keyof typeof TRANSITIONS;
 
-/** The state `action` leads to from `from`, or ORDER_STATE_INVALID (409) naming both. */
+/** The state `action` leads to from `from`, or ORDER_STATE_INVALID (409) naming both (details: from, action). */
 export function transition(action: OrderAction, from: OrderState): OrderState {
   const edge: Edge = TRANSITIONS[action];
   if (!edge.from.includes(from))
-    throw new AppError('ORDER_STATE_INVALID', { state: STATE_NAMES[from], action: edge.name });
+    throw new AppError(
+      'ORDER_STATE_INVALID',
+      { state: STATE_NAMES[from], action: edge.name },
+      { details: { from, action, allowedFrom: edge.from } },
+    );
   return edge.to === 'same' ? from : edge.to;
 }
