@@ -478,7 +478,7 @@ export const ERROR_CATALOGUE = {
     status: 409,
     messages: {
       'zh-CN': '团队订单的占位已于 {expiredAt} 过期，请重新下单',
-      en: 'The group order’s hold lapsed at {expiredAt}: place a new order',
+      en: 'The hold of the group order lapsed at {expiredAt}: place a new order',
     },
   },
   ORDER_VISITORS_MISSING: {
@@ -513,7 +513,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     messages: {
       'zh-CN': '该订单已从旅行社账户结算，取票时无需再付款',
-      en: 'This order is settled through the agency’s account: no payment is taken at pick-up',
+      en: 'This order is settled through the agency account: no payment is taken at pick-up',
     },
   },
   ORDER_AGENCY_FORBIDDEN: {
