@@ -100,6 +100,15 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     expect(await auditActions(created.id)).toEqual(['group_order.create']);
   });
 
+  it('parallel creates with one reference make one order', async () => {
+    const before = await sold();
+    const body = order({ lines: [{ typeId: TYPES.adult, quantity: 3 }] });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('POST', '/', body)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    expect(await sold()).toBe(before + 3);
+  });
+
   it('confirms, then picks up with one group code for N persons, paid at the window with change', async () => {
     const created = await create();
     const confirmed = await api('POST', `/${created.id}/confirm`);
@@ -226,6 +235,23 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
         .map((t: { holder: { name: string } }) => t.holder.name)
         .sort(),
     ).toEqual(['张三', '李四']);
+  });
+
+  it('holds each visitor to the real-name type’s per-ID daily limit at pick-up', async () => {
+    // IDS[0] already holds today's one ticket of this type (the test above).
+    const again = await create({
+      lines: [{ typeId: TYPES.realName, quantity: 1 }],
+      visitors: [{ typeId: TYPES.realName, name: '张三', idNumber: IDS[0] }],
+    });
+    await api('POST', `/${again.id}/confirm`);
+    const refused = await api('POST', `/${again.id}/pick-up`, {
+      windowId: 'W01',
+      issue: 'individual',
+      payments: [{ method: 'cash', amountFen: 8_000 }],
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('PER_ID_LIMIT_EXCEEDED');
+    expect((await api('GET', `/${again.id}`)).json()).toMatchObject({ state: 'confirmed', tickets: [] });
   });
 
   it('freezes the visitor list once it is due', async () => {
