@@ -4,7 +4,9 @@
  * before the visit day starts in the site's zone (00:00 site time), so the answer does not depend on the slot.
  */
 import type { GroupOrderPolicy } from '../../config.js';
-import { instantOf } from '../capacity/local-time.js';
+import { AppError } from '../../platform/errors.js';
+import { instantOf, isoDateOfDay } from '../capacity/local-time.js';
+import { MAX_ADVANCE_DAYS } from '../ticket-types/validity.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -49,4 +51,23 @@ export function cancellationFee(
 ): number {
   if (now < order.freeUntil) return 0;
   return permilleOf(order.paidFen, order.feePermille);
+}
+
+/** A visit date may be booked from today up to MAX_ADVANCE_DAYS ahead (site time), as at the window. */
+export function requireBookableDay(date: string, visitDay: number, today: number): void {
+  if (visitDay < today || visitDay > today + MAX_ADVANCE_DAYS)
+    throw new AppError('VISIT_DATE_OUT_OF_RANGE', {
+      date,
+      from: isoDateOfDay(today),
+      to: isoDateOfDay(today + MAX_ADVANCE_DAYS),
+    });
+}
+
+/** A held order's change after its hold lapsed is refused (the sweep will release it). */
+export function requireLiveHold(
+  row: { readonly state: string; readonly hold_expires_at: number | null },
+  now: number,
+): void {
+  if (row.state === 'held' && row.hold_expires_at !== null && now >= row.hold_expires_at)
+    throw new AppError('ORDER_HOLD_EXPIRED', { expiredAt: new Date(row.hold_expires_at).toISOString() });
 }

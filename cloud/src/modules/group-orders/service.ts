@@ -32,13 +32,20 @@ import type { CapacityService } from '../capacity/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import { MAX_ADVANCE_DAYS } from '../ticket-types/validity.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import { type OrderChange, recordTransition } from './changes.js';
+import { modifyOrder } from './modify.js';
 import { closeOrder, pickUpOrder } from './pickup.js';
-import { cancelFreeUntil, cancellationFee, visitorsDueAt } from './policy.js';
+import {
+  cancelFreeUntil,
+  cancellationFee,
+  requireBookableDay,
+  requireLiveHold,
+  visitorsDueAt,
+} from './policy.js';
 import * as repo from './repo.js';
+import { createDetails, hasRealName, lineRows, newOrderRow } from './rows.js';
 import type {
   CancelGroupOrder,
   CloseGroupOrder,
@@ -51,7 +58,7 @@ import type {
   PickUp,
 } from './schemas.js';
 import { type OrderAction, type OrderState, transition } from './states.js';
-import { type PricedOrder, priceOrder } from './terms.js';
+import { priceOrder } from './terms.js';
 import { orderView, summaryOf } from './view.js';
 import { checkedVisitors, requireVisitorsFit } from './visitors.js';
 
@@ -147,39 +154,20 @@ export class GroupOrdersService {
         });
         const { policy } = this.deps;
         const orderId = randomUUID();
-        const row: repo.OrderRow = {
+        const row = newOrderRow({
           id: orderId,
-          site_id: input.siteId,
-          agency_id: agencyId,
-          reference_scope: referenceScope,
-          reference: input.reference,
-          request_hash: hash,
-          visit_day: visitDay,
-          slot_id: claim.slot?.id ?? null,
-          slot_start: claim.slot?.startAt ?? null,
-          slot_end: claim.slot?.endAt ?? null,
-          headcount: priced.headcount,
-          guide_name: input.guide?.name ?? null,
-          guide_phone: input.guide?.phone ?? null,
-          state: 'held',
-          payment_mode: priced.paymentMode,
-          hold_expires_at: now + policy.holdMinutes * 60_000,
-          visitors_due_at: visitorsDueAt(visitDay, site.timezone, policy, hasRealName(priced)),
-          total_fen: priced.totalFen,
-          paid_fen: 0,
-          change_fen: 0,
-          fee_fen: 0,
-          refunded_fen: 0,
-          cancel_free_hours: policy.cancelFreeHours,
-          cancel_fee_permille: policy.cancelFeePermille,
-          unused_refund_permille: policy.unusedRefundPermille,
-          issue_mode: null,
-          window_id: null,
-          created_by_id: actor.id ?? 'system',
-          created_by_username: actor.username,
-          created_at: now,
-          updated_at: now,
-        };
+          input,
+          agencyId,
+          referenceScope,
+          hash,
+          visitDay,
+          claim,
+          priced,
+          policy,
+          visitorsDueAt: visitorsDueAt(visitDay, site.timezone, policy, hasRealName(priced)),
+          actor,
+          now,
+        });
         await repo.insertOrder(trx, row, lineRows(orderId, priced));
         await repo.replaceVisitors(
           trx,
@@ -193,20 +181,7 @@ export class GroupOrdersService {
           to: 'held',
           context: requester.context,
           at: now,
-          details: {
-            reference: input.reference,
-            visitDate: input.visitDate,
-            slotId: row.slot_id,
-            headcount: row.headcount,
-            totalFen: row.total_fen,
-            paymentMode: row.payment_mode,
-            holdExpiresAt: row.hold_expires_at,
-            lines: priced.lines.map((l) => ({
-              typeId: l.type.typeId,
-              quantity: l.quantity,
-              unitPriceFen: l.unitPriceFen,
-            })),
-          },
+          details: createDetails(row, priced),
         });
         written.order = await orderView(trx, this.deps.tickets, row, site.timezone);
         return orderId;
@@ -276,70 +251,13 @@ export class GroupOrdersService {
    * terms, and for an order already paid from the ledger the difference debited or credited.
    */
   modify(orderId: string, input: ModifyGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
-    return this.change(orderId, requester, 'modify', async ({ trx, row, now }) => {
+    return this.change(orderId, requester, 'modify', ({ trx, row, now }) => {
       requireLiveHold(row, now);
-      const site = await this.deps.venues.getSite(row.site_id, trx);
-      const visitDate = input.visitDate ?? isoDateOfDay(row.visit_day);
-      const visitOn = parseIsoDate(visitDate)!;
-      const visitDay = dayNumberOf(visitOn);
-      if (input.visitDate !== undefined)
-        requireBookableDay(visitDate, visitDay, clockOf(site.timezone).dayNumber(now));
-      const slotId =
-        input.slotId !== undefined ? input.slotId : input.visitDate !== undefined ? null : row.slot_id;
-      const lines =
-        input.lines ??
-        (await repo.linesOf(trx, row.id)).map((l) => ({ typeId: l.type_id, quantity: l.quantity }));
-      await this.releasePlaces(trx, row);
-      const priced = await priceOrder(this.deps, trx, {
-        siteId: row.site_id,
-        agencyId: row.agency_id,
-        visitDate,
-        visitOn,
-        lines,
+      return modifyOrder(this.deps, { trx, row, now }, input, {
+        release: () => this.releasePlaces(trx, row),
+        debit: (fen) => this.ledger().debit(trx, this.money(row, fen, now, 'order_debit')),
+        credit: (fen) => this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit')),
       });
-      const claim = await this.deps.capacity.consume(trx, {
-        siteId: row.site_id,
-        visitDate,
-        visitDay,
-        slotId,
-        persons: priced.headcount,
-      });
-      let paid = row.paid_fen;
-      if (row.state === 'confirmed' && row.payment_mode !== 'window' && priced.totalFen !== paid) {
-        const difference = priced.totalFen - paid;
-        if (difference > 0) await this.ledger().debit(trx, this.money(row, difference, now, 'order_debit'));
-        else await this.ledger().credit(trx, this.money(row, -difference, now, 'cancellation_credit'));
-        paid = priced.totalFen;
-      }
-      await repo.replaceLines(trx, row.id, lineRows(row.id, priced));
-      const before = {
-        visitDate: isoDateOfDay(row.visit_day),
-        slotId: row.slot_id,
-        headcount: row.headcount,
-        totalFen: row.total_fen,
-      };
-      return {
-        patch: {
-          visit_day: visitDay,
-          slot_id: claim.slot?.id ?? null,
-          slot_start: claim.slot?.startAt ?? null,
-          slot_end: claim.slot?.endAt ?? null,
-          headcount: priced.headcount,
-          total_fen: priced.totalFen,
-          paid_fen: paid,
-          visitors_due_at: visitorsDueAt(visitDay, site.timezone, this.deps.policy, hasRealName(priced)),
-        },
-        details: {
-          before,
-          after: {
-            visitDate,
-            slotId: claim.slot?.id ?? null,
-            headcount: priced.headcount,
-            totalFen: priced.totalFen,
-          },
-          ledgerFen: paid - row.paid_fen,
-        },
-      };
     });
   }
 
@@ -519,37 +437,6 @@ export interface OrderStep {
   readonly trx: Connection;
   readonly row: repo.OrderRow;
   readonly now: number;
-}
-
-function requireBookableDay(date: string, visitDay: number, today: number): void {
-  if (visitDay < today || visitDay > today + MAX_ADVANCE_DAYS)
-    throw new AppError('VISIT_DATE_OUT_OF_RANGE', {
-      date,
-      from: isoDateOfDay(today),
-      to: isoDateOfDay(today + MAX_ADVANCE_DAYS),
-    });
-}
-
-/** A held order's change after its hold lapsed is refused (the sweep will release it). */
-function requireLiveHold(row: repo.OrderRow, now: number): void {
-  if (row.state === 'held' && row.hold_expires_at !== null && now >= row.hold_expires_at)
-    throw new AppError('ORDER_HOLD_EXPIRED', { expiredAt: new Date(row.hold_expires_at).toISOString() });
-}
-
-function hasRealName(priced: PricedOrder): boolean {
-  return priced.lines.some((line) => line.type.realName === 'per_ticket');
-}
-
-function lineRows(orderId: string, priced: PricedOrder) {
-  return priced.lines.map((line) => ({
-    order_id: orderId,
-    line_no: line.lineNo,
-    type_id: line.type.typeId,
-    type_version: line.type.version,
-    quantity: line.quantity,
-    unit_price_fen: line.unitPriceFen,
-    amount_fen: line.amountFen,
-  }));
 }
 
 export type { OrderState };
