@@ -215,6 +215,16 @@ describe.each(databaseBackends())('agencies on $name', (backend) => {
         agencies.orderTerms(test.database.db, agency.id, [{ typeId: 103, visitDate: '2026-12-23' }]),
       ),
     ).toBe('AGENCY_TYPE_NOT_AUTHORISED');
+    // The venue lowers the type's agency price below the agreed settlement price: the lower price applies.
+    await types.update(101, { prices: { window: 10_000, agency: 7_200 } }, context);
+    expect(
+      (
+        await agencies.orderTerms(test.database.db, agency.id, [
+          { typeId: 101, visitDate: '2026-12-23' },
+          { typeId: 101, visitDate: '2026-12-24' },
+        ])
+      ).unitPricesFen,
+    ).toEqual([7000, 7200]);
     await agencies.update(agency.id, { status: 'suspended' }, context);
     expect(
       await codeOf(

@@ -48,7 +48,7 @@ import type {
   UpdateAgency,
 } from './schemas.js';
 import { type AgencyDb, agencyTables } from './tables.js';
-import { agencyRow, agencyView, dayField, entryView, typeView } from './views.js';
+import { agencyRow, agencyView, datedRanges, dayField, entryView, typeView } from './views.js';
 
 const AUTHORISATION: Localized = { 'zh-CN': '授权票种', en: 'Authorised ticket type' };
 const LINK: Localized = { 'zh-CN': '旅行社操作员', en: 'Agency operator' };
@@ -80,6 +80,12 @@ export class AgenciesService implements AgencyAccounts {
 
   // ——— AgencyAccounts (contract.ts) ———
 
+  /**
+   * Each line at the dated settlement price covering its visit date, else the type's default. A settlement price is
+   * never above the type's current agency price: it was checked when set, and should the venue lower the agency
+   * price later, the lower price applies until the agency's terms are revised (a type that has lost its agency
+   * price altogether is refused, TICKET_TYPE_NOT_ON_CHANNEL).
+   */
   async orderTerms(
     db: Connection,
     agencyId: string,
@@ -91,15 +97,17 @@ export class AgenciesService implements AgencyAccounts {
     const typeIds = [...new Set(lines.map((line) => line.typeId))];
     const terms = await repo.termsOf(db, agencyId, typeIds, Math.min(...days), Math.max(...days));
     const defaults = new Map(terms.types.map((row) => [row.type_id, row.price_fen]));
+    const ceilings = new Map<number, number>();
+    for (const typeId of typeIds) {
+      if (!defaults.has(typeId)) throw new AppError('AGENCY_TYPE_NOT_AUTHORISED', { agencyId, typeId });
+      ceilings.set(typeId, await this.agencyPriceOf(db, typeId));
+    }
     const unitPricesFen = lines.map((line, index) => {
-      const fallback = defaults.get(line.typeId);
-      if (fallback === undefined)
-        throw new AppError('AGENCY_TYPE_NOT_AUTHORISED', { agencyId, typeId: line.typeId });
       const day = days[index]!;
       const dated = terms.dated.find(
         (row) => row.type_id === line.typeId && row.from_day <= day && day <= row.to_day,
       );
-      return dated?.price_fen ?? fallback;
+      return Math.min(dated?.price_fen ?? defaults.get(line.typeId)!, ceilings.get(line.typeId)!);
     });
     return { agencyId, paymentMode: agency.payment_mode as AgencyPaymentMode, unitPricesFen };
   }
@@ -220,34 +228,10 @@ export class AgenciesService implements AgencyAccounts {
     input: PutAgencyType,
     context: ChangeContext,
   ): Promise<AgencyType> {
-    const ranges = input.dated
-      .map((price, index) => ({
-        from_day: dayField(price.from, ['dated', index, 'from'], 'body'),
-        to_day: dayField(price.to, ['dated', index, 'to'], 'body'),
-        price_fen: price.priceFen,
-        index,
-      }))
-      .sort((a, b) => a.from_day - b.from_day);
-    for (const [position, range] of ranges.entries()) {
-      const previous = ranges[position - 1];
-      if (range.to_day < range.from_day || (previous && previous.to_day >= range.from_day))
-        throw invalidInput('body', [
-          {
-            path: ['dated', range.index, 'to'],
-            code: 'custom',
-            messages: {
-              'zh-CN': '日期段须首日不晚于末日，且互不重叠',
-              en: 'a range must not end before it starts, and ranges must not overlap',
-            },
-          },
-        ]);
-    }
+    const ranges = datedRanges(input.dated);
     return auditedTransaction(this.db, async (trx) => {
       await this.row(trx, agencyId);
-      const type = await this.ticketTypes.get(typeId, trx);
-      const channelFen = type.prices.agency;
-      if (channelFen === undefined)
-        throw new AppError('TICKET_TYPE_NOT_ON_CHANNEL', { typeId, channel: CHANNEL_NAMES.agency });
+      const channelFen = await this.agencyPriceOf(trx, typeId);
       for (const priceFen of [input.priceFen, ...ranges.map((range) => range.price_fen)])
         if (priceFen > channelFen)
           throw new AppError('AGENCY_PRICE_ABOVE_CHANNEL', { typeId, priceFen, channelFen });
@@ -391,6 +375,14 @@ export class AgenciesService implements AgencyAccounts {
   }
 
   // ——— helpers ———
+
+  /** The type's current agency channel price (NOT_FOUND, or TICKET_TYPE_NOT_ON_CHANNEL without one). */
+  private async agencyPriceOf(db: Connection, typeId: number): Promise<number> {
+    const channelFen = (await this.ticketTypes.get(typeId, db)).prices.agency;
+    if (channelFen === undefined)
+      throw new AppError('TICKET_TYPE_NOT_ON_CHANNEL', { typeId, channel: CHANNEL_NAMES.agency });
+    return channelFen;
+  }
 
   private row(db: Connection, agencyId: string): Promise<repo.AgencyRow> {
     return agencyRow(db, agencyId);

@@ -7,7 +7,7 @@ import { invalidInput } from '../../platform/validation.js';
 import { dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
 import type { AgencyPaymentMode } from './contract.js';
 import * as repo from './repo.js';
-import type { Agency, AgencyStatus, AgencyType, LedgerEntry, LedgerKind } from './schemas.js';
+import type { Agency, AgencyStatus, AgencyType, LedgerEntry, LedgerKind, PutAgencyType } from './schemas.js';
 
 export const AGENCY: Localized = { 'zh-CN': '旅行社', en: 'Agency' };
 
@@ -24,6 +24,33 @@ export function dayField(text: string, path: (string | number)[], part: 'body' |
   throw invalidInput(part, [
     { path, code: 'invalid_format', messages: { 'zh-CN': '日期无效', en: 'invalid date' } },
   ]);
+}
+
+/** A type's dated prices as day ranges, sorted; a range ending before it starts, or two overlapping, are refused. */
+export function datedRanges(dated: PutAgencyType['dated']) {
+  const ranges = dated
+    .map((price, index) => ({
+      from_day: dayField(price.from, ['dated', index, 'from'], 'body'),
+      to_day: dayField(price.to, ['dated', index, 'to'], 'body'),
+      price_fen: price.priceFen,
+      index,
+    }))
+    .sort((a, b) => a.from_day - b.from_day);
+  for (const [position, range] of ranges.entries()) {
+    const previous = ranges[position - 1];
+    if (range.to_day < range.from_day || (previous && previous.to_day >= range.from_day))
+      throw invalidInput('body', [
+        {
+          path: ['dated', range.index, 'to'],
+          code: 'custom',
+          messages: {
+            'zh-CN': '日期段须首日不晚于末日，且互不重叠',
+            en: 'a range must not end before it starts, and ranges must not overlap',
+          },
+        },
+      ]);
+  }
+  return ranges;
 }
 
 export function agencyView(row: repo.AgencyRow): Agency {
