@@ -55,6 +55,22 @@ export type {
 export type { GateBroker } from './modules/gate-access/broker-info.js';
 export type { CredentialInfo as GateCredential, IssuedCredential } from './modules/gate-access/service.js';
 export type { GateStatusView as GateStatus } from './modules/gate-status/routes.js';
+export type {
+  CancelGroupOrder,
+  CloseGroupOrder,
+  CreateGroupOrder,
+  GroupOrder,
+  GroupOrderPage,
+  GroupOrderSummary,
+  ListGroupOrdersQuery,
+  ModifyGroupOrder,
+  OrderVisitors as GroupOrderVisitors,
+  PickUp as GroupOrderPickUp,
+} from './modules/group-orders/schemas.js';
+export type {
+  IssueMode as GroupOrderIssueMode,
+  OrderState as GroupOrderState,
+} from './modules/group-orders/states.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
 export type { PassageItem, PassageSummary } from './modules/passages/schemas.js';

@@ -47,6 +47,13 @@ export interface Config {
    * more than this is refused (CHANGE_TOO_LARGE) as a slip of the keyboard, not counted into the drawer.
    */
   readonly cash: { readonly maxChangeFen: number };
+  /**
+   * Group orders (modules/group-orders): how long a new order holds its places, how long before the visit day starts
+   * (site time) the real-name visitor list is due, the cancellation policy (free until `cancelFreeHours` before the
+   * visit day starts, then `cancelFeePermille` of the total), the share of unused persons refunded at closing, and how
+   * often lapsed holds are swept. Each order keeps the policy it was created under.
+   */
+  readonly groupOrders: GroupOrderPolicy;
   /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
   readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
   /** Partners' webhooks (modules/webhooks/worker.ts): one request's timeout, the back-off and when to give up. */
@@ -56,6 +63,15 @@ export interface Config {
     readonly maxDelayMs: number;
     readonly maxAttempts: number;
   };
+}
+
+export interface GroupOrderPolicy {
+  readonly holdMinutes: number;
+  readonly visitorsDueHours: number;
+  readonly cancelFreeHours: number;
+  readonly cancelFeePermille: number;
+  readonly unusedRefundPermille: number;
+  readonly sweepIntervalMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -185,6 +201,12 @@ const envSchema = z.object({
     )
     .optional(),
   CASH_MAX_CHANGE_FEN: z.coerce.number().int().min(0).max(100_000_000).default(100_000),
+  GROUP_HOLD_MINUTES: z.coerce.number().int().min(1).max(43_200).default(120),
+  GROUP_VISITORS_DUE_HOURS: z.coerce.number().int().min(0).max(720).default(24),
+  GROUP_CANCEL_FREE_HOURS: z.coerce.number().int().min(0).max(8_760).default(24),
+  GROUP_CANCEL_FEE_PERMILLE: z.coerce.number().int().min(0).max(1000).default(100),
+  GROUP_UNUSED_REFUND_PERMILLE: z.coerce.number().int().min(0).max(1000).default(1000),
+  GROUP_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
@@ -295,6 +317,14 @@ export function loadConfig(
     },
     metrics: { token: values.METRICS_TOKEN },
     cash: { maxChangeFen: values.CASH_MAX_CHANGE_FEN },
+    groupOrders: {
+      holdMinutes: values.GROUP_HOLD_MINUTES,
+      visitorsDueHours: values.GROUP_VISITORS_DUE_HOURS,
+      cancelFreeHours: values.GROUP_CANCEL_FREE_HOURS,
+      cancelFeePermille: values.GROUP_CANCEL_FEE_PERMILLE,
+      unusedRefundPermille: values.GROUP_UNUSED_REFUND_PERMILLE,
+      sweepIntervalMs: values.GROUP_EXPIRY_SWEEP_SECONDS * 1000,
+    },
     auditAnchor:
       values.AUDIT_ANCHOR_FILE?.toLowerCase() === 'off'
         ? null

@@ -26,6 +26,7 @@ import { GateConfigService } from './modules/gate-config/service.js';
 import { GateStatusService } from './modules/gate-status/service.js';
 import { reservationPassageHook } from './modules/gate-validation/passage-hook.js';
 import { ValidationService } from './modules/gate-validation/service.js';
+import { GroupOrdersService } from './modules/group-orders/service.js';
 import { HealthService } from './modules/health/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
@@ -144,6 +145,21 @@ function buildServices(options: BuildOptions): CloudServices {
   );
   const operators = new OperatorsService(db, now);
   const agencies = new AgenciesService(db, ticketTypes, operators, { timeZone: config.venueTimezone, now });
+  const groupOrders = new GroupOrdersService(
+    db,
+    {
+      venues,
+      ticketTypes,
+      capacity,
+      tickets,
+      keys,
+      secrets,
+      maxChangeFen,
+      policy: config.groupOrders,
+      agencies,
+    },
+    now,
+  );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),
@@ -165,6 +181,7 @@ function buildServices(options: BuildOptions): CloudServices {
     prints: new SalePrints(db, sales, tickets, venues, now),
     refunds,
     supplements,
+    groupOrders,
     lookup: new LookupService(
       db,
       { venues, tickets, ticketTypes, sales, refunds, supplements, keys, secrets },

@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
@@ -132,6 +133,13 @@ async function main(): Promise<void> {
   // Expired points written off every hour (points/expiry.ts); safe with several instances running it.
   const pointsExpiry = new PointsExpiryJob(container.services.points, logger);
   pointsExpiry.start();
+  // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
+  const holds = new GroupOrderExpiry(
+    container.services.groupOrders,
+    config.groupOrders.sweepIntervalMs,
+    logger,
+  );
+  holds.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
     await app.close();
     await webhookWorker.stop();
     await container.close();
+    await holds.stop();
     await anchors?.stop();
     await pointsExpiry.stop();
     await database.close();

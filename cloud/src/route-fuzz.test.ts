@@ -106,6 +106,12 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   let messaging: { app: App; mqtt: CloudMqtt } | undefined;
   const ids: Record<string, string | number> = {};
   let supplementTicketId: number;
+  const groupOrders: Record<'confirm' | 'cancel' | 'modify' | 'pickUp', string> = {
+    confirm: '',
+    cancel: '',
+    modify: '',
+    pickUp: '',
+  };
 
   beforeAll(async () => {
     env = await createAuthTestApp(backend, { CREDENTIAL_SECRET: 'fuzz-secret-fuzz-secret-fuzz-secret!' });
@@ -256,6 +262,22 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
       { 'idempotency-key': 'fz-fixture-supplement' },
     );
     ids.supplementId = supplement.id;
+    // Group orders, one per route that moves one along (each valid example finds its order in the state it needs).
+    const groupOrder = async (reference: string) =>
+      (
+        await api('POST', '/api/v1/group-orders', {
+          siteId: 'park',
+          reference,
+          visitDate: dateIn(10),
+          lines: [{ typeId: TYPES.adult, quantity: 2 }],
+        })
+      ).id as string;
+    ids.orderId = await groupOrder('fz-order');
+    groupOrders.confirm = await groupOrder('fz-order-confirm');
+    groupOrders.cancel = await groupOrder('fz-order-cancel');
+    groupOrders.modify = await groupOrder('fz-order-modify');
+    groupOrders.pickUp = await groupOrder('fz-order-pick-up');
+    await api('POST', `/api/v1/group-orders/${groupOrders.pickUp}/confirm`);
     const batch = await api('POST', '/api/v1/stock/batches/generate', {
       ticketTypeId: TYPES.adult,
       count: 20,
@@ -311,6 +333,12 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     if (['PATCH', 'PUT', 'DELETE'].includes(method) && /^\/api\/v1\/(sites|occupancy)\//.test(url))
       return spare;
     if (method === 'PATCH' && url.startsWith('/api/v1/ticket-types/')) return { typeId: String(TYPES.count) };
+    if (url.startsWith('/api/v1/group-orders/:orderId')) {
+      if (url.endsWith('/confirm')) return { orderId: groupOrders.confirm };
+      if (url.endsWith('/cancel')) return { orderId: groupOrders.cancel };
+      if (url.endsWith('/pick-up') || url.endsWith('/tickets.pdf')) return { orderId: groupOrders.pickUp };
+      if (method === 'PATCH' || url.endsWith('/visitors')) return { orderId: groupOrders.modify };
+    }
     if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };
     return {};
   }
@@ -378,6 +406,19 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         action: { kind: 'sync' },
         target: { kind: 'gate', gateId: 'N1' },
         ttlSec: 600,
+      },
+      'POST /api/v1/group-orders': {
+        siteId: 'park',
+        reference: 'fz-order-new',
+        visitDate: dateIn(10),
+        lines: [{ typeId: TYPES.adult, quantity: 2 }],
+      },
+      'PATCH /api/v1/group-orders/:orderId': { lines: [{ typeId: TYPES.adult, quantity: 3 }] },
+      'PUT /api/v1/group-orders/:orderId/visitors': { visitors: [] },
+      'POST /api/v1/group-orders/:orderId/pick-up': {
+        windowId: 'W01',
+        issue: 'group',
+        payments: [{ method: 'cash', amountFen: 20_000 }],
       },
       'POST /api/v1/agencies': {
         name: 'FZ New',

@@ -213,6 +213,21 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     ids.supplementId = supplement.id;
     markers.push(supplement.id);
     await seedCustomers();
+    const order = await api('POST', '/api/v1/group-orders', {
+      siteId: 'bravo',
+      reference: 'site-bravo-order',
+      visitDate: dateIn(10),
+      lines: [{ typeId: 302, quantity: 2 }],
+    });
+    ids.orderId = order.id;
+    markers.push(order.id);
+    // Picked up, so its tickets print.
+    await api('POST', `/api/v1/group-orders/${order.id}/confirm`);
+    await api('POST', `/api/v1/group-orders/${order.id}/pick-up`, {
+      windowId: 'WBRAVO',
+      issue: 'group',
+      payments: [{ method: 'cash', amountFen: 20_000 }],
+    });
     const batch = await api('POST', '/api/v1/stock/batches/generate', { ticketTypeId: 302, count: 20 });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
@@ -524,6 +539,19 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         expiry: 'never',
       },
       'POST /api/v1/points/accounts/:customerId/adjustments': { points: 10, reason: 'site matrix' },
+      'POST /api/v1/group-orders': {
+        siteId: 'bravo',
+        reference: 'site-new-order',
+        visitDate: dateIn(10),
+        lines: [{ typeId: 302, quantity: 2 }],
+      },
+      'PATCH /api/v1/group-orders/:orderId': { lines: [{ typeId: 302, quantity: 3 }] },
+      'PUT /api/v1/group-orders/:orderId/visitors': { visitors: [] },
+      'POST /api/v1/group-orders/:orderId/pick-up': {
+        windowId: 'WBRAVO',
+        issue: 'group',
+        payments: [{ method: 'cash', amountFen: 20_000 }],
+      },
     };
     if (route.key in table) return table[route.key];
     return route.body ? sampleFromSchema(route.body, fixtures) : undefined;
@@ -705,6 +733,9 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     await expect(services.refunds.get(String(ids.refundId), alpha)).rejects.toMatchObject(notFound);
     expect(named(await services.supplements.list({ limit: 100 }, alpha))).toEqual([]);
     await expect(services.supplements.get(String(ids.supplementId), alpha)).rejects.toMatchObject(notFound);
+    const alphaOrders = { context: { actor: null, ip: null, sites: alpha }, agencyId: null, manages: true };
+    expect(named(await services.groupOrders.list({ limit: 100, offset: 0 }, alphaOrders))).toEqual([]);
+    await expect(services.groupOrders.get(String(ids.orderId), alphaOrders)).rejects.toMatchObject(notFound);
     await expect(services.tickets.get(Number(ids.ticketId), undefined, alpha)).rejects.toMatchObject(
       notFound,
     );
@@ -740,6 +771,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'gate-access',
     'gate-config',
     'gate-status',
+    'group-orders',
     'lookup',
     'occupancy',
     'operators',

@@ -16,6 +16,7 @@ import type { GateAccessTables } from '../modules/gate-access/tables.js';
 import type { GateConfigTables } from '../modules/gate-config/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { ReservationTables } from '../modules/gate-validation/tables.js';
+import type { GroupOrderTables } from '../modules/group-orders/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
 import type { PointsTables } from '../modules/points/tables.js';
@@ -58,7 +59,8 @@ export interface Database
     WebhookTables,
     AgencyTables,
     CustomerTables,
-    PointsTables {
+    PointsTables,
+    GroupOrderTables {
   app_meta: AppMetaTable;
 }
 

@@ -15,6 +15,7 @@ import { customersModule } from './customers/routes.js';
 import { gateAccessModule } from './gate-access/routes.js';
 import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
+import { groupOrdersModule } from './group-orders/routes.js';
 import { healthModule } from './health/routes.js';
 import { lookupModule } from './lookup/routes.js';
 import { metricsModule } from './metrics/routes.js';
@@ -58,6 +59,7 @@ export const modules: readonly AppModule[] = [
   printingModule,
   refundsModule,
   supplementsModule,
+  groupOrdersModule,
   lookupModule,
   signingKeysModule,
   channelKeysModule,

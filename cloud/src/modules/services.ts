@@ -21,6 +21,7 @@ import type { GateConfigService } from './gate-config/service.js';
 import type { GateStatusHub } from './gate-status/hub.js';
 import type { GateStatusService } from './gate-status/service.js';
 import type { ValidationService } from './gate-validation/service.js';
+import type { GroupOrdersService } from './group-orders/service.js';
 import type { HealthService } from './health/service.js';
 import type { LookupService } from './lookup/service.js';
 import type { ControlRoomMetrics } from './metrics/control-room-metrics.js';
@@ -65,6 +66,7 @@ export interface CloudServices {
   readonly prints: SalePrints;
   readonly refunds: RefundsService;
   readonly supplements: SupplementsService;
+  readonly groupOrders: GroupOrdersService;
   readonly lookup: LookupService;
   readonly occupancy: OccupancyService;
   readonly passages: PassageIngestion;

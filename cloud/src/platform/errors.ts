@@ -503,6 +503,69 @@ export const ERROR_CATALOGUE = {
       en: 'IC card {cardUid} is already bound to a live ticket: refund or reissue that ticket first',
     },
   },
+  ORDER_STATE_INVALID: {
+    status: 409,
+    messages: {
+      'zh-CN': '团队订单{state}，不能{action}',
+      en: 'The group order is {state} and cannot be {action}',
+    },
+  },
+  ORDER_HOLD_EXPIRED: {
+    status: 409,
+    messages: {
+      'zh-CN': '团队订单的占位已于 {expiredAt} 过期，请重新下单',
+      en: 'The hold of the group order lapsed at {expiredAt}: place a new order',
+    },
+  },
+  ORDER_VISITORS_MISSING: {
+    status: 409,
+    messages: {
+      'zh-CN': '实名票种 {typeId} 需要 {expected} 位游客的姓名与证件号，已提交 {given} 位',
+      en: 'Real-name type {typeId} needs {expected} visitors with their ID numbers; {given} given',
+    },
+  },
+  ORDER_VISITORS_CLOSED: {
+    status: 409,
+    messages: {
+      'zh-CN': '游客名单须在 {dueAt} 前提交，现已截止',
+      en: 'The visitor list was due by {dueAt} and can no longer be changed',
+    },
+  },
+  ORDER_REFERENCE_CONFLICT: {
+    status: 409,
+    messages: {
+      'zh-CN': '订单参考号 {reference} 已用于另一份不同的订单',
+      en: 'Reference {reference} was already used for a different order',
+    },
+  },
+  ORDER_VISIT_NOT_OVER: {
+    status: 409,
+    messages: {
+      'zh-CN': '游玩日 {date} 结束后才能结单',
+      en: 'The order can be closed once its visit date {date} is over',
+    },
+  },
+  ORDER_PAID_BY_LEDGER: {
+    status: 400,
+    messages: {
+      'zh-CN': '该订单已从旅行社账户结算，取票时无需再付款',
+      en: 'This order is settled through the agency account: no payment is taken at pick-up',
+    },
+  },
+  ORDER_AGENCY_FORBIDDEN: {
+    status: 403,
+    messages: {
+      'zh-CN': '旅行社账号只能为本旅行社下单',
+      en: 'An agency account can order only for its own agency',
+    },
+  },
+  ORDER_AGENCIES_UNAVAILABLE: {
+    status: 503,
+    messages: {
+      'zh-CN': '旅行社结算暂不可用，无法为旅行社下单',
+      en: 'Agency accounts are not available: orders for an agency cannot be placed',
+    },
+  },
   AGENCY_INACTIVE: {
     status: 409,
     messages: {

@@ -48,6 +48,7 @@ import * as salesCustomerPoints from './20261210_110200_sales_customer_points.js
 import * as refundPaymentsPoints from './20261210_110300_refund_payments_points.js';
 import * as createChannelKeys from './20261210_120000_create_channel_keys.js';
 import * as createWebhooks from './20261210_120100_create_webhooks.js';
+import * as createGroupOrders from './20261210_130000_create_group_orders.js';
 import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reservations_entries_left.js';
 import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_day.js';
 import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
@@ -96,6 +97,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261210_110300_refund_payments_points': refundPaymentsPoints,
   '20261210_120000_create_channel_keys': createChannelKeys,
   '20261210_120100_create_webhooks': createWebhooks,
+  '20261210_130000_create_group_orders': createGroupOrders,
   '20261210_140000_ticket_reservations_entries_left': ticketReservationsEntriesLeft,
   '20261210_140100_tickets_holder_birth_day': ticketsHolderBirthDay,
   '20261210_140200_tickets_key_index': ticketsKeyIndex,

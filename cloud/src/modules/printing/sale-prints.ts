@@ -106,11 +106,35 @@ export class SalePrints {
     return { ticket, model: ticketModel(ticket, site, cashier, window, this.now()) };
   }
 
+  /**
+   * Tickets issued without a sale (a group order's, picked up at a window) as print models, the dead ones left out;
+   * NOTHING_TO_PRINT (naming `owner`) when none is left.
+   */
+  async ticketsToPrint(
+    tickets: readonly Ticket[],
+    owner: string,
+    place: { readonly cashier: string | null; readonly siteId: string; readonly windowId: string | null },
+  ): Promise<TicketPrintModel[]> {
+    const printable = tickets.filter((ticket) => PRINTABLE.has(ticket.status));
+    if (printable.length === 0) throw new AppError('NOTHING_TO_PRINT', { saleId: owner });
+    const site = await this.venues.getSite(place.siteId);
+    let window: string | null = place.windowId;
+    if (place.windowId !== null)
+      window = await this.venues.getWindow(place.siteId, place.windowId).then(
+        (found) => found.name.zh,
+        () => place.windowId,
+      );
+    const printedAt = this.now();
+    return printable.map((ticket) => ticketModel(ticket, site, place.cashier, window, printedAt));
+  }
+
   /** The operation-log entry of a ticket print: which credentials now have one more paper copy. */
   async recordPrint(
     context: ChangeContext,
     what: {
       readonly saleId: string | null;
+      /** Tickets of a group order: the entry is the order's. */
+      readonly orderId?: string;
       readonly ticketIds: number[];
       readonly format: PrintFormat;
       readonly reprint: boolean;
@@ -123,9 +147,14 @@ export class SalePrints {
           actor: context.actor,
           ip: context.ip,
           action: what.reprint ? 'ticket.reprint' : 'ticket.print',
-          entity: what.reprint ? 'ticket' : 'sale',
-          entityId: what.reprint ? (what.ticketIds[0] ?? null) : what.saleId,
-          after: { saleId: what.saleId, ticketIds: what.ticketIds, format: what.format },
+          entity: what.reprint ? 'ticket' : what.orderId !== undefined ? 'group_order' : 'sale',
+          entityId: what.reprint ? (what.ticketIds[0] ?? null) : (what.orderId ?? what.saleId),
+          after: {
+            saleId: what.saleId,
+            ...(what.orderId !== undefined && { orderId: what.orderId }),
+            ticketIds: what.ticketIds,
+            format: what.format,
+          },
         },
         this.now(),
       ),

@@ -173,6 +173,13 @@ export async function ticketsOfSale(db: Db, saleId: string): Promise<Ticket[]> {
   return rows.map(ticketOf);
 }
 
+/** The tickets with these ids (an order's, kept by its owner), by id. */
+export async function ticketsByIds(db: Db, ids: readonly number[]): Promise<Ticket[]> {
+  if (ids.length === 0) return [];
+  const rows = await withType(db).where('tickets.id', 'in', ids).orderBy('tickets.id').execute();
+  return rows.map(ticketOf);
+}
+
 export async function updateTicket(
   db: Db,
   id: number,

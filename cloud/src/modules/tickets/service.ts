@@ -293,6 +293,15 @@ export class TicketsService {
     return repo.ticketsOfSale(db, saleId);
   }
 
+  /** Tickets by id (a group order keeps its tickets' ids), ordered by id; ids not found are left out. */
+  async byIds(ids: readonly number[], db: Db = this.db): Promise<Ticket[]> {
+    const tickets: Ticket[] = [];
+    // Chunks keep the IN list within both engines' parameter limits however large the group.
+    for (let i = 0; i < ids.length; i += 500)
+      tickets.push(...(await repo.ticketsByIds(db, ids.slice(i, i + 500))));
+    return tickets;
+  }
+
   /** Live tickets of one ID holder for a type and visit day (per-ID purchase limits). */
   countForHolder(db: Db, idHash: string, visitDay: number, typeId: number): Promise<number> {
     return repo.countForHolder(db, idHash, visitDay, typeId);

@@ -1,0 +1,252 @@
+/** The group-orders module's SQL: orders, lines, visitors, payments, issued tickets, transitions. */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Connection } from '../../db/scoped.js';
+import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
+import type { ListGroupOrdersQuery } from './schemas.js';
+import type { OrderState } from './states.js';
+import {
+  type GroupOrderLinesTable,
+  type GroupOrderPaymentsTable,
+  type GroupOrdersTable,
+  type GroupOrderTicketsTable,
+  type GroupOrderTransitionsTable,
+  type GroupOrderVisitorsTable,
+  groupOrderTables,
+} from './tables.js';
+
+export type OrderRow = Selectable<GroupOrdersTable>;
+export type LineRow = Selectable<GroupOrderLinesTable>;
+export type VisitorRow = Selectable<GroupOrderVisitorsTable>;
+export type PaymentRow = Selectable<GroupOrderPaymentsTable>;
+export type TransitionRow = Selectable<GroupOrderTransitionsTable>;
+
+/**
+ * Whose orders a reader may see besides the site scope: an agency's operator only its agency's; an operator who may
+ * only place orders (groups.order without groups.manage) only the orders they placed.
+ */
+export interface OrderViewer {
+  readonly agencyId?: string;
+  readonly createdById?: string;
+}
+
+const db = (connection: Connection) => groupOrderTables(connection);
+
+export async function findOrder(
+  connection: Connection,
+  id: string,
+  scope: SiteScope = ALL_SITES,
+  viewer: OrderViewer = {},
+): Promise<OrderRow | undefined> {
+  let query = db(connection)
+    .selectFrom('group_orders')
+    .selectAll()
+    .where('id', '=', id)
+    .where(siteCondition(scope, 'site_id'));
+  if (viewer.agencyId !== undefined) query = query.where('agency_id', '=', viewer.agencyId);
+  if (viewer.createdById !== undefined) query = query.where('created_by_id', '=', viewer.createdById);
+  return query.executeTakeFirst();
+}
+
+export function findByReference(
+  connection: Connection,
+  referenceScope: string,
+  reference: string,
+): Promise<{ id: string; request_hash: string } | undefined> {
+  return db(connection)
+    .selectFrom('group_orders')
+    .select(['id', 'request_hash'])
+    .where('reference_scope', '=', referenceScope)
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+}
+
+export async function insertOrder(
+  trx: Connection,
+  order: Insertable<GroupOrdersTable>,
+  lines: readonly Insertable<GroupOrderLinesTable>[],
+): Promise<void> {
+  await db(trx).insertInto('group_orders').values(order).execute();
+  await db(trx)
+    .insertInto('group_order_lines')
+    .values([...lines])
+    .execute();
+}
+
+/**
+ * Changes the order only while it is still in `from` (the state the change was decided on): false when a concurrent
+ * change (the expiry sweep, a second window) moved it first.
+ */
+export async function updateOrder(
+  trx: Connection,
+  id: string,
+  from: OrderState,
+  patch: Updateable<GroupOrdersTable>,
+): Promise<boolean> {
+  const result = await db(trx)
+    .updateTable('group_orders')
+    .set(patch)
+    .where('id', '=', id)
+    .where('state', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function replaceLines(
+  trx: Connection,
+  orderId: string,
+  lines: readonly Insertable<GroupOrderLinesTable>[],
+): Promise<void> {
+  await db(trx).deleteFrom('group_order_lines').where('order_id', '=', orderId).execute();
+  await db(trx)
+    .insertInto('group_order_lines')
+    .values([...lines])
+    .execute();
+}
+
+export async function replaceVisitors(
+  trx: Connection,
+  orderId: string,
+  visitors: readonly Insertable<GroupOrderVisitorsTable>[],
+): Promise<void> {
+  await db(trx).deleteFrom('group_order_visitors').where('order_id', '=', orderId).execute();
+  if (visitors.length > 0)
+    await db(trx)
+      .insertInto('group_order_visitors')
+      .values([...visitors])
+      .execute();
+}
+
+export async function addPayments(
+  trx: Connection,
+  orderId: string,
+  payments: readonly Omit<Insertable<GroupOrderPaymentsTable>, 'order_id' | 'seq'>[],
+): Promise<void> {
+  if (payments.length === 0) return;
+  const last = await db(trx)
+    .selectFrom('group_order_payments')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  const start = Number(last?.seq ?? 0);
+  await db(trx)
+    .insertInto('group_order_payments')
+    .values(payments.map((payment, i) => ({ ...payment, order_id: orderId, seq: start + i + 1 })))
+    .execute();
+}
+
+export async function addTickets(
+  trx: Connection,
+  tickets: readonly Insertable<GroupOrderTicketsTable>[],
+): Promise<void> {
+  // Chunked: a large group issued one ticket each would exceed SQLite's bound-parameter limit in one statement.
+  for (let i = 0; i < tickets.length; i += 200)
+    await db(trx)
+      .insertInto('group_order_tickets')
+      .values(tickets.slice(i, i + 200))
+      .execute();
+}
+
+export async function appendTransition(
+  trx: Connection,
+  row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
+): Promise<number> {
+  const last = await db(trx)
+    .selectFrom('group_order_transitions')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('order_id', '=', row.order_id)
+    .executeTakeFirst();
+  const seq = Number(last?.seq ?? 0) + 1;
+  await db(trx)
+    .insertInto('group_order_transitions')
+    .values({ ...row, seq })
+    .execute();
+  return seq;
+}
+
+export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {
+  return db(connection)
+    .selectFrom('group_order_lines')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .execute();
+}
+
+export function visitorsOf(connection: Connection, orderId: string): Promise<VisitorRow[]> {
+  return db(connection)
+    .selectFrom('group_order_visitors')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('seq')
+    .execute();
+}
+
+export function paymentsOf(connection: Connection, orderId: string): Promise<PaymentRow[]> {
+  return db(connection)
+    .selectFrom('group_order_payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('seq')
+    .execute();
+}
+
+export function ticketsOf(
+  connection: Connection,
+  orderId: string,
+): Promise<Selectable<GroupOrderTicketsTable>[]> {
+  return db(connection)
+    .selectFrom('group_order_tickets')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .orderBy('ticket_id')
+    .execute();
+}
+
+export function transitionsOf(connection: Connection, orderId: string): Promise<TransitionRow[]> {
+  return db(connection)
+    .selectFrom('group_order_transitions')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('seq')
+    .execute();
+}
+
+export async function listOrders(
+  connection: Connection,
+  query: ListGroupOrdersQuery & { visitDay?: number },
+  scope: SiteScope,
+  viewer: OrderViewer,
+): Promise<{ rows: OrderRow[]; total: number }> {
+  let base = db(connection).selectFrom('group_orders').where(siteCondition(scope, 'site_id'));
+  if (query.siteId !== undefined) base = base.where('site_id', '=', query.siteId);
+  if (query.state !== undefined) base = base.where('state', '=', query.state);
+  if (query.agencyId !== undefined) base = base.where('agency_id', '=', query.agencyId);
+  if (query.visitDay !== undefined) base = base.where('visit_day', '=', query.visitDay);
+  if (viewer.agencyId !== undefined) base = base.where('agency_id', '=', viewer.agencyId);
+  if (viewer.createdById !== undefined) base = base.where('created_by_id', '=', viewer.createdById);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** Held orders whose hold lapsed at or before `now`, oldest first. */
+export async function lapsedHolds(connection: Connection, now: number, limit: number): Promise<string[]> {
+  const rows = await db(connection)
+    .selectFrom('group_orders')
+    .select('id')
+    .where('state', '=', 'held')
+    .where('hold_expires_at', '<=', now)
+    .orderBy('hold_expires_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}

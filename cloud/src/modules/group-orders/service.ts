@@ -1,0 +1,442 @@
+/**
+ * Group orders (团队订单): a group books a visit date (and slot) with type lines and a headcount, holds the places
+ * until the hold lapses, is confirmed (paid from its agency's ledger, or to be paid at the window), may be modified
+ * or cancelled before pick-up, picks its tickets up at the window (one group code per line or one ticket each), and
+ * is closed after the visit with its unused persons refunded by its policy.
+ *
+ * Every change is one audited transaction that asks states.ts whether the order may move, writes the order only
+ * while it is still in the state the change was decided on (so the expiry sweep and a confirmation cannot both
+ * win), takes or gives back places through the capacity service and money through the agency ledger in that same
+ * transaction, and appends the transition to the order's log and the operation log (changes.ts).
+ *
+ * Idempotent create: the client's reference is unique per agency (or per creating operator without one); the same
+ * reference with the same body answers the first order, with another body 409 ORDER_REFERENCE_CONFLICT.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { GroupOrderPolicy } from '../../config.js';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
+import { requestHashOf } from '../../db/idempotency.js';
+import type { Database } from '../../db/schema.js';
+import type { Connection } from '../../db/scoped.js';
+import { auditedTransaction, SYSTEM_ACTOR } from '../../platform/audit/record.js';
+import type { ChangeContext } from '../../platform/change-context.js';
+import { AppError } from '../../platform/errors.js';
+import type { IdempotentResult } from '../../platform/idempotent-reply.js';
+import { dayNumberOf, parseIsoDate } from '../../platform/identity/civil-date.js';
+import type { Localized } from '../../platform/language.js';
+import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../platform/site-scope.js';
+import type { AgencyAccounts } from '../agencies/contract.js';
+import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
+import type { CapacityService } from '../capacity/service.js';
+import type { SigningKeys } from '../signing-keys/keys.js';
+import type { CredentialSecrets } from '../signing-keys/secrets.js';
+import type { TicketTypesService } from '../ticket-types/service.js';
+import type { TicketsService } from '../tickets/service.js';
+import type { VenuesService } from '../venues/service.js';
+import { type OrderChange, recordTransition } from './changes.js';
+import { modifyOrder } from './modify.js';
+import { closeOrder, pickUpOrder } from './pickup.js';
+import {
+  cancelFreeUntil,
+  cancellationFee,
+  requireBookableDay,
+  requireLiveHold,
+  visitorsDueAt,
+} from './policy.js';
+import * as repo from './repo.js';
+import { createDetails, hasRealName, lineRows, newOrderRow } from './rows.js';
+import type {
+  CancelGroupOrder,
+  CloseGroupOrder,
+  CreateGroupOrder,
+  GroupOrder,
+  GroupOrderPage,
+  ListGroupOrdersQuery,
+  ModifyGroupOrder,
+  OrderVisitors,
+  PickUp,
+} from './schemas.js';
+import { type OrderAction, type OrderState, transition } from './states.js';
+import { priceOrder } from './terms.js';
+import { orderView, summaryOf } from './view.js';
+import { checkedVisitors, requireVisitorsFit } from './visitors.js';
+
+type Db = Kysely<Database>;
+
+const ORDER: Localized = { 'zh-CN': '团队订单', en: 'Group order' };
+const HOLD_SWEEP_BATCH = 100;
+
+export interface GroupOrdersDependencies {
+  readonly venues: VenuesService;
+  readonly ticketTypes: TicketTypesService;
+  readonly capacity: CapacityService;
+  readonly tickets: TicketsService;
+  readonly keys: SigningKeys;
+  readonly secrets: () => CredentialSecrets;
+  readonly maxChangeFen: number;
+  readonly policy: GroupOrderPolicy;
+  /** The agencies module (contract.ts); without it only the venue's own orders can be placed. */
+  readonly agencies?: AgencyAccounts;
+}
+
+/** Who asks: the change context, the agency they act for (null for the venue's staff), whether they manage orders. */
+export interface OrderRequester {
+  readonly context: ChangeContext;
+  readonly agencyId: string | null;
+  /** Holds groups.manage: every order of their sites; otherwise only their agency's or their own orders. */
+  readonly manages: boolean;
+}
+
+function viewerOf(requester: OrderRequester): repo.OrderViewer {
+  if (requester.agencyId !== null) return { agencyId: requester.agencyId };
+  if (!requester.manages) return { createdById: requester.context.actor?.id ?? '' };
+  return {};
+}
+
+function scopeOf(requester: OrderRequester): SiteScope {
+  return requester.context.sites ?? ALL_SITES;
+}
+
+export class GroupOrdersService {
+  constructor(
+    private readonly db: Db,
+    private readonly deps: GroupOrdersDependencies,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The agency an operator acts for (agencies contract), null for the venue's staff or without the module. */
+  async agencyOf(operatorId: string): Promise<string | null> {
+    return this.deps.agencies ? this.deps.agencies.agencyOfOperator(operatorId) : null;
+  }
+
+  async create(input: CreateGroupOrder, requester: OrderRequester): Promise<IdempotentResult<GroupOrder>> {
+    assertSiteInScope(scopeOf(requester), input.siteId);
+    if (requester.agencyId !== null && input.agencyId !== undefined && input.agencyId !== requester.agencyId)
+      throw new AppError('ORDER_AGENCY_FORBIDDEN');
+    const agencyId = requester.agencyId ?? input.agencyId ?? null;
+    const actor = requester.context.actor ?? SYSTEM_ACTOR;
+    const referenceScope = agencyId !== null ? `agency:${agencyId}` : `operator:${actor.id ?? 'system'}`;
+    const hash = requestHashOf({ ...input, agencyId });
+    // ID numbers are checked and hashed once, before the transaction.
+    const visitors = checkedVisitors(input.visitors ?? [], this.deps.secrets);
+    const replayOf = async (db: Connection) => {
+      const earlier = await repo.findByReference(db, referenceScope, input.reference);
+      if (earlier && earlier.request_hash !== hash)
+        throw new AppError('ORDER_REFERENCE_CONFLICT', { reference: input.reference });
+      return earlier?.id;
+    };
+    const written: { order?: GroupOrder } = {};
+    let id: string;
+    try {
+      id = await auditedTransaction(this.db, async (trx) => {
+        const earlier = await replayOf(trx);
+        if (earlier !== undefined) return earlier;
+        const now = this.now();
+        const site = await this.deps.venues.getSite(input.siteId, trx);
+        const visitOn = parseIsoDate(input.visitDate)!;
+        const visitDay = dayNumberOf(visitOn);
+        requireBookableDay(input.visitDate, visitDay, clockOf(site.timezone).dayNumber(now));
+        const priced = await priceOrder(this.deps, trx, {
+          siteId: input.siteId,
+          agencyId,
+          visitDate: input.visitDate,
+          visitOn,
+          lines: input.lines,
+        });
+        requireVisitorsFit(priced.lines, visitors, 'at_most');
+        const claim = await this.deps.capacity.consume(trx, {
+          siteId: input.siteId,
+          visitDate: input.visitDate,
+          visitDay,
+          slotId: input.slotId ?? null,
+          persons: priced.headcount,
+        });
+        const { policy } = this.deps;
+        const orderId = randomUUID();
+        const row = newOrderRow({
+          id: orderId,
+          input,
+          agencyId,
+          referenceScope,
+          hash,
+          visitDay,
+          claim,
+          priced,
+          policy,
+          visitorsDueAt: visitorsDueAt(visitDay, site.timezone, policy, hasRealName(priced)),
+          actor,
+          now,
+        });
+        await repo.insertOrder(trx, row, lineRows(orderId, priced));
+        await repo.replaceVisitors(
+          trx,
+          orderId,
+          visitors.map((v, i) => ({ order_id: orderId, seq: i + 1, ...v.row })),
+        );
+        await recordTransition(trx, {
+          order: row,
+          action: 'create',
+          from: null,
+          to: 'held',
+          context: requester.context,
+          at: now,
+          details: createDetails(row, priced),
+        });
+        written.order = await orderView(trx, this.deps.tickets, row, site.timezone);
+        return orderId;
+      });
+    } catch (error) {
+      // A parallel create with the same reference won the insert: answer its order (or refuse another body).
+      if (!isUniqueViolation(error)) throw error;
+      const winner = await replayOf(this.db);
+      if (winner === undefined) throw error;
+      id = winner;
+    }
+    if (written.order?.id === id) return { value: written.order, replayed: false };
+    return { value: await this.get(id, requester), replayed: true };
+  }
+
+  async get(orderId: string, requester: OrderRequester): Promise<GroupOrder> {
+    const row = await this.find(this.db, orderId, requester);
+    return orderView(this.db, this.deps.tickets, row, await this.timeZoneOf(this.db, row.site_id));
+  }
+
+  async list(query: ListGroupOrdersQuery, requester: OrderRequester): Promise<GroupOrderPage> {
+    const visitDay = query.visitDate === undefined ? undefined : dayOfIsoDate(query.visitDate);
+    const { rows, total } = await repo.listOrders(
+      this.db,
+      { ...query, ...(visitDay !== undefined && { visitDay }) },
+      scopeOf(requester),
+      viewerOf(requester),
+    );
+    const zones = new Map<string, string>();
+    for (const row of rows)
+      if (!zones.has(row.site_id)) zones.set(row.site_id, await this.timeZoneOf(this.db, row.site_id));
+    return { orders: rows.map((row) => summaryOf(row, zones.get(row.site_id)!)), total };
+  }
+
+  /** Held → confirmed: a ledger agency pays its total now; an order paid at the window no longer lapses. */
+  confirm(orderId: string, requester: OrderRequester): Promise<GroupOrder> {
+    return this.change(orderId, requester, 'confirm', async ({ trx, row, now }) => {
+      requireLiveHold(row, now);
+      const paid = row.payment_mode === 'window' ? 0 : row.total_fen;
+      if (paid > 0) await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
+      return { patch: { hold_expires_at: null, paid_fen: paid }, details: { paidFen: paid } };
+    });
+  }
+
+  /** The real-name visitor list, replaced as a whole until it is due. */
+  setVisitors(orderId: string, input: OrderVisitors, requester: OrderRequester): Promise<GroupOrder> {
+    const visitors = checkedVisitors(input.visitors, this.deps.secrets);
+    return this.change(orderId, requester, 'visitors', async ({ trx, row, now }) => {
+      requireLiveHold(row, now);
+      if (row.visitors_due_at !== null && now >= row.visitors_due_at)
+        throw new AppError('ORDER_VISITORS_CLOSED', {
+          dueAt: await this.localTime(trx, row.site_id, row.visitors_due_at),
+        });
+      requireVisitorsFit(await this.pricedLinesOf(trx, row), visitors, 'at_most');
+      await repo.replaceVisitors(
+        trx,
+        row.id,
+        visitors.map((v, i) => ({ order_id: row.id, seq: i + 1, ...v.row })),
+      );
+      return { patch: {}, details: { visitors: visitors.length } };
+    });
+  }
+
+  /**
+   * Lines, date or slot before pick-up: the old places are given back and the new ones taken in one transaction
+   * (so a decrease frees places and an increase is refused when they are gone), the lines priced again at today's
+   * terms, and for an order already paid from the ledger the difference debited or credited.
+   */
+  modify(orderId: string, input: ModifyGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
+    return this.change(orderId, requester, 'modify', ({ trx, row, now }) => {
+      requireLiveHold(row, now);
+      return modifyOrder(this.deps, { trx, row, now }, input, {
+        release: () => this.releasePlaces(trx, row),
+        debit: (fen) => this.ledger().debit(trx, this.money(row, fen, now, 'order_debit')),
+        credit: (fen) => this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit')),
+      });
+    });
+  }
+
+  /**
+   * Held or confirmed → cancelled: the places are given back; what the agency paid is credited back and, after the
+   * order's cut-off, the fee debited (policy.ts).
+   */
+  cancel(orderId: string, input: CancelGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
+    return this.change(orderId, requester, 'cancel', async ({ trx, row, now }) => {
+      await this.releasePlaces(trx, row);
+      const timeZone = await this.timeZoneOf(trx, row.site_id);
+      const fee = cancellationFee(
+        {
+          paidFen: row.paid_fen,
+          freeUntil: cancelFreeUntil(row.visit_day, timeZone, row.cancel_free_hours),
+          feePermille: row.cancel_fee_permille,
+        },
+        now,
+      );
+      if (row.paid_fen > 0) {
+        await this.ledger().credit(trx, this.money(row, row.paid_fen, now, 'cancellation_credit'));
+        if (fee > 0) await this.ledger().debit(trx, this.money(row, fee, now, 'fee'));
+      }
+      return {
+        patch: { hold_expires_at: null, fee_fen: fee, refunded_fen: row.paid_fen - fee, paid_fen: fee },
+        details: { feeFen: fee, creditedFen: row.paid_fen, ...(input.reason && { reason: input.reason }) },
+      };
+    });
+  }
+
+  /** Confirmed → picked up at the window: paid there (unless paid from the ledger) and the tickets issued. */
+  async pickUp(orderId: string, input: PickUp, requester: OrderRequester): Promise<GroupOrder> {
+    // Outside the transaction: the first signing of an installation may create the key in its own transaction.
+    const signer = await this.deps.keys.active();
+    return this.change(orderId, requester, 'pick_up', (step) =>
+      pickUpOrder(this.deps, step, input, signer, this.pricedLinesOf.bind(this)),
+    );
+  }
+
+  /** Picked up → closed once the visit day is over: unused persons refunded by the order's policy. */
+  close(orderId: string, input: CloseGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
+    return this.change(orderId, requester, 'close', (step) =>
+      closeOrder(this.deps, step, input, (trx, row, fen, at) =>
+        this.ledger().credit(trx, this.money(row, fen, at, 'refund_credit')),
+      ),
+    );
+  }
+
+  /**
+   * The expiry sweep: every held order whose hold lapsed by now gives its places back and becomes expired, each in
+   * its own transaction (a confirmation that got there first wins: the order is no longer held). Answers how many
+   * expired.
+   */
+  async expireLapsed(): Promise<number> {
+    let expired = 0;
+    for (;;) {
+      const ids = await repo.lapsedHolds(this.db, this.now(), HOLD_SWEEP_BATCH);
+      for (const id of ids) {
+        const done = await this.apply(
+          id,
+          { context: { actor: SYSTEM_ACTOR, ip: null }, agencyId: null, manages: true },
+          'expire',
+          async ({ trx, row, now }) => {
+            if (row.hold_expires_at === null || row.hold_expires_at > now) return null;
+            await this.releasePlaces(trx, row);
+            return { patch: {}, details: { holdExpiresAt: row.hold_expires_at } };
+          },
+        ).then(
+          (order) => order !== null,
+          (error: unknown) => {
+            // Confirmed or cancelled meanwhile: nothing to expire.
+            if (error instanceof AppError && error.code === 'ORDER_STATE_INVALID') return false;
+            throw error;
+          },
+        );
+        if (done) expired++;
+      }
+      if (ids.length < HOLD_SWEEP_BATCH) return expired;
+    }
+  }
+
+  /** A transition whose work always changes the order (see apply). */
+  private async change(
+    orderId: string,
+    requester: OrderRequester,
+    action: OrderAction,
+    work: (step: OrderStep) => Promise<OrderChange>,
+  ): Promise<GroupOrder> {
+    return (await this.apply(orderId, requester, action, work))!;
+  }
+
+  /**
+   * One transition in one audited transaction: the order as the requester may see it, the state it may move to
+   * (states.ts), the change's own work, then the order written only if still in the state it was read in, and the
+   * transition logged and audited. `work` answering null changes nothing (and the answer is null).
+   */
+  private apply(
+    orderId: string,
+    requester: OrderRequester,
+    action: OrderAction,
+    work: (step: OrderStep) => Promise<OrderChange | null>,
+  ): Promise<GroupOrder | null> {
+    return auditedTransaction(this.db, async (trx) => {
+      const row = await this.find(trx, orderId, requester);
+      const to = transition(action, row.state);
+      const now = this.now();
+      const change = await work({ trx, row, now });
+      if (change === null) return null;
+      const patch = { ...change.patch, state: to, updated_at: now };
+      // Both engines serialise these transactions, so this guard only fires if that ever stops being true.
+      if (!(await repo.updateOrder(trx, row.id, row.state, patch)))
+        throw new AppError('CONFLICT', {
+          reason: { 'zh-CN': '订单已被同时修改，请重试', en: 'the order changed meanwhile: try again' },
+        });
+      const updated: repo.OrderRow = { ...row, ...patch };
+      await recordTransition(trx, {
+        order: updated,
+        action,
+        from: row.state,
+        to,
+        context: requester.context,
+        at: now,
+        details: change.details,
+      });
+      return orderView(trx, this.deps.tickets, updated, await this.timeZoneOf(trx, row.site_id));
+    });
+  }
+
+  private async find(db: Connection, orderId: string, requester: OrderRequester): Promise<repo.OrderRow> {
+    const row = await repo.findOrder(db, orderId, scopeOf(requester), viewerOf(requester));
+    if (!row) throw new AppError('NOT_FOUND', { resource: ORDER, id: orderId });
+    return row;
+  }
+
+  private async releasePlaces(trx: Connection, row: repo.OrderRow): Promise<void> {
+    await this.deps.capacity.release(trx, {
+      siteId: row.site_id,
+      visitDate: isoDateOfDay(row.visit_day),
+      visitDay: row.visit_day,
+      slotId: row.slot_id,
+      persons: row.headcount,
+    });
+  }
+
+  private async pricedLinesOf(trx: Connection, row: repo.OrderRow) {
+    const lines = await repo.linesOf(trx, row.id);
+    return Promise.all(
+      lines.map(async (line) => ({
+        lineNo: line.line_no,
+        quantity: line.quantity,
+        unitPriceFen: line.unit_price_fen,
+        type: await this.deps.ticketTypes.getVersion(line.type_id, line.type_version, trx),
+      })),
+    );
+  }
+
+  private ledger(): AgencyAccounts {
+    if (!this.deps.agencies) throw new AppError('ORDER_AGENCIES_UNAVAILABLE');
+    return this.deps.agencies;
+  }
+
+  private money<K extends string>(row: repo.OrderRow, amountFen: number, at: number, kind: K) {
+    return { agencyId: row.agency_id!, orderId: row.id, amountFen, at, note: row.reference, kind };
+  }
+
+  private async timeZoneOf(db: Connection, siteId: string): Promise<string> {
+    return (await this.deps.venues.getSite(siteId, db)).timezone;
+  }
+
+  private async localTime(db: Connection, siteId: string, at: number): Promise<string> {
+    const timeZone = await this.timeZoneOf(db, siteId);
+    return new Date(at).toLocaleString('sv-SE', { timeZone }).slice(0, 16);
+  }
+}
+
+export interface OrderStep {
+  readonly trx: Connection;
+  readonly row: repo.OrderRow;
+  readonly now: number;
+}
+
+export type { OrderState };

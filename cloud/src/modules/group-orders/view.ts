@@ -1,0 +1,89 @@
+/** An order's rows as the API answers them. */
+import type { Connection } from '../../db/scoped.js';
+import { isoDateOfDay } from '../capacity/local-time.js';
+import type { TicketsService } from '../tickets/service.js';
+import { cancelFreeUntil } from './policy.js';
+import * as repo from './repo.js';
+import type { GroupOrder, GroupOrderSummary } from './schemas.js';
+
+export function summaryOf(row: repo.OrderRow, timeZone: string): GroupOrderSummary {
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    agencyId: row.agency_id,
+    reference: row.reference,
+    visitDate: isoDateOfDay(row.visit_day),
+    slotId: row.slot_id,
+    headcount: row.headcount,
+    guide: { name: row.guide_name, phone: row.guide_phone },
+    state: row.state,
+    paymentMode: row.payment_mode,
+    holdExpiresAt: row.hold_expires_at,
+    visitorsDueAt: row.visitors_due_at,
+    totalFen: row.total_fen,
+    paidFen: row.paid_fen,
+    changeFen: row.change_fen,
+    feeFen: row.fee_fen,
+    refundedFen: row.refunded_fen,
+    policy: {
+      cancelFreeUntil: cancelFreeUntil(row.visit_day, timeZone, row.cancel_free_hours),
+      cancelFeePermille: row.cancel_fee_permille,
+      unusedRefundPermille: row.unused_refund_permille,
+    },
+    issueMode: row.issue_mode,
+    windowId: row.window_id,
+    createdBy: { id: row.created_by_id, username: row.created_by_username },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The whole order: its summary with lines, visitors (ID masked), payments, tickets and state log. */
+export async function orderView(
+  db: Connection,
+  tickets: TicketsService,
+  row: repo.OrderRow,
+  timeZone: string,
+): Promise<GroupOrder> {
+  const [lines, visitors, payments, issued, transitions] = await Promise.all([
+    repo.linesOf(db, row.id),
+    repo.visitorsOf(db, row.id),
+    repo.paymentsOf(db, row.id),
+    repo.ticketsOf(db, row.id),
+    repo.transitionsOf(db, row.id),
+  ]);
+  const byId = new Map(
+    (
+      await tickets.byIds(
+        issued.map((t) => t.ticket_id),
+        db,
+      )
+    ).map((ticket) => [ticket.ticketId, ticket]),
+  );
+  return {
+    ...summaryOf(row, timeZone),
+    lines: lines.map((line) => ({
+      lineNo: line.line_no,
+      typeId: line.type_id,
+      typeVersion: line.type_version,
+      quantity: line.quantity,
+      unitPriceFen: line.unit_price_fen,
+      amountFen: line.amount_fen,
+    })),
+    visitors: visitors.map((v) => ({ typeId: v.type_id, name: v.name, idMasked: v.id_masked })),
+    payments: payments.map((p) => ({ kind: p.kind, method: p.method, amountFen: p.amount_fen, at: p.at })),
+    tickets: issued.flatMap((t) => {
+      const ticket = byId.get(t.ticket_id);
+      return ticket ? [ticket] : [];
+    }),
+    transitions: transitions.map((t) => ({
+      seq: t.seq,
+      action: t.action as GroupOrder['transitions'][number]['action'],
+      from: t.from_state,
+      to: t.to_state,
+      at: t.at,
+      actor: { id: t.actor_id, username: t.actor_username },
+      details: JSON.parse(t.details_json) as Record<string, unknown>,
+    })),
+  };
+}
