@@ -56,10 +56,19 @@ export function AgencyDetail() {
               <Space wrap>
                 {canAdjust ? (
                   <>
-                    <Button type="primary" icon={<DollarOutlined />} onClick={() => setMoney('topUp')}>
+                    <Button
+                      type="primary"
+                      icon={<DollarOutlined />}
+                      onClick={() => setMoney('topUp')}
+                      data-testid="top-up"
+                    >
                       {t('ledger.topUp')}
                     </Button>
-                    <Button icon={<SlidersOutlined />} onClick={() => setMoney('adjust')}>
+                    <Button
+                      icon={<SlidersOutlined />}
+                      onClick={() => setMoney('adjust')}
+                      data-testid="adjust"
+                    >
                       {t('ledger.adjust')}
                     </Button>
                   </>

@@ -21,7 +21,6 @@ const PAGE_SIZE = 50;
 
 export function AgencyList() {
   const { t } = useTranslation('agencies');
-  const { t: tc } = useTranslation();
   const me = useMe().data ?? undefined;
   const canManage = allows(me, 'agencies.manage');
   const navigate = useNavigate();
@@ -78,6 +77,7 @@ export function AgencyList() {
                 {
                   title: t('field.name'),
                   key: 'name',
+                  width: 220,
                   render: (_, agency) => <Link to={`/agencies/${agency.id}`}>{agency.name}</Link>,
                 },
                 { title: t('field.licenceNo'), dataIndex: 'licenceNo', width: 180 },
@@ -115,7 +115,7 @@ export function AgencyList() {
                     agency.paymentMode === 'credit' ? <Money fen={agency.creditLimitFen} /> : '—',
                 },
                 {
-                  title: tc('actions.edit'),
+                  title: t('actions'),
                   key: 'actions',
                   width: 150,
                   render: (_, agency) => (
