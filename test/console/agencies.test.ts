@@ -30,6 +30,11 @@ const AGENT = { username: 'agent_chen', password: 'agent-chen-pass-1' } as const
 
 /** A screenshot once modals and messages have stopped moving (a picture for a person, not an assertion). */
 async function shot(page: Page, name: string): Promise<void> {
+  // The menu comes once the page is idle: wait for it, so the picture shows the whole frame.
+  await expect
+    .poll(() => page.getByTestId('main-menu').count(), WAIT)
+    .toBe(1)
+    .catch(() => console.log(`screenshot ${name}: taken before the menu appeared`));
   const moving = page.locator(
     ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
       .map((part) => `[class*="${part}"][class*="-active"]`)
@@ -216,5 +221,22 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await signIn(other, ADMIN.username, ADMIN.password, '/my-agency');
     await expect.poll(() => other.getByTestId('not-linked').count(), WAIT).toBe(1);
     expect(await other.getByTestId('main-menu').getByText('我的账户').count()).toBe(0);
+    await shot(other, 'my-agency-not-linked.zh-CN');
+
+    // The agency's operators tab names the linked operator.
+    await other.goto(`/agencies/${agencyId}?tab=operators`);
+    await expect
+      .poll(() => other.getByTestId('agency-operators').getByText('陈经理（agent_chen）').count(), WAIT)
+      .toBe(1);
+    await shot(other, 'agency-operators.zh-CN');
+
+    // The agency operator's account in English.
+    await page.getByTestId('language-switch').click();
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'My account' }).count(), WAIT)
+      .toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Statement' }).click();
+    await expect.poll(() => textOf(page, 'statement-closing'), WAIT).toBe('¥979.50');
+    await shot(page, 'my-agency.en');
   }, 120_000);
 });

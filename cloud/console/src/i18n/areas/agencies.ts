@@ -132,7 +132,7 @@ export const agencies = defineMessages(
       amount: '金额合计',
       identity: '期初 {{opening}} + 充值 {{topUps}} − 扣款 {{debits}} + 退回 {{credits}} = 期末 {{closing}}',
       identityBroken: '对账不平：按公式应为 {{expected}}，请联系管理员',
-      pickRange: '请选择对账期间',
+      pickRange: '对账期间',
     },
     mine: {
       title: '我的账户',
@@ -273,7 +273,7 @@ export const agencies = defineMessages(
       identity:
         'Opening {{opening}} + top-ups {{topUps}} − debits {{debits}} + credits {{credits}} = closing {{closing}}',
       identityBroken: 'Does not balance: the formula gives {{expected}}; tell an administrator',
-      pickRange: 'Choose the period',
+      pickRange: 'Period',
     },
     mine: {
       title: 'My account',

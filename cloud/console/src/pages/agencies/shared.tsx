@@ -180,6 +180,7 @@ export function StatementView({ base, zone }: { base: string; zone: string }) {
     <>
       <Form<{ range: [Dayjs, Dayjs] }>
         layout="inline"
+        requiredMark={false}
         initialValues={{ range: [dayjs(period.from), dayjs(period.to)] }}
         onFinish={({ range }) =>
           setPeriod({ from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') })

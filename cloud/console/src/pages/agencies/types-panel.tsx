@@ -100,7 +100,7 @@ export function TypesPanel({
                 title: t('types.channelPrice'),
                 key: 'channel',
                 align: 'right',
-                width: 150,
+                width: 190,
                 render: (_, row) => {
                   const price = byId.get(row.typeId)?.prices.agency;
                   return price === undefined ? (
