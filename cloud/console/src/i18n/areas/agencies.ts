@@ -75,6 +75,7 @@ export const agencies = defineMessages(
     },
     operators: {
       operator: '操作员',
+      nameWithUsername: '{{name}}（{{username}}）',
       linkedAt: '关联时间',
       link: '关联操作员',
       linkTitle: '关联“旅行社”角色的操作员',
@@ -215,6 +216,7 @@ export const agencies = defineMessages(
     },
     operators: {
       operator: 'Operator',
+      nameWithUsername: '{{name}} ({{username}})',
       linkedAt: 'Linked',
       link: 'Link an operator',
       linkTitle: 'Link an operator of the agency role',

@@ -48,7 +48,9 @@ export function OperatorsPanel({
   );
   const nameOf = (id: string) => {
     const operator = byId.get(id);
-    return operator ? `${operator.displayName}（${operator.username}）` : id;
+    return operator
+      ? t('operators.nameWithUsername', { name: operator.displayName, username: operator.username })
+      : id;
   };
   const unlink = useMutation({
     mutationFn: (operatorId: string) => api.delete<void>(`${base}/operators/${operatorId}`),
