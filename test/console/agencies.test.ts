@@ -199,6 +199,27 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
       .poll(() => fieldError(page, 'Amount (CNY); negative to reduce').textContent(), WAIT)
       .toBe('The adjustment cannot be 0');
     await shot(page, 'agency-adjust.en');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // A price for a date range beside the default one.
+    const year = new Date().getUTCFullYear() + 1;
+    await page.getByRole('tab', { name: 'Ticket types' }).click();
+    await page.getByTestId('agency-types').getByRole('button', { name: 'Edit' }).click();
+    const typeDialog = page.getByRole('dialog');
+    await typeDialog.getByRole('button', { name: 'Add a date range' }).click();
+    await typeDialog.getByPlaceholder('First date').fill(`${year}-02-10`);
+    await typeDialog.getByPlaceholder('First date').press('Enter');
+    await typeDialog.getByPlaceholder('Last date').fill(`${year}-02-12`);
+    await typeDialog.getByPlaceholder('Last date').press('Enter');
+    await typeDialog.getByLabel('Settlement price', { exact: true }).last().fill('80');
+    await shot(page, 'agency-type.en');
+    await typeDialog.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        () => page.getByTestId('agency-types').getByText(`${year}-02-10 – ${year}-02-12: ¥80.00`).count(),
+        WAIT,
+      )
+      .toBe(1);
   }, 180_000);
 
   it('shows a linked agency operator their own account, and nobody else the menu item', async () => {
