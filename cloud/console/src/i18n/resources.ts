@@ -3,6 +3,7 @@
  * `t('common:nav.window')` fails to compile when the key does not exist.
  */
 import { admin } from './areas/admin';
+import { agencies } from './areas/agencies';
 import { catalog } from './areas/catalog';
 import { common } from './areas/common';
 import { control } from './areas/control';
@@ -10,6 +11,15 @@ import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { ticketWindow } from './areas/window';
 
-export const areas = { admin, catalog, common, control, dashboard, desk, window: ticketWindow } as const;
+export const areas = {
+  admin,
+  agencies,
+  catalog,
+  common,
+  control,
+  dashboard,
+  desk,
+  window: ticketWindow,
+} as const;
 
 export type Namespaces = { [K in keyof typeof areas]: (typeof areas)[K]['zh-CN'] };

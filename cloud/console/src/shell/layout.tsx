@@ -12,6 +12,7 @@ import { useMe, useSignOut } from '../auth/session';
 import { Loading } from '../components/feedback';
 import { useWhenIdle } from '../components/use-when-idle';
 import { currentLanguage, switchLanguage } from '../i18n';
+import { useMyAgency } from '../pages/agencies/mine-query';
 import { GROUPS, PAGES } from './routes';
 
 export function ShellLayout() {
@@ -23,9 +24,14 @@ export function ShellLayout() {
   // The menu is the heaviest part of the frame (a few hundred milliseconds on a till PC): it comes after the page.
   const [pageShown, setPageShown] = useState(false);
   const showMenu = useWhenIdle(pageShown);
+  // Only an agency-role operator can be linked to an agency (the API refuses to link anyone else): nobody else asks.
+  const myAgency = useMyAgency(Boolean(me?.roles.includes('agency')));
+  const linked = Boolean(myAgency.data);
 
   const items = useMemo<MenuProps['items']>(() => {
-    const visible = PAGES.filter((page) => !page.hidden && allows(me ?? undefined, page.access));
+    const visible = PAGES.filter(
+      (page) => !page.hidden && allows(me ?? undefined, page.access) && (!page.agencyLinked || linked),
+    );
     const top = visible
       .filter((page) => !page.group)
       .map((page) => ({ key: `/${page.path}`, icon: page.icon, label: t(`nav.${page.nav}`) }));
@@ -38,7 +44,7 @@ export function ShellLayout() {
         : [];
     });
     return [...top, ...grouped];
-  }, [me, t]);
+  }, [me, t, linked]);
 
   const selected = `/${location.pathname.split('/')[1] ?? ''}`;
   const language = currentLanguage();

@@ -6,6 +6,7 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  BankOutlined,
   CalendarOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -19,6 +20,7 @@ import {
   RollbackOutlined,
   SafetyCertificateOutlined,
   ShopOutlined,
+  SolutionOutlined,
   SwapOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -42,6 +44,11 @@ export interface PageRoute {
   readonly icon?: ReactNode;
   /** Not in the menu (reached by a link or a redirect). */
   readonly hidden?: boolean;
+  /**
+   * In the menu only for an operator linked to a travel agency (GET /agencies/mine answers: the link, not a
+   * permission, decides — layout.tsx asks it for operators of the agency role). The page explains itself to others.
+   */
+  readonly agencyLinked?: boolean;
   readonly load: () => Promise<{ default: ComponentType }>;
   /** Starts the page's first reads while its code loads, when the console opens on this page (shell/boot.ts). */
   readonly prefetch?: (client: QueryClient) => Promise<void>;
@@ -208,6 +215,22 @@ export const PAGES: readonly PageRoute[] = [
     access: 'capacity.read',
     icon: <CalendarOutlined />,
     load: () => import('../pages/catalog/capacity'),
+  },
+  {
+    path: 'agencies',
+    nav: 'agencies',
+    group: 'catalog',
+    access: 'agencies.read',
+    icon: <SolutionOutlined />,
+    load: () => import('../pages/agencies'),
+  },
+  {
+    path: 'my-agency',
+    nav: 'myAgency',
+    access: 'authenticated',
+    agencyLinked: true,
+    icon: <BankOutlined />,
+    load: () => import('../pages/agencies/mine'),
   },
   {
     path: 'stock',

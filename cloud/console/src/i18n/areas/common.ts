@@ -90,6 +90,8 @@ export const common = defineMessages(
       roles: '角色与权限',
       audit: '操作日志',
       keys: '签名密钥',
+      agencies: '旅行社',
+      myAgency: '我的账户',
     },
   },
   {
@@ -181,6 +183,8 @@ export const common = defineMessages(
       roles: 'Roles',
       audit: 'Operation log',
       keys: 'Signing keys',
+      agencies: 'Agencies',
+      myAgency: 'My account',
     },
   },
 );
