@@ -161,6 +161,72 @@ const DISPLAY: Readonly<Record<string, Row>> = {
   'stock.issue': simple('stock_issue'),
   'stock.return': simple('stock_return'),
   'stock.void': simple('stock_void'),
+  'signing_key.reissue_tickets': (entry, context) => ({
+    key: 'signing_key_reissue_tickets',
+    values: {
+      target: target(entry, context),
+      reason: text(obj(entry.after).reason),
+      count: ((obj(entry.after).ticketIds as unknown[] | undefined) ?? []).length,
+    },
+  }),
+  'agency.create': simple('agency_create'),
+  'agency.update': simple('agency_update'),
+  'agency.type.put': (entry, context) => ({
+    key: 'agency_type_put',
+    values: { target: target(entry, context), type: text(obj(entry.after).typeId) },
+  }),
+  'agency.type.remove': (entry, context) => ({
+    key: 'agency_type_remove',
+    values: {
+      target: target(entry, context),
+      type: text(obj(entry.before).typeId ?? obj(entry.after).typeId),
+    },
+  }),
+  'agency.operator.link': simple('agency_operator_link'),
+  'agency.operator.unlink': simple('agency_operator_unlink'),
+  'agency.topup': (entry, context) => ({
+    key: 'agency_topup',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).amountFen ?? 0)),
+    },
+  }),
+  'agency.adjust': (entry, context) => ({
+    key: 'agency_adjust',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).amountFen ?? 0)),
+      reason: text(obj(entry.after).note ?? obj(entry.after).reason),
+    },
+  }),
+  'channel_key.create': simple('channel_key_create'),
+  'channel_key.rotate': simple('channel_key_rotate'),
+  'channel_key.revoke': simple('channel_key_revoke'),
+  'webhook_endpoint.create': simple('webhook_endpoint_create'),
+  'webhook_endpoint.disable': simple('webhook_endpoint_disable'),
+  'webhook_delivery.redeliver': simple('webhook_delivery_redeliver'),
+  'customer.create': simple('customer_create'),
+  'customer.update': simple('customer_update'),
+  'customer.card_bind': simple('customer_card_bind'),
+  'customer.card_block': simple('customer_card_block'),
+  'points.rules_update': simple('points_rules_update'),
+  'points.adjust': (entry, context) => ({
+    key: 'points_adjust',
+    values: {
+      target: target(entry, context),
+      points: text(obj(entry.after).points),
+      reason: text(obj(entry.after).reason),
+    },
+  }),
+  'points.expire': simple('points_expire'),
+  'group_order.create': simple('group_order_create'),
+  'group_order.confirm': simple('group_order_confirm'),
+  'group_order.modify': simple('group_order_modify'),
+  'group_order.visitors': simple('group_order_visitors'),
+  'group_order.pick_up': simple('group_order_pick_up'),
+  'group_order.cancel': simple('group_order_cancel'),
+  'group_order.expire': simple('group_order_expire'),
+  'group_order.close': simple('group_order_close'),
   'setting.update': (entry, context): Sentence => {
     const after = obj(entry.after);
     return typeof after.thresholdFen === 'number'
@@ -195,6 +261,12 @@ export const ACTION_GROUPS: readonly GroupKey[] = [
   'supplement',
   'ticket',
   'stock',
+  'agency',
+  'channel_key',
+  'webhook',
+  'customer',
+  'points',
+  'group_order',
   'setting',
 ];
 
@@ -218,6 +290,12 @@ export const ENTITIES: readonly EntityKey[] = [
   'supplement',
   'ticket',
   'stock_codes',
+  'agency',
+  'channel_key',
+  'webhook_endpoint',
+  'webhook_delivery',
+  'customer',
+  'group_order',
   'setting',
 ];
 
