@@ -86,7 +86,12 @@ export async function pickUpOrder(
           ...base,
           persons: 1,
           // Group tickets are priced per order line, not by age: no birth date is kept for a later re-pricing.
-          holder: { name: visitor.name, idMasked: visitor.id_masked, idHash: visitor.id_hash, birthDay: null },
+          holder: {
+            name: visitor.name,
+            idMasked: visitor.id_masked,
+            idHash: visitor.id_hash,
+            birthDay: null,
+          },
           priceFen: line.unitPriceFen,
           flags: groupFlag,
         });
