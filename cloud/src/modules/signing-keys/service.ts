@@ -190,9 +190,11 @@ export class SigningKeysService {
     return this.get(keyId);
   }
 
+  /** One key's view: its live tickets counted alone, not every key's as `list` does. */
   private async get(keyId: number): Promise<SigningKey> {
-    const view = (await this.list()).find((key) => key.keyId === keyId);
-    if (!view) throw new AppError('NOT_FOUND', { resource: KEY, id: keyId });
-    return view;
+    const rows = await keyRows(this.db);
+    const row = rows.find((r) => r.key_id === keyId);
+    if (!row) throw new AppError('NOT_FOUND', { resource: KEY, id: keyId });
+    return viewOf(row, signerOf(rows), await this.tickets.countLiveSignedBy(keyId));
   }
 }
