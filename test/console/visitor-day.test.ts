@@ -56,11 +56,22 @@ async function text(locator: Locator): Promise<string> {
 }
 
 async function chooseOption(page: Page, testId: string, option: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page
+  const item = page
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
+    .first();
+  // A select whose options arrive with a fetch (the zones of the site just chosen) may open before they do, or the
+  // previous select's dropdown may still be closing under the click: open it again until the option shows.
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(testId).click();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await item.click();
 }
 
 async function activeId(page: Page): Promise<unknown> {
