@@ -16,6 +16,26 @@ import { serviceUrl } from './services.js';
 
 export type ScratchDatabase = ScratchSqlite | ScratchPostgres;
 
+/**
+ * Names one test run (set by its global setup, `scratch-run.ts`): PostgreSQL schemas made for the run are named
+ * `t<run>_…`, may be kept and reused between the tests of a process, and are dropped together when the run ends.
+ */
+export const TEST_RUN_ENV = 'SCENIC_TEST_RUN';
+
+/** Drops every schema of the given run (see TEST_RUN_ENV) on the server at `serverUrl`. */
+export async function dropRunSchemas(serverUrl: string, run: string): Promise<number> {
+  if (!/^[a-z0-9]{1,16}$/.test(run)) throw new Error(`not a test run name: ${run}`);
+  return withAdmin(serverUrl, async (admin) => {
+    const { rows } = await admin.query<{ name: string }>(
+      'select nspname as name from pg_namespace where starts_with(nspname, $1)',
+      [`t${run}_`],
+    );
+    for (const { name } of rows)
+      await admin.query(`drop schema if exists ${admin.escapeIdentifier(name)} cascade`);
+    return rows.length;
+  });
+}
+
 export interface ScratchSqlite {
   readonly dialect: 'sqlite';
   /** `sqlite:<path>`, the form a DATABASE_URL takes. */
@@ -58,15 +78,24 @@ export function scratchSqlite(): ScratchSqlite {
   };
 }
 
-/** A new schema on the PostgreSQL server at `serverUrl`. */
-export async function scratchPostgres(serverUrl: string): Promise<ScratchPostgres> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+/**
+ * A new schema on the PostgreSQL server at `serverUrl`, named `<prefix><random>` (a prefix lets whoever made a set
+ * of them drop them together, see cloud/src/db/testing.ts).
+ */
+export async function scratchPostgres(serverUrl: string, prefix = 't_'): Promise<ScratchPostgres> {
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`not a schema name prefix: ${prefix}`);
+  const schema = `${prefix}${randomBytes(6).toString('hex')}`;
   await withAdmin(serverUrl, (admin) => admin.query(`create schema ${schema}`));
   const url = new URL(serverUrl);
   // libpq's `options` startup parameter: applies to every connection the pool opens, before any query.
   // Parallel query workers resolve the search_path themselves and, under load, have failed with 3F000 (schema does
   // not exist) for these per-test schemas; test databases are small, so plain serial plans lose nothing.
-  url.searchParams.set('options', `-c search_path=${schema} -c max_parallel_workers_per_gather=0`);
+  // A commit need not wait for its WAL to reach the disk: a scratch database never outlives a server crash, and
+  // the wait was a large part of a test's time on PostgreSQL.
+  url.searchParams.set(
+    'options',
+    `-c search_path=${schema} -c max_parallel_workers_per_gather=0 -c synchronous_commit=off`,
+  );
   return {
     dialect: 'postgres',
     url: url.toString(),

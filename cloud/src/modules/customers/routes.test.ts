@@ -5,7 +5,9 @@ import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js
 import { seedVenue, TYPES } from '../tickets/testing.js';
 
 const DAY_MS = 86_400_000;
-const visitDate = (daysAhead: number) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
+// The venue is in Asia/Shanghai (UTC+8, no daylight saving): its date, not the UTC one, decides what sells today.
+const visitDate = (daysAhead: number) =>
+  new Date(Date.now() + 8 * 3_600_000 + daysAhead * DAY_MS).toISOString().slice(0, 10);
 const withCheck = (first17: string) => first17 + residentIdCheckCharacter(first17);
 const ID_A = withCheck('11010119900307451');
 const ID_B = withCheck('31010119851212002');
