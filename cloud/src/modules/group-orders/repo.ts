@@ -161,15 +161,41 @@ export async function addTickets(
       .execute();
 }
 
+// Every change of an order reads these (its answer, its state log): compiled once (db/precompiled.ts).
+const lastTransitionStatement = groupOrderTables.precompile<{ orderId: string }, { seq: number | null }>(
+  (db, p) =>
+    db
+      .selectFrom('group_order_transitions')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('order_id', '=', p.orderId),
+);
+const linesStatement = groupOrderTables.precompile<{ orderId: string }, LineRow>((db, p) =>
+  db.selectFrom('group_order_lines').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'),
+);
+const visitorsStatement = groupOrderTables.precompile<{ orderId: string }, VisitorRow>((db, p) =>
+  db.selectFrom('group_order_visitors').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+const paymentsStatement = groupOrderTables.precompile<{ orderId: string }, PaymentRow>((db, p) =>
+  db.selectFrom('group_order_payments').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+const ticketsStatement = groupOrderTables.precompile<{ orderId: string }, Selectable<GroupOrderTicketsTable>>(
+  (db, p) =>
+    db
+      .selectFrom('group_order_tickets')
+      .selectAll()
+      .where('order_id', '=', p.orderId)
+      .orderBy('line_no')
+      .orderBy('ticket_id'),
+);
+const transitionsStatement = groupOrderTables.precompile<{ orderId: string }, TransitionRow>((db, p) =>
+  db.selectFrom('group_order_transitions').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+
 export async function appendTransition(
   trx: Connection,
   row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
 ): Promise<number> {
-  const last = await db(trx)
-    .selectFrom('group_order_transitions')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('order_id', '=', row.order_id)
-    .executeTakeFirst();
+  const last = await lastTransitionStatement.first(trx, { orderId: row.order_id });
   const seq = Number(last?.seq ?? 0) + 1;
   await db(trx)
     .insertInto('group_order_transitions')
@@ -179,52 +205,26 @@ export async function appendTransition(
 }
 
 export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {
-  return db(connection)
-    .selectFrom('group_order_lines')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('line_no')
-    .execute();
+  return linesStatement.rows(connection, { orderId });
 }
 
 export function visitorsOf(connection: Connection, orderId: string): Promise<VisitorRow[]> {
-  return db(connection)
-    .selectFrom('group_order_visitors')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return visitorsStatement.rows(connection, { orderId });
 }
 
 export function paymentsOf(connection: Connection, orderId: string): Promise<PaymentRow[]> {
-  return db(connection)
-    .selectFrom('group_order_payments')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return paymentsStatement.rows(connection, { orderId });
 }
 
 export function ticketsOf(
   connection: Connection,
   orderId: string,
 ): Promise<Selectable<GroupOrderTicketsTable>[]> {
-  return db(connection)
-    .selectFrom('group_order_tickets')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('line_no')
-    .orderBy('ticket_id')
-    .execute();
+  return ticketsStatement.rows(connection, { orderId });
 }
 
 export function transitionsOf(connection: Connection, orderId: string): Promise<TransitionRow[]> {
-  return db(connection)
-    .selectFrom('group_order_transitions')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return transitionsStatement.rows(connection, { orderId });
 }
 
 export async function listOrders(
