@@ -10,7 +10,7 @@
  *
  * SQLite always (SQLITE_SYNCHRONOUS from BENCH_SQLITE_SYNCHRONOUS, default NORMAL); PostgreSQL too when
  * TEST_DATABASE_URL is set (as bench:sales). Knobs: BENCH_PARTNERS (32), BENCH_CLIENTS_PER_PARTNER (2),
- * BENCH_CAP (persons in the slot, 12000 on SQLite), BENCH_PG_CAP (6000), BENCH_PERSONS (per order, 2).
+ * BENCH_CAP (persons in the slot, 8000 on SQLite), BENCH_PG_CAP (1000), BENCH_PERSONS (per order, 2).
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -141,7 +141,7 @@ function fail(tally: Tally, what: string): void {
 
 async function run(backend: ReturnType<typeof databaseBackends>[number]) {
   const cap = Number(
-    backend.name === 'sqlite' ? (process.env.BENCH_CAP ?? 12_000) : (process.env.BENCH_PG_CAP ?? 6_000),
+    backend.name === 'sqlite' ? (process.env.BENCH_CAP ?? 8_000) : (process.env.BENCH_PG_CAP ?? 1_000),
   );
   const test = await backend.create();
   try {
