@@ -9,7 +9,7 @@
  * confirmed orders exactly what the agencies' ledgers debited.
  *
  * SQLite always (SQLITE_SYNCHRONOUS from BENCH_SQLITE_SYNCHRONOUS, default NORMAL); PostgreSQL too when
- * TEST_DATABASE_URL is set (as bench:sales). Knobs: BENCH_PARTNERS (32), BENCH_CLIENTS_PER_PARTNER (2),
+ * TEST_DATABASE_URL is set (as bench:sales); BENCH_BACKENDS=sqlite or =postgres runs only that one. Knobs: BENCH_PARTNERS (32), BENCH_CLIENTS_PER_PARTNER (2),
  * BENCH_CAP (persons in the slot, 8000 on SQLite), BENCH_PG_CAP (1000), BENCH_PERSONS (per order, 2).
  */
 import { randomBytes } from 'node:crypto';
@@ -286,7 +286,9 @@ async function run(backend: ReturnType<typeof databaseBackends>[number]) {
 }
 
 const results = [];
-for (const backend of databaseBackends()) results.push(await run(backend));
+const wanted = process.env.BENCH_BACKENDS;
+for (const backend of databaseBackends())
+  if (wanted === undefined || wanted.split(',').includes(backend.name)) results.push(await run(backend));
 console.log(
   `\nRESULT partners=${PARTNERS} clients=${PARTNERS * PER_PARTNER} persons_per_order=${PERSONS} sqlite_synchronous=${SYNC} ${results.map((r) => r.line).join(' ')} node=${process.version} load1=${loadavg()[0]!.toFixed(2)}`,
 );
