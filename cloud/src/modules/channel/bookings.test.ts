@@ -6,7 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
-import { createGroupTestEnv, type GroupTestEnv, shanghaiDate } from '../group-orders/testing.js';
+import {
+  createGroupTestEnv,
+  type GroupTestEnv,
+  HOUR_MS,
+  shanghaiDate,
+  shanghaiMidnight,
+} from '../group-orders/testing.js';
 import { passage } from '../metrics/testing.js';
 
 /** A type the agencies may sell: window 10,000 fen, agency channel 8,000; the agencies settle at 7,000. */
@@ -381,6 +387,52 @@ describe.each(databaseBackends())('channel bookings on $name', (backend) => {
       ['booking.redeemed', 4, 4, 'CONFIRMED'],
       ['booking.redeemed', 2, 6, 'REDEEMED'],
     ]);
+  });
+
+  it('closes after the visit: unused persons refunded to the agency, the partner told, REDEEMED', async () => {
+    const placed = (
+      await partner(keyA, 'POST', '/bookings', booking({ lines: [{ typeId: TYPE, quantity: 3 }] }))
+    ).body;
+    await partner(keyA, 'POST', `/bookings/${placed.id}/confirm`);
+    const picked = await admin('POST', `/api/v1/group-orders/${placed.id}/pick-up`, {
+      windowId: 'W01',
+      issue: 'individual',
+    });
+    expect(picked.tickets).toHaveLength(3);
+    await env.container.services.passages.ingest({
+      siteId: 'park',
+      gateId: 'G1',
+      message: passage('G1', { ticketId: picked.tickets[0].ticketId, persons: 1, at: env.clock }),
+      receivedAt: env.clock,
+    });
+    const before = await balance(agencyA);
+    env.clock = shanghaiMidnight(shanghaiDate(11)) + HOUR_MS;
+    try {
+      await admin('POST', `/api/v1/group-orders/${placed.id}/close`, {});
+      expect(await balance(agencyA)).toBe(before + 2 * SETTLEMENT_FEN);
+      expect((await partner(keyA, 'GET', `/bookings/${placed.id}`)).body).toMatchObject({
+        status: 'REDEEMED',
+        state: 'closed',
+        personsRedeemed: 1,
+        refundedFen: 2 * SETTLEMENT_FEN,
+      });
+      expect((await partner(keyA, 'GET', `/bookings/${placed.id}/redemption`)).body).toMatchObject({
+        personsRedeemed: 1,
+        personsLeft: 0,
+        lines: [{ quantity: 3, redeemed: 1, left: 0 }],
+      });
+      const events = await eventsOf(keyA.id, placed.id);
+      expect(events.map((e) => e.type)).toEqual(['booking.redeemed', 'booking.refunded']);
+      expect(events[1]!.data).toMatchObject({
+        status: 'REDEEMED',
+        state: 'closed',
+        refund: 'unused_persons',
+        amountFen: 2 * SETTLEMENT_FEN,
+        unusedPersons: 2,
+      });
+    } finally {
+      env.clock = Date.now();
+    }
   });
 
   it('keeps the key’s rate limit on the booking routes', async () => {
