@@ -26,6 +26,7 @@ import { GateConfigService } from './modules/gate-config/service.js';
 import { GateStatusService } from './modules/gate-status/service.js';
 import { reservationPassageHook } from './modules/gate-validation/passage-hook.js';
 import { ValidationService } from './modules/gate-validation/service.js';
+import { groupOrderPassageHook } from './modules/group-orders/passage-hook.js';
 import { GroupOrdersService } from './modules/group-orders/service.js';
 import { HealthService } from './modules/health/service.js';
 import { LookupService } from './modules/lookup/service.js';
@@ -145,6 +146,8 @@ function buildServices(options: BuildOptions): CloudServices {
   );
   const operators = new OperatorsService(db, now);
   const agencies = new AgenciesService(db, ticketTypes, operators, { timeZone: config.venueTimezone, now });
+  // Group orders placed through the channel API tell their partner through the webhooks' outbox.
+  const webhooks = new WebhooksService(db, secrets, now);
   const groupOrders = new GroupOrdersService(
     db,
     {
@@ -157,6 +160,7 @@ function buildServices(options: BuildOptions): CloudServices {
       maxChangeFen,
       policy: config.groupOrders,
       agencies,
+      events: webhooks,
     },
     now,
   );
@@ -196,6 +200,7 @@ function buildServices(options: BuildOptions): CloudServices {
         ticketPassageHook(tickets, (trx, typeId, version) =>
           ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
         ),
+        groupOrderPassageHook(webhooks),
         ...(options.extraPassageHooks ?? []),
       ],
       passageHub,
@@ -210,7 +215,7 @@ function buildServices(options: BuildOptions): CloudServices {
     commands: new CommandsService(db, options.lateDispatcher),
     whitelist: new WhitelistService(db, venues),
     channelKeys: new ChannelKeysService(db, now),
-    webhooks: new WebhooksService(db, secrets, now),
+    webhooks,
     agencies,
     customers,
     points,

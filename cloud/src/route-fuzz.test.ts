@@ -106,6 +106,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   let messaging: { app: App; mqtt: CloudMqtt } | undefined;
   const ids: Record<string, string | number> = {};
   let supplementTicketId: number;
+  const bookings: Record<'read' | 'confirm' | 'cancel', string> = { read: '', confirm: '', cancel: '' };
   const groupOrders: Record<'confirm' | 'cancel' | 'modify' | 'pickUp', string> = {
     confirm: '',
     cancel: '',
@@ -289,6 +290,25 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     const partner = await channelKey('fz partner');
     channelAuthorization = `Bearer ${partner.secret}`;
     ids.partnerKeyId = partner.key.id;
+    // Bookings of that key for the partners' booking routes (each change on a booking of its own).
+    const book = async (reference: string) => {
+      const placed = await env.app.inject({
+        method: 'POST',
+        url: '/api/channel/v1/bookings',
+        headers: { authorization: channelAuthorization },
+        payload: {
+          siteId: 'park',
+          reference,
+          visitDate: dateIn(10),
+          lines: [{ typeId: TYPES.adult, quantity: 2 }],
+        },
+      });
+      if (placed.statusCode !== 201) throw new Error(placed.body);
+      return placed.json().id as string;
+    };
+    bookings.read = await book('fz-booking');
+    bookings.confirm = await book('fz-booking-confirm');
+    bookings.cancel = await book('fz-booking-cancel');
     // The key the management routes' valid examples rotate and revoke: not the one the partners' routes use.
     ids.keyId = (await channelKey('fz spare')).key.id;
     const endpoint = await api('POST', '/api/v1/webhooks/endpoints', {
@@ -340,6 +360,12 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
       if (method === 'PATCH' || url.endsWith('/visitors')) return { orderId: groupOrders.modify };
     }
     if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };
+    if (url.startsWith('/api/channel/v1/bookings/by-reference/')) return { reference: 'fz-booking' };
+    if (url.startsWith('/api/channel/v1/bookings/:bookingId')) {
+      if (url.endsWith('/confirm')) return { bookingId: bookings.confirm };
+      if (url.endsWith('/cancel')) return { bookingId: bookings.cancel };
+      return { bookingId: bookings.read };
+    }
     return {};
   }
 

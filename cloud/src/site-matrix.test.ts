@@ -269,6 +269,23 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         url: `/api/channel/v1/availability?siteId=alpha&date=${dateIn(1)}`,
         headers: { authorization },
       });
+    // A booking in bravo placed through the channel API by the key that reaches both sites (a key without an agency
+    // sees only the bookings it placed).
+    const booked = await env.app.inject({
+      method: 'POST',
+      url: '/api/channel/v1/bookings',
+      headers: { authorization: bothSitesKey },
+      payload: {
+        siteId: 'bravo',
+        reference: 'site-bravo-booking',
+        visitDate: dateIn(10),
+        lines: [{ typeId: 302, quantity: 2 }],
+      },
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    ids.bookingId = booked.json().id;
+    ids.reference = 'site-bravo-booking';
+    markers.push(booked.json().id);
     // Stubs of bravo in the limited operator's own hands (handed out before they were limited, say): their own
     // balance still shows only alpha's.
     await api('POST', '/api/v1/stock/issue', {

@@ -1,20 +1,23 @@
 /** The SQL of the channel keys and their sites. */
 import type { ChannelKeyView } from './schemas.js';
-import type { ChannelKeyDb, ChannelKeysTable } from './tables.js';
+import { type ChannelKeyDb, type ChannelKeysTable, channelKeyTables } from './tables.js';
 
 export type KeyRow = ChannelKeysTable;
 
-export async function keyRow(db: ChannelKeyDb, id: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('channel_keys').selectAll().where('id', '=', id).executeTakeFirst();
+// Both run on every partner call (authenticate): compiled once (db/precompiled.ts).
+const keyRowStatement = channelKeyTables.precompile<{ id: string }, KeyRow>((db, p) =>
+  db.selectFrom('channel_keys').selectAll().where('id', '=', p.id),
+);
+const keySitesStatement = channelKeyTables.precompile<{ id: string }, { site_id: string }>((db, p) =>
+  db.selectFrom('channel_key_sites').select('site_id').where('key_id', '=', p.id).orderBy('site_id'),
+);
+
+export function keyRow(db: ChannelKeyDb, id: string): Promise<KeyRow | undefined> {
+  return keyRowStatement.first(db, { id });
 }
 
 export async function keySites(db: ChannelKeyDb, id: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('channel_key_sites')
-    .select('site_id')
-    .where('key_id', '=', id)
-    .orderBy('site_id')
-    .execute();
+  const rows = await keySitesStatement.rows(db, { id });
   return rows.map((row) => row.site_id);
 }
 

@@ -23,5 +23,24 @@ describe.each(databaseBackends().slice(0, 1))('the channel API’s OpenAPI text 
     expect(availability.security).toEqual([{ channelKey: [] }]);
     expect(availability.description).toContain('429');
     expect(availability.responses['200'].content['application/json'].schema).toBeDefined();
+    for (const state of ['held', 'confirmed', 'picked_up', 'closed', 'cancelled', 'expired'])
+      expect(tag.description).toContain(`\`${state}\``);
+    for (const [path, method] of [
+      ['/api/channel/v1/bookings', 'post'],
+      ['/api/channel/v1/bookings', 'get'],
+      ['/api/channel/v1/bookings/{bookingId}', 'get'],
+      ['/api/channel/v1/bookings/by-reference/{reference}', 'get'],
+      ['/api/channel/v1/bookings/{bookingId}/redemption', 'get'],
+      ['/api/channel/v1/bookings/{bookingId}/confirm', 'post'],
+      ['/api/channel/v1/bookings/{bookingId}/cancel', 'post'],
+    ]) {
+      const route = document.paths[path!]?.[method!];
+      expect(route, `${method} ${path}`).toBeDefined();
+      expect(route.tags).toEqual(['channel']);
+      expect(route.security).toEqual([{ channelKey: [] }]);
+      expect(Object.keys(route.responses)).toEqual(expect.arrayContaining(['400', '401', '404', '429']));
+    }
+    const status = document.components.schemas.ChannelBooking.properties.status;
+    expect(status.enum).toEqual(['ON_HOLD', 'CONFIRMED', 'CANCELLED', 'EXPIRED', 'REDEEMED']);
   });
 });

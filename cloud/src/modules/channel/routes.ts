@@ -1,11 +1,12 @@
 /**
  * /api/channel/v1 (access `channel`: a partner's API key, platform/auth/partner.ts): the partners' API. Every read
- * and change is limited to the key's sites, passed to the services as the scope. The order routes (hold, confirm,
- * cancel, get) live in the group-orders module under the same prefix and tag.
+ * and change is limited to the key's sites, passed to the services as the scope. The booking routes (hold, confirm,
+ * cancel, get, redemption, list) are in bookings.ts, over the group-orders service.
  */
 import { partnerOf } from '../../platform/auth/partner.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
+import { registerBookingRoutes } from './bookings.js';
 import { CHANNEL_TAG } from './octo.js';
 import {
   channelAvailabilityOf,
@@ -25,7 +26,8 @@ const errors = {
 export const channelModule: AppModule = {
   name: 'channel',
   prefix: CHANNEL_PREFIX,
-  routes: async (app, { services: { capacity } }) => {
+  routes: async (app, { services: { capacity, groupOrders } }) => {
+    registerBookingRoutes(app, groupOrders);
     app.get(
       '/availability',
       {

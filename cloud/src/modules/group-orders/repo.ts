@@ -27,6 +27,8 @@ export type TransitionRow = Selectable<GroupOrderTransitionsTable>;
 export interface OrderViewer {
   readonly agencyId?: string;
   readonly createdById?: string;
+  /** A channel key without an agency: only the orders that key placed. */
+  readonly channelKeyId?: string;
 }
 
 const db = (connection: Connection) => groupOrderTables(connection);
@@ -44,7 +46,20 @@ export async function findOrder(
     .where(siteCondition(scope, 'site_id'));
   if (viewer.agencyId !== undefined) query = query.where('agency_id', '=', viewer.agencyId);
   if (viewer.createdById !== undefined) query = query.where('created_by_id', '=', viewer.createdById);
+  if (viewer.channelKeyId !== undefined) query = query.where('channel_key_id', '=', viewer.channelKeyId);
   return query.executeTakeFirst();
+}
+
+/** The order of a client's reference, as `findOrder` would show it to this reader. */
+export async function findOrderByReference(
+  connection: Connection,
+  referenceScope: string,
+  reference: string,
+  scope: SiteScope,
+  viewer: OrderViewer,
+): Promise<OrderRow | undefined> {
+  const found = await findByReference(connection, referenceScope, reference);
+  return found === undefined ? undefined : findOrder(connection, found.id, scope, viewer);
 }
 
 export function findByReference(
@@ -146,15 +161,41 @@ export async function addTickets(
       .execute();
 }
 
+// Every change of an order reads these (its answer, its state log): compiled once (db/precompiled.ts).
+const lastTransitionStatement = groupOrderTables.precompile<{ orderId: string }, { seq: number | null }>(
+  (db, p) =>
+    db
+      .selectFrom('group_order_transitions')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('order_id', '=', p.orderId),
+);
+const linesStatement = groupOrderTables.precompile<{ orderId: string }, LineRow>((db, p) =>
+  db.selectFrom('group_order_lines').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'),
+);
+const visitorsStatement = groupOrderTables.precompile<{ orderId: string }, VisitorRow>((db, p) =>
+  db.selectFrom('group_order_visitors').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+const paymentsStatement = groupOrderTables.precompile<{ orderId: string }, PaymentRow>((db, p) =>
+  db.selectFrom('group_order_payments').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+const ticketsStatement = groupOrderTables.precompile<{ orderId: string }, Selectable<GroupOrderTicketsTable>>(
+  (db, p) =>
+    db
+      .selectFrom('group_order_tickets')
+      .selectAll()
+      .where('order_id', '=', p.orderId)
+      .orderBy('line_no')
+      .orderBy('ticket_id'),
+);
+const transitionsStatement = groupOrderTables.precompile<{ orderId: string }, TransitionRow>((db, p) =>
+  db.selectFrom('group_order_transitions').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
+);
+
 export async function appendTransition(
   trx: Connection,
   row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
 ): Promise<number> {
-  const last = await db(trx)
-    .selectFrom('group_order_transitions')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('order_id', '=', row.order_id)
-    .executeTakeFirst();
+  const last = await lastTransitionStatement.first(trx, { orderId: row.order_id });
   const seq = Number(last?.seq ?? 0) + 1;
   await db(trx)
     .insertInto('group_order_transitions')
@@ -164,57 +205,31 @@ export async function appendTransition(
 }
 
 export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {
-  return db(connection)
-    .selectFrom('group_order_lines')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('line_no')
-    .execute();
+  return linesStatement.rows(connection, { orderId });
 }
 
 export function visitorsOf(connection: Connection, orderId: string): Promise<VisitorRow[]> {
-  return db(connection)
-    .selectFrom('group_order_visitors')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return visitorsStatement.rows(connection, { orderId });
 }
 
 export function paymentsOf(connection: Connection, orderId: string): Promise<PaymentRow[]> {
-  return db(connection)
-    .selectFrom('group_order_payments')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return paymentsStatement.rows(connection, { orderId });
 }
 
 export function ticketsOf(
   connection: Connection,
   orderId: string,
 ): Promise<Selectable<GroupOrderTicketsTable>[]> {
-  return db(connection)
-    .selectFrom('group_order_tickets')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('line_no')
-    .orderBy('ticket_id')
-    .execute();
+  return ticketsStatement.rows(connection, { orderId });
 }
 
 export function transitionsOf(connection: Connection, orderId: string): Promise<TransitionRow[]> {
-  return db(connection)
-    .selectFrom('group_order_transitions')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .orderBy('seq')
-    .execute();
+  return transitionsStatement.rows(connection, { orderId });
 }
 
 export async function listOrders(
   connection: Connection,
-  query: ListGroupOrdersQuery & { visitDay?: number },
+  query: ListGroupOrdersQuery & { visitDay?: number; channelKeyId?: string },
   scope: SiteScope,
   viewer: OrderViewer,
 ): Promise<{ rows: OrderRow[]; total: number }> {
@@ -225,6 +240,8 @@ export async function listOrders(
   if (query.visitDay !== undefined) base = base.where('visit_day', '=', query.visitDay);
   if (viewer.agencyId !== undefined) base = base.where('agency_id', '=', viewer.agencyId);
   if (viewer.createdById !== undefined) base = base.where('created_by_id', '=', viewer.createdById);
+  if (viewer.channelKeyId !== undefined) base = base.where('channel_key_id', '=', viewer.channelKeyId);
+  if (query.channelKeyId !== undefined) base = base.where('channel_key_id', '=', query.channelKeyId);
   const [rows, count] = await Promise.all([
     base
       .selectAll()
@@ -249,4 +266,65 @@ export async function lapsedHolds(connection: Connection, now: number, limit: nu
     .limit(limit)
     .execute();
   return rows.map((row) => row.id);
+}
+
+/** An issued ticket of an order, with what the passage hook needs of its order. */
+export interface AdmissionTicket {
+  readonly order_id: string;
+  readonly ticket_id: number;
+  readonly line_no: number;
+  readonly persons: number;
+  readonly persons_admitted: number;
+  readonly channel_key_id: string | null;
+}
+
+/** Ids per `in (…)` list: far below either engine's bound-parameter limit. */
+const IN_CHUNK = 500;
+
+/** The order tickets among `ticketIds` (most passages are of no order: the answer is then empty). */
+export async function admissionTickets(
+  connection: Connection,
+  ticketIds: readonly number[],
+): Promise<AdmissionTicket[]> {
+  const found: AdmissionTicket[] = [];
+  for (let i = 0; i < ticketIds.length; i += IN_CHUNK)
+    found.push(
+      ...(await db(connection)
+        .selectFrom('group_order_tickets as t')
+        .innerJoin('group_orders as o', 'o.id', 't.order_id')
+        .select([
+          't.order_id',
+          't.ticket_id',
+          't.line_no',
+          't.persons',
+          't.persons_admitted',
+          'o.channel_key_id',
+        ])
+        .where('t.ticket_id', 'in', ticketIds.slice(i, i + IN_CHUNK))
+        .execute()),
+    );
+  return found;
+}
+
+export async function setAdmitted(
+  trx: Connection,
+  orderId: string,
+  ticketId: number,
+  personsAdmitted: number,
+): Promise<void> {
+  await db(trx)
+    .updateTable('group_order_tickets')
+    .set({ persons_admitted: personsAdmitted })
+    .where('order_id', '=', orderId)
+    .where('ticket_id', '=', ticketId)
+    .execute();
+}
+
+/** Adds persons admitted to the order's count. */
+export async function addOrderAdmitted(trx: Connection, orderId: string, persons: number): Promise<void> {
+  await db(trx)
+    .updateTable('group_orders')
+    .set((eb) => ({ persons_admitted: eb('persons_admitted', '+', persons) }))
+    .where('id', '=', orderId)
+    .execute();
 }

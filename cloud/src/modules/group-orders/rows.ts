@@ -18,6 +18,8 @@ export interface NewOrder {
   readonly policy: GroupOrderPolicy;
   readonly visitorsDueAt: number | null;
   readonly actor: AuditActor;
+  /** The channel API key placing it, when a partner does. */
+  readonly channelKeyId: string | null;
   readonly now: number;
 }
 
@@ -54,6 +56,8 @@ export function newOrderRow(order: NewOrder): repo.OrderRow {
     window_id: null,
     created_by_id: order.actor.id ?? 'system',
     created_by_username: order.actor.username,
+    channel_key_id: order.channelKeyId,
+    persons_admitted: 0,
     created_at: now,
     updated_at: now,
   };

@@ -178,6 +178,16 @@ export const groupOrderSummarySchema = z
     issueMode: z.enum(ISSUE_MODES).nullable(),
     windowId: z.string().nullable(),
     createdBy: z.object({ id: z.string(), username: z.string() }),
+    channelKeyId: z
+      .string()
+      .nullable()
+      .describe(
+        '经渠道接口下单的 API 密钥，控制台下单为 null / The channel API key that placed it; null from the console',
+      ),
+    personsAdmitted: z
+      .number()
+      .int()
+      .describe('闸机已放行人数 / Persons the gates have admitted on its tickets'),
     createdAt: epochMs,
     updatedAt: epochMs,
   })
@@ -194,6 +204,7 @@ export const groupOrderSchema = groupOrderSummarySchema
         quantity: z.number().int(),
         unitPriceFen: fen,
         amountFen: fen,
+        personsAdmitted: z.number().int().describe('该行已入园人数 / Persons of this line admitted'),
       }),
     ),
     visitors: z.array(z.object({ typeId: typeIdSchema, name: z.string(), idMasked: z.string() })),

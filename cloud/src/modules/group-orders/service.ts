@@ -36,6 +36,8 @@ import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import { type OrderChange, recordTransition } from './changes.js';
 import { modifyOrder } from './modify.js';
+import { type BookingEvents, notifyPartner } from './partner-events.js';
+import { type OctoStatus, type OrderForStatus, octoStatusOf } from './partner-status.js';
 import { closeOrder, pickUpOrder } from './pickup.js';
 import {
   cancelFreeUntil,
@@ -78,6 +80,8 @@ export interface GroupOrdersDependencies {
   readonly policy: GroupOrderPolicy;
   /** The agencies module (contract.ts); without it only the venue's own orders can be placed. */
   readonly agencies?: AgencyAccounts;
+  /** The partners' webhooks outbox (partner-events.ts); without it the channel's partners hear nothing. */
+  readonly events?: BookingEvents;
 }
 
 /** Who asks: the change context, the agency they act for (null for the venue's staff), whether they manage orders. */
@@ -86,10 +90,16 @@ export interface OrderRequester {
   readonly agencyId: string | null;
   /** Holds groups.manage: every order of their sites; otherwise only their agency's or their own orders. */
   readonly manages: boolean;
+  /**
+   * A partner's channel API key (channel module): its orders remember it (webhooks, the key's own list). A key of
+   * an agency sees its agency's orders; a key without one only the orders it placed.
+   */
+  readonly channelKeyId?: string;
 }
 
 function viewerOf(requester: OrderRequester): repo.OrderViewer {
   if (requester.agencyId !== null) return { agencyId: requester.agencyId };
+  if (requester.channelKeyId !== undefined) return { channelKeyId: requester.channelKeyId };
   if (!requester.manages) return { createdById: requester.context.actor?.id ?? '' };
   return {};
 }
@@ -116,7 +126,7 @@ export class GroupOrdersService {
       throw new AppError('ORDER_AGENCY_FORBIDDEN');
     const agencyId = requester.agencyId ?? input.agencyId ?? null;
     const actor = requester.context.actor ?? SYSTEM_ACTOR;
-    const referenceScope = agencyId !== null ? `agency:${agencyId}` : `operator:${actor.id ?? 'system'}`;
+    const referenceScope = referenceScopeOf(requester, agencyId);
     const hash = requestHashOf({ ...input, agencyId });
     // ID numbers are checked and hashed once, before the transaction.
     const visitors = checkedVisitors(input.visitors ?? [], this.deps.secrets);
@@ -166,6 +176,7 @@ export class GroupOrdersService {
           policy,
           visitorsDueAt: visitorsDueAt(visitDay, site.timezone, policy, hasRealName(priced)),
           actor,
+          channelKeyId: requester.channelKeyId ?? null,
           now,
         });
         await repo.insertOrder(trx, row, lineRows(orderId, priced));
@@ -202,7 +213,31 @@ export class GroupOrdersService {
     return orderView(this.db, this.deps.tickets, row, await this.timeZoneOf(this.db, row.site_id));
   }
 
-  async list(query: ListGroupOrdersQuery, requester: OrderRequester): Promise<GroupOrderPage> {
+  /**
+   * The order a client's reference placed (the reference is unique per agency, per channel key without an agency,
+   * or per operator), as `get` shows it to this requester.
+   */
+  async getByReference(reference: string, requester: OrderRequester): Promise<GroupOrder> {
+    const row = await repo.findOrderByReference(
+      this.db,
+      referenceScopeOf(requester, requester.agencyId),
+      reference,
+      scopeOf(requester),
+      viewerOf(requester),
+    );
+    if (!row) throw new AppError('NOT_FOUND', { resource: ORDER, id: reference });
+    return orderView(this.db, this.deps.tickets, row, await this.timeZoneOf(this.db, row.site_id));
+  }
+
+  /** The order's status in OCTO's words now (partner-status.ts). */
+  octoStatus(order: OrderForStatus): OctoStatus {
+    return octoStatusOf(order, this.now());
+  }
+
+  async list(
+    query: ListGroupOrdersQuery & { channelKeyId?: string },
+    requester: OrderRequester,
+  ): Promise<GroupOrderPage> {
     const visitDay = query.visitDate === undefined ? undefined : dayOfIsoDate(query.visitDate);
     const { rows, total } = await repo.listOrders(
       this.db,
@@ -281,6 +316,17 @@ export class GroupOrdersService {
         await this.ledger().credit(trx, this.money(row, row.paid_fen, now, 'cancellation_credit'));
         if (fee > 0) await this.ledger().debit(trx, this.money(row, fee, now, 'fee'));
       }
+      const cancelled: repo.OrderRow = { ...row, state: 'cancelled', hold_expires_at: null };
+      await notifyPartner(this.deps.events, trx, cancelled, 'booking.cancelled', now, {
+        feeFen: fee,
+        ...(input.reason && { reason: input.reason }),
+      });
+      if (row.paid_fen - fee > 0)
+        await notifyPartner(this.deps.events, trx, cancelled, 'booking.refunded', now, {
+          refund: 'cancellation_credit',
+          amountFen: row.paid_fen - fee,
+          feeFen: fee,
+        });
       return {
         patch: { hold_expires_at: null, fee_fen: fee, refunded_fen: row.paid_fen - fee, paid_fen: fee },
         details: { feeFen: fee, creditedFen: row.paid_fen, ...(input.reason && { reason: input.reason }) },
@@ -299,11 +345,22 @@ export class GroupOrdersService {
 
   /** Picked up → closed once the visit day is over: unused persons refunded by the order's policy. */
   close(orderId: string, input: CloseGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
-    return this.change(orderId, requester, 'close', (step) =>
-      closeOrder(this.deps, step, input, (trx, row, fen, at) =>
+    return this.change(orderId, requester, 'close', async (step) => {
+      const change = await closeOrder(this.deps, step, input, (trx, row, fen, at) =>
         this.ledger().credit(trx, this.money(row, fen, at, 'refund_credit')),
-      ),
-    );
+      );
+      const { refundFen, unusedPersons } = change.details as { refundFen: number; unusedPersons: number };
+      if (refundFen > 0)
+        await notifyPartner(
+          this.deps.events,
+          step.trx,
+          { ...step.row, ...change.patch, state: 'closed' },
+          'booking.refunded',
+          step.now,
+          { refund: 'unused_persons', amountFen: refundFen, unusedPersons },
+        );
+      return change;
+    });
   }
 
   /**
@@ -431,6 +488,13 @@ export class GroupOrdersService {
     const timeZone = await this.timeZoneOf(db, siteId);
     return new Date(at).toLocaleString('sv-SE', { timeZone }).slice(0, 16);
   }
+}
+
+/** Where a client's reference is unique: per agency, else per channel key, else per operator. */
+function referenceScopeOf(requester: OrderRequester, agencyId: string | null): string {
+  if (agencyId !== null) return `agency:${agencyId}`;
+  if (requester.channelKeyId !== undefined) return `key:${requester.channelKeyId}`;
+  return `operator:${requester.context.actor?.id ?? 'system'}`;
 }
 
 export interface OrderStep {

@@ -1,5 +1,6 @@
 /** Table types for group orders (migration 20261210_130000); part of db/schema.ts. */
 
+import type { Generated } from 'kysely';
 import { ownedTables } from '../../db/scoped.js';
 
 /** states.ts is where states and their transitions are defined; the column holds one of these. */
@@ -59,6 +60,10 @@ export interface GroupOrdersTable {
   window_id: string | null;
   created_by_id: string;
   created_by_username: string;
+  /** The partner's channel API key that placed the order (migration 20261210_150000); null from the console. */
+  channel_key_id: string | null;
+  /** Persons the gates admitted on the order's tickets so far (the sum of its tickets' `persons_admitted`). */
+  persons_admitted: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -97,6 +102,8 @@ export interface GroupOrderTicketsTable {
   ticket_id: number;
   line_no: number;
   persons: number;
+  /** Persons the gates admitted on this ticket so far (passage-hook.ts), at most `persons`. */
+  persons_admitted: Generated<number>;
 }
 
 export interface GroupOrderTransitionsTable {

@@ -33,6 +33,8 @@ export function summaryOf(row: repo.OrderRow, timeZone: string): GroupOrderSumma
     issueMode: row.issue_mode,
     windowId: row.window_id,
     createdBy: { id: row.created_by_id, username: row.created_by_username },
+    channelKeyId: row.channel_key_id,
+    personsAdmitted: row.persons_admitted,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -60,6 +62,9 @@ export async function orderView(
       )
     ).map((ticket) => [ticket.ticketId, ticket]),
   );
+  const admittedByLine = new Map<number, number>();
+  for (const t of issued)
+    admittedByLine.set(t.line_no, (admittedByLine.get(t.line_no) ?? 0) + t.persons_admitted);
   return {
     ...summaryOf(row, timeZone),
     lines: lines.map((line) => ({
@@ -69,6 +74,7 @@ export async function orderView(
       quantity: line.quantity,
       unitPriceFen: line.unit_price_fen,
       amountFen: line.amount_fen,
+      personsAdmitted: admittedByLine.get(line.line_no) ?? 0,
     })),
     visitors: visitors.map((v) => ({ typeId: v.type_id, name: v.name, idMasked: v.id_masked })),
     payments: payments.map((p) => ({ kind: p.kind, method: p.method, amountFen: p.amount_fen, at: p.at })),

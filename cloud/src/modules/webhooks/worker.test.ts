@@ -194,6 +194,141 @@ describe.each(databaseBackends())('webhooks on $name', (backend) => {
     expect(audit.map((a) => a.action)).toEqual(['webhook_delivery.redeliver']);
   }, 30_000);
 
+  it('a partner’s real booking events (cancelled, refunded, redeemed) reach it once each through 500, timeout, 200', async () => {
+    const admin2 = async (method: string, url: string, payload?: object) => {
+      const response = await env.app.inject({
+        method: method as 'GET',
+        url,
+        headers: env.as('admin'),
+        ...(payload && { payload }),
+      });
+      expect(response.statusCode, `${method} ${url} ${response.body}`).toBeLessThan(300);
+      return response.body ? response.json() : undefined;
+    };
+    await admin2('POST', '/api/v1/ticket-types', {
+      typeId: 130,
+      siteId: 'park',
+      code: 'HOOKS',
+      name: { zh: '回调成人', en: 'Hook adult' },
+      kind: 'single',
+      prices: { window: 10_000, agency: 8_000 },
+    });
+    const agency = await admin2('POST', '/api/v1/agencies', {
+      name: 'Hook Travel',
+      licenceNo: 'L-HOOKS',
+      paymentMode: 'prepaid',
+    });
+    await admin2('PUT', `/api/v1/agencies/${agency.id}/types/130`, { priceFen: 7_000 });
+    await admin2('POST', `/api/v1/agencies/${agency.id}/top-ups`, { amountFen: 1_000_000 });
+    await admin2('POST', '/api/v1/sites/park/windows', {
+      id: 'W01',
+      name: { zh: '一号窗口', en: 'Window 1' },
+    });
+    await admin2('POST', '/api/v1/sites/park/zones', { id: 'main', name: { zh: '主区', en: 'Main' } });
+    await admin2('POST', '/api/v1/sites/park/gates', {
+      id: 'G1',
+      zoneId: 'main',
+      direction: 'in',
+      kind: 'tripod',
+      name: { zh: '一号闸', en: 'Gate 1' },
+    });
+    // The partner's first answer fails, its second takes the event but hangs past the timeout, then all succeed.
+    const receiver = await startReceiver((n) => (n === 1 ? 'fail' : n === 2 ? 'take-and-hang' : 'ok'));
+    receivers.push(receiver);
+    const key = await env.createKey({ name: 'Hook Travel', channel: 'agency', agencyId: agency.id });
+    const created = await admin('POST', '/endpoints', {
+      keyId: key.id,
+      url: receiver.url,
+      events: ['booking.cancelled', 'booking.refunded', 'booking.redeemed'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    receiver.secret = created.json().secret;
+    const endpointId = created.json().endpoint.id as string;
+    const partner = async (url: string, payload?: object) => {
+      const response = await env.app.inject({
+        method: 'POST',
+        url: `/api/channel/v1${url}`,
+        headers: { 'x-api-key': key.secret },
+        payload: payload ?? {},
+      });
+      expect(response.statusCode, response.body).toBeLessThan(300);
+      return response.json();
+    };
+    const visitDate = new Date(Date.now() + 8 * 3_600_000 + 5 * 86_400_000).toISOString().slice(0, 10);
+    const book = (reference: string) =>
+      partner('/bookings', { siteId: 'park', reference, visitDate, lines: [{ typeId: 130, quantity: 3 }] });
+    const cancelled = await book('HOOK-1');
+    await partner(`/bookings/${cancelled.id}/confirm`);
+    await partner(`/bookings/${cancelled.id}/cancel`, { reason: 'weather' });
+    const used = await book('HOOK-2');
+    await partner(`/bookings/${used.id}/confirm`);
+    const picked = await admin2('POST', `/api/v1/group-orders/${used.id}/pick-up`, {
+      windowId: 'W01',
+      issue: 'group',
+    });
+    const stored = await env.services.passages.ingest({
+      siteId: 'park',
+      gateId: 'G1',
+      message: {
+        type: 'passage',
+        v: 1,
+        eventId: `hook-passage-${process.pid}-${Date.now()}`,
+        gateId: 'G1',
+        at: Date.now(),
+        ticketId: picked.tickets[0].ticketId,
+        credentialKind: 'qr',
+        direction: 'in',
+        persons: 3,
+        entriesLeft: null,
+        decidedOffline: false,
+        correlationId: null,
+      },
+      receivedAt: Date.now(),
+    });
+    expect(stored.status).toBe('applied');
+
+    worker.start();
+    const delivered = await eventually(async () => {
+      const page = await deliveriesOf(`endpointId=${endpointId}`);
+      return page.total === 3 && page.items.every((d: { status: string }) => d.status === 'delivered')
+        ? page.items
+        : undefined;
+    }, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const eventIds = delivered.map((d: { eventId: string }) => d.eventId).sort();
+    expect(new Set(eventIds).size).toBe(3);
+    // Retries carried the same event ids; the partner, deduplicating by them, took each event exactly once.
+    expect(receiver.requests.length).toBeGreaterThan(3);
+    expect([...new Set(receiver.requests.map((r) => r.eventId))].sort()).toEqual(eventIds);
+    expect([...receiver.taken.keys()].sort()).toEqual(eventIds);
+    expect(receiver.requests.every((r) => r.signed)).toBe(true);
+    const taken = [...receiver.taken.values()] as { type: string; data: Record<string, unknown> }[];
+    expect(taken.map((e) => e.type).sort()).toEqual([
+      'booking.cancelled',
+      'booking.redeemed',
+      'booking.refunded',
+    ]);
+    expect(taken.find((e) => e.type === 'booking.cancelled')!.data).toMatchObject({
+      bookingId: cancelled.id,
+      reference: 'HOOK-1',
+      status: 'CANCELLED',
+      reason: 'weather',
+    });
+    expect(taken.find((e) => e.type === 'booking.refunded')!.data).toMatchObject({
+      bookingId: cancelled.id,
+      refund: 'cancellation_credit',
+      amountFen: 21_000,
+    });
+    expect(taken.find((e) => e.type === 'booking.redeemed')!.data).toMatchObject({
+      bookingId: used.id,
+      reference: 'HOOK-2',
+      status: 'REDEEMED',
+      persons: 3,
+      personsRedeemed: 3,
+      personsLeft: 0,
+    });
+  }, 40_000);
+
   it('gives up after the maximum attempts, backing off between them; a revoked key’s events are not sent', async () => {
     const receiver = await startReceiver(() => 'fail');
     receivers.push(receiver);
