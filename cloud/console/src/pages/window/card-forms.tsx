@@ -84,7 +84,9 @@ export function CardForms({
                   disabled={locked}
                   onChange={(event) => onChange(line.key, index, event.target.value)}
                   onPressEnter={() => onEnter(line.key, index)}
-                  suffix={check.state === 'valid' ? <Tag style={{ margin: 0 }}>{check.uid}</Tag> : null}
+                  // Always a suffix: antd wraps the input anew when one appears, which would take the focus away
+                  // from a reader typing the UID.
+                  suffix={check.state === 'valid' ? <Tag style={{ margin: 0 }}>{check.uid}</Tag> : <span />}
                   data-testid={`card-${line.key}-${index}`}
                   style={{ fontFamily: 'monospace' }}
                 />

@@ -279,9 +279,14 @@ export function Desk({
     if (open) setSlotId(open.id);
   }, [currentAvailability, slotId, setSlotId, stageRef]);
 
-  // The type list takes the keyboard when the till opens and after each customer.
+  // The type list takes the keyboard when the till opens and after each customer; back from a refused payment, the
+  // field the refusal is about does.
+  const focusOnCart = useRef<string | null>(null);
   useEffect(() => {
-    if (stage === 'cart' && types.length > 0) focusSoon(TYPE_LIST_ID);
+    if (stage !== 'cart' || types.length === 0) return;
+    const field = focusOnCart.current;
+    focusOnCart.current = null;
+    focusSoon(field ?? TYPE_LIST_ID, field !== null);
   }, [stage, types.length]);
 
   const selectedType = (): TicketType | undefined => types[Math.min(selectedRef.current, types.length - 1)];
@@ -357,6 +362,14 @@ export function Desk({
       if (blocked.focus) focusSoon(blocked.focus);
       return;
     }
+    // Cards first: from the till, Enter goes to the first ticket without a card; Enter on an empty card field goes
+    // on, so Enter through them all sells QR tickets.
+    const inCard = document.activeElement?.id.startsWith('card-') ?? false;
+    const emptyCard = cardSlots(cart, lines).find((slot) => slot.text.trim() === '');
+    if (emptyCard && !inCard) {
+      focusSoon(cardInputId(emptyCard.line.key, emptyCard.index));
+      return;
+    }
     const before = intentRef.current;
     const opened = openPayment(before, fingerprint, newIdempotencyKey);
     // The amounts typed for this sale stay when the cashier comes back to it; another sale starts untouched.
@@ -396,12 +409,12 @@ export function Desk({
     const first = Object.keys(problems)[0];
     if (first?.startsWith('holder:')) {
       const [, lineKey, index, field] = first.split(':') as [string, string, string, 'name' | 'idNumber'];
+      focusOnCart.current = holderInputId(lineKey, Number(index), field);
       setStage('cart');
-      focusSoon(holderInputId(lineKey, Number(index), field));
     } else if (first?.startsWith('card:')) {
       const [, lineKey, index] = first.split(':') as [string, string, string];
+      focusOnCart.current = cardInputId(lineKey, Number(index));
       setStage('cart');
-      focusSoon(cardInputId(lineKey, Number(index)), true);
     } else if (first?.startsWith('pay:')) {
       focusSoon(payInputId(first.slice(4) as Tender), true);
     }

@@ -97,7 +97,16 @@ export function PaymentPanel({
               htmlFor={payInputId(method)}
               validateStatus={wrong || serverError || pointsWrong ? 'error' : undefined}
               help={
-                serverError ?? (wrong ? t('pay.badAmount') : method === 'points' ? pointsHelp() : undefined)
+                method === 'points' ? (
+                  // The API's refusal (points spent meanwhile) and the balance read again, together.
+                  <>
+                    {serverError ? <div>{serverError}</div> : null}
+                    {wrong ? <div>{t('pay.badAmount')}</div> : null}
+                    {pointsHelp()}
+                  </>
+                ) : (
+                  (serverError ?? (wrong ? t('pay.badAmount') : undefined))
+                )
               }
               style={{ marginBottom: 10 }}
             >
