@@ -4,7 +4,8 @@
  * comes (card-uid.ts), Enter goes on to the next ticket's card, and a card the API finds already in use is named on
  * its own field.
  */
-import { Card, Form, Input, Tag, Typography } from 'antd';
+import { CheckCircleFilled } from '@ant-design/icons';
+import { Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { checkCardUid } from './card-uid';
 import { type Cart, type CartLine, cardsOf, type LineCards } from './cart';
@@ -52,7 +53,7 @@ export function CardForms({
       </Typography.Paragraph>
       {/* Card readers type here: not scans for the till. */}
       <div data-scanner="off">
-        <Form layout="horizontal" labelCol={{ flex: '150px' }} component={false}>
+        <Form layout="horizontal" labelCol={{ flex: '120px' }} component={false}>
           {cardSlots(cart, lines).map(({ line, index, text }) => {
             const state = cardLines.find((entry) => entry.line.key === line.key)?.state;
             const ticket = t('cards.ticket', { type: nameIn(line.type.name), n: index + 1 });
@@ -73,6 +74,12 @@ export function CardForms({
                 htmlFor={cardInputId(line.key, index)}
                 validateStatus={help ? 'error' : check.state === 'valid' ? 'success' : undefined}
                 help={help ? <span data-testid={`card-error-${line.key}-${index}`}>{help}</span> : undefined}
+                // The UID as it will be sold, when the reader's text differs (separators, small letters).
+                extra={
+                  check.state === 'valid' && !help && check.uid !== text.trim() ? (
+                    <span data-testid={`card-uid-${line.key}-${index}`}>{check.uid}</span>
+                  ) : undefined
+                }
                 style={{ marginBottom: 8 }}
               >
                 <Input
@@ -86,7 +93,9 @@ export function CardForms({
                   onPressEnter={() => onEnter(line.key, index)}
                   // Always a suffix: antd wraps the input anew when one appears, which would take the focus away
                   // from a reader typing the UID.
-                  suffix={check.state === 'valid' ? <Tag style={{ margin: 0 }}>{check.uid}</Tag> : <span />}
+                  suffix={
+                    check.state === 'valid' ? <CheckCircleFilled style={{ color: '#0f766e' }} /> : <span />
+                  }
                   data-testid={`card-${line.key}-${index}`}
                   style={{ fontFamily: 'monospace' }}
                 />

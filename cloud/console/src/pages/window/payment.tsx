@@ -147,7 +147,12 @@ export function PaymentPanel({
           {points.note}
         </Typography.Paragraph>
       ) : null}
-      {problem && problem !== 'invalid_amount' && problem !== 'too_large' && !unknown ? (
+      {problem &&
+      problem !== 'invalid_amount' &&
+      problem !== 'too_large' &&
+      !unknown &&
+      // The API's refusal on the points amount says it already.
+      !(problem.startsWith('points_') && fieldErrors[payField('points')]) ? (
         <Alert
           type="warning"
           showIcon
