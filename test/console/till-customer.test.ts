@@ -23,6 +23,7 @@ import {
 const CASHIER = { username: 'cashier2', password: 'cashier-pass-2' } as const;
 const HUMAN = { delay: 90 } as const;
 const CARD = '04A22B1C5D8000';
+const MEMBER_CARD = 'A1B2C3D4';
 
 let cloud: ConsoleCloud;
 let browser: Browser;
@@ -112,6 +113,7 @@ describe.skipIf(!haveChromium)('the ticket window with customers, points and car
       tags: ['年卡客户'],
     });
     memberId = member.id;
+    await admin.post(`/customers/${memberId}/cards`, { cardUid: MEMBER_CARD });
     await admin.post(`/points/accounts/${memberId}/adjustments`, {
       points: 1_000,
       reason: '开卡赠送',
@@ -194,11 +196,25 @@ describe.skipIf(!haveChromium)('the ticket window with customers, points and car
     await screenshot(page, 'till-customer-receipt.en');
     await switchLanguage('下一位客人');
 
-    // The next customer starts without one; the member again shows the new balance.
+    // The next customer starts without one; the member, found by reading their member card, shows the new balance.
     await nextCustomer();
     expect(await page.getByTestId('customer-bar').textContent()).not.toContain('李会员');
-    await attachByPhone('13800138000');
+    await page.keyboard.press('F3');
+    await expect.poll(focused, { timeout: 10_000 }).toBe('customer-search');
+    // Somebody not registered first: said so, and the field keeps the keyboard.
+    await page.keyboard.type('13900000000', HUMAN);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('customer-none').count(), { timeout: 10_000 }).toBe(1);
+    await screenshot(page, 'till-customer-drawer.zh-CN');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('a1 b2 c3 d4', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('customer-name').textContent(), { timeout: 10_000 })
+      .toBe('李会员');
+    await tillReady();
     await expect.poll(() => page.getByTestId('customer-bar').textContent()).toContain('积分 610');
+    expect(await page.getByTestId('customer-bar').textContent()).toContain(MEMBER_CARD);
   }, 120_000);
 
   it('refuses points spent elsewhere meanwhile with the API message and shows the balance anew', async () => {
