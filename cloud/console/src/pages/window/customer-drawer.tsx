@@ -4,7 +4,7 @@
  * One customer found is attached at once; several are listed to choose from (Tab, Enter).
  */
 import { useQueries } from '@tanstack/react-query';
-import { Alert, Button, Drawer, Empty, Input, List, Space, Typography } from 'antd';
+import { Alert, Button, Card, Drawer, Empty, Input, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -104,29 +104,27 @@ export function CustomerDrawer({
           found.length === 0 ? (
             <Empty description={<span data-testid="customer-none">{t('customer.none')}</span>} />
           ) : (
-            <List
-              dataSource={found}
-              data-testid="customer-results"
-              renderItem={(customer) => (
-                <List.Item
-                  actions={[
-                    <Button key="choose" type="primary" onClick={() => onAttach(customer)}>
+            <Space orientation="vertical" style={{ width: '100%' }} data-testid="customer-results">
+              {found.map((customer) => (
+                <Card
+                  key={customer.id}
+                  size="small"
+                  title={
+                    <Space>
+                      {customer.name}
+                      <Typography.Text type="secondary">{t(`customer.${customer.kind}`)}</Typography.Text>
+                    </Space>
+                  }
+                  extra={
+                    <Button type="primary" onClick={() => onAttach(customer)}>
                       {t('customer.choose')}
-                    </Button>,
-                  ]}
+                    </Button>
+                  }
                 >
-                  <List.Item.Meta
-                    title={
-                      <Space>
-                        {customer.name}
-                        <Typography.Text type="secondary">{t(`customer.${customer.kind}`)}</Typography.Text>
-                      </Space>
-                    }
-                    description={<CustomerFacts customer={customer} />}
-                  />
-                </List.Item>
-              )}
-            />
+                  <CustomerFacts customer={customer} />
+                </Card>
+              ))}
+            </Space>
           )
         ) : null}
       </Space>
