@@ -9,7 +9,7 @@ import { Button, Card, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../api/types';
 import { activeCard } from './customer-search';
-import { pointsAccountQuery } from './queries';
+import { pointsAccountQuery } from './points-queries';
 
 export function CustomerBar({
   customer,

@@ -87,14 +87,9 @@ import { ShortcutLegend, type Stage } from './legend';
 import { nameIn } from './names';
 import { PaymentPanel, type PointsTender } from './payment';
 import type { PointsOffer } from './points';
+import { pointsAccountQuery, pointsRulesQuery } from './points-queries';
 import { printUrls } from './print-urls';
-import {
-  availabilityQuery,
-  myStockQuery,
-  pointsAccountQuery,
-  pointsRulesQuery,
-  siteTypesQuery,
-} from './queries';
+import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
 import { cardField, cardInUseField, type FieldKey, fieldOf, holderField, payField } from './refusals';
 import { Summary } from './summary';
 import {

@@ -5,15 +5,7 @@
  */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../../api/client';
-import type {
-  Availability,
-  MyStock,
-  PointsAccount,
-  PointsRules,
-  Site,
-  TicketType,
-  TicketWindow,
-} from '../../api/types';
+import type { Availability, MyStock, Site, TicketType, TicketWindow } from '../../api/types';
 import { type Read, reads } from './reads';
 
 function read<T>(atBoot: boolean, { path, query }: Read): Promise<T> {
@@ -55,23 +47,5 @@ export function myStockQuery(atBoot = false) {
     queryKey: ['stock', 'mine'],
     queryFn: () => read<MyStock>(atBoot, reads.myStock()),
     staleTime: 30_000,
-  });
-}
-
-/** The site's points rules: whether points pay, and how many make a yuan. Asked for once a customer is attached. */
-export function pointsRulesQuery(siteId: string) {
-  return queryOptions({
-    queryKey: ['points', 'rules', siteId],
-    queryFn: () => api.get<PointsRules>(`/points/rules/${encodeURIComponent(siteId)}`),
-    staleTime: 60_000,
-  });
-}
-
-/** The attached customer's points: the balance and the newest ledger entries (a sale's accrual among them). */
-export function pointsAccountQuery(customerId: string) {
-  return queryOptions({
-    queryKey: ['points', 'account', customerId],
-    queryFn: () =>
-      api.get<PointsAccount>(`/points/accounts/${encodeURIComponent(customerId)}`, { limit: '10' }),
   });
 }

@@ -15,8 +15,8 @@ import { ErrorAlert } from '../../components/feedback';
 import { formatFen } from '../../format/money';
 import { formatDateTime, formatTime } from '../../format/time';
 import { nameIn } from './names';
+import { pointsAccountQuery } from './points-queries';
 import { printUrls } from './print-urls';
-import { pointsAccountQuery } from './queries';
 
 /** HH:MM in the zone; a slot that ends at midnight ends at 24:00, not 00:00. */
 function clock(epochMs: number, zone: string, end = false): string {
