@@ -5,6 +5,7 @@ import {
   addStub,
   barcodeDigits,
   capacityCheck,
+  cardsOfLines,
   EMPTY_CART,
   eraseDigit,
   holdersOf,
@@ -15,6 +16,7 @@ import {
   saleFingerprint,
   saleLinesOf,
   sellableOn,
+  setCard,
   setHolder,
   setPersons,
   setQuantity,
@@ -150,6 +152,47 @@ describe('cart lines', () => {
     expect(saleFingerprint('park', 'W01', lines(setQuantity(EMPTY_CART, 101, 2)))).toBe(a);
     expect(saleFingerprint('park', 'W01', lines(stepQuantity(cart, 101, 1)))).not.toBe(a);
     expect(saleFingerprint('park', 'W02', lines(cart))).not.toBe(a);
+    // The customer is part of the sale too.
+    expect(saleFingerprint('park', 'W01', lines(cart), 'c-1')).not.toBe(a);
+    expect(saleFingerprint('park', 'W01', lines(setCard(cart, 't101', 0, '04A22B1C')))).toBe(a);
+  });
+});
+
+describe('selling onto IC cards', () => {
+  const COUNT = type(104, { kind: 'count', prices: { window: 30_000 } });
+  const YEAR = type(105, { kind: 'year_pass', prices: { window: 50_000 } });
+  const CARD_TYPES = [ADULT, COUNT, YEAR];
+  const visit = { visitDate: '2026-12-07', slotId: null };
+
+  it('asks for cards only on the kinds that take one', () => {
+    const cart = setQuantity(setQuantity(EMPTY_CART, 101, 1), 104, 2);
+    expect(linesOf(cart, CARD_TYPES).map((line) => line.takesCards)).toEqual([false, true]);
+  });
+
+  it('sends one normalised UID per ticket, or none at all', () => {
+    let cart = setQuantity(EMPTY_CART, 104, 2);
+    let lines = linesOf(cart, CARD_TYPES);
+    expect(cardsOfLines(cart, lines)).toEqual([{ state: 'none' }]);
+    expect(saleLinesOf(cart, lines, visit)[0]).not.toHaveProperty('cardUids');
+    cart = setCard(cart, 't104', 0, '04:a2:2b:1c');
+    expect(cardsOfLines(cart, lines)).toEqual([{ state: 'partial', missing: 1 }]);
+    expect(saleLinesOf(cart, lines, visit)[0]).not.toHaveProperty('cardUids');
+    cart = setCard(cart, 't104', 1, '04a22b1c5d8000');
+    expect(saleLinesOf(cart, lines, visit)[0]?.cardUids).toEqual(['04A22B1C', '04A22B1C5D8000']);
+    // Fewer tickets forget the cards beyond them.
+    cart = setQuantity(cart, 104, 1);
+    lines = linesOf(cart, CARD_TYPES);
+    expect(saleLinesOf(cart, lines, visit)[0]?.cardUids).toEqual(['04A22B1C']);
+  });
+
+  it('names a bad read and a card given twice in one sale', () => {
+    let cart = setQuantity(setQuantity(EMPTY_CART, 104, 1), 105, 1);
+    cart = setCard(cart, 't104', 0, '04A22B1C');
+    cart = setCard(cart, 't105', 0, '0000 0000');
+    const lines = linesOf(cart, CARD_TYPES);
+    expect(cardsOfLines(cart, lines)[1]).toEqual({ state: 'invalid', index: 0, reason: 'uid' });
+    cart = setCard(cart, 't105', 0, '04a22b1c');
+    expect(cardsOfLines(cart, lines)[1]).toEqual({ state: 'invalid', index: 0, reason: 'twice' });
   });
 });
 

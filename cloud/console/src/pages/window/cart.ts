@@ -8,6 +8,7 @@
  * must name one per ticket, so stubs cannot share a line with plain tickets).
  */
 import type { SaleLineInput, TicketType } from '../../api/types';
+import { checkCardUid } from './card-uid';
 
 /** The API's MAX_TICKETS_PER_SALE: tickets on one line. */
 export const MAX_PER_LINE = 200;
@@ -33,11 +34,29 @@ export interface Cart {
   readonly stubs: readonly Stub[];
   /** By line key; as many as the line has tickets. */
   readonly holders: Readonly<Record<string, readonly Holder[]>>;
+  /** IC card UIDs as typed or read, by line key, one per ticket of a type that takes a card. */
+  readonly cards: Readonly<Record<string, readonly string[]>>;
   /** The number being typed on a row, so the next digit appends to it. */
   readonly entry: { readonly typeId: number; readonly text: string; readonly at: number } | null;
 }
 
-export const EMPTY_CART: Cart = { quantities: {}, persons: {}, stubs: [], holders: {}, entry: null };
+export const EMPTY_CART: Cart = {
+  quantities: {},
+  persons: {},
+  stubs: [],
+  holders: {},
+  cards: {},
+  entry: null,
+};
+
+/** The kinds a sale line may bind IC cards to (the API's sales/cards.ts CARD_KINDS). */
+export const CARD_KINDS: ReadonlySet<TicketType['kind']> = new Set([
+  'count',
+  'period_pass',
+  'month_pass',
+  'quarter_pass',
+  'year_pass',
+]);
 
 export type LineKind = 'plain' | 'stubs';
 
@@ -50,6 +69,8 @@ export interface CartLine {
   /** Persons per ticket: group tickets only. */
   readonly persons: number | undefined;
   readonly needsHolders: boolean;
+  /** A count card or pass: each ticket may be sold onto an IC card. */
+  readonly takesCards: boolean;
 }
 
 export const EMPTY_HOLDER: Holder = { name: '', idNumber: '' };
@@ -70,6 +91,12 @@ function fitHolders(cart: Cart, key: string, quantity: number): Cart['holders'] 
   return { ...cart.holders, [key]: current.slice(0, quantity) };
 }
 
+function fitCards(cart: Cart, key: string, quantity: number): Cart['cards'] {
+  const current = cart.cards[key];
+  if (!current || current.length <= quantity) return cart.cards;
+  return { ...cart.cards, [key]: current.slice(0, quantity) };
+}
+
 export function quantityOf(cart: Cart, typeId: number): number {
   return cart.quantities[typeId] ?? 0;
 }
@@ -80,6 +107,7 @@ export function setQuantity(cart: Cart, typeId: number, quantity: number): Cart 
     ...cart,
     quantities: { ...cart.quantities, [typeId]: next },
     holders: fitHolders(cart, lineKey('plain', typeId), next),
+    cards: fitCards(cart, lineKey('plain', typeId), next),
     entry: null,
   };
 }
@@ -130,12 +158,16 @@ export function removeStub(cart: Cart, code: string): Cart {
   // The holders belong to tickets in order; the removed stub's holder goes with it.
   const index = cart.stubs.filter((s) => s.typeId === stub.typeId).findIndex((s) => s.code === code);
   const holders = cart.holders[key];
+  const cards = cart.cards[key];
   return {
     ...cart,
     stubs,
     holders: holders
       ? { ...cart.holders, [key]: holders.filter((_, i) => i !== index).slice(0, remaining) }
       : cart.holders,
+    cards: cards
+      ? { ...cart.cards, [key]: cards.filter((_, i) => i !== index).slice(0, remaining) }
+      : cart.cards,
     entry: null,
   };
 }
@@ -145,6 +177,57 @@ export function setHolder(cart: Cart, key: string, index: number, patch: Partial
   while (current.length <= index) current.push(EMPTY_HOLDER);
   current[index] = { ...current[index]!, ...patch };
   return { ...cart, holders: { ...cart.holders, [key]: current } };
+}
+
+export function setCard(cart: Cart, key: string, index: number, text: string): Cart {
+  const current = [...(cart.cards[key] ?? [])];
+  while (current.length <= index) current.push('');
+  current[index] = text;
+  return { ...cart, cards: { ...cart.cards, [key]: current } };
+}
+
+export function cardsOf(cart: Cart, line: Pick<CartLine, 'key' | 'quantity'>): string[] {
+  const stored = cart.cards[line.key] ?? [];
+  return Array.from({ length: line.quantity }, (_, i) => stored[i] ?? '');
+}
+
+export type LineCards =
+  /** No card typed: the tickets are sold as QR tickets. */
+  | { readonly state: 'none' }
+  /** One valid card per ticket, normalised, none twice in the sale. */
+  | { readonly state: 'complete'; readonly uids: readonly string[] }
+  /** Some tickets have a card and some not (the API takes one per ticket or none). */
+  | { readonly state: 'partial'; readonly missing: number }
+  /** A UID that no card reads as, or one card twice in the sale. */
+  | { readonly state: 'invalid'; readonly index: number; readonly reason: 'uid' | 'twice' };
+
+/** Where a line's cards stand; `earlier` holds the valid UIDs of the sale's earlier lines. */
+export function lineCards(cart: Cart, line: CartLine, earlier: ReadonlySet<string> = new Set()): LineCards {
+  if (!line.takesCards) return { state: 'none' };
+  const checks = cardsOf(cart, line).map(checkCardUid);
+  const seen = new Set(earlier);
+  const uids: string[] = [];
+  for (const [index, check] of checks.entries()) {
+    if (check.state === 'invalid') return { state: 'invalid', index, reason: 'uid' };
+    if (check.state === 'valid') {
+      if (seen.has(check.uid)) return { state: 'invalid', index, reason: 'twice' };
+      seen.add(check.uid);
+      uids.push(check.uid);
+    }
+  }
+  if (uids.length === 0) return { state: 'none' };
+  if (uids.length < line.quantity) return { state: 'partial', missing: line.quantity - uids.length };
+  return { state: 'complete', uids };
+}
+
+/** Every line's cards, each checked against the lines before it (one card cannot go on two tickets). */
+export function cardsOfLines(cart: Cart, lines: readonly CartLine[]): LineCards[] {
+  const earlier = new Set<string>();
+  return lines.map((line) => {
+    const cards = lineCards(cart, line, earlier);
+    if (cards.state === 'complete') for (const uid of cards.uids) earlier.add(uid);
+    return cards;
+  });
 }
 
 export function holdersOf(cart: Cart, line: Pick<CartLine, 'key' | 'quantity'>): Holder[] {
@@ -166,6 +249,7 @@ export function linesOf(cart: Cart, types: readonly TicketType[]): CartLine[] {
       type,
       persons: personsFor(cart, type),
       needsHolders: type.realName === 'per_ticket',
+      takesCards: CARD_KINDS.has(type.kind),
     };
     const quantity = quantityOf(cart, type.typeId);
     if (quantity > 0)
@@ -199,7 +283,8 @@ export interface Visit {
 
 /** The request's lines, holders trimmed and ID numbers in capitals as the API normalises them. */
 export function saleLinesOf(cart: Cart, lines: readonly CartLine[], visit: Visit): SaleLineInput[] {
-  return lines.map((line) => ({
+  const cards = cardsOfLines(cart, lines);
+  return lines.map((line, i) => ({
     typeId: line.type.typeId,
     quantity: line.quantity,
     visitDate: visit.visitDate,
@@ -214,12 +299,21 @@ export function saleLinesOf(cart: Cart, lines: readonly CartLine[], visit: Visit
         }
       : {}),
     ...(line.barcodes.length > 0 ? { barcodes: [...line.barcodes] } : {}),
+    ...(cards[i]?.state === 'complete' ? { cardUids: [...cards[i].uids] } : {}),
   }));
 }
 
-/** Which sale this is: the same text exactly when site, window and every line (holders and stubs too) are equal. */
-export function saleFingerprint(siteId: string, windowId: string, lines: readonly SaleLineInput[]): string {
-  return JSON.stringify([siteId, windowId, lines]);
+/**
+ * Which sale this is: the same text exactly when site, window, customer and every line (holders, stubs and cards
+ * too) are equal.
+ */
+export function saleFingerprint(
+  siteId: string,
+  windowId: string,
+  lines: readonly SaleLineInput[],
+  customerId: string | null = null,
+): string {
+  return JSON.stringify([siteId, windowId, lines, customerId]);
 }
 
 /** Whether the type can be used on the date (its weekdays rule: bit 0 Monday … bit 6 Sunday). */

@@ -3,7 +3,8 @@
  * digits, + and −; the visit date (today in the site's time zone) and timed slot with live availability; the
  * real-name visitor of each ticket; then payment (split across methods, change from cash) and the receipt with
  * printing. A barcode scanner is a keyboard too: a scanned stub in the cashier's hands joins the sale, any other
- * code opens its validity lookup.
+ * code opens its validity lookup. A customer found by phone, ID number or member card (F3) can be attached: the sale
+ * earns them points and their points can pay (F10); count cards and passes can be sold onto IC cards, one per ticket.
  *
  * The sale is sent with one Idempotency-Key per sale intent (intent.ts), so a double press or a retry after a lost
  * answer shows the sale already made instead of selling twice.
@@ -16,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { asApiError } from '../../api/errors';
 import type {
+  Customer,
   MyStock,
   Sale,
   SaleLineInput,
@@ -29,6 +31,7 @@ import { lazyPart } from '../../components/lazy-part';
 import { type Scan, type ScannerKey, useScanner } from '../../components/use-scanner';
 import { today as todayIn } from '../../format/time';
 import { currentLanguage } from '../../i18n';
+import { CardForms, cardInputId, cardSlots } from './card-forms';
 import {
   addDays,
   addStub,
@@ -36,6 +39,7 @@ import {
   type Cart,
   type CartLine,
   capacityCheck,
+  cardsOfLines,
   EMPTY_CART,
   endEntry,
   eraseDigit,
@@ -48,6 +52,7 @@ import {
   saleFingerprint,
   saleLinesOf,
   sellableOn,
+  setCard,
   setHolder,
   setPersons,
   setQuantity,
@@ -55,6 +60,7 @@ import {
   typeDigit,
   windowTypes,
 } from './cart';
+import { CustomerBar } from './customer-bar';
 import { focusSoon, isPressable, TYPE_LIST_ID, useLatest, whenIdle } from './focus';
 import {
   HolderForms,
@@ -79,17 +85,20 @@ import {
 } from './intent';
 import { ShortcutLegend, type Stage } from './legend';
 import { nameIn } from './names';
-import { PaymentPanel } from './payment';
+import { PaymentPanel, type PointsTender } from './payment';
+import type { PointsOffer } from './points';
+import { pointsAccountQuery, pointsRulesQuery } from './points-queries';
 import { printUrls } from './print-urls';
 import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
-import { type FieldKey, fieldOf, holderField, payField } from './refusals';
+import { cardField, cardInUseField, type FieldKey, fieldOf, holderField, payField } from './refusals';
 import { Summary } from './summary';
 import {
   focusMethod,
   METHOD_KEYS,
-  METHODS,
   payInputId,
   settle,
+  TENDERS,
+  type Tender,
   type Tenders,
   typeAmount,
   UNTOUCHED,
@@ -109,12 +118,18 @@ const LookupDrawer = lazyPart(
   () => import('./lookup-drawer'),
   (module) => module.LookupDrawer,
 );
+/** Finding a customer: loaded when the cashier first asks for it (F3), or when the browser is idle. */
+const CustomerDrawer = lazyPart(
+  () => import('./customer-drawer'),
+  (module) => module.CustomerDrawer,
+);
 
 type SaleBody = {
   siteId: string;
   windowId: string;
   lines: SaleLineInput[];
-  payments: { method: (typeof METHODS)[number]; amountFen: number }[];
+  payments: { method: Tender; amountFen: number }[];
+  customerId?: string;
 };
 
 export function Desk({
@@ -147,16 +162,45 @@ export function Desk({
   // The drawer is drawn from the first scan on, and stays drawn so that it can slide shut.
   const lookupUsed = useRef(false);
   if (lookupCode !== null) lookupUsed.current = true;
-  useEffect(() => whenIdle(() => void Promise.all([Receipt.preload(), LookupDrawer.preload()])), []);
-  const sentRef = useRef<{ lineKeys: string[]; methods: SaleBody['payments'][number]['method'][] }>({
+  const [customer, setCustomer, customerRef] = useLatest<Customer | null>(null);
+  const [finding, setFinding] = useState(0);
+  const [customerOpen, setCustomerOpen] = useState(false);
+  useEffect(
+    () =>
+      whenIdle(() => void Promise.all([Receipt.preload(), LookupDrawer.preload(), CustomerDrawer.preload()])),
+    [],
+  );
+  const sentRef = useRef<{
+    lineKeys: string[];
+    methods: SaleBody['payments'][number]['method'][];
+    cards: { lineKey: string; uids: string[] }[];
+  }>({
     lineKeys: [],
     methods: [],
+    cards: [],
   });
 
   const typesQuery = useQuery(siteTypesQuery(site.id));
   const types = useMemo(() => windowTypes(typesQuery.data ?? []), [typesQuery.data]);
   const availability = useQuery(availabilityQuery(site.id, visitDate));
   const myStock = useQuery(myStockQuery());
+  // The customer's points and the site's rule for paying with them: read only once a customer is attached.
+  const pointsRules = useQuery({ ...pointsRulesQuery(site.id), enabled: customer !== null });
+  const pointsAccount = useQuery({
+    ...pointsAccountQuery(customer?.id ?? ''),
+    enabled: customer !== null,
+  });
+  const rate = pointsRules.data?.enabled ? pointsRules.data.redeemPointsPerYuan : null;
+  const pointsOffer: PointsOffer | null =
+    customer && rate && pointsAccount.data
+      ? { rate, balance: Math.max(0, pointsAccount.data.balance) }
+      : null;
+  const pointsTender: PointsTender | null = customer
+    ? {
+        offer: pointsOffer,
+        note: pointsRules.data && rate === null ? t('customer.pointsOff') : undefined,
+      }
+    : null;
 
   // The derived sale: lines, holders with their ID checks and quotes, prices, the request, its fingerprint.
   const lines = useMemo(() => linesOf(cart, types), [cart, types]);
@@ -202,12 +246,13 @@ export function Desk({
   const totalFen = prices.reduce((sum, price) => sum + price.amountFen, 0);
   const listFen = prices.reduce((sum, price) => sum + price.listFen, 0);
   const pricing = prices.some((price) => price.pending);
+  const lineCards = useMemo(() => cardsOfLines(cart, lines), [cart, lines]);
   const requestLines = saleLinesOf(cart, lines, { visitDate, slotId });
-  const fingerprint = saleFingerprint(site.id, ticketWindow.id, requestLines);
+  const fingerprint = saleFingerprint(site.id, ticketWindow.id, requestLines, customer?.id ?? null);
   const persons = personCount(lines);
   const currentAvailability = availability.data?.date === visitDate ? availability.data : undefined;
   const capacity = currentAvailability ? capacityCheck(currentAvailability, slotId, persons) : null;
-  const settlement = settle(tenders, totalFen);
+  const settlement = settle(tenders, totalFen, pointsOffer);
 
   // A changed cart is another sale: its key goes (intent.ts decides).
   useEffect(() => {
@@ -229,9 +274,14 @@ export function Desk({
     if (open) setSlotId(open.id);
   }, [currentAvailability, slotId, setSlotId, stageRef]);
 
-  // The type list takes the keyboard when the till opens and after each customer.
+  // The type list takes the keyboard when the till opens and after each customer; back from a refused payment, the
+  // field the refusal is about does.
+  const focusOnCart = useRef<string | null>(null);
   useEffect(() => {
-    if (stage === 'cart' && types.length > 0) focusSoon(TYPE_LIST_ID);
+    if (stage !== 'cart' || types.length === 0) return;
+    const field = focusOnCart.current;
+    focusOnCart.current = null;
+    focusSoon(field ?? TYPE_LIST_ID, field !== null);
   }, [stage, types.length]);
 
   const selectedType = (): TicketType | undefined => types[Math.min(selectedRef.current, types.length - 1)];
@@ -271,6 +321,23 @@ export function Desk({
       return { text, focus: holderInputId(missing.line.key, missing.index, field) };
     }
     if (pricing) return { text: t('holders.waitPrice') };
+    for (const [i, cards] of lineCards.entries()) {
+      const line = lines[i]!;
+      if (cards.state === 'partial') {
+        const empty = cardSlots(cart, [line]).find((slot) => slot.text.trim() === '');
+        return {
+          text: t('cards.partial', { type: nameIn(line.type.name), missing: cards.missing }),
+          focus: empty ? cardInputId(line.key, empty.index) : undefined,
+        };
+      }
+      if (cards.state === 'invalid')
+        return {
+          text: `${t('cards.ticket', { type: nameIn(line.type.name), n: cards.index + 1 })}: ${
+            cards.reason === 'twice' ? t('cards.twice') : t('cards.problem.length')
+          }`,
+          focus: cardInputId(line.key, cards.index),
+        };
+    }
     return null;
   };
 
@@ -288,6 +355,14 @@ export function Desk({
     if (blocked) {
       void message.warning({ content: blocked.text, key: 'blocked' });
       if (blocked.focus) focusSoon(blocked.focus);
+      return;
+    }
+    // Cards first: from the till, Enter goes to the first ticket without a card; Enter on an empty card field goes
+    // on, so Enter through them all sells QR tickets.
+    const inCard = document.activeElement?.id.startsWith('card-') ?? false;
+    const emptyCard = cardSlots(cart, lines).find((slot) => slot.text.trim() === '');
+    if (emptyCard && !inCard) {
+      focusSoon(cardInputId(emptyCard.line.key, emptyCard.index));
       return;
     }
     const before = intentRef.current;
@@ -315,14 +390,28 @@ export function Desk({
       const field = fieldOf(problem.path, sentRef.current.lineKeys, sentRef.current.methods);
       if (field) problems[field] = problem.messages[language];
     }
+    if (apiError.code === 'CARD_UID_IN_USE') {
+      const field = cardInUseField(apiError.messages, sentRef.current.cards);
+      if (field) problems[field] = apiError.messages[language];
+    }
+    if (apiError.code.startsWith('POINTS_')) {
+      // The balance shown was older than the sale: read it again, and say so on the points amount.
+      void queryClient.invalidateQueries({ queryKey: ['points'] });
+      if (sentRef.current.methods.includes('points'))
+        problems[payField('points')] = apiError.messages[language];
+    }
     setFieldErrors(problems);
     const first = Object.keys(problems)[0];
     if (first?.startsWith('holder:')) {
       const [, lineKey, index, field] = first.split(':') as [string, string, string, 'name' | 'idNumber'];
+      focusOnCart.current = holderInputId(lineKey, Number(index), field);
       setStage('cart');
-      focusSoon(holderInputId(lineKey, Number(index), field));
+    } else if (first?.startsWith('card:')) {
+      const [, lineKey, index] = first.split(':') as [string, string, string];
+      focusOnCart.current = cardInputId(lineKey, Number(index));
+      setStage('cart');
     } else if (first?.startsWith('pay:')) {
-      focusSoon(payInputId(first.slice(4) as (typeof METHODS)[number]), true);
+      focusSoon(payInputId(first.slice(4) as Tender), true);
     }
   };
 
@@ -330,16 +419,24 @@ export function Desk({
     if (stageRef.current !== 'pay') return;
     const current = intentRef.current;
     if (current.phase === 'sending') return;
-    const nowSettlement = settle(tendersRef.current, totalFen);
+    const nowSettlement = settle(tendersRef.current, totalFen, pointsOffer);
     if (current.phase !== 'unknown' && nowSettlement.problem) {
-      void message.warning({ content: t(`pay.problem.${nowSettlement.problem}`), key: 'pay-problem' });
+      void message.warning({
+        content: t(`pay.problem.${nowSettlement.problem}`, {
+          rate: pointsOffer?.rate,
+          balance: pointsOffer?.balance.toLocaleString(),
+        }),
+        key: 'pay-problem',
+      });
       return;
     }
+    const attached = customerRef.current;
     const body: SaleBody = {
       siteId: site.id,
       windowId: ticketWindow.id,
       lines: requestLines,
       payments: [...nowSettlement.payments],
+      ...(attached ? { customerId: attached.id } : {}),
     };
     const step = attempt(current, fingerprint, body, newIdempotencyKey);
     setIntent(step.intent);
@@ -347,6 +444,10 @@ export function Desk({
     sentRef.current = {
       lineKeys: lines.map((line) => line.key),
       methods: step.request.body.payments.map((payment) => payment.method),
+      cards: step.request.body.lines.map((line, i) => ({
+        lineKey: lines[i]?.key ?? '',
+        uids: line.cardUids ?? [],
+      })),
     };
     setSaleError(null);
     setFieldErrors({});
@@ -357,6 +458,9 @@ export function Desk({
         void queryClient.invalidateQueries({ queryKey: ['sales', 'list'] });
         void queryClient.invalidateQueries({ queryKey: ['capacity'] });
         void queryClient.invalidateQueries({ queryKey: ['stock'] });
+        // The customer's balance changed with the sale (points paid, points earned): the receipt reads it anew.
+        if (answer.customerId)
+          void queryClient.invalidateQueries({ queryKey: ['points', 'account', answer.customerId] });
         setSale(answer);
         setStage('done');
       },
@@ -382,7 +486,28 @@ export function Desk({
     setSaleError(null);
     setFieldErrors({});
     setSale(null);
+    setCustomer(null);
     setStage('cart');
+    focusSoon(TYPE_LIST_ID);
+  };
+
+  const findCustomer = () => {
+    if (stageRef.current !== 'cart') return;
+    setFinding((n) => n + 1);
+    setCustomerOpen(true);
+  };
+
+  const attachCustomer = (found: Customer) => {
+    setCustomer(found);
+    setTenders((current) => ({ ...current, points: null }));
+    setCustomerOpen(false);
+    void message.success({ content: t('customer.attached', { name: found.name }), key: 'customer' });
+    focusSoon(TYPE_LIST_ID);
+  };
+
+  const detachCustomer = () => {
+    setCustomer(null);
+    setTenders((current) => ({ ...current, points: null }));
     focusSoon(TYPE_LIST_ID);
   };
 
@@ -393,9 +518,14 @@ export function Desk({
   };
 
   const onKey = (key: ScannerKey) => {
-    if (lookupCode !== null || key.ctrlKey || key.altKey || key.metaKey) return;
+    if (lookupCode !== null || customerOpen || key.ctrlKey || key.altKey || key.metaKey) return;
     const stageNow = stageRef.current;
     if (stageNow === 'cart') {
+      if (key.key === 'F3') {
+        key.preventDefault();
+        findCustomer();
+        return;
+      }
       if (key.key === 'F2') {
         key.preventDefault();
         requestPayment();
@@ -462,11 +592,12 @@ export function Desk({
       return;
     }
     if (stageNow === 'pay') {
-      const method = METHODS.find((m) => METHOD_KEYS[m] === key.key);
+      const method = TENDERS.find((m) => METHOD_KEYS[m] === key.key);
       if (method) {
         key.preventDefault();
+        if (method === 'points' && !pointsOffer) return;
         if (intentRef.current.phase === 'open' || intentRef.current.phase === 'idle') {
-          setTenders((current) => focusMethod(current, method, totalFen));
+          setTenders((current) => focusMethod(current, method, totalFen, pointsOffer));
           focusSoon(payInputId(method), true);
         }
         return;
@@ -491,6 +622,7 @@ export function Desk({
   };
 
   const onScan = async ({ code }: Scan) => {
+    if (customerOpen) return;
     const digits = barcodeDigits(code);
     if (digits !== null && stageRef.current !== 'pay') {
       const holding = (stock: MyStock | undefined) =>
@@ -543,6 +675,7 @@ export function Desk({
         <Suspense fallback={<Loading />}>
           <Receipt
             sale={sale}
+            customer={customer}
             zone={zone}
             onNext={nextCustomer}
             onPrint={print}
@@ -600,6 +733,12 @@ export function Desk({
                 </Col>
                 <Col span={10}>
                   <Space orientation="vertical" style={{ width: '100%' }} size={12}>
+                    <CustomerBar
+                      customer={customer}
+                      locked={locked}
+                      onFind={findCustomer}
+                      onDetach={detachCustomer}
+                    />
                     <VisitPanel
                       visitDate={visitDate}
                       today={today}
@@ -630,6 +769,27 @@ export function Desk({
                       }}
                       onEnter={(view, field) => onHolderEnter(view, field, views, requestPayment)}
                     />
+                    <CardForms
+                      cart={cart}
+                      lines={lines}
+                      states={lineCards}
+                      locked={locked}
+                      fieldErrors={fieldErrors}
+                      onChange={(lineKey, index, text) => {
+                        setCart((current) => setCard(current, lineKey, index, text));
+                        setFieldErrors((errors) => withoutFields(errors, [cardField(lineKey, index)]));
+                      }}
+                      onEnter={(lineKey, index) => {
+                        // The next ticket's card, else payment.
+                        const slots = cardSlots(cartRef.current, lines);
+                        const at = slots.findIndex(
+                          (slot) => slot.line.key === lineKey && slot.index === index,
+                        );
+                        const next = slots.slice(at + 1).find((slot) => slot.text.trim() === '');
+                        if (next) focusSoon(cardInputId(next.line.key, next.index));
+                        else requestPayment();
+                      }}
+                    />
                     {stage === 'pay' ? (
                       <PaymentPanel
                         totalFen={totalFen}
@@ -638,6 +798,7 @@ export function Desk({
                         phase={intent.phase}
                         error={saleError}
                         fieldErrors={fieldErrors}
+                        points={pointsTender}
                         onType={(method, text) => {
                           setTenders((current) => typeAmount(current, method, text));
                           setFieldErrors((errors) => withoutFields(errors, [payField(method)]));
@@ -665,6 +826,20 @@ export function Desk({
           }
         </QueryView>
       )}
+      {finding > 0 ? (
+        <Suspense fallback={null}>
+          <CustomerDrawer
+            key={finding}
+            open={customerOpen}
+            siteId={site.id}
+            onAttach={attachCustomer}
+            onClose={() => {
+              setCustomerOpen(false);
+              if (stageRef.current === 'cart') focusSoon(TYPE_LIST_ID);
+            }}
+          />
+        </Suspense>
+      ) : null}
       {lookupUsed.current ? (
         <Suspense fallback={null}>
           <LookupDrawer

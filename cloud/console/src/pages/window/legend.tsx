@@ -14,6 +14,8 @@ type Does =
   | 'slot'
   | 'pay'
   | 'methods'
+  | 'customer'
+  | 'points'
   | 'confirm'
   | 'back'
   | 'printTickets'
@@ -28,10 +30,12 @@ const SHORTCUTS: Readonly<Record<Stage, readonly { keys: readonly string[]; does
     { keys: ['Del'], does: 'clear' },
     { keys: ['PgUp', 'PgDn', 'Home'], does: 'date' },
     { keys: ['F4', '⇧F4'], does: 'slot' },
+    { keys: ['F3'], does: 'customer' },
     { keys: ['Enter', 'F2'], does: 'pay' },
   ],
   pay: [
     { keys: ['F6', 'F7', 'F8', 'F9'], does: 'methods' },
+    { keys: ['F10'], does: 'points' },
     { keys: ['Enter', 'F2'], does: 'confirm' },
     { keys: ['Esc'], does: 'back' },
   ],

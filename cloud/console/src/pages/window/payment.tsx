@@ -1,15 +1,30 @@
 /**
- * Taking the money: an amount per method (F6 cash, F7 bank card, F8 WeChat, F9 Alipay), what is still due, the
- * change from cash, and the API's refusal with its code. While an earlier attempt's outcome is unknown the amounts
+ * Taking the money: an amount per method (F6 cash, F7 bank card, F8 WeChat, F9 Alipay, and F10 the attached
+ * customer's points, shown with how many points the amount takes of the balance), what is still due, the change
+ * from cash, and the API's refusal with its code. While an earlier attempt's outcome is unknown the amounts
  * are locked: the retry sends exactly what was sent before.
  */
 import { Alert, Button, Card, Form, Input, Space, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { PaymentMethod } from '../../api/types';
 import { ErrorAlert } from '../../components/feedback';
 import { formatFen } from '../../format/money';
+import { type PointsOffer, pointsForFen } from './points';
 import { type FieldKey, payField } from './refusals';
-import { METHOD_KEYS, METHODS, payInputId, type Settlement, shownText, type Tenders } from './tenders';
+import {
+  METHOD_KEYS,
+  METHODS,
+  payInputId,
+  type Settlement,
+  shownText,
+  type Tender,
+  type Tenders,
+} from './tenders';
+
+/** The points tender of the attached customer; `note` says why there is none (the site takes no points). */
+export interface PointsTender {
+  readonly offer: PointsOffer | null;
+  readonly note?: string;
+}
 
 export function PaymentPanel({
   totalFen,
@@ -18,6 +33,7 @@ export function PaymentPanel({
   phase,
   error,
   fieldErrors,
+  points,
   onType,
   onConfirm,
   onBack,
@@ -28,7 +44,9 @@ export function PaymentPanel({
   phase: 'open' | 'sending' | 'unknown' | 'idle' | 'done';
   error: unknown;
   fieldErrors: Readonly<Partial<Record<FieldKey, string>>>;
-  onType: (method: PaymentMethod, text: string) => void;
+  /** Null without a customer. */
+  points: PointsTender | null;
+  onType: (method: Tender, text: string) => void;
   onConfirm: () => void;
   onBack: () => void;
 }) {
@@ -37,6 +55,21 @@ export function PaymentPanel({
   const unknown = phase === 'unknown';
   const locked = sending || unknown;
   const problem = settlement.problem;
+  const offer = points?.offer ?? null;
+  const tenders_: readonly Tender[] = offer ? [...METHODS, 'points'] : METHODS;
+  const pointsHelp = () => {
+    if (!offer) return undefined;
+    const used = pointsForFen(settlement.amounts.points ?? 0, offer.rate);
+    return (
+      <span data-testid="pay-points-use">
+        {t('pay.pointsUse', {
+          points: used === null ? '—' : used.toLocaleString(),
+          balance: offer.balance.toLocaleString(),
+          rate: offer.rate,
+        })}
+      </span>
+    );
+  };
   return (
     <Card
       title={t('pay.title')}
@@ -48,9 +81,11 @@ export function PaymentPanel({
       }
     >
       <Form layout="horizontal" labelCol={{ flex: '120px' }} component={false}>
-        {METHODS.map((method) => {
+        {tenders_.map((method) => {
           const wrong = settlement.wrong.includes(method);
           const serverError = fieldErrors[payField(method)];
+          const pointsWrong =
+            method === 'points' && (problem === 'points_step' || problem === 'points_balance');
           return (
             <Form.Item
               key={method}
@@ -60,8 +95,19 @@ export function PaymentPanel({
                 </span>
               }
               htmlFor={payInputId(method)}
-              validateStatus={wrong || serverError ? 'error' : undefined}
-              help={serverError ?? (wrong ? t('pay.badAmount') : undefined)}
+              validateStatus={wrong || serverError || pointsWrong ? 'error' : undefined}
+              help={
+                method === 'points' ? (
+                  // The API's refusal (points spent meanwhile) and the balance read again, together.
+                  <>
+                    {serverError ? <div>{serverError}</div> : null}
+                    {wrong ? <div>{t('pay.badAmount')}</div> : null}
+                    {pointsHelp()}
+                  </>
+                ) : (
+                  (serverError ?? (wrong ? t('pay.badAmount') : undefined))
+                )
+              }
               style={{ marginBottom: 10 }}
             >
               <Input
@@ -96,8 +142,24 @@ export function PaymentPanel({
           data-testid="pay-change"
         />
       </Space>
-      {problem && problem !== 'invalid_amount' && problem !== 'too_large' && !unknown ? (
-        <Alert type="warning" showIcon title={t(`pay.problem.${problem}`)} style={{ marginBottom: 12 }} />
+      {points?.note ? (
+        <Typography.Paragraph type="secondary" style={{ margin: '0 0 8px' }}>
+          {points.note}
+        </Typography.Paragraph>
+      ) : null}
+      {problem &&
+      problem !== 'invalid_amount' &&
+      problem !== 'too_large' &&
+      !unknown &&
+      // The API's refusal on the points amount says it already.
+      !(problem.startsWith('points_') && fieldErrors[payField('points')]) ? (
+        <Alert
+          type="warning"
+          showIcon
+          title={t(`pay.problem.${problem}`, { rate: offer?.rate, balance: offer?.balance.toLocaleString() })}
+          style={{ marginBottom: 12 }}
+          data-testid="pay-problem"
+        />
       ) : null}
       {unknown ? (
         <Alert

@@ -1,6 +1,7 @@
 /**
  * The receipt of a completed sale (GET /api/v1/sales/{id}, first filled from the sale's own answer): the change to
- * hand back, lines, tickets with their numbers, payments; printing of tickets and receipt as PDF (a new tab, where
+ * hand back, lines, tickets with their numbers (and IC cards), payments; the customer with the points the sale
+ * earned and paid and the balance after it (the sale's entries in the customer's points ledger); printing of tickets and receipt as PDF (a new tab, where
  * the browser prints) or as ESC/POS bytes for a thermal printer; and the next customer.
  */
 import { DownloadOutlined, PrinterOutlined, UserAddOutlined } from '@ant-design/icons';
@@ -9,11 +10,12 @@ import { Button, Card, Col, Row, Space, Statistic, Table, Tag, Typography } from
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { Sale } from '../../api/types';
+import type { Customer, Sale } from '../../api/types';
 import { ErrorAlert } from '../../components/feedback';
 import { formatFen } from '../../format/money';
 import { formatDateTime, formatTime } from '../../format/time';
 import { nameIn } from './names';
+import { pointsAccountQuery } from './points-queries';
 import { printUrls } from './print-urls';
 
 /** HH:MM in the zone; a slot that ends at midnight ends at 24:00, not 00:00. */
@@ -22,14 +24,52 @@ function clock(epochMs: number, zone: string, end = false): string {
   return end && text === '00:00' ? '24:00' : text;
 }
 
+/** The customer of the sale, the points it earned and paid, and the balance after it. */
+function CustomerPoints({ customer, saleId }: { customer: Customer; saleId: string }) {
+  const { t } = useTranslation('window');
+  const account = useQuery(pointsAccountQuery(customer.id));
+  const entries = account.data?.entries.filter((entry) => entry.saleId === saleId) ?? [];
+  const earned = entries.filter((e) => e.kind === 'accrual').reduce((sum, e) => sum + e.points, 0);
+  const redeemed = -entries.filter((e) => e.kind === 'redemption').reduce((sum, e) => sum + e.points, 0);
+  return (
+    <Card size="small" title={t('receipt.customer')} data-testid="receipt-customer">
+      <Space orientation="vertical" size={2}>
+        <Typography.Text strong>
+          {customer.name} {customer.phone ?? ''}
+        </Typography.Text>
+        {account.data ? (
+          <>
+            {redeemed > 0 ? (
+              <Typography.Text data-testid="receipt-points-redeemed">
+                {t('receipt.pointsRedeemed', { points: redeemed.toLocaleString() })}
+              </Typography.Text>
+            ) : null}
+            <Typography.Text data-testid="receipt-points-earned">
+              {t('receipt.pointsEarned', { points: earned.toLocaleString() })}
+            </Typography.Text>
+            <Typography.Text strong data-testid="receipt-points-balance">
+              {t('receipt.pointsBalance', { points: account.data.balance.toLocaleString() })}
+            </Typography.Text>
+          </>
+        ) : (
+          <ErrorAlert error={account.error} />
+        )}
+      </Space>
+    </Card>
+  );
+}
+
 export function Receipt({
   sale: answered,
+  customer,
   zone,
   onNext,
   onPrint,
   aside,
 }: {
   sale: Sale;
+  /** The customer attached to the sale, when one was. */
+  customer: Customer | null;
   zone: string;
   onNext: () => void;
   onPrint: (what: 'tickets' | 'receipt') => void;
@@ -108,6 +148,14 @@ export function Receipt({
                   title: t('receipt.stub'),
                   render: (_, ticket) => ticket.barcode ?? '—',
                 },
+                ...(sale.tickets.some((ticket) => ticket.cardUid)
+                  ? [
+                      {
+                        title: t('receipt.card'),
+                        render: (_: unknown, ticket: Sale['tickets'][number]) => ticket.cardUid ?? '—',
+                      },
+                    ]
+                  : []),
                 {
                   title: t('receipt.price'),
                   align: 'right',
@@ -141,6 +189,7 @@ export function Receipt({
                 </Typography.Text>
               </Space>
             </Card>
+            {customer ? <CustomerPoints customer={customer} saleId={sale.id} /> : null}
             <Card size="small" title={t('receipt.print')}>
               <Space orientation="vertical" style={{ width: '100%' }}>
                 <Button

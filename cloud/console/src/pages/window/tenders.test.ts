@@ -75,4 +75,35 @@ describe('split payments', () => {
   it('sends no payment for a free sale', () => {
     expect(settle(UNTOUCHED, 0)).toMatchObject({ payments: [], paidFen: 0, problem: null });
   });
+
+  it('takes the customer’s points as a tender by the site rate, the rest in automatic cash', () => {
+    const offer = { rate: 10, balance: 300 };
+    // F10 fills what the points can pay: 300 points make ¥30.
+    let tenders = focusMethod(UNTOUCHED, 'points', TOTAL, offer);
+    expect(tenders.points).toBe('30.00');
+    expect(automaticCashFen(tenders, TOTAL)).toBe(22_000);
+    expect(settle(tenders, TOTAL, offer)).toMatchObject({
+      payments: [
+        { method: 'cash', amountFen: 22_000 },
+        { method: 'points', amountFen: 3_000 },
+      ],
+      problem: null,
+    });
+    // More than the balance, or an amount no whole number of points pays.
+    tenders = typeAmount(tenders, 'points', '30.10');
+    expect(settle(tenders, TOTAL, offer).problem).toBe('points_balance');
+    tenders = typeAmount(tenders, 'points', '20.05');
+    expect(settle(tenders, TOTAL, offer).problem).toBe('points_step');
+    // Points typed with no customer attached are not sent.
+    expect(settle(typeAmount(UNTOUCHED, 'points', '10'), TOTAL).problem).toBe('points_unavailable');
+    // Without an offer, F10 does nothing.
+    expect(focusMethod(UNTOUCHED, 'points', TOTAL)).toBe(UNTOUCHED);
+  });
+
+  it('never fills more points than is left to pay', () => {
+    const offer = { rate: 100, balance: 1_000_000 };
+    const tenders = focusMethod(typeAmount(UNTOUCHED, 'wechat', '200'), 'points', TOTAL, offer);
+    expect(tenders.points).toBe('50.00');
+    expect(settle(tenders, TOTAL, offer)).toMatchObject({ paidFen: TOTAL, changeFen: 0, problem: null });
+  });
 });
