@@ -194,6 +194,17 @@ export const groupOrderSchema = groupOrderSummarySchema
         quantity: z.number().int(),
         unitPriceFen: fen,
         amountFen: fen,
+        redemption: z
+          .object({
+            persons: z.number().int().describe('已出票人数 / Persons on the line’s codes'),
+            redeemed: z
+              .number()
+              .int()
+              .describe('已入园人数（闸机计数）/ Persons who went in (the gates’ headcount)'),
+            left: z.number().int().describe('尚可入园人数 / Persons who may still go in'),
+          })
+          .nullable()
+          .describe('核销情况（取票后）/ Redemption, once picked up'),
       }),
     ),
     visitors: z.array(z.object({ typeId: typeIdSchema, name: z.string(), idMasked: z.string() })),

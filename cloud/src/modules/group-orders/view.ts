@@ -3,6 +3,7 @@ import type { Connection } from '../../db/scoped.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { TicketsService } from '../tickets/service.js';
 import { cancelFreeUntil } from './policy.js';
+import { redemptionByLine } from './redemption.js';
 import * as repo from './repo.js';
 import type { GroupOrder, GroupOrderSummary } from './schemas.js';
 
@@ -60,6 +61,12 @@ export async function orderView(
       )
     ).map((ticket) => [ticket.ticketId, ticket]),
   );
+  const redemption = redemptionByLine(
+    issued.flatMap((t) => {
+      const ticket = byId.get(t.ticket_id);
+      return ticket ? [{ lineNo: t.line_no, ticket }] : [];
+    }),
+  );
   return {
     ...summaryOf(row, timeZone),
     lines: lines.map((line) => ({
@@ -69,6 +76,7 @@ export async function orderView(
       quantity: line.quantity,
       unitPriceFen: line.unit_price_fen,
       amountFen: line.amount_fen,
+      redemption: issued.length === 0 ? null : (redemption.get(line.line_no) ?? null),
     })),
     visitors: visitors.map((v) => ({ typeId: v.type_id, name: v.name, idMasked: v.id_masked })),
     payments: payments.map((p) => ({ kind: p.kind, method: p.method, amountFen: p.amount_fen, at: p.at })),
