@@ -7,7 +7,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { type PassageEvent, QR_FLAGS, type TicketTypeRules, type ValidateResponse } from '@scenic/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGateHardware, stopGateHardware } from '../drivers/index.js';
