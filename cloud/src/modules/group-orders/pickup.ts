@@ -32,8 +32,8 @@ type Deps = Pick<
 
 /**
  * Confirmed → picked up. Real-name lines are always one ticket per visitor (a code carries one holder); the others
- * one group code per line (persons = the line's persons: the gate admits them in one scan and shows N人) or one
- * ticket per person. An order paid at the window pays here (sales' `settle`: exact, or cash with change).
+ * one group code per line (persons = the line's persons, its entries counted in persons: a scan admits up to the
+ * persons left and shows N人, and the gate's headcount is what each passage uses) or one ticket per person. An order paid at the window pays here (sales' `settle`: exact, or cash with change).
  */
 export async function pickUpOrder(
   deps: Deps,
