@@ -348,6 +348,48 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect(await clocked.validate('park', 'G02', after)).toMatchObject({ decision: 'admit', persons: 4 });
   });
 
+  it('a NO_PASSAGE from the gate ends its hold at once: the guide can scan the group code again', async () => {
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 30 });
+    const db = test.database.db;
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
+    );
+    const first = request('G01', { kind: 'qr', ticketId: group });
+    expect((await service.validate('park', 'G01', first))?.persons).toBe(30);
+    expect(
+      (await service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('ENTRIES_EXHAUSTED');
+    // Another gate's NO_PASSAGE does not touch G01's hold.
+    const noPassage = (gateId: string) =>
+      ingestion.ingest({
+        siteId: 'park',
+        gateId,
+        receivedAt: Date.now(),
+        message: {
+          type: 'denial',
+          v: 1,
+          eventId: randomUUID(),
+          gateId,
+          at: Date.now(),
+          direction: 'in',
+          reason: 'NO_PASSAGE',
+          credentialKind: 'qr',
+          ticketId: group,
+          codeHash: 'a'.repeat(64),
+        },
+      });
+    await noPassage('G02');
+    expect(
+      (await service.validate('park', 'G03', request('G03', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('ENTRIES_EXHAUSTED');
+    await noPassage('G01');
+    expect(
+      await service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: group })),
+    ).toMatchObject({ decision: 'admit', persons: 30 });
+  }, 30_000);
+
   it('anti-passback holds across gates while the first admission is still open', async () => {
     const types = new TicketTypesService(test.database.db, new VenuesService(test.database.db));
     const type = await types.get(TYPES.adult);
