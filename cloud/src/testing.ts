@@ -3,6 +3,8 @@
  * agent processes) use of the cloud, as the package export `@scenic/cloud/testing`: one list, so those suites
  * never reach into the cloud's folders by path and a move inside the cloud changes only this file.
  */
+
+export type { Container } from './container.js';
 export type { Database } from './db/schema.js';
 export { databaseBackends, type TestDatabase } from './db/testing.js';
 export { transaction } from './db/transaction.js';

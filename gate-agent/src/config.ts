@@ -102,6 +102,8 @@ export const agentConfigSchema = z.strictObject({
    */
   relayPulseMs: z.number().int().min(RELAY_PULSE_MIN_MS).max(10_000).optional(),
   passageTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
+  /** How long a group pass waits for the next person of the group (the cloud config's `groupIdleMs`). */
+  groupIdleMs: z.number().int().min(1_000).max(120_000).optional(),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   drivers: z.discriminatedUnion('kind', [virtualDrivers, hardwareDrivers]),
 });

@@ -81,6 +81,7 @@ export async function startAgent(
     online: { validate: (...args) => linkRef.link!.validator.validate(...args) },
     ...(config.relayPulseMs === undefined ? {} : { relayPulseMs: config.relayPulseMs }),
     ...(config.passageTimeoutMs === undefined ? {} : { passageTimeoutMs: config.passageTimeoutMs }),
+    ...(config.groupIdleMs === undefined ? {} : { groupIdleMs: config.groupIdleMs }),
   });
   const link = new GateLink({
     url: config.broker.url,

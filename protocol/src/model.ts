@@ -56,12 +56,19 @@ export const credentialRecordSchema = z.strictObject({
   validFrom: epochMsSchema,
   /** Exclusive end of validity. */
   validTo: epochMsSchema,
-  /** null = unlimited entries within validity (passes). */
+  /**
+   * null = unlimited entries within validity (passes). A group code (persons > 1) counts entriesTotal and entriesUsed
+   * in persons: persons × the entries of one person (a group ticket: persons), so "25 of 30 went in" is
+   * entriesUsed 25 and the code still admits the other 5.
+   */
   entriesTotal: z.number().int().min(1).max(100_000).nullable(),
   entriesUsed: z.number().int().min(0).max(100_000),
   /** Timed-entry slot (分时预约), if the ticket was sold into one. */
   slot: z.strictObject({ start: epochMsSchema, end: epochMsSchema }).nullable().default(null),
-  /** Number of persons admitted by one scan (group tickets); 1 for everything else. */
+  /**
+   * Size of the group a code is for (group tickets): one scan admits up to this many persons, and no more than its
+   * entries left; 1 for everything else.
+   */
   persons: z.number().int().min(1).max(999).default(1),
 });
 export type CredentialRecord = z.infer<typeof credentialRecordSchema>;

@@ -15,4 +15,7 @@ it('the package root resolves and offers the virtual devices and the gate simula
     gateId: 'G07',
   });
   expect(sims.parseCommand('p')).toEqual({ kind: 'pass', direction: 'in' });
+  expect(sims.parseCommand('w 25')).toEqual({ kind: 'walk', direction: 'in', persons: 25 });
+  // Not a group size: scanned as a code, which the gate refuses.
+  expect(sims.parseCommand('w x')).toEqual({ kind: 'scan', code: 'w x' });
 });

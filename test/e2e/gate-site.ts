@@ -13,13 +13,14 @@ import {
   CommandsService,
   type CommandTargetInput,
   type CommandView,
+  type Container,
   type Database,
   databaseBackends,
   GateAccessService,
   issueTicket,
   SYSTEM_CONTEXT,
   seedGateSite,
-  startTestMqtt,
+  startTestCloud,
   type TestDatabase,
 } from '@scenic/cloud/testing';
 import { type CommandAction, gateTopic } from '@scenic/protocol';
@@ -61,6 +62,8 @@ export interface GateSiteOptions {
   readonly port?: number;
   /** The cloud's database: SQLite (the default) or PostgreSQL when TEST_DATABASE_URL names one. */
   readonly database?: 'sqlite' | 'postgres';
+  /** The cloud services' clock; default Date.now. */
+  readonly now?: () => number;
 }
 
 export class GateSite {
@@ -68,6 +71,8 @@ export class GateSite {
   readonly agents = new Map<string, GateAgentProcess>();
   test!: TestDatabase;
   cloud!: CloudMqtt;
+  /** Every service of the running cloud (its MQTT side is `cloud`). */
+  container!: Container;
 
   private constructor(private readonly options: GateSiteOptions) {}
 
@@ -148,10 +153,17 @@ export class GateSite {
   async startCloud(): Promise<void> {
     const url = this.options.broker.url;
     const port = this.cloud?.broker?.port ?? this.options.port ?? 0;
-    this.cloud = await startTestMqtt(
+    this.container = await startTestCloud(
       this.test.database,
-      url ? { MQTT_URL: url } : { MQTT_PORT: String(port) },
+      {
+        ...(url ? { MQTT_URL: url } : { MQTT_PORT: String(port) }),
+        // The master secret of the fixtures' signing key (gate-validation/testing.ts `signingKeys`), so the cloud's
+        // own services can sign tickets with it too (a group order's pick-up).
+        CREDENTIAL_SECRET: '\u0007'.repeat(32),
+      },
+      this.options.now ? { now: this.options.now } : {},
     );
+    this.cloud = this.container.mqtt!;
   }
 
   /** Issues a command through the cloud's commands service and waits up to `waitMs` for the acks. */

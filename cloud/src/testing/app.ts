@@ -29,6 +29,8 @@ export async function testApp(options: {
 
 export interface TestCloudOptions extends Pick<MqttSideOptions, 'intake'> {
   readonly extraPassageHooks?: readonly PassageHook[];
+  /** The services' clock (e.g. moved past a visit day to close a group order); default Date.now. */
+  readonly now?: () => number;
 }
 
 /** A container with its MQTT side running: on a free port of the embedded broker unless `env` names MQTT_URL. */
@@ -49,6 +51,7 @@ export function startTestCloud(
     database,
     logger: silentLogger,
     extraPassageHooks: options.extraPassageHooks,
+    ...(options.now && { now: options.now }),
     mqtt: { commLogFlushMs: 20, externalConnectWaitMs: 3_000, intake: options.intake },
   });
 }

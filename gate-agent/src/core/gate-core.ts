@@ -50,6 +50,8 @@ export interface GateCoreOptions {
   /** Local overrides of the cloud config's turnstile timing (the installer knows the mechanism). */
   readonly relayPulseMs?: number;
   readonly passageTimeoutMs?: number;
+  /** Local override of the cloud config's group idle timeout (how long a group pass waits for the next person). */
+  readonly groupIdleMs?: number;
 }
 
 /**
@@ -104,6 +106,7 @@ export class GateCore extends Emitter<GateCoreEvents> {
       now: this.#now,
       relayPulseMs: options.relayPulseMs,
       passageTimeoutMs: options.passageTimeoutMs,
+      groupIdleMs: options.groupIdleMs,
       counters: this.counters,
       onEvent: () => this.emit('event'),
     });

@@ -59,11 +59,16 @@ export interface UsageHistory {
 export interface ScanJournal {
   /**
    * An admit about to release the turnstile, on disk before the relay fires: `event` is the passage as reported if
-   * the agent dies before it is settled (unconfirmed), `consumesEntry` whether that passage then uses an entry.
+   * the agent dies before it is settled (unconfirmed), `entries` how many entries that passage then uses.
    */
-  recordAdmitIntent(intent: { readonly event: PassageEvent; readonly consumesEntry: boolean }): void;
-  /** The passage, the entry it consumed (if any) and its event, all on disk or none; it settles its admit intent. */
-  recordPassage(event: PassageEvent, options: { readonly consumesEntry: boolean }): void;
+  recordAdmitIntent(intent: { readonly event: PassageEvent; readonly entries: number }): void;
+  /** A group pass counted another person: its intent as it now stands, on disk before the next release. */
+  updateAdmitIntent(intent: { readonly event: PassageEvent; readonly entries: number }): void;
+  /**
+   * The passage, the entries it used (1, a group's headcount, or none) and its event, all on disk or none; it
+   * settles its admit intent.
+   */
+  recordPassage(event: PassageEvent, options: { readonly entries: number }): void;
   /** A refusal; a NO_PASSAGE names the admit intent it settles, removed in the same transaction. */
   recordDenial(event: DenialEvent, options?: { readonly settlesIntent?: string }): void;
   /** At start-up: every admit intent a crash left behind becomes its unconfirmed passage; returns them. */

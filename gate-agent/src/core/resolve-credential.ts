@@ -9,6 +9,7 @@ import {
   classifyScan,
   type DecisionReason,
   type PublicKeyLookup,
+  QR_FLAGS,
   type QrCredential,
 } from '@scenic/protocol';
 import type { CredentialLookup } from './ports.js';
@@ -53,8 +54,10 @@ export function recordFromQr(credential: QrCredential): CredentialRecord {
     entriesTotal: credential.entries === 0 ? null : credential.entries,
     entriesUsed: 0,
     slot: null,
-    // The payload has no head count; a group QR admits its leader and staff count the rest.
-    persons: 1,
+    // The payload has no head count, but a group code's entries count in persons (one entry each for a group
+    // ticket): a group QR with a limited count admits that many persons; one without admits its leader, and staff
+    // count the rest.
+    persons: (credential.flags & QR_FLAGS.GROUP) !== 0 && credential.entries > 1 ? credential.entries : 1,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type Direction,
   decide,
   type GateTexts,
+  GROUP_IDLE_DEFAULT_MS,
   type LedLines,
   type PassageEvent,
   reasonTexts,
@@ -16,8 +17,9 @@ import {
   type ValidateResponse,
 } from '@scenic/protocol';
 import { crashPoint } from '../crash-points.js';
-import { type PassageSensor, waitForPassage } from '../drivers/index.js';
+import type { PassageSensor } from '../drivers/index.js';
 import type { GateModes } from './gate-modes.js';
+import { countPassages } from './group-pass.js';
 import type { LaneOutputs } from './lane-outputs.js';
 import { idleLed, staffCheckLed } from './mode-texts.js';
 import type { CredentialCache, Log, OnlineValidator, ScanJournal, UsageHistory } from './ports.js';
@@ -31,6 +33,8 @@ export interface ScanOutcome {
   readonly ticketId: number | null;
   /** For admits: whether the person went through (false = NO_PASSAGE); null for denials. */
   readonly passed: boolean | null;
+  /** For admits that passed: the headcount (a group pass may count fewer than it admitted); null otherwise. */
+  readonly persons: number | null;
   readonly entriesLeft: number | null;
   readonly decidedOffline: boolean;
   readonly correlationId: string | null;
@@ -50,6 +54,8 @@ export interface ScanPipelineOptions {
   /** Local overrides of the config's turnstile timing. */
   readonly relayPulseMs: number | undefined;
   readonly passageTimeoutMs: number | undefined;
+  /** Local override of the config's group idle timeout (a group pass ends after this long without a person). */
+  readonly groupIdleMs: number | undefined;
   /** Admits and refusals are counted here (the heartbeat reports them). */
   readonly counters: { admits: number; denies: number };
   /** An event was written to the outbox. */
@@ -84,6 +90,14 @@ interface Refusal {
  * credential itself; then online for stateful credentials when it can, else locally; release the turnstile, wait
  * for the person, record the passage and its event in one transaction, announce. Refusals are shown, spoken and
  * recorded as denial events.
+ *
+ * A group code (persons > 1) is a group pass: admitted for up to Decision.persons persons, released once per person
+ * (a released turnstile lets one through, so the count is exact), ended by the last of them or by the group idle
+ * timeout, and reported as ONE passage whose `persons` is the headcount. Its entries count in persons, so only the
+ * persons counted are used and the rest stay on the code for its next scan. Crash safety: before each further
+ * release the admit intent is rewritten with the headcount so far, so a restart reports exactly the persons counted
+ * plus the one release nobody saw through (which uses an entry per the type's `unconfirmedUsesEntry`) — no person
+ * counted is lost and none is invented beyond the one uncertain release.
  */
 export class ScanPipeline {
   readonly #o: ScanPipelineOptions;
@@ -188,9 +202,16 @@ export class ScanPipeline {
     const { decision, decidedOffline, correlationId } = verdict;
     const record = verdict.record!;
     const config = this.#o.modes.active!.config;
-    const consumesEntry = direction === 'in' && record.entriesTotal !== null;
+    // Entries are used on the way in of a limited credential: one per person of a group code (counted in persons),
+    // one for anything else (which admits one person).
+    const counted = direction === 'in' && record.entriesTotal !== null;
+    const admitted = Math.max(1, decision.persons);
+    const used = (persons: number) => (counted ? (record.persons > 1 ? persons : 1) : 0);
+    const leftBefore = decision.entriesLeft === null ? null : decision.entriesLeft + used(admitted);
+    // The release nobody saw through, if the agent dies before the sensor speaks: the type's policy.
+    const uncertain = counted && (rules?.unconfirmedUsesEntry ?? true) ? 1 : 0;
     const eventId = randomUUID();
-    const passageEvent = (at: number): PassageEvent => ({
+    const passageEvent = (at: number, persons: number, entries: number): PassageEvent => ({
       type: 'passage',
       v: 1,
       eventId,
@@ -199,43 +220,61 @@ export class ScanPipeline {
       ticketId: record.ticketId,
       credentialKind: resolved.kind,
       direction,
-      persons: decision.persons,
-      entriesLeft: decision.entriesLeft,
+      persons,
+      entriesLeft: leftBefore === null ? null : Math.max(0, leftBefore - entries),
       decidedOffline,
       correlationId,
     });
+    const releasedAt = this.#o.now();
+    // After `passed` persons were counted and the turnstile is released once more.
+    const intent = (passed: number) => {
+      const entries = (counted ? passed : 0) + uncertain;
+      return { event: { ...passageEvent(releasedAt, passed + 1, entries), unconfirmed: true }, entries };
+    };
     crashPoint('before-pulse');
     // Written down before the relay fires: a crash from here until the passage is settled leaves this row, and the
     // next start reports it as an unconfirmed passage — the visitor may be inside — instead of losing it.
-    this.#o.store.recordAdmitIntent({
-      event: { ...passageEvent(this.#o.now()), unconfirmed: true },
-      consumesEntry: consumesEntry && (rules?.unconfirmedUsesEntry ?? true),
-    });
-    outputs.release(this.#o.relayPulseMs ?? config.relayPulseMs);
+    this.#o.store.recordAdmitIntent(intent(0));
+    const pulseMs = this.#o.relayPulseMs ?? config.relayPulseMs;
+    outputs.release(pulseMs);
     outputs.announce(decision, 'green');
     crashPoint('after-pulse');
     const swallow = direction === 'out' && resolved.kind === 'card' && record.entriesTotal === 1;
     // A reusable card (member, count, period) goes back before the visitor walks, or it would stay in the slot.
     if (resolved.kind === 'card' && !swallow) await outputs.returnCard();
-    const passage = await waitForPassage(this.#o.passage, {
-      timeoutMs: this.#o.passageTimeoutMs ?? config.passageTimeoutMs,
+    const pass = await countPassages(this.#o.passage, {
       direction,
+      max: admitted,
+      firstTimeoutMs: this.#o.passageTimeoutMs ?? config.passageTimeoutMs,
+      idleMs: this.#o.groupIdleMs ?? config.groupIdleMs ?? GROUP_IDLE_DEFAULT_MS,
+      onPerson: (passed) => {
+        // The headcount on disk before the turnstile lets the next person through.
+        this.#o.store.updateAdmitIntent(intent(passed));
+        outputs.release(pulseMs);
+      },
     });
-    if (!passage) {
+    if (pass.count === 0) {
       this.#o.log.info({ ticketId: record.ticketId }, 'admitted but nobody passed');
       return this.#deny(resolved, {
         ticketId: record.ticketId,
         reason: 'NO_PASSAGE',
-        entriesLeft: decision.entriesLeft,
+        entriesLeft: leftBefore,
         admitted: true,
         settlesIntent: eventId,
       });
     }
     crashPoint('after-sensor');
-    this.#o.store.recordPassage(passageEvent(passage.at), { consumesEntry });
+    const entries = used(pass.count);
+    const event = passageEvent(pass.lastAt!, pass.count, entries);
+    this.#o.store.recordPassage(event, { entries });
     crashPoint('after-store');
     this.#o.counters.admits++;
     this.#o.onEvent();
+    if (pass.count < admitted)
+      this.#o.log.info(
+        { ticketId: record.ticketId, admitted, passed: pass.count },
+        'group pass ended before all admitted persons passed',
+      );
     // A single-use card has done its job once its holder is out: keep it for reissue.
     if (swallow) await outputs.keepCard();
     return outcome({
@@ -244,7 +283,8 @@ export class ScanPipeline {
       kind: resolved.kind,
       ticketId: record.ticketId,
       passed: true,
-      entriesLeft: decision.entriesLeft,
+      persons: pass.count,
+      entriesLeft: event.entriesLeft,
       decidedOffline,
       correlationId,
     });
@@ -303,9 +343,12 @@ function cloudDecision(
     const texts = reasonTexts(answer.reason);
     return { admit: false, reason: answer.reason, entriesLeft: answer.entriesLeft, persons: 0, ...texts };
   }
-  const persons = on.record?.persons ?? 1;
+  // A group code: the persons the cloud holds for this gate (an older cloud does not say: the record's persons).
+  const persons = answer.persons ?? on.record?.persons ?? 1;
+  const group = (on.record?.persons ?? 1) > 1;
   const total = on.record?.entriesTotal ?? null;
-  const countLeft = total !== null && total > 1 && answer.entriesLeft !== null ? answer.entriesLeft : -1;
+  const countLeft =
+    !group && total !== null && total > 1 && answer.entriesLeft !== null ? answer.entriesLeft : -1;
   const texts: GateTexts = on.rules
     ? admitTexts(on.rules, on.direction, countLeft, persons)
     : reasonTexts('OK');
@@ -329,6 +372,7 @@ function outcome(
     kind: fields.kind,
     ticketId: fields.ticketId,
     passed: fields.passed ?? null,
+    persons: fields.persons ?? null,
     entriesLeft: fields.entriesLeft ?? null,
     decidedOffline: fields.decidedOffline ?? true,
     correlationId: fields.correlationId ?? null,

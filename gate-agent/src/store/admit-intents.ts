@@ -5,8 +5,11 @@ import type Database from 'better-sqlite3';
 export interface AdmitIntent {
   /** The passage as it is reported if nobody can confirm it (`unconfirmed: true`, `at` = the release). */
   readonly event: PassageEvent;
-  /** Whether that unconfirmed passage uses an entry (the ticket type's policy, decided when the admit was). */
-  readonly consumesEntry: boolean;
+  /**
+   * The entries that unconfirmed passage uses: 1 or 0 for one person (the ticket type's policy, decided when the
+   * admit was); for a group pass, the persons counted so far plus that policy for the one release nobody saw through.
+   */
+  readonly entries: number;
 }
 
 /**
@@ -17,16 +20,23 @@ export interface AdmitIntent {
 export class AdmitIntents {
   readonly #add: Database.Statement<[string, string, number]>;
   readonly #remove: Database.Statement<[string]>;
+  readonly #update: Database.Statement<[string, number, string]>;
   readonly #all: Database.Statement<[], { event: string; consumes_entry: number }>;
 
   constructor(db: Database.Database) {
     this.#add = db.prepare('INSERT INTO admit_intents (event_id, event, consumes_entry) VALUES (?, ?, ?)');
     this.#remove = db.prepare('DELETE FROM admit_intents WHERE event_id = ?');
+    this.#update = db.prepare('UPDATE admit_intents SET event = ?, consumes_entry = ? WHERE event_id = ?');
     this.#all = db.prepare('SELECT event, consumes_entry FROM admit_intents ORDER BY rowid');
   }
 
   add(intent: AdmitIntent): void {
-    this.#add.run(intent.event.eventId, JSON.stringify(intent.event), intent.consumesEntry ? 1 : 0);
+    this.#add.run(intent.event.eventId, JSON.stringify(intent.event), intent.entries);
+  }
+
+  /** A group pass counted another person and is about to release the turnstile again: the intent as it now is. */
+  update(intent: AdmitIntent): void {
+    this.#update.run(JSON.stringify(intent.event), intent.entries, intent.event.eventId);
   }
 
   /** Call inside the transaction that settles the admit. */
@@ -38,7 +48,7 @@ export class AdmitIntents {
   all(): AdmitIntent[] {
     return this.#all.all().map((row) => ({
       event: JSON.parse(row.event) as PassageEvent,
-      consumesEntry: row.consumes_entry === 1,
+      entries: row.consumes_entry,
     }));
   }
 }

@@ -96,9 +96,9 @@ describe('whitelist', () => {
 
 describe('passages and pending entries', () => {
   it('counts consumed entries until the cloud sends a record after the event was acknowledged', () => {
-    store.recordPassage(passage(1), { consumesEntry: true });
-    store.recordPassage(passage(2), { consumesEntry: true });
-    store.recordPassage(passage(3), { consumesEntry: false });
+    store.recordPassage(passage(1), { entries: 1 });
+    store.recordPassage(passage(2), { entries: 1 });
+    store.recordPassage(passage(3), { entries: 0 });
     expect(store.passages.pendingEntries(7)).toBe(2);
     expect(store.passages.recent(7, Date.UTC(2025, 4, 1, 1))).toHaveLength(3);
 
@@ -113,7 +113,7 @@ describe('passages and pending entries', () => {
   });
 
   it('prunes passages older than the retention', () => {
-    store.recordPassage(passage(1), { consumesEntry: false });
+    store.recordPassage(passage(1), { entries: 0 });
     store.prune(Date.UTC(2025, 4, 20));
     expect(store.passages.recent(7, Date.UTC(2025, 4, 1, 1))).toHaveLength(0);
   });
@@ -123,11 +123,11 @@ describe('admit intents', () => {
   const unconfirmed = (n: number) => ({ ...passage(n), unconfirmed: true });
 
   it('settles each intent once, as an unconfirmed passage with its entry as the intent said', () => {
-    store.recordAdmitIntent({ event: unconfirmed(1), consumesEntry: true });
-    store.recordAdmitIntent({ event: unconfirmed(2), consumesEntry: false });
-    store.recordAdmitIntent({ event: unconfirmed(3), consumesEntry: true });
+    store.recordAdmitIntent({ event: unconfirmed(1), entries: 1 });
+    store.recordAdmitIntent({ event: unconfirmed(2), entries: 0 });
+    store.recordAdmitIntent({ event: unconfirmed(3), entries: 1 });
     // 3 was settled normally: its passage (confirmed) removes the intent in the same transaction.
-    store.recordPassage(passage(3), { consumesEntry: true });
+    store.recordPassage(passage(3), { entries: 1 });
     expect(store.settleAdmitIntents().map((e) => e.eventId)).toEqual([
       passage(1).eventId,
       passage(2).eventId,
@@ -144,7 +144,7 @@ describe('admit intents', () => {
   });
 
   it('a NO_PASSAGE refusal removes its intent with it', () => {
-    store.recordAdmitIntent({ event: unconfirmed(1), consumesEntry: true });
+    store.recordAdmitIntent({ event: unconfirmed(1), entries: 1 });
     store.recordDenial(
       {
         type: 'denial',
@@ -168,7 +168,7 @@ describe('admit intents', () => {
 
 describe('outbox', () => {
   it('drains in append order and forgets entries on acknowledgement', () => {
-    for (let n = 1; n <= 5; n++) store.recordPassage(passage(n), { consumesEntry: false });
+    for (let n = 1; n <= 5; n++) store.recordPassage(passage(n), { entries: 0 });
     const firstTwo = store.outbox.pendingAfter(0, 2);
     expect(firstTwo.map((e) => e.eventId)).toEqual([passage(1).eventId, passage(2).eventId]);
     expect(store.outbox.pendingAfter(firstTwo[1]!.seq, 10).map((e) => e.eventId)).toEqual(
@@ -180,8 +180,8 @@ describe('outbox', () => {
   });
 
   it('refuses the same event id twice', () => {
-    store.recordPassage(passage(1), { consumesEntry: true });
-    expect(() => store.recordPassage(passage(1), { consumesEntry: true })).toThrow(/UNIQUE/);
+    store.recordPassage(passage(1), { entries: 1 });
+    expect(() => store.recordPassage(passage(1), { entries: 1 })).toThrow(/UNIQUE/);
     expect(store.outbox.depth()).toBe(1);
     expect(store.passages.pendingEntries(7)).toBe(1);
   });
@@ -198,7 +198,7 @@ setInterval(() => {
   n++;
   store.recordPassage({ type: 'passage', v: 1, eventId: '00000000-0000-4000-8000-' + String(n).padStart(12, '0'),
     gateId: 'G01', at: Date.now(), ticketId: 7, credentialKind: 'qr', direction: 'in', persons: 1,
-    entriesLeft: null, decidedOffline: true, correlationId: null }, { consumesEntry: true });
+    entriesLeft: null, decidedOffline: true, correlationId: null }, { entries: 1 });
   console.log(n);
 }, 2);
 `,

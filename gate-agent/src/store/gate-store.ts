@@ -66,6 +66,11 @@ export class GateStore {
     this.intents.add(intent);
   }
 
+  /** A group pass's intent after each person it counted, before the turnstile is released again (one fsync). */
+  updateAdmitIntent(intent: AdmitIntent): void {
+    this.intents.update(intent);
+  }
+
   /**
    * Turns every admit a crash cut short into its unconfirmed passage — history row, entry (per the type's policy)
    * and outbox event, in one transaction — and returns those passages.
@@ -74,7 +79,7 @@ export class GateStore {
     return this.db.transaction(() => {
       const settled: PassageEvent[] = [];
       for (const intent of this.intents.all()) {
-        this.#storePassage(intent.event, intent.consumesEntry);
+        this.#storePassage(intent.event, intent.entries);
         settled.push(intent.event);
       }
       return settled;
@@ -85,15 +90,15 @@ export class GateStore {
    * Records a passage that happened: the local history row, the consumed entry (if any) and the outbox event, in
    * one transaction — after it returns all three are on disk, or none is.
    */
-  recordPassage(event: PassageEvent, options: { consumesEntry: boolean }): void {
-    this.db.transaction(() => this.#storePassage(event, options.consumesEntry))();
+  recordPassage(event: PassageEvent, options: { readonly entries: number }): void {
+    this.db.transaction(() => this.#storePassage(event, options.entries))();
   }
 
   /** The passage's rows, and the end of its admit intent (same event id); inside the caller's transaction. */
-  #storePassage(event: PassageEvent, consumesEntry: boolean): void {
+  #storePassage(event: PassageEvent, entries: number): void {
     const payload = encodeMessage(event, 'event/passage').toString('utf8');
     this.passages.add(event.ticketId, { at: event.at, direction: event.direction, gateId: event.gateId });
-    if (consumesEntry) this.passages.addConsumedEntry(event.eventId, event.ticketId, event.at);
+    if (entries > 0) this.passages.addConsumedEntries(event.eventId, event.ticketId, event.at, entries);
     this.outbox.append(event.eventId, 'event/passage', payload, event.at);
     this.intents.remove(event.eventId);
   }

@@ -12,7 +12,7 @@ export class PassageLog {
   readonly #insert: Database.Statement<[number, number, string, string]>;
   readonly #recent: Database.Statement<[number, number], { at: number; direction: string; gate_id: string }>;
   readonly #prune: Database.Statement<[number]>;
-  readonly #admit: Database.Statement<[string, number, number]>;
+  readonly #admit: Database.Statement<[string, number, number, number]>;
   readonly #pending: Database.Statement<[number], { n: number }>;
 
   constructor(db: Database.Database) {
@@ -21,8 +21,10 @@ export class PassageLog {
       'SELECT at, direction, gate_id FROM passages WHERE ticket_id = ? AND at >= ? ORDER BY at DESC LIMIT 1000',
     );
     this.#prune = db.prepare('DELETE FROM passages WHERE at < ?');
-    this.#admit = db.prepare('INSERT INTO local_admits (event_id, ticket_id, at) VALUES (?, ?, ?)');
-    this.#pending = db.prepare('SELECT count(*) AS n FROM local_admits WHERE ticket_id = ?');
+    this.#admit = db.prepare(
+      'INSERT INTO local_admits (event_id, ticket_id, at, entries) VALUES (?, ?, ?, ?)',
+    );
+    this.#pending = db.prepare('SELECT total(entries) AS n FROM local_admits WHERE ticket_id = ?');
   }
 
   /** Call inside the caller's transaction. */
@@ -30,9 +32,9 @@ export class PassageLog {
     this.#insert.run(ticketId, passage.at, passage.direction, passage.gateId);
   }
 
-  /** Call inside the caller's transaction: an entry consumed by the passage event `eventId`. */
-  addConsumedEntry(eventId: string, ticketId: number, at: number): void {
-    this.#admit.run(eventId, ticketId, at);
+  /** Call inside the caller's transaction: the entries (1, or a group pass's headcount) used by passage `eventId`. */
+  addConsumedEntries(eventId: string, ticketId: number, at: number, entries: number): void {
+    this.#admit.run(eventId, ticketId, at, entries);
   }
 
   recent(ticketId: number, now: number): PassageRecord[] {

@@ -92,6 +92,11 @@ const STEPS: readonly string[] = [
     consumes_entry INTEGER NOT NULL
   );
   `,
+  `
+  -- A group pass uses one entry per person who went through (its code counts in persons): a local admit, and an
+  -- admit intent's consumes_entry, hold how many. Rows written before are one entry each, or none.
+  ALTER TABLE local_admits ADD COLUMN entries INTEGER NOT NULL DEFAULT 1;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -87,6 +87,26 @@ describe('message rules', () => {
     expect(ok(passageEventSchema, { ...EXAMPLES.passage, unconfirmed: null })).toBe(false);
   });
 
+  it('a passage carries its headcount, 1 when a gate leaves it out; a group pass counts up to 999', () => {
+    const { persons: _, ...withoutHeadcount } = EXAMPLES.passage;
+    expect(passageEventSchema.parse(withoutHeadcount).persons).toBe(1);
+    expect(passageEventSchema.parse({ ...EXAMPLES.passage, persons: 25 }).persons).toBe(25);
+    expect(ok(passageEventSchema, { ...EXAMPLES.passage, persons: 0 })).toBe(false);
+    expect(ok(passageEventSchema, { ...EXAMPLES.passage, persons: 1000 })).toBe(false);
+    expect(ok(passageEventSchema, { ...EXAMPLES.passage, persons: 2.5 })).toBe(false);
+  });
+
+  it('a group admit online says how many persons it holds; the config may set the group idle timeout', () => {
+    const admit = { ...EXAMPLES.validate_response, decision: 'admit', reason: 'OK' };
+    expect(validateResponseSchema.parse({ ...admit, persons: 5 }).persons).toBe(5);
+    expect(validateResponseSchema.parse(admit).persons).toBeUndefined();
+    expect(ok(validateResponseSchema, { ...admit, persons: 0 })).toBe(false);
+    expect(ok(gateConfigSchema, { ...EXAMPLES.gate_config, groupIdleMs: 10_000 })).toBe(true);
+    expect(gateConfigSchema.parse(EXAMPLES.gate_config).groupIdleMs).toBeUndefined();
+    expect(ok(gateConfigSchema, { ...EXAMPLES.gate_config, groupIdleMs: 999 })).toBe(false);
+    expect(ok(gateConfigSchema, { ...EXAMPLES.gate_config, groupIdleMs: 120_001 })).toBe(false);
+  });
+
   it('commands expire after they are issued; actions are strict', () => {
     expect(ok(commandSchema, { ...EXAMPLES.command, expiresAt: EXAMPLES.command.issuedAt })).toBe(false);
     expect(ok(commandSchema, { ...EXAMPLES.command, action: { kind: 'deny_unauthorized' } })).toBe(false);

@@ -494,9 +494,9 @@ describe('decide', () => {
     expect(next.led.zh[0]).toBe('次数已用完');
   });
 
-  it('lets a whole group through on one scan and one entry', () => {
+  it('lets a whole group through on one scan, its entries counted in persons', () => {
     const decision = decide({
-      record: record({ persons: 30, entriesTotal: 1 }),
+      record: record({ persons: 30, entriesTotal: 30 }),
       rules: rules({ name: { zh: '团体票', en: 'Group ticket' } }),
       gate: GATE,
       direction: 'in',
@@ -506,6 +506,87 @@ describe('decide', () => {
     });
     expect(decision).toMatchObject({ admit: true, persons: 30, entriesLeft: 0 });
     expect(decision.voice.zh).toBe('团体票，三十人，请通行');
+    expect(decision.led.zh).toEqual(['欢迎入园', '团体票 30人']);
+  });
+
+  describe('partial redemption of a group code', () => {
+    const group = rules({
+      name: { zh: '团体票', en: 'Group ticket' },
+      antiPassbackSec: 600,
+      entriesPerDay: 1,
+    });
+    const input = { rules: group, gate: GATE, direction: 'in' as const, clock };
+    const firstPass: PassageRecord = { at: MONDAY_10, direction: 'in', gateId: 'g1' };
+
+    it('admits only the persons left, with their number on the LED and in the voice', () => {
+      const decision = decide({
+        ...input,
+        record: record({ persons: 30, entriesTotal: 30, entriesUsed: 25 }),
+        now: MONDAY_10 + MIN,
+        recent: [firstPass],
+      });
+      expect(decision).toMatchObject({ admit: true, reason: 'OK', persons: 5, entriesLeft: 0 });
+      expect(decision.led.zh).toEqual(['欢迎入园', '团体票 5人']);
+      expect(decision.voice.zh).toBe('团体票，五人，请通行');
+      expect(decision.voice.en).toBe('Group ticket, 5 persons, please pass');
+    });
+
+    it('refuses the code once every person went in', () => {
+      const decision = decide({
+        ...input,
+        record: record({ persons: 30, entriesTotal: 30, entriesUsed: 30 }),
+        now: MONDAY_10 + 2 * MIN,
+        recent: [firstPass],
+      });
+      expect(decision).toMatchObject({
+        admit: false,
+        reason: 'ENTRIES_EXHAUSTED',
+        persons: 0,
+        entriesLeft: 0,
+      });
+    });
+
+    it('checks the per-day limit and anti-passback when a new round begins, not for the rest of a round', () => {
+      // A group code of a type with 2 entries per person: 60 in persons, the first round complete.
+      const newRound = decide({
+        ...input,
+        record: record({ persons: 30, entriesTotal: 60, entriesUsed: 30 }),
+        now: MONDAY_10 + MIN,
+        recent: [firstPass],
+      });
+      expect(newRound.reason).toBe('DAILY_LIMIT');
+      const unlimitedPerDay = decide({
+        ...input,
+        rules: { ...group, entriesPerDay: null },
+        record: record({ persons: 30, entriesTotal: 60, entriesUsed: 30 }),
+        now: MONDAY_10 + MIN,
+        recent: [firstPass],
+      });
+      expect(unlimitedPerDay.reason).toBe('ANTI_PASSBACK');
+    });
+
+    it('counts an ordinary count card one entry per scan, whatever it has left', () => {
+      const decision = decide({
+        ...input,
+        rules: rules(),
+        record: record({ persons: 1, entriesTotal: 10, entriesUsed: 3 }),
+        now: MONDAY_10,
+        recent: [],
+      });
+      expect(decision).toMatchObject({ admit: true, persons: 1, entriesLeft: 6 });
+    });
+
+    it('lets a group out without counting it, up to its size', () => {
+      const decision = decide({
+        ...input,
+        gate: { ...GATE, direction: 'both' },
+        direction: 'out',
+        record: record({ persons: 30, entriesTotal: 30, entriesUsed: 30, status: 'used' }),
+        now: MONDAY_10 + 3 * MIN,
+        recent: [firstPass],
+      });
+      expect(decision).toMatchObject({ admit: true, persons: 30, entriesLeft: 0 });
+    });
   });
 
   it('never throws and always answers consistently, whatever the facts', () => {
@@ -568,12 +649,16 @@ describe('decide', () => {
           expect(isDecisionReason(decision.reason)).toBe(true);
           expect(decision.admit).toBe(decision.reason === 'OK');
           if (decision.entriesLeft !== null) expect(decision.entriesLeft).toBeGreaterThanOrEqual(0);
-          expect(decision.persons).toBe(decision.admit ? rec!.persons : 0);
+          const counted = dir === 'in' && rec?.entriesTotal != null;
+          const group = (rec?.persons ?? 1) > 1;
+          const admitted =
+            group && counted ? Math.min(rec!.persons, rec!.entriesTotal! - rec!.entriesUsed) : rec?.persons;
+          expect(decision.persons).toBe(decision.admit ? admitted : 0);
           for (const line of [...decision.led.zh, ...decision.led.en]) {
             expect(ledWidth(line)).toBeLessThanOrEqual(LED_COLUMNS);
           }
           if (decision.admit && dir === 'in' && rec!.entriesTotal !== null) {
-            expect(decision.entriesLeft).toBe(rec!.entriesTotal - rec!.entriesUsed - 1);
+            expect(decision.entriesLeft).toBe(rec!.entriesTotal - rec!.entriesUsed - (group ? admitted! : 1));
           }
         },
       ),

@@ -26,7 +26,12 @@
  *
  * Slot: admitted from slot.start − slotEarlyMin (inclusive) until slot.end + slotLateMin (exclusive).
  *
- * Counts: one scan consumes one entry whatever `persons` says (a group ticket is one entry for its whole group).
+ * Counts: one scan of an ordinary credential consumes one entry. A group code (`persons` > 1) counts its entries in
+ * persons (model.ts): a scan admits up to min(persons, entries left) persons (Decision.persons), the gate counts who
+ * actually walks through, and only those are used — the rest stay on the code for a later scan (partial
+ * redemption). A later scan that admits the rest of a partly redeemed round (entriesUsed not a multiple of persons)
+ * belongs to the entry that round began: it skips the per-day limit and anti-passback, which were checked when the
+ * round began, so the group's stragglers are not refused as a passback.
  * `record.entriesUsed` must already include every entry the caller knows of (the gate folds its own not-yet-synced
  * admits into the record); the engine never derives the total from `recent`, which may be truncated. The per-day
  * limit counts the 'in' passages in `recent` on the venue-local calendar day of `now` (at any gate).
@@ -47,8 +52,10 @@
  * they belong to the gate's state machine, which answers GATE_CLOSED / GATE_LOCKED / UNAUTHORIZED_DENIED without a
  * credential decision or overrides one. This function only judges the credential.
  *
- * Decision.persons is how many people this decision lets through: record.persons on admit, 0 on deny.
- * Decision.entriesLeft: on an admitted entry, entries left after it; on an exit or a deny, entries left now (0 once
+ * Decision.persons is how many people this decision lets through at most: record.persons on admit (for a group
+ * code's entry no more than its entries left), 0 on deny.
+ * Decision.entriesLeft: on an admitted entry, entries left after it (a group code: if all Decision.persons pass;
+ * the gate reports what is left after the actual headcount); on an exit or a deny, entries left now (0 once
  * the credential is refunded, revoked, blacklisted or expired); null for unlimited credentials and unknown ones.
  */
 import type {
@@ -101,16 +108,20 @@ export function decide(input: DecideInput): Decision {
   // showed "剩余 1" on the gate's display.
   if (reason !== 'OK') return deny(reason, leftNow === null || !ENDED.has(reason) ? leftNow : 0);
 
-  // An admitted entry consumes one (the clamp only matters for out-of-schema fractional counts).
-  const entriesLeft = leftNow === null || direction === 'out' ? leftNow : Math.max(0, leftNow - 1);
-  // Count cards show what is left; single tickets (total 1) and passes do not.
-  const countLeft = total !== null && total > 1 && entriesLeft !== null ? entriesLeft : -1;
-  const texts = admitTexts(rules, direction, countLeft, record.persons);
+  const group = record.persons > 1;
+  const counted = leftNow !== null && direction === 'in';
+  // A group code admits no more persons than it has left; the LED says how many (团体票 N人).
+  const persons = group && counted ? Math.max(1, Math.min(record.persons, leftNow)) : record.persons;
+  // An admitted entry consumes one, a group's persons each one (the clamp only matters for out-of-schema counts).
+  const entriesLeft = counted ? Math.max(0, leftNow - (group ? persons : 1)) : leftNow;
+  // Count cards show what is left; single tickets (total 1), passes and group codes (counted in persons) do not.
+  const countLeft = !group && total !== null && total > 1 && entriesLeft !== null ? entriesLeft : -1;
+  const texts = admitTexts(rules, direction, countLeft, persons);
   return {
     admit: true,
     reason: 'OK',
     entriesLeft,
-    persons: record.persons,
+    persons,
     led: texts.led,
     voice: texts.voice,
   };
@@ -148,6 +159,9 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   }
 
   if (record.entriesTotal !== null && !(record.entriesUsed < record.entriesTotal)) return 'ENTRIES_EXHAUSTED';
+  // The rest of a group whose round is partly redeemed: the same entry, already past the per-day and passback checks.
+  if (record.persons > 1 && record.entriesTotal !== null && record.entriesUsed % record.persons !== 0)
+    return 'OK';
   const perDay = rules.entriesPerDay;
   if (perDay !== null && !(entriesOnDay(input.recent, clock, today, now) < perDay)) return 'DAILY_LIMIT';
 

@@ -22,6 +22,8 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
   readonly #autoPass: AutoPass | undefined;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #jammed = new Map<PassageDirection, DriverError>();
+  /** A group at the lane (group()): how many of its visitors are still to walk; absent = one per release. */
+  readonly #group = new Map<PassageDirection, number>();
   #running = false;
 
   constructor(options: { readonly autoPass?: AutoPass } = {}) {
@@ -43,6 +45,20 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
     this.#jammed.clear();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+  }
+
+  /**
+   * A group of `persons` arrives at the lane (auto-pass only): the next `persons` releases that way each let one of
+   * them through, and releases after those find nobody — so a group pass of a larger code ends by its idle timeout
+   * with this headcount. Until autoPassEach() brings back one visitor per release.
+   */
+  group(direction: PassageDirection, persons: number): void {
+    this.#group.set(direction, persons);
+  }
+
+  /** Back to the usual auto-pass: a visitor after every release. */
+  autoPassEach(): void {
+    this.#group.clear();
   }
 
   /** Whether that direction's input is jammed (jam() until unjam()). */
@@ -79,6 +95,11 @@ export class VirtualPassageSensor extends Emitter<PassageSensorEvents> implement
 
   #later(direction: PassageDirection, ms: number): void {
     if (!this.#running) return;
+    const group = this.#group.get(direction);
+    if (group !== undefined) {
+      if (group === 0) return;
+      this.#group.set(direction, group - 1);
+    }
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       this.pass(direction);

@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSimArgs, UsageError } from './sim-options.js';
 import { TerminalUi } from './terminal-ui.js';
-import { adultQr, startTestGate, type TestGate } from './testing.js';
+import { adultQr, groupQr, startTestGate, type TestGate } from './testing.js';
 
 const gates: TestGate[] = [];
 afterEach(async () => {
@@ -46,6 +46,37 @@ describe('the simulated gate', () => {
     expect(sim.state.led.colour).toBe('red');
     expect(() => sim.act({ kind: 'tap', uid: '12345' })).toThrow(/4, 7 or 10 bytes/);
   });
+
+  it('walks a group through a group pass: k of N counted in one passage, the rest on the next scan', async () => {
+    const { sim, received } = await ready('SIM05');
+    sim.act({ kind: 'autoPass', on: false });
+    sim.act({ kind: 'scan', code: groupQr(8801, 6) });
+    await expect.poll(() => sim.state.led.lines.join(' ')).toContain('团体票 6人');
+    // Four of the six are at the gate: one walks per release, and the pass ends a second after the fourth.
+    sim.act({ kind: 'walk', direction: 'in', persons: 4 });
+    await expect
+      .poll(() => sim.state.decisions[0], { timeout: 10_000 })
+      .toMatchObject({
+        admit: true,
+        passed: true,
+        persons: 4,
+      });
+    expect(sim.state.waiting).toBe(0);
+    expect(sim.gate.relays.entry.pulses).toHaveLength(5);
+    await expect
+      .poll(() => received.find((r) => r.json.type === 'passage')?.json)
+      .toMatchObject({ ticketId: 8801, persons: 4, entriesLeft: 2 });
+    // The two who were late: queued first this time, the scan releases for them.
+    sim.act({ kind: 'walk', direction: 'in', persons: 2 });
+    expect(sim.state.waiting).toBe(2);
+    sim.act({ kind: 'scan', code: groupQr(8801, 6) });
+    await expect
+      .poll(() => sim.state.decisions[0], { timeout: 10_000 })
+      .toMatchObject({ admit: true, persons: 2, entriesLeft: 0 });
+    sim.act({ kind: 'scan', code: groupQr(8801, 6) });
+    await expect.poll(() => sim.state.decisions[0]?.reason).toBe('ENTRIES_EXHAUSTED');
+    expect(() => sim.act({ kind: 'walk', direction: 'in', persons: 0 })).toThrow(/1–999/);
+  }, 30_000);
 
   it('lists its devices, marks a degraded one, and jams the passage input: alarm, out of service, back after', async () => {
     const { sim } = await ready('SIM03');

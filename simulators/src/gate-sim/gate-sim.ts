@@ -23,6 +23,8 @@ export interface SimDecision {
   readonly ticketId: number | null;
   readonly entriesLeft: number | null;
   readonly passed: boolean | null;
+  /** The headcount of an admit that passed (a group pass may count fewer than it admitted); null otherwise. */
+  readonly persons: number | null;
   readonly offline: boolean;
 }
 
@@ -62,6 +64,8 @@ export interface SimState {
   } | null;
   readonly autoPass: boolean;
   readonly autoPassMs: number;
+  /** Persons of a group still queued at the lane (walk), each waiting for a release of the turnstile. */
+  readonly waiting: number;
   /** Every device of the lane, the ones the agent reports degraded or stuck marked so. */
   readonly devices: readonly SimDevice[];
   /** The simulated jam of this lane's passage input is on. */
@@ -78,6 +82,12 @@ export type SimAction =
   | { readonly kind: 'tap'; readonly uid: string }
   | { readonly kind: 'lift' }
   | { readonly kind: 'pass'; readonly direction: PassageDirection }
+  /**
+   * `persons` visitors queue at the lane and walk through one per release of the turnstile (a group pass releases
+   * once per person), `autoPassMs` after it; nobody beyond them walks, whatever auto-pass says. A release that
+   * nobody used yet lets the first walk at once (the group code was scanned first).
+   */
+  | { readonly kind: 'walk'; readonly direction: PassageDirection; readonly persons: number }
   | { readonly kind: 'autoPass'; readonly on?: boolean }
   /** Sticks (or frees) the passage input of the lane's direction, as a jammed arm or a blocked beam would. */
   | { readonly kind: 'jam'; readonly on?: boolean };
@@ -108,6 +118,10 @@ export class GateSim extends Emitter<GateSimEvents> {
   #poll: NodeJS.Timeout | undefined;
   #lastPolled = '';
   readonly #walkers = new Set<NodeJS.Timeout>();
+  /** Queued visitors per direction (walk). */
+  readonly #waiting: Record<PassageDirection, number> = { in: 0, out: 0 };
+  /** A release that no visitor walked through yet, per direction; forgotten when the scan's outcome is known. */
+  readonly #unused: Record<PassageDirection, boolean> = { in: false, out: false };
 
   constructor(config: AgentConfig) {
     super();
@@ -135,7 +149,7 @@ export class GateSim extends Emitter<GateSimEvents> {
       relay.on('change', changed);
       // Every release, also a pulse that restarts one still running (the next visitor scanned in time).
       relay.on('released', () => {
-        if (this.#autoPass && name !== 'alarm') this.#walkLater(name === 'entry' ? 'in' : 'out');
+        if (name !== 'alarm') this.#released(name === 'entry' ? 'in' : 'out');
       });
     }
     g.cardReader.on('removed', changed);
@@ -147,6 +161,9 @@ export class GateSim extends Emitter<GateSimEvents> {
     this.#agent = await startAgent(this.#config, this.log, { hardware: g.hardware });
     this.#agent.core.on('state', changed);
     this.#agent.core.on('outcome', (outcome) => {
+      // The pass is over: a queue it did not take (more walkers than it admitted) goes home.
+      this.#waiting.in = this.#waiting.out = 0;
+      this.#unused.in = this.#unused.out = false;
       this.#decisions.unshift(toDecision(outcome));
       this.#decisions.length = Math.min(this.#decisions.length, DECISIONS_KEPT);
       changed();
@@ -210,6 +227,19 @@ export class GateSim extends Emitter<GateSimEvents> {
       case 'pass':
         g.passage.pass(action.direction);
         return;
+      case 'walk': {
+        if (!Number.isInteger(action.persons) || action.persons < 1 || action.persons > 999)
+          throw new Error('a group walks 1–999 persons');
+        const direction = action.direction;
+        this.#waiting[direction] += action.persons;
+        if (this.#unused[direction]) {
+          this.#unused[direction] = false;
+          this.#waiting[direction]--;
+          this.#walkLater(direction);
+        }
+        this.emit('change');
+        return;
+      }
       case 'autoPass':
         this.#autoPass = action.on ?? !this.#autoPass;
         this.emit('change');
@@ -254,6 +284,7 @@ export class GateSim extends Emitter<GateSimEvents> {
         : null,
       autoPass: this.#autoPass,
       autoPassMs: this.#autoPassMs,
+      waiting: this.#waiting[this.#config.direction],
       devices: devices(status?.degraded ?? [], g.recycler !== undefined),
       jammed: g.passage.isJammed(this.#config.direction),
       decisions: [...this.#decisions],
@@ -262,6 +293,16 @@ export class GateSim extends Emitter<GateSimEvents> {
         .filter((e) => e.at > Date.now() - PROBLEMS_SHOWN_MS)
         .map((e) => `${e.level}: ${e.message}${detail(e.fields)}`),
     };
+  }
+
+  /** The turnstile was released that way: the next queued visitor walks, else the auto-pass visitor, else nobody. */
+  #released(direction: PassageDirection): void {
+    if (this.#waiting[direction] > 0) {
+      this.#waiting[direction]--;
+      this.#walkLater(direction);
+      this.emit('change');
+    } else if (this.#autoPass) this.#walkLater(direction);
+    else this.#unused[direction] = true;
   }
 
   #walkLater(direction: PassageDirection): void {
@@ -291,6 +332,7 @@ function toDecision(o: ScanOutcome): SimDecision {
     ticketId: o.ticketId,
     entriesLeft: o.entriesLeft,
     passed: o.passed,
+    persons: o.persons,
     offline: o.decidedOffline,
   };
 }

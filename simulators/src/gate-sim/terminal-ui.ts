@@ -16,7 +16,7 @@ const RESET = `${ESC}0m`;
 const CLEAR = `${ESC}H${ESC}2J`;
 
 export const HELP =
-  '码+回车 扫码 code⏎ scan · c <uid> 刷卡 tap card · l 拿走卡 lift · p 进 walk in · o 出 walk out · a 自动通过 auto-pass · j 通道卡住/恢复 jam · q 退出 quit';
+  '码+回车 扫码 code⏎ scan · c <uid> 刷卡 tap card · l 拿走卡 lift · p 进 walk in · o 出 walk out · w <n> 团队 n 人进 group of n walks in · a 自动通过 auto-pass · j 通道卡住/恢复 jam · q 退出 quit';
 
 /** A typed line as an action; `quit` for q, null for an empty line. Anything else is a scanned code. */
 export function parseCommand(line: string): SimAction | 'quit' | null {
@@ -28,6 +28,8 @@ export function parseCommand(line: string): SimAction | 'quit' | null {
   if (text === 'o') return { kind: 'pass', direction: 'out' };
   if (text === 'a') return { kind: 'autoPass' };
   if (text === 'j') return { kind: 'jam' };
+  const group = /^w\s+(\d{1,3})$/.exec(text);
+  if (group) return { kind: 'walk', direction: 'in', persons: Number(group[1]) };
   const card = /^c\s+(\S+)$/.exec(text);
   if (card) return { kind: 'tap', uid: card[1]! };
   return { kind: 'scan', code: text };
@@ -92,7 +94,7 @@ export function renderScreen(s: SimState, frame = 0, message = ''): string {
     : '';
   out.push(`读卡器 Reader ${s.card ?? `${DIM}-${RESET}`}   ${recycler}`);
   out.push(
-    `自动通过 Auto-pass ${s.autoPass ? `on (${s.autoPassMs} ms)` : 'off'}  通道卡住 Jam ${s.jammed ? `${COLOUR.red}${BOLD}on${RESET}` : 'off'}`,
+    `自动通过 Auto-pass ${s.autoPass ? `on (${s.autoPassMs} ms)` : 'off'}${s.waiting > 0 ? `  排队 Waiting ${s.waiting}` : ''}  通道卡住 Jam ${s.jammed ? `${COLOUR.red}${BOLD}on${RESET}` : 'off'}`,
   );
   out.push(`设备 Devices  ${s.devices.map(deviceText).join('  ')}`);
   out.push('');
@@ -102,7 +104,12 @@ export function renderScreen(s: SimState, frame = 0, message = ''): string {
     const mark = d.admit ? `${COLOUR.green}✔` : `${COLOUR.red}✘`;
     const ticket = d.ticketId === null ? '' : ` #${d.ticketId}`;
     const left = d.entriesLeft === null ? '' : ` 剩余 left ${d.entriesLeft}`;
-    const passed = d.passed === false ? ' 未通过 no passage' : '';
+    const passed =
+      d.passed === false
+        ? ' 未通过 no passage'
+        : d.persons !== null && d.persons > 1
+          ? ` ${d.persons}人 persons`
+          : '';
     out.push(
       `  ${time(d.at)} ${mark} ${d.reason}${RESET} ${d.kind ?? '?'}${ticket}${left}${passed}  ${DIM}${d.text}${RESET}`,
     );

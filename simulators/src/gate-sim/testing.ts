@@ -12,6 +12,7 @@ import {
   type GateConfig,
   gateTopic,
   generateSigningKey,
+  QR_FLAGS,
   ticketTypeRulesSchema,
 } from '@scenic/protocol';
 import { cloudClient, type Received, TestBroker } from '@scenic/testkit/mqtt-broker';
@@ -34,12 +35,16 @@ export function simConfig(gateId: string): GateConfig {
     denyUnauthorized: true,
     relayPulseMs: 300,
     passageTimeoutMs: 3000,
+    groupIdleMs: 1000,
     ledLanguage: 'zh',
     voiceLanguage: 'zh',
     voiceVolume: 80,
     heartbeatSec: 30,
     onlineValidation: { enabled: false, deadlineMs: 300 },
-    ticketTypes: [ticketTypeRulesSchema.parse({ typeId: 1, name: { zh: '成人票', en: 'Adult' } })],
+    ticketTypes: [
+      ticketTypeRulesSchema.parse({ typeId: 1, name: { zh: '成人票', en: 'Adult' } }),
+      ticketTypeRulesSchema.parse({ typeId: 9, name: { zh: '团体票', en: 'Group ticket' } }),
+    ],
     signingKeys: [{ keyId: KEY.keyId, publicKey: exportPublicKey(KEY.publicKey) }],
   };
 }
@@ -54,6 +59,21 @@ export function adultQr(ticketId: number): string {
       validTo: Date.UTC(2030, 0, 1),
       entries: 1,
       flags: 0,
+    },
+    KEY,
+  );
+}
+
+/** A signed group code for `persons` (its entries count in persons), valid through 2029. */
+export function groupQr(ticketId: number, persons: number): string {
+  return encodeQrCredential(
+    {
+      ticketId,
+      typeId: 9,
+      validFrom: Date.UTC(2024, 0, 1),
+      validTo: Date.UTC(2030, 0, 1),
+      entries: persons,
+      flags: QR_FLAGS.GROUP,
     },
     KEY,
   );

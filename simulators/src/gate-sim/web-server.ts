@@ -15,6 +15,11 @@ const actionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('tap'), uid: z.string().min(1).max(64) }),
   z.strictObject({ kind: z.literal('lift') }),
   z.strictObject({ kind: z.literal('pass'), direction: z.enum(['in', 'out']) }),
+  z.strictObject({
+    kind: z.literal('walk'),
+    direction: z.enum(['in', 'out']),
+    persons: z.number().int().min(1).max(999),
+  }),
   z.strictObject({ kind: z.literal('autoPass'), on: z.boolean().optional() }),
   z.strictObject({ kind: z.literal('jam'), on: z.boolean().optional() }),
 ]);

@@ -53,6 +53,7 @@ import * as ticketReservationsEntriesLeft from './20261210_140000_ticket_reserva
 import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_day.js';
 import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
 import * as groupOrdersChannel from './20261210_150000_group_orders_channel.js';
+import * as groupCodesCountPersons from './20261211_150000_group_codes_count_persons.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -103,4 +104,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261210_140100_tickets_holder_birth_day': ticketsHolderBirthDay,
   '20261210_140200_tickets_key_index': ticketsKeyIndex,
   '20261210_150000_group_orders_channel': groupOrdersChannel,
+  '20261211_150000_group_codes_count_persons': groupCodesCountPersons,
 };

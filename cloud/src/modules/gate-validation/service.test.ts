@@ -262,6 +262,134 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     expect(open).toEqual([]);
   }, 60_000);
 
+  it('a group code is held in persons: 20 gates scanning it at once never admit more persons than it has left', async () => {
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 30 });
+    const db = test.database.db;
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
+    );
+    const pass = (gateId: string, correlationId: string, persons: number) => {
+      const at = Date.now();
+      return ingestion.ingest({
+        siteId: 'park',
+        gateId,
+        receivedAt: at,
+        message: {
+          type: 'passage',
+          v: 1,
+          eventId: randomUUID(),
+          gateId,
+          at,
+          ticketId: group,
+          credentialKind: 'qr',
+          direction: 'in',
+          persons,
+          entriesLeft: null,
+          decidedOffline: false,
+          correlationId,
+        },
+      });
+    };
+    // The first scan admits all 30; 25 walk through, then the pass ends.
+    const first = request('G01', { kind: 'qr', ticketId: group });
+    expect(await service.validate('park', 'G01', first)).toMatchObject({
+      decision: 'admit',
+      persons: 30,
+      entriesLeft: 0,
+    });
+    expect(
+      (await service.validate('park', 'G02', request('G02', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('ENTRIES_EXHAUSTED');
+    await pass('G01', first.correlationId, 25);
+
+    // The code is scanned at every gate at once for the 5 left: one gate holds them, the others are refused.
+    const asks = GATES.map((gateId) => request(gateId, { kind: 'qr', ticketId: group }));
+    const answers = await Promise.all(asks.map((ask) => service.validate('park', ask.gateId, ask)));
+    const admits = answers.filter((a) => a?.decision === 'admit');
+    expect(admits).toHaveLength(1);
+    expect(admits[0]).toMatchObject({ persons: 5, entriesLeft: 0, record: { entriesUsed: 25, persons: 30 } });
+    expect(answers.filter((a) => a?.reason === 'ENTRIES_EXHAUSTED')).toHaveLength(GATES.length - 1);
+    const winner = asks[answers.findIndex((a) => a?.decision === 'admit')]!;
+    // A repeat of the winner's request is answered with the same hold.
+    expect(await service.validate('park', winner.gateId, { ...winner })).toEqual(admits[0]);
+    await pass(winner.gateId, winner.correlationId, 5);
+    const row = await db
+      .selectFrom('tickets')
+      .select(['entries_used', 'status'])
+      .where('id', '=', group)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ entries_used: 30, status: 'used' });
+    expect(
+      (await service.validate('park', 'G03', request('G03', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('USED');
+  }, 30_000);
+
+  it('a group pass is held for its persons’ time: the passage timeout plus the idle timeout per further person', async () => {
+    let now = Date.now();
+    const clocked = new ValidationService(
+      test.database.db,
+      new TicketTypesService(test.database.db, new VenuesService(test.database.db)),
+      () => now,
+    );
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 4 });
+    const first = request('G01', { kind: 'qr', ticketId: group });
+    first.deadlineAt = now + 1_000;
+    expect((await clocked.validate('park', 'G01', first))?.persons).toBe(4);
+    // 8 s + 300 ms for the first, 3 × (10 s + 300 ms) for the others, 2 s slack: still held just before the end.
+    now += 8_300 + 3 * 10_300 + 2_000 - 1;
+    const during = request('G02', { kind: 'qr', ticketId: group });
+    during.deadlineAt = now + 1_000;
+    expect((await clocked.validate('park', 'G02', during))?.reason).toBe('ENTRIES_EXHAUSTED');
+    now += 1;
+    const after = request('G02', { kind: 'qr', ticketId: group });
+    after.deadlineAt = now + 1_000;
+    expect(await clocked.validate('park', 'G02', after)).toMatchObject({ decision: 'admit', persons: 4 });
+  });
+
+  it('a NO_PASSAGE from the gate ends its hold at once: the guide can scan the group code again', async () => {
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 30 });
+    const db = test.database.db;
+    const ingestion = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [reservationPassageHook(), ticketPassageHook(new TicketsService(db))],
+    );
+    const first = request('G01', { kind: 'qr', ticketId: group });
+    expect((await service.validate('park', 'G01', first))?.persons).toBe(30);
+    expect(
+      (await service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('ENTRIES_EXHAUSTED');
+    // Another gate's NO_PASSAGE does not touch G01's hold.
+    const noPassage = (gateId: string) =>
+      ingestion.ingest({
+        siteId: 'park',
+        gateId,
+        receivedAt: Date.now(),
+        message: {
+          type: 'denial',
+          v: 1,
+          eventId: randomUUID(),
+          gateId,
+          at: Date.now(),
+          direction: 'in',
+          reason: 'NO_PASSAGE',
+          credentialKind: 'qr',
+          ticketId: group,
+          codeHash: 'a'.repeat(64),
+        },
+      });
+    await noPassage('G02');
+    expect(
+      (await service.validate('park', 'G03', request('G03', { kind: 'qr', ticketId: group })))?.reason,
+    ).toBe('ENTRIES_EXHAUSTED');
+    await noPassage('G01');
+    expect(
+      await service.validate('park', 'G01', request('G01', { kind: 'qr', ticketId: group })),
+    ).toMatchObject({ decision: 'admit', persons: 30 });
+  }, 30_000);
+
   it('anti-passback holds across gates while the first admission is still open', async () => {
     const types = new TicketTypesService(test.database.db, new VenuesService(test.database.db));
     const type = await types.get(TYPES.adult);

@@ -17,6 +17,11 @@
  * Idempotent per gate and correlationId: a request repeated (the gate asks again when no answer came, an answer or
  * request was lost, two cloud instances received it) finds its own reservation and is given the admit it was given,
  * never a second hold. A repeated deny held nothing, so it is simply decided again.
+ * Group codes (persons > 1) count in persons: an admit holds every person it lets through (`consumes` =
+ * Decision.persons, at most what the code has left after the other gates' holds, and answered as `persons`), so two
+ * gates scanning the same group code at once never admit more persons than it has left together. The passage uses
+ * only its headcount; the rest of the hold ends with it. A group pass lasts longer than one person's: the hold is
+ * kept for the first person's timeout plus the group idle timeout for each further person.
  * The passage event carrying the correlationId confirms the reservation (tickets/passage-hook.ts), after which the
  * entry is counted in `entries_used` instead; a reservation never confirmed lapses after the gate's passage timeout
  * (nobody passed).
@@ -34,6 +39,7 @@ import {
   type CredentialRecord,
   createVenueClock,
   decide,
+  GROUP_IDLE_DEFAULT_MS,
   type TicketTypeRules,
   type ValidateRequest,
   type ValidateResponse,
@@ -116,6 +122,7 @@ export class ValidationService {
       reason: ValidateResponse['reason'],
       entriesLeft: number | null,
       record: CredentialRecord | null,
+      persons?: number,
     ) =>
       ({
         type: 'validate_response',
@@ -124,6 +131,8 @@ export class ValidationService {
         decision: reason === 'OK' ? 'admit' : 'deny',
         reason,
         entriesLeft,
+        // Only a group code's admit says how many persons it holds; every other answer is as before.
+        ...(reason === 'OK' && record !== null && record.persons > 1 && persons !== undefined && { persons }),
         record,
       }) as ValidateResponse;
     if (!row) return answer('UNKNOWN_CREDENTIAL', null, null);
@@ -135,7 +144,7 @@ export class ValidationService {
     // A repeat of a request this gate made before (the answer was lost, or a second instance got it too): the admit
     // it was given, from its reservation — deciding again would count its own hold against it and refuse.
     const own = open.find((r) => r.gate_id === gateId && r.correlation_id === request.correlationId);
-    if (own) return answer('OK', own.entries_left, record);
+    if (own) return answer('OK', own.entries_left, record, own.consumes > 0 ? own.consumes : record.persons);
     const passages = await repo.passagesSince(trx, row.id, now - RECENT_MS);
     let reserved = 0;
     for (const reservation of open) {
@@ -157,20 +166,26 @@ export class ValidationService {
     });
     if (decision.admit) {
       const settings = this.settingsOf(gate.settings_json);
+      const counted = request.direction === 'in' && row.entries_total !== null;
+      // A group pass: one more release per further person, each within the group idle timeout of the previous.
+      const passMs =
+        settings.passageTimeoutMs +
+        settings.relayPulseMs +
+        (decision.persons - 1) * ((settings.groupIdleMs ?? GROUP_IDLE_DEFAULT_MS) + settings.relayPulseMs);
       await repo.insertReservation(trx, {
         gate_id: gateId,
         correlation_id: request.correlationId,
         site_id: siteId,
         ticket_id: row.id,
         direction: request.direction,
-        consumes: request.direction === 'in' && row.entries_total !== null ? 1 : 0,
+        consumes: counted ? (record.persons > 1 ? decision.persons : 1) : 0,
         at: now,
-        expires_at: now + settings.passageTimeoutMs + settings.relayPulseMs + RESERVATION_SLACK_MS,
+        expires_at: now + passMs + RESERVATION_SLACK_MS,
         entries_left: decision.entriesLeft,
       });
     }
     // The stored record, without reservations: the gate counts the entry itself once the visitor has passed.
-    return answer(decision.reason, decision.entriesLeft, record);
+    return answer(decision.reason, decision.entriesLeft, record, decision.persons);
   }
 
   /** The rules gates run for the type (its current version), or null when gates do not know it (inactive). */

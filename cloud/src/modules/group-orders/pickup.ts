@@ -12,6 +12,7 @@ import { issuableWindow } from '../ticket-types/validity.js';
 import type { TicketToIssue } from '../tickets/service.js';
 import type { OrderChange } from './changes.js';
 import { permilleOf, visitDayEnd } from './policy.js';
+import { personsLeft, personsRedeemed } from './redemption.js';
 import * as repo from './repo.js';
 import type { CloseGroupOrder, PickUp } from './schemas.js';
 import type { GroupOrdersDependencies, OrderStep } from './service.js';
@@ -31,8 +32,8 @@ type Deps = Pick<
 
 /**
  * Confirmed → picked up. Real-name lines are always one ticket per visitor (a code carries one holder); the others
- * one group code per line (persons = the line's persons: the gate admits them in one scan and shows N人) or one
- * ticket per person. An order paid at the window pays here (sales' `settle`: exact, or cash with change).
+ * one group code per line (persons = the line's persons, its entries counted in persons: a scan admits up to the
+ * persons left and shows N人, and the gate's headcount is what each passage uses) or one ticket per person. An order paid at the window pays here (sales' `settle`: exact, or cash with change).
  */
 export async function pickUpOrder(
   deps: Deps,
@@ -166,10 +167,11 @@ async function requirePerIdLimit(
 }
 
 /**
- * Picked up → closed, once the visit day is over (site time). A ticket never scanned is unused: it is withdrawn
- * (refunded, so no gate admits it any more) and the order's policy gives back `unusedRefundPermille` of its price —
- * a group code counts its persons together, since one scan admits them all. An agency is credited; an order paid at
- * the window records the refund paid out at the window.
+ * Picked up → closed, once the visit day is over (site time). The persons of a live code who did not go in are
+ * unused: a code nobody used is withdrawn as refunded, a group code partly redeemed (25 of 30 went in: the gates
+ * counted them, redemption.ts) is closed as used, so no gate admits anyone more on it; the order's policy gives back
+ * `unusedRefundPermille` of the unused persons' share of its price. An agency is credited; an order paid at the
+ * window records the refund paid out at the window.
  */
 export async function closeOrder(
   deps: Deps,
@@ -190,14 +192,18 @@ export async function closeOrder(
   let refundFen = 0;
   const withdrawn: number[] = [];
   for (const ticket of tickets) {
-    if (ticket.entriesUsed > 0 || ticket.status !== 'active') {
-      usedPersons += ticket.entriesUsed > 0 ? ticket.persons : 0;
-      continue;
-    }
-    await deps.tickets.change(trx, ticket.ticketId, 'refund', { status: 'refunded' });
+    const redeemed = personsRedeemed(ticket);
+    const unused = personsLeft(ticket);
+    usedPersons += redeemed;
+    if (unused === 0) continue;
+    await deps.tickets.change(trx, ticket.ticketId, 'refund', {
+      status: redeemed === 0 ? 'refunded' : 'used',
+    });
     withdrawn.push(ticket.ticketId);
-    unusedPersons += ticket.persons;
-    refundFen += permilleOf(ticket.priceFen, row.unused_refund_permille);
+    unusedPersons += unused;
+    // The unused persons' share of the code's price (a group code's price is its line's unit price × persons).
+    const unusedFen = Math.floor((ticket.priceFen * unused) / ticket.persons);
+    refundFen += permilleOf(unusedFen, row.unused_refund_permille);
   }
   if (refundFen > 0) {
     if (row.payment_mode === 'window')

@@ -143,7 +143,7 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     const [code] = view.tickets;
     expect(code).toMatchObject({
       persons: 20,
-      entriesTotal: 1,
+      entriesTotal: 20,
       priceFen: 200_000,
       status: 'active',
       visitDate: date,
@@ -402,6 +402,49 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
       expect(view.transitions.at(-1)).toMatchObject({
         action: 'close',
         details: { usedPersons: 1, unusedPersons: 2 },
+      });
+    } finally {
+      env.clock = saved;
+    }
+  });
+
+  it('shows a group code’s persons redeemed per line and closes with exactly the unused persons refunded', async () => {
+    const created = await create({ lines: [{ typeId: TYPES.adult, quantity: 30 }] });
+    await api('POST', `/${created.id}/confirm`);
+    const picked = (
+      await api('POST', `/${created.id}/pick-up`, {
+        windowId: 'W01',
+        issue: 'group',
+        payments: [{ method: 'cash', amountFen: 300_000 }],
+      })
+    ).json();
+    expect(picked.lines).toMatchObject([{ lineNo: 1, redemption: { persons: 30, redeemed: 0, left: 30 } }]);
+    const [code] = picked.tickets;
+    expect(code).toMatchObject({ persons: 30, entriesTotal: 30, entriesUsed: 0 });
+    // The gates counted 25 of the group through (the passage hook raises entriesUsed by each headcount).
+    await transaction(env.test.database.db, (trx) =>
+      env.container.services.tickets.change(trx, code.ticketId, 'use', { entriesUsed: 25 }),
+    );
+    const seen = (await api('GET', `/${created.id}`)).json();
+    expect(seen.lines).toMatchObject([{ redemption: { persons: 30, redeemed: 25, left: 5 } }]);
+    const saved = env.clock;
+    env.clock = shanghaiMidnight(shanghaiDate(11));
+    try {
+      const closed = await api('POST', `/${created.id}/close`, { refundMethod: 'cash' });
+      expect(closed.statusCode, closed.body).toBe(200);
+      const view = closed.json();
+      // 5 persons × 10,000 fen at the full refund policy.
+      expect(view).toMatchObject({ state: 'closed', refundedFen: 50_000 });
+      expect(view.tickets).toMatchObject([{ ticketId: code.ticketId, status: 'used', entriesUsed: 25 }]);
+      expect(view.lines).toMatchObject([{ redemption: { persons: 30, redeemed: 25, left: 0 } }]);
+      expect(view.transitions.at(-1)).toMatchObject({
+        action: 'close',
+        details: {
+          usedPersons: 25,
+          unusedPersons: 5,
+          refundFen: 50_000,
+          withdrawnTicketIds: [code.ticketId],
+        },
       });
     } finally {
       env.clock = saved;

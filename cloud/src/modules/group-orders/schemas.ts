@@ -102,7 +102,7 @@ export const pickUpSchema = z
     issue: z
       .enum(ISSUE_MODES)
       .describe(
-        'group：每个票种一张团队码（一次检票通过该行人数，闸机显示“N人”）；individual：一人一票。实名票种总是一人一票 / group: one code per line admitting its persons; individual: one ticket each. Real-name lines are always one ticket each',
+        'group：每个票种一张团队码（一次检票最多通过剩余人数，闸机显示“N人”并计实际通过人数，余下的人可再次检票入园）；individual：一人一票。实名票种总是一人一票 / group: one code per line; a scan admits up to the persons left (the gate shows N人 and counts who walks through; the rest may enter on a later scan); individual: one ticket each. Real-name lines are always one ticket each',
       ),
     payments: z
       .array(
@@ -135,7 +135,7 @@ export const closeSchema = z
       .describe('现付订单退还未用人数的方式 / How a window-paid order refunds unused persons'),
   })
   .describe(
-    '游玩日结束后结单：未使用的人数按订单政策（GROUP_UNUSED_REFUND_PERMILLE ‰）退款，未用票作废 / After the visit day: unused persons refunded by the order’s policy, their tickets withdrawn',
+    '游玩日结束后结单：未入园的人数（团队码按闸机计数，部分核销也算）按订单政策（GROUP_UNUSED_REFUND_PERMILLE ‰）退款，未用票作废、部分使用的团队码关闭 / After the visit day: the persons who did not go in (a group code by the gates’ headcount, partial redemption included) refunded by the order’s policy; unused tickets withdrawn, a partly used group code closed',
   );
 export type CloseGroupOrder = z.infer<typeof closeSchema>;
 
@@ -205,6 +205,17 @@ export const groupOrderSchema = groupOrderSummarySchema
         unitPriceFen: fen,
         amountFen: fen,
         personsAdmitted: z.number().int().describe('该行已入园人数 / Persons of this line admitted'),
+        redemption: z
+          .object({
+            persons: z.number().int().describe('已出票人数 / Persons on the line’s codes'),
+            redeemed: z
+              .number()
+              .int()
+              .describe('已入园人数（闸机计数）/ Persons who went in (the gates’ headcount)'),
+            left: z.number().int().describe('尚可入园人数 / Persons who may still go in'),
+          })
+          .nullable()
+          .describe('核销情况（取票后）/ Redemption, once picked up'),
       }),
     ),
     visitors: z.array(z.object({ typeId: typeIdSchema, name: z.string(), idMasked: z.string() })),

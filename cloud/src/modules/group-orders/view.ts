@@ -3,6 +3,7 @@ import type { Connection } from '../../db/scoped.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { TicketsService } from '../tickets/service.js';
 import { cancelFreeUntil } from './policy.js';
+import { redemptionByLine } from './redemption.js';
 import * as repo from './repo.js';
 import type { GroupOrder, GroupOrderSummary } from './schemas.js';
 
@@ -65,6 +66,12 @@ export async function orderView(
   const admittedByLine = new Map<number, number>();
   for (const t of issued)
     admittedByLine.set(t.line_no, (admittedByLine.get(t.line_no) ?? 0) + t.persons_admitted);
+  const redemption = redemptionByLine(
+    issued.flatMap((t) => {
+      const ticket = byId.get(t.ticket_id);
+      return ticket ? [{ lineNo: t.line_no, ticket }] : [];
+    }),
+  );
   return {
     ...summaryOf(row, timeZone),
     lines: lines.map((line) => ({
@@ -75,6 +82,7 @@ export async function orderView(
       unitPriceFen: line.unit_price_fen,
       amountFen: line.amount_fen,
       personsAdmitted: admittedByLine.get(line.line_no) ?? 0,
+      redemption: issued.length === 0 ? null : (redemption.get(line.line_no) ?? null),
     })),
     visitors: visitors.map((v) => ({ typeId: v.type_id, name: v.name, idMasked: v.id_masked })),
     payments: payments.map((p) => ({ kind: p.kind, method: p.method, amountFen: p.amount_fen, at: p.at })),

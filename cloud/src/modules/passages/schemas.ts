@@ -22,7 +22,12 @@ export const passageItemSchema = z
       .nullable()
       .describe(`${CREDENTIAL_KINDS.join(', ')}; null when unclassified`),
     direction: z.enum(DIRECTIONS),
-    persons: z.number().int().describe('Persons who went through; 0 for a denial'),
+    persons: z
+      .number()
+      .int()
+      .describe(
+        '通过人数（团队码为闸机实际计数）；拒绝为 0 / Headcount: persons who went through (a group pass as the gate counted it); 0 for a denial',
+      ),
     at: z.number().int().describe('Gate clock, epoch ms'),
     receivedAt: z.number().int().describe('Cloud clock, epoch ms'),
     decidedOffline: z.boolean().nullable().describe('Decided from the gate’s cache alone; null for a denial'),

@@ -15,7 +15,9 @@ export function ticketDetailRows(t: TicketPrintModel): LabelledRow[] {
     { label: { zh: '有效期', en: 'Valid' }, value: formatPeriod(t.validity, t.timeZone) },
   ];
   if (t.slot) rows.push({ label: { zh: '入园时段', en: 'Slot' }, value: formatPeriod(t.slot, t.timeZone) });
-  if (t.entries != null && (t.entries > 1 || t.kind === 'count')) {
+  // A group ticket's entries count its persons (one each): the persons row says it, "30 次" would mislead.
+  const groupOnce = t.persons != null && t.persons > 1 && t.kind !== 'count';
+  if (t.entries != null && !groupOnce && (t.entries > 1 || t.kind === 'count')) {
     rows.push({ label: { zh: '可用次数', en: 'Entries' }, value: `${t.entries} 次` });
   }
   if (t.persons != null && t.persons > 1)

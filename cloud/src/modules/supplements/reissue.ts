@@ -5,6 +5,7 @@
 import { checkCardUid, QR_FLAGS } from '@scenic/protocol';
 import { invalidInput } from '../../platform/validation.js';
 import type { TicketRow } from '../tickets/reads.js';
+import { entriesPerPerson } from '../tickets/service.js';
 import {
   type FlowDependencies,
   type FlowOutcome,
@@ -60,7 +61,8 @@ export async function applyReissue(
         visitDay: old.visit_day,
         validFrom: old.valid_from,
         validTo: old.valid_to,
-        entriesTotal: old.entries_total,
+        // The stored count is the code's (a group code's is in persons); issue takes one person's.
+        entriesTotal: entriesPerPerson(old.entries_total, old.persons),
         persons: old.persons,
         slot:
           old.slot_id === null || old.slot_start === null || old.slot_end === null

@@ -131,6 +131,61 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
     expect(await feedOps(pass_)).toEqual([['issue', 0]]);
   });
 
+  it('a group code uses its headcount: 25 of 30 leave 5, the rest use them up, an old gate’s 30 is capped', async () => {
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 30 });
+    expect(await ticket(group)).toEqual({ status: 'active', entries_used: 0 });
+    await ingest(pass(group, { persons: 25 }));
+    expect(await ticket(group)).toEqual({ status: 'active', entries_used: 25 });
+    await ingest(pass(group, { persons: 5 }));
+    expect(await ticket(group)).toEqual({ status: 'used', entries_used: 30 });
+    expect(await feedOps(group)).toEqual([
+      ['issue', 0],
+      ['use', 25],
+      ['use', 30],
+    ]);
+    // A gate that still admits a whole group in one scan reports all of it: never beyond the code's persons.
+    const old = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 12 });
+    await ingest(pass(old, { persons: 10 }));
+    await ingest(pass(old, { persons: 12 }));
+    expect(await ticket(old)).toEqual({ status: 'used', entries_used: 12 });
+    const stored = await test.database.db
+      .selectFrom('passage_events')
+      .select('persons')
+      .where('ticket_id', '=', group)
+      .orderBy('persons')
+      .execute();
+    expect(stored.map((row) => row.persons)).toEqual([5, 25]);
+  });
+
+  it('an unconfirmed group pass uses the persons counted, and the uncertain release only by its type’s policy', async () => {
+    const group = await issueTicket(test.database.db, { typeId: TYPES.group, entriesTotal: 1, persons: 30 });
+    // 7 counted, then the gate restarted with the turnstile released for the 8th.
+    await ingest(pass(group, { persons: 8, unconfirmed: true }));
+    expect(await ticket(group)).toEqual({ status: 'active', entries_used: 8 });
+    const version = await test.database.db
+      .selectFrom('ticket_type_versions')
+      .select(['rules_json'])
+      .where('type_id', '=', TYPES.group)
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    await test.database.db
+      .updateTable('ticket_type_versions')
+      .set({ rules_json: JSON.stringify({ ...JSON.parse(version.rules_json), unconfirmedUsesEntry: false }) })
+      .where('type_id', '=', TYPES.group)
+      .where('version', '=', 1)
+      .execute();
+    const lenient = await issueTicket(test.database.db, {
+      typeId: TYPES.group,
+      entriesTotal: 1,
+      persons: 30,
+    });
+    await ingest(pass(lenient, { persons: 8, unconfirmed: true }));
+    expect(await ticket(lenient)).toEqual({ status: 'active', entries_used: 7 });
+    // Nobody counted and the one release uncertain: nothing used, as for a single ticket.
+    await ingest(pass(lenient, { persons: 1, unconfirmed: true }));
+    expect(await ticket(lenient)).toEqual({ status: 'active', entries_used: 7 });
+  });
+
   it('a replayed entry uses nothing but restates the record at a new feed version, for the gate that sent it again', async () => {
     const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 5 });
     const event = pass(card);

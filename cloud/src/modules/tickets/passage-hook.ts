@@ -3,12 +3,16 @@
  * a replay, so a duplicated event changes nothing):
  *   - (a passage that follows an online validation has just confirmed that validation's reservation, in
  *     gate-validation/passage-hook.ts, so the entry is counted once: in `entries_used` from now on);
- *   - an admitted entry of a ticket with a limited number of entries uses one: `entries_used` + 1, never beyond
+ *   - an admitted entry of a ticket with a limited number of entries uses one — a group code (persons > 1, its
+ *     entries counted in persons) as many as the passage's headcount (`persons`: 25 of a group of 30 leave 5 on the
+ *     code for a later scan): `entries_used` + 1 (or + headcount), never beyond
  *     `entries_total`, and an active ticket whose entries are all used becomes `used` (a single ticket on its first
  *     entry, a count card at its last); each change appends the ticket's feed row in the same transaction, so gates
  *     learn it from the next delta;
  *   - an unconfirmed passage (the gate restarted between the turnstile's release and its passage sensor) uses the
- *     entry too, unless its ticket type's rules set `unconfirmedUsesEntry: false` — the same policy the gate applied;
+ *     entry too, unless its ticket type's rules set `unconfirmedUsesEntry: false` — the same policy the gate applied
+ *     (an unconfirmed group pass carries the persons counted plus the one uncertain release: with `false` the
+ *     counted ones, persons − 1, are still used);
  *   - exits, passes (unlimited entries) and tickets of another site change nothing on the ticket;
  *   - a replayed entry (a gate sent an event the cloud had already stored: it crashed, or lost the broker's
  *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
@@ -25,7 +29,7 @@ import { type TicketsTable, ticketTables } from './tables.js';
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
 type EntryCounts = Pick<
   TicketsTable,
-  'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used' | 'type_id' | 'type_version'
+  'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used' | 'type_id' | 'type_version' | 'persons'
 >;
 const COUNT_COLUMNS = [
   'id',
@@ -35,6 +39,7 @@ const COUNT_COLUMNS = [
   'entries_used',
   'type_id',
   'type_version',
+  'persons',
 ] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
@@ -92,9 +97,11 @@ export function ticketPassageHook(
         : await entriesOfTicket.first(trx, { id: event.ticket_id });
       if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
       if (row.entries_used >= row.entries_total) return;
+      let uses = row.persons > 1 ? event.persons : 1;
       if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
-        return;
-      const entriesUsed = row.entries_used + 1;
+        uses = row.persons > 1 ? uses - 1 : 0;
+      if (uses <= 0) return;
+      const entriesUsed = Math.min(row.entries_total, row.entries_used + uses);
       const finished = entriesUsed >= row.entries_total && row.status === 'active';
       await tickets.change(trx, row.id, 'use', { entriesUsed, ...(finished && { status: 'used' as const }) });
       prepared?.set(row.id, { ...row, entries_used: entriesUsed, status: finished ? 'used' : row.status });

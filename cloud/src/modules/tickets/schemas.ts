@@ -23,9 +23,18 @@ export const ticketSchema = z
     visitDate: z.string().describe('游玩日 / Visit date (venue-local)'),
     validFrom: epochMs.describe('生效（含）/ Valid from, inclusive'),
     validTo: epochMs.describe('失效（不含）/ Valid until, exclusive'),
-    entriesTotal: z.number().int().nullable().describe('可入园次数，null 不限 / Entries; null = unlimited'),
+    entriesTotal: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        '可入园次数，null 不限；团队码按人次计（人数 × 每人次数）/ Entries; null = unlimited; a group code counts in persons (persons × entries each)',
+      ),
     entriesUsed: z.number().int(),
-    persons: z.number().int().describe('每次检票通过人数 / Persons admitted per scan'),
+    persons: z
+      .number()
+      .int()
+      .describe('团队人数：一次检票最多通过的人数 / Group size: the most persons one scan admits'),
     slot: z
       .object({ id: z.string(), start: epochMs, end: epochMs })
       .nullable()

@@ -56,6 +56,10 @@ export interface TicketToIssue {
   readonly visitDay: number;
   readonly validFrom: number;
   readonly validTo: number;
+  /**
+   * Entries of one person (the type's entries; null = unlimited). A group code (persons > 1) is issued with
+   * entriesTotal × persons, since its entries count in persons (protocol credential record).
+   */
   readonly entriesTotal: number | null;
   readonly persons: number;
   readonly slot: { readonly id: string; readonly startAt: number; readonly endAt: number } | null;
@@ -106,6 +110,18 @@ function qrCredentialOf(
   );
 }
 
+/** A code's entries from one person's: a group code (persons > 1) counts in persons (protocol model.ts). */
+export function entriesOfCode(perPerson: number | null, persons: number): number | null {
+  return perPerson === null || persons <= 1 ? perPerson : perPerson * persons;
+}
+
+/** One person's entries of a stored code (what `issue` takes to issue it again, e.g. a reissue). */
+export function entriesPerPerson(entriesTotal: number | null, persons: number): number | null {
+  return entriesTotal === null || persons <= 1
+    ? entriesTotal
+    : Math.max(1, Math.round(entriesTotal / persons));
+}
+
 /** Random ids: not guessable from each other and no shared counter to contend on. */
 function drawTicketId(): number {
   return randomInt(1, MAX_TICKET_ID + 1);
@@ -130,13 +146,14 @@ export class TicketsService {
     const now = this.now();
     const rowOf = (ticket: TicketToIssue, id: number): Insertable<TicketsTable> => {
       const flags = ticket.flags | (ticket.holder ? QR_FLAGS.REAL_NAME : 0);
+      const entriesTotal = entriesOfCode(ticket.entriesTotal, ticket.persons);
       const qrText = qrCredentialOf(
         {
           id,
           typeId: ticket.typeId,
           validFrom: ticket.validFrom,
           validTo: ticket.validTo,
-          entriesTotal: ticket.entriesTotal,
+          entriesTotal,
           flags,
         },
         signer,
@@ -152,7 +169,7 @@ export class TicketsService {
         visit_day: ticket.visitDay,
         valid_from: ticket.validFrom,
         valid_to: ticket.validTo,
-        entries_total: ticket.entriesTotal,
+        entries_total: entriesTotal,
         entries_used: 0,
         persons: ticket.persons,
         slot_id: ticket.slot?.id ?? null,

@@ -21,6 +21,9 @@ export type PublicKeyEntry = z.output<typeof publicKeyEntrySchema>;
  */
 export const RELAY_PULSE_MIN_MS = 50;
 
+/** A group pass's idle timeout when the config does not set `groupIdleMs`. */
+export const GROUP_IDLE_DEFAULT_MS = 10_000;
+
 export const MAX_TICKET_TYPES = 1024;
 export const MAX_SIGNING_KEYS = 16;
 
@@ -37,6 +40,11 @@ export const gateSettingsShape = {
   relayPulseMs: z.number().int().min(RELAY_PULSE_MIN_MS).max(10_000),
   /** How long an admitted person has to pass before the admit lapses (reported as a NO_PASSAGE denial). */
   passageTimeoutMs: z.number().int().min(1_000).max(120_000),
+  /**
+   * A group pass (one scan of a group code admits several persons) ends when nobody went through for this long
+   * since the previous person. Absent = GROUP_IDLE_DEFAULT_MS.
+   */
+  groupIdleMs: z.number().int().min(1_000).max(120_000).optional(),
   ledLanguage: z.enum(LANGUAGES),
   voiceLanguage: z.enum(LANGUAGES),
   voiceVolume: z.number().int().min(0).max(100),

@@ -11,7 +11,11 @@ export const passageEventSchema = messageSchema('passage', {
   ticketId: ticketIdSchema,
   credentialKind: z.enum(CREDENTIAL_KINDS),
   direction: z.enum(DIRECTIONS),
-  persons: z.number().int().min(1).max(999),
+  /**
+   * Headcount: the persons who actually went through in this passage (a group pass counts them with the passage
+   * sensor). Absent = 1, so a gate that never sends it still validates.
+   */
+  persons: z.number().int().min(1).max(999).default(1),
   /** Entries left after this passage as the gate computed it; null = unlimited. */
   entriesLeft: z.number().int().min(0).max(100_000).nullable(),
   /** true when the gate decided from its cache alone (no online answer within the deadline, or offline). */

@@ -40,6 +40,11 @@ export const validateResponseSchema = messageSchema('validate_response', {
   reason: reasonSchema,
   /** Entries left if the person passes now; null = unlimited. */
   entriesLeft: z.number().int().min(0).max(100_000).nullable(),
+  /**
+   * On an admit of a group code: how many persons this answer admits and holds (up to the code's persons, no more
+   * than it has left). Absent = the record's persons (older clouds, and every other credential).
+   */
+  persons: z.number().int().min(1).max(999).optional(),
   /** The cloud's current record, so the gate can refresh its cache without waiting for the next delta. */
   record: credentialRecordSchema.nullable().default(null),
 }).refine((r) => (r.decision === 'admit') === (r.reason === 'OK'), {
