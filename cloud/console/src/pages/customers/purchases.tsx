@@ -1,0 +1,79 @@
+/** A customer's purchases, newest first (GET /customers/:id/history); a sale opens in the desk's drawer. */
+import { useQuery } from '@tanstack/react-query';
+import { Button, Table } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { Customer, CustomerHistory, SaleSummary } from '../../api/types';
+import { allows } from '../../auth/access';
+import { useMe } from '../../auth/session';
+import { QueryView } from '../../components/feedback';
+import { formatDateTime } from '../../format/time';
+import { Money, shortId } from '../desk/labels';
+import { SaleDrawer } from '../desk/sale-drawer';
+import { useSiteZone } from '../desk/sites';
+import { customerKey } from './shared';
+
+export function PurchasesTable({ customer }: { customer: Customer }) {
+  const { t } = useTranslation('customers');
+  const zone = useSiteZone(customer.siteId);
+  const canOpen = allows(useMe().data ?? undefined, 'sales.read');
+  const [open, setOpen] = useState<string | null>(null);
+  const history = useQuery({
+    queryKey: customerKey.history(customer.id),
+    queryFn: ({ signal }) =>
+      api.get<CustomerHistory>(
+        `/customers/${encodeURIComponent(customer.id)}/history`,
+        { limit: 200 },
+        signal,
+      ),
+  });
+  return (
+    <QueryView query={history}>
+      {(data) => (
+        <>
+          <Table<SaleSummary>
+            rowKey="id"
+            size="small"
+            pagination={false}
+            dataSource={data.sales}
+            locale={{ emptyText: t('purchases.empty') }}
+            data-testid="customer-purchases"
+            scroll={{ x: 760 }}
+            columns={[
+              {
+                title: t('purchases.at'),
+                key: 'at',
+                width: 180,
+                render: (_, sale) => formatDateTime(sale.createdAt, zone),
+              },
+              {
+                title: t('purchases.sale'),
+                key: 'sale',
+                width: 130,
+                render: (_, sale) =>
+                  canOpen ? (
+                    <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setOpen(sale.id)}>
+                      {shortId(sale.id)}
+                    </Button>
+                  ) : (
+                    shortId(sale.id)
+                  ),
+              },
+              { title: t('purchases.tickets'), dataIndex: 'ticketCount', width: 90, align: 'right' },
+              {
+                title: t('purchases.total'),
+                key: 'total',
+                width: 130,
+                align: 'right',
+                render: (_, sale) => <Money fen={sale.totalFen} />,
+              },
+              { title: t('purchases.cashier'), key: 'cashier', render: (_, sale) => sale.cashier.username },
+            ]}
+          />
+          {canOpen ? <SaleDrawer saleId={open} onClose={() => setOpen(null)} /> : null}
+        </>
+      )}
+    </QueryView>
+  );
+}
