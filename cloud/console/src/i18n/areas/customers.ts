@@ -123,7 +123,7 @@ export const customers = defineMessages(
       submit: 'Search',
       prompt: 'Enter what to search for',
       empty: 'No customer found',
-      total: '{{count}} customers',
+      total: 'Customers found: {{count}}',
     },
     field: {
       name: 'Name',

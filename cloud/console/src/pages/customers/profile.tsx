@@ -41,7 +41,7 @@ export function CustomerProfile() {
       <QueryView query={customer}>
         {(data) => (
           <>
-            <Space align="center" size="middle" style={{ margin: '8px 0 16px' }}>
+            <Space align="center" size="middle" style={{ display: 'flex', margin: '8px 0 16px' }}>
               <Typography.Title level={3} style={{ margin: 0 }} data-testid="customer-name">
                 {data.name}
               </Typography.Title>

@@ -126,7 +126,8 @@ function ModifyDialog({ order, onClose }: { order: GroupOrder; onClose: () => vo
   const slotLabel = useSlotLabel(order.siteId, order.visitDate);
   const quantities = Form.useWatch('quantities', form) as ModifyValues['quantities'] | undefined;
   const headcount = order.lines.reduce((sum, line) => sum + (quantities?.[line.typeId] ?? line.quantity), 0);
-  const [result, setResult] = useState<GroupOrder>();
+  // The order as it was when sent: the dialog's `order` becomes the answer once the cache takes it.
+  const [result, setResult] = useState<{ before: GroupOrder; after: GroupOrder }>();
   const change = useOrderChange(order, (body: object) => api.patch<GroupOrder>(path(order), body));
   const submit = (values: ModifyValues) => {
     const visitDate = values.visitDate.format('YYYY-MM-DD');
@@ -145,9 +146,9 @@ function ModifyDialog({ order, onClose }: { order: GroupOrder; onClose: () => vo
       onClose();
       return;
     }
-    change.mutate(body, { onSuccess: setResult });
+    change.mutate(body, { onSuccess: (after) => setResult({ before: order, after }) });
   };
-  const last = result?.transitions.at(-1);
+  const last = result?.after.transitions.at(-1);
   const ledgerFen = (last?.details as { ledgerFen?: number } | undefined)?.ledgerFen ?? 0;
   return (
     <Modal
@@ -168,21 +169,25 @@ function ModifyDialog({ order, onClose }: { order: GroupOrder; onClose: () => vo
           showIcon
           data-testid="modify-result"
           title={t('modify.done', {
-            before: formatFen(order.totalFen),
-            after: formatFen(result.totalFen),
+            before: formatFen(result.before.totalFen),
+            after: formatFen(result.after.totalFen),
           })}
           description={
             <>
               <div>{describeTransition(last, t, slotLabel)}</div>
               <div data-testid="modify-difference">
                 {t('modify.difference', {
-                  amount: `${result.totalFen - order.totalFen > 0 ? '+' : ''}${formatFen(result.totalFen - order.totalFen)}`,
+                  amount: `${result.after.totalFen > result.before.totalFen ? '+' : ''}${formatFen(result.after.totalFen - result.before.totalFen)}`,
                 })}
                 {ledgerFen > 0
                   ? t('modify.ledgerDebit', { amount: formatFen(ledgerFen) })
                   : ledgerFen < 0
                     ? t('modify.ledgerCredit', { amount: formatFen(-ledgerFen) })
-                    : t('modify.noMoney')}
+                    : order.paymentMode === 'window'
+                      ? t('modify.atPickUp')
+                      : result.before.state === 'held'
+                        ? t('modify.onConfirm')
+                        : ''}
               </div>
             </>
           }
@@ -222,7 +227,9 @@ function ModifyDialog({ order, onClose }: { order: GroupOrder; onClose: () => vo
               />
             </Form.Item>
           </Space>
-          <Typography.Text strong>{t('modify.lines')}</Typography.Text>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>
+            {t('modify.lines')}
+          </Typography.Title>
           {order.lines.map((line) => (
             <Form.Item
               key={line.typeId}

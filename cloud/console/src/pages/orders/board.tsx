@@ -144,12 +144,12 @@ export function OrderBoard() {
               loading={list.isFetching && !list.isFetchingNextPage}
               data-testid="orders-table"
               locale={{ emptyText: t('empty') }}
-              scroll={{ x: 1180 }}
+              scroll={{ x: 960 }}
               columns={[
                 {
                   title: t('field.reference'),
                   key: 'reference',
-                  width: 170,
+                  width: 130,
                   render: (_, order) => (
                     <Link to={`/orders/${order.id}`} data-testid="order-link">
                       {order.reference}
@@ -159,7 +159,6 @@ export function OrderBoard() {
                 {
                   title: t('field.agency'),
                   key: 'agency',
-                  width: 180,
                   ellipsis: true,
                   render: (_, order) =>
                     agencies.nameOf(order.agencyId) ?? (
@@ -169,7 +168,7 @@ export function OrderBoard() {
                 {
                   title: t('field.visit'),
                   key: 'visit',
-                  width: 170,
+                  width: 150,
                   render: (_, order) => (
                     <span style={{ whiteSpace: 'nowrap' }}>
                       {order.visitDate} · {slotLabel(order.slotId)}
@@ -179,13 +178,13 @@ export function OrderBoard() {
                 {
                   title: t('field.headcount'),
                   dataIndex: 'headcount',
-                  width: 80,
+                  width: 70,
                   align: 'right',
                 },
                 {
                   title: t('field.total'),
                   key: 'total',
-                  width: 120,
+                  width: 110,
                   align: 'right',
                   render: (_, order) => (
                     <span style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}>
@@ -196,13 +195,13 @@ export function OrderBoard() {
                 {
                   title: t('field.paymentMode'),
                   key: 'mode',
-                  width: 120,
+                  width: 100,
                   render: (_, order) => <ModeTag mode={order.paymentMode} />,
                 },
                 {
                   title: t('field.state'),
                   key: 'state',
-                  width: 100,
+                  width: 90,
                   render: (_, order) => <StateTag state={order.state} />,
                 },
                 {
@@ -213,14 +212,6 @@ export function OrderBoard() {
                     order.holdExpiresAt === null
                       ? '—'
                       : formatDateTime(order.holdExpiresAt, zoneOf(order.siteId)),
-                },
-                {
-                  title: t('field.guide'),
-                  key: 'guide',
-                  width: 150,
-                  ellipsis: true,
-                  render: (_, order) =>
-                    order.guide.name ? `${order.guide.name} ${order.guide.phone ?? ''}` : '—',
                 },
               ]}
             />
