@@ -234,9 +234,9 @@ describe.skipIf(!haveChromium)('the group order and customer pages', () => {
     const ledger = page.getByTestId('order-ledger').locator('tbody tr.ant-table-row');
     await expect.poll(() => ledger.count(), WAIT).toBe(3);
     const movements = await ledger.allTextContents();
-    expect(movements[0]).toMatch(/确认-¥850\.00$/);
-    expect(movements[1]).toMatch(/取消\+¥850\.00$/);
-    expect(movements[2]).toMatch(/取消-¥85\.00$/);
+    expect(movements[0]).toMatch(/确认订单扣款-¥850\.00$/);
+    expect(movements[1]).toMatch(/取消取消退回\+¥850\.00$/);
+    expect(movements[2]).toMatch(/取消手续费-¥85\.00$/);
     await shot('order-money.zh-CN');
 
     // The board now: one of each.

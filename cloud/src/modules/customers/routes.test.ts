@@ -5,7 +5,9 @@ import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js
 import { seedVenue, TYPES } from '../tickets/testing.js';
 
 const DAY_MS = 86_400_000;
-const visitDate = (daysAhead: number) => new Date(Date.now() + daysAhead * DAY_MS).toISOString().slice(0, 10);
+// The park's dates are Asia/Shanghai's (UTC+8): a UTC date is yesterday there between 16:00 and 24:00 UTC.
+const visitDate = (daysAhead: number) =>
+  new Date(Date.now() + 8 * 3_600_000 + daysAhead * DAY_MS).toISOString().slice(0, 10);
 const withCheck = (first17: string) => first17 + residentIdCheckCharacter(first17);
 const ID_A = withCheck('11010119900307451');
 const ID_B = withCheck('31010119851212002');
@@ -262,6 +264,18 @@ describe.each(databaseBackends())('customers on $name', (backend) => {
     expect(history.json().sales.map((s: { id: string }) => s.id)).toEqual([
       second.json().id,
       first.json().id,
+    ]);
+    // The entries themselves, newest first (the exit is not a visit).
+    expect(history.json().visits).toEqual([
+      { at, time: '2026-03-01 10:15', siteId: 'park', gateId: 'G1', ticketId, persons: 1 },
+      {
+        at: at - DAY_MS,
+        time: '2026-02-28 10:15',
+        siteId: 'park',
+        gateId: 'G1',
+        ticketId,
+        persons: 1,
+      },
     ]);
     const paged = await api('GET', `/api/v1/customers/${customer.id}/history?limit=1&offset=1`);
     expect(paged.json().sales.map((s: { id: string }) => s.id)).toEqual([first.json().id]);

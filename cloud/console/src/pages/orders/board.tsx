@@ -178,7 +178,7 @@ export function OrderBoard() {
                 {
                   title: t('field.headcount'),
                   dataIndex: 'headcount',
-                  width: 70,
+                  width: 90,
                   align: 'right',
                 },
                 {

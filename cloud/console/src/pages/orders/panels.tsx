@@ -83,40 +83,59 @@ export function VisitorsTable({ order }: { order: GroupOrder }) {
   );
 }
 
-/** The signed movements of the agency's account a transition made (negative: debited). */
-export function ledgerMovements(transition: Transition): number[] {
+type LedgerKind = 'order_debit' | 'cancellation_credit' | 'fee' | 'refund_credit';
+
+/**
+ * The agency account's movements a transition made, signed (negative: debited), with the ledger kind the agencies
+ * module writes for each (group-orders/service.ts): the debit on confirm, the difference on modify, the credit and
+ * fee on cancel, the unused persons' refund on close.
+ */
+export function ledgerMovements(transition: Transition): { fen: number; kind: LedgerKind }[] {
   const d = transition.details as Record<string, unknown>;
   const num = (key: string) => (typeof d[key] === 'number' ? (d[key] as number) : 0);
+  const moves: { fen: number; kind: LedgerKind }[] = [];
   switch (transition.action) {
     case 'confirm':
-      return num('paidFen') > 0 ? [-num('paidFen')] : [];
+      moves.push({ fen: -num('paidFen'), kind: 'order_debit' });
+      break;
     case 'modify':
-      return num('ledgerFen') !== 0 ? [-num('ledgerFen')] : [];
+      moves.push({
+        fen: -num('ledgerFen'),
+        kind: num('ledgerFen') > 0 ? 'order_debit' : 'cancellation_credit',
+      });
+      break;
     case 'cancel':
-      return [num('creditedFen'), -num('feeFen')].filter((fen) => fen !== 0);
+      moves.push(
+        { fen: num('creditedFen'), kind: 'cancellation_credit' },
+        { fen: -num('feeFen'), kind: 'fee' },
+      );
+      break;
     case 'close':
-      return [];
+      moves.push({ fen: num('refundFen'), kind: 'refund_credit' });
+      break;
     default:
-      return [];
+      break;
   }
+  return moves.filter((move) => move.fen !== 0);
 }
 
 export function MoneyPanel({ order }: { order: GroupOrder }) {
   const { t } = useTranslation('orders');
+  const { t: ta } = useTranslation('agencies');
   const zone = useSiteZone(order.siteId);
-  const ledger = order.transitions.flatMap((transition) =>
-    ledgerMovements(transition).map((fen, i) => ({ key: `${transition.seq}-${i}`, transition, fen })),
-  );
-  if (order.paymentMode !== 'window') {
-    for (const transition of order.transitions) {
-      const refund = (transition.details as { refundFen?: number }).refundFen;
-      if (transition.action === 'close' && typeof refund === 'number' && refund > 0)
-        ledger.push({ key: `${transition.seq}-refund`, transition, fen: refund });
-    }
-  }
+  const ledger =
+    order.paymentMode === 'window'
+      ? []
+      : order.transitions.flatMap((transition) =>
+          ledgerMovements(transition).map((move, i) => ({
+            key: `${transition.seq}-${i}`,
+            transition,
+            ...move,
+          })),
+        );
   return (
     <>
-      {order.agencyId !== null ? (
+      {order.agencyId !== null && order.paymentMode !== 'window' ? (
         <>
           <Typography.Title level={5}>{t('money.ledgerTitle')}</Typography.Title>
           <Table
@@ -135,9 +154,15 @@ export function MoneyPanel({ order }: { order: GroupOrder }) {
                 render: (_, row) => formatDateTime(row.transition.at, zone),
               },
               {
+                title: t('money.action'),
+                key: 'action',
+                width: 120,
+                render: (_, row) => t(`action.${row.transition.action}`),
+              },
+              {
                 title: t('money.kind'),
                 key: 'kind',
-                render: (_, row) => t(`action.${row.transition.action}`),
+                render: (_, row) => <Tag>{ta(`kind.${row.kind}`)}</Tag>,
               },
               {
                 title: t('money.effect'),
