@@ -352,8 +352,26 @@ describe.skipIf(!haveChromium)('the group order and customer pages', () => {
     expect(await ledger.nth(1).textContent()).toContain('消费积分');
     await shot('customer-points.zh-CN');
 
+    await page.getByRole('tab', { name: '入园记录' }).click();
+    await expect
+      .poll(() => page.getByTestId('customer-visits').getByText('没有入园记录').count(), WAIT)
+      .toBe(1);
+
+    // A lost card replaced by a new one.
     await page.getByRole('tab', { name: /会员卡/ }).click();
     await expect.poll(() => page.getByTestId('customer-cards').getByText('04A1B2C3').count(), WAIT).toBe(1);
+    await page.getByTestId('bind-card').click();
+    await dialog.getByLabel('卡号').fill('04D5E6F7');
+    await dialog.getByLabel('补卡：替换旧卡（选填）').click();
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: '04A1B2C3' })
+      .click();
+    await dialog.getByRole('button', { name: '绑定会员卡' }).click();
+    const cards = page.getByTestId('customer-cards').locator('tbody tr.ant-table-row');
+    await expect.poll(() => cards.count(), WAIT).toBe(2);
+    expect(await cards.filter({ hasText: '04D5E6F7' }).textContent()).toContain('正常');
+    expect(await cards.filter({ hasText: '04A1B2C3' }).textContent()).toContain('已换卡');
     await shot('customer-cards.zh-CN');
 
     // English.
@@ -364,6 +382,9 @@ describe.skipIf(!haveChromium)('the group order and customer pages', () => {
     await page.getByRole('tab', { name: 'Purchases' }).click();
     await expect.poll(() => textOf('summary-lastVisit'), WAIT).toBe('Never');
     await shot('customer-profile.en');
+    await page.getByRole('tab', { name: /Member cards/ }).click();
+    await expect.poll(() => page.getByTestId('customer-cards').getByText('Replaced').count(), WAIT).toBe(1);
+    await shot('customer-cards.en');
     await page.goto('/customers?by=name&q=%E5%BC%A0');
     await expect
       .poll(() => page.getByTestId('customers-table').locator('tbody tr.ant-table-row').count(), WAIT)

@@ -45,7 +45,15 @@ export const customers = defineMessages(
       refunded: '已退款',
       never: '从未入园',
     },
-    tabs: { purchases: '购票记录', cards: '会员卡', points: '积分' },
+    tabs: { purchases: '购票记录', visits: '入园记录', cards: '会员卡', points: '积分' },
+    visits: {
+      at: '入园时间',
+      gate: '闸机',
+      ticket: '票号',
+      persons: '人数',
+      empty: '没有入园记录',
+      latest: '最近 {{count}} 次入园，新的在前',
+    },
     purchases: {
       at: '时间',
       sale: '销售单',
@@ -147,7 +155,15 @@ export const customers = defineMessages(
       refunded: 'Refunded',
       never: 'Never',
     },
-    tabs: { purchases: 'Purchases', cards: 'Member cards', points: 'Points' },
+    tabs: { purchases: 'Purchases', visits: 'Visits', cards: 'Member cards', points: 'Points' },
+    visits: {
+      at: 'Entered at',
+      gate: 'Gate',
+      ticket: 'Ticket',
+      persons: 'Persons',
+      empty: 'No visits',
+      latest: 'The latest {{count}} entries, newest first',
+    },
     purchases: {
       at: 'At',
       sale: 'Sale',

@@ -9,17 +9,17 @@ import { Card, Descriptions, Space, Statistic, Tabs, Tag, Typography } from 'ant
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
-import type { Customer, CustomerHistory } from '../../api/types';
+import type { Customer } from '../../api/types';
 import { QueryView } from '../../components/feedback';
 import { formatFen } from '../../format/money';
 import { formatDateTime } from '../../format/time';
 import { useSiteLabel, useSiteZone } from '../desk/sites';
 import { CardsPanel } from './cards';
 import { PointsPanel } from './points';
-import { PurchasesTable } from './purchases';
+import { PurchasesTable, useHistory, VisitsTable } from './purchases';
 import { customerKey, KindTag } from './shared';
 
-const TABS = ['purchases', 'cards', 'points'] as const;
+const TABS = ['purchases', 'visits', 'cards', 'points'] as const;
 type Tab = (typeof TABS)[number];
 
 export function CustomerProfile() {
@@ -68,6 +68,7 @@ export function CustomerProfile() {
                   label: t('tabs.purchases'),
                   children: <PurchasesTable customer={data} />,
                 },
+                { key: 'visits', label: t('tabs.visits'), children: <VisitsTable customer={data} /> },
                 {
                   key: 'cards',
                   label: `${t('tabs.cards')} (${data.cards.filter((c) => c.status === 'active').length})`,
@@ -105,15 +106,7 @@ function CustomerFacts({ customer }: { customer: Customer }) {
 
 function Summary({ customer }: { customer: Customer }) {
   const { t } = useTranslation('customers');
-  const history = useQuery({
-    queryKey: customerKey.history(customer.id),
-    queryFn: ({ signal }) =>
-      api.get<CustomerHistory>(
-        `/customers/${encodeURIComponent(customer.id)}/history`,
-        { limit: 200 },
-        signal,
-      ),
-  });
+  const history = useHistory(customer.id);
   const s = history.data?.summary;
   const figures = [
     { key: 'spent', value: s ? formatFen(s.spentFen) : '…' },
