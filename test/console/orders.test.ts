@@ -12,6 +12,7 @@ import {
   ADMIN,
   apiAs,
   type ConsoleCloud,
+  createOperator,
   haveChromium,
   launchBrowser,
   openPage,
@@ -26,6 +27,7 @@ let admin: Awaited<ReturnType<typeof apiAs>>;
 let page: Page;
 
 const WAIT = { timeout: 15_000 } as const;
+const CASHIER = { username: 'till_li', password: 'till-li-pass-1' } as const;
 /** Today in the park's zone (Asia/Shanghai): the board opens on it. */
 const TODAY = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const ids = { own: '', agencyOrder: '', held: '', agency: '', customer: '' };
@@ -259,6 +261,16 @@ describe.skipIf(!haveChromium)('the group order and customer pages', () => {
     await shot('order-history.en');
     await page.goto(`/orders/${ids.held}`);
     await expect.poll(() => textOf('order-reference'), WAIT).toBe('TOUR-C03');
+    // More persons than the day has left: the catalogue's message and code, and the order unchanged.
+    await page.getByTestId('action-modify').click();
+    await page.getByRole('dialog').getByLabel('Adult (#1)').fill('600');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save changes' }).click();
+    await expect
+      .poll(() => page.getByRole('dialog').getByTestId('error-alert').textContent(), WAIT)
+      .toContain('(CAPACITY_EXHAUSTED)');
+    await shot('order-modify-refused.en');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await textOf('order-headcount')).toBe('8');
     await page.getByTestId('action-cancel').click();
     await expect.poll(() => textOf('cancel-fee'), WAIT).toContain('Cancelling now is free');
     await shot('order-cancel.en');
@@ -391,5 +403,22 @@ describe.skipIf(!haveChromium)('the group order and customer pages', () => {
       .toBe(1);
     await shot('customers.en');
     await page.getByTestId('language-switch').click();
+
+    // A cashier reads customers but adjusts nothing, and has no group orders in the menu.
+    await createOperator(cloud.url, { ...CASHIER, roles: ['cashier'] });
+    const till = await openPage(browser, cloud.url);
+    try {
+      await signIn(till, CASHIER.username, CASHIER.password, `/customers/${ids.customer}?tab=points`);
+      await expect.poll(() => till.getByTestId('points-balance').textContent(), WAIT).toBe('300');
+      expect(await till.getByTestId('adjust-points').count()).toBe(0);
+      await till.getByRole('tab', { name: /会员卡/ }).click();
+      await expect.poll(() => till.getByTestId('customer-cards').getByText('04D5E6F7').count(), WAIT).toBe(1);
+      expect(await till.getByTestId('bind-card').count()).toBe(0);
+      const menu = till.getByTestId('main-menu');
+      await expect.poll(() => menu.getByText('客户').count(), WAIT).toBe(1);
+      expect(await menu.getByText('团队订单').count()).toBe(0);
+    } finally {
+      await till.context().close();
+    }
   }, 120_000);
 });
