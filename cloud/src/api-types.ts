@@ -48,6 +48,7 @@ export type {
   CustomerHistory,
   CustomerPage,
   CustomerSummary,
+  CustomerVisit,
   MemberCard,
   SearchCustomersQuery,
   UpdateCustomer,

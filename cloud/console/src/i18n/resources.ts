@@ -7,8 +7,10 @@ import { agencies } from './areas/agencies';
 import { catalog } from './areas/catalog';
 import { common } from './areas/common';
 import { control } from './areas/control';
+import { customers } from './areas/customers';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
+import { orders } from './areas/orders';
 import { ticketWindow } from './areas/window';
 
 export const areas = {
@@ -17,8 +19,10 @@ export const areas = {
   catalog,
   common,
   control,
+  customers,
   dashboard,
   desk,
+  orders,
   window: ticketWindow,
 } as const;
 

@@ -13,6 +13,7 @@ import {
   DeploymentUnitOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
+  IdcardOutlined,
   InboxOutlined,
   KeyOutlined,
   ProfileOutlined,
@@ -25,6 +26,7 @@ import {
   TagsOutlined,
   TeamOutlined,
   ThunderboltOutlined,
+  UsergroupAddOutlined,
 } from '@ant-design/icons';
 import type { QueryClient } from '@tanstack/react-query';
 import type { ComponentType, ReactNode } from 'react';
@@ -109,6 +111,22 @@ export const PAGES: readonly PageRoute[] = [
     access: 'sales.read',
     icon: <SwapOutlined />,
     load: () => import('../pages/desk/supplements'),
+  },
+  {
+    path: 'orders',
+    nav: 'orders',
+    group: 'sales',
+    access: 'groups.order',
+    icon: <UsergroupAddOutlined />,
+    load: () => import('../pages/orders'),
+  },
+  {
+    path: 'customers',
+    nav: 'customers',
+    group: 'sales',
+    access: 'customers.read',
+    icon: <IdcardOutlined />,
+    load: () => import('../pages/customers'),
   },
   {
     path: 'gates',

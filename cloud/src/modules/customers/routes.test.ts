@@ -265,6 +265,18 @@ describe.each(databaseBackends())('customers on $name', (backend) => {
       second.json().id,
       first.json().id,
     ]);
+    // The entries themselves, newest first (the exit is not a visit).
+    expect(history.json().visits).toEqual([
+      { at, time: '2026-03-01 10:15', siteId: 'park', gateId: 'G1', ticketId, persons: 1 },
+      {
+        at: at - DAY_MS,
+        time: '2026-02-28 10:15',
+        siteId: 'park',
+        gateId: 'G1',
+        ticketId,
+        persons: 1,
+      },
+    ]);
     const paged = await api('GET', `/api/v1/customers/${customer.id}/history?limit=1&offset=1`);
     expect(paged.json().sales.map((s: { id: string }) => s.id)).toEqual([first.json().id]);
     expect((await api('GET', '/api/v1/customers/nobody/history')).statusCode).toBe(404);

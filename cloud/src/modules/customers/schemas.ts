@@ -141,7 +141,28 @@ export const customerSummarySchema = z
   .meta({ id: 'CustomerSummary' });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
+/** How many of a customer's latest entries the history lists. */
+export const RECENT_VISITS = 50;
+
+export const customerVisitSchema = z
+  .object({
+    at: z.number().int().describe('入园时间（epoch ms）/ When, epoch ms'),
+    time: z.string().describe('景区当地时间 YYYY-MM-DD HH:mm / In the site’s local time'),
+    siteId: z.string(),
+    gateId: z.string(),
+    ticketId: z.number().int(),
+    persons: z.number().int(),
+  })
+  .meta({ id: 'CustomerVisit' });
+export type CustomerVisit = z.infer<typeof customerVisitSchema>;
+
 export const customerHistorySchema = z
-  .object({ summary: customerSummarySchema, sales: z.array(saleSummarySchema) })
+  .object({
+    summary: customerSummarySchema,
+    sales: z.array(saleSummarySchema),
+    visits: z
+      .array(customerVisitSchema)
+      .describe(`最近 ${RECENT_VISITS} 次入园，新的在前 / The last ${RECENT_VISITS} entries, newest first`),
+  })
   .meta({ id: 'CustomerHistory' });
 export type CustomerHistory = z.infer<typeof customerHistorySchema>;

@@ -24,7 +24,7 @@ import { maskResidentId, requireResidentId } from '../../platform/identity/resid
 import type { Localized } from '../../platform/language.js';
 import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput } from '../../platform/validation.js';
-import { entriesOfTickets } from '../passages/reads.js';
+import { entriesOfTickets, lastEntriesOfTickets } from '../passages/reads.js';
 import { formatDateTime } from '../printing/format.js';
 import { refundedOfSales } from '../refunds/reads.js';
 import { purchasesOfCustomer, salesOfCustomer } from '../sales/reads.js';
@@ -40,6 +40,7 @@ import {
   type CustomerPage,
   type HistoryQuery,
   normalisePhone,
+  RECENT_VISITS,
   type SearchCustomersQuery,
   type UpdateCustomer,
 } from './schemas.js';
@@ -209,8 +210,8 @@ export class CustomersService {
 
   /**
    * The customer's purchases (newest first, a page) and a summary over all of them: what they spent less refunds,
-   * tickets less refunded ones, entries through the gates and the last one (in the site's local time). Sales of
-   * sites out of `scope` are left out.
+   * tickets less refunded ones, entries through the gates and the last one (in the site's local time); and the
+   * latest entries themselves (RECENT_VISITS). Sales of sites out of `scope` are left out.
    */
   async history(id: string, query: HistoryQuery, scope: SiteScope = ALL_SITES): Promise<CustomerHistory> {
     const customer = await this.get(id, scope);
@@ -222,7 +223,10 @@ export class CustomersService {
       refundedOfSales(this.db, purchases.saleIds),
       ticketIdsOfSales(this.db, purchases.saleIds),
     ]);
-    const entries = await entriesOfTickets(this.db, ticketIds);
+    const [entries, recent] = await Promise.all([
+      entriesOfTickets(this.db, ticketIds),
+      lastEntriesOfTickets(this.db, ticketIds, RECENT_VISITS),
+    ]);
     const site = await this.deps.venues.getSite(customer.siteId);
     return {
       summary: {
@@ -235,6 +239,7 @@ export class CustomersService {
         lastVisit: entries.lastAt === null ? null : formatDateTime(entries.lastAt, site.timezone),
       },
       sales,
+      visits: recent.map((visit) => ({ ...visit, time: formatDateTime(visit.at, site.timezone) })),
     };
   }
 

@@ -148,7 +148,9 @@ describe.each(databaseBackends())('group orders of agencies on $name', (backend)
   it('cancels free before the cut-off and with the fee after it', async () => {
     const start = await balance(prepaid);
     const free = (await place('agency', 10)).body;
-    await ok('agency', 'POST', `/api/v1/group-orders/${free.id}/confirm`);
+    expect(free.cancelFeeFen).toBe(0);
+    const freeConfirmed = await ok('agency', 'POST', `/api/v1/group-orders/${free.id}/confirm`);
+    expect(freeConfirmed.cancelFeeFen).toBe(0);
     const cancelled = await ok('agency', 'POST', `/api/v1/group-orders/${free.id}/cancel`, {});
     expect(cancelled).toMatchObject({ state: 'cancelled', feeFen: 0, refundedFen: 70_000 });
     expect(await balance(prepaid)).toBe(start);
@@ -160,8 +162,16 @@ describe.each(databaseBackends())('group orders of agencies on $name', (backend)
     const saved = env.clock;
     env.clock = late.policy.cancelFreeUntil;
     try {
+      // The order tells the fee a cancellation would carry now, before anyone confirms it.
+      const preview = await ok('agency', 'GET', `/api/v1/group-orders/${late.id}`);
+      expect(preview.cancelFeeFen).toBe(7_000);
       const charged = await ok('agency', 'POST', `/api/v1/group-orders/${late.id}/cancel`, {});
-      expect(charged).toMatchObject({ state: 'cancelled', feeFen: 7_000, refundedFen: 63_000 });
+      expect(charged).toMatchObject({
+        state: 'cancelled',
+        feeFen: 7_000,
+        refundedFen: 63_000,
+        cancelFeeFen: null,
+      });
     } finally {
       env.clock = saved;
     }

@@ -232,17 +232,18 @@ export async function listOrders(
   query: ListGroupOrdersQuery & { visitDay?: number; channelKeyId?: string },
   scope: SiteScope,
   viewer: OrderViewer,
-): Promise<{ rows: OrderRow[]; total: number }> {
-  let base = db(connection).selectFrom('group_orders').where(siteCondition(scope, 'site_id'));
-  if (query.siteId !== undefined) base = base.where('site_id', '=', query.siteId);
-  if (query.state !== undefined) base = base.where('state', '=', query.state);
-  if (query.agencyId !== undefined) base = base.where('agency_id', '=', query.agencyId);
-  if (query.visitDay !== undefined) base = base.where('visit_day', '=', query.visitDay);
-  if (viewer.agencyId !== undefined) base = base.where('agency_id', '=', viewer.agencyId);
-  if (viewer.createdById !== undefined) base = base.where('created_by_id', '=', viewer.createdById);
-  if (viewer.channelKeyId !== undefined) base = base.where('channel_key_id', '=', viewer.channelKeyId);
-  if (query.channelKeyId !== undefined) base = base.where('channel_key_id', '=', query.channelKeyId);
-  const [rows, count] = await Promise.all([
+): Promise<{ rows: OrderRow[]; total: number; counts: Partial<Record<OrderState, number>> }> {
+  let unstated = db(connection).selectFrom('group_orders').where(siteCondition(scope, 'site_id'));
+  if (query.siteId !== undefined) unstated = unstated.where('site_id', '=', query.siteId);
+  if (query.agencyId !== undefined) unstated = unstated.where('agency_id', '=', query.agencyId);
+  if (query.visitDay !== undefined) unstated = unstated.where('visit_day', '=', query.visitDay);
+  if (viewer.agencyId !== undefined) unstated = unstated.where('agency_id', '=', viewer.agencyId);
+  if (viewer.createdById !== undefined) unstated = unstated.where('created_by_id', '=', viewer.createdById);
+  if (viewer.channelKeyId !== undefined)
+    unstated = unstated.where('channel_key_id', '=', viewer.channelKeyId);
+  if (query.channelKeyId !== undefined) unstated = unstated.where('channel_key_id', '=', query.channelKeyId);
+  const base = query.state === undefined ? unstated : unstated.where('state', '=', query.state);
+  const [rows, count, byState] = await Promise.all([
     base
       .selectAll()
       .orderBy('created_at', 'desc')
@@ -251,8 +252,14 @@ export async function listOrders(
       .offset(query.offset)
       .execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    // Every state's count under the other filters, so a board filtered to one state still shows the day's spread.
+    unstated
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('state')
+      .execute(),
   ]);
-  return { rows, total: Number(count.n) };
+  const counts = Object.fromEntries(byState.map((row) => [row.state, Number(row.n)]));
+  return { rows, total: Number(count.n), counts };
 }
 
 /** Held orders whose hold lapsed at or before `now`, oldest first. */

@@ -458,6 +458,18 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     expect(list.orders.map((o: { id: string }) => o.id)).toEqual([mine.json().id]);
     const all = (await api('GET', '/?limit=500')).json();
     expect(all.total).toBeGreaterThan(1);
+    // Every state counted under the other filters: the state filter narrows the rows, never the counts.
+    const tally: Record<string, number> = {};
+    for (const o of all.orders as { state: string }[]) tally[o.state] = (tally[o.state] ?? 0) + 1;
+    expect(Object.keys(all.counts).sort()).toEqual(
+      ['cancelled', 'closed', 'confirmed', 'expired', 'held', 'picked_up'].sort(),
+    );
+    for (const [state, n] of Object.entries(all.counts)) expect(n).toBe(tally[state] ?? 0);
+    const heldOnly = (await api('GET', `/?state=held&visitDate=${date}&limit=1`)).json();
+    expect(heldOnly.orders.length).toBe(1);
+    const ofDay = (await api('GET', `/?visitDate=${date}&limit=500`)).json();
+    expect(heldOnly.counts).toEqual(ofDay.counts);
+    expect(heldOnly.total).toBe(ofDay.counts.held);
     const someoneElses = all.orders.find(
       (o: { createdBy: { username: string } }) => o.createdBy.username === 'test_admin',
     );

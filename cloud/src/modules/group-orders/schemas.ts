@@ -196,6 +196,11 @@ export type GroupOrderSummary = z.infer<typeof groupOrderSummarySchema>;
 
 export const groupOrderSchema = groupOrderSummarySchema
   .extend({
+    cancelFeeFen: fen
+      .nullable()
+      .describe(
+        '此刻取消将收取的手续费（按订单政策与已付金额；不能取消时为 null）/ The fee a cancellation now would carry (the order’s policy over what it paid); null when it cannot be cancelled',
+      ),
     lines: z.array(
       z.object({
         lineNo: z.number().int(),
@@ -246,6 +251,14 @@ export const groupOrderSchema = groupOrderSummarySchema
 export type GroupOrder = z.infer<typeof groupOrderSchema>;
 
 export const groupOrderPageSchema = z
-  .object({ orders: z.array(groupOrderSummarySchema), total: z.number().int() })
+  .object({
+    orders: z.array(groupOrderSummarySchema),
+    total: z.number().int(),
+    counts: z
+      .record(z.enum(ORDER_STATES), z.number().int())
+      .describe(
+        '各状态订单数（按除状态外的同样条件，如某一游玩日），无订单的状态为 0 / Orders per state under the same filters but the state (e.g. one visit day); 0 where none',
+      ),
+  })
   .meta({ id: 'GroupOrderPage' });
 export type GroupOrderPage = z.infer<typeof groupOrderPageSchema>;

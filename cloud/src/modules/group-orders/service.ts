@@ -59,7 +59,7 @@ import type {
   OrderVisitors,
   PickUp,
 } from './schemas.js';
-import { type OrderAction, type OrderState, transition } from './states.js';
+import { ORDER_STATES, type OrderAction, type OrderState, transition } from './states.js';
 import { priceOrder } from './terms.js';
 import { orderView, summaryOf } from './view.js';
 import { checkedVisitors, requireVisitorsFit } from './visitors.js';
@@ -194,7 +194,7 @@ export class GroupOrdersService {
           at: now,
           details: createDetails(row, priced),
         });
-        written.order = await orderView(trx, this.deps.tickets, row, site.timezone);
+        written.order = await orderView(trx, this.deps.tickets, row, site.timezone, now);
         return orderId;
       });
     } catch (error) {
@@ -210,7 +210,13 @@ export class GroupOrdersService {
 
   async get(orderId: string, requester: OrderRequester): Promise<GroupOrder> {
     const row = await this.find(this.db, orderId, requester);
-    return orderView(this.db, this.deps.tickets, row, await this.timeZoneOf(this.db, row.site_id));
+    return orderView(
+      this.db,
+      this.deps.tickets,
+      row,
+      await this.timeZoneOf(this.db, row.site_id),
+      this.now(),
+    );
   }
 
   /**
@@ -226,7 +232,13 @@ export class GroupOrdersService {
       viewerOf(requester),
     );
     if (!row) throw new AppError('NOT_FOUND', { resource: ORDER, id: reference });
-    return orderView(this.db, this.deps.tickets, row, await this.timeZoneOf(this.db, row.site_id));
+    return orderView(
+      this.db,
+      this.deps.tickets,
+      row,
+      await this.timeZoneOf(this.db, row.site_id),
+      this.now(),
+    );
   }
 
   /** The order's status in OCTO's words now (partner-status.ts). */
@@ -239,7 +251,7 @@ export class GroupOrdersService {
     requester: OrderRequester,
   ): Promise<GroupOrderPage> {
     const visitDay = query.visitDate === undefined ? undefined : dayOfIsoDate(query.visitDate);
-    const { rows, total } = await repo.listOrders(
+    const { rows, total, counts } = await repo.listOrders(
       this.db,
       { ...query, ...(visitDay !== undefined && { visitDay }) },
       scopeOf(requester),
@@ -248,7 +260,14 @@ export class GroupOrdersService {
     const zones = new Map<string, string>();
     for (const row of rows)
       if (!zones.has(row.site_id)) zones.set(row.site_id, await this.timeZoneOf(this.db, row.site_id));
-    return { orders: rows.map((row) => summaryOf(row, zones.get(row.site_id)!)), total };
+    return {
+      orders: rows.map((row) => summaryOf(row, zones.get(row.site_id)!)),
+      total,
+      counts: Object.fromEntries(ORDER_STATES.map((state) => [state, counts[state] ?? 0])) as Record<
+        OrderState,
+        number
+      >,
+    };
   }
 
   /** Held → confirmed: a ledger agency pays its total now; an order paid at the window no longer lapses. */
@@ -439,7 +458,7 @@ export class GroupOrdersService {
         at: now,
         details: change.details,
       });
-      return orderView(trx, this.deps.tickets, updated, await this.timeZoneOf(trx, row.site_id));
+      return orderView(trx, this.deps.tickets, updated, await this.timeZoneOf(trx, row.site_id), now);
     });
   }
 

@@ -2,7 +2,7 @@
 import type { Connection } from '../../db/scoped.js';
 import { isoDateOfDay } from '../capacity/local-time.js';
 import type { TicketsService } from '../tickets/service.js';
-import { cancelFreeUntil } from './policy.js';
+import { cancelFreeUntil, cancellationFee } from './policy.js';
 import { redemptionByLine } from './redemption.js';
 import * as repo from './repo.js';
 import type { GroupOrder, GroupOrderSummary } from './schemas.js';
@@ -41,12 +41,16 @@ export function summaryOf(row: repo.OrderRow, timeZone: string): GroupOrderSumma
   };
 }
 
-/** The whole order: its summary with lines, visitors (ID masked), payments, tickets and state log. */
+/**
+ * The whole order: its summary with lines, visitors (ID masked), payments, tickets and state log, and what cancelling
+ * it at `now` would cost (the same rule the cancellation applies), so a cashier sees the fee before confirming.
+ */
 export async function orderView(
   db: Connection,
   tickets: TicketsService,
   row: repo.OrderRow,
   timeZone: string,
+  now: number,
 ): Promise<GroupOrder> {
   const [lines, visitors, payments, issued, transitions] = await Promise.all([
     repo.linesOf(db, row.id),
@@ -72,8 +76,20 @@ export async function orderView(
       return ticket ? [{ lineNo: t.line_no, ticket }] : [];
     }),
   );
+  const summary = summaryOf(row, timeZone);
+  const cancellable = row.state === 'held' || row.state === 'confirmed';
   return {
-    ...summaryOf(row, timeZone),
+    ...summary,
+    cancelFeeFen: cancellable
+      ? cancellationFee(
+          {
+            paidFen: row.paid_fen,
+            freeUntil: summary.policy.cancelFreeUntil,
+            feePermille: row.cancel_fee_permille,
+          },
+          now,
+        )
+      : null,
     lines: lines.map((line) => ({
       lineNo: line.line_no,
       typeId: line.type_id,

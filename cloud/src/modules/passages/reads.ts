@@ -66,3 +66,33 @@ export async function entriesOfTickets(
   }
   return { entries, lastAt };
 }
+
+/** A customer's last entries (passages inward) by these tickets, newest first, at most `limit`. */
+export async function lastEntriesOfTickets(
+  db: Connection,
+  ticketIds: readonly number[],
+  limit: number,
+): Promise<{ at: number; siteId: string; gateId: string; ticketId: number; persons: number }[]> {
+  const found: { at: number; siteId: string; gateId: string; ticketId: number; persons: number }[] = [];
+  for (let i = 0; i < ticketIds.length; i += IN_LIST_CHUNK) {
+    const rows = await passageTables(db)
+      .selectFrom('passage_events')
+      .select(['at', 'site_id', 'gate_id', 'ticket_id', 'persons'])
+      .where('ticket_id', 'in', ticketIds.slice(i, i + IN_LIST_CHUNK))
+      .where('kind', '=', 'passage')
+      .where('direction', '=', 'in')
+      .orderBy('at', 'desc')
+      .limit(limit)
+      .execute();
+    for (const row of rows)
+      found.push({
+        at: Number(row.at),
+        siteId: row.site_id,
+        gateId: row.gate_id,
+        ticketId: Number(row.ticket_id),
+        persons: Number(row.persons),
+      });
+  }
+  // Each chunk is already its own newest `limit`: the newest of their union are the newest overall.
+  return found.sort((a, b) => b.at - a.at).slice(0, limit);
+}
