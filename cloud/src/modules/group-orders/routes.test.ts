@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../db/testing.js';
 import { transaction } from '../../db/transaction.js';
 import { residentIdCheckCharacter } from '../../platform/identity/resident-id.js';
+import { hasPoppler, pdfText } from '../printing/testing/readback.js';
 import { TYPES } from '../tickets/testing.js';
 import { createGroupTestEnv, type GroupTestEnv, HOUR_MS, shanghaiDate, shanghaiMidnight } from './testing.js';
 
@@ -176,6 +177,12 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    if (hasPoppler) {
+      // The group code's printout names the order by its reference (a sale's names the sale).
+      const text = pdfText(pdf.rawPayload);
+      expect(text).toContain(String(code.ticketId));
+      expect(text).toMatch(new RegExp(`订单 Sale\\s+${created.reference}`));
+    }
     const printed = await env.test.database.db
       .selectFrom('audit_log')
       .select(['entity', 'entity_id'])

@@ -195,6 +195,7 @@ export const groupOrdersModule: AppModule = {
           cashier: null,
           siteId: order.siteId,
           windowId: order.windowId,
+          reference: order.reference,
         });
         const pdf = await renderTicketsPdf(models, { page: request.query.page });
         await prints.recordPrint(changeContextOf(request), {

@@ -108,12 +108,18 @@ export class SalePrints {
 
   /**
    * Tickets issued without a sale (a group order's, picked up at a window) as print models, the dead ones left out;
-   * NOTHING_TO_PRINT (naming `owner`) when none is left.
+   * NOTHING_TO_PRINT (naming `owner`) when none is left. `reference` is printed where a sale's tickets print the
+   * sale: the group order's own reference, which the guide and the window staff know the group by.
    */
   async ticketsToPrint(
     tickets: readonly Ticket[],
     owner: string,
-    place: { readonly cashier: string | null; readonly siteId: string; readonly windowId: string | null },
+    place: {
+      readonly cashier: string | null;
+      readonly siteId: string;
+      readonly windowId: string | null;
+      readonly reference: string;
+    },
   ): Promise<TicketPrintModel[]> {
     const printable = tickets.filter((ticket) => PRINTABLE.has(ticket.status));
     if (printable.length === 0) throw new AppError('NOTHING_TO_PRINT', { saleId: owner });
@@ -125,7 +131,10 @@ export class SalePrints {
         () => place.windowId,
       );
     const printedAt = this.now();
-    return printable.map((ticket) => ticketModel(ticket, site, place.cashier, window, printedAt));
+    return printable.map((ticket) => ({
+      ...ticketModel(ticket, site, place.cashier, window, printedAt),
+      saleId: place.reference,
+    }));
   }
 
   /** The operation-log entry of a ticket print: which credentials now have one more paper copy. */

@@ -73,6 +73,7 @@ export const orders = defineMessages(
       unitPrice: '单价',
       amount: '小计',
       sum: '合计',
+      redeemed: '已入园',
     },
     visitors: { name: '姓名', id: '证件号', type: '票种', empty: '没有实名游客（非实名票种无需名单）' },
     money: {
@@ -262,6 +263,7 @@ export const orders = defineMessages(
       unitPrice: 'Unit price',
       amount: 'Amount',
       sum: 'Total',
+      redeemed: 'Admitted',
     },
     visitors: {
       name: 'Name',

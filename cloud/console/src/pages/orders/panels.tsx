@@ -44,6 +44,18 @@ export function LinesTable({ order }: { order: GroupOrder }) {
           width: 130,
           render: (_, line) => <Money fen={line.amountFen} />,
         },
+        {
+          // The gates' headcount against the persons on the line's codes: a group code counts each person through.
+          title: t('lines.redeemed'),
+          key: 'redeemed',
+          align: 'right',
+          width: 110,
+          render: (_, line) => (
+            <span data-testid="line-redeemed">
+              {line.redemption ? `${line.redemption.redeemed} / ${line.redemption.persons}` : '—'}
+            </span>
+          ),
+        },
       ]}
       summary={() => (
         <Table.Summary.Row>
@@ -56,6 +68,13 @@ export function LinesTable({ order }: { order: GroupOrder }) {
           <Table.Summary.Cell index={2} />
           <Table.Summary.Cell index={3} align="right">
             <Money fen={order.totalFen} strong />
+          </Table.Summary.Cell>
+          <Table.Summary.Cell index={4} align="right">
+            {order.tickets.length > 0 ? (
+              <Typography.Text strong data-testid="order-redeemed">
+                {order.personsAdmitted}
+              </Typography.Text>
+            ) : null}
           </Table.Summary.Cell>
         </Table.Summary.Row>
       )}
