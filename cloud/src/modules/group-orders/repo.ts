@@ -1,7 +1,8 @@
 /** The group-orders module's SQL: orders, lines, visitors, payments, issued tickets, transitions. */
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { PrecompiledStatement } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
-import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
+import { ALL_SITES, coversSite, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { ListGroupOrdersQuery } from './schemas.js';
 import type { OrderState } from './states.js';
 import {
@@ -33,21 +34,43 @@ export interface OrderViewer {
 
 const db = (connection: Connection) => groupOrderTables(connection);
 
+// The hot path's statements (a partner's hold and confirm), compiled once (db/precompiled.ts).
+const orderById = groupOrderTables.precompile<{ id: string }, OrderRow>((db, p) =>
+  db.selectFrom('group_orders').selectAll().where('id', '=', p.id),
+);
+const orderByReference = groupOrderTables.precompile<
+  { scope: string; reference: string },
+  { id: string; request_hash: string }
+>((db, p) =>
+  db
+    .selectFrom('group_orders')
+    .select(['id', 'request_hash'])
+    .where('reference_scope', '=', p.scope)
+    .where('reference', '=', p.reference),
+);
+
+/** Whether `viewer` within `scope` may see the order (the same rules for every read of one order). */
+function visible(row: OrderRow, scope: SiteScope, viewer: OrderViewer): boolean {
+  return (
+    coversSite(scope, row.site_id) &&
+    (viewer.agencyId === undefined || row.agency_id === viewer.agencyId) &&
+    (viewer.createdById === undefined || row.created_by_id === viewer.createdById) &&
+    (viewer.channelKeyId === undefined || row.channel_key_id === viewer.channelKeyId)
+  );
+}
+
+/**
+ * The order by its id as this reader may see it, else undefined. Read by primary key and filtered here rather than
+ * in SQL: one statement text for every scope and viewer, compiled once.
+ */
 export async function findOrder(
   connection: Connection,
   id: string,
   scope: SiteScope = ALL_SITES,
   viewer: OrderViewer = {},
 ): Promise<OrderRow | undefined> {
-  let query = db(connection)
-    .selectFrom('group_orders')
-    .selectAll()
-    .where('id', '=', id)
-    .where(siteCondition(scope, 'site_id'));
-  if (viewer.agencyId !== undefined) query = query.where('agency_id', '=', viewer.agencyId);
-  if (viewer.createdById !== undefined) query = query.where('created_by_id', '=', viewer.createdById);
-  if (viewer.channelKeyId !== undefined) query = query.where('channel_key_id', '=', viewer.channelKeyId);
-  return query.executeTakeFirst();
+  const row = await orderById.first(connection, { id });
+  return row !== undefined && visible(row, scope, viewer) ? row : undefined;
 }
 
 /** The order of a client's reference, as `findOrder` would show it to this reader. */
@@ -67,12 +90,51 @@ export function findByReference(
   referenceScope: string,
   reference: string,
 ): Promise<{ id: string; request_hash: string } | undefined> {
-  return db(connection)
-    .selectFrom('group_orders')
-    .select(['id', 'request_hash'])
-    .where('reference_scope', '=', referenceScope)
-    .where('reference', '=', reference)
-    .executeTakeFirst();
+  return orderByReference.first(connection, { scope: referenceScope, reference });
+}
+
+type Params = Record<string, unknown>;
+type Tables = keyof typeof SHAPED_TABLES;
+const SHAPED_TABLES = {
+  group_orders: true,
+  group_order_lines: true,
+  group_order_visitors: true,
+  group_order_transitions: true,
+} as const;
+
+/**
+ * Inserts compiled once per table, column set and row count (an order has one or a few lines and visitors): the
+ * placeholder of row i's column c is `r<i>_<c>`.
+ */
+const insertStatements = new Map<string, PrecompiledStatement<Params, never>>();
+
+function shapedInsert(table: Tables, columns: readonly string[], count: number) {
+  const shape = `${table}|${columns.join(',')}|${count}`;
+  let statement = insertStatements.get(shape);
+  if (!statement) {
+    statement = groupOrderTables.precompile<Params, never>((db, p) =>
+      db
+        .insertInto(table)
+        .values(
+          Array.from(
+            { length: count },
+            (_, i) => Object.fromEntries(columns.map((column) => [column, p[`r${i}_${column}`]])) as never,
+          ),
+        ),
+    );
+    insertStatements.set(shape, statement);
+  }
+  return statement;
+}
+
+async function insertRows(trx: Connection, table: Tables, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).sort();
+  const params: Params = {};
+  rows.forEach((row, i) => {
+    for (const column of columns) params[`r${i}_${column}`] = (row as Params)[column] ?? null;
+  });
+  await shapedInsert(table, columns, rows.length).rows(trx, params);
 }
 
 export async function insertOrder(
@@ -80,12 +142,12 @@ export async function insertOrder(
   order: Insertable<GroupOrdersTable>,
   lines: readonly Insertable<GroupOrderLinesTable>[],
 ): Promise<void> {
-  await db(trx).insertInto('group_orders').values(order).execute();
-  await db(trx)
-    .insertInto('group_order_lines')
-    .values([...lines])
-    .execute();
+  await insertRows(trx, 'group_orders', [order]);
+  await insertRows(trx, 'group_order_lines', lines);
 }
+
+/** Updates compiled once per set of columns changed (each transition changes its own few). */
+const updateStatements = new Map<string, PrecompiledStatement<Params, never>>();
 
 /**
  * Changes the order only while it is still in `from` (the state the change was decided on): false when a concurrent
@@ -97,13 +159,24 @@ export async function updateOrder(
   from: OrderState,
   patch: Updateable<GroupOrdersTable>,
 ): Promise<boolean> {
-  const result = await db(trx)
-    .updateTable('group_orders')
-    .set(patch)
-    .where('id', '=', id)
-    .where('state', '=', from)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const columns = Object.keys(patch)
+    .filter((column) => (patch as Params)[column] !== undefined)
+    .sort();
+  const shape = columns.join(',');
+  let statement = updateStatements.get(shape);
+  if (!statement) {
+    statement = groupOrderTables.precompile<Params, never>((db, p) =>
+      db
+        .updateTable('group_orders')
+        .set(Object.fromEntries(columns.map((column) => [column, p[`set_${column}`]])) as never)
+        .where('id', '=', p.id as string)
+        .where('state', '=', p.from as OrderState),
+    );
+    updateStatements.set(shape, statement);
+  }
+  const params: Params = { id, from };
+  for (const column of columns) params[`set_${column}`] = (patch as Params)[column] ?? null;
+  return (await statement.changed(trx, params)) === 1;
 }
 
 export async function replaceLines(
@@ -129,6 +202,14 @@ export async function replaceVisitors(
       .insertInto('group_order_visitors')
       .values([...visitors])
       .execute();
+}
+
+/** The visitors of an order that has none yet (a new order). */
+export function insertVisitors(
+  trx: Connection,
+  visitors: readonly Insertable<GroupOrderVisitorsTable>[],
+): Promise<void> {
+  return insertRows(trx, 'group_order_visitors', visitors);
 }
 
 export async function addPayments(
@@ -191,17 +272,19 @@ const transitionsStatement = groupOrderTables.precompile<{ orderId: string }, Tr
   db.selectFrom('group_order_transitions').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
 );
 
+/**
+ * Appends the order's next transition and answers its seq: `seq` when the caller knows it (1 for a new order),
+ * else one more than the last.
+ */
 export async function appendTransition(
   trx: Connection,
   row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
+  seq?: number,
 ): Promise<number> {
-  const last = await lastTransitionStatement.first(trx, { orderId: row.order_id });
-  const seq = Number(last?.seq ?? 0) + 1;
-  await db(trx)
-    .insertInto('group_order_transitions')
-    .values({ ...row, seq })
-    .execute();
-  return seq;
+  const next =
+    seq ?? Number((await lastTransitionStatement.first(trx, { orderId: row.order_id }))?.seq ?? 0) + 1;
+  await insertRows(trx, 'group_order_transitions', [{ ...row, seq: next }]);
+  return next;
 }
 
 export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {
