@@ -1,5 +1,11 @@
 /** The group-orders module's SQL: orders, lines, visitors, payments, issued tickets, transitions. */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import {
+  type Insertable,
+  PostgresAdapter,
+  type QueryCreator,
+  type Selectable,
+  type Updateable,
+} from 'kysely';
 import type { PrecompiledStatement } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
 import { ALL_SITES, coversSite, type SiteScope, siteCondition } from '../../platform/site-scope.js';
@@ -9,6 +15,7 @@ import {
   type GroupOrderLinesTable,
   type GroupOrderPaymentsTable,
   type GroupOrdersTable,
+  type GroupOrderTables,
   type GroupOrderTicketsTable,
   type GroupOrderTransitionsTable,
   type GroupOrderVisitorsTable,
@@ -102,48 +109,84 @@ const SHAPED_TABLES = {
   group_order_transitions: true,
 } as const;
 
+/** Rows for one table, all with the columns of the first. */
+interface RowGroup {
+  readonly table: Tables;
+  readonly rows: readonly object[];
+}
+
 /**
- * Inserts compiled once per table, column set and row count (an order has one or a few lines and visitors): the
- * placeholder of row i's column c is `r<i>_<c>`.
+ * Inserts compiled once per shape (tables, column sets, row counts: an order has one or a few lines and visitors);
+ * the placeholder of group g's row i, column c is `g<g>r<i>_<c>`. On PostgreSQL all the groups go in one statement
+ * (data-modifying CTEs; foreign keys are checked at its end), one round trip instead of one per table while the
+ * other audited writers wait on the chain lock; SQLite runs them in-process one by one.
  */
-const insertStatements = new Map<string, PrecompiledStatement<Params, never>>();
+const insertStatements = new Map<string, PrecompiledStatement<Params, never>[]>();
 
-function shapedInsert(table: Tables, columns: readonly string[], count: number) {
-  const shape = `${table}|${columns.join(',')}|${count}`;
-  let statement = insertStatements.get(shape);
-  if (!statement) {
-    statement = groupOrderTables.precompile<Params, never>((db, p) =>
-      db
-        .insertInto(table)
-        .values(
-          Array.from(
-            { length: count },
-            (_, i) => Object.fromEntries(columns.map((column) => [column, p[`r${i}_${column}`]])) as never,
-          ),
+function insertsFor(groups: readonly { table: Tables; columns: readonly string[]; count: number }[]) {
+  const shape = groups.map((g) => `${g.table}|${g.columns.join(',')}|${g.count}`).join(';');
+  let statements = insertStatements.get(shape);
+  if (statements) return statements;
+  type Creator = QueryCreator<GroupOrderTables>;
+  const insert = (db: Creator, p: Params, index: number) => {
+    const { table, columns, count } = groups[index]!;
+    return db
+      .insertInto(table)
+      .values(
+        Array.from(
+          { length: count },
+          (_, i) =>
+            Object.fromEntries(columns.map((column) => [column, p[`g${index}r${i}_${column}`]])) as never,
         ),
-    );
-    insertStatements.set(shape, statement);
-  }
-  return statement;
-}
-
-async function insertRows(trx: Connection, table: Tables, rows: readonly object[]): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!).sort();
-  const params: Params = {};
-  rows.forEach((row, i) => {
-    for (const column of columns) params[`r${i}_${column}`] = (row as Params)[column] ?? null;
+      );
+  };
+  const each = groups.map((_, index) =>
+    groupOrderTables.precompile<Params, never>((db, p) => insert(db as unknown as Creator, p, index)),
+  );
+  const together = groupOrderTables.precompile<Params, never>((db, p) => {
+    let creator = db as unknown as Creator;
+    for (let index = 0; index < groups.length - 1; index++)
+      creator = creator.with(`g${index}`, (qb) =>
+        insert(qb as unknown as Creator, p, index),
+      ) as unknown as Creator;
+    return insert(creator, p, groups.length - 1);
   });
-  await shapedInsert(table, columns, rows.length).rows(trx, params);
+  statements = [...each, together];
+  insertStatements.set(shape, statements);
+  return statements;
 }
 
+async function insertRows(trx: Connection, ...given: RowGroup[]): Promise<void> {
+  const groups = given.filter((group) => group.rows.length > 0);
+  if (groups.length === 0) return;
+  const params: Params = {};
+  const shapes = groups.map((group, g) => {
+    const columns = Object.keys(group.rows[0]!).sort();
+    for (const [i, row] of group.rows.entries())
+      for (const column of columns) params[`g${g}r${i}_${column}`] = (row as Params)[column] ?? null;
+    return { table: group.table, columns, count: group.rows.length };
+  });
+  const statements = insertsFor(shapes);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await statements.at(-1)!.rows(trx, params);
+    return;
+  }
+  for (const statement of statements.slice(0, -1)) await statement.rows(trx, params);
+}
+
+/** A new order with its lines and visitors (none for an order placed without them). */
 export async function insertOrder(
   trx: Connection,
   order: Insertable<GroupOrdersTable>,
   lines: readonly Insertable<GroupOrderLinesTable>[],
+  visitors: readonly Insertable<GroupOrderVisitorsTable>[] = [],
 ): Promise<void> {
-  await insertRows(trx, 'group_orders', [order]);
-  await insertRows(trx, 'group_order_lines', lines);
+  await insertRows(
+    trx,
+    { table: 'group_orders', rows: [order] },
+    { table: 'group_order_lines', rows: lines },
+    { table: 'group_order_visitors', rows: visitors },
+  );
 }
 
 /** Updates compiled once per set of columns changed (each transition changes its own few). */
@@ -202,14 +245,6 @@ export async function replaceVisitors(
       .insertInto('group_order_visitors')
       .values([...visitors])
       .execute();
-}
-
-/** The visitors of an order that has none yet (a new order). */
-export function insertVisitors(
-  trx: Connection,
-  visitors: readonly Insertable<GroupOrderVisitorsTable>[],
-): Promise<void> {
-  return insertRows(trx, 'group_order_visitors', visitors);
 }
 
 export async function addPayments(
@@ -283,7 +318,7 @@ export async function appendTransition(
 ): Promise<number> {
   const next =
     seq ?? Number((await lastTransitionStatement.first(trx, { orderId: row.order_id }))?.seq ?? 0) + 1;
-  await insertRows(trx, 'group_order_transitions', [{ ...row, seq: next }]);
+  await insertRows(trx, { table: 'group_order_transitions', rows: [{ ...row, seq: next }] });
   return next;
 }
 

@@ -189,8 +189,7 @@ export class GroupOrdersService {
         });
         const lines = lineRows(orderId, priced);
         const visitorRows = visitors.map((v, i) => ({ order_id: orderId, seq: i + 1, ...v.row }));
-        await repo.insertOrder(trx, row, lines);
-        await repo.insertVisitors(trx, visitorRows);
+        await repo.insertOrder(trx, row, lines, visitorRows);
         await recordTransition(trx, {
           order: row,
           action: 'create',
