@@ -4,6 +4,7 @@ import {
   PostgresAdapter,
   type QueryCreator,
   type Selectable,
+  sql,
   type Updateable,
 } from 'kysely';
 import type { PrecompiledStatement } from '../../db/precompiled.js';
@@ -278,13 +279,6 @@ export async function addTickets(
 }
 
 // Every change of an order reads these (its answer, its state log): compiled once (db/precompiled.ts).
-const lastTransitionStatement = groupOrderTables.precompile<{ orderId: string }, { seq: number | null }>(
-  (db, p) =>
-    db
-      .selectFrom('group_order_transitions')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('order_id', '=', p.orderId),
-);
 const linesStatement = groupOrderTables.precompile<{ orderId: string }, LineRow>((db, p) =>
   db.selectFrom('group_order_lines').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'),
 );
@@ -311,15 +305,71 @@ const transitionsStatement = groupOrderTables.precompile<{ orderId: string }, Tr
  * Appends the order's next transition and answers its seq: `seq` when the caller knows it (1 for a new order),
  * else one more than the last.
  */
+type TransitionValues = Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>;
+type TransitionParams = { [K in keyof Required<TransitionValues>]: TransitionValues[K] };
+
+/**
+ * The next transition of an order in one statement: its seq is one more than the order's last, taken in the same
+ * INSERT … SELECT (one round trip fewer than reading it first). The values are cast where PostgreSQL would
+ * otherwise type a parameter of the select list as text.
+ */
+const appendNextTransition = groupOrderTables.precompile<TransitionParams, { seq: number }>((db, p) =>
+  db
+    .insertInto('group_order_transitions')
+    .columns([
+      'order_id',
+      'action',
+      'from_state',
+      'to_state',
+      'at',
+      'actor_id',
+      'actor_username',
+      'details_json',
+      'seq',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('group_order_transitions')
+        .select([
+          sql<string>`${p.order_id}`.as('order_id'),
+          sql<string>`${p.action}`.as('action'),
+          sql<string | null>`${p.from_state}`.as('from_state'),
+          sql<string>`${p.to_state}`.as('to_state'),
+          sql<number>`cast(${p.at} as bigint)`.as('at'),
+          sql<string | null>`${p.actor_id}`.as('actor_id'),
+          sql<string>`${p.actor_username}`.as('actor_username'),
+          sql<string>`${p.details_json}`.as('details_json'),
+          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+        ])
+        .where('order_id', '=', p.order_id),
+    )
+    .returning('seq'),
+);
+
+/**
+ * Appends the order's next transition and answers its seq: `seq` when the caller knows it (1 for a new order),
+ * else one more than the last.
+ */
 export async function appendTransition(
   trx: Connection,
-  row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
+  row: TransitionValues,
   seq?: number,
 ): Promise<number> {
-  const next =
-    seq ?? Number((await lastTransitionStatement.first(trx, { orderId: row.order_id }))?.seq ?? 0) + 1;
-  await insertRows(trx, { table: 'group_order_transitions', rows: [{ ...row, seq: next }] });
-  return next;
+  if (seq !== undefined) {
+    await insertRows(trx, { table: 'group_order_transitions', rows: [{ ...row, seq }] });
+    return seq;
+  }
+  const appended = await appendNextTransition.first(trx, {
+    order_id: row.order_id,
+    action: row.action,
+    from_state: row.from_state ?? null,
+    to_state: row.to_state,
+    at: row.at,
+    actor_id: row.actor_id ?? null,
+    actor_username: row.actor_username,
+    details_json: row.details_json,
+  });
+  return Number(appended!.seq);
 }
 
 export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {
