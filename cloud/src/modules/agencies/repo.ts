@@ -21,8 +21,14 @@ export type AgencyTypeRow = Selectable<AgencyTypesTable>;
 export type DatedPriceRow = Selectable<AgencyTypeDatedPricesTable>;
 export type LedgerRow = Selectable<AgencyLedgerTable>;
 
+// A partner's order reads its agency and moves its money (hold and confirm): these statements compiled once
+// (db/precompiled.ts).
+const agencyById = agencyTables.precompile<{ id: string }, AgencyRow>((db, p) =>
+  db.selectFrom('agencies').selectAll().where('id', '=', p.id),
+);
+
 export async function findAgency(db: Db, id: string): Promise<AgencyRow | undefined> {
-  return agencyTables(db).selectFrom('agencies').selectAll().where('id', '=', id).executeTakeFirst();
+  return agencyById.first(db, { id });
 }
 
 export async function insertAgency(db: Db, row: AgencyRow): Promise<void> {
@@ -72,6 +78,26 @@ export interface Moved {
  * minus its limit; undefined then (or for an unknown agency) — the caller reads the agency to say which. The entry's
  * time is `at`, or the last entry's when that is later (times never go back within one agency's ledger).
  */
+function moveStatement(guard: 'none' | 'debit') {
+  return agencyTables.precompile<{ id: string; amount: number; at: number }, Moved>((db, p) => {
+    let query = db
+      .updateTable('agencies')
+      .set({
+        balance_fen: sql`balance_fen + ${p.amount}`,
+        ledger_seq: sql`ledger_seq + 1`,
+        last_entry_at: sql`case when last_entry_at > cast(${p.at} as bigint) then last_entry_at else cast(${p.at} as bigint) end`,
+      })
+      .where('id', '=', p.id);
+    if (guard === 'debit')
+      query = query.where(
+        sql<boolean>`((payment_mode = 'prepaid' and balance_fen + ${p.amount} >= 0)
+          or (payment_mode = 'credit' and balance_fen + ${p.amount} >= -credit_limit_fen))`,
+      );
+    return query.returning(['balance_fen', 'ledger_seq', 'last_entry_at']);
+  });
+}
+const moves = { none: moveStatement('none'), debit: moveStatement('debit') };
+
 export async function move(
   db: Db,
   id: string,
@@ -79,24 +105,26 @@ export async function move(
   at: number,
   guard: 'none' | 'debit',
 ): Promise<Moved | undefined> {
-  let query = agencyTables(db)
-    .updateTable('agencies')
-    .set({
-      balance_fen: sql`balance_fen + ${amount}`,
-      ledger_seq: sql`ledger_seq + 1`,
-      last_entry_at: sql`case when last_entry_at > cast(${at} as bigint) then last_entry_at else cast(${at} as bigint) end`,
-    })
-    .where('id', '=', id);
-  if (guard === 'debit')
-    query = query.where(
-      sql<boolean>`((payment_mode = 'prepaid' and balance_fen + ${amount} >= 0)
-        or (payment_mode = 'credit' and balance_fen + ${amount} >= -credit_limit_fen))`,
-    );
-  return query.returning(['balance_fen', 'ledger_seq', 'last_entry_at']).executeTakeFirst();
+  return moves[guard].first(db, { id, amount, at });
 }
 
+const insertLedgerRow = agencyTables.precompile<LedgerRow, never>((db, p) =>
+  db.insertInto('agency_ledger').values({
+    agency_id: p.agency_id,
+    seq: p.seq,
+    at: p.at,
+    kind: p.kind,
+    amount_fen: p.amount_fen,
+    balance_after_fen: p.balance_after_fen,
+    order_id: p.order_id,
+    note: p.note,
+    actor_id: p.actor_id,
+    actor_username: p.actor_username,
+  }),
+);
+
 export async function insertLedger(db: Db, row: LedgerRow): Promise<void> {
-  await agencyTables(db).insertInto('agency_ledger').values(row).execute();
+  await insertLedgerRow.rows(db, row);
 }
 
 /** Newest first; `before` is the seq the previous page ended at. */
@@ -196,6 +224,32 @@ export async function datedPricesOf(db: Db, agencyId: string, typeId: number): P
 }
 
 /** The settlement terms of the given types: default prices, and the dated ones covering [fromDay, toDay]. */
+/** The terms' two reads, compiled once per number of types asked (an order names one type or a few). */
+const termsStatements = new Map<number, ReturnType<typeof termsStatementsFor>>();
+
+function termsStatementsFor(count: number) {
+  type P = Record<string, unknown>;
+  const ids = (p: P) => Array.from({ length: count }, (_, i) => p[`t${i}`] as number);
+  return {
+    types: agencyTables.precompile<P, AgencyTypeRow>((db, p) =>
+      db
+        .selectFrom('agency_types')
+        .selectAll()
+        .where('agency_id', '=', p.agencyId as string)
+        .where('type_id', 'in', ids(p)),
+    ),
+    dated: agencyTables.precompile<P, DatedPriceRow>((db, p) =>
+      db
+        .selectFrom('agency_type_dated_prices')
+        .selectAll()
+        .where('agency_id', '=', p.agencyId as string)
+        .where('type_id', 'in', ids(p))
+        .where('from_day', '<=', p.toDay as number)
+        .where('to_day', '>=', p.fromDay as number),
+    ),
+  };
+}
+
 export async function termsOf(
   db: Db,
   agencyId: string,
@@ -204,21 +258,16 @@ export async function termsOf(
   toDay: number,
 ): Promise<{ types: AgencyTypeRow[]; dated: DatedPriceRow[] }> {
   if (typeIds.length === 0) return { types: [], dated: [] };
+  let statements = termsStatements.get(typeIds.length);
+  if (!statements) {
+    statements = termsStatementsFor(typeIds.length);
+    termsStatements.set(typeIds.length, statements);
+  }
+  const params: Record<string, unknown> = { agencyId, fromDay, toDay };
+  for (const [i, typeId] of typeIds.entries()) params[`t${i}`] = typeId;
   const [types, dated] = await Promise.all([
-    agencyTables(db)
-      .selectFrom('agency_types')
-      .selectAll()
-      .where('agency_id', '=', agencyId)
-      .where('type_id', 'in', typeIds)
-      .execute(),
-    agencyTables(db)
-      .selectFrom('agency_type_dated_prices')
-      .selectAll()
-      .where('agency_id', '=', agencyId)
-      .where('type_id', 'in', typeIds)
-      .where('from_day', '<=', toDay)
-      .where('to_day', '>=', fromDay)
-      .execute(),
+    statements.types.rows(db, params),
+    statements.dated.rows(db, params),
   ]);
   return { types, dated };
 }

@@ -1,6 +1,7 @@
 /** A group order as a partner reads it: the channel's booking, with its OCTO status (group-orders/partner-status.ts). */
 import type { OctoStatus } from '../group-orders/partner-status.js';
-import type { GroupOrder, GroupOrderSummary } from '../group-orders/schemas.js';
+import type { GroupOrderSummary } from '../group-orders/schemas.js';
+import type { OrderCore } from '../group-orders/view.js';
 import type { ChannelBooking, ChannelBookingSummary, Redemption } from './booking-schemas.js';
 
 export function bookingSummaryOf(order: GroupOrderSummary, status: OctoStatus): ChannelBookingSummary {
@@ -25,7 +26,7 @@ export function bookingSummaryOf(order: GroupOrderSummary, status: OctoStatus): 
   };
 }
 
-export function bookingOf(order: GroupOrder, status: OctoStatus): ChannelBooking {
+export function bookingOf(order: OrderCore, status: OctoStatus): ChannelBooking {
   return {
     ...bookingSummaryOf(order, status),
     lines: order.lines.map((line) => ({
@@ -46,7 +47,7 @@ export function bookingOf(order: GroupOrder, status: OctoStatus): ChannelBooking
 /** Persons may still enter while the order is held, confirmed or picked up (and its hold has not lapsed). */
 const ADMISSIBLE: ReadonlySet<OctoStatus> = new Set(['ON_HOLD', 'CONFIRMED']);
 
-export function redemptionOf(order: GroupOrder, status: OctoStatus): Redemption {
+export function redemptionOf(order: OrderCore, status: OctoStatus): Redemption {
   const open = ADMISSIBLE.has(status) || (status === 'REDEEMED' && order.state === 'picked_up');
   const lines = order.lines.map((line) => ({
     lineNo: line.lineNo,

@@ -180,6 +180,10 @@ describe.each(databaseBackends())('channel bookings on $name', (backend) => {
     const again = await partner(keyA, 'POST', `/bookings/${id}/confirm`);
     expect([again.status, again.replayed, again.body.status]).toEqual([200, true, 'CONFIRMED']);
     expect(await balance(agencyA)).toBe(start - 70_000);
+    // The confirmation answers from what its transaction knows (group-orders view.ts orderCore); a read of the
+    // whole order (the replay, a GET) must show the partner exactly the same booking.
+    expect(again.body).toEqual(confirmed.body);
+    expect((await partner(keyA, 'GET', `/bookings/${id}`)).body).toEqual(confirmed.body);
 
     const redemption = await partner(keyA, 'GET', `/bookings/${id}/redemption`);
     expect(redemption.body).toEqual({

@@ -13,9 +13,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { partnerOf } from '../../platform/auth/partner.js';
 import { AppError, errorResponseSchema } from '../../platform/errors.js';
 import { sendIdempotent } from '../../platform/idempotent-reply.js';
-import type { GroupOrder } from '../group-orders/schemas.js';
 import type { GroupOrdersService, OrderRequester } from '../group-orders/service.js';
 import type { OrderState } from '../group-orders/states.js';
+import type { OrderCore } from '../group-orders/view.js';
 import {
   bookingParamsSchema,
   cancelBookingSchema,
@@ -62,8 +62,8 @@ async function repeatable(
   bookingId: string,
   requester: OrderRequester,
   done: readonly OrderState[],
-  change: () => Promise<GroupOrder>,
-): Promise<{ order: GroupOrder; replayed: boolean }> {
+  change: () => Promise<OrderCore>,
+): Promise<{ order: OrderCore; replayed: boolean }> {
   try {
     return { order: await change(), replayed: false };
   } catch (error) {
@@ -76,7 +76,7 @@ async function repeatable(
 
 export function registerBookingRoutes(app: ZodApp, groupOrders: GroupOrdersService): void {
   const tags = [CHANNEL_TAG];
-  const answer = (order: GroupOrder) => bookingOf(order, groupOrders.octoStatus(order));
+  const answer = (order: OrderCore) => bookingOf(order, groupOrders.octoStatus(order));
   const byId = { params: bookingParamsSchema, response: { 200: channelBookingSchema, ...errors } };
 
   app.post(
@@ -94,7 +94,7 @@ export function registerBookingRoutes(app: ZodApp, groupOrders: GroupOrdersServi
     },
     async (request, reply) => {
       const { headcount: _derived, ...input } = request.body;
-      const { value, replayed } = await groupOrders.create(input, requesterOf(request));
+      const { value, replayed } = await groupOrders.create(input, requesterOf(request), 'partner');
       return sendIdempotent(reply, replayed, answer(value));
     },
   );
@@ -187,7 +187,7 @@ export function registerBookingRoutes(app: ZodApp, groupOrders: GroupOrdersServi
         bookingId,
         requester,
         ['confirmed', 'picked_up', 'closed'],
-        () => groupOrders.confirm(bookingId, requester),
+        () => groupOrders.confirm(bookingId, requester, 'partner'),
       );
       if (replayed) reply.header('idempotent-replayed', 'true');
       return answer(order);

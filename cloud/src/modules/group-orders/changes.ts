@@ -19,20 +19,26 @@ export interface Transition {
   readonly context: ChangeContext;
   readonly at: number;
   readonly details: Record<string, unknown>;
+  /** The transition's seq when the caller knows it (1: the order is new); else the next after the last. */
+  readonly seq?: number;
 }
 
 export async function recordTransition(trx: Connection, t: Transition): Promise<void> {
   const actor = t.context.actor ?? SYSTEM_ACTOR;
-  const seq = await repo.appendTransition(trx, {
-    order_id: t.order.id,
-    action: t.action,
-    from_state: t.from,
-    to_state: t.to,
-    at: t.at,
-    actor_id: actor.id,
-    actor_username: actor.username,
-    details_json: JSON.stringify(t.details),
-  });
+  const seq = await repo.appendTransition(
+    trx,
+    {
+      order_id: t.order.id,
+      action: t.action,
+      from_state: t.from,
+      to_state: t.to,
+      at: t.at,
+      actor_id: actor.id,
+      actor_username: actor.username,
+      details_json: JSON.stringify(t.details),
+    },
+    t.seq,
+  );
   await recordAudit(
     trx,
     {

@@ -1,13 +1,22 @@
 /** The group-orders module's SQL: orders, lines, visitors, payments, issued tickets, transitions. */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import {
+  type Insertable,
+  PostgresAdapter,
+  type QueryCreator,
+  type Selectable,
+  sql,
+  type Updateable,
+} from 'kysely';
+import type { PrecompiledStatement } from '../../db/precompiled.js';
 import type { Connection } from '../../db/scoped.js';
-import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-scope.js';
+import { ALL_SITES, coversSite, type SiteScope, siteCondition } from '../../platform/site-scope.js';
 import type { ListGroupOrdersQuery } from './schemas.js';
 import type { OrderState } from './states.js';
 import {
   type GroupOrderLinesTable,
   type GroupOrderPaymentsTable,
   type GroupOrdersTable,
+  type GroupOrderTables,
   type GroupOrderTicketsTable,
   type GroupOrderTransitionsTable,
   type GroupOrderVisitorsTable,
@@ -33,21 +42,43 @@ export interface OrderViewer {
 
 const db = (connection: Connection) => groupOrderTables(connection);
 
+// The hot path's statements (a partner's hold and confirm), compiled once (db/precompiled.ts).
+const orderById = groupOrderTables.precompile<{ id: string }, OrderRow>((db, p) =>
+  db.selectFrom('group_orders').selectAll().where('id', '=', p.id),
+);
+const orderByReference = groupOrderTables.precompile<
+  { scope: string; reference: string },
+  { id: string; request_hash: string }
+>((db, p) =>
+  db
+    .selectFrom('group_orders')
+    .select(['id', 'request_hash'])
+    .where('reference_scope', '=', p.scope)
+    .where('reference', '=', p.reference),
+);
+
+/** Whether `viewer` within `scope` may see the order (the same rules for every read of one order). */
+function visible(row: OrderRow, scope: SiteScope, viewer: OrderViewer): boolean {
+  return (
+    coversSite(scope, row.site_id) &&
+    (viewer.agencyId === undefined || row.agency_id === viewer.agencyId) &&
+    (viewer.createdById === undefined || row.created_by_id === viewer.createdById) &&
+    (viewer.channelKeyId === undefined || row.channel_key_id === viewer.channelKeyId)
+  );
+}
+
+/**
+ * The order by its id as this reader may see it, else undefined. Read by primary key and filtered here rather than
+ * in SQL: one statement text for every scope and viewer, compiled once.
+ */
 export async function findOrder(
   connection: Connection,
   id: string,
   scope: SiteScope = ALL_SITES,
   viewer: OrderViewer = {},
 ): Promise<OrderRow | undefined> {
-  let query = db(connection)
-    .selectFrom('group_orders')
-    .selectAll()
-    .where('id', '=', id)
-    .where(siteCondition(scope, 'site_id'));
-  if (viewer.agencyId !== undefined) query = query.where('agency_id', '=', viewer.agencyId);
-  if (viewer.createdById !== undefined) query = query.where('created_by_id', '=', viewer.createdById);
-  if (viewer.channelKeyId !== undefined) query = query.where('channel_key_id', '=', viewer.channelKeyId);
-  return query.executeTakeFirst();
+  const row = await orderById.first(connection, { id });
+  return row !== undefined && visible(row, scope, viewer) ? row : undefined;
 }
 
 /** The order of a client's reference, as `findOrder` would show it to this reader. */
@@ -67,25 +98,100 @@ export function findByReference(
   referenceScope: string,
   reference: string,
 ): Promise<{ id: string; request_hash: string } | undefined> {
-  return db(connection)
-    .selectFrom('group_orders')
-    .select(['id', 'request_hash'])
-    .where('reference_scope', '=', referenceScope)
-    .where('reference', '=', reference)
-    .executeTakeFirst();
+  return orderByReference.first(connection, { scope: referenceScope, reference });
 }
 
+type Params = Record<string, unknown>;
+type Tables = keyof typeof SHAPED_TABLES;
+const SHAPED_TABLES = {
+  group_orders: true,
+  group_order_lines: true,
+  group_order_visitors: true,
+  group_order_transitions: true,
+} as const;
+
+/** Rows for one table, all with the columns of the first. */
+interface RowGroup {
+  readonly table: Tables;
+  readonly rows: readonly object[];
+}
+
+/**
+ * Inserts compiled once per shape (tables, column sets, row counts: an order has one or a few lines and visitors);
+ * the placeholder of group g's row i, column c is `g<g>r<i>_<c>`. On PostgreSQL all the groups go in one statement
+ * (data-modifying CTEs; foreign keys are checked at its end), one round trip instead of one per table while the
+ * other audited writers wait on the chain lock; SQLite runs them in-process one by one.
+ */
+const insertStatements = new Map<string, PrecompiledStatement<Params, never>[]>();
+
+function insertsFor(groups: readonly { table: Tables; columns: readonly string[]; count: number }[]) {
+  const shape = groups.map((g) => `${g.table}|${g.columns.join(',')}|${g.count}`).join(';');
+  let statements = insertStatements.get(shape);
+  if (statements) return statements;
+  type Creator = QueryCreator<GroupOrderTables>;
+  const insert = (db: Creator, p: Params, index: number) => {
+    const { table, columns, count } = groups[index]!;
+    return db
+      .insertInto(table)
+      .values(
+        Array.from(
+          { length: count },
+          (_, i) =>
+            Object.fromEntries(columns.map((column) => [column, p[`g${index}r${i}_${column}`]])) as never,
+        ),
+      );
+  };
+  const each = groups.map((_, index) =>
+    groupOrderTables.precompile<Params, never>((db, p) => insert(db as unknown as Creator, p, index)),
+  );
+  const together = groupOrderTables.precompile<Params, never>((db, p) => {
+    let creator = db as unknown as Creator;
+    for (let index = 0; index < groups.length - 1; index++)
+      creator = creator.with(`g${index}`, (qb) =>
+        insert(qb as unknown as Creator, p, index),
+      ) as unknown as Creator;
+    return insert(creator, p, groups.length - 1);
+  });
+  statements = [...each, together];
+  insertStatements.set(shape, statements);
+  return statements;
+}
+
+async function insertRows(trx: Connection, ...given: RowGroup[]): Promise<void> {
+  const groups = given.filter((group) => group.rows.length > 0);
+  if (groups.length === 0) return;
+  const params: Params = {};
+  const shapes = groups.map((group, g) => {
+    const columns = Object.keys(group.rows[0]!).sort();
+    for (const [i, row] of group.rows.entries())
+      for (const column of columns) params[`g${g}r${i}_${column}`] = (row as Params)[column] ?? null;
+    return { table: group.table, columns, count: group.rows.length };
+  });
+  const statements = insertsFor(shapes);
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await statements.at(-1)!.rows(trx, params);
+    return;
+  }
+  for (const statement of statements.slice(0, -1)) await statement.rows(trx, params);
+}
+
+/** A new order with its lines and visitors (none for an order placed without them). */
 export async function insertOrder(
   trx: Connection,
   order: Insertable<GroupOrdersTable>,
   lines: readonly Insertable<GroupOrderLinesTable>[],
+  visitors: readonly Insertable<GroupOrderVisitorsTable>[] = [],
 ): Promise<void> {
-  await db(trx).insertInto('group_orders').values(order).execute();
-  await db(trx)
-    .insertInto('group_order_lines')
-    .values([...lines])
-    .execute();
+  await insertRows(
+    trx,
+    { table: 'group_orders', rows: [order] },
+    { table: 'group_order_lines', rows: lines },
+    { table: 'group_order_visitors', rows: visitors },
+  );
 }
+
+/** Updates compiled once per set of columns changed (each transition changes its own few). */
+const updateStatements = new Map<string, PrecompiledStatement<Params, never>>();
 
 /**
  * Changes the order only while it is still in `from` (the state the change was decided on): false when a concurrent
@@ -97,13 +203,24 @@ export async function updateOrder(
   from: OrderState,
   patch: Updateable<GroupOrdersTable>,
 ): Promise<boolean> {
-  const result = await db(trx)
-    .updateTable('group_orders')
-    .set(patch)
-    .where('id', '=', id)
-    .where('state', '=', from)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const columns = Object.keys(patch)
+    .filter((column) => (patch as Params)[column] !== undefined)
+    .sort();
+  const shape = columns.join(',');
+  let statement = updateStatements.get(shape);
+  if (!statement) {
+    statement = groupOrderTables.precompile<Params, never>((db, p) =>
+      db
+        .updateTable('group_orders')
+        .set(Object.fromEntries(columns.map((column) => [column, p[`set_${column}`]])) as never)
+        .where('id', '=', p.id as string)
+        .where('state', '=', p.from as OrderState),
+    );
+    updateStatements.set(shape, statement);
+  }
+  const params: Params = { id, from };
+  for (const column of columns) params[`set_${column}`] = (patch as Params)[column] ?? null;
+  return (await statement.changed(trx, params)) === 1;
 }
 
 export async function replaceLines(
@@ -162,13 +279,6 @@ export async function addTickets(
 }
 
 // Every change of an order reads these (its answer, its state log): compiled once (db/precompiled.ts).
-const lastTransitionStatement = groupOrderTables.precompile<{ orderId: string }, { seq: number | null }>(
-  (db, p) =>
-    db
-      .selectFrom('group_order_transitions')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('order_id', '=', p.orderId),
-);
 const linesStatement = groupOrderTables.precompile<{ orderId: string }, LineRow>((db, p) =>
   db.selectFrom('group_order_lines').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'),
 );
@@ -191,17 +301,75 @@ const transitionsStatement = groupOrderTables.precompile<{ orderId: string }, Tr
   db.selectFrom('group_order_transitions').selectAll().where('order_id', '=', p.orderId).orderBy('seq'),
 );
 
+/**
+ * Appends the order's next transition and answers its seq: `seq` when the caller knows it (1 for a new order),
+ * else one more than the last.
+ */
+type TransitionValues = Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>;
+type TransitionParams = { [K in keyof Required<TransitionValues>]: TransitionValues[K] };
+
+/**
+ * The next transition of an order in one statement: its seq is one more than the order's last, taken in the same
+ * INSERT … SELECT (one round trip fewer than reading it first). The values are cast where PostgreSQL would
+ * otherwise type a parameter of the select list as text.
+ */
+const appendNextTransition = groupOrderTables.precompile<TransitionParams, { seq: number }>((db, p) =>
+  db
+    .insertInto('group_order_transitions')
+    .columns([
+      'order_id',
+      'action',
+      'from_state',
+      'to_state',
+      'at',
+      'actor_id',
+      'actor_username',
+      'details_json',
+      'seq',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom('group_order_transitions')
+        .select([
+          sql<string>`${p.order_id}`.as('order_id'),
+          sql<string>`${p.action}`.as('action'),
+          sql<string | null>`${p.from_state}`.as('from_state'),
+          sql<string>`${p.to_state}`.as('to_state'),
+          sql<number>`cast(${p.at} as bigint)`.as('at'),
+          sql<string | null>`${p.actor_id}`.as('actor_id'),
+          sql<string>`${p.actor_username}`.as('actor_username'),
+          sql<string>`${p.details_json}`.as('details_json'),
+          sql<number>`coalesce(max(seq), 0) + 1`.as('seq'),
+        ])
+        .where('order_id', '=', p.order_id),
+    )
+    .returning('seq'),
+);
+
+/**
+ * Appends the order's next transition and answers its seq: `seq` when the caller knows it (1 for a new order),
+ * else one more than the last.
+ */
 export async function appendTransition(
   trx: Connection,
-  row: Omit<Insertable<GroupOrderTransitionsTable>, 'seq'>,
+  row: TransitionValues,
+  seq?: number,
 ): Promise<number> {
-  const last = await lastTransitionStatement.first(trx, { orderId: row.order_id });
-  const seq = Number(last?.seq ?? 0) + 1;
-  await db(trx)
-    .insertInto('group_order_transitions')
-    .values({ ...row, seq })
-    .execute();
-  return seq;
+  if (seq !== undefined) {
+    await insertRows(trx, { table: 'group_order_transitions', rows: [{ ...row, seq }] });
+    return seq;
+  }
+  const appended = await appendNextTransition.first(trx, {
+    order_id: row.order_id,
+    action: row.action,
+    from_state: row.from_state ?? null,
+    to_state: row.to_state,
+    at: row.at,
+    actor_id: row.actor_id ?? null,
+    actor_username: row.actor_username,
+    details_json: row.details_json,
+  });
+  return Number(appended!.seq);
 }
 
 export function linesOf(connection: Connection, orderId: string): Promise<LineRow[]> {

@@ -61,7 +61,7 @@ import type {
 } from './schemas.js';
 import { ORDER_STATES, type OrderAction, type OrderState, transition } from './states.js';
 import { priceOrder } from './terms.js';
-import { orderView, summaryOf } from './view.js';
+import { type OrderViewKind, orderCore, orderView, summaryOf, type ViewOf } from './view.js';
 import { checkedVisitors, requireVisitorsFit } from './visitors.js';
 
 type Db = Kysely<Database>;
@@ -120,7 +120,15 @@ export class GroupOrdersService {
     return this.deps.agencies ? this.deps.agencies.agencyOfOperator(operatorId) : null;
   }
 
-  async create(input: CreateGroupOrder, requester: OrderRequester): Promise<IdempotentResult<GroupOrder>> {
+  /**
+   * Places the order on hold. `view` 'partner' answers the channel's lighter view (view.ts `orderCore`), built from
+   * what the transaction wrote instead of read back; a replay answers the order as `get` shows it.
+   */
+  async create<K extends OrderViewKind = 'full'>(
+    input: CreateGroupOrder,
+    requester: OrderRequester,
+    view?: K,
+  ): Promise<IdempotentResult<ViewOf<K> | GroupOrder>> {
     assertSiteInScope(scopeOf(requester), input.siteId);
     if (requester.agencyId !== null && input.agencyId !== undefined && input.agencyId !== requester.agencyId)
       throw new AppError('ORDER_AGENCY_FORBIDDEN');
@@ -136,7 +144,7 @@ export class GroupOrdersService {
         throw new AppError('ORDER_REFERENCE_CONFLICT', { reference: input.reference });
       return earlier?.id;
     };
-    const written: { order?: GroupOrder } = {};
+    const written: { order?: ViewOf<K> } = {};
     let id: string;
     try {
       id = await auditedTransaction(this.db, async (trx) => {
@@ -179,12 +187,9 @@ export class GroupOrdersService {
           channelKeyId: requester.channelKeyId ?? null,
           now,
         });
-        await repo.insertOrder(trx, row, lineRows(orderId, priced));
-        await repo.replaceVisitors(
-          trx,
-          orderId,
-          visitors.map((v, i) => ({ order_id: orderId, seq: i + 1, ...v.row })),
-        );
+        const lines = lineRows(orderId, priced);
+        const visitorRows = visitors.map((v, i) => ({ order_id: orderId, seq: i + 1, ...v.row }));
+        await repo.insertOrder(trx, row, lines, visitorRows);
         await recordTransition(trx, {
           order: row,
           action: 'create',
@@ -193,8 +198,11 @@ export class GroupOrdersService {
           context: requester.context,
           at: now,
           details: createDetails(row, priced),
+          seq: 1,
         });
-        written.order = await orderView(trx, this.deps.tickets, row, site.timezone, now);
+        written.order = (await (view === 'partner'
+          ? orderCore(trx, row, site.timezone, { lines, visitors: visitorRows })
+          : orderView(trx, this.deps.tickets, row, site.timezone, now))) as ViewOf<K>;
         return orderId;
       });
     } catch (error) {
@@ -271,13 +279,23 @@ export class GroupOrdersService {
   }
 
   /** Held → confirmed: a ledger agency pays its total now; an order paid at the window no longer lapses. */
-  confirm(orderId: string, requester: OrderRequester): Promise<GroupOrder> {
-    return this.change(orderId, requester, 'confirm', async ({ trx, row, now }) => {
-      requireLiveHold(row, now);
-      const paid = row.payment_mode === 'window' ? 0 : row.total_fen;
-      if (paid > 0) await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
-      return { patch: { hold_expires_at: null, paid_fen: paid }, details: { paidFen: paid } };
-    });
+  confirm<K extends OrderViewKind = 'full'>(
+    orderId: string,
+    requester: OrderRequester,
+    view?: K,
+  ): Promise<ViewOf<K>> {
+    return this.change(
+      orderId,
+      requester,
+      'confirm',
+      async ({ trx, row, now }) => {
+        requireLiveHold(row, now);
+        const paid = row.payment_mode === 'window' ? 0 : row.total_fen;
+        if (paid > 0) await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
+        return { patch: { hold_expires_at: null, paid_fen: paid }, details: { paidFen: paid } };
+      },
+      view,
+    );
   }
 
   /** The real-name visitor list, replaced as a whole until it is due. */
@@ -416,13 +434,14 @@ export class GroupOrdersService {
   }
 
   /** A transition whose work always changes the order (see apply). */
-  private async change(
+  private async change<K extends OrderViewKind = 'full'>(
     orderId: string,
     requester: OrderRequester,
     action: OrderAction,
     work: (step: OrderStep) => Promise<OrderChange>,
-  ): Promise<GroupOrder> {
-    return (await this.apply(orderId, requester, action, work))!;
+    view?: K,
+  ): Promise<ViewOf<K>> {
+    return (await this.apply(orderId, requester, action, work, view))!;
   }
 
   /**
@@ -430,12 +449,13 @@ export class GroupOrdersService {
    * (states.ts), the change's own work, then the order written only if still in the state it was read in, and the
    * transition logged and audited. `work` answering null changes nothing (and the answer is null).
    */
-  private apply(
+  private apply<K extends OrderViewKind = 'full'>(
     orderId: string,
     requester: OrderRequester,
     action: OrderAction,
     work: (step: OrderStep) => Promise<OrderChange | null>,
-  ): Promise<GroupOrder | null> {
+    view?: K,
+  ): Promise<ViewOf<K> | null> {
     return auditedTransaction(this.db, async (trx) => {
       const row = await this.find(trx, orderId, requester);
       const to = transition(action, row.state);
@@ -458,7 +478,12 @@ export class GroupOrdersService {
         at: now,
         details: change.details,
       });
-      return orderView(trx, this.deps.tickets, updated, await this.timeZoneOf(trx, row.site_id), now);
+      const timeZone = await this.timeZoneOf(trx, row.site_id);
+      return (
+        view === 'partner'
+          ? orderCore(trx, updated, timeZone)
+          : orderView(trx, this.deps.tickets, updated, timeZone, now)
+      ) as Promise<ViewOf<K>>;
     });
   }
 

@@ -41,6 +41,63 @@ export function summaryOf(row: repo.OrderRow, timeZone: string): GroupOrderSumma
   };
 }
 
+/** A line as the partner's answer shows it: without the redemption detail of picked-up codes. */
+export type OrderCoreLine = Omit<GroupOrder['lines'][number], 'redemption'>;
+
+/**
+ * The order as a partner's answer needs it (channel/booking-view.ts): the summary, its lines with the persons
+ * admitted on each, and its visitors — not the payments, tickets and state log of the whole view. `GroupOrder`
+ * is one too.
+ */
+export type OrderCore = GroupOrderSummary & {
+  readonly lines: readonly OrderCoreLine[];
+  readonly visitors: GroupOrder['visitors'];
+};
+
+/** What the caller's transaction already knows of the order, so it is not read back. */
+export interface KnownRows {
+  readonly lines?: readonly repo.LineRow[];
+  readonly visitors?: readonly Pick<repo.VisitorRow, 'type_id' | 'name' | 'id_masked'>[];
+}
+
+/**
+ * The partner's view of the order: at most two reads (lines, visitors) and none for what `known` holds; the
+ * tickets are read for the persons admitted per line only once the gates admitted somebody (the order's
+ * `persons_admitted` is the sum over its tickets, so 0 there means 0 on every line).
+ */
+export async function orderCore(
+  db: Connection,
+  row: repo.OrderRow,
+  timeZone: string,
+  known: KnownRows = {},
+): Promise<OrderCore> {
+  const [lines, visitors, issued] = await Promise.all([
+    known.lines ?? repo.linesOf(db, row.id),
+    known.visitors ?? repo.visitorsOf(db, row.id),
+    row.persons_admitted > 0 ? repo.ticketsOf(db, row.id) : [],
+  ]);
+  const admittedByLine = new Map<number, number>();
+  for (const t of issued)
+    admittedByLine.set(t.line_no, (admittedByLine.get(t.line_no) ?? 0) + t.persons_admitted);
+  return {
+    ...summaryOf(row, timeZone),
+    lines: lines.map((line) => ({
+      lineNo: line.line_no,
+      typeId: line.type_id,
+      typeVersion: line.type_version,
+      quantity: line.quantity,
+      unitPriceFen: line.unit_price_fen,
+      amountFen: line.amount_fen,
+      personsAdmitted: admittedByLine.get(line.line_no) ?? 0,
+    })),
+    visitors: visitors.map((v) => ({ typeId: v.type_id, name: v.name, idMasked: v.id_masked })),
+  };
+}
+
+/** Which view an order change answers with: the whole order (console) or the partner's (channel API). */
+export type OrderViewKind = 'full' | 'partner';
+export type ViewOf<K extends OrderViewKind> = K extends 'partner' ? OrderCore : GroupOrder;
+
 /**
  * The whole order: its summary with lines, visitors (ID masked), payments, tickets and state log, and what cancelling
  * it at `now` would cost (the same rule the cancellation applies), so a cashier sees the fee before confirming.
