@@ -13,10 +13,13 @@ import {
   createOperator,
   haveChromium,
   launchBrowser,
+  named,
   openPage,
   screenshot,
+  settledScreenshot,
   signIn,
   startConsoleCloud,
+  textOf,
 } from './harness.js';
 
 let cloud: ConsoleCloud;
@@ -27,34 +30,6 @@ let agencyId = '';
 
 const WAIT = { timeout: 15_000 } as const;
 const AGENT = { username: 'agent_chen', password: 'agent-chen-pass-1' } as const;
-
-/** A screenshot once modals and messages have stopped moving (a picture for a person, not an assertion). */
-async function shot(page: Page, name: string): Promise<void> {
-  // The menu comes once the page is idle: wait for it, so the picture shows the whole frame.
-  await expect
-    .poll(() => page.getByTestId('main-menu').count(), WAIT)
-    .toBe(1)
-    .catch(() => console.log(`screenshot ${name}: taken before the menu appeared`));
-  const moving = page.locator(
-    ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
-      .map((part) => `[class*="${part}"][class*="-active"]`)
-      .join(', '),
-  );
-  await expect
-    .poll(() => moving.count(), WAIT)
-    .toBe(0)
-    .catch(() => console.log(`screenshot ${name}: taken while an animation was still running`));
-  await screenshot(page, name);
-}
-
-/** A button's accessible name: Ant Design spaces out two Chinese characters ("充 值"). */
-function named(text: string): RegExp {
-  return new RegExp(`^${[...text].join('\\s*')}$`);
-}
-
-async function textOf(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
-}
 
 /** The error Ant Design shows under the form field labelled `label`. */
 function fieldError(page: Page, label: string) {
@@ -113,7 +88,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await dialog.getByLabel('邮箱（选填）').fill('chen@');
     await expect.poll(() => fieldError(page, '邮箱（选填）').count(), WAIT).toBe(1);
     await dialog.getByLabel('邮箱（选填）').fill('chen@example.com');
-    await shot(page, 'agency-create.zh-CN');
+    await settledScreenshot(page, 'agency-create.zh-CN');
     await dialog.getByRole('button', { name: named('保存') }).click();
     await page.waitForURL(/\/agencies\/[0-9a-f-]{36}/, WAIT);
     agencyId = new URL(page.url()).pathname.split('/')[2] ?? '';
@@ -152,7 +127,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await dialog.getByLabel('调整原因').fill('补收上月手续费差额');
     await dialog.getByRole('button', { name: '手工调账' }).click();
     await expect.poll(() => textOf(page, 'balance'), WAIT).toBe('¥979.50');
-    await shot(page, 'agency-detail.zh-CN');
+    await settledScreenshot(page, 'agency-detail.zh-CN');
 
     // The ledger, newest first.
     await page.getByRole('tab', { name: '账户流水' }).click();
@@ -161,7 +136,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     const first = (await ledger.locator('tbody tr.ant-table-row').first().textContent()) ?? '';
     expect(first).toContain('调账');
     expect(first).toContain('补收上月手续费差额');
-    await shot(page, 'agency-ledger.zh-CN');
+    await settledScreenshot(page, 'agency-ledger.zh-CN');
 
     // This month's statement: 0 + 1,000 − 20.50 + 0 = 979.50.
     await page.getByRole('tab', { name: '对账单' }).click();
@@ -169,7 +144,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     expect(await textOf(page, 'statement-identity')).toBe(
       '期初 ¥0.00 + 充值 ¥1,000.00 − 扣款 ¥20.50 + 退回 ¥0.00 = 期末 ¥979.50',
     );
-    await shot(page, 'agency-statement.zh-CN');
+    await settledScreenshot(page, 'agency-statement.zh-CN');
 
     // The list shows the account.
     await page.goto('/agencies');
@@ -177,28 +152,28 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await expect.poll(() => list.getByText('春秋国际旅行社').count(), WAIT).toBe(1);
     expect(await list.getByText('¥979.50').count()).toBe(1);
     expect(await list.getByText('预存').count()).toBe(1);
-    await shot(page, 'agencies.zh-CN');
+    await settledScreenshot(page, 'agencies.zh-CN');
 
     // English.
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.getByRole('heading', { name: 'Agencies' }).count(), WAIT).toBeGreaterThan(0);
     await expect.poll(() => list.getByText('Prepaid').count(), WAIT).toBe(1);
-    await shot(page, 'agencies.en');
+    await settledScreenshot(page, 'agencies.en');
     await page.goto(`/agencies/${agencyId}`);
     await expect.poll(() => page.getByTestId('agency-types').getByText('Adult (#1)').count(), WAIT).toBe(1);
-    await shot(page, 'agency-detail.en');
+    await settledScreenshot(page, 'agency-detail.en');
     await page.getByRole('tab', { name: 'Ledger' }).click();
     await expect.poll(() => page.getByTestId('ledger').getByText('Adjustment').count(), WAIT).toBe(1);
-    await shot(page, 'agency-ledger.en');
+    await settledScreenshot(page, 'agency-ledger.en');
     await page.getByRole('tab', { name: 'Statement' }).click();
     await expect.poll(() => textOf(page, 'statement-closing'), WAIT).toBe('¥979.50');
-    await shot(page, 'agency-statement.en');
+    await settledScreenshot(page, 'agency-statement.en');
     await page.getByTestId('adjust').click();
     await page.getByRole('dialog').getByLabel('Amount (CNY); negative to reduce').fill('0');
     await expect
       .poll(() => fieldError(page, 'Amount (CNY); negative to reduce').textContent(), WAIT)
       .toBe('The adjustment cannot be 0');
-    await shot(page, 'agency-adjust.en');
+    await settledScreenshot(page, 'agency-adjust.en');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
 
     // A price for a date range beside the default one.
@@ -212,7 +187,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await typeDialog.getByPlaceholder('Last date').fill(`${year}-02-12`);
     await typeDialog.getByPlaceholder('Last date').press('Enter');
     await typeDialog.getByLabel('Settlement price', { exact: true }).last().fill('80');
-    await shot(page, 'agency-type.en');
+    await settledScreenshot(page, 'agency-type.en');
     await typeDialog.getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(
@@ -234,7 +209,7 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await expect.poll(() => textOf(page, 'agency-name'), WAIT).toBe('春秋国际旅行社');
     expect(await textOf(page, 'balance')).toBe('¥979.50');
     await expect.poll(() => page.getByTestId('agency-types').getByText('¥85.00').count(), WAIT).toBe(1);
-    await shot(page, 'my-agency.zh-CN');
+    await settledScreenshot(page, 'my-agency.zh-CN');
 
     // An operator with no agency (the administrator): no menu item, and the page says why.
     const other = await openPage(browser, cloud.url);
@@ -242,14 +217,14 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
     await signIn(other, ADMIN.username, ADMIN.password, '/my-agency');
     await expect.poll(() => other.getByTestId('not-linked').count(), WAIT).toBe(1);
     expect(await other.getByTestId('main-menu').getByText('我的账户').count()).toBe(0);
-    await shot(other, 'my-agency-not-linked.zh-CN');
+    await settledScreenshot(other, 'my-agency-not-linked.zh-CN');
 
     // The agency's operators tab names the linked operator.
     await other.goto(`/agencies/${agencyId}?tab=operators`);
     await expect
       .poll(() => other.getByTestId('agency-operators').getByText('陈经理（agent_chen）').count(), WAIT)
       .toBe(1);
-    await shot(other, 'agency-operators.zh-CN');
+    await settledScreenshot(other, 'agency-operators.zh-CN');
 
     // The agency operator's account in English.
     await page.getByTestId('language-switch').click();
@@ -258,6 +233,6 @@ describe.skipIf(!haveChromium)('the travel agencies pages', () => {
       .toBeGreaterThan(0);
     await page.getByRole('tab', { name: 'Statement' }).click();
     await expect.poll(() => textOf(page, 'statement-closing'), WAIT).toBe('¥979.50');
-    await shot(page, 'my-agency.en');
+    await settledScreenshot(page, 'my-agency.en');
   }, 120_000);
 });

@@ -9,8 +9,10 @@ import {
   createOperator,
   haveChromium,
   launchBrowser,
+  named,
   openPage,
   screenshot,
+  settledScreenshot,
   signIn,
   startConsoleCloud,
 } from './harness.js';
@@ -23,29 +25,6 @@ const CASHIER = { username: 'cashier_li', password: 'cashier-li-pass-1' } as con
 /** Today in the venue's zone (the site is in Asia/Shanghai), as the calendar shows it. */
 const TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 const poll = { timeout: 10_000 } as const;
-
-/**
- * A screenshot once every drawer, modal and message has finished moving in or out (form hints may still). The
- * picture is for a person to look at, not an assertion: on a machine so loaded that a transition never reports its
- * end, it is taken after the wait anyway.
- */
-async function shot(page: Page, name: string): Promise<void> {
-  const moving = page.locator(
-    ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
-      .map((name) => `[class*="${name}"][class*="-active"]`)
-      .join(', '),
-  );
-  await expect
-    .poll(() => moving.count(), poll)
-    .toBe(0)
-    .catch(() => console.log(`screenshot ${name}: taken while an animation was still running`));
-  await screenshot(page, name);
-}
-
-/** A button's accessible name: Ant Design spaces out two Chinese characters ("保 存"). */
-function named(text: string): RegExp {
-  return new RegExp(`^${[...text].join('\\s*')}$`);
-}
 
 /** Opens an Ant Design select by its label and picks the option that shows `text`. */
 async function pick(
@@ -155,7 +134,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     const list = page.getByTestId('ticket-types');
     await expect.poll(() => list.getByText('成人票').count(), poll).toBe(1);
     await expect.poll(() => list.getByText('售票窗口 ¥80.00').count(), poll).toBe(1);
-    await shot(page, 'ticket-types.zh-CN');
+    await settledScreenshot(page, 'ticket-types.zh-CN');
     await noSeriousViolations(page);
 
     await page.getByRole('button', { name: '新建票种' }).click();
@@ -169,7 +148,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await expect.poll(() => fieldError(page, '中文名称').count(), poll).toBe(0);
     await editor.getByLabel('英文名称').fill('Student');
     await editor.getByLabel('售票窗口').fill('40');
-    await shot(page, 'ticket-types-editor.zh-CN');
+    await settledScreenshot(page, 'ticket-types-editor.zh-CN');
     // The gate rules: anti-passback and re-entry, checked against the protocol's limits as typed.
     await editor.getByLabel('防潜回（秒）').fill('700000');
     await expect.poll(() => fieldError(page, '防潜回（秒）').textContent(), poll).toContain('0–604800');
@@ -177,9 +156,9 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await editor.getByText('严格进出交替（再次入园须先出园）').click();
     await editor.getByRole('button', { name: /添加时段/ }).click();
     await editor.getByText('闸机规则').scrollIntoViewIfNeeded();
-    await shot(page, 'ticket-types-editor-rules.zh-CN');
+    await settledScreenshot(page, 'ticket-types-editor-rules.zh-CN');
     await editor.getByText('年龄优惠', { exact: true }).first().scrollIntoViewIfNeeded();
-    await shot(page, 'ticket-types-editor-refund.zh-CN');
+    await settledScreenshot(page, 'ticket-types-editor-refund.zh-CN');
     await page.getByTestId('editor-save').click();
     // The API refuses the code taken at this site: its message, with its code, on the code field.
     await expect
@@ -209,7 +188,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await expect.poll(() => v2.textContent(), poll).toContain('相对 v1 的改动');
     expect(await v2.textContent()).toContain('¥40.00');
     expect(await v2.textContent()).toContain('¥45.50');
-    await shot(page, 'ticket-types-versions.zh-CN');
+    await settledScreenshot(page, 'ticket-types-versions.zh-CN');
     await page.getByRole('button', { name: '查看 v1' }).click();
     await expect.poll(() => page.getByTestId('version-view').textContent(), poll).toContain('¥40.00');
     await page.locator('.ant-modal-close').click();
@@ -234,15 +213,15 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
         poll,
       )
       .toBe(1000);
-    await shot(page, 'ticket-types-fees.zh-CN');
+    await settledScreenshot(page, 'ticket-types-fees.zh-CN');
 
     await page.getByTestId('language-switch').click();
     await page.getByRole('tab', { name: 'Types', exact: true }).click();
     await expect.poll(() => list.getByText('Window ¥80.00').count(), poll).toBe(1);
-    await shot(page, 'ticket-types.en');
+    await settledScreenshot(page, 'ticket-types.en');
     await list.locator('tr', { hasText: 'STUDENT' }).getByRole('button', { name: 'Edit' }).click();
     await expect.poll(() => page.getByText('Edit ticket type: Student (now v2)').count(), poll).toBe(1);
-    await shot(page, 'ticket-types-editor.en');
+    await settledScreenshot(page, 'ticket-types-editor.en');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.locator('.ant-drawer-open').count(), poll).toBe(0);
     await list
@@ -250,7 +229,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
       .getByRole('button', { name: /Versions/ })
       .click();
     await expect.poll(() => page.getByTestId('version-2').textContent(), poll).toContain('Changes from v1');
-    await shot(page, 'ticket-types-versions.en');
+    await settledScreenshot(page, 'ticket-types-versions.en');
     await page.context().close();
   }, 180_000);
 
@@ -304,7 +283,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
       .poll(() => fieldError(page, '09:00–10:00 限量').textContent(), poll)
       .toContain('限量不能低于已售的 1 人');
     expect(await fieldError(page, '09:00–10:00 限量').textContent()).toContain('CAPACITY_BELOW_SOLD');
-    await shot(page, 'capacity-refused.zh-CN');
+    await settledScreenshot(page, 'capacity-refused.zh-CN');
     // Now the sold figure is known: the input's minimum follows it.
     await expect.poll(() => cap.getAttribute('min'), poll).toBe('1');
     await cap.fill('3');
@@ -315,18 +294,18 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await expect
       .poll(() => slots.locator('tr', { hasText: '09:00–10:00' }).textContent(), poll)
       .toContain('2');
-    await shot(page, 'capacity-day.zh-CN');
+    await settledScreenshot(page, 'capacity-day.zh-CN');
     await page.keyboard.press('Escape');
     await expect.poll(() => day.textContent(), poll).toContain('已售 1 / 500');
     await expect.poll(() => day.textContent(), poll).toContain('2 个时段');
-    await shot(page, 'capacity.zh-CN');
+    await settledScreenshot(page, 'capacity.zh-CN');
 
     await page.getByTestId('language-switch').click();
     await expect.poll(() => day.textContent(), poll).toContain('Sold 1 / 500');
-    await shot(page, 'capacity.en');
+    await settledScreenshot(page, 'capacity.en');
     await day.click();
     await expect.poll(() => page.getByTestId('slots').count(), poll).toBe(1);
-    await shot(page, 'capacity-day.en');
+    await settledScreenshot(page, 'capacity-day.en');
     await page.context().close();
   }, 180_000);
 
@@ -340,7 +319,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await generate.getByLabel('生成张数').fill('20');
     await page.getByRole('dialog').getByRole('button', { name: '生成一批票号' }).click();
     await expect.poll(() => page.getByTestId('batch-codes').locator('tbody tr').count(), poll).toBe(20);
-    await shot(page, 'stock-batch.zh-CN');
+    await settledScreenshot(page, 'stock-batch.zh-CN');
     await page.keyboard.press('Escape');
 
     // An import is all or nothing; each bad line is named.
@@ -351,12 +330,12 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     const refusal = page.getByTestId('stock-refusal');
     await expect.poll(() => refusal.textContent(), poll).toContain('STOCK_IMPORT_REJECTED');
     expect(await refusal.textContent()).toContain('第 3 行 ABC');
-    await shot(page, 'stock-import.zh-CN');
+    await settledScreenshot(page, 'stock-import.zh-CN');
     await page
       .getByRole('dialog')
       .getByRole('button', { name: /取\s*消/ })
       .click();
-    await shot(page, 'stock.zh-CN');
+    await settledScreenshot(page, 'stock.zh-CN');
     await noSeriousViolations(page);
 
     await page.getByRole('tab', { name: '出仓 / 交回 / 作废' }).click();
@@ -366,7 +345,7 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await form.getByLabel('张数', { exact: true }).fill('5');
     await form.getByRole('button', { name: named('出仓') }).click();
     await expect.poll(() => page.getByTestId('move-result').textContent(), poll).toContain('出仓 5 张');
-    await shot(page, 'stock-moves.zh-CN');
+    await settledScreenshot(page, 'stock-moves.zh-CN');
 
     await page.getByText('售票员交回').click();
     await pick(page, '交回的售票员', 'cashier_li');
@@ -394,30 +373,30 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await expect.poll(() => page.getByTestId('reconciliation-verdict').textContent(), poll).toBe('账实相符');
     const equation = (await page.getByTestId('equation-states').textContent()) ?? '';
     expect(equation.replace(/\s+/g, '')).toBe('17在库+2已出仓+0已售+1已作废=20入库');
-    await shot(page, 'stock-reconciliation.zh-CN');
+    await settledScreenshot(page, 'stock-reconciliation.zh-CN');
 
     await page.getByRole('tab', { name: '结存' }).click();
     await expect.poll(() => page.getByTestId('cashier-balances').textContent(), poll).toContain('cashier_li');
-    await shot(page, 'stock-balances.zh-CN');
+    await settledScreenshot(page, 'stock-balances.zh-CN');
 
     const batch = await admin.get<{ codes: string[] }>('/stock/batches/1');
     await page.getByRole('tab', { name: '票号查询' }).click();
     await page.getByTestId('lookup-code').fill(batch.codes[2]!);
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => page.getByTestId('lookup-result').textContent(), poll).toContain('损坏');
-    await shot(page, 'stock-lookup.zh-CN');
+    await settledScreenshot(page, 'stock-lookup.zh-CN');
 
     await page.getByTestId('language-switch').click();
     await page.getByRole('tab', { name: 'Reconciliation' }).click();
     await expect
       .poll(() => page.getByTestId('reconciliation-verdict').textContent(), poll)
       .toBe('Stock reconciles');
-    await shot(page, 'stock-reconciliation.en');
+    await settledScreenshot(page, 'stock-reconciliation.en');
     await page.getByRole('tab', { name: 'Batches' }).click();
     await expect.poll(() => page.getByTestId('batches').textContent(), poll).toContain('Generated');
-    await shot(page, 'stock.en');
+    await settledScreenshot(page, 'stock.en');
     await page.getByRole('tab', { name: 'Issue / return / void' }).click();
-    await shot(page, 'stock-moves.en');
+    await settledScreenshot(page, 'stock-moves.en');
     await page.context().close();
 
     // The cashier sees only their own stock: the 2 codes still in hand.
@@ -425,14 +404,14 @@ describe.skipIf(!haveChromium)('the catalog and stock pages', () => {
     await signIn(cashierPage, CASHIER.username, CASHIER.password, '/my-stock');
     await expect.poll(() => cashierPage.getByTestId('my-stock').textContent(), poll).toContain('共 2 张');
     expect(await cashierPage.getByTestId('my-stock').textContent()).toContain(batch.codes[3]!);
-    await shot(cashierPage, 'my-stock.zh-CN');
+    await settledScreenshot(cashierPage, 'my-stock.zh-CN');
     await noSeriousViolations(cashierPage);
     await cashierPage.goto('/stock');
     await expect.poll(() => cashierPage.getByTestId('forbidden').count(), poll).toBe(1);
     await cashierPage.goto('/my-stock');
     await cashierPage.getByTestId('language-switch').click();
     await expect.poll(() => cashierPage.getByTestId('my-stock').textContent(), poll).toContain('2 codes');
-    await shot(cashierPage, 'my-stock.en');
+    await settledScreenshot(cashierPage, 'my-stock.en');
     await cashierPage.context().close();
   }, 180_000);
 });

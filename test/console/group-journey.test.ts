@@ -22,10 +22,13 @@ import {
   createOperator,
   haveChromium,
   launchBrowser,
+  named,
   openPage,
   screenshot,
+  settledScreenshot,
   signIn,
   startConsoleCloud,
+  textOf,
 } from './harness.js';
 
 const WAIT = { timeout: 15_000 } as const;
@@ -93,33 +96,6 @@ function yuan(fen: number): string {
   return `¥${(fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** A screenshot once modals and messages have stopped moving (a picture for a person, not an assertion). */
-async function shot(page: Page, name: string): Promise<void> {
-  await expect
-    .poll(() => page.getByTestId('main-menu').count(), WAIT)
-    .toBe(1)
-    .catch(() => console.log(`screenshot ${name}: taken before the menu appeared`));
-  const moving = page.locator(
-    ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
-      .map((part) => `[class*="${part}"][class*="-active"]`)
-      .join(', '),
-  );
-  await expect
-    .poll(() => moving.count(), WAIT)
-    .toBe(0)
-    .catch(() => console.log(`screenshot ${name}: taken while an animation was still running`));
-  await screenshot(page, name);
-}
-
-/** A button's accessible name: Ant Design spaces out two Chinese characters ("关 闭"). */
-function named(text: string): RegExp {
-  return new RegExp(`^${[...text].join('\\s*')}$`);
-}
-
-async function textOf(page: Page, testId: string): Promise<string> {
-  return (await page.getByTestId(testId).first().textContent()) ?? '';
-}
-
 describe.skipIf(!haveChromium)('a partner’s group from the channel API to the agency’s statement', () => {
   beforeAll(async () => {
     cloud = await startConsoleCloud();
@@ -164,12 +140,13 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     });
     apiKey = key.secret;
 
-    // The staff: a cashier who also works the group desk (pick-up is groups.manage), and finance for the statement.
+    // The staff: a cashier who also works the group desk, and finance for the statement. A cashier picks group
+    // orders up; the desk role adds the agencies' names on the board.
     await admin.post('/roles', {
       code: 'group_desk',
       name: { 'zh-CN': '团队窗口', en: 'Group desk' },
-      // agencies.read for the agencies' names on the board (without it the board shows their ids).
-      permissions: ['groups.order', 'groups.manage', 'agencies.read'],
+      // Without agencies.read the board shows the agencies' ids instead of their names.
+      permissions: ['agencies.read'],
     });
     await createOperator(cloud.url, { ...CASHIER, displayName: '赵售票', roles: ['cashier', 'group_desk'] });
     await createOperator(cloud.url, { ...FINANCE, displayName: '钱财务', roles: ['finance'] });
@@ -236,7 +213,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     expect(await row.textContent()).toContain(REFERENCE);
     expect(await row.textContent()).toContain('春秋国际旅行社');
     expect(await row.textContent()).toContain(yuan(DEBIT_FEN));
-    await shot(page, 'group-journey-board.zh-CN');
+    await settledScreenshot(page, 'group-journey-board.zh-CN');
 
     await row.getByTestId('order-link').click();
     await expect.poll(() => textOf(page, 'order-reference'), WAIT).toBe(REFERENCE);
@@ -253,7 +230,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     // Prepaid: nothing to collect; one group code is the default.
     expect(await page.getByTestId('pick-up-due').count()).toBe(0);
     expect(await dialog.getByRole('radio', { name: /^团队码/ }).isChecked()).toBe(true);
-    await shot(page, 'group-journey-pick-up.zh-CN');
+    await settledScreenshot(page, 'group-journey-pick-up.zh-CN');
     await page.getByTestId('pick-up-ok').click();
     await expect.poll(() => textOf(page, 'pick-up-done'), WAIT).toContain('已出票 1 张');
 
@@ -292,7 +269,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     const tickets = page.getByTestId('order-tickets').locator('tbody tr.ant-table-row');
     await expect.poll(() => tickets.count(), WAIT).toBe(1);
     expect(await tickets.first().textContent()).toContain(`0 / ${PERSONS}`);
-    await shot(page, 'group-journey-picked-up.zh-CN');
+    await settledScreenshot(page, 'group-journey-picked-up.zh-CN');
   }, 60_000);
 
   it(`admits ${WALKED} of ${PERSONS} on the group code at the gate, as the console and the partner read it`, async () => {
@@ -345,7 +322,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     await expect.poll(() => textOf(page, 'order-reference'), WAIT).toBe(REFERENCE);
     await expect.poll(() => textOf(page, 'line-redeemed'), WAIT).toBe(`${WALKED} / ${PERSONS}`);
     expect(await textOf(page, 'order-redeemed')).toBe(String(WALKED));
-    await shot(page, 'group-journey-redeemed.zh-CN');
+    await settledScreenshot(page, 'group-journey-redeemed.zh-CN');
     await page.getByRole('tab', { name: /已出票/ }).click();
     const tickets = page.getByTestId('order-tickets').locator('tbody tr.ant-table-row');
     await expect.poll(() => tickets.first().textContent(), WAIT).toContain(`${WALKED} / ${PERSONS}`);
@@ -355,10 +332,10 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     await page.getByRole('tab', { name: /Lines/ }).click();
     await expect.poll(() => textOf(page, 'line-redeemed'), WAIT).toBe(`${WALKED} / ${PERSONS}`);
     expect(await page.getByTestId('order-state').first().textContent()).toBe('Picked up');
-    await shot(page, 'group-journey-redeemed.en');
+    await settledScreenshot(page, 'group-journey-redeemed.en');
     await page.getByRole('tab', { name: /Tickets/ }).click();
     await expect.poll(() => tickets.count(), WAIT).toBe(1);
-    await shot(page, 'group-journey-tickets.en');
+    await settledScreenshot(page, 'group-journey-tickets.en');
   }, 60_000);
 
   it('finance reads the order’s debit on the agency’s ledger and a statement that reconciles', async () => {
@@ -372,7 +349,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     expect(debit).toContain(`-${yuan(DEBIT_FEN)}`);
     expect(debit).toContain(bookingId);
     expect(debit).toContain(yuan(TOP_UP_FEN - DEBIT_FEN));
-    await shot(page, 'group-journey-ledger.zh-CN');
+    await settledScreenshot(page, 'group-journey-ledger.zh-CN');
 
     await page.getByRole('tab', { name: '对账单' }).click();
     await expect.poll(() => textOf(page, 'statement-closing'), WAIT).toBe(yuan(TOP_UP_FEN - DEBIT_FEN));
@@ -385,7 +362,7 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
     expect(orderDebits).toMatch(/订单扣款\s*1/);
     expect(orderDebits).toContain(yuan(DEBIT_FEN));
     expect(await page.getByTestId('statement').locator('.ant-alert-error').count()).toBe(0);
-    await shot(page, 'group-journey-statement.zh-CN');
+    await settledScreenshot(page, 'group-journey-statement.zh-CN');
 
     await page.getByTestId('language-switch').click();
     await expect.poll(() => page.getByRole('tab', { name: 'Statement' }).count(), WAIT).toBe(1);
@@ -394,9 +371,9 @@ describe.skipIf(!haveChromium)('a partner’s group from the channel API to the 
       .toBe(
         `Opening ¥0.00 + top-ups ${yuan(TOP_UP_FEN)} − debits ${yuan(DEBIT_FEN)} + credits ¥0.00 = closing ${yuan(TOP_UP_FEN - DEBIT_FEN)}`,
       );
-    await shot(page, 'group-journey-statement.en');
+    await settledScreenshot(page, 'group-journey-statement.en');
     await page.getByRole('tab', { name: 'Ledger' }).click();
     await expect.poll(() => page.getByTestId('ledger').getByText('Order debit').count(), WAIT).toBe(1);
-    await shot(page, 'group-journey-ledger.en');
+    await settledScreenshot(page, 'group-journey-ledger.en');
   }, 60_000);
 });

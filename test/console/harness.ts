@@ -111,6 +111,44 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * A screenshot once the page's frame is there (the main menu) and every drawer, modal and message has finished
+ * moving in or out. The picture is for a person to look at, not an assertion: on a machine so loaded that a
+ * transition never reports its end, it is taken after the wait anyway, with a line saying so.
+ */
+export async function settledScreenshot(page: Page, name: string): Promise<string> {
+  const wait = { timeout: 15_000 } as const;
+  await page
+    .getByTestId('main-menu')
+    .first()
+    .waitFor(wait)
+    .catch(() => console.log(`screenshot ${name}: taken before the menu appeared`));
+  const moving = page.locator(
+    ['motion-', 'ant-zoom-', 'ant-move-up-', 'ant-fade-']
+      .map((part) => `[class*="${part}"][class*="-active"]`)
+      .join(', '),
+  );
+  const deadline = Date.now() + wait.timeout;
+  while ((await moving.count()) > 0) {
+    if (Date.now() > deadline) {
+      console.log(`screenshot ${name}: taken while an animation was still running`);
+      break;
+    }
+    await page.waitForTimeout(50);
+  }
+  return screenshot(page, name);
+}
+
+/** A button's accessible name: Ant Design spaces out two Chinese characters ("保 存" for 保存). */
+export function named(text: string): RegExp {
+  return new RegExp(`^${[...text].join('\\s*')}$`);
+}
+
+/** The text of the first element with the test id ('' when it has none). */
+export async function textOf(page: Page, testId: string): Promise<string> {
+  return (await page.getByTestId(testId).first().textContent()) ?? '';
+}
+
 /** The API as an operator (Bearer token), for seeding what a test needs before the browser takes over. */
 export async function apiAs(url: string, username: string, password: string) {
   const login = await fetch(`${url}/api/v1/auth/login`, {

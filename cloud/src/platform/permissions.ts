@@ -101,6 +101,9 @@ export const SEED_ROLES = {
       'capacity.read',
       'customers.read',
       'venues.read',
+      // 付款取单 is the window's work: find the order, take the payment, issue and print its codes.
+      'groups.order',
+      'groups.manage',
     ],
   },
   gate_staff: {
@@ -125,6 +128,25 @@ export const SEED_ROLES = {
 } as const satisfies Record<string, { name: Localized; permissions: readonly Permission[] }>;
 
 export type SeedRole = keyof typeof SEED_ROLES;
+
+/**
+ * Permissions a seed role gained after installations already had it (SEED_ROLES only shapes a role when it is
+ * created). Each is granted once per installation (platform/auth/roles-seed.ts records its id), so a role an
+ * administrator later narrows again stays as they left it. Append only; never reuse an id.
+ */
+export const UPGRADE_GRANTS: readonly {
+  readonly id: string;
+  readonly role: SeedRole;
+  readonly permissions: readonly Permission[];
+}[] = [
+  {
+    id: '20261207-finance-agencies',
+    role: 'finance',
+    permissions: ['customers.read', 'agencies.read', 'agencies.adjust'],
+  },
+  { id: '20261207-cashier-customers', role: 'cashier', permissions: ['customers.read', 'venues.read'] },
+  { id: '20261207-cashier-group-pickup', role: 'cashier', permissions: ['groups.order', 'groups.manage'] },
+];
 
 declare module 'fastify' {
   interface FastifyContextConfig {

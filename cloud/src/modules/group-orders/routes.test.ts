@@ -482,6 +482,8 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     );
     expect((await api('GET', `/${someoneElses.id}`, undefined, 'agency')).statusCode).toBe(404);
     expect((await api('POST', `/${someoneElses.id}/cancel`, {}, 'agency')).statusCode).toBe(404);
-    expect((await api('GET', '/', undefined, 'cashier')).statusCode).toBe(403);
+    // The window picks orders up (付款取单): a cashier sees the board; gate staff do not.
+    expect((await api('GET', '/', undefined, 'cashier')).statusCode).toBe(200);
+    expect((await api('GET', '/', undefined, 'gate_staff')).statusCode).toBe(403);
   });
 });
