@@ -21,7 +21,7 @@ describe.each(databaseBackends())('group orders on $name', (backend) => {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH',
     url: string,
     payload?: object,
-    role: 'admin' | 'agency' | 'cashier' = 'admin',
+    role: 'admin' | 'agency' | 'cashier' | 'gate_staff' = 'admin',
   ) =>
     env.app.inject({
       method,
