@@ -45,6 +45,7 @@ import { credentialSecrets } from './modules/signing-keys/secrets.js';
 import { SigningKeysService } from './modules/signing-keys/service.js';
 import { StockService } from './modules/stock/service.js';
 import { SupplementsService } from './modules/supplements/service.js';
+import { TakingsService } from './modules/takings/service.js';
 import { TicketTypesService } from './modules/ticket-types/service.js';
 import { ticketPassageHook } from './modules/tickets/passage-hook.js';
 import { TicketsService } from './modules/tickets/service.js';
@@ -129,19 +130,21 @@ function buildServices(options: BuildOptions): CloudServices {
   const customers = new CustomersService(db, { venues, secrets }, now);
   const points = new PointsService(db, { venues }, now);
   const loyalty = points;
+  // Every money-moving service records its takings through the one journal (modules/takings).
+  const takings = new TakingsService();
   const sales = new SalesService(
     db,
-    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty },
+    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty, takings },
     now,
   );
   const refunds = new RefundsService(
     db,
-    { sales, tickets, ticketTypes, capacity, venues, auth, loyalty },
+    { sales, tickets, ticketTypes, capacity, venues, auth, loyalty, takings },
     now,
   );
   const supplements = new SupplementsService(
     db,
-    { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen },
+    { venues, ticketTypes, capacity, tickets, keys, auth, maxChangeFen, takings },
     now,
   );
   const operators = new OperatorsService(db, now);
@@ -219,5 +222,6 @@ function buildServices(options: BuildOptions): CloudServices {
     agencies,
     customers,
     points,
+    takings,
   };
 }

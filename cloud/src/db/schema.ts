@@ -25,6 +25,7 @@ import type { SaleTables } from '../modules/sales/tables.js';
 import type { SigningKeyTables } from '../modules/signing-keys/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { SupplementTables } from '../modules/supplements/tables.js';
+import type { TakingTables } from '../modules/takings/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
 import type { VenueTables } from '../modules/venues/tables.js';
@@ -55,6 +56,7 @@ export interface Database
     SaleTables,
     RefundTables,
     SupplementTables,
+    TakingTables,
     ChannelKeyTables,
     WebhookTables,
     AgencyTables,

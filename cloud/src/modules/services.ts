@@ -40,6 +40,7 @@ import type { CredentialSecrets } from './signing-keys/secrets.js';
 import type { SigningKeysService } from './signing-keys/service.js';
 import type { StockService } from './stock/service.js';
 import type { SupplementsService } from './supplements/service.js';
+import type { TakingsService } from './takings/service.js';
 import type { TicketTypesService } from './ticket-types/service.js';
 import type { TicketsService } from './tickets/service.js';
 import type { VenuesService } from './venues/service.js';
@@ -91,6 +92,8 @@ export interface CloudServices {
   readonly customers: CustomersService;
   /** Points rules, balances and the ledger; also the sales' and refunds' SaleLoyalty. */
   readonly points: PointsService;
+  /** The takings journal and its day rollups: what every report, settlement and live figure reads. */
+  readonly takings: TakingsService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

@@ -43,13 +43,14 @@ import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
 import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
-import { dayOfIsoDate, localDayAround } from '../capacity/local-time.js';
+import { clockOf, dayOfIsoDate, localDayAround } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { SaleLoyalty } from '../sales/loyalty.js';
 import type { Sale } from '../sales/schemas.js';
 import type { SalesService } from '../sales/service.js';
 import { voidRefundedStub } from '../stock/activation.js';
 import { upgradeMoneyOf } from '../supplements/reads.js';
+import type { TakingsRecorder } from '../takings/contract.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { Ticket } from '../tickets/schemas.js';
 import type { TicketsService } from '../tickets/service.js';
@@ -66,6 +67,7 @@ import {
 } from './policy.js';
 import * as repo from './repo.js';
 import type { CreateRefund, ListRefundsQuery, Refund, RefundQuote, RefundQuoteRequest } from './schemas.js';
+import { takingOfRefund } from './takings.js';
 
 type Db = Kysely<Database>;
 
@@ -81,6 +83,8 @@ export interface RefundsDependencies {
   readonly auth: AuthService;
   /** The customer's points: a refund takes back the refunded tickets' accrual and returns points it paid with. */
   readonly loyalty: SaleLoyalty;
+  /** The takings journal: the money handed back and the tickets taken back, in the refund's transaction. */
+  readonly takings: TakingsRecorder;
 }
 
 export interface RefundCommand extends IdempotentCommand<CreateRefund> {
@@ -375,6 +379,18 @@ export class RefundsService {
         amount_fen: p.amountFen,
         supplement_fen: p.supplementFen,
       })),
+    );
+    await this.deps.takings.record(
+      trx,
+      takingOfRefund({
+        refundId,
+        sale,
+        cashierId: cashier.id,
+        at: now,
+        day: clockOf(worked.timeZone).dayNumber(now),
+        tickets: worked.tickets,
+        payments: worked.payments,
+      }),
     );
     const points = await this.deps.loyalty.onRefund(trx, {
       saleId: sale.id,

@@ -30,6 +30,7 @@ import type { CapacityService } from '../capacity/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import { activateForSale } from '../stock/activation.js';
+import type { TakingsRecorder } from '../takings/contract.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import { issuableWindow, MAX_ADVANCE_DAYS } from '../ticket-types/validity.js';
 import type { TicketRow } from '../tickets/reads.js';
@@ -45,6 +46,7 @@ import * as repo from './repo.js';
 import { saleRows, ticketsToIssue } from './rows.js';
 import type { CreateSale, ListSalesQuery, Sale } from './schemas.js';
 import { type SoldLine, type SoldSale, soldSale } from './sold.js';
+import { takingOfSale } from './takings.js';
 import { saleView } from './view.js';
 
 type Db = Kysely<Database>;
@@ -63,6 +65,8 @@ export interface SalesDependencies {
   readonly maxChangeFen: number;
   /** The customer's points: accrued on the sale, and spent by a `points` payment (loyalty.ts). */
   readonly loyalty: SaleLoyalty;
+  /** The takings journal: the sale's money and tickets, in its transaction (modules/takings). */
+  readonly takings: TakingsRecorder;
 }
 
 export interface SaleCommand extends IdempotentCommand<CreateSale> {
@@ -146,6 +150,7 @@ export class SalesService {
     const points = await this.customerPoints(trx, sold, today, context);
     const rows = saleRows(sold);
     await repo.insertSale(trx, rows.sale, rows.lines, rows.payments);
+    await this.deps.takings.record(trx, takingOfSale(sold, today));
     const issued = await this.issueTickets(trx, sold, signer);
     await recordAudit(
       trx,

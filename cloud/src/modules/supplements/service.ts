@@ -36,8 +36,10 @@ import { AppError } from '../../platform/errors.js';
 import type { Cashier, IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
 import { ALL_SITES, coversAllSites, type SiteScope } from '../../platform/site-scope.js';
+import { clockOf } from '../capacity/local-time.js';
 import { settle } from '../sales/payments.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
+import type { TakingsRecorder } from '../takings/contract.js';
 import { findTicketRow, type TicketRow } from '../tickets/reads.js';
 import { applyFee, type Fee, planFee } from './fee.js';
 import type { Db, FlowDependencies, FlowOutcome, FlowPlan, Trx } from './flow.js';
@@ -51,6 +53,7 @@ import type {
   SupplementQuote,
   SupplementQuoteRequest,
 } from './schemas.js';
+import { takingOfSupplement } from './takings.js';
 import { applyUpgrade, planUpgrade, type Upgrade, type UpgradePlan } from './upgrade.js';
 
 const SUPPLEMENT: Localized = { 'zh-CN': '补票单', en: 'Supplement' };
@@ -62,6 +65,8 @@ export interface SupplementsDependencies extends FlowDependencies {
   readonly auth?: AuthService;
   /** The most change one supplement may give (config `CASH_MAX_CHANGE_FEN`), as for sales. */
   readonly maxChangeFen: number;
+  /** The takings journal: the supplement's money, in its transaction (modules/takings). */
+  readonly takings: TakingsRecorder;
 }
 
 export interface SupplementCommand extends IdempotentCommand<CreateSupplement> {
@@ -323,6 +328,22 @@ export class SupplementsService {
         method: p.method,
         amount_fen: p.amountFen,
       })),
+    );
+    const site = await this.deps.venues.getSite(old.site_id, trx);
+    await this.deps.takings.record(
+      trx,
+      takingOfSupplement({
+        supplementId: id,
+        siteId: old.site_id,
+        windowId: input.windowId,
+        cashierId: cashier.id,
+        at: now,
+        day: clockOf(site.timezone).dayNumber(now),
+        typeId: planned.kind === 'upgrade' ? (planned.input.toTypeId ?? old.type_id) : old.type_id,
+        amountFen,
+        changeFen,
+        payments: input.payments,
+      }),
     );
     await recordAudit(
       trx,

@@ -1,0 +1,32 @@
+/**
+ * Takings (营业收入流水): the journal every money-moving module writes through `TakingsRecorder` (contract.ts), and
+ * the day rollups kept in the same transaction. Shift settlements, day and month settlements, summaries and the live
+ * figures read from here.
+ */
+import type { Connection } from '../../db/scoped.js';
+import type { TakingEntry, TakingsRecorder } from './contract.js';
+import * as repo from './repo.js';
+
+/** Which open shift (交接班) a taking at a window belongs to; the shifts of this module answer it. */
+export type ShiftOf = (
+  conn: Connection,
+  at: { siteId: string; windowId: string; cashierId: string },
+) => Promise<string | null>;
+
+export class TakingsService implements TakingsRecorder {
+  constructor(private readonly shiftOf: ShiftOf = async () => null) {}
+
+  async record(conn: Connection, entry: TakingEntry): Promise<void> {
+    if (entry.payments.length === 0 && entry.items.length === 0) return;
+    const shiftId =
+      entry.windowId !== null && entry.cashierId !== null
+        ? await this.shiftOf(conn, {
+            siteId: entry.siteId,
+            windowId: entry.windowId,
+            cashierId: entry.cashierId,
+          })
+        : null;
+    await repo.insertTaking(conn, entry, shiftId);
+    await repo.addToDay(conn, entry);
+  }
+}
