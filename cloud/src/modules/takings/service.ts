@@ -26,7 +26,6 @@ export class TakingsService implements TakingsRecorder {
             cashierId: entry.cashierId,
           })
         : null;
-    await repo.insertTaking(conn, entry, shiftId);
-    await repo.addToDay(conn, entry);
+    await repo.recordTaking(conn, entry, shiftId);
   }
 }
