@@ -1,214 +1,223 @@
-/** The takings module's SQL: the journal and its day rollups. Callers pass a db or the change's transaction. */
-import { type Insertable, PostgresAdapter, sql } from 'kysely';
+/** The takings module's SQL: the journal and its day rollups. Callers pass the change's transaction. */
+import { PostgresAdapter, sql } from 'kysely';
 import type { Connection } from '../../db/scoped.js';
 import type { TakingEntry } from './contract.js';
-import { type TakingsDayItemsTable, type TakingsDayMoneyTable, takingTables } from './tables.js';
+import { takingTables } from './tables.js';
 
 type Db = Connection;
 
-/** Absent dimensions are '' in the rollups (one primary key covers every row). */
-const dim = (value: string | null): string => value ?? '';
+/**
+ * Every statement here is compiled once (db/precompiled.ts) and takes its variable-length rows as one JSON text
+ * parameter, so a sale pays for no query building: the takings run in every sale, refund and supplement.
+ */
+// Type aliases, not interfaces: precompile's parameters must be Record<string, unknown>.
+type Header = {
+  source: string;
+  sourceId: string;
+  siteId: string;
+  day: number;
+  at: number;
+  channel: string;
+  windowId: string | null;
+  cashierId: string | null;
+  shiftId: string | null;
+  agencyId: string | null;
+  amountFen: number;
+  tickets: number;
+  persons: number;
+  /** The rollups' dimensions: absent ones are '' so one primary key covers every row. */
+  window: string;
+  cashier: string;
+  agency: string;
+};
+
+type Rows = {
+  /** JSON arrays: the journal's payments and items, and the same summed per method and per type. */
+  payments: string;
+  lines: string;
+  money: string;
+  items: string;
+};
 
 /**
- * Records one taking: its journal rows and what it adds to the day rollups. On PostgreSQL an audited change holds the
- * audit chain's lock for its whole transaction, so every round trip in it is a round trip every other sale waits
- * for: there the five writes go as one statement (data-modifying CTEs, the rows passed as JSON). SQLite runs them
- * in-process, where separate statements cost microseconds.
+ * PostgreSQL: an audited change holds the audit chain's lock for its whole transaction, so each round trip in it is
+ * one every other sale waits for; the five writes go as one statement (data-modifying CTEs over the JSON rows).
  */
+const recordOnPostgres = takingTables.precompile<Header & Rows, never>((db, p) => ({
+  compile: () =>
+    sql<never>`
+      with t as (
+        insert into takings (source, source_id, site_id, day, at, channel, window_id, cashier_id, shift_id,
+          agency_id, amount_fen, tickets, persons)
+        values (${p.source}, ${p.sourceId}, ${p.siteId}, ${p.day}, ${p.at}, ${p.channel}, ${p.windowId},
+          ${p.cashierId}, ${p.shiftId}, ${p.agencyId}, ${p.amountFen}, ${p.tickets}, ${p.persons})
+        returning id
+      ), p as (
+        insert into taking_payments (taking_id, method, amount_fen)
+        select t.id, x.method, x.amount_fen from t, jsonb_to_recordset(${p.payments}::jsonb)
+          as x(method text, amount_fen bigint)
+      ), i as (
+        insert into taking_items (taking_id, type_id, tickets, persons, amount_fen)
+        select t.id, x.type_id, x.tickets, x.persons, x.amount_fen from t, jsonb_to_recordset(${p.lines}::jsonb)
+          as x(type_id integer, tickets integer, persons integer, amount_fen bigint)
+      ), m as (
+        insert into takings_day_money (site_id, day, source, channel, method, window_id, cashier_id, agency_id,
+          payments, amount_fen)
+        select ${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, x.method, ${p.window}, ${p.cashier}, ${p.agency},
+          x.payments, x.amount_fen
+        from jsonb_to_recordset(${p.money}::jsonb) as x(method text, payments integer, amount_fen bigint)
+        on conflict (site_id, day, source, channel, method, window_id, cashier_id, agency_id) do update
+          set payments = takings_day_money.payments + excluded.payments,
+              amount_fen = takings_day_money.amount_fen + excluded.amount_fen
+      )
+      insert into takings_day_items (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id,
+        tickets, persons, amount_fen)
+      select ${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, x.type_id, ${p.window}, ${p.cashier}, ${p.agency},
+        x.tickets, x.persons, x.amount_fen
+      from jsonb_to_recordset(${p.items}::jsonb)
+        as x(type_id integer, tickets integer, persons integer, amount_fen bigint)
+      on conflict (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id) do update
+        set tickets = takings_day_items.tickets + excluded.tickets,
+            persons = takings_day_items.persons + excluded.persons,
+            amount_fen = takings_day_items.amount_fen + excluded.amount_fen`.compile(db),
+}));
+
+// SQLite runs in-process, where a statement costs microseconds: the same writes as five statements.
+const insertHeader = takingTables.precompile<Header, { id: number }>((db, p) =>
+  db
+    .insertInto('takings')
+    .values({
+      source: p.source as TakingEntry['source'],
+      source_id: p.sourceId,
+      site_id: p.siteId,
+      day: p.day,
+      at: p.at,
+      channel: p.channel,
+      window_id: p.windowId,
+      cashier_id: p.cashierId,
+      shift_id: p.shiftId,
+      agency_id: p.agencyId,
+      amount_fen: p.amountFen,
+      tickets: p.tickets,
+      persons: p.persons,
+    })
+    .returning('id'),
+);
+
+const field = (name: string) => sql.raw(`json_extract(value, '$.${name}')`);
+
+const insertPayments = takingTables.precompile<{ id: number; rows: string }, never>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into taking_payments (taking_id, method, amount_fen)
+      select ${p.id}, ${field('method')}, ${field('amount_fen')} from json_each(${p.rows})`.compile(db),
+}));
+
+const insertItems = takingTables.precompile<{ id: number; rows: string }, never>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into taking_items (taking_id, type_id, tickets, persons, amount_fen)
+      select ${p.id}, ${field('type_id')}, ${field('tickets')}, ${field('persons')}, ${field('amount_fen')}
+      from json_each(${p.rows})`.compile(db),
+}));
+
+// `where true`: SQLite's parser needs it between a SELECT and ON CONFLICT.
+const addDayMoney = takingTables.precompile<Header & { rows: string }, never>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into takings_day_money (site_id, day, source, channel, method, window_id, cashier_id,
+        agency_id, payments, amount_fen)
+      select ${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, ${field('method')}, ${p.window}, ${p.cashier},
+        ${p.agency}, ${field('payments')}, ${field('amount_fen')}
+      from json_each(${p.rows}) where true
+      on conflict (site_id, day, source, channel, method, window_id, cashier_id, agency_id) do update
+        set payments = takings_day_money.payments + excluded.payments,
+            amount_fen = takings_day_money.amount_fen + excluded.amount_fen`.compile(db),
+}));
+
+const addDayItems = takingTables.precompile<Header & { rows: string }, never>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into takings_day_items (site_id, day, source, channel, type_id, window_id, cashier_id,
+        agency_id, tickets, persons, amount_fen)
+      select ${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, ${field('type_id')}, ${p.window}, ${p.cashier},
+        ${p.agency}, ${field('tickets')}, ${field('persons')}, ${field('amount_fen')}
+      from json_each(${p.rows}) where true
+      on conflict (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id) do update
+        set tickets = takings_day_items.tickets + excluded.tickets,
+            persons = takings_day_items.persons + excluded.persons,
+            amount_fen = takings_day_items.amount_fen + excluded.amount_fen`.compile(db),
+}));
+
+/** Records one taking: its journal rows and what it adds to the day rollups. */
 export async function recordTaking(db: Db, entry: TakingEntry, shiftId: string | null): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) return recordInOneStatement(db, entry, shiftId);
-  await insertTaking(db, entry, shiftId);
-  await addToDay(db, entry);
+  const header = headerOf(entry, shiftId);
+  const rows = rowsOf(entry);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await recordOnPostgres.rows(db, { ...header, ...rows });
+    return;
+  }
+  const { id } = (await insertHeader.first(db, header))!;
+  if (entry.payments.length > 0) await insertPayments.rows(db, { id, rows: rows.payments });
+  if (entry.items.length > 0) await insertItems.rows(db, { id, rows: rows.lines });
+  if (entry.payments.length > 0) await addDayMoney.rows(db, { ...header, rows: rows.money });
+  if (entry.items.length > 0) await addDayItems.rows(db, { ...header, rows: rows.items });
 }
 
-async function recordInOneStatement(db: Db, entry: TakingEntry, shiftId: string | null): Promise<void> {
-  const money = [...dayMoneyRows(entry).values()].map((row) => ({
-    method: row.method,
-    payments: row.payments,
-    amount_fen: row.amount_fen,
-  }));
-  const items = [...dayItemRows(entry).values()].map((row) => ({
-    type_id: row.type_id,
-    tickets: row.tickets,
-    persons: row.persons,
-    amount_fen: row.amount_fen,
-  }));
-  const payments = entry.payments.map((p) => ({ method: p.method, amount_fen: p.amountFen }));
+function headerOf(entry: TakingEntry, shiftId: string | null): Header {
+  let amountFen = 0;
+  for (const p of entry.payments) amountFen += p.amountFen;
+  let tickets = 0;
+  let persons = 0;
+  for (const i of entry.items) {
+    tickets += i.tickets;
+    persons += i.persons;
+  }
+  return {
+    source: entry.source,
+    sourceId: entry.sourceId,
+    siteId: entry.siteId,
+    day: entry.day,
+    at: entry.at,
+    channel: entry.channel,
+    windowId: entry.windowId,
+    cashierId: entry.cashierId,
+    shiftId,
+    agencyId: entry.agencyId,
+    amountFen,
+    tickets,
+    persons,
+    window: entry.windowId ?? '',
+    cashier: entry.cashierId ?? '',
+    agency: entry.agencyId ?? '',
+  };
+}
+
+/**
+ * The journal's rows as given, and the rollups' rows summed per method and per type: rows of one statement must not
+ * share a key (PostgreSQL refuses to update a row twice in one ON CONFLICT).
+ */
+function rowsOf(entry: TakingEntry): Rows {
+  const money = new Map<string, { method: string; payments: number; amount_fen: number }>();
+  for (const p of entry.payments) {
+    const row = money.get(p.method) ?? { method: p.method, payments: 1, amount_fen: 0 };
+    row.amount_fen += p.amountFen;
+    money.set(p.method, row);
+  }
+  const items = new Map<number, { type_id: number; tickets: number; persons: number; amount_fen: number }>();
+  for (const i of entry.items) {
+    const row = items.get(i.typeId) ?? { type_id: i.typeId, tickets: 0, persons: 0, amount_fen: 0 };
+    row.tickets += i.tickets;
+    row.persons += i.persons;
+    row.amount_fen += i.amountFen;
+    items.set(i.typeId, row);
+  }
   const lines = entry.items.map((i) => ({
     type_id: i.typeId,
     tickets: i.tickets,
     persons: i.persons,
     amount_fen: i.amountFen,
   }));
-  const totals = totalsOf(entry);
-  const [window, cashier, agency] = [dim(entry.windowId), dim(entry.cashierId), dim(entry.agencyId)];
-  await sql`
-    with t as (
-      insert into takings (source, source_id, site_id, day, at, channel, window_id, cashier_id, shift_id, agency_id,
-        amount_fen, tickets, persons)
-      values (${entry.source}, ${entry.sourceId}, ${entry.siteId}, ${entry.day}, ${entry.at}, ${entry.channel},
-        ${entry.windowId}, ${entry.cashierId}, ${shiftId}, ${entry.agencyId}, ${totals.amountFen}, ${totals.tickets},
-        ${totals.persons})
-      returning id
-    ), p as (
-      insert into taking_payments (taking_id, method, amount_fen)
-      select t.id, x.method, x.amount_fen from t, jsonb_to_recordset(${JSON.stringify(payments)}::jsonb)
-        as x(method text, amount_fen bigint)
-    ), i as (
-      insert into taking_items (taking_id, type_id, tickets, persons, amount_fen)
-      select t.id, x.type_id, x.tickets, x.persons, x.amount_fen from t,
-        jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
-        as x(type_id integer, tickets integer, persons integer, amount_fen bigint)
-    ), m as (
-      insert into takings_day_money (site_id, day, source, channel, method, window_id, cashier_id, agency_id,
-        payments, amount_fen)
-      select ${entry.siteId}, ${entry.day}, ${entry.source}, ${entry.channel}, x.method, ${window}, ${cashier},
-        ${agency}, x.payments, x.amount_fen
-      from jsonb_to_recordset(${JSON.stringify(money)}::jsonb) as x(method text, payments integer, amount_fen bigint)
-      on conflict (site_id, day, source, channel, method, window_id, cashier_id, agency_id) do update
-        set payments = takings_day_money.payments + excluded.payments,
-            amount_fen = takings_day_money.amount_fen + excluded.amount_fen
-    )
-    insert into takings_day_items (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id,
-      tickets, persons, amount_fen)
-    select ${entry.siteId}, ${entry.day}, ${entry.source}, ${entry.channel}, x.type_id, ${window}, ${cashier},
-      ${agency}, x.tickets, x.persons, x.amount_fen
-    from jsonb_to_recordset(${JSON.stringify(items)}::jsonb)
-      as x(type_id integer, tickets integer, persons integer, amount_fen bigint)
-    on conflict (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id) do update
-      set tickets = takings_day_items.tickets + excluded.tickets,
-          persons = takings_day_items.persons + excluded.persons,
-          amount_fen = takings_day_items.amount_fen + excluded.amount_fen
-  `.execute(takingTables(db));
-}
-
-function totalsOf(entry: TakingEntry): { amountFen: number; tickets: number; persons: number } {
   return {
-    amountFen: entry.payments.reduce((sum, p) => sum + p.amountFen, 0),
-    tickets: entry.items.reduce((sum, i) => sum + i.tickets, 0),
-    persons: entry.items.reduce((sum, i) => sum + i.persons, 0),
+    payments: JSON.stringify(entry.payments.map((p) => ({ method: p.method, amount_fen: p.amountFen }))),
+    lines: JSON.stringify(lines),
+    money: JSON.stringify([...money.values()]),
+    items: JSON.stringify([...items.values()]),
   };
-}
-
-/** Writes the journal rows of one taking; answers its id. */
-async function insertTaking(db: Db, entry: TakingEntry, shiftId: string | null): Promise<number> {
-  const tables = takingTables(db);
-  const totals = totalsOf(entry);
-  const { id } = await tables
-    .insertInto('takings')
-    .values({
-      source: entry.source,
-      source_id: entry.sourceId,
-      site_id: entry.siteId,
-      day: entry.day,
-      at: entry.at,
-      channel: entry.channel,
-      window_id: entry.windowId,
-      cashier_id: entry.cashierId,
-      shift_id: shiftId,
-      agency_id: entry.agencyId,
-      amount_fen: totals.amountFen,
-      tickets: totals.tickets,
-      persons: totals.persons,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const takingId = Number(id);
-  if (entry.payments.length > 0)
-    await tables
-      .insertInto('taking_payments')
-      .values(entry.payments.map((p) => ({ taking_id: takingId, method: p.method, amount_fen: p.amountFen })))
-      .execute();
-  if (entry.items.length > 0)
-    await tables
-      .insertInto('taking_items')
-      .values(
-        entry.items.map((i) => ({
-          taking_id: takingId,
-          type_id: i.typeId,
-          tickets: i.tickets,
-          persons: i.persons,
-          amount_fen: i.amountFen,
-        })),
-      )
-      .execute();
-  return takingId;
-}
-
-function dayBase(entry: TakingEntry) {
-  return {
-    site_id: entry.siteId,
-    day: entry.day,
-    source: entry.source,
-    channel: entry.channel,
-    window_id: dim(entry.windowId),
-    cashier_id: dim(entry.cashierId),
-    agency_id: dim(entry.agencyId),
-  };
-}
-
-/** Payments by the same method summed: one rollup row each. */
-function dayMoneyRows(entry: TakingEntry): Map<string, DayMoneyRow> {
-  const base = dayBase(entry);
-  const money = new Map<string, DayMoneyRow>();
-  for (const p of entry.payments) {
-    const row = money.get(p.method) ?? { ...base, method: p.method, payments: 1, amount_fen: 0 };
-    row.amount_fen += p.amountFen;
-    money.set(p.method, row);
-  }
-  return money;
-}
-
-/** Items of the same type summed: one rollup row each. */
-function dayItemRows(entry: TakingEntry): Map<number, DayItemRow> {
-  const base = dayBase(entry);
-  const items = new Map<number, DayItemRow>();
-  for (const i of entry.items) {
-    const row = items.get(i.typeId) ?? { ...base, type_id: i.typeId, tickets: 0, persons: 0, amount_fen: 0 };
-    row.tickets += i.tickets;
-    row.persons += i.persons;
-    row.amount_fen += i.amountFen;
-    items.set(i.typeId, row);
-  }
-  return items;
-}
-
-type DayMoneyRow = Insertable<TakingsDayMoneyTable> & { payments: number; amount_fen: number };
-type DayItemRow = Insertable<TakingsDayItemsTable> & { tickets: number; persons: number; amount_fen: number };
-
-/**
- * Adds one taking to the day rollups. Rows of one statement must not share a key (PostgreSQL refuses to update a
- * row twice in one ON CONFLICT), so payments by the same method and items of the same type are summed first.
- */
-async function addToDay(db: Db, entry: TakingEntry): Promise<void> {
-  const tables = takingTables(db);
-  const money = dayMoneyRows(entry);
-  const items = dayItemRows(entry);
-  if (money.size > 0)
-    await tables
-      .insertInto('takings_day_money')
-      .values([...money.values()])
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'day', 'source', 'channel', 'method', 'window_id', 'cashier_id', 'agency_id'])
-          .doUpdateSet((eb) => ({
-            payments: eb('takings_day_money.payments', '+', eb.ref('excluded.payments')),
-            amount_fen: eb('takings_day_money.amount_fen', '+', eb.ref('excluded.amount_fen')),
-          })),
-      )
-      .execute();
-  if (items.size > 0)
-    await tables
-      .insertInto('takings_day_items')
-      .values([...items.values()])
-      .onConflict((oc) =>
-        oc
-          .columns(['site_id', 'day', 'source', 'channel', 'type_id', 'window_id', 'cashier_id', 'agency_id'])
-          .doUpdateSet((eb) => ({
-            tickets: eb('takings_day_items.tickets', '+', eb.ref('excluded.tickets')),
-            persons: eb('takings_day_items.persons', '+', eb.ref('excluded.persons')),
-            amount_fen: eb('takings_day_items.amount_fen', '+', eb.ref('excluded.amount_fen')),
-          })),
-      )
-      .execute();
 }
