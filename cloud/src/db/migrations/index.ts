@@ -54,6 +54,7 @@ import * as ticketsHolderBirthDay from './20261210_140100_tickets_holder_birth_d
 import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
 import * as groupOrdersChannel from './20261210_150000_group_orders_channel.js';
 import * as groupCodesCountPersons from './20261211_150000_group_codes_count_persons.js';
+import * as createHolidays from './20261212_120000_create_holidays.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -105,4 +106,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261210_140200_tickets_key_index': ticketsKeyIndex,
   '20261210_150000_group_orders_channel': groupOrdersChannel,
   '20261211_150000_group_codes_count_persons': groupCodesCountPersons,
+  '20261212_120000_create_holidays': createHolidays,
 };
