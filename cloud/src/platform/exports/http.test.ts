@@ -16,6 +16,7 @@ import {
   contentDisposition,
   exportQueryShape,
   exportResponseSchema,
+  primed,
   safeFileName,
   sendExport,
 } from './http.js';
@@ -131,6 +132,15 @@ describe('report export over HTTP', () => {
     expect(text).toMatch(/合计\s+5\s+240\.30/);
   });
 
+  it('a HEAD request gets the headers and makes no report', async () => {
+    produced.rows = 0;
+    const response = await app.inject({ method: 'HEAD', url: `${URL}?format=xlsx&rows=1000` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-disposition']).toContain('.xlsx');
+    expect(response.body).toBe('');
+    expect(produced.rows).toBe(0);
+  });
+
   it('a bad format or language is the catalogue’s 400, never a 500', async () => {
     for (const query of [
       'format=doc',
@@ -194,6 +204,41 @@ describe('report export over HTTP', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(produced.rows).toBe(stoppedAt);
     expect(stoppedAt).toBeLessThan(200_000);
+  });
+});
+
+describe('the first row read ahead', () => {
+  it('reads the first row at once, gives every row in order, and surfaces the first row’s error', async () => {
+    let started = false;
+    async function* source() {
+      started = true;
+      yield* ROWS;
+    }
+    const ready = await primed({ ...sampleTable(), rows: source() });
+    expect(started).toBe(true);
+    const got: ReportRow[] = [];
+    for await (const row of ready.table.rows) got.push(row);
+    expect(got).toEqual(ROWS);
+    async function* failing(): AsyncGenerator<ReportRow> {
+      if (ROWS.length > 0) throw new AppError('NOT_FOUND', { resource: '报表', id: 'x' });
+      yield* ROWS;
+    }
+    await expect(primed({ ...sampleTable(), rows: failing() })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('close releases a source the writer never read past its first row, once', async () => {
+    let released = 0;
+    async function* source() {
+      try {
+        yield* ROWS;
+      } finally {
+        released += 1;
+      }
+    }
+    const ready = await primed({ ...sampleTable(), rows: source() });
+    await ready.close();
+    await ready.close();
+    expect(released).toBe(1);
   });
 });
 

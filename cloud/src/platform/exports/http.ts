@@ -97,33 +97,41 @@ export function contentDisposition(name: string, fallbackName: string, extension
 
 /**
  * The table with its first row read: the rows' iterator is started here, so an error in reaching the data
- * surfaces while the answer can still be an error.
+ * surfaces while the answer can still be an error. `close` lets the report release what it holds (a cursor, a
+ * connection) when the writer stopped before the end — the client left — even if it never asked for a row.
  */
-export async function primed(table: ReportTable): Promise<ReportTable> {
+export async function primed(table: ReportTable): Promise<{ table: ReportTable; close(): Promise<void> }> {
   const iterator = table.rows[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  let finished = false;
+  const close = async () => {
+    if (finished) return;
+    finished = true;
+    await iterator.return?.();
+  };
+  let first: IteratorResult<ReportRow>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    finished = true;
+    throw error;
+  }
   async function* rows(): AsyncGenerator<ReportRow> {
-    let finished = false;
     try {
-      if (first.done) {
-        finished = true;
-        return;
-      }
-      yield first.value;
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) {
-          finished = true;
-          return;
-        }
+      let next = first;
+      while (!next.done) {
         yield next.value;
+        next = await iterator.next();
       }
+      finished = true;
+    } catch (error) {
+      // A source that threw is done: nothing to release.
+      finished = true;
+      throw error;
     } finally {
-      // A writer that stops early (the client left) lets the report release what it holds (a cursor, a connection).
-      if (!finished) await iterator.return?.();
+      await close();
     }
   }
-  return { ...table, rows: rows() };
+  return { table: { ...table, rows: rows() }, close };
 }
 
 /** Streams `table` as the requested format; see the file's comment for what errors do. */
@@ -135,19 +143,23 @@ export async function sendExport(
 ): Promise<FastifyReply> {
   checkColumns(table.columns);
   const language: Language = query.lang ?? negotiateLanguage(request.headers['accept-language']);
-  const ready = await primed(table);
-  const body = new PassThrough();
-  WRITERS[query.format](ready, { language }, body).catch((error: unknown) => {
-    // The writer has destroyed the body; Fastify cuts the response off (or answers the error if nothing was sent).
-    request.log.warn({ err: error, format: query.format }, 'report export stopped after it had started');
-  });
   const name = table.fileName?.[language] ?? table.title[language];
   const fallback = table.fileName?.en ?? table.title.en;
-  return reply
+  reply
     .header('content-type', CONTENT_TYPES[query.format])
     .header('content-disposition', contentDisposition(name, fallback, query.format))
     .header('content-language', language)
     .header('cache-control', 'no-store')
-    .header('x-content-type-options', 'nosniff')
-    .send(body);
+    .header('x-content-type-options', 'nosniff');
+  // A HEAD request (Fastify answers one for every GET) gets the headers without the report being made.
+  if (request.method === 'HEAD') return reply.send();
+  const ready = await primed(table);
+  const body = new PassThrough();
+  WRITERS[query.format](ready.table, { language }, body)
+    .catch((error: unknown) => {
+      // The writer has destroyed the body; Fastify cuts the response off (or answers the error if nothing was sent).
+      request.log.warn({ err: error, format: query.format }, 'report export stopped after it had started');
+    })
+    .finally(() => ready.close().catch(() => {}));
+  return reply.send(body);
 }
