@@ -1,21 +1,24 @@
 /**
- * Answering a report export over HTTP: `?format=csv|xlsx|pdf&lang=zh-CN|en` (a report route merges
- * `exportQuerySchema` into its querystring, so a bad format is the catalogue's 400 VALIDATION_FAILED like any other
- * bad input), the right Content-Type, and a Content-Disposition whose filename is the report's title in the
- * export's language (RFC 6266 with an RFC 5987 `filename*` in UTF-8, and a plain ASCII `filename` for old clients).
+ * Answering a report export over HTTP: `?format=csv|xlsx|pdf&lang=zh-CN|en` (a report route spreads
+ * `exportQueryShape` into its querystring object, so a bad format is the catalogue's 400 VALIDATION_FAILED like any
+ * other bad input; without `lang` the Accept-Language decides), the right Content-Type, and a Content-Disposition
+ * whose filename is the report's title in the export's language (RFC 6266 with an RFC 5987 `filename*` in UTF-8,
+ * and a plain ASCII `filename` for old clients). A HEAD request gets the headers and no report is made.
  *
- *   app.get('/reports/takings/export', { config: { access: 'reports.read' },
- *     schema: { querystring: periodSchema.extend(exportQueryShape), response: exportResponseSchema } },
- *     async (request, reply) => sendExport(request, reply, reports.takingsTable(request.query, scope)));
+ *   app.get('/takings/export', { config: { access: 'reports.read' },
+ *     schema: { querystring: z.object({ ...periodShape, ...exportQueryShape }),
+ *               response: { ...exportResponseSchema, 400: errorResponseSchema, 404: errorResponseSchema } } },
+ *     async (request, reply) =>
+ *       sendExport(request, reply, reports.takingsTable(request.query, siteScopeOfRequest(request)), request.query));
  *
  * Errors, and what the client sees:
  * - The first row is read before anything is sent: an error thrown by the rows before (or while) yielding it — a
  *   report not found, a site out of scope, the database down — answers as every other error does, the catalogue's
- *   JSON with its status.
+ *   JSON with its status (so does one that comes before the first byte has left, should it be that early).
  * - Once the file has started, the status and headers are gone: an error after that (a later page of rows, the
  *   totals) destroys the response, so the client sees a cut-off download (a network error, never a file that looks
  *   complete), and the error is logged with the request. A client that goes away ends the export the same way: the
- *   writers stop reading rows.
+ *   writers stop reading rows and the rows' iterator is returned, so the report can release its cursor.
  */
 import { PassThrough, type Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
