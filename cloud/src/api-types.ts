@@ -72,6 +72,12 @@ export type {
   IssueMode as GroupOrderIssueMode,
   OrderState as GroupOrderState,
 } from './modules/group-orders/states.js';
+export type {
+  Bases as ComparisonBases,
+  Holiday,
+  HolidayInput,
+  HolidayPatch,
+} from './modules/holidays/schemas.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
 export type { PassageItem, PassageSummary } from './modules/passages/schemas.js';

@@ -29,6 +29,7 @@ import { ValidationService } from './modules/gate-validation/service.js';
 import { groupOrderPassageHook } from './modules/group-orders/passage-hook.js';
 import { GroupOrdersService } from './modules/group-orders/service.js';
 import { HealthService } from './modules/health/service.js';
+import { HolidaysService } from './modules/holidays/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
 import { OperatorsService } from './modules/operators/service.js';
@@ -223,5 +224,6 @@ function buildServices(options: BuildOptions): CloudServices {
     customers,
     points,
     takings,
+    holidays: new HolidaysService(db, now),
   };
 }

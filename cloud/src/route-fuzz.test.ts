@@ -360,6 +360,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
       if (method === 'PATCH' || url.endsWith('/visitors')) return { orderId: groupOrders.modify };
     }
     if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };
+    if (url.startsWith('/api/v1/holidays/:holidayId')) return { holidayId: 'cn-2027-qingming' };
     if (url.startsWith('/api/channel/v1/bookings/by-reference/')) return { reference: 'fz-booking' };
     if (url.startsWith('/api/channel/v1/bookings/:bookingId')) {
       if (url.endsWith('/confirm')) return { bookingId: bookings.confirm };
@@ -468,6 +469,14 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         expiry: 'never',
       },
       'POST /api/v1/points/accounts/:customerId/adjustments': { points: 10, reason: 'fuzz' },
+      'POST /api/v1/holidays': {
+        code: 'fz_fair',
+        name: { 'zh-CN': '集市', en: 'Fair' },
+        year: 2026,
+        firstDay: '2026-11-20',
+        lastDay: '2026-11-21',
+      },
+      'PATCH /api/v1/holidays/:holidayId': { note: 'fuzz' },
     };
     return table[key];
   }
@@ -505,6 +514,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     const overrides: Record<string, Record<string, unknown>> = {
       'GET /api/v1/lookup': { code: String(ids.code) },
       'GET /api/v1/sales/:saleId/escpos': { what: 'receipt' },
+      'GET /api/v1/holidays/bases': { from: dateIn(0), to: dateIn(6), basis: 'same_holiday_day' },
     };
     const sample = {
       ...(sampleFromSchema(route.query, fixtures) as Record<string, unknown>),

@@ -50,6 +50,9 @@ const UNPROVEN = [
   'GET /api/v1/agencies/mine/statement',
   'GET /api/v1/agencies/mine/types',
   'GET /api/v1/gates/broker',
+  // The holiday calendar is every site's.
+  'GET /api/v1/holidays',
+  'GET /api/v1/holidays/bases',
   'GET /api/v1/signing-keys',
   'GET /api/v1/stock/balances/mine',
   'GET /api/v1/stock/cashiers',
@@ -703,6 +706,8 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'agencies.read',
       'agencies.manage',
       'agencies.adjust',
+      // The holiday calendar is shared: read by any site's reports, changed only by whoever reaches every site.
+      'holidays.manage',
     ]);
     const mismatched = declaredRoutes(env.app)
       .filter((r) => r.method !== 'HEAD' && shared.has(r.access) !== r.allSites)
@@ -789,6 +794,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'gate-config',
     'gate-status',
     'group-orders',
+    'holidays',
     'lookup',
     'occupancy',
     'operators',

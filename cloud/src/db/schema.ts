@@ -17,6 +17,7 @@ import type { GateConfigTables } from '../modules/gate-config/tables.js';
 import type { GateStatusTables } from '../modules/gate-status/tables.js';
 import type { ReservationTables } from '../modules/gate-validation/tables.js';
 import type { GroupOrderTables } from '../modules/group-orders/tables.js';
+import type { HolidayTables } from '../modules/holidays/tables.js';
 import type { OccupancyTables } from '../modules/occupancy/tables.js';
 import type { PassageTables } from '../modules/passages/tables.js';
 import type { PointsTables } from '../modules/points/tables.js';
@@ -62,7 +63,8 @@ export interface Database
     AgencyTables,
     CustomerTables,
     PointsTables,
-    GroupOrderTables {
+    GroupOrderTables,
+    HolidayTables {
   app_meta: AppMetaTable;
 }
 

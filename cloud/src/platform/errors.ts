@@ -673,6 +673,24 @@ export const ERROR_CATALOGUE = {
       en: 'Points cannot pay exactly {amount} fen ({rate} points make 1 yuan)',
     },
   },
+  HOLIDAY_TAKEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '{year} 年已有节假日 {code}，请修改它而不是再建一个',
+      en: 'Holiday {code} already has a break in {year}: change that one instead',
+    },
+  },
+  HOLIDAY_OVERLAP: {
+    status: 409,
+    messages: {
+      'zh-CN': '日期与已有的 {other} 重叠',
+      en: 'The dates overlap {other}',
+    },
+  },
+  HOLIDAY_PERIOD_INVALID: {
+    status: 400,
+    messages: { 'zh-CN': '节假日日期有误：{reason}', en: 'Invalid holiday dates: {reason}' },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -95,8 +95,12 @@ function pathOf(request: FastifyRequest): string {
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError): FastifyReply {
   const language = negotiateLanguage(request.headers['accept-language']);
+  // A route may have named a file before it failed (a report export whose stream broke before its first byte):
+  // the answer is the error's JSON, not a file.
+  reply.removeHeader('content-disposition');
   return reply
     .code(error.status)
+    .type('application/json; charset=utf-8')
     .header('content-language', language)
     .header('vary', 'Accept-Language')
     .send(error.toBody(language));

@@ -45,6 +45,11 @@ export const PERMISSIONS = {
   'customers.read': { 'zh-CN': '查看客户与积分', en: 'View customers and points' },
   'customers.manage': { 'zh-CN': '管理客户与积分', en: 'Manage customers and points' },
   'reports.read': { 'zh-CN': '查看报表与实时数据', en: 'View reports and live figures' },
+  'holidays.read': { 'zh-CN': '查看节假日日历', en: 'View the holiday calendar' },
+  'holidays.manage': {
+    'zh-CN': '维护节假日日历（各景区共用）',
+    en: 'Maintain the holiday calendar (shared by every site)',
+  },
   'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
   'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
   'channel.manage': {
@@ -79,6 +84,8 @@ export const SEED_ROLES = {
       'supplements.approve',
       'lookup.read',
       'reports.read',
+      // Year-on-year comparisons match holidays: finance reads the calendar they are matched by.
+      'holidays.read',
       'settlements.manage',
       'stock.read',
       'ticket_types.read',
@@ -117,6 +124,7 @@ export const SEED_ROLES = {
       'gates.command',
       'venues.read',
       'reports.read',
+      'holidays.read',
       'lookup.read',
       'capacity.read',
     ],
@@ -146,6 +154,8 @@ export const UPGRADE_GRANTS: readonly {
   },
   { id: '20261207-cashier-customers', role: 'cashier', permissions: ['customers.read', 'venues.read'] },
   { id: '20261207-cashier-group-pickup', role: 'cashier', permissions: ['groups.order', 'groups.manage'] },
+  { id: '20261212-finance-holidays', role: 'finance', permissions: ['holidays.read'] },
+  { id: '20261212-control-room-holidays', role: 'control_room', permissions: ['holidays.read'] },
 ];
 
 declare module 'fastify' {

@@ -22,6 +22,9 @@ const ALL_SITES_ONLY: ReadonlySet<Access> = new Set<Access>([
   'agencies.read',
   'agencies.manage',
   'agencies.adjust',
+  // The holiday calendar is read by every operator who reads reports, but shared by all sites: changed by one
+  // who reaches them all.
+  'holidays.manage',
 ]);
 
 export function allows(

@@ -4,7 +4,7 @@
  * ellipsis, so nothing a caller passes can push text over a QR code or off the stub.
  */
 import PDFDocument from 'pdfkit';
-import { notoSansSc } from './fonts.js';
+import { notoSansSc } from '../../platform/fonts/noto-sans-sc.js';
 
 export const MM = 72 / 25.4;
 export const REGULAR = 'NotoSansSC';

@@ -253,6 +253,7 @@ export const admin = defineMessages(
       customer: '客户',
       points: '积分',
       group_order: '团队订单',
+      holiday: '节假日',
       setting: '系统设置',
     },
     auditEntities: {
@@ -278,6 +279,7 @@ export const admin = defineMessages(
       webhook_delivery: '回调推送',
       customer: '客户',
       group_order: '团队订单',
+      holiday: '节假日',
       setting: '系统设置',
     },
     auditActions: {
@@ -341,6 +343,9 @@ export const admin = defineMessages(
       points_rules_update: '修改景区 {{target}} 的积分规则',
       points_adjust: '调整客户 {{target}} 的积分 {{points}}（原因：{{reason}}）',
       points_expire: '客户 {{target}} 的积分到期清零',
+      holiday_create: '新增节假日 {{target}}',
+      holiday_update: '修改节假日 {{target}}',
+      holiday_delete: '删除节假日 {{target}}',
       group_order_create: '团队订单 {{target}} 下单',
       group_order_confirm: '确认团队订单 {{target}}',
       group_order_modify: '修改团队订单 {{target}}',
@@ -682,6 +687,7 @@ export const admin = defineMessages(
       customer: 'Customers',
       points: 'Points',
       group_order: 'Group orders',
+      holiday: 'Holidays',
       setting: 'Settings',
     },
     auditEntities: {
@@ -707,6 +713,7 @@ export const admin = defineMessages(
       webhook_delivery: 'Webhook delivery',
       customer: 'Customer',
       group_order: 'Group order',
+      holiday: 'Holiday',
       setting: 'Setting',
     },
     auditActions: {
@@ -772,6 +779,9 @@ export const admin = defineMessages(
       points_rules_update: 'Changed the points rules of site {{target}}',
       points_adjust: 'Adjusted the points of customer {{target}} by {{points}} (reason: {{reason}})',
       points_expire: 'Points of customer {{target}} expired',
+      holiday_create: 'Added holiday {{target}}',
+      holiday_update: 'Changed holiday {{target}}',
+      holiday_delete: 'Deleted holiday {{target}}',
       group_order_create: 'Placed group order {{target}}',
       group_order_confirm: 'Confirmed group order {{target}}',
       group_order_modify: 'Changed group order {{target}}',

@@ -219,6 +219,9 @@ const DISPLAY: Readonly<Record<string, Row>> = {
     },
   }),
   'points.expire': simple('points_expire'),
+  'holiday.create': simple('holiday_create'),
+  'holiday.update': simple('holiday_update'),
+  'holiday.delete': simple('holiday_delete'),
   'group_order.create': simple('group_order_create'),
   'group_order.confirm': simple('group_order_confirm'),
   'group_order.modify': simple('group_order_modify'),
@@ -267,6 +270,7 @@ export const ACTION_GROUPS: readonly GroupKey[] = [
   'customer',
   'points',
   'group_order',
+  'holiday',
   'setting',
 ];
 
@@ -296,6 +300,7 @@ export const ENTITIES: readonly EntityKey[] = [
   'webhook_delivery',
   'customer',
   'group_order',
+  'holiday',
   'setting',
 ];
 

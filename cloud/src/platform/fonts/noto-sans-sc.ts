@@ -1,6 +1,7 @@
 /**
- * Noto Sans SC for PDFs, unwrapped from @fontsource's WOFF1 files once per process and kept in memory (≈ 2.5 MB per
- * weight). pdfkit embeds only the glyphs a document uses, so each PDF stays a few tens of kilobytes.
+ * Noto Sans SC for every PDF the cloud makes (tickets, receipts, report exports), unwrapped from @fontsource's WOFF1
+ * files once per process and kept in memory (≈ 2.5 MB per weight). pdfkit embeds only the glyphs a document uses,
+ * so each PDF stays a few tens of kilobytes.
  *
  * We take @fontsource's `chinese-simplified` slice: ≈ 7,900 characters — GB2312's 6,763 hanzi plus Latin digits,
  * punctuation, full-width forms and ¥ — in one font, so no per-character font switching is needed. A character
