@@ -164,6 +164,7 @@ function buildServices(options: BuildOptions): CloudServices {
       policy: config.groupOrders,
       agencies,
       events: webhooks,
+      takings,
     },
     now,
   );
