@@ -17,6 +17,7 @@ import { gateConfigModule } from './gate-config/routes.js';
 import { gateStatusModule } from './gate-status/routes.js';
 import { groupOrdersModule } from './group-orders/routes.js';
 import { healthModule } from './health/routes.js';
+import { liveStatusModule } from './live-status/routes.js';
 import { lookupModule } from './lookup/routes.js';
 import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
@@ -50,6 +51,7 @@ export const modules: readonly AppModule[] = [
   commLogModule,
   commandsModule,
   occupancyModule,
+  liveStatusModule,
   passagesModule,
   metricsModule,
   capacityModule,

@@ -23,6 +23,7 @@ import type { GateStatusService } from './gate-status/service.js';
 import type { ValidationService } from './gate-validation/service.js';
 import type { GroupOrdersService } from './group-orders/service.js';
 import type { HealthService } from './health/service.js';
+import type { LiveStatusService } from './live-status/service.js';
 import type { LookupService } from './lookup/service.js';
 import type { ControlRoomMetrics } from './metrics/control-room-metrics.js';
 import type { OccupancyHub } from './occupancy/hub.js';
@@ -94,6 +95,8 @@ export interface CloudServices {
   readonly points: PointsService;
   /** The takings journal and its day rollups: what every report, settlement and live figure reads. */
   readonly takings: TakingsService;
+  /** Today's live figures per site and their push (live-status/hub.ts). */
+  readonly liveStatus: LiveStatusService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */
