@@ -7,6 +7,8 @@ const GROUP_TYPE = 3;
 function figures(takings: TakingsOfDays) {
   return liveFiguresOf({
     siteId: 'park',
+    siteName: { zh: '公园', en: 'Park' },
+    timeZone: 'Asia/Shanghai',
     date: '2026-12-12',
     at: 1,
     version: 1,

@@ -16,6 +16,8 @@ const ISSUING: readonly TakingSource[] = ['sale', 'order'];
 
 export interface FigureInputs {
   readonly siteId: string;
+  readonly siteName: { readonly zh: string; readonly en: string };
+  readonly timeZone: string;
   readonly date: string;
   readonly at: number;
   readonly version: number;
@@ -55,6 +57,8 @@ export function liveFiguresOf(input: FigureInputs): LiveFigures {
   }
   return {
     siteId: input.siteId,
+    siteName: input.siteName,
+    timeZone: input.timeZone,
     date: input.date,
     at: input.at,
     version: input.version,

@@ -8,6 +8,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function figuresOf(siteId: string, totalFen: number, version: number): LiveFigures {
   return {
     siteId,
+    siteName: { zh: siteId, en: siteId },
+    timeZone: 'Asia/Shanghai',
     date: '2026-12-12',
     at: Date.now(),
     version,

@@ -9,6 +9,8 @@ const count = z.number().int();
 export const liveFiguresSchema = z
   .object({
     siteId: z.string(),
+    siteName: z.object({ zh: z.string(), en: z.string() }).describe('景区名称 / The site’s name'),
+    timeZone: z.string().describe('景区时区 / The site’s IANA time zone'),
     date: z.string().describe('景区当地营业日 / The site-local business day, YYYY-MM-DD'),
     at: z.number().int().describe('计算时刻（epoch ms）/ When the figures were read, epoch ms'),
     version: z

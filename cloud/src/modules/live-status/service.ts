@@ -11,7 +11,7 @@ import type { OccupancyService } from '../occupancy/service.js';
 import type { PassageRecords } from '../passages/records.js';
 import { takingsOfDays } from '../takings/reads.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import { activeGates, siteTimeZones } from '../venues/reads.js';
+import { activeGates, namedSites } from '../venues/reads.js';
 import { liveFiguresOf } from './figures.js';
 import { type LiveHubOptions, LiveStatusHub, type SignalSource } from './hub.js';
 import type { LiveFigures } from './schemas.js';
@@ -49,9 +49,9 @@ export class LiveStatusService {
     this.hub = new LiveStatusHub((siteId) => this.ofSite(siteId), deps.signals, deps.hub);
   }
 
-  /** The sites in `scope` (or the one asked for) with their time zones; NOT_FOUND for an unknown or hidden one. */
+  /** The sites in `scope` (or the one asked for) with their names and zones; NOT_FOUND for an unknown or hidden one. */
   async sites(siteId: string | undefined, scope: SiteScope = ALL_SITES) {
-    const sites = await siteTimeZones(this.db, siteId, scope);
+    const sites = await namedSites(this.db, siteId, scope);
     if (siteId !== undefined && sites.length === 0)
       throw new AppError('NOT_FOUND', { resource: SITE, id: siteId });
     return sites;
@@ -60,16 +60,17 @@ export class LiveStatusService {
   /** Today's figures of one site, or of every site in `scope`. */
   async figures(siteId: string | undefined, scope: SiteScope = ALL_SITES): Promise<LiveFigures[]> {
     const sites = await this.sites(siteId, scope);
-    return Promise.all(sites.map((site) => this.read(site.id, site.timezone)));
+    return Promise.all(sites.map((site) => this.read(site)));
   }
 
   /** Today's figures of one site (the hub's reading). */
   async ofSite(siteId: string): Promise<LiveFigures> {
     const [site] = await this.sites(siteId);
-    return this.read(site!.id, site!.timezone);
+    return this.read(site!);
   }
 
-  private async read(siteId: string, timeZone: string): Promise<LiveFigures> {
+  private async read(site: Awaited<ReturnType<typeof namedSites>>[number]): Promise<LiveFigures> {
+    const { id: siteId, timezone: timeZone } = site;
     const version = ++this.version;
     const at = this.now();
     const day = clockOf(timeZone).dayNumber(at);
@@ -84,6 +85,8 @@ export class LiveStatusService {
     const active = new Set(gates.map((gate) => gate.id));
     return liveFiguresOf({
       siteId,
+      siteName: { zh: site.name_zh, en: site.name_en },
+      timeZone,
       date: isoDateOfDay(day),
       at,
       version,
