@@ -78,6 +78,7 @@ export type {
   HolidayInput,
   HolidayPatch,
 } from './modules/holidays/schemas.js';
+export type { LiveFigures } from './modules/live-status/schemas.js';
 export type { CredentialCheck, LookupEntry, LookupResult } from './modules/lookup/schemas.js';
 export type { OccupancyAlert, OccupancyFigure, SiteOccupancy } from './modules/occupancy/service.js';
 export type { PassageItem, PassageSummary } from './modules/passages/schemas.js';
@@ -101,6 +102,7 @@ export type {
 export type { ReissuedTickets, SigningKey } from './modules/signing-keys/schemas.js';
 export type { MyBalance as MyStock } from './modules/stock/schemas.js';
 export type { Supplement, SupplementQuote } from './modules/supplements/schemas.js';
+export type { TakingMethod } from './modules/takings/contract.js';
 export type { Quote as TicketQuote, QuoteRequest } from './modules/ticket-types/schemas.js';
 export type { Ticket } from './modules/tickets/schemas.js';
 export type {

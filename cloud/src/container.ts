@@ -23,6 +23,7 @@ import { CommandsService } from './modules/commands/service.js';
 import { CustomersService } from './modules/customers/service.js';
 import { GateAccessService } from './modules/gate-access/service.js';
 import { GateConfigService } from './modules/gate-config/service.js';
+import type { GateStatusHub } from './modules/gate-status/hub.js';
 import { GateStatusService } from './modules/gate-status/service.js';
 import { reservationPassageHook } from './modules/gate-validation/passage-hook.js';
 import { ValidationService } from './modules/gate-validation/service.js';
@@ -30,6 +31,8 @@ import { groupOrderPassageHook } from './modules/group-orders/passage-hook.js';
 import { GroupOrdersService } from './modules/group-orders/service.js';
 import { HealthService } from './modules/health/service.js';
 import { HolidaysService } from './modules/holidays/service.js';
+import type { LiveHubOptions } from './modules/live-status/hub.js';
+import { LiveStatusService } from './modules/live-status/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
 import { OperatorsService } from './modules/operators/service.js';
@@ -63,6 +66,8 @@ export interface ContainerOptions {
   readonly now?: () => number;
   /** Passage hooks run after the built-in ones, inside the ingestion transaction (tests inject failures here). */
   readonly extraPassageHooks?: readonly PassageHook[];
+  /** Timings of the live figures' push (live-status/hub.ts); tests shorten them. */
+  readonly liveStatus?: LiveHubOptions;
   /** Start the MQTT side (broker or client, bus, extensions, publishers); off by default (route tests, tools). */
   readonly mqtt?: MqttSideOptions | boolean;
 }
@@ -87,6 +92,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     ...options,
     disconnectGate: (gate) => mqtt?.disconnectGate(gate),
     lateDispatcher: () => mqtt?.controlRoom.commands,
+    lateGateStatus: () => mqtt?.gateStatus,
   });
   const container: Container = {
     config,
@@ -112,6 +118,8 @@ interface BuildOptions extends ContainerOptions {
   readonly disconnectGate: (gate: { siteId: string; gateId: string }) => void;
   /** The command dispatcher runs on the MQTT side, which starts after the services. */
   readonly lateDispatcher: () => CommandDispatcher | undefined;
+  /** So does the live view of the gates' status; without it the stored status is what there is. */
+  readonly lateGateStatus: () => GateStatusHub | undefined;
 }
 
 function buildServices(options: BuildOptions): CloudServices {
@@ -165,12 +173,37 @@ function buildServices(options: BuildOptions): CloudServices {
       policy: config.groupOrders,
       agencies,
       events: webhooks,
+      takings,
     },
     now,
   );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),
+  );
+  const passageRecords = new PassageRecords(db, { timeZone: config.venueTimezone, now });
+  const gateStatus = new GateStatusService(db);
+  // Live figures read from the takings, passages, occupancy and gates, and read again when any of them moves.
+  const liveStatus = new LiveStatusService(
+    db,
+    {
+      ticketTypes,
+      occupancy,
+      passageRecords,
+      gateStatuses: async () => options.lateGateStatus()?.all() ?? (await gateStatus.stored()),
+      signals: [
+        (signal) => takings.onRecorded(signal),
+        (signal) =>
+          passageHub.subscribe((events) => {
+            for (const siteId of new Set(events.map((event) => event.site_id))) signal(siteId);
+          }),
+      ],
+      hub: {
+        ...options.liveStatus,
+        onError: (error) => logger.error({ err: error }, 'live status reading failed'),
+      },
+    },
+    now,
   );
   return {
     health: new HealthService(database),
@@ -209,11 +242,11 @@ function buildServices(options: BuildOptions): CloudServices {
       ],
       passageHub,
     ),
-    passageRecords: new PassageRecords(db, { timeZone: config.venueTimezone, now }),
+    passageRecords,
     passageHub,
     commLog: new CommLogService(new CommLogRepo(db), db, config.venueTimezone),
     gateAccess: new GateAccessService(db, disconnect, now),
-    gateStatus: new GateStatusService(db),
+    gateStatus,
     gateConfig: new GateConfigService(db, ticketTypes, now),
     gateValidation: new ValidationService(db, ticketTypes, now),
     commands: new CommandsService(db, options.lateDispatcher),
@@ -225,5 +258,6 @@ function buildServices(options: BuildOptions): CloudServices {
     points,
     takings,
     holidays: new HolidaysService(db, now),
+    liveStatus,
   };
 }

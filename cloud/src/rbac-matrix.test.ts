@@ -122,7 +122,8 @@ describe.each(databaseBackends())('RBAC matrix on $name', (backend) => {
       ? SEED_ROLE_CODES.filter((role) => allows(role, 'authenticated')).length * 2
       : 0;
     expect((await countAudit()) - auditBefore).toBe(logoutRoles);
-  });
+    // Each stream a role may open is held STREAM_MS before it counts as let through: seconds per stream route.
+  }, 90_000);
 
   it('an operator who must change their password reaches only /auth/me, /auth/password and /auth/logout', async () => {
     const open = routes.filter((r) => r.openDuringPasswordChange).map((r) => `${r.method} ${r.url}`);

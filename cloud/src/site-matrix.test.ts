@@ -771,6 +771,8 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     expect(named(await services.commLog.list({}, { limit: 100, offset: 0 }, alpha))).toEqual([]);
     expect(named(await services.occupancy.alerts({ limit: 100 }, alpha))).toEqual([]);
     expect(named(await services.occupancy.current(undefined, alpha))).toEqual([]);
+    expect(named(await services.liveStatus.figures(undefined, alpha))).toEqual([]);
+    await expect(services.liveStatus.figures('bravo', alpha)).rejects.toMatchObject(notFound);
     expect(named(await services.customers.search({ limit: 100, offset: 0 }, alpha))).toEqual([]);
     await expect(services.customers.get(String(ids.customerId), alpha)).rejects.toMatchObject(notFound);
     await expect(
@@ -795,6 +797,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'gate-status',
     'group-orders',
     'holidays',
+    'live-status',
     'lookup',
     'occupancy',
     'operators',

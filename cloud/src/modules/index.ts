@@ -18,6 +18,7 @@ import { gateStatusModule } from './gate-status/routes.js';
 import { groupOrdersModule } from './group-orders/routes.js';
 import { healthModule } from './health/routes.js';
 import { holidaysModule } from './holidays/routes.js';
+import { liveStatusModule } from './live-status/routes.js';
 import { lookupModule } from './lookup/routes.js';
 import { metricsModule } from './metrics/routes.js';
 import type { AppModule } from './module.js';
@@ -51,6 +52,7 @@ export const modules: readonly AppModule[] = [
   commLogModule,
   commandsModule,
   occupancyModule,
+  liveStatusModule,
   passagesModule,
   metricsModule,
   capacityModule,

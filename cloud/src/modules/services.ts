@@ -24,6 +24,7 @@ import type { ValidationService } from './gate-validation/service.js';
 import type { GroupOrdersService } from './group-orders/service.js';
 import type { HealthService } from './health/service.js';
 import type { HolidaysService } from './holidays/service.js';
+import type { LiveStatusService } from './live-status/service.js';
 import type { LookupService } from './lookup/service.js';
 import type { ControlRoomMetrics } from './metrics/control-room-metrics.js';
 import type { OccupancyHub } from './occupancy/hub.js';
@@ -97,6 +98,8 @@ export interface CloudServices {
   readonly takings: TakingsService;
   /** The holiday calendar and the comparison bases (同比, 环比) reports ask for. */
   readonly holidays: HolidaysService;
+  /** Today's live figures per site and their push (live-status/hub.ts). */
+  readonly liveStatus: LiveStatusService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

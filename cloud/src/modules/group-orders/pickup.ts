@@ -5,7 +5,7 @@
 import { QR_FLAGS, type SigningKeyPair } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
-import { isoDateOfDay } from '../capacity/local-time.js';
+import { clockOf, isoDateOfDay } from '../capacity/local-time.js';
 import { settle } from '../sales/payments.js';
 import type { TicketTypeVersion } from '../ticket-types/schemas.js';
 import { issuableWindow } from '../ticket-types/validity.js';
@@ -16,6 +16,7 @@ import { personsLeft, personsRedeemed } from './redemption.js';
 import * as repo from './repo.js';
 import type { CloseGroupOrder, PickUp } from './schemas.js';
 import type { GroupOrdersDependencies, OrderStep } from './service.js';
+import { closeTaking, pickUpTaking, type WithdrawnTicket } from './takings.js';
 import { requireVisitorsFit } from './visitors.js';
 
 export interface OrderLineOfType {
@@ -27,7 +28,15 @@ export interface OrderLineOfType {
 
 type Deps = Pick<
   GroupOrdersDependencies,
-  'venues' | 'tickets' | 'maxChangeFen' | 'ticketTypes' | 'capacity' | 'keys' | 'secrets' | 'policy'
+  | 'venues'
+  | 'tickets'
+  | 'maxChangeFen'
+  | 'ticketTypes'
+  | 'capacity'
+  | 'keys'
+  | 'secrets'
+  | 'policy'
+  | 'takings'
 >;
 
 /**
@@ -37,7 +46,7 @@ type Deps = Pick<
  */
 export async function pickUpOrder(
   deps: Deps,
-  { trx, row, now }: OrderStep,
+  { trx, row, now, actorId }: OrderStep,
   input: PickUp,
   signer: SigningKeyPair,
   linesOf: (trx: Connection, row: repo.OrderRow) => Promise<OrderLineOfType[]>,
@@ -125,6 +134,14 @@ export async function pickUpOrder(
     row.id,
     tendered.map((p) => ({ kind: 'payment' as const, method: p.method, amount_fen: p.amountFen, at: now })),
   );
+  await deps.takings.record(
+    trx,
+    pickUpTaking(
+      row,
+      { at: now, day: clockOf(site.timezone).dayNumber(now) },
+      { windowId: input.windowId, cashierId: actorId, tendered, changeFen, issued: toIssue },
+    ),
+  );
   return {
     patch: {
       paid_fen: row.payment_mode === 'window' ? row.total_fen : row.paid_fen,
@@ -175,7 +192,7 @@ async function requirePerIdLimit(
  */
 export async function closeOrder(
   deps: Deps,
-  { trx, row, now }: OrderStep,
+  { trx, row, now, actorId }: OrderStep,
   input: CloseGroupOrder,
   creditAgency: (trx: Connection, row: repo.OrderRow, fen: number, at: number) => Promise<void>,
 ): Promise<OrderChange> {
@@ -191,6 +208,7 @@ export async function closeOrder(
   let usedPersons = 0;
   let refundFen = 0;
   const withdrawn: number[] = [];
+  const takenBack: WithdrawnTicket[] = [];
   for (const ticket of tickets) {
     const redeemed = personsRedeemed(ticket);
     const unused = personsLeft(ticket);
@@ -203,7 +221,14 @@ export async function closeOrder(
     unusedPersons += unused;
     // The unused persons' share of the code's price (a group code's price is its line's unit price × persons).
     const unusedFen = Math.floor((ticket.priceFen * unused) / ticket.persons);
-    refundFen += permilleOf(unusedFen, row.unused_refund_permille);
+    const ticketRefundFen = permilleOf(unusedFen, row.unused_refund_permille);
+    refundFen += ticketRefundFen;
+    takenBack.push({
+      typeId: ticket.typeId,
+      unused: redeemed === 0,
+      unusedPersons: unused,
+      refundFen: ticketRefundFen,
+    });
   }
   if (refundFen > 0) {
     if (row.payment_mode === 'window')
@@ -212,6 +237,14 @@ export async function closeOrder(
       ]);
     else await creditAgency(trx, row, refundFen, now);
   }
+  await deps.takings.record(
+    trx,
+    closeTaking(
+      row,
+      { at: now, day: clockOf(site.timezone).dayNumber(now) },
+      { cashierId: actorId, refundMethod: input.refundMethod, withdrawn: takenBack },
+    ),
+  );
   return {
     patch: { refunded_fen: row.refunded_fen + refundFen },
     details: { usedPersons, unusedPersons, refundFen, withdrawnTicketIds: withdrawn },

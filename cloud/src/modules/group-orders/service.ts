@@ -31,6 +31,7 @@ import { clockOf, dayOfIsoDate, isoDateOfDay } from '../capacity/local-time.js';
 import type { CapacityService } from '../capacity/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
 import type { CredentialSecrets } from '../signing-keys/secrets.js';
+import type { TakingsRecorder } from '../takings/contract.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
@@ -60,6 +61,7 @@ import type {
   PickUp,
 } from './schemas.js';
 import { ORDER_STATES, type OrderAction, type OrderState, transition } from './states.js';
+import { agencyAccountTaking } from './takings.js';
 import { priceOrder } from './terms.js';
 import { type OrderViewKind, orderCore, orderView, summaryOf, type ViewOf } from './view.js';
 import { checkedVisitors, requireVisitorsFit } from './visitors.js';
@@ -82,6 +84,8 @@ export interface GroupOrdersDependencies {
   readonly agencies?: AgencyAccounts;
   /** The partners' webhooks outbox (partner-events.ts); without it the channel's partners hear nothing. */
   readonly events?: BookingEvents;
+  /** The takings journal: every money movement and ticket issue of an order, in its transaction (takings.ts). */
+  readonly takings: TakingsRecorder;
 }
 
 /** Who asks: the change context, the agency they act for (null for the venue's staff), whether they manage orders. */
@@ -291,7 +295,10 @@ export class GroupOrdersService {
       async ({ trx, row, now }) => {
         requireLiveHold(row, now);
         const paid = row.payment_mode === 'window' ? 0 : row.total_fen;
-        if (paid > 0) await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
+        if (paid > 0) {
+          await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
+          await this.agencyTaking(trx, row, now, [paid]);
+        }
         return { patch: { hold_expires_at: null, paid_fen: paid }, details: { paidFen: paid } };
       },
       view,
@@ -323,12 +330,19 @@ export class GroupOrdersService {
    * terms, and for an order already paid from the ledger the difference debited or credited.
    */
   modify(orderId: string, input: ModifyGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
-    return this.change(orderId, requester, 'modify', ({ trx, row, now }) => {
+    return this.change(orderId, requester, 'modify', (step) => {
+      const { trx, row, now } = step;
       requireLiveHold(row, now);
-      return modifyOrder(this.deps, { trx, row, now }, input, {
+      return modifyOrder(this.deps, step, input, {
         release: () => this.releasePlaces(trx, row),
-        debit: (fen) => this.ledger().debit(trx, this.money(row, fen, now, 'order_debit')),
-        credit: (fen) => this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit')),
+        debit: async (fen) => {
+          await this.ledger().debit(trx, this.money(row, fen, now, 'order_debit'));
+          await this.agencyTaking(trx, row, now, [fen]);
+        },
+        credit: async (fen) => {
+          await this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit'));
+          await this.agencyTaking(trx, row, now, [-fen]);
+        },
       });
     });
   }
@@ -352,6 +366,7 @@ export class GroupOrdersService {
       if (row.paid_fen > 0) {
         await this.ledger().credit(trx, this.money(row, row.paid_fen, now, 'cancellation_credit'));
         if (fee > 0) await this.ledger().debit(trx, this.money(row, fee, now, 'fee'));
+        await this.agencyTaking(trx, row, now, [-row.paid_fen, fee]);
       }
       const cancelled: repo.OrderRow = { ...row, state: 'cancelled', hold_expires_at: null };
       await notifyPartner(this.deps.events, trx, cancelled, 'booking.cancelled', now, {
@@ -460,7 +475,7 @@ export class GroupOrdersService {
       const row = await this.find(trx, orderId, requester);
       const to = transition(action, row.state);
       const now = this.now();
-      const change = await work({ trx, row, now });
+      const change = await work({ trx, row, now, actorId: requester.context.actor?.id ?? null });
       if (change === null) return null;
       const patch = { ...change.patch, state: to, updated_at: now };
       // Both engines serialise these transactions, so this guard only fires if that ever stops being true.
@@ -520,6 +535,12 @@ export class GroupOrdersService {
     return this.deps.agencies;
   }
 
+  /** The agency account's movements of one change, as one taking on the site's day (takings.ts). */
+  private async agencyTaking(trx: Connection, row: repo.OrderRow, at: number, signedFen: number[]) {
+    const day = clockOf(await this.timeZoneOf(trx, row.site_id)).dayNumber(at);
+    await this.deps.takings.record(trx, agencyAccountTaking(row, { at, day }, signedFen));
+  }
+
   private money<K extends string>(row: repo.OrderRow, amountFen: number, at: number, kind: K) {
     return { agencyId: row.agency_id!, orderId: row.id, amountFen, at, note: row.reference, kind };
   }
@@ -545,6 +566,8 @@ export interface OrderStep {
   readonly trx: Connection;
   readonly row: repo.OrderRow;
   readonly now: number;
+  /** The operator making the change (a taking at the window names them); null for the system and partners. */
+  readonly actorId: string | null;
 }
 
 export type { OrderState };

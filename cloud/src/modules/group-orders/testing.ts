@@ -5,7 +5,7 @@
 import type { App } from '../../app.js';
 import { buildApp } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
-import { type Container, createContainer } from '../../container.js';
+import { type Container, type ContainerOptions, createContainer } from '../../container.js';
 import type { DatabaseBackend, TestDatabase } from '../../db/testing.js';
 import { seedRoles } from '../../platform/auth/roles-seed.js';
 import { createRoleOperators, type TestOperator } from '../../platform/auth/testing.js';
@@ -31,6 +31,7 @@ export interface GroupTestEnv {
 export async function createGroupTestEnv(
   backend: DatabaseBackend,
   env: Readonly<Record<string, string>> = {},
+  containerOptions: Pick<ContainerOptions, 'liveStatus'> = {},
 ): Promise<GroupTestEnv> {
   const test = await backend.create();
   const config = loadConfig({
@@ -58,6 +59,7 @@ export async function createGroupTestEnv(
     database: test.database,
     logger: silentLogger,
     now: () => state.clock,
+    ...containerOptions,
   });
   Object.assign(state, { container, app: await buildApp(container, { console: false }) });
   return state;

@@ -14,7 +14,20 @@ export type ShiftOf = (
 ) => Promise<string | null>;
 
 export class TakingsService implements TakingsRecorder {
+  private readonly listeners = new Set<(siteId: string) => void>();
+
   constructor(private readonly shiftOf: ShiftOf = async () => null) {}
+
+  /**
+   * Hears of every taking's site as it is recorded — inside its transaction, so before it commits (or rolls back):
+   * the live figures take it as a sign to read the site again shortly (live-status/hub.ts). Returns what stops it.
+   */
+  onRecorded(listener: (siteId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
 
   async record(conn: Connection, entry: TakingEntry): Promise<void> {
     if (entry.payments.length === 0 && entry.items.length === 0) return;
@@ -27,5 +40,10 @@ export class TakingsService implements TakingsRecorder {
           })
         : null;
     await repo.recordTaking(conn, entry, shiftId);
+    // A listener's failure must never undo the sale it hears of.
+    for (const listener of this.listeners)
+      try {
+        listener(entry.siteId);
+      } catch {}
   }
 }

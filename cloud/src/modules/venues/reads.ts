@@ -122,6 +122,20 @@ export function siteTimeZones(
   return sites.orderBy('id').execute();
 }
 
+/** Like siteTimeZones, with each site's name in both languages (what a screen heads its figures with). */
+export function namedSites(
+  db: Connection,
+  siteId?: string,
+  scope: SiteScope = ALL_SITES,
+): Promise<{ id: string; timezone: string; name_zh: string; name_en: string }[]> {
+  let sites = venueTables(db)
+    .selectFrom('sites')
+    .select(['id', 'timezone', 'name_zh', 'name_en'])
+    .where(siteCondition(scope, 'id'));
+  if (siteId !== undefined) sites = sites.where('id', '=', siteId);
+  return sites.orderBy('id').execute();
+}
+
 export async function zoneExists(db: Connection, siteId: string, zoneId: string): Promise<boolean> {
   const row = await venueTables(db)
     .selectFrom('zones')

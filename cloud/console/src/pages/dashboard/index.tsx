@@ -1,8 +1,8 @@
 /**
- * 总览: what is true right now — persons in the park against capacity, today's entries and exits per site, how many
- * gates answer, and today's passages with the denials by reason. Each block appears only with the permission its API
- * needs (occupancy: reports.read; gate status and passages: gates.read). Gate status and occupancy come from the
- * same push streams as the control room's pages.
+ * 总览: what is true right now — today's business per site (sales, tickets, refunds, entries, in park, group visitors,
+ * gates online: live-figures.tsx), persons in the park against capacity, how many gates answer, and today's passages
+ * with the denials by reason. Each block appears only with the permission its API needs (live figures and occupancy:
+ * reports.read; gate status and passages: gates.read). All but the passages come from push streams.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Progress, Row, Skeleton, Statistic, Tag, Typography } from 'antd';
@@ -17,6 +17,8 @@ import { livenessOf } from '../control/gate-health';
 import { reasonLabel, useNow } from '../control/labels';
 import { useLiveGateStatus, useLiveOccupancy } from '../control/streams';
 import { localName, useSites } from '../control/venues';
+import { LiveFiguresPanel } from './live-figures';
+import { useLiveStatus } from './live-status';
 
 const DenialsChart = lazy(() => import('./denials-chart'));
 
@@ -24,16 +26,20 @@ function Occupancy() {
   const { t } = useTranslation('dashboard');
   const { query } = useLiveOccupancy();
   const sites = useSites().data;
+  // The live figures carry each site's name: what an operator without venues.read sees the site called.
+  const live = useLiveStatus().query.data?.items;
+  const nameOf = (siteId: string) =>
+    localName(
+      sites?.find((s) => s.id === siteId)?.name ?? live?.find((f) => f.siteId === siteId)?.siteName,
+      siteId,
+    );
   return (
     <QueryView query={query} empty={(data) => data.items.length === 0}>
       {(data) => (
         <Row gutter={[16, 16]}>
           {data.items.map(({ siteId, site }) => (
             <Col key={siteId} xs={24} md={12} xl={8}>
-              <Card
-                title={t('site', { site: localName(sites?.find((s) => s.id === siteId)?.name, siteId) })}
-                data-testid={`occupancy-${siteId}`}
-              >
+              <Card title={t('site', { site: nameOf(siteId) })} data-testid={`occupancy-${siteId}`}>
                 <Row gutter={16}>
                   <Col span={12}>
                     <Statistic title={t('inPark')} value={site.inside} />
@@ -160,6 +166,11 @@ export default function DashboardPage() {
     <>
       <Typography.Title level={3}>{t('title')}</Typography.Title>
       <Row gutter={[16, 16]}>
+        {allows(me, 'reports.read') ? (
+          <Col span={24}>
+            <LiveFiguresPanel />
+          </Col>
+        ) : null}
         {allows(me, 'gates.read') ? (
           <Col span={24}>
             <Gates />
