@@ -11,11 +11,14 @@ import { buildApp } from './app.js';
 import { readCliConfig } from './cli/read-config.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
+import { BackupScheduler } from './db/backup/scheduler.js';
+import { takeBackup } from './db/backup/take.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
+import { secretFingerprint } from './modules/signing-keys/secrets.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
@@ -66,6 +69,28 @@ function announce({ host, port }: Config['http'], admin?: { username: string; pa
       `首个管理员 / First administrator: ${admin.username}   密码 / password: ${admin.password}   （只显示这一次，首次登录须修改 / shown only once; change it at the first sign-in）\n`,
     );
   }
+}
+
+function scheduledBackups(
+  config: Config,
+  logger: ReturnType<typeof createLogger>,
+): BackupScheduler | undefined {
+  const { intervalMs, dir, keep, pgBinDir } = config.backup;
+  if (intervalMs === null) return undefined;
+  return new BackupScheduler(
+    (signal) =>
+      takeBackup({
+        database: config.database,
+        dir,
+        timeZone: config.venueTimezone,
+        // Read at each backup: the key file is created on first use, which may come after start.
+        secretFingerprint: secretFingerprint(config.credentials),
+        pgBinDir,
+        signal,
+      }),
+    { dir, intervalMs, keep },
+    logger,
+  );
 }
 
 async function main(): Promise<void> {
@@ -140,6 +165,9 @@ async function main(): Promise<void> {
     logger,
   );
   holds.start();
+  // Scheduled database backups (db/backup/scheduler.ts): on by default for SQLite, BACKUP_EVERY_HOURS.
+  const backups = scheduledBackups(config, logger);
+  await backups?.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -150,6 +178,7 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await backups?.stop();
     await webhookWorker.stop();
     await container.close();
     await holds.stop();
