@@ -80,6 +80,25 @@ describe.each(databaseBackends())('backup and restore on $name', (backend) => {
     } finally {
       await restored.close();
     }
+    // Again over the restored one, as `restore --yes` does: the same rows, what was there kept aside (on
+    // PostgreSQL under the same schema name, so the archive's schema is created anew after the old one is renamed).
+    const again = await restoreBackup({
+      file,
+      database: target.config,
+      replace: true,
+      secretFingerprint: 'f1f2f3f4f5f6f7f8',
+      ignoreSecret: false,
+      timeZone: 'Asia/Shanghai',
+    });
+    expect(again.replacedAside).toMatch(
+      backend.name === 'sqlite' ? /restored\.db\.replaced-\d{8}-\d{6}\+0800$/ : /_replaced_\d{14}$/,
+    );
+    const replaced = openDatabase(target.config);
+    try {
+      expect(await allRows(replaced)).toEqual(before);
+    } finally {
+      await replaced.close();
+    }
   });
 
   it.runIf(backend.name === 'postgres')(

@@ -262,6 +262,16 @@ export async function restorePostgres(
       const taken = await client.query('select 1 from pg_namespace where nspname = $1', [source]);
       if (taken.rowCount) throw new AppError('RESTORE_SCHEMA_TAKEN', { schema: source, target: target.name });
     }
+    if (present.objects > 0) {
+      // Replacing what a running cloud works on would pull its tables from under it: any other session of this
+      // user on this database counts as one.
+      const others = await client.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity
+          where datname = current_database() and usename = current_user and pid <> pg_backend_pid()`,
+      );
+      if (Number(others.rows[0]?.n ?? 0) > 0)
+        throw new AppError('RESTORE_DATABASE_IN_USE', { target: libpq.display });
+    }
     let aside: string | null = null;
     if (present.objects > 0) {
       aside = `${target.name.slice(0, 40)}_replaced_${options.stamp.replace(/\D/g, '').slice(0, 14)}`;

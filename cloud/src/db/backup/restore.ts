@@ -2,7 +2,8 @@
  * Restoring a backup into the database DATABASE_URL names: the backup is verified first (verify.ts), must be of the
  * same engine, must not come from newer code (a migration this code does not know), and needs the credential secret
  * it was taken with (or an explicit `ignoreSecret`). The target must be empty unless `replace`; then what it held is
- * kept aside, never deleted (SQLite: the file renamed; PostgreSQL: the schema renamed). After the restore the rows
+ * kept aside, never deleted (SQLite: the file renamed; PostgreSQL: the schema renamed), and never while another
+ * process (the cloud) has it open. After the restore the rows
  * are counted against the manifest and the schema is migrated to this code's latest.
  */
 import type { Migration } from 'kysely';
