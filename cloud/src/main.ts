@@ -11,19 +11,17 @@ import { buildApp } from './app.js';
 import { readCliConfig } from './cli/read-config.js';
 import type { Config } from './config.js';
 import { createContainer } from './container.js';
-import { BackupScheduler } from './db/backup/scheduler.js';
-import { takeBackup } from './db/backup/take.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
-import { secretFingerprint } from './modules/signing-keys/secrets.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
 import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { CONSOLE_DIST } from './platform/console-pages.js';
 import { isAppError } from './platform/errors.js';
+import { scheduledBackups } from './scheduled-backups.js';
 
 function readConfig(): Config {
   // An invalid configuration is explained on stderr by readCliConfig; the exit code says so.
@@ -69,28 +67,6 @@ function announce({ host, port }: Config['http'], admin?: { username: string; pa
       `首个管理员 / First administrator: ${admin.username}   密码 / password: ${admin.password}   （只显示这一次，首次登录须修改 / shown only once; change it at the first sign-in）\n`,
     );
   }
-}
-
-function scheduledBackups(
-  config: Config,
-  logger: ReturnType<typeof createLogger>,
-): BackupScheduler | undefined {
-  const { intervalMs, dir, keep, pgBinDir } = config.backup;
-  if (intervalMs === null) return undefined;
-  return new BackupScheduler(
-    (signal) =>
-      takeBackup({
-        database: config.database,
-        dir,
-        timeZone: config.venueTimezone,
-        // Read at each backup: the key file is created on first use, which may come after start.
-        secretFingerprint: secretFingerprint(config.credentials),
-        pgBinDir,
-        signal,
-      }),
-    { dir, intervalMs, keep },
-    logger,
-  );
 }
 
 async function main(): Promise<void> {
