@@ -163,10 +163,14 @@ export async function inspectPgArchive(path: string, binDir?: string): Promise<A
   try {
     await runTool('pg_restore', ['--list', path], {
       binDir,
+      // `6; 2615 16385 SCHEMA - venue owner`, `215; 1259 16386 TABLE venue sales owner`: every table is listed,
+      // so one whose data section is missing counts 0 rows rather than vanishing.
       onLine: (line) => {
-        const entry = /^\d+; \d+ \d+ (SCHEMA|TABLE) - ?(\S+)(?: (\S+))?/.exec(line);
-        if (entry?.[1] === 'SCHEMA') schema = entry[2] ?? null;
-        else if (entry?.[1] === 'TABLE' && entry[3]) tables[entry[3]] = 0;
+        const namespace = /^\d+; \d+ \d+ SCHEMA - (\S+) /.exec(line);
+        if (namespace) schema = namespace[1] ?? null;
+        // (`TABLE DATA venue sales owner` has one word more.)
+        const table = /^\d+; \d+ \d+ TABLE (\S+) (\S+) \S+$/.exec(line);
+        if (table?.[2]) tables[table[2]] = 0;
       },
     });
     let copying: string | undefined;

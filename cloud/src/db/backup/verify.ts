@@ -58,6 +58,11 @@ export async function verifyBackup(
     checks.push('opened read-only: integrity_check and foreign_key_check ok');
   } else {
     const archive = await inspectPgArchive(file, options.pgBinDir);
+    if (archive.schema !== (manifest.postgres?.schema ?? null))
+      throw invalid(
+        `其中的模式 ${archive.schema} 与清单不符`,
+        `it holds schema ${archive.schema}, not the manifest's ${manifest.postgres?.schema}`,
+      );
     tables = archive.tables;
     checks.push('pg_restore read its table of contents and every data section');
   }
