@@ -49,6 +49,7 @@ describe('loadConfig', () => {
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
       webhooks: { timeoutMs: 10_000, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 12 },
+      backup: { dir: '/srv/scenic/data/backups', intervalMs: 24 * 3_600_000, keep: 7, pgBinDir: undefined },
       auth: {
         initialAdmin: undefined,
         maxFailedLogins: 5,
@@ -73,6 +74,45 @@ describe('loadConfig', () => {
       ).webhooks,
     ).toEqual({ timeoutMs: 5_000, baseDelayMs: 10_000, maxDelayMs: 1_800_000, maxAttempts: 3 });
     expect(configError({ WEBHOOK_MAX_ATTEMPTS: '0' }).issues[0]!.path).toEqual(['WEBHOOK_MAX_ATTEMPTS']);
+  });
+
+  it('backs the embedded SQLite file up daily by default, PostgreSQL only when asked, with clear errors', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/scenic/cloud.db' }, base).backup).toEqual({
+      dir: '/var/lib/scenic/backups',
+      intervalMs: 24 * 3_600_000,
+      keep: 7,
+      pgBinDir: undefined,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://cloud@db.lan/scenic' }, base).backup).toMatchObject({
+      dir: '/srv/scenic/data/backups',
+      intervalMs: null,
+    });
+    expect(
+      loadConfig(
+        {
+          DATABASE_URL: 'postgres://cloud@db.lan/scenic',
+          BACKUP_DIR: '/mnt/nas/scenic',
+          BACKUP_EVERY_HOURS: '6.5',
+          BACKUP_KEEP: '28',
+          BACKUP_PG_BIN_DIR: '/usr/lib/postgresql/16/bin',
+        },
+        base,
+      ).backup,
+    ).toEqual({
+      dir: '/mnt/nas/scenic',
+      intervalMs: 6.5 * 3_600_000,
+      keep: 28,
+      pgBinDir: '/usr/lib/postgresql/16/bin',
+    });
+    expect(loadConfig({ BACKUP_EVERY_HOURS: 'Off', BACKUP_DIR: 'bk' }, base).backup).toMatchObject({
+      dir: '/srv/scenic/bk',
+      intervalMs: null,
+    });
+    for (const hours of ['0.1', 'daily', '-3', '721'])
+      expect(configError({ BACKUP_EVERY_HOURS: hours }).describe()).toContain(
+        'BACKUP_EVERY_HOURS: 应为两次备份之间的小时数（0.25–720）或 off / expected the hours between backups (0.25-720) or off',
+      );
+    expect(configError({ BACKUP_KEEP: '0' }).issues[0]?.path).toEqual(['BACKUP_KEEP']);
   });
 
   it('caps the change a cashier may hand back at CASH_MAX_CHANGE_FEN, in whole fen', () => {

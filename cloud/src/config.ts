@@ -56,6 +56,12 @@ export interface Config {
   readonly groupOrders: GroupOrderPolicy;
   /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
   readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
+  /**
+   * Database backups (db/backup/): the folder the scheduled backups go to, how often the running cloud takes one
+   * (null = never; on by default for the embedded SQLite file, off for PostgreSQL), how many are kept, and the folder
+   * of pg_dump / pg_restore when they are not the ones on PATH.
+   */
+  readonly backup: BackupConfig;
   /** Partners' webhooks (modules/webhooks/worker.ts): one request's timeout, the back-off and when to give up. */
   readonly webhooks: {
     readonly timeoutMs: number;
@@ -63,6 +69,13 @@ export interface Config {
     readonly maxDelayMs: number;
     readonly maxAttempts: number;
   };
+}
+
+export interface BackupConfig {
+  readonly dir: string;
+  readonly intervalMs: number | null;
+  readonly keep: number;
+  readonly pgBinDir: string | undefined;
 }
 
 export interface GroupOrderPolicy {
@@ -209,6 +222,23 @@ const envSchema = z.object({
   GROUP_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  BACKUP_DIR: z.string().min(1).optional(),
+  // Hours between scheduled backups, or `off`; unset = 24 on SQLite, off on PostgreSQL (pg_dump must be installed).
+  BACKUP_EVERY_HOURS: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine(
+      (value) =>
+        value === 'off' || (/^\d+(\.\d+)?$/.test(value) && Number(value) >= 0.25 && Number(value) <= 720),
+      bilingual({
+        'zh-CN': '应为两次备份之间的小时数（0.25–720）或 off',
+        en: 'expected the hours between backups (0.25-720) or off',
+      }),
+    )
+    .transform((value) => (value === 'off' ? ('off' as const) : Number(value)))
+    .optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  BACKUP_PG_BIN_DIR: z.string().min(1).optional(),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
   WEBHOOK_RETRY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   WEBHOOK_RETRY_MAX_MINUTES: z.coerce.number().int().min(1).max(1_440).default(60),
@@ -333,12 +363,32 @@ export function loadConfig(
             file: dataFile(values.AUDIT_ANCHOR_FILE, 'audit-anchors.jsonl'),
             intervalMs: values.AUDIT_ANCHOR_MINUTES * 60_000,
           },
+    backup: backupConfig(values, database, dataFile),
     webhooks: {
       timeoutMs: values.WEBHOOK_TIMEOUT_SECONDS * 1_000,
       baseDelayMs: values.WEBHOOK_RETRY_SECONDS * 1_000,
       maxDelayMs: values.WEBHOOK_RETRY_MAX_MINUTES * 60_000,
       maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
     },
+  };
+}
+
+/**
+ * Backups: beside the SQLite file in `backups/` (PostgreSQL: ./data/backups), every 24 hours on SQLite — an embedded
+ * installation otherwise has no copy of its data at all — and only when asked for on PostgreSQL, whose backups need
+ * the server's client tools (pg_dump) on this machine and whose operators usually back up the server already.
+ */
+function backupConfig(
+  values: Env,
+  database: DatabaseConfig,
+  dataFile: (configured: string | undefined, name: string) => string,
+): BackupConfig {
+  const hours = values.BACKUP_EVERY_HOURS ?? (database.dialect === 'sqlite' ? 24 : 'off');
+  return {
+    dir: dataFile(values.BACKUP_DIR, 'backups'),
+    intervalMs: hours === 'off' ? null : Math.round(hours * 3_600_000),
+    keep: values.BACKUP_KEEP,
+    pgBinDir: values.BACKUP_PG_BIN_DIR,
   };
 }
 

@@ -21,6 +21,7 @@ import { ListenError } from './mqtt/listen-errors.js';
 import { AuditAnchorWriter } from './platform/audit/anchor.js';
 import { CONSOLE_DIST } from './platform/console-pages.js';
 import { isAppError } from './platform/errors.js';
+import { scheduledBackups } from './scheduled-backups.js';
 
 function readConfig(): Config {
   // An invalid configuration is explained on stderr by readCliConfig; the exit code says so.
@@ -140,6 +141,9 @@ async function main(): Promise<void> {
     logger,
   );
   holds.start();
+  // Scheduled database backups (db/backup/scheduler.ts): on by default for SQLite, BACKUP_EVERY_HOURS.
+  const backups = scheduledBackups(config, logger);
+  await backups?.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -150,6 +154,7 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
+    await backups?.stop();
     await webhookWorker.stop();
     await container.close();
     await holds.stop();

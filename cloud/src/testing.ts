@@ -5,6 +5,10 @@
  */
 
 export type { Container } from './container.js';
+export { restoreBackup } from './db/backup/restore.js';
+export { takeBackup } from './db/backup/take.js';
+export { emptyTarget } from './db/backup/testing.js';
+export { openDatabase } from './db/database.js';
 export type { Database } from './db/schema.js';
 export { databaseBackends, type TestDatabase } from './db/testing.js';
 export { transaction } from './db/transaction.js';

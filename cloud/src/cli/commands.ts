@@ -5,6 +5,7 @@
  *   reset-password  --username <name> (--password <p> | --password-stdin)
  *   unlock-operator --username <name>
  *   verify-audit [--anchors <file>]…
+ *   backup | verify-backup | restore      (backup-commands.ts; they run without migrating first)
  *
  * Changes are audited with the actor `cli:<os user>`. Exit codes: 0 done, 1 refused or the audit chain is broken,
  * 2 bad usage. A password set here was typed by the person at the server, usually for their own use (a lost
@@ -34,14 +35,17 @@ export const USAGE = `用法 / usage: npm run admin -- <command> [options]
   create-operator --username <name> --display-name <text> [--role <code>]… (--password <p> | --password-stdin)
   reset-password  --username <name> (--password <p> | --password-stdin)
   unlock-operator --username <name>
-  verify-audit    [--anchors <file>]…   (anchor files written by the cloud, AUDIT_ANCHOR_FILE)`;
+  verify-audit    [--anchors <file>]…   (anchor files written by the cloud, AUDIT_ANCHOR_FILE)
+  backup          [--out <dir>]         (default BACKUP_DIR, keeping the newest BACKUP_KEEP there)
+  verify-backup   <file>
+  restore         <file> [--yes] [--ignore-secret]   (stop the cloud first)`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** Passwords set from the CLI were chosen at the server (see above): no forced change. */
 const AT_THE_SERVER = { mustChangePassword: false } as const;
 
-function cliActor(): AuditActor {
+export function cliActor(): AuditActor {
   let user = 'unknown';
   try {
     user = userInfo().username;

@@ -86,6 +86,65 @@ export const ERROR_CATALOGUE = {
     status: 503,
     messages: { 'zh-CN': '数据库暂时不可用，请稍后再试', en: 'The database is temporarily unavailable' },
   },
+  // Backup and restore (db/backup/, `npm run admin -- backup | verify-backup | restore`).
+  BACKUP_FAILED: {
+    status: 500,
+    messages: { 'zh-CN': '备份失败：{reason}', en: 'The backup failed: {reason}' },
+  },
+  BACKUP_TOOL_UNAVAILABLE: {
+    status: 503,
+    messages: { 'zh-CN': '无法使用 {tool}：{reason}', en: 'Cannot use {tool}: {reason}' },
+  },
+  BACKUP_INVALID: {
+    status: 422,
+    messages: {
+      'zh-CN': '备份 {file} 校验未通过：{reason}',
+      en: 'Backup {file} failed verification: {reason}',
+    },
+  },
+  BACKUP_TOO_NEW: {
+    status: 409,
+    messages: {
+      'zh-CN': '备份 {file} 来自更新版本的程序（含本程序没有的数据库迁移：{migrations}），请先升级程序再恢复',
+      en: 'Backup {file} comes from a newer release (migrations this code does not have: {migrations}): upgrade first, then restore',
+    },
+  },
+  BACKUP_ENGINE_MISMATCH: {
+    status: 409,
+    messages: {
+      'zh-CN': '备份 {file} 是 {engine} 数据库的备份，只能恢复到 {engine}，而 DATABASE_URL 指向 {target}',
+      en: 'Backup {file} is of a {engine} database and restores only into {engine}, but DATABASE_URL names {target}',
+    },
+  },
+  BACKUP_SECRET_MISMATCH: {
+    status: 409,
+    messages: {
+      'zh-CN':
+        '备份中的签名密钥和身份证号哈希需要备份时的凭证主密钥（指纹 {expected}），而本机{actual}：请放回当时的密钥文件（CREDENTIAL_SECRET_FILE）或设置 CREDENTIAL_SECRET；确实无法找回时加 --ignore-secret（之后须轮换签名密钥）',
+      en: "The backup's signing keys and ID-number hashes need the credential secret it was taken with (fingerprint {expected}), but this server {actual}: put that key file back (CREDENTIAL_SECRET_FILE) or set CREDENTIAL_SECRET; if it is truly lost, add --ignore-secret (then rotate the signing key)",
+    },
+  },
+  RESTORE_TARGET_NOT_EMPTY: {
+    status: 409,
+    messages: {
+      'zh-CN': '目标数据库不是空的（{tables} 张表）：确认要用备份替换它时加 --yes',
+      en: 'The target database is not empty ({tables} tables): add --yes to replace it with the backup',
+    },
+  },
+  RESTORE_DATABASE_IN_USE: {
+    status: 409,
+    messages: {
+      'zh-CN': '数据库 {target} 正被其他进程使用（云端服务是否仍在运行？）：请先停止它再恢复',
+      en: 'Database {target} is in use by another process (is the cloud still running?): stop it, then restore',
+    },
+  },
+  RESTORE_SCHEMA_TAKEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '目标数据库中已有模式 {schema}（备份所属的模式），无法把备份恢复为模式 {target}',
+      en: "The target database already has schema {schema} (the backup's own), so the backup cannot be restored as schema {target}",
+    },
+  },
   INVALID_CREDENTIALS: {
     status: 401,
     messages: {

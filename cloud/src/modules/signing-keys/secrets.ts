@@ -94,6 +94,26 @@ export class CredentialSecrets {
   }
 }
 
+/**
+ * A short fingerprint of the master secret (16 hex digits of its own HKDF subkey: nothing of the secret or of the
+ * other subkeys can be learnt from it), or null when there is none yet — the key file is only read here, never
+ * created. A backup's manifest records it, so a restore can tell whether this server holds the secret the backup's
+ * signing keys and ID hashes need (db/backup/).
+ */
+export function secretFingerprint(source: SecretSource): string | null {
+  let master: Buffer;
+  if (source.secret !== undefined) master = Buffer.from(source.secret, 'utf8');
+  else {
+    try {
+      master = Buffer.from(readFileSync(source.secretFile, 'utf8').trim(), 'base64');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ENOENT') return null;
+      throw unavailable(`cannot read ${source.secretFile}`, error);
+    }
+  }
+  return subkey(master, 'fingerprint').subarray(0, 8).toString('hex');
+}
+
 const loaded = new Map<string, CredentialSecrets>();
 
 /** One instance per source in the process, created on first use (so a cloud that never sells never writes a file). */

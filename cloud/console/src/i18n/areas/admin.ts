@@ -375,6 +375,7 @@ export const admin = defineMessages(
       stock_void: '票库作废 {{target}}',
       setting_threshold: '将双人复核金额设为 {{amount}}',
       setting_update: '修改系统设置 {{target}}',
+      database_restore: '从备份 {{target}} 恢复了数据库',
       unknown: '{{action}}（{{entity}} {{target}}）',
     },
     keys: {
@@ -811,6 +812,7 @@ export const admin = defineMessages(
       stock_void: 'Voided stock {{target}}',
       setting_threshold: 'Set the second-approval amount to {{amount}}',
       setting_update: 'Changed setting {{target}}',
+      database_restore: 'Restored the database from backup {{target}}',
       unknown: '{{action}} ({{entity}} {{target}})',
     },
     keys: {

@@ -230,6 +230,7 @@ const DISPLAY: Readonly<Record<string, Row>> = {
   'group_order.cancel': simple('group_order_cancel'),
   'group_order.expire': simple('group_order_expire'),
   'group_order.close': simple('group_order_close'),
+  'database.restore': simple('database_restore'),
   'setting.update': (entry, context): Sentence => {
     const after = obj(entry.after);
     return typeof after.thresholdFen === 'number'
