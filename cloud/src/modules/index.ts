@@ -30,6 +30,8 @@ import { salesModule } from './sales/routes.js';
 import { signingKeysModule } from './signing-keys/routes.js';
 import { stockModule } from './stock/routes.js';
 import { supplementsModule } from './supplements/routes.js';
+import { settlementsModule } from './takings/settlements/routes.js';
+import { shiftsModule } from './takings/shifts/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
@@ -68,4 +70,6 @@ export const modules: readonly AppModule[] = [
   agenciesModule,
   customersModule,
   pointsModule,
+  shiftsModule,
+  settlementsModule,
 ];
