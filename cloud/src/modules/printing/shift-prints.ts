@@ -20,7 +20,10 @@ export async function shiftReportPrintModel(
 ): Promise<ShiftReportPrintModel> {
   const { shift } = report;
   const site = await deps.venues.getSite(shift.siteId);
-  const window = await deps.venues.getWindow(shift.siteId, shift.windowId);
+  // A window removed since still printed by its code.
+  const window = await deps.venues
+    .getWindow(shift.siteId, shift.windowId)
+    .catch(() => ({ name: { zh: shift.windowId, en: shift.windowId } }));
   const typeName = async (typeId: number): Promise<BilingualText> => {
     try {
       return (await deps.ticketTypes.get(typeId)).name;

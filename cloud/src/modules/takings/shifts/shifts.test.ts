@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../../db/testing.js';
 import { auditAfter } from '../../../platform/audit/entries.js';
+import { hasPoppler, pdfText } from '../../printing/testing/readback.js';
 import { TYPES } from '../../tickets/testing.js';
 import type { Shift, ShiftReport } from './schemas.js';
 import { createShiftTestEnv, HOUR_MS, idempotencyKey, type ShiftTestEnv } from './testing.js';
@@ -416,6 +417,27 @@ describe.each(databaseBackends())('cashier shifts on $name', (backend) => {
     expect((await env.ok<Shift>(a, 'GET', `/api/v1/shifts/${shift.id}`)).closedBy?.username).toBe(
       env.operators.admin.username,
     );
+  });
+
+  it('prints the report as PDF and ESC/POS under the report’s own rules', async () => {
+    const cashier = await env.addCashier('printer');
+    const other = await env.addCashier('printer_other');
+    const shift = await open(cashier, 'W02', 12_300);
+    await env.sell(cashier, { windowId: 'W02' });
+    await close(cashier, shift.id, { countedCashFen: 22_300 });
+    const pdf = await env.call(cashier, 'GET', `/api/v1/shifts/${shift.id}/report.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    if (hasPoppler) {
+      const text = pdfText(pdf.rawPayload);
+      for (const s of ['交接班报表', '二号窗口', 'printer', '¥123.00', '¥223.00']) expect(text).toContain(s);
+    }
+    const escpos = await env.call('finance', 'GET', `/api/v1/shifts/${shift.id}/escpos`);
+    expect(escpos.headers['content-type']).toBe('application/octet-stream');
+    expect(escpos.rawPayload.subarray(0, 4).toString('hex')).toBe('1b401c26');
+    expect((await env.call(other, 'GET', `/api/v1/shifts/${shift.id}/report.pdf`)).statusCode).toBe(404);
+    expect((await env.call('gate_staff', 'GET', `/api/v1/shifts/${shift.id}/escpos`)).statusCode).toBe(403);
   });
 
   it('a shift spanning midnight keeps its takings on the days the money moved', async () => {
