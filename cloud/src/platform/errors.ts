@@ -331,7 +331,7 @@ export const ERROR_CATALOGUE = {
     status: 403,
     messages: {
       'zh-CN': '班次 {shiftId} 属于其他收银员：只有本人或有班次审批权限的主管可以操作',
-      en: 'Shift {shiftId} is another cashier’s: only they or a supervisor who approves shifts may act on it',
+      en: 'Shift {shiftId} belongs to another cashier: only they or a supervisor who approves shifts may act on it',
     },
   },
   SHIFT_SELF_APPROVAL: {
