@@ -255,15 +255,3 @@ export function unsettledAdjustmentsBetween(
     .orderBy('id')
     .execute();
 }
-
-/** The adjustments a day settlement counted (the live view of an open day shows those not yet counted). */
-export function adjustmentsSettledOn(db: Db, siteId: string, day: number): Promise<ShiftEventRow[]> {
-  return shiftTables(db)
-    .selectFrom('till_shift_events')
-    .selectAll()
-    .where('site_id', '=', siteId)
-    .where('settled_day', '=', day)
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
-}

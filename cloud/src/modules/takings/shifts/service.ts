@@ -423,8 +423,8 @@ export class ShiftsService {
       const now = this.now();
       const row = await this.visible(trx, id, context.sites ?? ALL_SITES);
       if (row.cashier_id === actor.id) throw new AppError('SHIFT_SELF_APPROVAL', { shiftId: id });
-      if (row.state !== 'closed' || !(await repo.touchInState(trx, id, 'closed', now)))
-        throw conflict(row, 'adjust');
+      // Closed is final (nothing moves a shift out of it), so the shift's row is read, never written.
+      if (row.state !== 'closed') throw conflict(row, 'adjust');
       const day = await this.dayOf(trx, row.site_id, now);
       const event = await this.event(
         trx,

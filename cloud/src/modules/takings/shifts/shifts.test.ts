@@ -258,7 +258,14 @@ describe.each(databaseBackends())('cashier shifts on $name', (backend) => {
     });
     const twice = await env.call('finance', 'POST', `/api/v1/shifts/${shift.id}/approve`, { note: 'again' });
     expect(twice.json().error.code).toBe('SHIFT_STATE_CONFLICT');
-    // The correction afterwards: its own entry, on the day it was made; the shift itself is unchanged.
+    // The correction afterwards: its own entry, on the day it was made; the shift's row is not touched.
+    const row = () =>
+      env.test.database.db
+        .selectFrom('till_shifts')
+        .selectAll()
+        .where('id', '=', shift.id)
+        .executeTakeFirstOrThrow();
+    const before = await row();
     const adjustment = await env.ok(
       'finance',
       'POST',
@@ -276,6 +283,7 @@ describe.each(databaseBackends())('cashier shifts on $name', (backend) => {
       amountFen: 2_000,
       date: env.today(),
     });
+    expect(await row()).toEqual(before);
     const after = await env.ok<ShiftReport>('finance', 'GET', `/api/v1/shifts/${shift.id}/report`);
     expect(after.shift).toMatchObject({ varianceFen: -2_000, countedCashFen: 18_000 });
     expect(after.cash).toMatchObject({ varianceFen: -2_000, adjustmentsFen: 2_000, adjustedVarianceFen: 0 });
