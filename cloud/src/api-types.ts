@@ -173,6 +173,22 @@ export type {
   WarehouseBalance as StockWarehouseBalance,
 } from './modules/stock/schemas.js';
 export type { FeeRate } from './modules/supplements/schemas.js';
+export type {
+  DayReport as SettlementDay,
+  MonthReport as SettlementMonth,
+} from './modules/takings/settlements/schemas.js';
+export type {
+  Adjustment as ShiftAdjustment,
+  Approve as ShiftApproval,
+  CloseShift,
+  Denomination,
+  Handover as ShiftHandover,
+  Movement as ShiftMovement,
+  OpenShift,
+  Shift as TillShift,
+  ShiftEvent as TillShiftEvent,
+  ShiftReport as TillShiftReport,
+} from './modules/takings/shifts/schemas.js';
 export type { SalesChannel } from './modules/ticket-types/channels.js';
 export type {
   AgeDiscounts,

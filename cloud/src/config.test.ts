@@ -46,6 +46,7 @@ describe('loadConfig', () => {
         unusedRefundPermille: 1000,
         sweepIntervalMs: 60_000,
       },
+      shifts: { varianceApprovalFen: 5_000, blindCount: { all: false, windows: [] } },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
       webhooks: { timeoutMs: 10_000, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 12 },

@@ -54,6 +54,8 @@ export interface Config {
    * often lapsed holds are swept. Each order keeps the policy it was created under.
    */
   readonly groupOrders: GroupOrderPolicy;
+  /** Cashier shifts (modules/takings/shifts): when a close needs a supervisor, and where the count is blind. */
+  readonly shifts: ShiftPolicy;
   /** Where the audit chain head is anchored outside the database (platform/audit/anchor.ts); null = not at all. */
   readonly auditAnchor: { readonly file: string; readonly intervalMs: number } | null;
   /**
@@ -85,6 +87,13 @@ export interface GroupOrderPolicy {
   readonly cancelFeePermille: number;
   readonly unusedRefundPermille: number;
   readonly sweepIntervalMs: number;
+}
+
+export interface ShiftPolicy {
+  /** A close whose cash variance (or a non-cash tender's difference) is above this many fen waits for approval. */
+  readonly varianceApprovalFen: number;
+  /** Blind counts (the cashier sees no expected cash before counting): at every window, or at these `site/window`. */
+  readonly blindCount: { readonly all: boolean; readonly windows: readonly string[] };
 }
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/cloud.db';
@@ -220,6 +229,18 @@ const envSchema = z.object({
   GROUP_CANCEL_FEE_PERMILLE: z.coerce.number().int().min(0).max(1000).default(100),
   GROUP_UNUSED_REFUND_PERMILLE: z.coerce.number().int().min(0).max(1000).default(1000),
   GROUP_EXPIRY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+  SHIFT_VARIANCE_APPROVAL_FEN: z.coerce.number().int().min(0).max(100_000_000).default(5_000),
+  SHIFT_BLIND_COUNT: z
+    .string()
+    .trim()
+    .refine(
+      (value) => /^(on|off|[^\s,/]{1,64}\/[^\s,/]{1,64}(\s*,\s*[^\s,/]{1,64}\/[^\s,/]{1,64})*)$/i.test(value),
+      bilingual({
+        'zh-CN': '应为 on、off，或以逗号分隔的 景区/窗口 编号',
+        en: 'expected on, off, or a comma-separated list of site/window ids',
+      }),
+    )
+    .default('off'),
   AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
   AUDIT_ANCHOR_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   BACKUP_DIR: z.string().min(1).optional(),
@@ -355,6 +376,7 @@ export function loadConfig(
       unusedRefundPermille: values.GROUP_UNUSED_REFUND_PERMILLE,
       sweepIntervalMs: values.GROUP_EXPIRY_SWEEP_SECONDS * 1000,
     },
+    shifts: shiftPolicy(values),
     auditAnchor:
       values.AUDIT_ANCHOR_FILE?.toLowerCase() === 'off'
         ? null
@@ -434,6 +456,17 @@ function mqttConfig(values: Env): MqttConfig {
 }
 
 /** The host name, made safe for a client id: two instances on one broker must not share an id (the broker would kick one). */
+function shiftPolicy(values: Env): ShiftPolicy {
+  const blind = values.SHIFT_BLIND_COUNT.toLowerCase();
+  return {
+    varianceApprovalFen: values.SHIFT_VARIANCE_APPROVAL_FEN,
+    blindCount:
+      blind === 'on' || blind === 'off'
+        ? { all: blind === 'on', windows: [] }
+        : { all: false, windows: values.SHIFT_BLIND_COUNT.split(',').map((part) => part.trim()) },
+  };
+}
+
 function defaultInstance(): string {
   const cleaned = hostname()
     .replace(/[^A-Za-z0-9_.-]/g, '-')

@@ -50,6 +50,9 @@ import { SigningKeysService } from './modules/signing-keys/service.js';
 import { StockService } from './modules/stock/service.js';
 import { SupplementsService } from './modules/supplements/service.js';
 import { TakingsService } from './modules/takings/service.js';
+import { SettlementsService } from './modules/takings/settlements/service.js';
+import { shiftOfTaking } from './modules/takings/shifts/resolver.js';
+import { ShiftsService } from './modules/takings/shifts/service.js';
 import { TicketTypesService } from './modules/ticket-types/service.js';
 import { ticketPassageHook } from './modules/tickets/passage-hook.js';
 import { TicketsService } from './modules/tickets/service.js';
@@ -139,8 +142,9 @@ function buildServices(options: BuildOptions): CloudServices {
   const customers = new CustomersService(db, { venues, secrets }, now);
   const points = new PointsService(db, { venues }, now);
   const loyalty = points;
-  // Every money-moving service records its takings through the one journal (modules/takings).
-  const takings = new TakingsService();
+  // Every money-moving service records its takings through the one journal (modules/takings), each cashier's
+  // under their open shift.
+  const takings = new TakingsService(shiftOfTaking);
   const sales = new SalesService(
     db,
     { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty, takings },
@@ -259,5 +263,7 @@ function buildServices(options: BuildOptions): CloudServices {
     takings,
     holidays: new HolidaysService(db, now),
     liveStatus,
+    shifts: new ShiftsService(db, { venues, policy: config.shifts }, now),
+    settlements: new SettlementsService(db, { venues }, now),
   };
 }

@@ -107,6 +107,14 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
   const ids: Record<string, string | number> = {};
   let supplementTicketId: number;
   const bookings: Record<'read' | 'confirm' | 'cancel', string> = { read: '', confirm: '', cancel: '' };
+  /** Till shifts, one per route that moves one along (each valid example finds its shift in the state it needs). */
+  const shifts: Record<'read' | 'close' | 'handover' | 'approve' | 'adjust', string> = {
+    read: '',
+    close: '',
+    handover: '',
+    approve: '',
+    adjust: '',
+  };
   const groupOrders: Record<'confirm' | 'cancel' | 'modify' | 'pickUp', string> = {
     confirm: '',
     cancel: '',
@@ -129,6 +137,7 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
       version: 1,
       date: dateIn(10),
       visitDate: dateIn(10),
+      month: dateIn(0).slice(0, 7),
       ...ids,
     };
     routes = routeInfos();
@@ -343,6 +352,32 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     ids.customerId = customer.id;
     const card = await api('POST', `/api/v1/customers/${customer.id}/cards`, { cardUid: '04AABBCCDDEEFF' });
     ids.cardId = card.cards[0].id;
+    await seedShifts();
+  }
+
+  /**
+   * Shifts in the states their routes need: the cashier's awaiting approval and closed (an administrator may approve
+   * and adjust those, never their own), the cashier's open ones to close and hand over, the administrator's open one
+   * for drops, payouts and the reports. The administrator opens no shift at W01: the open route's example does.
+   */
+  async function seedShifts(): Promise<void> {
+    const asCashier = async (url: string, payload: object) => {
+      const response = await env.app.inject({ method: 'POST', url, headers: env.as('cashier'), payload });
+      if (response.statusCode >= 300) throw new Error(`fixture POST ${url} → ${response.body}`);
+      return response.json();
+    };
+    const open = (windowId: string) =>
+      asCashier('/api/v1/shifts', { siteId: 'park', windowId, floatFen: 10_000 }).then((s) => s.id as string);
+    shifts.approve = await open('W01');
+    await asCashier(`/api/v1/shifts/${shifts.approve}/close`, { countedCashFen: 1_000_000 });
+    shifts.adjust = await open('W01');
+    await asCashier(`/api/v1/shifts/${shifts.adjust}/close`, { countedCashFen: 10_000 });
+    shifts.close = await open('W01');
+    await api('POST', '/api/v1/sites/park/windows', { id: 'W02', name: { zh: 'W02', en: 'W02' } });
+    shifts.handover = await open('W02');
+    shifts.read = (
+      await api('POST', '/api/v1/shifts', { siteId: 'park', windowId: 'W02', floatFen: 5_000 })
+    ).id;
   }
 
   /** Path values where the generic fixtures (by parameter name) would not do. */
@@ -361,6 +396,16 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
     }
     if (url.startsWith('/api/v1/agencies/:agencyId/types/')) return { typeId: '205' };
     if (url.startsWith('/api/v1/holidays/:holidayId')) return { holidayId: 'cn-2027-qingming' };
+    if (url.includes('/shifts/:shiftId')) {
+      if (url.endsWith('/close')) return { shiftId: shifts.close };
+      if (url.endsWith('/handover')) return { shiftId: shifts.handover };
+      if (url.endsWith('/approve')) return { shiftId: shifts.approve };
+      if (url.endsWith('/adjustments')) return { shiftId: shifts.adjust };
+      return { shiftId: shifts.read };
+    }
+    // Yesterday: begun, with no shift to wait for; a month long over, with nothing in it.
+    if (url.startsWith('/api/v1/settlements/days/') && url.endsWith('/close')) return { date: dateIn(-1) };
+    if (url.startsWith('/api/v1/settlements/months/') && url.endsWith('/close')) return { month: '2020-01' };
     if (url.startsWith('/api/channel/v1/bookings/by-reference/')) return { reference: 'fz-booking' };
     if (url.startsWith('/api/channel/v1/bookings/:bookingId')) {
       if (url.endsWith('/confirm')) return { bookingId: bookings.confirm };
@@ -477,6 +522,17 @@ describe.each(databaseBackends())('random input at every route on $name', (backe
         lastDay: '2026-11-21',
       },
       'PATCH /api/v1/holidays/:holidayId': { note: 'fuzz' },
+      'POST /api/v1/shifts': { siteId: 'park', windowId: 'W01', floatFen: 20_000 },
+      'POST /api/v1/shifts/:shiftId/drops': { amountFen: 1_000, reason: 'fuzz drop' },
+      'POST /api/v1/shifts/:shiftId/payouts': { amountFen: 500, reason: 'fuzz payout' },
+      'POST /api/v1/shifts/:shiftId/close': {
+        countedCashFen: 10_000,
+        denominations: { y100: 1 },
+        recorded: { wechat: 0 },
+      },
+      'POST /api/v1/shifts/:shiftId/handover': { countedCashFen: 10_000, toCashierId: ids.id },
+      'POST /api/v1/shifts/:shiftId/approve': { note: 'fuzz approval' },
+      'POST /api/v1/shifts/:shiftId/adjustments': { method: 'cash', amountFen: -100, reason: 'fuzz' },
     };
     return table[key];
   }

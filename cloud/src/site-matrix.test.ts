@@ -231,6 +231,15 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       issue: 'group',
       payments: [{ method: 'cash', amountFen: 20_000 }],
     });
+    // A till shift at bravo's window, open (the administrator's own), and bravo's days and month to report.
+    const shift = await api('POST', '/api/v1/shifts', {
+      siteId: 'bravo',
+      windowId: 'WBRAVO',
+      floatFen: 1_000,
+    });
+    ids.shiftId = shift.id;
+    ids.month = dateIn(0).slice(0, 7);
+    markers.push(shift.id);
     const batch = await api('POST', '/api/v1/stock/batches/generate', { ticketTypeId: 302, count: 20 });
     ids.batchId = batch.batchId;
     ids.code = batch.codes[0];
@@ -572,6 +581,16 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         issue: 'group',
         payments: [{ method: 'cash', amountFen: 20_000 }],
       },
+      'POST /api/v1/shifts': { siteId: 'bravo', windowId: 'WBRAVO', floatFen: 0 },
+      'POST /api/v1/shifts/:shiftId/drops': { amountFen: 100, reason: 'site matrix' },
+      'POST /api/v1/shifts/:shiftId/payouts': { amountFen: 100, reason: 'site matrix' },
+      'POST /api/v1/shifts/:shiftId/close': { countedCashFen: 1_000 },
+      'POST /api/v1/shifts/:shiftId/handover': {
+        countedCashFen: 1_000,
+        toCashierId: env.operators.cashier.id,
+      },
+      'POST /api/v1/shifts/:shiftId/approve': { note: 'site matrix' },
+      'POST /api/v1/shifts/:shiftId/adjustments': { method: 'cash', amountFen: 100, reason: 'site matrix' },
     };
     if (route.key in table) return table[route.key];
     return route.body ? sampleFromSchema(route.body, fixtures) : undefined;
@@ -755,6 +774,15 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     await expect(services.refunds.get(String(ids.refundId), alpha)).rejects.toMatchObject(notFound);
     expect(named(await services.supplements.list({ limit: 100 }, alpha))).toEqual([]);
     await expect(services.supplements.get(String(ids.supplementId), alpha)).rejects.toMatchObject(notFound);
+    const supervisor = { id: 'nobody', username: 'nobody', supervisor: true };
+    expect(named(await services.shifts.list({ limit: 200, offset: 0 }, supervisor, alpha))).toEqual([]);
+    await expect(services.shifts.report(String(ids.shiftId), supervisor, alpha)).rejects.toMatchObject(
+      notFound,
+    );
+    await expect(services.settlements.dayReport('bravo', dateIn(0), alpha)).rejects.toMatchObject(notFound);
+    await expect(services.settlements.monthReport('bravo', String(ids.month), alpha)).rejects.toMatchObject(
+      notFound,
+    );
     const alphaOrders = { context: { actor: null, ip: null, sites: alpha }, agencyId: null, manages: true };
     expect(named(await services.groupOrders.list({ limit: 100, offset: 0 }, alphaOrders))).toEqual([]);
     await expect(services.groupOrders.get(String(ids.orderId), alphaOrders)).rejects.toMatchObject(notFound);
@@ -806,6 +834,8 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'printing',
     'refunds',
     'sales',
+    'settlements',
+    'shifts',
     'signing-keys',
     'stock',
     'supplements',

@@ -26,6 +26,8 @@ import type { SaleTables } from '../modules/sales/tables.js';
 import type { SigningKeyTables } from '../modules/signing-keys/tables.js';
 import type { StockTables } from '../modules/stock/tables.js';
 import type { SupplementTables } from '../modules/supplements/tables.js';
+import type { SettlementTables } from '../modules/takings/settlement-tables.js';
+import type { ShiftTables } from '../modules/takings/shift-tables.js';
 import type { TakingTables } from '../modules/takings/tables.js';
 import type { TicketTypeTables } from '../modules/ticket-types/tables.js';
 import type { TicketTables } from '../modules/tickets/tables.js';
@@ -58,6 +60,8 @@ export interface Database
     RefundTables,
     SupplementTables,
     TakingTables,
+    ShiftTables,
+    SettlementTables,
     ChannelKeyTables,
     WebhookTables,
     AgencyTables,

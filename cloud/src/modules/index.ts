@@ -32,6 +32,8 @@ import { salesModule } from './sales/routes.js';
 import { signingKeysModule } from './signing-keys/routes.js';
 import { stockModule } from './stock/routes.js';
 import { supplementsModule } from './supplements/routes.js';
+import { settlementsModule } from './takings/settlements/routes.js';
+import { shiftsModule } from './takings/shifts/routes.js';
 import { ticketTypesModule } from './ticket-types/routes.js';
 import { ticketsModule } from './tickets/routes.js';
 import { venuesModule } from './venues/routes.js';
@@ -72,4 +74,6 @@ export const modules: readonly AppModule[] = [
   customersModule,
   pointsModule,
   holidaysModule,
+  shiftsModule,
+  settlementsModule,
 ];

@@ -43,6 +43,8 @@ import type { SigningKeysService } from './signing-keys/service.js';
 import type { StockService } from './stock/service.js';
 import type { SupplementsService } from './supplements/service.js';
 import type { TakingsService } from './takings/service.js';
+import type { SettlementsService } from './takings/settlements/service.js';
+import type { ShiftsService } from './takings/shifts/service.js';
 import type { TicketTypesService } from './ticket-types/service.js';
 import type { TicketsService } from './tickets/service.js';
 import type { VenuesService } from './venues/service.js';
@@ -100,6 +102,10 @@ export interface CloudServices {
   readonly holidays: HolidaysService;
   /** Today's live figures per site and their push (live-status/hub.ts). */
   readonly liveStatus: LiveStatusService;
+  /** Cashier shifts (交接班): the takings journal files each cashier's money under their open shift. */
+  readonly shifts: ShiftsService;
+  /** Day and month settlements (日结 / 月结), frozen when they close. */
+  readonly settlements: SettlementsService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

@@ -372,6 +372,70 @@ export const ERROR_CATALOGUE = {
     status: 409,
     messages: { 'zh-CN': '售票窗口 {windowId} 已停用', en: 'Ticket window {windowId} is inactive' },
   },
+  SHIFT_ALREADY_OPEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '收银员在窗口 {windowId} 已有未结班次，请先收班或交接',
+      en: 'The cashier already has an open shift at window {windowId}: close or hand it over first',
+    },
+  },
+  SHIFT_STATE_CONFLICT: {
+    status: 409,
+    messages: {
+      'zh-CN': '班次 {shiftId} 当前状态为 {state}，不能{action}',
+      en: 'Shift {shiftId} is {state} and cannot be {action}',
+    },
+  },
+  SHIFT_NOT_YOURS: {
+    status: 403,
+    messages: {
+      'zh-CN': '班次 {shiftId} 属于其他收银员：只有本人或有班次审批权限的主管可以操作',
+      en: 'Shift {shiftId} belongs to another cashier: only they or a supervisor who approves shifts may act on it',
+    },
+  },
+  SHIFT_SELF_APPROVAL: {
+    status: 409,
+    messages: {
+      'zh-CN': '不能审批或调整自己的班次 {shiftId}',
+      en: 'You cannot approve or adjust your own shift {shiftId}',
+    },
+  },
+  SHIFT_COUNT_MISMATCH: {
+    status: 400,
+    messages: {
+      'zh-CN': '按面额清点合计 {sum} 分，与实点现金 {counted} 分不符',
+      en: 'The count by denomination sums to {sum} fen, not the counted cash of {counted} fen',
+    },
+  },
+  SHIFT_HANDOVER_INVALID: {
+    status: 409,
+    messages: { 'zh-CN': '不能接班：{reason}', en: 'Cannot take over the till: {reason}' },
+  },
+  SETTLEMENT_DAY_NOT_STARTED: {
+    status: 409,
+    messages: {
+      'zh-CN': '{date} 尚未开始营业，不能日结',
+      en: '{date} has not begun yet and cannot be closed',
+    },
+  },
+  SETTLEMENT_CLOSED: {
+    status: 409,
+    messages: { 'zh-CN': '{period} 已经结账', en: '{period} is already closed' },
+  },
+  SETTLEMENT_SHIFTS_OPEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '{date} 还有 {count} 个班次未收班或待审批，不能日结',
+      en: '{date} has {count} shifts not yet closed or approved, so it cannot be closed',
+    },
+  },
+  SETTLEMENT_DAYS_OPEN: {
+    status: 409,
+    messages: {
+      'zh-CN': '{month} 还有 {count} 天未日结（首个：{first}），不能月结',
+      en: '{month} has {count} days not yet closed (first: {first}), so it cannot be closed',
+    },
+  },
   TICKET_STATE_CONFLICT: {
     status: 409,
     messages: {

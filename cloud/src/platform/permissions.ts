@@ -51,6 +51,15 @@ export const PERMISSIONS = {
     en: 'Maintain the holiday calendar (shared by every site)',
   },
   'settlements.manage': { 'zh-CN': '营业员日结与月结', en: 'Cashier daily and monthly settlement' },
+  'shifts.operate': {
+    'zh-CN': '开班、钱箱上缴与支出、交接班与收班',
+    en: 'Open a till shift, record drops and payouts, hand over and close it',
+  },
+  'shifts.read': { 'zh-CN': '查看交接班与班次报表', en: 'View till shifts and their reports' },
+  'shifts.approve': {
+    'zh-CN': '审批班次长短款、调整已结班次',
+    en: 'Approve shift variances and adjust closed shifts',
+  },
   'system.manage': { 'zh-CN': '系统设置、备份与恢复', en: 'System settings, backup and restore' },
   'channel.manage': {
     'zh-CN': '管理渠道接口密钥与回调',
@@ -87,6 +96,8 @@ export const SEED_ROLES = {
       // Year-on-year comparisons match holidays: finance reads the calendar they are matched by.
       'holidays.read',
       'settlements.manage',
+      'shifts.read',
+      'shifts.approve',
       'stock.read',
       'ticket_types.read',
       'audit.read',
@@ -111,6 +122,9 @@ export const SEED_ROLES = {
       // 付款取单 is the window's work: find the order, take the payment, issue and print its codes.
       'groups.order',
       'groups.manage',
+      // 交接班: a cashier opens, hands over and closes their own till and reads its report.
+      'shifts.operate',
+      'shifts.read',
     ],
   },
   gate_staff: {
@@ -156,6 +170,8 @@ export const UPGRADE_GRANTS: readonly {
   { id: '20261207-cashier-group-pickup', role: 'cashier', permissions: ['groups.order', 'groups.manage'] },
   { id: '20261212-finance-holidays', role: 'finance', permissions: ['holidays.read'] },
   { id: '20261212-control-room-holidays', role: 'control_room', permissions: ['holidays.read'] },
+  { id: '20261212-cashier-shifts', role: 'cashier', permissions: ['shifts.operate', 'shifts.read'] },
+  { id: '20261212-finance-shifts', role: 'finance', permissions: ['shifts.read', 'shifts.approve'] },
 ];
 
 declare module 'fastify' {

@@ -56,6 +56,7 @@ import * as groupOrdersChannel from './20261210_150000_group_orders_channel.js';
 import * as groupCodesCountPersons from './20261211_150000_group_codes_count_persons.js';
 import * as createTakings from './20261212_100000_create_takings.js';
 import * as createHolidays from './20261212_120000_create_holidays.js';
+import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and_settlements.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -109,4 +110,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261211_150000_group_codes_count_persons': groupCodesCountPersons,
   '20261212_100000_create_takings': createTakings,
   '20261212_120000_create_holidays': createHolidays,
+  '20261212_110000_create_shifts_and_settlements': createShiftsAndSettlements,
 };

@@ -1,7 +1,7 @@
 /**
  * Printouts of sales: the tickets (PDF stub or A4 sheet, or ESC/POS for the window's thermal printer), the receipt,
  * and a reprint of one ticket. Reading a sale's printouts needs sales.read; reprinting one ticket is a counter task
- * and needs sales.sell. Every ticket printout is written to the operation log (sale-prints.ts says why).
+ * and needs sales.sell. The shift report's printouts are shift-report-routes.ts. Every ticket printout is written to the operation log (sale-prints.ts says why).
  */
 import { z } from 'zod';
 import { changeContextOf, siteScopeOfRequest } from '../../platform/change-context.js';
@@ -10,6 +10,7 @@ import type { AppModule } from '../module.js';
 import { saleParamsSchema } from '../sales/schemas.js';
 import { ticketParamsSchema } from '../tickets/schemas.js';
 import { renderReceiptEscPos, renderReceiptPdf, renderTicketsEscPos, renderTicketsPdf } from './service.js';
+import { shiftReportRoutes } from './shift-report-routes.js';
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 409: errorResponseSchema };
 /** Bytes go out as they are (Fastify never serialises a Buffer); the schema only documents the response. */
@@ -21,8 +22,10 @@ const RAW = 'application/octet-stream';
 export const printingModule: AppModule = {
   name: 'printing',
   prefix: '/api/v1',
-  routes: async (app, { services: { prints } }) => {
+  routes: async (app, context) => {
+    const { prints } = context.services;
     const tags = ['printing'];
+    await shiftReportRoutes(app, context);
 
     app.get(
       '/sales/:saleId/tickets.pdf',

@@ -49,6 +49,13 @@ const refundScope = {
 export const createRefundSchema = z
   .strictObject({
     ...refundScope,
+    windowId: venueIdSchema
+      .optional()
+      .describe(
+        '办理退款的售票窗口（须为该订单景区的启用窗口）：退款计入收银员在该窗口的班次；不填则计入其在该景区唯一' +
+          '未结的班次 / The ticket window paying the money back (an active window of the sale’s site): the refund ' +
+          'counts in the cashier’s shift there; left out, in their only open shift at the site, if exactly one',
+      ),
     reason: z.string().trim().max(200).optional(),
     approval: approvalSchema.optional(),
   })

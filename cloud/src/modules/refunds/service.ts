@@ -152,6 +152,8 @@ export class RefundsService {
       preview: async () => {
         // A sale of a site out of the operator's scope is not found: nothing of it is refunded.
         const sale = await this.deps.sales.get(input.saleId, command.context.sites);
+        // Refused before anyone is asked to approve it.
+        await this.requireWindow(this.db, sale, input.windowId);
         // One snapshot, so the tickets and the sale's earlier refunds are read as of the same moment.
         return transaction(this.db, (trx) => this.work(trx, sale, input));
       },
@@ -307,10 +309,18 @@ export class RefundsService {
     };
   }
 
+  /** The window a refund names must be an active one of the sale's site, as a sale's must be. */
+  private async requireWindow(db: Connection, sale: Sale, windowId: string | undefined): Promise<void> {
+    if (windowId === undefined) return;
+    const window = await this.deps.venues.getWindow(sale.siteId, windowId, db);
+    if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId });
+  }
+
   private async record(trx: Transaction<Database>, record: RefundRecord): Promise<string> {
     const { input, worked, request, cashier, approver, context, figures } = record;
     const { sale } = worked;
     const now = this.now();
+    await this.requireWindow(trx, sale, input.windowId);
     const refundId = randomUUID();
     for (const { ticket, visitDay } of worked.tickets) {
       await this.deps.tickets.change(
@@ -386,6 +396,7 @@ export class RefundsService {
         refundId,
         sale,
         cashierId: cashier.id,
+        windowId: input.windowId ?? null,
         at: now,
         day: clockOf(worked.timeZone).dayNumber(now),
         tickets: worked.tickets,

@@ -8,6 +8,8 @@ export interface RefundTaking {
   readonly refundId: string;
   readonly sale: Sale;
   readonly cashierId: string;
+  /** The window the money left at, when the refund names one (its shift is found from it). */
+  readonly windowId: string | null;
   readonly at: number;
   readonly day: number;
   readonly tickets: readonly { ticket: Ticket; money: { amountFen: number } }[];
@@ -34,7 +36,7 @@ export function takingOfRefund(refund: RefundTaking): TakingEntry {
     at: refund.at,
     day: refund.day,
     channel: refund.sale.channel,
-    windowId: null,
+    windowId: refund.windowId,
     cashierId: refund.cashierId,
     agencyId: null,
     payments: refund.payments

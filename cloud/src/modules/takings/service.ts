@@ -7,10 +7,13 @@ import type { Connection } from '../../db/scoped.js';
 import type { TakingEntry, TakingsRecorder } from './contract.js';
 import * as repo from './repo.js';
 
-/** Which open shift (交接班) a taking at a window belongs to; the shifts of this module answer it. */
+/**
+ * Which open shift (交接班) a cashier's taking belongs to; the shifts of this module answer it (shifts/resolver.ts).
+ * `windowId` is null for money moved without naming a window (a refund may leave it out).
+ */
 export type ShiftOf = (
   conn: Connection,
-  at: { siteId: string; windowId: string; cashierId: string },
+  at: { siteId: string; windowId: string | null; cashierId: string },
 ) => Promise<string | null>;
 
 export class TakingsService implements TakingsRecorder {
@@ -32,7 +35,7 @@ export class TakingsService implements TakingsRecorder {
   async record(conn: Connection, entry: TakingEntry): Promise<void> {
     if (entry.payments.length === 0 && entry.items.length === 0) return;
     const shiftId =
-      entry.windowId !== null && entry.cashierId !== null
+      entry.cashierId !== null
         ? await this.shiftOf(conn, {
             siteId: entry.siteId,
             windowId: entry.windowId,

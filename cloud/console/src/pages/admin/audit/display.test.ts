@@ -82,6 +82,39 @@ describe('the operation log display table', () => {
     );
   });
 
+  it('tells a shift closed within the threshold from one awaiting approval, and a take-over from an open', () => {
+    const closed = (state: string) =>
+      render(
+        describeEntry(
+          entry('shift.close', {
+            entity: 'till_shift',
+            entityId: 's-1',
+            after: { state, countedCashFen: 42_950, varianceFen: -50 },
+          }),
+          context,
+        ),
+      );
+    expect(closed('closed')).toBe('收班 s-1：实点现金 ¥429.50，差额 ¥-0.50');
+    expect(closed('pending_approval')).toBe('收班 s-1：实点现金 ¥429.50，差额 ¥-0.50 超出阈值，待审批');
+    const opened = (handoverFrom: string | null) =>
+      render(
+        describeEntry(
+          entry('shift.open', { after: { windowId: 'W01', floatFen: 50_000, handoverFrom } }),
+          context,
+        ),
+      );
+    expect(opened(null)).toBe('在窗口 W01 开班，备用金 ¥500.00');
+    expect(opened('s-0')).toBe('在窗口 W01 接班，接收现金 ¥500.00 作备用金');
+    expect(
+      render(
+        describeEntry(
+          entry('settlement.day_close', { entityId: 'park/2031-03-30', after: { amountFen: 30_000 } }),
+          context,
+        ),
+      ),
+    ).toBe('日结 park/2031-03-30，收款 ¥300.00');
+  });
+
   it('shows an action it does not know by the generic sentence, never a bare code', () => {
     expect(describeEntry(entry('party.start', { entityId: 'x' }), context)).toEqual({
       key: 'unknown',

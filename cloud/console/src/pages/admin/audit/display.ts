@@ -62,6 +62,33 @@ const simple =
   (key: ActionKey): Row =>
   (entry, context) => ({ key, values: { target: target(entry, context) } });
 
+/** A shift's drop, payout or adjustment: its amount and reason. */
+function movement(key: ActionKey, entry: AuditEntry, context: DisplayContext): Sentence {
+  const after = obj(entry.after);
+  return {
+    key,
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(after.amountFen ?? 0)),
+      reason: text(after.reason),
+    },
+  };
+}
+
+/** A shift's close or handover: what was counted and the variance; above the threshold it awaits approval. */
+function shiftCount(kind: 'close' | 'handover', entry: AuditEntry, context: DisplayContext): Sentence {
+  const after = obj(entry.after);
+  const pending = after.state === 'pending_approval';
+  return {
+    key: kind === 'handover' ? 'shift_handover' : pending ? 'shift_close_pending' : 'shift_close',
+    values: {
+      target: target(entry, context),
+      counted: context.money(Number(after.countedCashFen ?? 0)),
+      variance: context.money(Number(after.varianceFen ?? 0)),
+    },
+  };
+}
+
 const DISPLAY: Readonly<Record<string, Row>> = {
   'auth.login': simple('auth_login'),
   'auth.logout': simple('auth_logout'),
@@ -231,6 +258,40 @@ const DISPLAY: Readonly<Record<string, Row>> = {
   'group_order.expire': simple('group_order_expire'),
   'group_order.close': simple('group_order_close'),
   'database.restore': simple('database_restore'),
+  'shift.open': (entry, context) => {
+    const after = obj(entry.after);
+    return {
+      key: after.handoverFrom ? 'shift_take_over' : 'shift_open',
+      values: { window: text(after.windowId), amount: context.money(Number(after.floatFen ?? 0)) },
+    };
+  },
+  'shift.drop': (entry, context) => movement('shift_drop', entry, context),
+  'shift.payout': (entry, context) => movement('shift_payout', entry, context),
+  'shift.close': (entry, context) => shiftCount('close', entry, context),
+  'shift.handover': (entry, context) => shiftCount('handover', entry, context),
+  'shift.approve': (entry, context) => ({
+    key: 'shift_approve',
+    values: {
+      target: target(entry, context),
+      variance: context.money(Number(obj(entry.after).varianceFen ?? 0)),
+      note: text(obj(entry.after).note),
+    },
+  }),
+  'shift.adjust': (entry, context) => movement('shift_adjust', entry, context),
+  'settlement.day_close': (entry, context) => ({
+    key: 'settlement_day_close',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).amountFen ?? 0)),
+    },
+  }),
+  'settlement.month_close': (entry, context) => ({
+    key: 'settlement_month_close',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).amountFen ?? 0)),
+    },
+  }),
   'setting.update': (entry, context): Sentence => {
     const after = obj(entry.after);
     return typeof after.thresholdFen === 'number'
@@ -272,6 +333,8 @@ export const ACTION_GROUPS: readonly GroupKey[] = [
   'points',
   'group_order',
   'holiday',
+  'shift',
+  'settlement',
   'setting',
 ];
 
@@ -302,6 +365,9 @@ export const ENTITIES: readonly EntityKey[] = [
   'customer',
   'group_order',
   'holiday',
+  'till_shift',
+  'settlement_day',
+  'settlement_month',
   'setting',
 ];
 
