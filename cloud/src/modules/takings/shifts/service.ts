@@ -15,31 +15,29 @@
  * reader without `shifts.approve` sees only their own shifts, and a blind shift's expected figures stay hidden from
  * its cashier until it is closed.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ShiftPolicy } from '../../../config.js';
-import { isUniqueViolation } from '../../../db/constraint-errors.js';
 import type { Database } from '../../../db/schema.js';
-import type { Connection } from '../../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../../platform/audit/record.js';
-import { findOperatorById, rolesAndPermissionsOf } from '../../../platform/auth/repo.js';
 import type { ChangeContext } from '../../../platform/change-context.js';
 import { AppError } from '../../../platform/errors.js';
-import type { Localized } from '../../../platform/language.js';
 import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../../platform/site-scope.js';
-import { clockOf, dayOfIsoDate } from '../../capacity/local-time.js';
+import { dayOfIsoDate } from '../../capacity/local-time.js';
 import type { VenuesService } from '../../venues/service.js';
-import { journalOfShift } from './journal.js';
-import * as repo from './repo.js';
 import {
-  denominationsSum,
-  eventView,
-  expectedByMethod,
-  expectedCash,
-  needsApproval,
-  shiftReport,
-  shiftView,
-} from './report.js';
+  conflict,
+  recordEvent,
+  SHIFT,
+  type ShiftActor,
+  siteDay,
+  visibleShift,
+  workedShift,
+} from './changes.js';
+import { closeShift } from './close.js';
+import { journalOfShift } from './journal.js';
+import { openShift } from './open.js';
+import * as repo from './repo.js';
+import { denominationsSum, shiftReport, shiftView } from './report.js';
 import type {
   Adjustment,
   Approve,
@@ -47,55 +45,19 @@ import type {
   Handover,
   ListShiftsQuery,
   Movement,
-  NonCashMethod,
   OpenShift,
   Shift,
   ShiftEvent,
   ShiftReport,
 } from './schemas.js';
-import type { ShiftEventKind, ShiftState } from './tables.js';
+
+export type { ShiftActor } from './changes.js';
 
 type Db = Kysely<Database>;
-
-const SHIFT: Localized = { 'zh-CN': '班次', en: 'Shift' };
-
-const ACTIONS = {
-  drop: { 'zh-CN': '上缴现金', en: 'given a drop' },
-  payout: { 'zh-CN': '支出现金', en: 'given a payout' },
-  close: { 'zh-CN': '收班', en: 'closed' },
-  handover: { 'zh-CN': '交班', en: 'handed over' },
-  approve: { 'zh-CN': '审批', en: 'approved' },
-  adjust: { 'zh-CN': '调整', en: 'adjusted' },
-} as const satisfies Record<string, Localized>;
-
-const STATE_NAMES: Record<ShiftState, Localized> = {
-  open: { 'zh-CN': '未结', en: 'open' },
-  pending_approval: { 'zh-CN': '待审批', en: 'awaiting approval' },
-  closed: { 'zh-CN': '已结', en: 'closed' },
-};
-
-/** Who is acting or reading: the operator, and whether they hold `shifts.approve` (a supervisor). */
-export interface ShiftActor {
-  readonly id: string;
-  readonly username: string;
-  readonly supervisor: boolean;
-}
 
 export interface ShiftsDependencies {
   readonly venues: VenuesService;
   readonly policy: ShiftPolicy;
-}
-
-function conflict(row: repo.ShiftRow, action: keyof typeof ACTIONS): AppError {
-  return new AppError('SHIFT_STATE_CONFLICT', {
-    shiftId: row.id,
-    state: STATE_NAMES[row.state],
-    action: ACTIONS[action],
-  });
-}
-
-function handoverInvalid(reason: Localized): AppError {
-  return new AppError('SHIFT_HANDOVER_INVALID', { reason });
 }
 
 export class ShiftsService {
@@ -111,126 +73,17 @@ export class ShiftsService {
     return blindCount.all || blindCount.windows.includes(`${siteId}/${windowId}`);
   }
 
-  /** Opens a shift for the signed-in cashier, with a float or by taking over a handed-over till. */
+  /** Opens a shift for the signed-in cashier, with a float or by taking over a handed-over till (open.ts). */
   open(input: OpenShift, actor: ShiftActor, context: ChangeContext): Promise<Shift> {
     const scope = context.sites ?? ALL_SITES;
     assertSiteInScope(scope, input.siteId);
-    return auditedTransaction(this.db, async (trx) => {
-      const now = this.now();
-      const site = await this.deps.venues.getSite(input.siteId, trx, scope);
-      const window = await this.deps.venues.getWindow(input.siteId, input.windowId, trx, scope);
-      if (!window.active) throw new AppError('WINDOW_INACTIVE', { windowId: input.windowId });
-      const floatFen = input.handoverFrom
-        ? await this.handedOverFloat(trx, input, actor, scope)
-        : (input.floatFen ?? 0);
-      if (
-        await repo.openShiftAt(trx, { siteId: input.siteId, windowId: input.windowId, cashierId: actor.id })
-      )
-        throw new AppError('SHIFT_ALREADY_OPEN', { windowId: input.windowId });
-      const id = randomUUID();
-      const day = clockOf(site.timezone).dayNumber(now);
-      const row = {
-        id,
-        site_id: input.siteId,
-        window_id: input.windowId,
-        cashier_id: actor.id,
-        cashier_username: actor.username,
-        state: 'open' as const,
-        blind: this.blindAt(input.siteId, input.windowId) ? 1 : 0,
-        float_fen: floatFen,
-        handover_from: input.handoverFrom ?? null,
-        handover_to_cashier_id: null,
-        opened_at: now,
-        open_day: day,
-        closed_at: null,
-        close_day: null,
-        closed_by_id: null,
-        closed_by_username: null,
-        counted_cash_fen: null,
-        denominations_json: null,
-        recorded_json: null,
-        expected_cash_fen: null,
-        variance_fen: null,
-        threshold_fen: null,
-        close_note: null,
-        approved_at: null,
-        approved_by_id: null,
-        approved_by_username: null,
-        approval_note: null,
-        updated_at: now,
-      };
-      try {
-        await repo.insertShift(trx, row);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // A parallel open of the same till, or a parallel take-over of the same handover, won the insert.
-        if (input.handoverFrom && (await repo.successorOf(trx, input.handoverFrom)))
-          throw handoverInvalid({ 'zh-CN': '该班次已被接班', en: 'that shift was already taken over' });
-        throw new AppError('SHIFT_ALREADY_OPEN', { windowId: input.windowId }, { cause: error });
-      }
-      await this.event(
+    return auditedTransaction(this.db, (trx) =>
+      openShift(
         trx,
-        row,
-        'float',
-        'cash',
-        floatFen,
-        input.handoverFrom ? 'handover' : null,
-        actor,
-        day,
-        now,
-      );
-      await recordAudit(
-        trx,
-        {
-          actor: context.actor,
-          action: 'shift.open',
-          entity: 'till_shift',
-          entityId: id,
-          after: {
-            siteId: input.siteId,
-            windowId: input.windowId,
-            cashierId: actor.id,
-            floatFen,
-            handoverFrom: input.handoverFrom ?? null,
-          },
-          ip: context.ip,
-        },
-        now,
-      );
-      return shiftView(row);
-    });
-  }
-
-  /** The float of a take-over: the handed-over shift's counted cash, when it was handed to this cashier here. */
-  private async handedOverFloat(
-    trx: Connection,
-    input: OpenShift,
-    actor: ShiftActor,
-    scope: SiteScope,
-  ): Promise<number> {
-    const previous = await repo.findShift(trx, input.handoverFrom!, scope);
-    if (!previous) throw new AppError('NOT_FOUND', { resource: SHIFT, id: input.handoverFrom! });
-    if (previous.state === 'open' || previous.handover_to_cashier_id === null)
-      throw handoverInvalid({ 'zh-CN': '该班次未交班', en: 'that shift was not handed over' });
-    if (previous.handover_to_cashier_id !== actor.id)
-      throw handoverInvalid({
-        'zh-CN': '该班次交给了其他收银员',
-        en: 'that shift was handed to another cashier',
-      });
-    if (previous.site_id !== input.siteId || previous.window_id !== input.windowId)
-      throw handoverInvalid({
-        'zh-CN': `交班窗口为 ${previous.window_id}，须在同一窗口接班`,
-        en: `it was handed over at window ${previous.window_id}; take it over there`,
-      });
-    if (await repo.successorOf(trx, previous.id))
-      throw handoverInvalid({ 'zh-CN': '该班次已被接班', en: 'that shift was already taken over' });
-    const handed = Number(previous.counted_cash_fen);
-    if (input.floatFen !== undefined && input.floatFen !== handed)
-      throw handoverInvalid({
-        'zh-CN': `备用金须为交班实点现金 ${handed} 分`,
-        en: `the float must be the handed-over cash of ${handed} fen`,
-      });
-    return handed;
+        { venues: this.deps.venues, blindAt: (siteId, windowId) => this.blindAt(siteId, windowId) },
+        { input, actor, context, scope, now: this.now() },
+      ),
+    );
   }
 
   drop(id: string, input: Movement, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {
@@ -250,10 +103,18 @@ export class ShiftsService {
   ): Promise<ShiftEvent> {
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
-      const row = await this.worked(trx, id, actor, context);
+      const row = await workedShift(trx, id, actor, context.sites ?? ALL_SITES);
       if (row.state !== 'open' || !(await repo.touchInState(trx, id, 'open', now))) throw conflict(row, kind);
-      const day = await this.dayOf(trx, row.site_id, now);
-      const event = await this.event(trx, row, kind, 'cash', input.amountFen, input.reason, actor, day, now);
+      const day = await siteDay(this.deps.venues, trx, row.site_id, now);
+      const event = await recordEvent(trx, row, {
+        kind,
+        method: 'cash',
+        amountFen: input.amountFen,
+        reason: input.reason,
+        actor,
+        day,
+        now,
+      });
       await recordAudit(
         trx,
         {
@@ -292,98 +153,28 @@ export class ShiftsService {
       if (sum !== input.countedCashFen)
         throw new AppError('SHIFT_COUNT_MISMATCH', { sum, counted: input.countedCashFen });
     }
-    const action = toCashierId === null ? 'close' : 'handover';
-    return auditedTransaction(this.db, async (trx) => {
-      const now = this.now();
-      const row = await this.worked(trx, id, actor, context);
-      // Taking the row lock first: a drop or a taking in flight commits before the count is weighed.
-      if (row.state !== 'open' || !(await repo.touchInState(trx, id, 'open', now)))
-        throw conflict(row, action);
-      if (toCashierId !== null) await this.requireSuccessor(trx, row, toCashierId);
-      const events = await repo.eventsOf(trx, id);
-      const journal = await journalOfShift(trx, id);
-      const expectedFen = expectedCash(row, events, journal);
-      const varianceFen = input.countedCashFen - expectedFen;
-      const expected = expectedByMethod(journal);
-      const recorded = input.recorded ?? {};
-      const differences = (Object.keys(recorded) as NonCashMethod[]).map(
-        (method) => (recorded[method] ?? 0) - expected[method],
-      );
-      const thresholdFen = this.deps.policy.varianceApprovalFen;
-      const state: ShiftState = needsApproval(varianceFen, differences, thresholdFen)
-        ? 'pending_approval'
-        : 'closed';
-      const day = await this.dayOf(trx, row.site_id, now);
-      const changes = {
-        state,
-        closed_at: now,
-        close_day: day,
-        closed_by_id: actor.id,
-        closed_by_username: actor.username,
-        counted_cash_fen: input.countedCashFen,
-        denominations_json: input.denominations ? JSON.stringify(compact(input.denominations)) : null,
-        recorded_json: input.recorded ? JSON.stringify(compact(input.recorded)) : null,
-        expected_cash_fen: expectedFen,
-        variance_fen: varianceFen,
-        threshold_fen: thresholdFen,
-        close_note: input.note || null,
-        handover_to_cashier_id: toCashierId,
-        updated_at: now,
-      };
-      if (!(await repo.transition(trx, id, 'open', changes))) throw conflict(row, action);
-      if (toCashierId !== null)
-        await this.event(trx, row, 'handover', 'cash', input.countedCashFen, null, actor, day, now);
-      await recordAudit(
+    return auditedTransaction(this.db, (trx) =>
+      closeShift(
         trx,
+        { venues: this.deps.venues, thresholdFen: this.deps.policy.varianceApprovalFen },
         {
-          actor: context.actor,
-          action: `shift.${action}`,
-          entity: 'till_shift',
-          entityId: id,
-          after: {
-            state,
-            countedCashFen: input.countedCashFen,
-            expectedCashFen: expectedFen,
-            varianceFen,
-            thresholdFen,
-            recorded: input.recorded ? compact(input.recorded) : null,
-            ...(toCashierId !== null && { toCashierId }),
-          },
-          ip: context.ip,
+          shiftId: id,
+          input,
+          toCashierId,
+          actor,
+          context,
+          scope: context.sites ?? ALL_SITES,
+          now: this.now(),
         },
-        now,
-      );
-      const closed = { ...row, ...changes };
-      return shiftReport({
-        row: closed,
-        takenOverBy: null,
-        events: await repo.eventsOf(trx, id),
-        journal,
-        hidden: false,
-      });
-    });
-  }
-
-  /** The cashier taking over: another active operator who may work a till. */
-  private async requireSuccessor(trx: Connection, row: repo.ShiftRow, toCashierId: string): Promise<void> {
-    if (toCashierId === row.cashier_id)
-      throw handoverInvalid({ 'zh-CN': '不能交班给自己', en: 'a cashier cannot hand over to themselves' });
-    const operator = await findOperatorById(trx, toCashierId);
-    const allowed =
-      operator?.active === 1 &&
-      (await rolesAndPermissionsOf(trx, toCashierId)).permissions.includes('shifts.operate');
-    if (!allowed)
-      throw handoverInvalid({
-        'zh-CN': '接班人不是可开班的在职收银员',
-        en: 'the cashier named is not an active operator who may open a shift',
-      });
+      ),
+    );
   }
 
   /** Approves a variance above the threshold: the shift is closed from then on. */
   approve(id: string, input: Approve, actor: ShiftActor, context: ChangeContext): Promise<Shift> {
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
-      const row = await this.visible(trx, id, context.sites ?? ALL_SITES);
+      const row = await visibleShift(trx, id, context.sites ?? ALL_SITES);
       if (row.cashier_id === actor.id) throw new AppError('SHIFT_SELF_APPROVAL', { shiftId: id });
       const changes = {
         state: 'closed' as const,
@@ -421,22 +212,20 @@ export class ShiftsService {
   adjust(id: string, input: Adjustment, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {
     return auditedTransaction(this.db, async (trx) => {
       const now = this.now();
-      const row = await this.visible(trx, id, context.sites ?? ALL_SITES);
+      const row = await visibleShift(trx, id, context.sites ?? ALL_SITES);
       if (row.cashier_id === actor.id) throw new AppError('SHIFT_SELF_APPROVAL', { shiftId: id });
       // Closed is final (nothing moves a shift out of it), so the shift's row is read, never written.
       if (row.state !== 'closed') throw conflict(row, 'adjust');
-      const day = await this.dayOf(trx, row.site_id, now);
-      const event = await this.event(
-        trx,
-        row,
-        'adjustment',
-        input.method,
-        input.amountFen,
-        input.reason,
+      const day = await siteDay(this.deps.venues, trx, row.site_id, now);
+      const event = await recordEvent(trx, row, {
+        kind: 'adjustment',
+        method: input.method,
+        amountFen: input.amountFen,
+        reason: input.reason,
         actor,
         day,
         now,
-      );
+      });
       await recordAudit(
         trx,
         {
@@ -513,71 +302,9 @@ export class ShiftsService {
 
   /** A shift the viewer may read: in scope, and their own unless they supervise. */
   private async readable(id: string, viewer: ShiftActor, scope: SiteScope): Promise<repo.ShiftRow> {
-    const row = await this.visible(this.db, id, scope);
+    const row = await visibleShift(this.db, id, scope);
     if (!viewer.supervisor && row.cashier_id !== viewer.id)
       throw new AppError('NOT_FOUND', { resource: SHIFT, id });
     return row;
   }
-
-  private async visible(db: Connection, id: string, scope: SiteScope): Promise<repo.ShiftRow> {
-    const row = await repo.findShift(db, id, scope);
-    if (!row) throw new AppError('NOT_FOUND', { resource: SHIFT, id });
-    return row;
-  }
-
-  /** A shift the actor may work: their own, or any in scope for a supervisor. */
-  private async worked(
-    trx: Connection,
-    id: string,
-    actor: ShiftActor,
-    context: ChangeContext,
-  ): Promise<repo.ShiftRow> {
-    const row = await this.visible(trx, id, context.sites ?? ALL_SITES);
-    if (row.cashier_id !== actor.id && !actor.supervisor)
-      throw new AppError('SHIFT_NOT_YOURS', { shiftId: id });
-    return row;
-  }
-
-  private async dayOf(trx: Connection, siteId: string, now: number): Promise<number> {
-    const site = await this.deps.venues.getSite(siteId, trx);
-    return clockOf(site.timezone).dayNumber(now);
-  }
-
-  private async event(
-    trx: Connection,
-    row: Pick<repo.ShiftRow, 'id' | 'site_id'>,
-    kind: ShiftEventKind,
-    method: repo.ShiftEventRow['method'],
-    amountFen: number,
-    reason: string | null,
-    actor: ShiftActor,
-    day: number,
-    now: number,
-  ): Promise<ShiftEvent> {
-    const event = {
-      id: randomUUID(),
-      shift_id: row.id,
-      site_id: row.site_id,
-      kind,
-      method,
-      amount_fen: amountFen,
-      reason,
-      at: now,
-      day,
-      by_id: actor.id,
-      by_username: actor.username,
-      settled_day: null,
-    };
-    await repo.insertEvent(trx, event);
-    return eventView(event);
-  }
-}
-
-/** Drops the keys left undefined, in a stable order, for storing and auditing. */
-function compact<T extends Record<string, number | undefined>>(value: T): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter((entry): entry is [string, number] => entry[1] !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b)),
-  );
 }
