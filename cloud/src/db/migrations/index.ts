@@ -55,8 +55,8 @@ import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
 import * as groupOrdersChannel from './20261210_150000_group_orders_channel.js';
 import * as groupCodesCountPersons from './20261211_150000_group_codes_count_persons.js';
 import * as createTakings from './20261212_100000_create_takings.js';
-import * as createHolidays from './20261212_120000_create_holidays.js';
 import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and_settlements.js';
+import * as createHolidays from './20261212_120000_create_holidays.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -109,6 +109,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261210_150000_group_orders_channel': groupOrdersChannel,
   '20261211_150000_group_codes_count_persons': groupCodesCountPersons,
   '20261212_100000_create_takings': createTakings,
-  '20261212_120000_create_holidays': createHolidays,
   '20261212_110000_create_shifts_and_settlements': createShiftsAndSettlements,
+  '20261212_120000_create_holidays': createHolidays,
 };
