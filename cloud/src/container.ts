@@ -32,6 +32,7 @@ import { HealthService } from './modules/health/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
 import { OperatorsService } from './modules/operators/service.js';
+import { hourlyEntriesHook } from './modules/passages/hourly.js';
 import { PassageHub } from './modules/passages/hub.js';
 import { PassageRecords } from './modules/passages/records.js';
 import { type PassageHook, PassageIngestion } from './modules/passages/service.js';
@@ -204,6 +205,8 @@ function buildServices(options: BuildOptions): CloudServices {
           ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
         ),
         groupOrderPassageHook(webhooks),
+        // Entries per site, local hour and ticket type, for the visitor figures and the decision analysis.
+        hourlyEntriesHook(now),
         ...(options.extraPassageHooks ?? []),
       ],
       passageHub,

@@ -55,6 +55,7 @@ import * as ticketsKeyIndex from './20261210_140200_tickets_key_index.js';
 import * as groupOrdersChannel from './20261210_150000_group_orders_channel.js';
 import * as groupCodesCountPersons from './20261211_150000_group_codes_count_persons.js';
 import * as createTakings from './20261212_100000_create_takings.js';
+import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -107,4 +108,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261210_150000_group_orders_channel': groupOrdersChannel,
   '20261211_150000_group_codes_count_persons': groupCodesCountPersons,
   '20261212_100000_create_takings': createTakings,
+  '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
 };
