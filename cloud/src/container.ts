@@ -39,6 +39,7 @@ import { type PassageHook, PassageIngestion } from './modules/passages/service.j
 import { PointsService } from './modules/points/service.js';
 import { SalePrints } from './modules/printing/sale-prints.js';
 import { RefundsService } from './modules/refunds/service.js';
+import { ReportsService } from './modules/reports/service.js';
 import { SalesService } from './modules/sales/service.js';
 import type { CloudMqtt, CloudServices } from './modules/services.js';
 import { SigningKeys } from './modules/signing-keys/keys.js';
@@ -169,6 +170,7 @@ function buildServices(options: BuildOptions): CloudServices {
     now,
   );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
+  const commLog = new CommLogService(new CommLogRepo(db), db, config.venueTimezone);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),
   );
@@ -213,7 +215,7 @@ function buildServices(options: BuildOptions): CloudServices {
     ),
     passageRecords: new PassageRecords(db, { timeZone: config.venueTimezone, now }),
     passageHub,
-    commLog: new CommLogService(new CommLogRepo(db), db, config.venueTimezone),
+    commLog,
     gateAccess: new GateAccessService(db, disconnect, now),
     gateStatus: new GateStatusService(db),
     gateConfig: new GateConfigService(db, ticketTypes, now),
@@ -226,5 +228,6 @@ function buildServices(options: BuildOptions): CloudServices {
     customers,
     points,
     takings,
+    reports: new ReportsService(db, { commLog, defaultTimeZone: config.venueTimezone }),
   };
 }

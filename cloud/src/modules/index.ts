@@ -26,6 +26,7 @@ import { passagesModule } from './passages/routes.js';
 import { pointsModule } from './points/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
+import { reportsModule } from './reports/routes.js';
 import { salesModule } from './sales/routes.js';
 import { signingKeysModule } from './signing-keys/routes.js';
 import { stockModule } from './stock/routes.js';
@@ -68,4 +69,5 @@ export const modules: readonly AppModule[] = [
   agenciesModule,
   customersModule,
   pointsModule,
+  reportsModule,
 ];

@@ -41,8 +41,8 @@ export interface TakingLine {
   readonly amountFen: number;
   readonly tickets: number;
   readonly persons: number;
-  readonly payments: readonly { method: TakingMethod; amountFen: number }[];
-  readonly items: readonly { typeId: number; tickets: number; persons: number; amountFen: number }[];
+  readonly payments: { method: TakingMethod; amountFen: number }[];
+  readonly items: { typeId: number; tickets: number; persons: number; amountFen: number }[];
 }
 
 type JournalBuilder = ExpressionBuilder<TakingTables, 'takings'>;
@@ -162,7 +162,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
 
 export interface JournalTotals {
   /** Per source: how many takings, their money, tickets and persons. */
-  readonly bySource: readonly {
+  readonly bySource: {
     source: TakingSource;
     takings: number;
     amountFen: number;
@@ -170,7 +170,7 @@ export interface JournalTotals {
     persons: number;
   }[];
   /** The matching takings' payments per method (only the filter's method when it names one). */
-  readonly byMethod: readonly { method: TakingMethod; payments: number; amountFen: number }[];
+  readonly byMethod: { method: TakingMethod; payments: number; amountFen: number }[];
 }
 
 /** Totals of every taking of the filter (not one page): two aggregate statements over the journal. */
