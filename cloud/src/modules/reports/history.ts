@@ -243,16 +243,17 @@ export function historyTable(
   scope: SiteScope,
   language: Language,
   timeZone: string,
+  pageSize = EXPORT_PAGE,
 ): ReportTable {
   const takingFilter = takingFilterOf(filter);
   async function* rows(): AsyncIterable<ReportRow> {
     let before: number | undefined;
     for (;;) {
-      const lines = await listTakings(db, takingFilter, { beforeId: before, limit: EXPORT_PAGE }, scope);
+      const lines = await listTakings(db, takingFilter, { beforeId: before, limit: pageSize }, scope);
       if (lines.length === 0) return;
       const names = await namesOfLines(db, lines);
       for (const line of lines) yield rowOf(itemOf(line, names), language);
-      if (lines.length < EXPORT_PAGE) return;
+      if (lines.length < pageSize) return;
       before = lines[lines.length - 1]!.id;
     }
   }
