@@ -36,12 +36,14 @@ import { LiveStatusService } from './modules/live-status/service.js';
 import { LookupService } from './modules/lookup/service.js';
 import { OccupancyService } from './modules/occupancy/service.js';
 import { OperatorsService } from './modules/operators/service.js';
+import { hourlyEntriesHook } from './modules/passages/hourly.js';
 import { PassageHub } from './modules/passages/hub.js';
 import { PassageRecords } from './modules/passages/records.js';
 import { type PassageHook, PassageIngestion } from './modules/passages/service.js';
 import { PointsService } from './modules/points/service.js';
 import { SalePrints } from './modules/printing/sale-prints.js';
 import { RefundsService } from './modules/refunds/service.js';
+import { ReportsService } from './modules/reports/service.js';
 import { SalesService } from './modules/sales/service.js';
 import type { CloudMqtt, CloudServices } from './modules/services.js';
 import { SigningKeys } from './modules/signing-keys/keys.js';
@@ -182,6 +184,7 @@ function buildServices(options: BuildOptions): CloudServices {
     now,
   );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
+  const commLog = new CommLogService(new CommLogRepo(db), db, config.venueTimezone);
   const passageHub = new PassageHub((error) =>
     logger.error({ err: error }, 'passage stream listener failed'),
   );
@@ -242,13 +245,15 @@ function buildServices(options: BuildOptions): CloudServices {
           ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
         ),
         groupOrderPassageHook(webhooks),
+        // Entries per site, local hour and ticket type, for the visitor figures and the decision analysis.
+        hourlyEntriesHook(now),
         ...(options.extraPassageHooks ?? []),
       ],
       passageHub,
     ),
     passageRecords,
     passageHub,
-    commLog: new CommLogService(new CommLogRepo(db), db, config.venueTimezone),
+    commLog,
     gateAccess: new GateAccessService(db, disconnect, now),
     gateStatus,
     gateConfig: new GateConfigService(db, ticketTypes, now),
@@ -265,5 +270,6 @@ function buildServices(options: BuildOptions): CloudServices {
     liveStatus,
     shifts: new ShiftsService(db, { venues, policy: config.shifts }, now),
     settlements: new SettlementsService(db, { venues }, now),
+    reports: new ReportsService(db, { commLog, defaultTimeZone: config.venueTimezone }),
   };
 }

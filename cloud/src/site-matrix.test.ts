@@ -53,6 +53,9 @@ const UNPROVEN = [
   // The holiday calendar is every site's.
   'GET /api/v1/holidays',
   'GET /api/v1/holidays/bases',
+  // Figures only (sums by day, by hour and weekday): nothing to name. reports/routes.test.ts checks their scope.
+  'GET /api/v1/reports/analysis/compare',
+  'GET /api/v1/reports/analysis/heatmap',
   'GET /api/v1/signing-keys',
   'GET /api/v1/stock/balances/mine',
   'GET /api/v1/stock/cashiers',
@@ -607,6 +610,13 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'GET /api/v1/sales/:saleId/escpos': { what: 'receipt' },
       // The gates' messages were logged today.
       'GET /api/v1/comm-log/summary': { from: dateIn(0), to: dateIn(0) },
+      // bravo's takings and entries are today's; a summary by window names bravo's window.
+      'GET /api/v1/reports/sales-history': { from: dateIn(-1), to: dateIn(1) },
+      'GET /api/v1/reports/sales-summary': { from: dateIn(-1), to: dateIn(1), by: 'window' },
+      'GET /api/v1/reports/comm-log/summary': { from: dateIn(0), to: dateIn(0) },
+      'GET /api/v1/reports/analysis/compare': { from: dateIn(-1), to: dateIn(1) },
+      'GET /api/v1/reports/analysis/type-mix': { from: dateIn(-1), to: dateIn(1) },
+      'GET /api/v1/reports/analysis/heatmap': { from: dateIn(-1), to: dateIn(1) },
     };
     const query: Record<string, unknown> = {
       ...(sampleFromSchema(route.query, fixtures) as Record<string, unknown>),
@@ -807,6 +817,22 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       services.points.account(String(ids.customerId), { limit: 10, offset: 0 }, alpha),
     ).rejects.toMatchObject(notFound);
     await expect(services.points.rules('bravo', alpha)).rejects.toMatchObject(notFound);
+    const today = dateIn(0);
+    expect(named(await services.reports.history({ from: today, to: today }, { limit: 100 }, alpha))).toEqual(
+      [],
+    );
+    expect(named(await services.reports.summary({ from: today, to: today, by: 'window' }, alpha))).toEqual(
+      [],
+    );
+    expect(
+      named(
+        await services.reports.typeMix(
+          { from: today, to: today, measure: 'tickets', compare: 'yoy', basis: 'same_date' },
+          alpha,
+        ),
+      ),
+    ).toEqual([]);
+    expect(named(await services.reports.summary({ from: today, to: today, by: 'window' }))).not.toEqual([]);
     // The same calls without a scope (the system's own work) still see bravo.
     expect(named(await services.sales.list({ limit: 100 }))).not.toEqual([]);
   });
@@ -833,6 +859,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'points',
     'printing',
     'refunds',
+    'reports',
     'sales',
     'settlements',
     'shifts',

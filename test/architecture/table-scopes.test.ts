@@ -14,6 +14,7 @@ const READ_MODELS = [
   "modules/gate-config/repo.ts: 'gate_configs' | 'gates'",
   "modules/gate-validation/repo.ts: 'gate_configs' | 'gates' | 'sites'",
   "modules/occupancy/repo.ts: 'site_occupancy_settings' | 'sites' | 'zones'",
+  "modules/passages/hourly.ts: 'passage_hourly_entries' | 'tickets'",
   "modules/sales/repo.ts: 'capacity_slots' | 'sale_lines' | 'ticket_type_versions'",
   "modules/stock/repo.ts: 'operators' | 'stock_codes'",
   "modules/tickets/repo.ts: 'ticket_type_versions' | 'tickets'",

@@ -28,6 +28,7 @@ import { passagesModule } from './passages/routes.js';
 import { pointsModule } from './points/routes.js';
 import { printingModule } from './printing/routes.js';
 import { refundsModule } from './refunds/routes.js';
+import { reportsModule } from './reports/routes.js';
 import { salesModule } from './sales/routes.js';
 import { signingKeysModule } from './signing-keys/routes.js';
 import { stockModule } from './stock/routes.js';
@@ -76,4 +77,5 @@ export const modules: readonly AppModule[] = [
   holidaysModule,
   shiftsModule,
   settlementsModule,
+  reportsModule,
 ];

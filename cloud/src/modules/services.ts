@@ -36,6 +36,7 @@ import type { PassageIngestion } from './passages/service.js';
 import type { PointsService } from './points/service.js';
 import type { SalePrints } from './printing/sale-prints.js';
 import type { RefundsService } from './refunds/service.js';
+import type { ReportsService } from './reports/service.js';
 import type { SalesService } from './sales/service.js';
 import type { SigningKeys } from './signing-keys/keys.js';
 import type { CredentialSecrets } from './signing-keys/secrets.js';
@@ -106,6 +107,8 @@ export interface CloudServices {
   readonly shifts: ShiftsService;
   /** Day and month settlements (日结 / 月结), frozen when they close. */
   readonly settlements: SettlementsService;
+  /** Sales history and summaries, the communication reports and the decision analysis: reads only. */
+  readonly reports: ReportsService;
 }
 
 /** The cloud's live MQTT side: the bus and what runs on it. */

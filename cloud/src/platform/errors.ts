@@ -814,6 +814,34 @@ export const ERROR_CATALOGUE = {
     status: 400,
     messages: { 'zh-CN': '节假日日期有误：{reason}', en: 'Invalid holiday dates: {reason}' },
   },
+  REPORT_RANGE_INVALID: {
+    status: 400,
+    messages: {
+      'zh-CN': '结束日期 {to} 早于开始日期 {from}',
+      en: 'The end date {to} is before the start date {from}',
+    },
+  },
+  REPORT_RANGE_TOO_LONG: {
+    status: 400,
+    messages: {
+      'zh-CN': '查询范围 {days} 天，超过上限 {maxDays} 天，请缩短日期范围',
+      en: 'The range covers {days} days; a report covers at most {maxDays}: choose a shorter range',
+    },
+  },
+  REPORT_DIMENSIONS_INCOMPATIBLE: {
+    status: 400,
+    messages: {
+      'zh-CN': '票种与支付方式不能同时用于分组或筛选：收款按支付方式记账，票款按票种记账',
+      en: 'Ticket type and payment method cannot be grouped or filtered by together: money is booked by method, tickets by type',
+    },
+  },
+  REPORT_BASIS_UNAVAILABLE: {
+    status: 400,
+    messages: {
+      'zh-CN': '暂不能按节假日对比：尚未配置节假日日历',
+      en: 'Comparing by holiday is not available: there is no holiday calendar yet',
+    },
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -57,6 +57,7 @@ import * as groupCodesCountPersons from './20261211_150000_group_codes_count_per
 import * as createTakings from './20261212_100000_create_takings.js';
 import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and_settlements.js';
 import * as createHolidays from './20261212_120000_create_holidays.js';
+import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -111,4 +112,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_100000_create_takings': createTakings,
   '20261212_110000_create_shifts_and_settlements': createShiftsAndSettlements,
   '20261212_120000_create_holidays': createHolidays,
+  '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
 };

@@ -39,7 +39,12 @@ export interface PassageHook<Prepared = unknown> {
    */
   prepare?(trx: Connection, events: readonly StoredEvent[]): Promise<Prepared>;
   /** Applies one event, in the order the events were stored. */
-  apply(trx: Connection, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
+  apply?(trx: Connection, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
+  /**
+   * Optional: runs once per batch after every `apply`, with all the batch's newly stored events, for work that is
+   * one statement for the whole batch (the hourly entries add a batch's passages in one upsert, hourly.ts).
+   */
+  finish?(trx: Connection, events: readonly StoredEvent[], prepared: Prepared | undefined): Promise<void>;
   /**
    * Optional: runs, after every `apply` of the batch, for each event whose id an earlier transaction stored — a gate
    * sent it again (after a crash or a lost acknowledgement). It must not apply the event a second time; what it may
@@ -135,7 +140,9 @@ export class PassageIngestion {
     for (const hook of this.hooks)
       prepared.push(applied.length > 0 ? await hook.prepare?.(trx, applied) : undefined);
     for (const event of applied)
-      for (const [i, hook] of this.hooks.entries()) await hook.apply(trx, event, prepared[i]);
+      for (const [i, hook] of this.hooks.entries()) await hook.apply?.(trx, event, prepared[i]);
+    if (applied.length > 0)
+      for (const [i, hook] of this.hooks.entries()) await hook.finish?.(trx, applied, prepared[i]);
     for (const event of candidates.values()) {
       if (inserted.has(event.event_id)) continue;
       for (const hook of this.hooks) await hook.replayed?.(trx, event);

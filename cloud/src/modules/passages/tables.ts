@@ -1,7 +1,11 @@
-/** Table types of the passages module (migrations 20261125_185100, 20261209_100000); part of db/schema.ts's Database. */
+/**
+ * Table types of the passages module (migrations 20261125_185100, 20261209_100000, 20261212_130000); part of
+ * db/schema.ts's Database.
+ */
 import { ownedTables } from '../../db/scoped.js';
 export interface PassageTables {
   passage_events: PassageEventsTable;
+  passage_hourly_entries: PassageHourlyEntriesTable;
 }
 
 /** The only way to query these tables (db/scoped.ts). */
@@ -37,4 +41,25 @@ export interface PassageEventsTable {
   /** Denial reason code; null for passages. */
   reason: string | null;
   code_hash: string | null;
+}
+
+/**
+ * Entries (inward passages) per site, site-local day and hour, and ticket type: what the visitor figures, the
+ * decision analysis and the hour × weekday heatmap read instead of millions of events. Added to in each ingestion
+ * batch's transaction (hourly.ts); migration 20261212_130000 filled it from the events stored before.
+ */
+export interface PassageHourlyEntriesTable {
+  site_id: string;
+  /** Site-local day number (days since 1970-01-01 in the site's zone) of the passage's gate time. */
+  day: number;
+  /** Site-local hour of the day, 0–23. */
+  hour: number;
+  /** The ticket's type; 0 when the ticket is not known to the cloud. */
+  type_id: number;
+  /** Inward passages. */
+  entries: number;
+  /** Persons they let in (a group code's passage counts its headcount). */
+  persons: number;
+  /** Of those, persons who came in on a ticket admitting more than one person (团队人数). */
+  group_persons: number;
 }

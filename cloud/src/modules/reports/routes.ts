@@ -1,0 +1,142 @@
+/**
+ * /api/v1/reports — 数据管理 and 决策分析 (reports.read): the sales history and summary over the takings, the terminal
+ * communication summary and detail, and the decision analysis (同比 / 环比 series, ticket-type mix, hour × weekday
+ * heatmap). Every answer is limited to the caller's sites. Each report also exists as a report table in the service
+ * (`…Table`), for the exports.
+ */
+import { siteScopeOfRequest } from '../../platform/change-context.js';
+import { errorResponseSchema } from '../../platform/errors.js';
+import type { AppModule } from '../module.js';
+import {
+  commDetailQuery,
+  commDetailResponse,
+  commSummaryQuery,
+  commSummaryResponse,
+  compareQuery,
+  compareResponse,
+  heatmapQuery,
+  heatmapResponse,
+  historyQuery,
+  historyResponse,
+  summaryQuery,
+  summaryResponse,
+  typeMixQuery,
+  typeMixResponse,
+} from './schemas.js';
+
+const read = { access: 'reports.read' } as const;
+
+export const reportsModule: AppModule = {
+  name: 'reports',
+  prefix: '/api/v1/reports',
+  routes: async (app, { services: { reports } }) => {
+    const tags = ['reports'];
+    const answers = <T>(schema: T) => ({ 200: schema, 400: errorResponseSchema });
+
+    app.get(
+      '/sales-history',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '销售历史查询 / The takings journal: sales, refunds, supplements, group orders, newest first',
+          querystring: historyQuery,
+          response: answers(historyResponse),
+        },
+      },
+      async (request) => {
+        const { before, limit, ...filter } = request.query;
+        return reports.history(filter, { before, limit }, siteScopeOfRequest(request));
+      },
+    );
+
+    app.get(
+      '/sales-summary',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '销售汇总表 / Takings summed by one or two dimensions over a period',
+          querystring: summaryQuery,
+          response: answers(summaryResponse),
+        },
+      },
+      async (request) => reports.summary(request.query, siteScopeOfRequest(request)),
+    );
+
+    app.get(
+      '/comm-log/summary',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '终端通信汇总 / Per-gate daily message totals, with the totals of the period',
+          querystring: commSummaryQuery,
+          response: answers(commSummaryResponse),
+        },
+      },
+      async (request) => reports.commSummary(request.query, siteScopeOfRequest(request)),
+    );
+
+    app.get(
+      '/comm-log/detail',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '终端通信明细 / Messages to and from gates, newest first, with totals',
+          querystring: commDetailQuery,
+          response: answers(commDetailResponse),
+        },
+      },
+      async (request) => {
+        const { limit, offset, ...filter } = request.query;
+        return reports.commDetail(filter, { limit, offset }, siteScopeOfRequest(request));
+      },
+    );
+
+    app.get(
+      '/analysis/compare',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '销售 / 通行人数同期对比（同比、环比） / Sales or visitors against last year or the period before',
+          querystring: compareQuery,
+          response: answers(compareResponse),
+        },
+      },
+      async (request) => reports.compare(request.query, siteScopeOfRequest(request)),
+    );
+
+    app.get(
+      '/analysis/type-mix',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '票型分析对比 / Each ticket type’s share this period and in the base period',
+          querystring: typeMixQuery,
+          response: answers(typeMixResponse),
+        },
+      },
+      async (request) => reports.typeMix(request.query, siteScopeOfRequest(request)),
+    );
+
+    app.get(
+      '/analysis/heatmap',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '入园时段热力图 / Entries by site-local hour and weekday',
+          querystring: heatmapQuery,
+          response: answers(heatmapResponse),
+        },
+      },
+      async (request) => reports.heatmap(request.query, siteScopeOfRequest(request)),
+    );
+  },
+};
