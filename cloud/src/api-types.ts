@@ -91,6 +91,14 @@ export type {
 } from './modules/points/schemas.js';
 export type { Refund, RefundQuote, RefundQuoteRequest } from './modules/refunds/schemas.js';
 export type {
+  CompareSeries as ReportComparison,
+  Heatmap as ReportHeatmap,
+  TypeMix as ReportTypeMix,
+} from './modules/reports/analysis.js';
+export type { Basis as ReportBasis, Comparison as ReportComparisonKind } from './modules/reports/bases.js';
+export type { HistoryPage as SalesHistoryPage } from './modules/reports/history.js';
+export type { Summary as SalesSummary, SummaryDimension } from './modules/reports/summary.js';
+export type {
   CreateSale,
   // The tenders the console offers; a sale's payments may also be by points (SalePaymentMethod).
   MoneyMethod as PaymentMethod,
