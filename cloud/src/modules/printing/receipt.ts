@@ -47,6 +47,39 @@ function amountRows(r: ReceiptPrintModel): AmountRow[] {
 const RECEIPT_WIDTH = 80 * MM;
 const GREY = '#555';
 
+/**
+ * The top of an 80 mm slip (receipt, shift report): the venue's name in Chinese and English, then the slip's title;
+ * answers the height it took.
+ */
+export function slipHeading(
+  doc: PDFKit.PDFDocument,
+  venueName: { readonly zh: string; readonly en: string },
+  title: string,
+  at: { readonly x: number; readonly y: number; readonly width: number },
+): number {
+  const { x, width } = at;
+  let y = at.y;
+  y += fitText(doc, venueName.zh, x, y, {
+    width,
+    size: 12,
+    minSize: 9,
+    maxLines: 2,
+    font: BOLD,
+    align: 'center',
+  });
+  y += fitText(doc, venueName.en, x, y, {
+    width,
+    size: 7,
+    minSize: 6,
+    maxLines: 1,
+    align: 'center',
+    color: GREY,
+  });
+  y += 2;
+  y += fitText(doc, title, x, y, { width, size: 9, maxLines: 1, font: BOLD, align: 'center' });
+  return y - at.y;
+}
+
 export async function renderReceiptPdf(r: ReceiptPrintModel): Promise<Buffer> {
   // Tall enough for any content (two lines per sale line at most); cropped below.
   const pageH = 120 * MM + (r.lines.length * 2 + r.payments.length) * 14;
@@ -57,30 +90,7 @@ export async function renderReceiptPdf(r: ReceiptPrintModel): Promise<Buffer> {
   const w = RECEIPT_WIDTH - 2 * pad;
   let y = pad;
 
-  y += fitText(doc, r.venueName.zh, x, y, {
-    width: w,
-    size: 12,
-    minSize: 9,
-    maxLines: 2,
-    font: BOLD,
-    align: 'center',
-  });
-  y += fitText(doc, r.venueName.en, x, y, {
-    width: w,
-    size: 7,
-    minSize: 6,
-    maxLines: 1,
-    align: 'center',
-    color: GREY,
-  });
-  y += 2;
-  y += fitText(doc, '销售小票 Sales receipt', x, y, {
-    width: w,
-    size: 9,
-    maxLines: 1,
-    font: BOLD,
-    align: 'center',
-  });
+  y += slipHeading(doc, r.venueName, '销售小票 Sales receipt', { x, y, width: w });
   y += 3;
   for (const row of metaRows(r)) {
     fitText(doc, `${row.label.zh} ${row.label.en}`, x, y, { width: 52, size: 7, maxLines: 1, color: GREY });

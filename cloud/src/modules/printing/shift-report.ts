@@ -12,6 +12,7 @@ import { EscPos, LINE_COLUMNS, spread, title, wrapColumns } from './escpos.js';
 import { formatDateTime, formatFen } from './format.js';
 import type { BilingualText } from './model.js';
 import { BOLD, createPdf, dashedRule, fitText, MM } from './pdf-kit.js';
+import { slipHeading } from './receipt.js';
 
 export interface ShiftReportPrintModel {
   timeZone: string;
@@ -194,30 +195,7 @@ export async function renderShiftReportPdf(m: ShiftReportPrintModel): Promise<Bu
   const x = pad;
   const w = WIDTH - 2 * pad;
   let y = pad;
-  y += fitText(doc, m.venueName.zh, x, y, {
-    width: w,
-    size: 12,
-    minSize: 9,
-    maxLines: 2,
-    font: BOLD,
-    align: 'center',
-  });
-  y += fitText(doc, m.venueName.en, x, y, {
-    width: w,
-    size: 7,
-    minSize: 6,
-    maxLines: 1,
-    align: 'center',
-    color: GREY,
-  });
-  y += 2;
-  y += fitText(doc, '交接班报表 Shift report', x, y, {
-    width: w,
-    size: 9,
-    maxLines: 1,
-    font: BOLD,
-    align: 'center',
-  });
+  y += slipHeading(doc, m.venueName, '交接班报表 Shift report', { x, y, width: w });
   y += 4;
   const amountW = 84;
   for (const row of rows) {
