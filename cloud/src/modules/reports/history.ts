@@ -15,18 +15,11 @@ import { type Names, namesOf } from './names.js';
 import { dateOf, rangeOf } from './period.js';
 import type { ReportColumn, ReportRow, ReportTable } from './table.js';
 
-export interface HistoryFilter {
+/** The journal's filter as the routes take it: site-local dates instead of day numbers. */
+export type HistoryFilter = Omit<TakingFilter, 'fromDay' | 'toDay'> & {
   readonly from: string;
   readonly to: string;
-  readonly siteId?: string | undefined;
-  readonly windowId?: string | undefined;
-  readonly cashierId?: string | undefined;
-  readonly typeId?: number | undefined;
-  readonly channel?: string | undefined;
-  readonly method?: TakingMethod | undefined;
-  readonly agencyId?: string | undefined;
-  readonly source?: TakingSource | undefined;
-}
+};
 
 export interface Named<Id> {
   readonly id: Id;
