@@ -49,7 +49,13 @@ describe('loadConfig', () => {
       shifts: { varianceApprovalFen: 5_000, blindCount: { all: false, windows: [] } },
       credentials: { secret: undefined, secretFile: '/srv/scenic/data/credential-secret.key' },
       auditAnchor: { file: '/srv/scenic/data/audit-anchors.jsonl', intervalMs: 5 * 60_000 },
-      webhooks: { timeoutMs: 10_000, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 12 },
+      webhooks: {
+        timeoutMs: 10_000,
+        baseDelayMs: 30_000,
+        maxDelayMs: 3_600_000,
+        maxAttempts: 12,
+        retentionMs: 30 * 86_400_000,
+      },
       backup: { dir: '/srv/scenic/data/backups', intervalMs: 24 * 3_600_000, keep: 7, pgBinDir: undefined },
       auth: {
         initialAdmin: undefined,
@@ -62,7 +68,7 @@ describe('loadConfig', () => {
     });
   });
 
-  it('takes the webhooks’ timeout, back-off and attempts from WEBHOOK_*', () => {
+  it('takes the webhooks’ timeout, back-off, attempts and retention from WEBHOOK_*', () => {
     expect(
       loadConfig(
         {
@@ -70,11 +76,19 @@ describe('loadConfig', () => {
           WEBHOOK_RETRY_SECONDS: '10',
           WEBHOOK_RETRY_MAX_MINUTES: '30',
           WEBHOOK_MAX_ATTEMPTS: '3',
+          WEBHOOK_RETENTION_DAYS: '7',
         },
         base,
       ).webhooks,
-    ).toEqual({ timeoutMs: 5_000, baseDelayMs: 10_000, maxDelayMs: 1_800_000, maxAttempts: 3 });
+    ).toEqual({
+      timeoutMs: 5_000,
+      baseDelayMs: 10_000,
+      maxDelayMs: 1_800_000,
+      maxAttempts: 3,
+      retentionMs: 7 * 86_400_000,
+    });
     expect(configError({ WEBHOOK_MAX_ATTEMPTS: '0' }).issues[0]!.path).toEqual(['WEBHOOK_MAX_ATTEMPTS']);
+    expect(configError({ WEBHOOK_RETENTION_DAYS: '0' }).issues[0]!.path).toEqual(['WEBHOOK_RETENTION_DAYS']);
   });
 
   it('backs the embedded SQLite file up daily by default, PostgreSQL only when asked, with clear errors', () => {

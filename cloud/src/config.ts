@@ -70,6 +70,7 @@ export interface Config {
     readonly baseDelayMs: number;
     readonly maxDelayMs: number;
     readonly maxAttempts: number;
+    readonly retentionMs: number;
   };
 }
 
@@ -264,6 +265,7 @@ const envSchema = z.object({
   WEBHOOK_RETRY_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   WEBHOOK_RETRY_MAX_MINUTES: z.coerce.number().int().min(1).max(1_440).default(60),
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });
 type Env = z.output<typeof envSchema>;
 
@@ -391,6 +393,7 @@ export function loadConfig(
       baseDelayMs: values.WEBHOOK_RETRY_SECONDS * 1_000,
       maxDelayMs: values.WEBHOOK_RETRY_MAX_MINUTES * 60_000,
       maxAttempts: values.WEBHOOK_MAX_ATTEMPTS,
+      retentionMs: values.WEBHOOK_RETENTION_DAYS * 86_400_000,
     },
   };
 }

@@ -1,4 +1,5 @@
 /** The SQL of the webhook endpoints, events, deliveries and attempts. */
+import { transaction } from '../../db/transaction.js';
 import type {
   DeliveryListQuery,
   WebhookDeliveryView,
@@ -190,4 +191,38 @@ export async function claimDelivery(
     .where('next_attempt_at', '=', delivery.next_attempt_at)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * Removes, oldest first, up to `limit` events made before `before` that no delivery still waits to send (delivered
+ * or given up), with their deliveries and attempts, in one transaction. Returns how many events went.
+ */
+export async function pruneEventsBefore(db: WebhookDb, before: number, limit: number): Promise<number> {
+  return transaction(db, async (trx) => {
+    const events = await trx
+      .selectFrom('webhook_events as e')
+      .select('e.id')
+      .where('e.created_at', '<', before)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('webhook_deliveries as d')
+              .select('d.id')
+              .whereRef('d.event_id', '=', 'e.id')
+              .where('d.status', '=', 'pending'),
+          ),
+        ),
+      )
+      .orderBy('e.created_at')
+      .limit(limit)
+      .execute();
+    if (events.length === 0) return 0;
+    const ids = events.map((event) => event.id);
+    const deliveries = trx.selectFrom('webhook_deliveries').select('id').where('event_id', 'in', ids);
+    await trx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries).execute();
+    await trx.deleteFrom('webhook_deliveries').where('event_id', 'in', ids).execute();
+    await trx.deleteFrom('webhook_events').where('id', 'in', ids).execute();
+    return ids.length;
+  });
 }

@@ -22,6 +22,8 @@ const SETTINGS: WebhookWorkerSettings = {
   maxDelayMs: 200,
   maxAttempts: 4,
   batch: 10,
+  retentionMs: 30 * 86_400_000,
+  pruneEveryMs: 3_600_000,
 };
 
 type Behaviour = 'fail' | 'take-and-hang' | 'ok';
@@ -360,6 +362,85 @@ describe.each(databaseBackends())('webhooks on $name', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(revokedReceiver.requests).toEqual([]);
   }, 30_000);
+
+  it('removes events past their retention that nothing waits to send, with their deliveries and attempts', async () => {
+    // The delivering worker of the tests before must not send (and so re-mark) the deliveries set up here.
+    await worker.stop();
+    const receiver = await startReceiver(() => 'ok');
+    receivers.push(receiver);
+    const { keyId } = await endpointFor(receiver);
+    const db = env.test.database.db;
+    const day = 86_400_000;
+    const now = Date.now();
+    const pruner = new WebhookWorker(db, env.services.webhooks, silentLogger, {
+      ...SETTINGS,
+      retentionMs: day,
+    });
+    // Old and delivered, old and given up, old but still pending, and recent: only the first two may go.
+    const [delivered, failed, pending, recent] = [
+      await enqueue(keyId),
+      await enqueue(keyId),
+      await enqueue(keyId),
+      await enqueue(keyId),
+    ];
+    const old = now - 2 * day;
+    await db
+      .updateTable('webhook_events')
+      .set({ created_at: old })
+      .where('id', 'in', [delivered, failed, pending])
+      .execute();
+    const setStatus = (eventId: string, status: 'delivered' | 'failed' | 'pending') =>
+      db
+        .updateTable('webhook_deliveries')
+        .set({ status, next_attempt_at: now + 10 * day })
+        .where('event_id', '=', eventId)
+        .execute();
+    await setStatus(delivered, 'delivered');
+    await setStatus(failed, 'failed');
+    await setStatus(pending, 'pending');
+    await setStatus(recent, 'delivered');
+    const deliveryOf = async (eventId: string) =>
+      (
+        await db
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('event_id', '=', eventId)
+          .executeTakeFirstOrThrow()
+      ).id;
+    await db
+      .insertInto('webhook_attempts')
+      .values({
+        delivery_id: await deliveryOf(delivered),
+        attempt: 1,
+        at: old,
+        status_code: 200,
+        error: null,
+        duration_ms: 5,
+      })
+      .execute();
+
+    expect(await pruner.prune(now)).toBe(2);
+    const left = await db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('id', 'in', [delivered, failed, pending, recent])
+      .execute();
+    expect(left.map((row) => row.id).sort()).toEqual([pending, recent].sort());
+    const deliveries = await db
+      .selectFrom('webhook_deliveries')
+      .select('event_id')
+      .where('event_id', 'in', [delivered, failed])
+      .execute();
+    expect(deliveries).toEqual([]);
+    const attempts = await db
+      .selectFrom('webhook_attempts as a')
+      .innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+      .select('a.attempt')
+      .where('d.event_id', '=', delivered)
+      .execute();
+    expect(attempts).toEqual([]);
+    expect(await pruner.prune(now)).toBe(0);
+  });
 
   it('an agency’s endpoint receives the events of each of its keys', async () => {
     const receiver = await startReceiver(() => 'ok');

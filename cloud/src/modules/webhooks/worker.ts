@@ -12,12 +12,15 @@
  * (our timeout) deduplicates the retry: from the partner's side each event arrives once. Deliveries to the endpoint
  * of a revoked key are not sent: they are put off without an attempt (a revoked key is never reactivated). An
  * agency's endpoint keeps receiving the events of its other keys, and of orders made before a key was revoked.
+ *
+ * Once an hour the worker also removes the events older than `retentionMs` that nothing waits to send any more,
+ * with their deliveries and attempt log (a pending delivery keeps its event however old it is).
  */
 import type { Logger } from 'pino';
 import type { Connection } from '../../db/scoped.js';
 import { transaction } from '../../db/transaction.js';
 import { channelKeyActive } from '../channel-keys/reads.js';
-import { claimDelivery, type DueDelivery, dueDeliveries } from './repo.js';
+import { claimDelivery, type DueDelivery, dueDeliveries, pruneEventsBefore } from './repo.js';
 import type { WebhooksService } from './service.js';
 import { SIGNATURE_HEADERS, signature } from './signature.js';
 import { type WebhookDb, webhookTables } from './tables.js';
@@ -31,6 +34,13 @@ export interface WebhookWorkerSettings {
   readonly maxAttempts: number;
   /** Deliveries sent at once per round. */
   readonly batch: number;
+  /**
+   * How long an event is kept once nothing waits to send it (delivered, or given up): the delivery log partners and
+   * operators read goes back this far, and the outbox does not grow for ever.
+   */
+  readonly retentionMs: number;
+  /** How often the worker looks for events past their retention. */
+  readonly pruneEveryMs: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookWorkerSettings = {
@@ -40,7 +50,12 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookWorkerSettings = {
   maxDelayMs: 3_600_000,
   maxAttempts: 12,
   batch: 20,
+  retentionMs: 30 * 86_400_000,
+  pruneEveryMs: 3_600_000,
 };
+
+/** Events removed per transaction while pruning: short transactions beside the sales that enqueue new ones. */
+const PRUNE_CHUNK = 500;
 
 /** The longest error text kept per attempt. */
 const MAX_ERROR = 500;
@@ -50,11 +65,12 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly connection: Connection,
     private readonly webhooks: WebhooksService,
-    private readonly logger: Pick<Logger, 'warn' | 'error'>,
+    private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     readonly settings: WebhookWorkerSettings = DEFAULT_WEBHOOK_SETTINGS,
     private readonly now: () => number = Date.now,
   ) {
@@ -78,6 +94,7 @@ export class WebhookWorker {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
+        .then(() => this.pruneIfDue())
         .catch((error) => this.logger.error({ err: error }, 'webhook delivery round failed'))
         .finally(() => this.schedule(this.settings.pollMs));
     }, ms);
@@ -94,6 +111,24 @@ export class WebhookWorker {
         claimed.push(delivery);
     await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
     return claimed.length;
+  }
+
+  /** Removes the events past their retention (oldest first, in short transactions); returns how many went. */
+  async prune(now = this.now()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await pruneEventsBefore(this.db, now - this.settings.retentionMs, PRUNE_CHUNK);
+      total += removed;
+      if (removed < PRUNE_CHUNK) return total;
+    }
+  }
+
+  private async pruneIfDue(): Promise<void> {
+    const now = this.now();
+    if (now - this.lastPrune < this.settings.pruneEveryMs) return;
+    this.lastPrune = now;
+    const removed = await this.prune(now);
+    if (removed > 0) this.logger.info({ removed }, 'webhook events past their retention removed');
   }
 
   private async attempt(delivery: DueDelivery): Promise<void> {
