@@ -131,15 +131,9 @@ async function fillMigrated(scratch: ScratchDatabase): Promise<void> {
     copyFileSync(await processTemplates.sqlite, scratch.path);
     return;
   }
-  processTemplates.postgres ??= recordedPostgresMigration(scratch.url);
+  processTemplates.postgres ??= recordedPostgresMigration();
   const template = await processTemplates.postgres;
-  const client = new pg.Client({ connectionString: scratch.url });
-  await client.connect();
-  try {
-    await client.query(template.script(scratch.schema));
-  } finally {
-    await client.end();
-  }
+  await withClient(scratch.url, (client) => client.query(template.script(scratch.schema)));
 }
 
 /** A SQLite file migrated to the latest version and closed (its WAL folded in), kept for the process's life. */
@@ -170,9 +164,9 @@ interface PostgresTemplate {
  * Values bound as parameters (the bookkeeping's rows) are written into the text as literals, since a
  * multi-statement text cannot carry parameters.
  */
-async function recordedPostgresMigration(anyScratchUrl: string): Promise<PostgresTemplate> {
+async function recordedPostgresMigration(): Promise<PostgresTemplate> {
   const kind = scratchDatabaseKinds().find((k) => k.name === 'postgres');
-  if (!kind) throw new Error(`no PostgreSQL scratch database for ${anyScratchUrl}`);
+  if (!kind) throw new Error('no PostgreSQL scratch database kind (TEST_DATABASE_URL is not set)');
   const scratch = await kind.create();
   if (scratch.dialect !== 'postgres') throw new Error('not a PostgreSQL scratch database');
   const recorded: CompiledQuery[] = [];
