@@ -46,6 +46,8 @@ export async function startMqttSide(
     readonly db: Kysely<Database>;
     readonly logger: Logger;
     readonly services: CloudServices;
+    /** Whether this instance runs the periodic jobs (db/leadership.ts): the prunes here run on the leader only. */
+    readonly leads: () => boolean;
   },
 ): Promise<CloudMqtt> {
   const { config, db, services } = options;
@@ -58,6 +60,7 @@ export async function startMqttSide(
   bus.onRecord((record) => commLog.add(record));
   commLog.start();
   const prune = () =>
+    options.leads() &&
     services.commLog.pruneOlderThan(config.commLog.retentionDays).then(
       (deleted) => deleted > 0 && log.info({ deleted }, 'communication log pruned'),
       (error: unknown) => log.error({ err: error }, 'communication log prune failed'),
@@ -88,6 +91,7 @@ export async function startMqttSide(
   const whitelist = new WhitelistDistributor(db, services.tickets, services.gateValidation, bus, log, {
     feedRetentionMs: config.whitelist.feedRetentionDays * 86_400_000,
     reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
+    leads: options.leads,
   });
   bus.use(whitelistSyncExtension(db, whitelist));
   const gateConfig = new GateConfigPublisher(services.gateConfig, bus, log);

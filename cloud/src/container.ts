@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
+import { type Leadership, openLeadership } from './db/leadership.js';
 import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { CapacityService } from './modules/capacity/service.js';
@@ -82,19 +83,26 @@ export interface Container {
   readonly database: DatabaseHandle;
   readonly logger: Logger;
   readonly services: CloudServices;
+  /**
+   * Whether this instance runs the periodic jobs (db/leadership.ts); main.ts starts it. Until started on
+   * PostgreSQL it does not lead, so a container built for a test or a tool prunes nothing on a timer.
+   */
+  readonly leadership: Leadership;
   /** The MQTT side, once started. */
   readonly mqtt: CloudMqtt | undefined;
   /** Starts the MQTT side over the services (once; main.ts first prepares the operators). */
   startMqtt(options?: MqttSideOptions): Promise<CloudMqtt>;
-  /** Stops the MQTT side (the database handle belongs to the caller). */
+  /** Stops the MQTT side and steps down from the leadership (the database handle belongs to the caller). */
   close(): Promise<void>;
 }
 
 export async function createContainer(options: ContainerOptions): Promise<Container> {
   const { config, database, logger } = options;
   let mqtt: CloudMqtt | undefined;
+  const leadership = openLeadership(config.database, logger);
   const services = buildServices({
     ...options,
+    leadership,
     disconnectGate: (gate) => mqtt?.disconnectGate(gate),
     lateDispatcher: () => mqtt?.controlRoom.commands,
     lateGateStatus: () => mqtt?.gateStatus,
@@ -104,15 +112,26 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     database,
     logger,
     services,
+    leadership,
     get mqtt() {
       return mqtt;
     },
     startMqtt: async (mqttOptions = {}) => {
       if (mqtt) throw new Error('the MQTT side is already running');
-      mqtt = await startMqttSide({ config, db: database.db, logger, services, ...mqttOptions });
+      mqtt = await startMqttSide({
+        config,
+        db: database.db,
+        logger,
+        services,
+        leads: () => leadership.isLeader,
+        ...mqttOptions,
+      });
       return mqtt;
     },
-    close: async () => mqtt?.close(),
+    close: async () => {
+      await mqtt?.close();
+      await leadership.stop();
+    },
   };
   if (options.mqtt) await container.startMqtt(typeof options.mqtt === 'object' ? options.mqtt : {});
   return container;
@@ -121,6 +140,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
 interface BuildOptions extends ContainerOptions {
   /** Ends a gate's live broker session; a no-op until the MQTT side runs. */
   readonly disconnectGate: (gate: { siteId: string; gateId: string }) => void;
+  readonly leadership: Leadership;
   /** The command dispatcher runs on the MQTT side, which starts after the services. */
   readonly lateDispatcher: () => CommandDispatcher | undefined;
   /** So does the live view of the gates' status; without it the stored status is what there is. */
@@ -213,7 +233,7 @@ function buildServices(options: BuildOptions): CloudServices {
     now,
   );
   return {
-    health: new HealthService(database),
+    health: new HealthService(database, () => options.leadership.isLeader),
     auth,
     audit: new AuditService(db),
     operators,

@@ -91,7 +91,7 @@ describe('cloud process', () => {
     running = child;
     const response = await waitForHealth(`http://127.0.0.1:${port}/healthz`, Date.now() + 20_000);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+    expect(await response.json()).toMatchObject({ status: 'ok', database: 'sqlite', leader: true });
     // The console (built by the test run's global setup) is served at /.
     expect((await fetch(`http://127.0.0.1:${port}/`)).headers.get('content-type')).toMatch(/text\/html/);
 

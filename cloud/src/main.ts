@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
 import { readCliConfig } from './cli/read-config.js';
 import type { Config } from './config.js';
-import { createContainer } from './container.js';
+import { type Container, createContainer } from './container.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { type LeaderJob, LeaderJobs } from './leader-jobs.js';
 import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
@@ -69,6 +70,34 @@ function announce({ host, port }: Config['http'], admin?: { username: string; pa
   }
 }
 
+/** The jobs that run on the leading instance only, each made afresh when it starts leading. */
+function leaderJobs(
+  config: Config,
+  database: DatabaseHandle,
+  container: Container,
+  logger: Logger,
+): LeaderJob[] {
+  const jobs: LeaderJob[] = [];
+  const anchor = config.auditAnchor;
+  // The audit chain head, anchored outside the database every few minutes (platform/audit/anchor.ts).
+  if (anchor)
+    jobs.push({
+      name: 'audit-anchors',
+      make: () => new AuditAnchorWriter(database.db, anchor.file, anchor.intervalMs, logger),
+    });
+  // Expired points written off every hour (points/expiry.ts).
+  jobs.push({ name: 'points-expiry', make: () => new PointsExpiryJob(container.services.points, logger) });
+  // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
+  jobs.push({
+    name: 'group-order-holds',
+    make: () =>
+      new GroupOrderExpiry(container.services.groupOrders, config.groupOrders.sweepIntervalMs, logger),
+  });
+  // Scheduled database backups (db/backup/scheduler.ts): on by default for SQLite, BACKUP_EVERY_HOURS.
+  jobs.push({ name: 'backups', make: () => scheduledBackups(config, logger) });
+  return jobs;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
@@ -120,30 +149,21 @@ async function main(): Promise<void> {
     await database.close();
     process.exit(1);
   }
-  // The audit chain head, anchored outside the database every few minutes (platform/audit/anchor.ts).
-  const anchors =
-    config.auditAnchor &&
-    new AuditAnchorWriter(database.db, config.auditAnchor.file, config.auditAnchor.intervalMs, logger);
-  anchors?.start();
   // Partners' webhooks go out from every instance; each delivery is leased, so none is sent twice at once.
-  const webhookWorker = new WebhookWorker(database.db, container.services.webhooks, logger, {
-    ...DEFAULT_WEBHOOK_SETTINGS,
-    ...config.webhooks,
-  });
-  webhookWorker.start();
-  // Expired points written off every hour (points/expiry.ts); safe with several instances running it.
-  const pointsExpiry = new PointsExpiryJob(container.services.points, logger);
-  pointsExpiry.start();
-  // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
-  const holds = new GroupOrderExpiry(
-    container.services.groupOrders,
-    config.groupOrders.sweepIntervalMs,
+  const { leadership } = container;
+  const webhookWorker = new WebhookWorker(
+    database.db,
+    container.services.webhooks,
     logger,
+    { ...DEFAULT_WEBHOOK_SETTINGS, ...config.webhooks },
+    Date.now,
+    () => leadership.isLeader,
   );
-  holds.start();
-  // Scheduled database backups (db/backup/scheduler.ts): on by default for SQLite, BACKUP_EVERY_HOURS.
-  const backups = scheduledBackups(config, logger);
-  await backups?.start();
+  webhookWorker.start();
+  // The periodic jobs run on one instance: the leader (db/leadership.ts), and move to another when it goes.
+  const periodic = new LeaderJobs(leadership, leaderJobs(config, database, container, logger), logger);
+  await leadership.start();
+  await periodic.start();
   logger.info({ database: database.dialect, docs: '/docs' }, 'cloud ready');
   announce(
     config.http,
@@ -154,12 +174,9 @@ async function main(): Promise<void> {
     if (err) logger.fatal({ err }, 'shutting down after an unexpected error');
     else logger.info({ signal }, 'shutting down');
     await app.close();
-    await backups?.stop();
+    await periodic.stop();
     await webhookWorker.stop();
     await container.close();
-    await holds.stop();
-    await anchors?.stop();
-    await pointsExpiry.stop();
     await database.close();
   });
 }

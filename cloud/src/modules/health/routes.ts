@@ -7,6 +7,11 @@ const healthSchema = z.object({
   status: z.literal('ok'),
   database: z.enum(['sqlite', 'postgres']),
   version: z.string(),
+  leader: z
+    .boolean()
+    .describe(
+      '本实例是否运行定时任务（多实例时只有一个）/ Whether this instance runs the periodic jobs (one of several)',
+    ),
   time: z.number().int().describe('Server clock, epoch milliseconds'),
 });
 
@@ -29,6 +34,7 @@ export const healthModule: AppModule = {
           status: 'ok' as const,
           database: health.dialect,
           version: packageJson.version,
+          leader: health.leader,
           time: Date.now(),
         };
       },

@@ -4,10 +4,18 @@ import type { DatabaseHandle } from '../../db/database.js';
 import { AppError } from '../../platform/errors.js';
 
 export class HealthService {
-  constructor(private readonly database: DatabaseHandle) {}
+  constructor(
+    private readonly database: DatabaseHandle,
+    /** Whether this instance runs the periodic jobs (db/leadership.ts). */
+    private readonly leads: () => boolean,
+  ) {}
 
   get dialect() {
     return this.database.dialect;
+  }
+
+  get leader(): boolean {
+    return this.leads();
   }
 
   /** DATABASE_UNAVAILABLE when the database does not answer. */

@@ -73,6 +73,8 @@ export class WebhookWorker {
     private readonly logger: Pick<Logger, 'info' | 'warn' | 'error'>,
     readonly settings: WebhookWorkerSettings = DEFAULT_WEBHOOK_SETTINGS,
     private readonly now: () => number = Date.now,
+    /** Whether this instance runs the periodic prunes (the cloud's leadership); deliveries go out from every one. */
+    private readonly leads: () => boolean = () => true,
   ) {
     this.db = webhookTables(connection);
   }
@@ -125,7 +127,7 @@ export class WebhookWorker {
 
   private async pruneIfDue(): Promise<void> {
     const now = this.now();
-    if (now - this.lastPrune < this.settings.pruneEveryMs) return;
+    if (now - this.lastPrune < this.settings.pruneEveryMs || !this.leads()) return;
     this.lastPrune = now;
     const removed = await this.prune(now);
     if (removed > 0) this.logger.info({ removed }, 'webhook events past their retention removed');

@@ -43,6 +43,8 @@ export interface DistributorOptions {
   readonly reservationRetentionMs?: number;
   /** Pruning period; default 10 minutes. The first round runs one period after start. */
   readonly pruneIntervalMs?: number;
+  /** Whether this instance runs the periodic prunes (the cloud's leadership); by default it does. */
+  readonly leads?: () => boolean;
   /** Rows deleted per statement when pruning; default 2,000. */
   readonly pruneBatch?: number;
   /** Feed versions read per query (live and catch-up); default 2,000. A longer backlog continues with the next page. */
@@ -72,6 +74,7 @@ export class WhitelistDistributor {
   private readonly reservationRetentionMs: number;
   private readonly pruneIntervalMs: number;
   private readonly pruneBatch: number;
+  private readonly leads: () => boolean;
   private readonly page: number;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -96,6 +99,7 @@ export class WhitelistDistributor {
     this.reservationRetentionMs = options.reservationRetentionMs ?? 7 * DAY_MS;
     this.pruneIntervalMs = options.pruneIntervalMs ?? 600_000;
     this.pruneBatch = options.pruneBatch ?? 2_000;
+    this.leads = options.leads ?? (() => true);
     this.page = options.page ?? 2_000;
   }
 
@@ -107,6 +111,7 @@ export class WhitelistDistributor {
     }, this.intervalMs);
     this.timer.unref();
     this.pruneTimer = setInterval(() => {
+      if (!this.leads()) return;
       this.pruning = this.pruning.then(() => this.prune());
     }, this.pruneIntervalMs);
     this.pruneTimer.unref();
