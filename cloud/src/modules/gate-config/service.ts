@@ -36,6 +36,15 @@ export class GateConfigService {
     { fingerprint: string; version: number; siteId: string; config: GateConfig }
   >();
 
+  /**
+   * Per gate, what its fingerprint was computed from last time (its own fields, its settings and its site's shared
+   * part by generation): while that stays the same the fingerprint does, and the round costs a string compare
+   * instead of serialising and hashing the whole config (the ticket types' rules dominate it) for every gate.
+   */
+  private readonly inputs = new Map<string, { input: string; fingerprint: string }>();
+  /** Per site, the last shared part (rules and keys) as text and a generation that moves when it changes. */
+  private readonly shared = new Map<string, { text: string; generation: number }>();
+
   private readonly db: GateConfigDb;
 
   constructor(
@@ -54,28 +63,45 @@ export class GateConfigService {
       .map((key) => ({ keyId: key.key_id, publicKey: key.public_key }))
       .sort((a, b) => a.keyId - b.keyId);
     const rows = await repo.activeConfigRows(this.db, siteId);
-    const rulesBySite = new Map<string, Awaited<ReturnType<TicketTypesService['gateRulesForSite']>>>();
+    const rulesBySite = new Map<
+      string,
+      { rules: Awaited<ReturnType<TicketTypesService['gateRulesForSite']>>; generation: number }
+    >();
     const out: SyncedConfig[] = [];
     for (const gate of gates) {
-      let rules = rulesBySite.get(gate.site_id);
-      if (!rules) {
-        rules = await this.types.gateRulesForSite(gate.site_id);
-        rulesBySite.set(gate.site_id, rules);
+      let site = rulesBySite.get(gate.site_id);
+      if (!site) {
+        const rules = await this.types.gateRulesForSite(gate.site_id);
+        site = { rules, generation: this.sharedGeneration(gate.site_id, rules, keys) };
+        rulesBySite.set(gate.site_id, site);
       }
       const row = rows.get(gate.id);
-      const settings = settingsOf(row?.settings_json);
-      const content = {
+      // Built only when needed: for a new fingerprint, or to parse a new version.
+      const contentOf = () => ({
         type: 'gate_config' as const,
         v: 1 as const,
         gateId: gate.id,
         zoneId: gate.zone_id,
         direction: gate.direction,
         timeZone: gate.timezone,
-        ...settings,
-        ticketTypes: rules,
+        ...settingsOf(row?.settings_json),
+        ticketTypes: site.rules,
         signingKeys: keys,
-      };
-      const fingerprint = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+      });
+      const input = JSON.stringify([
+        gate.zone_id,
+        gate.direction,
+        gate.timezone,
+        gate.site_id,
+        row?.settings_json ?? null,
+        site.generation,
+      ]);
+      const known = this.inputs.get(gate.id);
+      const fingerprint =
+        known?.input === input
+          ? known.fingerprint
+          : createHash('sha256').update(JSON.stringify(contentOf())).digest('hex');
+      this.inputs.set(gate.id, { input, fingerprint });
       const key = { gateId: gate.id, siteId: gate.site_id };
       let version = row?.version ?? 0;
       let changed = false;
@@ -99,13 +125,23 @@ export class GateConfigService {
           fingerprint,
           version,
           siteId: gate.site_id,
-          config: gateConfigSchema.parse({ ...content, version }),
+          config: gateConfigSchema.parse({ ...contentOf(), version }),
         };
         this.parsed.set(gate.id, parsed);
       }
       out.push({ siteId: gate.site_id, config: parsed.config, changed });
     }
     return out;
+  }
+
+  /** The generation of a site's shared part: the same while its rules and keys serialise the same. */
+  private sharedGeneration(siteId: string, rules: unknown, keys: unknown): number {
+    const text = JSON.stringify([rules, keys]);
+    const last = this.shared.get(siteId);
+    if (last?.text === text) return last.generation;
+    const generation = (last?.generation ?? 0) + 1;
+    this.shared.set(siteId, { text, generation });
+    return generation;
   }
 
   /**
@@ -126,6 +162,7 @@ export class GateConfigService {
   /** After its retained config was cleared on the broker; false when a new version was written meanwhile. */
   async markCleared(gate: { gateId: string; version: number }): Promise<boolean> {
     this.parsed.delete(gate.gateId);
+    this.inputs.delete(gate.gateId);
     return (await repo.markCleared.changed(this.db, { ...gate, now: this.now() })) > 0;
   }
 
