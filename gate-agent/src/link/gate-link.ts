@@ -211,6 +211,7 @@ export class GateLink {
 
   /** Asks the cloud for the whitelist after the local version (a snapshot when `full`). */
   requestSync(reason: SyncReason, full: boolean): void {
+    this.#sync.requested();
     this.#publish('whitelist/req', {
       type: 'sync_request',
       v: 1,

@@ -119,3 +119,56 @@ describe('range deltas', () => {
     expect(wl().count()).toBe(3);
   });
 });
+
+describe('snapshots from more than one answer', () => {
+  const chunkOf = (snapshotId: string, version: number, chunk: number, chunks: number, ids: number[]) => ({
+    type: 'whitelist_snapshot' as const,
+    v: 1 as const,
+    snapshotId,
+    version,
+    chunk,
+    chunks,
+    records: ids.map((id) => testRecord(id)),
+  });
+
+  it('keeps the snapshot it started when a second answer to the same request interleaves, and applies it', () => {
+    // Two cloud instances answered one request: chunks of A and B arrive mixed.
+    sync.onSnapshotChunk(chunkOf('A', 10, 0, 3, [1]));
+    sync.onSnapshotChunk(chunkOf('B', 11, 0, 3, [7]));
+    sync.onSnapshotChunk(chunkOf('A', 10, 1, 3, [2]));
+    sync.onSnapshotChunk(chunkOf('B', 11, 1, 3, [8]));
+    sync.onSnapshotChunk(chunkOf('A', 10, 2, 3, [3]));
+    expect(wl().version()).toBe(10);
+    expect([1, 2, 3, 7, 8].map((id) => wl().byTicketId(id) !== null)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    // B's last chunk, after A is in: the start of B was missed, so it never completes and changes nothing.
+    sync.onSnapshotChunk(chunkOf('B', 11, 2, 3, [9]));
+    expect(wl().version()).toBe(10);
+    expect(wl().count()).toBe(3);
+    expect(requests).toEqual([]);
+  });
+
+  it('a request sent while collecting takes the next other snapshot as its answer', () => {
+    sync.onSnapshotChunk(chunkOf('A', 10, 0, 2, [1]));
+    // e.g. the gate reconnected and asked again: A may never finish.
+    sync.requested();
+    sync.onSnapshotChunk(chunkOf('C', 12, 0, 2, [4]));
+    sync.onSnapshotChunk(chunkOf('A', 10, 1, 2, [2]));
+    sync.onSnapshotChunk(chunkOf('C', 12, 1, 2, [5]));
+    expect(wl().version()).toBe(12);
+    expect([1, 2, 4, 5].map((id) => wl().byTicketId(id) !== null)).toEqual([false, false, true, true]);
+  });
+
+  it('after a snapshot is applied the next one is taken as usual', () => {
+    sync.onSnapshotChunk(chunkOf('A', 10, 0, 1, [1]));
+    sync.onSnapshotChunk(chunkOf('D', 20, 0, 1, [6]));
+    expect(wl().version()).toBe(20);
+    expect(wl().byTicketId(6)).not.toBeNull();
+    expect(wl().byTicketId(1)).toBeNull();
+  });
+});

@@ -38,6 +38,10 @@ export class WhitelistSync {
   #timer: NodeJS.Timeout | undefined;
   /** The local version a gap request was sent for, so a burst of early deltas asks once. */
   #gapAskedAt: number | null = null;
+  /** Set by a request sent while a snapshot was being collected: the next other snapshot is its answer. */
+  #answerAwaited = false;
+  /** The snapshot last ignored, so its every chunk is not logged. */
+  #ignored: string | null = null;
 
   constructor(options: WhitelistSyncOptions) {
     this.#whitelist = options.whitelist;
@@ -70,11 +74,39 @@ export class WhitelistSync {
     }
   }
 
+  /**
+   * A sync request went out (gate-link.ts). While a snapshot is being collected, the next other snapshot is the
+   * answer to this request and replaces it (e.g. after a reconnect the old one may never finish).
+   */
+  requested(): void {
+    if (this.#collecting) this.#answerAwaited = true;
+  }
+
+  /**
+   * Chunks of the snapshot being collected are staged; the first chunk of another snapshot starts it only when no
+   * snapshot is being collected or a request sent since awaits it. Otherwise it is a second answer to the same
+   * request (several cloud instances answering): it is ignored, so two snapshots never interleave and restart each
+   * other. A snapshot that stalls is given up after the timeout, and the next one is taken.
+   */
   onSnapshotChunk(chunk: WhitelistSnapshot): void {
     let collecting = this.#collecting;
     if (!collecting || collecting.snapshotId !== chunk.snapshotId) {
+      if (collecting && !this.#answerAwaited) {
+        if (this.#ignored !== chunk.snapshotId) {
+          this.#ignored = chunk.snapshotId;
+          this.#log.info(
+            { collecting: collecting.snapshotId, ignored: chunk.snapshotId },
+            'another snapshot while one is being collected: ignored',
+          );
+        }
+        return;
+      }
       if (collecting)
-        this.#log.info({ abandoned: collecting.snapshotId }, 'newer snapshot replaces an unfinished one');
+        this.#log.info(
+          { abandoned: collecting.snapshotId },
+          'the answer to a newer request replaces a snapshot',
+        );
+      this.#answerAwaited = false;
       this.#whitelist.beginSnapshot();
       collecting = {
         snapshotId: chunk.snapshotId,
@@ -117,6 +149,7 @@ export class WhitelistSync {
     this.#timer = setTimeout(() => {
       this.#log.warn({ snapshotId: this.#collecting?.snapshotId }, 'snapshot stalled: asking for a new one');
       this.#collecting = null;
+      this.#answerAwaited = false;
       this.#request('snapshot_timeout', true);
     }, this.#snapshotTimeoutMs);
     this.#timer.unref();
