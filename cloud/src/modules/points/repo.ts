@@ -167,6 +167,18 @@ export async function entriesOfSale(db: Db, saleId: string): Promise<Selectable<
     .execute();
 }
 
+/** The points the expiry job wrote off from one lot (a positive number; 0 when none expired). */
+export async function expiredOfLot(db: Db, customerId: string, lotId: number): Promise<number> {
+  const row = await pointsTables(db)
+    .selectFrom('points_ledger')
+    .select((eb) => eb.fn.sum<number | string | null>('points').as('points'))
+    .where('customer_id', '=', customerId)
+    .where('kind', '=', 'expiry')
+    .where('lot_id', '=', lotId)
+    .executeTakeFirst();
+  return -Number(row?.points ?? 0);
+}
+
 function entryOf(row: Selectable<PointsLedgerTable>): LedgerEntry {
   return {
     id: Number(row.id),

@@ -286,6 +286,50 @@ describe.each(databaseBackends())('points on $name', (backend) => {
     expect(refused.json().error.code).toBe('POINTS_INSUFFICIENT');
   });
 
+  it('a refund after the earned points expired takes back only what was spent of them, never the expired again', async () => {
+    await setRules({
+      enabled: true,
+      pointsPerYuan: 1,
+      redeemPointsPerYuan: 100,
+      expiry: 'days',
+      expiryDays: 30,
+    });
+    const customer = await newCustomer('individual');
+    // Two tickets earn 200 points; 50 of them are spent; the other 150 expire.
+    const sale = await sell(customer, [{ method: 'cash', amountFen: 20_000 }], 2);
+    expect(sale.statusCode, sale.body).toBe(201);
+    const spend = await sell(customer, [
+      { method: 'points', amountFen: 50 },
+      { method: 'cash', amountFen: 9_950 },
+    ]);
+    expect(spend.statusCode, spend.body).toBe(201);
+    const later = new PointsService(
+      env.test.database.db,
+      { venues: new VenuesService(env.test.database.db) },
+      () => Date.now() + 31 * DAY_MS,
+    );
+    expect(await later.expireDue()).toBeGreaterThanOrEqual(1);
+    expect((await balance(customer)).balance).toBe(0);
+    const refund = (ticketIds: number[]) =>
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/refunds',
+        headers: { ...env.as('cashier'), 'idempotency-key': newKey() },
+        payload: { saleId: sale.json().id, ticketIds },
+      });
+    const [first, second] = sale.json().tickets.map((t: { ticketId: number }) => t.ticketId);
+    // Half the sale: its share of the accrual is 100, of which the 150 expired cover all but the 50 spent.
+    expect((await refund([first])).statusCode).toBe(201);
+    expect((await balance(customer)).balance).toBe(-50);
+    // The rest: nothing more is owed — the customer only ever had the use of 50 of the 200.
+    expect((await refund([second])).statusCode).toBe(201);
+    const account = await balance(customer);
+    expect(account.balance).toBe(-50);
+    expect(account.entries.filter((e) => e.kind === 'reversal').reduce((sum, e) => sum + e.points, 0)).toBe(
+      -50,
+    );
+  });
+
   it('refuses points without a customer, at a site that takes none, in fractions, and a customer of another site', async () => {
     const customer = await newCustomer();
     await adjust(customer, 1_000);

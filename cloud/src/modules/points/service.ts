@@ -201,15 +201,19 @@ export class PointsService implements SaleLoyalty {
         { basisFen: before.basisFen, points: -before.points },
         refund.ticketsFen,
       );
-      if (reverse.points > 0) {
-        pointsReversed = reverse.points;
+      // What expired of the accrual's lot was already taken from the customer by the expiry job: a refund takes
+      // back at most the rest — the points the customer had the use of — never the expired ones a second time.
+      const expired = reverse.points > 0 ? await repo.expiredOfLot(db, customer.id, Number(accrual.id)) : 0;
+      const owed = Math.min(reverse.points, Math.max(0, accrual.points - expired + before.points));
+      if (owed > 0) {
+        pointsReversed = owed;
         // A reversal is owed whatever is left: the balance may go below zero (points already spent).
-        const balanceAfter = await repo.addToBalance(db, customer.id, -reverse.points, refund.at);
-        await repo.consumeLots(db, customer.id, reverse.points, Number(accrual.id));
+        const balanceAfter = await repo.addToBalance(db, customer.id, -owed, refund.at);
+        await repo.consumeLots(db, customer.id, owed, Number(accrual.id));
         await repo.insertEntry(db, {
           ...entryBase(customer, refund.at, refund.actor),
           kind: 'reversal',
-          points: -reverse.points,
+          points: -owed,
           balance_after: balanceAfter,
           sale_id: refund.saleId,
           refund_id: refund.refundId,
