@@ -69,6 +69,12 @@ describe.each(databaseBackends())('cards at the window on $name', (backend) => {
     const again = await sell({ cardUids: ['04 A2 2B 1C 5D 80 00'] });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('CARD_UID_IN_USE');
+    // Where the card is: the ticket holding it, for the window to open.
+    expect(again.json().error.details).toEqual({
+      cardUid: '04A22B1C5D8000',
+      inThisSale: false,
+      ticketId: ticket.ticketId,
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -93,6 +99,7 @@ describe.each(databaseBackends())('cards at the window on $name', (backend) => {
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
     const twice = await sell({ quantity: 2, cardUids: ['11223344', '11 22 33 44'] }, 100_000);
     expect(twice.json().error.code).toBe('CARD_UID_IN_USE');
+    expect(twice.json().error.details).toEqual({ cardUid: '11223344', inThisSale: true });
     expect(await counts()).toEqual(before);
   });
 

@@ -43,8 +43,16 @@ export async function cardsOfLine(
     return checked.uid;
   });
   for (const uid of uids) {
-    if (inSale.has(uid) || (await liveTicketWithCard(trx, uid, now)) !== undefined)
-      throw new AppError('CARD_UID_IN_USE', { cardUid: uid });
+    // The details say where the card is, so the window can open that ticket (票效查询) instead of guessing.
+    if (inSale.has(uid))
+      throw new AppError('CARD_UID_IN_USE', { cardUid: uid }, { details: { cardUid: uid, inThisSale: true } });
+    const holder = await liveTicketWithCard(trx, uid, now);
+    if (holder !== undefined)
+      throw new AppError(
+        'CARD_UID_IN_USE',
+        { cardUid: uid },
+        { details: { cardUid: uid, inThisSale: false, ticketId: holder } },
+      );
     inSale.add(uid);
   }
   return uids;
