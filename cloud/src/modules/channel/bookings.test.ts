@@ -292,6 +292,17 @@ describe.each(databaseBackends())('channel bookings on $name', (backend) => {
       expect(await env.container.services.groupOrders.expireLapsed()).toBeGreaterThanOrEqual(1);
       const expired = await partner(keyA, 'GET', `/bookings/${held.id}`);
       expect(expired.body).toMatchObject({ status: 'EXPIRED', state: 'expired', holdExpiresAt: null });
+      // The partner is told, once, in the sweep's transaction.
+      const events = await eventsOf(keyA.id, held.id);
+      expect(events.map((e) => e.type)).toEqual(['booking.expired']);
+      expect(events[0]!.data).toMatchObject({
+        bookingId: held.id,
+        status: 'EXPIRED',
+        state: 'expired',
+        holdExpiredAt: held.holdExpiresAt,
+      });
+      expect(await env.container.services.groupOrders.expireLapsed()).toBe(0);
+      expect(await eventsOf(keyA.id, held.id)).toHaveLength(1);
       expect(await sold(day)).toBe(0);
       const listed = await partner(keyA, 'GET', '/bookings?status=expired&limit=200');
       expect(listed.body.bookings.map((b: { id: string }) => b.id)).toContain(held.id);

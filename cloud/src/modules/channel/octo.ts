@@ -51,10 +51,11 @@ state here):
 Transitions: held → confirmed | cancelled | expired; confirmed → picked_up | cancelled; picked_up → closed. Nothing
 leaves cancelled, expired or closed.
 
-**Webhooks / 回调.** The venue registers a URL per API key. On redemption, cancellation and refund the partner
+**Webhooks / 回调.** The venue registers a URL per API key. On redemption, cancellation, refund and a lapsed hold the partner
 receives \`POST <url>\` with a JSON body \`{ id, type, createdAt, data }\` — \`type\` one of \`booking.redeemed\` (each
 admission: \`data.persons\` admitted by it, \`personsRedeemed\`, \`personsLeft\`), \`booking.cancelled\` (\`feeFen\`) and
-\`booking.refunded\` (\`refund\`: \`cancellation_credit\` or \`unused_persons\`, \`amountFen\`); every \`data\` names the
+\`booking.refunded\` (\`refund\`: \`cancellation_credit\` or \`unused_persons\`, \`amountFen\`) and
+\`booking.expired\` (a hold not confirmed in time, its places given back: \`holdExpiredAt\`); every \`data\` names the
 booking (\`bookingId\`, \`reference\`, \`status\`, \`state\`, …) — and the headers \`Webhook-Id\` (the event id,
 the same on every retry: deduplicate on it), \`Webhook-Timestamp\` (Unix seconds) and
 \`Webhook-Signature: v1=<hex>\`, the HMAC-SHA256 of \`<timestamp>.<raw body>\` under the endpoint's secret. Verify the

@@ -1,6 +1,6 @@
 /**
  * What group orders tell the partner that placed an order through the channel API (`channel_key_id`): a
- * cancellation, money given back (a cancellation credit, the refund of unused persons at closing) and every
+ * cancellation, a hold that lapsed unconfirmed (its places given back), money given back (a cancellation credit, the refund of unused persons at closing) and every
  * admission at a gate. Each is enqueued in the transaction of the change itself, so the partner hears of exactly
  * what committed. `BookingEvents` is the contract the composition root fills with the webhooks module's outbox
  * (WebhooksService.enqueue); an order placed in the console has no key and raises nothing.
@@ -10,7 +10,11 @@ import { isoDateOfDay } from '../capacity/local-time.js';
 import { type OctoStatus, octoStatusOf } from './partner-status.js';
 import type { OrderRow } from './repo.js';
 
-export type BookingEventType = 'booking.redeemed' | 'booking.cancelled' | 'booking.refunded';
+export type BookingEventType =
+  | 'booking.redeemed'
+  | 'booking.cancelled'
+  | 'booking.refunded'
+  | 'booking.expired';
 
 export interface BookingEvents {
   /** Records the event in `trx` (the change's transaction); answers its id, unique per event. */

@@ -432,6 +432,14 @@ export class GroupOrdersService {
           async ({ trx, row, now }) => {
             if (row.hold_expires_at === null || row.hold_expires_at > now) return null;
             await this.releasePlaces(trx, row);
+            await notifyPartner(
+              this.deps.events,
+              trx,
+              { ...row, state: 'expired', hold_expires_at: null },
+              'booking.expired',
+              now,
+              { holdExpiredAt: row.hold_expires_at },
+            );
             return { patch: {}, details: { holdExpiresAt: row.hold_expires_at } };
           },
         ).then(

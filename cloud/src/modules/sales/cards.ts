@@ -45,7 +45,11 @@ export async function cardsOfLine(
   for (const uid of uids) {
     // The details say where the card is, so the window can open that ticket (票效查询) instead of guessing.
     if (inSale.has(uid))
-      throw new AppError('CARD_UID_IN_USE', { cardUid: uid }, { details: { cardUid: uid, inThisSale: true } });
+      throw new AppError(
+        'CARD_UID_IN_USE',
+        { cardUid: uid },
+        { details: { cardUid: uid, inThisSale: true } },
+      );
     const holder = await liveTicketWithCard(trx, uid, now);
     if (holder !== undefined)
       throw new AppError(

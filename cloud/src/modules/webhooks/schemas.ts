@@ -2,7 +2,12 @@
 import { z } from 'zod';
 
 /** What a partner may subscribe to. Stable API values: endpoints store them. */
-export const WEBHOOK_EVENT_TYPES = ['booking.redeemed', 'booking.cancelled', 'booking.refunded'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'booking.redeemed',
+  'booking.cancelled',
+  'booking.refunded',
+  'booking.expired',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** What another module hands `WebhooksService.enqueue` inside its own transaction. */
