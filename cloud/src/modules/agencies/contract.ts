@@ -8,6 +8,7 @@
  * entry commit together or not at all.
  */
 import type { Connection } from '../../db/scoped.js';
+import type { AuditActor } from '../../platform/audit/record.js';
 
 /** How an agency pays for its orders. Stable API values (stored), never renamed. */
 export const AGENCY_PAYMENT_MODES = ['prepaid', 'credit', 'window'] as const;
@@ -37,6 +38,8 @@ export interface OrderMoney {
   readonly at: number;
   /** Shown on the statement, e.g. the order's reference. */
   readonly note?: string;
+  /** Who made the change: an operator, a partner's channel key, or the system (a sweep); shown as "by". */
+  readonly actor?: AuditActor | null;
 }
 
 export interface AgencyAccounts {

@@ -23,7 +23,7 @@ export interface Movement {
   readonly at: number;
   readonly orderId: string | null;
   readonly note: string | null;
-  /** Who booked it; null for an order's movement (the order's audit entry names its operator). */
+  /** Who booked it: the operator, the partner's key or the system; null where the caller did not say. */
   readonly actor: AuditActor | null;
 }
 
@@ -53,7 +53,7 @@ export async function debit(
     at: money.at,
     orderId: money.orderId,
     note: money.note ?? null,
-    actor: null,
+    actor: money.actor ?? null,
   });
 }
 
@@ -68,7 +68,7 @@ export async function credit(
     at: money.at,
     orderId: money.orderId,
     note: money.note ?? null,
-    actor: null,
+    actor: money.actor ?? null,
   });
 }
 

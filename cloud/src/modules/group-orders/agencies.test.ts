@@ -143,6 +143,16 @@ describe.each(databaseBackends())('group orders of agencies on $name', (backend)
     const kinds = JSON.stringify(ledger);
     expect(kinds).toContain('refund_credit');
     expect(kinds).toContain('cancellation_credit');
+    // Each of the order's entries says by whom: the agency's operator confirmed, the venue's admin changed and closed.
+    const entries = (ledger.entries as { orderId: string | null; kind: string; actor: string | null }[])
+      .filter((entry) => entry.orderId === order.id)
+      .map((entry) => [entry.kind, entry.actor]);
+    expect(entries.toReversed()).toEqual([
+      ['order_debit', env.operators.agency.username],
+      ['order_debit', env.operators.admin.username],
+      ['cancellation_credit', env.operators.admin.username],
+      ['refund_credit', env.operators.admin.username],
+    ]);
   });
 
   it('cancels free before the cut-off and with the fee after it', async () => {

@@ -19,7 +19,7 @@ import { isUniqueViolation } from '../../db/constraint-errors.js';
 import { requestHashOf } from '../../db/idempotency.js';
 import type { Database } from '../../db/schema.js';
 import type { Connection } from '../../db/scoped.js';
-import { auditedTransaction, SYSTEM_ACTOR } from '../../platform/audit/record.js';
+import { type AuditActor, auditedTransaction, SYSTEM_ACTOR } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { IdempotentResult } from '../../platform/idempotent-reply.js';
@@ -292,11 +292,11 @@ export class GroupOrdersService {
       orderId,
       requester,
       'confirm',
-      async ({ trx, row, now }) => {
+      async ({ trx, row, now, actor }) => {
         requireLiveHold(row, now);
         const paid = row.payment_mode === 'window' ? 0 : row.total_fen;
         if (paid > 0) {
-          await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit'));
+          await this.ledger().debit(trx, this.money(row, paid, now, 'order_debit', actor));
           await this.agencyTaking(trx, row, now, [paid]);
         }
         return { patch: { hold_expires_at: null, paid_fen: paid }, details: { paidFen: paid } };
@@ -336,11 +336,11 @@ export class GroupOrdersService {
       return modifyOrder(this.deps, step, input, {
         release: () => this.releasePlaces(trx, row),
         debit: async (fen) => {
-          await this.ledger().debit(trx, this.money(row, fen, now, 'order_debit'));
+          await this.ledger().debit(trx, this.money(row, fen, now, 'order_debit', step.actor));
           await this.agencyTaking(trx, row, now, [fen]);
         },
         credit: async (fen) => {
-          await this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit'));
+          await this.ledger().credit(trx, this.money(row, fen, now, 'cancellation_credit', step.actor));
           await this.agencyTaking(trx, row, now, [-fen]);
         },
       });
@@ -352,7 +352,7 @@ export class GroupOrdersService {
    * order's cut-off, the fee debited (policy.ts).
    */
   cancel(orderId: string, input: CancelGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
-    return this.change(orderId, requester, 'cancel', async ({ trx, row, now }) => {
+    return this.change(orderId, requester, 'cancel', async ({ trx, row, now, actor }) => {
       await this.releasePlaces(trx, row);
       const timeZone = await this.timeZoneOf(trx, row.site_id);
       const fee = cancellationFee(
@@ -364,8 +364,8 @@ export class GroupOrdersService {
         now,
       );
       if (row.paid_fen > 0) {
-        await this.ledger().credit(trx, this.money(row, row.paid_fen, now, 'cancellation_credit'));
-        if (fee > 0) await this.ledger().debit(trx, this.money(row, fee, now, 'fee'));
+        await this.ledger().credit(trx, this.money(row, row.paid_fen, now, 'cancellation_credit', actor));
+        if (fee > 0) await this.ledger().debit(trx, this.money(row, fee, now, 'fee', actor));
         await this.agencyTaking(trx, row, now, [-row.paid_fen, fee]);
       }
       const cancelled: repo.OrderRow = { ...row, state: 'cancelled', hold_expires_at: null };
@@ -399,7 +399,7 @@ export class GroupOrdersService {
   close(orderId: string, input: CloseGroupOrder, requester: OrderRequester): Promise<GroupOrder> {
     return this.change(orderId, requester, 'close', async (step) => {
       const change = await closeOrder(this.deps, step, input, (trx, row, fen, at) =>
-        this.ledger().credit(trx, this.money(row, fen, at, 'refund_credit')),
+        this.ledger().credit(trx, this.money(row, fen, at, 'refund_credit', step.actor)),
       );
       const { refundFen, unusedPersons } = change.details as { refundFen: number; unusedPersons: number };
       if (refundFen > 0)
@@ -483,7 +483,13 @@ export class GroupOrdersService {
       const row = await this.find(trx, orderId, requester);
       const to = transition(action, row.state);
       const now = this.now();
-      const change = await work({ trx, row, now, actorId: requester.context.actor?.id ?? null });
+      const change = await work({
+        trx,
+        row,
+        now,
+        actorId: requester.context.actor?.id ?? null,
+        actor: requester.context.actor ?? null,
+      });
       if (change === null) return null;
       const patch = { ...change.patch, state: to, updated_at: now };
       // Both engines serialise these transactions, so this guard only fires if that ever stops being true.
@@ -549,8 +555,14 @@ export class GroupOrdersService {
     await this.deps.takings.record(trx, agencyAccountTaking(row, { at, day }, signedFen));
   }
 
-  private money<K extends string>(row: repo.OrderRow, amountFen: number, at: number, kind: K) {
-    return { agencyId: row.agency_id!, orderId: row.id, amountFen, at, note: row.reference, kind };
+  private money<K extends string>(
+    row: repo.OrderRow,
+    amountFen: number,
+    at: number,
+    kind: K,
+    actor: AuditActor | null,
+  ) {
+    return { agencyId: row.agency_id!, orderId: row.id, amountFen, at, note: row.reference, kind, actor };
   }
 
   private async timeZoneOf(db: Connection, siteId: string): Promise<string> {
@@ -576,6 +588,8 @@ export interface OrderStep {
   readonly now: number;
   /** The operator making the change (a taking at the window names them); null for the system and partners. */
   readonly actorId: string | null;
+  /** Who makes the change, as the agency ledger shows it ("by"): operator, partner key or the system. */
+  readonly actor: AuditActor | null;
 }
 
 export type { OrderState };
