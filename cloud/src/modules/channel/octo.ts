@@ -59,6 +59,7 @@ admission: \`data.persons\` admitted by it, \`personsRedeemed\`, \`personsLeft\`
 booking (\`bookingId\`, \`reference\`, \`status\`, \`state\`, …) — and the headers \`Webhook-Id\` (the event id,
 the same on every retry: deduplicate on it), \`Webhook-Timestamp\` (Unix seconds) and
 \`Webhook-Signature: v1=<hex>\`, the HMAC-SHA256 of \`<timestamp>.<raw body>\` under the endpoint's secret. Verify the
-signature over the raw bytes and refuse a timestamp more than five minutes old. Any 2xx answer within the timeout
+signature over the raw bytes (the header may carry two signatures, space-separated, while the venue rotates the
+secret: accept the request when either matches) and refuse a timestamp more than five minutes old. Any 2xx answer within the timeout
 acknowledges the event; anything else is retried with exponential back-off up to a maximum number of attempts.
 `.trim();

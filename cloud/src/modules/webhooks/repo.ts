@@ -16,6 +16,7 @@ export function endpointView(row: WebhookEndpointsTable): WebhookEndpointView {
     url: row.url,
     events: JSON.parse(row.events_json) as WebhookEventType[],
     status: row.status,
+    previousSecretUntil: row.previous_secret_until,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -142,6 +143,8 @@ export interface DueDelivery {
   readonly endpoint_key_id: string | null;
   readonly url: string;
   readonly secret_enc: string;
+  readonly previous_secret_enc: string | null;
+  readonly previous_secret_until: number | null;
 }
 
 export function dueDeliveries(db: WebhookDb, now: number, limit: number): Promise<DueDelivery[]> {
@@ -163,6 +166,8 @@ export function dueDeliveries(db: WebhookDb, now: number, limit: number): Promis
       'p.key_id as endpoint_key_id',
       'p.url',
       'p.secret_enc',
+      'p.previous_secret_enc',
+      'p.previous_secret_until',
     ])
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', now)

@@ -13,6 +13,7 @@ import {
   deliveryParamsSchema,
   endpointListQuerySchema,
   endpointParamsSchema,
+  rotateSecretSchema,
   webhookChangeSchema,
   webhookDeliverySchema,
   webhookEndpointSchema,
@@ -75,6 +76,22 @@ export const webhooksModule: AppModule = {
       },
       async (request) =>
         webhooks.disableEndpoint(request.params.endpointId, request.body, changeContextOf(request)),
+    );
+    app.post(
+      '/endpoints/:endpointId/rotate-secret',
+      {
+        config,
+        schema: {
+          tags,
+          summary:
+            '轮换签名密钥：新密钥只显示这一次，过渡期内同时带新旧签名 / Rotate the signing secret: the new one is shown once; during the grace period requests carry both signatures',
+          params: endpointParamsSchema,
+          body: rotateSecretSchema,
+          response: { 200: createdWebhookEndpointSchema, ...errors },
+        },
+      },
+      async (request) =>
+        webhooks.rotateSecret(request.params.endpointId, request.body, changeContextOf(request)),
     );
     app.get(
       '/deliveries',

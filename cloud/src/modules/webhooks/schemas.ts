@@ -35,6 +35,13 @@ export const webhookEndpointSchema = z
     url: z.string(),
     events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
     status: z.enum(['active', 'disabled']),
+    previousSecretUntil: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        '轮换后旧密钥的签名附带到此时刻（毫秒）/ Until when (epoch ms) requests also carry the replaced secret’s signature',
+      ),
     createdAt: z.number().int(),
     updatedAt: z.number().int(),
   })
@@ -129,3 +136,17 @@ export const webhookChangeSchema = z.strictObject({
   reason: z.string().trim().min(1).max(200).describe('原因（记入操作日志）/ Why, recorded in the audit log'),
 });
 export type WebhookChange = z.infer<typeof webhookChangeSchema>;
+
+export const rotateSecretSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(200).describe('原因（记入操作日志）/ Why, recorded in the audit log'),
+  graceHours: z
+    .number()
+    .int()
+    .min(0)
+    .max(168)
+    .default(24)
+    .describe(
+      '过渡期（小时）：期间请求同时带新旧两个签名；0 = 旧密钥立即失效 / Hours during which requests carry both the new and the old signature; 0 = the old secret stops at once',
+    ),
+});
+export type RotateSecret = z.infer<typeof rotateSecretSchema>;

@@ -22,6 +22,7 @@ import type {
   CreatedWebhookEndpoint,
   CreateWebhookEndpoint,
   DeliveryListQuery,
+  RotateSecret,
   WebhookChange,
   WebhookDeliveryPage,
   WebhookDeliveryView,
@@ -112,6 +113,8 @@ export class WebhooksService {
         agency_id: input.agencyId ?? null,
         url: input.url,
         secret_enc: secretEnc,
+        previous_secret_enc: null,
+        previous_secret_until: null,
         events_json: JSON.stringify([...new Set(input.events)].sort()),
         status: 'active' as const,
         created_at: now,
@@ -132,6 +135,48 @@ export class WebhooksService {
         now,
       );
       return view;
+    });
+    return { endpoint, secret };
+  }
+
+  /**
+   * A new signing secret for an endpoint, shown once. For `graceHours` every request carries the old secret's
+   * signature beside the new one's, so the partner can switch without refusing anything in between; after that only
+   * the new one. The secrets themselves never reach the audit log.
+   */
+  async rotateSecret(
+    id: string,
+    input: RotateSecret,
+    context: ChangeContext,
+  ): Promise<CreatedWebhookEndpoint> {
+    const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+    const secretEnc = this.secrets().encrypt(Buffer.from(secret, 'utf8'), secretContext(id));
+    const endpoint = await auditedTransaction(this.db, async (trx) => {
+      const row = await endpointRow(trx, id);
+      if (!row) throw new AppError('NOT_FOUND', { resource: ENDPOINT, id });
+      if (row.status === 'disabled') throw new AppError('WEBHOOK_ENDPOINT_DISABLED', { endpointId: id });
+      const now = this.now();
+      const until = input.graceHours > 0 ? now + input.graceHours * 3_600_000 : null;
+      const changed = {
+        secret_enc: secretEnc,
+        previous_secret_enc: until === null ? null : row.secret_enc,
+        previous_secret_until: until,
+        updated_at: now,
+      };
+      await trx.updateTable('webhook_endpoints').set(changed).where('id', '=', id).execute();
+      await recordAudit(
+        trx,
+        {
+          actor: context.actor,
+          ip: context.ip,
+          action: 'webhook_endpoint.rotate_secret',
+          entity: 'webhook_endpoint',
+          entityId: id,
+          after: { previousSecretUntil: until, reason: input.reason },
+        },
+        now,
+      );
+      return endpointView({ ...row, ...changed });
     });
     return { endpoint, secret };
   }

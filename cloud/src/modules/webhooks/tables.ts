@@ -20,6 +20,10 @@ export interface WebhookEndpointsTable {
   url: string;
   /** The signing secret, AES-256-GCM under the credential secret (signing-keys/secrets.ts), AAD `webhook:<id>`. */
   secret_enc: string;
+  /** The secret a rotation replaced, encrypted the same way, while requests still carry its signature too. */
+  previous_secret_enc: string | null;
+  /** Until when (epoch ms) requests carry the previous secret's signature beside the current one's. */
+  previous_secret_until: number | null;
   /** JSON array of the event types subscribed. */
   events_json: string;
   status: 'active' | 'disabled';

@@ -442,6 +442,58 @@ describe.each(databaseBackends())('webhooks on $name', (backend) => {
     expect(await pruner.prune(now)).toBe(0);
   });
 
+  it('a rotated secret: both signatures during the grace period, then only the new one; no secret in the audit', async () => {
+    const receiver = await startReceiver(() => 'ok');
+    receivers.push(receiver);
+    const { keyId, endpointId } = await endpointFor(receiver);
+    const original = receiver.secret;
+    const rotate = async (graceHours: number) => {
+      const rotated = await admin('POST', `/endpoints/${endpointId}/rotate-secret`, {
+        reason: 'yearly rotation',
+        graceHours,
+      });
+      expect(rotated.statusCode, rotated.body).toBe(200);
+      return rotated.json() as { secret: string; endpoint: { previousSecretUntil: number | null } };
+    };
+    // The partner verifies with `secret`: is the next event's request accepted?
+    const acceptedWith = async (secret: string) => {
+      receiver.secret = secret;
+      const before = receiver.requests.length;
+      await enqueue(keyId);
+      await eventually(() => (receiver.requests.length > before ? true : undefined), 10_000);
+      return receiver.requests.at(-1)!.signed;
+    };
+    worker.start();
+
+    const first = await rotate(1);
+    expect(first.secret).toMatch(/^whsec_/);
+    expect(first.secret).not.toBe(original);
+    expect(first.endpoint.previousSecretUntil).toBeGreaterThan(Date.now());
+    // A partner that has not switched yet, and one that has: both accept.
+    expect(await acceptedWith(original)).toBe(true);
+    expect(await acceptedWith(first.secret)).toBe(true);
+
+    const second = await rotate(0);
+    expect(second.endpoint.previousSecretUntil).toBeNull();
+    expect(await acceptedWith(first.secret)).toBe(false);
+    expect(await acceptedWith(original)).toBe(false);
+    expect(await acceptedWith(second.secret)).toBe(true);
+
+    const audit = await env.test.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'after_json'])
+      .where('entity_id', '=', endpointId)
+      .where('action', '=', 'webhook_endpoint.rotate_secret')
+      .execute();
+    expect(audit).toHaveLength(2);
+    for (const secret of [original, first.secret, second.secret])
+      expect(JSON.stringify(audit)).not.toContain(secret.slice(6));
+    // A disabled endpoint is not rotated.
+    await admin('POST', `/endpoints/${endpointId}/disable`, { reason: 'ended' });
+    const refused = await admin('POST', `/endpoints/${endpointId}/rotate-secret`, { reason: 'late' });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'WEBHOOK_ENDPOINT_DISABLED']);
+  }, 40_000);
+
   it('an agency’s endpoint receives the events of each of its keys', async () => {
     const receiver = await startReceiver(() => 'ok');
     receivers.push(receiver);

@@ -22,7 +22,7 @@ import { transaction } from '../../db/transaction.js';
 import { channelKeyActive } from '../channel-keys/reads.js';
 import { claimDelivery, type DueDelivery, dueDeliveries, pruneEventsBefore } from './repo.js';
 import type { WebhooksService } from './service.js';
-import { SIGNATURE_HEADERS, signature } from './signature.js';
+import { SIGNATURE_HEADERS, signatures } from './signature.js';
 import { type WebhookDb, webhookTables } from './tables.js';
 
 export interface WebhookWorkerSettings {
@@ -150,7 +150,10 @@ export class WebhookWorker {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      const secret = this.webhooks.secretOf(delivery.endpoint_id, delivery.secret_enc);
+      const secrets = [this.webhooks.secretOf(delivery.endpoint_id, delivery.secret_enc)];
+      // A rotated secret's grace period: the replaced secret signs too, so the partner may still hold it.
+      if (delivery.previous_secret_enc !== null && (delivery.previous_secret_until ?? 0) > started)
+        secrets.push(this.webhooks.secretOf(delivery.endpoint_id, delivery.previous_secret_enc));
       const response = await fetch(delivery.url, {
         method: 'POST',
         headers: {
@@ -158,7 +161,7 @@ export class WebhookWorker {
           'user-agent': 'scenic-gate-webhooks/1',
           [SIGNATURE_HEADERS.id]: delivery.event_id,
           [SIGNATURE_HEADERS.timestamp]: String(timestamp),
-          [SIGNATURE_HEADERS.signature]: signature(secret, timestamp, body),
+          [SIGNATURE_HEADERS.signature]: signatures(secrets, timestamp, body),
         },
         body,
         redirect: 'manual',
