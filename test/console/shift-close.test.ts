@@ -194,6 +194,14 @@ describe.skipIf(!haveChromium)('a shift from open to the day settlement', () => 
       expect(tender(wechatName)?.[5]).toBe(
         report.tenders.find((r) => r.method === 'wechat')!.expectedFen / 100,
       );
+      // The month as it stands: the closed day in its list, the month still open.
+      await finance.goto(`/month-settlement?site=${siteId}&month=${date.slice(0, 7)}`);
+      await expect.poll(() => textOf(finance, 'month-days'), WAIT).toContain(date);
+      await shot(finance, 'month');
+      // The month as it stands: the closed day in its list, the month still open.
+      await finance.goto(`/month-settlement?site=${siteId}&month=${date.slice(0, 7)}`);
+      await expect.poll(() => textOf(finance, 'month-days'), WAIT).toContain(date);
+      await shot(finance, 'month');
       await Promise.all([till.close(), supervisor.close(), finance.close()]);
     }, 180_000);
   }

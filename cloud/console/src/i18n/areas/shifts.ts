@@ -96,6 +96,7 @@ export const shifts = defineMessages(
       site: '景区',
       window: '窗口',
       cashier: '收银员编号',
+      cashierName: '收银员',
       state: '状态',
       from: '开班日期',
       opened: '开班',
@@ -127,6 +128,7 @@ export const shifts = defineMessages(
       handoverTo: '交给',
       takenOverBy: '被接班',
       when: '时间',
+      kind: '类别',
       by: '操作人',
     },
     settlement: {
@@ -271,6 +273,7 @@ export const shifts = defineMessages(
       site: 'Site',
       window: 'Window',
       cashier: 'Cashier id',
+      cashierName: 'Cashier',
       state: 'State',
       from: 'Opened on',
       opened: 'Opened',
@@ -303,6 +306,7 @@ export const shifts = defineMessages(
       handoverTo: 'Handed over to',
       takenOverBy: 'Taken over by',
       when: 'Time',
+      kind: 'Kind',
       by: 'By',
     },
     settlement: {

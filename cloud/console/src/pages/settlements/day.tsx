@@ -125,7 +125,7 @@ function DayView({ day }: { day: SettlementDay }) {
           data-testid="day-shifts"
           columns={[
             { title: t('list.window'), dataIndex: 'windowId' },
-            { title: t('list.cashier'), render: (_, s) => s.cashier.username },
+            { title: t('list.cashierName'), render: (_, s) => s.cashier.username },
             { title: t('list.state'), render: (_, s) => <ShiftStateTag state={s.state} /> },
             { title: t('list.opened'), render: (_, s) => formatDateTime(s.openedAt, zone) },
             { title: t('list.float'), align: 'right', render: (_, s) => <Money fen={s.floatFen} /> },

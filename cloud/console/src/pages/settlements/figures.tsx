@@ -126,7 +126,8 @@ export function FigureTables({
   return (
     <Row gutter={[12, 12]}>
       {tables
-        .filter((table) => table.lines.length > 0)
+        // Agencies only where an agency sold: a day of window sales alone has nothing but "(none)" there.
+        .filter((table) => table.lines.some((line) => table.key !== 'byAgency' || line.key !== ''))
         .map((table) => (
           <Col xs={24} lg={12} xl={8} key={table.key}>
             <FigureTable

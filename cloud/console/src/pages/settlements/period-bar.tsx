@@ -6,6 +6,7 @@ import { DatePicker, Form } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { DEFAULT_ZONE, today } from '../../format/time';
 import { useSites } from '../desk/sites';
 import { SiteField } from '../shifts/site-field';
 
@@ -13,7 +14,9 @@ export function usePeriod(kind: 'date' | 'month') {
   const [params, setParams] = useSearchParams();
   const sites = useSites().data?.sites;
   const siteId = params.get('site') ?? sites?.[0]?.id ?? '';
-  const fallback = kind === 'date' ? dayjs().format('YYYY-MM-DD') : dayjs().format('YYYY-MM');
+  // Today is the venue's (its zone), not the PC's: a finance PC set to UTC still opens on the venue's day.
+  const day = today(sites?.find((site) => site.id === siteId)?.timezone ?? DEFAULT_ZONE);
+  const fallback = kind === 'date' ? day : day.slice(0, 7);
   const period = params.get(kind) ?? fallback;
   const set = (next: { site?: string; period?: string }) =>
     setParams(

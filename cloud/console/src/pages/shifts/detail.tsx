@@ -36,7 +36,7 @@ function Events({ report, zone }: { report: TillShiftReport; zone: string }) {
         data-testid="shift-events"
         columns={[
           { title: t('detail.when'), render: (_, e) => formatDateTime(e.at, zone) },
-          { title: t('list.state'), render: (_, e) => t(`kinds.${e.kind}`) },
+          { title: t('detail.kind'), render: (_, e) => t(`kinds.${e.kind}`) },
           { title: t('figures.tender'), render: (_, e) => t(`methods.${e.method}`) },
           { title: t('figures.amount'), align: 'right', render: (_, e) => <Money fen={e.amountFen} /> },
           { title: t('panel.reason'), render: (_, e) => e.reason ?? '' },
@@ -84,7 +84,7 @@ function Detail({ report }: { report: TillShiftReport }) {
         items={[
           { key: 'site', label: t('list.site'), children: shift.siteId },
           { key: 'window', label: t('list.window'), children: shift.windowId },
-          { key: 'cashier', label: t('list.cashier'), children: shift.cashier.username },
+          { key: 'cashier', label: t('list.cashierName'), children: shift.cashier.username },
           { key: 'opened', label: t('list.opened'), children: formatDateTime(shift.openedAt, zone) },
           {
             key: 'closed',

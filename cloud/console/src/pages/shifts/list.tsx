@@ -98,7 +98,7 @@ export function ShiftList() {
           columns={[
             { title: t('list.site'), dataIndex: 'siteId' },
             { title: t('list.window'), dataIndex: 'windowId' },
-            { title: t('list.cashier'), render: (_, s) => s.cashier.username },
+            { title: t('list.cashierName'), render: (_, s) => s.cashier.username },
             { title: t('list.state'), render: (_, s) => <ShiftStateTag state={s.state} /> },
             { title: t('list.opened'), render: (_, s) => formatDateTime(s.openedAt, zoneOf(s.siteId)) },
             {

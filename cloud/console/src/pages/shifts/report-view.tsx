@@ -113,13 +113,14 @@ export function TenderTable({ report }: { report: TillShiftReport }) {
 
 export function SourceTable({ report }: { report: TillShiftReport }) {
   const { t } = useTranslation('shifts');
-  if (report.sources.length === 0) return null;
+  const rows = report.sources.filter((r) => r.count || r.amountFen);
+  if (rows.length === 0) return null;
   return (
     <Table
       size="small"
       rowKey="source"
       pagination={false}
-      dataSource={report.sources}
+      dataSource={rows}
       data-testid="shift-sources"
       columns={[
         {

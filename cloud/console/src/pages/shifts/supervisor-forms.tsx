@@ -64,7 +64,12 @@ export function AdjustForm({ shiftId }: { shiftId: string }) {
             options={ADJUSTABLE.map((method) => ({ value: method, label: t(`methods.${method}`) }))}
           />
         </Form.Item>
-        <Form.Item name="amount" label={t('detail.adjustAmount')} rules={[yuanRule(t, { signed: true })]}>
+        <Form.Item
+          name="amount"
+          label={t('detail.adjustAmount')}
+          required
+          rules={[yuanRule(t, { signed: true })]}
+        >
           <Input style={{ width: 110 }} inputMode="decimal" />
         </Form.Item>
         <Form.Item

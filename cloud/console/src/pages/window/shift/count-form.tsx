@@ -105,7 +105,7 @@ export function CountForm({
                     precision={0}
                     prefix={
                       <span style={{ minWidth: 44, display: 'inline-block' }}>
-                        {t(`denominations.${code}`)}
+                        {t(`denominations.${code}`)} ×
                       </span>
                     }
                     value={counts[code] ?? null}
@@ -121,7 +121,7 @@ export function CountForm({
             </Typography.Paragraph>
           </>
         ) : (
-          <Form.Item name="counted" label={t('panel.counted')} rules={[yuanRule(t)]}>
+          <Form.Item name="counted" label={t('panel.counted')} required rules={[yuanRule(t)]}>
             <Input style={{ width: 160 }} inputMode="decimal" data-testid="counted-input" />
           </Form.Item>
         )}

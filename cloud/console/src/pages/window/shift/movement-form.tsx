@@ -37,7 +37,7 @@ export function MovementForm({ shiftId }: { shiftId: string }) {
         style={{ marginBottom: 12 }}
       />
       <Form form={form} layout="inline" onFinish={(values) => record.mutate(values)}>
-        <Form.Item name="amount" label={t('panel.amount')} rules={[yuanRule(t)]}>
+        <Form.Item name="amount" label={t('panel.amount')} required rules={[yuanRule(t)]}>
           <Input style={{ width: 110 }} inputMode="decimal" data-testid="movement-amount" />
         </Form.Item>
         <Form.Item

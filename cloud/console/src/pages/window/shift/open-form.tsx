@@ -31,7 +31,7 @@ export function OpenShiftForm({
         layout="inline"
         onFinish={(values: { float: string }) => open.mutate({ floatFen: yuanToFen(values.float)! })}
       >
-        <Form.Item name="float" label={t('panel.float')} rules={[yuanRule(t)]} initialValue="">
+        <Form.Item name="float" label={t('panel.float')} required rules={[yuanRule(t)]} initialValue="">
           <Input style={{ width: 140 }} inputMode="decimal" data-testid="shift-float" autoFocus />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={open.isPending} data-testid="shift-open-submit">
