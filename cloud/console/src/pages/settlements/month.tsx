@@ -12,9 +12,10 @@ import { allows } from '../../auth/access';
 import { useMe } from '../../auth/session';
 import { ErrorAlert, QueryView } from '../../components/feedback';
 import { formatFen } from '../../format/money';
-import { formatDateTime } from '../../format/time';
+import { formatDateTime, today } from '../../format/time';
 import { Money } from '../desk/labels';
 import { useSiteZone } from '../desk/sites';
+import { shiftListQuery } from '../shifts/queries';
 import { ExportButtons } from './export-buttons';
 import { FigureTables } from './figures';
 import { PeriodBar, usePeriod } from './period-bar';
@@ -32,6 +33,22 @@ function MonthView({ month }: { month: SettlementMonth }) {
     onSuccess: (closed) => client.setQueryData(['settlements', 'month', month.siteId, month.month], closed),
   });
   const stateColor = { open: 'orange', closed: 'green', empty: 'default' } as const;
+  // Days still to come are left out until something is booked on them; every day so far is listed.
+  const todayThere = today(zone);
+  const days = month.days.filter(
+    (d) => d.state !== 'empty' && (d.date <= todayThere || d.amountFen || d.tickets || d.adjustmentsFen),
+  );
+  // Cashiers are named from the month's shifts: finance may not read the operators.
+  const shifts = useQuery(
+    shiftListQuery({
+      siteId: month.siteId,
+      from: `${month.month}-01`,
+      to: month.days.at(-1)?.date,
+      limit: 200,
+    }),
+  );
+  const cashierName = (id: string) =>
+    shifts.data?.shifts.find((s) => s.cashier.id === id)?.cashier.username ?? id;
   return (
     <>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }} wrap>
@@ -90,7 +107,7 @@ function MonthView({ month }: { month: SettlementMonth }) {
           size="small"
           rowKey="date"
           pagination={false}
-          dataSource={month.days.filter((d) => d.state !== 'empty')}
+          dataSource={days}
           data-testid="month-days"
           columns={[
             {
@@ -118,7 +135,7 @@ function MonthView({ month }: { month: SettlementMonth }) {
           ]}
         />
       </Card>
-      <FigureTables siteId={month.siteId} figures={month.figures} cashierName={(id) => id} />
+      <FigureTables siteId={month.siteId} figures={month.figures} cashierName={cashierName} />
     </>
   );
 }

@@ -96,7 +96,7 @@ function Detail({ report }: { report: TillShiftReport }) {
             ? [
                 {
                   key: 'approval',
-                  label: t('detail.approve'),
+                  label: t('detail.approval'),
                   span: 3,
                   children: (
                     <span data-testid="approval">
