@@ -12,7 +12,7 @@ import { Variance } from './variance';
 export function CashReckoning({ report }: { report: TillShiftReport }) {
   const { t } = useTranslation('shifts');
   const cash = report.cash;
-  if (!cash) return null;
+  if (!cash) return report.expectedHidden ? <BlindReckoning report={report} /> : null;
   const hidden = report.expectedHidden;
   const money = (fen: number) => <Money fen={fen} />;
   const items = [
@@ -74,6 +74,29 @@ export function CashReckoning({ report }: { report: TillShiftReport }) {
       : []),
   ];
   return <Descriptions size="small" bordered column={2} items={items} data-testid="cash-reckoning" />;
+}
+
+/**
+ * A blind count before the close: the report holds no cash figures, only the shift and its drops and payouts, so
+ * the cashier sees what they put in and took out, and that the rest appears once the till is counted.
+ */
+function BlindReckoning({ report }: { report: TillShiftReport }) {
+  const { t } = useTranslation('shifts');
+  const total = (events: readonly { amountFen: number }[]) => events.reduce((sum, e) => sum + e.amountFen, 0);
+  return (
+    <Descriptions
+      size="small"
+      bordered
+      column={2}
+      data-testid="cash-reckoning"
+      items={[
+        { key: 'float', label: t('figures.float'), children: <Money fen={report.shift.floatFen} /> },
+        { key: 'expected', label: t('figures.expected'), children: t('figures.hidden') },
+        { key: 'payouts', label: t('figures.payouts'), children: <Money fen={-total(report.payouts)} /> },
+        { key: 'drops', label: t('figures.drops'), children: <Money fen={-total(report.drops)} /> },
+      ]}
+    />
+  );
 }
 
 export function TenderTable({ report }: { report: TillShiftReport }) {
