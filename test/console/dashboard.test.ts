@@ -152,6 +152,7 @@ describe.skipIf(!haveChromium)('the dashboard’s live figures', () => {
       { 'idempotency-key': 'dashboard-refund-1' },
     );
     await expect.poll(() => figure(page, 'live-refunds'), WAIT).toContain('¥40.00');
+    expect(await figure(page, 'live-refunds')).toContain('1 笔 · 1 张');
     expect(await figure(page, 'live-sales-total')).toContain('¥950.00');
     expect(await figure(page, 'live-net')).toContain('¥910.00');
     expect(await figure(page, 'live-group')).toContain('15');
@@ -218,6 +219,8 @@ describe.skipIf(!haveChromium)('the dashboard’s live figures', () => {
     await signIn(english, MANAGER.username, MANAGER.password, '/dashboard');
     await expect.poll(() => figure(english, 'live-sales-total'), WAIT).toContain('¥2,250.00');
     expect(await english.getByText('Sales total').count()).toBeGreaterThan(0);
+    // Each count with its own plural: "1 refund · 1 ticket", not "Made: 1 · tickets: 1".
+    expect(await figure(english, 'live-refunds')).toContain('1 refund · 1 ticket');
     await settledScreenshot(english, 'dashboard-live.en');
     await english.context().close();
 

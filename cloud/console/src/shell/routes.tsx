@@ -4,10 +4,12 @@
  * can use what is behind it, and a direct URL to a page they may not open shows the 403 page.
  */
 import {
+  AccountBookOutlined,
   ApiOutlined,
   AuditOutlined,
   BankOutlined,
   CalendarOutlined,
+  CarryOutOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   DeploymentUnitOutlined,
@@ -20,6 +22,7 @@ import {
   RocketOutlined,
   RollbackOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   ShopOutlined,
   SolutionOutlined,
   SwapOutlined,
@@ -35,7 +38,7 @@ import type { common } from '../i18n/areas/common';
 import { prefetchWindow } from '../pages/window/prefetch';
 
 export type NavKey = keyof (typeof common)['zh-CN']['nav'];
-export type GroupKey = 'sales' | 'catalog' | 'control' | 'admin';
+export type GroupKey = 'sales' | 'finance' | 'catalog' | 'control' | 'admin';
 
 export interface PageRoute {
   /** Below `/`, without a leading slash. */
@@ -58,6 +61,7 @@ export interface PageRoute {
 
 export const GROUPS: readonly { key: GroupKey; nav: NavKey }[] = [
   { key: 'sales', nav: 'sales' },
+  { key: 'finance', nav: 'finance' },
   { key: 'catalog', nav: 'catalog' },
   { key: 'control', nav: 'control' },
   { key: 'admin', nav: 'admin' },
@@ -119,6 +123,30 @@ export const PAGES: readonly PageRoute[] = [
     access: 'groups.order',
     icon: <UsergroupAddOutlined />,
     load: () => import('../pages/orders'),
+  },
+  {
+    path: 'shifts',
+    nav: 'shifts',
+    group: 'finance',
+    access: 'shifts.read',
+    icon: <AccountBookOutlined />,
+    load: () => import('../pages/shifts'),
+  },
+  {
+    path: 'day-settlement',
+    nav: 'daySettlement',
+    group: 'finance',
+    access: 'reports.read',
+    icon: <CarryOutOutlined />,
+    load: () => import('../pages/settlements/day'),
+  },
+  {
+    path: 'month-settlement',
+    nav: 'monthSettlement',
+    group: 'finance',
+    access: 'reports.read',
+    icon: <ScheduleOutlined />,
+    load: () => import('../pages/settlements/month'),
   },
   {
     path: 'customers',

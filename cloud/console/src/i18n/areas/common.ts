@@ -94,6 +94,10 @@ export const common = defineMessages(
       customers: '客户',
       agencies: '旅行社',
       myAgency: '我的账户',
+      finance: '财务结算',
+      shifts: '交接班',
+      daySettlement: '日结',
+      monthSettlement: '月结',
     },
   },
   {
@@ -189,6 +193,10 @@ export const common = defineMessages(
       customers: 'Customers',
       agencies: 'Agencies',
       myAgency: 'My account',
+      finance: 'Settlement',
+      shifts: 'Till shifts',
+      daySettlement: 'Day settlement',
+      monthSettlement: 'Month settlement',
     },
   },
 );

@@ -136,7 +136,10 @@ function SiteFigures({ figures, status }: { figures: LiveFigures; status: Stream
           <Figure
             title={t('live.refunds')}
             value={formatFen(refunds.amountFen)}
-            note={t('live.refundsDetail', { count: refunds.count, tickets: refunds.tickets })}
+            note={t('live.refundsDetail', {
+              refunds: t('live.refundCount', { count: refunds.count }),
+              tickets: t('live.refundTickets', { count: refunds.tickets }),
+            })}
             testId="live-refunds"
           />
         </Col>

@@ -26,6 +26,8 @@ import type {
   TicketType,
   TicketWindow,
 } from '../../api/types';
+import { allows } from '../../auth/access';
+import { useMe } from '../../auth/session';
 import { describeError, Loading, QueryView } from '../../components/feedback';
 import { lazyPart } from '../../components/lazy-part';
 import { type Scan, type ScannerKey, useScanner } from '../../components/use-scanner';
@@ -91,6 +93,7 @@ import { pointsAccountQuery, pointsRulesQuery } from './points-queries';
 import { printUrls } from './print-urls';
 import { availabilityQuery, myStockQuery, siteTypesQuery } from './queries';
 import { cardField, cardInUseField, type FieldKey, fieldOf, holderField, payField } from './refusals';
+import { ShiftButton } from './shift/button';
 import { Summary } from './summary';
 import {
   focusMethod,
@@ -145,6 +148,8 @@ export function Desk({
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const zone = site.timezone;
+  const canOperateShifts = allows(useMe().data ?? undefined, 'shifts.operate');
+  const [shiftOpen, setShiftOpen] = useState(false);
   const [today, setToday] = useState(() => todayIn(zone));
   const lastDay = addDays(today, MAX_ADVANCE_DAYS);
 
@@ -518,7 +523,7 @@ export function Desk({
   };
 
   const onKey = (key: ScannerKey) => {
-    if (lookupCode !== null || customerOpen || key.ctrlKey || key.altKey || key.metaKey) return;
+    if (lookupCode !== null || customerOpen || shiftOpen || key.ctrlKey || key.altKey || key.metaKey) return;
     const stageNow = stageRef.current;
     if (stageNow === 'cart') {
       if (key.key === 'F3') {
@@ -622,7 +627,7 @@ export function Desk({
   };
 
   const onScan = async ({ code }: Scan) => {
-    if (customerOpen) return;
+    if (customerOpen || shiftOpen) return;
     const digits = barcodeDigits(code);
     if (digits !== null && stageRef.current !== 'pay') {
       const holding = (stock: MyStock | undefined) =>
@@ -662,9 +667,21 @@ export function Desk({
           {nameIn(site.name)} · {nameIn(ticketWindow.name)} ({ticketWindow.id})
         </Tag>
       </Space>
-      <Button icon={<SwapOutlined />} onClick={onChangeWindow} disabled={stage === 'pay'}>
-        {t('setup.change')}
-      </Button>
+      <Space>
+        {canOperateShifts ? (
+          <ShiftButton
+            siteId={site.id}
+            windowId={ticketWindow.id}
+            windowName={nameIn(ticketWindow.name)}
+            zone={zone}
+            open={shiftOpen}
+            setOpen={setShiftOpen}
+          />
+        ) : null}
+        <Button icon={<SwapOutlined />} onClick={onChangeWindow} disabled={stage === 'pay'}>
+          {t('setup.change')}
+        </Button>
+      </Space>
     </div>
   );
 

@@ -21,6 +21,7 @@ import type { Connection } from '../../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../../platform/audit/record.js';
 import type { ChangeContext } from '../../../platform/change-context.js';
 import { AppError } from '../../../platform/errors.js';
+import type { Language } from '../../../platform/language.js';
 import { ALL_SITES, type SiteScope } from '../../../platform/site-scope.js';
 import { clockOf, dayOfIsoDate, isoDateOfDay } from '../../capacity/local-time.js';
 import type { Site } from '../../venues/schemas.js';
@@ -29,6 +30,7 @@ import type { TakingMethod } from '../contract.js';
 import { shiftsWithTakingsOn } from '../shifts/journal.js';
 import * as shiftRepo from '../shifts/repo.js';
 import { eventView } from '../shifts/report.js';
+import { dayTable, monthTable } from './exports.js';
 import { combine, emptyFigures, type Figures, figuresOf, isEmptyFigures, sumFigures } from './figures.js';
 import * as repo from './repo.js';
 import type { DayReport, MonthReport } from './schemas.js';
@@ -144,6 +146,18 @@ export class SettlementsService {
       );
       return report;
     });
+  }
+
+  /** The day's report as an export table in one language (exports.ts). */
+  async dayExport(siteId: string, date: string, language: Language, scope: SiteScope = ALL_SITES) {
+    const report = await this.dayReport(siteId, date, scope);
+    return dayTable(this.db, await this.deps.venues.getSite(siteId, this.db, scope), report, language);
+  }
+
+  /** The month's report as an export table in one language (exports.ts). */
+  async monthExport(siteId: string, month: string, language: Language, scope: SiteScope = ALL_SITES) {
+    const report = await this.monthReport(siteId, month, scope);
+    return monthTable(await this.deps.venues.getSite(siteId, this.db, scope), report, language);
   }
 
   /**

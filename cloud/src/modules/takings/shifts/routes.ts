@@ -2,12 +2,15 @@
  * /api/v1/shifts: cashier shifts (交接班). A cashier (shifts.operate) opens, drops, pays out, hands over and closes
  * their own till; reading needs shifts.read (without shifts.approve: one's own shifts only); a supervisor
  * (shifts.approve) approves a variance above the threshold and adjusts closed shifts. The report prints as PDF and
- * ESC/POS through the printing module (`/shifts/:shiftId/report.pdf`, `/shifts/:shiftId/escpos`).
+ * ESC/POS through the printing module (`/shifts/:shiftId/report.pdf`, `/shifts/:shiftId/escpos`), and exports as a
+ * table (`/shifts/:shiftId/report/export?format=csv|xlsx|pdf`).
  */
 import type { FastifyRequest } from 'fastify';
 import { operatorOf } from '../../../platform/auth/enforce.js';
 import { changeContextOf, siteScopeOfRequest } from '../../../platform/change-context.js';
 import { errorResponseSchema } from '../../../platform/errors.js';
+import { exportQuerySchema, exportResponseSchema, sendExport } from '../../../platform/exports/http.js';
+import { negotiateLanguage } from '../../../platform/language.js';
 import type { AppModule } from '../../module.js';
 import {
   adjustmentSchema,
@@ -120,6 +123,29 @@ export const shiftsModule: AppModule = {
       },
       async (request) =>
         shifts.report(request.params.shiftId, shiftActorOf(request), siteScopeOfRequest(request)),
+    );
+    app.get(
+      '/:shiftId/report/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出交接班报表（CSV、XLSX、PDF）/ Export the shift report (CSV, XLSX, PDF)',
+          params: shiftParamsSchema,
+          querystring: exportQuerySchema,
+          response: { ...exportResponseSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const language = request.query.lang ?? negotiateLanguage(request.headers['accept-language']);
+        const table = await shifts.reportExport(
+          request.params.shiftId,
+          shiftActorOf(request),
+          language,
+          siteScopeOfRequest(request),
+        );
+        return sendExport(request, reply, table, { ...request.query, lang: language });
+      },
     );
     for (const [path, kind, summary] of [
       ['drops', 'drop', '上缴（存入保险箱）/ A drop to the safe'],

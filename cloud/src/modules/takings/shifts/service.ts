@@ -21,9 +21,11 @@ import type { Database } from '../../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../../platform/audit/record.js';
 import type { ChangeContext } from '../../../platform/change-context.js';
 import { AppError } from '../../../platform/errors.js';
+import type { Language } from '../../../platform/language.js';
 import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../../platform/site-scope.js';
 import { dayOfIsoDate } from '../../capacity/local-time.js';
 import type { VenuesService } from '../../venues/service.js';
+import { namesOf } from '../names.js';
 import {
   conflict,
   recordEvent,
@@ -34,6 +36,7 @@ import {
   workedShift,
 } from './changes.js';
 import { closeShift } from './close.js';
+import { shiftTable } from './export-table.js';
 import { journalOfShift } from './journal.js';
 import { openShift } from './open.js';
 import * as repo from './repo.js';
@@ -262,6 +265,17 @@ export class ShiftsService {
       journal: await journalOfShift(this.db, id),
       hidden: row.blind === 1 && row.state === 'open' && !viewer.supervisor,
     });
+  }
+
+  /** The shift report as an export table in one language (export-table.ts), read under the report's rules. */
+  async reportExport(id: string, viewer: ShiftActor, language: Language, scope: SiteScope = ALL_SITES) {
+    const report = await this.report(id, viewer, scope);
+    const site = await this.deps.venues.getSite(report.shift.siteId, this.db, scope);
+    const names = await namesOf(this.db, {
+      windows: [{ siteId: report.shift.siteId, windowId: report.shift.windowId }],
+      types: report.ticketTypes.map((t) => t.typeId),
+    });
+    return shiftTable(site, report, names, language);
   }
 
   async list(
