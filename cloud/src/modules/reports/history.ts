@@ -3,9 +3,10 @@
  * newest first, with the filters of the journal (takings/history.ts), keyset paging by id, each row with its
  * payments and items and the names of its window, cashier, types and agency; and the totals over the whole filter
  * (every page), so sales − refunds (+ supplements and orders) = net can be read off them. `historyTable` gives the
- * same rows as a report table for the exports, read page by page.
+ * same rows as a report table for the exports, read page by page, with their totals row.
  */
 import type { Connection } from '../../db/scoped.js';
+import type { ReportColumn, ReportRow, ReportTable } from '../../platform/exports/report.js';
 import type { Language, Localized } from '../../platform/language.js';
 import type { SiteScope } from '../../platform/site-scope.js';
 import type { TakingMethod, TakingSource } from '../takings/contract.js';
@@ -13,7 +14,6 @@ import { listTakings, type TakingFilter, type TakingLine, takingsTotals } from '
 import { channelLabel, METHOD_LABELS, SOURCE_LABELS } from './labels.js';
 import { type Names, namesOf } from './names.js';
 import { dateOf, rangeOf } from './period.js';
-import type { ReportColumn, ReportRow, ReportTable } from './table.js';
 
 /** The journal's filter as the routes take it: site-local dates instead of day numbers. */
 export type HistoryFilter = Omit<TakingFilter, 'fromDay' | 'toDay'> & {
@@ -258,6 +258,8 @@ export function historyTable(
     },
     columns: HISTORY_COLUMNS,
     rows: rows(),
+    // Tickets, persons and money summed as the rows go by: the same figures as the JSON route's totals.
+    totals: {},
     timeZone,
   };
 }
