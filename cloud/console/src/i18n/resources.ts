@@ -11,6 +11,7 @@ import { customers } from './areas/customers';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { orders } from './areas/orders';
+import { reports } from './areas/reports';
 import { ticketWindow } from './areas/window';
 
 export const areas = {
@@ -23,6 +24,7 @@ export const areas = {
   dashboard,
   desk,
   orders,
+  reports,
   window: ticketWindow,
 } as const;
 

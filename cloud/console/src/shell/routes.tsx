@@ -13,6 +13,7 @@ import {
   DeploymentUnitOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
+  HistoryOutlined,
   IdcardOutlined,
   InboxOutlined,
   KeyOutlined,
@@ -23,6 +24,7 @@ import {
   ShopOutlined,
   SolutionOutlined,
   SwapOutlined,
+  TableOutlined,
   TagsOutlined,
   TeamOutlined,
   ThunderboltOutlined,
@@ -35,7 +37,7 @@ import type { common } from '../i18n/areas/common';
 import { prefetchWindow } from '../pages/window/prefetch';
 
 export type NavKey = keyof (typeof common)['zh-CN']['nav'];
-export type GroupKey = 'sales' | 'catalog' | 'control' | 'admin';
+export type GroupKey = 'sales' | 'catalog' | 'reports' | 'control' | 'admin';
 
 export interface PageRoute {
   /** Below `/`, without a leading slash. */
@@ -59,6 +61,7 @@ export interface PageRoute {
 export const GROUPS: readonly { key: GroupKey; nav: NavKey }[] = [
   { key: 'sales', nav: 'sales' },
   { key: 'catalog', nav: 'catalog' },
+  { key: 'reports', nav: 'reports' },
   { key: 'control', nav: 'control' },
   { key: 'admin', nav: 'admin' },
 ];
@@ -127,6 +130,31 @@ export const PAGES: readonly PageRoute[] = [
     access: 'customers.read',
     icon: <IdcardOutlined />,
     load: () => import('../pages/customers'),
+  },
+  // 数据管理: reports.read (finance), every figure also as a file.
+  {
+    path: 'sales-history',
+    nav: 'salesHistory',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <HistoryOutlined />,
+    load: () => import('../pages/reports/history'),
+  },
+  {
+    path: 'sales-summary',
+    nav: 'salesSummary',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <TableOutlined />,
+    load: () => import('../pages/reports/summary'),
+  },
+  {
+    path: 'comm-report',
+    nav: 'commReports',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <ApiOutlined />,
+    load: () => import('../pages/reports/comm'),
   },
   {
     path: 'gates',

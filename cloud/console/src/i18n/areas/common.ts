@@ -94,6 +94,10 @@ export const common = defineMessages(
       customers: '客户',
       agencies: '旅行社',
       myAgency: '我的账户',
+      reports: '数据管理',
+      salesHistory: '销售历史查询',
+      salesSummary: '销售汇总表',
+      commReports: '终端通信报表',
     },
   },
   {
@@ -189,6 +193,10 @@ export const common = defineMessages(
       customers: 'Customers',
       agencies: 'Agencies',
       myAgency: 'My account',
+      reports: 'Reports',
+      salesHistory: 'Sales history',
+      salesSummary: 'Sales summary',
+      commReports: 'Terminal communication',
     },
   },
 );

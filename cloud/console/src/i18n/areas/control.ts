@@ -335,6 +335,7 @@ export const control = defineMessages(
       ms: '{{ms}} 毫秒',
       timeZone: '按 {{zone}} 的营业日汇总',
       total: '共 {{total}} 条',
+      totals: '合计',
       reasons: {
         BAD_TOPIC: '主题无效',
         TOO_LARGE: '消息过大',
@@ -576,6 +577,7 @@ export const control = defineMessages(
       ms: '{{ms}} ms',
       timeZone: 'Business days of {{zone}}',
       total: '{{total}} in all',
+      totals: 'Total',
       reasons: {
         BAD_TOPIC: 'Bad topic',
         TOO_LARGE: 'Too large',

@@ -1,7 +1,11 @@
 /**
  * 通信日志: every MQTT message to and from the gates (newest first, paged on the server, filtered by site, gate,
  * direction, message type, result, reason and time), and per-gate daily totals over a range of business days
- * (messages and bytes each way, rejections, latency). Filters live in the URL.
+ * (messages and bytes each way, rejections, latency) with their totals row. Filters live in the URL.
+ *
+ * The same page is the 数据管理 group's 终端通信报表 (pages/reports/comm.tsx): there it reads the reports' routes
+ * (reports.read, so finance needs no gates.read), and whoever holds reports.read gets the CSV / Excel / PDF
+ * exports of what the tab shows, under its filters.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, DatePicker, Flex, Select, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
@@ -9,9 +13,12 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { CommLogDay, CommLogEntry } from '../../../api/types';
+import { allows } from '../../../auth/access';
+import { useMe } from '../../../auth/session';
 import { ErrorAlert } from '../../../components/feedback';
 import { formatDateTime, today } from '../../../format/time';
 import { control } from '../../../i18n/areas/control';
+import { ExportButtons } from '../../reports/export-buttons';
 import { SiteFilter } from '../site-filter';
 import { type FilterPatch, numberParam, useUrlFilters } from '../url-filters';
 import { localName, nameWithId, siteZone, useRegistryGates, useSitesInView } from '../venues';
@@ -22,8 +29,17 @@ const REASONS = Object.keys(control['zh-CN'].commLog.reasons);
 const PAGE_SIZES = [20, 50, 100];
 const MAX_DAYS = 93;
 
+/** Where the page reads: the control room's log (gates.read) or the reports' (reports.read). */
+export type CommLogSource = 'control' | 'reports';
+
 export default function CommLogPage() {
+  return <CommLogView source="control" />;
+}
+
+export function CommLogView({ source }: { source: CommLogSource }) {
   const { t } = useTranslation('control');
+  const { t: tr } = useTranslation('common');
+  const canExport = allows(useMe().data ?? undefined, 'reports.read');
   const { params, setParam } = useUrlFilters();
   const siteId = params.get('site') || undefined;
   const gateId = params.get('gate') || undefined;
@@ -37,7 +53,7 @@ export default function CommLogPage() {
   return (
     <Flex vertical gap={16}>
       <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('commLog.title')}
+        {source === 'reports' ? tr('nav.commReports') : t('commLog.title')}
       </Typography.Title>
       <Space wrap>
         <SiteFilter
@@ -67,6 +83,8 @@ export default function CommLogPage() {
               label: t('commLog.entries'),
               children: (
                 <Entries
+                  source={source}
+                  canExport={canExport}
                   params={params}
                   setParam={setParam}
                   siteId={siteId}
@@ -81,6 +99,8 @@ export default function CommLogPage() {
               label: t('commLog.daily'),
               children: (
                 <Daily
+                  source={source}
+                  canExport={canExport}
                   params={params}
                   setParam={setParam}
                   siteId={siteId}
@@ -98,6 +118,8 @@ export default function CommLogPage() {
 }
 
 interface TabProps {
+  source: CommLogSource;
+  canExport: boolean;
   params: URLSearchParams;
   setParam: (patch: FilterPatch) => void;
   siteId: string | undefined;
@@ -106,6 +128,8 @@ interface TabProps {
 }
 
 function Entries({
+  source,
+  canExport,
   params,
   setParam,
   siteId,
@@ -131,13 +155,18 @@ function Entries({
     : PAGE_SIZES[0]!;
   const page = Math.max(1, numberParam(params.get('page')) ?? 1);
   const query = useQuery({
-    queryKey: ['comm-log', 'list', { ...filter, page, pageSize }],
-    queryFn: ({ signal }) =>
-      api.get<{ items: CommLogEntry[]; total: number }>(
-        '/comm-log',
-        { ...filter, limit: pageSize, offset: (page - 1) * pageSize },
+    queryKey: ['comm-log', source, 'list', { ...filter, page, pageSize }],
+    queryFn: async ({ signal }) => {
+      const paging = { ...filter, limit: pageSize, offset: (page - 1) * pageSize };
+      if (source === 'control')
+        return api.get<{ items: CommLogEntry[]; total: number }>('/comm-log', paging, signal);
+      const answer = await api.get<{ items: CommLogEntry[]; totals: { entries: number } }>(
+        '/reports/comm-log/detail',
+        paging,
         signal,
-      ),
+      );
+      return { items: answer.items, total: answer.totals.entries };
+    },
     placeholderData: keepPreviousData,
   });
   const zone = timeZone(siteId ?? null);
@@ -203,6 +232,7 @@ function Entries({
           timeZone={zone}
           onChange={(range) => setParam({ ...range, ...reset })}
         />
+        {canExport ? <ExportButtons path="/reports/comm-log/detail" query={filter} /> : null}
       </Space>
       <ErrorAlert error={query.error} />
       <Table<CommLogEntry>
@@ -301,19 +331,33 @@ function Entries({
   );
 }
 
-function Daily({ params, setParam, siteId, gateId, timeZone, gateName }: TabProps & { timeZone: string }) {
+function Daily({
+  source,
+  canExport,
+  params,
+  setParam,
+  siteId,
+  gateId,
+  timeZone,
+  gateName,
+}: TabProps & { timeZone: string }) {
   const { t } = useTranslation('control');
   const day = today(timeZone);
   const from = params.get('from_date') || day;
   const to = params.get('to_date') || day;
   const query = useQuery({
-    queryKey: ['comm-log', 'summary', { from, to, siteId, gateId }],
-    queryFn: ({ signal }) =>
-      api.get<{ timeZone: string; days: CommLogDay[] }>(
-        '/comm-log/summary',
-        { from, to, siteId, gateId },
+    queryKey: ['comm-log', source, 'summary', { from, to, siteId, gateId }],
+    queryFn: async ({ signal }) => {
+      const range = { from, to, siteId, gateId };
+      if (source === 'control')
+        return api.get<{ timeZone: string; days: CommLogDay[] }>('/comm-log/summary', range, signal);
+      const answer = await api.get<{ timeZone: string; rows: CommLogDay[] }>(
+        '/reports/comm-log/summary',
+        range,
         signal,
-      ),
+      );
+      return { timeZone: answer.timeZone, days: answer.rows };
+    },
     placeholderData: keepPreviousData,
   });
   return (
@@ -337,6 +381,9 @@ function Daily({ params, setParam, siteId, gateId, timeZone, gateName }: TabProp
         <Typography.Text type="secondary">
           {t('commLog.timeZone', { zone: query.data?.timeZone ?? timeZone })}
         </Typography.Text>
+        {canExport ? (
+          <ExportButtons path="/reports/comm-log/summary" query={{ from, to, siteId, gateId }} />
+        ) : null}
       </Space>
       <ErrorAlert error={query.error} />
       <Table<CommLogDay>
@@ -378,6 +425,34 @@ function Daily({ params, setParam, siteId, gateId, timeZone, gateName }: TabProp
             render: (_, row) => (row.maxLatencyMs === null ? '—' : t('commLog.ms', { ms: row.maxLatencyMs })),
           },
         ]}
+        summary={(shown) => {
+          const days = query.data?.days ?? [];
+          if (shown.length === 0) return null;
+          // Over every day of the range, not the page of the table shown.
+          const sum = (pick: (day: CommLogDay) => number) => days.reduce((n, day) => n + pick(day), 0);
+          const maxLatency = Math.max(-1, ...days.map((day) => day.maxLatencyMs ?? -1));
+          const cells: [string, string | number][] = [
+            ['in', sum((d) => d.messagesIn)],
+            ['out', sum((d) => d.messagesOut)],
+            ['rejected', sum((d) => d.rejected)],
+            ['bytesIn', t('commLog.bytes', { count: sum((d) => d.bytesIn) })],
+            ['bytesOut', t('commLog.bytes', { count: sum((d) => d.bytesOut) })],
+            ['avgLatency', ''],
+            ['maxLatency', maxLatency < 0 ? '—' : t('commLog.ms', { ms: maxLatency })],
+          ];
+          return (
+            <Table.Summary.Row data-testid="comm-log-daily-totals">
+              <Table.Summary.Cell index={0} colSpan={2}>
+                <Typography.Text strong>{t('commLog.totals')}</Typography.Text>
+              </Table.Summary.Cell>
+              {cells.map(([key, cell], i) => (
+                <Table.Summary.Cell key={key} index={i + 2} align="right">
+                  <Typography.Text strong>{cell}</Typography.Text>
+                </Table.Summary.Cell>
+              ))}
+            </Table.Summary.Row>
+          );
+        }}
       />
     </Flex>
   );
