@@ -196,7 +196,7 @@ export const common = defineMessages(
       reports: 'Reports',
       salesHistory: 'Sales history',
       salesSummary: 'Sales summary',
-      commReports: 'Terminal communication',
+      commReports: 'Gate messages',
     },
   },
 );

@@ -8,7 +8,8 @@ export function Amount({ fen, strong, testId }: { fen: number; strong?: boolean;
   return (
     <Typography.Text
       strong={strong}
-      type={fen < 0 ? 'danger' : undefined}
+      // A refund in red; a zero greyed, so the figures that matter stand out in a wide table.
+      type={fen < 0 ? 'danger' : fen === 0 && !strong ? 'secondary' : undefined}
       style={NUMERIC}
       data-testid={testId}
       data-fen={fen}
@@ -20,8 +21,13 @@ export function Amount({ fen, strong, testId }: { fen: number; strong?: boolean;
 
 export function Count({ value, testId }: { value: number | null; testId?: string }) {
   return (
-    <span style={NUMERIC} data-testid={testId} data-value={value ?? ''}>
+    <Typography.Text
+      type={value === 0 || value === null ? 'secondary' : undefined}
+      style={NUMERIC}
+      data-testid={testId}
+      data-value={value ?? ''}
+    >
       {value === null ? '—' : value.toLocaleString('en-US')}
-    </span>
+    </Typography.Text>
   );
 }

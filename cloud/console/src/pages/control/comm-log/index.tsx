@@ -174,66 +174,68 @@ function Entries({
 
   return (
     <Flex vertical gap={12}>
-      <Space wrap>
-        <Select
-          aria-label={t('commLog.direction')}
-          placeholder={t('commLog.allDirections')}
-          allowClear
-          style={{ width: 150 }}
-          value={filter.direction}
-          onChange={(value?: string) => setParam({ direction: value, ...reset })}
-          options={(['in', 'out'] as const).map((value) => ({
-            value,
-            label: t(`commLog.directions.${value}`),
-          }))}
-        />
-        <Select
-          aria-label={t('commLog.messageType')}
-          placeholder={t('commLog.allTypes')}
-          allowClear
-          showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 170 }}
-          value={filter.messageType}
-          onChange={(value?: string) => setParam({ type: value, ...reset })}
-          options={MESSAGE_TYPES.map((value) => ({
-            value,
-            label: t(`messageTypes.${value}` as 'messageTypes.heartbeat'),
-          }))}
-          data-testid="comm-log-type"
-        />
-        <Select
-          aria-label={t('commLog.result')}
-          placeholder={t('commLog.allResults')}
-          allowClear
-          style={{ width: 130 }}
-          value={filter.result}
-          onChange={(value?: string) => setParam({ result: value, ...reset })}
-          options={(['ok', 'rejected'] as const).map((value) => ({
-            value,
-            label: t(`commLog.results.${value}`),
-          }))}
-        />
-        <Select
-          aria-label={t('commLog.reason')}
-          placeholder={t('filters.allReasons')}
-          allowClear
-          showSearch={{ optionFilterProp: 'label' }}
-          style={{ width: 190 }}
-          value={filter.reason}
-          onChange={(value?: string) => setParam({ reason: value, ...reset })}
-          options={REASONS.map((value) => ({
-            value,
-            label: t(`commLog.reasons.${value}` as 'commLog.reasons.BAD_TOPIC'),
-          }))}
-        />
-        <WallTimeRange
-          from={filter.from}
-          to={filter.to}
-          timeZone={zone}
-          onChange={(range) => setParam({ ...range, ...reset })}
-        />
+      <Flex justify="space-between" align="start" gap={8}>
+        <Space wrap>
+          <Select
+            aria-label={t('commLog.direction')}
+            placeholder={t('commLog.allDirections')}
+            allowClear
+            style={{ width: 150 }}
+            value={filter.direction}
+            onChange={(value?: string) => setParam({ direction: value, ...reset })}
+            options={(['in', 'out'] as const).map((value) => ({
+              value,
+              label: t(`commLog.directions.${value}`),
+            }))}
+          />
+          <Select
+            aria-label={t('commLog.messageType')}
+            placeholder={t('commLog.allTypes')}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 170 }}
+            value={filter.messageType}
+            onChange={(value?: string) => setParam({ type: value, ...reset })}
+            options={MESSAGE_TYPES.map((value) => ({
+              value,
+              label: t(`messageTypes.${value}` as 'messageTypes.heartbeat'),
+            }))}
+            data-testid="comm-log-type"
+          />
+          <Select
+            aria-label={t('commLog.result')}
+            placeholder={t('commLog.allResults')}
+            allowClear
+            style={{ width: 130 }}
+            value={filter.result}
+            onChange={(value?: string) => setParam({ result: value, ...reset })}
+            options={(['ok', 'rejected'] as const).map((value) => ({
+              value,
+              label: t(`commLog.results.${value}`),
+            }))}
+          />
+          <Select
+            aria-label={t('commLog.reason')}
+            placeholder={t('filters.allReasons')}
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 190 }}
+            value={filter.reason}
+            onChange={(value?: string) => setParam({ reason: value, ...reset })}
+            options={REASONS.map((value) => ({
+              value,
+              label: t(`commLog.reasons.${value}` as 'commLog.reasons.BAD_TOPIC'),
+            }))}
+          />
+          <WallTimeRange
+            from={filter.from}
+            to={filter.to}
+            timeZone={zone}
+            onChange={(range) => setParam({ ...range, ...reset })}
+          />
+        </Space>
         {canExport ? <ExportButtons path="/reports/comm-log/detail" query={filter} /> : null}
-      </Space>
+      </Flex>
       <ErrorAlert error={query.error} />
       <Table<CommLogEntry>
         size="small"
@@ -281,7 +283,7 @@ function Entries({
             title: t('commLog.size'),
             width: 100,
             align: 'right',
-            render: (_, entry) => t('commLog.bytes', { count: entry.size }),
+            render: (_, entry) => t('commLog.bytes', { size: entry.size.toLocaleString('en-US') }),
           },
           {
             title: t('commLog.result'),
@@ -362,29 +364,31 @@ function Daily({
   });
   return (
     <Flex vertical gap={12}>
-      <Space wrap>
-        <DatePicker.RangePicker
-          aria-label={t('filters.dateRange')}
-          allowClear={false}
-          value={[dayjs(from), dayjs(to)]}
-          disabledDate={(current, info) =>
-            Boolean(info.from && Math.abs(current.diff(info.from, 'day')) >= MAX_DAYS)
-          }
-          onChange={(value) => {
-            const [start, end] = value ?? [];
-            setParam({
-              from_date: start ? start.format('YYYY-MM-DD') : undefined,
-              to_date: end ? end.format('YYYY-MM-DD') : undefined,
-            });
-          }}
-        />
-        <Typography.Text type="secondary">
-          {t('commLog.timeZone', { zone: query.data?.timeZone ?? timeZone })}
-        </Typography.Text>
+      <Flex justify="space-between" align="start" gap={8}>
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label={t('filters.dateRange')}
+            allowClear={false}
+            value={[dayjs(from), dayjs(to)]}
+            disabledDate={(current, info) =>
+              Boolean(info.from && Math.abs(current.diff(info.from, 'day')) >= MAX_DAYS)
+            }
+            onChange={(value) => {
+              const [start, end] = value ?? [];
+              setParam({
+                from_date: start ? start.format('YYYY-MM-DD') : undefined,
+                to_date: end ? end.format('YYYY-MM-DD') : undefined,
+              });
+            }}
+          />
+          <Typography.Text type="secondary">
+            {t('commLog.timeZone', { zone: query.data?.timeZone ?? timeZone })}
+          </Typography.Text>
+        </Space>
         {canExport ? (
           <ExportButtons path="/reports/comm-log/summary" query={{ from, to, siteId, gateId }} />
         ) : null}
-      </Space>
+      </Flex>
       <ErrorAlert error={query.error} />
       <Table<CommLogDay>
         size="small"
@@ -397,8 +401,16 @@ function Daily({
         columns={[
           { title: t('commLog.date'), dataIndex: 'date', width: 110 },
           { title: t('commLog.gate'), render: (_, row) => gateName(row.gateId) },
-          { title: t('commLog.messagesIn'), dataIndex: 'messagesIn', align: 'right' },
-          { title: t('commLog.messagesOut'), dataIndex: 'messagesOut', align: 'right' },
+          {
+            title: t('commLog.messagesIn'),
+            align: 'right',
+            render: (_, row) => row.messagesIn.toLocaleString('en-US'),
+          },
+          {
+            title: t('commLog.messagesOut'),
+            align: 'right',
+            render: (_, row) => row.messagesOut.toLocaleString('en-US'),
+          },
           {
             title: t('commLog.rejected'),
             align: 'right',
@@ -407,12 +419,12 @@ function Daily({
           {
             title: t('commLog.bytesIn'),
             align: 'right',
-            render: (_, row) => t('commLog.bytes', { count: row.bytesIn }),
+            render: (_, row) => t('commLog.bytes', { size: row.bytesIn.toLocaleString('en-US') }),
           },
           {
             title: t('commLog.bytesOut'),
             align: 'right',
-            render: (_, row) => t('commLog.bytes', { count: row.bytesOut }),
+            render: (_, row) => t('commLog.bytes', { size: row.bytesOut.toLocaleString('en-US') }),
           },
           {
             title: t('commLog.avgLatency'),
@@ -432,11 +444,11 @@ function Daily({
           const sum = (pick: (day: CommLogDay) => number) => days.reduce((n, day) => n + pick(day), 0);
           const maxLatency = Math.max(-1, ...days.map((day) => day.maxLatencyMs ?? -1));
           const cells: [string, string | number][] = [
-            ['in', sum((d) => d.messagesIn)],
-            ['out', sum((d) => d.messagesOut)],
-            ['rejected', sum((d) => d.rejected)],
-            ['bytesIn', t('commLog.bytes', { count: sum((d) => d.bytesIn) })],
-            ['bytesOut', t('commLog.bytes', { count: sum((d) => d.bytesOut) })],
+            ['in', sum((d) => d.messagesIn).toLocaleString('en-US')],
+            ['out', sum((d) => d.messagesOut).toLocaleString('en-US')],
+            ['rejected', sum((d) => d.rejected).toLocaleString('en-US')],
+            ['bytesIn', t('commLog.bytes', { size: sum((d) => d.bytesIn).toLocaleString('en-US') })],
+            ['bytesOut', t('commLog.bytes', { size: sum((d) => d.bytesOut).toLocaleString('en-US') })],
             ['avgLatency', ''],
             ['maxLatency', maxLatency < 0 ? '—' : t('commLog.ms', { ms: maxLatency })],
           ];

@@ -5,7 +5,7 @@
  * checked against the exported file.
  */
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Empty, Flex, Space, Table, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Flex, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
 import type { SalesHistoryPage } from '../../../api/types';
@@ -111,7 +111,7 @@ export default function SalesHistory() {
         loading={list.isFetching && !list.isFetchingNextPage}
         dataSource={items}
         pagination={false}
-        scroll={{ x: 1500 }}
+        scroll={{ x: 1060 }}
         data-testid="history-table"
         locale={{
           emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('history.empty')} />,
@@ -120,60 +120,81 @@ export default function SalesHistory() {
           {
             title: t('history.at'),
             width: 160,
-            fixed: 'left',
-            render: (_, item) => formatDateTime(item.at, siteZone),
+            render: (_, item) => (
+              <Flex vertical>
+                <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(item.at, siteZone)}</span>
+                <Typography.Text
+                  type="secondary"
+                  copyable={{ text: item.sourceId }}
+                  title={`${t('history.reference')} ${item.sourceId}`}
+                  style={{ fontSize: 12 }}
+                >
+                  {item.sourceId.slice(0, 8)}
+                </Typography.Text>
+              </Flex>
+            ),
           },
-          { title: t('history.day'), dataIndex: 'date', width: 105 },
           {
             title: t('history.source'),
-            width: 90,
+            width: 84,
             render: (_, item) => <Tag color={SOURCE_COLORS[item.source]}>{t(`sources.${item.source}`)}</Tag>,
           },
           {
-            title: t('history.reference'),
-            width: 110,
+            title: t('history.channel'),
+            width: 150,
             render: (_, item) => (
-              <Typography.Text copyable={{ text: item.sourceId }} title={item.sourceId}>
-                {item.sourceId.slice(0, 8)}
-              </Typography.Text>
+              <Flex vertical>
+                <span>{pick(item.channel.name)}</span>
+                {item.window ? (
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {pick(item.window.name)}
+                  </Typography.Text>
+                ) : null}
+                {item.agency ? (
+                  <Typography.Text
+                    type="secondary"
+                    style={{ fontSize: 12 }}
+                    ellipsis
+                    title={pick(item.agency.name)}
+                  >
+                    {pick(item.agency.name)}
+                  </Typography.Text>
+                ) : null}
+              </Flex>
             ),
-          },
-          { title: t('history.channel'), width: 110, render: (_, item) => pick(item.channel.name) },
-          {
-            title: t('history.window'),
-            width: 120,
-            render: (_, item) => (item.window ? pick(item.window.name) : '—'),
           },
           {
             title: t('history.cashier'),
-            width: 110,
+            width: 88,
             render: (_, item) => (item.cashier ? pick(item.cashier.name) : '—'),
           },
           {
-            title: t('history.agency'),
-            width: 130,
-            ellipsis: true,
-            render: (_, item) => (item.agency ? pick(item.agency.name) : '—'),
-          },
-          {
             title: t('history.items'),
-            width: 200,
+            width: 150,
             render: (_, item) =>
-              item.items.length === 0
-                ? '—'
-                : item.items.map((line) => `${pick(line.type.name)} × ${line.tickets}`).join('，'),
+              item.items.length === 0 ? (
+                '—'
+              ) : (
+                <Flex vertical>
+                  {item.items.map((line) => (
+                    <span key={line.type.id}>
+                      {pick(line.type.name)} × {line.tickets}
+                    </span>
+                  ))}
+                </Flex>
+              ),
           },
           {
             title: t('history.payments'),
-            width: 200,
+            width: 164,
             render: (_, item) => (
-              <Space size={4} wrap>
+              <Flex vertical>
                 {item.payments.map((p) => (
                   <span key={p.method} style={{ whiteSpace: 'nowrap' }}>
                     {t(`methods.${p.method}`)} {formatFen(p.amountFen)}
                   </span>
                 ))}
-              </Space>
+              </Flex>
             ),
           },
           {
@@ -184,15 +205,14 @@ export default function SalesHistory() {
           },
           {
             title: t('history.persons'),
-            width: 70,
+            width: 76,
             align: 'right',
             render: (_, item) => <Count value={item.persons} />,
           },
           {
             title: t('history.amount'),
-            width: 130,
+            width: 124,
             align: 'right',
-            fixed: 'right',
             render: (_, item) => <Amount fen={item.amountFen} />,
           },
         ]}

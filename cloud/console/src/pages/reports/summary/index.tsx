@@ -57,7 +57,7 @@ export default function SalesSummaryPage() {
     ...dimensions.map((d, i) => ({
       key: d,
       title: t(`summary.dimensions.${d}`),
-      width: d === 'day' || d === 'month' ? 110 : 150,
+      width: d === 'day' || d === 'month' ? 110 : 130,
       fixed: i === 0 ? ('left' as const) : undefined,
       render: (_: unknown, row: Row) => {
         const group = row.group[d];
@@ -73,7 +73,7 @@ export default function SalesSummaryPage() {
               {
                 key: `${figure}-tickets`,
                 title: t('summary.tickets'),
-                width: 80,
+                width: 64,
                 align: 'right' as const,
                 render: (_: unknown, row: Row) => <Count value={row[figure].tickets} />,
               },
@@ -82,7 +82,7 @@ export default function SalesSummaryPage() {
         {
           key: `${figure}-amount`,
           title: t('summary.amount'),
-          width: 130,
+          width: 118,
           align: 'right' as const,
           render: (_: unknown, row: Row) => <Amount fen={row[figure].amountFen} strong={figure === 'net'} />,
         },
