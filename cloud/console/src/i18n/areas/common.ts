@@ -6,6 +6,7 @@ export const common = defineMessages(
     product: '景区票务控制台',
     productShort: '票务控制台',
     language: { switchTo: 'English', label: '语言' },
+    export: { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF', hint: '按当前筛选导出全部记录' },
     actions: {
       save: '保存',
       cancel: '取消',
@@ -104,6 +105,7 @@ export const common = defineMessages(
     product: 'Scenic Gate Console',
     productShort: 'Gate Console',
     language: { switchTo: '中文', label: 'Language' },
+    export: { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF', hint: 'Exports every record under the current filters' },
     actions: {
       save: 'Save',
       cancel: 'Cancel',

@@ -35,13 +35,6 @@ export const reports = defineMessages(
       self_service: '自助售票机',
       channel_api: '渠道接口',
     },
-    export: {
-      label: '导出',
-      csv: 'CSV',
-      xlsx: 'Excel',
-      pdf: 'PDF',
-      hint: '按当前筛选导出全部记录',
-    },
     history: {
       title: '销售历史查询',
       at: '时间',
@@ -134,13 +127,6 @@ export const reports = defineMessages(
       agency: 'Travel agency',
       self_service: 'Self-service',
       channel_api: 'Channel API',
-    },
-    export: {
-      label: 'Export',
-      csv: 'CSV',
-      xlsx: 'Excel',
-      pdf: 'PDF',
-      hint: 'Exports every record under the current filters',
     },
     history: {
       title: 'Sales history',

@@ -7,10 +7,10 @@ import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Space, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiUrl, type Query } from '../../api/client';
-import { ApiError, networkError } from '../../api/errors';
-import { useNotifyError } from '../../components/feedback';
-import { currentLanguage } from '../../i18n';
+import { apiUrl, type Query } from '../api/client';
+import { ApiError, networkError } from '../api/errors';
+import { currentLanguage } from '../i18n';
+import { useNotifyError } from './feedback';
 
 const FORMATS = ['csv', 'xlsx', 'pdf'] as const;
 type Format = (typeof FORMATS)[number];
@@ -54,7 +54,7 @@ async function fetchExport(path: string, query: Query): Promise<{ blob: Blob; na
 }
 
 export function ExportButtons({ path, query }: { path: string; query: Query }) {
-  const { t } = useTranslation('reports');
+  const { t } = useTranslation();
   const notifyError = useNotifyError();
   const [busy, setBusy] = useState<Format | null>(null);
   const run = async (format: Format) => {
