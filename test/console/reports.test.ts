@@ -47,6 +47,7 @@ let cloud: ConsoleCloud;
 let browser: Browser;
 let downloads: string;
 let finance: Awaited<ReturnType<typeof apiAs>>;
+let cashier: Awaited<ReturnType<typeof apiAs>>;
 
 async function shot(page: Page, name: string): Promise<void> {
   await expect.poll(() => page.locator('.ant-spin-spinning, .ant-spin-blur').count(), POLL).toBe(0);
@@ -128,7 +129,7 @@ describe.skipIf(!haveChromium)('数据管理 (reports)', () => {
     });
     await createOperator(cloud.url, { ...CASHIER, displayName: '王售票', roles: ['cashier'] });
     await createOperator(cloud.url, { ...FINANCE, displayName: '李财务', roles: ['finance'] });
-    const cashier = await apiAs(cloud.url, CASHIER.username, CASHIER.password);
+    cashier = await apiAs(cloud.url, CASHIER.username, CASHIER.password);
     finance = await apiAs(cloud.url, FINANCE.username, FINANCE.password);
     let n = 0;
     const sell = (windowId: string, typeId: number, quantity: number, method: string, amountFen: number) =>
@@ -247,5 +248,41 @@ describe.skipIf(!haveChromium)('数据管理 (reports)', () => {
       await page.getByTestId('comm-log-entries').waitFor(POLL);
       expect(await page.getByTestId('export-xlsx').count()).toBe(1);
       await shot(page, 'reports-comm.zh-CN');
+    }));
+
+  it('pages the history 50 at a time with “more”, the totals always over the whole filter', () =>
+    session('zh-CN', 'more', async (page) => {
+      // 55 more cash sales at window 2: more than one page.
+      for (let batch = 0; batch < 11; batch++)
+        await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            cashier.post(
+              '/sales',
+              {
+                siteId: 'park',
+                windowId: 'W02',
+                lines: [{ typeId: ADULT, quantity: 1, visitDate: today() }],
+                payments: [{ method: 'cash', amountFen: 12_000 }],
+              },
+              { 'Idempotency-Key': `reports-more-${Date.now()}-${batch}-${i}` },
+            ),
+          ),
+        );
+      const day = today();
+      const api = await finance.get<{ totals: Totals }>(
+        `/reports/sales-history?from=${day}&to=${day}&windowId=W02&method=cash`,
+      );
+      expect(api.totals.takings).toBe(55);
+      await signIn(page, FINANCE.username, FINANCE.password, '/sales-history?window=W02&method=cash');
+      const rows = page.getByTestId('history-table').locator('tbody tr.ant-table-row');
+      await expect.poll(() => rows.count(), POLL).toBe(50);
+      expect(await figure(page, 'total-takings', 'data-value')).toBe(55);
+      expect(await figure(page, 'total-net')).toBe(55 * 12_000);
+      expect(await page.getByTestId('history-shown').textContent()).toBe('已显示 50 / 共 55 笔');
+      await page.getByRole('button', { name: /加\s*载\s*更\s*多/ }).click();
+      await expect.poll(() => rows.count(), POLL).toBe(55);
+      expect(await page.getByTestId('history-shown').textContent()).toBe('已显示 55 / 共 55 笔');
+      expect(await page.getByRole('button', { name: /加\s*载\s*更\s*多/ }).count()).toBe(0);
+      await shot(page, 'reports-history-more.zh-CN');
     }));
 });
