@@ -1,6 +1,6 @@
 import { defineMessages } from '../define';
 
-/** 数据管理: the sales history and summary, the terminal communication reports, and their exports. */
+/** 数据管理: the sales history and the sales summary (the communication report reuses the control room's texts). */
 export const reports = defineMessages(
   {
     filters: {
@@ -14,8 +14,6 @@ export const reports = defineMessages(
       agency: '旅行社',
       source: '业务',
       all: '全部',
-      apply: '查询',
-      reset: '重置',
       zone: '日期为景区当地营业日（{{zone}}）',
     },
     sources: { sale: '售票', refund: '退票', supplement: '补票', order: '团队订单' },
@@ -90,10 +88,6 @@ export const reports = defineMessages(
       noTickets: '按支付方式汇总时不计张数（一笔可多种支付）',
       empty: '所选范围内没有销售数据',
     },
-    comm: {
-      title: '终端通信报表',
-      totals: '合计',
-    },
   },
   {
     filters: {
@@ -107,8 +101,6 @@ export const reports = defineMessages(
       agency: 'Agency',
       source: 'Kind',
       all: 'All',
-      apply: 'Search',
-      reset: 'Reset',
       zone: 'Dates are the site’s business days ({{zone}})',
     },
     sources: { sale: 'Sale', refund: 'Refund', supplement: 'Supplement', order: 'Group order' },
@@ -182,10 +174,6 @@ export const reports = defineMessages(
       total: 'Total',
       noTickets: 'Tickets are not counted by tender (one taking may be paid several ways)',
       empty: 'No takings in this range',
-    },
-    comm: {
-      title: 'Gate messages',
-      totals: 'Total',
     },
   },
 );
