@@ -11,6 +11,7 @@ import { customers } from './areas/customers';
 import { dashboard } from './areas/dashboard';
 import { desk } from './areas/desk';
 import { orders } from './areas/orders';
+import { reports } from './areas/reports';
 import { shifts } from './areas/shifts';
 import { ticketWindow } from './areas/window';
 
@@ -25,6 +26,7 @@ export const areas = {
   desk,
   orders,
   shifts,
+  reports,
   window: ticketWindow,
 } as const;
 

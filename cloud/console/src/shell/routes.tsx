@@ -15,6 +15,7 @@ import {
   DeploymentUnitOutlined,
   EnvironmentOutlined,
   FileSearchOutlined,
+  HistoryOutlined,
   IdcardOutlined,
   InboxOutlined,
   KeyOutlined,
@@ -26,6 +27,7 @@ import {
   ShopOutlined,
   SolutionOutlined,
   SwapOutlined,
+  TableOutlined,
   TagsOutlined,
   TeamOutlined,
   ThunderboltOutlined,
@@ -38,7 +40,7 @@ import type { common } from '../i18n/areas/common';
 import { prefetchWindow } from '../pages/window/prefetch';
 
 export type NavKey = keyof (typeof common)['zh-CN']['nav'];
-export type GroupKey = 'sales' | 'finance' | 'catalog' | 'control' | 'admin';
+export type GroupKey = 'sales' | 'finance' | 'reports' | 'catalog' | 'control' | 'admin';
 
 export interface PageRoute {
   /** Below `/`, without a leading slash. */
@@ -62,6 +64,7 @@ export interface PageRoute {
 export const GROUPS: readonly { key: GroupKey; nav: NavKey }[] = [
   { key: 'sales', nav: 'sales' },
   { key: 'finance', nav: 'finance' },
+  { key: 'reports', nav: 'reports' },
   { key: 'catalog', nav: 'catalog' },
   { key: 'control', nav: 'control' },
   { key: 'admin', nav: 'admin' },
@@ -155,6 +158,31 @@ export const PAGES: readonly PageRoute[] = [
     access: 'customers.read',
     icon: <IdcardOutlined />,
     load: () => import('../pages/customers'),
+  },
+  // 数据管理: reports.read (finance), every figure also as a file.
+  {
+    path: 'sales-history',
+    nav: 'salesHistory',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <HistoryOutlined />,
+    load: () => import('../pages/reports/history'),
+  },
+  {
+    path: 'sales-summary',
+    nav: 'salesSummary',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <TableOutlined />,
+    load: () => import('../pages/reports/summary'),
+  },
+  {
+    path: 'comm-report',
+    nav: 'commReports',
+    group: 'reports',
+    access: 'reports.read',
+    icon: <ApiOutlined />,
+    load: () => import('../pages/reports/comm'),
   },
   {
     path: 'gates',

@@ -7,16 +7,18 @@
  *   (top-ups, adjustments) agencies.adjust. Agencies are venue-wide, so these routes are `allSites`: an operator
  *   limited to some sites gets 403 SITE_FORBIDDEN.
  * - An agency's own operators (the `agency` role, linked to one agency): `/mine`, `/mine/types`, `/mine/ledger`,
- *   `/mine/statement`, open to any signed-in operator and resolved through the caller's link (404 without one).
+ *   `/mine/statement` (and its `/export` as CSV / XLSX / PDF), open to any signed-in operator and resolved through the caller's link (404 without one).
  *   They hold no agencies.* permission, so every other route answers them 403 FORBIDDEN; and an operator linked to
  *   an agency is refused the staff routes even should a role grant the permission (403 FORBIDDEN): a link means
  *   "sees only its own agency", whatever else it holds.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { operatorOf } from '../../platform/auth/enforce.js';
 import { changeContextOf } from '../../platform/change-context.js';
 import { AppError, errorResponseSchema } from '../../platform/errors.js';
+import { exportQueryShape, exportResponseSchema, sendExport } from '../../platform/exports/http.js';
+import { negotiateLanguage } from '../../platform/language.js';
 import type { AppModule } from '../module.js';
 import {
   adjustmentSchema,
@@ -51,6 +53,8 @@ const read = { access: 'agencies.read', allSites: true } as const;
 const manage = { access: 'agencies.manage', allSites: true } as const;
 const adjust = { access: 'agencies.adjust', allSites: true } as const;
 const own = { access: 'authenticated' } as const;
+const statementExportQuery = statementQuerySchema.extend(exportQueryShape);
+
 const MINE = { 'zh-CN': '本操作员所属旅行社', en: 'Agency of this operator' };
 
 export const agenciesModule: AppModule = {
@@ -58,6 +62,13 @@ export const agenciesModule: AppModule = {
   prefix: '/api/v1/agencies',
   routes: async (app, { services: { agencies } }) => {
     const tags = ['agencies'];
+
+    /** The statement of `agencyId` as a file, in the export's language (its `lang`, else Accept-Language). */
+    async function exportStatement(request: FastifyRequest, reply: FastifyReply, agencyId: string) {
+      const { from, to, ...format } = statementExportQuery.parse(request.query);
+      const language = format.lang ?? negotiateLanguage(request.headers['accept-language']);
+      return sendExport(request, reply, await agencies.statementTable(agencyId, from, to, language), format);
+    }
 
     /** The agency the signed-in operator acts for; 404 for one without a link (the venue's own staff). */
     async function myAgency(request: FastifyRequest): Promise<string> {
@@ -124,6 +135,19 @@ export const agenciesModule: AppModule = {
         },
       },
       async (request) => agencies.statement(await myAgency(request), request.query.from, request.query.to),
+    );
+    app.get(
+      '/mine/statement/export',
+      {
+        config: own,
+        schema: {
+          tags,
+          summary: '导出本旅行社对账单 / The caller’s agency’s statement as a file (CSV / XLSX / PDF)',
+          querystring: statementExportQuery,
+          response: { ...exportResponseSchema, ...errors },
+        },
+      },
+      async (request, reply) => exportStatement(request, reply, await myAgency(request)),
     );
 
     // ——— Accounts ———
@@ -301,6 +325,21 @@ export const agenciesModule: AppModule = {
         },
       },
       async (request) => agencies.statement(request.params.agencyId, request.query.from, request.query.to),
+    );
+    app.get(
+      '/:agencyId/statement/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '导出对账单（CSV / XLSX / PDF）：期初、按类型合计、期末 / The statement as a file: opening, sums by kind, closing',
+          params: agencyParamsSchema,
+          querystring: statementExportQuery,
+          response: { ...exportResponseSchema, ...errors },
+        },
+      },
+      async (request, reply) => exportStatement(request, reply, request.params.agencyId),
     );
 
     // ——— Agency operators ———

@@ -18,7 +18,8 @@ import type { Connection } from '../../db/scoped.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
-import type { Localized } from '../../platform/language.js';
+import type { ReportTable } from '../../platform/exports/report.js';
+import type { Language, Localized } from '../../platform/language.js';
 import { invalidInput } from '../../platform/validation.js';
 import { CHANNEL_NAMES } from '../ticket-types/channels.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
@@ -47,6 +48,7 @@ import type {
   TopUp,
   UpdateAgency,
 } from './schemas.js';
+import { statementTable } from './statement-table.js';
 import { type AgencyDb, agencyTables } from './tables.js';
 import { agencyRow, agencyView, datedRanges, dayField, entryView, typeView } from './views.js';
 
@@ -314,6 +316,13 @@ export class AgenciesService implements AgencyAccounts {
         },
       ]);
     return ledger.statementOf(this.db, agencyId, fromDay, toDay, this.options.timeZone);
+  }
+
+  /** The statement as a report table for the exports (statement-table.ts), headed with the agency's name. */
+  async statementTable(agencyId: string, from: string, to: string, language: Language): Promise<ReportTable> {
+    const statement = await this.statement(agencyId, from, to);
+    const { name } = await this.get(agencyId);
+    return statementTable(statement, name, language, this.options.timeZone);
   }
 
   // ——— Agency operators ———

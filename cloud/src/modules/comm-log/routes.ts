@@ -3,77 +3,11 @@
  * filters and paging, and per-gate daily totals in the venue's time zone. gates.read.
  */
 
-import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
 import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
 import type { AppModule } from '../module.js';
-
-const dateSchema = z.iso.date().describe('Venue-local calendar date, YYYY-MM-DD');
-
-const listQuery = z.object({
-  siteId: idStringSchema.optional(),
-  gateId: idStringSchema.optional(),
-  direction: z.enum(['in', 'out']).optional(),
-  messageType: z.string().max(64).optional(),
-  result: z.enum(['ok', 'rejected']).optional(),
-  reason: z.string().max(64).optional(),
-  from: z.coerce.number().int().min(0).optional().describe('Epoch ms, inclusive'),
-  to: z.coerce.number().int().min(0).optional().describe('Epoch ms, exclusive'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-const entrySchema = z
-  .object({
-    id: z.number().int(),
-    at: z.number().int(),
-    direction: z.enum(['in', 'out']),
-    siteId: z.string().nullable(),
-    gateId: z.string().nullable(),
-    topic: z.string(),
-    channel: z.string().nullable(),
-    messageType: z.string().nullable(),
-    size: z.number().int(),
-    result: z.enum(['ok', 'rejected']),
-    reason: z
-      .string()
-      .nullable()
-      .describe(
-        'BAD_TOPIC, TOO_LARGE, BAD_JSON, BAD_MESSAGE, UNKNOWN_MESSAGE_TYPE, GATE_MISMATCH, ACL_DENIED, PUBLISH_FAILED, OVER_BUDGET, …',
-      ),
-    latencyMs: z.number().int().nullable(),
-    count: z
-      .number()
-      .int()
-      .min(1)
-      .describe(
-        'Messages the entry stands for: a rejection repeated within one minute by one gate is one entry, with the time, topic and latency of its first message and the bytes of all',
-      ),
-  })
-  .meta({ id: 'CommLogEntry' });
-
-const summaryQuery = z.object({
-  from: dateSchema,
-  to: dateSchema,
-  siteId: idStringSchema.optional(),
-  gateId: idStringSchema.optional(),
-});
-
-const daySchema = z
-  .object({
-    date: z.string(),
-    siteId: z.string().nullable(),
-    gateId: z.string().nullable(),
-    messagesIn: z.number().int(),
-    messagesOut: z.number().int(),
-    rejected: z.number().int(),
-    bytesIn: z.number().int(),
-    bytesOut: z.number().int(),
-    avgLatencyMs: z.number().int().nullable(),
-    maxLatencyMs: z.number().int().nullable(),
-  })
-  .meta({ id: 'CommLogDailySummary' });
+import { commLogDaySchema, commLogEntrySchema, commLogListQuery, commLogSummaryQuery } from './schemas.js';
 
 const read = { access: 'gates.read' } as const;
 
@@ -90,9 +24,9 @@ export const commLogModule: AppModule = {
         schema: {
           tags,
           summary: '终端通信明细 / Messages to and from gates, newest first',
-          querystring: listQuery,
+          querystring: commLogListQuery,
           response: {
-            200: z.object({ items: z.array(entrySchema), total: z.number().int() }),
+            200: z.object({ items: z.array(commLogEntrySchema), total: z.number().int() }),
             400: errorResponseSchema,
           },
         },
@@ -110,9 +44,9 @@ export const commLogModule: AppModule = {
         schema: {
           tags,
           summary: '终端通信汇总（按闸机、按营业日） / Per-gate daily totals in the venue’s time zone',
-          querystring: summaryQuery,
+          querystring: commLogSummaryQuery,
           response: {
-            200: z.object({ timeZone: z.string(), days: z.array(daySchema) }),
+            200: z.object({ timeZone: z.string(), days: z.array(commLogDaySchema) }),
             400: errorResponseSchema,
           },
         },

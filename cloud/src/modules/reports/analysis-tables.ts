@@ -1,7 +1,8 @@
 /** The decision analysis's answers as report tables (for the exports): one row per period, type or heatmap cell. */
+
+import { type ReportColumn, type ReportTable, rowsOf } from '../../platform/exports/report.js';
 import type { Language } from '../../platform/language.js';
 import type { CompareSeries, Heatmap, TypeMix } from './analysis.js';
-import { type ReportColumn, type ReportTable, rowsOf } from './table.js';
 
 const METRIC_TITLES = {
   sales: { 'zh-CN': '销售数据同期对比', en: 'Sales compared' },

@@ -2,11 +2,16 @@
  * 终端通信明细及汇总 as reports: the communication log's per-gate daily totals and its message list (the comm-log
  * module's service answers both), in the rows-and-totals shape the other reports have, so they join the exports.
  */
+
+import {
+  type ReportColumn,
+  type ReportRow,
+  type ReportTable,
+  rowsOf,
+} from '../../platform/exports/report.js';
 import type { Language } from '../../platform/language.js';
 import type { SiteScope } from '../../platform/site-scope.js';
 import type { CommLogService, DailyGateSummary } from '../comm-log/service.js';
-import type { ReportColumn, ReportRow, ReportTable } from './table.js';
-import { rowsOf } from './table.js';
 
 /** The message list's filter and entries, as the comm-log service takes and gives them. */
 export type CommLogFilter = Parameters<CommLogService['list']>[0];
@@ -103,8 +108,13 @@ const DETAIL_COLUMNS: readonly ReportColumn[] = [
 ];
 
 const DIRECTIONS = {
-  in: { 'zh-CN': '上行', en: 'in' },
-  out: { 'zh-CN': '下行', en: 'out' },
+  in: { 'zh-CN': '上行', en: 'In' },
+  out: { 'zh-CN': '下行', en: 'Out' },
+} as const;
+
+const RESULTS = {
+  ok: { 'zh-CN': '正常', en: 'OK' },
+  rejected: { 'zh-CN': '拒收', en: 'Rejected' },
 } as const;
 
 /** Rows per page while the whole list is read for an export. */
@@ -118,9 +128,13 @@ export function commDetailTable(
   language: Language,
   timeZone: string,
 ): ReportTable {
+  // Gates keep talking while the file is written: pages by offset over a list that grows at the top would repeat
+  // rows, so the export covers what was logged before it started.
+  const now = Date.now();
+  const upTo = { ...filter, to: Math.min(filter.to ?? now, now) };
   async function* rows(): AsyncIterable<ReportRow> {
     for (let offset = 0; ; offset += EXPORT_PAGE) {
-      const { items } = await commLog.list(filter, { limit: EXPORT_PAGE, offset }, scope);
+      const { items } = await commLog.list(upTo, { limit: EXPORT_PAGE, offset }, scope);
       for (const item of items) yield detailRow(item, language);
       if (items.length < EXPORT_PAGE) return;
     }
@@ -129,6 +143,8 @@ export function commDetailTable(
     title: { 'zh-CN': '终端通信明细', en: 'Gate communication log' },
     columns: DETAIL_COLUMNS,
     rows: rows(),
+    // Messages and bytes summed over every entry (not one page's, as the JSON route's page totals are).
+    totals: {},
     timeZone,
   };
 }
@@ -140,7 +156,7 @@ export function detailRow(item: CommLogRow, language: Language): ReportRow {
     siteId: item.siteId,
     gateId: item.gateId,
     messageType: item.messageType,
-    result: item.result,
+    result: RESULTS[item.result][language],
     reason: item.reason,
     count: item.count,
     size: item.size,

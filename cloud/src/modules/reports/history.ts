@@ -3,9 +3,10 @@
  * newest first, with the filters of the journal (takings/history.ts), keyset paging by id, each row with its
  * payments and items and the names of its window, cashier, types and agency; and the totals over the whole filter
  * (every page), so sales − refunds (+ supplements and orders) = net can be read off them. `historyTable` gives the
- * same rows as a report table for the exports, read page by page.
+ * same rows as a report table for the exports, read page by page, with their totals row.
  */
 import type { Connection } from '../../db/scoped.js';
+import type { ReportColumn, ReportRow, ReportTable } from '../../platform/exports/report.js';
 import type { Language, Localized } from '../../platform/language.js';
 import type { SiteScope } from '../../platform/site-scope.js';
 import type { TakingMethod, TakingSource } from '../takings/contract.js';
@@ -13,7 +14,6 @@ import { listTakings, type TakingFilter, type TakingLine, takingsTotals } from '
 import { channelLabel, METHOD_LABELS, SOURCE_LABELS } from './labels.js';
 import { type Names, namesOf } from './names.js';
 import { dateOf, rangeOf } from './period.js';
-import type { ReportColumn, ReportRow, ReportTable } from './table.js';
 
 /** The journal's filter as the routes take it: site-local dates instead of day numbers. */
 export type HistoryFilter = Omit<TakingFilter, 'fromDay' | 'toDay'> & {
@@ -183,31 +183,32 @@ export async function historyTotals(
   };
 }
 
+// Widths are for the PDF's landscape page first (shares of its width): times and dates whole, names shortened.
 const HISTORY_COLUMNS: readonly ReportColumn[] = [
-  { key: 'id', header: { 'zh-CN': '流水号', en: 'No.' }, kind: 'integer', sum: false },
-  { key: 'at', header: { 'zh-CN': '时间', en: 'Time' }, kind: 'datetime' },
-  { key: 'date', header: { 'zh-CN': '营业日', en: 'Business day' }, kind: 'date' },
-  { key: 'source', header: { 'zh-CN': '业务', en: 'Kind' }, kind: 'text' },
-  { key: 'sourceId', header: { 'zh-CN': '单号', en: 'Reference' }, kind: 'text' },
-  { key: 'site', header: { 'zh-CN': '景区', en: 'Site' }, kind: 'text' },
-  { key: 'channel', header: { 'zh-CN': '渠道', en: 'Channel' }, kind: 'text' },
-  { key: 'window', header: { 'zh-CN': '窗口', en: 'Window' }, kind: 'text' },
-  { key: 'cashier', header: { 'zh-CN': '营业员', en: 'Cashier' }, kind: 'text' },
-  { key: 'agency', header: { 'zh-CN': '旅行社', en: 'Agency' }, kind: 'text' },
-  { key: 'types', header: { 'zh-CN': '票种', en: 'Ticket types' }, kind: 'text' },
-  { key: 'payments', header: { 'zh-CN': '支付方式', en: 'Payments' }, kind: 'text' },
-  { key: 'tickets', header: { 'zh-CN': '张数', en: 'Tickets' }, kind: 'integer' },
-  { key: 'persons', header: { 'zh-CN': '人数', en: 'Persons' }, kind: 'integer' },
-  { key: 'amountFen', header: { 'zh-CN': '金额', en: 'Amount' }, kind: 'money_fen' },
+  { key: 'id', header: { 'zh-CN': '流水号', en: 'No.' }, kind: 'integer', sum: false, width: 7 },
+  { key: 'at', header: { 'zh-CN': '时间', en: 'Time' }, kind: 'datetime', width: 26 },
+  { key: 'date', header: { 'zh-CN': '营业日', en: 'Business day' }, kind: 'date', width: 13 },
+  { key: 'source', header: { 'zh-CN': '业务', en: 'Kind' }, kind: 'text', width: 7 },
+  { key: 'sourceId', header: { 'zh-CN': '单号', en: 'Reference' }, kind: 'text', width: 10 },
+  { key: 'site', header: { 'zh-CN': '景区', en: 'Site' }, kind: 'text', width: 8 },
+  { key: 'channel', header: { 'zh-CN': '渠道', en: 'Channel' }, kind: 'text', width: 11 },
+  { key: 'window', header: { 'zh-CN': '窗口', en: 'Window' }, kind: 'text', width: 10 },
+  { key: 'cashier', header: { 'zh-CN': '营业员', en: 'Cashier' }, kind: 'text', width: 12 },
+  { key: 'agency', header: { 'zh-CN': '旅行社', en: 'Agency' }, kind: 'text', width: 10 },
+  { key: 'types', header: { 'zh-CN': '票种', en: 'Ticket types' }, kind: 'text', width: 16 },
+  { key: 'payments', header: { 'zh-CN': '支付方式', en: 'Payments' }, kind: 'text', width: 16 },
+  { key: 'tickets', header: { 'zh-CN': '张数', en: 'Tickets' }, kind: 'integer', width: 7 },
+  { key: 'persons', header: { 'zh-CN': '人数', en: 'Persons' }, kind: 'integer', width: 7 },
+  { key: 'amountFen', header: { 'zh-CN': '金额', en: 'Amount' }, kind: 'money_fen', width: 13 },
 ];
 
 /** Rows per page when the whole filter is read for an export. */
 const EXPORT_PAGE = 500;
 
 function rowOf(item: HistoryItem, language: Language): ReportRow {
-  // Integer arithmetic only: ¥ with two decimals from fen.
+  // Integer arithmetic only: yuan with thousands separators and two decimals from fen (text in a text cell).
   const yuan = (fen: number) =>
-    `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+    `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100).toLocaleString('en-US')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
   return {
     id: item.id,
     at: item.at,
@@ -258,6 +259,8 @@ export function historyTable(
     },
     columns: HISTORY_COLUMNS,
     rows: rows(),
+    // Tickets, persons and money summed as the rows go by: the same figures as the JSON route's totals.
+    totals: {},
     timeZone,
   };
 }

@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.js';
 import { databaseBackends } from '../../db/testing.js';
 import { type AuthTestApp, createAuthTestApp } from '../../platform/auth/testing.js';
+import { readRows } from '../../platform/exports/report.js';
 import { ALL_SITES } from '../../platform/site-scope.js';
 import { TYPES } from '../tickets/testing.js';
 import { historyTable } from './history.js';
 import { summarize, summaryTable } from './summary.js';
-import { readRows } from './table.js';
 import { seedReportsVenue } from './testing.js';
 
 const DAY_MS = 86_400_000;

@@ -1,23 +1,31 @@
 /**
  * /api/v1/reports — 数据管理 and 决策分析 (reports.read): the sales history and summary over the takings, the terminal
  * communication summary and detail, and the decision analysis (同比 / 环比 series, ticket-type mix, hour × weekday
- * heatmap). Every answer is limited to the caller's sites. Each report also exists as a report table in the service
- * (`…Table`), for the exports.
+ * heatmap). Every answer is limited to the caller's sites. The history, the summary and the communication reports
+ * also answer `…/export?format=csv|xlsx|pdf&lang=…` with the same filters (platform/exports/http.ts): the whole
+ * filter as a file — every row of the history, not one page — with a totals row.
  */
+import type { FastifyRequest } from 'fastify';
 import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
+import { exportResponseSchema, sendExport } from '../../platform/exports/http.js';
+import { type Language, negotiateLanguage } from '../../platform/language.js';
 import type { AppModule } from '../module.js';
 import {
+  commDetailExportQuery,
   commDetailQuery,
   commDetailResponse,
+  commSummaryExportQuery,
   commSummaryQuery,
   commSummaryResponse,
   compareQuery,
   compareResponse,
   heatmapQuery,
   heatmapResponse,
+  historyExportQuery,
   historyQuery,
   historyResponse,
+  summaryExportQuery,
   summaryQuery,
   summaryResponse,
   typeMixQuery,
@@ -32,6 +40,9 @@ export const reportsModule: AppModule = {
   routes: async (app, { services: { reports } }) => {
     const tags = ['reports'];
     const answers = <T>(schema: T) => ({ 200: schema, 400: errorResponseSchema });
+    const file = { ...exportResponseSchema, 400: errorResponseSchema };
+    const languageOf = (request: FastifyRequest, lang: Language | undefined): Language =>
+      lang ?? negotiateLanguage(request.headers['accept-language']);
 
     app.get(
       '/sales-history',
@@ -93,6 +104,82 @@ export const reportsModule: AppModule = {
       async (request) => {
         const { limit, offset, ...filter } = request.query;
         return reports.commDetail(filter, { limit, offset }, siteScopeOfRequest(request));
+      },
+    );
+
+    app.get(
+      '/sales-history/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary:
+            '导出销售历史（筛选范围内全部记录）/ The takings journal under the filter as a file, every row',
+          querystring: historyExportQuery,
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...filter } = request.query;
+        const language = languageOf(request, lang);
+        const table = await reports.historyTable(filter, siteScopeOfRequest(request), language);
+        return sendExport(request, reply, table, { format, lang: language });
+      },
+    );
+
+    app.get(
+      '/sales-summary/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出销售汇总表 / The sales summary as a file',
+          querystring: summaryExportQuery,
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...query } = request.query;
+        const language = languageOf(request, lang);
+        const table = await reports.summaryTable(query, siteScopeOfRequest(request), language);
+        return sendExport(request, reply, table, { format, lang: language });
+      },
+    );
+
+    app.get(
+      '/comm-log/summary/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出终端通信汇总 / The per-gate daily message totals as a file',
+          querystring: commSummaryExportQuery,
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...query } = request.query;
+        const table = await reports.commSummaryTable(query, siteScopeOfRequest(request));
+        return sendExport(request, reply, table, { format, lang: languageOf(request, lang) });
+      },
+    );
+
+    app.get(
+      '/comm-log/detail/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出终端通信明细（筛选范围内全部消息）/ Every message under the filter as a file',
+          querystring: commDetailExportQuery,
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...filter } = request.query;
+        const language = languageOf(request, lang);
+        const table = await reports.commDetailTable(filter, siteScopeOfRequest(request), language);
+        return sendExport(request, reply, table, { format, lang: language });
       },
     );
 

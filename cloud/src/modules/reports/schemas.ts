@@ -1,6 +1,13 @@
 /** Query and answer schemas of the reports' routes (/api/v1/reports). */
 import { idStringSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import { exportQueryShape } from '../../platform/exports/http.js';
+import {
+  commLogDaySchema,
+  commLogEntrySchema,
+  commLogFilterShape,
+  commLogPageShape,
+} from '../comm-log/schemas.js';
 import { TAKING_METHODS, TAKING_SOURCES } from '../takings/contract.js';
 import { GRANULARITIES, METRICS, MIX_MEASURES } from './analysis.js';
 import { BASES, COMPARISONS } from './bases.js';
@@ -30,6 +37,9 @@ const takingFilters = {
   agencyId: idStringSchema.optional(),
   source: z.enum(TAKING_SOURCES).optional(),
 };
+
+/** The history's export: the whole filter, every page. */
+export const historyExportQuery = z.object({ ...takingFilters, ...exportQueryShape });
 
 export const historyQuery = z.object({
   ...takingFilters,
@@ -103,11 +113,13 @@ export const historyResponse = z.object({
     .meta({ id: 'SalesHistoryTotals' }),
 });
 
-export const summaryQuery = z.object({
+const summaryShape = {
   ...takingFilters,
   by: z.enum(SUMMARY_DIMENSIONS).describe('汇总维度 / First grouping'),
   thenBy: z.enum(SUMMARY_DIMENSIONS).optional().describe('第二维度 / Second grouping'),
-});
+};
+export const summaryQuery = z.object(summaryShape);
+export const summaryExportQuery = z.object({ ...summaryShape, ...exportQueryShape });
 
 const figure = z.object({
   tickets: z.number().int().nullable(),
@@ -145,24 +157,13 @@ export const summaryResponse = z
   })
   .meta({ id: 'SalesSummary' });
 
-export const commSummaryQuery = z.object({ ...period, gateId: idStringSchema.optional() });
+const commSummaryShape = { ...period, gateId: idStringSchema.optional() };
+export const commSummaryQuery = z.object(commSummaryShape);
+export const commSummaryExportQuery = z.object({ ...commSummaryShape, ...exportQueryShape });
 
 export const commSummaryResponse = z.object({
   timeZone: z.string(),
-  rows: z.array(
-    z.object({
-      date: z.string(),
-      siteId: z.string().nullable(),
-      gateId: z.string().nullable(),
-      messagesIn: z.number().int(),
-      messagesOut: z.number().int(),
-      rejected: z.number().int(),
-      bytesIn: z.number().int(),
-      bytesOut: z.number().int(),
-      avgLatencyMs: z.number().int().nullable(),
-      maxLatencyMs: z.number().int().nullable(),
-    }),
-  ),
+  rows: z.array(commLogDaySchema),
   totals: z.object({
     messagesIn: z.number().int(),
     messagesOut: z.number().int(),
@@ -173,37 +174,11 @@ export const commSummaryResponse = z.object({
   }),
 });
 
-export const commDetailQuery = z.object({
-  siteId: idStringSchema.optional(),
-  gateId: idStringSchema.optional(),
-  direction: z.enum(['in', 'out']).optional(),
-  messageType: z.string().max(64).optional(),
-  result: z.enum(['ok', 'rejected']).optional(),
-  reason: z.string().max(64).optional(),
-  from: z.coerce.number().int().min(0).optional().describe('Epoch ms, inclusive'),
-  to: z.coerce.number().int().min(0).optional().describe('Epoch ms, exclusive'),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-});
+export const commDetailQuery = z.object({ ...commLogFilterShape, ...commLogPageShape });
+export const commDetailExportQuery = z.object({ ...commLogFilterShape, ...exportQueryShape });
 
 export const commDetailResponse = z.object({
-  items: z.array(
-    z.object({
-      id: z.number().int(),
-      at: z.number().int(),
-      direction: z.enum(['in', 'out']),
-      siteId: z.string().nullable(),
-      gateId: z.string().nullable(),
-      topic: z.string(),
-      channel: z.string().nullable(),
-      messageType: z.string().nullable(),
-      size: z.number().int(),
-      result: z.enum(['ok', 'rejected']),
-      reason: z.string().nullable(),
-      latencyMs: z.number().int().nullable(),
-      count: z.number().int(),
-    }),
-  ),
+  items: z.array(commLogEntrySchema),
   totals: z.object({
     entries: z.number().int(),
     pageMessages: z.number().int(),

@@ -5,6 +5,7 @@
  * communication log (its service), and names from their owners. Every read is limited to the caller's sites.
  */
 import type { Connection } from '../../db/scoped.js';
+import type { ReportTable } from '../../platform/exports/report.js';
 import type { Language } from '../../platform/language.js';
 import { ALL_SITES, coversSite, type SiteScope } from '../../platform/site-scope.js';
 import type { CommLogService } from '../comm-log/service.js';
@@ -31,7 +32,6 @@ import {
 } from './comm.js';
 import { type HistoryFilter, type HistoryPage, historyPage, historyTable } from './history.js';
 import { type Summary, type SummaryQuery, summarize, summaryTable } from './summary.js';
-import type { ReportTable } from './table.js';
 
 export interface ReportsDeps {
   readonly commLog: CommLogService;

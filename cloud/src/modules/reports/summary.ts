@@ -14,6 +14,12 @@
  */
 import type { Connection } from '../../db/scoped.js';
 import { AppError } from '../../platform/errors.js';
+import {
+  type ReportColumn,
+  type ReportRow,
+  type ReportTable,
+  rowsOf,
+} from '../../platform/exports/report.js';
 import type { Language, Localized } from '../../platform/language.js';
 import type { SiteScope } from '../../platform/site-scope.js';
 import { TAKING_SOURCES, type TakingMethod, type TakingSource } from '../takings/contract.js';
@@ -29,7 +35,6 @@ import { takingFilterOf } from './history.js';
 import { channelLabel, METHOD_LABELS, NO_TYPE_LABEL, NONE_LABEL, SOURCE_LABELS } from './labels.js';
 import { namesOf } from './names.js';
 import { dateOf, monthOf } from './period.js';
-import { type ReportColumn, type ReportRow, type ReportTable, rowsOf } from './table.js';
 
 export const SUMMARY_DIMENSIONS = [
   'day',

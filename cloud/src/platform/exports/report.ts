@@ -81,3 +81,15 @@ export function checkColumns(columns: readonly ReportColumn[]): void {
       throw new Error(`report column "${column.key}": only integer and money_fen columns can be summed`);
   }
 }
+
+/** Rows already in memory (a summary's few hundred) as a table's iterable. */
+export async function* rowsOf(rows: readonly ReportRow[]): AsyncGenerator<ReportRow> {
+  for (const row of rows) yield row;
+}
+
+/** Every row of a table, for tests and small reports (an export streams them instead). */
+export async function readRows(table: ReportTable): Promise<ReportRow[]> {
+  const rows: ReportRow[] = [];
+  for await (const row of table.rows) rows.push(row);
+  return rows;
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ReportColumn, ReportRow, ReportTable } from './report.js';
+import { type ReportColumn, type ReportRow, type ReportTable, rowsOf } from './report.js';
 
 export const TZ = 'Asia/Shanghai';
 /** 2026-12-07 as a venue day number. */
@@ -66,9 +66,7 @@ export const ROWS: readonly ReportRow[] = [
 export const TOTAL_FEN = 24_030;
 export const TOTAL_TICKETS = 5;
 
-export async function* rowsOf(rows: readonly ReportRow[]): AsyncGenerator<ReportRow> {
-  for (const row of rows) yield row;
-}
+export { rowsOf };
 
 export function sampleTable(rows: readonly ReportRow[] = ROWS): ReportTable {
   return {

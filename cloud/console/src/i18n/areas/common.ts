@@ -6,6 +6,7 @@ export const common = defineMessages(
     product: '景区票务控制台',
     productShort: '票务控制台',
     language: { switchTo: 'English', label: '语言' },
+    export: { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF', hint: '按当前筛选导出全部记录' },
     actions: {
       save: '保存',
       cancel: '取消',
@@ -98,12 +99,17 @@ export const common = defineMessages(
       shifts: '交接班',
       daySettlement: '日结',
       monthSettlement: '月结',
+      reports: '数据管理',
+      salesHistory: '销售历史查询',
+      salesSummary: '销售汇总表',
+      commReports: '终端通信报表',
     },
   },
   {
     product: 'Scenic Gate Console',
     productShort: 'Gate Console',
     language: { switchTo: '中文', label: 'Language' },
+    export: { csv: 'CSV', xlsx: 'Excel', pdf: 'PDF', hint: 'Exports every record under the current filters' },
     actions: {
       save: 'Save',
       cancel: 'Cancel',
@@ -197,6 +203,10 @@ export const common = defineMessages(
       shifts: 'Till shifts',
       daySettlement: 'Day settlement',
       monthSettlement: 'Month settlement',
+      reports: 'Reports',
+      salesHistory: 'Sales history',
+      salesSummary: 'Sales summary',
+      commReports: 'Gate messages',
     },
   },
 );

@@ -317,7 +317,7 @@ export const control = defineMessages(
       messageType: '消息类型',
       allTypes: '全部类型',
       size: '大小',
-      bytes: '{{count}} 字节',
+      bytes: '{{size}} 字节',
       result: '结果',
       allResults: '全部结果',
       results: { ok: '正常', rejected: '拒收' },
@@ -335,6 +335,7 @@ export const control = defineMessages(
       ms: '{{ms}} 毫秒',
       timeZone: '按 {{zone}} 的营业日汇总',
       total: '共 {{total}} 条',
+      totals: '合计',
       reasons: {
         BAD_TOPIC: '主题无效',
         TOO_LARGE: '消息过大',
@@ -558,7 +559,7 @@ export const control = defineMessages(
       messageType: 'Message type',
       allTypes: 'All types',
       size: 'Size',
-      bytes: '{{count}} bytes',
+      bytes: '{{size}} bytes',
       result: 'Result',
       allResults: 'All results',
       results: { ok: 'Accepted', rejected: 'Rejected' },
@@ -576,6 +577,7 @@ export const control = defineMessages(
       ms: '{{ms}} ms',
       timeZone: 'Business days of {{zone}}',
       total: '{{total}} in all',
+      totals: 'Total',
       reasons: {
         BAD_TOPIC: 'Bad topic',
         TOO_LARGE: 'Too large',

@@ -28,6 +28,7 @@ import type {
   AgencyLedgerPage,
   AgencyStatement,
 } from '../../api/types';
+import { ExportButtons } from '../../components/export-buttons';
 import { ErrorAlert, QueryView } from '../../components/feedback';
 import { MoreButton } from '../../components/more-button';
 import { formatFen } from '../../format/money';
@@ -202,6 +203,9 @@ export function StatementView({ base, zone }: { base: string; zone: string }) {
           <Button type="primary" htmlType="submit" data-testid="statement-show">
             {t('statement.show')}
           </Button>
+        </Form.Item>
+        <Form.Item>
+          <ExportButtons path={`${base}/statement`} query={period} />
         </Form.Item>
       </Form>
       <QueryView query={statement}>{(data) => <StatementFigures statement={data} />}</QueryView>
