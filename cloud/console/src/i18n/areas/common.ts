@@ -94,6 +94,9 @@ export const common = defineMessages(
       customers: '客户',
       agencies: '旅行社',
       myAgency: '我的账户',
+      analysisGroup: '决策分析',
+      analysis: '经营分析',
+      holidays: '节假日日历',
     },
   },
   {
@@ -189,6 +192,9 @@ export const common = defineMessages(
       customers: 'Customers',
       agencies: 'Agencies',
       myAgency: 'My account',
+      analysisGroup: 'Analysis',
+      analysis: 'Business analysis',
+      holidays: 'Holiday calendar',
     },
   },
 );
