@@ -49,6 +49,7 @@ let admin: Awaited<ReturnType<typeof apiAs>>;
 interface Point {
   period: { from: string };
   base: { from: string; to: string } | null;
+  baseBasis: string | null;
   changeBp: number | null;
 }
 interface Series {
@@ -182,8 +183,13 @@ describe.skipIf(!haveChromium)('decision analysis', () => {
       .poll(() => page.getByTestId('compare-basis-label').textContent(), WAIT)
       .toContain(holiday.basis.label['zh-CN']);
     await expect.poll(() => changes(page), WAIT).toEqual(holiday.points.map((p) => percent(p.changeBp)));
-    // Day 3 against last year's day 3.
+    // Day 3 against last year's day 3; day 9 (last year's break had 8) on the same weekday, marked as such.
     expect(holiday.points[2]!.base).toEqual({ from: '2025-01-30', to: '2025-01-30' });
+    expect(holiday.points.map((p) => p.baseBasis)).toEqual([
+      ...Array(8).fill('same_holiday_day'),
+      'same_weekday',
+    ]);
+    expect(await page.getByTestId('compare-fallback').allTextContents()).toEqual(['同星期']);
     await expect(page.getByTestId('compare-table').getByText('2025-01-30').count()).resolves.toBe(1);
     // The chart names the basis it shows (the aria description carries the title the picture has).
     expect(await page.getByTestId('compare-chart').getAttribute('aria-label')).toContain(

@@ -25,15 +25,23 @@ export const COMPARISONS = ['yoy', 'pop'] as const;
 /** yoy: 同比, a year earlier; pop: 环比, the period just before. */
 export type Comparison = (typeof COMPARISONS)[number];
 
+/**
+ * A base period, and the basis that actually gave it when that differs from the one asked for (same_holiday_day
+ * falls back to same_weekday outside a holiday), so the answer can say so per period.
+ */
+export interface BaseRange extends DayRange {
+  readonly basis?: Basis;
+}
+
 /** How one basis maps a period (a day, a month, a holiday, a whole range) to the days it is compared with. */
 export interface BaseDays {
   readonly basis: Basis;
   /** What the answer shows the user, per comparison. */
   label(comparison: Comparison): Localized;
   /** The base of a period a year earlier; null when there is none. `monthly`: the period is a calendar month. */
-  yearBefore(period: DayRange, monthly: boolean): DayRange | null;
+  yearBefore(period: DayRange, monthly: boolean): BaseRange | null;
   /** The base of a period just before it; null when there is none. */
-  periodBefore(period: DayRange, monthly: boolean): DayRange | null;
+  periodBefore(period: DayRange, monthly: boolean): BaseRange | null;
 }
 
 export interface HolidayPeriod {

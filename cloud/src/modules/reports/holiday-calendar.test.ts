@@ -90,6 +90,7 @@ describe.each(databaseBackends())('same holiday day through the holiday calendar
       {
         period: { from: '2026-02-17', to: '2026-02-17', label: { 'zh-CN': '2026-02-17', en: '2026-02-17' } },
         base: { from: '2025-01-30', to: '2025-01-30' },
+        baseBasis: 'same_holiday_day',
         value: 60_001,
         baseValue: 30_000,
         change: 30_001,
@@ -97,14 +98,15 @@ describe.each(databaseBackends())('same holiday day through the holiday calendar
       },
     ]);
     const festival = await reports.compare({ ...daily, from: '2026-02-15', to: '2026-02-23' });
-    expect(festival.points.map((p) => [p.period.from, p.base?.from, p.baseValue])).toEqual([
+    expect(festival.points.map((p) => [p.period.from, p.base?.from, p.baseValue, p.baseBasis])).toEqual([
       ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => [
         dateOf(SPRING_2026 + i),
         dateOf(SPRING_2025 + i),
         10_000 * (i + 1),
+        'same_holiday_day',
       ]),
-      // Day 9: last year's break had 8 days, so the same weekday 52 weeks back.
-      ['2026-02-23', dateOf(SPRING_2026 + 8 - 364), 777],
+      // Day 9: last year's break had 8 days, so the same weekday 52 weeks back, and the point says so.
+      ['2026-02-23', dateOf(SPRING_2026 + 8 - 364), 777, 'same_weekday'],
     ]);
     // The whole range is the whole break: last year's whole break.
     expect(festival.base).toEqual({ from: '2025-01-28', to: '2025-02-04' });

@@ -13,6 +13,7 @@
 import type { CalendarPeriod } from '../holidays/comparison.js';
 import {
   type BaseDays,
+  type BaseRange,
   type ComparisonCalendar,
   type HolidayPeriod,
   plainCalendar,
@@ -34,12 +35,21 @@ function breakHolding(breaks: readonly CalendarPeriod[], period: DayRange): Cale
 }
 
 /** The same days of `base` as `period` is of `current` (the whole break for the whole break); null past its end. */
-function sameDaysOf(period: DayRange, current: CalendarPeriod, base: CalendarPeriod): DayRange | null {
+function sameDaysOf(period: DayRange, current: CalendarPeriod, base: CalendarPeriod): BaseRange | null {
   if (period.fromDay === current.firstDay && period.toDay === current.lastDay)
-    return { fromDay: base.firstDay, toDay: base.lastDay };
+    return { fromDay: base.firstDay, toDay: base.lastDay, basis: 'same_holiday_day' };
   const fromDay = base.firstDay + (period.fromDay - current.firstDay);
   if (fromDay > base.lastDay) return null;
-  return { fromDay, toDay: Math.min(base.firstDay + (period.toDay - current.firstDay), base.lastDay) };
+  return {
+    fromDay,
+    toDay: Math.min(base.firstDay + (period.toDay - current.firstDay), base.lastDay),
+    basis: 'same_holiday_day',
+  };
+}
+
+/** The same-weekday base a period falls back to, marked as such. */
+function weekdayFallback(base: DayRange | null): BaseRange | null {
+  return base && { ...base, basis: 'same_weekday' };
 }
 
 function sameHolidayDay(breaks: readonly CalendarPeriod[]): BaseDays {
@@ -59,7 +69,8 @@ function sameHolidayDay(breaks: readonly CalendarPeriod[]): BaseDays {
       const current = breakHolding(breaks, period);
       const last = current && breaks.find((b) => b.code === current.code && b.year === current.year - 1);
       return (
-        (current && last && sameDaysOf(period, current, last)) ?? SAME_WEEKDAY.yearBefore(period, monthly)
+        (current && last && sameDaysOf(period, current, last)) ??
+        weekdayFallback(SAME_WEEKDAY.yearBefore(period, monthly))
       );
     },
     periodBefore(period, monthly) {
@@ -67,7 +78,7 @@ function sameHolidayDay(breaks: readonly CalendarPeriod[]): BaseDays {
       const before = current && breaks.filter((b) => b.lastDay < current.firstDay).at(-1);
       return (
         (current && before && sameDaysOf(period, current, before)) ??
-        SAME_WEEKDAY.periodBefore(period, monthly)
+        weekdayFallback(SAME_WEEKDAY.periodBefore(period, monthly))
       );
     },
   };

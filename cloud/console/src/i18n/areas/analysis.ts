@@ -3,7 +3,7 @@ import { defineMessages } from '../define';
 
 export const analysis = defineMessages(
   {
-    title: '决策分析',
+    title: '经营分析',
     tabs: { compare: '同期对比', mix: '票型分析', heatmap: '入园时段' },
     filters: {
       range: '日期范围',
@@ -67,7 +67,7 @@ export const analysis = defineMessages(
     },
   },
   {
-    title: 'Decision analysis',
+    title: 'Business analysis',
     tabs: { compare: 'Compared', mix: 'Ticket type mix', heatmap: 'Entry hours' },
     filters: {
       range: 'Dates',

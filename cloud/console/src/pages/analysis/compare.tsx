@@ -6,7 +6,7 @@
  * checked against the day it was compared with.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Card, Flex, Segmented, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, Card, Flex, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import type { TFunction } from 'i18next';
 import { Suspense, useMemo, useState } from 'react';
@@ -95,6 +95,10 @@ export function CompareTab() {
         ) : null
       ) : (
         <>
+          <Typography.Text type="secondary" data-testid="compare-basis-label">
+            {data.basis.label[language]}
+            {data.base ? ` · ${t('totals.basePeriod', { from: data.base.from, to: data.base.to })}` : ''}
+          </Typography.Text>
           <Flex wrap gap={32} align="end" data-testid="compare-totals">
             <Statistic title={t('totals.value')} value={show(data.totals.value)} />
             <Statistic title={t('totals.base')} value={show(data.totals.baseValue)} />
@@ -104,10 +108,6 @@ export function CompareTab() {
               valueStyle={{ color: colourOf(data.totals.changeBp) }}
               data-testid="compare-total-change"
             />
-            <Typography.Text type="secondary" data-testid="compare-basis-label">
-              {data.basis.label[language]}
-              {data.base ? ` · ${t('totals.basePeriod', { from: data.base.from, to: data.base.to })}` : ''}
-            </Typography.Text>
             <div style={{ marginLeft: 'auto' }}>
               <ExportButtons
                 chart={chart}
@@ -165,7 +165,19 @@ export function CompareTab() {
                   {
                     key: 'base',
                     title: t('series.base'),
-                    render: (_, p) => (p.base ? span(p.base) : '—'),
+                    render: (_, p) =>
+                      p.base ? (
+                        <span>
+                          {span(p.base)}
+                          {p.baseBasis && p.baseBasis !== data.basis.code ? (
+                            <Tag style={{ marginInlineStart: 8 }} data-testid="compare-fallback">
+                              {t(`bases.${p.baseBasis}`)}
+                            </Tag>
+                          ) : null}
+                        </span>
+                      ) : (
+                        '—'
+                      ),
                   },
                   {
                     key: 'value',
@@ -238,7 +250,12 @@ function compareOption(data: ReportComparison, language: 'zh-CN' | 'en', t: T): 
         const line = (label: string, value: string) => `${label}: <b>${value}</b>`;
         return [
           line(`${p.period.label[language]} (${span(p.period)})`, valueText(scale(p.value))),
-          line(`${t('series.base')} ${p.base ? span(p.base) : '—'}`, valueText(scale(p.baseValue))),
+          line(
+            `${t('series.base')} ${p.base ? span(p.base) : '—'}${
+              p.baseBasis && p.baseBasis !== data.basis.code ? ` (${t(`bases.${p.baseBasis}`)})` : ''
+            }`,
+            valueText(scale(p.baseValue)),
+          ),
           line(t('series.change'), percent(p.changeBp)),
         ].join('<br/>');
       },

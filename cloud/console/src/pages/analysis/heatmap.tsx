@@ -107,7 +107,8 @@ function heatmapOption(data: ReportHeatmap, t: T): EChartsCoreOption {
     visualMap: {
       min: 0,
       max,
-      calculable: true,
+      calculable: false,
+      text: [String(max), '0'],
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
