@@ -236,6 +236,7 @@ describe.skipIf(!haveChromium)('decision analysis', () => {
     await dates.first().press('Enter');
     await dates.nth(1).fill('2025-02-04');
     await dates.nth(1).press('Enter');
+    await settledScreenshot(page, 'analysis-holiday-edit-zh-CN');
     await page.getByRole('button', { name: named('保存') }).click();
     await expect
       .poll(() => page.getByTestId('holiday-dates-spring_festival-holiday').textContent(), WAIT)

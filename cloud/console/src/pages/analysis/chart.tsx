@@ -61,7 +61,12 @@ export default function Chart({ option, label, testId, height, onInstance }: Cha
   useEffect(() => {
     const instance = chart.current;
     if (!instance) return;
-    instance.setOption({ aria: { enabled: true, label: { description: label } }, ...option }, true);
+    // No growing lines for an operator who asked the system for less motion (and a screenshot sees the whole chart).
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    instance.setOption(
+      { aria: { enabled: true, label: { description: label } }, animation: !still, ...option },
+      true,
+    );
     instance.resize();
   }, [option, label]);
 
