@@ -21,6 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  accessibilityViolations,
   apiAs,
   type ConsoleCloud,
   haveChromium,
@@ -196,6 +197,7 @@ describe.skipIf(!haveChromium)('decision analysis', () => {
       holiday.basis.label['zh-CN'],
     );
     await settledScreenshot(page, 'analysis-compare-zh-CN');
+    expect(await accessibilityViolations(page, ['critical', 'serious'])).toEqual([]);
 
     const download = page.waitForEvent('download');
     await page.getByTestId('compare-png').click();

@@ -216,7 +216,7 @@ const span = (p: { from: string; to: string }) => (p.from === p.to ? p.from : `$
 /** Rises green, falls red (the manager's reading of a change, not a market's). */
 function colourOf(bp: number | null): string | undefined {
   if (bp === null || bp === 0) return undefined;
-  return bp > 0 ? '#16a34a' : '#dc2626';
+  return bp > 0 ? '#15803d' : '#b91c1c';
 }
 
 type T = TFunction<'analysis'>;

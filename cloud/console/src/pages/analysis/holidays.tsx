@@ -241,7 +241,7 @@ function HolidayForm({ holiday, year, onClose }: { holiday?: Holiday; year: numb
         }
         data-testid="holiday-form"
       >
-        <Space.Compact block>
+        <Flex gap={12}>
           <Form.Item
             name="nameZh"
             label={t('holidays.nameZh')}
@@ -258,7 +258,7 @@ function HolidayForm({ holiday, year, onClose }: { holiday?: Holiday; year: numb
           >
             <Input maxLength={80} />
           </Form.Item>
-        </Space.Compact>
+        </Flex>
         <Form.Item
           name="code"
           label={t('holidays.code')}
