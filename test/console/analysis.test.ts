@@ -274,6 +274,14 @@ describe.skipIf(!haveChromium)('decision analysis', () => {
     await page.goto('/holidays');
     await page.getByTestId('holidays-table').waitFor(WAIT);
     await settledScreenshot(page, 'analysis-holidays-en');
+    // A period with nothing sold and no holiday: said plainly, not an empty frame.
+    await page.goto('/analysis?from=2026-07-06&to=2026-07-12&by=holiday');
+    await page.getByTestId('compare-empty').waitFor(WAIT);
+    expect(await page.getByTestId('compare-empty').textContent()).toContain('No holidays');
+    await settledScreenshot(page, 'analysis-compare-empty-en');
+    await page.goto('/analysis?from=2026-07-06&to=2026-07-12&tab=heatmap');
+    await page.getByTestId('heatmap-empty').waitFor(WAIT);
+    await settledScreenshot(page, 'analysis-heatmap-empty-en');
     await page.context().close();
   });
 });

@@ -129,20 +129,21 @@ export function CompareTab() {
             <>
               {data.points.every((p) => p.value === 0 && !p.baseValue) ? (
                 <Alert type="info" showIcon title={t('empty')} data-testid="compare-empty" />
-              ) : null}
-              <Card size="small">
-                <Suspense fallback={<Loading />}>
-                  {option ? (
-                    <Chart
-                      option={option}
-                      label={title}
-                      testId="compare-chart"
-                      height={380}
-                      onInstance={setChart}
-                    />
-                  ) : null}
-                </Suspense>
-              </Card>
+              ) : (
+                <Card size="small">
+                  <Suspense fallback={<Loading />}>
+                    {option ? (
+                      <Chart
+                        option={option}
+                        label={title}
+                        testId="compare-chart"
+                        height={380}
+                        onInstance={setChart}
+                      />
+                    ) : null}
+                  </Suspense>
+                </Card>
+              )}
               <Table
                 size="small"
                 rowKey={(p) => p.period.from}

@@ -58,21 +58,23 @@ export function HeatmapTab() {
       ) : (
         <>
           {data.totals.persons === 0 ? (
+            // An empty grid says nothing the notice does not: no chart (and no picture to save).
             <Alert type="info" showIcon title={t('empty')} data-testid="heatmap-empty" />
-          ) : null}
-          <Card size="small">
-            <Suspense fallback={<Loading />}>
-              {option ? (
-                <Chart
-                  option={option}
-                  label={title}
-                  testId="heatmap-chart"
-                  height={360}
-                  onInstance={setChart}
-                />
-              ) : null}
-            </Suspense>
-          </Card>
+          ) : (
+            <Card size="small">
+              <Suspense fallback={<Loading />}>
+                {option ? (
+                  <Chart
+                    option={option}
+                    label={title}
+                    testId="heatmap-chart"
+                    height={360}
+                    onInstance={setChart}
+                  />
+                ) : null}
+              </Suspense>
+            </Card>
+          )}
         </>
       )}
     </Flex>
