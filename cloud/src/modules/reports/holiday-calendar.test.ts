@@ -34,8 +34,6 @@ SOLD.set('2026-03-05', 5_000);
 SOLD.set('2025-03-06', 4_000);
 SOLD.set('2026-02-10', 3_000);
 
-const sold = (date: string) => SOLD.get(date) ?? 0;
-
 function sale(fixture: ReportsFixture, date: string, fen: number, n: number): TakingEntry {
   const day = dayOf(date);
   return {

@@ -55,27 +55,23 @@ export function HeatmapTab() {
         map.isLoading ? (
           <Loading />
         ) : null
+      ) : data.totals.persons === 0 ? (
+        // An empty grid says nothing the notice does not: no chart (and no picture to save).
+        <Alert type="info" showIcon title={t('empty')} data-testid="heatmap-empty" />
       ) : (
-        <>
-          {data.totals.persons === 0 ? (
-            // An empty grid says nothing the notice does not: no chart (and no picture to save).
-            <Alert type="info" showIcon title={t('empty')} data-testid="heatmap-empty" />
-          ) : (
-            <Card size="small">
-              <Suspense fallback={<Loading />}>
-                {option ? (
-                  <Chart
-                    option={option}
-                    label={title}
-                    testId="heatmap-chart"
-                    height={360}
-                    onInstance={setChart}
-                  />
-                ) : null}
-              </Suspense>
-            </Card>
-          )}
-        </>
+        <Card size="small">
+          <Suspense fallback={<Loading />}>
+            {option ? (
+              <Chart
+                option={option}
+                label={title}
+                testId="heatmap-chart"
+                height={360}
+                onInstance={setChart}
+              />
+            ) : null}
+          </Suspense>
+        </Card>
       )}
     </Flex>
   );
