@@ -44,6 +44,7 @@ import { type PassageHook, PassageIngestion } from './modules/passages/service.j
 import { PointsService } from './modules/points/service.js';
 import { SalePrints } from './modules/printing/sale-prints.js';
 import { RefundsService } from './modules/refunds/service.js';
+import { holidayCalendar } from './modules/reports/holiday-calendar.js';
 import { ReportsService } from './modules/reports/service.js';
 import { SalesService } from './modules/sales/service.js';
 import type { CloudMqtt, CloudServices } from './modules/services.js';
@@ -167,6 +168,7 @@ function buildServices(options: BuildOptions): CloudServices {
   // Every money-moving service records its takings through the one journal (modules/takings), each cashier's
   // under their open shift.
   const takings = new TakingsService(shiftOfTaking);
+  const holidays = new HolidaysService(db, now);
   const sales = new SalesService(
     db,
     { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty, takings },
@@ -286,10 +288,17 @@ function buildServices(options: BuildOptions): CloudServices {
     customers,
     points,
     takings,
-    holidays: new HolidaysService(db, now),
+    holidays,
     liveStatus,
     shifts: new ShiftsService(db, { venues, policy: config.shifts }, now),
     settlements: new SettlementsService(db, { venues }, now),
-    reports: new ReportsService(db, { commLog, defaultTimeZone: config.venueTimezone }),
+    reports: new ReportsService(db, {
+      commLog,
+      defaultTimeZone: config.venueTimezone,
+      calendar: {
+        calendarFor: async (range) =>
+          holidayCalendar(await holidays.calendarFor({ from: range.fromDay, to: range.toDay })),
+      },
+    }),
   };
 }

@@ -55,7 +55,9 @@ const UNPROVEN = [
   'GET /api/v1/holidays/bases',
   // Figures only (sums by day, by hour and weekday): nothing to name. reports/routes.test.ts checks their scope.
   'GET /api/v1/reports/analysis/compare',
+  'GET /api/v1/reports/analysis/compare/export',
   'GET /api/v1/reports/analysis/heatmap',
+  'GET /api/v1/reports/analysis/heatmap/export',
   'GET /api/v1/signing-keys',
   'GET /api/v1/stock/balances/mine',
   'GET /api/v1/stock/cashiers',
@@ -617,6 +619,9 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'GET /api/v1/reports/analysis/compare': { from: dateIn(-1), to: dateIn(1) },
       'GET /api/v1/reports/analysis/type-mix': { from: dateIn(-1), to: dateIn(1) },
       'GET /api/v1/reports/analysis/heatmap': { from: dateIn(-1), to: dateIn(1) },
+      'GET /api/v1/reports/analysis/compare/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
+      'GET /api/v1/reports/analysis/type-mix/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
+      'GET /api/v1/reports/analysis/heatmap/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
     };
     const query: Record<string, unknown> = {
       ...(sampleFromSchema(route.query, fixtures) as Record<string, unknown>),

@@ -23,7 +23,11 @@ export {
   signingKeys,
   TYPES,
 } from './modules/gate-validation/testing.js';
+export type { TicketHour } from './modules/passages/hourly.js';
+export { addTicketHours } from './modules/passages/hourly.js';
+export { recordTakings } from './modules/reports/testing.js';
 export type { CloudMqtt } from './modules/services.js';
+export type { TakingEntry } from './modules/takings/contract.js';
 export { TicketTypesService } from './modules/ticket-types/service.js';
 export { TicketsService } from './modules/tickets/service.js';
 export { VenuesService } from './modules/venues/service.js';

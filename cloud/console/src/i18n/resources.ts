@@ -4,6 +4,7 @@
  */
 import { admin } from './areas/admin';
 import { agencies } from './areas/agencies';
+import { analysis } from './areas/analysis';
 import { catalog } from './areas/catalog';
 import { common } from './areas/common';
 import { control } from './areas/control';
@@ -18,6 +19,7 @@ import { ticketWindow } from './areas/window';
 export const areas = {
   admin,
   agencies,
+  analysis,
   catalog,
   common,
   control,

@@ -19,6 +19,7 @@ import {
   IdcardOutlined,
   InboxOutlined,
   KeyOutlined,
+  LineChartOutlined,
   ProfileOutlined,
   RocketOutlined,
   RollbackOutlined,
@@ -40,7 +41,7 @@ import type { common } from '../i18n/areas/common';
 import { prefetchWindow } from '../pages/window/prefetch';
 
 export type NavKey = keyof (typeof common)['zh-CN']['nav'];
-export type GroupKey = 'sales' | 'finance' | 'reports' | 'catalog' | 'control' | 'admin';
+export type GroupKey = 'sales' | 'finance' | 'reports' | 'analysis' | 'catalog' | 'control' | 'admin';
 
 export interface PageRoute {
   /** Below `/`, without a leading slash. */
@@ -65,6 +66,7 @@ export const GROUPS: readonly { key: GroupKey; nav: NavKey }[] = [
   { key: 'sales', nav: 'sales' },
   { key: 'finance', nav: 'finance' },
   { key: 'reports', nav: 'reports' },
+  { key: 'analysis', nav: 'analysisGroup' },
   { key: 'catalog', nav: 'catalog' },
   { key: 'control', nav: 'control' },
   { key: 'admin', nav: 'admin' },
@@ -215,6 +217,23 @@ export const PAGES: readonly PageRoute[] = [
     access: 'gates.read',
     icon: <ApiOutlined />,
     load: () => import('../pages/control/comm-log'),
+  },
+  // 决策分析: the comparisons over the reports, and the holiday calendar they match holidays by.
+  {
+    path: 'analysis',
+    nav: 'analysis',
+    group: 'analysis',
+    access: 'reports.read',
+    icon: <LineChartOutlined />,
+    load: () => import('../pages/analysis'),
+  },
+  {
+    path: 'holidays',
+    nav: 'holidays',
+    group: 'analysis',
+    access: 'holidays.read',
+    icon: <ScheduleOutlined />,
+    load: () => import('../pages/analysis/holidays'),
   },
   // 系统管理. Sites and gates needs venues.manage in the menu, not venues.read: cashiers, gate staff and the control
   // room read venues for their own work and have no business in the administration group.

@@ -4,6 +4,12 @@ import { type ReportColumn, type ReportTable, rowsOf } from '../../platform/expo
 import type { Language } from '../../platform/language.js';
 import type { CompareSeries, Heatmap, TypeMix } from './analysis.js';
 
+const BASIS_NAMES = {
+  same_date: { 'zh-CN': '同日期', en: 'same date' },
+  same_weekday: { 'zh-CN': '同星期', en: 'same weekday' },
+  same_holiday_day: { 'zh-CN': '节假日同一天', en: 'same holiday day' },
+} as const;
+
 const METRIC_TITLES = {
   sales: { 'zh-CN': '销售数据同期对比', en: 'Sales compared' },
   visitors: { 'zh-CN': '通行人数同期对比', en: 'Visitors compared' },
@@ -21,6 +27,14 @@ export function compareTable(series: CompareSeries, language: Language, timeZone
   ];
   const span = (p: { from: string; to: string } | null) =>
     p === null ? null : p.from === p.to ? p.from : `${p.from} ~ ${p.to}`;
+  // A base found by another basis than the one asked for (a fallback) says which, beside its dates.
+  const baseText = (p: CompareSeries['points'][number]) => {
+    const dates = span(p.base);
+    if (dates === null || p.baseBasis === null || p.baseBasis === series.basis.code) return dates;
+    return language === 'en'
+      ? `${dates} (${BASIS_NAMES[p.baseBasis].en})`
+      : `${dates}（${BASIS_NAMES[p.baseBasis]['zh-CN']}）`;
+  };
   return {
     title: METRIC_TITLES[series.metric],
     subtitle: {
@@ -31,7 +45,7 @@ export function compareTable(series: CompareSeries, language: Language, timeZone
     rows: rowsOf(
       series.points.map((p) => ({
         period: p.period.label[language],
-        base: span(p.base),
+        base: baseText(p),
         value: p.value,
         baseValue: p.baseValue,
         change: p.change,

@@ -342,6 +342,7 @@ describe.each(databaseBackends())('decision analysis on $name', (backend) => {
       {
         period: { from: '2026-12-03', to: '2026-12-05', label: festival },
         base: { from: '2025-12-01', to: '2025-12-03' },
+        baseBasis: 'same_holiday_day',
         value: salesOn('2026-12-03', '2026-12-05'),
         baseValue: salesOn('2025-12-01', '2025-12-03'),
         change: salesOn('2026-12-03', '2026-12-05') - salesOn('2025-12-01', '2025-12-03'),

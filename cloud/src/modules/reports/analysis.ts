@@ -11,6 +11,7 @@ import { sumHourlyEntries } from '../passages/hourly-reads.js';
 import { sumDayItems, sumDayMoney } from '../takings/history.js';
 import {
   type BaseDays,
+  type BaseRange,
   type Basis,
   type Comparison,
   type ComparisonCalendar,
@@ -49,6 +50,11 @@ export interface CompareQuery extends ComparedQuery {
 export interface ComparePoint {
   readonly period: Period & { readonly label: Localized };
   readonly base: Period | null;
+  /**
+   * The basis that gave this period's base: the one asked for, or same_weekday where same_holiday_day fell back
+   * (a day in no holiday, or past the end of last year's shorter break); null without a base.
+   */
+  readonly baseBasis: Basis | null;
   readonly value: number;
   readonly baseValue: number | null;
   readonly change: number | null;
@@ -80,7 +86,7 @@ export interface CompareSeries {
 
 const periodOf = (range: DayRange): Period => ({ from: dateOf(range.fromDay), to: dateOf(range.toDay) });
 
-function baseOf(bases: BaseDays, compare: Comparison, range: DayRange, monthly: boolean): DayRange | null {
+function baseOf(bases: BaseDays, compare: Comparison, range: DayRange, monthly: boolean): BaseRange | null {
   return compare === 'yoy' ? bases.yearBefore(range, monthly) : bases.periodBefore(range, monthly);
 }
 
@@ -184,6 +190,7 @@ export async function compareSeries(
     return {
       period: { ...periodOf(p.span), label: p.label },
       base: p.base ? periodOf(p.base) : null,
+      baseBasis: p.base ? (p.base.basis ?? query.basis) : null,
       ...compared(value, baseValue),
     };
   });

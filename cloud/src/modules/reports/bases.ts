@@ -6,12 +6,12 @@
  *                 day ends on that month's last day a year earlier, so a whole February is compared with a whole one)
  *   same_weekday  the same weekdays: 364 days (52 weeks) earlier; 环比 shifts by whole weeks
  *   same_holiday_day  the same day of the same public holiday (Spring Festival day 3 vs day 3): needs the venue's
- *                 holiday calendar (the holidays module), not in this file; until a calendar is plugged in, asking
- *                 for it answers 400 REPORT_BASIS_UNAVAILABLE.
+ *                 holiday calendar (holiday-calendar.ts over the holidays module's periods), not in this file;
+ *                 without one, asking for it answers 400 REPORT_BASIS_UNAVAILABLE.
  *
- * `ComparisonCalendar` is the seam: the composition root hands the reports a calendar; this file's `plainCalendar`
- * knows the first two bases and no holidays. The holidays module's functions take its place by implementing the
- * same interface (bases for all three, and `holidays` for the holiday-period series).
+ * `ComparisonCalendar` is the seam, synchronous: the reports load the calendar periods a request needs first (a
+ * `CalendarSource` from the composition root) and answer from them. This file's `plainCalendar` knows the first two
+ * bases and no holidays; holiday-calendar.ts implements all three and `holidays` for the holiday-period series.
  */
 import { AppError } from '../../platform/errors.js';
 import { civilDateOfDayNumber, dayNumberOf, daysInMonth } from '../../platform/identity/civil-date.js';
@@ -25,15 +25,23 @@ export const COMPARISONS = ['yoy', 'pop'] as const;
 /** yoy: 同比, a year earlier; pop: 环比, the period just before. */
 export type Comparison = (typeof COMPARISONS)[number];
 
+/**
+ * A base period, and the basis that actually gave it when that differs from the one asked for (same_holiday_day
+ * falls back to same_weekday outside a holiday), so the answer can say so per period.
+ */
+export interface BaseRange extends DayRange {
+  readonly basis?: Basis;
+}
+
 /** How one basis maps a period (a day, a month, a holiday, a whole range) to the days it is compared with. */
 export interface BaseDays {
   readonly basis: Basis;
   /** What the answer shows the user, per comparison. */
   label(comparison: Comparison): Localized;
   /** The base of a period a year earlier; null when there is none. `monthly`: the period is a calendar month. */
-  yearBefore(period: DayRange, monthly: boolean): DayRange | null;
+  yearBefore(period: DayRange, monthly: boolean): BaseRange | null;
   /** The base of a period just before it; null when there is none. */
-  periodBefore(period: DayRange, monthly: boolean): DayRange | null;
+  periodBefore(period: DayRange, monthly: boolean): BaseRange | null;
 }
 
 export interface HolidayPeriod {

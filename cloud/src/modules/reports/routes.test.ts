@@ -243,16 +243,6 @@ describe.each(databaseBackends())('the reports API on $name', (backend) => {
         400,
         'REPORT_DIMENSIONS_INCOMPATIBLE',
       ],
-      [
-        `/api/v1/reports/analysis/compare?from=${TODAY}&to=${TODAY}&metric=sales&basis=same_holiday_day`,
-        400,
-        'REPORT_BASIS_UNAVAILABLE',
-      ],
-      [
-        `/api/v1/reports/analysis/compare?from=${TODAY}&to=${TODAY}&metric=sales&granularity=holiday`,
-        400,
-        'REPORT_BASIS_UNAVAILABLE',
-      ],
       [`/api/v1/reports/sales-summary?from=${TODAY}&to=${TODAY}&by=weather`, 400, 'VALIDATION_FAILED'],
       [`/api/v1/reports/sales-history?from=2026-02-30&to=${TODAY}`, 400, 'VALIDATION_FAILED'],
       [`/api/v1/reports/analysis/heatmap?from=${TODAY}`, 400, 'VALIDATION_FAILED'],

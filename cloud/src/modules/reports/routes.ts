@@ -1,14 +1,15 @@
 /**
  * /api/v1/reports — 数据管理 and 决策分析 (reports.read): the sales history and summary over the takings, the terminal
  * communication summary and detail, and the decision analysis (同比 / 环比 series, ticket-type mix, hour × weekday
- * heatmap). Every answer is limited to the caller's sites. The history, the summary and the communication reports
- * also answer `…/export?format=csv|xlsx|pdf&lang=…` with the same filters (platform/exports/http.ts): the whole
- * filter as a file — every row of the history, not one page — with a totals row.
+ * heatmap). Every answer is limited to the caller's sites. Each report also answers `…/export?format=csv|xlsx|pdf&
+ * lang=…` with the same filters (platform/exports/http.ts): the whole filter as a file — every row of the history,
+ * not one page — with a totals row where the report has one.
  */
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { siteScopeOfRequest } from '../../platform/change-context.js';
 import { errorResponseSchema } from '../../platform/errors.js';
-import { exportResponseSchema, sendExport } from '../../platform/exports/http.js';
+import { exportQueryShape, exportResponseSchema, sendExport } from '../../platform/exports/http.js';
 import { type Language, negotiateLanguage } from '../../platform/language.js';
 import type { AppModule } from '../module.js';
 import {
@@ -34,6 +35,10 @@ import {
 
 const read = { access: 'reports.read' } as const;
 
+/** The export's language: `lang`, else the Accept-Language (what sendExport names the file in). */
+const languageOf = (request: FastifyRequest, lang: Language | undefined): Language =>
+  lang ?? negotiateLanguage(request.headers['accept-language']);
+
 export const reportsModule: AppModule = {
   name: 'reports',
   prefix: '/api/v1/reports',
@@ -41,8 +46,6 @@ export const reportsModule: AppModule = {
     const tags = ['reports'];
     const answers = <T>(schema: T) => ({ 200: schema, 400: errorResponseSchema });
     const file = { ...exportResponseSchema, 400: errorResponseSchema };
-    const languageOf = (request: FastifyRequest, lang: Language | undefined): Language =>
-      lang ?? negotiateLanguage(request.headers['accept-language']);
 
     app.get(
       '/sales-history',
@@ -224,6 +227,72 @@ export const reportsModule: AppModule = {
         },
       },
       async (request) => reports.heatmap(request.query, siteScopeOfRequest(request)),
+    );
+
+    app.get(
+      '/analysis/compare/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出同期对比（CSV / XLSX / PDF） / The comparison as a file',
+          querystring: z.object({ ...compareQuery.shape, ...exportQueryShape }),
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...query } = request.query;
+        const table = await reports.compareTable(
+          query,
+          siteScopeOfRequest(request),
+          languageOf(request, lang),
+        );
+        return sendExport(request, reply, table, { format, lang });
+      },
+    );
+
+    app.get(
+      '/analysis/type-mix/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出票型分析对比 / The ticket-type mix as a file',
+          querystring: z.object({ ...typeMixQuery.shape, ...exportQueryShape }),
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...query } = request.query;
+        const table = await reports.typeMixTable(
+          query,
+          siteScopeOfRequest(request),
+          languageOf(request, lang),
+        );
+        return sendExport(request, reply, table, { format, lang });
+      },
+    );
+
+    app.get(
+      '/analysis/heatmap/export',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: '导出入园时段热力图 / The entries heatmap as a file',
+          querystring: z.object({ ...heatmapQuery.shape, ...exportQueryShape }),
+          response: file,
+        },
+      },
+      async (request, reply) => {
+        const { format, lang, ...query } = request.query;
+        const table = await reports.heatmapTable(
+          query,
+          siteScopeOfRequest(request),
+          languageOf(request, lang),
+        );
+        return sendExport(request, reply, table, { format, lang });
+      },
     );
   },
 };

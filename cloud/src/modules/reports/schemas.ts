@@ -229,6 +229,12 @@ export const compareResponse = z
       z.object({
         period: z.object({ from: z.string(), to: z.string(), label: localized }),
         base: periodSchema.nullable(),
+        baseBasis: z
+          .enum(BASES)
+          .nullable()
+          .describe(
+            '实际采用的对比基准（节假日同一天在节假日外按同星期）/ The basis that gave this base (same_holiday_day falls back to same_weekday outside holidays)',
+          ),
         ...compared,
       }),
     ),

@@ -31,24 +31,29 @@ import {
   commSummaryTable,
 } from './comm.js';
 import { type HistoryFilter, type HistoryPage, historyPage, historyTable } from './history.js';
+import { type CalendarSource, plainCalendarSource } from './holiday-calendar.js';
+import { rangeOf } from './period.js';
 import { type Summary, type SummaryQuery, summarize, summaryTable } from './summary.js';
 
 export interface ReportsDeps {
   readonly commLog: CommLogService;
   /** The installation's zone (VENUE_TIMEZONE): what a report over every site is shown in. */
   readonly defaultTimeZone: string;
-  /** Comparison bases and holidays; default: same date and same weekday, no holiday calendar. */
-  readonly calendar?: ComparisonCalendar;
+  /**
+   * Loads the comparison calendar (bases and holidays) for a request's range; default: same date and same weekday,
+   * no holiday calendar (same_holiday_day and the holiday series answer 400 REPORT_BASIS_UNAVAILABLE).
+   */
+  readonly calendar?: CalendarSource;
 }
 
 export class ReportsService {
-  private readonly calendar: ComparisonCalendar;
+  private readonly calendars: CalendarSource;
 
   constructor(
     private readonly db: Connection,
     private readonly deps: ReportsDeps,
   ) {
-    this.calendar = deps.calendar ?? plainCalendar;
+    this.calendars = deps.calendar ?? plainCalendarSource;
   }
 
   history(
@@ -116,8 +121,8 @@ export class ReportsService {
     );
   }
 
-  compare(query: CompareQuery, scope: SiteScope = ALL_SITES): Promise<CompareSeries> {
-    return compareSeries(this.db, query, this.calendar, scope);
+  async compare(query: CompareQuery, scope: SiteScope = ALL_SITES): Promise<CompareSeries> {
+    return compareSeries(this.db, query, await this.calendarOf(query), scope);
   }
 
   async compareTable(query: CompareQuery, scope: SiteScope, language: Language): Promise<ReportTable> {
@@ -128,8 +133,8 @@ export class ReportsService {
     );
   }
 
-  typeMix(query: TypeMixQuery, scope: SiteScope = ALL_SITES): Promise<TypeMix> {
-    return typeMix(this.db, query, this.calendar, scope);
+  async typeMix(query: TypeMixQuery, scope: SiteScope = ALL_SITES): Promise<TypeMix> {
+    return typeMix(this.db, query, await this.calendarOf(query), scope);
   }
 
   async typeMixTable(query: TypeMixQuery, scope: SiteScope, language: Language): Promise<ReportTable> {
@@ -150,6 +155,20 @@ export class ReportsService {
       language,
       await this.timeZoneOf(query.siteId, scope),
     );
+  }
+
+  /**
+   * The calendar a comparison needs, loaded fresh for each request (an edited holiday moves the next answer's base);
+   * same date and same weekday need no holidays, so they skip the read.
+   */
+  private async calendarOf(query: {
+    from: string;
+    to: string;
+    basis: CompareQuery['basis'];
+    granularity?: CompareQuery['granularity'];
+  }): Promise<ComparisonCalendar> {
+    if (query.basis !== 'same_holiday_day' && query.granularity !== 'holiday') return plainCalendar;
+    return this.calendars.calendarFor(rangeOf(query.from, query.to));
   }
 
   /** A site's own zone when it is named and in scope, else the installation's. */

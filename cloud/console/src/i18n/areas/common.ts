@@ -103,6 +103,9 @@ export const common = defineMessages(
       salesHistory: '销售历史查询',
       salesSummary: '销售汇总表',
       commReports: '终端通信报表',
+      analysisGroup: '决策分析',
+      analysis: '经营分析',
+      holidays: '节假日日历',
     },
   },
   {
@@ -207,6 +210,9 @@ export const common = defineMessages(
       salesHistory: 'Sales history',
       salesSummary: 'Sales summary',
       commReports: 'Gate messages',
+      analysisGroup: 'Analysis',
+      analysis: 'Business analysis',
+      holidays: 'Holiday calendar',
     },
   },
 );
