@@ -48,6 +48,7 @@ const UNPROVEN = [
   'GET /api/v1/agencies/mine',
   'GET /api/v1/agencies/mine/ledger',
   'GET /api/v1/agencies/mine/statement',
+  'GET /api/v1/agencies/mine/statement/export',
   'GET /api/v1/agencies/mine/types',
   'GET /api/v1/gates/broker',
   // The holiday calendar is every site's.
@@ -622,6 +623,14 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
       'GET /api/v1/reports/analysis/compare/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
       'GET /api/v1/reports/analysis/type-mix/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
       'GET /api/v1/reports/analysis/heatmap/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
+      'GET /api/v1/reports/sales-history/export': { from: dateIn(-1), to: dateIn(1), format: 'csv' },
+      'GET /api/v1/reports/sales-summary/export': {
+        from: dateIn(-1),
+        to: dateIn(1),
+        by: 'window',
+        format: 'csv',
+      },
+      'GET /api/v1/reports/comm-log/summary/export': { from: dateIn(0), to: dateIn(0), format: 'csv' },
     };
     const query: Record<string, unknown> = {
       ...(sampleFromSchema(route.query, fixtures) as Record<string, unknown>),
