@@ -24,7 +24,9 @@ export {
   TYPES,
 } from './modules/gate-validation/testing.js';
 export type { CloudMqtt } from './modules/services.js';
+export { toTicketTypeRules } from './modules/ticket-types/gate-rules.js';
 export { TicketTypesService } from './modules/ticket-types/service.js';
+export { recordOf } from './modules/tickets/repo.js';
 export { TicketsService } from './modules/tickets/service.js';
 export { VenuesService } from './modules/venues/service.js';
 export { startTestMqtt } from './mqtt/testing.js';

@@ -70,6 +70,22 @@ export const credentialRecordSchema = z.strictObject({
    * entries left; 1 for everything else.
    */
   persons: z.number().int().min(1).max(999).default(1),
+  /**
+   * Validity from the first entry (首次入园起算): present on tickets whose window starts at their first use. Until the
+   * first entry the credential may be activated from `validFrom` until `by` (exclusive, the latest activation); the
+   * first entry then makes it valid until the venue-local midnight that ends `count` days (or calendar months)
+   * counted from the local day of that entry (that day is day 1). `validTo` is the envelope: the end for an entry
+   * just before `by`. Optional, so records of other tickets do not carry it.
+   */
+  activation: z
+    .strictObject({
+      by: epochMsSchema,
+      unit: z.enum(['day', 'month']),
+      count: z.number().int().min(1).max(3660),
+    })
+    .optional(),
+  /** The first entry, once the cloud knows it (the activation of a first-use ticket). */
+  firstEntryAt: epochMsSchema.optional(),
 });
 export type CredentialRecord = z.infer<typeof credentialRecordSchema>;
 

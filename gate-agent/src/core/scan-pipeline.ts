@@ -177,6 +177,7 @@ export class ScanPipeline {
     if (this.#o.scanDirection === 'out' && rules.exitFree) return false;
     return (
       record.entriesTotal !== null ||
+      record.activation !== undefined ||
       rules.entriesPerDay !== null ||
       rules.antiPassbackSec > 0 ||
       rules.strictAlternation

@@ -7,6 +7,7 @@
  *   1. credential and ticket type known          UNKNOWN_CREDENTIAL (also when rules.typeId ≠ record.typeId)
  *   2. status                                    NOT_ACTIVATED, USED, REFUNDED, REVOKED, BLACKLISTED
  *   3. validity window [validFrom, validTo)      NOT_YET_VALID, EXPIRED
+ *      and, from first use, the activation      EXPIRED (first-use.ts)
  *   4. gate: direction, then zones / gates       WRONG_DIRECTION, WRONG_ZONE, WRONG_GATE
  *   5. calendar: weekday and time-of-day          WRONG_WEEKDAY, OUTSIDE_HOURS
  *   6. timed-entry slot with tolerance           SLOT_TOO_EARLY, SLOT_TOO_LATE
@@ -67,6 +68,7 @@ import type {
   TicketTypeRules,
 } from '../model.js';
 import type { DecisionReason } from '../reasons.js';
+import { activationEnd, firstEntryOf } from './first-use.js';
 import { admitTexts, type GateTexts, reasonTexts } from './texts.js';
 import { DAY_MS, isoWeekdayOfDay, type VenueClock } from './venue-clock.js';
 
@@ -142,6 +144,13 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   const now = input.now;
   if (!(now >= record.validFrom)) return 'NOT_YET_VALID';
   if (!(now < record.validTo)) return 'EXPIRED';
+  const activation = record.activation;
+  if (activation !== undefined) {
+    // Validity from the first entry: before it, the latest activation bounds the window; after it, the period does.
+    const first = firstEntryOf(record, input.recent);
+    if (first === null ? !(now < activation.by) : !(now < activationEnd(first, activation, input.clock)))
+      return 'EXPIRED';
+  }
 
   const place = placeReason(input.gate, 'in', rules);
   if (place !== 'OK') return place;

@@ -23,6 +23,10 @@ export const TICKET_KINDS = [
 ] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
+/** The longest a first-use ticket may wait for its first entry, and the default wait: a year from its visit date. */
+export const MAX_ACTIVATION_DAYS = 366;
+export const DEFAULT_ACTIVATION_DAYS = 365;
+
 const PASS_LENGTHS: Partial<Record<TicketKind, { unit: 'day' | 'month'; count: number }>> = {
   day_pass: { unit: 'day', count: 1 },
   month_pass: { unit: 'month', count: 1 },
@@ -68,6 +72,23 @@ export const validitySchema = z
       unit: z.enum(['day', 'month']).describe('单位：天或自然月 / Unit: days or calendar months'),
       count: z.number().int().min(1).max(3660),
     }),
+    activateWithinDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ACTIVATION_DAYS)
+      .optional()
+      .describe(
+        '首次入园起算时：自游玩日起多少天内须首次入园激活（游玩日为第 1 天），缺省 365 / From first use: the ' +
+          'first entry must be within this many days from the visit date (the visit date is day 1); default 365',
+      ),
+    activateBy: z.iso
+      .date()
+      .optional()
+      .describe(
+        '首次入园起算时：最晚激活日期（景区当地日期，含当日）/ From first use: the last local date a first entry ' +
+          'may activate the ticket (inclusive)',
+      ),
   })
   .describe(
     '有效期，如仅限游玩当日 {from: visit_date, length: 1 day}，首次使用起 30 天 / Validity, e.g. the visit date only ' +
@@ -199,6 +220,15 @@ export const definitionSchema = definitionFields.superRefine((d, context) => {
       `this kind is valid for ${passLength.count} ${passLength.unit}(s)`,
     );
   }
+  if (
+    d.validity.from !== 'first_use' &&
+    (d.validity.activateWithinDays !== undefined || d.validity.activateBy !== undefined)
+  )
+    problem(
+      'validity',
+      '只有“首次入园起算”的票种可以设置最晚激活期限',
+      'only a validity counted from the first entry has an activation deadline',
+    );
   if (d.kind === 'period_pass' && d.validity.length.unit !== 'day')
     problem('validity', '自定义期票按天计', 'a period pass is counted in days');
   if ((d.kind === 'single' || d.kind === 'group') && d.entries !== 1)

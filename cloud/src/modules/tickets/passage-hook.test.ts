@@ -76,6 +76,39 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
         rows.map((row) => [row.op, (JSON.parse(row.record_json) as { entriesUsed: number }).entriesUsed]),
       );
 
+  it('records the earliest entry of a first-use pass as its activation, in any order, and sends it to the gates', async () => {
+    const now = Date.now();
+    const id = await issueTicket(test.database.db, {
+      entriesTotal: null,
+      activation: { by: now + 86_400_000, unit: 'day', count: 30 },
+    });
+    const firstEntry = async () =>
+      (
+        await test.database.db
+          .selectFrom('tickets')
+          .select('first_entry_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).first_entry_at;
+    await ingest(pass(id, { at: now - 60_000 }));
+    expect(Number(await firstEntry())).toBe(now - 60_000);
+    // A later entry changes nothing; an exit neither; an earlier one decided offline and reported late moves it.
+    await ingest(pass(id, { at: now }));
+    await ingest(pass(id, { at: now - 300_000, direction: 'out' }));
+    expect(Number(await firstEntry())).toBe(now - 60_000);
+    await ingest(pass(id, { at: now - 120_000 }));
+    expect(Number(await firstEntry())).toBe(now - 120_000);
+    const records = await test.database.db
+      .selectFrom('whitelist_feed')
+      .select('record_json')
+      .where('ticket_id', '=', id)
+      .orderBy('version')
+      .execute();
+    expect(records.map((r) => (JSON.parse(r.record_json) as { firstEntryAt?: number }).firstEntryAt)).toEqual(
+      [undefined, now - 60_000, now - 120_000],
+    );
+  });
+
   it('uses one entry of a count card per admitted entry, up to its total, and marks it used at the total', async () => {
     const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 3 });
     await ingest(pass(card));

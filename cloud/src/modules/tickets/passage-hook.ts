@@ -13,7 +13,10 @@
  *     entry too, unless its ticket type's rules set `unconfirmedUsesEntry: false` — the same policy the gate applied
  *     (an unconfirmed group pass carries the persons counted plus the one uncertain release: with `false` the
  *     counted ones, persons − 1, are still used);
- *   - exits, passes (unlimited entries) and tickets of another site change nothing on the ticket;
+ *   - the first entry of a first-use ticket (validity counted from the first entry) is recorded as its activation,
+ *     `first_entry_at`: the earliest entry reported, so a passage decided offline that arrives late moves it earlier;
+ *     the record with it reaches every gate with the next delta;
+ *   - exits, other passes (unlimited entries) and tickets of another site change nothing on the ticket;
  *   - a replayed entry (a gate sent an event the cloud had already stored: it crashed, or lost the broker's
  *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
  *     counts its own entries until a record newer than their acknowledgement arrives; the record it got while the
@@ -29,7 +32,16 @@ import { type TicketsTable, ticketTables } from './tables.js';
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
 type EntryCounts = Pick<
   TicketsTable,
-  'id' | 'site_id' | 'status' | 'entries_total' | 'entries_used' | 'type_id' | 'type_version' | 'persons'
+  | 'id'
+  | 'site_id'
+  | 'status'
+  | 'entries_total'
+  | 'entries_used'
+  | 'type_id'
+  | 'type_version'
+  | 'persons'
+  | 'activate_by'
+  | 'first_entry_at'
 >;
 const COUNT_COLUMNS = [
   'id',
@@ -40,6 +52,8 @@ const COUNT_COLUMNS = [
   'type_id',
   'type_version',
   'persons',
+  'activate_by',
+  'first_entry_at',
 ] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
@@ -95,21 +109,41 @@ export function ticketPassageHook(
       const row = prepared?.has(event.ticket_id)
         ? prepared.get(event.ticket_id)
         : await entriesOfTicket.first(trx, { id: event.ticket_id });
-      if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
-      if (row.entries_used >= row.entries_total) return;
+      if (!row || row.site_id !== event.site_id) return;
+      // A first-use ticket's first entry activates it: the earliest entry reported, whatever order they arrive in.
+      const activates =
+        row.activate_by !== null && (row.first_entry_at === null || event.at < row.first_entry_at);
+      const firstEntry = activates ? { firstEntryAt: event.at } : {};
       let uses = row.persons > 1 ? event.persons : 1;
-      if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
+      if (row.entries_total === null || row.entries_used >= row.entries_total) uses = 0;
+      else if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
         uses = row.persons > 1 ? uses - 1 : 0;
-      if (uses <= 0) return;
-      const entriesUsed = Math.min(row.entries_total, row.entries_used + uses);
-      const finished = entriesUsed >= row.entries_total && row.status === 'active';
-      await tickets.change(trx, row.id, 'use', { entriesUsed, ...(finished && { status: 'used' as const }) });
-      prepared?.set(row.id, { ...row, entries_used: entriesUsed, status: finished ? 'used' : row.status });
+      if (uses <= 0) {
+        if (!activates) return;
+        await tickets.change(trx, row.id, 'use', firstEntry);
+        prepared?.set(row.id, { ...row, first_entry_at: event.at });
+        return;
+      }
+      const entriesTotal = row.entries_total!;
+      const entriesUsed = Math.min(entriesTotal, row.entries_used + uses);
+      const finished = entriesUsed >= entriesTotal && row.status === 'active';
+      await tickets.change(trx, row.id, 'use', {
+        entriesUsed,
+        ...(finished && { status: 'used' as const }),
+        ...firstEntry,
+      });
+      prepared?.set(row.id, {
+        ...row,
+        entries_used: entriesUsed,
+        status: finished ? 'used' : row.status,
+        first_entry_at: activates ? event.at : row.first_entry_at,
+      });
     },
     async replayed(trx, event): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null || event.direction !== 'in') return;
       const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
-      if (!row || row.site_id !== event.site_id || row.entries_total === null) return;
+      if (!row || row.site_id !== event.site_id || (row.entries_total === null && row.activate_by === null))
+        return;
       // Nothing changes but the feed: the same record at a new version, which the gates receive with the next delta.
       await tickets.change(trx, row.id, 'use', {});
     },

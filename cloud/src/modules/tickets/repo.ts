@@ -30,6 +30,12 @@ export function recordOf(row: TicketRow): CredentialRecord {
     slot:
       row.slot_start === null || row.slot_end === null ? null : { start: row.slot_start, end: row.slot_end },
     persons: row.persons,
+    ...(row.activate_by !== null &&
+      row.activation_unit !== null &&
+      row.activation_count !== null && {
+        activation: { by: row.activate_by, unit: row.activation_unit, count: row.activation_count },
+      }),
+    ...(row.first_entry_at !== null && { firstEntryAt: row.first_entry_at }),
   };
 }
 
@@ -114,6 +120,10 @@ const TICKET_COLUMNS = [
   'holder_birth_day',
   'barcode',
   'card_uid',
+  'activate_by',
+  'activation_unit',
+  'activation_count',
+  'first_entry_at',
   'qr_text',
   'key_id',
   'flags',
@@ -184,7 +194,10 @@ export async function updateTicket(
   db: Db,
   id: number,
   patch: Partial<
-    Pick<TicketsTable, 'status' | 'entries_used' | 'card_uid' | 'barcode' | 'valid_from' | 'valid_to'>
+    Pick<
+      TicketsTable,
+      'status' | 'entries_used' | 'card_uid' | 'barcode' | 'valid_from' | 'valid_to' | 'first_entry_at'
+    >
   >,
   now: number,
 ): Promise<TicketRow | undefined> {

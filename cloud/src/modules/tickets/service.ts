@@ -72,6 +72,19 @@ export interface TicketToIssue {
   readonly cardUid?: string | null;
   /** `active` (default) or `not_activated` for stock that is not sold yet. */
   readonly status?: CredentialStatus;
+  /**
+   * Validity from the first entry (ticket-types validity.ts): the latest activation (exclusive) and the period; the
+   * window given is then the envelope [first day usable, end for an activation just before `by`).
+   */
+  readonly activation?: TicketActivation | null;
+  /** The first entry, when a ticket is issued again in place of one that was used (a reissue). */
+  readonly firstEntryAt?: number | null;
+}
+
+export interface TicketActivation {
+  readonly by: number;
+  readonly unit: 'day' | 'month';
+  readonly count: number;
 }
 
 export interface TicketChange {
@@ -81,6 +94,8 @@ export interface TicketChange {
   readonly barcode?: string | null;
   readonly validFrom?: number;
   readonly validTo?: number;
+  /** The first entry of a first-use ticket (the passage hook keeps the earliest). */
+  readonly firstEntryAt?: number;
 }
 
 /** A ticket's signed QR text. */
@@ -181,6 +196,10 @@ export class TicketsService {
         holder_birth_day: ticket.holder?.birthDay ?? null,
         barcode: ticket.barcode ?? null,
         card_uid: ticket.cardUid ?? null,
+        activate_by: ticket.activation?.by ?? null,
+        activation_unit: ticket.activation?.unit ?? null,
+        activation_count: ticket.activation?.count ?? null,
+        first_entry_at: ticket.firstEntryAt ?? null,
         qr_text: qrText,
         key_id: signer.keyId,
         flags,
@@ -257,6 +276,7 @@ export class TicketsService {
         ...(patch.barcode !== undefined && { barcode: patch.barcode }),
         ...(patch.validFrom !== undefined && { valid_from: patch.validFrom }),
         ...(patch.validTo !== undefined && { valid_to: patch.validTo }),
+        ...(patch.firstEntryAt !== undefined && { first_entry_at: patch.firstEntryAt }),
       },
       now,
     );

@@ -46,6 +46,12 @@ export interface TicketsTable {
   holder_birth_day: number | null;
   barcode: string | null;
   card_uid: string | null;
+  /** Validity from the first entry (migration 20261212_150000): the latest activation, exclusive; null = fixed window. */
+  activate_by: number | null;
+  activation_unit: 'day' | 'month' | null;
+  activation_count: number | null;
+  /** The earliest entry a gate reported, for first-use tickets. */
+  first_entry_at: number | null;
   qr_text: string | null;
   key_id: number | null;
   /** protocol QR_FLAGS. */
