@@ -14,6 +14,7 @@ import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
 import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
+import { clockOf } from './modules/capacity/local-time.js';
 import { CapacityService } from './modules/capacity/service.js';
 import { ChannelKeysService } from './modules/channel-keys/service.js';
 import { CommLogRepo } from './modules/comm-log/repo.js';
@@ -241,8 +242,14 @@ function buildServices(options: BuildOptions): CloudServices {
       occupancy,
       [
         reservationPassageHook(),
-        ticketPassageHook(tickets, (trx, typeId, version) =>
-          ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
+        ticketPassageHook(
+          tickets,
+          (trx, typeId, version) => ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
+          {
+            countsVisitDays: async (trx, typeId) =>
+              (await ticketTypes.get(typeId, trx)).rules.visitDays !== undefined,
+            clockOf: async (trx, siteId) => clockOf((await venues.getSite(siteId, trx)).timezone),
+          },
         ),
         groupOrderPassageHook(webhooks),
         // Entries per site, local hour and ticket type, for the visitor figures and the decision analysis.

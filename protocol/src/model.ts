@@ -86,6 +86,12 @@ export const credentialRecordSchema = z.strictObject({
     .optional(),
   /** The first entry, once the cloud knows it (the activation of a first-use ticket). */
   firstEntryAt: epochMsSchema.optional(),
+  /**
+   * Visit days (types with `visitDays`): how many distinct venue-local days the credential has entered on, and the
+   * first entry of the latest of them (which says which day that is). Absent = none yet.
+   */
+  visitDaysUsed: z.number().int().min(0).max(100_000).optional(),
+  lastVisitAt: epochMsSchema.optional(),
 });
 export type CredentialRecord = z.infer<typeof credentialRecordSchema>;
 
@@ -100,6 +106,12 @@ export const ticketTypeRulesSchema = z.strictObject({
     .array(z.strictObject({ from: z.number().int().min(0).max(1440), to: z.number().int().min(0).max(1440) }))
     .max(8)
     .default([]),
+  /**
+   * Visit days: the credential may be used on at most this many distinct venue-local days within its validity (任选
+   * N 天); inside a visit day entries are unlimited, or limited by entriesPerDay. Absent = no limit. Optional, so a
+   * config only carries it for the types that set it.
+   */
+  visitDays: z.number().int().min(1).max(3660).optional(),
   /** Max entries per local calendar day; null = no limit. */
   entriesPerDay: z.number().int().min(1).max(1000).nullable().default(null),
   /**

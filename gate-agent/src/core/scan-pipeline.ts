@@ -179,6 +179,7 @@ export class ScanPipeline {
       record.entriesTotal !== null ||
       record.activation !== undefined ||
       rules.entriesPerDay !== null ||
+      rules.visitDays !== undefined ||
       rules.antiPassbackSec > 0 ||
       rules.strictAlternation
     );

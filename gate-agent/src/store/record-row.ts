@@ -19,7 +19,12 @@ export interface RecordRow {
 }
 
 /** The record's optional fields about its use so far, kept together in the `usage` column. */
-const USAGE_FIELDS = ['activation', 'firstEntryAt'] as const satisfies readonly (keyof CredentialRecord)[];
+const USAGE_FIELDS = [
+  'activation',
+  'firstEntryAt',
+  'visitDaysUsed',
+  'lastVisitAt',
+] as const satisfies readonly (keyof CredentialRecord)[];
 
 export const RECORD_COLUMNS =
   'ticket_id, type_id, barcode, card_uid, status, valid_from, valid_to, entries_total, entries_used, slot_start, slot_end, persons, usage';

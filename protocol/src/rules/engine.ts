@@ -11,7 +11,7 @@
  *   4. gate: direction, then zones / gates       WRONG_DIRECTION, WRONG_ZONE, WRONG_GATE
  *   5. calendar: weekday and time-of-day          WRONG_WEEKDAY, OUTSIDE_HOURS
  *   6. timed-entry slot with tolerance           SLOT_TOO_EARLY, SLOT_TOO_LATE
- *   7. counts: total, then per local day         ENTRIES_EXHAUSTED, DAILY_LIMIT
+ *   7. counts: total, visit days, per local day  ENTRIES_EXHAUSTED, VISIT_DAYS_USED, DAILY_LIMIT
  *   8. anti-passback                             ANTI_PASSBACK
  * Comparisons are written so that a NaN in a time or count fails closed (denies) on entry.
  *
@@ -71,6 +71,7 @@ import type { DecisionReason } from '../reasons.js';
 import { activationEnd, firstEntryOf } from './first-use.js';
 import { admitTexts, type GateTexts, reasonTexts } from './texts.js';
 import { DAY_MS, isoWeekdayOfDay, type VenueClock } from './venue-clock.js';
+import { visitDaysOf } from './visit-days.js';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -171,6 +172,12 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   // The rest of a group whose round is partly redeemed: the same entry, already past the per-day and passback checks.
   if (record.persons > 1 && record.entriesTotal !== null && record.entriesUsed % record.persons !== 0)
     return 'OK';
+  const visitDays = rules.visitDays;
+  if (visitDays !== undefined) {
+    // A new visit day needs one left; inside a visit day only the per-day limit counts.
+    const days = visitDaysOf(record, input.recent, clock, today);
+    if (!days.today && !(days.usedBefore < visitDays)) return 'VISIT_DAYS_USED';
+  }
   const perDay = rules.entriesPerDay;
   if (perDay !== null && !(entriesOnDay(input.recent, clock, today, now) < perDay)) return 'DAILY_LIMIT';
 

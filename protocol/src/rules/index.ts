@@ -11,3 +11,4 @@ export {
   reasonTexts,
 } from './texts.js';
 export { createVenueClock, isoWeekdayOfDay, type LocalParts, type VenueClock } from './venue-clock.js';
+export { type VisitDays, visitDaysOf } from './visit-days.js';

@@ -59,6 +59,7 @@ import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and
 import * as createHolidays from './20261212_120000_create_holidays.js';
 import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
 import * as ticketsFirstUse from './20261212_150000_tickets_first_use.js';
+import * as ticketsVisitDays from './20261212_150001_tickets_visit_days.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -115,4 +116,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_120000_create_holidays': createHolidays,
   '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
   '20261212_150000_tickets_first_use': ticketsFirstUse,
+  '20261212_150001_tickets_visit_days': ticketsVisitDays,
 };

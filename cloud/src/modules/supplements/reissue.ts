@@ -67,6 +67,8 @@ export async function applyReissue(
             ? null
             : { by: old.activate_by, unit: old.activation_unit, count: old.activation_count },
         firstEntryAt: old.first_entry_at,
+        visitDays: old.visit_days,
+        lastVisitAt: old.last_visit_at,
         // The stored count is the code's (a group code's is in persons); issue takes one person's.
         entriesTotal: entriesPerPerson(old.entries_total, old.persons),
         persons: old.persons,

@@ -229,6 +229,17 @@ export const definitionSchema = definitionFields.superRefine((d, context) => {
       '只有“首次入园起算”的票种可以设置最晚激活期限',
       'only a validity counted from the first entry has an activation deadline',
     );
+  const visitDays = d.rules.visitDays;
+  const longest = d.validity.length.unit === 'day' ? d.validity.length.count : d.validity.length.count * 31;
+  if (visitDays !== undefined && visitDays > longest)
+    context.addIssue({
+      code: 'custom',
+      path: ['rules', 'visitDays'],
+      ...bilingual({
+        'zh-CN': `可游玩天数（${visitDays} 天）不能多于有效期的天数`,
+        en: `${visitDays} visit days do not fit in the validity`,
+      }),
+    });
   if (d.kind === 'period_pass' && d.validity.length.unit !== 'day')
     problem('validity', '自定义期票按天计', 'a period pass is counted in days');
   if ((d.kind === 'single' || d.kind === 'group') && d.entries !== 1)

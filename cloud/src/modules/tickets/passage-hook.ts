@@ -16,6 +16,9 @@
  *   - the first entry of a first-use ticket (validity counted from the first entry) is recorded as its activation,
  *     `first_entry_at`: the earliest entry reported, so a passage decided offline that arrives late moves it earlier;
  *     the record with it reaches every gate with the next delta;
+ *   - a ticket of a type with a visit-day limit (任选 N 天) records the venue-local day of each entry (`visit_days`) and
+ *     the first entry of its latest day (`last_visit_at`): only a new day changes the record, so a pass used all day
+ *     sends one delta a day, and an entry decided offline and reported late, on an earlier day, still counts its day;
  *   - exits, other passes (unlimited entries) and tickets of another site change nothing on the ticket;
  *   - a replayed entry (a gate sent an event the cloud had already stored: it crashed, or lost the broker's
  *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
@@ -24,9 +27,11 @@
  * Anti-passback and per-day counts read the passages themselves (`passage_events`, indexed by ticket and time) plus
  * the open reservations, so no separate per-ticket state is kept.
  */
+import type { VenueClock } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
 import type { PassageHook, StoredEvent } from '../passages/service.js';
-import type { TicketsService } from './service.js';
+import { visitDaysOf } from './repo.js';
+import type { TicketChange, TicketsService } from './service.js';
 import { type TicketsTable, ticketTables } from './tables.js';
 
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
@@ -42,6 +47,8 @@ type EntryCounts = Pick<
   | 'persons'
   | 'activate_by'
   | 'first_entry_at'
+  | 'visit_days'
+  | 'last_visit_at'
 >;
 const COUNT_COLUMNS = [
   'id',
@@ -54,6 +61,8 @@ const COUNT_COLUMNS = [
   'persons',
   'activate_by',
   'first_entry_at',
+  'visit_days',
+  'last_visit_at',
 ] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
@@ -96,9 +105,43 @@ async function entryCountsOf(
   return counts;
 }
 
+/**
+ * Visit days: whether tickets of a type count them (its current rules set `visitDays`, as the gates decide with the
+ * current rules), and the venue clock of a site; the composition root reads them from ticket types and venues.
+ */
+export interface VisitDayPolicy {
+  countsVisitDays(trx: Connection, typeId: number): Promise<boolean>;
+  clockOf(trx: Connection, siteId: string): Promise<VenueClock>;
+}
+
+/**
+ * The visit days after an entry at `at`, or undefined when it changes nothing: its local day is added if new, and
+ * `lastVisitAt` is the first entry of the latest day (an entry reported late, on an earlier day, only adds its day).
+ */
+export function visitDayChange(
+  row: Pick<TicketsTable, 'visit_days' | 'last_visit_at'>,
+  at: number,
+  clock: VenueClock,
+): { days: number[]; lastVisitAt: number } | undefined {
+  const day = clock.dayNumber(at);
+  const days = visitDaysOf(row);
+  const known = days.includes(day);
+  if (!known) {
+    days.push(day);
+    days.sort((a, b) => a - b);
+  }
+  const latest = days[days.length - 1]!;
+  let lastVisitAt = row.last_visit_at;
+  if (day === latest && (lastVisitAt === null || clock.dayNumber(lastVisitAt) !== latest || at < lastVisitAt))
+    lastVisitAt = at;
+  if (known && lastVisitAt === row.last_visit_at) return undefined;
+  return { days, lastVisitAt: lastVisitAt! };
+}
+
 export function ticketPassageHook(
   tickets: TicketsService,
   unconfirmedUsesEntry: UnconfirmedPolicy = async () => true,
+  usage?: VisitDayPolicy,
 ): PassageHook<Map<number, EntryCounts | null>> {
   return {
     name: 'tickets',
@@ -110,39 +153,48 @@ export function ticketPassageHook(
         ? prepared.get(event.ticket_id)
         : await entriesOfTicket.first(trx, { id: event.ticket_id });
       if (!row || row.site_id !== event.site_id) return;
+      const patch: { -readonly [K in keyof TicketChange]: TicketChange[K] } = {};
+      const next: EntryCounts = { ...row };
       // A first-use ticket's first entry activates it: the earliest entry reported, whatever order they arrive in.
-      const activates =
-        row.activate_by !== null && (row.first_entry_at === null || event.at < row.first_entry_at);
-      const firstEntry = activates ? { firstEntryAt: event.at } : {};
+      if (row.activate_by !== null && (row.first_entry_at === null || event.at < row.first_entry_at)) {
+        patch.firstEntryAt = event.at;
+        next.first_entry_at = event.at;
+      }
+      if (usage && (await usage.countsVisitDays(trx, row.type_id))) {
+        const visit = visitDayChange(row, event.at, await usage.clockOf(trx, row.site_id));
+        if (visit) {
+          patch.visitDays = visit.days;
+          patch.lastVisitAt = visit.lastVisitAt;
+          next.visit_days = JSON.stringify(visit.days);
+          next.last_visit_at = visit.lastVisitAt;
+        }
+      }
       let uses = row.persons > 1 ? event.persons : 1;
       if (row.entries_total === null || row.entries_used >= row.entries_total) uses = 0;
       else if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
         uses = row.persons > 1 ? uses - 1 : 0;
-      if (uses <= 0) {
-        if (!activates) return;
-        await tickets.change(trx, row.id, 'use', firstEntry);
-        prepared?.set(row.id, { ...row, first_entry_at: event.at });
-        return;
+      if (uses > 0) {
+        const entriesTotal = row.entries_total!;
+        const entriesUsed = Math.min(entriesTotal, row.entries_used + uses);
+        patch.entriesUsed = entriesUsed;
+        next.entries_used = entriesUsed;
+        if (entriesUsed >= entriesTotal && row.status === 'active') {
+          patch.status = 'used';
+          next.status = 'used';
+        }
       }
-      const entriesTotal = row.entries_total!;
-      const entriesUsed = Math.min(entriesTotal, row.entries_used + uses);
-      const finished = entriesUsed >= entriesTotal && row.status === 'active';
-      await tickets.change(trx, row.id, 'use', {
-        entriesUsed,
-        ...(finished && { status: 'used' as const }),
-        ...firstEntry,
-      });
-      prepared?.set(row.id, {
-        ...row,
-        entries_used: entriesUsed,
-        status: finished ? 'used' : row.status,
-        first_entry_at: activates ? event.at : row.first_entry_at,
-      });
+      if (Object.keys(patch).length === 0) return;
+      await tickets.change(trx, row.id, 'use', patch);
+      prepared?.set(row.id, next);
     },
     async replayed(trx, event): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null || event.direction !== 'in') return;
       const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
-      if (!row || row.site_id !== event.site_id || (row.entries_total === null && row.activate_by === null))
+      if (
+        !row ||
+        row.site_id !== event.site_id ||
+        (row.entries_total === null && row.activate_by === null && row.last_visit_at === null)
+      )
         return;
       // Nothing changes but the feed: the same record at a new version, which the gates receive with the next delta.
       await tickets.change(trx, row.id, 'use', {});

@@ -36,7 +36,17 @@ export function recordOf(row: TicketRow): CredentialRecord {
         activation: { by: row.activate_by, unit: row.activation_unit, count: row.activation_count },
       }),
     ...(row.first_entry_at !== null && { firstEntryAt: row.first_entry_at }),
+    ...(row.visit_days !== null &&
+      row.last_visit_at !== null && {
+        visitDaysUsed: visitDaysOf(row).length,
+        lastVisitAt: row.last_visit_at,
+      }),
   };
+}
+
+/** The local days a ticket entered on (visit-day tickets), ascending. */
+export function visitDaysOf(row: Pick<TicketRow, 'visit_days'>): number[] {
+  return row.visit_days === null ? [] : (JSON.parse(row.visit_days) as number[]);
 }
 
 /** The read model of a row, given its type version's name and kind (a seller has them at hand). */
@@ -124,6 +134,8 @@ const TICKET_COLUMNS = [
   'activation_unit',
   'activation_count',
   'first_entry_at',
+  'visit_days',
+  'last_visit_at',
   'qr_text',
   'key_id',
   'flags',
@@ -196,7 +208,15 @@ export async function updateTicket(
   patch: Partial<
     Pick<
       TicketsTable,
-      'status' | 'entries_used' | 'card_uid' | 'barcode' | 'valid_from' | 'valid_to' | 'first_entry_at'
+      | 'status'
+      | 'entries_used'
+      | 'card_uid'
+      | 'barcode'
+      | 'valid_from'
+      | 'valid_to'
+      | 'first_entry_at'
+      | 'visit_days'
+      | 'last_visit_at'
     >
   >,
   now: number,

@@ -79,6 +79,9 @@ export interface TicketToIssue {
   readonly activation?: TicketActivation | null;
   /** The first entry, when a ticket is issued again in place of one that was used (a reissue). */
   readonly firstEntryAt?: number | null;
+  /** The visit days used, likewise (a reissue keeps them). */
+  readonly visitDays?: string | null;
+  readonly lastVisitAt?: number | null;
 }
 
 export interface TicketActivation {
@@ -96,6 +99,9 @@ export interface TicketChange {
   readonly validTo?: number;
   /** The first entry of a first-use ticket (the passage hook keeps the earliest). */
   readonly firstEntryAt?: number;
+  /** Visit-day tickets: the local days entered on, ascending, and the first entry of the latest. */
+  readonly visitDays?: readonly number[];
+  readonly lastVisitAt?: number;
 }
 
 /** A ticket's signed QR text. */
@@ -200,6 +206,8 @@ export class TicketsService {
         activation_unit: ticket.activation?.unit ?? null,
         activation_count: ticket.activation?.count ?? null,
         first_entry_at: ticket.firstEntryAt ?? null,
+        visit_days: ticket.visitDays ?? null,
+        last_visit_at: ticket.lastVisitAt ?? null,
         qr_text: qrText,
         key_id: signer.keyId,
         flags,
@@ -277,6 +285,8 @@ export class TicketsService {
         ...(patch.validFrom !== undefined && { valid_from: patch.validFrom }),
         ...(patch.validTo !== undefined && { valid_to: patch.validTo }),
         ...(patch.firstEntryAt !== undefined && { first_entry_at: patch.firstEntryAt }),
+        ...(patch.visitDays !== undefined && { visit_days: JSON.stringify(patch.visitDays) }),
+        ...(patch.lastVisitAt !== undefined && { last_visit_at: patch.lastVisitAt }),
       },
       now,
     );

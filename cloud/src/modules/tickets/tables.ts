@@ -52,6 +52,10 @@ export interface TicketsTable {
   activation_count: number | null;
   /** The earliest entry a gate reported, for first-use tickets. */
   first_entry_at: number | null;
+  /** Visit days (migration 20261212_150001): JSON array of the local days entered on, ascending; null = none. */
+  visit_days: string | null;
+  /** The first entry of the latest visit day. */
+  last_visit_at: number | null;
   qr_text: string | null;
   key_id: number | null;
   /** protocol QR_FLAGS. */
