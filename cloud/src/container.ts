@@ -248,6 +248,8 @@ function buildServices(options: BuildOptions): CloudServices {
           {
             countsVisitDays: async (trx, typeId) =>
               (await ticketTypes.get(typeId, trx)).rules.visitDays !== undefined,
+            allowsReentry: async (trx, typeId) =>
+              (await ticketTypes.get(typeId, trx)).rules.reentry !== undefined,
             clockOf: async (trx, siteId) => clockOf((await venues.getSite(siteId, trx)).timezone),
           },
         ),

@@ -92,6 +92,9 @@ export const credentialRecordSchema = z.strictObject({
    */
   visitDaysUsed: z.number().int().min(0).max(100_000).optional(),
   lastVisitAt: epochMsSchema.optional(),
+  /** Same-day re-entry (types with `reentry`): the latest entry and the latest exit the cloud knows of. */
+  lastEntryAt: epochMsSchema.optional(),
+  lastExitAt: epochMsSchema.optional(),
 });
 export type CredentialRecord = z.infer<typeof credentialRecordSchema>;
 
@@ -112,6 +115,13 @@ export const ticketTypeRulesSchema = z.strictObject({
    * config only carries it for the types that set it.
    */
   visitDays: z.number().int().min(1).max(3660).optional(),
+  /**
+   * Same-day re-entry of a used day ticket (当日可多次进出): on the venue-local day of its last entry the holder may come
+   * back in after leaving, strictly alternating in and out, until `until` (minutes since local midnight, exclusive;
+   * null = all day). A re-entry uses no entry. Absent = no re-entry. Not anti-passback, which refuses a repeat within
+   * seconds whatever the ticket has left.
+   */
+  reentry: z.strictObject({ until: z.number().int().min(1).max(1440).nullable() }).optional(),
   /** Max entries per local calendar day; null = no limit. */
   entriesPerDay: z.number().int().min(1).max(1000).nullable().default(null),
   /**

@@ -180,6 +180,7 @@ export class ScanPipeline {
       record.activation !== undefined ||
       rules.entriesPerDay !== null ||
       rules.visitDays !== undefined ||
+      rules.reentry !== undefined ||
       rules.antiPassbackSec > 0 ||
       rules.strictAlternation
     );

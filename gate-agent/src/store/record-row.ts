@@ -23,6 +23,8 @@ const USAGE_FIELDS = [
   'activation',
   'firstEntryAt',
   'visitDaysUsed',
+  'lastEntryAt',
+  'lastExitAt',
   'lastVisitAt',
 ] as const satisfies readonly (keyof CredentialRecord)[];
 

@@ -60,6 +60,7 @@ import * as createHolidays from './20261212_120000_create_holidays.js';
 import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
 import * as ticketsFirstUse from './20261212_150000_tickets_first_use.js';
 import * as ticketsVisitDays from './20261212_150001_tickets_visit_days.js';
+import * as ticketsReentry from './20261212_150002_tickets_reentry.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -117,4 +118,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
   '20261212_150000_tickets_first_use': ticketsFirstUse,
   '20261212_150001_tickets_visit_days': ticketsVisitDays,
+  '20261212_150002_tickets_reentry': ticketsReentry,
 };

@@ -141,6 +141,42 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     },
   );
 
+  it('same-day re-entry, 20 gates at once after the holder left: exactly one comes back in', async () => {
+    const db = test.database.db;
+    await new TicketTypesService(db, new VenuesService(db)).create(
+      {
+        siteId: 'park',
+        typeId: 312,
+        code: 'DAYRE',
+        kind: 'single',
+        name: { zh: '日票可再入', en: 'Day ticket, re-entry' },
+        prices: { window: 10_000 },
+        rules: {
+          ...ticketTypeRulesSchema.omit({ typeId: true, name: true }).parse({}),
+          reentry: { until: null },
+        },
+      },
+      SYSTEM_CONTEXT,
+    );
+    const now = Date.now();
+    const id = await issueTicket(db, { typeId: 312, entriesTotal: 1 });
+    await transaction(db, (trx) =>
+      new TicketsService(trx).change(trx, id, 'use', {
+        status: 'used',
+        entriesUsed: 1,
+        lastEntryAt: now - 120_000,
+        lastExitAt: now - 60_000,
+      }),
+    );
+    const answers = await Promise.all(
+      GATES.map((gateId) => service.validate('park', gateId, request(gateId, { kind: 'qr', ticketId: id }))),
+    );
+    expect(answers.filter((a) => a?.decision === 'admit')).toHaveLength(1);
+    expect(new Set(answers.filter((a) => a?.decision === 'deny').map((a) => a!.reason))).toEqual(
+      new Set(['ANTI_PASSBACK']),
+    );
+  });
+
   it('a gate repeating a request (same correlationId) gets the first answer again, never a second reservation', async () => {
     const card = await countCard(10, 9);
     const ask = request('G01', { kind: 'qr', ticketId: card });

@@ -240,6 +240,15 @@ export const definitionSchema = definitionFields.superRefine((d, context) => {
         en: `${visitDays} visit days do not fit in the validity`,
       }),
     });
+  if (d.rules.reentry !== undefined && d.kind !== 'single')
+    context.addIssue({
+      code: 'custom',
+      path: ['rules', 'reentry'],
+      ...bilingual({
+        'zh-CN': '当日可再入园只适用于单次票（日票）',
+        en: 'same-day re-entry is for single-entry day tickets only',
+      }),
+    });
   if (d.kind === 'period_pass' && d.validity.length.unit !== 'day')
     problem('validity', '自定义期票按天计', 'a period pass is counted in days');
   if ((d.kind === 'single' || d.kind === 'group') && d.entries !== 1)

@@ -19,6 +19,8 @@
  *   - a ticket of a type with a visit-day limit (任选 N 天) records the venue-local day of each entry (`visit_days`) and
  *     the first entry of its latest day (`last_visit_at`): only a new day changes the record, so a pass used all day
  *     sends one delta a day, and an entry decided offline and reported late, on an earlier day, still counts its day;
+ *   - a ticket of a type with same-day re-entry records its latest entry and latest exit (`last_entry_at`,
+ *     `last_exit_at`), so a gate that did not see the exit still knows the holder left;
  *   - exits, other passes (unlimited entries) and tickets of another site change nothing on the ticket;
  *   - a replayed entry (a gate sent an event the cloud had already stored: it crashed, or lost the broker's
  *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
@@ -49,6 +51,8 @@ type EntryCounts = Pick<
   | 'first_entry_at'
   | 'visit_days'
   | 'last_visit_at'
+  | 'last_entry_at'
+  | 'last_exit_at'
 >;
 const COUNT_COLUMNS = [
   'id',
@@ -63,6 +67,8 @@ const COUNT_COLUMNS = [
   'first_entry_at',
   'visit_days',
   'last_visit_at',
+  'last_entry_at',
+  'last_exit_at',
 ] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
@@ -111,6 +117,8 @@ async function entryCountsOf(
  */
 export interface VisitDayPolicy {
   countsVisitDays(trx: Connection, typeId: number): Promise<boolean>;
+  /** Whether tickets of the type may come back in on the same day (current rules' `reentry`). */
+  allowsReentry(trx: Connection, typeId: number): Promise<boolean>;
   clockOf(trx: Connection, siteId: string): Promise<VenueClock>;
 }
 
@@ -148,13 +156,30 @@ export function ticketPassageHook(
     prepare: entryCountsOf,
     async apply(trx, event, prepared): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null) return;
-      if (event.direction !== 'in') return;
+      if (event.direction !== 'in') {
+        // Same-day re-entry needs to know the holder left: the latest exit, for every gate.
+        if (!usage) return;
+        const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
+        if (!row || row.site_id !== event.site_id || !(await usage.allowsReentry(trx, row.type_id))) return;
+        if (row.last_exit_at !== null && !(event.at > row.last_exit_at)) return;
+        await tickets.change(trx, row.id, 'use', { lastExitAt: event.at });
+        prepared?.set(row.id, { ...row, last_exit_at: event.at });
+        return;
+      }
       const row = prepared?.has(event.ticket_id)
         ? prepared.get(event.ticket_id)
         : await entriesOfTicket.first(trx, { id: event.ticket_id });
       if (!row || row.site_id !== event.site_id) return;
       const patch: { -readonly [K in keyof TicketChange]: TicketChange[K] } = {};
       const next: EntryCounts = { ...row };
+      if (
+        usage &&
+        (row.last_entry_at === null || event.at > row.last_entry_at) &&
+        (await usage.allowsReentry(trx, row.type_id))
+      ) {
+        patch.lastEntryAt = event.at;
+        next.last_entry_at = event.at;
+      }
       // A first-use ticket's first entry activates it: the earliest entry reported, whatever order they arrive in.
       if (row.activate_by !== null && (row.first_entry_at === null || event.at < row.first_entry_at)) {
         patch.firstEntryAt = event.at;

@@ -41,6 +41,8 @@ export function recordOf(row: TicketRow): CredentialRecord {
         visitDaysUsed: visitDaysOf(row).length,
         lastVisitAt: row.last_visit_at,
       }),
+    ...(row.last_entry_at !== null && { lastEntryAt: row.last_entry_at }),
+    ...(row.last_exit_at !== null && { lastExitAt: row.last_exit_at }),
   };
 }
 
@@ -136,6 +138,8 @@ const TICKET_COLUMNS = [
   'first_entry_at',
   'visit_days',
   'last_visit_at',
+  'last_entry_at',
+  'last_exit_at',
   'qr_text',
   'key_id',
   'flags',
@@ -217,6 +221,8 @@ export async function updateTicket(
       | 'first_entry_at'
       | 'visit_days'
       | 'last_visit_at'
+      | 'last_entry_at'
+      | 'last_exit_at'
     >
   >,
   now: number,

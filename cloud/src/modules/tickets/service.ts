@@ -102,6 +102,9 @@ export interface TicketChange {
   /** Visit-day tickets: the local days entered on, ascending, and the first entry of the latest. */
   readonly visitDays?: readonly number[];
   readonly lastVisitAt?: number;
+  /** Same-day re-entry: the latest entry and exit. */
+  readonly lastEntryAt?: number;
+  readonly lastExitAt?: number;
 }
 
 /** A ticket's signed QR text. */
@@ -208,6 +211,8 @@ export class TicketsService {
         first_entry_at: ticket.firstEntryAt ?? null,
         visit_days: ticket.visitDays ?? null,
         last_visit_at: ticket.lastVisitAt ?? null,
+        last_entry_at: null,
+        last_exit_at: null,
         qr_text: qrText,
         key_id: signer.keyId,
         flags,
@@ -287,6 +292,8 @@ export class TicketsService {
         ...(patch.firstEntryAt !== undefined && { first_entry_at: patch.firstEntryAt }),
         ...(patch.visitDays !== undefined && { visit_days: JSON.stringify(patch.visitDays) }),
         ...(patch.lastVisitAt !== undefined && { last_visit_at: patch.lastVisitAt }),
+        ...(patch.lastEntryAt !== undefined && { last_entry_at: patch.lastEntryAt }),
+        ...(patch.lastExitAt !== undefined && { last_exit_at: patch.lastExitAt }),
       },
       now,
     );

@@ -56,6 +56,9 @@ export interface TicketsTable {
   visit_days: string | null;
   /** The first entry of the latest visit day. */
   last_visit_at: number | null;
+  /** Same-day re-entry (migration 20261212_150002): the latest entry and exit. */
+  last_entry_at: number | null;
+  last_exit_at: number | null;
   qr_text: string | null;
   key_id: number | null;
   /** protocol QR_FLAGS. */
