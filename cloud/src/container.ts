@@ -246,10 +246,14 @@ function buildServices(options: BuildOptions): CloudServices {
           tickets,
           (trx, typeId, version) => ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
           {
-            countsVisitDays: async (trx, typeId) =>
-              (await ticketTypes.get(typeId, trx)).rules.visitDays !== undefined,
-            allowsReentry: async (trx, typeId) =>
-              (await ticketTypes.get(typeId, trx)).rules.reentry !== undefined,
+            usageOf: async (trx, typeId) => {
+              // A type gone from the catalogue records nothing (the passage itself is stored all the same).
+              const rules = await ticketTypes.get(typeId, trx).then(
+                (type) => type.rules,
+                () => undefined,
+              );
+              return { visitDays: rules?.visitDays !== undefined, reentry: rules?.reentry !== undefined };
+            },
             clockOf: async (trx, siteId) => clockOf((await venues.getSite(siteId, trx)).timezone),
           },
         ),

@@ -112,13 +112,15 @@ async function entryCountsOf(
 }
 
 /**
- * Visit days: whether tickets of a type count them (its current rules set `visitDays`, as the gates decide with the
- * current rules), and the venue clock of a site; the composition root reads them from ticket types and venues.
+ * What tickets of a type record about their use (by its current rules, as the gates decide with the current rules),
+ * and the venue clock of a site; the composition root reads them from ticket types and venues.
  */
-export interface VisitDayPolicy {
-  countsVisitDays(trx: Connection, typeId: number): Promise<boolean>;
-  /** Whether tickets of the type may come back in on the same day (current rules' `reentry`). */
-  allowsReentry(trx: Connection, typeId: number): Promise<boolean>;
+export interface UsagePolicy {
+  /**
+   * Which usage tickets of the type record, by its current rules: visit days (`visitDays`) and the latest entry and
+   * exit (`reentry`, same-day re-entry). One read per passage.
+   */
+  usageOf(trx: Connection, typeId: number): Promise<{ visitDays: boolean; reentry: boolean }>;
   clockOf(trx: Connection, siteId: string): Promise<VenueClock>;
 }
 
@@ -149,7 +151,7 @@ export function visitDayChange(
 export function ticketPassageHook(
   tickets: TicketsService,
   unconfirmedUsesEntry: UnconfirmedPolicy = async () => true,
-  usage?: VisitDayPolicy,
+  usage?: UsagePolicy,
 ): PassageHook<Map<number, EntryCounts | null>> {
   return {
     name: 'tickets',
@@ -160,8 +162,10 @@ export function ticketPassageHook(
         // Same-day re-entry needs to know the holder left: the latest exit, for every gate.
         if (!usage) return;
         const row = await entriesOfTicket.first(trx, { id: event.ticket_id });
-        if (!row || row.site_id !== event.site_id || !(await usage.allowsReentry(trx, row.type_id))) return;
+        // Only a ticket that recorded an entry can be one whose exits matter.
+        if (!row || row.site_id !== event.site_id || row.last_entry_at === null) return;
         if (row.last_exit_at !== null && !(event.at > row.last_exit_at)) return;
+        if (!(await usage.usageOf(trx, row.type_id)).reentry) return;
         await tickets.change(trx, row.id, 'use', { lastExitAt: event.at });
         prepared?.set(row.id, { ...row, last_exit_at: event.at });
         return;
@@ -172,11 +176,8 @@ export function ticketPassageHook(
       if (!row || row.site_id !== event.site_id) return;
       const patch: { -readonly [K in keyof TicketChange]: TicketChange[K] } = {};
       const next: EntryCounts = { ...row };
-      if (
-        usage &&
-        (row.last_entry_at === null || event.at > row.last_entry_at) &&
-        (await usage.allowsReentry(trx, row.type_id))
-      ) {
+      const recorded = usage ? await usage.usageOf(trx, row.type_id) : { visitDays: false, reentry: false };
+      if (recorded.reentry && (row.last_entry_at === null || event.at > row.last_entry_at)) {
         patch.lastEntryAt = event.at;
         next.last_entry_at = event.at;
       }
@@ -185,7 +186,7 @@ export function ticketPassageHook(
         patch.firstEntryAt = event.at;
         next.first_entry_at = event.at;
       }
-      if (usage && (await usage.countsVisitDays(trx, row.type_id))) {
+      if (usage && recorded.visitDays) {
         const visit = visitDayChange(row, event.at, await usage.clockOf(trx, row.site_id));
         if (visit) {
           patch.visitDays = visit.days;
