@@ -122,9 +122,10 @@ export const gateRulesSchema = ticketTypeRulesSchema
   .omit({ typeId: true, name: true })
   .describe(
     '闸机规则：可用星期（位掩码）、时段、每日次数、防潜回秒数、严格进出交替、区域、闸机、预约时段提前/延后容差、' +
-      '出场免检、未确认通过是否计次（默认计次）/ Gate rules: weekdays bitmask, hours, entries per day, anti-passback ' +
-      'seconds, strict alternation, zones, gates, slot early/late tolerance, free exit, whether an unconfirmed ' +
-      'passage uses an entry (default yes)',
+      '出场免检、未确认通过是否计次（默认计次）、有效期内可游玩天数（任选 N 天）、当日可再入园（可设截止时间）/ Gate ' +
+      'rules: weekdays bitmask, hours, entries per day, anti-passback seconds, strict alternation, zones, gates, ' +
+      'slot early/late tolerance, free exit, whether an unconfirmed passage uses an entry (default yes), visit days ' +
+      'within the validity (any N days), same-day re-entry (with an optional cut-off)',
   );
 export type GateRules = z.infer<typeof gateRulesSchema>;
 
