@@ -15,6 +15,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { type Leadership, openLeadership } from './db/leadership.js';
 import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
+import { clockOf } from './modules/capacity/local-time.js';
 import { CapacityService } from './modules/capacity/service.js';
 import { ChannelKeysService } from './modules/channel-keys/service.js';
 import { CommLogRepo } from './modules/comm-log/repo.js';
@@ -263,8 +264,20 @@ function buildServices(options: BuildOptions): CloudServices {
       occupancy,
       [
         reservationPassageHook(),
-        ticketPassageHook(tickets, (trx, typeId, version) =>
-          ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
+        ticketPassageHook(
+          tickets,
+          (trx, typeId, version) => ticketTypes.unconfirmedUsesEntry(typeId, version, trx),
+          {
+            usageOf: async (trx, typeId) => {
+              // A type gone from the catalogue records nothing (the passage itself is stored all the same).
+              const rules = await ticketTypes.get(typeId, trx).then(
+                (type) => type.rules,
+                () => undefined,
+              );
+              return { visitDays: rules?.visitDays !== undefined, reentry: rules?.reentry !== undefined };
+            },
+            clockOf: async (trx, siteId) => clockOf((await venues.getSite(siteId, trx)).timezone),
+          },
         ),
         groupOrderPassageHook(webhooks),
         // Entries per site, local hour and ticket type, for the visitor figures and the decision analysis.

@@ -70,6 +70,31 @@ export const credentialRecordSchema = z.strictObject({
    * entries left; 1 for everything else.
    */
   persons: z.number().int().min(1).max(999).default(1),
+  /**
+   * Validity from the first entry (首次入园起算): present on tickets whose window starts at their first use. Until the
+   * first entry the credential may be activated from `validFrom` until `by` (exclusive, the latest activation); the
+   * first entry then makes it valid until the venue-local midnight that ends `count` days (or calendar months)
+   * counted from the local day of that entry (that day is day 1). `validTo` is the envelope: the end for an entry
+   * just before `by`. Optional, so records of other tickets do not carry it.
+   */
+  activation: z
+    .strictObject({
+      by: epochMsSchema,
+      unit: z.enum(['day', 'month']),
+      count: z.number().int().min(1).max(3660),
+    })
+    .optional(),
+  /** The first entry, once the cloud knows it (the activation of a first-use ticket). */
+  firstEntryAt: epochMsSchema.optional(),
+  /**
+   * Visit days (types with `visitDays`): how many distinct venue-local days the credential has entered on, and the
+   * first entry of the latest of them (which says which day that is). Absent = none yet.
+   */
+  visitDaysUsed: z.number().int().min(0).max(100_000).optional(),
+  lastVisitAt: epochMsSchema.optional(),
+  /** Same-day re-entry (types with `reentry`): the latest entry and the latest exit the cloud knows of. */
+  lastEntryAt: epochMsSchema.optional(),
+  lastExitAt: epochMsSchema.optional(),
 });
 export type CredentialRecord = z.infer<typeof credentialRecordSchema>;
 
@@ -84,6 +109,19 @@ export const ticketTypeRulesSchema = z.strictObject({
     .array(z.strictObject({ from: z.number().int().min(0).max(1440), to: z.number().int().min(0).max(1440) }))
     .max(8)
     .default([]),
+  /**
+   * Visit days: the credential may be used on at most this many distinct venue-local days within its validity (任选
+   * N 天); inside a visit day entries are unlimited, or limited by entriesPerDay. Absent = no limit. Optional, so a
+   * config only carries it for the types that set it.
+   */
+  visitDays: z.number().int().min(1).max(3660).optional(),
+  /**
+   * Same-day re-entry of a used day ticket (当日可多次进出): on the venue-local day of its last entry the holder may come
+   * back in after leaving, strictly alternating in and out, until `until` (minutes since local midnight, exclusive;
+   * null = all day). A re-entry uses no entry. Absent = no re-entry. Not anti-passback, which refuses a repeat within
+   * seconds whatever the ticket has left.
+   */
+  reentry: z.strictObject({ until: z.number().int().min(1).max(1440).nullable() }).optional(),
   /** Max entries per local calendar day; null = no limit. */
   entriesPerDay: z.number().int().min(1).max(1000).nullable().default(null),
   /**

@@ -35,6 +35,8 @@ export const DECISION_REASONS = [
   'OFFLINE_UNVERIFIABLE',
   // the lane cannot confirm passages (a stuck passage input): refused until it is repaired
   'OUT_OF_SERVICE',
+  // every visit day of a visit-day ticket is used (any N days within the validity), and today is not one of them
+  'VISIT_DAYS_USED',
 ] as const;
 export type DecisionReason = (typeof DECISION_REASONS)[number];
 

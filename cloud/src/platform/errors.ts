@@ -263,6 +263,13 @@ export const ERROR_CATALOGUE = {
       en: 'Tickets of type {typeId} would be valid until {end}, past {latest}, the latest time a ticket credential can carry: shorten the validity of the type',
     },
   },
+  ACTIVATION_DEADLINE_PASSED: {
+    status: 409,
+    messages: {
+      'zh-CN': '票种 {typeId} 须在 {latest} 前首次入园激活，游玩日 {visitDate} 已晚于此，不能再售',
+      en: 'Tickets of type {typeId} must be activated by a first entry before {latest}; the visit date {visitDate} is later, so they can no longer be sold',
+    },
+  },
   GROUP_SIZE_OUT_OF_RANGE: {
     status: 400,
     messages: {

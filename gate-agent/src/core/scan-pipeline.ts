@@ -177,7 +177,10 @@ export class ScanPipeline {
     if (this.#o.scanDirection === 'out' && rules.exitFree) return false;
     return (
       record.entriesTotal !== null ||
+      record.activation !== undefined ||
       rules.entriesPerDay !== null ||
+      rules.visitDays !== undefined ||
+      rules.reentry !== undefined ||
       rules.antiPassbackSec > 0 ||
       rules.strictAlternation
     );

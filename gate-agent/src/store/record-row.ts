@@ -14,11 +14,23 @@ export interface RecordRow {
   slot_start: number | null;
   slot_end: number | null;
   persons: number;
+  /** JSON of the record's optional usage fields (USAGE_FIELDS), or null. */
+  usage: string | null;
 }
 
+/** The record's optional fields about its use so far, kept together in the `usage` column. */
+const USAGE_FIELDS = [
+  'activation',
+  'firstEntryAt',
+  'visitDaysUsed',
+  'lastEntryAt',
+  'lastExitAt',
+  'lastVisitAt',
+] as const satisfies readonly (keyof CredentialRecord)[];
+
 export const RECORD_COLUMNS =
-  'ticket_id, type_id, barcode, card_uid, status, valid_from, valid_to, entries_total, entries_used, slot_start, slot_end, persons';
-export const RECORD_PLACEHOLDERS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
+  'ticket_id, type_id, barcode, card_uid, status, valid_from, valid_to, entries_total, entries_used, slot_start, slot_end, persons, usage';
+export const RECORD_PLACEHOLDERS = '?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?';
 
 export function recordFromRow(row: RecordRow): CredentialRecord {
   return {
@@ -34,7 +46,19 @@ export function recordFromRow(row: RecordRow): CredentialRecord {
     slot:
       row.slot_start === null || row.slot_end === null ? null : { start: row.slot_start, end: row.slot_end },
     persons: row.persons,
+    ...(row.usage === null ? {} : (JSON.parse(row.usage) as Partial<CredentialRecord>)),
   };
+}
+
+function usageOf(r: CredentialRecord): string | null {
+  const usage: Record<string, unknown> = {};
+  let any = false;
+  for (const field of USAGE_FIELDS) {
+    if (r[field] === undefined) continue;
+    usage[field] = r[field];
+    any = true;
+  }
+  return any ? JSON.stringify(usage) : null;
 }
 
 /** Positional parameters in RECORD_COLUMNS order. */
@@ -52,5 +76,6 @@ export function rowParams(r: CredentialRecord): unknown[] {
     r.slot?.start ?? null,
     r.slot?.end ?? null,
     r.persons,
+    usageOf(r),
   ];
 }

@@ -97,6 +97,12 @@ const STEPS: readonly string[] = [
   -- admit intent's consumes_entry, hold how many. Rows written before are one entry each, or none.
   ALTER TABLE local_admits ADD COLUMN entries INTEGER NOT NULL DEFAULT 1;
   `,
+  `
+  -- What a credential's use so far means for its rules (validity from the first entry, …): the record's optional
+  -- usage fields as one JSON object, NULL when it has none (most tickets).
+  ALTER TABLE whitelist ADD COLUMN usage TEXT;
+  ALTER TABLE snapshot_staging ADD COLUMN usage TEXT;
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

@@ -7,11 +7,13 @@
  *   1. credential and ticket type known          UNKNOWN_CREDENTIAL (also when rules.typeId ≠ record.typeId)
  *   2. status                                    NOT_ACTIVATED, USED, REFUNDED, REVOKED, BLACKLISTED
  *   3. validity window [validFrom, validTo)      NOT_YET_VALID, EXPIRED
+ *      and, from first use, the activation      EXPIRED (first-use.ts)
  *   4. gate: direction, then zones / gates       WRONG_DIRECTION, WRONG_ZONE, WRONG_GATE
  *   5. calendar: weekday and time-of-day          WRONG_WEEKDAY, OUTSIDE_HOURS
  *   6. timed-entry slot with tolerance           SLOT_TOO_EARLY, SLOT_TOO_LATE
- *   7. counts: total, then per local day         ENTRIES_EXHAUSTED, DAILY_LIMIT
+ *   7. counts: total, visit days, per local day  ENTRIES_EXHAUSTED, VISIT_DAYS_USED, DAILY_LIMIT
  *   8. anti-passback                             ANTI_PASSBACK
+ * A used day ticket with same-day re-entry (rules.reentry) is judged by reentryReason instead of steps 2, 6, 7 and 8.
  * Comparisons are written so that a NaN in a time or count fails closed (denies) on entry.
  *
  * Zones and gates: both empty = valid everywhere; otherwise the passage is allowed when the gate's zone is listed
@@ -67,8 +69,10 @@ import type {
   TicketTypeRules,
 } from '../model.js';
 import type { DecisionReason } from '../reasons.js';
+import { activationEnd, firstEntryOf } from './first-use.js';
 import { admitTexts, type GateTexts, reasonTexts } from './texts.js';
 import { DAY_MS, isoWeekdayOfDay, type VenueClock } from './venue-clock.js';
+import { visitDaysOf } from './visit-days.js';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -136,12 +140,22 @@ function deny(reason: DecisionReason, entriesLeft: number | null): Decision {
 }
 
 function entryReason(input: DecideInput, record: CredentialRecord, rules: TicketTypeRules): DecisionReason {
-  const status = statusReason(record.status, 'in');
+  // A used day ticket coming back in on the same day: its own checks instead of status, slot, counts and passback.
+  const again = rules.reentry === undefined ? null : reentryReason(input, record, rules.reentry.until);
+  if (again !== null && again !== 'OK') return again;
+  const status = again === 'OK' ? 'OK' : statusReason(record.status, 'in');
   if (status !== 'OK') return status;
 
   const now = input.now;
   if (!(now >= record.validFrom)) return 'NOT_YET_VALID';
   if (!(now < record.validTo)) return 'EXPIRED';
+  const activation = record.activation;
+  if (activation !== undefined) {
+    // Validity from the first entry: before it, the latest activation bounds the window; after it, the period does.
+    const first = firstEntryOf(record, input.recent);
+    if (first === null ? !(now < activation.by) : !(now < activationEnd(first, activation, input.clock)))
+      return 'EXPIRED';
+  }
 
   const place = placeReason(input.gate, 'in', rules);
   if (place !== 'OK') return place;
@@ -151,6 +165,7 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   const today = Math.floor(local / DAY_MS);
   const calendar = calendarReason(rules, today, Math.floor((local - today * DAY_MS) / MINUTE));
   if (calendar !== 'OK') return calendar;
+  if (again === 'OK') return 'OK';
 
   const slot = record.slot;
   if (slot !== null) {
@@ -162,10 +177,49 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   // The rest of a group whose round is partly redeemed: the same entry, already past the per-day and passback checks.
   if (record.persons > 1 && record.entriesTotal !== null && record.entriesUsed % record.persons !== 0)
     return 'OK';
+  const visitDays = rules.visitDays;
+  if (visitDays !== undefined) {
+    // A new visit day needs one left; inside a visit day only the per-day limit counts.
+    const days = visitDaysOf(record, input.recent, clock, today);
+    if (!days.today && !(days.usedBefore < visitDays)) return 'VISIT_DAYS_USED';
+  }
   const perDay = rules.entriesPerDay;
   if (perDay !== null && !(entriesOnDay(input.recent, clock, today, now) < perDay)) return 'DAILY_LIMIT';
 
   return passbackReason(input.recent, 'in', now, rules);
+}
+
+/**
+ * Same-day re-entry: null when it does not apply (entries left, never entered, or a status nobody inside could have),
+ * else the answer: a re-entry needs the last entry on today's local date (else USED), the last passage to be an exit
+ * (else ANTI_PASSBACK: strict alternation) and the local time before the cut-off (else USED). The record's last entry
+ * and exit combine with `recent`, so the gate's own passages count before they are synced.
+ */
+function reentryReason(
+  input: DecideInput,
+  record: CredentialRecord,
+  until: number | null,
+): DecisionReason | null {
+  const exhausted =
+    record.status === 'used' ||
+    (record.status === 'active' &&
+      record.entriesTotal !== null &&
+      !(record.entriesUsed < record.entriesTotal));
+  if (!exhausted) return null;
+  let lastIn = record.lastEntryAt ?? Number.NEGATIVE_INFINITY;
+  let lastOut = record.lastExitAt ?? Number.NEGATIVE_INFINITY;
+  for (const passage of input.recent) {
+    if (passage.direction === 'in') lastIn = Math.max(lastIn, passage.at);
+    else lastOut = Math.max(lastOut, passage.at);
+  }
+  if (lastIn === Number.NEGATIVE_INFINITY) return null;
+  const { clock, now } = input;
+  const local = now + clock.offsetMs(now);
+  const today = Math.floor(local / DAY_MS);
+  if (clock.dayNumber(lastIn) !== today) return 'USED';
+  if (!(lastOut > lastIn)) return 'ANTI_PASSBACK';
+  if (until !== null && !((local - today * DAY_MS) / MINUTE < until)) return 'USED';
+  return 'OK';
 }
 
 function exitReason(input: DecideInput, record: CredentialRecord, rules: TicketTypeRules): DecisionReason {

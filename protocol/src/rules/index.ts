@@ -1,5 +1,6 @@
 export { chineseCount, chineseNumber } from './chinese-number.js';
 export { type DecideInput, type Decision, decide } from './engine.js';
+export { activationEnd, addPeriod, firstEntryOf, localMidnight, type PeriodUnit } from './first-use.js';
 export {
   admitTexts,
   fitLed,
@@ -10,3 +11,4 @@ export {
   reasonTexts,
 } from './texts.js';
 export { createVenueClock, isoWeekdayOfDay, type LocalParts, type VenueClock } from './venue-clock.js';
+export { type VisitDays, visitDaysOf } from './visit-days.js';

@@ -218,6 +218,14 @@ const REASON_TEXTS: Readonly<Record<DecisionReason, GateTexts>> = Object.freeze(
     '本通道暂停服务，请走其他通道',
     'This gate is out of service, please use another gate',
   ),
+  VISIT_DAYS_USED: texts(
+    '游玩天数已用完',
+    '请到售票处',
+    'Visit days used',
+    'See ticket desk',
+    '可游玩天数已用完',
+    'All visit days are used',
+  ),
 });
 
 /** The fixed texts for a reason (a lookup, no string work). */

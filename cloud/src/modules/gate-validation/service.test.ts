@@ -9,6 +9,7 @@ import {
   decodeMessage,
   encodeMessage,
   gateTopic,
+  ticketTypeRulesSchema,
   type ValidateRequest,
   type ValidateResponse,
 } from '@scenic/protocol';
@@ -82,6 +83,99 @@ describe.each(databaseBackends())('online validation on $name', (backend) => {
     const reservations = await test.database.db.selectFrom('ticket_reservations').selectAll().execute();
     expect(reservations).toHaveLength(1);
   }, 30_000);
+
+  // Visit days (any 3 days in 7): on its last visit day, with 2 entries a day, 20 gates at once admit exactly 2; on a
+  // day after its last, none; on the last day itself without a per-day limit, all of them.
+  it.each([
+    { name: 'the last visit day, 2 a day', perDay: 2, usedDays: 2, lastToday: false, admits: 2 },
+    { name: 'a day after the last visit day', perDay: 2, usedDays: 3, lastToday: false, admits: 0 },
+    {
+      name: 'again on the last visit day, unlimited inside it',
+      perDay: null,
+      usedDays: 3,
+      lastToday: true,
+      admits: 20,
+    },
+  ])(
+    'visit days, 20 gates at once: $name → $admits admitted',
+    async ({ perDay, usedDays, lastToday, admits }) => {
+      const db = test.database.db;
+      const types = new TicketTypesService(db, new VenuesService(db));
+      await types.create(
+        {
+          siteId: 'park',
+          typeId: 311,
+          code: 'DAYS3IN7',
+          kind: 'period_pass',
+          name: { zh: '七日任选三天', en: '3 days in 7' },
+          validity: { from: 'visit_date', length: { unit: 'day', count: 7 } },
+          prices: { window: 20_000 },
+          rules: {
+            ...ticketTypeRulesSchema.omit({ typeId: true, name: true }).parse({}),
+            visitDays: 3,
+            entriesPerDay: perDay,
+          },
+        },
+        SYSTEM_CONTEXT,
+      );
+      const now = Date.now();
+      const id = await issueTicket(db, { typeId: 311, entriesTotal: null });
+      const today = Math.floor((now + 8 * 3_600_000) / 86_400_000);
+      const days = Array.from({ length: usedDays }, (_, i) => today - usedDays + i + (lastToday ? 1 : 0));
+      await transaction(db, (trx) =>
+        new TicketsService(trx).change(trx, id, 'update', {
+          visitDays: days,
+          lastVisitAt: lastToday ? now - 60_000 : now - 86_400_000,
+        }),
+      );
+      const answers = await Promise.all(
+        GATES.map((gateId) =>
+          service.validate('park', gateId, request(gateId, { kind: 'qr', ticketId: id })),
+        ),
+      );
+      expect(answers.filter((a) => a?.decision === 'admit')).toHaveLength(admits);
+      const denied = answers.filter((a) => a?.decision === 'deny').map((a) => a!.reason);
+      expect(new Set(denied)).toEqual(
+        new Set(admits === 20 ? [] : [usedDays === 3 ? 'VISIT_DAYS_USED' : 'DAILY_LIMIT']),
+      );
+    },
+  );
+
+  it('same-day re-entry, 20 gates at once after the holder left: exactly one comes back in', async () => {
+    const db = test.database.db;
+    await new TicketTypesService(db, new VenuesService(db)).create(
+      {
+        siteId: 'park',
+        typeId: 312,
+        code: 'DAYRE',
+        kind: 'single',
+        name: { zh: '日票可再入', en: 'Day ticket, re-entry' },
+        prices: { window: 10_000 },
+        rules: {
+          ...ticketTypeRulesSchema.omit({ typeId: true, name: true }).parse({}),
+          reentry: { until: null },
+        },
+      },
+      SYSTEM_CONTEXT,
+    );
+    const now = Date.now();
+    const id = await issueTicket(db, { typeId: 312, entriesTotal: 1 });
+    await transaction(db, (trx) =>
+      new TicketsService(trx).change(trx, id, 'use', {
+        status: 'used',
+        entriesUsed: 1,
+        lastEntryAt: now - 120_000,
+        lastExitAt: now - 60_000,
+      }),
+    );
+    const answers = await Promise.all(
+      GATES.map((gateId) => service.validate('park', gateId, request(gateId, { kind: 'qr', ticketId: id }))),
+    );
+    expect(answers.filter((a) => a?.decision === 'admit')).toHaveLength(1);
+    expect(new Set(answers.filter((a) => a?.decision === 'deny').map((a) => a!.reason))).toEqual(
+      new Set(['ANTI_PASSBACK']),
+    );
+  });
 
   it('a gate repeating a request (same correlationId) gets the first answer again, never a second reservation', async () => {
     const card = await countCard(10, 9);

@@ -49,6 +49,23 @@ export const credentialCheckSchema = z.object({
 export const lookupEntrySchema = z.object({
   ticket: ticketSchema,
   entriesLeft: z.number().int().nullable(),
+  activation: z
+    .object({
+      latest: z.number().int().describe('最晚激活时间（不含）/ Latest activation instant, exclusive'),
+      period: z.object({ unit: z.enum(['day', 'month']), count: z.number().int() }),
+      firstEntryAt: z
+        .number()
+        .int()
+        .nullable()
+        .describe('首次入园（激活）时间，null 未激活 / The first entry (activation); null = not yet'),
+      validUntil: z
+        .number()
+        .int()
+        .nullable()
+        .describe('激活后有效至（不含）/ Valid until, exclusive, once activated'),
+    })
+    .nullable()
+    .describe('首次入园起算的有效期，其他票为 null / Validity from the first entry; null for other tickets'),
   verdict: z.object({
     admit: z.boolean(),
     reason: z.enum(DECISION_REASONS),

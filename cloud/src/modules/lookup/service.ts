@@ -8,12 +8,14 @@
  */
 
 import {
+  activationEnd,
   type CredentialRecord,
   checkBarcode,
   checkCardUid,
   checkQrCredential,
   classifyScan,
   decide,
+  firstEntryOf,
   type GateInfo,
   PublicKeyring,
 } from '@scenic/protocol';
@@ -152,17 +154,13 @@ export class LookupService {
       rules = { ...rules, zones: [], gates: [] };
     }
     const record: CredentialRecord = recordOf(row);
-    const decision = decide({
-      record,
-      rules,
-      gate,
-      direction: query.direction,
-      now,
-      clock: clockOf(site.timezone),
-      recent: passages
-        .filter((p) => p.kind === 'passage')
-        .map((p) => ({ at: p.at, direction: p.direction, gateId: p.gate_id })),
-    });
+    const clock = clockOf(site.timezone);
+    const recent = passages
+      .filter((p) => p.kind === 'passage')
+      .map((p) => ({ at: p.at, direction: p.direction, gateId: p.gate_id }));
+    const decision = decide({ record, rules, gate, direction: query.direction, now, clock, recent });
+    // The activation as the gates decide it (protocol rules/first-use.ts): the earliest entry known.
+    const firstEntryAt = record.activation ? firstEntryOf(record, recent) : null;
     const lineage = [ticketId];
     const [sale, refunds, supplements] = await Promise.all([
       row.sale_id === null ? null : this.deps.sales.get(row.sale_id),
@@ -172,6 +170,17 @@ export class LookupService {
     return {
       ticket,
       entriesLeft: row.entries_total === null ? null : Math.max(0, row.entries_total - row.entries_used),
+      activation: record.activation
+        ? {
+            latest: record.activation.by,
+            period: { unit: record.activation.unit, count: record.activation.count },
+            firstEntryAt,
+            validUntil:
+              firstEntryAt === null
+                ? null
+                : Math.min(record.validTo, activationEnd(firstEntryAt, record.activation, clock)),
+          }
+        : null,
       verdict: { admit: decision.admit, reason: decision.reason, gateId: query.gateId ?? null, at: now },
       passages: passages.map((p) => ({
         kind: p.kind,

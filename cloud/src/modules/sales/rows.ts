@@ -75,6 +75,7 @@ export function ticketsToIssue(sold: SoldSale): { tickets: TicketToIssue[]; stub
         visitDay: line.visitDay,
         validFrom: line.validFrom,
         validTo: line.validTo,
+        activation: line.activation,
         entriesTotal: type.entries,
         persons: ticket.quote.persons,
         slot: line.slot,

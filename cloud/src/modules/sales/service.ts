@@ -219,7 +219,7 @@ export class SalesService {
       slotId: line.slotId,
       persons: personsPerTicket * line.quantity,
     });
-    const { validFrom, validTo } = issuableWindow(type, line.visitDay, now, site.timezone);
+    const { validFrom, validTo, activation } = issuableWindow(type, line.visitDay, now, site.timezone);
     return {
       lineNo: line.lineNo,
       type,
@@ -231,6 +231,7 @@ export class SalesService {
       slot: claim.slot,
       validFrom,
       validTo,
+      activation,
       tickets,
     };
   }

@@ -7,6 +7,7 @@ import type { IdempotentRequest } from '../../db/idempotency.js';
 import type { Cashier } from '../../platform/idempotent-reply.js';
 import type { CapacityClaim } from '../capacity/service.js';
 import type { Quote, TicketType } from '../ticket-types/schemas.js';
+import type { IssueWindow } from '../ticket-types/validity.js';
 import type { TicketToIssue } from '../tickets/service.js';
 import type { SaleOrder } from './order.js';
 import { settle } from './payments.js';
@@ -31,6 +32,8 @@ export interface SoldLine {
   readonly slot: CapacityClaim['slot'];
   readonly validFrom: number;
   readonly validTo: number;
+  /** Validity from the first entry (ticket-types validity.ts), or null for a fixed window. */
+  readonly activation: IssueWindow['activation'];
   readonly tickets: readonly PricedTicket[];
 }
 

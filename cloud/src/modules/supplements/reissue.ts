@@ -61,6 +61,14 @@ export async function applyReissue(
         visitDay: old.visit_day,
         validFrom: old.valid_from,
         validTo: old.valid_to,
+        // A replaced card of a first-use ticket keeps its activation: the period runs from the first entry it had.
+        activation:
+          old.activate_by === null || old.activation_unit === null || old.activation_count === null
+            ? null
+            : { by: old.activate_by, unit: old.activation_unit, count: old.activation_count },
+        firstEntryAt: old.first_entry_at,
+        visitDays: old.visit_days,
+        lastVisitAt: old.last_visit_at,
         // The stored count is the code's (a group code's is in persons); issue takes one person's.
         entriesTotal: entriesPerPerson(old.entries_total, old.persons),
         persons: old.persons,

@@ -105,7 +105,7 @@ export async function applyUpgrade(
     { status: 'revoked', barcode: null, cardUid: null },
     { allowedFrom: ['active'], action: REPLACED },
   );
-  const { validFrom, validTo } = issuableWindow(type, visitDay, now, siteTimezone);
+  const { validFrom, validTo, activation } = issuableWindow(type, visitDay, now, siteTimezone);
   const [issued] = await deps.tickets.issue(
     trx,
     [
@@ -118,6 +118,7 @@ export async function applyUpgrade(
         visitDay,
         validFrom,
         validTo,
+        activation,
         entriesTotal: type.entries,
         persons: quote.persons,
         slot: claim.slot,

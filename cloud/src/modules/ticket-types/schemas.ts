@@ -23,6 +23,10 @@ export const TICKET_KINDS = [
 ] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
+/** The longest a first-use ticket may wait for its first entry, and the default wait: a year from its visit date. */
+export const MAX_ACTIVATION_DAYS = 366;
+export const DEFAULT_ACTIVATION_DAYS = 365;
+
 const PASS_LENGTHS: Partial<Record<TicketKind, { unit: 'day' | 'month'; count: number }>> = {
   day_pass: { unit: 'day', count: 1 },
   month_pass: { unit: 'month', count: 1 },
@@ -68,6 +72,23 @@ export const validitySchema = z
       unit: z.enum(['day', 'month']).describe('单位：天或自然月 / Unit: days or calendar months'),
       count: z.number().int().min(1).max(3660),
     }),
+    activateWithinDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ACTIVATION_DAYS)
+      .optional()
+      .describe(
+        '首次入园起算时：自游玩日起多少天内须首次入园激活（游玩日为第 1 天），缺省 365 / From first use: the ' +
+          'first entry must be within this many days from the visit date (the visit date is day 1); default 365',
+      ),
+    activateBy: z.iso
+      .date()
+      .optional()
+      .describe(
+        '首次入园起算时：最晚激活日期（景区当地日期，含当日）/ From first use: the last local date a first entry ' +
+          'may activate the ticket (inclusive)',
+      ),
   })
   .describe(
     '有效期，如仅限游玩当日 {from: visit_date, length: 1 day}，首次使用起 30 天 / Validity, e.g. the visit date only ' +
@@ -101,9 +122,10 @@ export const gateRulesSchema = ticketTypeRulesSchema
   .omit({ typeId: true, name: true })
   .describe(
     '闸机规则：可用星期（位掩码）、时段、每日次数、防潜回秒数、严格进出交替、区域、闸机、预约时段提前/延后容差、' +
-      '出场免检、未确认通过是否计次（默认计次）/ Gate rules: weekdays bitmask, hours, entries per day, anti-passback ' +
-      'seconds, strict alternation, zones, gates, slot early/late tolerance, free exit, whether an unconfirmed ' +
-      'passage uses an entry (default yes)',
+      '出场免检、未确认通过是否计次（默认计次）、有效期内可游玩天数（任选 N 天）、当日可再入园（可设截止时间）/ Gate ' +
+      'rules: weekdays bitmask, hours, entries per day, anti-passback seconds, strict alternation, zones, gates, ' +
+      'slot early/late tolerance, free exit, whether an unconfirmed passage uses an entry (default yes), visit days ' +
+      'within the validity (any N days), same-day re-entry (with an optional cut-off)',
   );
 export type GateRules = z.infer<typeof gateRulesSchema>;
 
@@ -199,6 +221,35 @@ export const definitionSchema = definitionFields.superRefine((d, context) => {
       `this kind is valid for ${passLength.count} ${passLength.unit}(s)`,
     );
   }
+  if (
+    d.validity.from !== 'first_use' &&
+    (d.validity.activateWithinDays !== undefined || d.validity.activateBy !== undefined)
+  )
+    problem(
+      'validity',
+      '只有“首次入园起算”的票种可以设置最晚激活期限',
+      'only a validity counted from the first entry has an activation deadline',
+    );
+  const visitDays = d.rules.visitDays;
+  const longest = d.validity.length.unit === 'day' ? d.validity.length.count : d.validity.length.count * 31;
+  if (visitDays !== undefined && visitDays > longest)
+    context.addIssue({
+      code: 'custom',
+      path: ['rules', 'visitDays'],
+      ...bilingual({
+        'zh-CN': `可游玩天数（${visitDays} 天）不能多于有效期的天数`,
+        en: `${visitDays} visit days do not fit in the validity`,
+      }),
+    });
+  if (d.rules.reentry !== undefined && d.kind !== 'single')
+    context.addIssue({
+      code: 'custom',
+      path: ['rules', 'reentry'],
+      ...bilingual({
+        'zh-CN': '当日可再入园只适用于单次票（日票）',
+        en: 'same-day re-entry is for single-entry day tickets only',
+      }),
+    });
   if (d.kind === 'period_pass' && d.validity.length.unit !== 'day')
     problem('validity', '自定义期票按天计', 'a period pass is counted in days');
   if ((d.kind === 'single' || d.kind === 'group') && d.entries !== 1)

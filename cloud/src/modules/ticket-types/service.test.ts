@@ -180,6 +180,19 @@ describe.each(databaseBackends())('ticket types on $name', (backend) => {
     ['a single ticket for 3 persons', { persons: { min: 3, max: 3 } }, 'persons'],
     ['a per-ID limit without real names', { perIdDailyLimit: 2 }, 'perIdDailyLimit'],
     [
+      'an activation deadline on a visit-date validity',
+      { validity: { from: 'visit_date', length: { unit: 'day', count: 1 }, activateWithinDays: 30 } },
+      'validity',
+    ],
+    [
+      'a last activation date already past',
+      {
+        kind: 'period_pass',
+        validity: { from: 'first_use', length: { unit: 'day', count: 30 }, activateBy: '2020-01-01' },
+      },
+      'validity',
+    ],
+    [
       'pro-rata refunds on a single ticket',
       { refund: { refundable: true, deadline: null, fee: { kind: 'fixed', fen: 0 }, proRata: true } },
       'refund',

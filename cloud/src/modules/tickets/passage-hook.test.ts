@@ -5,7 +5,7 @@
  * entry as its type's rules say; a passage after an online validation confirms its reservation.
  */
 import { randomUUID } from 'node:crypto';
-import type { PassageEvent } from '@scenic/protocol';
+import { createVenueClock, type PassageEvent } from '@scenic/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends, type TestDatabase } from '../../db/testing.js';
 import { silentLogger } from '../../mqtt/testing.js';
@@ -75,6 +75,80 @@ describe.each(databaseBackends())('passage → ticket hook on $name', (backend) 
       .then((rows) =>
         rows.map((row) => [row.op, (JSON.parse(row.record_json) as { entriesUsed: number }).entriesUsed]),
       );
+
+  it('records the earliest entry of a first-use pass as its activation, in any order, and sends it to the gates', async () => {
+    const now = Date.now();
+    const id = await issueTicket(test.database.db, {
+      entriesTotal: null,
+      activation: { by: now + 86_400_000, unit: 'day', count: 30 },
+    });
+    const firstEntry = async () =>
+      (
+        await test.database.db
+          .selectFrom('tickets')
+          .select('first_entry_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).first_entry_at;
+    await ingest(pass(id, { at: now - 60_000 }));
+    expect(Number(await firstEntry())).toBe(now - 60_000);
+    // A later entry changes nothing; an exit neither; an earlier one decided offline and reported late moves it.
+    await ingest(pass(id, { at: now }));
+    await ingest(pass(id, { at: now - 300_000, direction: 'out' }));
+    expect(Number(await firstEntry())).toBe(now - 60_000);
+    await ingest(pass(id, { at: now - 120_000 }));
+    expect(Number(await firstEntry())).toBe(now - 120_000);
+    const records = await test.database.db
+      .selectFrom('whitelist_feed')
+      .select('record_json')
+      .where('ticket_id', '=', id)
+      .orderBy('version')
+      .execute();
+    expect(records.map((r) => (JSON.parse(r.record_json) as { firstEntryAt?: number }).firstEntryAt)).toEqual(
+      [undefined, now - 60_000, now - 120_000],
+    );
+  });
+
+  it('records visit days (a late entry on an earlier day adds its day) and the latest entry and exit', async () => {
+    const db = test.database.db;
+    const shanghai = createVenueClock('Asia/Shanghai');
+    const tracking = new PassageIngestion(
+      db,
+      new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
+      [
+        ticketPassageHook(new TicketsService(db), async () => true, {
+          usageOf: async () => ({ visitDays: true, reentry: true }),
+          clockOf: async () => shanghai,
+        }),
+      ],
+    );
+    const track = (message: PassageEvent) =>
+      tracking.ingest({ siteId: 'park', gateId: 'G01', message, receivedAt: Date.now() });
+    const now = Date.now();
+    const day = 86_400_000;
+    const id = await issueTicket(db, {
+      entriesTotal: null,
+      validFrom: Math.floor((now - 5 * day) / 60_000) * 60_000,
+    });
+    const row = () =>
+      db
+        .selectFrom('tickets')
+        .select(['visit_days', 'last_visit_at', 'last_entry_at', 'last_exit_at'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const today = shanghai.dayNumber(now);
+    await track(pass(id, { at: now - 2 * day }));
+    await track(pass(id, { at: now }));
+    await track(pass(id, { at: now + 1_000, direction: 'out' }));
+    // An entry decided offline three days ago and reported late: its day counts, the latest day stays today.
+    await track(pass(id, { at: now - 3 * day }));
+    expect(await row()).toEqual({
+      visit_days: JSON.stringify([today - 3, today - 2, today]),
+      last_visit_at: now,
+      last_entry_at: now,
+      last_exit_at: now + 1_000,
+    });
+  });
 
   it('uses one entry of a count card per admitted entry, up to its total, and marks it used at the total', async () => {
     const card = await issueTicket(test.database.db, { typeId: TYPES.count, entriesTotal: 3 });

@@ -30,7 +30,25 @@ export function recordOf(row: TicketRow): CredentialRecord {
     slot:
       row.slot_start === null || row.slot_end === null ? null : { start: row.slot_start, end: row.slot_end },
     persons: row.persons,
+    ...(row.activate_by !== null &&
+      row.activation_unit !== null &&
+      row.activation_count !== null && {
+        activation: { by: row.activate_by, unit: row.activation_unit, count: row.activation_count },
+      }),
+    ...(row.first_entry_at !== null && { firstEntryAt: row.first_entry_at }),
+    ...(row.visit_days !== null &&
+      row.last_visit_at !== null && {
+        visitDaysUsed: visitDaysOf(row).length,
+        lastVisitAt: row.last_visit_at,
+      }),
+    ...(row.last_entry_at !== null && { lastEntryAt: row.last_entry_at }),
+    ...(row.last_exit_at !== null && { lastExitAt: row.last_exit_at }),
   };
+}
+
+/** The local days a ticket entered on (visit-day tickets), ascending. */
+export function visitDaysOf(row: Pick<TicketRow, 'visit_days'>): number[] {
+  return row.visit_days === null ? [] : (JSON.parse(row.visit_days) as number[]);
 }
 
 /** The read model of a row, given its type version's name and kind (a seller has them at hand). */
@@ -114,6 +132,14 @@ const TICKET_COLUMNS = [
   'holder_birth_day',
   'barcode',
   'card_uid',
+  'activate_by',
+  'activation_unit',
+  'activation_count',
+  'first_entry_at',
+  'visit_days',
+  'last_visit_at',
+  'last_entry_at',
+  'last_exit_at',
   'qr_text',
   'key_id',
   'flags',
@@ -184,7 +210,20 @@ export async function updateTicket(
   db: Db,
   id: number,
   patch: Partial<
-    Pick<TicketsTable, 'status' | 'entries_used' | 'card_uid' | 'barcode' | 'valid_from' | 'valid_to'>
+    Pick<
+      TicketsTable,
+      | 'status'
+      | 'entries_used'
+      | 'card_uid'
+      | 'barcode'
+      | 'valid_from'
+      | 'valid_to'
+      | 'first_entry_at'
+      | 'visit_days'
+      | 'last_visit_at'
+      | 'last_entry_at'
+      | 'last_exit_at'
+    >
   >,
   now: number,
 ): Promise<TicketRow | undefined> {

@@ -72,6 +72,22 @@ export interface TicketToIssue {
   readonly cardUid?: string | null;
   /** `active` (default) or `not_activated` for stock that is not sold yet. */
   readonly status?: CredentialStatus;
+  /**
+   * Validity from the first entry (ticket-types validity.ts): the latest activation (exclusive) and the period; the
+   * window given is then the envelope [first day usable, end for an activation just before `by`).
+   */
+  readonly activation?: TicketActivation | null;
+  /** The first entry, when a ticket is issued again in place of one that was used (a reissue). */
+  readonly firstEntryAt?: number | null;
+  /** The visit days used, likewise (a reissue keeps them). */
+  readonly visitDays?: string | null;
+  readonly lastVisitAt?: number | null;
+}
+
+export interface TicketActivation {
+  readonly by: number;
+  readonly unit: 'day' | 'month';
+  readonly count: number;
 }
 
 export interface TicketChange {
@@ -81,6 +97,14 @@ export interface TicketChange {
   readonly barcode?: string | null;
   readonly validFrom?: number;
   readonly validTo?: number;
+  /** The first entry of a first-use ticket (the passage hook keeps the earliest). */
+  readonly firstEntryAt?: number;
+  /** Visit-day tickets: the local days entered on, ascending, and the first entry of the latest. */
+  readonly visitDays?: readonly number[];
+  readonly lastVisitAt?: number;
+  /** Same-day re-entry: the latest entry and exit. */
+  readonly lastEntryAt?: number;
+  readonly lastExitAt?: number;
 }
 
 /** A ticket's signed QR text. */
@@ -181,6 +205,14 @@ export class TicketsService {
         holder_birth_day: ticket.holder?.birthDay ?? null,
         barcode: ticket.barcode ?? null,
         card_uid: ticket.cardUid ?? null,
+        activate_by: ticket.activation?.by ?? null,
+        activation_unit: ticket.activation?.unit ?? null,
+        activation_count: ticket.activation?.count ?? null,
+        first_entry_at: ticket.firstEntryAt ?? null,
+        visit_days: ticket.visitDays ?? null,
+        last_visit_at: ticket.lastVisitAt ?? null,
+        last_entry_at: null,
+        last_exit_at: null,
         qr_text: qrText,
         key_id: signer.keyId,
         flags,
@@ -257,6 +289,11 @@ export class TicketsService {
         ...(patch.barcode !== undefined && { barcode: patch.barcode }),
         ...(patch.validFrom !== undefined && { valid_from: patch.validFrom }),
         ...(patch.validTo !== undefined && { valid_to: patch.validTo }),
+        ...(patch.firstEntryAt !== undefined && { first_entry_at: patch.firstEntryAt }),
+        ...(patch.visitDays !== undefined && { visit_days: JSON.stringify(patch.visitDays) }),
+        ...(patch.lastVisitAt !== undefined && { last_visit_at: patch.lastVisitAt }),
+        ...(patch.lastEntryAt !== undefined && { last_entry_at: patch.lastEntryAt }),
+        ...(patch.lastExitAt !== undefined && { last_exit_at: patch.lastExitAt }),
       },
       now,
     );

@@ -46,6 +46,19 @@ export interface TicketsTable {
   holder_birth_day: number | null;
   barcode: string | null;
   card_uid: string | null;
+  /** Validity from the first entry (migration 20261212_150000): the latest activation, exclusive; null = fixed window. */
+  activate_by: number | null;
+  activation_unit: 'day' | 'month' | null;
+  activation_count: number | null;
+  /** The earliest entry a gate reported, for first-use tickets. */
+  first_entry_at: number | null;
+  /** Visit days (migration 20261212_150001): JSON array of the local days entered on, ascending; null = none. */
+  visit_days: string | null;
+  /** The first entry of the latest visit day. */
+  last_visit_at: number | null;
+  /** Same-day re-entry (migration 20261212_150002): the latest entry and exit. */
+  last_entry_at: number | null;
+  last_exit_at: number | null;
   qr_text: string | null;
   key_id: number | null;
   /** protocol QR_FLAGS. */

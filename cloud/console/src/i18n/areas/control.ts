@@ -35,6 +35,7 @@ const reasonsZh = {
   NO_PASSAGE: '放行后未通过',
   OFFLINE_UNVERIFIABLE: '离线无法核验',
   OUT_OF_SERVICE: '通道故障停用',
+  VISIT_DAYS_USED: '游玩天数已用完',
 } satisfies Record<DecisionReason, string>;
 
 const reasonsEn = {
@@ -66,6 +67,7 @@ const reasonsEn = {
   NO_PASSAGE: 'Admitted but did not pass',
   OFFLINE_UNVERIFIABLE: 'Cannot verify offline',
   OUT_OF_SERVICE: 'Lane out of service',
+  VISIT_DAYS_USED: 'Visit days used up',
 } satisfies Record<DecisionReason, string>;
 
 const modesZh = {

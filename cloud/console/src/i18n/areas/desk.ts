@@ -82,6 +82,7 @@ export const desk = defineMessages(
       NO_PASSAGE: '刷票后未通过',
       OFFLINE_UNVERIFIABLE: '离线无法核验',
       OUT_OF_SERVICE: '通道故障暂停使用',
+      VISIT_DAYS_USED: '可游玩天数已用完',
     },
     ticket: {
       id: '票号',
@@ -386,6 +387,7 @@ export const desk = defineMessages(
       NO_PASSAGE: 'Did not pass after the scan',
       OFFLINE_UNVERIFIABLE: 'Cannot be verified offline',
       OUT_OF_SERVICE: 'Lane out of service',
+      VISIT_DAYS_USED: 'All visit days used',
     },
     ticket: {
       id: 'Ticket no.',
