@@ -1,7 +1,7 @@
 /**
  * 交接班 to 日结 in a browser, once per language (each on its own site, so each has a day to close): a cashier opens
- * a shift with a float at the till, sells and refunds (through the API as that cashier: the till's keyboard sale is
- * window.test.ts's), drops cash to the safe and closes with a count by denomination that is short by more than the
+ * a shift with a float at the till, sells three tickets by keyboard there (one more, paid by WeChat, and a refund go
+ * through the API as that cashier), drops cash to the safe and closes with a count by denomination that is short by more than the
  * approval threshold; a supervisor approves the variance on the shift's page; finance closes the day and exports the
  * day settlement as XLSX through the page's button — the download, read back, has the shift's figures. Screenshots
  * of every screen go to .tmp/screenshots/shift-*-<language>.png.
@@ -102,26 +102,43 @@ describe.skipIf(!haveChromium)('a shift from open to the day settlement', () => 
       await till.getByTestId('shift-current').waitFor(WAIT);
       await expect.poll(() => textOf(till, 'shift-tag'), WAIT).toMatch(/班次进行中|Open/);
 
-      // Sales and a refund, filed under the open shift by the journal (cashier and window).
+      // Three tickets sold by keyboard at the till (Esc closes the drawer; cash, the exact amount), one more by the
+      // API paid by WeChat, and one of the three refunded: all filed under the open shift by the journal.
+      await till.keyboard.press('Escape');
+      // Back at the till: the ticket-type list has the keys again, as after every sale.
+      await expect
+        .poll(() => till.evaluate('document.activeElement && document.activeElement.id'), WAIT)
+        .toBe('window-type-list');
+      await till.keyboard.type('3', { delay: 40 });
+      await till.keyboard.press('Enter');
+      await till.getByTestId('payment').waitFor(WAIT);
+      await till.keyboard.press('Enter');
+      await till.getByTestId('receipt').waitFor(WAIT);
+      expect(await till.getByTestId('receipt-tickets').locator('tbody tr').count()).toBe(3);
       const cashier = await apiAs(cloud.url, cashierName, PASSWORD);
-      const sell = (quantity: number, method: string) =>
-        cashier.post<{ id: string; tickets: { ticketId: number }[] }>(
-          '/sales',
-          {
-            siteId,
-            windowId: 'W01',
-            lines: [{ typeId, quantity, visitDate: todayInShanghai() }],
-            payments: [{ method, amountFen: quantity * 8_000 }],
-          },
-          { 'idempotency-key': `shift-close-${language}-${method}-${quantity}` },
-        );
-      const cashSale = await sell(3, 'cash');
-      await sell(1, 'wechat');
+      const { sales } = await cashier.get<{ sales: { id: string }[] }>(`/sales?siteId=${siteId}&limit=1`);
+      const cashSale = await cashier.get<{ id: string; tickets: { ticketId: number }[] }>(
+        `/sales/${sales[0]!.id}`,
+      );
+      expect(cashSale.tickets).toHaveLength(3);
+      await cashier.post(
+        '/sales',
+        {
+          siteId,
+          windowId: 'W01',
+          lines: [{ typeId, quantity: 1, visitDate: todayInShanghai() }],
+          payments: [{ method: 'wechat', amountFen: 8_000 }],
+        },
+        { 'idempotency-key': `shift-close-${language}-wechat` },
+      );
       await cashier.post(
         '/refunds',
         { saleId: cashSale.id, ticketIds: [cashSale.tickets[0]!.ticketId], windowId: 'W01' },
         { 'idempotency-key': `shift-close-${language}-refund` },
       );
+      await till.keyboard.press('n');
+      await till.getByTestId('shift-button').click();
+      await till.getByTestId('shift-current').waitFor(WAIT);
 
       // A drop of ¥100 to the safe, then the count: 5 × ¥100 where ¥560 is expected, short by ¥60 (> ¥50).
       await till.getByTestId('movement-amount').fill('100');

@@ -6,6 +6,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { lazyPart } from '../../../components/lazy-part';
 import { myShiftsQuery } from '../../shifts/queries';
+import { focusSoon } from '../focus';
 
 const ShiftDrawer = lazyPart(
   () => import('./drawer'),
@@ -38,7 +39,16 @@ export function ShiftButton({
       </Button>
       {open ? (
         <Suspense fallback={null}>
-          <ShiftDrawer open={open} {...props} onClose={() => setOpen(false)} />
+          <ShiftDrawer
+            open={open}
+            {...props}
+            onClose={() => {
+              setOpen(false);
+              // The keys go back to the till's ticket types: after the drawer has gone, since it hands the focus
+              // back to the button that opened it as it leaves.
+              setTimeout(() => focusSoon('window-type-list'), 0);
+            }}
+          />
         </Suspense>
       ) : null}
     </>
