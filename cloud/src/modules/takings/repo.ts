@@ -177,6 +177,53 @@ const addDayItems = takingTables.precompile<Header & { rows: string }, never>((d
             amount_fen = takings_day_items.amount_fen + excluded.amount_fen`.compile(db),
 }));
 
+// A window sale mostly pays by one method for one ticket type: such a row is bound as values, which spares SQLite
+// the JSON parsing (≈ 3 µs a statement, in every sale).
+const insertPayment = takingTables.precompile<{ id: number; method: string; amountFen: number }, never>(
+  (db, p) => ({
+    compile: () =>
+      sql<never>`insert into taking_payments (taking_id, method, amount_fen)
+        values (${p.id}, ${p.method}, ${p.amountFen})`.compile(db),
+  }),
+);
+
+const insertItem = takingTables.precompile<
+  { id: number; typeId: number; itemTickets: number; itemPersons: number; itemFen: number },
+  never
+>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into taking_items (taking_id, type_id, tickets, persons, amount_fen)
+      values (${p.id}, ${p.typeId}, ${p.itemTickets}, ${p.itemPersons}, ${p.itemFen})`.compile(db),
+}));
+
+const addDayMoneyRow = takingTables.precompile<Header & { method: string; methodFen: number }, never>(
+  (db, p) => ({
+    compile: () =>
+      sql<never>`insert into takings_day_money (site_id, day, source, channel, method, window_id, cashier_id,
+          agency_id, payments, amount_fen)
+        values (${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, ${p.method}, ${p.window}, ${p.cashier},
+          ${p.agency}, 1, ${p.methodFen})
+        on conflict (site_id, day, source, channel, method, window_id, cashier_id, agency_id) do update
+          set payments = takings_day_money.payments + excluded.payments,
+              amount_fen = takings_day_money.amount_fen + excluded.amount_fen`.compile(db),
+  }),
+);
+
+const addDayItemsRow = takingTables.precompile<
+  Header & { typeId: number; itemTickets: number; itemPersons: number; itemFen: number },
+  never
+>((db, p) => ({
+  compile: () =>
+    sql<never>`insert into takings_day_items (site_id, day, source, channel, type_id, window_id, cashier_id,
+        agency_id, tickets, persons, amount_fen)
+      values (${p.siteId}, ${p.day}, ${p.source}, ${p.channel}, ${p.typeId}, ${p.window}, ${p.cashier},
+        ${p.agency}, ${p.itemTickets}, ${p.itemPersons}, ${p.itemFen})
+      on conflict (site_id, day, source, channel, type_id, window_id, cashier_id, agency_id) do update
+        set tickets = takings_day_items.tickets + excluded.tickets,
+            persons = takings_day_items.persons + excluded.persons,
+            amount_fen = takings_day_items.amount_fen + excluded.amount_fen`.compile(db),
+}));
+
 /** The statements of takings filed under shifts by `shiftOf` (none without it); built once per service. */
 export function takingsWriter(shiftOf: ShiftOf | undefined): Writer {
   return { onPostgres: recordOnPostgres(shiftOf), header: insertHeader(shiftOf) };
@@ -185,16 +232,34 @@ export function takingsWriter(shiftOf: ShiftOf | undefined): Writer {
 /** Records one taking: its journal rows, the shift it belongs to and what it adds to the day rollups. */
 export async function recordTaking(db: Db, writer: Writer, entry: TakingEntry): Promise<void> {
   const header = headerOf(entry);
-  const rows = rowsOf(entry);
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await writer.onPostgres.rows(db, { ...header, ...rows });
+    await writer.onPostgres.rows(db, { ...header, ...rowsOf(entry) });
     return;
   }
   const { id } = (await writer.header.first(db, header))!;
-  if (entry.payments.length > 0) await insertPayments.rows(db, { id, rows: rows.payments });
-  if (entry.items.length > 0) await insertItems.rows(db, { id, rows: rows.lines });
-  if (entry.payments.length > 0) await addDayMoney.rows(db, { ...header, rows: rows.money });
-  if (entry.items.length > 0) await addDayItems.rows(db, { ...header, rows: rows.items });
+  const payment = entry.payments.length === 1 ? entry.payments[0]! : undefined;
+  const item = entry.items.length === 1 ? entry.items[0]! : undefined;
+  const rows = payment !== undefined && item !== undefined ? undefined : rowsOf(entry);
+  if (payment !== undefined) {
+    await insertPayment.rows(db, { id, method: payment.method, amountFen: payment.amountFen });
+    await addDayMoneyRow.rows(db, { ...header, method: payment.method, methodFen: payment.amountFen });
+  } else if (entry.payments.length > 0) {
+    await insertPayments.rows(db, { id, rows: rows!.payments });
+    await addDayMoney.rows(db, { ...header, rows: rows!.money });
+  }
+  if (item !== undefined) {
+    const values = {
+      typeId: item.typeId,
+      itemTickets: item.tickets,
+      itemPersons: item.persons,
+      itemFen: item.amountFen,
+    };
+    await insertItem.rows(db, { id, ...values });
+    await addDayItemsRow.rows(db, { ...header, ...values });
+  } else if (entry.items.length > 0) {
+    await insertItems.rows(db, { id, rows: rows!.lines });
+    await addDayItems.rows(db, { ...header, rows: rows!.items });
+  }
 }
 
 function headerOf(entry: TakingEntry): Header {
