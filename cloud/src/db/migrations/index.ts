@@ -58,6 +58,7 @@ import * as createTakings from './20261212_100000_create_takings.js';
 import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and_settlements.js';
 import * as createHolidays from './20261212_120000_create_holidays.js';
 import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
+import * as takingsRollupsWithoutRowid from './20261212_140000_takings_rollups_without_rowid.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -113,4 +114,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_110000_create_shifts_and_settlements': createShiftsAndSettlements,
   '20261212_120000_create_holidays': createHolidays,
   '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
+  '20261212_140000_takings_rollups_without_rowid': takingsRollupsWithoutRowid,
 };
