@@ -58,6 +58,7 @@ import * as createTakings from './20261212_100000_create_takings.js';
 import * as createShiftsAndSettlements from './20261212_110000_create_shifts_and_settlements.js';
 import * as createHolidays from './20261212_120000_create_holidays.js';
 import * as createPassageHourlyEntries from './20261212_130000_create_passage_hourly_entries.js';
+import * as takingsRollupsWithoutRowid from './20261212_140000_takings_rollups_without_rowid.js';
 import * as ticketsFirstUse from './20261212_150000_tickets_first_use.js';
 import * as ticketsVisitDays from './20261212_150001_tickets_visit_days.js';
 import * as ticketsReentry from './20261212_150002_tickets_reentry.js';
@@ -118,6 +119,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_110000_create_shifts_and_settlements': createShiftsAndSettlements,
   '20261212_120000_create_holidays': createHolidays,
   '20261212_130000_create_passage_hourly_entries': createPassageHourlyEntries,
+  '20261212_140000_takings_rollups_without_rowid': takingsRollupsWithoutRowid,
   '20261212_150000_tickets_first_use': ticketsFirstUse,
   '20261212_150001_tickets_visit_days': ticketsVisitDays,
   '20261212_150002_tickets_reentry': ticketsReentry,

@@ -7,19 +7,17 @@ import type { Connection } from '../../db/scoped.js';
 import type { TakingEntry, TakingsRecorder } from './contract.js';
 import * as repo from './repo.js';
 
-/**
- * Which open shift (交接班) a cashier's taking belongs to; the shifts of this module answer it (shifts/resolver.ts).
- * `windowId` is null for money moved without naming a window (a refund may leave it out).
- */
-export type ShiftOf = (
-  conn: Connection,
-  at: { siteId: string; windowId: string | null; cashierId: string },
-) => Promise<string | null>;
+export type { ShiftOf } from './repo.js';
 
 export class TakingsService implements TakingsRecorder {
   private readonly listeners = new Set<(siteId: string) => void>();
 
-  constructor(private readonly shiftOf: ShiftOf = async () => null) {}
+  private readonly writer: ReturnType<typeof repo.takingsWriter>;
+
+  /** `shiftOf`: which open shift (交接班) a cashier's taking belongs to (shifts/resolver.ts); none without it. */
+  constructor(shiftOf?: repo.ShiftOf) {
+    this.writer = repo.takingsWriter(shiftOf);
+  }
 
   /**
    * Hears of every taking's site as it is recorded — inside its transaction, so before it commits (or rolls back):
@@ -34,15 +32,7 @@ export class TakingsService implements TakingsRecorder {
 
   async record(conn: Connection, entry: TakingEntry): Promise<void> {
     if (entry.payments.length === 0 && entry.items.length === 0) return;
-    const shiftId =
-      entry.cashierId !== null
-        ? await this.shiftOf(conn, {
-            siteId: entry.siteId,
-            windowId: entry.windowId,
-            cashierId: entry.cashierId,
-          })
-        : null;
-    await repo.recordTaking(conn, entry, shiftId);
+    await repo.recordTaking(conn, this.writer, entry);
     // A listener's failure must never undo the sale it hears of.
     for (const listener of this.listeners)
       try {
