@@ -231,6 +231,7 @@ const DISPLAY: Readonly<Record<string, Row>> = {
   'channel_key.revoke': simple('channel_key_revoke'),
   'webhook_endpoint.create': simple('webhook_endpoint_create'),
   'webhook_endpoint.disable': simple('webhook_endpoint_disable'),
+  'webhook_endpoint.rotate_secret': simple('webhook_endpoint_rotate_secret'),
   'webhook_delivery.redeliver': simple('webhook_delivery_redeliver'),
   'customer.create': simple('customer_create'),
   'customer.update': simple('customer_update'),
