@@ -10,6 +10,7 @@ import {
 import type { DecisionReason } from '../reasons.js';
 import { decide } from './engine.js';
 import { activationEnd, addPeriod, localMidnight } from './first-use.js';
+import { entryReason } from './testing.js';
 import { createVenueClock, type VenueClock } from './venue-clock.js';
 
 const SHANGHAI = createVenueClock('Asia/Shanghai');
@@ -49,15 +50,7 @@ function reasonAt(
   recent: PassageRecord[] = [],
   clock: VenueClock = SHANGHAI,
 ): DecisionReason {
-  return decide({
-    record,
-    rules: RULES,
-    gate: { siteId: 'park', gateId: 'g1', zoneId: 'main', direction: 'both' },
-    direction: 'in',
-    now,
-    clock,
-    recent,
-  }).reason;
+  return entryReason(record, RULES, now, recent, clock);
 }
 
 interface Case {

@@ -8,8 +8,8 @@ import {
   ticketTypeRulesSchema,
 } from '../model.js';
 import type { DecisionReason } from '../reasons.js';
-import { decide } from './engine.js';
 import { localMidnight } from './first-use.js';
+import { entryReason } from './testing.js';
 import { createVenueClock, type VenueClock } from './venue-clock.js';
 
 const SHANGHAI = createVenueClock('Asia/Shanghai');
@@ -54,15 +54,7 @@ function reasonAt(
   typeRules: TicketTypeRules = rules(),
   clock: VenueClock = SHANGHAI,
 ): DecisionReason {
-  return decide({
-    record,
-    rules: typeRules,
-    gate: { siteId: 'park', gateId: 'g1', zoneId: 'main', direction: 'both' },
-    direction: 'in',
-    now,
-    clock,
-    recent,
-  }).reason;
+  return entryReason(record, typeRules, now, recent, clock);
 }
 
 interface Case {
