@@ -16,8 +16,13 @@ import type { GateConfigService, SyncedConfig } from './service.js';
 export class GateConfigPublisher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
-  /** Gates whose last publish failed; sent again on the next round whatever changed. */
-  private readonly unsent = new Set<string>();
+  /**
+   * The version last published per gate. A round publishes every config whose version differs, not only those its
+   * own sync bumped: a version written elsewhere (GET /gates/:id/config runs the same sync, as does another cloud
+   * instance) would otherwise never reach the broker from here. A failed publish leaves the old version here, so the
+   * next round sends it again.
+   */
+  private readonly published = new Map<string, number>();
 
   constructor(
     private readonly service: GateConfigService,
@@ -56,14 +61,15 @@ export class GateConfigPublisher {
       }
       for (const entry of configs) {
         const gateId = entry.config.gateId;
-        if (!all && !entry.changed && !this.unsent.has(gateId)) continue;
+        const version = entry.config.version;
+        if (!all && this.published.get(gateId) === version) continue;
         try {
           await this.bus.publish({ siteId: entry.siteId, gateId, channel: 'config' }, entry.config);
-          this.unsent.delete(gateId);
-          if (entry.changed)
-            this.logger.info({ gateId, version: entry.config.version }, 'gate config published');
+          const known = this.published.has(gateId);
+          this.published.set(gateId, version);
+          if (entry.changed || known) this.logger.info({ gateId, version }, 'gate config published');
         } catch (error) {
-          this.unsent.add(gateId);
+          this.published.delete(gateId);
           this.logger.warn({ err: error, gateId }, 'gate config not published; retrying');
         }
       }
@@ -85,10 +91,11 @@ export class GateConfigPublisher {
       try {
         await this.bus.clearRetained({ siteId: gate.siteId, gateId: gate.gateId, channel: 'config' });
         // Cleared first, recorded after: a failure in between clears it again next round, never leaves it retained.
+        // Forgotten either way: a gate that comes back gets its config published, and a new version written
+        // meanwhile (the gate came back before the clear was recorded) goes out again after the clear.
+        this.published.delete(gate.gateId);
         if (await this.service.markCleared(gate))
           this.logger.info(gate, 'retained config of a retired gate cleared');
-        // A new version was written meanwhile (the gate came back): make sure it is on the broker after the clear.
-        else this.unsent.add(gate.gateId);
       } catch (error) {
         this.logger.warn({ err: error, gateId: gate.gateId }, 'retained config not cleared; retrying');
       }
