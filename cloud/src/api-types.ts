@@ -128,6 +128,7 @@ export type {
   Zone,
 } from './modules/venues/schemas.js';
 export type { WhitelistLag } from './modules/whitelist-sync/lag.js';
+export type { OperatorChoice } from './platform/auth/schemas.js';
 export type { Permission } from './platform/permissions.js';
 
 export type Me = z.infer<typeof meSchema>;

@@ -114,7 +114,9 @@ export async function startMqttSide(
   // its public key, so a gate does not refuse the first ticket sold until the next config reaches it.
   await services.keys
     .active()
-    .catch((error: unknown) => log.warn({ err: error }, 'signing key not ready at start; made at the first sale'));
+    .catch((error: unknown) =>
+      log.warn({ err: error }, 'signing key not ready at start; made at the first sale'),
+    );
   await whitelist.start();
   // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.
   if (transport.broker) await gateConfig.start();

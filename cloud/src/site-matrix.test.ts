@@ -59,6 +59,8 @@ const UNPROVEN = [
   'GET /api/v1/reports/analysis/compare/export',
   'GET /api/v1/reports/analysis/heatmap',
   'GET /api/v1/reports/analysis/heatmap/export',
+  // Operators are venue-wide: who may take a till over or receive stock, names only.
+  'GET /api/v1/shifts/successors',
   'GET /api/v1/signing-keys',
   'GET /api/v1/stock/balances/mine',
   'GET /api/v1/stock/cashiers',

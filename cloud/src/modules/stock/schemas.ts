@@ -1,6 +1,11 @@
 /** Request and response shapes of the ticket stock API; the same zod schemas validate input and document /docs. */
 import { idStringSchema, typeIdSchema } from '@scenic/protocol';
 import { z } from 'zod';
+import {
+  type OperatorChoice,
+  operatorChoiceSchema,
+  operatorSearchSchema,
+} from '../../platform/auth/schemas.js';
 import { bilingual } from '../../platform/validation.js';
 
 const epochMs = z.number().int().describe('Epoch milliseconds');
@@ -178,19 +183,10 @@ export const batchCodePageSchema = z
   .meta({ id: 'StockBatchCodePage' });
 export type BatchCodePage = z.infer<typeof batchCodePageSchema>;
 
-export const cashierQuerySchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(64)
-    .optional()
-    .describe('用户名或姓名的一部分 / Part of the username or display name'),
-});
-
-export const cashierSchema = z
-  .object({ id: z.string(), username: z.string(), displayName: z.string() })
-  .meta({ id: 'StockCashier' });
-export type Cashier = z.infer<typeof cashierSchema>;
+/** Who may receive stock: picked like any operator (platform/auth/schemas.ts). */
+export const cashierQuerySchema = operatorSearchSchema;
+export const cashierSchema = operatorChoiceSchema;
+export type Cashier = OperatorChoice;
 
 export const batchParamsSchema = z.object({ batchId: z.coerce.number().pipe(batchIdSchema) });
 export const codeParamsSchema = z.object({ code: codeInputSchema });

@@ -72,3 +72,19 @@ export const secondApprovalChangeSchema = z
     }),
   )
   .describe('未填写的设置保持不变 / A setting left out keeps its value');
+
+/** A search among operators to pick one (stock's recipient, a till's successor): part of a username or name. */
+export const operatorSearchSchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(64)
+    .optional()
+    .describe('用户名或姓名的一部分 / Part of the username or display name'),
+});
+
+/** An operator offered in a picker: no roles or permissions, only who it is. */
+export const operatorChoiceSchema = z
+  .object({ id: z.string(), username: z.string(), displayName: z.string() })
+  .meta({ id: 'OperatorChoice' });
+export type OperatorChoice = z.infer<typeof operatorChoiceSchema>;

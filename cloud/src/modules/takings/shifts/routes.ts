@@ -7,6 +7,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { operatorOf } from '../../../platform/auth/enforce.js';
+import { operatorChoiceSchema, operatorSearchSchema } from '../../../platform/auth/schemas.js';
 import { changeContextOf, siteScopeOfRequest } from '../../../platform/change-context.js';
 import { errorResponseSchema } from '../../../platform/errors.js';
 import { exportQuerySchema, exportResponseSchema, sendExport } from '../../../platform/exports/http.js';
@@ -79,6 +80,19 @@ export const shiftsModule: AppModule = {
         },
       },
       async (request) => shifts.mine(shiftActorOf(request), siteScopeOfRequest(request)),
+    );
+    app.get(
+      '/successors',
+      {
+        config: operate,
+        schema: {
+          tags,
+          summary: '可接班的收银员（启用且可开班，不含本人）/ Cashiers a till may be handed over to',
+          querystring: operatorSearchSchema,
+          response: { 200: operatorChoiceSchema.array(), ...errors },
+        },
+      },
+      async (request) => shifts.successors(request.query, shiftActorOf(request)),
     );
     app.post(
       '/',

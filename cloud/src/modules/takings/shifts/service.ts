@@ -19,6 +19,8 @@ import type { Kysely } from 'kysely';
 import type { ShiftPolicy } from '../../../config.js';
 import type { Database } from '../../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../../platform/audit/record.js';
+import { activeOperatorsWith } from '../../../platform/auth/repo.js';
+import type { OperatorChoice } from '../../../platform/auth/schemas.js';
 import type { ChangeContext } from '../../../platform/change-context.js';
 import { AppError } from '../../../platform/errors.js';
 import type { Language } from '../../../platform/language.js';
@@ -87,6 +89,18 @@ export class ShiftsService {
         { input, actor, context, scope, now: this.now() },
       ),
     );
+  }
+
+  /**
+   * Who the caller may hand their till over to: active operators who may work a till, other than the caller, at most
+   * 50, by username — the same test the handover applies (close.ts).
+   */
+  async successors(filter: { q?: string | undefined }, actor: ShiftActor): Promise<OperatorChoice[]> {
+    const rows = await activeOperatorsWith(this.db, 'shifts.operate', { q: filter.q, limit: 51 });
+    return rows
+      .filter((row) => row.id !== actor.id)
+      .slice(0, 50)
+      .map((row) => ({ id: row.id, username: row.username, displayName: row.display_name }));
   }
 
   drop(id: string, input: Movement, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {

@@ -371,6 +371,17 @@ describe.each(databaseBackends())('cashier shifts on $name', (backend) => {
     const stranger = await env.addCashier('stranger');
     const shift = await open(outgoing, 'W02', 30_000);
     await env.sell(outgoing, { windowId: 'W02', quantity: 2 });
+    // The form offers the cashiers the handover would accept: others who may work a till, searched by name.
+    const offered = await env.ok<{ id: string; username: string }[]>(
+      outgoing,
+      'GET',
+      '/api/v1/shifts/successors?q=coming',
+    );
+    expect(offered.map((o) => o.id)).toEqual([incoming.id]);
+    const everyone = await env.ok<{ id: string }[]>(outgoing, 'GET', '/api/v1/shifts/successors');
+    expect(everyone.map((o) => o.id)).toEqual(expect.arrayContaining([incoming.id, stranger.id]));
+    expect(everyone.map((o) => o.id)).not.toContain(outgoing.id);
+    expect((await env.call('finance', 'GET', '/api/v1/shifts/successors')).statusCode).toBe(403);
     const handedOver = await env.ok<ShiftReport>(outgoing, 'POST', `/api/v1/shifts/${shift.id}/handover`, {
       countedCashFen: 50_000,
       toCashierId: incoming.id,

@@ -17,7 +17,6 @@ export const stockKey = {
     ['stock', 'one', 'batch', batchId, 'codes', page.after, page.limit, page.state ?? null] as const,
   warehouse: (siteId: string | undefined) => ['stock', 'list', 'warehouse', siteId ?? null] as const,
   cashiers: (siteId: string | undefined) => ['stock', 'list', 'cashier-balances', siteId ?? null] as const,
-  recipients: (q: string) => ['stock', 'list', 'recipients', q] as const,
   code: (code: string) => ['stock', 'one', 'code', code] as const,
   reconciliation: (siteId: string | undefined) =>
     ['stock', 'list', 'reconciliation', siteId ?? null] as const,

@@ -22,14 +22,9 @@ import {
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../../api/client';
-import type {
-  StockBatch,
-  StockBatchCodePage,
-  StockCashier,
-  StockCashierBalance,
-  StockMoved,
-} from '../../../api/types';
+import type { StockBatch, StockBatchCodePage, StockCashierBalance, StockMoved } from '../../../api/types';
 import { applyFieldErrors } from '../../../components/feedback';
+import { OperatorSelect } from '../../../components/operator-select';
 import { parseCodeList } from './codes-text';
 import { batchLabel, type StockContext, stockKey } from './context';
 import { StockRefusal } from './refusal';
@@ -77,38 +72,14 @@ class NotEnough extends Error {
   }
 }
 
-function Recipients({
-  id,
-  value,
-  onChange,
-}: {
-  id?: string;
-  value?: string;
-  onChange?: (id: string) => void;
-}) {
+function Recipients(props: { id?: string; value?: string; onChange?: (id: string) => void }) {
   const { t } = useTranslation('catalog');
-  const [q, setQ] = useState('');
-  const query = useQuery({
-    queryKey: stockKey.recipients(q),
-    queryFn: () => api.get<StockCashier[]>('/stock/cashiers', q ? { q } : undefined),
-    placeholderData: (previous) => previous,
-  });
   return (
-    <Select
-      {...(id ? { id } : {})}
-      value={value}
-      onChange={onChange}
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      loading={query.isFetching}
-      aria-label={t('stock.move.cashier')}
-      data-testid="recipient-select"
-      options={(query.data ?? []).map((cashier) => ({
-        value: cashier.id,
-        label:
-          cashier.displayName && cashier.displayName !== cashier.username
-            ? `${cashier.displayName}（${cashier.username}）`
-            : cashier.username,
-      }))}
+    <OperatorSelect
+      {...props}
+      path="/stock/cashiers"
+      ariaLabel={t('stock.move.cashier')}
+      testId="recipient-select"
     />
   );
 }

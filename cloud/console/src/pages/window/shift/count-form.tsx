@@ -9,6 +9,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TillShiftReport } from '../../../api/types';
 import { ErrorAlert } from '../../../components/feedback';
+import { OperatorSelect } from '../../../components/operator-select';
 import { formatFen } from '../../../format/money';
 import { yuanRule, yuanToFen } from '../../shifts/amount';
 import {
@@ -61,7 +62,7 @@ export function CountForm({
         ...(values.note?.trim() && { note: values.note.trim() }),
       };
       return mode === 'handover'
-        ? shiftApi.handover(shiftId, { ...body, toCashierId: values.toCashierId!.trim() })
+        ? shiftApi.handover(shiftId, { ...body, toCashierId: values.toCashierId! })
         : shiftApi.close(shiftId, body);
     },
     onSuccess: async (report) => {
@@ -146,7 +147,12 @@ export function CountForm({
             extra={t('panel.handoverHint')}
             rules={[{ required: true, whitespace: true, message: t('panel.required') }]}
           >
-            <Input style={{ width: 280 }} />
+            <OperatorSelect
+              path="/shifts/successors"
+              ariaLabel={t('panel.handoverTo')}
+              testId="handover-to"
+              style={{ width: 280 }}
+            />
           </Form.Item>
         ) : null}
         <Form.Item name="note" label={t('panel.note')} rules={[{ max: 200 }]}>
