@@ -103,6 +103,16 @@ describe('totals', () => {
     expect(await totals.totalsRow(table({ values: { fen: 1 } }), 'en')).toMatchObject({ fen: 1 });
   });
 
+  it('labels the first empty cell of a table without text columns, and writes that cell as text', async () => {
+    const byDate: ReportColumn[] = [column('date', { key: 'day' }), column('money_fen', { key: 'fen' })];
+    const totals = new TotalsAccumulator(byDate);
+    totals.add({ day: '2026-12-01', fen: 5 });
+    const row = await totals.totalsRow({ ...table({}), columns: byDate }, 'zh-CN');
+    expect(row).toEqual({ day: '合计', fen: 5 });
+    expect(totals.totalsColumns.map((c) => c.kind)).toEqual(['text', 'money_fen']);
+    expect(byDate[0]!.kind).toBe('date');
+  });
+
   it('keeps a sum past the safe integers as a bigint', async () => {
     const totals = new TotalsAccumulator(columns);
     totals.add({ fen: Number.MAX_SAFE_INTEGER });

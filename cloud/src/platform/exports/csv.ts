@@ -43,7 +43,7 @@ export async function writeCsv(
       yield columns.map((column) => csvCell(column, row, timeZone));
     }
     const last = await totals.totalsRow(table, language);
-    if (last) yield columns.map((column) => csvCell(column, last, timeZone));
+    if (last) yield totals.totalsColumns.map((column) => csvCell(column, last, timeZone));
   }
   await pipeline(Readable.from(records()), stringify({ bom: true, record_delimiter: 'windows' }), out);
 }

@@ -157,7 +157,12 @@ export async function writePdf(
       });
   };
 
-  const writeRow = async (row: ReportRow, isTotals: boolean, index: number) => {
+  const writeRow = async (
+    row: ReportRow,
+    isTotals: boolean,
+    index: number,
+    rowColumns: readonly ReportColumn[] = columns,
+  ) => {
     if (page === 0 || y + ROW_HEIGHT > bottom) {
       if (page > 0) await drained(out, out);
       startPage();
@@ -172,7 +177,7 @@ export async function writePdf(
     } else if (index % 2 === 1) {
       doc.rect(MARGIN, y, PAGE[0] - 2 * MARGIN, ROW_HEIGHT).fill('#f6f6f6');
     }
-    columns.forEach((column, i) => {
+    rowColumns.forEach((column, i) => {
       cell(cellText(column, row[column.key], timeZone, true), i, isTotals ? BOLD : REGULAR, y);
     });
     y += ROW_HEIGHT;
@@ -187,7 +192,7 @@ export async function writePdf(
       await writeRow(row, false, index++);
     }
     const last = await totals.totalsRow(table, language);
-    if (last) await writeRow(last, true, index);
+    if (last) await writeRow(last, true, index, totals.totalsColumns);
     // A table with neither rows nor totals still prints its heading.
     if (page === 0) startPage();
     doc.end();

@@ -1,7 +1,8 @@
 /**
  * The totals row, worked out while the rows stream past: each summed column (report.ts `summed`) adds up in bigint,
  * so a million rows of fen total exactly; what the report gives in `totals.values` wins over a sum; the label goes
- * into the first text column left empty.
+ * into the first text column left empty — or, when a table has none (a table by date), into its first empty cell,
+ * written as text (`totalsColumns`).
  */
 import type { Language } from '../language.js';
 import { integerOf } from './cells.js';
@@ -10,8 +11,10 @@ import { type ReportColumn, type ReportRow, type ReportTable, summed, TOTAL_LABE
 export class TotalsAccumulator {
   private readonly summedColumns: readonly ReportColumn[];
   private readonly sums: bigint[];
+  private labelled: readonly ReportColumn[];
 
-  constructor(columns: readonly ReportColumn[]) {
+  constructor(private readonly columns: readonly ReportColumn[]) {
+    this.labelled = columns;
     this.summedColumns = columns.filter(summed);
     this.sums = this.summedColumns.map(() => 0n);
   }
@@ -36,10 +39,20 @@ export class TotalsAccumulator {
         sum >= BigInt(Number.MIN_SAFE_INTEGER) && sum <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(sum) : sum;
     });
     for (const [key, value] of Object.entries(given)) if (value !== undefined) row[key] = value;
-    const labelColumn = table.columns.find(
-      (column) => column.kind === 'text' && (row[column.key] === undefined || row[column.key] === null),
-    );
-    if (labelColumn) row[labelColumn.key] = (totals.label ?? TOTAL_LABEL)[language];
+    const empty = (column: ReportColumn) => row[column.key] === undefined || row[column.key] === null;
+    const labelColumn =
+      table.columns.find((column) => column.kind === 'text' && empty(column)) ?? table.columns.find(empty);
+    if (labelColumn) {
+      row[labelColumn.key] = (totals.label ?? TOTAL_LABEL)[language];
+      this.labelled = this.columns.map((column) =>
+        column.key === labelColumn.key ? { ...column, kind: 'text' } : column,
+      );
+    }
     return row;
+  }
+
+  /** The columns to write the totals row with: the label's column is text there, whatever it is in the rows. */
+  get totalsColumns(): readonly ReportColumn[] {
+    return this.labelled;
   }
 }

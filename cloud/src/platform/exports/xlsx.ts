@@ -137,8 +137,8 @@ export async function writeXlsx(
   }));
 
   const bold = { bold: true };
-  const addRow = (row: ReportRow, isTotals: boolean) => {
-    const cells = columns.map((column) => xlsxCell(column, row[column.key], timeZone));
+  const addRow = (row: ReportRow, isTotals: boolean, rowColumns: readonly ReportColumn[] = columns) => {
+    const cells = rowColumns.map((column) => xlsxCell(column, row[column.key], timeZone));
     const added = sheet.addRow(cells.map((cell) => cell.value));
     cells.forEach((cell, i) => {
       if (cell.numFmt || isTotals) {
@@ -169,7 +169,7 @@ export async function writeXlsx(
       }
     }
     const last = await totals.totalsRow(table, language);
-    if (last) addRow(last, true);
+    if (last) addRow(last, true, totals.totalsColumns);
     sheet.commit();
     await workbook.commit();
   } catch (error) {
