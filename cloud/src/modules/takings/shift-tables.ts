@@ -73,6 +73,9 @@ export interface TillShiftEventsTable {
   day: number;
   by_id: string | null;
   by_username: string;
+  /** The operator's Idempotency-Key of a drop, payout or adjustment, with a hash of that request; else null. */
+  idempotency_key: string | null;
+  request_hash: string | null;
   /** Adjustments: the day settlement that counted this one (null until one did). */
   settled_day: number | null;
 }

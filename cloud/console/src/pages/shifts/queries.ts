@@ -49,14 +49,18 @@ export function refreshShifts(client: QueryClient): Promise<void> {
 export const shiftApi = {
   open: (body: { siteId: string; windowId: string; floatFen?: number; handoverFrom?: string }) =>
     api.post<TillShift>('/shifts', body),
-  movement: (shiftId: string, kind: 'drops' | 'payouts', body: { amountFen: number; reason: string }) =>
-    api.post<TillShiftEvent>(`/shifts/${shiftId}/${kind}`, body),
+  movement: (
+    shiftId: string,
+    kind: 'drops' | 'payouts',
+    body: { amountFen: number; reason: string },
+    key: string,
+  ) => api.post<TillShiftEvent>(`/shifts/${shiftId}/${kind}`, body, { 'Idempotency-Key': key }),
   close: (shiftId: string, body: CountBody) => api.post<TillShiftReport>(`/shifts/${shiftId}/close`, body),
   handover: (shiftId: string, body: CountBody & { toCashierId: string }) =>
     api.post<TillShiftReport>(`/shifts/${shiftId}/handover`, body),
   approve: (shiftId: string, note: string) => api.post<TillShift>(`/shifts/${shiftId}/approve`, { note }),
-  adjust: (shiftId: string, body: { method: string; amountFen: number; reason: string }) =>
-    api.post<TillShiftEvent>(`/shifts/${shiftId}/adjustments`, body),
+  adjust: (shiftId: string, body: { method: string; amountFen: number; reason: string }, key: string) =>
+    api.post<TillShiftEvent>(`/shifts/${shiftId}/adjustments`, body, { 'Idempotency-Key': key }),
 };
 
 export interface CountBody {

@@ -7,6 +7,7 @@ import { App, Button, Card, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/feedback';
 import { yuanRule, yuanToFen } from './amount';
+import { useIntentKey } from './intent-key';
 import { refreshShifts, shiftApi } from './queries';
 
 const ADJUSTABLE = ['cash', 'bank_card', 'wechat', 'alipay', 'points'] as const;
@@ -42,14 +43,16 @@ export function AdjustForm({ shiftId }: { shiftId: string }) {
   const client = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ method: string; amount: string; reason: string }>();
+  const intent = useIntentKey();
   const adjust = useMutation({
     mutationFn: (values: { method: string; amount: string; reason: string }) =>
-      shiftApi.adjust(shiftId, {
-        method: values.method,
-        amountFen: yuanToFen(values.amount, true)!,
-        reason: values.reason.trim(),
-      }),
+      shiftApi.adjust(
+        shiftId,
+        { method: values.method, amountFen: yuanToFen(values.amount, true)!, reason: values.reason.trim() },
+        intent.key(),
+      ),
     onSuccess: async () => {
+      intent.renew();
       form.resetFields();
       void message.success(t('panel.recorded'));
       await refreshShifts(client);
@@ -57,7 +60,13 @@ export function AdjustForm({ shiftId }: { shiftId: string }) {
   });
   return (
     <Card size="small" title={t('detail.adjust')} extra={t('detail.adjustHint')} data-testid="shift-adjust">
-      <Form form={form} layout="inline" onFinish={(values) => adjust.mutate(values)} style={{ rowGap: 8 }}>
+      <Form
+        form={form}
+        layout="inline"
+        onValuesChange={intent.renew}
+        onFinish={(values) => adjust.mutate(values)}
+        style={{ rowGap: 8 }}
+      >
         <Form.Item name="method" initialValue="cash" label={t('figures.tender')}>
           <Select
             style={{ width: 130 }}

@@ -89,6 +89,8 @@ export interface EventFacts {
   readonly actor: ShiftActor;
   readonly day: number;
   readonly now: number;
+  /** The operator's Idempotency-Key and the hash of the request it came with, when given. */
+  readonly idempotency?: { readonly key: string; readonly hash: string } | undefined;
 }
 
 /** Writes one event of the shift. */
@@ -109,6 +111,8 @@ export async function recordEvent(
     day: facts.day,
     by_id: facts.actor.id,
     by_username: facts.actor.username,
+    idempotency_key: facts.idempotency?.key ?? null,
+    request_hash: facts.idempotency?.hash ?? null,
     settled_day: null,
   };
   await repo.insertEvent(db, event);

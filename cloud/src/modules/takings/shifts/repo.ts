@@ -177,6 +177,27 @@ export async function insertEvent(db: Db, row: Insertable<ShiftEventRow>): Promi
   await shiftTables(db).insertInto('till_shift_events').values(row).execute();
 }
 
+/** The event that answered an operator's Idempotency-Key (db/idempotency.ts): compiled once. */
+export const eventKeyLookup = shiftTables.precompile<
+  { cashierId: string; key: string },
+  { id: string; request_hash: string }
+>((db, p) =>
+  db
+    .selectFrom('till_shift_events')
+    // Only events made with a key are found by one, and those always carry its request's hash.
+    .select(['id', sql<string>`request_hash`.as('request_hash')])
+    .where('by_id', '=', p.cashierId)
+    .where('idempotency_key', '=', p.key),
+);
+
+export async function eventById(db: Db, id: string): Promise<ShiftEventRow> {
+  return shiftTables(db)
+    .selectFrom('till_shift_events')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
 export function eventsOf(db: Db, shiftId: string): Promise<ShiftEventRow[]> {
   return shiftTables(db)
     .selectFrom('till_shift_events')

@@ -11,6 +11,7 @@ import { operatorChoiceSchema, operatorSearchSchema } from '../../../platform/au
 import { changeContextOf, siteScopeOfRequest } from '../../../platform/change-context.js';
 import { errorResponseSchema } from '../../../platform/errors.js';
 import { exportQuerySchema, exportResponseSchema, sendExport } from '../../../platform/exports/http.js';
+import { idempotencyHeadersSchema, sendIdempotent } from '../../../platform/idempotent-reply.js';
 import { negotiateLanguage } from '../../../platform/language.js';
 import type { AppModule } from '../../module.js';
 import {
@@ -39,6 +40,11 @@ const errors = {
 const operate = { access: 'shifts.operate' } as const;
 const read = { access: 'shifts.read' } as const;
 const approve = { access: 'shifts.approve' } as const;
+/**
+ * Drops, payouts and adjustments take an optional Idempotency-Key (unique per operator): with one, a repeat answers
+ * 200 with the event already made (`Idempotent-Replayed: true`) instead of moving the cash twice.
+ */
+const optionalKey = idempotencyHeadersSchema.partial();
 
 /** The signed-in operator as the shifts see them. */
 export function shiftActorOf(request: FastifyRequest): ShiftActor {
@@ -173,21 +179,21 @@ export const shiftsModule: AppModule = {
             tags,
             summary,
             params: shiftParamsSchema,
+            headers: optionalKey,
             body: movementSchema,
-            response: { 201: shiftEventSchema, ...errors },
+            response: { 200: shiftEventSchema, 201: shiftEventSchema, ...errors },
           },
         },
-        async (request, reply) =>
-          reply
-            .code(201)
-            .send(
-              await shifts[kind](
-                request.params.shiftId,
-                request.body,
-                shiftActorOf(request),
-                changeContextOf(request),
-              ),
-            ),
+        async (request, reply) => {
+          const { value, replayed } = await shifts[kind](
+            request.params.shiftId,
+            request.body,
+            shiftActorOf(request),
+            changeContextOf(request),
+            request.headers['idempotency-key'],
+          );
+          return sendIdempotent(reply, replayed, value);
+        },
       );
     app.post(
       '/:shiftId/close',
@@ -252,21 +258,21 @@ export const shiftsModule: AppModule = {
           summary:
             '调整已结班次：单独记录，计入调整当天 / Adjust a closed shift: its own entry, counted on the day made',
           params: shiftParamsSchema,
+          headers: optionalKey,
           body: adjustmentSchema,
-          response: { 201: shiftEventSchema, ...errors },
+          response: { 200: shiftEventSchema, 201: shiftEventSchema, ...errors },
         },
       },
-      async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await shifts.adjust(
-              request.params.shiftId,
-              request.body,
-              shiftActorOf(request),
-              changeContextOf(request),
-            ),
-          ),
+      async (request, reply) => {
+        const { value, replayed } = await shifts.adjust(
+          request.params.shiftId,
+          request.body,
+          shiftActorOf(request),
+          changeContextOf(request),
+          request.headers['idempotency-key'],
+        );
+        return sendIdempotent(reply, replayed, value);
+      },
     );
   },
 };

@@ -15,14 +15,16 @@
  * reader without `shifts.approve` sees only their own shifts, and a blind shift's expected figures stay hidden from
  * its cashier until it is closed.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { ShiftPolicy } from '../../../config.js';
+import { idempotentWrite, requestHashOf } from '../../../db/idempotency.js';
 import type { Database } from '../../../db/schema.js';
 import { auditedTransaction, recordAudit } from '../../../platform/audit/record.js';
 import { activeOperatorsWith } from '../../../platform/auth/repo.js';
 import type { OperatorChoice } from '../../../platform/auth/schemas.js';
 import type { ChangeContext } from '../../../platform/change-context.js';
 import { AppError } from '../../../platform/errors.js';
+import type { IdempotentResult } from '../../../platform/idempotent-reply.js';
 import type { Language } from '../../../platform/language.js';
 import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../../platform/site-scope.js';
 import { dayOfIsoDate } from '../../capacity/local-time.js';
@@ -42,7 +44,7 @@ import { shiftTable } from './export-table.js';
 import { journalOfShift } from './journal.js';
 import { openShift } from './open.js';
 import * as repo from './repo.js';
-import { denominationsSum, shiftReport, shiftView } from './report.js';
+import { denominationsSum, eventView, shiftReport, shiftView } from './report.js';
 import type {
   Adjustment,
   Approve,
@@ -103,12 +105,45 @@ export class ShiftsService {
       .map((row) => ({ id: row.id, username: row.username, displayName: row.display_name }));
   }
 
-  drop(id: string, input: Movement, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {
-    return this.movement('drop', id, input, actor, context);
+  drop(
+    id: string,
+    input: Movement,
+    actor: ShiftActor,
+    context: ChangeContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentResult<ShiftEvent>> {
+    return this.movement('drop', id, input, actor, context, idempotencyKey);
   }
 
-  payout(id: string, input: Movement, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {
-    return this.movement('payout', id, input, actor, context);
+  payout(
+    id: string,
+    input: Movement,
+    actor: ShiftActor,
+    context: ChangeContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentResult<ShiftEvent>> {
+    return this.movement('payout', id, input, actor, context, idempotencyKey);
+  }
+
+  /**
+   * Writes a drop, payout or adjustment — once per Idempotency-Key when the request carries one (db/idempotency.ts:
+   * a repeat answers the event the key already made, a key reused for another request is refused).
+   */
+  private async once(
+    actor: ShiftActor,
+    idempotencyKey: string | undefined,
+    request: unknown,
+    write: (trx: Transaction<Database>, idempotency?: { key: string; hash: string }) => Promise<ShiftEvent>,
+  ): Promise<IdempotentResult<ShiftEvent>> {
+    if (idempotencyKey === undefined)
+      return { value: await auditedTransaction(this.db, (trx) => write(trx)), replayed: false };
+    const idempotency = { key: idempotencyKey, hash: requestHashOf(request) };
+    const outcome = await idempotentWrite(
+      this.db,
+      { lookup: repo.eventKeyLookup, cashierId: actor.id, ...idempotency },
+      async (trx) => (await write(trx, idempotency)).id,
+    );
+    return { value: eventView(await repo.eventById(this.db, outcome.id)), replayed: outcome.replayed };
   }
 
   private movement(
@@ -117,8 +152,9 @@ export class ShiftsService {
     input: Movement,
     actor: ShiftActor,
     context: ChangeContext,
-  ): Promise<ShiftEvent> {
-    return auditedTransaction(this.db, async (trx) => {
+    idempotencyKey: string | undefined,
+  ): Promise<IdempotentResult<ShiftEvent>> {
+    return this.once(actor, idempotencyKey, { kind, shiftId: id, ...input }, async (trx, idempotency) => {
       const now = this.now();
       const row = await workedShift(trx, id, actor, context.sites ?? ALL_SITES);
       if (row.state !== 'open' || !(await repo.touchInState(trx, id, 'open', now))) throw conflict(row, kind);
@@ -131,6 +167,7 @@ export class ShiftsService {
         actor,
         day,
         now,
+        idempotency,
       });
       await recordAudit(
         trx,
@@ -226,8 +263,15 @@ export class ShiftsService {
    * Corrects a closed shift after the fact: a row of its own, counted on the day it is made (the day settlement of
    * that day, or the next one when that day is already closed), never rewriting the shift or a closed day.
    */
-  adjust(id: string, input: Adjustment, actor: ShiftActor, context: ChangeContext): Promise<ShiftEvent> {
-    return auditedTransaction(this.db, async (trx) => {
+  adjust(
+    id: string,
+    input: Adjustment,
+    actor: ShiftActor,
+    context: ChangeContext,
+    idempotencyKey?: string,
+  ): Promise<IdempotentResult<ShiftEvent>> {
+    const request = { kind: 'adjustment', shiftId: id, ...input };
+    return this.once(actor, idempotencyKey, request, async (trx, idempotency) => {
       const now = this.now();
       const row = await visibleShift(trx, id, context.sites ?? ALL_SITES);
       if (row.cashier_id === actor.id) throw new AppError('SHIFT_SELF_APPROVAL', { shiftId: id });
@@ -242,6 +286,7 @@ export class ShiftsService {
         actor,
         day,
         now,
+        idempotency,
       });
       await recordAudit(
         trx,

@@ -414,6 +414,62 @@ describe.each(databaseBackends())('cashier shifts on $name', (backend) => {
     expect((await env.ok<Shift>(stranger, 'GET', `/api/v1/shifts/${self.id}`)).state).toBe('open');
   });
 
+  it('a drop, payout or adjustment with an Idempotency-Key moves the cash once, however often it is sent', async () => {
+    const cashier = await env.addCashier('keyed');
+    const shift = await open(cashier, 'W02', 10_000);
+    const url = `/api/v1/shifts/${shift.id}/payouts`;
+    const key = idempotencyKey();
+    const body = { amountFen: 700, reason: '快递费' };
+    // A double press and retries, all at once: one payout, every answer the same event.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => env.call(cashier, 'POST', url, body, key)),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] === 'true')).toHaveLength(5);
+    const reused = await env.call(cashier, 'POST', url, { ...body, amountFen: 701 }, key);
+    expect(reused.statusCode).toBe(409);
+    expect(reused.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // The same key on the drops is another request too.
+    const asDrop = await env.call(cashier, 'POST', `/api/v1/shifts/${shift.id}/drops`, body, key);
+    expect(asDrop.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Without a key each request is its own movement, as before.
+    await env.ok(cashier, 'POST', url, body, 201);
+    const report = await env.ok<ShiftReport>(cashier, 'GET', `/api/v1/shifts/${shift.id}/report`);
+    expect(report.cash?.expectedFen).toBe(10_000 - 700 - 700);
+
+    const closed = await close(cashier, shift.id, { countedCashFen: 8_600 });
+    const adjustKey = idempotencyKey();
+    const adjustment = { method: 'cash', amountFen: -100, reason: '复点短款' };
+    const first = await env.call(
+      'finance',
+      'POST',
+      `/api/v1/shifts/${closed.shift.id}/adjustments`,
+      adjustment,
+      adjustKey,
+    );
+    const again = await env.call(
+      'finance',
+      'POST',
+      `/api/v1/shifts/${closed.shift.id}/adjustments`,
+      adjustment,
+      adjustKey,
+    );
+    expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+    expect(again.json()).toEqual(first.json());
+    const events = await env.test.database.db
+      .selectFrom('till_shift_events')
+      .select(['kind', 'amount_fen'])
+      .where('shift_id', '=', shift.id)
+      .orderBy('at')
+      .execute();
+    expect(events.filter((e) => e.kind !== 'float').map((e) => [e.kind, e.amount_fen])).toEqual([
+      ['payout', 700],
+      ['payout', 700],
+      ['adjustment', -100],
+    ]);
+  });
+
   it('a cashier reads and works only their own shifts; a supervisor reads all', async () => {
     const a = await env.addCashier('own_a');
     const b = await env.addCashier('own_b');

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../../components/feedback';
 import { yuanRule, yuanToFen } from '../../shifts/amount';
+import { useIntentKey } from '../../shifts/intent-key';
 import { refreshShifts, shiftApi } from '../../shifts/queries';
 
 export function MovementForm({ shiftId }: { shiftId: string }) {
@@ -13,13 +14,17 @@ export function MovementForm({ shiftId }: { shiftId: string }) {
   const { message } = App.useApp();
   const [kind, setKind] = useState<'drops' | 'payouts'>('drops');
   const [form] = Form.useForm<{ amount: string; reason: string }>();
+  const intent = useIntentKey();
   const record = useMutation({
     mutationFn: (values: { amount: string; reason: string }) =>
-      shiftApi.movement(shiftId, kind, {
-        amountFen: yuanToFen(values.amount)!,
-        reason: values.reason.trim(),
-      }),
+      shiftApi.movement(
+        shiftId,
+        kind,
+        { amountFen: yuanToFen(values.amount)!, reason: values.reason.trim() },
+        intent.key(),
+      ),
     onSuccess: async () => {
+      intent.renew();
       form.resetFields();
       void message.success(t('panel.recorded'));
       await refreshShifts(client);
@@ -29,14 +34,22 @@ export function MovementForm({ shiftId }: { shiftId: string }) {
     <Card size="small" title={t('panel.movements')} data-testid="shift-movements">
       <Segmented
         value={kind}
-        onChange={(value) => setKind(value as 'drops' | 'payouts')}
+        onChange={(value) => {
+          intent.renew();
+          setKind(value as 'drops' | 'payouts');
+        }}
         options={[
           { value: 'drops', label: t('panel.drop') },
           { value: 'payouts', label: t('panel.payout') },
         ]}
         style={{ marginBottom: 12 }}
       />
-      <Form form={form} layout="inline" onFinish={(values) => record.mutate(values)}>
+      <Form
+        form={form}
+        layout="inline"
+        onValuesChange={intent.renew}
+        onFinish={(values) => record.mutate(values)}
+      >
         <Form.Item name="amount" label={t('panel.amount')} required rules={[yuanRule(t)]}>
           <Input style={{ width: 110 }} inputMode="decimal" data-testid="movement-amount" />
         </Form.Item>
