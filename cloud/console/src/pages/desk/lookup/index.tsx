@@ -47,6 +47,7 @@ import { RefundDialog } from '../refund-dialog';
 import { classifyLookupInput, type LookupInput, type LookupMode, MAX_LENGTH } from '../scan';
 import { useSiteLabel, useSiteZone } from '../sites';
 import { kindsFor, SupplementDialog } from '../supplement-dialog';
+import { EntryState } from './entry-state';
 
 function searchOf(params: URLSearchParams, idNumber: string | null): LookupInput | null {
   if (idNumber) return { param: 'idNumber', value: idNumber };
@@ -329,6 +330,7 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
             { key: 'site', label: t('ticket.site'), children: siteLabel(ticket.siteId) },
           ]}
         />
+        <EntryState entry={entry} zone={zone} />
         <Tabs
           items={[
             {
