@@ -139,11 +139,11 @@ export const desk = defineMessages(
       noSupplements: '没有补票记录',
       entry: {
         title: '入园状态',
-        activation: '激活（首次入园）',
+        activation: '激活',
         activatedAt: '{{time}} 已激活',
         notActivated: '未激活',
         latest: '最晚激活',
-        latestValue: '{{date}}（含）前首次入园',
+        latestValue: '须在 {{date}} 前（含当日）首次入园',
         window: '激活后有效期',
         windowValue: '{{from}} 至 {{to}}',
         windowPending: '首次入园起 {{period}}',

@@ -35,7 +35,7 @@ export function ActivationFields({ rules, form }: { rules: EditorRules; form: Fo
           rules={rules.activateBy(form.getFieldValue)}
           dependencies={[['validity', 'from']]}
         >
-          <Input type="date" />
+          <Input placeholder="YYYY-MM-DD" maxLength={10} />
         </Form.Item>
       </Col>
       <Col span={8}>
@@ -158,27 +158,39 @@ export function RulesPreview({ form }: { form: FormInstance<EditorValues> }) {
   );
   const [main = '', second = ''] = (texts ?? '').split('\n');
   return (
-    <Alert
-      type="info"
-      showIcon
-      data-testid="rules-preview"
-      style={{ marginBottom: 16, position: 'sticky', top: 0, zIndex: 3 }}
-      title={t('editor.preview')}
-      description={
-        main === '' ? (
-          t('editor.previewIncomplete')
-        ) : (
-          <>
-            <div data-testid="rules-preview-text" style={{ fontSize: 15 }}>
-              {main}
-            </div>
-            <Typography.Text type="secondary" data-testid="rules-preview-other">
-              {t('editor.previewOther')}
-              {second}
-            </Typography.Text>
-          </>
-        )
-      }
-    />
+    // Kept in view while the operator scrolls the drawer; the white band covers the drawer's top padding so the
+    // fields scrolling underneath do not show above it.
+    <div
+      style={{
+        position: 'sticky',
+        top: -24,
+        margin: '-24px 0 16px',
+        paddingTop: 24,
+        background: 'var(--ant-color-bg-elevated, #fff)',
+        zIndex: 3,
+      }}
+    >
+      <Alert
+        type="info"
+        showIcon
+        data-testid="rules-preview"
+        title={t('editor.preview')}
+        description={
+          main === '' ? (
+            t('editor.previewIncomplete')
+          ) : (
+            <>
+              <div data-testid="rules-preview-text" style={{ fontSize: 15 }}>
+                {main}
+              </div>
+              <Typography.Text type="secondary" data-testid="rules-preview-other">
+                {t('editor.previewOther')}
+                {second}
+              </Typography.Text>
+            </>
+          )
+        }
+      />
+    </div>
   );
 }

@@ -70,7 +70,7 @@ describe('entry rules preview', () => {
       typeOf('year_pass', {
         validity: { from: 'first_use', length: { unit: 'month', count: 12 }, activateBy: '2027-06-30' },
       }),
-      '首次入园后 12 个月内有效，须在 2027-06-30（含）前首次入园，每天不限次数',
+      '首次入园后 12 个月内有效，须在 2027-06-30 前（含当日）首次入园，每天不限次数',
       'Valid for 12 months from first entry, first entry by 2027-06-30, unlimited entries per day',
     ],
     [
@@ -152,7 +152,7 @@ describe('entry rules preview', () => {
       }),
     );
     expect(both2[0]).toBe(
-      '首次入园后 7 天内有效，须在 2027-01-31（含）前首次入园，须在游玩日起 90 天内首次入园，每天不限次数',
+      '首次入园后 7 天内有效，须在 2027-01-31 前（含当日）首次入园，须在游玩日起 90 天内首次入园，每天不限次数',
     );
     expect(both2[1]).toContain('first entry by 2027-01-31, first entry within 90 days of the visit date');
     const oneDayFromSale = typeOf('day_pass', {

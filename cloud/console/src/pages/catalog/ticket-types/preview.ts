@@ -48,7 +48,7 @@ function zhMain(input: PreviewInput): string[] {
   const clauses: string[] = [];
   if (validity.from === 'first_use') {
     clauses.push(`首次入园后 ${length}内有效`);
-    if (validity.activateBy) clauses.push(`须在 ${validity.activateBy}（含）前首次入园`);
+    if (validity.activateBy) clauses.push(`须在 ${validity.activateBy} 前（含当日）首次入园`);
     if (validity.activateWithinDays) clauses.push(`须在游玩日起 ${validity.activateWithinDays} 天内首次入园`);
   } else if (validity.from === 'sale') clauses.push(`自售出起 ${length}内有效`);
   else if (validity.length.unit === 'day' && validity.length.count === 1) clauses.push('仅限游玩日当天有效');

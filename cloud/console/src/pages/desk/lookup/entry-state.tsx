@@ -105,7 +105,7 @@ export function EntryState({ entry, zone }: { entry: LookupEntry; zone: string }
         title={t('lookup.entry.title')}
         size="small"
         bordered
-        column={{ xs: 1, md: 2, xl: 3 }}
+        column={{ xs: 1, md: 2 }}
         items={items}
       />
     </div>

@@ -297,7 +297,9 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
               label: t('ticket.validity'),
               children: (
                 <span data-testid="lookup-validity">
-                  {formatDateTime(ticket.validFrom, zone)} – {formatDateTime(ticket.validTo, zone)}
+                  {formatDateTime(ticket.validFrom, zone)} –{' '}
+                  {/* Once a first-use ticket is activated, its window ends with the period it started. */}
+                  {formatDateTime(entry.activation?.validUntil ?? ticket.validTo, zone)}
                 </span>
               ),
             },
