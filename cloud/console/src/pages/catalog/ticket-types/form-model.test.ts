@@ -154,6 +154,18 @@ describe('the ticket-type editor model', () => {
     allDay.rules.visitDays = null;
     expect(toDefinition(allDay).rules).not.toHaveProperty('reentry');
     expect(toDefinition(allDay).rules).not.toHaveProperty('visitDays');
+    // A type stating the default (an unconfirmed passage uses an entry) is unchanged by an edit that leaves it.
+    const stated: TicketTypeDefinition = { ...adult, rules: { ...adult.rules, unconfirmedUsesEntry: true } };
+    expect(diffDefinitions(stated, toDefinition(toEditorValues(stated)))).toEqual([]);
+    expect(
+      diffDefinitions(
+        stated,
+        toDefinition({
+          ...toEditorValues(stated),
+          rules: { ...toEditorValues(stated).rules, unconfirmedUsesEntry: false },
+        }),
+      ),
+    ).toHaveLength(1);
     const noActivation = toEditorValues(pass);
     noActivation.validity.activateBy = ' ';
     noActivation.validity.activateWithinDays = null;

@@ -428,5 +428,14 @@ const FIELD_ORDER = [
 
 /** Only the definition's own fields (a version also carries typeId, version, createdAt). */
 function pick(definition: TicketTypeDefinition): Record<string, unknown> {
-  return Object.fromEntries(FIELD_ORDER.map((key) => [key, definition[key]]));
+  const picked: Record<string, unknown> = Object.fromEntries(
+    FIELD_ORDER.map((key) => [key, definition[key]]),
+  );
+  // An unconfirmed passage uses an entry unless the type says otherwise: stated or left out, the same rule (the
+  // form sends it only when it is off).
+  if (definition.rules.unconfirmedUsesEntry === true) {
+    const { unconfirmedUsesEntry: _same, ...rules } = definition.rules;
+    picked.rules = rules;
+  }
+  return picked;
 }
