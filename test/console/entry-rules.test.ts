@@ -239,6 +239,20 @@ describe.skipIf(!haveChromium)('entry rules in the editor and the lookup', () =>
         );
       await page.getByText('Entry rules', { exact: true }).scrollIntoViewIfNeeded();
       await settledScreenshot(page, 'entry-rules-editor.en');
+      // Each version reads its rules back in the same words.
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(() => page.locator('.ant-drawer-open').count(), WAIT).toBe(0);
+      await page
+        .getByTestId('ticket-types')
+        .locator('tr', { hasText: 'FIRST3' })
+        .getByRole('button', { name: /Versions/ })
+        .click();
+      await page.getByRole('button', { name: 'View v1' }).click();
+      await expect
+        .poll(() => page.getByTestId('version-view').textContent(), WAIT)
+        .toContain('Valid for 30 days from first entry, any 3 days, unlimited entries per day');
+      expect(await page.getByTestId('version-view').textContent()).toContain('Visit days3');
+      await settledScreenshot(page, 'entry-rules-version.en');
     });
   }, 180_000);
 });

@@ -38,6 +38,9 @@ function ageRuleText(rule: AgeRule, t: T): string {
 export function formatField(path: readonly string[], value: unknown, t: T): string {
   const key = path.join('.');
   if (key === 'rules.unconfirmedUsesEntry') return value === false ? t('no') : t('yes');
+  // Left out, activation has no latest date and the API's default wait of 365 days from the visit date.
+  if (key === 'validity.activateBy' && value === undefined) return t('none');
+  if (key === 'validity.activateWithinDays' && value === undefined) return '365';
   if (key === 'rules.visitDays') return value === undefined ? t('unlimited') : String(value);
   if (key === 'rules.reentry' || key === 'rules.reentry.until') {
     if (value === undefined) return t('no');
