@@ -68,6 +68,80 @@ describe.each(databaseBackends())('validity lookup on $name', (backend) => {
     });
   });
 
+  it('answers the entry rules’ state: activation, visit days used and which, inside or outside', async () => {
+    const first = await lookup(`code=${encodeURIComponent(qr.qrText)}`);
+    // An ordinary ticket: no visit days, never entered, no re-entry rule.
+    expect(first.json().tickets[0]).toMatchObject({
+      visitDays: null,
+      presence: { state: 'never', lastEntryAt: null, lastExitAt: null, reentry: null },
+    });
+
+    const created = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/ticket-types',
+      headers: env.as('admin'),
+      payload: {
+        typeId: 901,
+        siteId: 'park',
+        code: 'FIRST3',
+        kind: 'period_pass',
+        name: { zh: '三日游', en: 'Any 3 days' },
+        validity: { from: 'first_use', length: { unit: 'day', count: 30 } },
+        prices: { window: 20_000 },
+        rules: { visitDays: 3 },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const shanghaiToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const sale = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/sales',
+      headers: { ...env.as('cashier'), 'idempotency-key': 'lookup-first3' },
+      payload: {
+        siteId: 'park',
+        windowId: 'W01',
+        lines: [{ typeId: 901, quantity: 1, visitDate: shanghaiToday }],
+        payments: [{ method: 'cash', amountFen: 20_000 }],
+      },
+    });
+    expect(sale.statusCode, sale.body).toBe(201);
+    const pass = sale.json().tickets[0] as { ticketId: number; qrText: string };
+    const unused = (await lookup(`code=${encodeURIComponent(pass.qrText)}`)).json().tickets[0];
+    expect(unused).toMatchObject({
+      activation: { firstEntryAt: null, validUntil: null, period: { unit: 'day', count: 30 } },
+      visitDays: { allowed: 3, used: 0, days: [] },
+      presence: { state: 'never' },
+    });
+
+    // Two visit days recorded (yesterday and today, Shanghai), the latest passage an entry: inside.
+    const now = Date.now();
+    const shanghaiDay = (at: number) => Math.floor((at + 8 * 3_600_000) / DAY_MS);
+    const today = shanghaiDay(now);
+    const firstEntry = now - DAY_MS;
+    await env.test.database.db
+      .updateTable('tickets')
+      .set({
+        first_entry_at: firstEntry,
+        visit_days: JSON.stringify([today - 1, today]),
+        last_visit_at: now - 60_000,
+        last_entry_at: now - 60_000,
+        last_exit_at: now - 3_600_000,
+      })
+      .where('id', '=', pass.ticketId)
+      .execute();
+    const entered = (await lookup(`code=${encodeURIComponent(pass.qrText)}`)).json().tickets[0];
+    const iso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+    expect(entered).toMatchObject({
+      activation: { firstEntryAt: firstEntry },
+      visitDays: { allowed: 3, used: 2, days: [iso(today - 1), iso(today)] },
+      presence: { state: 'inside', lastEntryAt: now - 60_000, lastExitAt: now - 3_600_000, reentry: null },
+    });
+    // 30 days counted from the first entry's local day: it ends at a Shanghai midnight 29–30 days on.
+    const until = entered.activation.validUntil as number;
+    expect((until + 8 * 3_600_000) % DAY_MS).toBe(0);
+    expect(shanghaiDay(until)).toBe(shanghaiDay(firstEntry) + 30);
+  });
+
   it('says so when a QR code is forged or altered', async () => {
     const i = 60;
     const altered = qr.qrText.slice(0, i) + (qr.qrText[i] === 'A' ? 'B' : 'A') + qr.qrText.slice(i + 1);

@@ -66,6 +66,35 @@ export const lookupEntrySchema = z.object({
     })
     .nullable()
     .describe('首次入园起算的有效期，其他票为 null / Validity from the first entry; null for other tickets'),
+  visitDays: z
+    .object({
+      allowed: z.number().int().describe('有效期内可游玩天数 / Visit days the type allows'),
+      used: z.number().int().describe('已用天数 / Visit days used'),
+      days: z.array(z.string()).describe('已游玩的日期（景区当地）/ The local dates entered on, ascending'),
+    })
+    .nullable()
+    .describe('任选 N 天的票种，其他票为 null / Types with visit days; null otherwise'),
+  presence: z
+    .object({
+      state: z
+        .enum(['never', 'inside', 'outside'])
+        .describe(
+          '未入园、园内、已出园（按最近一次通行）/ Never entered, inside, or outside (by the latest passage)',
+        ),
+      lastEntryAt: z.number().int().nullable(),
+      lastExitAt: z.number().int().nullable(),
+      reentry: z
+        .object({
+          until: z
+            .number()
+            .int()
+            .nullable()
+            .describe('当日再入园截止（当地分钟），null 全天 / Cut-off, local minute; null = all day'),
+        })
+        .nullable()
+        .describe('票种允许当日再入园时的规则，否则 null / The same-day re-entry rule, if the type has one'),
+    })
+    .describe('进出状态 / Whether the holder is inside, from the passages'),
   verdict: z.object({
     admit: z.boolean(),
     reason: z.enum(DECISION_REASONS),

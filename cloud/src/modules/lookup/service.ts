@@ -24,7 +24,7 @@ import { AppError } from '../../platform/errors.js';
 import { requireResidentId } from '../../platform/identity/resident-id.js';
 import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput } from '../../platform/validation.js';
-import { clockOf } from '../capacity/local-time.js';
+import { clockOf, isoDateOfDay } from '../capacity/local-time.js';
 import { passagesOf } from '../passages/reads.js';
 import type { RefundsService } from '../refunds/service.js';
 import type { SalesService } from '../sales/service.js';
@@ -33,7 +33,7 @@ import type { CredentialSecrets } from '../signing-keys/secrets.js';
 import type { SupplementsService } from '../supplements/service.js';
 import { toTicketTypeRules } from '../ticket-types/gate-rules.js';
 import type { TicketTypesService } from '../ticket-types/service.js';
-import { findTicketRow, recordOf, ticketIdsBy } from '../tickets/reads.js';
+import { findTicketRow, recordOf, ticketIdsBy, visitDaysOf } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import type { CredentialCheck, LookupEntry, LookupQuery, LookupResult } from './schemas.js';
@@ -161,6 +161,7 @@ export class LookupService {
     const decision = decide({ record, rules, gate, direction: query.direction, now, clock, recent });
     // The activation as the gates decide it (protocol rules/first-use.ts): the earliest entry known.
     const firstEntryAt = record.activation ? firstEntryOf(record, recent) : null;
+    const visitDays = visitDaysOf(row);
     const lineage = [ticketId];
     const [sale, refunds, supplements] = await Promise.all([
       row.sale_id === null ? null : this.deps.sales.get(row.sale_id),
@@ -181,6 +182,11 @@ export class LookupService {
                 : Math.min(record.validTo, activationEnd(firstEntryAt, record.activation, clock)),
           }
         : null,
+      visitDays:
+        rules.visitDays === undefined
+          ? null
+          : { allowed: rules.visitDays, used: visitDays.length, days: visitDays.map(isoDateOfDay) },
+      presence: { ...presenceOf(record, recent), reentry: rules.reentry ?? null },
       verdict: { admit: decision.admit, reason: decision.reason, gateId: query.gateId ?? null, at: now },
       passages: passages.map((p) => ({
         kind: p.kind,
@@ -208,4 +214,22 @@ export class LookupService {
       supplements,
     };
   }
+}
+
+/**
+ * Inside or outside by the latest passage the cloud knows (the record's last entry and exit, which re-entry types
+ * keep, and every stored passage): the holder is inside when the latest entry is later than the latest exit.
+ */
+function presenceOf(
+  record: CredentialRecord,
+  recent: readonly { at: number; direction: 'in' | 'out' }[],
+): { state: 'never' | 'inside' | 'outside'; lastEntryAt: number | null; lastExitAt: number | null } {
+  let lastIn = record.lastEntryAt ?? null;
+  let lastOut = record.lastExitAt ?? null;
+  for (const passage of recent) {
+    if (passage.direction === 'in') lastIn = Math.max(lastIn ?? passage.at, passage.at);
+    else lastOut = Math.max(lastOut ?? passage.at, passage.at);
+  }
+  const state = lastIn === null ? 'never' : lastOut !== null && lastOut >= lastIn ? 'outside' : 'inside';
+  return { state, lastEntryAt: lastIn, lastExitAt: lastOut };
 }

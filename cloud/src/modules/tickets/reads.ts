@@ -11,7 +11,7 @@ import { ALL_SITES, type SiteScope, siteCondition } from '../../platform/site-sc
 import type { TicketRow } from './repo.js';
 import { type TicketDb, ticketTables } from './tables.js';
 
-export { recordOf, type TicketRow, ticketView } from './repo.js';
+export { recordOf, type TicketRow, ticketView, visitDaysOf } from './repo.js';
 
 /** The ticket, if it exists and its site is in `scope`. */
 export function findTicketRow(

@@ -2,14 +2,16 @@
  * A definition read back to people: each field's label and its value in words (¥ for fen, weekday names, HH:MM),
  * shared by the version view and the list of changes between versions.
  */
-import { Descriptions, Typography } from 'antd';
+import { Alert, Descriptions, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { AgeRule, TicketTypeDefinition } from '../../../api/types';
 import { formatFen } from '../../../format/money';
+import { currentLanguage } from '../../../i18n';
 import { catalog } from '../../../i18n/areas/catalog';
 import { CHANNELS } from '../vocabulary';
 import { formatMinute, weekdaysOfMask } from './form-model';
+import { entryRulesPreview } from './preview';
 
 type T = TFunction<'catalog'>;
 type FieldKey = keyof (typeof catalog)['zh-CN']['fields'];
@@ -35,6 +37,19 @@ function ageRuleText(rule: AgeRule, t: T): string {
 /** A field's value in words; `undefined` is "not set" (a price: not sold on that channel). */
 export function formatField(path: readonly string[], value: unknown, t: T): string {
   const key = path.join('.');
+  if (key === 'rules.unconfirmedUsesEntry') return value === false ? t('no') : t('yes');
+  // Left out, activation has no latest date and the API's default wait of 365 days from the visit date.
+  if (key === 'validity.activateBy' && value === undefined) return t('none');
+  if (key === 'validity.activateWithinDays' && value === undefined) return '365';
+  if (key === 'rules.visitDays') return value === undefined ? t('unlimited') : String(value);
+  if (key === 'rules.reentry' || key === 'rules.reentry.until') {
+    if (value === undefined) return t('no');
+    const until =
+      key === 'rules.reentry' ? (value as { until: number | null }).until : (value as number | null);
+    return until === null
+      ? t('editor.reentryAllDay')
+      : t('editor.reentryUntilValue', { time: formatMinute(until) });
+  }
   if (value === undefined) return path[0] === 'prices' ? t('notSold') : '—';
   if (path[0] === 'prices') return formatFen(value as number);
   switch (key) {
@@ -110,6 +125,9 @@ export function DefinitionView({ definition }: { definition: TicketTypeDefinitio
           label: t('fields.validity_length_count'),
           children: `${definition.validity.length.count} ${t(`editor.units.${definition.validity.length.unit}`)}`,
         },
+        ...(definition.validity.from === 'first_use'
+          ? [item(['validity', 'activateBy']), item(['validity', 'activateWithinDays'])]
+          : []),
         item(['entries']),
         {
           key: 'persons',
@@ -119,12 +137,17 @@ export function DefinitionView({ definition }: { definition: TicketTypeDefinitio
       ],
     },
     {
+      title: t('editor.sections.entry'),
+      items: (['visitDays', 'entriesPerDay', 'reentry', 'unconfirmedUsesEntry'] as const).map((field) =>
+        item(['rules', field]),
+      ),
+    },
+    {
       title: t('editor.sections.gate'),
       items: (
         [
           'weekdays',
           'hours',
-          'entriesPerDay',
           'antiPassbackSec',
           'strictAlternation',
           'exitFree',
@@ -169,6 +192,13 @@ export function DefinitionView({ definition }: { definition: TicketTypeDefinitio
   ];
   return (
     <>
+      <Alert
+        type="info"
+        showIcon
+        style={{ marginBottom: 12 }}
+        title={t('editor.preview')}
+        description={entryRulesPreview(definition, currentLanguage())}
+      />
       {sections.map((section) => (
         <div key={section.title} style={{ marginBottom: 12 }}>
           <Typography.Title level={5}>{section.title}</Typography.Title>

@@ -26,6 +26,7 @@ import { allows } from '../../../auth/access';
 import { useMe } from '../../../auth/session';
 import { currentLanguage } from '../../../i18n';
 import { CHANNELS, KINDS } from '../vocabulary';
+import { ActivationFields } from './entry-section';
 import { type EditorValues, isPass, passLength } from './form-model';
 import type { EditorRules } from './rules';
 
@@ -193,6 +194,7 @@ export function ValiditySection({ rules, form }: { rules: EditorRules; form: For
             <InputNumber style={{ width: '100%' }} disabled={kind !== 'group'} />
           </Form.Item>
         </Col>
+        <ActivationFields rules={rules} form={form} />
       </Row>
     </Section>
   );
@@ -292,17 +294,7 @@ export function GateSection({
         </Form.List>
       </Form.Item>
       <Row gutter={16}>
-        <Col span={8}>
-          <Form.Item
-            name={['rules', 'entriesPerDay']}
-            label={t('editor.entriesPerDay')}
-            extra={t('editor.entriesPerDayHelp')}
-            rules={rules.entriesPerDay}
-          >
-            <InputNumber style={{ width: '100%' }} placeholder={t('unlimited')} />
-          </Form.Item>
-        </Col>
-        <Col span={8}>
+        <Col span={12}>
           <Form.Item
             name={['rules', 'antiPassbackSec']}
             label={t('editor.antiPassback')}
@@ -312,7 +304,7 @@ export function GateSection({
             <InputNumber style={{ width: '100%' }} />
           </Form.Item>
         </Col>
-        <Col span={8}>
+        <Col span={12}>
           <Form.Item
             name={['rules', 'slotEarlyMin']}
             label={t('editor.slotEarly')}

@@ -22,6 +22,7 @@ import {
   RefundSection,
   ValiditySection,
 } from './editor-sections';
+import { EntrySection, RulesPreview } from './entry-section';
 import {
   diffDefinitions,
   type EditorValues,
@@ -176,6 +177,11 @@ export function TicketTypeEditor({
           if (errorFields[0]) form.scrollToField(errorFields[0].name, { block: 'center' });
         }}
         onValuesChange={(changed: Partial<EditorValues>) => {
+          // Activation limits belong to a validity from the first entry; hidden otherwise, so they are cleared.
+          if (changed.validity?.from && changed.validity.from !== 'first_use') {
+            form.setFieldValue(['validity', 'activateBy'], '');
+            form.setFieldValue(['validity', 'activateWithinDays'], null);
+          }
           if (changed.kind) {
             const kind = changed.kind;
             form.setFieldsValue({
@@ -183,14 +189,17 @@ export function TicketTypeEditor({
               ...(kind === 'group' ? { ageDiscounts: { source: 'none', rules: [] } } : {}),
             });
             form.setFieldValue(['refund', 'proRata'], kind === 'count');
+            if (kind !== 'single') form.setFieldValue(['rules', 'reentry'], false);
           }
         }}
         requiredMark
         data-testid="ticket-type-editor"
       >
+        <RulesPreview form={form} />
         <BasicsSection rules={rules} creating={creating} />
         <PricesSection rules={rules} form={form} />
         <ValiditySection rules={rules} form={form} />
+        <EntrySection rules={rules} form={form} />
         <GateSection rules={rules} form={form} siteId={type?.siteId ?? siteId} />
         <RefundSection rules={rules} form={form} />
         <RealNameSection rules={rules} form={form} />

@@ -104,8 +104,75 @@ describe('the ticket-type editor model', () => {
       validity: { from: 'first_use', length: { unit: 'month', count: 12 } },
     });
     expect(newTypeValues('count').refund.proRata).toBe(true);
-    expect(newTypeValues('count').validity).toEqual({ from: 'sale', length: { unit: 'month', count: 12 } });
+    expect(newTypeValues('count').validity).toEqual({
+      from: 'sale',
+      length: { unit: 'month', count: 12 },
+      activateWithinDays: null,
+      activateBy: '',
+    });
+    expect(newTypeValues().rules).toMatchObject({
+      visitDays: null,
+      reentry: false,
+      reentryUntil: '',
+      unconfirmedUsesEntry: true,
+    });
     expect(newTypeValues().rules.weekdays).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('carries the entry rules through the form: first use with its activation, visit days, re-entry', () => {
+    const pass: TicketTypeDefinition = {
+      name: { zh: '三日游', en: 'Any 3 days' },
+      kind: 'period_pass',
+      prices: { window: 20_000 },
+      ...defaultsFor('period_pass'),
+      validity: {
+        from: 'first_use',
+        length: { unit: 'day', count: 30 },
+        activateBy: '2027-06-30',
+        activateWithinDays: 90,
+      },
+      rules: {
+        ...defaultsFor('period_pass').rules,
+        visitDays: 3,
+        entriesPerDay: 2,
+        unconfirmedUsesEntry: false,
+      },
+    };
+    const values = toEditorValues(pass);
+    expect(values.validity).toMatchObject({ activateBy: '2027-06-30', activateWithinDays: 90 });
+    expect(values.rules).toMatchObject({ visitDays: 3, reentry: false, unconfirmedUsesEntry: false });
+    expect(toDefinition(values)).toEqual(pass);
+
+    const day: TicketTypeDefinition = { ...adult, rules: { ...adult.rules, reentry: { until: 1020 } } };
+    expect(toEditorValues(day).rules).toMatchObject({ reentry: true, reentryUntil: '17:00' });
+    expect(toDefinition(toEditorValues(day))).toEqual(day);
+    const allDay = toEditorValues(day);
+    allDay.rules.reentryUntil = '';
+    expect(toDefinition(allDay).rules.reentry).toEqual({ until: null });
+    // Cleared fields leave the optional rules out, as the API stores a type without them.
+    allDay.rules.reentry = false;
+    allDay.rules.visitDays = null;
+    expect(toDefinition(allDay).rules).not.toHaveProperty('reentry');
+    expect(toDefinition(allDay).rules).not.toHaveProperty('visitDays');
+    // A type stating the default (an unconfirmed passage uses an entry) is unchanged by an edit that leaves it.
+    const stated: TicketTypeDefinition = { ...adult, rules: { ...adult.rules, unconfirmedUsesEntry: true } };
+    expect(diffDefinitions(stated, toDefinition(toEditorValues(stated)))).toEqual([]);
+    expect(
+      diffDefinitions(
+        stated,
+        toDefinition({
+          ...toEditorValues(stated),
+          rules: { ...toEditorValues(stated).rules, unconfirmedUsesEntry: false },
+        }),
+      ),
+    ).toHaveLength(1);
+    const noActivation = toEditorValues(pass);
+    noActivation.validity.activateBy = ' ';
+    noActivation.validity.activateWithinDays = null;
+    expect(toDefinition(noActivation).validity).toEqual({
+      from: 'first_use',
+      length: { unit: 'day', count: 30 },
+    });
   });
 
   it('converts weekdays and times of day', () => {
@@ -132,6 +199,11 @@ describe('the ticket-type editor model', () => {
       'priceYuan',
     ]);
     expect(formPathOf(['ageDiscounts', 'rules'])).toEqual(['ageDiscounts', 'source']);
+    expect(formPathOf(['validity', 'activateBy'])).toEqual(['validity', 'activateBy']);
+    expect(formPathOf(['validity', 'activateWithinDays'])).toEqual(['validity', 'activateWithinDays']);
+    expect(formPathOf(['rules', 'visitDays'])).toEqual(['rules', 'visitDays']);
+    expect(formPathOf(['rules', 'reentry'])).toEqual(['rules', 'reentry']);
+    expect(formPathOf(['rules', 'reentry', 'until'])).toEqual(['rules', 'reentryUntil']);
     expect(formPathOf(['expectedVersion'])).toBeUndefined();
   });
 

@@ -27,7 +27,14 @@ export interface EditorValues {
   kind: TicketKind;
   /** Yuan text per channel; empty = the channel does not sell the type. */
   prices: Partial<Record<SalesChannel, string>>;
-  validity: TicketTypeDefinition['validity'];
+  validity: {
+    from: TicketTypeDefinition['validity']['from'];
+    length: TicketTypeDefinition['validity']['length'];
+    /** Days from the visit date for the first entry; null = the API's default (365). */
+    activateWithinDays: number | null;
+    /** YYYY-MM-DD, the latest local date of the first entry; '' = none. */
+    activateBy: string;
+  };
   entries: number | null;
   persons: { min: number; max: number };
   rules: {
@@ -42,6 +49,13 @@ export interface EditorValues {
     slotEarlyMin: number;
     slotLateMin: number;
     exitFree: boolean;
+    /** Distinct visit days within the validity (任选 N 天); null = no limit. */
+    visitDays: number | null;
+    /** Same-day re-entry of a used day ticket. */
+    reentry: boolean;
+    /** HH:MM cut-off of the re-entry; '' = all day. */
+    reentryUntil: string;
+    unconfirmedUsesEntry: boolean;
   };
   refund: {
     refundable: boolean;
@@ -114,7 +128,11 @@ export function kindDependentValues(
   kind: TicketKind,
 ): Pick<EditorValues, 'validity' | 'entries' | 'persons'> {
   const defaults = defaultsFor(kind);
-  return { validity: defaults.validity, entries: defaults.entries, persons: defaults.persons };
+  return {
+    validity: { ...defaults.validity, activateWithinDays: null, activateBy: '' },
+    entries: defaults.entries,
+    persons: defaults.persons,
+  };
 }
 
 export function weekdaysOfMask(mask: number): number[] {
@@ -164,7 +182,12 @@ export function toEditorValues(
         return [channel, fen === undefined ? '' : fenToYuanText(fen)];
       }),
     ),
-    validity: { from: definition.validity.from, length: { ...definition.validity.length } },
+    validity: {
+      from: definition.validity.from,
+      length: { ...definition.validity.length },
+      activateWithinDays: definition.validity.activateWithinDays ?? null,
+      activateBy: definition.validity.activateBy ?? '',
+    },
     entries: definition.entries,
     persons: { ...definition.persons },
     rules: {
@@ -178,6 +201,11 @@ export function toEditorValues(
       slotEarlyMin: rules.slotEarlyMin,
       slotLateMin: rules.slotLateMin,
       exitFree: rules.exitFree,
+      visitDays: rules.visitDays ?? null,
+      reentry: rules.reentry !== undefined,
+      reentryUntil:
+        rules.reentry?.until === null || rules.reentry === undefined ? '' : formatMinute(rules.reentry.until),
+      unconfirmedUsesEntry: rules.unconfirmedUsesEntry ?? true,
     },
     refund: {
       refundable: refund.refundable,
@@ -220,7 +248,7 @@ export function toDefinition(values: EditorValues): TicketTypeDefinition {
   return {
     name: { zh: values.name.zh.trim(), en: values.name.en.trim() },
     kind: values.kind,
-    validity: { from: values.validity.from, length: { ...values.validity.length } },
+    validity: validityOf(values.validity),
     entries: values.entries,
     persons: { ...values.persons },
     prices,
@@ -238,6 +266,14 @@ export function toDefinition(values: EditorValues): TicketTypeDefinition {
       slotEarlyMin: rules.slotEarlyMin,
       slotLateMin: rules.slotLateMin,
       exitFree: rules.exitFree,
+      // Optional rules are sent only when set, as the API stores them (an unchanged type stays unchanged).
+      ...(rules.visitDays !== null && rules.visitDays !== undefined && { visitDays: rules.visitDays }),
+      ...(rules.reentry && {
+        reentry: {
+          until: rules.reentryUntil.trim() === '' ? null : (parseMinute(rules.reentryUntil) ?? Number.NaN),
+        },
+      }),
+      ...(rules.unconfirmedUsesEntry === false && { unconfirmedUsesEntry: false }),
     },
     refund: {
       refundable: refund.refundable,
@@ -270,6 +306,17 @@ export function toDefinition(values: EditorValues): TicketTypeDefinition {
   };
 }
 
+function validityOf(validity: EditorValues['validity']): TicketTypeDefinition['validity'] {
+  const activateBy = validity.activateBy?.trim() ?? '';
+  return {
+    from: validity.from,
+    length: { ...validity.length },
+    ...(validity.activateWithinDays !== null &&
+      validity.activateWithinDays !== undefined && { activateWithinDays: validity.activateWithinDays }),
+    ...(activateBy !== '' && { activateBy }),
+  };
+}
+
 /**
  * Where an API field problem (its path in the request body) shows on the form, or undefined when no field holds it
  * (the editor then lists it above the buttons). Cross-field refusals name a whole object; they go on the field an
@@ -290,10 +337,12 @@ export function formPathOf(path: readonly (string | number)[]): (string | number
     case 'prices':
       return (CHANNELS as readonly unknown[]).includes(rest[0]) ? ['prices', rest[0]!] : ['prices', 'window'];
     case 'validity':
+      if (rest[0] === 'activateBy' || rest[0] === 'activateWithinDays') return ['validity', rest[0]];
       return rest[0] === 'from' ? ['validity', 'from'] : ['validity', 'length', 'count'];
     case 'persons':
       return rest[0] === 'min' ? ['persons', 'min'] : ['persons', 'max'];
     case 'rules':
+      if (rest[0] === 'reentry') return ['rules', rest[1] === 'until' ? 'reentryUntil' : 'reentry'];
       if (rest[0] === 'hours' && typeof rest[1] === 'number')
         return ['rules', 'hours', rest[1], rest[2] === 'from' ? 'from' : 'to'];
       return typeof rest[0] === 'string' && rest[0] !== 'hours' ? ['rules', rest[0]] : undefined;
@@ -379,5 +428,14 @@ const FIELD_ORDER = [
 
 /** Only the definition's own fields (a version also carries typeId, version, createdAt). */
 function pick(definition: TicketTypeDefinition): Record<string, unknown> {
-  return Object.fromEntries(FIELD_ORDER.map((key) => [key, definition[key]]));
+  const picked: Record<string, unknown> = Object.fromEntries(
+    FIELD_ORDER.map((key) => [key, definition[key]]),
+  );
+  // An unconfirmed passage uses an entry unless the type says otherwise: stated or left out, the same rule (the
+  // form sends it only when it is off).
+  if (definition.rules.unconfirmedUsesEntry === true) {
+    const { unconfirmedUsesEntry: _same, ...rules } = definition.rules;
+    picked.rules = rules;
+  }
+  return picked;
 }

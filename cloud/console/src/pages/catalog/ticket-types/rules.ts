@@ -132,6 +132,57 @@ export function editorRules(t: T) {
       },
     ],
     entriesPerDay: integer(1, 1000, false),
+    /** Activation limits only exist for a validity counted from the first entry. */
+    activateWithinDays: (get: Get): FormRule[] => [
+      ...integer(1, 366, false),
+      {
+        validator: (_, days: number | null | undefined) =>
+          days !== null && days !== undefined && get(['validity', 'from']) !== 'first_use'
+            ? fail(t('editor.errors.activationFirstUse'))
+            : ok(),
+      },
+    ],
+    activateBy: (get: Get): FormRule[] => [
+      {
+        validator: (_, value: string | undefined) => {
+          const text = (value ?? '').trim();
+          if (text === '') return ok();
+          if (!isIsoDate(text)) return fail(t('editor.errors.date'));
+          return get(['validity', 'from']) !== 'first_use'
+            ? fail(t('editor.errors.activationFirstUse'))
+            : ok();
+        },
+      },
+    ],
+    /** The API's: at most 3660, and no more days than the validity can hold (a month counted as 31 days). */
+    visitDays: (get: Get): FormRule[] => [
+      ...integer(1, 3660, false),
+      {
+        validator: (_, days: number | null | undefined) => {
+          const length = get(['validity', 'length']) as { unit: 'day' | 'month'; count: number } | undefined;
+          if (typeof days !== 'number' || !length || typeof length.count !== 'number') return ok();
+          const longest = length.unit === 'day' ? length.count : length.count * 31;
+          return days > longest ? fail(t('editor.errors.visitDaysFit', { days: longest })) : ok();
+        },
+      },
+    ],
+    reentry: (get: Get): FormRule[] => [
+      {
+        validator: (_, on: boolean | undefined) =>
+          on && get('kind') !== 'single' ? fail(t('editor.errors.reentrySingle')) : ok(),
+      },
+    ],
+    /** Empty = all day; else HH:MM from 00:01 to 24:00 (the API's 1–1440 minutes). */
+    reentryUntil: [
+      {
+        validator: (_, value: string | undefined) => {
+          const text = (value ?? '').trim();
+          if (text === '') return ok();
+          const minute = parseMinute(text);
+          return minute === undefined || minute < 1 ? fail(t('editor.errors.reentryUntil')) : ok();
+        },
+      },
+    ] satisfies FormRule[],
     antiPassback: integer(0, 7 * 86_400),
     slotTolerance: integer(0, 1440),
     dayOffset: integer(-365, 365),
@@ -190,3 +241,10 @@ export function editorRules(t: T) {
 }
 
 export type EditorRules = ReturnType<typeof editorRules>;
+
+/** A real calendar date written YYYY-MM-DD (2027-02-30 is not). */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}

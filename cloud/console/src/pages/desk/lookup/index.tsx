@@ -47,6 +47,7 @@ import { RefundDialog } from '../refund-dialog';
 import { classifyLookupInput, type LookupInput, type LookupMode, MAX_LENGTH } from '../scan';
 import { useSiteLabel, useSiteZone } from '../sites';
 import { kindsFor, SupplementDialog } from '../supplement-dialog';
+import { EntryState } from './entry-state';
 
 function searchOf(params: URLSearchParams, idNumber: string | null): LookupInput | null {
   if (idNumber) return { param: 'idNumber', value: idNumber };
@@ -296,7 +297,9 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
               label: t('ticket.validity'),
               children: (
                 <span data-testid="lookup-validity">
-                  {formatDateTime(ticket.validFrom, zone)} – {formatDateTime(ticket.validTo, zone)}
+                  {formatDateTime(ticket.validFrom, zone)} –{' '}
+                  {/* Once a first-use ticket is activated, its window ends with the period it started. */}
+                  {formatDateTime(entry.activation?.validUntil ?? ticket.validTo, zone)}
                 </span>
               ),
             },
@@ -329,6 +332,7 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
             { key: 'site', label: t('ticket.site'), children: siteLabel(ticket.siteId) },
           ]}
         />
+        <EntryState entry={entry} zone={zone} />
         <Tabs
           items={[
             {
