@@ -15,6 +15,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type LeaderJob, LeaderJobs } from './leader-jobs.js';
 import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
+import { AutoCheckoutJob } from './modules/occupancy/auto-checkout-job.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
@@ -87,6 +88,8 @@ function leaderJobs(
     });
   // Expired points written off every hour (points/expiry.ts).
   jobs.push({ name: 'points-expiry', make: () => new PointsExpiryJob(container.services.points, logger) });
+  // Each site's automatic check-out, once per local day, caught up at start (modules/occupancy/auto-checkout-job.ts).
+  jobs.push({ name: 'auto-checkout', make: () => new AutoCheckoutJob(container.services.occupancy, logger) });
   // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
   jobs.push({
     name: 'group-order-holds',
