@@ -204,6 +204,29 @@ describe.each(databaseBackends())('automatic check-out on $name', (backend) => {
     expect(await inside()).toMatchObject({ site: 0 });
   });
 
+  it('Europe/Berlin: 02:30 runs at 03:00 on the spring-forward day and once on the fall-back day', async () => {
+    await new VenuesService(test.database.db).updateSite(
+      'park',
+      { timezone: 'Europe/Berlin', autoCheckoutAt: '02:30' },
+      SYSTEM_CONTEXT,
+    );
+    const days = async () => (await occupancy.checkOutDue()).map((run) => [run.day, run.at]);
+    // 29 March 2026: 02:00–02:59 do not exist; the check-out is at 03:00 CEST (01:00Z), not a moment before.
+    now = Date.UTC(2026, 2, 29, 0, 59);
+    expect(await days()).toEqual([['2026-03-28', Date.UTC(2026, 2, 28, 1, 30)]]);
+    now = Date.UTC(2026, 2, 29, 1) - 1;
+    expect(await days()).toEqual([]);
+    now = Date.UTC(2026, 2, 29, 1);
+    expect(await days()).toEqual([['2026-03-29', Date.UTC(2026, 2, 29, 1)]]);
+    // 25 October 2026: 02:30 CEST (00:30Z) runs; 02:30 CET an hour later is the same day, already done.
+    now = Date.UTC(2026, 9, 25, 0, 31);
+    expect(await days()).toEqual([['2026-10-25', Date.UTC(2026, 9, 25, 0, 30)]]);
+    now = Date.UTC(2026, 9, 25, 1, 31);
+    expect(await days()).toEqual([]);
+    now = Date.UTC(2026, 9, 25, 22);
+    expect(await days()).toEqual([]);
+  });
+
   it('a site without a check-out time is never checked out', async () => {
     await new VenuesService(test.database.db).updateSite('park', { autoCheckoutAt: null }, SYSTEM_CONTEXT);
     const ticket = await issueTicket(test.database.db);
