@@ -183,10 +183,12 @@ export class OccupancyService {
           next.inside = row.inside - (movement.persons - dropped);
           if (dropped > 0) {
             next.clamped += dropped;
-            this.logger.warn(
-              { siteId: movement.siteId, zoneId: scope.zoneId || null, day, dropped },
-              'occupancy exit clamped at zero',
-            );
+            // After the day's automatic check-out, the people it checked out walking out is what is expected.
+            if (checkoutAt === null)
+              this.logger.warn(
+                { siteId: movement.siteId, zoneId: scope.zoneId || null, day, dropped },
+                'occupancy exit clamped at zero',
+              );
           }
         }
         if (day === today) {

@@ -24,7 +24,10 @@ export interface OccupancyCountersTable {
   exits: number;
   /** Persons inside: entries − exits, clamped at 0 as events arrive. */
   inside: number;
-  /** Exit persons that would have made `inside` negative and were dropped. */
+  /**
+   * Exit persons that would have made `inside` negative and were dropped (also people checked out by the day's
+   * automatic check-out walking out after it).
+   */
   clamped: number;
   /** Alert level: 0, 80, 90 or 95 (% of capacity). */
   level: number;
