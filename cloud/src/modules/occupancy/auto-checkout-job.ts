@@ -5,7 +5,7 @@
  * restart, a failover or two instances at once still check a day out once. A failed round is logged and the next
  * one tries again; it never stops the cloud.
  */
-import type { OccupancyService } from './service.js';
+import type { AutoCheckoutRun, OccupancyService } from './service.js';
 
 export interface AutoCheckoutLogger {
   error(details: object, message: string): void;
@@ -22,6 +22,8 @@ export class AutoCheckoutJob {
     private readonly occupancy: Pick<OccupancyService, 'checkOutDue'>,
     private readonly logger: AutoCheckoutLogger,
     private readonly intervalMs: number = AUTO_CHECKOUT_INTERVAL_MS,
+    /** Told of each run made (the composition root pushes the site's new figures to the control room). */
+    private readonly onRun: (run: AutoCheckoutRun) => Promise<void> | void = () => undefined,
   ) {}
 
   start(): void {
@@ -34,7 +36,7 @@ export class AutoCheckoutJob {
   run(): Promise<void> {
     this.#round = this.#round.then(async () => {
       try {
-        await this.occupancy.checkOutDue();
+        for (const run of await this.occupancy.checkOutDue()) await this.onRun(run);
       } catch (error) {
         this.logger.error({ err: error }, 'automatic check-out round failed');
       }
