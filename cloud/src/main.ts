@@ -15,6 +15,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type LeaderJob, LeaderJobs } from './leader-jobs.js';
 import { GroupOrderExpiry } from './modules/group-orders/expiry.js';
+import { AUTO_CHECKOUT_INTERVAL_MS, AutoCheckoutJob } from './modules/occupancy/auto-checkout-job.js';
 import { prepareAccess } from './modules/operators/bootstrap.js';
 import { PointsExpiryJob } from './modules/points/expiry.js';
 import { DEFAULT_WEBHOOK_SETTINGS, WebhookWorker } from './modules/webhooks/worker.js';
@@ -87,6 +88,18 @@ function leaderJobs(
     });
   // Expired points written off every hour (points/expiry.ts).
   jobs.push({ name: 'points-expiry', make: () => new PointsExpiryJob(container.services.points, logger) });
+  // Each site's automatic check-out, once per local day, caught up at start (modules/occupancy/auto-checkout-job.ts).
+  const { occupancy } = container.services;
+  jobs.push({
+    name: 'auto-checkout',
+    make: () =>
+      new AutoCheckoutJob(occupancy, logger, AUTO_CHECKOUT_INTERVAL_MS, async (run) => {
+        // The control room's live figures drop with the run, as they move with passages.
+        const hub = container.mqtt?.controlRoom.occupancy;
+        if (!hub) return;
+        for (const site of await occupancy.current(run.siteId)) hub.publish([site.site, ...site.zones], []);
+      }),
+  });
   // Lapsed group-order holds give their places back (modules/group-orders/expiry.ts).
   jobs.push({
     name: 'group-order-holds',

@@ -60,7 +60,7 @@ describe.each(databaseBackends())('migrations on $name', (backend) => {
     await test.database.db.insertInto('sites').values(site).execute();
     await test.database.db.insertInto('app_meta').values({ key: 'k', value: 'v', updated_at: 1 }).execute();
     expect(await test.database.db.selectFrom('sites').selectAll().execute()).toEqual([
-      { ...site, updated_at: 0, age_policy: null },
+      { ...site, updated_at: 0, age_policy: null, auto_checkout_at: null },
     ]);
     await expect(
       test.database.db

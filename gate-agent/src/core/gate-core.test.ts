@@ -217,6 +217,41 @@ describe('scans in normal mode', () => {
   });
 });
 
+describe('automatic check-out', () => {
+  const reentryType = { typeId: 9, name: { zh: '日票', en: 'Day ticket' }, reentry: { until: null } };
+  const at = (hour: number, minute = 0) => Date.UTC(2026, 10, 26, hour - 8, minute); // Shanghai wall time
+  // The passage sensor stamps passages with Date.now: the wall clock itself is set (Date only, timers stay real).
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('an offline gate lets a re-entry ticket still inside back in after the site’s check-out time, once', async () => {
+    vi.setSystemTime(at(21));
+    const h = await harness({ config: testConfig({ autoCheckoutAt: '22:00' }, [reentryType]) });
+    const code = testQr({ typeId: 9, ticketId: 31 });
+    expect(await h.scan(code)).toMatchObject({ admit: true });
+    vi.setSystemTime(at(21, 59));
+    // No exit seen and no check-out yet: strict in/out alternation refuses.
+    expect(await h.scan(code)).toMatchObject({ admit: false, reason: 'ANTI_PASSBACK' });
+    vi.setSystemTime(at(22));
+    // 22:00: checked out by the gate itself, no cloud involved; the holder comes back in without an exit.
+    expect(await h.scan(code)).toMatchObject({ admit: true, reason: 'OK' });
+    vi.setSystemTime(at(22, 5));
+    // Inside again since 22:00: the next entry needs an exit again.
+    expect(await h.scan(code)).toMatchObject({ admit: false, reason: 'ANTI_PASSBACK' });
+    expect(h.events().filter((e) => e.type === 'passage')).toHaveLength(2);
+  });
+
+  it('without a check-out time the holder stays inside', async () => {
+    vi.setSystemTime(at(21));
+    const h = await harness({ config: testConfig({}, [reentryType]) });
+    const code = testQr({ typeId: 9, ticketId: 32 });
+    expect(await h.scan(code)).toMatchObject({ admit: true });
+    vi.setSystemTime(at(22, 30));
+    expect(await h.scan(code)).toMatchObject({ admit: false, reason: 'ANTI_PASSBACK' });
+  });
+});
+
 describe('modes', () => {
   it('stays locked without a config', async () => {
     const h = await harness({ config: null });

@@ -167,6 +167,8 @@ export class ScanPipeline {
       now,
       clock: active.clock,
       recent: record ? store.recentPassages(record.ticketId, now) : [],
+      // The site's automatic check-out, applied here at the same local instant as in the cloud (offline too).
+      checkoutMinute: active.checkoutMinute,
     });
     return { decision, record, decidedOffline: true, correlationId: null };
   }

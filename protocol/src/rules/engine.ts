@@ -43,6 +43,10 @@
  * as just now). With strictAlternation the latest passage (largest `at`; on a tie, the later array element) must not
  * be in the requested direction; no passage at all is fine.
  *
+ * Automatic check-out (auto-checkout.ts, DecideInput.checkoutMinute): the site's latest check-out at or before the
+ * scan counts, for an entry, as an exit after every passage before it — for same-day re-entry's alternation and for
+ * strict alternation (the anti-passback time window still counts from the real passages). Exits never see it.
+ *
  * Exits. People must always be able to leave, and a ticket is normally spent or expired by the time its holder
  * walks out. So an exit never consumes an entry and never checks validity window, weekday, hours, slot or counts;
  * status 'used' is fine on the way out. It still needs a known credential and type, a status that could belong to
@@ -69,6 +73,7 @@ import type {
   TicketTypeRules,
 } from '../model.js';
 import type { DecisionReason } from '../reasons.js';
+import { lastCheckoutAt } from './auto-checkout.js';
 import { activationEnd, firstEntryOf } from './first-use.js';
 import { admitTexts, type GateTexts, reasonTexts } from './texts.js';
 import { DAY_MS, isoWeekdayOfDay, type VenueClock } from './venue-clock.js';
@@ -89,6 +94,12 @@ export interface DecideInput {
   readonly clock: VenueClock;
   /** This credential's known passages, any order. */
   readonly recent: readonly PassageRecord[];
+  /**
+   * The site's automatic check-out, minutes after local midnight (auto-checkout.ts); absent or null = none. The
+   * latest check-out before `now` counts as everyone's exit for entries: a re-entry's alternation and strict
+   * alternation. Exits ignore it: people must always be able to leave, also those found inside after it.
+   */
+  readonly checkoutMinute?: number | null;
 }
 
 export interface Decision {
@@ -186,7 +197,12 @@ function entryReason(input: DecideInput, record: CredentialRecord, rules: Ticket
   const perDay = rules.entriesPerDay;
   if (perDay !== null && !(entriesOnDay(input.recent, clock, today, now) < perDay)) return 'DAILY_LIMIT';
 
-  return passbackReason(input.recent, 'in', now, rules);
+  return passbackReason(input.recent, 'in', now, rules, checkoutOf(input));
+}
+
+/** The latest automatic check-out at or before the scan (−∞ without one): an exit for everyone inside. */
+function checkoutOf(input: DecideInput): number {
+  return lastCheckoutAt(input.clock, input.checkoutMinute, input.now);
 }
 
 /**
@@ -213,6 +229,8 @@ function reentryReason(
     else lastOut = Math.max(lastOut, passage.at);
   }
   if (lastIn === Number.NEGATIVE_INFINITY) return null;
+  // The automatic check-out let everyone out who was still inside: it counts as the exit the gates did not see.
+  lastOut = Math.max(lastOut, checkoutOf(input));
   const { clock, now } = input;
   const local = now + clock.offsetMs(now);
   const today = Math.floor(local / DAY_MS);
@@ -312,6 +330,7 @@ function passbackReason(
   direction: Direction,
   now: number,
   rules: TicketTypeRules,
+  checkoutAt: number = Number.NEGATIVE_INFINITY,
 ): DecisionReason {
   const windowMs = rules.antiPassbackSec * SECOND;
   const strict = rules.strictAlternation;
@@ -328,5 +347,7 @@ function passbackReason(
       lastDirection = passage.direction;
     }
   }
+  // An automatic check-out after the latest passage is an exit for everyone (only handed in for entries).
+  if (checkoutAt > lastAt) lastDirection = 'out';
   return strict && lastDirection === direction ? 'ANTI_PASSBACK' : 'OK';
 }

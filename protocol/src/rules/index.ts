@@ -1,3 +1,11 @@
+export {
+  type Checkout,
+  checkoutInstant,
+  checkoutMinute,
+  isCheckoutTime,
+  lastCheckoutAt,
+  latestCheckout,
+} from './auto-checkout.js';
 export { chineseCount, chineseNumber } from './chinese-number.js';
 export { type DecideInput, type Decision, decide } from './engine.js';
 export { activationEnd, addPeriod, firstEntryOf, localMidnight, type PeriodUnit } from './first-use.js';

@@ -99,6 +99,18 @@ describe.each(databaseBackends())('gate configs on $name', (backend) => {
     ]);
     expect(after[0]!.config).toMatchObject({ relayPulseMs: 500, ledLanguage: 'en', voiceLanguage: 'zh' });
     expect(after[1]!.config.direction).toBe('in');
+    expect(after[0]!.config).not.toHaveProperty('autoCheckoutAt');
+    // The site's automatic check-out time: every gate of the site, which applies it offline; cleared, gone again.
+    await venues.updateSite('park', { autoCheckoutAt: '22:00' }, SYSTEM_CONTEXT);
+    const checkout = await service.sync();
+    expect(checkout.map((entry) => [entry.config.version, entry.config.autoCheckoutAt])).toEqual([
+      [5, '22:00'],
+      [5, '22:00'],
+    ]);
+    await venues.updateSite('park', { autoCheckoutAt: null }, SYSTEM_CONTEXT);
+    const cleared = await service.sync();
+    expect(cleared.map((entry) => entry.config.version)).toEqual([6, 6]);
+    expect(cleared[0]!.config).not.toHaveProperty('autoCheckoutAt');
   });
 
   it('two instances syncing the same change at once write one version', async () => {

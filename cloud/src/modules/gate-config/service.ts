@@ -84,6 +84,8 @@ export class GateConfigService {
         zoneId: gate.zone_id,
         direction: gate.direction,
         timeZone: gate.timezone,
+        // Only when set: a site without one keeps the config (and its fingerprint) it had before the field existed.
+        ...(gate.auto_checkout_at !== null && { autoCheckoutAt: gate.auto_checkout_at }),
         ...settingsOf(row?.settings_json),
         ticketTypes: site.rules,
         signingKeys: keys,
@@ -92,6 +94,7 @@ export class GateConfigService {
         gate.zone_id,
         gate.direction,
         gate.timezone,
+        gate.auto_checkout_at,
         gate.site_id,
         row?.settings_json ?? null,
         site.generation,

@@ -17,6 +17,8 @@ export interface GateRow {
   readonly direction: 'in' | 'out' | 'both';
   readonly active: number;
   readonly timezone: string;
+  /** The site's automatic check-out, "HH:MM"; null = none. */
+  readonly auto_checkout_at: string | null;
   readonly settings_json: string | null;
 }
 
@@ -38,6 +40,7 @@ const gateById = gateForValidation.precompile<{ gateId: string }, GateRow>((db, 
       'gates.direction',
       'gates.active',
       'sites.timezone',
+      'sites.auto_checkout_at',
       'gate_configs.settings_json',
     ])
     .where('gates.id', '=', p.gateId),

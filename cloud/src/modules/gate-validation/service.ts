@@ -37,6 +37,7 @@
  */
 import {
   type CredentialRecord,
+  checkoutMinute,
   createVenueClock,
   decide,
   GROUP_IDLE_DEFAULT_MS,
@@ -163,6 +164,8 @@ export class ValidationService {
       now,
       clock: this.clockOf(gate.timezone),
       recent: passages,
+      // The site's automatic check-out, as the gate applies it offline (protocol rules/auto-checkout.ts).
+      checkoutMinute: gate.auto_checkout_at === null ? null : checkoutMinute(gate.auto_checkout_at),
     });
     if (decision.admit) {
       const settings = this.settingsOf(gate.settings_json);

@@ -12,6 +12,7 @@ import {
   type CredentialRecord,
   checkBarcode,
   checkCardUid,
+  checkoutMinute,
   checkQrCredential,
   classifyScan,
   decide,
@@ -158,7 +159,17 @@ export class LookupService {
     const recent = passages
       .filter((p) => p.kind === 'passage')
       .map((p) => ({ at: p.at, direction: p.direction, gateId: p.gate_id }));
-    const decision = decide({ record, rules, gate, direction: query.direction, now, clock, recent });
+    const checkout = site.autoCheckoutAt === null ? null : checkoutMinute(site.autoCheckoutAt);
+    const decision = decide({
+      record,
+      rules,
+      gate,
+      direction: query.direction,
+      now,
+      clock,
+      recent,
+      checkoutMinute: checkout,
+    });
     // The activation as the gates decide it (protocol rules/first-use.ts): the earliest entry known.
     const firstEntryAt = record.activation ? firstEntryOf(record, recent) : null;
     const visitDays = visitDaysOf(row);

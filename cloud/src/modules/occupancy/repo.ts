@@ -3,11 +3,17 @@
 import type { Selectable } from 'kysely';
 import { type Connection, readModel } from '../../db/scoped.js';
 import { type SiteScope, siteCondition } from '../../platform/site-scope.js';
-import { type OccupancyAlertsTable, type OccupancyCountersTable, occupancyTables } from './tables.js';
+import {
+  type AutoCheckoutRunsTable,
+  type OccupancyAlertsTable,
+  type OccupancyCountersTable,
+  occupancyTables,
+} from './tables.js';
 
 type Db = Connection;
 export type CounterRow = Selectable<OccupancyCountersTable>;
 export type AlertRow = Selectable<OccupancyAlertsTable>;
+export type CheckoutRunRow = Selectable<AutoCheckoutRunsTable>;
 
 /**
  * Read model, on the passage path: a site's time zone and zones (venues) with its in-park capacity (this module's),
@@ -179,7 +185,7 @@ export async function setSiteCapacity(
     .execute();
 }
 
-export { sitesWithZones, siteTimeZone, zoneCapacity } from '../venues/reads.js';
+export { sitesWithAutoCheckout, sitesWithZones, siteTimeZone, zoneCapacity } from '../venues/reads.js';
 
 export async function allSiteCapacities(db: Db): Promise<Map<string, number | null>> {
   const rows = await occupancyTables(db)
@@ -187,4 +193,82 @@ export async function allSiteCapacities(db: Db): Promise<Map<string, number | nu
     .select(['site_id', 'capacity'])
     .execute();
   return new Map(rows.map((r) => [r.site_id, r.capacity]));
+}
+
+// On the passage path (once per site and occupancy day in a batch): compiled once.
+const lastCheckoutOfDayStatement = occupancyTables.precompile<
+  { siteId: string; day: string },
+  { at: number | null }
+>((db, p) =>
+  db
+    .selectFrom('auto_checkout_runs')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .where('site_id', '=', p.siteId)
+    .where('occupancy_day', '=', p.day),
+);
+
+/** The instant of the latest automatic check-out that set this occupancy day's counters; null = none. */
+export async function lastCheckoutOfDay(db: Db, siteId: string, day: string): Promise<number | null> {
+  const row = await lastCheckoutOfDayStatement.first(db, { siteId, day });
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
+}
+
+export async function findCheckoutRun(
+  db: Db,
+  siteId: string,
+  day: string,
+): Promise<CheckoutRunRow | undefined> {
+  return occupancyTables(db)
+    .selectFrom('auto_checkout_runs')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .executeTakeFirst();
+}
+
+export async function insertCheckoutRun(db: Db, run: CheckoutRunRow): Promise<void> {
+  await occupancyTables(db).insertInto('auto_checkout_runs').values(run).execute();
+}
+
+/** The site's latest runs, newest first. */
+export async function listCheckoutRuns(db: Db, siteId: string, limit: number): Promise<CheckoutRunRow[]> {
+  return occupancyTables(db)
+    .selectFrom('auto_checkout_runs')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .orderBy('day', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Read model: the stored passages (the passages module's), which the automatic check-out reads once a run to keep
+ * inside the persons who came in after its instant; the passages module imports this one (ingestion moves the
+ * counters), so the statement is declared here rather than imported from it.
+ */
+const sitePassages = readModel<'passage_events'>();
+
+/** The site's passages after `after` (exclusive), in time order: zone, ticket, direction, persons and time. */
+export async function sitePassagesAfter(
+  db: Db,
+  siteId: string,
+  after: number,
+): Promise<
+  { zone_id: string; ticket_id: number | null; direction: 'in' | 'out'; persons: number; at: number }[]
+> {
+  const rows = await sitePassages(db)
+    .selectFrom('passage_events')
+    .select(['zone_id', 'ticket_id', 'direction', 'persons', 'at'])
+    .where('site_id', '=', siteId)
+    .where('kind', '=', 'passage')
+    .where('at', '>', after)
+    .orderBy('at')
+    .orderBy('event_id')
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    ticket_id: row.ticket_id === null ? null : Number(row.ticket_id),
+    persons: Number(row.persons),
+    at: Number(row.at),
+  }));
 }

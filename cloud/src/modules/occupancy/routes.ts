@@ -1,7 +1,8 @@
 /**
  * /api/v1/occupancy — in-park occupancy (在园人数) for the control room: today's figures per site and zone, a
  * Server-Sent Events stream (a `snapshot`, then one `figure` event per changed counter and one `alert` event per
- * alert level change, plus a comment every 15 s; platform/event-stream.ts), the alert history (reports.read, the live-figures permission), and
+ * alert level change, plus a comment every 15 s; platform/event-stream.ts), the alert history and a site's automatic
+ * check-out runs (reports.read, the live-figures permission), and
  * each site's in-park capacity (venues.manage).
  */
 
@@ -43,6 +44,17 @@ const alertSchema = z
     at: z.number().int(),
   })
   .meta({ id: 'OccupancyAlert' });
+
+const checkoutRunSchema = z
+  .object({
+    siteId: z.string(),
+    day: z.string().describe('当地日期 / Venue-local date YYYY-MM-DD whose check-out this was'),
+    at: z.number().int().describe('清场时刻 / The check-out instant, epoch ms'),
+    occupancyDay: z.string().describe("Occupancy day whose counters it set ('' when occupancy never resets)"),
+    checkedOut: z.number().int().describe('清场人数 / Persons still inside who were checked out'),
+    ranAt: z.number().int().describe('执行时间 / When it ran, epoch ms (later than `at` when it caught up)'),
+  })
+  .meta({ id: 'AutoCheckoutRun' });
 
 const siteOccupancySchema = z.object({
   siteId: z.string(),
@@ -93,6 +105,27 @@ export const occupancyModule: AppModule = {
         },
       },
       async (request) => ({ items: await occupancy.alerts(request.query, siteScopeOfRequest(request)) }),
+    );
+
+    app.get(
+      '/sites/:siteId/auto-checkouts',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: "自动清场记录 / The site's automatic check-out runs, newest first",
+          params: z.object({ siteId: venueIdSchema }),
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(366).default(30) }),
+          response: { 200: z.object({ items: z.array(checkoutRunSchema) }), ...errors },
+        },
+      },
+      async (request) => ({
+        items: await occupancy.checkoutRuns(
+          request.params.siteId,
+          request.query.limit,
+          siteScopeOfRequest(request),
+        ),
+      }),
     );
 
     app.put(

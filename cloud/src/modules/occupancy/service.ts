@@ -4,14 +4,29 @@
  * `inside` never goes below zero: an exit that would make it negative (an entry not yet delivered by an offline
  * gate, a visitor who came in without scanning) is clamped, counted in `clamped` and logged. Alert levels are
  * evaluated only for the current occupancy day; a late event for an earlier day updates that day's figures silently.
+ *
+ * Automatic check-out (自动清场, a site's `autoCheckoutAt`; protocol rules/auto-checkout.ts): once a day, at the site's
+ * local check-out time, everyone still inside counts as having left. The run sets `inside` of the site and of each
+ * zone to the persons who came in after the check-out instant and have not left (0 when it runs on time), records
+ * the run (auto_checkout_runs: one per site and local day, so it never runs twice) with how many it checked out, and
+ * from then on a passage from before the instant that arrives late (an offline gate) moves entries or exits but
+ * not `inside`: the check-out already counted it. No exit rows are written into passage_events: those are facts a
+ * gate reported (reports, the hourly entries, a ticket's history and conflicts read them), and a made-up exit per
+ * person would be a passage that never happened. Tickets need no rewrite either: the gates and the cloud's online
+ * validation apply the same check-out instant in the rules engine themselves, so a re-entry holder who was inside
+ * may come back in without an exit (and no whitelist delta per ticket is sent at 22:00).
+ * A run late by hours or days (the cloud was down) runs the latest check-out due, and only that one.
  */
 
+import { checkoutMinute, latestCheckout } from '@scenic/protocol';
+import { isUniqueViolation } from '../../db/constraint-errors.js';
 import type { Connection } from '../../db/scoped.js';
+import { transaction } from '../../db/transaction.js';
 import { auditedTransaction, recordAudit } from '../../platform/audit/record.js';
 import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import { ALL_SITES, assertSiteVisible, type SiteScope } from '../../platform/site-scope.js';
-import { occupancyDay } from './day.js';
+import { occupancyDay, venueClock } from './day.js';
 import { type AlertLevel, nextLevel } from './levels.js';
 import * as repo from './repo.js';
 import { type OccupancyDb, occupancyTables } from './tables.js';
@@ -58,6 +73,21 @@ export interface Movement {
   readonly persons: number;
 }
 
+/** One automatic check-out run (a fact: the site's check-out of one local day). */
+export interface AutoCheckoutRun {
+  siteId: string;
+  /** Venue-local date `YYYY-MM-DD` whose check-out this was. */
+  day: string;
+  /** The check-out instant, epoch ms. */
+  at: number;
+  /** The occupancy day whose counters it set. */
+  occupancyDay: string;
+  /** Persons inside the site at the check-out instant who were checked out. */
+  checkedOut: number;
+  /** When it ran, epoch ms (later than `at` when it caught up). */
+  ranAt: number;
+}
+
 export interface SiteOccupancy {
   siteId: string;
   day: string;
@@ -71,7 +101,10 @@ export class OccupancyService {
   constructor(
     db: Connection,
     private readonly settings: OccupancySettings,
-    private readonly logger: { warn(details: object, message: string): void },
+    private readonly logger: {
+      warn(details: object, message: string): void;
+      info?(details: object, message: string): void;
+    },
     private readonly now: () => number = Date.now,
   ) {
     this.db = occupancyTables(db);
@@ -100,6 +133,8 @@ export class OccupancyService {
     const sites = new Map<string, { settings: repo.SiteOccupancySettings | undefined; today: string }>();
     const counters = new Map<string, repo.CounterRow>();
     const loadedDays = new Set<string>();
+    // Per site and occupancy day: the instant of its latest automatic check-out (null = none).
+    const checkouts = new Map<string, number | null>();
     const changed = new Set<repo.CounterRow>();
     const results: { figures: OccupancyFigure[]; alerts: OccupancyAlert[] }[] = [];
     for (const movement of movements) {
@@ -121,7 +156,11 @@ export class OccupancyService {
         loadedDays.add(siteDay);
         const rows = await repo.countersOfSiteDayByZone(trx, movement.siteId, day);
         for (const [zoneId, row] of rows) counters.set(`${siteDay}\u0000${zoneId}`, row);
+        checkouts.set(siteDay, await repo.lastCheckoutOfDay(trx, movement.siteId, day));
       }
+      // From before the day's check-out, arriving late: counted, but whoever it moved was checked out since.
+      const checkoutAt = checkouts.get(siteDay) ?? null;
+      const checkedOut = checkoutAt !== null && movement.at <= checkoutAt;
       const scopes = [
         { zoneId: '', capacity: settings.siteCapacity },
         { zoneId: movement.zoneId, capacity: settings.zoneCapacity.get(movement.zoneId) ?? null },
@@ -132,7 +171,10 @@ export class OccupancyService {
         const key = `${siteDay}\u0000${scope.zoneId}`;
         const row = counters.get(key) ?? emptyRow(movement.siteId, scope.zoneId, day);
         const next = { ...row, updated_at: now };
-        if (movement.direction === 'in') {
+        if (checkedOut) {
+          if (movement.direction === 'in') next.entries += movement.persons;
+          else next.exits += movement.persons;
+        } else if (movement.direction === 'in') {
           next.entries += movement.persons;
           next.inside += movement.persons;
         } else {
@@ -141,10 +183,12 @@ export class OccupancyService {
           next.inside = row.inside - (movement.persons - dropped);
           if (dropped > 0) {
             next.clamped += dropped;
-            this.logger.warn(
-              { siteId: movement.siteId, zoneId: scope.zoneId || null, day, dropped },
-              'occupancy exit clamped at zero',
-            );
+            // After the day's automatic check-out, the people it checked out walking out is what is expected.
+            if (checkoutAt === null)
+              this.logger.warn(
+                { siteId: movement.siteId, zoneId: scope.zoneId || null, day, dropped },
+                'occupancy exit clamped at zero',
+              );
           }
         }
         if (day === today) {
@@ -179,6 +223,117 @@ export class OccupancyService {
     }
     for (const row of changed) await repo.upsertCounter(trx, row);
     return results;
+  }
+
+  /**
+   * Runs every site's latest automatic check-out that has not run yet (the leader's job calls it every minute and
+   * at start, so a run missed while the cloud was down catches up). Returns the runs made now.
+   */
+  async checkOutDue(): Promise<AutoCheckoutRun[]> {
+    const now = this.now();
+    const runs: AutoCheckoutRun[] = [];
+    for (const site of await repo.sitesWithAutoCheckout(this.db)) {
+      const minute = checkoutMinute(site.auto_checkout_at);
+      if (minute === null) continue;
+      try {
+        const due = latestCheckout(venueClock(site.timezone), minute, now);
+        const run = await this.checkOut(site.id, site.timezone, localDate(due.day), due.at);
+        if (run) runs.push(run);
+      } catch (error) {
+        // One site's failure (e.g. a zone this runtime does not know) does not hold up the others.
+        this.logger.warn({ err: error, siteId: site.id }, 'automatic check-out failed');
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * The check-out of the site's local day `day` at instant `at`, unless that day's has run: in one transaction the
+   * site's and zones' `inside` become the persons who came in after `at` and are still there (passages of the same
+   * occupancy day), and the run is recorded. Null when the day's run exists (here or on another instance).
+   */
+  async checkOut(siteId: string, timeZone: string, day: string, at: number): Promise<AutoCheckoutRun | null> {
+    try {
+      return await transaction(this.db, async (trx) => {
+        if (await repo.findCheckoutRun(trx, siteId, day)) return null;
+        const now = this.now();
+        const occupancy = occupancyDay(at, timeZone, this.settings.resetHour);
+        const settings = await repo.occupancySettingsOf(trx, siteId);
+        const rows = await repo.countersOfSiteDayByZone(trx, siteId, occupancy);
+        // Who came in after the instant and is still inside, per zone and for the whole site (''): entries after it,
+        // less the exits of the same tickets after their entry. An exit of a ticket with no entry after the instant
+        // is someone who was inside at it (checked out already), and one without a ticket cannot be matched: both
+        // leave the figure alone.
+        const since = new Map<string, number>();
+        const enteredSince = new Map<number, number>();
+        for (const passage of await repo.sitePassagesAfter(trx, siteId, at)) {
+          if (occupancyDay(passage.at, timeZone, this.settings.resetHour) !== occupancy) continue;
+          const ticket = passage.ticket_id;
+          let delta = 0;
+          if (passage.direction === 'in') {
+            delta = passage.persons;
+            if (ticket !== null) enteredSince.set(ticket, (enteredSince.get(ticket) ?? 0) + passage.persons);
+          } else if (ticket !== null) {
+            delta = -Math.min(passage.persons, enteredSince.get(ticket) ?? 0);
+            if (delta !== 0) enteredSince.set(ticket, (enteredSince.get(ticket) ?? 0) + delta);
+          }
+          for (const zoneId of ['', passage.zone_id]) since.set(zoneId, (since.get(zoneId) ?? 0) + delta);
+        }
+        const today = occupancyDay(now, timeZone, this.settings.resetHour);
+        let checkedOut = 0;
+        for (const row of rows.values()) {
+          const inside = Math.min(row.inside, Math.max(0, since.get(row.zone_id) ?? 0));
+          if (row.zone_id === '') checkedOut = row.inside - inside;
+          if (inside === row.inside) continue;
+          const capacity =
+            row.zone_id === ''
+              ? (settings?.siteCapacity ?? null)
+              : (settings?.zoneCapacity.get(row.zone_id) ?? null);
+          let level = row.level;
+          if (occupancy === today) {
+            level = nextLevel(row.level, inside, capacity, this.settings.hysteresisPct);
+            if (level !== row.level && capacity !== null)
+              await repo.insertAlert(trx, {
+                site_id: siteId,
+                zone_id: row.zone_id,
+                day: occupancy,
+                from_level: row.level,
+                to_level: level,
+                inside,
+                capacity,
+                at: now,
+              });
+          }
+          await repo.upsertCounter(trx, { ...row, inside, level, updated_at: now });
+        }
+        const run = {
+          site_id: siteId,
+          day,
+          at,
+          occupancy_day: occupancy,
+          checked_out: checkedOut,
+          ran_at: now,
+        };
+        await repo.insertCheckoutRun(trx, run);
+        this.logger.info?.({ siteId, day, at, checkedOut }, 'automatic check-out');
+        return runOf(run);
+      });
+    } catch (error) {
+      // Another instance recorded the same day's run first: it is done, once.
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
+  }
+
+  /** The site's latest automatic check-out runs, newest first. */
+  async checkoutRuns(
+    siteId: string,
+    limit: number,
+    scope: SiteScope = ALL_SITES,
+  ): Promise<AutoCheckoutRun[]> {
+    if ((await repo.siteTimeZone(this.db, siteId)) === undefined) throw notFound(siteId);
+    assertSiteVisible(scope, siteId, () => notFound(siteId));
+    return (await repo.listCheckoutRuns(this.db, siteId, limit)).map(runOf);
   }
 
   /** Today's figures (each site's own occupancy day) for one site or all, with every active zone. */
@@ -277,6 +432,22 @@ function figureOf(row: repo.CounterRow, capacity: number | null): OccupancyFigur
     level: row.level,
     updatedAt: row.updated_at === 0 ? null : row.updated_at,
   };
+}
+
+function runOf(row: repo.CheckoutRunRow): AutoCheckoutRun {
+  return {
+    siteId: row.site_id,
+    day: row.day,
+    at: Number(row.at),
+    occupancyDay: row.occupancy_day,
+    checkedOut: Number(row.checked_out),
+    ranAt: Number(row.ran_at),
+  };
+}
+
+/** The `YYYY-MM-DD` of a local day number (days since 1970-01-01 in the venue's calendar). */
+function localDate(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
 function alertOf(row: repo.AlertRow): OccupancyAlert {

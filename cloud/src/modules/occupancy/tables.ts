@@ -6,6 +6,7 @@ export interface OccupancyTables {
   occupancy_counters: OccupancyCountersTable;
   occupancy_alerts: OccupancyAlertsTable;
   site_occupancy_settings: SiteOccupancySettingsTable;
+  auto_checkout_runs: AutoCheckoutRunsTable;
 }
 
 /** The only way to query these tables (db/scoped.ts). */
@@ -23,7 +24,10 @@ export interface OccupancyCountersTable {
   exits: number;
   /** Persons inside: entries − exits, clamped at 0 as events arrive. */
   inside: number;
-  /** Exit persons that would have made `inside` negative and were dropped. */
+  /**
+   * Exit persons that would have made `inside` negative and were dropped (also people checked out by the day's
+   * automatic check-out walking out after it).
+   */
   clamped: number;
   /** Alert level: 0, 80, 90 or 95 (% of capacity). */
   level: number;
@@ -47,4 +51,22 @@ export interface SiteOccupancySettingsTable {
   /** People inside at once; null = not limited. */
   capacity: number | null;
   updated_at: number;
+}
+
+/**
+ * One automatic check-out run per site and local day (migration 20261213_100000): the primary key makes a second
+ * run of the same day impossible, whichever instance or restart tries.
+ */
+export interface AutoCheckoutRunsTable {
+  site_id: string;
+  /** The venue-local date `YYYY-MM-DD` whose check-out this was. */
+  day: string;
+  /** The check-out instant (protocol rules/auto-checkout.ts), epoch ms; the run may come later (catch-up). */
+  at: number;
+  /** The occupancy day whose counters it set (occupancy/day.ts). */
+  occupancy_day: string;
+  /** Persons still inside the site at `at` who were checked out. */
+  checked_out: number;
+  /** When the run happened, epoch ms. */
+  ran_at: number;
 }

@@ -72,6 +72,8 @@ export interface ActiveGate {
   zone_id: string;
   direction: GatesTable['direction'];
   timezone: string;
+  /** The site's automatic check-out, "HH:MM"; null = none. */
+  auto_checkout_at: string | null;
 }
 
 // The gate-config publisher reads these every second for every active gate: compiled once.
@@ -79,7 +81,14 @@ function activeGatesQuery(db: ReturnType<typeof venueTables>) {
   return db
     .selectFrom('gates')
     .innerJoin('sites', 'sites.id', 'gates.site_id')
-    .select(['gates.id', 'gates.site_id', 'gates.zone_id', 'gates.direction', 'sites.timezone'])
+    .select([
+      'gates.id',
+      'gates.site_id',
+      'gates.zone_id',
+      'gates.direction',
+      'sites.timezone',
+      'sites.auto_checkout_at',
+    ])
     .where('gates.active', '=', 1);
 }
 const allActiveGates = venueTables.precompile<Record<string, never>, ActiveGate>((db) =>
@@ -204,4 +213,17 @@ export async function unknownSiteIds(db: Connection, ids: readonly string[]): Pr
     ),
   );
   return ids.filter((id) => !found.has(id));
+}
+
+/** The sites that have an automatic check-out, with their zone and its time ("HH:MM"). */
+export async function sitesWithAutoCheckout(
+  db: Connection,
+): Promise<{ id: string; timezone: string; auto_checkout_at: string }[]> {
+  const rows = await venueTables(db)
+    .selectFrom('sites')
+    .select(['id', 'timezone', 'auto_checkout_at'])
+    .where('auto_checkout_at', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, timezone: row.timezone, auto_checkout_at: row.auto_checkout_at! }));
 }

@@ -26,6 +26,7 @@ function siteOf(row: Selectable<SitesTable>): Site {
     dailyCapacity: row.daily_capacity,
     // Written only through agePolicySchema, so parsing cannot fail short of manual edits to the database.
     agePolicy: row.age_policy === null ? null : policyOf(row.age_policy),
+    autoCheckoutAt: row.auto_checkout_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -88,6 +89,7 @@ export async function insertSite(db: Db, site: Site): Promise<void> {
       timezone: site.timezone,
       daily_capacity: site.dailyCapacity,
       age_policy: policyText(site.agePolicy),
+      auto_checkout_at: site.autoCheckoutAt,
       created_at: site.createdAt,
       updated_at: site.updatedAt,
     })
@@ -103,6 +105,7 @@ export async function updateSite(db: Db, site: Site): Promise<void> {
       timezone: site.timezone,
       daily_capacity: site.dailyCapacity,
       age_policy: policyText(site.agePolicy),
+      auto_checkout_at: site.autoCheckoutAt,
       updated_at: site.updatedAt,
     })
     .where('id', '=', site.id)

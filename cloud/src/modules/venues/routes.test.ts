@@ -118,6 +118,11 @@ describe('venues over HTTP', () => {
     ['an empty name', { id: 'x', name: { zh: ' ', en: 'A' } }],
     ['an unknown field', { id: 'x', name: { zh: '甲', en: 'A' }, colour: 'red' }],
     ['a fractional capacity', { id: 'x', name: { zh: '甲', en: 'A' }, dailyCapacity: 1.5 }],
+    ['a check-out time past 23:59', { id: 'x', name: { zh: '甲', en: 'A' }, autoCheckoutAt: '24:00' }],
+    [
+      'a check-out time without its leading zero',
+      { id: 'x', name: { zh: '甲', en: 'A' }, autoCheckoutAt: '7:30' },
+    ],
     [
       'overlapping age rules',
       {
@@ -167,6 +172,49 @@ describe('venues over HTTP', () => {
     });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toBe('Site not found: nowhere');
+  });
+
+  it('sets and clears the automatic check-out time, refusing one that is not HH:MM in both languages', async () => {
+    await inject({
+      method: 'POST',
+      url: '/api/v1/sites',
+      payload: { id: 'pool', name: { zh: '泳池', en: 'Pool' } },
+    });
+    expect((await inject({ method: 'GET', url: '/api/v1/sites/pool' })).json().autoCheckoutAt).toBeNull();
+    const set = await inject({
+      method: 'PATCH',
+      url: '/api/v1/sites/pool',
+      payload: { autoCheckoutAt: '22:00' },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().autoCheckoutAt).toBe('22:00');
+    for (const [language, text] of [
+      ['zh-CN', '自动清场时间须为 HH:MM'],
+      ['en', 'the automatic check-out time must be HH:MM'],
+    ] as const) {
+      const bad = await inject({
+        method: 'PATCH',
+        url: '/api/v1/sites/pool',
+        payload: { autoCheckoutAt: '22:00:00' },
+        headers: { 'accept-language': language },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+      expect(JSON.stringify(bad.json().error)).toContain(text);
+    }
+    const cleared = await inject({
+      method: 'PATCH',
+      url: '/api/v1/sites/pool',
+      payload: { autoCheckoutAt: null },
+    });
+    expect(cleared.json().autoCheckoutAt).toBeNull();
+    const logged = await env.test.database.db
+      .selectFrom('audit_log')
+      .select(['before_json', 'after_json'])
+      .where('action', '=', 'site.update')
+      .orderBy('seq')
+      .execute();
+    expect(logged.map((row) => JSON.parse(row.after_json!).autoCheckoutAt)).toEqual(['22:00', null]);
   });
 
   it('serves the age policy presets', async () => {

@@ -1,5 +1,5 @@
 /** Request and response shapes of the venues API; the same zod schemas validate input and document /docs. */
-import { GATE_DIRECTIONS, idStringSchema } from '@scenic/protocol';
+import { GATE_DIRECTIONS, idStringSchema, isCheckoutTime } from '@scenic/protocol';
 import { z } from 'zod';
 import { isTimeZone } from '../../platform/time-zone.js';
 import { bilingual } from '../../platform/validation.js';
@@ -25,6 +25,21 @@ const timezoneSchema = z
   .describe('IANA 时区，决定营业日与年龄计算 / IANA time zone of the local calendar, e.g. Asia/Shanghai');
 
 const capacitySchema = z.number().int().min(0).max(10_000_000);
+
+const autoCheckoutSchema = z
+  .string()
+  .max(5)
+  .refine(
+    isCheckoutTime,
+    bilingual({
+      'zh-CN': '自动清场时间须为 HH:MM（00:00–23:59）',
+      en: 'the automatic check-out time must be HH:MM (00:00–23:59)',
+    }),
+  )
+  .nullable()
+  .describe(
+    '自动清场时间（景区当地时间 HH:MM），到点仍在园者视为离园；null 为不清场 / Automatic check-out, local "HH:MM": everyone still inside counts as having left; null = none',
+  );
 const epochMs = z.number().int().describe('Epoch milliseconds');
 
 export const siteSchema = z
@@ -36,6 +51,7 @@ export const siteSchema = z
       .nullable()
       .describe('每日接待上限，null 为不限 / Daily visitor cap; null = none'),
     agePolicy: agePolicySchema.nullable().describe('本景区的年龄优惠政策 / The site age discount policy'),
+    autoCheckoutAt: autoCheckoutSchema,
     createdAt: epochMs,
     updatedAt: epochMs,
   })
@@ -48,14 +64,19 @@ export const createSiteSchema = z.strictObject({
   timezone: timezoneSchema.default('Asia/Shanghai'),
   dailyCapacity: capacitySchema.nullable().default(null),
   agePolicy: agePolicySchema.nullable().default(null),
+  autoCheckoutAt: autoCheckoutSchema.default(null),
 });
-export type CreateSite = z.infer<typeof createSiteSchema>;
+/** What creates a site; callers in code may leave out the automatic check-out (none). */
+export type CreateSite = Omit<z.infer<typeof createSiteSchema>, 'autoCheckoutAt'> & {
+  autoCheckoutAt?: string | null;
+};
 
 export const updateSiteSchema = z.strictObject({
   name: venueNameSchema.optional(),
   timezone: timezoneSchema.optional(),
   dailyCapacity: capacitySchema.nullable().optional(),
   agePolicy: agePolicySchema.nullable().optional(),
+  autoCheckoutAt: autoCheckoutSchema.optional(),
 });
 export type UpdateSite = z.infer<typeof updateSiteSchema>;
 

@@ -48,6 +48,7 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
       timezone: 'Asia/Shanghai',
       dailyCapacity: 50_000,
       agePolicy: null,
+      autoCheckoutAt: null,
       createdAt: clock,
       updatedAt: clock,
     });
@@ -55,10 +56,15 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
 
     clock += 1000;
     const policy = AGE_POLICY_PRESETS[0]!.rules;
-    const updated = await venues.updateSite('xihu', { dailyCapacity: null, agePolicy: policy }, context);
+    const updated = await venues.updateSite(
+      'xihu',
+      { dailyCapacity: null, agePolicy: policy, autoCheckoutAt: '22:00' },
+      context,
+    );
     expect(updated).toMatchObject({
       dailyCapacity: null,
       agePolicy: policy,
+      autoCheckoutAt: '22:00',
       updatedAt: clock,
       createdAt: clock - 1000,
     });
@@ -76,6 +82,9 @@ describe.each(databaseBackends())('venues on $name', (backend) => {
     ]);
     expect(JSON.parse(audit[1]!.before_json!).dailyCapacity).toBe(50_000);
     expect(JSON.parse(audit[1]!.after_json!).dailyCapacity).toBeNull();
+    // The automatic check-out time's change is in the site's operation-log entry.
+    expect(JSON.parse(audit[1]!.before_json!).autoCheckoutAt).toBeNull();
+    expect(JSON.parse(audit[1]!.after_json!).autoCheckoutAt).toBe('22:00');
   });
 
   it('refuses a duplicate site id and leaves the first one as it was', async () => {

@@ -119,7 +119,12 @@ export class VenuesService {
       if (await repo.findSite(trx, input.id))
         throw new AppError('VENUE_ID_TAKEN', { resource: RESOURCES.site, id: input.id });
       const now = this.now();
-      const site: Site = { ...input, createdAt: now, updatedAt: now };
+      const site: Site = {
+        ...input,
+        autoCheckoutAt: input.autoCheckoutAt ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
       await inserting('site', site.id, () => repo.insertSite(trx, site));
       await audit(trx, context, 'site.create', site.id, { after: site });
       return site;

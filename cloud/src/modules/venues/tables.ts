@@ -30,6 +30,11 @@ export interface SitesTable {
   updated_at: Generated<number>;
   /** JSON age discount rules, modules/venues/age-policy.ts; null = none (migration 20261125_181000). */
   age_policy: string | null;
+  /**
+   * Automatic check-out, local "HH:MM" (protocol rules/auto-checkout.ts); null = none (migration
+   * 20261213_100000).
+   */
+  auto_checkout_at: Generated<string | null>;
 }
 
 export interface ZonesTable {

@@ -66,6 +66,14 @@ export const gateConfigSchema = messageSchema('gate_config', {
     .string()
     .max(64)
     .regex(/^(?:UTC|[A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+)$/),
+  /**
+   * The site's automatic check-out, local "HH:MM" in `timeZone` (rules/auto-checkout.ts); absent = none. The gate
+   * applies it itself, so an offline gate lets a re-entry holder back in after it like the cloud does.
+   */
+  autoCheckoutAt: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+    .optional(),
   ...gateSettingsShape,
   ticketTypes: z.array(ticketTypeRulesSchema).max(MAX_TICKET_TYPES),
   signingKeys: z.array(publicKeyEntrySchema).max(MAX_SIGNING_KEYS),
