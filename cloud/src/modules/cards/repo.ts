@@ -29,16 +29,6 @@ export function findCard(
     .executeTakeFirst();
 }
 
-/** The card issued and bound to this ticket, if any. */
-export function issuedCardOfTicket(db: Connection, ticketId: number): Promise<CardRow | undefined> {
-  return cardTables(db)
-    .selectFrom('cards')
-    .selectAll()
-    .where('ticket_id', '=', ticketId)
-    .where('status', '=', 'issued')
-    .executeTakeFirst();
-}
-
 export function historyOf(db: Connection, uid: string): Promise<CardEventRow[]> {
   return cardTables(db).selectFrom('card_events').selectAll().where('uid', '=', uid).orderBy('id').execute();
 }

@@ -242,6 +242,18 @@ describe.each(databaseBackends())('IC cards on $name', (backend) => {
     expect(returns.map((row) => Number(row.deposit_fen))).toEqual([DEPOSIT]);
   });
 
+  it('a card bound before cards had rows is found by its ticket: reported lost, then refused at the gate', async () => {
+    const card = uid();
+    const ticketId = (await sell(card)).json().tickets[0].ticketId as number;
+    await env.test.database.db.deleteFrom('card_events').where('uid', '=', card).execute();
+    await env.test.database.db.deleteFrom('cards').where('uid', '=', card).execute();
+    expect((await call('cashier', 'GET', `/api/v1/cards/${card}`)).statusCode).toBe(404);
+    const lost = await call('cashier', 'POST', `/api/v1/cards/${card}/lost`, {});
+    expect(lost.statusCode, lost.body).toBe(200);
+    expect(lost.json()).toMatchObject({ status: 'lost', ticketId, depositFen: 0 });
+    expect((await atGate(card)).admit).toBe(false);
+  });
+
   it('refuses a malformed UID with VALIDATION_FAILED and an unknown card with NOT_FOUND', async () => {
     expect((await call('cashier', 'GET', '/api/v1/cards/XYZ')).json().error.code).toBe('VALIDATION_FAILED');
     expect((await call('cashier', 'GET', '/api/v1/cards/0A0B0C0D')).statusCode).toBe(404);

@@ -27,12 +27,12 @@ import type { ChangeContext } from '../../platform/change-context.js';
 import { AppError } from '../../platform/errors.js';
 import type { IdempotentCommand, IdempotentResult } from '../../platform/idempotent-reply.js';
 import type { Localized } from '../../platform/language.js';
-import { ALL_SITES, assertSiteInScope, type SiteScope } from '../../platform/site-scope.js';
+import { ALL_SITES, coversSite, type SiteScope } from '../../platform/site-scope.js';
 import { clockOf } from '../capacity/local-time.js';
 import type { BoundCard, SaleCards } from '../sales/cards.js';
 import { invalidField } from '../sales/refusals.js';
 import type { TakingsRecorder } from '../takings/contract.js';
-import { liveTicketWithCard } from '../tickets/reads.js';
+import { findTicketRow, liveTicketWithCard, ticketIdsBy } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import * as repo from './repo.js';
@@ -358,11 +358,14 @@ export class CardsService implements SaleCards {
 
   /**
    * A gate's recycler kept the card of this exit: the card is unbound and may be sold again. Runs inside the passage
-   * ingestion's transaction (passage-hook.ts); a ticket with no issued card (a replayed or odd event) changes nothing.
+   * ingestion's transaction (passage-hook.ts); a ticket carrying no card (a replayed or odd event) changes nothing.
    */
   async recycled(trx: Connection, ticketId: number, eventId: string, at: number): Promise<void> {
-    const card = await repo.issuedCardOfTicket(trx, ticketId);
-    if (!card) return;
+    const ticket = await findTicketRow(trx, ticketId);
+    const uid = ticket?.card_uid;
+    if (!uid) return;
+    const card = await this.adopt(trx, uid, await repo.findCard(trx, uid), ticketId);
+    if (card.status !== 'issued') return;
     if (
       !(await repo.changeCard(
         trx,
@@ -387,12 +390,47 @@ export class CardsService implements SaleCards {
     });
   }
 
-  /** The card, visible to the change's operator; NOT_FOUND otherwise. */
+  /**
+   * The card as a change finds it, visible to the change's operator (NOT_FOUND otherwise). The ticket carrying the
+   * UID (tickets.card_uid, newest first) is the one the gates know, so it decides: a card bound before cards had rows,
+   * or moved to another ticket by a supplement's reissue or upgrade (which set tickets.card_uid themselves), is
+   * brought up to date here, and no such card escapes a loss report.
+   */
   private async found(trx: Connection, uid: string, context: ChangeContext): Promise<repo.CardRow> {
-    const card = await repo.findCard(trx, uid, context.sites ?? ALL_SITES);
+    const scope = context.sites ?? ALL_SITES;
+    const card = await repo.findCard(trx, uid);
+    if (card && !coversSite(scope, card.site_id))
+      throw new AppError('NOT_FOUND', { resource: CARD, id: uid });
+    const [bearer] = await ticketIdsBy(trx, 'card_uid', uid, scope);
+    if (bearer !== undefined) return this.adopt(trx, uid, card, bearer);
     if (!card) throw new AppError('NOT_FOUND', { resource: CARD, id: uid });
-    assertSiteInScope(context.sites ?? ALL_SITES, card.site_id);
     return card;
+  }
+
+  /** The card's row made to say it is issued on `ticketId`, which carries its UID (see `found`). */
+  private async adopt(
+    trx: Connection,
+    uid: string,
+    card: repo.CardRow | undefined,
+    ticketId: number,
+  ): Promise<repo.CardRow> {
+    if (card && (card.status === 'lost' || card.status === 'blocked')) return card;
+    if (card?.status === 'issued' && Number(card.ticket_id) === ticketId) return card;
+    const now = this.now();
+    const ticket = await findTicketRow(trx, ticketId);
+    if (!ticket) throw new AppError('NOT_FOUND', { resource: CARD, id: uid });
+    // A deposit is known only for a card this module issued; a card it never saw holds none.
+    const depositFen = card?.status === 'issued' ? Number(card.deposit_fen) : 0;
+    const row = {
+      uid,
+      site_id: ticket.site_id,
+      ticket_id: ticketId,
+      deposit_fen: depositFen,
+      created_at: card ? Number(card.created_at) : now,
+      updated_at: now,
+    };
+    await repo.issueCard(trx, row);
+    return { ...row, status: 'issued', replaced_by: null };
   }
 
   /** The ticket stops answering to `uid` (only if it still does: a reissue may have moved it already). */
