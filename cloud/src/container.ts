@@ -17,6 +17,8 @@ import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { clockOf } from './modules/capacity/local-time.js';
 import { CapacityService } from './modules/capacity/service.js';
+import { cardRecyclePassageHook } from './modules/cards/passage-hook.js';
+import { CardsService } from './modules/cards/service.js';
 import { ChannelKeysService } from './modules/channel-keys/service.js';
 import { CommLogRepo } from './modules/comm-log/repo.js';
 import { CommLogService } from './modules/comm-log/service.js';
@@ -170,9 +172,11 @@ function buildServices(options: BuildOptions): CloudServices {
   // under their open shift.
   const takings = new TakingsService(shiftOfTaking);
   const holidays = new HolidaysService(db, now);
+  // IC cards: their status, deposit and history; a sale binds them through its SaleCards contract.
+  const cards = new CardsService(db, { tickets, venues, takings }, now);
   const sales = new SalesService(
     db,
-    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty, takings },
+    { venues, ticketTypes, capacity, tickets, keys, secrets, maxChangeFen, loyalty, takings, cards },
     now,
   );
   const refunds = new RefundsService(
@@ -249,6 +253,7 @@ function buildServices(options: BuildOptions): CloudServices {
     secrets,
     credentialKeys: new SigningKeysService(db, keys, tickets, now),
     sales,
+    cards,
     prints: new SalePrints(db, sales, tickets, venues, now),
     refunds,
     supplements,
@@ -280,6 +285,8 @@ function buildServices(options: BuildOptions): CloudServices {
           },
         ),
         groupOrderPassageHook(webhooks),
+        // After the tickets' hook: a card kept by the exit's recycler is freed for another sale.
+        cardRecyclePassageHook(cards),
         // Entries per site, local hour and ticket type, for the visitor figures and the decision analysis.
         hourlyEntriesHook(now),
         ...(options.extraPassageHooks ?? []),

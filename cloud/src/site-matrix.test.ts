@@ -223,6 +223,28 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     );
     ids.supplementId = supplement.id;
     markers.push(supplement.id);
+    // An IC card of bravo: a count card sold with it, under bravo's card deposit.
+    await api('PUT', '/api/v1/cards/deposits/bravo', { depositFen: 1_000 });
+    await api('POST', '/api/v1/ticket-types', {
+      typeId: 304,
+      siteId: 'bravo',
+      code: 'BRAVO304',
+      name: name('Type BRAVO304'),
+      kind: 'count',
+      prices: { window: 10_000 },
+    });
+    await api(
+      'POST',
+      '/api/v1/sales',
+      {
+        siteId: 'bravo',
+        windowId: 'WBRAVO',
+        lines: [{ typeId: 304, quantity: 1, visitDate: dateIn(10), cardUids: ['B5B6B7B8'] }],
+        payments: [{ method: 'cash', amountFen: 11_000 }],
+      },
+      { 'idempotency-key': 'site-bravo-card-sale' },
+    );
+    ids.uid = 'B5B6B7B8';
     await seedCustomers();
     const order = await api('POST', '/api/v1/group-orders', {
       siteId: 'bravo',
@@ -544,6 +566,9 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
         payments: [{ method: 'cash', amountFen: 10_000 }],
       },
       'POST /api/v1/refunds': { saleId: ids.saleId, ticketIds: [ids.ticketId] },
+      'POST /api/v1/cards/:uid/replace': { newCardUid: '0C0D0E0F' },
+      'POST /api/v1/card-returns': { cardUid: ids.uid, windowId: 'WBRAVO' },
+      'PUT /api/v1/cards/deposits/:siteId': { depositFen: 2_000 },
       'POST /api/v1/refunds/quote': { saleId: ids.saleId, ticketIds: [ids.ticketId] },
       'POST /api/v1/supplements': {
         kind: 'fee',
@@ -857,6 +882,8 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
     'agencies',
     'audit',
     'capacity',
+    'card-returns',
+    'cards',
     'channel',
     'channel-keys',
     'comm-log',

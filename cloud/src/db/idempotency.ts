@@ -17,7 +17,7 @@ import type { PrecompiledStatement } from './precompiled.js';
 import type { Database } from './schema.js';
 import type { Connection, Scoped, TableName, TableScope } from './scoped.js';
 
-export type IdempotentTable = 'sales' | 'refunds' | 'supplements';
+export type IdempotentTable = 'sales' | 'refunds' | 'supplements' | 'card_returns';
 
 /** One owner's statement finding the row that answered a cashier's key. */
 export type KeyLookup = PrecompiledStatement<

@@ -8,6 +8,7 @@
 
 import type { AgencyTables } from '../modules/agencies/tables.js';
 import type { CapacityTables } from '../modules/capacity/tables.js';
+import type { CardTables } from '../modules/cards/tables.js';
 import type { ChannelKeyTables } from '../modules/channel-keys/tables.js';
 import type { CommLogTables } from '../modules/comm-log/tables.js';
 import type { CommandTables } from '../modules/commands/tables.js';
@@ -57,6 +58,7 @@ export interface Database
     TicketTables,
     SigningKeyTables,
     SaleTables,
+    CardTables,
     RefundTables,
     SupplementTables,
     TakingTables,

@@ -7,6 +7,7 @@ import { authModule } from '../platform/auth/routes.js';
 import { agenciesModule } from './agencies/routes.js';
 import { auditModule } from './audit/routes.js';
 import { capacityModule } from './capacity/routes.js';
+import { cardReturnsModule, cardsModule } from './cards/routes.js';
 import { channelModule } from './channel/routes.js';
 import { channelKeysModule } from './channel-keys/routes.js';
 import { commLogModule } from './comm-log/routes.js';
@@ -64,6 +65,8 @@ export const modules: readonly AppModule[] = [
   salesModule,
   printingModule,
   refundsModule,
+  cardsModule,
+  cardReturnsModule,
   supplementsModule,
   groupOrdersModule,
   lookupModule,

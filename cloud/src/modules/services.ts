@@ -9,6 +9,7 @@ import type { AuthService } from '../platform/auth/service.js';
 import type { AgenciesService } from './agencies/service.js';
 import type { AuditService } from './audit/service.js';
 import type { CapacityService } from './capacity/service.js';
+import type { CardsService } from './cards/service.js';
 import type { ChannelKeysService } from './channel-keys/service.js';
 import type { CommLogService } from './comm-log/service.js';
 import type { CommLogWriter } from './comm-log/writer.js';
@@ -69,6 +70,8 @@ export interface CloudServices {
   readonly secrets: () => CredentialSecrets;
   readonly credentialKeys: SigningKeysService;
   readonly sales: SalesService;
+  /** IC cards and wristbands: status, loss and replacement, deposit and return (modules/cards). */
+  readonly cards: CardsService;
   readonly prints: SalePrints;
   readonly refunds: RefundsService;
   readonly supplements: SupplementsService;

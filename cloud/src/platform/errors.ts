@@ -633,6 +633,20 @@ export const ERROR_CATALOGUE = {
       en: 'IC card {cardUid} is already bound to a live ticket: refund or reissue that ticket first',
     },
   },
+  CARD_BLOCKED: {
+    status: 409,
+    messages: {
+      'zh-CN': 'IC 卡 {cardUid} 已挂失或停用，不能再发出',
+      en: 'IC card {cardUid} is reported lost or blocked and cannot be issued again',
+    },
+  },
+  CARD_STATE_CONFLICT: {
+    status: 409,
+    messages: {
+      'zh-CN': 'IC 卡 {cardUid} 当前状态为 {status}，不能{action}',
+      en: 'IC card {cardUid} is {status} and cannot be {action}',
+    },
+  },
   ORDER_STATE_INVALID: {
     status: 409,
     messages: {

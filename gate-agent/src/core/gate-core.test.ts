@@ -210,6 +210,8 @@ describe('scans in normal mode', () => {
     expect(await h.tap('04A2B3C4')).toMatchObject({ admit: true });
     expect(h.gate.relays.exit.pulses).toHaveLength(1);
     expect(h.gate.recycler!.actions).toEqual(['swallow']);
+    // The passage tells the cloud the card was kept, so it can be sold again.
+    expect(h.events().at(-1)).toMatchObject({ type: 'passage', ticketId: 5, cardRecycled: true });
     h.store.whitelist.refreshRecord(testRecord(6, { cardUid: '04A2B3C5', status: 'blacklisted' }));
     h.gate.recycler!.insertCard();
     expect(await h.tap('04A2B3C5')).toMatchObject({ admit: false });
@@ -493,6 +495,7 @@ describe('degraded devices', () => {
     );
     recycler.insertCard();
     expect(await h.tap('04A2B3C4')).toMatchObject({ admit: true, passed: true });
+    expect(h.events().at(-1)).not.toHaveProperty('cardRecycled');
     expect(await h.tap('04FFFFFF')).toMatchObject({ admit: false, reason: 'UNKNOWN_CREDENTIAL' });
     await h.core.setMode('locked');
     expect(recycler.actions).toEqual([]);

@@ -181,6 +181,11 @@ export class LaneOutputs {
     await recycler.eject().catch((err) => this.#log.error({ err }, 'card recycler failed to eject'));
   }
 
+  /** Whether keepCard() would keep the card now in the slot (a working recycler holds one not handed back). */
+  willKeepCard(): boolean {
+    return this.#recycler()?.cardPresent === true && !this.#cardReturned;
+  }
+
   /** Keeps the card in the slot for reissue, unless it was handed back already. */
   async keepCard(): Promise<void> {
     const recycler = this.#recycler();

@@ -270,7 +270,12 @@ export class ScanPipeline {
     }
     crashPoint('after-sensor');
     const entries = used(pass.count);
-    const event = passageEvent(pass.lastAt!, pass.count, entries);
+    // The passage says the recycler kept the card, so the cloud frees it for another sale (protocol cardRecycled).
+    const recycled = swallow && outputs.willKeepCard();
+    const event: PassageEvent = {
+      ...passageEvent(pass.lastAt!, pass.count, entries),
+      ...(recycled && { cardRecycled: true }),
+    };
     this.#o.store.recordPassage(event, { entries });
     crashPoint('after-store');
     this.#o.counters.admits++;

@@ -29,6 +29,7 @@ const COLUMNS = [
   'unconfirmed',
   'reason',
   'code_hash',
+  'card_recycled',
 ] as const satisfies readonly (keyof PassageEventsTable)[];
 
 /** A batch of events is stored in chunks (db/chunked-insert.ts); RETURNING names the events that were new. */

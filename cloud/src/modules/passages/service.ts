@@ -182,6 +182,7 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
       unconfirmed: message.unconfirmed ? 1 : 0,
       reason: null,
       code_hash: null,
+      card_recycled: message.cardRecycled ? 1 : 0,
     };
   }
   return {
@@ -202,5 +203,6 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
     unconfirmed: 0,
     reason: message.reason,
     code_hash: message.codeHash,
+    card_recycled: 0,
   };
 }

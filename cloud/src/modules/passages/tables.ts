@@ -38,6 +38,8 @@ export interface PassageEventsTable {
    * protocol `unconfirmed`); 0 otherwise (migration 20261209_100000).
    */
   unconfirmed: number;
+  /** 1 when the exit's card recycler kept the card (protocol `cardRecycled`); 0 otherwise (migration 20261213_120001). */
+  card_recycled?: number;
   /** Denial reason code; null for passages. */
   reason: string | null;
   code_hash: string | null;

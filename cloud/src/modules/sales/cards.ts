@@ -3,7 +3,11 @@
  * count cards, period passes and the month, quarter and year member cards — so the card works at the gates as soon
  * as it is sold, instead of through a reissue afterwards. UIDs are normalised as everywhere else (protocol's
  * checkCardUid: upper-case hex of 4 or 7 bytes), and a card already bound to a live ticket, or twice in one sale,
- * is refused with CARD_UID_IN_USE.
+ * is refused with CARD_UID_IN_USE; a card reported lost or blocked with CARD_BLOCKED (the cards module says so).
+ *
+ * `SaleCards` is what a sale asks of the cards module (modules/cards implements it; the composition root hands it
+ * over, so sales never reads the cards' tables): the site's card deposit (押金), charged with the sale, whether a card
+ * may be issued, and the cards the sale bound, recorded in the sale's transaction.
  */
 import { checkCardUid } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
@@ -12,6 +16,24 @@ import type { TicketKind, TicketType } from '../ticket-types/schemas.js';
 import { liveTicketWithCard } from '../tickets/reads.js';
 import type { OrderLine } from './order.js';
 import { invalidBody } from './refusals.js';
+
+/** One card a sale bound to the ticket it issued, with the deposit charged for it. */
+export interface BoundCard {
+  readonly uid: string;
+  readonly siteId: string;
+  readonly ticketId: number;
+  readonly saleId: string;
+  readonly depositFen: number;
+}
+
+export interface SaleCards {
+  /** The deposit the site charges per card, fen (0: none). */
+  depositFen(trx: Connection, siteId: string): Promise<number>;
+  /** CARD_BLOCKED when the card is reported lost or blocked. */
+  refuseBlocked(trx: Connection, cardUid: string): Promise<void>;
+  /** Records the cards the sale bound (status issued, the deposit they hold, their history). */
+  bind(trx: Connection, cards: readonly BoundCard[], at: number, actorId: string | null): Promise<void>;
+}
 
 const CARD_KINDS: ReadonlySet<TicketKind> = new Set([
   'count',
@@ -31,6 +53,7 @@ export async function cardsOfLine(
   type: TicketType,
   inSale: Set<string>,
   now: number,
+  cards: SaleCards,
 ): Promise<string[]> {
   if (line.cardUids.length === 0) return [];
   if (!CARD_KINDS.has(type.kind)) throw new AppError('CARD_UID_NOT_ALLOWED', { typeId: type.typeId });
@@ -57,6 +80,7 @@ export async function cardsOfLine(
         { cardUid: uid },
         { details: { cardUid: uid, inThisSale: false, ticketId: holder } },
       );
+    await cards.refuseBlocked(trx, uid);
     inSale.add(uid);
   }
   return uids;

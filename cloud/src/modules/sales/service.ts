@@ -37,7 +37,7 @@ import type { TicketRow } from '../tickets/reads.js';
 import type { TicketsService } from '../tickets/service.js';
 import type { VenuesService } from '../venues/service.js';
 import { saleAuditEntry } from './audit.js';
-import { cardsOfLine } from './cards.js';
+import { cardsOfLine, type SaleCards } from './cards.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { LoyaltyOutcome, SaleLoyalty } from './loyalty.js';
 import { type OrderLine, orderOf, type SaleOrder } from './order.js';
@@ -67,6 +67,8 @@ export interface SalesDependencies {
   readonly loyalty: SaleLoyalty;
   /** The takings journal: the sale's money and tickets, in its transaction (modules/takings). */
   readonly takings: TakingsRecorder;
+  /** The IC cards' status and the site's card deposit (modules/cards). */
+  readonly cards: SaleCards;
 }
 
 export interface SaleCommand extends IdempotentCommand<CreateSale> {
@@ -152,6 +154,7 @@ export class SalesService {
     await repo.insertSale(trx, rows.sale, rows.lines, rows.payments);
     await this.deps.takings.record(trx, takingOfSale(sold, today));
     const issued = await this.issueTickets(trx, sold, signer);
+    await this.bindCards(trx, sold, issued);
     await recordAudit(
       trx,
       saleAuditEntry(
@@ -190,7 +193,8 @@ export class SalesService {
       day: today,
       at: sold.createdAt,
       lines: sold.lines.map((line) => ({ typeId: line.type.typeId, amountFen: line.amountFen })),
-      totalFen: sold.totalFen,
+      // A deposit is given back when the card is; it earns no points.
+      totalFen: sold.totalFen - sold.depositFen,
       pointsFen,
       actor: context.actor,
       sites: context.sites ?? ALL_SITES,
@@ -209,7 +213,9 @@ export class SalesService {
       agePolicy: site.agePolicy,
       heldToday: selling.heldToday,
     });
-    const cardUids = await cardsOfLine(trx, line, type, selling.cards, now);
+    const cardUids = await cardsOfLine(trx, line, type, selling.cards, now, this.deps.cards);
+    const depositFen =
+      cardUids.length === 0 ? 0 : cardUids.length * (await this.deps.cards.depositFen(trx, order.siteId));
     const tickets = priced.map((ticket, i) => ({ ...ticket, cardUid: cardUids[i] ?? null }));
     const personsPerTicket = tickets[0]!.quote.persons;
     const claim = await this.deps.capacity.consume(trx, {
@@ -228,12 +234,30 @@ export class SalesService {
       quantity: line.quantity,
       personsPerTicket,
       amountFen: tickets.reduce((sum, ticket) => sum + ticket.quote.priceFen, 0),
+      depositFen,
       slot: claim.slot,
       validFrom,
       validTo,
       activation,
       tickets,
     };
+  }
+
+  /** The cards the sale bound, each holding its line's deposit per card. */
+  private async bindCards(trx: Transaction<Database>, sold: SoldSale, issued: readonly TicketRow[]) {
+    const perCard = new Map<number, number>();
+    for (const line of sold.lines)
+      if (line.depositFen > 0) perCard.set(line.lineNo, line.depositFen / line.tickets.length);
+    const bound = issued
+      .filter((row) => row.card_uid !== null)
+      .map((row) => ({
+        uid: row.card_uid!,
+        siteId: row.site_id,
+        ticketId: row.id,
+        saleId: sold.id,
+        depositFen: perCard.get(row.sale_line ?? 0) ?? 0,
+      }));
+    if (bound.length > 0) await this.deps.cards.bind(trx, bound, sold.createdAt, sold.cashier.id);
   }
 
   /**

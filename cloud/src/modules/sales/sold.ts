@@ -29,6 +29,8 @@ export interface SoldLine {
   readonly quantity: number;
   readonly personsPerTicket: number;
   readonly amountFen: number;
+  /** The card deposit (押金) charged with the line's cards, fen: part of the sale's total, not of the tickets' price. */
+  readonly depositFen: number;
   readonly slot: CapacityClaim['slot'];
   readonly validFrom: number;
   readonly validTo: number;
@@ -44,7 +46,10 @@ export interface SoldSale {
   readonly request: IdempotentRequest;
   readonly createdAt: number;
   readonly lines: readonly SoldLine[];
+  /** The tickets' amounts plus the card deposits. */
   readonly totalFen: number;
+  /** The card deposits of the sale's lines, fen. */
+  readonly depositFen: number;
   readonly paidFen: number;
   readonly changeFen: number;
   readonly ticketCount: number;
@@ -56,17 +61,19 @@ export interface SoldSale {
  * they would leave more than `maxChangeFen` of change.
  */
 export function soldSale(
-  sale: Omit<SoldSale, 'totalFen' | 'paidFen' | 'changeFen' | 'ticketCount' | 'persons'>,
+  sale: Omit<SoldSale, 'totalFen' | 'depositFen' | 'paidFen' | 'changeFen' | 'ticketCount' | 'persons'>,
   maxChangeFen: number,
 ): SoldSale {
   let totalFen = 0;
+  let depositFen = 0;
   let ticketCount = 0;
   let persons = 0;
   for (const line of sale.lines) {
-    totalFen += line.amountFen;
+    totalFen += line.amountFen + line.depositFen;
+    depositFen += line.depositFen;
     ticketCount += line.tickets.length;
     for (const ticket of line.tickets) persons += ticket.quote.persons;
   }
   const { paidFen, changeFen } = settle(totalFen, sale.order.payments, maxChangeFen);
-  return { ...sale, totalFen, paidFen, changeFen, ticketCount, persons };
+  return { ...sale, totalFen, depositFen, paidFen, changeFen, ticketCount, persons };
 }

@@ -28,6 +28,11 @@ export const passageEventSchema = messageSchema('passage', {
    * Left out otherwise (older gates never send it, older clouds never see it on a confirmed passage).
    */
   unconfirmed: z.boolean().optional(),
+  /**
+   * true when the exit's card recycler kept the card that was read for this passage (回收卡): the cloud frees the card
+   * for another sale. Left out otherwise (gates without a recycler never send it).
+   */
+  cardRecycled: z.boolean().optional(),
 });
 export type PassageEvent = z.output<typeof passageEventSchema>;
 

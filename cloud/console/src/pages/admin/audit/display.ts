@@ -178,6 +178,26 @@ const DISPLAY: Readonly<Record<string, Row>> = {
     values: { target: target(entry, context), amount: context.money(Number(obj(entry.after).totalFen ?? 0)) },
   }),
   'refund.create': simple('refund_create'),
+  'card.lost': simple('card_lost'),
+  'card.block': simple('card_block'),
+  'card.replace': (entry, context) => ({
+    key: 'card_replace',
+    values: { target: target(entry, context), replacement: text(obj(entry.after).replacedBy) },
+  }),
+  'card.return': (entry, context) => ({
+    key: 'card_return',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).refundedFen ?? 0)),
+    },
+  }),
+  'card.deposit.set': (entry, context) => ({
+    key: 'card_deposit_set',
+    values: {
+      target: target(entry, context),
+      amount: context.money(Number(obj(entry.after).depositFen ?? 0)),
+    },
+  }),
   'supplement.upgrade': simple('supplement_upgrade'),
   'supplement.fee': simple('supplement_fee'),
   'supplement.reissue': simple('supplement_reissue'),
