@@ -122,15 +122,16 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
         return;
       }
       // Subscribing again on every connect is harmless and covers a broker that lost the session.
-      client
-        .subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }])))
-        .then(
-          () => {
-            log.info({ url: redact(url), clientId }, 'mqtt client connected and subscribed');
-            resolve();
-          },
-          (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
-        );
+      client.subscribeAsync(subscriptionMap(config.mqtt.shareGroup)).then(
+        () => {
+          log.info(
+            { url: redact(url), clientId, shareGroup: config.mqtt.shareGroup ?? null },
+            'mqtt client connected and subscribed',
+          );
+          resolve();
+        },
+        (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
+      );
     });
   });
   if (broker) await subscribed;
@@ -150,6 +151,16 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
       await broker?.close();
     },
   };
+}
+
+/**
+ * The cloud's subscriptions: with a share group (MQTT_SHARE_GROUP) the work channels are `$share/<group>/…`, so the
+ * broker hands each gate message to one instance of the group; the retained `state` stays a plain subscription.
+ */
+export function subscriptionMap(shareGroup: string | undefined): Record<string, { qos: 0 | 1 }> {
+  return Object.fromEntries(
+    cloudSubscriptions(shareGroup === undefined ? {} : { shareGroup }).map((s) => [s.filter, { qos: s.qos }]),
+  );
 }
 
 function sameSecret(given: Buffer, expected: string): boolean {
