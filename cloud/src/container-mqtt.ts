@@ -93,7 +93,12 @@ export async function startMqttSide(
     reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
     leads: options.leads,
   });
-  bus.use(whitelistSyncExtension(db, whitelist));
+  bus.use(
+    whitelistSyncExtension(db, whitelist, {
+      shared: config.mqtt.shareGroup !== undefined,
+      leads: options.leads,
+    }),
+  );
   const gateConfig = new GateConfigPublisher(services.gateConfig, bus, log);
 
   const transport = await connectMqtt({
