@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { ClusterNotifications } from './db/notifications.js';
 import type { Database } from './db/schema.js';
 import { CommLogWriter } from './modules/comm-log/writer.js';
 import { CommandDispatcher } from './modules/commands/dispatcher.js';
@@ -48,6 +49,8 @@ export async function startMqttSide(
     readonly services: CloudServices;
     /** Whether this instance runs the periodic jobs (db/leadership.ts): the prunes here run on the leader only. */
     readonly leads: () => boolean;
+    /** Live changes to and from the other instances (db/notifications.ts): occupancy figures and alerts. */
+    readonly notifications?: ClusterNotifications;
   },
 ): Promise<CloudMqtt> {
   const { config, db, services } = options;
@@ -74,7 +77,10 @@ export async function startMqttSide(
   bus.use(gateStatusExtension(services.gateStatus.repo, gateStatus));
 
   // The control room: passages (with occupancy and the tickets' passage hook, inside one transaction) and commands.
-  const controlRoom = { metrics: new ControlRoomMetrics(), occupancy: new OccupancyHub() };
+  const controlRoom = {
+    metrics: new ControlRoomMetrics(),
+    occupancy: new OccupancyHub(options.notifications),
+  };
   bus.use(passagesExtension({ ingestion: services.passages, ...controlRoom, logger: log }));
   const commands = new CommandDispatcher({
     db: db,
