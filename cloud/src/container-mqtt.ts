@@ -115,6 +115,8 @@ export async function startMqttSide(
       services.gateAccess.authenticateGate(clientId, username, password),
     externalConnectWaitMs: options.externalConnectWaitMs,
     intake: options.intake,
+    // A dead instance's queued shared messages are taken over by the leader (mqtt/share-members.ts).
+    ...(options.notifications && { members: { notifications: options.notifications, leads: options.leads } }),
     // A gate flooding the cloud: counted, and on its tile in the control room until its back-off ends.
     onGateFlood: (flood) => {
       metrics.flooded();
