@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         username: 'sg-cloud',
         password: undefined,
         clientId: expect.stringMatching(/^sg-cloud-[A-Za-z0-9][A-Za-z0-9_.-]*$/),
+        shareGroup: undefined,
         gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
       },
       commLog: { retentionDays: 90 },
@@ -162,8 +163,15 @@ describe('loadConfig', () => {
       username: 'sg-cloud',
       password: 's3cret',
       clientId: 'sg-cloud-a1',
+      shareGroup: undefined,
       gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
     });
+    // Shared subscriptions only with an external broker: the embedded one has a single cloud client.
+    expect(
+      loadConfig({ MQTT_URL: 'mqtt://broker.lan:1883', MQTT_SHARE_GROUP: 'centre' }, base).mqtt.shareGroup,
+    ).toBe('centre');
+    expect(loadConfig({ MQTT_SHARE_GROUP: 'centre' }, base).mqtt.shareGroup).toBeUndefined();
+    expect(configError({ MQTT_SHARE_GROUP: 'a/b' }).issues[0]?.path).toEqual(['MQTT_SHARE_GROUP']);
     expect(loadConfig({ MQTT_WS_PORT: 'off' }, base).mqtt.broker).toMatchObject({ wsPort: 'off' });
     expect(configError({ MQTT_URL: 'http://x' }).issues[0]?.path).toEqual(['MQTT_URL']);
     expect(configError({ MQTT_INSTANCE: 'a/b' }).issues[0]?.path).toEqual(['MQTT_INSTANCE']);

@@ -190,6 +190,19 @@ const envSchema = z.object({
       }),
     )
     .optional(),
+  // Several cloud instances on one external broker split the gate → cloud work channels through MQTT shared
+  // subscriptions ($share/<group>/…) when this names the group (the same on every instance); unset = every instance
+  // receives every message (one instance, or the embedded broker).
+  MQTT_SHARE_GROUP: z
+    .string()
+    .refine(
+      (value) => /^[A-Za-z0-9][A-Za-z0-9_-]{0,47}$/.test(value),
+      bilingual({
+        'zh-CN': '只能包含字母、数字、_ -，最长 48 个字符',
+        en: 'letters, digits, _ - only, at most 48 characters',
+      }),
+    )
+    .optional(),
   // Each gate's message budget (mqtt/budget.ts): the burst must let a gate's outbox (64 unacknowledged passages)
   // through, or a gate catching up after an outage would count as flooding.
   MQTT_GATE_RATE: z.coerce.number().int().min(1).max(100_000).default(100),
@@ -435,6 +448,11 @@ export interface MqttConfig {
   readonly password: string | undefined;
   readonly clientId: string;
   /**
+   * MQTT_SHARE_GROUP: with an external broker, the group the work channels (events, acks, validation and sync
+   * requests, heartbeats) are shared in, so each message reaches one instance; undefined = not shared.
+   */
+  readonly shareGroup: string | undefined;
+  /**
    * Each gate's message budget (mqtt/budget.ts): `ratePerSec` on average and `burst` at once; beyond it QoS 0
    * messages are dropped and QoS 1 ones wait, and a gate whose excess exceeds the burst is cut off for `backoffMs`.
    */
@@ -450,6 +468,8 @@ function mqttConfig(values: Env): MqttConfig {
     username: values.MQTT_USERNAME,
     password: values.MQTT_PASSWORD,
     clientId: `sg-cloud-${instance}`,
+    // Shared subscriptions split what one client receives among several; the embedded broker has one cloud client.
+    shareGroup: values.MQTT_URL ? values.MQTT_SHARE_GROUP : undefined,
     gateBudget: {
       ratePerSec: values.MQTT_GATE_RATE,
       burst: values.MQTT_GATE_BURST,

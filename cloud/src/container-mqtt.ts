@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { ClusterNotifications } from './db/notifications.js';
 import type { Database } from './db/schema.js';
 import { CommLogWriter } from './modules/comm-log/writer.js';
 import { CommandDispatcher } from './modules/commands/dispatcher.js';
@@ -48,6 +49,8 @@ export async function startMqttSide(
     readonly services: CloudServices;
     /** Whether this instance runs the periodic jobs (db/leadership.ts): the prunes here run on the leader only. */
     readonly leads: () => boolean;
+    /** Live changes to and from the other instances (db/notifications.ts): occupancy figures and alerts. */
+    readonly notifications?: ClusterNotifications;
   },
 ): Promise<CloudMqtt> {
   const { config, db, services } = options;
@@ -74,7 +77,10 @@ export async function startMqttSide(
   bus.use(gateStatusExtension(services.gateStatus.repo, gateStatus));
 
   // The control room: passages (with occupancy and the tickets' passage hook, inside one transaction) and commands.
-  const controlRoom = { metrics: new ControlRoomMetrics(), occupancy: new OccupancyHub() };
+  const controlRoom = {
+    metrics: new ControlRoomMetrics(),
+    occupancy: new OccupancyHub(options.notifications),
+  };
   bus.use(passagesExtension({ ingestion: services.passages, ...controlRoom, logger: log }));
   const commands = new CommandDispatcher({
     db: db,
@@ -93,7 +99,12 @@ export async function startMqttSide(
     reservationRetentionMs: config.whitelist.reservationRetentionDays * 86_400_000,
     leads: options.leads,
   });
-  bus.use(whitelistSyncExtension(db, whitelist));
+  bus.use(
+    whitelistSyncExtension(db, whitelist, {
+      shared: config.mqtt.shareGroup !== undefined,
+      leads: options.leads,
+    }),
+  );
   const gateConfig = new GateConfigPublisher(services.gateConfig, bus, log);
 
   const transport = await connectMqtt({
@@ -104,6 +115,8 @@ export async function startMqttSide(
       services.gateAccess.authenticateGate(clientId, username, password),
     externalConnectWaitMs: options.externalConnectWaitMs,
     intake: options.intake,
+    // A dead instance's queued shared messages are taken over by the leader (mqtt/share-members.ts).
+    ...(options.notifications && { members: { notifications: options.notifications, leads: options.leads } }),
     // A gate flooding the cloud: counted, and on its tile in the control room until its back-off ends.
     onGateFlood: (flood) => {
       metrics.flooded();

@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { type MqttSideOptions, startMqttSide } from './container-mqtt.js';
 import type { DatabaseHandle } from './db/database.js';
 import { type Leadership, openLeadership } from './db/leadership.js';
+import { type ClusterNotifications, openNotifications } from './db/notifications.js';
 import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
 import { clockOf } from './modules/capacity/local-time.js';
@@ -104,9 +105,13 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
   const { config, database, logger } = options;
   let mqtt: CloudMqtt | undefined;
   const leadership = openLeadership(config.database, logger);
+  // Live changes to and from the other instances on the same PostgreSQL (nothing on SQLite).
+  const notifications = openNotifications(config.database, logger);
+  await notifications.start();
   const services = buildServices({
     ...options,
     leadership,
+    notifications,
     disconnectGate: (gate) => mqtt?.disconnectGate(gate),
     lateDispatcher: () => mqtt?.controlRoom.commands,
     lateGateStatus: () => mqtt?.gateStatus,
@@ -128,6 +133,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
         logger,
         services,
         leads: () => leadership.isLeader,
+        notifications,
         ...mqttOptions,
       });
       return mqtt;
@@ -135,6 +141,7 @@ export async function createContainer(options: ContainerOptions): Promise<Contai
     close: async () => {
       await mqtt?.close();
       await leadership.stop();
+      await notifications.close();
     },
   };
   if (options.mqtt) await container.startMqtt(typeof options.mqtt === 'object' ? options.mqtt : {});
@@ -145,6 +152,7 @@ interface BuildOptions extends ContainerOptions {
   /** Ends a gate's live broker session; a no-op until the MQTT side runs. */
   readonly disconnectGate: (gate: { siteId: string; gateId: string }) => void;
   readonly leadership: Leadership;
+  readonly notifications: ClusterNotifications;
   /** The command dispatcher runs on the MQTT side, which starts after the services. */
   readonly lateDispatcher: () => CommandDispatcher | undefined;
   /** So does the live view of the gates' status; without it the stored status is what there is. */
@@ -212,8 +220,9 @@ function buildServices(options: BuildOptions): CloudServices {
   );
   const occupancy = new OccupancyService(db, config.occupancy, logger, now);
   const commLog = new CommLogService(new CommLogRepo(db), db, config.venueTimezone);
-  const passageHub = new PassageHub((error) =>
-    logger.error({ err: error }, 'passage stream listener failed'),
+  const passageHub = new PassageHub(
+    (error) => logger.error({ err: error }, 'passage stream listener failed'),
+    options.notifications,
   );
   const passageRecords = new PassageRecords(db, { timeZone: config.venueTimezone, now });
   const gateStatus = new GateStatusService(db);

@@ -13,12 +13,14 @@ import { cloudSubscriptions } from '@scenic/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { ClusterNotifications } from '../db/notifications.js';
 import { type GateFlood, gateAdmission } from './admission.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker.js';
 import { GateBudget } from './budget.js';
 import type { MqttBus } from './bus.js';
 import type { MqttIdentity } from './identity.js';
 import { type BrokerIntake, brokerIntake, clientIntake } from './intake.js';
+import { ShareMembers } from './share-members.js';
 
 export interface MqttTransport {
   /** The embedded broker's bound ports; undefined with an external broker. */
@@ -46,6 +48,11 @@ export interface ConnectMqttOptions {
    * bus inside the broker; 'client' subscribes the cloud's client to them, as with an external broker.
    */
   readonly intake?: 'broker' | 'client';
+  /**
+   * With shared subscriptions on an external broker: the other instances to watch, and whether this one leads, so a
+   * dead instance's queued messages are adopted (share-members.ts).
+   */
+  readonly members?: { readonly notifications: ClusterNotifications; readonly leads: () => boolean };
   /** A gate went over its message budget so far that it is cut off for the back-off period (the control room's alert). */
   readonly onGateFlood?: (flood: GateFlood) => void;
 }
@@ -122,19 +129,34 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
         return;
       }
       // Subscribing again on every connect is harmless and covers a broker that lost the session.
-      client
-        .subscribeAsync(Object.fromEntries(cloudSubscriptions().map((s) => [s.filter, { qos: s.qos }])))
-        .then(
-          () => {
-            log.info({ url: redact(url), clientId }, 'mqtt client connected and subscribed');
-            resolve();
-          },
-          (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
-        );
+      client.subscribeAsync(subscriptionMap(config.mqtt.shareGroup)).then(
+        () => {
+          log.info(
+            { url: redact(url), clientId, shareGroup: config.mqtt.shareGroup ?? null },
+            'mqtt client connected and subscribed',
+          );
+          resolve();
+        },
+        (error: unknown) => log.error({ err: error }, 'mqtt subscribe failed'),
+      );
     });
   });
   if (broker) await subscribed;
   else await Promise.race([subscribed, delay(options.externalConnectWaitMs ?? 5_000)]);
+
+  const shareGroup = config.mqtt.shareGroup;
+  const members =
+    options.members && shareGroup !== undefined && !broker && options.members.notifications.enabled
+      ? new ShareMembers({
+          notifications: options.members.notifications,
+          clientId,
+          leads: options.members.leads,
+          logger: log,
+          adopt: (dead) =>
+            adoptSession({ url, clientId: dead, username, password, shareGroup, bus, logger: log }),
+        })
+      : undefined;
+  members?.start();
 
   return {
     broker: broker ? { port: broker.port, wsPort: broker.wsPort } : undefined,
@@ -144,12 +166,75 @@ export async function connectMqtt(options: ConnectMqttOptions): Promise<MqttTran
       );
     },
     close: async (afterClient) => {
+      await members?.stop();
       intake?.stop();
       await endClient(client);
       await afterClient?.();
       await broker?.close();
     },
   };
+}
+
+/**
+ * The cloud's subscriptions: with a share group (MQTT_SHARE_GROUP) the work channels are `$share/<group>/…`, so the
+ * broker hands each gate message to one instance of the group; the retained `state` stays a plain subscription.
+ */
+export function subscriptionMap(shareGroup: string | undefined): Record<string, { qos: 0 | 1 }> {
+  return Object.fromEntries(
+    cloudSubscriptions(shareGroup === undefined ? {} : { shareGroup }).map((s) => [s.filter, { qos: s.qos }]),
+  );
+}
+
+/** Quiet this long (nothing received or acknowledged) after its backlog, an adopted session is ended. */
+const ADOPTION_QUIET_MS = 2_000;
+
+/**
+ * Takes over a dead instance's persistent session (share-members.ts): out of the share group at once, its queued
+ * messages processed through this instance's bus (acknowledged once processed, as in clientIntake), then the
+ * session ended for good with a clean connect.
+ */
+async function adoptSession(o: {
+  url: string;
+  clientId: string;
+  username: string;
+  password: string | undefined;
+  shareGroup: string;
+  bus: MqttBus;
+  logger: Logger;
+}): Promise<void> {
+  const login = { clientId: o.clientId, username: o.username, password: o.password, reconnectPeriod: 0 };
+  const client = mqtt.connect(o.url, { ...login, clean: false, connectTimeout: 10_000 });
+  let lastActivity = Date.now();
+  client.on('packetreceive', () => {
+    lastActivity = Date.now();
+  });
+  client.on('packetsend', () => {
+    lastActivity = Date.now();
+  });
+  client.on('error', (error) => o.logger.warn({ err: error, member: o.clientId }, 'adopted session error'));
+  clientIntake(client, o.bus, o.logger);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('close', () => reject(new Error('adopted session closed before it connected')));
+    });
+    // Out of the group first: what is queued still arrives, everything new goes to the living members.
+    await client.unsubscribeAsync(
+      Object.keys(subscriptionMap(o.shareGroup)).filter((f) => f.startsWith('$share/')),
+    );
+    while (client.connected && Date.now() - lastActivity < ADOPTION_QUIET_MS) await delay(250);
+    await o.bus.idle();
+  } finally {
+    await endClient(client);
+  }
+  // The session's end: connecting clean discards it at the broker (MQTT 3.1.1 §3.1.2.4).
+  const cleaner = mqtt.connect(o.url, { ...login, clean: true, connectTimeout: 10_000 });
+  cleaner.on('error', () => {});
+  await new Promise<void>((resolve) => {
+    cleaner.once('connect', () => resolve());
+    cleaner.once('close', () => resolve());
+  });
+  await endClient(cleaner);
 }
 
 function sameSecret(given: Buffer, expected: string): boolean {

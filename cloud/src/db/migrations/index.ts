@@ -67,6 +67,7 @@ import * as webhookSecretRotation from './20261212_160100_webhook_secret_rotatio
 import * as autoCheckout from './20261213_100000_auto_checkout.js';
 import * as createCards from './20261213_120000_create_cards.js';
 import * as passageEventsCardRecycled from './20261213_120001_passage_events_card_recycled.js';
+import * as loginAddressAttempts from './20261213_130000_login_address_attempts.js';
 import * as shiftEventsIdempotency from './20261213_140000_shift_events_idempotency.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -132,5 +133,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261213_100000_auto_checkout': autoCheckout,
   '20261213_120000_create_cards': createCards,
   '20261213_120001_passage_events_card_recycled': passageEventsCardRecycled,
+  '20261213_130000_login_address_attempts': loginAddressAttempts,
   '20261213_140000_shift_events_idempotency': shiftEventsIdempotency,
 };

@@ -6,6 +6,7 @@ const base = {
   username: 'sg-cloud',
   password: undefined,
   clientId: 'sg-cloud-a',
+  shareGroup: undefined,
   gateBudget: { ratePerSec: 100, burst: 200, backoffMs: 60_000 },
 } as const;
 const embedded = (port: number): MqttConfig => ({

@@ -5,9 +5,14 @@
  * skipped: the events are stored already, and the ingestion must not take a listener's failure for its own (it would
  * try the batch again and answer its gates "duplicate").
  *
- * One process's view: with several cloud instances on one broker, each streams the events it stored itself.
+ * Every instance's view: with several cloud instances on one PostgreSQL, the events this instance stored are sent to
+ * the others (db/notifications.ts) and theirs are handed to the listeners here, so a stream on any instance (and the
+ * live figures, which read again when passages move) sees every passage, whichever instance stored it.
  */
+import type { ClusterNotifications } from '../../db/notifications.js';
 import type { PassageEventsTable } from './tables.js';
+
+const TOPIC = 'passages';
 
 /** An event as stored (the ingestion's StoredEvent). */
 type StoredEvent = PassageEventsTable;
@@ -17,11 +22,19 @@ export type PassageListener = (events: readonly StoredEvent[]) => void;
 export class PassageHub {
   private readonly listeners = new Set<PassageListener>();
 
-  constructor(private readonly onListenerError: (error: unknown) => void = () => {}) {}
+  constructor(
+    private readonly onListenerError: (error: unknown) => void = () => {},
+    private readonly cluster?: ClusterNotifications,
+  ) {
+    cluster?.subscribe(TOPIC, (items) => this.deliver(items as StoredEvent[]));
+  }
 
-  /** Whether anyone listens: the ingestion skips collecting its events when nobody does. */
+  /**
+   * Whether anyone listens: the ingestion skips collecting its events when nobody does. With other instances to tell
+   * (PostgreSQL), somebody may always listen there.
+   */
   get listening(): boolean {
-    return this.listeners.size > 0;
+    return this.listeners.size > 0 || this.cluster?.enabled === true;
   }
 
   /** Starts listening; returns what stops it. */
@@ -32,8 +45,14 @@ export class PassageHub {
     };
   }
 
-  /** Hands committed events to every listener, in the order they were stored. */
+  /** Hands committed events to every listener here and on the other instances, in the order they were stored. */
   publish(events: readonly StoredEvent[]): void {
+    if (events.length === 0) return;
+    this.deliver(events);
+    if (this.cluster?.enabled) this.cluster.publish(TOPIC, events);
+  }
+
+  private deliver(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
     for (const listener of this.listeners) {
       try {

@@ -65,7 +65,7 @@ export async function checkApprover(
     const until = requester?.approvals_locked_until ?? null;
     if (isLocked(until, clock())) throw rateLimited(until - clock());
   }
-  addresses.take(check.client.ip);
+  await addresses.take(check.client.ip);
   const username = normaliseUsername(check.username);
   const found = await repo.findOperatorByUsername(db, username);
   const passwordOk = found
@@ -100,10 +100,10 @@ export async function checkApprover(
   switch (outcome.kind) {
     case 'ok':
       // Right credentials are no guess: they do not use up the address's sign-in attempts.
-      addresses.giveBack(check.client.ip);
+      await addresses.giveBack(check.client.ip);
       return outcome.approver;
     case 'same_operator':
-      addresses.giveBack(check.client.ip);
+      await addresses.giveBack(check.client.ip);
       throw new AppError('SECOND_APPROVER_SAME_OPERATOR');
     case 'requester_locked':
       throw rateLimited(outcome.until - clock());

@@ -60,3 +60,36 @@ describe.each(databaseBackends())('lock and session lifetimes on $name', (backen
     expect(await auth.authenticate(token)).toBeUndefined();
   });
 });
+
+describe.each(databaseBackends())('sign-in attempts per address across instances on $name', (backend) => {
+  let env: AuthTestApp;
+  afterEach(() => env.dispose());
+
+  it('two instances on one database count one limit per address and minute, not one each', async () => {
+    env = await createAuthTestApp(backend, { LOGIN_RATE_LIMIT_PER_MINUTE: '3', LOGIN_MAX_FAILURES: '100' });
+    let now = Date.now();
+    // Two cloud instances: each builds its own service over the same database.
+    const [one, two] = [0, 1].map(() => new AuthService(env.test.database.db, env.config.auth, () => now));
+    const attempt = (auth: AuthService, ip: string) =>
+      auth.login('test_cashier', 'wrong-password', { ip }).then(
+        () => 'ok',
+        (error: AppError) => error.code,
+      );
+    const results = [
+      await attempt(one!, '203.0.113.7'),
+      await attempt(two!, '203.0.113.7'),
+      await attempt(one!, '203.0.113.7'),
+      await attempt(two!, '203.0.113.7'),
+    ];
+    expect(results).toEqual([
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'INVALID_CREDENTIALS',
+      'RATE_LIMITED',
+    ]);
+    // Another address has its own attempts; the next minute starts again.
+    expect(await attempt(one!, '203.0.113.8')).toBe('INVALID_CREDENTIALS');
+    now += 60_000;
+    expect(await attempt(two!, '203.0.113.7')).toBe('INVALID_CREDENTIALS');
+  });
+});

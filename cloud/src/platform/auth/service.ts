@@ -92,7 +92,7 @@ export function actorOf<Id extends string>(operator: {
 
 export class AuthService {
   private readonly db: AuthDb;
-  /** Password attempts per client address, in this process: sign-in and second approvals share them. */
+  /** Password attempts per client address, in the database: sign-in, second approvals and every instance share them. */
   private readonly addresses: AddressAttempts;
 
   constructor(
@@ -101,7 +101,7 @@ export class AuthService {
     private readonly now: () => number = Date.now,
   ) {
     this.db = authTables(db);
-    this.addresses = new AddressAttempts(config.loginRateLimitPerMinute, now);
+    this.addresses = new AddressAttempts(this.db, config.loginRateLimitPerMinute, now);
   }
 
   /** The amounts above which refunds and supplements need a second operator's approval (second-approval.ts). */
@@ -176,7 +176,7 @@ export class AuthService {
   }
 
   async login(username: string, password: string, client: ClientInfo): Promise<LoginResult> {
-    this.addresses.take(client.ip);
+    await this.addresses.take(client.ip);
     const token = newSessionToken();
     const sessionHash = hashToken(token);
     return this.checkCredentials(username, password, client, async (trx, operator, now) => {

@@ -12,6 +12,19 @@ export interface AuthTables {
   operator_roles: OperatorRolesTable;
   sessions: SessionsTable;
   operator_sites: OperatorSitesTable;
+  login_address_attempts: LoginAddressAttemptsTable;
+}
+
+/**
+ * Sign-in attempts per client address in its current one-minute window (migration 20261213_130000), shared by every
+ * cloud instance on the database (attempt-limits.ts).
+ */
+export interface LoginAddressAttemptsTable {
+  /** The normalised address (an IPv6 address per /64). */
+  address: string;
+  /** Epoch ms the window started. */
+  window_started_at: number;
+  attempts: number;
 }
 
 /** The only way to query these tables (db/scoped.ts). */
