@@ -64,6 +64,8 @@ import * as ticketsVisitDays from './20261212_150001_tickets_visit_days.js';
 import * as ticketsReentry from './20261212_150002_tickets_reentry.js';
 import * as webhookEventsCreated from './20261212_160000_webhook_events_created.js';
 import * as webhookSecretRotation from './20261212_160100_webhook_secret_rotation.js';
+import * as passageEventsConflicts from './20261213_110000_passage_events_conflicts.js';
+import * as ticketsEndedAt from './20261213_110001_tickets_ended_at.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '20251125_170000_create_sites': createSites,
@@ -125,4 +127,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_150002_tickets_reentry': ticketsReentry,
   '20261212_160000_webhook_events_created': webhookEventsCreated,
   '20261212_160100_webhook_secret_rotation': webhookSecretRotation,
+  '20261213_110000_passage_events_conflicts': passageEventsConflicts,
+  '20261213_110001_tickets_ended_at': ticketsEndedAt,
 };

@@ -34,6 +34,8 @@ export function passageItem(event: repo.ListedEvent): PassageItem {
     entriesLeft: event.entries_left,
     unconfirmed: event.unconfirmed === 1,
     reason: event.reason,
+    conflict: event.conflict,
+    overdraft: event.overdraft,
   };
 }
 

@@ -29,6 +29,8 @@ const COLUMNS = [
   'unconfirmed',
   'reason',
   'code_hash',
+  'conflict',
+  'overdraft',
 ] as const satisfies readonly (keyof PassageEventsTable)[];
 
 /** A batch of events is stored in chunks (db/chunked-insert.ts); RETURNING names the events that were new. */
@@ -55,6 +57,19 @@ export async function insertNewEvents(
   return new Set(stored.map((row) => row.event_id));
 }
 
+/** Marks stored events as offline conflicts (their reason and overdraft), in the batch's transaction. */
+export async function flagConflicts(
+  db: Connection,
+  events: readonly Pick<PassageEventsTable, 'event_id' | 'conflict' | 'overdraft'>[],
+): Promise<void> {
+  for (const event of events)
+    await passageTables(db)
+      .updateTable('passage_events')
+      .set({ conflict: event.conflict, overdraft: event.overdraft })
+      .where('event_id', '=', event.event_id)
+      .execute();
+}
+
 export interface PassageFilter {
   readonly siteId?: string;
   readonly zoneId?: string;
@@ -62,6 +77,8 @@ export interface PassageFilter {
   readonly kind?: 'passage' | 'denial';
   readonly reason?: string;
   readonly ticketId?: number;
+  /** true: only offline conflicts (their own index); false: none of them. */
+  readonly conflict?: boolean;
   /** Gate time, epoch ms, inclusive. */
   readonly from?: number;
   /** Gate time, epoch ms, exclusive. */
@@ -87,6 +104,8 @@ const LISTED = [
   'entries_left',
   'unconfirmed',
   'reason',
+  'conflict',
+  'overdraft',
 ] as const satisfies readonly (keyof ListedEvent)[];
 
 /**
@@ -110,6 +129,8 @@ export function listEvents(
   if (filter.kind !== undefined) select = select.where('kind', '=', filter.kind);
   if (filter.reason !== undefined) select = select.where('reason', '=', filter.reason);
   if (filter.ticketId !== undefined) select = select.where('ticket_id', '=', filter.ticketId);
+  if (filter.conflict !== undefined)
+    select = select.where('conflict', filter.conflict ? 'is not' : 'is', null);
   if (filter.from !== undefined) select = select.where('at', '>=', filter.from);
   if (filter.to !== undefined) select = select.where('at', '<', filter.to);
   if (cursor)
