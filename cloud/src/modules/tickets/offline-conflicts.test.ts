@@ -14,7 +14,8 @@ import { ALL_SITES } from '../../platform/site-scope.js';
 import { reservationPassageHook } from '../gate-validation/passage-hook.js';
 import { DAY_MS, issueTicket, seedGateSite, TYPES } from '../gate-validation/testing.js';
 import { OccupancyService } from '../occupancy/service.js';
-import { PassageRecords } from '../passages/records.js';
+import { PassageHub } from '../passages/hub.js';
+import { PassageRecords, passageItem } from '../passages/records.js';
 import { PassageIngestion } from '../passages/service.js';
 import { GateRulesCache } from '../ticket-types/gate-rules.js';
 import { TicketTypesService } from '../ticket-types/service.js';
@@ -27,6 +28,7 @@ describe.each(databaseBackends())('offline conflicts on $name', (backend) => {
   let test: TestDatabase;
   let ingestion: PassageIngestion;
   let tickets: TicketsService;
+  let hub: PassageHub;
 
   beforeEach(async () => {
     test = await backend.create();
@@ -36,6 +38,7 @@ describe.each(databaseBackends())('offline conflicts on $name', (backend) => {
     const types = new TicketTypesService(db, new VenuesService(db));
     const gateRules = new GateRulesCache();
     const clocks = new SiteClocks();
+    hub = new PassageHub();
     ingestion = new PassageIngestion(
       db,
       new OccupancyService(db, { resetHour: 0, hysteresisPct: 3 }, silentLogger),
@@ -53,6 +56,7 @@ describe.each(databaseBackends())('offline conflicts on $name', (backend) => {
           },
         ),
       ],
+      hub,
     );
   });
   afterEach(() => test.dispose());
@@ -92,6 +96,11 @@ describe.each(databaseBackends())('offline conflicts on $name', (backend) => {
   it('flags the second of two offline admits of a single ticket as USED, stored, and lists it', async () => {
     const id = await issueTicket(test.database.db);
     const now = Date.now();
+    // The control room's push stream (passages/routes.ts sends passageItem of what the hub hands it).
+    const streamed: [string, string | null][] = [];
+    hub.subscribe((events) => {
+      for (const event of events) streamed.push([event.event_id, passageItem(event).conflict]);
+    });
     const first = pass(id, { gateId: 'G01', at: now - 60_000 });
     const second = pass(id, { gateId: 'G02', at: now - 30_000 });
     const outcome = await ingest(first);
@@ -103,6 +112,10 @@ describe.each(databaseBackends())('offline conflicts on $name', (backend) => {
     expect(await stored(first.eventId)).toEqual({ conflict: null, overdraft: 0 });
     expect(await stored(second.eventId)).toEqual({ conflict: 'USED', overdraft: 1 });
     expect(await ticket(id)).toEqual({ status: 'used', entries_used: 1 });
+    expect(streamed).toEqual([
+      [first.eventId, null],
+      [second.eventId, 'USED'],
+    ]);
 
     const records = new PassageRecords(test.database.db, { timeZone: 'Asia/Shanghai', now: Date.now });
     const page = await records.list({ conflict: true, limit: 50 }, ALL_SITES);
