@@ -127,6 +127,7 @@ describe.skipIf(!haveChromium)('offline conflicts in the console', () => {
         .toBe(1);
       expect(await page.getByTestId('conflict-tag').textContent()).toContain(conflictText);
       expect(await page.getByTestId('conflicts-only').isChecked()).toBe(true);
+      await expect.poll(() => page.getByTestId('summary-conflicts').textContent(), WAIT).toContain('1');
       await screenshot(page, `passages-conflicts.${language}`);
 
       await page.goto(`/lookup?code=${encodeURIComponent(qrText)}`);

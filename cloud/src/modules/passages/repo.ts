@@ -160,6 +160,8 @@ export interface DayTotalsRow {
   reason: string | null;
   persons: number;
   events: number;
+  /** Of those events, offline conflicts. */
+  conflicts: number;
 }
 
 /**
@@ -178,6 +180,8 @@ export async function dayTotals(db: Connection, windows: readonly DayWindow[]): 
       'reason',
       eb.fn.sum<number>('persons').as('persons'),
       eb.fn.countAll<number>().as('events'),
+      // Counts the non-null flags: no extra grouping, the same scan.
+      eb.fn.count<number>('conflict').as('conflicts'),
     ])
     .where((eb) =>
       eb.or(
@@ -195,5 +199,6 @@ export async function dayTotals(db: Connection, windows: readonly DayWindow[]): 
     reason: row.reason,
     persons: Number(row.persons),
     events: Number(row.events),
+    conflicts: Number(row.conflicts),
   }));
 }

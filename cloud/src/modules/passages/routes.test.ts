@@ -246,6 +246,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
         { reason: 'ANTI_PASSBACK', count: 1 },
         { reason: 'USED', count: 1 },
       ],
+      conflicts: 0,
       sites: [
         {
           siteId: LAKE,
@@ -256,6 +257,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
           exits: 2,
           denials: 1,
           denialsByReason: [{ reason: 'USED', count: 1 }],
+          conflicts: 0,
         },
         {
           siteId: SITE,
@@ -269,6 +271,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
             { reason: 'EXPIRED', count: 2 },
             { reason: 'ANTI_PASSBACK', count: 1 },
           ],
+          conflicts: 0,
         },
       ],
     });

@@ -108,6 +108,12 @@ const figuresShape = {
   exits: z.number().int().describe('出园人次 / Persons out'),
   denials: z.number().int().describe('拒绝次数 / Denied scans'),
   denialsByReason: z.array(reasonCountSchema).describe('Most frequent first'),
+  conflicts: z
+    .number()
+    .int()
+    .describe(
+      '离线冲突（离线放行、云端会拒绝的通行）/ Offline conflicts: passages the cloud would have refused',
+    ),
 };
 
 export const passageSummarySchema = z

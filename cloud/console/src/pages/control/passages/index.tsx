@@ -209,7 +209,16 @@ function DaySummary({ siteId, timeZone }: { siteId: string | undefined; timeZone
                 data-testid="summary-denials"
               />
             </Col>
-            <Col xs={24} md={12}>
+            <Col xs={8} md={4}>
+              <Statistic
+                title={t('passages.conflicts')}
+                value={summary.conflicts}
+                valueStyle={summary.conflicts > 0 ? { color: '#d4380d' } : undefined}
+                prefix={summary.conflicts > 0 ? <WarningFilled /> : undefined}
+                data-testid="summary-conflicts"
+              />
+            </Col>
+            <Col xs={24} md={8}>
               <Typography.Text type="secondary">{t('passages.byReason')}</Typography.Text>
               <div style={{ marginTop: 4 }}>
                 {summary.denialsByReason.length === 0 ? (
