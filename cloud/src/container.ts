@@ -16,7 +16,6 @@ import { type Leadership, openLeadership } from './db/leadership.js';
 import { type ClusterNotifications, openNotifications } from './db/notifications.js';
 import { AgenciesService } from './modules/agencies/service.js';
 import { AuditService } from './modules/audit/service.js';
-import { clockOf } from './modules/capacity/local-time.js';
 import { CapacityService } from './modules/capacity/service.js';
 import { cardRecyclePassageHook } from './modules/cards/passage-hook.js';
 import { CardsService } from './modules/cards/service.js';
@@ -61,10 +60,12 @@ import { TakingsService } from './modules/takings/service.js';
 import { SettlementsService } from './modules/takings/settlements/service.js';
 import { shiftOfTaking } from './modules/takings/shifts/resolver.js';
 import { ShiftsService } from './modules/takings/shifts/service.js';
+import { GateRulesCache } from './modules/ticket-types/gate-rules.js';
 import { TicketTypesService } from './modules/ticket-types/service.js';
 import { ticketPassageHook } from './modules/tickets/passage-hook.js';
 import { TicketsService } from './modules/tickets/service.js';
 import { VenuesService } from './modules/venues/service.js';
+import { SiteClocks } from './modules/venues/site-clocks.js';
 import { WebhooksService } from './modules/webhooks/service.js';
 import { WhitelistService } from './modules/whitelist-sync/service.js';
 import { AuthService } from './platform/auth/service.js';
@@ -248,6 +249,9 @@ function buildServices(options: BuildOptions): CloudServices {
     },
     now,
   );
+  // Per passage: each type's gate rules parsed once, each site's clock read once a minute (tickets/passage-hook.ts).
+  const gateRules = new GateRulesCache();
+  const siteClocks = new SiteClocks(now);
   return {
     health: new HealthService(database, () => options.leadership.isLeader),
     auth,
@@ -284,13 +288,16 @@ function buildServices(options: BuildOptions): CloudServices {
           {
             usageOf: async (trx, typeId) => {
               // A type gone from the catalogue records nothing (the passage itself is stored all the same).
-              const rules = await ticketTypes.get(typeId, trx).then(
-                (type) => type.rules,
-                () => undefined,
-              );
-              return { visitDays: rules?.visitDays !== undefined, reentry: rules?.reentry !== undefined };
+              const type = await ticketTypes.get(typeId, trx).catch(() => undefined);
+              const rules = type?.rules;
+              return {
+                visitDays: rules?.visitDays !== undefined,
+                reentry: rules?.reentry !== undefined,
+                // What the gates run (an inactive type's tickets are not admitted offline: nothing to judge).
+                rules: type?.active ? gateRules.of(type) : null,
+              };
             },
-            clockOf: async (trx, siteId) => clockOf((await venues.getSite(siteId, trx)).timezone),
+            clockOf: (trx, siteId) => siteClocks.of(trx, siteId),
           },
         ),
         groupOrderPassageHook(webhooks),

@@ -417,6 +417,7 @@ describe.each(databaseBackends())('site matrix on $name', (backend) => {
           direction: 'in',
           persons: 1,
           unconfirmed: 0,
+          overdraft: 0,
           at: now - 60_000,
           received_at: now - 59_000,
           decided_offline: 0,

@@ -65,6 +65,8 @@ import * as ticketsReentry from './20261212_150002_tickets_reentry.js';
 import * as webhookEventsCreated from './20261212_160000_webhook_events_created.js';
 import * as webhookSecretRotation from './20261212_160100_webhook_secret_rotation.js';
 import * as autoCheckout from './20261213_100000_auto_checkout.js';
+import * as passageEventsConflicts from './20261213_110000_passage_events_conflicts.js';
+import * as ticketsEndedAt from './20261213_110001_tickets_ended_at.js';
 import * as createCards from './20261213_120000_create_cards.js';
 import * as passageEventsCardRecycled from './20261213_120001_passage_events_card_recycled.js';
 import * as loginAddressAttempts from './20261213_130000_login_address_attempts.js';
@@ -131,6 +133,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '20261212_160000_webhook_events_created': webhookEventsCreated,
   '20261212_160100_webhook_secret_rotation': webhookSecretRotation,
   '20261213_100000_auto_checkout': autoCheckout,
+  '20261213_110000_passage_events_conflicts': passageEventsConflicts,
+  '20261213_110001_tickets_ended_at': ticketsEndedAt,
   '20261213_120000_create_cards': createCards,
   '20261213_120001_passage_events_card_recycled': passageEventsCardRecycled,
   '20261213_130000_login_address_attempts': loginAddressAttempts,

@@ -241,6 +241,7 @@ describe.each(databaseBackends())('customers on $name', (backend) => {
           direction,
           persons: 1,
           unconfirmed: 0,
+          overdraft: 0,
           at: when,
           received_at: when,
           decided_offline: 0,

@@ -112,8 +112,26 @@ export const lookupEntrySchema = z.object({
       persons: z.number().int(),
       at: z.number().int(),
       reason: z.string().nullable(),
+      conflict: z
+        .string()
+        .nullable()
+        .describe(
+          '离线冲突原因（云端按扫码时刻会拒绝）/ Offline conflict: why the cloud would have refused it',
+        ),
+      overdraft: z.number().int().describe('超用次数 / Entries used beyond what the ticket had left'),
     }),
   ),
+  conflicts: z
+    .object({
+      count: z.number().int().describe('离线冲突次数 / Offline conflicts of the ticket'),
+      overdraft: z
+        .number()
+        .int()
+        .describe(
+          '超用次数合计（剩余次数不会小于 0）/ Entries used beyond the count (what is left never goes below 0)',
+        ),
+    })
+    .describe('离线冲突 / Offline conflicts: passages decided offline the cloud would have refused'),
   sale: saleSummarySchema.nullable(),
   refunds: z.array(refundSchema),
   supplements: z.array(supplementSchema),

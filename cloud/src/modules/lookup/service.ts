@@ -26,7 +26,7 @@ import { requireResidentId } from '../../platform/identity/resident-id.js';
 import { ALL_SITES, type SiteScope } from '../../platform/site-scope.js';
 import { invalidInput } from '../../platform/validation.js';
 import { clockOf, isoDateOfDay } from '../capacity/local-time.js';
-import { passagesOf } from '../passages/reads.js';
+import { conflictsOf, passagesOf } from '../passages/reads.js';
 import type { RefundsService } from '../refunds/service.js';
 import type { SalesService } from '../sales/service.js';
 import type { SigningKeys } from '../signing-keys/keys.js';
@@ -138,11 +138,12 @@ export class LookupService {
   ): Promise<LookupEntry> {
     const row = await findTicketRow(this.db, ticketId, scope);
     if (!row) throw new AppError('NOT_FOUND', { resource: { 'zh-CN': '票', en: 'Ticket' }, id: ticketId });
-    const [ticket, type, site, passages] = await Promise.all([
+    const [ticket, type, site, passages, conflicts] = await Promise.all([
       this.deps.tickets.get(ticketId),
       this.deps.ticketTypes.get(row.type_id),
       this.deps.venues.getSite(row.site_id),
       passagesOf(this.db, ticketId),
+      conflictsOf(this.db, ticketId),
     ]);
     let gate: GateInfo;
     let rules = toTicketTypeRules(type);
@@ -206,7 +207,10 @@ export class LookupService {
         persons: p.persons,
         at: p.at,
         reason: p.reason,
+        conflict: p.conflict,
+        overdraft: p.overdraft,
       })),
+      conflicts,
       sale: sale && {
         id: sale.id,
         siteId: sale.siteId,

@@ -35,11 +35,28 @@ const MAX_PASSAGES = 100;
 export async function passagesOf(db: Connection, ticketId: number) {
   return passageTables(db)
     .selectFrom('passage_events')
-    .select(['kind', 'gate_id', 'direction', 'persons', 'at', 'reason'])
+    .select(['kind', 'gate_id', 'direction', 'persons', 'at', 'reason', 'conflict', 'overdraft'])
     .where('ticket_id', '=', ticketId)
     .orderBy('at', 'desc')
     .limit(MAX_PASSAGES)
     .execute();
+}
+
+/**
+ * The ticket's offline conflicts, all of them (not only its last 100 events): how many, and the entries they used
+ * beyond the ticket's count (its overdraft).
+ */
+export async function conflictsOf(
+  db: Connection,
+  ticketId: number,
+): Promise<{ count: number; overdraft: number }> {
+  const row = await passageTables(db)
+    .selectFrom('passage_events')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('overdraft').as('overdraft')])
+    .where('ticket_id', '=', ticketId)
+    .where('conflict', 'is not', null)
+    .executeTakeFirst();
+  return { count: Number(row?.n ?? 0), overdraft: Number(row?.overdraft ?? 0) };
 }
 
 /** Ids per `in (…)` list: well within both engines' bounds on bound parameters. */

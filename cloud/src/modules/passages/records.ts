@@ -34,10 +34,12 @@ export function passageItem(event: repo.ListedEvent): PassageItem {
     entriesLeft: event.entries_left,
     unconfirmed: event.unconfirmed === 1,
     reason: event.reason,
+    conflict: event.conflict,
+    overdraft: event.overdraft,
   };
 }
 
-type Figures = Pick<PassageSummary, 'entries' | 'exits' | 'denials' | 'denialsByReason'>;
+type Figures = Pick<PassageSummary, 'entries' | 'exits' | 'denials' | 'denialsByReason' | 'conflicts'>;
 
 export class PassageRecords {
   constructor(
@@ -112,8 +114,10 @@ function figuresOf(rows: readonly repo.DayTotalsRow[]): Figures {
   let entries = 0;
   let exits = 0;
   let denials = 0;
+  let conflicts = 0;
   const byReason = new Map<string, number>();
   for (const row of rows) {
+    conflicts += row.conflicts;
     if (row.kind === 'passage') {
       if (row.direction === 'in') entries += row.persons;
       else exits += row.persons;
@@ -126,5 +130,5 @@ function figuresOf(rows: readonly repo.DayTotalsRow[]): Figures {
   const denialsByReason = [...byReason]
     .map(([reason, count]) => ({ reason, count }))
     .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
-  return { entries, exits, denials, denialsByReason };
+  return { entries, exits, denials, denialsByReason, conflicts };
 }

@@ -30,6 +30,8 @@ const COLUMNS = [
   'reason',
   'code_hash',
   'card_recycled',
+  'conflict',
+  'overdraft',
 ] as const satisfies readonly (keyof PassageEventsTable)[];
 
 /** A batch of events is stored in chunks (db/chunked-insert.ts); RETURNING names the events that were new. */
@@ -56,6 +58,19 @@ export async function insertNewEvents(
   return new Set(stored.map((row) => row.event_id));
 }
 
+/** Marks stored events as offline conflicts (their reason and overdraft), in the batch's transaction. */
+export async function flagConflicts(
+  db: Connection,
+  events: readonly Pick<PassageEventsTable, 'event_id' | 'conflict' | 'overdraft'>[],
+): Promise<void> {
+  for (const event of events)
+    await passageTables(db)
+      .updateTable('passage_events')
+      .set({ conflict: event.conflict, overdraft: event.overdraft })
+      .where('event_id', '=', event.event_id)
+      .execute();
+}
+
 export interface PassageFilter {
   readonly siteId?: string;
   readonly zoneId?: string;
@@ -63,6 +78,8 @@ export interface PassageFilter {
   readonly kind?: 'passage' | 'denial';
   readonly reason?: string;
   readonly ticketId?: number;
+  /** true: only offline conflicts (their own index); false: none of them. */
+  readonly conflict?: boolean;
   /** Gate time, epoch ms, inclusive. */
   readonly from?: number;
   /** Gate time, epoch ms, exclusive. */
@@ -88,6 +105,8 @@ const LISTED = [
   'entries_left',
   'unconfirmed',
   'reason',
+  'conflict',
+  'overdraft',
 ] as const satisfies readonly (keyof ListedEvent)[];
 
 /**
@@ -111,6 +130,8 @@ export function listEvents(
   if (filter.kind !== undefined) select = select.where('kind', '=', filter.kind);
   if (filter.reason !== undefined) select = select.where('reason', '=', filter.reason);
   if (filter.ticketId !== undefined) select = select.where('ticket_id', '=', filter.ticketId);
+  if (filter.conflict !== undefined)
+    select = select.where('conflict', filter.conflict ? 'is not' : 'is', null);
   if (filter.from !== undefined) select = select.where('at', '>=', filter.from);
   if (filter.to !== undefined) select = select.where('at', '<', filter.to);
   if (cursor)
@@ -140,6 +161,8 @@ export interface DayTotalsRow {
   reason: string | null;
   persons: number;
   events: number;
+  /** Of those events, offline conflicts. */
+  conflicts: number;
 }
 
 /**
@@ -158,6 +181,8 @@ export async function dayTotals(db: Connection, windows: readonly DayWindow[]): 
       'reason',
       eb.fn.sum<number>('persons').as('persons'),
       eb.fn.countAll<number>().as('events'),
+      // Counts the non-null flags: no extra grouping, the same scan.
+      eb.fn.count<number>('conflict').as('conflicts'),
     ])
     .where((eb) =>
       eb.or(
@@ -175,5 +200,6 @@ export async function dayTotals(db: Connection, windows: readonly DayWindow[]): 
     reason: row.reason,
     persons: Number(row.persons),
     events: Number(row.events),
+    conflicts: Number(row.conflicts),
   }));
 }

@@ -123,6 +123,8 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
       entriesLeft: 3,
       unconfirmed: false,
       reason: null,
+      conflict: null,
+      overdraft: 0,
     });
     const antiPassback = sent[5]!.message as DenialEvent;
     expect(all.json().items.find((item: PassageItem) => item.eventId === antiPassback.eventId)).toEqual({
@@ -141,6 +143,8 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
       entriesLeft: null,
       unconfirmed: false,
       reason: 'ANTI_PASSBACK',
+      conflict: null,
+      overdraft: 0,
     });
 
     for (const limit of [1, 2, 4, park.length]) {
@@ -242,6 +246,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
         { reason: 'ANTI_PASSBACK', count: 1 },
         { reason: 'USED', count: 1 },
       ],
+      conflicts: 0,
       sites: [
         {
           siteId: LAKE,
@@ -252,6 +257,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
           exits: 2,
           denials: 1,
           denialsByReason: [{ reason: 'USED', count: 1 }],
+          conflicts: 0,
         },
         {
           siteId: SITE,
@@ -265,6 +271,7 @@ describe.each(databaseBackends())('the passages API on $name', (backend) => {
             { reason: 'EXPIRED', count: 2 },
             { reason: 'ANTI_PASSBACK', count: 1 },
           ],
+          conflicts: 0,
         },
       ],
     });

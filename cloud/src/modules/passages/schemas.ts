@@ -42,6 +42,17 @@ export const passageItemSchema = z
       .string()
       .nullable()
       .describe('Denial reason code (protocol DECISION_REASONS); null for a passage'),
+    conflict: z
+      .string()
+      .nullable()
+      .describe(
+        '离线冲突：闸机离线放行、云端按扫码时刻会拒绝的原因（如 USED、ENTRIES_EXHAUSTED、REFUNDED）；否则 null / ' +
+          'Offline conflict: the reason the cloud would have refused this passage, decided offline, at its scan time',
+      ),
+    overdraft: z
+      .number()
+      .int()
+      .describe('超用次数：通行时票已无剩余次数仍计入的次数 / Entries used beyond what the ticket had left'),
   })
   .meta({ id: 'PassageEvent' });
 export type PassageItem = z.infer<typeof passageItemSchema>;
@@ -58,6 +69,11 @@ export const listPassagesQuerySchema = z.object({
     .min(1)
     .max(2 ** 40 - 1)
     .optional(),
+  conflict: z
+    .enum(['true', 'false'])
+    .transform((text) => text === 'true')
+    .optional()
+    .describe('true = 只看离线冲突 / Only offline conflicts; false = none of them'),
   from: epochMs.optional().describe('起（含）epoch ms / From, inclusive (gate clock)'),
   to: epochMs.optional().describe('止（不含）epoch ms / To, exclusive (gate clock)'),
   before: z
@@ -92,6 +108,12 @@ const figuresShape = {
   exits: z.number().int().describe('出园人次 / Persons out'),
   denials: z.number().int().describe('拒绝次数 / Denied scans'),
   denialsByReason: z.array(reasonCountSchema).describe('Most frequent first'),
+  conflicts: z
+    .number()
+    .int()
+    .describe(
+      '离线冲突（离线放行、云端会拒绝的通行）/ Offline conflicts: passages the cloud would have refused',
+    ),
 };
 
 export const passageSummarySchema = z

@@ -38,8 +38,16 @@ export interface PassageHook<Prepared = unknown> {
    * batch's transaction before `apply`; what it returns is handed to `apply` for each event of that batch only.
    */
   prepare?(trx: Connection, events: readonly StoredEvent[]): Promise<Prepared>;
-  /** Applies one event, in the order the events were stored. */
-  apply?(trx: Connection, event: StoredEvent, prepared: Prepared | undefined): Promise<void>;
+  /**
+   * Applies one event, in the order the events were stored. May answer that the passage is an offline conflict (the
+   * cloud would have refused it at its scan time): the event is then stored flagged, never dropped.
+   */
+  apply?(
+    trx: Connection,
+    event: StoredEvent,
+    prepared: Prepared | undefined,
+    // biome-ignore lint/suspicious/noConfusingVoidType: most hooks have no verdict and are written `Promise<void>`
+  ): Promise<Conflict | undefined | void>;
   /**
    * Optional: runs once per batch after every `apply`, with all the batch's newly stored events, for work that is
    * one statement for the whole batch (the hourly entries add a batch's passages in one upsert, hourly.ts).
@@ -51,6 +59,15 @@ export interface PassageHook<Prepared = unknown> {
    * do is tell the gate again what the event already did (the tickets module restates the ticket's record).
    */
   replayed?(trx: Connection, event: StoredEvent): Promise<void>;
+}
+
+/**
+ * A passage decided offline that the cloud would have refused at its scan time: the reason it would have given (a
+ * protocol decision reason) and the entries it used beyond what the ticket's count had left.
+ */
+export interface Conflict {
+  readonly reason: string;
+  readonly overdraft: number;
 }
 
 export type IngestOutcome =
@@ -139,8 +156,18 @@ export class PassageIngestion {
     const prepared: unknown[] = [];
     for (const hook of this.hooks)
       prepared.push(applied.length > 0 ? await hook.prepare?.(trx, applied) : undefined);
+    const conflicts: StoredEvent[] = [];
     for (const event of applied)
-      for (const [i, hook] of this.hooks.entries()) await hook.apply?.(trx, event, prepared[i]);
+      for (const [i, hook] of this.hooks.entries()) {
+        const conflict = await hook.apply?.(trx, event, prepared[i]);
+        if (!conflict) continue;
+        // Stored as the fact it is, with the flag: the list, the lookup and the push stream show it.
+        if (event.conflict === null) conflicts.push(event);
+        event.conflict ??= conflict.reason;
+        event.overdraft += conflict.overdraft;
+      }
+    // Rare: one small UPDATE per conflict, only in a batch that has one.
+    if (conflicts.length > 0) await repo.flagConflicts(trx, conflicts);
     if (applied.length > 0)
       for (const [i, hook] of this.hooks.entries()) await hook.finish?.(trx, applied, prepared[i]);
     for (const event of candidates.values()) {
@@ -183,6 +210,8 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
       reason: null,
       code_hash: null,
       card_recycled: message.cardRecycled ? 1 : 0,
+      conflict: null,
+      overdraft: 0,
     };
   }
   return {
@@ -204,5 +233,7 @@ function storedEvent({ siteId, message, receivedAt }: ReceivedEvent, zoneId: str
     reason: message.reason,
     code_hash: message.codeHash,
     card_recycled: 0,
+    conflict: null,
+    overdraft: 0,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Table types of the passages module (migrations 20261125_185100, 20261209_100000, 20261212_130000); part of
+ * Table types of the passages module (migrations 20261125_185100, 20261209_100000, 20261212_130000,
+ * 20261213_110000); part of
  * db/schema.ts's Database.
  */
 import { ownedTables } from '../../db/scoped.js';
@@ -43,6 +44,14 @@ export interface PassageEventsTable {
   /** Denial reason code; null for passages. */
   reason: string | null;
   code_hash: string | null;
+  /**
+   * A passage decided offline that the cloud would have refused at its scan time: the reason it would have given (a
+   * protocol decision reason, e.g. USED, ENTRIES_EXHAUSTED, REFUNDED); null for every other event (migration
+   * 20261213_110000).
+   */
+  conflict: string | null;
+  /** Entries the passage used that its ticket's count no longer had; 0 otherwise. */
+  overdraft: number;
 }
 
 /**

@@ -26,34 +26,30 @@
  *     acknowledgement, before marking it sent) uses nothing, but restates the ticket's record in the feed. The gate
  *     counts its own entries until a record newer than their acknowledgement arrives; the record it got while the
  *     event was still unacknowledged already included that entry, so without a fresh one it would count it twice.
+ *   - an entry decided offline is judged again on arrival by the rules engine (`decide`, the one the gates run) with
+ *     what the cloud knows of the ticket before this entry — its record, its type's current rules, the gate's zone,
+ *     the venue clock — at the scan's own time (`at`). A refund, revocation or blacklisting counts only if it came
+ *     before the scan (`ended_at`). If the engine refuses, the passage is an offline conflict with that reason
+ *     (USED: already used at another gate; ENTRIES_EXHAUSTED, REFUNDED, REVOKED, EXPIRED, …): it is stored all the
+ *     same, flagged, and its entries are counted as far as the count goes. What it used beyond the count is its
+ *     overdraft (a count card's entries never go beyond their total, so "left" never goes below zero; the overdraft
+ *     says by how much it was exceeded), which also flags an otherwise admitted group passage with more persons
+ *     than the code had left. The check reads no passages (anti-passback and per-day limits are the gate's own
+ *     flow) and nothing per event that the batch has not read already: the rules and the venue clock come cached.
+ *     Of two entries the cloud hears of once the count is spent, the one it hears of second is the conflict.
  * Anti-passback and per-day counts read the passages themselves (`passage_events`, indexed by ticket and time) plus
  * the open reservations, so no separate per-ticket state is kept.
  */
-import type { VenueClock } from '@scenic/protocol';
+import { type CredentialStatus, decide, type TicketTypeRules, type VenueClock } from '@scenic/protocol';
 import type { Connection } from '../../db/scoped.js';
-import type { PassageHook, StoredEvent } from '../passages/service.js';
-import { visitDaysOf } from './repo.js';
+import type { Conflict, PassageHook, StoredEvent } from '../passages/service.js';
+import { type RecordColumns, recordOf, visitDaysOf } from './repo.js';
 import type { TicketChange, TicketsService } from './service.js';
 import { type TicketsTable, ticketTables } from './tables.js';
 
 // Run for every stored passage: compiled once (db/precompiled.ts) rather than built per event.
-type EntryCounts = Pick<
-  TicketsTable,
-  | 'id'
-  | 'site_id'
-  | 'status'
-  | 'entries_total'
-  | 'entries_used'
-  | 'type_id'
-  | 'type_version'
-  | 'persons'
-  | 'activate_by'
-  | 'first_entry_at'
-  | 'visit_days'
-  | 'last_visit_at'
-  | 'last_entry_at'
-  | 'last_exit_at'
->;
+// The record's columns too: an entry decided offline is judged again with the ticket's record (offlineConflict).
+type EntryCounts = RecordColumns & Pick<TicketsTable, 'site_id' | 'type_version' | 'ended_at'>;
 const COUNT_COLUMNS = [
   'id',
   'site_id',
@@ -64,11 +60,20 @@ const COUNT_COLUMNS = [
   'type_version',
   'persons',
   'activate_by',
+  'activation_unit',
+  'activation_count',
   'first_entry_at',
   'visit_days',
   'last_visit_at',
   'last_entry_at',
   'last_exit_at',
+  'barcode',
+  'card_uid',
+  'valid_from',
+  'valid_to',
+  'slot_start',
+  'slot_end',
+  'ended_at',
 ] as const satisfies readonly (keyof EntryCounts)[];
 
 const entriesOfTicket = ticketTables.precompile<{ id: number }, EntryCounts>((db, p) =>
@@ -120,7 +125,10 @@ export interface UsagePolicy {
    * Which usage tickets of the type record, by its current rules: visit days (`visitDays`) and the latest entry and
    * exit (`reentry`, same-day re-entry). One read per passage.
    */
-  usageOf(trx: Connection, typeId: number): Promise<{ visitDays: boolean; reentry: boolean }>;
+  usageOf(
+    trx: Connection,
+    typeId: number,
+  ): Promise<{ visitDays: boolean; reentry: boolean; rules?: TicketTypeRules | null }>;
   clockOf(trx: Connection, siteId: string): Promise<VenueClock>;
 }
 
@@ -148,6 +156,38 @@ export function visitDayChange(
   return { days, lastVisitAt: lastVisitAt! };
 }
 
+/** Statuses a ticket ends in (refund, revocation, blacklist); `ended_at` says when. */
+const ENDED: ReadonlySet<CredentialStatus> = new Set(['refunded', 'revoked', 'blacklisted']);
+
+/**
+ * The reason the rules engine refuses an entry decided offline at its scan time, with what the cloud knows of the
+ * ticket before it; null when the engine admits it. A ticket that ended after the scan was still what its count
+ * made it at the scan.
+ */
+export function offlineConflict(
+  row: EntryCounts,
+  event: Pick<StoredEvent, 'at' | 'site_id' | 'gate_id' | 'zone_id'>,
+  rules: TicketTypeRules,
+  clock: VenueClock,
+): string | null {
+  let record = recordOf(row);
+  if (ENDED.has(row.status) && row.ended_at !== null && row.ended_at > event.at) {
+    const spent = row.entries_total !== null && row.entries_used >= row.entries_total;
+    record = { ...record, status: spent ? 'used' : 'active' };
+  }
+  const decision = decide({
+    record,
+    rules,
+    // The gate let the visitor in, so it opens inwards; its zone is the one stored with the passage.
+    gate: { siteId: event.site_id, gateId: event.gate_id, zoneId: event.zone_id, direction: 'in' },
+    direction: 'in',
+    now: event.at,
+    clock,
+    recent: [],
+  });
+  return decision.admit ? null : decision.reason;
+}
+
 export function ticketPassageHook(
   tickets: TicketsService,
   unconfirmedUsesEntry: UnconfirmedPolicy = async () => true,
@@ -156,7 +196,7 @@ export function ticketPassageHook(
   return {
     name: 'tickets',
     prepare: entryCountsOf,
-    async apply(trx, event, prepared): Promise<void> {
+    async apply(trx, event, prepared): Promise<Conflict | undefined> {
       if (event.kind !== 'passage' || event.ticket_id === null) return;
       if (event.direction !== 'in') {
         // Same-day re-entry needs to know the holder left: the latest exit, for every gate.
@@ -176,7 +216,14 @@ export function ticketPassageHook(
       if (!row || row.site_id !== event.site_id) return;
       const patch: { -readonly [K in keyof TicketChange]: TicketChange[K] } = {};
       const next: EntryCounts = { ...row };
-      const recorded = usage ? await usage.usageOf(trx, row.type_id) : { visitDays: false, reentry: false };
+      const recorded = usage
+        ? await usage.usageOf(trx, row.type_id)
+        : { visitDays: false, reentry: false, rules: null };
+      // Judged before this entry changes the ticket: would the cloud have admitted it at its scan time?
+      let conflict =
+        usage && recorded.rules && event.decided_offline === 1
+          ? offlineConflict(row, event, recorded.rules, await usage.clockOf(trx, row.site_id))
+          : null;
       if (recorded.reentry && (row.last_entry_at === null || event.at > row.last_entry_at)) {
         patch.lastEntryAt = event.at;
         next.last_entry_at = event.at;
@@ -195,13 +242,20 @@ export function ticketPassageHook(
           next.last_visit_at = visit.lastVisitAt;
         }
       }
-      let uses = row.persons > 1 ? event.persons : 1;
-      if (row.entries_total === null || row.entries_used >= row.entries_total) uses = 0;
-      else if (event.unconfirmed === 1 && !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version)))
-        uses = row.persons > 1 ? uses - 1 : 0;
+      // The entries this passage used, and how many of them the count no longer had (the overdraft).
+      let wanted = row.entries_total === null ? 0 : row.persons > 1 ? event.persons : 1;
+      if (
+        wanted > 0 &&
+        event.unconfirmed === 1 &&
+        !(await unconfirmedUsesEntry(trx, row.type_id, row.type_version))
+      )
+        wanted = row.persons > 1 ? wanted - 1 : 0;
+      const uses =
+        row.entries_total === null ? 0 : Math.min(wanted, Math.max(0, row.entries_total - row.entries_used));
+      const overdraft = wanted - uses;
       if (uses > 0) {
         const entriesTotal = row.entries_total!;
-        const entriesUsed = Math.min(entriesTotal, row.entries_used + uses);
+        const entriesUsed = row.entries_used + uses;
         patch.entriesUsed = entriesUsed;
         next.entries_used = entriesUsed;
         if (entriesUsed >= entriesTotal && row.status === 'active') {
@@ -209,9 +263,13 @@ export function ticketPassageHook(
           next.status = 'used';
         }
       }
-      if (Object.keys(patch).length === 0) return;
-      await tickets.change(trx, row.id, 'use', patch);
-      prepared?.set(row.id, next);
+      // More persons through than the code had left is a conflict even where the engine admitted the scan.
+      if (overdraft > 0) conflict ??= 'ENTRIES_EXHAUSTED';
+      if (Object.keys(patch).length > 0) {
+        await tickets.change(trx, row.id, 'use', patch);
+        prepared?.set(row.id, next);
+      }
+      return conflict === null ? undefined : ({ reason: conflict, overdraft } satisfies Conflict);
     },
     async replayed(trx, event): Promise<void> {
       if (event.kind !== 'passage' || event.ticket_id === null || event.direction !== 'in') return;

@@ -16,7 +16,32 @@ type Db = Connection;
 export type TicketRow = Selectable<TicketsTable>;
 type TicketWithType = TicketRow & { name_zh: string; name_en: string; kind: string };
 
-export function recordOf(row: TicketRow): CredentialRecord {
+/** The columns a ticket's whitelist record is made of. */
+export type RecordColumns = Pick<
+  TicketRow,
+  | 'id'
+  | 'type_id'
+  | 'barcode'
+  | 'card_uid'
+  | 'status'
+  | 'valid_from'
+  | 'valid_to'
+  | 'entries_total'
+  | 'entries_used'
+  | 'slot_start'
+  | 'slot_end'
+  | 'persons'
+  | 'activate_by'
+  | 'activation_unit'
+  | 'activation_count'
+  | 'first_entry_at'
+  | 'visit_days'
+  | 'last_visit_at'
+  | 'last_entry_at'
+  | 'last_exit_at'
+>;
+
+export function recordOf(row: RecordColumns): CredentialRecord {
   return {
     ticketId: row.id,
     typeId: row.type_id,
@@ -140,6 +165,7 @@ const TICKET_COLUMNS = [
   'last_visit_at',
   'last_entry_at',
   'last_exit_at',
+  'ended_at',
   'qr_text',
   'key_id',
   'flags',
@@ -223,6 +249,7 @@ export async function updateTicket(
       | 'last_visit_at'
       | 'last_entry_at'
       | 'last_exit_at'
+      | 'ended_at'
     >
   >,
   now: number,

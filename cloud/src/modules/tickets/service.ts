@@ -90,6 +90,9 @@ export interface TicketActivation {
   readonly count: number;
 }
 
+/** Statuses a ticket ends in: from then on no gate may admit it. */
+const ENDED: ReadonlySet<CredentialStatus> = new Set(['refunded', 'revoked', 'blacklisted']);
+
 export interface TicketChange {
   readonly status?: CredentialStatus;
   readonly entriesUsed?: number;
@@ -294,6 +297,10 @@ export class TicketsService {
         ...(patch.lastVisitAt !== undefined && { last_visit_at: patch.lastVisitAt }),
         ...(patch.lastEntryAt !== undefined && { last_entry_at: patch.lastEntryAt }),
         ...(patch.lastExitAt !== undefined && { last_exit_at: patch.lastExitAt }),
+        // The instant it ended: a passage decided offline before it was still a valid entry (passage-hook.ts).
+        ...(patch.status !== undefined &&
+          ENDED.has(patch.status) &&
+          !ENDED.has(current.status) && { ended_at: now }),
       },
       now,
     );

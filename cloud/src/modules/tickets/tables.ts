@@ -59,6 +59,11 @@ export interface TicketsTable {
   /** Same-day re-entry (migration 20261212_150002): the latest entry and exit. */
   last_entry_at: number | null;
   last_exit_at: number | null;
+  /**
+   * When the ticket was refunded, revoked or blacklisted (migration 20261213_110001), cloud clock; null while it is
+   * not: a passage decided offline before that instant was a valid entry, one after it a conflict.
+   */
+  ended_at: number | null;
   qr_text: string | null;
   key_id: number | null;
   /** protocol QR_FLAGS. */

@@ -105,6 +105,10 @@ export const desk = defineMessages(
     },
     lookup: {
       title: '票效查询',
+      conflicts: '离线冲突',
+      conflictsValue: '{{count}} 次，超用 {{overdraft}} 次',
+      conflictTag: '离线冲突：{{reason}}',
+      conflictHint: '闸机离线时放行，云端按扫码时刻会拒绝；通行已如实记录，剩余次数不会小于 0',
       input: '票码 / IC 卡 / 身份证',
       mode: '识别方式',
       modes: { auto: '自动识别', code: '二维码或条码', card: 'IC 卡号', id: '身份证号' },
@@ -434,6 +438,11 @@ export const desk = defineMessages(
     },
     lookup: {
       title: 'Ticket lookup',
+      conflicts: 'Offline conflicts',
+      conflictsValue: '{{count}}, {{overdraft}} over the count',
+      conflictTag: 'Offline conflict: {{reason}}',
+      conflictHint:
+        'Admitted while the gate was offline; the cloud would have refused it at scan time. The passage is recorded as it happened; entries left never go below 0',
       input: 'Ticket code / IC card / ID number',
       mode: 'Read as',
       modes: { auto: 'Detect', code: 'QR or barcode', card: 'IC card UID', id: 'ID number' },

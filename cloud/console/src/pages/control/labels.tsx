@@ -138,3 +138,18 @@ export function commandReason(t: TFunction<'control'>, reason: string | null): s
   if (!reason) return '';
   return t(`commandReasons.${reason}` as 'commandReasons.expired', { defaultValue: reason });
 }
+
+/** An offline conflict's tag: the reason the cloud would have refused the passage, and its overdraft if any. */
+export function ConflictTag({ code, overdraft }: { code: string | null; overdraft: number }) {
+  const { t } = useTranslation('control');
+  if (!code) return null;
+  const reason = reasonLabel(t, code);
+  return (
+    <Tooltip title={t('passages.conflictHint', { reason: `${reason} · ${code}` })}>
+      <Tag color="volcano" icon={<WarningFilled />} data-testid="conflict-tag">
+        {t('passages.conflict', { reason })}
+        {overdraft > 0 ? ` · ${t('passages.overdraft', { count: overdraft })}` : ''}
+      </Tag>
+    </Tooltip>
+  );
+}

@@ -74,6 +74,8 @@ function passage(eventId: string): PassageItem {
     entriesLeft: 0,
     unconfirmed: false,
     reason: null,
+    conflict: null,
+    overdraft: 0,
   };
 }
 

@@ -3,11 +3,12 @@
  * stream; and the history, searched by site, zone, gate, kind, reason and a time range on the venue's clock, read
  * page by page with the API's cursor. The filters live in the URL.
  */
-import { CheckCircleFilled, CloseCircleFilled } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleFilled, WarningFilled } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import {
   Button,
   Card,
+  Checkbox,
   Col,
   Empty,
   Flex,
@@ -27,7 +28,7 @@ import { ErrorAlert, QueryView } from '../../../components/feedback';
 import { StreamStatusBadge } from '../../../components/stream-status';
 import { formatDateTime, today } from '../../../format/time';
 import { control } from '../../../i18n/areas/control';
-import { ReasonText, reasonLabel } from '../labels';
+import { ConflictTag, ReasonText, reasonLabel } from '../labels';
 import { SiteFilter } from '../site-filter';
 import { useLivePassages } from '../streams';
 import { type FilterPatch, numberParam, useUrlFilters } from '../url-filters';
@@ -44,6 +45,8 @@ interface Filters {
   gateId?: string;
   kind?: 'passage' | 'denial';
   reason?: string;
+  /** Only offline conflicts: passages decided offline the cloud would have refused. */
+  conflict?: 'true';
   from?: number;
   to?: number;
 }
@@ -58,6 +61,7 @@ export default function PassagesPage() {
     gateId: params.get('gate') || undefined,
     kind: kindParam === 'passage' || kindParam === 'denial' ? kindParam : undefined,
     reason: params.get('reason') || undefined,
+    conflict: params.get('conflict') === 'true' ? 'true' : undefined,
     from: numberParam(params.get('from')),
     to: numberParam(params.get('to')),
   };
@@ -137,6 +141,13 @@ export default function PassagesPage() {
           onChange={(value?: string) => setParam({ reason: value })}
           options={DENIAL_REASONS.map((reason) => ({ value: reason, label: reasonLabel(t, reason) }))}
         />
+        <Checkbox
+          data-testid="conflicts-only"
+          checked={filters.conflict === 'true'}
+          onChange={(event) => setParam({ conflict: event.target.checked ? 'true' : undefined })}
+        >
+          {t('passages.conflictsOnly')}
+        </Checkbox>
       </Space>
       <DaySummary siteId={filters.siteId} timeZone={zone} />
       <Card size="small">
@@ -198,7 +209,16 @@ function DaySummary({ siteId, timeZone }: { siteId: string | undefined; timeZone
                 data-testid="summary-denials"
               />
             </Col>
-            <Col xs={24} md={12}>
+            <Col xs={8} md={4}>
+              <Statistic
+                title={t('passages.conflicts')}
+                value={summary.conflicts}
+                valueStyle={summary.conflicts > 0 ? { color: '#d4380d' } : undefined}
+                prefix={summary.conflicts > 0 ? <WarningFilled /> : undefined}
+                data-testid="summary-conflicts"
+              />
+            </Col>
+            <Col xs={24} md={8}>
               <Typography.Text type="secondary">{t('passages.byReason')}</Typography.Text>
               <div style={{ marginTop: 4 }}>
                 {summary.denialsByReason.length === 0 ? (
@@ -270,7 +290,16 @@ function PassageTable({
         { title: t('passages.result'), width: 90, render: (_, item) => <KindTag kind={item.kind} /> },
         { title: t('passages.direction'), width: 70, render: (_, item) => t(`directions.${item.direction}`) },
         { title: t('passages.persons'), width: 70, dataIndex: 'persons' },
-        { title: t('passages.reason'), render: (_, item) => <ReasonText code={item.reason} /> },
+        {
+          title: t('passages.reason'),
+          // A passage shows the offline conflict it is flagged with, a denial its reason.
+          render: (_, item) =>
+            item.conflict ? (
+              <ConflictTag code={item.conflict} overdraft={item.overdraft} />
+            ) : (
+              <ReasonText code={item.reason} />
+            ),
+        },
         { title: t('passages.ticket'), width: 130, render: (_, item) => item.ticketId ?? '—' },
         {
           title: t('passages.offline'),
@@ -296,11 +325,20 @@ function LiveFeed({ filters, names }: { filters: Filters; names: Names }) {
       (!filters.zoneId || item.zoneId === filters.zoneId) &&
       (!filters.gateId || item.gateId === filters.gateId) &&
       (!filters.kind || item.kind === filters.kind) &&
-      (!filters.reason || item.reason === filters.reason),
+      (!filters.reason || item.reason === filters.reason) &&
+      (!filters.conflict || item.conflict !== null),
   );
+  const conflicts = (query.data?.items ?? []).filter((item) => item.conflict !== null).length;
   return (
     <Flex vertical gap={8}>
-      <StreamStatusBadge status={stream} testId="passages-stream" />
+      <Space>
+        <StreamStatusBadge status={stream} testId="passages-stream" />
+        {conflicts > 0 ? (
+          <Tag color="volcano" icon={<WarningFilled />} data-testid="live-conflicts">
+            {t('passages.conflictsSeen', { count: conflicts })}
+          </Tag>
+        ) : null}
+      </Space>
       <ErrorAlert error={query.error} />
       {query.data && items.length === 0 ? (
         <Empty description={t('passages.liveEmpty')} />

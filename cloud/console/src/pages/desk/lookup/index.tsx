@@ -11,6 +11,7 @@ import {
   SearchOutlined,
   ShoppingOutlined,
   SwapOutlined,
+  WarningFilled,
 } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
@@ -26,6 +27,7 @@ import {
   Table,
   Tabs,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import { useEffect, useRef, useState } from 'react';
@@ -315,6 +317,20 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
             },
             { key: 'persons', label: t('ticket.persons'), children: ticket.persons },
             {
+              key: 'conflicts',
+              label: t('lookup.conflicts'),
+              children:
+                entry.conflicts.count === 0 ? (
+                  t('common.none')
+                ) : (
+                  <Tooltip title={t('lookup.conflictHint')}>
+                    <Tag color="volcano" icon={<WarningFilled />} data-testid="lookup-conflicts">
+                      {t('lookup.conflictsValue', entry.conflicts)}
+                    </Tag>
+                  </Tooltip>
+                ),
+            },
+            {
               key: 'holder',
               label: t('ticket.holder'),
               children: ticket.holder ? `${ticket.holder.name} ${ticket.holder.idMasked}` : t('common.none'),
@@ -361,7 +377,20 @@ function TicketCard({ entry }: { entry: LookupEntry }) {
                       render: (_, p) => t(`direction.${p.direction}`),
                     },
                     { title: t('ticket.persons'), dataIndex: 'persons', width: 70, align: 'right' },
-                    { title: t('lookup.reason'), render: (_, p) => (p.reason ? reasonText(p.reason) : '—') },
+                    {
+                      title: t('lookup.reason'),
+                      // A passage flagged as an offline conflict shows why the cloud would have refused it.
+                      render: (_, p) =>
+                        p.conflict ? (
+                          <Tag color="volcano" icon={<WarningFilled />}>
+                            {t('lookup.conflictTag', { reason: reasonText(p.conflict) })}
+                          </Tag>
+                        ) : p.reason ? (
+                          reasonText(p.reason)
+                        ) : (
+                          '—'
+                        ),
+                    },
                   ]}
                 />
               ),
