@@ -298,6 +298,7 @@ function buildServices(options: BuildOptions): CloudServices {
               };
             },
             clockOf: (trx, siteId) => siteClocks.of(trx, siteId),
+            checkoutOf: async (trx, siteId) => (await siteClocks.settingsOf(trx, siteId)).checkoutMinute,
           },
         ),
         groupOrderPassageHook(webhooks),

@@ -130,6 +130,11 @@ export interface UsagePolicy {
     typeId: number,
   ): Promise<{ visitDays: boolean; reentry: boolean; rules?: TicketTypeRules | null }>;
   clockOf(trx: Connection, siteId: string): Promise<VenueClock>;
+  /**
+   * The site's automatic check-out, minutes into the local day (null: none): the gates apply it to what they decide
+   * offline, so judging those entries applies it too. Absent: none.
+   */
+  checkoutOf?(trx: Connection, siteId: string): Promise<number | null>;
 }
 
 /**
@@ -169,6 +174,7 @@ export function offlineConflict(
   event: Pick<StoredEvent, 'at' | 'site_id' | 'gate_id' | 'zone_id'>,
   rules: TicketTypeRules,
   clock: VenueClock,
+  checkoutMinute: number | null = null,
 ): string | null {
   let record = recordOf(row);
   if (ENDED.has(row.status) && row.ended_at !== null && row.ended_at > event.at) {
@@ -183,6 +189,7 @@ export function offlineConflict(
     direction: 'in',
     now: event.at,
     clock,
+    checkoutMinute,
     recent: [],
   });
   return decision.admit ? null : decision.reason;
@@ -222,7 +229,13 @@ export function ticketPassageHook(
       // Judged before this entry changes the ticket: would the cloud have admitted it at its scan time?
       let conflict =
         usage && recorded.rules && event.decided_offline === 1
-          ? offlineConflict(row, event, recorded.rules, await usage.clockOf(trx, row.site_id))
+          ? offlineConflict(
+              row,
+              event,
+              recorded.rules,
+              await usage.clockOf(trx, row.site_id),
+              (await usage.checkoutOf?.(trx, row.site_id)) ?? null,
+            )
           : null;
       if (recorded.reentry && (row.last_entry_at === null || event.at > row.last_entry_at)) {
         patch.lastEntryAt = event.at;

@@ -117,6 +117,18 @@ export async function siteTimeZone(db: Connection, siteId: string): Promise<stri
   return row?.timezone;
 }
 
+/** What a site's clock needs: its IANA time zone and its automatic check-out time ("HH:MM", or null). */
+export async function siteClockSettings(
+  db: Connection,
+  siteId: string,
+): Promise<{ timezone: string; auto_checkout_at: string | null } | undefined> {
+  return venueTables(db)
+    .selectFrom('sites')
+    .select(['timezone', 'auto_checkout_at'])
+    .where('id', '=', siteId)
+    .executeTakeFirst();
+}
+
 /** Sites (one, or all in `scope`) with their IANA time zone, by id; empty for an unknown site or one out of scope. */
 export function siteTimeZones(
   db: Connection,
