@@ -49,11 +49,12 @@ const dateIn = (days: number) =>
 /**
  * A wrong password for an existing account is well-formed input, refused on purpose after counting the failure
  * towards the account's lockout (auth/service.ts checkCredentials), or for a second approval towards the
- * requester's (auth/approver-check.ts, where the failure that reaches the limit answers RATE_LIMITED): those
- * refusals may write the counter and the audit entry, nothing else.
+ * requester's (auth/approver-check.ts, where the failure that reaches the limit answers RATE_LIMITED), and a sign-in
+ * towards its client address's limit (login_address_attempts, shared by every cloud instance): those refusals may
+ * write the counters and the audit entry, nothing else.
  */
 const CREDENTIAL_FAILURES = new Set(['INVALID_CREDENTIALS', 'SECOND_APPROVER_INVALID', 'RATE_LIMITED']);
-const CREDENTIAL_TABLES = new Set(['operators', 'audit_log', 'audit_chain_head']);
+const CREDENTIAL_TABLES = new Set(['operators', 'login_address_attempts', 'audit_log', 'audit_chain_head']);
 const NEEDS_MESSAGING = new Set(['POST /api/v1/commands']);
 const SELF_PASSWORD = 'fuzz-self-password-1';
 const LOGIN_PASSWORD = 'fuzz-login-password-1';
