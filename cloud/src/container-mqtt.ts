@@ -123,13 +123,8 @@ export async function startMqttSide(
       gateStatus.flooded(flood);
     },
   });
-  // The first signing key is made now rather than at the first sale: the gates' first config then already carries
-  // its public key, so a gate does not refuse the first ticket sold until the next config reaches it.
-  await services.keys
-    .active()
-    .catch((error: unknown) =>
-      log.warn({ err: error }, 'signing key not ready at start; made at the first sale'),
-    );
+  // The first signing key (made at the first credential signed) goes to the gates at once, in their config.
+  services.keys.onFirstKey(() => void gateConfig.refresh());
   await whitelist.start();
   // With an external broker still unreachable the first publishes wait in mqtt.js's queue: do not hold start-up.
   if (transport.broker) await gateConfig.start();

@@ -51,6 +51,7 @@ export interface PublicKeyInfo {
 
 export class SigningKeys {
   private cached: { key: SigningKeyPair; at: number } | undefined;
+  private readonly createdListeners: (() => void)[] = [];
 
   private readonly db: SigningKeyDb;
 
@@ -83,6 +84,15 @@ export class SigningKeys {
       status: row.status,
       createdAt: row.created_at,
     }));
+  }
+
+  /**
+   * Called when this instance made the first signing key (at the first credential signed): the gate configs carry
+   * the public keys, so the composition root has them published at once — before the sale that made the key sends
+   * its ticket to the gates, which would otherwise refuse it until the next config round.
+   */
+  onFirstKey(listener: () => void): void {
+    this.createdListeners.push(listener);
   }
 
   /** Forget the cached signing key (after a rotation made through this instance). */
@@ -138,18 +148,20 @@ export class SigningKeys {
    * same id; the loser's insert is ignored (or retried and then sees the winner's), and both read the winner's key.
    */
   private async create(): Promise<SigningKeyPair> {
-    await transaction(this.db, async (trx) => {
+    const inserted = await transaction(this.db, async (trx) => {
       const existing = await trx.selectFrom('signing_keys').select(['key_id', 'status']).execute();
       // Another caller created one since we looked.
-      if (existing.some((row) => row.status === 'active')) return;
-      await trx
+      if (existing.some((row) => row.status === 'active')) return false;
+      const result = await trx
         .insertInto('signing_keys')
         .values(this.newKeyRow(lowestFreeKeyId(existing), this.now()))
         .onConflict((oc) => oc.column('key_id').doNothing())
-        .execute();
+        .executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
     });
     const key = await this.loadActive();
     if (!key) throw new Error('no active signing key after creating one');
+    if (inserted) for (const listener of this.createdListeners) listener();
     return key;
   }
 }

@@ -84,12 +84,18 @@ describe.each(databaseBackends())('tickets on $name', (backend) => {
   afterEach(() => test.dispose());
 
   it('creates one signing key on first use, encrypted at rest, also when asked in parallel', async () => {
-    const [a, b] = await Promise.all([
-      keys.active(),
-      new SigningKeys(test.database.db, () => secrets).active(),
-    ]);
+    // The instance that made it says so once (the gate configs are published then); the other made none.
+    const made: string[] = [];
+    const other = new SigningKeys(test.database.db, () => secrets);
+    keys.onFirstKey(() => made.push('keys'));
+    other.onFirstKey(() => made.push('other'));
+    const [a, b] = await Promise.all([keys.active(), other.active()]);
     expect(a.keyId).toBe(1);
     expect(b.keyId).toBe(1);
+    expect(made).toHaveLength(1);
+    keys.forget();
+    await keys.active();
+    expect(made).toHaveLength(1);
     const rows = await test.database.db.selectFrom('signing_keys').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.private_key_enc).toMatch(/^v1:/);
