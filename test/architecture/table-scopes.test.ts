@@ -13,6 +13,7 @@ const READ_MODELS = [
   "modules/capacity/repo.ts: 'capacity_days' | 'sites'",
   "modules/gate-config/repo.ts: 'gate_configs' | 'gates'",
   "modules/gate-validation/repo.ts: 'gate_configs' | 'gates' | 'sites'",
+  "modules/occupancy/repo.ts: 'passage_events'",
   "modules/occupancy/repo.ts: 'site_occupancy_settings' | 'sites' | 'zones'",
   "modules/passages/hourly.ts: 'passage_hourly_entries' | 'tickets'",
   "modules/sales/repo.ts: 'capacity_slots' | 'sale_lines' | 'ticket_type_versions'",
